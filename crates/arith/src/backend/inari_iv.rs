@@ -1,0 +1,179 @@
+//! `inari::Interval`: f64 intervals (IEEE 1788 set-based flavour), the fast validated backend.
+//!
+//! Every operation is inari's, which is tested against the ITF1788 vectors; conversions from
+//! rationals round outward through MPFR.
+
+use super::float64::{f64_bound, rational_to_f64};
+use crate::scalar::{Bound, Enclosure, Guarantee, Scalar};
+use inari::Interval;
+use rug::{Rational, float::Round};
+
+fn iv(lo: f64, hi: f64) -> Interval {
+    if lo.is_nan() || hi.is_nan() || lo > hi {
+        return Interval::EMPTY;
+    }
+    // inari rejects +inf as a lower end and -inf as an upper end; clamp them (still a superset of
+    // nothing real, i.e. containment is kept for the real part).
+    let lo = if lo == f64::INFINITY { f64::MAX } else { lo };
+    let hi = if hi == f64::NEG_INFINITY { f64::MIN } else { hi };
+    Interval::try_from((lo, hi)).unwrap_or(Interval::ENTIRE)
+}
+
+impl Scalar for Interval {
+    type Ctx = ();
+    const GUARANTEE: Guarantee = Guarantee::Enclosure;
+    const NAME: &'static str = "interval";
+
+    fn ctx(&self) {}
+    fn min_normal_exp(_: &()) -> i64 {
+        -1022
+    }
+    fn from_rational(q: &Rational, _: &()) -> Interval {
+        iv(rational_to_f64(q, Round::Down), rational_to_f64(q, Round::Up))
+    }
+    fn from_i64(v: i64, ctx: &()) -> Interval {
+        Self::from_rational(&Rational::from(v), ctx)
+    }
+    fn from_f64(v: f64, _: &()) -> Interval {
+        iv(v, v)
+    }
+    fn add(&self, rhs: &Interval) -> Interval {
+        *self + *rhs
+    }
+    fn sub(&self, rhs: &Interval) -> Interval {
+        *self - *rhs
+    }
+    fn mul(&self, rhs: &Interval) -> Interval {
+        *self * *rhs
+    }
+    fn div(&self, rhs: &Interval) -> Interval {
+        *self / *rhs
+    }
+    fn neg(&self) -> Interval {
+        -*self
+    }
+    fn mul_add(&self, b: &Interval, c: &Interval) -> Interval {
+        Interval::mul_add(*self, *b, *c)
+    }
+    fn add_mul_assign(&mut self, a: &Interval, b: &Interval) {
+        *self = Interval::mul_add(*a, *b, *self);
+    }
+    fn mul_2si(&self, k: i32) -> Interval {
+        // multiplying by an exact power of two in two steps (each factor representable)
+        let half = k / 2;
+        let f1 = iv(2f64.powi(half), 2f64.powi(half));
+        let f2 = iv(2f64.powi(k - half), 2f64.powi(k - half));
+        *self * f1 * f2
+    }
+    fn sqr(&self) -> Interval {
+        Interval::sqr(*self)
+    }
+    fn sqrt(&self) -> Interval {
+        Interval::sqrt(*self)
+    }
+    fn exp(&self) -> Interval {
+        Interval::exp(*self)
+    }
+    fn ln(&self) -> Interval {
+        Interval::ln(*self)
+    }
+    fn abs(&self) -> Interval {
+        Interval::abs(*self)
+    }
+    fn max(&self, rhs: &Interval) -> Interval {
+        Interval::max(*self, *rhs)
+    }
+    fn min(&self, rhs: &Interval) -> Interval {
+        Interval::min(*self, *rhs)
+    }
+    fn certainly_pos(&self) -> bool {
+        !self.is_empty() && self.inf() > 0.0
+    }
+    fn certainly_neg(&self) -> bool {
+        !self.is_empty() && self.sup() < 0.0
+    }
+    fn possibly_pos(&self) -> bool {
+        !self.is_empty() && self.sup() > 0.0
+    }
+    fn possibly_neg(&self) -> bool {
+        !self.is_empty() && self.inf() < 0.0
+    }
+    fn possibly_zero(&self) -> bool {
+        self.contains(0.0)
+    }
+    fn certainly_lt(&self, rhs: &Interval) -> bool {
+        !self.is_empty() && !rhs.is_empty() && self.sup() < rhs.inf()
+    }
+    fn possibly_lt(&self, rhs: &Interval) -> bool {
+        !self.is_empty() && !rhs.is_empty() && self.inf() < rhs.sup()
+    }
+    fn lower(&self) -> Bound {
+        if self.is_empty() { Bound::PosInf } else { f64_bound(self.inf()) }
+    }
+    fn upper(&self) -> Bound {
+        if self.is_empty() { Bound::NegInf } else { f64_bound(self.sup()) }
+    }
+    fn lower_f64(&self) -> f64 {
+        if self.is_empty() { f64::NAN } else { self.inf() }
+    }
+    fn upper_f64(&self) -> f64 {
+        if self.is_empty() { f64::NAN } else { self.sup() }
+    }
+    fn approx_f64(&self) -> f64 {
+        Interval::mid(*self)
+    }
+    fn is_finite(&self) -> bool {
+        Interval::is_common_interval(*self)
+    }
+}
+
+impl Enclosure for Interval {
+    fn from_bounds(lo: &Rational, hi: &Rational, _: &()) -> Interval {
+        iv(rational_to_f64(lo, Round::Down), rational_to_f64(hi, Round::Up))
+    }
+    fn from_f64_bounds(lo: f64, hi: f64, _: &()) -> Interval {
+        iv(lo, hi)
+    }
+    fn empty(_: &()) -> Interval {
+        Interval::EMPTY
+    }
+    fn entire(_: &()) -> Interval {
+        Interval::ENTIRE
+    }
+    fn is_empty(&self) -> bool {
+        Interval::is_empty(*self)
+    }
+    fn hull(&self, rhs: &Interval) -> Interval {
+        self.convex_hull(*rhs)
+    }
+    fn intersect(&self, rhs: &Interval) -> Interval {
+        self.intersection(*rhs)
+    }
+    fn subset(&self, rhs: &Interval) -> bool {
+        Interval::subset(*self, *rhs)
+    }
+    fn interior(&self, rhs: &Interval) -> bool {
+        Interval::interior(*self, *rhs)
+    }
+    fn contains_rational(&self, q: &Rational) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        let lo_ok = self.inf() == f64::NEG_INFINITY || Rational::from_f64(self.inf()).is_some_and(|l| l <= *q);
+        let hi_ok = self.sup() == f64::INFINITY || Rational::from_f64(self.sup()).is_some_and(|h| *q <= h);
+        lo_ok && hi_ok
+    }
+    fn mid(&self) -> Interval {
+        let m = Interval::mid(*self);
+        iv(m, m)
+    }
+    fn rad_upper(&self) -> f64 {
+        Interval::rad(*self)
+    }
+    fn lo_point(&self) -> Interval {
+        iv(self.inf(), self.inf())
+    }
+    fn hi_point(&self) -> Interval {
+        iv(self.sup(), self.sup())
+    }
+}
