@@ -1,0 +1,215 @@
+//! What an integrator returns: segments with enclosures over whole time intervals, events, and a
+//! status that says how far the result is certified.
+//!
+//! **Invariant**: for an [`Enclosure`](reluflow_arith::Enclosure) backend, a `Trajectory` with
+//! status [`Status::Certified`] contains the exact flow over `[0, t_end]`: for every segment,
+//! every `t` in `[t_start, t_end]` of that segment has its exact state inside `hull`, and the exact
+//! state at the segment's end time lies in `end`. An [`Status::Undecided`] trajectory makes the
+//! same promise up to `certified_until` only. Point backends make no promise (reference runs).
+
+use reluflow_arith::Scalar;
+
+/// The parameters of the network at one time (or enclosing a set of times).
+#[derive(Clone, Debug, PartialEq)]
+pub struct State<S> {
+    /// Hidden weights, one vector of length `d` per neuron (`m = 1` for the single neuron).
+    pub w: Vec<Vec<S>>,
+    /// Output weights, one per neuron; `None` for the single neuron (no output layer).
+    pub a: Option<Vec<S>>,
+}
+
+impl<S: Scalar> State<S> {
+    /// Number of hidden neurons.
+    pub fn width(&self) -> usize {
+        self.w.len()
+    }
+}
+
+/// Which points each neuron sees as active (`w_jᵀx_i > 0`, or `≥ 0` with σ'(0) = 1) during a
+/// segment, and which neurons are frozen (dead: no active point, field identically zero).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Pattern {
+    /// For each neuron, the sorted indices of its active points.
+    pub active: Vec<Vec<usize>>,
+    /// For each neuron, whether it is frozen for good (certified death).
+    pub frozen: Vec<bool>,
+}
+
+/// A time interval on which the activation pattern is constant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment<S> {
+    /// Enclosure of the start time.
+    pub t_start: S,
+    /// Enclosure of the end time.
+    pub t_end: S,
+    /// The activation pattern on the open interval between them.
+    pub pattern: Pattern,
+    /// Enclosure of the state for every time in the segment.
+    pub hull: State<S>,
+    /// Enclosure of the state at `t_end`.
+    pub end: State<S>,
+}
+
+/// What happens at an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// Point `point` enters neuron `neuron`'s active half-space.
+    Activate,
+    /// Point `point` leaves neuron `neuron`'s active half-space.
+    Deactivate,
+    /// Neuron `neuron`'s last active point (`point`) reached its hyperplane: the neuron stops
+    /// exactly on the surface and stays frozen.
+    Death,
+}
+
+impl EventKind {
+    /// The name used in reports and JSON (`"activate"`, `"deactivate"`, `"death"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Activate => "activate",
+            EventKind::Deactivate => "deactivate",
+            EventKind::Death => "death",
+        }
+    }
+}
+
+/// A proved activation switch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event<S> {
+    /// Enclosure of the switching time.
+    pub t: S,
+    /// The data point (0-based).
+    pub point: usize,
+    /// The neuron (0-based; 0 for the single neuron).
+    pub neuron: usize,
+    /// What happens.
+    pub kind: EventKind,
+}
+
+/// Why a run could not be certified further.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UndecidedReason {
+    /// A guard's enclosure touches zero with a derivative enclosure containing zero: the
+    /// trajectory may touch a switching surface without crossing it.
+    Grazing {
+        /// The neuron.
+        neuron: usize,
+        /// The point.
+        point: usize,
+    },
+    /// The field points into the surface from both sides (Filippov sliding), or the state lies on
+    /// a surface where the continuation is not unique.
+    Sliding {
+        /// The neuron.
+        neuron: usize,
+        /// The point.
+        point: usize,
+    },
+    /// The trajectory starts or stays on a switching surface where the flow is not unique.
+    NonUnique {
+        /// The neuron.
+        neuron: usize,
+        /// The point.
+        point: usize,
+    },
+    /// Two switches whose time enclosures overlap and could not be separated or ordered.
+    SimultaneousSwitches {
+        /// `(neuron, point)` pairs involved.
+        pairs: Vec<(usize, usize)>,
+    },
+    /// Enclosures became too wide for the proof to go on at this precision.
+    PrecisionExhausted {
+        /// Width of the widest enclosure when the run stopped.
+        width: f64,
+    },
+    /// The step size fell below its floor without validating a step.
+    StepUnderflow,
+    /// A budget (steps, events, wall time) ran out.
+    Budget {
+        /// Which budget.
+        what: String,
+    },
+    /// Another reason, stated in words.
+    Other(String),
+}
+
+impl std::fmt::Display for UndecidedReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UndecidedReason::Grazing { neuron, point } => write!(
+                f,
+                "grazing: neuron {neuron} may touch the hyperplane of point {point} without crossing it (guard derivative not bounded away from 0)"
+            ),
+            UndecidedReason::Sliding { neuron, point } => write!(
+                f,
+                "sliding: the field of neuron {neuron} points into the hyperplane of point {point} from both sides"
+            ),
+            UndecidedReason::NonUnique { neuron, point } => write!(
+                f,
+                "non-unique continuation: neuron {neuron} lies on the hyperplane of point {point}, where the flow is not unique"
+            ),
+            UndecidedReason::SimultaneousSwitches { pairs } => {
+                write!(f, "simultaneous switches that could not be separated: ")?;
+                for (k, (j, i)) in pairs.iter().enumerate() {
+                    if k > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "(neuron {j}, point {i})")?;
+                }
+                Ok(())
+            }
+            UndecidedReason::PrecisionExhausted { width } => {
+                write!(f, "precision exhausted: enclosures reached width {width:e}; raise run.precision")
+            }
+            UndecidedReason::StepUnderflow => write!(f, "step size underflow: no step could be validated"),
+            UndecidedReason::Budget { what } => write!(f, "budget exhausted: {what}"),
+            UndecidedReason::Other(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+/// How far a trajectory is certified.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status<S> {
+    /// Certified over the whole requested horizon (and the limit, if one was asked for).
+    Certified,
+    /// Certified only up to `certified_until`.
+    Undecided {
+        /// Why the proof stopped.
+        reason: UndecidedReason,
+        /// The time up to which everything reported is certified (a lower bound).
+        certified_until: S,
+    },
+    /// A non-validated run (point arithmetic): nothing is certified.
+    NotValidated,
+}
+
+/// The limit `t → ∞`, when it was certified.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limit<S> {
+    /// Enclosure of the limit state.
+    pub state: State<S>,
+    /// Enclosure of the limit loss.
+    pub loss: S,
+    /// The activation pattern from the last event on (it never changes again).
+    pub pattern: Pattern,
+}
+
+/// A whole run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trajectory<S> {
+    /// The initial state (enclosure).
+    pub initial: State<S>,
+    /// Segments in time order; consecutive segments share their boundary time.
+    pub segments: Vec<Segment<S>>,
+    /// Proved switches in time order.
+    pub events: Vec<Event<S>>,
+    /// Enclosure of the state at the last time reached.
+    pub final_state: State<S>,
+    /// The last time reached (enclosure).
+    pub t_final: S,
+    /// The limit, when `t_end = inf` and it was certified.
+    pub limit: Option<Limit<S>>,
+    /// How far it is certified.
+    pub status: Status<S>,
+}
