@@ -30,10 +30,9 @@ impl fmt::Display for ParseNumberError {
                 f,
                 "`{s}` is not a number: expected a decimal such as `-12.5e-3`, a ratio such as `3/4`, or an integer"
             ),
-            ParseNumberError::ExponentTooLarge(s) => write!(
-                f,
-                "`{s}` has a decimal exponent beyond ±{MAX_DECIMAL_EXPONENT}"
-            ),
+            ParseNumberError::ExponentTooLarge(s) => {
+                write!(f, "`{s}` has a decimal exponent beyond ±{MAX_DECIMAL_EXPONENT}")
+            }
             ParseNumberError::ZeroDenominator(s) => write!(f, "`{s}` divides by zero"),
         }
     }
@@ -97,8 +96,8 @@ pub fn parse_exact(text: &str) -> Result<Rational, ParseNumberError> {
     };
     exp10 -= frac_part.len() as i64;
     let all_digits = format!("{int_part}{frac_part}");
-    let mut value = Integer::from_str_radix(if all_digits.is_empty() { "0" } else { &all_digits }, 10)
-        .map_err(|_| syntax())?;
+    let mut value =
+        Integer::from_str_radix(if all_digits.is_empty() { "0" } else { &all_digits }, 10).map_err(|_| syntax())?;
     if value == 0 {
         return Ok(Rational::new());
     }
@@ -109,11 +108,7 @@ pub fn parse_exact(text: &str) -> Result<Rational, ParseNumberError> {
         value = -value;
     }
     let pow = Integer::from(Integer::u_pow_u(10, exp10.unsigned_abs() as u32));
-    Ok(if exp10 >= 0 {
-        Rational::from(value * pow)
-    } else {
-        Rational::from((value, pow))
-    })
+    Ok(if exp10 >= 0 { Rational::from(value * pow) } else { Rational::from((value, pow)) })
 }
 
 fn parse_integer(s: &str) -> Option<Integer> {
@@ -221,11 +216,7 @@ pub fn bound_decimal(b: &Bound, digits: u32, dir: Dir) -> String {
 /// `10^e` as an exact rational (any sign of `e`).
 pub fn pow10(e: i64) -> Rational {
     let p = Integer::from(Integer::u_pow_u(10, e.unsigned_abs() as u32));
-    if e >= 0 {
-        Rational::from(p)
-    } else {
-        Rational::from((Integer::from(1), p))
-    }
+    if e >= 0 { Rational::from(p) } else { Rational::from((Integer::from(1), p)) }
 }
 
 /// The exact rational value of a finite f64 (`None` for ±∞ and NaN).

@@ -31,10 +31,10 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod scalar;
-pub mod exact;
 pub mod backend;
+pub mod exact;
 pub mod linalg;
+pub mod scalar;
 
 pub use backend::MpInterval;
 pub use inari::Interval;

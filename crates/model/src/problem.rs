@@ -429,8 +429,9 @@ mod tests {
 
     #[test]
     fn teacher_labels_are_exact_relus() {
-        let d = Data::new(vec![vec![q("0.1"), q("1")], vec![q("-1"), q("0.2")]], Labels::Teacher(vec![q("3"), q("0.5")]))
-            .unwrap();
+        let d =
+            Data::new(vec![vec![q("0.1"), q("1")], vec![q("-1"), q("0.2")]], Labels::Teacher(vec![q("3"), q("0.5")]))
+                .unwrap();
         assert_eq!(d.y()[0], q("0.8"), "σ(0.3 + 0.5) = 0.8 exactly");
         assert_eq!(d.y()[1], q("0"), "σ(−3 + 0.1) = 0");
     }
@@ -452,11 +453,25 @@ mod tests {
         assert!(e.to_string().contains("init.s[0]"), "{e}");
         let mut r = run();
         r.precision = 1;
-        let e = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, d.clone(), Init::Single { w: vec![q("0"), q("0")] }, r)
-            .unwrap_err();
+        let e = Problem::new(
+            ModelKind::SingleNeuron,
+            ReluPrime::Zero,
+            LossScale::HalfSum,
+            d.clone(),
+            Init::Single { w: vec![q("0"), q("0")] },
+            r,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("run.precision"), "{e}");
-        let e = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, d, Init::Single { w: vec![q("0")] }, run())
-            .unwrap_err();
+        let e = Problem::new(
+            ModelKind::SingleNeuron,
+            ReluPrime::Zero,
+            LossScale::HalfSum,
+            d,
+            Init::Single { w: vec![q("0")] },
+            run(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("init.w"), "{e}");
     }
 

@@ -150,9 +150,7 @@ pub(crate) fn rational_to_f64(q: &Rational, round: Round) -> f64 {
             }
             let (Some(rlo), Some(rhi)) = (Rational::from_f64(lo), Rational::from_f64(hi)) else {
                 // one side is infinite: IEEE overflows to ±∞ from |q| ≥ 2^1024 − 2^970 on.
-                let threshold = Rational::from(
-                    (rug::Integer::from(1) << 1024u32) - (rug::Integer::from(1) << 970u32),
-                );
+                let threshold = Rational::from((rug::Integer::from(1) << 1024u32) - (rug::Integer::from(1) << 970u32));
                 let big = Rational::from(q.abs_ref()) >= threshold;
                 return match (lo.is_infinite(), big) {
                     (true, true) => lo,
@@ -167,7 +165,11 @@ pub(crate) fn rational_to_f64(q: &Rational, round: Round) -> f64 {
                 std::cmp::Ordering::Less => lo,
                 std::cmp::Ordering::Greater => hi,
                 std::cmp::Ordering::Equal => {
-                    if lo.to_bits() & 1 == 0 { lo } else { hi }
+                    if lo.to_bits() & 1 == 0 {
+                        lo
+                    } else {
+                        hi
+                    }
                 }
             }
         }

@@ -468,10 +468,7 @@ impl Enclosure for MpInterval {
         MpInterval { lo: Float::with_val(*prec, Special::Nan), hi: Float::with_val(*prec, Special::Nan) }
     }
     fn entire(prec: &u32) -> MpInterval {
-        MpInterval {
-            lo: Float::with_val(*prec, Special::NegInfinity),
-            hi: Float::with_val(*prec, Special::Infinity),
-        }
+        MpInterval { lo: Float::with_val(*prec, Special::NegInfinity), hi: Float::with_val(*prec, Special::Infinity) }
     }
     fn is_empty(&self) -> bool {
         self.lo.is_nan()
@@ -549,7 +546,12 @@ impl std::fmt::Display for MpInterval {
         if self.is_empty() {
             return write!(f, "[empty]");
         }
-        write!(f, "[{}, {}]", self.lo.to_string_radix_round(10, None, Round::Down), self.hi.to_string_radix_round(10, None, Round::Up))
+        write!(
+            f,
+            "[{}, {}]",
+            self.lo.to_string_radix_round(10, None, Round::Down),
+            self.hi.to_string_radix_round(10, None, Round::Up)
+        )
     }
 }
 
