@@ -1,0 +1,408 @@
+//! Midpoint–radius interval vectors and matrices with a priori rounding-error bounds.
+//!
+//! A [`MidRadVec`] (resp. [`MidRadMat`]) stores f64 midpoints `m` and radii `r ≥ 0` and denotes the
+//! box `{x : |x − m| ≤ r}` (entrywise). Products are computed with *plain* f64 matrix products in
+//! the current rounding mode, which must be IEEE round-to-nearest (Rust never changes it), and a
+//! radius that bounds both the interval spread and every rounding error a priori
+//! (Rump 1999; Ogita–Rump–Oishi 2005; bounds and proofs in `proofs-notes/net-validated-midrad.md`).
+//! Bulk linear algebra then runs at a small multiple of f64 speed instead of the ~70× of
+//! per-operation intervals.
+//!
+//! # Guarantee
+//!
+//! Every result encloses the exact real result for every choice of points in the operands,
+//! provided no intermediate overflows; an overflow shows up as a non-finite radius, which
+//! [`MidRadVec::to_inari`] turns into the entire line (still an enclosure). Gradual underflow is
+//! covered by the `k·η` terms (`η = 2⁻¹⁰⁷⁴`).
+//!
+//! ```
+//! use reluflow_arith::midrad::{MidRadMat, MidRadVec};
+//! let a = MidRadMat::from_points(2, 2, &[0.1, 0.2, 0.3, 0.4]);
+//! let x = MidRadVec::from_points(&[1.0, 3.0]);
+//! let y = a.mat_vec(&x);
+//! // The exact 0.1·1 + 0.2·3 (of the binary numbers 0.1 and 0.2) lies in y[0].
+//! assert!(y.to_inari()[0].contains(0.7));
+//! ```
+
+use inari::Interval;
+
+/// The unit roundoff of binary64 round-to-nearest, `u = 2⁻⁵³`.
+pub const U: f64 = 1.0 / 9_007_199_254_740_992.0;
+/// The smallest positive subnormal binary64 number, `η = 2⁻¹⁰⁷⁴`.
+pub const ETA: f64 = 4.940_656_458_412_465_4e-324;
+
+/// An upper bound of the exact `a + b` for f64 `a`, `b` (one round-to-nearest sum, then one ulp up).
+#[inline(always)]
+pub fn add_ru(a: f64, b: f64) -> f64 {
+    (a + b).next_up()
+}
+
+/// An upper bound of the exact `a · b` for f64 `a`, `b` (one round-to-nearest product, one ulp up).
+#[inline(always)]
+pub fn mul_ru(a: f64, b: f64) -> f64 {
+    (a * b).next_up()
+}
+
+/// An upper bound of `γ_k = k·u / (1 − k·u)`, or `+∞` when `k·u ≥ 1/2` (bound not applicable).
+pub fn gamma_ru(k: usize) -> f64 {
+    let ku = k as f64 * U; // exact for k < 2⁵³ (multiplication by a power of two, no underflow)
+    if ku >= 0.5 {
+        return f64::INFINITY;
+    }
+    let den_rd = (1.0 - ku).next_down();
+    (ku / den_rd).next_up()
+}
+
+/// `C = A·B` in f64 (row-major, `A` is `rows × inner`, `B` is `inner × cols`), each entry summed in
+/// order of increasing inner index (recursive summation; no fused multiply-add).
+fn gemm(a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) -> Vec<f64> {
+    let mut c = vec![0.0; rows * cols];
+    for i in 0..rows {
+        let ci = &mut c[i * cols..(i + 1) * cols];
+        for k in 0..inner {
+            let aik = a[i * inner + k];
+            let bk = &b[k * cols..(k + 1) * cols];
+            for (cij, bkj) in ci.iter_mut().zip(bk) {
+                *cij += aik * bkj;
+            }
+        }
+    }
+    c
+}
+
+/// The enclosure of `⟨Am, Ar⟩ · ⟨Bm, Br⟩` (inner dimension `k`) as `(mid, rad)`:
+/// `mid = fl(Am·Bm)`, and with `g = γ_{2k}`, `S0 = fl(|Am|·|Bm|)`, `S1 = fl(|Am|·Br + Ar·(|Bm| + Br))`,
+/// `rad = (g·(S0 + kη) + S1 + 2kη) / (1 − g) + kη`, every operation of the radius rounded up.
+/// (`proofs-notes/net-validated-midrad.md`, bounds (B1)–(B3).)
+fn midrad_product(
+    am: &[f64],
+    ar: &[f64],
+    bm: &[f64],
+    br: &[f64],
+    rows: usize,
+    k: usize,
+    cols: usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let mid = gemm(am, bm, rows, k, cols);
+    let am_abs: Vec<f64> = am.iter().map(|v| v.abs()).collect();
+    let bm_abs: Vec<f64> = bm.iter().map(|v| v.abs()).collect();
+    let s0 = gemm(&am_abs, &bm_abs, rows, k, cols);
+    let a_has_rad = ar.iter().any(|&r| r != 0.0);
+    let b_has_rad = br.iter().any(|&r| r != 0.0);
+    let s1 = if a_has_rad || b_has_rad {
+        // [|Am|, Ar] · [Br; |Bm| + Br]: one product with inner dimension 2k.
+        let mut left = Vec::with_capacity(rows * 2 * k);
+        for i in 0..rows {
+            left.extend_from_slice(&am_abs[i * k..(i + 1) * k]);
+            left.extend_from_slice(&ar[i * k..(i + 1) * k]);
+        }
+        let mut right = Vec::with_capacity(2 * k * cols);
+        right.extend_from_slice(br);
+        right.extend(bm_abs.iter().zip(br).map(|(m, r)| add_ru(*m, *r)));
+        gemm(&left, &right, rows, 2 * k, cols)
+    } else {
+        vec![0.0; rows * cols]
+    };
+    let g = gamma_ru(2 * k.max(1));
+    let k_eta = mul_ru(k as f64, ETA);
+    let two_k_eta = mul_ru(2.0 * k as f64, ETA);
+    let inv_den = (1.0 / (1.0 - g).next_down()).next_up();
+    let rad = s0
+        .iter()
+        .zip(&s1)
+        .map(|(&z0, &z1)| {
+            let t = add_ru(add_ru(mul_ru(g, add_ru(z0, k_eta)), z1), two_k_eta);
+            let r = add_ru(mul_ru(t, inv_den), k_eta);
+            if r.is_finite() && g.is_finite() { r } else { f64::INFINITY }
+        })
+        .collect();
+    (mid, rad)
+}
+
+/// A box of f64 midpoints and radii: `{x : |x_i − mid_i| ≤ rad_i}`.
+///
+/// Invariant: `mid` and `rad` have the same length and every `rad_i ≥ 0` (possibly `+∞`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MidRadVec {
+    mid: Vec<f64>,
+    rad: Vec<f64>,
+}
+
+impl MidRadVec {
+    /// The box with the given midpoints and radii. Panics if the lengths differ or a radius is
+    /// negative or NaN (a NaN midpoint gets radius `+∞`).
+    pub fn new(mid: Vec<f64>, rad: Vec<f64>) -> MidRadVec {
+        assert_eq!(mid.len(), rad.len(), "midpoint and radius vectors of different lengths");
+        assert!(rad.iter().all(|r| *r >= 0.0), "radii must be non-negative");
+        let rad = mid.iter().zip(rad).map(|(m, r)| if m.is_finite() { r } else { f64::INFINITY }).collect();
+        MidRadVec { mid, rad }
+    }
+    /// The degenerate box of the points `x` (radius 0).
+    pub fn from_points(x: &[f64]) -> MidRadVec {
+        MidRadVec::new(x.to_vec(), vec![0.0; x.len()])
+    }
+    /// The smallest-radius midpoint–radius box around inari's midpoint containing each interval
+    /// (inari's `rad` rounds up). Empty intervals are not allowed (panic).
+    pub fn from_inari(x: &[Interval]) -> MidRadVec {
+        assert!(x.iter().all(|v| !v.is_empty()), "empty interval in a midpoint-radius conversion");
+        MidRadVec::new(x.iter().map(|v| v.mid()).collect(), x.iter().map(|v| v.rad()).collect())
+    }
+    /// The intervals `[mid − rad, mid + rad]`, rounded outward (`+∞` radius gives the entire line).
+    pub fn to_inari(&self) -> Vec<Interval> {
+        self.mid.iter().zip(&self.rad).map(|(&m, &r)| to_interval(m, r)).collect()
+    }
+    /// Midpoints.
+    pub fn mid(&self) -> &[f64] {
+        &self.mid
+    }
+    /// Radii.
+    pub fn rad(&self) -> &[f64] {
+        &self.rad
+    }
+    /// Length.
+    pub fn len(&self) -> usize {
+        self.mid.len()
+    }
+    /// Whether the vector has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.mid.is_empty()
+    }
+    /// `self + rhs`: `mid = fl(m₁ + m₂)`, `rad = r₁ + r₂ + u·|mid|`, rounded up (bound (B4)).
+    pub fn add(&self, rhs: &MidRadVec) -> MidRadVec {
+        assert_eq!(self.len(), rhs.len(), "sum of vectors of different lengths");
+        let mid: Vec<f64> = self.mid.iter().zip(&rhs.mid).map(|(a, b)| a + b).collect();
+        let rad = (0..mid.len()).map(|i| add_ru(add_ru(self.rad[i], rhs.rad[i]), mul_ru(U, mid[i].abs()))).collect();
+        MidRadVec::new(mid, rad)
+    }
+    /// `α · self` for an f64 `α`: `mid = fl(α·m)`, `rad = |α|·r + u·|mid| + η`, rounded up (B5).
+    pub fn scale(&self, alpha: f64) -> MidRadVec {
+        let mid: Vec<f64> = self.mid.iter().map(|m| alpha * m).collect();
+        let rad = (0..mid.len())
+            .map(|i| add_ru(add_ru(mul_ru(alpha.abs(), self.rad[i]), mul_ru(U, mid[i].abs())), ETA))
+            .collect();
+        MidRadVec::new(mid, rad)
+    }
+}
+
+fn to_interval(m: f64, r: f64) -> Interval {
+    if !(m.is_finite() && r.is_finite()) {
+        return Interval::ENTIRE;
+    }
+    let lo = (m - r).next_down();
+    let hi = (m + r).next_up();
+    Interval::try_from((lo, hi)).unwrap_or(Interval::ENTIRE)
+}
+
+/// A row-major matrix of midpoint–radius intervals.
+///
+/// Invariant: `mid` and `rad` have `rows · cols` entries and every radius is `≥ 0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MidRadMat {
+    rows: usize,
+    cols: usize,
+    mid: Vec<f64>,
+    rad: Vec<f64>,
+}
+
+impl MidRadMat {
+    /// The matrix with the given row-major midpoints and radii. Panics on a shape mismatch or a
+    /// negative/NaN radius.
+    pub fn new(rows: usize, cols: usize, mid: Vec<f64>, rad: Vec<f64>) -> MidRadMat {
+        assert_eq!(mid.len(), rows * cols, "midpoint matrix has the wrong number of entries");
+        let v = MidRadVec::new(mid, rad);
+        MidRadMat { rows, cols, mid: v.mid, rad: v.rad }
+    }
+    /// The point matrix `a` (row-major, radius 0).
+    pub fn from_points(rows: usize, cols: usize, a: &[f64]) -> MidRadMat {
+        MidRadMat::new(rows, cols, a.to_vec(), vec![0.0; a.len()])
+    }
+    /// From row-major inari intervals (see [`MidRadVec::from_inari`]).
+    pub fn from_inari(rows: usize, cols: usize, a: &[Interval]) -> MidRadMat {
+        let v = MidRadVec::from_inari(a);
+        MidRadMat::new(rows, cols, v.mid, v.rad)
+    }
+    /// Row-major inari intervals, rounded outward.
+    pub fn to_inari(&self) -> Vec<Interval> {
+        self.mid.iter().zip(&self.rad).map(|(&m, &r)| to_interval(m, r)).collect()
+    }
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+    /// Row-major midpoints.
+    pub fn mid(&self) -> &[f64] {
+        &self.mid
+    }
+    /// Row-major radii.
+    pub fn rad(&self) -> &[f64] {
+        &self.rad
+    }
+    /// `self · x`: encloses `{A x : A ∈ self, x ∈ x}` (bounds (B1)–(B3) with `cols = 1`).
+    pub fn mat_vec(&self, x: &MidRadVec) -> MidRadVec {
+        assert_eq!(self.cols, x.len(), "matrix-vector product with mismatched sizes");
+        let (mid, rad) = midrad_product(&self.mid, &self.rad, &x.mid, &x.rad, self.rows, self.cols, 1);
+        MidRadVec::new(mid, rad)
+    }
+    /// `self · rhs`: encloses `{A B : A ∈ self, B ∈ rhs}` (bounds (B1)–(B3)).
+    pub fn mat_mul(&self, rhs: &MidRadMat) -> MidRadMat {
+        assert_eq!(self.cols, rhs.rows, "matrix product with mismatched sizes");
+        let (mid, rad) = midrad_product(&self.mid, &self.rad, &rhs.mid, &rhs.rad, self.rows, self.cols, rhs.cols);
+        MidRadMat::new(self.rows, rhs.cols, mid, rad)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rug::Rational;
+
+    /// xorshift64*: a tiny deterministic generator (no dependency, reproducible failures).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        /// Uniform in [-1, 1) times 2^e for e in [e_lo, e_hi].
+        fn float(&mut self, e_lo: i32, e_hi: i32) -> f64 {
+            let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
+            let e = e_lo + (self.next() % ((e_hi - e_lo + 1) as u64)) as i32;
+            u * 2f64.powi(e)
+        }
+        fn unit(&mut self) -> f64 {
+            (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    fn q(v: f64) -> Rational {
+        Rational::from_f64(v).unwrap()
+    }
+
+    /// `|exact − mid| ≤ rad` exactly, in rationals.
+    fn inside(exact: &Rational, mid: f64, rad: f64) -> bool {
+        rad.is_infinite() || Rational::from(exact - q(mid)).abs() <= q(rad)
+    }
+
+    /// A random point of the box `mid ± rad` (a corner half of the time).
+    fn pick(rng: &mut Rng, m: f64, r: f64) -> f64 {
+        let t = if rng.next() % 2 == 0 { if rng.next() % 2 == 0 { -1.0 } else { 1.0 } } else { rng.unit() * 2.0 - 1.0 };
+        let p = m + t * r; // may round outside the box: clamp back into it exactly
+        if q(p) > q(m) + q(r) { (m + r).next_down() } else if q(p) < q(m) - q(r) { (m - r).next_up() } else { p }
+    }
+
+    /// Checks containment of exact products of points of the boxes; returns how many entries had
+    /// a non-zero rounding error in `mid` (so that the test is sensitive to the radius).
+    fn check_product(rng: &mut Rng, rows: usize, k: usize, cols: usize, e: (i32, i32), with_rad: bool) -> usize {
+        let draw = |rng: &mut Rng, len: usize| -> (Vec<f64>, Vec<f64>) {
+            let mid: Vec<f64> = (0..len).map(|_| rng.float(e.0, e.1)).collect();
+            let rad = mid.iter().map(|m| if with_rad { m.abs() * rng.unit() * 1e-3 } else { 0.0 }).collect();
+            (mid, rad)
+        };
+        let (am, ar) = draw(rng, rows * k);
+        let (bm, br) = draw(rng, k * cols);
+        let a = MidRadMat::new(rows, k, am.clone(), ar.clone());
+        let b = MidRadMat::new(k, cols, bm.clone(), br.clone());
+        let c = a.mat_mul(&b);
+        let ap: Vec<f64> = (0..am.len()).map(|i| pick(rng, am[i], ar[i])).collect();
+        let bp: Vec<f64> = (0..bm.len()).map(|i| pick(rng, bm[i], br[i])).collect();
+        let mut nonzero_err = 0;
+        for i in 0..rows {
+            for j in 0..cols {
+                let exact: Rational = (0..k).map(|l| q(ap[i * k + l]) * q(bp[l * cols + j])).sum();
+                let idx = i * cols + j;
+                assert!(inside(&exact, c.mid()[idx], c.rad()[idx]), "entry ({i},{j}) of a {rows}x{k}x{cols} product escapes");
+                if !with_rad && exact != q(c.mid()[idx]) {
+                    nonzero_err += 1;
+                }
+            }
+        }
+        nonzero_err
+    }
+
+    #[test]
+    fn point_products_contain_exact_and_rounding_matters() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut sensitive = 0;
+        for trial in 0..40 {
+            let (r, k, c) = (1 + trial % 5, 1 + (trial * 7) % 24, 1 + (trial * 3) % 4);
+            sensitive += check_product(&mut rng, r, k, c, (-3, 3), false);
+        }
+        // Without the γ term the radius of a point product is 0: these entries would escape.
+        assert!(sensitive > 20, "too few entries with rounding error ({sensitive}): the test would not notice a dropped γ term");
+    }
+
+    #[test]
+    fn interval_products_contain_every_sampled_point_product() {
+        let mut rng = Rng(42);
+        for trial in 0..40 {
+            let (r, k, c) = (1 + trial % 4, 1 + (trial * 5) % 17, 1 + (trial * 3) % 3);
+            check_product(&mut rng, r, k, c, (-8, 8), true);
+        }
+    }
+
+    #[test]
+    fn underflowing_products_are_covered_by_eta_terms() {
+        let mut rng = Rng(7);
+        for trial in 0..30 {
+            // Products near 2^-1070..2^-1040: deep in the subnormal range.
+            check_product(&mut rng, 2, 1 + trial % 9, 2, (-535, -520), trial % 2 == 0);
+        }
+    }
+
+    #[test]
+    fn systematic_underflow_errors_need_the_eta_terms() {
+        // Each product is exactly 1.5·η and rounds (ties to even) to 2η: 64 errors of +η/2 add up
+        // to 32η, far more than the few ulps the upward-rounded radius formula adds by itself.
+        let k = 64;
+        let a = MidRadMat::from_points(1, k, &vec![1.5 * 2f64.powi(-537); k]);
+        let x = MidRadVec::from_points(&vec![2f64.powi(-537); k]);
+        let y = a.mat_vec(&x);
+        let exact = q(ETA) * Rational::from((3 * k as i64, 2));
+        assert_ne!(exact, q(y.mid()[0]));
+        assert!(inside(&exact, y.mid()[0], y.rad()[0]));
+    }
+
+    #[test]
+    fn add_and_scale_contain_exact() {
+        let mut rng = Rng(99);
+        for _ in 0..200 {
+            let (a, b, alpha) = (rng.float(-60, 60), rng.float(-60, 60), rng.float(-5, 5));
+            let x = MidRadVec::from_points(&[a]);
+            let y = MidRadVec::from_points(&[b]);
+            let s = x.add(&y);
+            assert!(inside(&(q(a) + q(b)), s.mid()[0], s.rad()[0]));
+            let t = x.scale(alpha);
+            assert!(inside(&(q(a) * q(alpha)), t.mid()[0], t.rad()[0]));
+        }
+        let tiny = MidRadVec::from_points(&[3.0 * ETA]).scale(0.5);
+        assert!(inside(&(q(3.0 * ETA) / 2), tiny.mid()[0], tiny.rad()[0]));
+    }
+
+    #[test]
+    fn inari_round_trip_is_a_superset() {
+        let xs = [Interval::try_from((0.1, 0.3)).unwrap(), Interval::try_from((-1e300, 2.0)).unwrap(), Interval::ENTIRE];
+        let back = MidRadVec::from_inari(&xs).to_inari();
+        for (x, y) in xs.iter().zip(&back) {
+            assert!(x.subset(*y), "{x:?} not inside {y:?}");
+        }
+        let m = MidRadMat::from_inari(1, 3, &xs);
+        assert_eq!((m.rows(), m.cols()), (1, 3));
+    }
+
+    #[test]
+    fn gamma_is_an_upper_bound_and_refuses_huge_k() {
+        let g = gamma_ru(10);
+        let exact = q(10.0 * U) / (Rational::from(1) - q(10.0 * U));
+        assert!(q(g) >= exact);
+        assert!(gamma_ru(1usize << 52).is_infinite());
+        // An overflowing product is the entire line, not a guess.
+        let a = MidRadMat::from_points(1, 1, &[f64::MAX]);
+        assert!(a.mat_vec(&MidRadVec::from_points(&[f64::MAX])).to_inari()[0].is_entire());
+    }
+}
