@@ -34,6 +34,7 @@
 pub mod backend;
 pub mod exact;
 pub mod linalg;
+pub mod midrad;
 pub mod scalar;
 
 pub use backend::MpInterval;
