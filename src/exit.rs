@@ -1,0 +1,136 @@
+//! The exit-code table: the one place where the codes of `reluflow` are defined, named and
+//! explained. `--help` prints [`help_table`]; every path out of `main` goes through [`Exit`].
+
+use std::fmt;
+
+/// How a run of `reluflow` ended, with its process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The run finished: certified (validated arithmetic), or a non-validated run completed.
+    Success,
+    /// The command line or the problem file was refused before any computation.
+    BadInput,
+    /// The proof stopped before the horizon: everything reported is certified only up to
+    /// `certified_until`, and the reason is printed.
+    Undecided,
+    /// A counterexample was found, or a checked invariant was violated.
+    Counterexample,
+    /// The requested model/arithmetic combination has no integrator (yet).
+    Unsupported,
+    /// A bug: an internal invariant failed (panic, inconsistent result, I/O on output).
+    Internal,
+    /// Interrupted by Ctrl-C (SIGINT; the shell reports 128 + 2).
+    Interrupted,
+}
+
+/// Every exit, in the order of the table.
+pub const TABLE: [Exit; 7] =
+    [Exit::Success, Exit::BadInput, Exit::Undecided, Exit::Counterexample, Exit::Unsupported, Exit::Internal, Exit::Interrupted];
+
+impl Exit {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::BadInput => 2,
+            Exit::Undecided => 3,
+            Exit::Counterexample => 4,
+            Exit::Unsupported => 5,
+            Exit::Internal => 70,
+            Exit::Interrupted => 130,
+        }
+    }
+
+    /// A short machine-readable name (used in JSON error objects).
+    pub fn name(self) -> &'static str {
+        match self {
+            Exit::Success => "success",
+            Exit::BadInput => "bad-input",
+            Exit::Undecided => "undecided",
+            Exit::Counterexample => "counterexample",
+            Exit::Unsupported => "unsupported",
+            Exit::Internal => "internal-error",
+            Exit::Interrupted => "interrupted",
+        }
+    }
+
+    /// One line for `--help`.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success: certified (interval arithmetic), or a non-validated run (f64, mpfr) completed",
+            Exit::BadInput => "bad input: usage error or a refused problem file (the message names file, field, value)",
+            Exit::Undecided => "undecided: certified only up to `certified_until`; the reason is printed",
+            Exit::Counterexample => "counterexample found or invariant violated",
+            Exit::Unsupported => "unsupported: no integrator for this model/arithmetic combination yet",
+            Exit::Internal => "internal error (a bug: please report it with the problem file)",
+            Exit::Interrupted => "interrupted (Ctrl-C)",
+        }
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(e: Exit) -> Self {
+        std::process::ExitCode::from(e.code())
+    }
+}
+
+/// The exit-code table as printed at the end of `--help`.
+pub fn help_table() -> String {
+    let mut s = String::from("Exit codes:\n");
+    for e in TABLE {
+        s.push_str(&format!("  {:>3}  {}\n", e.code(), e.meaning()));
+    }
+    s
+}
+
+/// An error that ends the run, with the exit it maps to. Only the binary uses `anyhow`.
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit code class.
+    pub exit: Exit,
+    /// What went wrong, with context.
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// A refused command line or problem file (exit 2).
+    pub fn bad_input(error: impl Into<anyhow::Error>) -> Failure {
+        Failure { exit: Exit::BadInput, error: error.into() }
+    }
+    /// A combination without an integrator (exit 5).
+    pub fn unsupported(message: impl fmt::Display) -> Failure {
+        Failure { exit: Exit::Unsupported, error: anyhow::anyhow!("{message}") }
+    }
+    /// A bug or an output failure (exit 70).
+    pub fn internal(error: impl Into<anyhow::Error>) -> Failure {
+        Failure { exit: Exit::Internal, error: error.into() }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_documented() {
+        let mut codes: Vec<u8> = TABLE.iter().map(|e| e.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), TABLE.len(), "two exits share a code");
+        let names: std::collections::HashSet<_> = TABLE.iter().map(|e| e.name()).collect();
+        assert_eq!(names.len(), TABLE.len());
+        let table = help_table();
+        for e in TABLE {
+            assert!(table.contains(&format!("{:>3}  ", e.code())), "{table}");
+        }
+        assert_eq!(Exit::Success.code(), 0);
+        assert_eq!(Exit::BadInput.code(), 2);
+        assert_eq!(Exit::Interrupted.code(), 130);
+    }
+}
