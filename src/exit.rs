@@ -24,8 +24,15 @@ pub enum Exit {
 }
 
 /// Every exit, in the order of the table.
-pub const TABLE: [Exit; 7] =
-    [Exit::Success, Exit::BadInput, Exit::Undecided, Exit::Counterexample, Exit::Unsupported, Exit::Internal, Exit::Interrupted];
+pub const TABLE: [Exit; 7] = [
+    Exit::Success,
+    Exit::BadInput,
+    Exit::Undecided,
+    Exit::Counterexample,
+    Exit::Unsupported,
+    Exit::Internal,
+    Exit::Interrupted,
+];
 
 impl Exit {
     /// The process exit code.

@@ -1,1 +1,74 @@
-fn main() {}
+//! `reluflow`: certified gradient flows of ReLU neurons and shallow ReLU networks.
+//!
+//! The binary is the only place that knows file formats, the command line and `anyhow`:
+//! [`cli`] parses the command line, [`spec`] reads the problem file into a validated
+//! `reluflow_model::Problem`, [`commands`] dispatches to the integrators of `reluflow_flow`,
+//! [`report`] prints the trajectory, and [`exit`] holds the exit-code table.
+
+mod cli;
+mod commands;
+mod exit;
+mod report;
+mod spec;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use exit::{Exit, Failure};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match std::panic::catch_unwind(run) {
+        Ok(exit) => exit.into(),
+        Err(_) => {
+            // The panic message has been printed by the default hook.
+            eprintln!("reluflow: internal error: a panic (message above); please report it with the problem file");
+            Exit::Internal.into()
+        }
+    }
+}
+
+fn run() -> Exit {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version go to stdout and succeed; every usage error is bad input.
+            return if e.use_stderr() { Exit::BadInput } else { Exit::Success };
+        }
+    };
+    match cli.command {
+        Command::Certify(args) => {
+            let result = args.validate().and_then(|cfg| commands::certify::run(&cfg));
+            conclude(result, args.json)
+        }
+    }
+}
+
+/// The JSON object printed on stdout for a failure when `--json` was given.
+#[derive(serde::Serialize)]
+struct JsonFailure {
+    /// The exit's name (`"bad-input"`, `"unsupported"`, `"internal-error"`, …).
+    status: &'static str,
+    /// The process exit code.
+    exit_code: u8,
+    /// The human message (also printed on stderr).
+    message: String,
+}
+
+/// Prints a failure (stderr; with `--json` also a JSON object on stdout) and returns the exit.
+fn conclude(result: Result<Exit, Failure>, json: bool) -> Exit {
+    match result {
+        Ok(exit) => exit,
+        Err(f) => {
+            eprintln!("reluflow: error: {f}");
+            if json {
+                let doc = JsonFailure { status: f.exit.name(), exit_code: f.exit.code(), message: f.to_string() };
+                let text = serde_json::to_string_pretty(&doc)
+                    .unwrap_or_else(|e| format!("{{\"status\": \"internal-error\", \"message\": \"{e}\"}}"));
+                let _ = writeln!(std::io::stdout().lock(), "{text}");
+            }
+            f.exit
+        }
+    }
+}

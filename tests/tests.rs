@@ -1,1 +1,7 @@
+//! Integration tests of the `reluflow` binary: they run the built executable on problem files
+//! and check exit codes, messages and the JSON shape.
 
+mod bad_input;
+mod cli;
+mod examples;
+mod util;

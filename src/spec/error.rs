@@ -11,8 +11,8 @@ pub struct SpecError {
     pub file: String,
     /// 1-based line and column of the offending text, when known.
     pub location: Option<(usize, usize)>,
-    /// What is wrong.
-    pub kind: SpecErrorKind,
+    /// What is wrong (boxed: keeps `Result<_, SpecError>` small).
+    pub kind: Box<SpecErrorKind>,
 }
 
 /// The classes of refusal.
@@ -65,7 +65,7 @@ impl fmt::Display for SpecError {
             write!(f, ":{line}:{col}")?;
         }
         write!(f, ": ")?;
-        match &self.kind {
+        match self.kind.as_ref() {
             SpecErrorKind::Io(e) => write!(f, "cannot read the problem file: {e}"),
             SpecErrorKind::Syntax(m) => write!(f, "{}", m.trim_end()),
             SpecErrorKind::Field { field, value, expected } => write!(f, "{field}: got {value}, expected {expected}"),
@@ -84,15 +84,9 @@ impl fmt::Display for SpecError {
     }
 }
 
-impl std::error::Error for SpecError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            SpecErrorKind::Io(e) => Some(e),
-            SpecErrorKind::Model(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+/// The message already quotes any underlying I/O or model error, so there is no `source` (an
+/// error chain would print it twice).
+impl std::error::Error for SpecError {}
 
 /// Levenshtein distance (for "did you mean").
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
@@ -117,7 +111,12 @@ pub(crate) fn closest(key: &str, known: &'static [&'static str]) -> Option<&'sta
         return Some(k);
     }
     let limit = (key.chars().count() / 3).clamp(1, 3);
-    known.iter().map(|k| (edit_distance(key, k), *k)).filter(|(d, _)| *d <= limit).min_by_key(|(d, _)| *d).map(|(_, k)| k)
+    known
+        .iter()
+        .map(|k| (edit_distance(key, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

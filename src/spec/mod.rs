@@ -41,8 +41,11 @@ const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision"];
 /// Reads and validates the problem file at `path`.
 pub fn load(path: &Path) -> Result<Problem, SpecError> {
     let file = path.display().to_string();
-    let src = std::fs::read_to_string(path)
-        .map_err(|e| SpecError { file: file.clone(), location: None, kind: SpecErrorKind::Io(e) })?;
+    let src = std::fs::read_to_string(path).map_err(|e| SpecError {
+        file: file.clone(),
+        location: None,
+        kind: Box::new(SpecErrorKind::Io(e)),
+    })?;
     parse(&file, &src)
 }
 
@@ -57,7 +60,9 @@ pub fn parse(file: &str, src: &str) -> Result<Problem, SpecError> {
     doc.check_keys("", root, TOP_KEYS)?;
 
     let model = match root.get("model") {
-        Some(v) => doc.choice("model", v, &[("single-neuron", ModelKind::SingleNeuron), ("two-layer", ModelKind::TwoLayer)])?,
+        Some(v) => {
+            doc.choice("model", v, &[("single-neuron", ModelKind::SingleNeuron), ("two-layer", ModelKind::TwoLayer)])?
+        }
         None => return Err(doc.missing("model", "\"single-neuron\" or \"two-layer\"")),
     };
     let relu_prime = match root.get("relu_prime_at_zero") {
@@ -92,7 +97,8 @@ pub fn parse(file: &str, src: &str) -> Result<Problem, SpecError> {
 fn read_data(doc: &Doc<'_>, v: &Val<'_>) -> Result<Data, SpecError> {
     let t = doc.table("data", v)?;
     doc.check_keys("data", t, DATA_KEYS)?;
-    let x_v = t.get("x").ok_or_else(|| doc.missing("data.x", "the data points: a list of rows such as [[1, 0], [0, 1]]"))?;
+    let x_v =
+        t.get("x").ok_or_else(|| doc.missing("data.x", "the data points: a list of rows such as [[1, 0], [0, 1]]"))?;
     let x = doc.matrix("data.x", x_v, "data points")?;
     let labels = match (t.get("y"), t.get("teacher")) {
         (Some(_), Some(teacher)) => {
@@ -107,7 +113,9 @@ fn read_data(doc: &Doc<'_>, v: &Val<'_>) -> Result<Data, SpecError> {
         (Some(y), None) => Labels::Given(doc.vector("data.y", y, "the labels")?),
         (None, Some(teacher)) => Labels::Teacher(doc.vector("data.teacher", teacher, "the teacher vector")?),
         (None, None) => {
-            return Err(doc.missing("data.y", "the labels `y = [...]`, or `teacher = [...]` to set y_i = relu(teacher·x_i)"));
+            return Err(
+                doc.missing("data.y", "the labels `y = [...]`, or `teacher = [...]` to set y_i = relu(teacher·x_i)")
+            );
         }
     };
     Data::new(x, labels).map_err(|e| {
@@ -122,7 +130,8 @@ fn read_init(doc: &Doc<'_>, v: &Val<'_>, model: ModelKind) -> Result<Init, SpecE
     let explicit = t.get("w").is_some() || t.get("a").is_some();
     let balanced = ["scale", "z", "s"].iter().any(|k| t.get(*k).is_some());
     if explicit && balanced {
-        let (k, val) = t.iter().find(|(k, _)| ["scale", "z", "s"].contains(&k.get_ref().as_ref())).expect("balanced key");
+        let (k, val) =
+            t.iter().find(|(k, _)| ["scale", "z", "s"].contains(&k.get_ref().as_ref())).expect("balanced key");
         return Err(doc.error(
             val.span(),
             SpecErrorKind::Conflict {
@@ -133,8 +142,13 @@ fn read_init(doc: &Doc<'_>, v: &Val<'_>, model: ModelKind) -> Result<Init, SpecE
     }
     if balanced {
         let need = |k: &str, what: &str| t.get(k).ok_or_else(|| doc.missing(&format!("init.{k}"), what));
-        let scale = doc.number("init.scale", need("scale", "the scale λ > 0 of the balanced initialisation, e.g. \"1e-600\"")?)?;
-        let z = doc.matrix("init.z", need("z", "the directions z_j: one row of length d per hidden neuron")?, "directions")?;
+        let scale = doc
+            .number("init.scale", need("scale", "the scale λ > 0 of the balanced initialisation, e.g. \"1e-600\"")?)?;
+        let z = doc.matrix(
+            "init.z",
+            need("z", "the directions z_j: one row of length d per hidden neuron")?,
+            "directions",
+        )?;
         let s_v = need("s", "the output signs s_j: a list of 1 and -1, one per hidden neuron")?;
         let DeValue::Array(items) = s_v.get_ref() else {
             return Err(doc.bad("init.s", s_v, "a list of signs 1 or -1, one per hidden neuron"));
@@ -150,15 +164,23 @@ fn read_init(doc: &Doc<'_>, v: &Val<'_>, model: ModelKind) -> Result<Init, SpecE
         return Ok(Init::Balanced { scale, z, s });
     }
     let w_v = t.get("w").ok_or_else(|| {
-        doc.missing("init.w", "`w = [...]` (single neuron), `w = [[...], ...]` with `a = [...]`, or `scale`, `z`, `s` (two-layer)")
+        doc.missing(
+            "init.w",
+            "`w = [...]` (single neuron), `w = [[...], ...]` with `a = [...]`, or `scale`, `z`, `s` (two-layer)",
+        )
     })?;
     let is_matrix = matches!(w_v.get_ref(), DeValue::Array(a) if a.first().is_some_and(|r| matches!(r.get_ref(), DeValue::Array(_))));
     if is_matrix && model == ModelKind::SingleNeuron {
-        return Err(doc.bad("init.w", w_v, "one weight vector such as [0, 0, 0] (model = \"single-neuron\"; a list of rows is for two-layer models)"));
+        return Err(doc.bad(
+            "init.w",
+            w_v,
+            "one weight vector such as [0, 0, 0] (model = \"single-neuron\"; a list of rows is for two-layer models)",
+        ));
     }
     if is_matrix {
         let w = doc.matrix("init.w", w_v, "hidden weights")?;
-        let a_v = t.get("a").ok_or_else(|| doc.missing("init.a", "the output weights `a = [...]`, one per row of init.w"))?;
+        let a_v =
+            t.get("a").ok_or_else(|| doc.missing("init.a", "the output weights `a = [...]`, one per row of init.w"))?;
         let a = doc.vector("init.a", a_v, "output weights")?;
         Ok(Init::Explicit { w, a })
     } else {
@@ -174,13 +196,18 @@ fn read_init(doc: &Doc<'_>, v: &Val<'_>, model: ModelKind) -> Result<Init, SpecE
 fn read_run(doc: &Doc<'_>, v: &Val<'_>) -> Result<RunConfig, SpecError> {
     let t = doc.table("run", v)?;
     doc.check_keys("run", t, RUN_KEYS)?;
-    let t_v = t.get("t_end").ok_or_else(|| doc.missing("run.t_end", "a time ≥ 0 such as 2000 or \"1/3\", or \"inf\""))?;
+    let t_v =
+        t.get("t_end").ok_or_else(|| doc.missing("run.t_end", "a time ≥ 0 such as 2000 or \"1/3\", or \"inf\""))?;
     let t_end = match t_v.get_ref() {
         DeValue::String(s) if s.trim() == "inf" => Horizon::Infinite,
         DeValue::Float(f) if matches!(f.as_str(), "inf" | "+inf") => Horizon::Infinite,
-        _ => Horizon::Finite(doc.number("run.t_end", t_v).map_err(|_| doc.bad("run.t_end", t_v, "a time ≥ 0, or \"inf\""))?),
+        _ => Horizon::Finite(
+            doc.number("run.t_end", t_v).map_err(|_| doc.bad("run.t_end", t_v, "a time ≥ 0, or \"inf\""))?,
+        ),
     };
-    let a_v = t.get("arithmetic").ok_or_else(|| doc.missing("run.arithmetic", "\"f64\", \"mpfr\", \"interval\" or \"mpfr-interval\""))?;
+    let a_v = t
+        .get("arithmetic")
+        .ok_or_else(|| doc.missing("run.arithmetic", "\"f64\", \"mpfr\", \"interval\" or \"mpfr-interval\""))?;
     let arithmetic = doc.choice(
         "run.arithmetic",
         a_v,
@@ -193,9 +220,15 @@ fn read_run(doc: &Doc<'_>, v: &Val<'_>) -> Result<RunConfig, SpecError> {
     )?;
     let precision_expected = format!("a number of bits from {MIN_PRECISION} to {MAX_PRECISION} (an integer)");
     let precision = match t.get("precision") {
-        Some(p) => doc.integer("run.precision", p, i64::from(MIN_PRECISION)..=i64::from(MAX_PRECISION), &precision_expected)? as u32,
+        Some(p) => {
+            doc.integer("run.precision", p, i64::from(MIN_PRECISION)..=i64::from(MAX_PRECISION), &precision_expected)?
+                as u32
+        }
         None if matches!(arithmetic, Arithmetic::Mpfr | Arithmetic::MpfrInterval) => {
-            return Err(doc.missing("run.precision", format!("{precision_expected}, required by arithmetic = \"{}\"", arithmetic.name())));
+            return Err(doc.missing(
+                "run.precision",
+                format!("{precision_expected}, required by arithmetic = \"{}\"", arithmetic.name()),
+            ));
         }
         // The f64 kinds ignore it; 53 is their significand width.
         None => 53,

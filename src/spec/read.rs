@@ -37,12 +37,12 @@ impl<'s> Doc<'s> {
 
     /// An error located at `span`.
     pub fn error(&self, span: Range<usize>, kind: SpecErrorKind) -> SpecError {
-        SpecError { file: self.file.to_string(), location: Some(self.line_col(span.start)), kind }
+        SpecError { file: self.file.to_string(), location: Some(self.line_col(span.start)), kind: Box::new(kind) }
     }
 
     /// An error without location.
     pub fn error_at_file(&self, kind: SpecErrorKind) -> SpecError {
-        SpecError { file: self.file.to_string(), location: None, kind }
+        SpecError { file: self.file.to_string(), location: None, kind: Box::new(kind) }
     }
 
     /// The value's text as written, shortened, in backquotes.
@@ -78,10 +78,9 @@ impl<'s> Doc<'s> {
             let key: &str = k.get_ref();
             if !known.contains(&key) {
                 let field = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
-                return Err(self.error(
-                    k.span(),
-                    SpecErrorKind::UnknownKey { field, known, suggestion: closest(key, known) },
-                ));
+                return Err(
+                    self.error(k.span(), SpecErrorKind::UnknownKey { field, known, suggestion: closest(key, known) })
+                );
             }
         }
         Ok(())
@@ -96,12 +95,15 @@ impl<'s> Doc<'s> {
     /// source text: `0.1` is 1/10) or a string holding a decimal or a ratio. NaN and ±inf are
     /// refused.
     pub fn number(&self, path: &str, v: &Val<'_>) -> Result<Rational, SpecError> {
-        const EXPECTED: &str = "a finite number: an integer, a decimal such as 0.1 or \"1e-600\", or a ratio such as \"1/3\"";
+        const EXPECTED: &str =
+            "a finite number: an integer, a decimal such as 0.1 or \"1e-600\", or a ratio such as \"1/3\"";
         match v.get_ref() {
             DeValue::Integer(i) => {
                 let text = i.as_str().replace('_', "");
                 let text = text.strip_prefix('+').unwrap_or(&text);
-                Integer::from_str_radix(text, i.radix() as i32).map(Rational::from).map_err(|_| self.bad(path, v, EXPECTED))
+                Integer::from_str_radix(text, i.radix() as i32)
+                    .map(Rational::from)
+                    .map_err(|_| self.bad(path, v, EXPECTED))
             }
             DeValue::Float(x) => {
                 let text = x.as_str().replace('_', "");
@@ -132,17 +134,25 @@ impl<'s> Doc<'s> {
         for (k, row) in rows.iter().enumerate() {
             let p = format!("{path}[{k}]");
             if !matches!(row.get_ref(), DeValue::Array(_)) {
-                return Err(self.bad(&p, row, format!("a row of {what}: a list of numbers (the whole field is a list of lists)")));
+                return Err(self.bad(
+                    &p,
+                    row,
+                    format!("a row of {what}: a list of numbers (the whole field is a list of lists)"),
+                ));
             }
             let r = self.vector(&p, row, what)?;
-            if let Some(first) = out.first() {
-                if r.len() != first.len() {
-                    return Err(self.bad(
-                        &p,
-                        row,
-                        format!("a row of {} numbers like {path}[0] ({what} must be rectangular), not {}", first.len(), r.len()),
-                    ));
-                }
+            if let Some(first) = out.first()
+                && r.len() != first.len()
+            {
+                return Err(self.bad(
+                    &p,
+                    row,
+                    format!(
+                        "a row of {} numbers like {path}[0] ({what} must be rectangular), not {}",
+                        first.len(),
+                        r.len()
+                    ),
+                ));
             }
             out.push(r);
         }
@@ -154,21 +164,29 @@ impl<'s> Doc<'s> {
         let words: Vec<String> = choices.iter().map(|(w, _)| format!("\"{w}\"")).collect();
         let expected = format!("one of {}", words.join(", "));
         match v.get_ref() {
-            DeValue::String(s) => {
-                choices.iter().find(|(w, _)| *w == s.as_ref()).map(|(_, t)| *t).ok_or_else(|| self.bad(path, v, expected))
-            }
+            DeValue::String(s) => choices
+                .iter()
+                .find(|(w, _)| *w == s.as_ref())
+                .map(|(_, t)| *t)
+                .ok_or_else(|| self.bad(path, v, expected)),
             _ => Err(self.bad(path, v, expected)),
         }
     }
 
     /// A TOML integer in `range` (no strings, no floats).
-    pub fn integer(&self, path: &str, v: &Val<'_>, range: std::ops::RangeInclusive<i64>, expected: &str) -> Result<i64, SpecError> {
+    pub fn integer(
+        &self,
+        path: &str,
+        v: &Val<'_>,
+        range: std::ops::RangeInclusive<i64>,
+        expected: &str,
+    ) -> Result<i64, SpecError> {
         if let DeValue::Integer(i) = v.get_ref() {
             let text = i.as_str().replace('_', "");
-            if let Ok(n) = i64::from_str_radix(text.strip_prefix('+').unwrap_or(&text), i.radix()) {
-                if range.contains(&n) {
-                    return Ok(n);
-                }
+            if let Ok(n) = i64::from_str_radix(text.strip_prefix('+').unwrap_or(&text), i.radix())
+                && range.contains(&n)
+            {
+                return Ok(n);
             }
         }
         Err(self.bad(path, v, expected))

@@ -85,7 +85,10 @@ fn reads_balanced_two_layer_with_teacher_and_defaults() {
 
 #[test]
 fn float_literals_are_exact_decimals() {
-    let src = SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = [[0.1, 1e-600, -2.5E+2], [1_000.000_1, 0x10, 0o17], [0b101, +7, 123456789012345678901234567890]]");
+    let src = SINGLE.replace(
+        r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#,
+        "x = [[0.1, 1e-600, -2.5E+2], [1_000.000_1, 0x10, 0o17], [0b101, +7, 123456789012345678901234567890]]",
+    );
     let p = ok(&src);
     let x = p.data().x();
     assert_eq!(x[0][0], Rational::from((1, 10)), "0.1 must be exactly 1/10, not the nearest binary64");
@@ -97,13 +100,18 @@ fn float_literals_are_exact_decimals() {
     assert_eq!(x[2][0], q("5"));
     assert_eq!(x[2][1], q("7"));
     assert_eq!(x[2][2], q("123456789012345678901234567890"), "integers beyond i64 are exact");
-    let one = SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = [[0.1]]").replace("[16, 18, 0]", "[1]").replace("w = [0, 0, 0]", "w = [0]");
+    let one = SINGLE
+        .replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = [[0.1]]")
+        .replace("[16, 18, 0]", "[1]")
+        .replace("w = [0, 0, 0]", "w = [0]");
     assert_eq!(ok(&one).data().x()[0][0], Rational::from((1, 10)));
 }
 
 #[test]
 fn t_end_forms() {
-    for (text, want) in [("\"inf\"", None), ("inf", None), ("2000", Some("2000")), ("\"1/3\"", Some("1/3")), ("0.5", Some("0.5"))] {
+    for (text, want) in
+        [("\"inf\"", None), ("inf", None), ("2000", Some("2000")), ("\"1/3\"", Some("1/3")), ("0.5", Some("0.5"))]
+    {
         let p = ok(&SINGLE.replace("t_end = \"inf\"", &format!("t_end = {text}")));
         let expect = want.map_or(Horizon::Infinite, |w| Horizon::Finite(q(w)));
         assert_eq!(p.run().t_end, expect, "{text}");
@@ -131,7 +139,10 @@ fn nan_and_inf_are_refused_everywhere() {
 
 #[test]
 fn malformed_numbers_name_the_value() {
-    err(&SINGLE.replace(r#""0.1""#, r#""0.1.2""#), &["data.x[2][1]", "`\"0.1.2\"`", "a string", "expected a finite number"]);
+    err(
+        &SINGLE.replace(r#""0.1""#, r#""0.1.2""#),
+        &["data.x[2][1]", "`\"0.1.2\"`", "a string", "expected a finite number"],
+    );
     err(&SINGLE.replace(r#""0.1""#, r#""1/0""#), &["data.x[2][1]", "divides by zero"]);
     err(&SINGLE.replace(r#""0.1""#, "true"), &["data.x[2][1]", "`true` (a boolean)", "finite number"]);
     err(&SINGLE.replace(r#""0.1""#, "1979-05-27"), &["data.x[2][1]", "a date-time"]);
@@ -139,9 +150,18 @@ fn malformed_numbers_name_the_value() {
 
 #[test]
 fn shapes_are_checked() {
-    err(&SINGLE.replace(r#"[0, "0.1", 1]]"#, "[0, 1]]"), &["bad.toml:6:", "data.x[2]", "`[0, 1]`", "a row of 3 numbers", "rectangular"]);
-    err(&SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = [1, 2, 3]"), &["data.x[0]", "`1` (an integer)", "a list of lists"]);
-    err(&SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = \"points\""), &["data.x", "(a string)", "a list of rows"]);
+    err(
+        &SINGLE.replace(r#"[0, "0.1", 1]]"#, "[0, 1]]"),
+        &["bad.toml:6:", "data.x[2]", "`[0, 1]`", "a row of 3 numbers", "rectangular"],
+    );
+    err(
+        &SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = [1, 2, 3]"),
+        &["data.x[0]", "`1` (an integer)", "a list of lists"],
+    );
+    err(
+        &SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = \"points\""),
+        &["data.x", "(a string)", "a list of rows"],
+    );
     err(&SINGLE.replace("y = [16, 18, 0]", "y = [16, 18]"), &["data.y", "has 2 labels but data.x has 3 points"]);
     err(&SINGLE.replace("w = [0, 0, 0]", "w = [0, 0]"), &["init.w", "has 2 coordinates but the data points have 3"]);
     err(&SINGLE.replace("y = [16, 18, 0]", "teacher = [1, 2]"), &["data.teacher", "has 2 coordinates"]);
@@ -149,16 +169,25 @@ fn shapes_are_checked() {
 
 #[test]
 fn empty_data_is_refused() {
-    let src = SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = []").replace("y = [16, 18, 0]", "y = []");
+    let src =
+        SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = []").replace("y = [16, 18, 0]", "y = []");
     err(&src, &["data.x", "an empty list", "at least one data point"]);
-    let src = SINGLE.replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = [[]]").replace("y = [16, 18, 0]", "y = [1]");
+    let src = SINGLE
+        .replace(r#"x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]"#, "x = [[]]")
+        .replace("y = [16, 18, 0]", "y = [1]");
     err(&src, &["data.x[0]", "an empty row"]);
 }
 
 #[test]
 fn unknown_keys_list_the_known_ones_and_suggest() {
-    err(&SINGLE.replace("y = [16", "lables = [1]\ny = [16"), &["bad.toml:7:1", "unknown key `data.lables`", "`x`, `y`, `teacher`"]);
-    err(&SINGLE.replace("y = [16", "teachr = [1, 2, 3]\ny = [16"), &["unknown key `data.teachr`", "did you mean `teacher`?"]);
+    err(
+        &SINGLE.replace("y = [16", "lables = [1]\ny = [16"),
+        &["bad.toml:7:1", "unknown key `data.lables`", "`x`, `y`, `teacher`"],
+    );
+    err(
+        &SINGLE.replace("y = [16", "teachr = [1, 2, 3]\ny = [16"),
+        &["unknown key `data.teachr`", "did you mean `teacher`?"],
+    );
     err(&SINGLE.replace("arithmetic", "arithmetc"), &["unknown key `run.arithmetc`", "did you mean `arithmetic`?"]);
     err(&format!("seed = 3\n{SINGLE}"), &["unknown key `seed`", "`model`, `relu_prime_at_zero`"]);
     err(&SINGLE.replace("relu_prime_at_zero", "relu-prime-at-zero"), &["did you mean `relu_prime_at_zero`?"]);
@@ -169,7 +198,13 @@ fn unknown_keys_list_the_known_ones_and_suggest() {
 fn precision_is_checked() {
     let mpfr = SINGLE.replace("\"interval\"", "\"mpfr-interval\"");
     err(&mpfr, &["run.precision", "missing", "required by arithmetic = \"mpfr-interval\""]);
-    for (bad, shown) in [("-5", "`-5` (an integer)"), ("3", "`3`"), ("99999999999", "`99999999999`"), ("\"256\"", "(a string)"), ("256.0", "(a float)")] {
+    for (bad, shown) in [
+        ("-5", "`-5` (an integer)"),
+        ("3", "`3`"),
+        ("99999999999", "`99999999999`"),
+        ("\"256\"", "(a string)"),
+        ("256.0", "(a float)"),
+    ] {
         let src = format!("{mpfr}precision = {bad}\n");
         err(&src, &["run.precision", shown, "a number of bits from 8 to 1048576"]);
     }
@@ -179,7 +214,10 @@ fn precision_is_checked() {
 
 #[test]
 fn teacher_and_labels_conflict() {
-    err(&SINGLE.replace("y = [16, 18, 0]", "y = [16, 18, 0]\nteacher = [1, 1, 1]"), &["data.teacher", "both `y` and `teacher`"]);
+    err(
+        &SINGLE.replace("y = [16, 18, 0]", "y = [16, 18, 0]\nteacher = [1, 1, 1]"),
+        &["data.teacher", "both `y` and `teacher`"],
+    );
     err(&SINGLE.replace("y = [16, 18, 0]", ""), &["data.y", "missing", "teacher"]);
 }
 
@@ -196,10 +234,16 @@ fn missing_required_fields() {
 
 #[test]
 fn wrong_types_and_words() {
-    err(&SINGLE.replace("\"single-neuron\"", "\"one-neuron\""), &["model", "`\"one-neuron\"`", "one of \"single-neuron\", \"two-layer\""]);
+    err(
+        &SINGLE.replace("\"single-neuron\"", "\"one-neuron\""),
+        &["model", "`\"one-neuron\"`", "one of \"single-neuron\", \"two-layer\""],
+    );
     err(&SINGLE.replace("\"half-sum\"", "\"sum\""), &["loss", "\"half-mean\""]);
     err(&SINGLE.replace("\"interval\"", "\"double\""), &["run.arithmetic", "`\"double\"`", "\"mpfr-interval\""]);
-    err(&SINGLE.replace("relu_prime_at_zero = 1", "relu_prime_at_zero = 2"), &["relu_prime_at_zero", "got `2`", "0 or 1"]);
+    err(
+        &SINGLE.replace("relu_prime_at_zero = 1", "relu_prime_at_zero = 2"),
+        &["relu_prime_at_zero", "got `2`", "0 or 1"],
+    );
     err(&SINGLE.replace("relu_prime_at_zero = 1", "relu_prime_at_zero = 0.5"), &["relu_prime_at_zero", "(a float)"]);
     err(&SINGLE.replace("[data]", "data = 3\n[other]"), &["unknown key `other`"]);
     err(&format!("data = 3\n{}", SINGLE.replace("[data]\n", "[ignored]\n")), &["unknown key `ignored`"]);
@@ -208,8 +252,14 @@ fn wrong_types_and_words() {
 #[test]
 fn model_and_init_must_agree() {
     err(&SINGLE.replace("w = [0, 0, 0]", "w = [[0, 0, 0]]\na = [1]"), &["init.w", "single-neuron"]);
-    err(&SINGLE.replace("w = [0, 0, 0]", "scale = 1\nz = [[1, 0, 0]]\ns = [1]"), &["bad.toml", "init", "model = \"single-neuron\" takes `w = [...]`"]);
-    err(&BALANCED.replace("scale = \"1e-600\"\nz = [[1, 0], [0, 1]]\ns = [1, -1]", "w = [0, 0]"), &["init.w", "model = \"two-layer\" takes"]);
+    err(
+        &SINGLE.replace("w = [0, 0, 0]", "scale = 1\nz = [[1, 0, 0]]\ns = [1]"),
+        &["bad.toml", "init", "model = \"single-neuron\" takes `w = [...]`"],
+    );
+    err(
+        &BALANCED.replace("scale = \"1e-600\"\nz = [[1, 0], [0, 1]]\ns = [1, -1]", "w = [0, 0]"),
+        &["init.w", "model = \"two-layer\" takes"],
+    );
     err(&BALANCED.replace("s = [1, -1]", "s = [1, -1]\nw = [[1, 1]]"), &["both given"]);
     err(&BALANCED.replace("s = [1, -1]", "s = [1, 0]"), &["init.s[1]", "`0`", "1 or -1"]);
     err(&BALANCED.replace("s = [1, -1]", "s = [1, 2]"), &["init.s[1]", "`2`", "1 or -1"]);
@@ -220,7 +270,10 @@ fn model_and_init_must_agree() {
 
 #[test]
 fn two_layer_explicit() {
-    let src = BALANCED.replace("scale = \"1e-600\"\nz = [[1, 0], [0, 1]]\ns = [1, -1]", "w = [[0.5, 0], [0, \"-1/4\"]]\na = [1, -0.25]");
+    let src = BALANCED.replace(
+        "scale = \"1e-600\"\nz = [[1, 0], [0, 1]]\ns = [1, -1]",
+        "w = [[0.5, 0], [0, \"-1/4\"]]\na = [1, -0.25]",
+    );
     match ok(&src).init() {
         Init::Explicit { w, a } => {
             assert_eq!(w[1][1], q("-1/4"));
@@ -240,7 +293,16 @@ fn io_errors_name_the_file() {
 
 #[test]
 fn no_panic_on_garbage() {
-    for src in ["", "[", "x", "model = 1", "[data]\nx = [[[1]]]", "[[data]]\nx = 1", "model = \"two-layer\"\n[init]\nw = [[1], 2]", "\u{0}"] {
+    for src in [
+        "",
+        "[",
+        "x",
+        "model = 1",
+        "[data]\nx = [[[1]]]",
+        "[[data]]\nx = 1",
+        "model = \"two-layer\"\n[init]\nw = [[1], 2]",
+        "\u{0}",
+    ] {
         assert!(parse("g.toml", src).is_err(), "{src:?}");
     }
 }

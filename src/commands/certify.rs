@@ -1,0 +1,198 @@
+//! `reluflow certify`: dispatch on (model, arithmetic) to an integrator, then report.
+//!
+//! **Wiring an integrator** takes a few lines: replace the body of the matching function below
+//! (e.g. [`single_neuron_validated`]) by a call into `reluflow_flow`, mapping its error to a
+//! [`Failure`] (`Failure::internal` for a bug, `Failure::unsupported` for a case it declines).
+//! An integrator that cannot prove a step returns a trajectory with `Status::Undecided`, not an
+//! error: the report and the exit code 3 follow from the status.
+
+use crate::cli::{CertifyConfig, Output};
+use crate::exit::{Exit, Failure};
+use crate::report::{json_report, render_human};
+use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Point, Scalar};
+use reluflow_flow::{Status, Trajectory};
+use reluflow_model::{Arithmetic, Horizon, ModelKind, Problem};
+use std::io::Write;
+
+/// Runs `certify` on a validated config.
+pub fn run(cfg: &CertifyConfig) -> Result<Exit, Failure> {
+    dispatch(&cfg.problem, cfg.output)
+}
+
+/// Chooses the integrator for the problem's (model, arithmetic) and reports its trajectory.
+pub fn dispatch(problem: &Problem, out: Output) -> Result<Exit, Failure> {
+    let bits = problem.run().precision;
+    match (problem.model(), problem.run().arithmetic) {
+        (ModelKind::SingleNeuron, Arithmetic::F64) => {
+            finish(problem, single_neuron_reference::<f64>(problem, &())?, out)
+        }
+        (ModelKind::SingleNeuron, Arithmetic::Mpfr) => {
+            finish(problem, single_neuron_reference::<Float>(problem, &bits)?, out)
+        }
+        (ModelKind::SingleNeuron, Arithmetic::Interval) => {
+            finish(problem, single_neuron_validated::<Interval>(problem, &())?, out)
+        }
+        (ModelKind::SingleNeuron, Arithmetic::MpfrInterval) => {
+            finish(problem, single_neuron_validated::<MpInterval>(problem, &bits)?, out)
+        }
+        (ModelKind::TwoLayer, Arithmetic::F64) => finish(problem, two_layer_reference::<f64>(problem, &())?, out),
+        (ModelKind::TwoLayer, Arithmetic::Mpfr) => finish(problem, two_layer_reference::<Float>(problem, &bits)?, out),
+        (ModelKind::TwoLayer, Arithmetic::Interval) => {
+            finish(problem, two_layer_validated::<Interval>(problem, &())?, out)
+        }
+        (ModelKind::TwoLayer, Arithmetic::MpfrInterval) => {
+            finish(problem, two_layer_validated::<MpInterval>(problem, &bits)?, out)
+        }
+    }
+}
+
+/// The honest refusal for a combination without an integrator.
+fn no_integrator(problem: &Problem) -> Failure {
+    Failure::unsupported(format!(
+        "no integrator for model \"{}\" with arithmetic \"{}\" yet (exit {}); nothing was computed",
+        problem.model().name(),
+        problem.run().arithmetic.name(),
+        Exit::Unsupported.code()
+    ))
+}
+
+/// Single neuron, validated (`interval`, `mpfr-interval`): the exact piecewise solver of issue 3.
+pub fn single_neuron_validated<S: Enclosure>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    Err(no_integrator(problem))
+}
+
+/// Single neuron, non-validated reference run (`f64`, `mpfr`).
+pub fn single_neuron_reference<S: Point>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    Err(no_integrator(problem))
+}
+
+/// Two-layer network, validated (`interval`, `mpfr-interval`).
+pub fn two_layer_validated<S: Enclosure>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    Err(no_integrator(problem))
+}
+
+/// Two-layer network, non-validated reference run (`f64`, `mpfr`).
+pub fn two_layer_reference<S: Point>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    Err(no_integrator(problem))
+}
+
+/// Checks the trajectory against the promises the report makes, prints it, and maps its status
+/// to the exit code (certified or not-validated → 0, undecided → 3).
+pub fn finish<S: Scalar>(problem: &Problem, traj: Trajectory<S>, out: Output) -> Result<Exit, Failure> {
+    check_contract(problem, &traj)?;
+    let human = render_human(problem, &traj, out.digits);
+    let write = |json: Option<String>| -> std::io::Result<()> {
+        match json {
+            Some(j) => {
+                writeln!(std::io::stdout().lock(), "{j}")?;
+                write!(std::io::stderr().lock(), "{human}")
+            }
+            None => write!(std::io::stdout().lock(), "{human}"),
+        }
+    };
+    let json = if out.json {
+        Some(serde_json::to_string_pretty(&json_report(problem, &traj, out.digits)).map_err(Failure::internal)?)
+    } else {
+        None
+    };
+    write(json).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write the report: {e}")))?;
+    Ok(match traj.status {
+        Status::Certified | Status::NotValidated => Exit::Success,
+        Status::Undecided { .. } => Exit::Undecided,
+    })
+}
+
+/// What an integrator must satisfy before its result is reported (a violation is a bug: exit 70).
+fn check_contract<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), Failure> {
+    let bug = |m: String| Err(Failure::internal(anyhow::anyhow!("integrator contract violated: {m}")));
+    if S::NAME != problem.run().arithmetic.name() {
+        return bug(format!("ran with {} but the file asks for {}", S::NAME, problem.run().arithmetic.name()));
+    }
+    let validated = problem.run().arithmetic.is_validated();
+    match (&traj.status, validated) {
+        (Status::NotValidated, true) => return bug("a validated arithmetic returned a not-validated run".into()),
+        (Status::Certified | Status::Undecided { .. }, false) => {
+            return bug("point arithmetic cannot certify anything".into());
+        }
+        (Status::Certified, true) if problem.run().t_end == Horizon::Infinite && traj.limit.is_none() => {
+            return bug("certified for t_end = inf without a limit".into());
+        }
+        _ => {}
+    }
+    let m = problem.init().width();
+    let width_ok = |w: &Vec<Vec<S>>| w.len() == m && w.iter().all(|r| r.len() == problem.data().d());
+    let a_ok = |a: &Option<Vec<S>>| match (problem.model(), a) {
+        (ModelKind::SingleNeuron, None) => true,
+        (ModelKind::TwoLayer, Some(a)) => a.len() == m,
+        _ => false,
+    };
+    let states = std::iter::once(&traj.final_state).chain(traj.limit.as_ref().map(|l| &l.state));
+    for s in states {
+        if !width_ok(&s.w) || !a_ok(&s.a) {
+            return bug(format!("a state has the wrong shape for m = {m}, d = {}", problem.data().d()));
+        }
+    }
+    for e in &traj.events {
+        if e.neuron >= m || e.point >= problem.data().n() {
+            return bug(format!("event names neuron {} / point {} out of range", e.neuron, e.point));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_combination_refuses_honestly_for_now() {
+        let base =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/vardi-shamir-gamma1.toml")).unwrap();
+        for arith in ["f64", "mpfr", "interval", "mpfr-interval"] {
+            let src = base.replace("\"interval\"", &format!("\"{arith}\"\nprecision = 64"));
+            let p = crate::spec::parse("vs.toml", &src).unwrap();
+            match dispatch(&p, Output { json: true, digits: 17 }) {
+                Err(f) if f.exit == Exit::Unsupported => {
+                    assert!(f.to_string().contains(&format!("with arithmetic \"{arith}\" yet")), "{f}");
+                }
+                Err(f) => panic!("{arith}: unexpected failure {f}"),
+                // An integrator has been wired: then the run must end with a report's exit.
+                Ok(exit) => assert!(matches!(exit, Exit::Success | Exit::Undecided), "{arith}: {exit:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn contract_violations_are_internal_errors() {
+        let base =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/vardi-shamir-gamma1.toml")).unwrap();
+        let p = crate::spec::parse("vs.toml", &base).unwrap();
+        let z = Interval::from_rational(&0.into(), &());
+        let state = reluflow_flow::State { w: vec![vec![z; 3]], a: None };
+        let traj = Trajectory {
+            initial: state.clone(),
+            segments: vec![],
+            events: vec![],
+            final_state: state.clone(),
+            t_final: z,
+            limit: None,
+            status: Status::Certified,
+        };
+        let e = check_contract(&p, &traj).unwrap_err();
+        assert_eq!(e.exit, Exit::Internal);
+        assert!(e.to_string().contains("without a limit"), "{e}");
+        let mut bad = traj.clone();
+        bad.final_state.w[0].pop();
+        assert!(check_contract(&p, &bad).is_err());
+        let wrong_backend = Trajectory::<f64> {
+            initial: reluflow_flow::State { w: vec![vec![0.0; 3]], a: None },
+            segments: vec![],
+            events: vec![],
+            final_state: reluflow_flow::State { w: vec![vec![0.0; 3]], a: None },
+            t_final: 0.0,
+            limit: None,
+            status: Status::NotValidated,
+        };
+        assert!(check_contract(&p, &wrong_backend).unwrap_err().to_string().contains("ran with f64"));
+    }
+}

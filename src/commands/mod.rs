@@ -1,0 +1,3 @@
+//! One module per subcommand; each takes a validated config and returns the [`Exit`](crate::exit::Exit).
+
+pub mod certify;

@@ -1,0 +1,205 @@
+//! Reports of a run: the JSON document (`--json`) and the human-readable table, both generic
+//! over the backend `S` of the [`Trajectory`].
+//!
+//! **Invariant**: every interval `[lo, hi]` printed is rounded *outward* from the backend's exact
+//! endpoints (`lo` down, `hi` up, with `digits` significant digits), so a printed enclosure
+//! contains the computed one, which contains the exact value. Point backends print `lo = hi` =
+//! their value, rounded the same way (outward to `digits` digits, so `lo ≤ value ≤ hi` still).
+
+mod human;
+#[cfg(test)]
+mod tests;
+
+pub use human::render_human;
+
+use reluflow_arith::exact::{Dir, bound_decimal};
+use reluflow_arith::{Bound, Guarantee, Scalar};
+use reluflow_flow::{Limit, State, Status, Trajectory};
+use reluflow_model::{Arithmetic, Horizon, Problem};
+use serde::Serialize;
+
+/// Significant digits printed when `--digits` is not given.
+pub const DEFAULT_DIGITS: u32 = 17;
+
+/// An outward-rounded `[lo, hi]` pair of decimal strings.
+pub type Pair = [String; 2];
+
+/// The JSON document of `certify --json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonReport {
+    /// `"certified"`, `"undecided"` or `"not-validated"`.
+    pub status: &'static str,
+    /// Why the proof stopped (only when undecided).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The time up to which everything is certified: `"inf"` or a decimal (a lower bound, rounded
+    /// down); `null` for non-validated runs.
+    pub certified_until: Option<String>,
+    /// The requested horizon: `"inf"` or the exact rational from the file (`"2000"`, `"1/3"`).
+    pub t_end: String,
+    /// `"single-neuron"` or `"two-layer"`.
+    pub model: &'static str,
+    /// The backend name (`"f64"`, `"mpfr"`, `"interval"`, `"mpfr-interval"`).
+    pub arithmetic: &'static str,
+    /// Significand bits (53 for the f64 kinds).
+    pub precision: u32,
+    /// The σ'(0) convention, 0 or 1.
+    pub relu_prime_at_zero: u8,
+    /// The loss normalisation (`"half-sum"`, `"half-mean"`, `"mean"`).
+    pub loss: &'static str,
+    /// Significant digits of every printed bound.
+    pub digits: u32,
+    /// Number of constant-pattern segments.
+    pub segments: usize,
+    /// Proved activation switches, in time order.
+    pub events: Vec<JsonEvent>,
+    /// The state at the last time reached.
+    #[serde(rename = "final")]
+    pub final_state: JsonState,
+    /// The limit `t → ∞`, when certified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<JsonLimit>,
+}
+
+/// One event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonEvent {
+    /// Enclosure of the switching time.
+    pub t: Pair,
+    /// The data point (0-based).
+    pub point: usize,
+    /// The neuron (0-based).
+    pub neuron: usize,
+    /// `"activate"`, `"deactivate"` or `"death"`.
+    pub kind: &'static str,
+}
+
+/// Hidden weights: one vector for the single neuron, one per neuron for two-layer models.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum JsonWeights {
+    /// Single neuron: `w` as a list of `[lo, hi]`.
+    Single(Vec<Pair>),
+    /// Two-layer: `w[j]` per neuron.
+    Layers(Vec<Vec<Pair>>),
+}
+
+/// A state with the time it holds at.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonState {
+    /// Enclosure of the time.
+    pub t: Pair,
+    /// Hidden weights.
+    pub w: JsonWeights,
+    /// Output weights (two-layer models only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a: Option<Vec<Pair>>,
+}
+
+/// The certified limit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonLimit {
+    /// Hidden weights at `t = ∞`.
+    pub w: JsonWeights,
+    /// Output weights (two-layer models only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a: Option<Vec<Pair>>,
+    /// Enclosure of the limit loss.
+    pub loss: Pair,
+    /// For each neuron, its active points from the last event on.
+    pub active: Vec<Vec<usize>>,
+}
+
+/// `s` as an outward-rounded `[lo, hi]` (`"nan"` for a NaN point value).
+pub fn pair<S: Scalar>(s: &S, digits: u32) -> Pair {
+    if S::GUARANTEE == Guarantee::Approximate && s.approx_f64().is_nan() {
+        return ["nan".to_string(), "nan".to_string()];
+    }
+    [bound_decimal(&s.lower(), digits, Dir::Down), bound_decimal(&s.upper(), digits, Dir::Up)]
+}
+
+/// An upper bound on the width `hi − lo`, two significant digits (`"inf"` when unbounded,
+/// `"empty"` for an empty enclosure, `"nan"` for NaN).
+pub fn width<S: Scalar>(s: &S) -> String {
+    if S::GUARANTEE == Guarantee::Approximate && s.approx_f64().is_nan() {
+        return "nan".to_string();
+    }
+    match (s.lower(), s.upper()) {
+        (Bound::Finite(lo), Bound::Finite(hi)) if lo > hi => "empty".to_string(),
+        (Bound::Finite(lo), Bound::Finite(hi)) => reluflow_arith::exact::decimal_rounded(&(hi - lo), 2, Dir::Up),
+        (Bound::PosInf, Bound::NegInf) => "empty".to_string(),
+        _ => "inf".to_string(),
+    }
+}
+
+/// The requested horizon as text.
+pub fn horizon_text(h: &Horizon) -> String {
+    match h {
+        Horizon::Infinite => "inf".to_string(),
+        Horizon::Finite(q) => q.to_string(),
+    }
+}
+
+/// Significand bits of the arithmetic actually used.
+pub fn effective_precision(problem: &Problem) -> u32 {
+    match problem.run().arithmetic {
+        Arithmetic::F64 | Arithmetic::Interval => 53,
+        Arithmetic::Mpfr | Arithmetic::MpfrInterval => problem.run().precision,
+    }
+}
+
+fn weights<S: Scalar>(state: &State<S>, digits: u32) -> (JsonWeights, Option<Vec<Pair>>) {
+    let a = state.a.as_ref().map(|a| a.iter().map(|x| pair(x, digits)).collect());
+    let rows = |row: &Vec<S>| row.iter().map(|x| pair(x, digits)).collect::<Vec<_>>();
+    let w = match (&state.a, state.w.as_slice()) {
+        (None, [only]) => JsonWeights::Single(rows(only)),
+        _ => JsonWeights::Layers(state.w.iter().map(rows).collect()),
+    };
+    (w, a)
+}
+
+fn limit_json<S: Scalar>(limit: &Limit<S>, digits: u32) -> JsonLimit {
+    let (w, a) = weights(&limit.state, digits);
+    JsonLimit { w, a, loss: pair(&limit.loss, digits), active: limit.pattern.active.clone() }
+}
+
+/// The status word, the reason and the certified time of a trajectory.
+pub fn status_fields<S: Scalar>(
+    traj: &Trajectory<S>,
+    problem: &Problem,
+    digits: u32,
+) -> (&'static str, Option<String>, Option<String>) {
+    match &traj.status {
+        Status::Certified => ("certified", None, Some(horizon_text(&problem.run().t_end))),
+        Status::Undecided { reason, certified_until } => {
+            ("undecided", Some(reason.to_string()), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))
+        }
+        Status::NotValidated => ("not-validated", None, None),
+    }
+}
+
+/// Builds the JSON report of `traj`, a run of `problem`, printing `digits` significant digits.
+pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u32) -> JsonReport {
+    let (status, reason, certified_until) = status_fields(traj, problem, digits);
+    let (w, a) = weights(&traj.final_state, digits);
+    JsonReport {
+        status,
+        reason,
+        certified_until,
+        t_end: horizon_text(&problem.run().t_end),
+        model: problem.model().name(),
+        arithmetic: S::NAME,
+        precision: effective_precision(problem),
+        relu_prime_at_zero: problem.relu_prime().value(),
+        loss: problem.loss().name(),
+        digits,
+        segments: traj.segments.len(),
+        events: traj
+            .events
+            .iter()
+            .map(|e| JsonEvent { t: pair(&e.t, digits), point: e.point, neuron: e.neuron, kind: e.kind.name() })
+            .collect(),
+        final_state: JsonState { t: pair(&traj.t_final, digits), w, a },
+        limit: traj.limit.as_ref().map(|l| limit_json(l, digits)),
+    }
+}

@@ -1,0 +1,95 @@
+//! The shipped examples: every file is accepted, and `certify` ends with a report's exit code.
+//!
+//! While no integrator is wired, `certify` refuses with exit 5. When integrators land, the same
+//! tests check the JSON report's shape on exit 0 (certified / not-validated) or 3 (undecided).
+
+use crate::util::{examples_dir, reluflow};
+use serde_json::Value;
+
+fn example_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(examples_dir())
+        .expect("examples/ exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.to_str().expect("utf-8 path").to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+fn is_pair(v: &Value) -> bool {
+    matches!(v.as_array().map(Vec::as_slice), Some([Value::String(_), Value::String(_)]))
+}
+
+/// The documented shape of a `certify --json` report.
+fn check_report_shape(v: &Value, exit: i32) {
+    let status = v["status"].as_str().expect("status");
+    match exit {
+        0 => assert!(status == "certified" || status == "not-validated", "{v}"),
+        3 => {
+            assert_eq!(status, "undecided", "{v}");
+            assert!(v["reason"].is_string() && v["certified_until"].is_string(), "{v}");
+        }
+        _ => unreachable!(),
+    }
+    for key in ["t_end", "arithmetic", "model", "loss"] {
+        assert!(v[key].is_string(), "{key}: {v}");
+    }
+    assert!(v["precision"].is_u64() && v["relu_prime_at_zero"].is_u64(), "{v}");
+    for e in v["events"].as_array().expect("events") {
+        assert!(is_pair(&e["t"]) && e["point"].is_u64() && e["neuron"].is_u64(), "{e}");
+        assert!(["activate", "deactivate", "death"].contains(&e["kind"].as_str().unwrap_or("")), "{e}");
+    }
+    let fin = &v["final"];
+    assert!(is_pair(&fin["t"]), "{fin}");
+    let w = fin["w"].as_array().expect("final.w");
+    assert!(w.iter().all(is_pair) || w.iter().all(|r| r.as_array().is_some_and(|r| r.iter().all(is_pair))), "{fin}");
+    if let Some(limit) = v.get("limit") {
+        assert!(is_pair(&limit["loss"]), "{limit}");
+        assert!(limit["w"].is_array(), "{limit}");
+    }
+}
+
+#[test]
+fn every_example_is_accepted_and_certify_ends_cleanly() {
+    let files = example_files();
+    assert!(files.len() >= 7, "{files:?}");
+    for f in &files {
+        let r = reluflow(&["certify", f, "--json"]);
+        let code = r.code.expect("not killed by a signal");
+        assert!([0, 3, 5].contains(&code), "{f}: exit {code}\n{r:#?}");
+        let v = r.json();
+        if code == 5 {
+            assert_eq!(v["status"], "unsupported", "{f}: {v}");
+            assert!(v["message"].as_str().unwrap().contains("no integrator for model"), "{f}: {v}");
+            assert!(r.stderr.contains("no integrator for model"), "{f}: {}", r.stderr);
+        } else {
+            check_report_shape(&v, code);
+        }
+    }
+}
+
+#[test]
+fn every_example_starts_with_an_explanation() {
+    for f in example_files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(text.starts_with("# "), "{f} must open with comments saying what it is");
+        assert!(text.contains("What to expect"), "{f} must say what to expect");
+    }
+}
+
+#[test]
+fn the_vardi_shamir_family_is_shipped() {
+    let files = example_files();
+    for name in [
+        "vardi-shamir-gamma0",
+        "vardi-shamir-gamma1",
+        "vardi-shamir-gamma2",
+        "vardi-shamir-gamma5",
+        "vardi-shamir-gamma1-mpfr256",
+        "two-layer-tiny-init",
+        "two-layer-explicit",
+    ] {
+        assert!(files.iter().any(|f| f.ends_with(&format!("/{name}.toml"))), "{name} missing");
+    }
+}
