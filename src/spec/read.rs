@@ -5,7 +5,7 @@
 //! rational they denote, never through f64.
 
 use super::error::{SpecError, SpecErrorKind, closest};
-use reluflow_arith::exact::parse_exact;
+use reluflow_arith::exact::{ParseNumberError, parse_exact};
 use rug::{Integer, Rational};
 use std::ops::Range;
 use toml::Spanned;
@@ -112,7 +112,10 @@ impl<'s> Doc<'s> {
                 }
                 parse_exact(&text).map_err(|_| self.bad(path, v, EXPECTED))
             }
-            DeValue::String(s) => parse_exact(s).map_err(|e| self.bad(path, v, format!("{EXPECTED} ({e})"))),
+            DeValue::String(s) => parse_exact(s).map_err(|e| match e {
+                ParseNumberError::Syntax(_) => self.bad(path, v, EXPECTED),
+                other => self.bad(path, v, format!("{EXPECTED} ({other})")),
+            }),
             _ => Err(self.bad(path, v, EXPECTED)),
         }
     }
