@@ -35,6 +35,7 @@ pub mod backend;
 pub mod exact;
 pub mod linalg;
 pub mod midrad;
+mod rounding;
 pub mod scalar;
 
 pub use backend::MpInterval;

@@ -4,9 +4,10 @@
 //! rationals round outward through MPFR.
 
 use super::float64::{f64_bound, rational_to_f64};
+use crate::rounding::{down, up};
 use crate::scalar::{Bound, Enclosure, Guarantee, Scalar};
 use inari::Interval;
-use rug::{Rational, float::Round};
+use rug::Rational;
 
 fn iv(lo: f64, hi: f64) -> Interval {
     if lo.is_nan() || hi.is_nan() || lo > hi {
@@ -29,9 +30,13 @@ impl Scalar for Interval {
         -1022
     }
     fn from_rational(q: &Rational, _: &()) -> Interval {
-        iv(rational_to_f64(q, Round::Down), rational_to_f64(q, Round::Up))
+        iv(rational_to_f64(q, down()), rational_to_f64(q, up()))
     }
     fn from_i64(v: i64, ctx: &()) -> Interval {
+        // |v| ≤ 2^53 converts exactly (the common 0 and 1 skip the rational round trip)
+        if v.unsigned_abs() <= 1 << 53 {
+            return iv(v as f64, v as f64);
+        }
         Self::from_rational(&Rational::from(v), ctx)
     }
     fn from_f64(v: f64, _: &()) -> Interval {
@@ -58,12 +63,21 @@ impl Scalar for Interval {
     fn add_mul_assign(&mut self, a: &Interval, b: &Interval) {
         *self = Interval::mul_add(*a, *b, *self);
     }
+    /// Multiplies by exact powers of two `2^j` with `|j| ≤ 1000` (each factor representable and
+    /// each product rounded outward by inari). `|k|` is first clamped to 2400: every non-zero
+    /// binary64 magnitude lies in `[2^-1074, 2^1024)`, so scaling by `2^±2400` already underflows
+    /// to the smallest subnormal (rounded outward) or overflows to `±∞`, and the clamped result
+    /// still contains `x·2^k`.
     fn mul_2si(&self, k: i32) -> Interval {
-        // multiplying by an exact power of two in two steps (each factor representable)
-        let half = k / 2;
-        let f1 = iv(2f64.powi(half), 2f64.powi(half));
-        let f2 = iv(2f64.powi(k - half), 2f64.powi(k - half));
-        *self * f1 * f2
+        let mut k = k.clamp(-2400, 2400);
+        let mut x = *self;
+        while k != 0 {
+            let j = k.clamp(-1000, 1000);
+            let f = 2f64.powi(j);
+            x *= iv(f, f);
+            k -= j;
+        }
+        x
     }
     fn sqr(&self) -> Interval {
         Interval::sqr(*self)
@@ -129,7 +143,7 @@ impl Scalar for Interval {
 
 impl Enclosure for Interval {
     fn from_bounds(lo: &Rational, hi: &Rational, _: &()) -> Interval {
-        iv(rational_to_f64(lo, Round::Down), rational_to_f64(hi, Round::Up))
+        iv(rational_to_f64(lo, down()), rational_to_f64(hi, up()))
     }
     fn from_f64_bounds(lo: f64, hi: f64, _: &()) -> Interval {
         iv(lo, hi)
@@ -171,9 +185,15 @@ impl Enclosure for Interval {
         Interval::rad(*self)
     }
     fn lo_point(&self) -> Interval {
+        if self.is_empty() {
+            return Interval::EMPTY;
+        }
         iv(self.inf(), self.inf())
     }
     fn hi_point(&self) -> Interval {
+        if self.is_empty() {
+            return Interval::EMPTY;
+        }
         iv(self.sup(), self.sup())
     }
 }
