@@ -14,34 +14,45 @@ use reluflow_flow::{Status, Trajectory};
 use reluflow_model::{Arithmetic, Horizon, ModelKind, Problem};
 use std::io::Write;
 
-/// Runs `certify` on a validated config.
+/// Where the report goes: stdout and stderr in the binary, buffers in tests.
+pub struct Streams<'a> {
+    /// The report (JSON with `--json`, else the human text).
+    pub stdout: &'a mut dyn Write,
+    /// The human text when `--json` is given.
+    pub stderr: &'a mut dyn Write,
+}
+
+/// Runs `certify` on a validated config, printing to the process's stdout and stderr.
 pub fn run(cfg: &CertifyConfig) -> Result<Exit, Failure> {
-    dispatch(&cfg.problem, cfg.output)
+    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
+    dispatch(&cfg.problem, cfg.output, &mut Streams { stdout: &mut stdout, stderr: &mut stderr })
 }
 
 /// Chooses the integrator for the problem's (model, arithmetic) and reports its trajectory.
-pub fn dispatch(problem: &Problem, out: Output) -> Result<Exit, Failure> {
+pub fn dispatch(problem: &Problem, out: Output, io: &mut Streams<'_>) -> Result<Exit, Failure> {
     let bits = problem.run().precision;
     match (problem.model(), problem.run().arithmetic) {
         (ModelKind::SingleNeuron, Arithmetic::F64) => {
-            finish(problem, single_neuron_reference::<f64>(problem, &())?, out)
+            finish(problem, single_neuron_reference::<f64>(problem, &())?, out, io)
         }
         (ModelKind::SingleNeuron, Arithmetic::Mpfr) => {
-            finish(problem, single_neuron_reference::<Float>(problem, &bits)?, out)
+            finish(problem, single_neuron_reference::<Float>(problem, &bits)?, out, io)
         }
         (ModelKind::SingleNeuron, Arithmetic::Interval) => {
-            finish(problem, single_neuron_validated::<Interval>(problem, &())?, out)
+            finish(problem, single_neuron_validated::<Interval>(problem, &())?, out, io)
         }
         (ModelKind::SingleNeuron, Arithmetic::MpfrInterval) => {
-            finish(problem, single_neuron_validated::<MpInterval>(problem, &bits)?, out)
+            finish(problem, single_neuron_validated::<MpInterval>(problem, &bits)?, out, io)
         }
-        (ModelKind::TwoLayer, Arithmetic::F64) => finish(problem, two_layer_reference::<f64>(problem, &())?, out),
-        (ModelKind::TwoLayer, Arithmetic::Mpfr) => finish(problem, two_layer_reference::<Float>(problem, &bits)?, out),
+        (ModelKind::TwoLayer, Arithmetic::F64) => finish(problem, two_layer_reference::<f64>(problem, &())?, out, io),
+        (ModelKind::TwoLayer, Arithmetic::Mpfr) => {
+            finish(problem, two_layer_reference::<Float>(problem, &bits)?, out, io)
+        }
         (ModelKind::TwoLayer, Arithmetic::Interval) => {
-            finish(problem, two_layer_validated::<Interval>(problem, &())?, out)
+            finish(problem, two_layer_validated::<Interval>(problem, &())?, out, io)
         }
         (ModelKind::TwoLayer, Arithmetic::MpfrInterval) => {
-            finish(problem, two_layer_validated::<MpInterval>(problem, &bits)?, out)
+            finish(problem, two_layer_validated::<MpInterval>(problem, &bits)?, out, io)
         }
     }
 }
@@ -78,24 +89,23 @@ pub fn two_layer_reference<S: Point>(problem: &Problem, _ctx: &S::Ctx) -> Result
 
 /// Checks the trajectory against the promises the report makes, prints it, and maps its status
 /// to the exit code (certified or not-validated → 0, undecided → 3).
-pub fn finish<S: Scalar>(problem: &Problem, traj: Trajectory<S>, out: Output) -> Result<Exit, Failure> {
+pub fn finish<S: Scalar>(
+    problem: &Problem,
+    traj: Trajectory<S>,
+    out: Output,
+    io: &mut Streams<'_>,
+) -> Result<Exit, Failure> {
     check_contract(problem, &traj)?;
     let human = render_human(problem, &traj, out.digits);
-    let write = |json: Option<String>| -> std::io::Result<()> {
-        match json {
-            Some(j) => {
-                writeln!(std::io::stdout().lock(), "{j}")?;
-                write!(std::io::stderr().lock(), "{human}")
-            }
-            None => write!(std::io::stdout().lock(), "{human}"),
-        }
-    };
-    let json = if out.json {
-        Some(serde_json::to_string_pretty(&json_report(problem, &traj, out.digits)).map_err(Failure::internal)?)
+    let written = if out.json {
+        let json = serde_json::to_string_pretty(&json_report(problem, &traj, out.digits)).map_err(Failure::internal)?;
+        writeln!(io.stdout, "{json}").and_then(|()| write!(io.stderr, "{human}"))
     } else {
-        None
+        write!(io.stdout, "{human}")
     };
-    write(json).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write the report: {e}")))?;
+    written
+        .and_then(|()| io.stdout.flush())
+        .map_err(|e| Failure::internal(anyhow::anyhow!("cannot write the report: {e}")))?;
     Ok(match traj.status {
         Status::Certified | Status::NotValidated => Exit::Success,
         Status::Undecided { .. } => Exit::Undecided,
@@ -151,13 +161,22 @@ mod tests {
         for arith in ["f64", "mpfr", "interval", "mpfr-interval"] {
             let src = base.replace("\"interval\"", &format!("\"{arith}\"\nprecision = 64"));
             let p = crate::spec::parse("vs.toml", &src).unwrap();
-            match dispatch(&p, Output { json: true, digits: 17 }) {
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
+            let result = dispatch(&p, Output { json: true, digits: 17 }, &mut io);
+            match result {
                 Err(f) if f.exit == Exit::Unsupported => {
                     assert!(f.to_string().contains(&format!("with arithmetic \"{arith}\" yet")), "{f}");
+                    assert!(stdout.is_empty(), "a refusal prints no report");
                 }
                 Err(f) => panic!("{arith}: unexpected failure {f}"),
-                // An integrator has been wired: then the run must end with a report's exit.
-                Ok(exit) => assert!(matches!(exit, Exit::Success | Exit::Undecided), "{arith}: {exit:?}"),
+                // An integrator has been wired: the run ends with a report's exit and a JSON report.
+                Ok(exit) => {
+                    assert!(matches!(exit, Exit::Success | Exit::Undecided), "{arith}: {exit:?}");
+                    let v: serde_json::Value = serde_json::from_slice(&stdout).expect("JSON on stdout");
+                    assert_eq!(v["arithmetic"], arith);
+                    assert!(!stderr.is_empty(), "human text on stderr");
+                }
             }
         }
     }
@@ -194,5 +213,38 @@ mod tests {
             status: Status::NotValidated,
         };
         assert!(check_contract(&p, &wrong_backend).unwrap_err().to_string().contains("ran with f64"));
+    }
+
+    #[test]
+    fn finish_routes_json_and_human_text_and_maps_status_to_exit() {
+        let base =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/vardi-shamir-gamma1.toml")).unwrap();
+        let p = crate::spec::parse("vs.toml", &base.replace("t_end = \"inf\"", "t_end = 1")).unwrap();
+        let z = Interval::from_rational(&0.into(), &());
+        let state = reluflow_flow::State { w: vec![vec![z; 3]], a: None };
+        let traj = Trajectory {
+            initial: state.clone(),
+            segments: vec![],
+            events: vec![],
+            final_state: state,
+            t_final: z,
+            limit: None,
+            status: Status::Undecided { reason: reluflow_flow::UndecidedReason::StepUnderflow, certified_until: z },
+        };
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
+        let exit = finish(&p, traj.clone(), Output { json: true, digits: 17 }, &mut io).unwrap();
+        assert_eq!(exit, Exit::Undecided);
+        let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+        assert_eq!(v["status"], "undecided");
+        assert_eq!(v["certified_until"], "0");
+        assert!(String::from_utf8(stderr).unwrap().starts_with("status: UNDECIDED"));
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
+        let mut certified = traj;
+        certified.status = Status::Certified;
+        assert_eq!(finish(&p, certified, Output { json: false, digits: 5 }, &mut io).unwrap(), Exit::Success);
+        assert!(String::from_utf8(stdout).unwrap().starts_with("status: CERTIFIED up to t = 1"));
+        assert!(stderr.is_empty());
     }
 }
