@@ -185,10 +185,14 @@ fn read_init(doc: &Doc<'_>, v: &Val<'_>, model: ModelKind) -> Result<Init, SpecE
         Ok(Init::Explicit { w, a })
     } else {
         let w = doc.vector("init.w", w_v, "the initial weight vector")?;
-        match t.get("a") {
-            // Let Problem::new explain the model/init mismatch with the shapes it sees.
-            Some(a_v) => Ok(Init::Explicit { w: vec![w], a: doc.vector("init.a", a_v, "output weights")? }),
-            None => Ok(Init::Single { w }),
+        // A flat `w` is a single neuron's. With `a` beside it (single-neuron model) or for a
+        // two-layer model, Problem::new explains the mismatch; a flat `w` is never silently read
+        // as a one-neuron hidden layer.
+        match (t.get("a"), model) {
+            (Some(a_v), ModelKind::SingleNeuron) => {
+                Ok(Init::Explicit { w: vec![w], a: doc.vector("init.a", a_v, "output weights")? })
+            }
+            _ => Ok(Init::Single { w }),
         }
     }
 }

@@ -261,6 +261,8 @@ fn model_and_init_must_agree() {
         &["init.w", "model = \"two-layer\" takes"],
     );
     err(&BALANCED.replace("s = [1, -1]", "s = [1, -1]\nw = [[1, 1]]"), &["both given"]);
+    let flat = BALANCED.replace("scale = \"1e-600\"\nz = [[1, 0], [0, 1]]\ns = [1, -1]", "w = [1, 2]\na = [1]");
+    err(&flat, &["init.w", "model = \"two-layer\" takes `w = [[...], ...]`"]);
     err(&BALANCED.replace("s = [1, -1]", "s = [1, 0]"), &["init.s[1]", "`0`", "1 or -1"]);
     err(&BALANCED.replace("s = [1, -1]", "s = [1, 2]"), &["init.s[1]", "`2`", "1 or -1"]);
     err(&BALANCED.replace("s = [1, -1]", "s = [1]"), &["init.s", "has 1 entries but init.z has 2 neurons"]);
