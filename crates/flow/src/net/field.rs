@@ -185,7 +185,7 @@ pub fn pattern_of<S: Scalar>(data: &NetData<S>, s: &State<S>) -> Option<Pattern>
 }
 
 /// The active list of neuron `j` as the field sees it: empty when frozen.
-fn live(pattern: &Pattern, j: usize) -> &[usize] {
+pub(crate) fn live(pattern: &Pattern, j: usize) -> &[usize] {
     if pattern.frozen.get(j).copied().unwrap_or(false) { &[] } else { &pattern.active[j] }
 }
 
@@ -195,7 +195,7 @@ fn output_weights<S>(s: &State<S>) -> &[S] {
 
 /// Residuals `r_i = Σ_{j: i∈A_j} a_j (w_jᵀx_i) − y_i` with the pattern held fixed (frozen neurons
 /// contribute nothing), together with the guards of the active pairs `z[j][k] = w_jᵀx_{A_j[k]}`.
-fn residuals<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &State<S>) -> (Vec<S>, Vec<Vec<S>>) {
+pub(crate) fn residuals<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &State<S>) -> (Vec<S>, Vec<Vec<S>>) {
     let ctx = data.ctx();
     let a = output_weights(s);
     let mut r: Vec<S> = data.y.iter().map(S::neg).collect();

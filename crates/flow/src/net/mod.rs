@@ -5,11 +5,17 @@
 //!   polynomial in `(W, a)`), its Taylor coefficients to any order, loss and gradient — generic
 //!   over every backend; with an interval backend each result encloses the exact value for every
 //!   point of the input box.
+//! * [`gd`] and [`gd_fast`]: gradient descent, generic (interval iterates enclose the exact GD
+//!   iterates) and a fast f64 loop; the GD balancedness identity.
+//! * [`data`]: seeded data and initialisations as in the paper's experiments.
 //!
 //! **Invariant**: nothing here does I/O; every function is generic over
 //! [`Scalar`](reluflow_arith::Scalar) except the fast f64 gradient-descent loop.
 
+pub mod data;
 pub mod field;
+pub mod gd;
+pub mod gd_fast;
 
 use thiserror::Error;
 
