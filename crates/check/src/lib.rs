@@ -1,1 +1,65 @@
-//! placeholder
+//! Invariant checker and theorem catalogue for reluflow trajectories.
+//!
+//! A proof writer asks "does my lemma hold along this trajectory?". This crate answers with a
+//! three-valued [`Verdict`]: **holds** (proved over the whole time range from the enclosures — segment
+//! hulls over time intervals and the behaviour at events — or by a named identity of the flow with
+//! the enclosures checked for consistency), **violated** (a certified [`Witness`]: a segment or time
+//! and an enclosure lying on the wrong side of the claim), or **undecided** (with the reason).
+//! Nothing is sampled.
+//!
+//! * [`catalogue()`] lists the statements ([`Entry`]: stable id, source, statement, hypotheses,
+//!   how it is checked, whether it is implemented). Every entry has a note
+//!   `proofs-notes/thm-<id>.md`.
+//! * [`check`] runs the selected entries on a [`Problem`](reluflow_model::Problem) and a
+//!   [`Trajectory`](reluflow_flow::Trajectory) and returns a [`CheckReport`] whose rows carry the
+//!   hypotheses' [`Truth`] (certified true / false / undecided), the conclusion's verdict and a
+//!   [`RowStatus`]; [`CheckReport::outcome`] gives the overall [`Outcome`] for an exit code.
+//! * [`check_static`] runs only the statements about the data (assumptions, the sign of 𝓜).
+//!
+//! Everything is generic over the backends of `reluflow-arith`; with a point backend (or a
+//! `NotValidated` trajectory) every row is marked not validated and is never certified.
+//!
+//! **Invariant**: this crate depends on no concrete backend and does no I/O.
+//!
+//! ```
+//! use reluflow_arith::{Interval, Scalar, exact::parse_exact};
+//! use reluflow_check::{Outcome, RowStatus, Selection, check};
+//! use reluflow_flow::{Pattern, Segment, State, Status, Trajectory};
+//! use reluflow_model::*;
+//! let q = |s: &str| parse_exact(s).unwrap();
+//! // One point x = 1 with label 0, w(0) = 1: w(t) = e^{−t}, so ‖w‖ shrinks.
+//! let data = Data::new(vec![vec![q("1")]], Labels::Given(vec![q("0")])).unwrap();
+//! let run = RunConfig { t_end: Horizon::Finite(q("1")), arithmetic: Arithmetic::Interval, precision: 53 };
+//! let p = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, data,
+//!     Init::Single { w: vec![q("1")] }, run).unwrap();
+//! let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
+//! let e1 = Interval::from_f64(-1.0, &()).exp(); // e^{−1}, enclosed
+//! let st = |w: Interval| State { w: vec![vec![w]], a: None };
+//! let pattern = Pattern { active: vec![vec![0]], frozen: vec![false] };
+//! let seg = Segment { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0), pattern,
+//!     hull: st(e1.convex_hull(iv(1.0, 1.0))), end: st(e1) };
+//! let traj = Trajectory { initial: st(iv(1.0, 1.0)), segments: vec![seg], events: vec![],
+//!     final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified };
+//! let sel = Selection { ids: vec!["lsy.norm-growth".into()], ..Selection::default() };
+//! let report = check(&p, &traj, &sel);
+//! assert_eq!(report.rows[0].status, RowStatus::Counterexample);
+//! assert_eq!(report.outcome(), Outcome::SomeViolated);
+//! ```
+#![deny(missing_docs)]
+
+pub mod catalogue;
+pub mod cel;
+pub mod generic;
+pub mod hyp;
+pub mod inst;
+pub mod rational;
+pub mod report;
+pub mod single;
+pub mod sweep;
+pub mod thm8;
+pub mod verdict;
+
+pub use catalogue::{Applies, Entry, Kind, catalogue, entry};
+pub use hyp::{Hyp, Params};
+pub use report::{CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static};
+pub use verdict::{Location, Proof, Truth, Verdict, Witness};

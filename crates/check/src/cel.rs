@@ -1,0 +1,230 @@
+//! Chistikov–Englert–Lazić: the setting and Assumptions 1–3 as three-valued predicates on an
+//! instance (`cel.setting`, `cel.assumption1`, `cel.assumption2`, `cel.assumption3`). Exact rational
+//! arithmetic everywhere except Assumption 2's λ bound, which is enclosed with the backend `S`.
+
+use crate::hyp::Params;
+use crate::rational::{char_poly, dot, norm_sq, rank};
+use crate::thm8::{MSign, sign_m};
+use crate::verdict::{Truth, show};
+use reluflow_arith::{Guarantee, Scalar};
+use reluflow_model::{Init, ModelKind, Problem, ReluPrime};
+use rug::{Integer, Rational};
+
+/// The directions `z_j` and signs `s_j` of a two-layer initialisation, exactly: given for a
+/// balanced one, `(w_j, sign a_j)` for an explicit one (the scale does not matter for the
+/// predicates below). `None` for the single neuron.
+pub fn directions(p: &Problem) -> Option<(Vec<Vec<Rational>>, Vec<i8>)> {
+    match p.init() {
+        Init::Balanced { z, s, .. } => Some((z.clone(), s.clone())),
+        Init::Explicit { w, a } => Some((w.clone(), a.iter().map(|aj| if *aj < 0 { -1 } else { 1 }).collect())),
+        Init::Single { .. } => None,
+    }
+}
+
+/// `γ_I = (1/n) Σ_{i∈I} y_i x_i`, exactly.
+pub fn gamma(p: &Problem, set: &[usize]) -> Vec<Rational> {
+    let data = p.data();
+    let n = Rational::from(data.n() as u64);
+    let mut g = vec![Rational::new(); data.d()];
+    for &i in set {
+        for (gk, xk) in g.iter_mut().zip(&data.x()[i]) {
+            *gk += Rational::from(&data.y()[i] * xk) / &n;
+        }
+    }
+    g
+}
+
+/// `I_+(v) = {i : vᵀx_i > 0}`.
+pub fn i_plus(p: &Problem, v: &[Rational]) -> Vec<usize> {
+    (0..p.data().n()).filter(|&i| dot(&p.data().x()[i], v) > 0).collect()
+}
+
+/// `u` is a positive multiple of `v` (both non-zero), exactly.
+fn positive_multiple(u: &[Rational], v: &[Rational]) -> bool {
+    rank(&[u.to_vec(), v.to_vec()]) == 1 && dot(u, v) > 0
+}
+
+/// The setting of the paper: two-layer model, teacher labels with `‖v*‖ = 1`, `∠(v*, x_i) < π/4`
+/// for every point (exactly: `v*ᵀx_i > 0` and `2(v*ᵀx_i)² > ‖v*‖²‖x_i‖²`), balanced initialisation.
+pub fn setting(p: &Problem) -> Truth {
+    if p.model() != ModelKind::TwoLayer {
+        return Truth::False("the model is not two-layer".into());
+    }
+    let Some(v) = p.data().teacher() else { return Truth::False("labels are not given by a teacher".into()) };
+    let mut parts = vec![Truth::from_bool(norm_sq(v) == 1, "‖v*‖ = 1", format!("‖v*‖² = {} ≠ 1", norm_sq(v)))];
+    for (i, x) in p.data().x().iter().enumerate() {
+        let c = dot(v, x);
+        let ok = c > 0 && Rational::from(&c * &c) * 2 > norm_sq(v) * norm_sq(x);
+        parts.push(Truth::from_bool(ok, "", format!("∠(v*, x_{i}) ≥ π/4")));
+    }
+    parts.push(match p.init() {
+        Init::Balanced { .. } => Truth::True(String::new()),
+        Init::Explicit { w, a } => {
+            let ok = a.iter().zip(w).all(|(aj, wj)| Rational::from(aj * aj) == norm_sq(wj) && *aj != 0);
+            Truth::from_bool(ok, "", "the initialisation is not balanced (a_j² ≠ ‖w_j‖² or a_j = 0)")
+        }
+        Init::Single { .. } => Truth::False("no output layer".into()),
+    });
+    match Truth::all(parts) {
+        Truth::True(_) => Truth::True("teacher with ‖v*‖ = 1, all angles < π/4, balanced init (exact)".into()),
+        t => t,
+    }
+}
+
+/// Assumption 1 (i)–(v). (iv) concerns the yardstick trajectories and is left undecided (the
+/// yardstick crossing computation is not implemented); (v) holds with σ'(0) = 0.
+pub fn assumption1(p: &Problem) -> Truth {
+    let data = p.data();
+    let (d, n) = (data.d(), data.n());
+    let Some((z, s)) = directions(p) else { return Truth::False("no hidden layer".into()) };
+    let Some(v) = data.teacher() else { return Truth::False("(i) needs a teacher v*".into()) };
+    let x = data.x();
+    let mut parts = vec![
+        Truth::from_bool(d > 1, "", "(i) d = 1"),
+        Truth::from_bool(rank(x) == d, "", "(i) the points do not span ℝ^d"),
+        Truth::from_bool(norm_sq(v) == 1, "", "(i) ‖v*‖ ≠ 1"),
+    ];
+    let j_plus = (0..z.len()).any(|j| s[j] == 1 && !i_plus(p, &z[j]).is_empty());
+    parts.push(Truth::from_bool(j_plus, "", "(ii) J+ is empty"));
+    for (j, zj) in z.iter().enumerate() {
+        if x.iter().any(|xi| dot(xi, zj) == 0) {
+            parts.push(Truth::False(format!("(ii) I_0(z_{j}) ≠ ∅")));
+        }
+    }
+    let g = gamma(p, &(0..n).collect::<Vec<_>>());
+    for (j, zj) in z.iter().enumerate() {
+        if s[j] == -1 && !i_plus(p, zj).is_empty() && positive_multiple(zj, &g) {
+            parts.push(Truth::False(format!("(ii) ∠(z_{j}, γ_[n]) = 0 for j ∈ J−")));
+        }
+    }
+    for a in 0..n {
+        for b in a + 1..n {
+            if positive_multiple(&x[a], &x[b]) {
+                parts.push(Truth::False(format!("(iii) x̄_{a} = x̄_{b}")));
+            }
+        }
+    }
+    // (1/n) X Xᵀ has the same eigenvectors as C = Σ_i x_i x_iᵀ; distinct eigenvalues ⇔ its
+    // characteristic polynomial is squarefree.
+    let c: Vec<Vec<Rational>> =
+        (0..d).map(|a| (0..d).map(|b| x.iter().map(|xi| Rational::from(&xi[a] * &xi[b])).sum()).collect()).collect();
+    parts.push(Truth::from_bool(crate::rational::squarefree(&char_poly(&c)), "", "(iii) repeated eigenvalue of XXᵀ/n"));
+    // With distinct eigenvalues, v* has a non-zero coordinate on every eigenvector iff the Krylov
+    // vectors v*, Cv*, …, C^{d−1}v* are independent.
+    let mut kry = vec![v.to_vec()];
+    for _ in 1..d {
+        let last = kry.last().cloned().unwrap_or_default();
+        kry.push(c.iter().map(|row| dot(row, &last)).collect());
+    }
+    parts.push(Truth::from_bool(rank(&kry) == d, "", "(iii) v* lies in the span of fewer than d eigenvectors"));
+    parts.push(Truth::Undecided(
+        "(iv) |I_0(α_j^t)| ≤ 1 along the yardsticks is not checked (yardstick crossings not implemented)".into(),
+    ));
+    parts.push(if p.relu_prime() == ReluPrime::Zero {
+        Truth::True(String::new())
+    } else {
+        Truth::Undecided("(v) not implied: σ'(0) = 1".into())
+    });
+    Truth::all(parts)
+}
+
+/// `ln q` for a positive rational, as `ln f + e ln 2` with `q = f·2^e`, `f ∈ [1/2, 1)` (no overflow
+/// for huge numerators or denominators).
+fn ln_rational<S: Scalar>(q: &Rational, ctx: &S::Ctx) -> S {
+    let e = q.numer().significant_bits() as i64 - q.denom().significant_bits() as i64;
+    let two_e = if e >= 0 { Rational::from(Integer::from(1) << e as u32) } else { Rational::from((1, Integer::from(1) << (-e) as u32)) };
+    let f = Rational::from(q / &two_e);
+    S::from_rational(&f, ctx).ln().add(&S::from_i64(2, ctx).ln().mul(&S::from_i64(e, ctx)))
+}
+
+/// Assumption 2: `λ ≤ (m n^{9nΔ²/δ³})^{−3/ε}`. Only the static terms of `δ` are computed (norms,
+/// pairwise cosines, ‖z_j‖, initial angles to γ), which gives `δ_up ≥ δ`; the bound is increasing
+/// in `δ`, so `ln λ > −(3/ε)(ln m + 9nΔ²ln n/δ_up³)` certifies **false**; it can never certify true.
+pub fn assumption2<S: Scalar>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
+    if S::GUARANTEE != Guarantee::Enclosure {
+        return Truth::Undecided("Assumption 2 needs an enclosure backend".into());
+    }
+    let Init::Balanced { scale, .. } = p.init() else { return Truth::Undecided("no scale λ (not a balanced init)".into()) };
+    let Some((z, s)) = directions(p) else { return Truth::False("no hidden layer".into()) };
+    let eps = &params.epsilon;
+    if *eps <= 0 || *eps > Rational::from((1, 4)) {
+        return Truth::False(format!("ε = {eps} is not in (0, 1/4]"));
+    }
+    let data = p.data();
+    let x = data.x();
+    let e = |q: &Rational| S::from_rational(q, ctx);
+    let norm = |v: &[Rational]| e(&norm_sq(v)).sqrt();
+    let cos = |u: &[Rational], v: &[Rational]| e(&dot(u, v)).div(&norm(u).mul(&norm(v)));
+    let mut terms: Vec<S> = x.iter().map(|xi| norm(xi)).collect();
+    for a in x {
+        for b in x {
+            terms.push(cos(a, b));
+        }
+    }
+    terms.extend(z.iter().map(|zj| norm(zj)));
+    for (j, zj) in z.iter().enumerate() {
+        let ip = i_plus(p, zj);
+        if ip.is_empty() {
+            continue;
+        }
+        let c = cos(zj, &gamma(p, &ip));
+        terms.push(if s[j] == 1 { c } else { S::one(ctx).sub(&c.sqr()).sqrt() });
+    }
+    let mut delta_up = terms[0].clone();
+    for t in &terms[1..] {
+        delta_up = delta_up.min(t);
+    }
+    let mut big = S::one(ctx);
+    for v in x.iter().chain(z.iter()) {
+        big = big.max(&norm(v));
+    }
+    let (m, n) = (z.len() as i64, data.n() as i64);
+    let ln_n = S::from_i64(n, ctx).ln();
+    let expo = S::from_i64(9 * n, ctx).mul(&big.sqr()).div(&delta_up.sqr().mul(&delta_up));
+    let rhs = S::from_i64(m, ctx).ln().add(&expo.mul(&ln_n)).mul(&e(&(Rational::from(3) / eps))).neg();
+    let ln_lambda = ln_rational::<S>(scale, ctx);
+    if crate::sweep::certainly_less(&rhs, &ln_lambda) {
+        Truth::False(format!(
+            "ln λ ∈ {} > {} ≥ −(3/ε)(ln m + 9nΔ²ln n/δ³) with ε = {eps} (δ ≤ {})",
+            show(&ln_lambda),
+            show(&rhs),
+            show(&delta_up)
+        ))
+    } else {
+        Truth::Undecided(format!(
+            "ln λ ∈ {} is below the bound {} computed with δ_up = {}; the yardstick terms of δ are not computed",
+            show(&ln_lambda),
+            show(&rhs),
+            show(&delta_up)
+        ))
+    }
+}
+
+/// Assumption 3: `n = d`, `m > 1`, `𝓜 ≠ 0`.
+pub fn assumption3(p: &Problem) -> Truth {
+    let data = p.data();
+    let m = p.init().width();
+    let sign = match sign_m(p) {
+        MSign::Negative(r) => Truth::True(format!("𝓜 < 0: {r}")),
+        MSign::Positive(w) => Truth::True(format!("𝓜 > 0: {}", w.describe())),
+        MSign::Unknown(r) => Truth::Undecided(format!("sign of 𝓜 not decided: {r}")),
+    };
+    Truth::all([
+        Truth::from_bool(data.n() == data.d(), "n = d", format!("n = {} ≠ d = {}", data.n(), data.d())),
+        Truth::from_bool(m > 1, "m > 1", "m = 1"),
+        sign,
+    ])
+}
+
+/// The CEL hypotheses by id (`cel.setting`, `cel.assumption1..3`, `n=d`); others undecided.
+pub fn eval_hyp<S: Scalar>(id: &str, p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
+    match id {
+        "cel.setting" => setting(p),
+        "cel.assumption1" => assumption1(p),
+        "cel.assumption2" => assumption2::<S>(p, params, ctx),
+        "cel.assumption3" => assumption3(p),
+        "n=d" => Truth::from_bool(p.data().n() == p.data().d(), "n = d", "n ≠ d"),
+        "sigma-prime-zero" => Truth::from_bool(p.relu_prime() == ReluPrime::Zero, "σ'(0) = 0", "σ'(0) = 1"),
+        _ => Truth::Undecided(format!("unknown hypothesis `{id}`")),
+    }
+}

@@ -1,0 +1,312 @@
+//! Running the catalogue on a problem and a trajectory: [`Selection`] in, [`CheckReport`] out.
+
+use crate::catalogue::{Applies, Entry, Kind, catalogue};
+use crate::hyp::{self, Params};
+use crate::inst::Inst;
+use crate::sweep::Coverage;
+use crate::thm8::{MSign, interpolator, sign_m};
+use crate::verdict::{Location, Proof, Truth, Verdict, show};
+use crate::{cel, generic, single};
+use reluflow_arith::{Guarantee, Scalar};
+use reluflow_flow::Trajectory;
+use reluflow_model::{ModelKind, Problem};
+use std::collections::BTreeMap;
+
+/// Which entries to run and which switchable hypotheses to assume.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selection {
+    /// Entry ids to run; empty runs every entry that applies to the model.
+    pub ids: Vec<String>,
+    /// Overrides of switchable hypotheses: key `"<hyp>"` (every entry) or `"<entry>:<hyp>"`
+    /// (one entry), value whether it is assumed.
+    pub assume: BTreeMap<String, bool>,
+    /// Parameters (`r` of `small-init`, `ε`, `w*`).
+    pub params: Params,
+}
+
+/// One hypothesis of one row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HypRow {
+    /// Its id.
+    pub id: &'static str,
+    /// Its statement.
+    pub statement: &'static str,
+    /// Whether it is assumed for this row.
+    pub assumed: bool,
+    /// Its truth on the instance.
+    pub truth: Truth,
+}
+
+/// What one row means for the statement "hypotheses ⇒ conclusion" on this instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowStatus {
+    /// The conclusion is proved.
+    Holds,
+    /// An assumed hypothesis is certainly false: the statement says nothing here.
+    Vacuous,
+    /// Every assumed hypothesis is certainly true and the conclusion certainly fails.
+    Counterexample,
+    /// Not decided (conclusion undecided, or violated under undecided hypotheses).
+    Undecided,
+    /// A point-arithmetic run: nothing certified.
+    NotValidated,
+    /// The entry is about another model.
+    NotApplicable,
+    /// The entry is not implemented (its reason is in the row).
+    NotImplemented,
+}
+
+impl RowStatus {
+    /// The name used in tables and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            RowStatus::Holds => "holds",
+            RowStatus::Vacuous => "vacuous",
+            RowStatus::Counterexample => "counterexample",
+            RowStatus::Undecided => "undecided",
+            RowStatus::NotValidated => "not validated",
+            RowStatus::NotApplicable => "not applicable",
+            RowStatus::NotImplemented => "not implemented",
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Clone, Debug)]
+pub struct Row<S> {
+    /// The catalogue entry.
+    pub entry: &'static Entry,
+    /// Its hypotheses with their truth.
+    pub hypotheses: Vec<HypRow>,
+    /// The conclusion's verdict.
+    pub conclusion: Verdict<S>,
+    /// Whether the verdict rests on enclosures (false for point backends: "not validated").
+    pub validated: bool,
+    /// The row's overall status.
+    pub status: RowStatus,
+    /// Extra facts (final active set, the sign of 𝓜, the interpolator).
+    pub notes: Vec<String>,
+}
+
+/// The overall outcome of a report (for an exit code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every checked row holds (or is vacuous).
+    AllHold,
+    /// Some row is a certified counterexample.
+    SomeViolated,
+    /// Some row is undecided (and none violated).
+    SomeUndecided,
+    /// Point arithmetic: nothing certified.
+    NotValidated,
+}
+
+/// The table of verdicts.
+#[derive(Clone, Debug)]
+pub struct CheckReport<S> {
+    /// The rows, in catalogue order.
+    pub rows: Vec<Row<S>>,
+}
+
+impl<S> CheckReport<S> {
+    /// The outcome: a counterexample wins, then undecided rows, then not-validated ones; rows of
+    /// entries that do not apply or are not implemented count only when selected by id.
+    pub fn outcome(&self) -> Outcome {
+        let st = |s: RowStatus| self.rows.iter().any(|r| r.status == s);
+        if st(RowStatus::Counterexample) {
+            Outcome::SomeViolated
+        } else if st(RowStatus::NotValidated) {
+            Outcome::NotValidated
+        } else if st(RowStatus::Undecided) {
+            Outcome::SomeUndecided
+        } else {
+            Outcome::AllHold
+        }
+    }
+}
+
+fn assumed(sel: &Selection, e: &Entry, h: &hyp::Hyp) -> bool {
+    if !h.switchable {
+        return true;
+    }
+    sel.assume
+        .get(&format!("{}:{}", e.id, h.id))
+        .or_else(|| sel.assume.get(h.id))
+        .copied()
+        .unwrap_or(h.default_assumed)
+}
+
+fn applies(e: &Entry, model: ModelKind) -> bool {
+    match e.applies {
+        Applies::Both => true,
+        Applies::Single => model == ModelKind::SingleNeuron,
+        Applies::TwoLayer => model == ModelKind::TwoLayer,
+    }
+}
+
+fn truth_verdict<S>(t: Truth) -> Verdict<S> {
+    match t {
+        Truth::True(_) => Verdict::Holds { proof: Proof::Exact, range: "static".into() },
+        Truth::False(r) => Verdict::violated(Location::Data, "the instance", None, format!("fails: {r}")),
+        Truth::Undecided(r) => Verdict::undecided(r),
+    }
+}
+
+/// Static entries (data and initialisation only): the verdict, whether it is validated, notes.
+fn run_static<S: Scalar>(e: &Entry, p: &Problem, params: &Params, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec<String>) {
+    let enclosure = S::GUARANTEE == Guarantee::Enclosure;
+    match e.id {
+        "cel.setting" => (truth_verdict(cel::setting(p)), true, vec![]),
+        "cel.assumption1" => (truth_verdict(cel::assumption1(p)), true, vec![]),
+        "cel.assumption2" => (truth_verdict(cel::assumption2::<S>(p, params, ctx)), enclosure, vec![]),
+        "cel.assumption3" => (truth_verdict(cel::assumption3(p)), true, vec![]),
+        "cel.thm8-sign-M" => match sign_m(p) {
+            MSign::Negative(r) => {
+                let v = Verdict::Holds { proof: Proof::Exact, range: "static".into() };
+                (v, true, vec![format!("𝓜 < 0: {r}; Θ_v* are the minimum-norm interpolators")])
+            }
+            MSign::Unknown(r) => (Verdict::undecided(format!("sign of 𝓜 not decided: {r}")), true, vec![]),
+            MSign::Positive(w) => {
+                let mut notes = vec![format!("𝓜 > 0 (exact witness): {}", w.describe())];
+                let Some(int) = interpolator::<S>(p, &w, ctx) else {
+                    return (Verdict::undecided("the interpolator needs a teacher"), enclosure, notes);
+                };
+                notes.push(format!("rank-2 interpolator: ξ ∈ {}, ‖θ‖² ∈ {}", show(&int.xi), show(&int.norm_sq)));
+                let two = S::from_i64(2, ctx);
+                let v = if int.verified() {
+                    Verdict::Holds { proof: Proof::Enclosures, range: "static".into() }
+                } else if crate::sweep::certainly_le(&two, &int.norm_sq) {
+                    Verdict::violated(Location::Data, "‖θ‖² of the constructed interpolator", Some(int.norm_sq), "must be < 2")
+                } else {
+                    Verdict::undecided("the interpolator's enclosures are too wide to verify ‖θ‖² < 2")
+                };
+                (v, enclosure, notes)
+            }
+        },
+        _ => (Verdict::undecided("no static check for this entry"), true, vec![]),
+    }
+}
+
+/// Trajectory entries: the verdict and notes.
+fn run_traj<S: Scalar>(e: &Entry, p: &Problem, params: &Params, traj: &Trajectory<S>) -> (Verdict<S>, Vec<String>) {
+    let ctx = traj.initial.w[0][0].ctx();
+    let inst = Inst::<S>::new(p, &ctx);
+    let cov = Coverage::of(traj);
+    let data = p.data();
+    match e.id {
+        "gen.loss-nonincreasing" => (generic::loss_nonincreasing(&inst, traj, &cov), vec![]),
+        "gen.balancedness" => (generic::balancedness(&inst, traj, &cov), vec![]),
+        "gen.sign-preserved" => (generic::sign_preserved(traj, &cov), vec![]),
+        "gen.dead-frozen" => (generic::dead_frozen(&inst, traj, &cov), vec![]),
+        "gen.span" => (generic::span(data.x(), traj, &cov), vec![]),
+        "gen.dist-to-interpolant" | "vs.thm8-distance" => match hyp::w_star(p, params) {
+            Some(ws) if ws.len() == data.d() => {
+                let v = if e.id == "vs.thm8-distance" {
+                    single::thm8_distance(&inst, &hyp::init_w(p)[0], &ws, traj, &cov)
+                } else {
+                    single::dist_to_interpolant(&inst, data.x(), data.y(), &ws, traj, &cov)
+                };
+                (v, vec![])
+            }
+            _ => (Verdict::undecided("no zero-loss point w* of the right dimension"), vec![]),
+        },
+        "lsy.norm-growth" => (single::norm_growth(&inst, traj, &cov), vec![]),
+        "lsy.support-vector-stability" => {
+            let (v, note) = single::support_vector_stability(data.n(), traj, &cov);
+            (v, note.into_iter().collect())
+        }
+        "lsy.global-convergence-d2" => (single::global_convergence(data.y(), traj, &cov), vec![]),
+        "vs.thm3-limit" => match hyp::thm3_instance(p) {
+            Some((alpha, gamma)) => (single::thm3_limit(&alpha, &gamma, traj), vec![]),
+            None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),
+        },
+        _ => (Verdict::undecided("no trajectory check for this entry"), vec![]),
+    }
+}
+
+fn status<S>(hyps: &[HypRow], v: &Verdict<S>, validated: bool) -> RowStatus {
+    if !validated {
+        return RowStatus::NotValidated;
+    }
+    let assumed = || hyps.iter().filter(|h| h.assumed);
+    match v {
+        Verdict::Holds { .. } => RowStatus::Holds,
+        _ if assumed().any(|h| h.truth.is_false()) => RowStatus::Vacuous,
+        Verdict::Violated { .. } if assumed().all(|h| h.truth.is_true()) => RowStatus::Counterexample,
+        _ => RowStatus::Undecided,
+    }
+}
+
+fn build<S: Scalar>(
+    problem: &Problem,
+    traj: Option<&Trajectory<S>>,
+    ctx: &S::Ctx,
+    selection: &Selection,
+) -> CheckReport<S> {
+    let mut rows = Vec::new();
+    for e in catalogue() {
+        let chosen = selection.ids.iter().any(|id| id == e.id);
+        if !selection.ids.is_empty() && !chosen {
+            continue;
+        }
+        let hyps: Vec<HypRow> = e
+            .hypotheses
+            .iter()
+            .map(|h| HypRow {
+                id: h.id,
+                statement: h.statement,
+                assumed: assumed(selection, e, h),
+                truth: hyp::eval::<S>(h.id, problem, &selection.params, ctx),
+            })
+            .collect();
+        let skip = |status: RowStatus, why: String| Row {
+            entry: e,
+            hypotheses: hyps.clone(),
+            conclusion: Verdict::undecided(why),
+            validated: true,
+            status: if chosen { RowStatus::Undecided } else { status },
+            notes: vec![],
+        };
+        if !applies(e, problem.model()) {
+            if chosen {
+                rows.push(skip(RowStatus::NotApplicable, format!("not about a {} model", problem.model().name())));
+            }
+            continue;
+        }
+        if let Some(why) = e.not_implemented {
+            rows.push(skip(RowStatus::NotImplemented, format!("not implemented: {why}")));
+            continue;
+        }
+        let (conclusion, validated, notes) = match (e.kind, traj) {
+            (Kind::Static, _) => run_static::<S>(e, problem, &selection.params, ctx),
+            (Kind::Trajectory, Some(t)) => {
+                let (v, notes) = run_traj(e, problem, &selection.params, t);
+                (v, Coverage::of(t).validated, notes)
+            }
+            (Kind::Trajectory, None) => {
+                if chosen {
+                    rows.push(skip(RowStatus::Undecided, "needs a trajectory".into()));
+                }
+                continue;
+            }
+        };
+        let status = status(&hyps, &conclusion, validated);
+        rows.push(Row { entry: e, hypotheses: hyps, conclusion, validated, status, notes });
+    }
+    CheckReport { rows }
+}
+
+/// Runs every selected entry that applies to `problem` on `traj` (trajectory entries) and on the
+/// data (static entries), and returns the table of verdicts.
+///
+/// Verdicts from a point backend or a `NotValidated` trajectory are marked `validated = false`
+/// and their rows have status [`RowStatus::NotValidated`]: they are never certified.
+pub fn check<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, selection: &Selection) -> CheckReport<S> {
+    let ctx = traj.initial.w[0][0].ctx();
+    build(problem, Some(traj), &ctx, selection)
+}
+
+/// Runs only the static entries (no trajectory needed), with backend context `ctx`.
+pub fn check_static<S: Scalar>(problem: &Problem, ctx: &S::Ctx, selection: &Selection) -> CheckReport<S> {
+    build::<S>(problem, None, ctx, selection)
+}

@@ -1,0 +1,213 @@
+//! Which part of a trajectory is certified ([`Coverage`]), and the generic sweeps every invariant
+//! is built from: a monotonicity sweep (derivative enclosures on segment hulls plus values at
+//! segment ends) and a pointwise sweep (a predicate on every hull and end state).
+
+use crate::verdict::{Location, Proof, Verdict, show};
+use reluflow_arith::{Bound, Guarantee, Scalar};
+use reluflow_flow::{Pattern, State, Status, Trajectory};
+use std::cmp::Ordering;
+
+/// The part of a trajectory a check may use.
+#[derive(Clone, Debug)]
+pub struct Coverage {
+    /// Indices of the segments that are certified (all of them for a certified run; those ending
+    /// certainly before `certified_until` for an undecided one), in time order.
+    pub segs: Vec<usize>,
+    /// Whether the numbers are enclosures of a validated run (else verdicts are "not validated").
+    pub validated: bool,
+    /// Why the certified segments do not cover the requested horizon (`None` when they do).
+    pub incomplete: Option<String>,
+    /// Whether the last segment reaches `t = ∞` (its end time has an infinite upper end).
+    pub reaches_infinity: bool,
+    /// A description of the covered time range.
+    pub range: String,
+}
+
+fn cmp_bound(a: &Bound, b: &Bound) -> Ordering {
+    match (a, b) {
+        (Bound::NegInf, Bound::NegInf) | (Bound::PosInf, Bound::PosInf) => Ordering::Equal,
+        (Bound::NegInf, _) | (_, Bound::PosInf) => Ordering::Less,
+        (_, Bound::NegInf) | (Bound::PosInf, _) => Ordering::Greater,
+        (Bound::Finite(x), Bound::Finite(y)) => x.cmp(y),
+    }
+}
+
+/// `a ≤ b` for every choice of elements (the upper end of `a` is at most the lower end of `b`).
+pub fn certainly_le<S: Scalar>(a: &S, b: &S) -> bool {
+    cmp_bound(&a.upper(), &b.lower()) != Ordering::Greater
+}
+
+/// `a < b` for every choice of elements.
+pub fn certainly_less<S: Scalar>(a: &S, b: &S) -> bool {
+    cmp_bound(&a.upper(), &b.lower()) == Ordering::Less
+}
+
+/// The two enclosures may denote the same number (they overlap).
+pub fn overlaps<S: Scalar>(a: &S, b: &S) -> bool {
+    !certainly_less(a, b) && !certainly_less(b, a)
+}
+
+/// The segment has certainly positive length (so its open interval is not empty).
+pub fn positive_length<S: Scalar>(t0: &S, t1: &S) -> bool {
+    certainly_less(t0, t1)
+}
+
+impl Coverage {
+    /// The coverage of `traj`.
+    pub fn of<S: Scalar>(traj: &Trajectory<S>) -> Coverage {
+        let validated = S::GUARANTEE == Guarantee::Enclosure && !matches!(traj.status, Status::NotValidated);
+        let mut incomplete = None;
+        let segs: Vec<usize> = match &traj.status {
+            Status::Undecided { reason, certified_until } => {
+                incomplete = Some(format!(
+                    "the trajectory is certified only up to t = {} ({reason})",
+                    show(certified_until)
+                ));
+                (0..traj.segments.len()).filter(|&k| certainly_le(&traj.segments[k].t_end, certified_until)).collect()
+            }
+            _ => (0..traj.segments.len()).collect(),
+        };
+        let mut prev_end: Option<&S> = None;
+        for &k in &segs {
+            let s = &traj.segments[k];
+            let ok = match prev_end {
+                None => s.t_start.possibly_zero(),
+                Some(e) => overlaps(e, &s.t_start),
+            };
+            if !ok && incomplete.is_none() {
+                incomplete = Some(format!("segment {k} does not start where the previous one ends (a gap in time)"));
+            }
+            prev_end = Some(&s.t_end);
+        }
+        let reaches_infinity = segs.last().is_some_and(|&k| traj.segments[k].t_end.upper() == Bound::PosInf);
+        if segs.is_empty() && incomplete.is_none() && !traj.t_final.possibly_zero() {
+            incomplete = Some("the trajectory has no segment".into());
+        }
+        let end = match segs.last() {
+            Some(_) if reaches_infinity => "∞".to_string(),
+            Some(&k) => show(&traj.segments[k].t_end),
+            None => "0".to_string(),
+        };
+        let range = format!("t ∈ [0, {end}]");
+        Coverage { segs, validated, incomplete, reaches_infinity, range }
+    }
+}
+
+/// Which way a quantity must move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Must never increase.
+    NonIncreasing,
+    /// Must never decrease.
+    NonDecreasing,
+}
+
+/// A monotonicity claim about a scalar quantity `Q(state)` along the flow.
+pub struct Monotone<'a, S: Scalar> {
+    /// The quantity's name, for witnesses (e.g. `"½‖w‖²"`).
+    pub name: &'a str,
+    /// `Q` at an instant.
+    pub value: &'a dyn Fn(&State<S>) -> S,
+    /// An enclosure of `dQ/dt` over a segment, from its hull and pattern.
+    pub deriv: &'a dyn Fn(&State<S>, &Pattern) -> S,
+    /// The required direction.
+    pub dir: Direction,
+    /// When the derivative's sign is an identity of the flow (e.g. `dL/dt = −‖θ̇‖²`), its name: the
+    /// claim then holds by that identity wherever the enclosures do not contradict it.
+    pub identity: Option<&'static str>,
+}
+
+impl<S: Scalar> std::fmt::Debug for Monotone<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Monotone").field("name", &self.name).field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+fn wrong_way<S: Scalar>(dir: Direction, earlier: &S, later: &S) -> bool {
+    match dir {
+        Direction::NonIncreasing => certainly_less(earlier, later),
+        Direction::NonDecreasing => certainly_less(later, earlier),
+    }
+}
+
+impl<S: Scalar> Monotone<'_, S> {
+    /// Sweeps the certified part of `traj`: values at the initial state, at every segment end and
+    /// at the limit must never move certainly the wrong way; the derivative enclosure on every
+    /// segment hull must not be certainly of the wrong sign (a certified violation when the segment
+    /// has positive length). `Holds` needs every derivative enclosure certainly of the right sign
+    /// (or the identity) and a coverage of the whole horizon.
+    pub fn check(&self, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
+        let (bad_sign, good_sign): (fn(&S) -> bool, fn(&S) -> bool) = match self.dir {
+            Direction::NonIncreasing => (S::certainly_pos, S::certainly_nonpos),
+            Direction::NonDecreasing => (S::certainly_neg, S::certainly_nonneg),
+        };
+        let need = match self.dir {
+            Direction::NonIncreasing => "must be ≤ 0 (the quantity must not increase)",
+            Direction::NonDecreasing => "must be ≥ 0 (the quantity must not decrease)",
+        };
+        // Values at instants, in time order, with the running extreme to compare against.
+        let mut best: Option<(S, Location<S>)> = None;
+        let mut instants: Vec<(S, Location<S>)> = vec![((self.value)(&traj.initial), Location::Initial)];
+        for &k in &cov.segs {
+            let s = &traj.segments[k];
+            instants.push(((self.value)(&s.end), Location::SegmentEnd { index: k, t: s.t_end.clone() }));
+        }
+        if cov.incomplete.is_none() {
+            if let Some(l) = &traj.limit {
+                instants.push(((self.value)(&l.state), Location::Limit));
+            }
+        }
+        for (v, at) in instants {
+            if let Some((b, bat)) = &best {
+                if wrong_way(self.dir, b, &v) {
+                    let breaks = format!("moved the wrong way from its value {} at {bat}", show(b));
+                    return Verdict::violated(at, self.name.to_string(), Some(v), breaks);
+                }
+            }
+            // Keep the earlier value whose far end is the strongest comparison point.
+            let replace = match (&best, self.dir) {
+                (None, _) => true,
+                (Some((b, _)), Direction::NonIncreasing) => cmp_bound(&v.upper(), &b.upper()) == Ordering::Less,
+                (Some((b, _)), Direction::NonDecreasing) => cmp_bound(&v.lower(), &b.lower()) == Ordering::Greater,
+            };
+            if replace {
+                best = Some((v, at));
+            }
+        }
+        let mut first_unknown: Option<String> = None;
+        for &k in &cov.segs {
+            let s = &traj.segments[k];
+            let d = (self.deriv)(&s.hull, &s.pattern);
+            let at = || Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() };
+            if bad_sign(&d) && positive_length(&s.t_start, &s.t_end) {
+                return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need);
+            }
+            if !good_sign(&d) && first_unknown.is_none() {
+                first_unknown =
+                    Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
+            }
+        }
+        if let Some(why) = &cov.incomplete {
+            return Verdict::undecided(format!("no violation found, but {why}"));
+        }
+        if let Some(id) = self.identity {
+            return Verdict::Holds { proof: Proof::Identity(id), range: horizon(cov, traj) };
+        }
+        if let Some(why) = first_unknown {
+            return Verdict::undecided(why);
+        }
+        if traj.limit.is_some() && !cov.reaches_infinity {
+            return Verdict::undecided(format!(
+                "holds for {} (proved from the enclosures), but the tail up to the limit has no segment hull",
+                cov.range
+            ));
+        }
+        Verdict::Holds { proof: Proof::Enclosures, range: cov.range.clone() }
+    }
+}
+
+/// The horizon an identity-based proof covers: all `t ≥ 0` when a limit was certified, else the
+/// covered range.
+pub fn horizon<S>(cov: &Coverage, traj: &Trajectory<S>) -> String {
+    if traj.limit.is_some() { "all t ≥ 0".into() } else { cov.range.clone() }
+}
