@@ -16,6 +16,7 @@ pub mod data;
 pub mod field;
 pub mod gd;
 pub mod gd_fast;
+pub mod validated;
 
 use thiserror::Error;
 

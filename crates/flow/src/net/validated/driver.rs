@@ -1,0 +1,398 @@
+//! The integration loop: steps, guard checks, switches, and the trajectory it returns.
+
+use super::lohner::{LohnerSet, lohner_step};
+use super::series::{Series, series};
+use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
+use super::taylor::{apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
+use super::{Net, ValidatedError, ValidatedOptions};
+use crate::net::field::{NetData, initial_state};
+use crate::trajectory::{Event, Pattern, Segment, State, Status, Trajectory, UndecidedReason};
+use reluflow_arith::Enclosure;
+use reluflow_model::{Horizon, Init, Problem, ReluPrime};
+use rug::Rational;
+
+/// Counters of one run (for reports and benchmarks).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunStats {
+    /// Accepted Taylor steps (including steps that end just before a switch).
+    pub steps: usize,
+    /// Step-size halvings because the a priori enclosure could not be validated.
+    pub halvings: usize,
+    /// Steps shortened to approach a switching surface.
+    pub approach_steps: usize,
+    /// Proved switches.
+    pub events: usize,
+    /// Largest relative width `max_c width(x_c)/|x_c|` of the final state's live neurons.
+    pub final_rel_width: f64,
+    /// Largest absolute width of the final state.
+    pub final_abs_width: f64,
+}
+
+/// [`certify_with_stats`] without the counters.
+///
+/// # Errors
+/// As [`certify_with_stats`].
+pub fn certify<S: Enclosure>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    opts: &ValidatedOptions,
+) -> Result<Trajectory<S>, ValidatedError> {
+    certify_with_stats(problem, ctx, opts).map(|(t, _)| t)
+}
+
+/// Encloses the exact two-layer gradient flow of `problem` over `[0, T]` (`T` from
+/// `problem.run().t_end`) with the backend `S`; see the module documentation for the method.
+///
+/// `Horizon::Infinite` returns [`Status::Undecided`] ("limit certification for two-layer networks
+/// not implemented"), after integrating to `opts.infinite_stand_in` if given.
+///
+/// # Errors
+/// [`ValidatedError::Net`] when the problem is not two-layer or its initial weights are out of the
+/// backend's exponent range (f64 intervals refuse `scale = 1e-600`); [`ValidatedError::Options`]
+/// for unusable options. Every failure of a proof step is a `Status::Undecided`, not an error.
+pub fn certify_with_stats<S: Enclosure>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    opts: &ValidatedOptions,
+) -> Result<(Trajectory<S>, RunStats), ValidatedError> {
+    if opts.order < 2 || opts.h_max.is_nan() || opts.h_max <= 0.0 || opts.h_min.is_nan() || opts.h_min <= 0.0 {
+        return Err(ValidatedError::Options("need order ≥ 2 and positive h_min, h_max".into()));
+    }
+    let s0 = initial_state::<S>(problem, ctx)?;
+    let data = NetData::from_problem(problem, ctx);
+    let net = Net::new(data, s0.width(), ctx.clone());
+    let x0 = net.flatten(&s0);
+    let mut run = Runner {
+        opts: opts.clone(),
+        tol: tolerance::<S>(opts, ctx),
+        t: Rational::new(),
+        set: LohnerSet::from_box(&net, &x0),
+        xbox: x0,
+        pattern: Pattern { active: vec![Vec::new(); net.m], frozen: vec![false; net.m] },
+        segments: Vec::new(),
+        events: Vec::new(),
+        stats: RunStats::default(),
+        net,
+        relu_prime: problem.relu_prime(),
+        initial: s0,
+    };
+    let status = match initial_pattern(problem, &run.net) {
+        Err(reason) => run.undecided(reason),
+        Ok(p) => {
+            run.pattern = p;
+            match problem.run().t_end.clone() {
+                Horizon::Finite(t_end) => run.go(&t_end),
+                Horizon::Infinite => {
+                    let why =
+                        UndecidedReason::Other("limit certification for two-layer networks not implemented".into());
+                    match opts.infinite_stand_in.and_then(Rational::from_f64) {
+                        None => run.undecided(why),
+                        Some(t_end) => match run.go(&t_end) {
+                            Status::Certified => run.undecided(why),
+                            other => other,
+                        },
+                    }
+                }
+            }
+        }
+    };
+    Ok(run.finish(status))
+}
+
+fn tolerance<S: Enclosure>(opts: &ValidatedOptions, ctx: &S::Ctx) -> f64 {
+    opts.tol_rel.unwrap_or_else(|| {
+        let third = S::one(ctx).div(&S::from_i64(3, ctx));
+        let ulp = third.width_upper() * 3.0;
+        (1e3 * ulp).max(1e-30)
+    })
+}
+
+/// The pattern at `t = 0` from the *exact* initial guards (rational arithmetic): `A_j = {i : g > 0}`
+/// (`≥ 0` with σ'(0) = 1); neurons with no active point are frozen (zero field for good). A live
+/// neuron with a guard exactly 0 (σ'(0) = 0) or a neuron on a surface with σ'(0) = 1 is undecided.
+fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> Result<Pattern, UndecidedReason> {
+    let w: Vec<Vec<Rational>> = match problem.init() {
+        Init::Explicit { w, .. } => w.clone(),
+        Init::Balanced { scale, z, .. } => {
+            z.iter().map(|zj| zj.iter().map(|q| Rational::from(scale * q)).collect()).collect()
+        }
+        Init::Single { w } => vec![w.clone()],
+    };
+    let x = problem.data().x();
+    let zero_active = problem.relu_prime().zero_is_active();
+    let mut pattern = Pattern { active: Vec::new(), frozen: Vec::new() };
+    let mut on_surface = Vec::new();
+    for (j, wj) in w.iter().enumerate() {
+        let mut act = Vec::new();
+        for (i, xi) in x.iter().enumerate() {
+            let g: Rational = wj.iter().zip(xi).map(|(a, b)| Rational::from(a * b)).sum();
+            if g > 0 || (zero_active && g == 0) {
+                act.push(i);
+            }
+            if g == 0 {
+                on_surface.push((j, i));
+            }
+        }
+        pattern.frozen.push(act.is_empty());
+        pattern.active.push(act);
+    }
+    for (j, i) in on_surface {
+        if !pattern.frozen[j] {
+            let x0 = net.flatten(&initial_state_of(net, &w, problem));
+            let rate = guard_rate(net, &pattern, &x0, j, i);
+            return Err(if rate.contains_zero() {
+                UndecidedReason::Grazing { neuron: j, point: i }
+            } else {
+                UndecidedReason::NonUnique { neuron: j, point: i }
+            });
+        }
+    }
+    Ok(pattern)
+}
+
+fn initial_state_of<S: Enclosure>(net: &Net<S>, w: &[Vec<Rational>], problem: &Problem) -> State<S> {
+    let s = initial_state::<S>(problem, &net.ctx).expect("checked before");
+    State { w: w.iter().map(|r| r.iter().map(|q| S::from_rational(q, &net.ctx)).collect()).collect(), a: s.a }
+}
+
+struct Runner<S: Enclosure> {
+    opts: ValidatedOptions,
+    tol: f64,
+    t: Rational,
+    set: LohnerSet<S>,
+    xbox: Vec<S>,
+    pattern: Pattern,
+    segments: Vec<Segment<S>>,
+    events: Vec<Event<S>>,
+    stats: RunStats,
+    net: Net<S>,
+    relu_prime: ReluPrime,
+    initial: State<S>,
+}
+
+impl<S: Enclosure> Runner<S> {
+    fn time(&self, q: &Rational) -> S {
+        S::from_rational(q, &self.net.ctx)
+    }
+
+    fn undecided(&self, reason: UndecidedReason) -> Status<S> {
+        Status::Undecided { reason, certified_until: self.time(&self.t) }
+    }
+
+    /// Step size from the centre's coefficients: `h = 0.8 min_{k∈{p−1,p}} (tol / ρ_k)^{1/k}` with
+    /// `ρ_k = max_j ‖block_j(x_k)‖ / ‖block_j(x_0)‖` over live neurons (relative, per neuron).
+    fn choose_h(&self, ser: &Series<S>) -> f64 {
+        let p = ser.x.len() - 1;
+        let b = self.net.d + 1;
+        let mut h = f64::INFINITY;
+        for k in [p - 1, p] {
+            let mut ratio: f64 = 0.0;
+            for j in 0..self.net.m {
+                if self.pattern.frozen[j] {
+                    continue;
+                }
+                let num = maxabs(&ser.x[k][j * b..(j + 1) * b], &self.net.ctx);
+                let den = maxabs(&ser.x[0][j * b..(j + 1) * b], &self.net.ctx);
+                let r = num.div(&den).approx_f64();
+                if r.is_finite() {
+                    ratio = ratio.max(r);
+                }
+            }
+            if ratio > 0.0 {
+                h = h.min((self.tol / ratio).powf(1.0 / k as f64));
+            }
+        }
+        0.8 * h
+    }
+
+    fn push_segment(&mut self, t0: S, t1: S, pattern: Pattern, hull: &[S], end: &[S]) {
+        let (hull, end) = (self.net.unflatten(hull), self.net.unflatten(end));
+        self.segments.push(Segment { t_start: t0, t_end: t1, pattern, hull, end });
+    }
+
+    /// Advances the Lohner set by `h` (enclosing the exact step `h_exact`) with the pattern fixed;
+    /// `hull` encloses the states over the step.
+    fn advance(&mut self, ser_c: &Series<S>, ser_x: &Series<S>, rem: &[S], h_exact: &Rational, hull: &[S]) -> bool {
+        let h = self.time(h_exact);
+        let Some((set, end)) = lohner_step(&self.net, &self.set, ser_c, ser_x, rem, &h) else {
+            return false;
+        };
+        let t1 = Rational::from(&self.t + h_exact);
+        let hull: Vec<S> = hull.iter().zip(&end).map(|(a, b)| a.hull(b)).collect();
+        let (ts, te) = (self.time(&self.t), self.time(&t1));
+        self.push_segment(ts, te, self.pattern.clone(), &hull, &end);
+        self.t = t1;
+        self.set = set;
+        self.xbox = end;
+        self.stats.steps += 1;
+        true
+    }
+
+    fn go(&mut self, t_end: &Rational) -> Status<S> {
+        let p = self.opts.order;
+        let mut h_cap = f64::INFINITY;
+        let mut approaches = 0usize;
+        while self.t < *t_end {
+            if self.stats.steps >= self.opts.max_steps {
+                return self.undecided(UndecidedReason::Budget { what: format!("{} steps", self.opts.max_steps) });
+            }
+            let ser_c = series(&self.net, &self.pattern, &self.set.c, p, false);
+            let remaining = Rational::from(t_end - &self.t);
+            let mut h = self.choose_h(&ser_c).min(h_cap).min(self.opts.h_max);
+            let mut last = h >= remaining.to_f64();
+            let xhat: Vec<S> = self.xbox.iter().zip(&self.set.c).map(|(a, b)| a.hull(b)).collect();
+            let ser_x = series(&self.net, &self.pattern, &xhat, p, true);
+            let e_scale = block_exponents(&self.net, &self.set.c);
+            let apri = loop {
+                let h_hi = if last { self.time(&remaining).upper_f64() } else { h };
+                if let Some(a) = apriori(&self.net, &self.pattern, &ser_x, h_hi, &e_scale, self.opts.apriori_iters) {
+                    break a;
+                }
+                self.stats.halvings += 1;
+                h = if last { remaining.to_f64() / 2.0 } else { h / 2.0 };
+                last = false;
+                if h < self.opts.h_min {
+                    return self.undecided(UndecidedReason::StepUnderflow);
+                }
+            };
+            let h_exact = if last { remaining.clone() } else { Rational::from_f64(h).expect("finite step") };
+            let h_hi = self.time(&h_exact).upper_f64();
+            // Guards: over the a priori box, then (for the doubtful ones) over the guard's Taylor
+            // polynomial on [0, h].
+            let mut doubtful = Vec::new();
+            for (j, i) in uncertain_guards(&self.net, &self.pattern, &apri.e) {
+                let info = analyze_guard(&self.net, &self.pattern, &ser_x, &apri.rem, j, i, h_hi);
+                if !info.certain_whole {
+                    doubtful.push(info);
+                }
+            }
+            if doubtful.is_empty() {
+                if !self.advance(&ser_c, &ser_x, &apri.rem, &h_exact, &apri.e) {
+                    return self.precision_exhausted();
+                }
+                h_cap = f64::INFINITY;
+                approaches = 0;
+                continue;
+            }
+            // The earliest proved crossing window, if it is separated from every other doubtful guard.
+            let first = doubtful.iter().filter(|g| g.window.is_some()).min_by(|a, b| {
+                a.window.unwrap().1.partial_cmp(&b.window.unwrap().1).unwrap_or(std::cmp::Ordering::Equal)
+            });
+            let mut conflict = Vec::new();
+            if let Some(g) = first {
+                let hi = g.window.unwrap().1;
+                conflict =
+                    doubtful.iter().filter(|o| (o.j, o.i) != (g.j, g.i) && o.lo < hi).map(|o| (o.j, o.i)).collect();
+                // A switch within a few window widths of the horizon is not crossed (the restart after it
+                // could overshoot `T`); the run then approaches it and ends undecided only if it must cross.
+                let margin = hi + 8.0 * (hi - g.lo);
+                if conflict.is_empty() && Rational::from_f64(margin).is_some_and(|q| q <= remaining) {
+                    let c = Crossing { j: g.j, i: g.i, lo: g.lo, hi };
+                    match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts) {
+                        SwitchOutcome::Proved { pattern, kind, before_hull, at_switch, after_hull, end, eta } => {
+                            if std::env::var("RF_DEBUG").is_ok() {
+                                eprintln!(
+                                    "switch {:?} window {} {} xw width {} end width {}",
+                                    (c.j, c.i, kind),
+                                    c.lo,
+                                    c.hi,
+                                    max_width(&at_switch),
+                                    max_width(&end)
+                                );
+                            }
+                            let t_lo = Rational::from(&self.t + Rational::from_f64(c.lo).expect("finite"));
+                            let t_hi = Rational::from(&self.t + Rational::from_f64(c.hi).expect("finite"));
+                            let t_switch = S::from_bounds(&t_lo, &t_hi, &self.net.ctx);
+                            let t_hi = Rational::from(&t_hi + Rational::from_f64(eta).expect("finite"));
+                            let ts = self.time(&self.t);
+                            self.push_segment(ts, t_switch.clone(), self.pattern.clone(), &before_hull, &at_switch);
+                            self.push_segment(t_switch.clone(), self.time(&t_hi), pattern.clone(), &after_hull, &end);
+                            self.events.push(crate::trajectory::Event { t: t_switch, point: c.i, neuron: c.j, kind });
+                            self.stats.events += 1;
+                            self.stats.steps += 1;
+                            self.t = t_hi;
+                            self.pattern = pattern;
+                            self.set = LohnerSet::from_box(&self.net, &end);
+                            self.xbox = end;
+                            h_cap = f64::INFINITY;
+                            approaches = 0;
+                            continue;
+                        }
+                        SwitchOutcome::Undecided(reason) => return self.undecided(reason),
+                    }
+                }
+            }
+            // No separated crossing in this step: approach the nearest surface.
+            let lo_min = doubtful.iter().map(|g| g.lo).fold(f64::INFINITY, f64::min);
+            approaches += 1;
+            if lo_min > self.opts.h_min && lo_min > 1e-9 * h_hi && approaches <= 60 {
+                let mut h_exact = Rational::from_f64(lo_min).expect("finite");
+                if h_exact > remaining {
+                    h_exact = remaining.clone();
+                }
+                let h_up = self.time(&h_exact).upper_f64();
+                let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
+                let hull: Vec<S> = hull.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
+                if !self.advance(&ser_c, &ser_x, &apri.rem, &h_exact, &hull) {
+                    return self.precision_exhausted();
+                }
+                self.stats.approach_steps += 1;
+                h_cap = h_hi;
+                continue;
+            }
+            if !conflict.is_empty() {
+                let mut pairs = conflict;
+                if let Some(g) = first {
+                    pairs.insert(0, (g.j, g.i));
+                }
+                return self.undecided(UndecidedReason::SimultaneousSwitches { pairs });
+            }
+            let g = &doubtful[0];
+            if std::env::var("RF_DEBUG").is_ok() {
+                eprintln!("stuck: doubtful {:?} h_hi {h_hi} E width {}", doubtful, max_width(&apri.e));
+            }
+            let rate = guard_rate(&self.net, &self.pattern, &apri.e, g.j, g.i);
+            return self.undecided(if rate.contains_zero() {
+                UndecidedReason::Grazing { neuron: g.j, point: g.i }
+            } else {
+                UndecidedReason::PrecisionExhausted { width: max_width(&apri.e) }
+            });
+        }
+        Status::Certified
+    }
+
+    fn precision_exhausted(&self) -> Status<S> {
+        self.undecided(UndecidedReason::PrecisionExhausted { width: max_width(&self.xbox) })
+    }
+
+    fn finish(mut self, status: Status<S>) -> (Trajectory<S>, RunStats) {
+        let b = self.net.d + 1;
+        let (mut rel, mut abs): (f64, f64) = (0.0, 0.0);
+        for (c, x) in self.xbox.iter().enumerate() {
+            abs = abs.max(x.width_upper());
+            if !self.pattern.frozen[c / b] {
+                let r = x.hi_point().sub(&x.lo_point()).div(&x.abs()).approx_f64();
+                if r.is_finite() {
+                    rel = rel.max(r);
+                }
+            }
+        }
+        self.stats.final_rel_width = rel;
+        self.stats.final_abs_width = abs;
+        let t_final = self.time(&self.t);
+        let traj = Trajectory {
+            initial: self.initial,
+            segments: self.segments,
+            events: self.events,
+            final_state: self.net.unflatten(&self.xbox),
+            t_final,
+            limit: None,
+            status,
+        };
+        (traj, self.stats)
+    }
+}
+
+fn max_width<S: Enclosure>(x: &[S]) -> f64 {
+    x.iter().map(|v| v.width_upper()).fold(0.0, f64::max)
+}

@@ -1,0 +1,121 @@
+//! Validated (interval) integration of the two-layer gradient flow through activation switches.
+//!
+//! [`certify`] encloses the exact flow of a [`Problem`] over `[0, T]` with any [`Enclosure`]
+//! backend (`inari::Interval`, [`MpInterval`](reluflow_arith::MpInterval)):
+//!
+//! * **Steps** (per activation pattern): a priori enclosure over `[0, h]` by a high-order Picard
+//!   test, Taylor series of order `p` by series products, Lagrange remainder from the order-`p+1`
+//!   coefficient over the a priori enclosure.
+//! * **Wrapping effect**: Lohner's QR method with per-neuron power-of-two scaling (relative error
+//!   control for states of size `1e-600`); see `proofs-notes/net-validated-wrapping.md`.
+//! * **Switches** `w_jᵀx_i = 0`: guards are checked over every step; a crossing is proved by a
+//!   sign change of the guard's Taylor polynomial (with remainder) and a guard derivative bounded
+//!   away from 0 on both sides (transversality); the flow restarts from the enclosure of the
+//!   crossing. **Death** (σ'(0) = 0, the last active point of a neuron leaves): the neuron's
+//!   field vanishes on the inactive side, it stops on the surface and is carried frozen. Grazing,
+//!   unseparated simultaneous switches and sliding end the run as [`Status::Undecided`].
+//!
+//! **Guarantee**: a returned [`Trajectory`] with [`Status::Certified`] contains the exact flow for
+//! the exact input on `[0, T]` in the sense of [`crate::trajectory`]; with `Undecided` up to
+//! `certified_until`. Notes: `proofs-notes/net-validated-wrapping.md`,
+//! `proofs-notes/net-validated-switches.md`, `proofs-notes/net-field.md`.
+
+mod driver;
+mod lohner;
+mod series;
+mod switch;
+mod taylor;
+
+pub use driver::{RunStats, certify, certify_with_stats};
+
+use super::NetError;
+use super::field::{NetData, field};
+use crate::trajectory::{Pattern, State};
+#[cfg(doc)]
+use crate::trajectory::{Status, Trajectory};
+use reluflow_arith::Enclosure;
+#[cfg(doc)]
+use reluflow_model::Problem;
+use thiserror::Error;
+
+/// Settings of the validated integrator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidatedOptions {
+    /// Taylor order `p` (the remainder uses order `p+1`). Default 20.
+    pub order: usize,
+    /// Relative local error target per step (drives the step size); `None`: `max(10³·ulp, 1e-30)`
+    /// where `ulp` is the backend's relative precision.
+    pub tol_rel: Option<f64>,
+    /// Largest step. Default 4.
+    pub h_max: f64,
+    /// Smallest step tried before giving up (`StepUnderflow`). Default 1e-12.
+    pub h_min: f64,
+    /// Failed a priori inflations before halving the step. Default 6.
+    pub apriori_iters: usize,
+    /// Step budget (accepted steps). Default 1 000 000.
+    pub max_steps: usize,
+    /// For `Horizon::Infinite`: integrate to this time before returning undecided (the limit is
+    /// not certified for two-layer networks). `None`: return at `t = 0`.
+    pub infinite_stand_in: Option<f64>,
+}
+
+impl Default for ValidatedOptions {
+    fn default() -> Self {
+        ValidatedOptions {
+            order: 20,
+            tol_rel: None,
+            h_max: 4.0,
+            h_min: 1e-12,
+            apriori_iters: 6,
+            max_steps: 1_000_000,
+            infinite_stand_in: None,
+        }
+    }
+}
+
+/// Why [`certify`] could not start (proof failures along the way are not errors: they come back
+/// as [`Status::Undecided`]).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ValidatedError {
+    /// The problem or its initial state is not usable with this backend.
+    #[error(transparent)]
+    Net(#[from] NetError),
+    /// This integrator needs an enclosure backend (interval arithmetic).
+    #[error("options: {0}")]
+    Options(String),
+}
+
+/// The network data in flat coordinates (neuron `j` at `j(d+1)..(j+1)(d+1)`: `w_j` then `a_j`).
+#[derive(Clone, Debug)]
+pub(crate) struct Net<S: Enclosure> {
+    pub data: NetData<S>,
+    pub m: usize,
+    pub d: usize,
+    pub n: usize,
+    pub ctx: S::Ctx,
+}
+
+impl<S: Enclosure> Net<S> {
+    pub fn new(data: NetData<S>, m: usize, ctx: S::Ctx) -> Net<S> {
+        let (d, n) = (data.d(), data.n());
+        Net { data, m, d, n, ctx }
+    }
+    pub fn dim(&self) -> usize {
+        self.m * (self.d + 1)
+    }
+    pub fn flatten(&self, s: &State<S>) -> Vec<S> {
+        let a = s.a.as_ref().expect("two-layer state");
+        (0..self.m).flat_map(|j| s.w[j].iter().cloned().chain(std::iter::once(a[j].clone()))).collect()
+    }
+    pub fn unflatten(&self, x: &[S]) -> State<S> {
+        let b = self.d + 1;
+        State {
+            w: (0..self.m).map(|j| x[j * b..j * b + self.d].to_vec()).collect(),
+            a: Some((0..self.m).map(|j| x[j * b + self.d].clone()).collect()),
+        }
+    }
+    /// The pattern field in flat coordinates (H4a's `net::field::field`).
+    pub fn field_flat(&self, pattern: &Pattern, x: &[S]) -> Vec<S> {
+        self.flatten(&field(&self.data, pattern, &self.unflatten(x)))
+    }
+}

@@ -1,0 +1,206 @@
+//! Taylor coefficients of the pattern flow in flat coordinates, optionally with their Jacobian
+//! with respect to the initial state (first-order jets), for Lohner's mean-value step.
+//!
+//! Flat layout: neuron `j` occupies `j·(d+1) .. (j+1)·(d+1)`: its `d` hidden weights, then `a_j`.
+//! The recursion is that of `net::field::taylor_coefficients` (`proofs-notes/net-field.md`), run on
+//! jets `(v, ∂v/∂x₀)`; it is a fixed expression in `x₀` once the pattern is fixed, so over a box
+//! every value and every derivative encloses the exact one for every point of the box.
+
+use super::Net;
+use crate::trajectory::Pattern;
+use reluflow_arith::Enclosure;
+
+/// A value with its gradient with respect to the initial state (`d` empty: value only).
+#[derive(Clone, Debug)]
+struct Jet<S> {
+    v: S,
+    d: Vec<S>,
+}
+
+impl<S: Enclosure> Jet<S> {
+    fn zero(nd: usize, ctx: &S::Ctx) -> Jet<S> {
+        Jet { v: S::zero(ctx), d: vec![S::zero(ctx); nd] }
+    }
+    /// `self += a·b` (product rule on the gradient).
+    fn add_mul(&mut self, a: &Jet<S>, b: &Jet<S>) {
+        self.v.add_mul_assign(&a.v, &b.v);
+        for ((s, ad), bd) in self.d.iter_mut().zip(&a.d).zip(&b.d) {
+            s.add_mul_assign(&a.v, bd);
+            s.add_mul_assign(ad, &b.v);
+        }
+    }
+    /// `self += c·b` for a constant `c`.
+    fn add_scaled(&mut self, c: &S, b: &Jet<S>) {
+        self.v.add_mul_assign(c, &b.v);
+        for (s, bd) in self.d.iter_mut().zip(&b.d) {
+            s.add_mul_assign(c, bd);
+        }
+    }
+    fn scale(&self, c: &S) -> Jet<S> {
+        Jet { v: c.mul(&self.v), d: self.d.iter().map(|x| c.mul(x)).collect() }
+    }
+}
+
+/// Taylor coefficients `x[k]` (`k = 0..=order`, each of length `N`) and, when requested, their
+/// Jacobians `jac[k]` (`N × N`, row-major, `jac[k][a·N + b] = ∂x_k[a]/∂x₀[b]`; empty otherwise).
+#[derive(Clone, Debug)]
+pub(crate) struct Series<S> {
+    pub x: Vec<Vec<S>>,
+    pub jac: Vec<Vec<S>>,
+}
+
+/// Active list of neuron `j` as the field sees it (empty when frozen).
+pub(crate) fn live(pattern: &Pattern, j: usize) -> &[usize] {
+    if pattern.frozen[j] { &[] } else { &pattern.active[j] }
+}
+
+/// The Taylor coefficients of the solution of the pattern flow from `x0` (a box: enclosures for
+/// every point of it), to `order`, with Jacobians if `with_jac`.
+pub(crate) fn series<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    x0: &[S],
+    order: usize,
+    with_jac: bool,
+) -> Series<S> {
+    let ctx = &net.ctx;
+    let (m, d, n, nn) = (net.m, net.d, net.n, net.dim());
+    let nd = if with_jac { nn } else { 0 };
+    let b = d + 1;
+    let mut xs: Vec<Vec<Jet<S>>> = Vec::with_capacity(order + 1);
+    xs.push(
+        x0.iter()
+            .enumerate()
+            .map(|(c, v)| {
+                let mut jt = Jet { v: v.clone(), d: vec![S::zero(ctx); nd] };
+                if with_jac {
+                    jt.d[c] = S::one(ctx);
+                }
+                jt
+            })
+            .collect(),
+    );
+    let mg = net.data.grad_factor.neg();
+    // z[j][p]: series of w_jᵀx_i for the p-th active point i of neuron j; r[i]; q[j][k][l].
+    let mut z: Vec<Vec<Vec<Jet<S>>>> = (0..m).map(|j| vec![Vec::new(); live(pattern, j).len()]).collect();
+    let mut r: Vec<Vec<Jet<S>>> = vec![Vec::new(); n];
+    let mut q: Vec<Vec<Vec<Jet<S>>>> = vec![Vec::new(); m];
+    for k in 0..order {
+        for j in 0..m {
+            for (p, &i) in live(pattern, j).iter().enumerate() {
+                let mut acc = Jet::zero(nd, ctx);
+                for l in 0..d {
+                    acc.add_scaled(&net.data.x[i][l], &xs[k][j * b + l]);
+                }
+                z[j][p].push(acc);
+            }
+        }
+        let mut rk: Vec<Jet<S>> = (0..n)
+            .map(|i| {
+                let mut jt = Jet::zero(nd, ctx);
+                if k == 0 {
+                    jt.v = net.data.y[i].neg();
+                }
+                jt
+            })
+            .collect();
+        for j in 0..m {
+            for (p, &i) in live(pattern, j).iter().enumerate() {
+                for l in 0..=k {
+                    rk[i].add_mul(&xs[l][j * b + d], &z[j][p][k - l]);
+                }
+            }
+        }
+        for (ri, v) in r.iter_mut().zip(rk) {
+            ri.push(v);
+        }
+        let c = mg.div(&S::from_i64((k + 1) as i64, ctx));
+        let mut next: Vec<Jet<S>> = Vec::with_capacity(nn);
+        for j in 0..m {
+            let act = live(pattern, j);
+            let mut qk: Vec<Jet<S>> = vec![Jet::zero(nd, ctx); d];
+            for &i in act {
+                for (l, ql) in qk.iter_mut().enumerate() {
+                    ql.add_scaled(&net.data.x[i][l], &r[i][k]);
+                }
+            }
+            q[j].push(qk);
+            if act.is_empty() {
+                next.extend((0..b).map(|_| Jet::zero(nd, ctx)));
+                continue;
+            }
+            for l in 0..d {
+                let mut acc = Jet::zero(nd, ctx);
+                for ll in 0..=k {
+                    acc.add_mul(&xs[ll][j * b + d], &q[j][k - ll][l]);
+                }
+                next.push(acc.scale(&c));
+            }
+            let mut an = Jet::zero(nd, ctx);
+            for (p, &i) in act.iter().enumerate() {
+                for l in 0..=k {
+                    an.add_mul(&r[i][l], &z[j][p][k - l]);
+                }
+            }
+            next.push(an.scale(&c));
+        }
+        xs.push(next);
+    }
+    let x = xs.iter().map(|row| row.iter().map(|jt| jt.v.clone()).collect()).collect();
+    let jac = if with_jac {
+        xs.into_iter().map(|row| row.into_iter().flat_map(|jt| jt.d).collect()).collect()
+    } else {
+        Vec::new()
+    };
+    Series { x, jac }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::field::{NetData, taylor_coefficients};
+    use crate::trajectory::State;
+    use reluflow_arith::{Interval, Scalar};
+
+    fn tiny_net() -> Net<Interval> {
+        let x = vec![vec![1.0, 0.5], vec![-0.25, 1.0], vec![0.5, 0.5]];
+        let y = vec![1.0, 0.5, 0.75];
+        let data = NetData {
+            x: x.iter().map(|r| r.iter().map(|v| Interval::from_f64(*v, &())).collect()).collect(),
+            y: y.iter().map(|v| Interval::from_f64(*v, &())).collect(),
+            grad_factor: Interval::from_f64(1.0 / 3.0, &()),
+            relu_prime: reluflow_model::ReluPrime::Zero,
+        };
+        Net::new(data, 2, ())
+    }
+
+    #[test]
+    fn values_match_field_taylor_coefficients_and_jacobian_matches_finite_difference() {
+        let net = tiny_net();
+        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
+        let x0: Vec<f64> = vec![0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
+        let xi: Vec<Interval> = x0.iter().map(|v| Interval::from_f64(*v, &())).collect();
+        let s = series(&net, &pattern, &xi, 6, true);
+        let st = State { w: vec![xi[0..2].to_vec(), xi[3..5].to_vec()], a: Some(vec![xi[2], xi[5]]) };
+        let tc = taylor_coefficients(&net.data, &pattern, &st, 6);
+        for k in 0..=6 {
+            let flat = net.flatten(&tc[k]);
+            for c in 0..6 {
+                assert!(s.x[k][c].subset(&flat[c].inflate(1e-12)) && flat[c].subset(&s.x[k][c].inflate(1e-12)));
+            }
+        }
+        // ∂x_3/∂x0[1] by a central difference.
+        let eps = 1e-6;
+        let shifted = |delta: f64| {
+            let mut v = xi.clone();
+            v[1] = Interval::from_f64(x0[1] + delta, &());
+            series(&net, &pattern, &v, 3, false).x[3].clone()
+        };
+        let (plus, minus) = (shifted(eps), shifted(-eps));
+        for a in 0..6 {
+            let fd = (plus[a].mid() - minus[a].mid()) / (2.0 * eps);
+            let jd = s.jac[3][a * 6 + 1].mid();
+            assert!((fd - jd).abs() < 1e-6, "component {a}: {fd} vs {jd}");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Proving an activation switch `w_jᵀx_i = 0` inside a step: the crossing window, transversality
+//! on both sides (or death), and the enclosure right after the switch.
+//!
+//! Proofs note: `proofs-notes/net-validated-switches.md`.
+
+use super::series::{Series, live, series};
+use super::taylor::{Apriori, apriori, block_exponents, guard, guard_rate, poly_at, uncertain_guards};
+use super::{Net, ValidatedOptions};
+use crate::trajectory::{EventKind, Pattern, UndecidedReason};
+use reluflow_arith::Enclosure;
+use reluflow_model::ReluPrime;
+
+/// What the guard polynomial says about one doubtful guard over a step `[0, h]`.
+#[derive(Clone, Debug)]
+pub(crate) struct GuardInfo {
+    pub j: usize,
+    pub i: usize,
+    /// The guard keeps the pattern's sign over the whole step (no switch).
+    pub certain_whole: bool,
+    /// The guard keeps the pattern's sign on `[0, lo]` (for every start in the box).
+    pub lo: f64,
+    /// `(lo, hi)`: the guard has the opposite sign at `hi` (for every start in the box).
+    pub window: Option<(f64, f64)>,
+}
+
+fn sign_ok<S: Enclosure>(v: &S, positive: bool) -> bool {
+    if positive { v.certainly_pos() } else { v.certainly_neg() }
+}
+
+/// The guard polynomial `G(τ) = Σ_{k≤p} g_k τ^k + ρ τ^{p+1}` of one pair.
+struct GuardPoly<S> {
+    g: Vec<Vec<S>>,
+    rem: Vec<S>,
+    mid: Vec<Vec<S>>,
+}
+
+impl<S: Enclosure> GuardPoly<S> {
+    fn new(net: &Net<S>, ser_x: &Series<S>, rem: &[S], j: usize, i: usize) -> GuardPoly<S> {
+        let g: Vec<Vec<S>> = ser_x.x.iter().map(|c| vec![guard(net, c, j, i)]).collect();
+        let mid = g.iter().map(|c| vec![c[0].mid()]).collect();
+        GuardPoly { g, rem: vec![guard(net, rem, j, i)], mid }
+    }
+    /// Encloses `G(τ)` for every `τ ∈ [a, b]` and every start in the box.
+    fn on(&self, a: f64, b: f64) -> S {
+        let ctx = self.rem[0].ctx();
+        poly_at(&self.g, Some(&self.rem), &S::from_f64_bounds(a, b, &ctx)).remove(0)
+    }
+    /// The midpoint polynomial at `τ` (no remainder: an approximation, used only to aim).
+    fn approx(&self, t: f64) -> S {
+        let ctx = self.rem[0].ctx();
+        poly_at(&self.mid, None, &S::from_f64(t, &ctx)).remove(0)
+    }
+    /// `G` has sign `pos` on all of `[a, b]`, by adaptive subdivision (at most `budget` evaluations).
+    fn sign_on(&self, a: f64, b: f64, pos: bool, budget: &mut usize) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if sign_ok(&self.on(a, b), pos) {
+            return true;
+        }
+        let m = 0.5 * (a + b);
+        if !(m > a && m < b) {
+            return false;
+        }
+        self.sign_on(a, m, pos, budget) && self.sign_on(m, b, pos, budget)
+    }
+}
+
+/// The guard of `(j, i)` along the pattern flow over `[0, h]`: whether it keeps its sign, the
+/// largest `lo` (found by bisection) on `[0, lo]` of which it provably keeps it, and, when the
+/// midpoint polynomial changes sign, a tight window `(a, b)` around the approximate crossing with
+/// `G` of the old sign on `[0, a]` and of the new sign at `b`.
+pub(crate) fn analyze_guard<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    ser_x: &Series<S>,
+    rem: &[S],
+    j: usize,
+    i: usize,
+    h: f64,
+) -> GuardInfo {
+    let gp = GuardPoly::new(net, ser_x, rem, j, i);
+    let pos = live(pattern, j).contains(&i);
+    let mut info = GuardInfo { j, i, certain_whole: false, lo: 0.0, window: None };
+    let mut budget = 200;
+    if gp.sign_on(0.0, h, pos, &mut budget) {
+        info.certain_whole = true;
+        info.lo = h;
+        return info;
+    }
+    if !sign_ok(&gp.on(0.0, 0.0), pos) {
+        return info;
+    }
+    // Approximate crossing of the midpoint polynomial (bisection on its sign).
+    if sign_ok(&gp.approx(h), !pos) {
+        let (mut a, mut b) = (0.0, h);
+        for _ in 0..64 {
+            let m = 0.5 * (a + b);
+            if !(m > a && m < b) {
+                break;
+            }
+            if sign_ok(&gp.approx(m), pos) { a = m } else { b = m }
+        }
+        let tc = 0.5 * (a + b);
+        let width = gp.on(tc, tc);
+        let slope = {
+            let ctx = width.ctx();
+            let dm: Vec<Vec<S>> =
+                (1..gp.mid.len()).map(|k| vec![gp.mid[k][0].mul(&S::from_i64(k as i64, &ctx))]).collect();
+            poly_at(&dm, None, &S::from_f64(tc, &ctx)).remove(0)
+        };
+        let ratio = width.hi_point().sub(&width.lo_point()).div(&slope.abs()).approx_f64();
+        let mut eps = if ratio.is_finite() { (2.0 * ratio).max(4.0 * f64::EPSILON * tc) } else { f64::NAN };
+        for _ in 0..10 {
+            if !(eps.is_finite() && eps > 0.0) {
+                break;
+            }
+            let (wa, wb) = ((tc - eps).max(0.0), (tc + eps).min(h));
+            let mut budget = 400;
+            if sign_ok(&gp.on(wb, wb), !pos) && gp.sign_on(0.0, wa, pos, &mut budget) {
+                info.lo = wa;
+                info.window = Some((wa, wb));
+                return info;
+            }
+            eps *= 4.0;
+        }
+    }
+    // No window: the largest provable lo, by bisection.
+    let (mut a, mut b) = (0.0, h);
+    for _ in 0..40 {
+        let m = 0.5 * (a + b);
+        let mut budget = 60;
+        if gp.sign_on(0.0, m, pos, &mut budget) { a = m } else { b = m }
+    }
+    info.lo = a;
+    info
+}
+
+/// A crossing window `(lo, hi]` of guard `(j, i)`, separated from every other doubtful guard.
+#[derive(Clone, Debug)]
+pub(crate) struct Crossing {
+    pub j: usize,
+    pub i: usize,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// The result of [`cross`].
+#[derive(Clone, Debug)]
+pub(crate) enum SwitchOutcome<S> {
+    /// The switch is proved.
+    Proved {
+        /// The pattern after the switch.
+        pattern: Pattern,
+        /// Activate / deactivate / death.
+        kind: EventKind,
+        /// Encloses the states from the step start to the switch.
+        before_hull: Vec<S>,
+        /// Encloses the state at the switch.
+        at_switch: Vec<S>,
+        /// Encloses the states from the switch to `hi + eta`.
+        after_hull: Vec<S>,
+        /// Encloses the state at `hi + eta`.
+        end: Vec<S>,
+        /// The restart time is `hi + eta`.
+        eta: f64,
+    },
+    /// The proof failed (reason for the report).
+    Undecided(UndecidedReason),
+}
+
+/// Proves the switch `c` (see `proofs-notes/net-validated-switches.md`):
+/// 1. the state over the window, `X* = T(lo..hi)`, has guard rate of the new sign under the old
+///    pattern (so each trajectory crosses exactly once, at some `τ* ∈ (lo, hi]`);
+/// 2. the new pattern: `i` added to / removed from `A_j`; if `i` was `j`'s last active point and
+///    σ'(0) = 0, the neuron dies (frozen, zero field); otherwise the guard rate under the new
+///    pattern over `X*` must also have the new sign (no sliding);
+/// 3. an a priori enclosure `E'` of the new pattern's flow from `X*` over `[0, hi − lo]`, on which
+///    every other guard keeps its sign and the switched guard's rate keeps the new sign.
+pub(crate) fn cross<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    relu_prime: ReluPrime,
+    ser_x: &Series<S>,
+    apri: &Apriori<S>,
+    c: &Crossing,
+    opts: &ValidatedOptions,
+) -> SwitchOutcome<S> {
+    let ctx = &net.ctx;
+    let (j, i) = (c.j, c.i);
+    let was_active = live(pattern, j).contains(&i);
+    let before: Vec<S> = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, c.hi, ctx));
+    let before: Vec<S> = before.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
+    let xw: Vec<S> = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(c.lo, c.hi, ctx));
+    let xw: Vec<S> = xw.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
+    if xw.iter().any(|v| v.is_empty()) {
+        return SwitchOutcome::Undecided(UndecidedReason::Other("empty crossing enclosure".into()));
+    }
+    if !sign_ok(&guard_rate(net, pattern, &xw, j, i), !was_active) {
+        return SwitchOutcome::Undecided(UndecidedReason::Grazing { neuron: j, point: i });
+    }
+    let mut next = pattern.clone();
+    let last_point = was_active && live(pattern, j).len() == 1;
+    let kind = if !was_active {
+        let pos = next.active[j].binary_search(&i).unwrap_or_else(|e| e);
+        next.active[j].insert(pos, i);
+        EventKind::Activate
+    } else if last_point {
+        if relu_prime == ReluPrime::One {
+            // With σ'(0) = 1 the surface counts as active: the field on the surface points out of
+            // it, the field beyond it vanishes — a sliding (Filippov) situation.
+            return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
+        }
+        next.active[j].clear();
+        next.frozen[j] = true;
+        EventKind::Death
+    } else {
+        next.active[j].retain(|&k| k != i);
+        EventKind::Deactivate
+    };
+    if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
+        return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
+    }
+    let delta = (c.hi - c.lo).next_up();
+    let ser_w = series(net, &next, &xw, opts.order, false);
+    let mid: Vec<S> = xw.iter().map(|v| v.mid()).collect();
+    let e_scale = block_exponents(net, &mid);
+    // Continue past `hi` by `eta` so that the switched guard is certainly of its new sign at the
+    // restart time `hi + eta` (the duration since the switch lies in [eta, delta + eta]).
+    let mut eta = delta;
+    for _ in 0..8 {
+        let total = (delta + eta).next_up();
+        let Some(after) = apriori(net, &next, &ser_w, total, &e_scale, opts.apriori_iters) else {
+            return SwitchOutcome::Undecided(UndecidedReason::Other(format!(
+                "could not enclose the flow after the switch of neuron {j} at point {i}"
+            )));
+        };
+        let others: Vec<(usize, usize)> =
+            uncertain_guards(net, &next, &after.e).into_iter().filter(|&(jj, ii)| (jj, ii) != (j, i)).collect();
+        if let Some(&(jj, ii)) = others.first() {
+            return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, i), (jj, ii)] });
+        }
+        if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &after.e, j, i), !was_active) {
+            return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
+        }
+        let end = poly_at(&ser_w.x, Some(&after.rem), &S::from_f64_bounds(eta, total, ctx));
+        let end: Vec<S> = end.iter().zip(&after.e).map(|(a, b)| a.intersect(b)).collect();
+        if kind == EventKind::Death || sign_ok(&guard(net, &end, j, i), !was_active) {
+            let after_hull = after.e.clone();
+            return SwitchOutcome::Proved {
+                pattern: next,
+                kind,
+                before_hull: before,
+                at_switch: xw,
+                after_hull,
+                end,
+                eta,
+            };
+        }
+        eta *= 2.0;
+    }
+    SwitchOutcome::Undecided(UndecidedReason::Other(format!(
+        "could not separate the state from the hyperplane of point {i} after the switch of neuron {j}"
+    )))
+}
