@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod net;
+pub mod neuron;
 pub mod trajectory;
 
 pub use trajectory::*;

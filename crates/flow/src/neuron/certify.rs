@@ -1,0 +1,406 @@
+//! The certified driver: patterns, events, death, horizon and limit.
+
+use super::ball::{Ball, PieceS, guard, hull_box, inflate_box, norm_upper, sym};
+use super::exact::Piece;
+use super::expm::precision_bits;
+use super::run::{Class, Found, Points, Run, hi_q, lo_q};
+use super::start::{Start, decide};
+use super::{NeuronError, NeuronOptions, check_problem};
+use crate::trajectory::*;
+use reluflow_arith::linalg::norm_sq;
+use reluflow_arith::{Enclosure, Scalar};
+use reluflow_model::{Horizon, Problem};
+use rug::Rational;
+
+fn state<S: Scalar>(w: Vec<S>) -> State<S> {
+    State { w: vec![w], a: None }
+}
+
+struct Out<S> {
+    segments: Vec<Segment<S>>,
+    events: Vec<Event<S>>,
+}
+
+/// Certifies the gradient flow of a single ReLU neuron (see the module documentation).
+///
+/// # Errors
+/// [`NeuronError`] when the problem is not a single-neuron problem.
+pub fn certify<S: Enclosure>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    opts: &NeuronOptions,
+) -> Result<Trajectory<S>, NeuronError> {
+    let w0 = check_problem(problem)?;
+    let data = problem.data();
+    let (x, y) = (data.x(), data.y());
+    let (n, d) = (data.n(), data.d());
+    let c = problem.loss_factor();
+    let conv = problem.relu_prime();
+    let bits = precision_bits::<S>(ctx);
+    let nonzero: Vec<bool> = x.iter().map(|xi| xi.iter().any(|v| *v != 0)).collect();
+    let pts = Points {
+        x: x.iter().map(|xi| xi.iter().map(|q| S::from_rational(q, ctx)).collect()).collect(),
+        xn: x.iter().map(|xi| norm_upper::<S>(xi, ctx)).collect(),
+    };
+    let zero = S::zero(ctx);
+    let initial_box: Vec<S> = w0.iter().map(|q| S::from_rational(q, ctx)).collect();
+    let initial = state(initial_box.clone());
+    let mut out = Out { segments: Vec::new(), events: Vec::new() };
+    let report = |active: &[usize]| {
+        let mut a: Vec<usize> = active.to_vec();
+        if conv.zero_is_active() {
+            a.extend((0..n).filter(|&i| !nonzero[i]));
+        }
+        a.sort_unstable();
+        a
+    };
+    let undecided = |out: Out<S>, reason, at: S, fin: Vec<S>| Trajectory {
+        initial: initial.clone(),
+        segments: out.segments,
+        events: out.events,
+        final_state: state(fin),
+        t_final: at.clone(),
+        limit: None,
+        status: Status::Undecided { reason, certified_until: at.lo_point() },
+    };
+    let (mut active, mut skip) = match decide(x, y, &c, &w0, conv) {
+        Start::Go { active, skip } => (active, skip),
+        Start::Stop(reason) => return Ok(undecided(out, reason, zero.clone(), initial_box)),
+    };
+    let mut t0 = zero.clone();
+    let mut ball: Ball<S> = Ball::from_exact(&w0, ctx);
+    let mut work = 0usize;
+    let mut seg_box: Option<Vec<S>> = None;
+    loop {
+        let piece = Piece::new(x, y, &c, active.clone());
+        let ps = PieceS::<S>::new(&piece, d, ctx);
+        let req: Vec<i8> = (0..n)
+            .map(|i| {
+                if !nonzero[i] || skip[i] {
+                    0
+                } else if active.contains(&i) {
+                    1
+                } else {
+                    -1
+                }
+            })
+            .collect();
+        let pattern = Pattern { active: vec![report(&active)], frozen: vec![false] };
+        let mut run = Run::new(ps, &pts, req.clone(), bits, ctx.clone());
+        let mut tau = Rational::new();
+        let mut hull = ball.to_box();
+        let mut e: i32 = if run.ps.norm > 0.0 { (0.25 / run.ps.norm).log2().floor() as i32 } else { 0 };
+        let e_max = if run.ps.norm > 0.0 { (64.0 / run.ps.norm).log2().floor() as i32 } else { 0 };
+        let seg_start = t0.clone();
+        // (I − P)w is conserved while this pattern lasts: the limit is also in (I − P)W₀ + w_A.
+        let start_box = ball.to_box();
+        let start_box = match &seg_box {
+            Some(b) => b.iter().zip(&start_box).map(|(p, q)| p.intersect(q)).collect(),
+            None => start_box,
+        };
+        let kernel_limit: Vec<S> = {
+            let ip: Vec<S> = piece
+                .p
+                .iter()
+                .enumerate()
+                .map(|(k, q)| {
+                    let id = if k / d == k % d { Rational::from(1) } else { Rational::new() };
+                    S::from_rational(&Rational::from(&id - q), ctx)
+                })
+                .collect();
+            let wk = reluflow_arith::linalg::mat_vec(&ip, d, d, &start_box, ctx);
+            wk.iter().zip(&run.ps.w_a).map(|(a, b)| a.add(b)).collect()
+        };
+        let abs = |t0: &S, tau: &Rational| t0.add(&S::from_rational(tau, ctx));
+        let horizon = match &problem.run().t_end {
+            Horizon::Finite(t) => {
+                let lo = Rational::from(t - hi_q(&t0).expect("finite start time"));
+                let hi = Rational::from(t - lo_q(&t0).expect("finite start time"));
+                Some((lo.max(Rational::new()), hi.max(Rational::new()), t.clone()))
+            }
+            Horizon::Infinite => None,
+        };
+        loop {
+            // The horizon was reached exactly at its lower local time.
+            if let Some((hlo, hhi, t_end)) = &horizon {
+                if tau >= *hlo {
+                    let fin = if hhi > &tau {
+                        let width = Rational::from(hhi - &tau);
+                        let (classes, _, _, h) = run.classify(&ball, &width);
+                        if classes.iter().any(|c| *c != Class::Ok) {
+                            let reason = UndecidedReason::Other(
+                                "a switch may happen inside the time enclosure of t_end".to_string(),
+                            );
+                            out.segments.push(Segment {
+                                t_start: seg_start.clone(),
+                                t_end: abs(&t0, &tau),
+                                pattern: pattern.clone(),
+                                hull: state(hull),
+                                end: state(ball.to_box()),
+                            });
+                            return Ok(undecided(out, reason, abs(&t0, &tau), ball.to_box()));
+                        }
+                        h
+                    } else {
+                        ball.to_box()
+                    };
+                    hull = hull_box(&hull, &fin);
+                    let t_fin = S::from_rational(t_end, ctx);
+                    out.segments.push(Segment {
+                        t_start: seg_start,
+                        t_end: t_fin.clone(),
+                        pattern,
+                        hull: state(hull),
+                        end: state(fin.clone()),
+                    });
+                    return Ok(Trajectory {
+                        initial,
+                        segments: out.segments,
+                        events: out.events,
+                        final_state: state(fin),
+                        t_final: t_fin,
+                        limit: None,
+                        status: Status::Certified,
+                    });
+                }
+            }
+            // No switch can ever happen again in this pattern: finish.
+            if let Some((tail, lim)) = global(&run, &piece, &ball, &pts, &req) {
+                let lim: Vec<S> = lim.iter().zip(&kernel_limit).map(|(a, b)| a.intersect(b)).collect();
+                let now = abs(&t0, &tau);
+                match &horizon {
+                    None => {
+                        hull = hull_box(&hull, &tail);
+                        out.segments.push(Segment {
+                            t_start: seg_start,
+                            t_end: now.clone(),
+                            pattern: pattern.clone(),
+                            hull: state(hull),
+                            end: state(ball.to_box()),
+                        });
+                        return Ok(Trajectory {
+                            initial,
+                            segments: out.segments,
+                            events: out.events,
+                            final_state: state(ball.to_box()),
+                            t_final: now,
+                            limit: Some(Limit {
+                                state: state(lim),
+                                loss: S::from_rational(&piece.limit_loss, ctx),
+                                pattern,
+                            }),
+                            status: Status::Certified,
+                        });
+                    }
+                    Some((hlo, hhi, t_end)) => {
+                        let e_fin = run.expm_range(&Rational::from(hlo - &tau), &Rational::from(hhi - &tau));
+                        let fin = inflate_box(&run.ps.centre_box(&ball, &e_fin), &ball.rho);
+                        let e_all = run.expm_range(&Rational::new(), &Rational::from(hhi - &tau));
+                        let dense = inflate_box(&run.ps.centre_box(&ball, &e_all), &ball.rho);
+                        let dense: Vec<S> = dense.iter().zip(&tail).map(|(p, q)| p.intersect(q)).collect();
+                        hull = hull_box(&hull_box(&hull, &dense), &fin);
+                        let t_fin = S::from_rational(t_end, ctx);
+                        out.segments.push(Segment {
+                            t_start: seg_start,
+                            t_end: t_fin.clone(),
+                            pattern,
+                            hull: state(hull),
+                            end: state(fin.clone()),
+                        });
+                        return Ok(Trajectory {
+                            initial,
+                            segments: out.segments,
+                            events: out.events,
+                            final_state: state(fin),
+                            t_final: t_fin,
+                            limit: None,
+                            status: Status::Certified,
+                        });
+                    }
+                }
+            }
+            if work + run.work > opts.max_steps {
+                let at = abs(&t0, &tau);
+                out.segments.push(Segment {
+                    t_start: seg_start,
+                    t_end: at.clone(),
+                    pattern,
+                    hull: state(hull),
+                    end: state(ball.to_box()),
+                });
+                let what = format!("{} guard classifications (NeuronOptions::max_steps)", opts.max_steps);
+                return Ok(undecided(out, UndecidedReason::Budget { what }, at, ball.to_box()));
+            }
+            let mut len = Rational::from(1) << e.clamp(-1000, 1000);
+            if let Some((hlo, _, _)) = &horizon {
+                let rest = Rational::from(hlo - &tau);
+                if rest < len {
+                    len = rest;
+                }
+            }
+            match run.search(&tau, &ball, &len, opts.max_bisections) {
+                Found::Clear { end, hull: h, split } => {
+                    hull = hull_box(&hull, &h);
+                    ball = end;
+                    tau += &len;
+                    e = if split { e - 1 } else { (e + 1).min(e_max.max(e)) };
+                }
+                Found::Stop { reason, at, hull: h } => {
+                    hull = hull_box(&hull, &h);
+                    let at = abs(&t0, &at);
+                    out.segments.push(Segment {
+                        t_start: seg_start,
+                        t_end: at.clone(),
+                        pattern,
+                        hull: state(hull.clone()),
+                        end: state(h.clone()),
+                    });
+                    return Ok(undecided(out, reason, at, h));
+                }
+                Found::Event { i, lo, hi, w_box, hull: h } => {
+                    hull = hull_box(&hull, &h);
+                    let t_ev = t0.add(&S::from_bounds(&lo, &hi, ctx));
+                    out.segments.push(Segment {
+                        t_start: seg_start,
+                        t_end: t_ev.clone(),
+                        pattern: pattern.clone(),
+                        hull: state(hull),
+                        end: state(w_box.clone()),
+                    });
+                    let leaving = active.contains(&i);
+                    let mut next = active.clone();
+                    if leaving {
+                        next.retain(|&k| k != i);
+                    } else {
+                        next.push(i);
+                        next.sort_unstable();
+                    }
+                    if out.events.len() >= opts.max_events {
+                        let what = format!("{} events (NeuronOptions::max_events)", opts.max_events);
+                        let at = t0.add(&S::from_rational(&lo, ctx));
+                        return Ok(undecided(out, UndecidedReason::Budget { what }, at, w_box));
+                    }
+                    if next.is_empty() {
+                        // Death: the field on the inactive side is identically zero.
+                        out.events.push(Event { t: t_ev.clone(), point: i, neuron: 0, kind: EventKind::Death });
+                        return Ok(death(out, initial, t_ev, w_box, report(&[]), &problem.run().t_end, x, y, &c, ctx));
+                    }
+                    let new_piece = Piece::new(x, y, &c, next.clone());
+                    let new_ps = PieceS::<S>::new(&new_piece, d, ctx);
+                    let r = new_ps.rate(i, &w_box, &zero);
+                    let away = if leaving { r.certainly_neg() } else { r.certainly_pos() };
+                    let back = if leaving { r.certainly_pos() } else { r.certainly_neg() };
+                    let at = t0.add(&S::from_rational(&lo, ctx));
+                    if !away {
+                        let reason = if back {
+                            UndecidedReason::Sliding { neuron: 0, point: i }
+                        } else {
+                            UndecidedReason::Grazing { neuron: 0, point: i }
+                        };
+                        return Ok(undecided(out, reason, at, w_box));
+                    }
+                    for k in 0..n {
+                        if skip[k] && !new_piece.in_kernel[k] {
+                            if new_ps.rate(k, &w_box, &zero).certainly_neg() {
+                                skip[k] = false;
+                            } else {
+                                return Ok(undecided(
+                                    out,
+                                    UndecidedReason::NonUnique { neuron: 0, point: k },
+                                    at,
+                                    w_box,
+                                ));
+                            }
+                        }
+                    }
+                    out.events.push(Event {
+                        t: t_ev.clone(),
+                        point: i,
+                        neuron: 0,
+                        kind: if leaving { EventKind::Deactivate } else { EventKind::Activate },
+                    });
+                    work += run.work;
+                    t0 = t_ev;
+                    ball = Ball::from_box(&w_box, &zero);
+                    seg_box = Some(w_box);
+                    active = next;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// If every guard keeps its required sign on the ball `B(w_∞(c), ‖Pc − w_A‖ + ρ)` that contains
+/// every later state of this pattern (`proofs-notes/neuron-limit.md`), returns the box of that
+/// ball and the limit box `w_∞(c) ± ρ`.
+fn global<S: Enclosure>(
+    run: &Run<'_, S>,
+    piece: &Piece,
+    ball: &Ball<S>,
+    pts: &Points<S>,
+    req: &[i8],
+) -> Option<(Vec<S>, Vec<S>)> {
+    let ctx = ball.rho.ctx();
+    let (winf, v) = run.ps.split(&ball.c);
+    let r = norm_sq(&v, &ctx).sqrt().hi_point().add(&ball.rho).hi_point();
+    for (i, &q) in req.iter().enumerate() {
+        if q == 0 {
+            continue;
+        }
+        let g = if piece.in_kernel[i] {
+            guard(&pts.x[i], &pts.xn[i], &ball.c, &ball.rho)
+        } else {
+            guard(&pts.x[i], &pts.xn[i], &winf, &r)
+        };
+        let ok = if q > 0 { g.certainly_pos() } else { g.certainly_neg() };
+        if !ok {
+            return None;
+        }
+    }
+    let tail: Vec<S> = winf.iter().map(|w| w.add(&sym(&r))).collect();
+    let lim = inflate_box(&winf, &ball.rho);
+    Some((tail, lim))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn death<S: Enclosure>(
+    out: Out<S>,
+    initial: State<S>,
+    t_ev: S,
+    w_box: Vec<S>,
+    active: Vec<usize>,
+    horizon: &Horizon,
+    _x: &[Vec<Rational>],
+    y: &[Rational],
+    c: &Rational,
+    ctx: &S::Ctx,
+) -> Trajectory<S> {
+    let mut out = out;
+    let pattern = Pattern { active: vec![active], frozen: vec![true] };
+    let t_end = match horizon {
+        Horizon::Finite(t) => S::from_rational(t, ctx),
+        Horizon::Infinite => t_ev.clone(),
+    };
+    out.segments.push(Segment {
+        t_start: t_ev.clone(),
+        t_end: t_end.clone(),
+        pattern: pattern.clone(),
+        hull: state(w_box.clone()),
+        end: state(w_box.clone()),
+    });
+    let loss: Rational = y.iter().map(|v| Rational::from(v.square_ref())).sum::<Rational>() * c;
+    let limit = match horizon {
+        Horizon::Infinite => Some(Limit { state: state(w_box.clone()), loss: S::from_rational(&loss, ctx), pattern }),
+        Horizon::Finite(_) => None,
+    };
+    Trajectory {
+        initial,
+        segments: out.segments,
+        events: out.events,
+        final_state: state(w_box),
+        t_final: t_end,
+        limit,
+        status: Status::Certified,
+    }
+}

@@ -1,0 +1,275 @@
+//! Stepping inside one pattern: guard classification over a time interval, bisection, and the
+//! rigorous location of the first switch by interval Newton (see `proofs-notes/neuron-events.md`).
+
+use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
+use super::expm::expm_enclosure;
+use crate::trajectory::UndecidedReason;
+use reluflow_arith::{Bound, Enclosure, Scalar};
+use rug::Rational;
+use std::collections::BTreeMap;
+
+/// Per-point constants in the backend.
+#[derive(Clone, Debug)]
+pub(crate) struct Points<S> {
+    pub x: Vec<Vec<S>>,
+    /// Upper bounds of `‖x_i‖₂`.
+    pub xn: Vec<S>,
+}
+
+/// How one guard behaves over a time interval `[a, a + len]`, given that at `a` it is on its
+/// required closed side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Strictly on its required side on `(a, a + len]`.
+    Ok,
+    /// Exactly one transversal zero in `(a, a + len)`.
+    Cross,
+    /// Neither could be proved.
+    Unknown,
+}
+
+/// What a search over `[a, a + len]` found.
+#[derive(Clone, Debug)]
+pub(crate) enum Found<S> {
+    /// No switch: the ball at `a + len` and a hull of all states on the interval.
+    Clear { end: Ball<S>, hull: Vec<S>, split: bool },
+    /// The first switch: point `i`, its time in `[lo, hi]` (local times), the box of states over
+    /// that time interval, and a hull of all states from `a` to `hi`.
+    Event { i: usize, lo: Rational, hi: Rational, w_box: Vec<S>, hull: Vec<S> },
+    /// The proof stopped: certified on `[a, at]`, with a hull of the states there.
+    Stop { reason: UndecidedReason, at: Rational, hull: Vec<S> },
+}
+
+/// Lower end of an enclosure as an exact rational (`None` if infinite).
+pub(crate) fn lo_q<S: Scalar>(s: &S) -> Option<Rational> {
+    match s.lower() {
+        Bound::Finite(q) => Some(q),
+        _ => None,
+    }
+}
+
+/// Upper end of an enclosure as an exact rational (`None` if infinite).
+pub(crate) fn hi_q<S: Scalar>(s: &S) -> Option<Rational> {
+    match s.upper() {
+        Bound::Finite(q) => Some(q),
+        _ => None,
+    }
+}
+
+/// One pattern's stepping machinery.
+#[derive(Debug)]
+pub(crate) struct Run<'a, S: Enclosure> {
+    pub ps: PieceS<S>,
+    pub pts: &'a Points<S>,
+    /// `+1`: must stay `> 0`; `−1`: must stay `< 0`; `0`: not a guard here.
+    pub req: Vec<i8>,
+    pub bits: u32,
+    pub ctx: S::Ctx,
+    cache: BTreeMap<Rational, (Vec<S>, Vec<S>)>,
+    /// Number of guard classifications performed (the step budget counts these).
+    pub work: usize,
+}
+
+impl<'a, S: Enclosure> Run<'a, S> {
+    pub fn new(ps: PieceS<S>, pts: &'a Points<S>, req: Vec<i8>, bits: u32, ctx: S::Ctx) -> Self {
+        Run { ps, pts, req, bits, ctx, cache: BTreeMap::new(), work: 0 }
+    }
+
+    fn f64_up(q: &Rational) -> f64 {
+        rug::Float::with_val_round(53, q, rug::float::Round::Up).0.to_f64_round(rug::float::Round::Up)
+    }
+
+    /// `exp(sA)` for `s ∈ [lo, hi]` (exact rationals, `0 ≤ lo ≤ hi`).
+    pub fn expm_range(&self, lo: &Rational, hi: &Rational) -> Vec<S> {
+        let s = if lo == hi { S::from_rational(lo, &self.ctx) } else { S::from_bounds(lo, hi, &self.ctx) };
+        expm_enclosure(&self.ps.a, self.ps.d, &s, Self::f64_up(hi), self.ps.norm, self.bits)
+    }
+
+    /// `(exp(len·A), {exp(sA) : s ∈ [0, len]})`, cached; doubling reuses the half step:
+    /// `E(2h) = E(h)²` and `E([0, 2h]) = E([0, h]) ∪ E(h)E([0, h])`.
+    pub fn exps(&mut self, len: &Rational) -> (Vec<S>, Vec<S>) {
+        if let Some(v) = self.cache.get(len) {
+            return v.clone();
+        }
+        let half = Rational::from(len / 2u32);
+        let d = self.ps.d;
+        let v = if let Some((ep, ed)) = self.cache.get(&half) {
+            let ep2 = reluflow_arith::linalg::mat_mul(ep, ep, d, d, d, &self.ctx);
+            let ed2 = reluflow_arith::linalg::mat_mul(ep, ed, d, d, d, &self.ctx);
+            (ep2, hull_box(ed, &ed2))
+        } else {
+            (self.expm_range(len, len), self.expm_range(&Rational::new(), len))
+        };
+        self.cache.insert(len.clone(), v.clone());
+        v
+    }
+
+    fn strictly_ok(&self, i: usize, g: &S) -> bool {
+        if self.req[i] > 0 { g.certainly_pos() } else { g.certainly_neg() }
+    }
+    fn certainly_wrong(&self, i: usize, g: &S) -> bool {
+        if self.req[i] > 0 { g.certainly_neg() } else { g.certainly_pos() }
+    }
+
+    /// Classifies every guard over `[a, a + len]` from the ball at `a`; returns the classes, the
+    /// rate enclosures, the end ball and the hull of states.
+    #[allow(clippy::type_complexity)]
+    pub fn classify(&mut self, ball: &Ball<S>, len: &Rational) -> (Vec<Class>, Vec<S>, Ball<S>, Vec<S>) {
+        self.work += 1;
+        let (ep, ed) = self.exps(len);
+        let cb = self.ps.centre_box(ball, &ed);
+        let hull = inflate_box(&cb, &ball.rho);
+        let end = self.ps.advance(ball, &ep);
+        let n = self.req.len();
+        let mut classes = vec![Class::Ok; n];
+        let mut rates = vec![S::zero(&self.ctx); n];
+        for i in 0..n {
+            if self.req[i] == 0 {
+                continue;
+            }
+            let g = guard(&self.pts.x[i], &self.pts.xn[i], &cb, &ball.rho);
+            if self.strictly_ok(i, &g) {
+                continue;
+            }
+            let r = self.ps.rate(i, &cb, &ball.rho);
+            rates[i] = r.clone();
+            if self.strictly_ok(i, &r) {
+                continue; // moving away from its hyperplane, starting on the right closed side
+            }
+            if self.certainly_wrong(i, &r) {
+                let ge = guard(&self.pts.x[i], &self.pts.xn[i], &end.c, &end.rho);
+                if self.strictly_ok(i, &ge) {
+                    continue; // monotone towards it but still on the right side at the end
+                }
+                if self.certainly_wrong(i, &ge) {
+                    classes[i] = Class::Cross;
+                    continue;
+                }
+            }
+            classes[i] = Class::Unknown;
+        }
+        (classes, rates, end, hull)
+    }
+
+    /// Searches `[a, a + len]` for the first switch, bisecting up to `depth` times.
+    pub fn search(&mut self, a: &Rational, ball: &Ball<S>, len: &Rational, depth: u32) -> Found<S> {
+        let (classes, rates, end, hull) = self.classify(ball, len);
+        if let Some(i) = classes.iter().position(|c| *c == Class::Unknown) {
+            if depth == 0 {
+                return Found::Stop {
+                    reason: UndecidedReason::Grazing { neuron: 0, point: i },
+                    at: a.clone(),
+                    hull: ball.to_box(),
+                };
+            }
+            let half = Rational::from(len / 2u32);
+            return match self.search(a, ball, &half, depth - 1) {
+                Found::Clear { end: mid, hull: h1, .. } => {
+                    let m = Rational::from(a + &half);
+                    match self.search(&m, &mid, &half, depth - 1) {
+                        Found::Clear { end, hull: h2, .. } => {
+                            Found::Clear { end, hull: hull_box(&h1, &h2), split: true }
+                        }
+                        Found::Event { i, lo, hi, w_box, hull: h2 } => {
+                            Found::Event { i, lo, hi, w_box, hull: hull_box(&h1, &h2) }
+                        }
+                        Found::Stop { reason, at, hull: h2 } => Found::Stop { reason, at, hull: hull_box(&h1, &h2) },
+                    }
+                }
+                other => other,
+            };
+        }
+        let crossing: Vec<usize> = (0..classes.len()).filter(|&i| classes[i] == Class::Cross).collect();
+        if crossing.is_empty() {
+            return Found::Clear { end, hull, split: false };
+        }
+        let b = Rational::from(a + len);
+        let mut found = Vec::new();
+        for &i in &crossing {
+            let (lo, hi, w_box) = self.refine(i, a, ball, &b, &rates[i]);
+            found.push((i, lo, hi, w_box));
+        }
+        found.sort_by(|p, q| p.2.cmp(&q.2));
+        let (i, lo, hi, w_box) = found[0].clone();
+        let clash: Vec<usize> = found[1..].iter().filter(|f| f.1 <= hi).map(|f| f.0).collect();
+        if !clash.is_empty() {
+            let mut pairs = vec![(0, i)];
+            pairs.extend(clash.iter().map(|&k| (0, k)));
+            let at = found.iter().map(|f| f.1.clone()).min().unwrap_or_else(|| a.clone());
+            return Found::Stop { reason: UndecidedReason::SimultaneousSwitches { pairs }, at, hull };
+        }
+        Found::Event { i, lo, hi, w_box, hull }
+    }
+
+    /// Narrows the unique zero of guard `i` in `(a, b)` (rate enclosure `outer` over `[a, b]`,
+    /// excluding 0) by interval Newton with a bisection fallback; returns `[lo, hi]` and the box
+    /// of states over it.
+    fn refine(
+        &mut self,
+        i: usize,
+        a: &Rational,
+        ball: &Ball<S>,
+        b: &Rational,
+        outer: &S,
+    ) -> (Rational, Rational, Vec<S>) {
+        let mut lo = a.clone();
+        let mut hi = b.clone();
+        let mut ball_lo = ball.clone();
+        let x = &self.pts.x[i];
+        let xn = &self.pts.xn[i];
+        for _ in 0..200 {
+            let width = Rational::from(&hi - &lo);
+            let m = Rational::from(&lo + &hi) / 2u32;
+            let s_m = Rational::from(&m - &lo);
+            let ball_m = self.ps.advance(&ball_lo, &self.expm_range(&s_m, &s_m));
+            let gm = guard(x, xn, &ball_m.c, &ball_m.rho);
+            let ed = self.expm_range(&Rational::new(), &width);
+            let cb = self.ps.centre_box(&ball_lo, &ed);
+            let d = self.ps.rate(i, &cb, &ball_lo.rho).intersect(outer);
+            let ms = S::from_rational(&m, &self.ctx);
+            let newton = ms.sub(&gm.div(&d));
+            let (mut nlo, mut nhi) = (lo.clone(), hi.clone());
+            if let (Some(l), Some(h)) = (lo_q(&newton), hi_q(&newton)) {
+                if l > nlo {
+                    nlo = l;
+                }
+                if h < nhi {
+                    nhi = h;
+                }
+            }
+            let nw = Rational::from(&nhi - &nlo);
+            if nlo > nhi {
+                break; // cannot happen for exact containment; keep the last valid interval
+            }
+            if nw * 2u32 <= width {
+                if nlo > lo {
+                    let s = Rational::from(&nlo - &lo);
+                    ball_lo = self.ps.advance(&ball_lo, &self.expm_range(&s, &s));
+                }
+                lo = nlo;
+                hi = nhi;
+                continue;
+            }
+            // Newton stalled: bisect on the sign of g(m), if it is known.
+            if self.strictly_ok(i, &gm) {
+                lo = m;
+                ball_lo = ball_m;
+            } else if self.certainly_wrong(i, &gm) {
+                hi = m;
+            } else {
+                lo = nlo.max(lo);
+                hi = nhi.min(hi);
+                break;
+            }
+        }
+        let width = Rational::from(&hi - &lo);
+        let ed = self.expm_range(&Rational::new(), &width);
+        let dense = inflate_box(&self.ps.centre_box(&ball_lo, &ed), &ball_lo.rho);
+        // Mean-value form: w(lo + σ) ∈ w(lo) + [0, Δ]·f(dense) with f(w) = A w + G b.
+        let f = self.ps.field(&dense);
+        let span = S::from_bounds(&Rational::new(), &width, &self.ctx);
+        let w_box: Vec<S> =
+            ball_lo.to_box().iter().zip(&f).zip(&dense).map(|((w, fv), dv)| w.add(&span.mul(fv)).intersect(dv)).collect();
+        (lo, hi, w_box)
+    }
+}
