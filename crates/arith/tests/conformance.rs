@@ -15,5 +15,13 @@
 
 #[path = "conformance/exact_tables.rs"]
 mod exact_tables;
+#[path = "conformance/f64_nearest.rs"]
+mod f64_nearest;
+#[path = "conformance/last_bit.rs"]
+mod last_bit;
+#[path = "conformance/props.rs"]
+mod props;
+#[path = "conformance/sets.rs"]
+mod sets;
 #[path = "conformance/util.rs"]
 mod util;

@@ -91,9 +91,7 @@ impl Scalar for Float {
         Float::with_val(prec2(self, rhs), self.min_ref(rhs))
     }
     fn relu(&self) -> Float {
-        if self.is_sign_positive() && !self.is_nan() {
-            self.clone()
-        } else if self.is_nan() {
+        if self.is_nan() || self.is_sign_positive() {
             self.clone()
         } else {
             Float::new(self.prec())

@@ -95,7 +95,7 @@ pub fn rd_ru(qv: &Rational, prec: u32) -> (Rational, Rational) {
 /// The next number above the finite `x` at precision `prec` (exact).
 pub fn next_up_q(x: &Rational, prec: u32) -> Rational {
     let mut f = Float::with_val(prec, x);
-    assert_eq!(Rational::from(f.to_rational().unwrap()), *x, "{x} is not representable at {prec} bits");
+    assert_eq!(f.to_rational().unwrap(), *x, "{x} is not representable at {prec} bits");
     f.next_up();
     f.to_rational().unwrap()
 }
