@@ -145,36 +145,24 @@ impl<S: Scalar> Monotone<'_, S> {
             Direction::NonIncreasing => "must be ≤ 0 (the quantity must not increase)",
             Direction::NonDecreasing => "must be ≥ 0 (the quantity must not decrease)",
         };
-        // Values at instants, in time order, with the running extreme to compare against.
-        let mut best: Option<(S, Location<S>)> = None;
-        let mut instants: Vec<(S, Location<S>)> = vec![((self.value)(&traj.initial), Location::Initial)];
-        for &k in &cov.segs {
-            let s = &traj.segments[k];
-            instants.push(((self.value)(&s.end), Location::SegmentEnd { index: k, t: s.t_end.clone() }));
-        }
-        if cov.incomplete.is_none() {
-            if let Some(l) = &traj.limit {
-                instants.push(((self.value)(&l.state), Location::Limit));
+        // In time order: the hull derivative of each segment, then the value at its end, compared
+        // with the earlier value whose far end is the strongest comparison point.
+        let mut best: (S, Location<S>) = ((self.value)(&traj.initial), Location::Initial);
+        let mut first_unknown: Option<String> = None;
+        let compare = |v: S, at: Location<S>, best: &mut (S, Location<S>)| -> Option<Verdict<S>> {
+            if wrong_way(self.dir, &best.0, &v) {
+                let breaks = format!("moved the wrong way from its value {} at {}", show(&best.0), best.1);
+                return Some(Verdict::violated(at, self.name.to_string(), Some(v), breaks));
             }
-        }
-        for (v, at) in instants {
-            if let Some((b, bat)) = &best {
-                if wrong_way(self.dir, b, &v) {
-                    let breaks = format!("moved the wrong way from its value {} at {bat}", show(b));
-                    return Verdict::violated(at, self.name.to_string(), Some(v), breaks);
-                }
-            }
-            // Keep the earlier value whose far end is the strongest comparison point.
-            let replace = match (&best, self.dir) {
-                (None, _) => true,
-                (Some((b, _)), Direction::NonIncreasing) => cmp_bound(&v.upper(), &b.upper()) == Ordering::Less,
-                (Some((b, _)), Direction::NonDecreasing) => cmp_bound(&v.lower(), &b.lower()) == Ordering::Greater,
+            let replace = match self.dir {
+                Direction::NonIncreasing => cmp_bound(&v.upper(), &best.0.upper()) == Ordering::Less,
+                Direction::NonDecreasing => cmp_bound(&v.lower(), &best.0.lower()) == Ordering::Greater,
             };
             if replace {
-                best = Some((v, at));
+                *best = (v, at);
             }
-        }
-        let mut first_unknown: Option<String> = None;
+            None
+        };
         for &k in &cov.segs {
             let s = &traj.segments[k];
             let d = (self.deriv)(&s.hull, &s.pattern);
@@ -185,6 +173,17 @@ impl<S: Scalar> Monotone<'_, S> {
             if !good_sign(&d) && first_unknown.is_none() {
                 first_unknown =
                     Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
+            }
+            let end_at = Location::SegmentEnd { index: k, t: s.t_end.clone() };
+            if let Some(v) = compare((self.value)(&s.end), end_at, &mut best) {
+                return v;
+            }
+        }
+        if cov.incomplete.is_none() {
+            if let Some(l) = &traj.limit {
+                if let Some(v) = compare((self.value)(&l.state), Location::Limit, &mut best) {
+                    return v;
+                }
             }
         }
         if let Some(why) = &cov.incomplete {

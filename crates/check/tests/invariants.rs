@@ -1,0 +1,292 @@
+//! Each implemented trajectory invariant: a certified `holds`, a deliberately broken case caught as
+//! violated with a witness, and an undecided case (enclosure too wide or coverage incomplete).
+
+mod common;
+
+use common::*;
+use reluflow_arith::{Enclosure, Interval, MpInterval, Scalar};
+use reluflow_check::*;
+use reluflow_flow::{Event, EventKind, Status, Trajectory, UndecidedReason};
+use reluflow_model::{Horizon, Problem};
+
+fn row<S: Scalar>(id: &str, p: &Problem, t: &Trajectory<S>) -> Row<S> {
+    row_with(id, p, t, Selection::default())
+}
+
+fn row_with<S: Scalar>(id: &str, p: &Problem, t: &Trajectory<S>, mut sel: Selection) -> Row<S> {
+    sel.ids = vec![id.to_string()];
+    let mut r = check(p, t, &sel).rows;
+    assert_eq!(r.len(), 1, "{id}");
+    r.remove(0)
+}
+
+fn fin() -> Horizon {
+    Horizon::Finite(q("8"))
+}
+
+fn iv(lo: f64, hi: f64) -> Interval {
+    Interval::from_f64_bounds(lo, hi, &())
+}
+
+/// Marks the trajectory certified only up to t = 3 (segments after it are not used).
+fn cut<S: Enclosure>(t: &mut Trajectory<S>) {
+    let ctx = t.t_final.ctx();
+    t.status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: S::from_i64(3, &ctx) };
+}
+
+fn assert_violated<S: Scalar>(r: &Row<S>, needle: &str) {
+    match &r.conclusion {
+        Verdict::Violated { witness } => {
+            let s = witness_text(witness);
+            assert!(s.contains(needle), "witness `{s}` lacks `{needle}`");
+        }
+        v => panic!("{}: expected violated, got {v}", r.entry.id),
+    }
+}
+
+fn witness_text<S: Scalar>(w: &Witness<S>) -> String {
+    w.to_string()
+}
+
+#[test]
+fn norm_growth_holds_fails_and_undecided() {
+    let p = growth_holds_problem(fin());
+    let r = row("lsy.norm-growth", &p, &growth_holds::<Interval>(&(), false));
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    assert_eq!(r.status, RowStatus::Holds);
+    // The same with 128-bit MPFR intervals.
+    let r = row("lsy.norm-growth", &p, &growth_holds::<MpInterval>(&128, false));
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+
+    let pf = growth_fails_problem(fin());
+    let r = row("lsy.norm-growth", &pf, &growth_fails::<Interval>(&(), false));
+    assert_violated(&r, "d/dt ½‖w‖²");
+    assert!(matches!(&r.conclusion, Verdict::Violated { witness } if matches!(witness.at, Location::Segment { index: 0, .. })));
+    assert_eq!(r.status, RowStatus::Counterexample, "no hypothesis assumed by default");
+
+    // Mutated: the end of segment 3 moved back to w(0): ½‖w‖² decreases between ends.
+    let mut t = growth_holds::<Interval>(&(), false);
+    t.segments[3].end = t.initial.clone();
+    assert_violated(&row("lsy.norm-growth", &p, &t), "end of segment 3");
+
+    // Too wide: hull of w_0 on segment 2 is [0, 3], so d/dt ½‖w‖² has no certain sign.
+    let mut t = growth_holds::<Interval>(&(), false);
+    t.segments[2].hull.w[0][0] = iv(0.0, 3.0);
+    let r = row("lsy.norm-growth", &p, &t);
+    assert!(r.conclusion.is_undecided(), "{}", r.conclusion);
+    assert!(r.conclusion.to_string().contains("segment 2"));
+}
+
+#[test]
+fn norm_growth_switchable_hypotheses() {
+    let pf = growth_fails_problem(fin());
+    let t = growth_fails::<Interval>(&(), false);
+    // Assuming d = 2 and teacher labels (both true here) keeps it a counterexample.
+    let mut sel = Selection::default();
+    sel.assume.insert("d2".into(), true);
+    sel.assume.insert("teacher".into(), true);
+    let r = row_with("lsy.norm-growth", &pf, &t, sel.clone());
+    assert_eq!(r.status, RowStatus::Counterexample);
+    assert!(r.hypotheses.iter().filter(|h| h.assumed).all(|h| h.truth.is_true()));
+    // Assuming positive labels (false: y_0 = 0) makes the row vacuous.
+    sel.assume.insert("lsy.norm-growth:positive-labels".into(), true);
+    let r = row_with("lsy.norm-growth", &pf, &t, sel.clone());
+    assert_eq!(r.status, RowStatus::Vacuous);
+    // A small initial norm bound r = 1 is false for ‖w(0)‖ = √2 …
+    sel.assume.remove("lsy.norm-growth:positive-labels");
+    sel.assume.insert("small-init".into(), true);
+    sel.params.init_norm_bound = Some(q("1"));
+    assert_eq!(row_with("lsy.norm-growth", &pf, &t, sel.clone()).status, RowStatus::Vacuous);
+    // … and undecided when no r is given: a violation under an undecided hypothesis is not a
+    // counterexample.
+    sel.params.init_norm_bound = None;
+    assert_eq!(row_with("lsy.norm-growth", &pf, &t, sel).status, RowStatus::Undecided);
+}
+
+#[test]
+fn point_backends_are_never_certified() {
+    let p = growth_holds_problem(fin());
+    let t = growth_holds::<Interval>(&(), false);
+    let pt: Trajectory<f64> = Trajectory {
+        initial: to_f64(&t.initial),
+        segments: t
+            .segments
+            .iter()
+            .map(|s| reluflow_flow::Segment {
+                t_start: s.t_start.mid_f64(),
+                t_end: s.t_end.mid_f64(),
+                pattern: s.pattern.clone(),
+                hull: to_f64(&s.hull),
+                end: to_f64(&s.end),
+            })
+            .collect(),
+        events: vec![],
+        final_state: to_f64(&t.final_state),
+        t_final: 8.0,
+        limit: None,
+        status: Status::NotValidated,
+    };
+    let report = check(&p, &pt, &Selection::default());
+    assert!(report.rows.iter().filter(|r| r.entry.kind == Kind::Trajectory).all(|r| !r.validated));
+    assert!(report.rows.iter().any(|r| r.status == RowStatus::NotValidated));
+    assert_eq!(report.outcome(), Outcome::NotValidated);
+}
+
+trait MidF64 {
+    fn mid_f64(&self) -> f64;
+}
+impl MidF64 for Interval {
+    fn mid_f64(&self) -> f64 {
+        self.approx_f64()
+    }
+}
+fn to_f64(s: &reluflow_flow::State<Interval>) -> reluflow_flow::State<f64> {
+    reluflow_flow::State {
+        w: s.w.iter().map(|r| r.iter().map(Scalar::approx_f64).collect()).collect(),
+        a: s.a.as_ref().map(|a| a.iter().map(Scalar::approx_f64).collect()),
+    }
+}
+
+#[test]
+fn loss_nonincreasing() {
+    let p = growth_holds_problem(fin());
+    let r = row("gen.loss-nonincreasing", &p, &growth_holds::<Interval>(&(), false));
+    assert!(matches!(r.conclusion, Verdict::Holds { proof: Proof::Identity(_), .. }), "{}", r.conclusion);
+    let r = row("gen.loss-nonincreasing", &two_layer_problem(fin()), &two_layer::<Interval>(&()));
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    // Mutated: segment 4 ends back at w(0), whose loss is certainly larger.
+    let mut t = growth_holds::<Interval>(&(), false);
+    t.segments[4].end = t.initial.clone();
+    assert_violated(&row("gen.loss-nonincreasing", &p, &t), "moved the wrong way");
+    // Coverage incomplete: undecided.
+    let mut t = growth_holds::<Interval>(&(), false);
+    cut(&mut t);
+    assert!(row("gen.loss-nonincreasing", &p, &t).conclusion.is_undecided());
+}
+
+#[test]
+fn balancedness_sign_and_dead_neurons() {
+    let p = two_layer_problem(fin());
+    let t = two_layer::<Interval>(&());
+    for id in ["gen.balancedness", "gen.sign-preserved", "gen.dead-frozen", "gen.span"] {
+        let r = row(id, &p, &t);
+        assert!(r.conclusion.holds(), "{id}: {}", r.conclusion);
+        assert_eq!(r.status, RowStatus::Holds);
+    }
+    // Broken: a_0's hull scaled by 1.5 on segment 2 ⇒ a_0² − ‖w_0‖² certainly > 0.
+    let mut m = t.clone();
+    let a = m.segments[2].hull.a.as_mut().unwrap();
+    a[0] = a[0] * Interval::from_f64(1.5, &());
+    assert_violated(&row("gen.balancedness", &p, &m), "a_0² − ‖w_0‖²");
+    // Broken: a_0 negative on segment 5.
+    let mut m = t.clone();
+    m.segments[5].hull.a.as_mut().unwrap()[0] = iv(-1.0, -0.5);
+    assert_violated(&row("gen.sign-preserved", &p, &m), "a_0");
+    // Broken: the dead neuron 1 listed active on segment 1.
+    let mut m = t.clone();
+    m.segments[1].pattern.active[1] = vec![0];
+    assert_violated(&row("gen.dead-frozen", &p, &m), "active set of neuron 1");
+    // Too wide / not finite: undecided.
+    let mut m = t.clone();
+    m.segments[3].hull.a.as_mut().unwrap()[0] = Interval::ENTIRE;
+    assert!(row("gen.balancedness", &p, &m).conclusion.is_undecided());
+    let mut m = t.clone();
+    m.segments[3].hull.a.as_mut().unwrap()[0] = iv(-0.1, 1.0);
+    assert!(row("gen.sign-preserved", &p, &m).conclusion.is_undecided());
+    let mut m = t.clone();
+    m.initial.w[1][0] = iv(-1.0, 1.0);
+    assert!(row("gen.dead-frozen", &p, &m).conclusion.is_undecided());
+}
+
+#[test]
+fn span_invariant() {
+    let p = growth_fails_problem(fin());
+    let t = growth_fails::<Interval>(&(), true);
+    let r = row("gen.span", &p, &t);
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    // Broken: w_1 moves although x_1 = e_1 was never active.
+    let mut m = t.clone();
+    m.segments[6].end.w[0][1] = iv(-0.5, -0.5);
+    assert_violated(&row("gen.span", &p, &m), "orthogonal component");
+    let mut m = t.clone();
+    m.segments[6].hull.w[0][1] = Interval::ENTIRE;
+    assert!(row("gen.span", &p, &m).conclusion.is_undecided());
+}
+
+#[test]
+fn distance_to_interpolant_and_vs_thm8() {
+    let p = growth_holds_problem(fin());
+    let t = growth_holds::<Interval>(&(), false);
+    for id in ["gen.dist-to-interpolant", "vs.thm8-distance"] {
+        let r = row(id, &p, &t);
+        assert!(r.conclusion.holds(), "{id}: {}", r.conclusion);
+        assert!(r.hypotheses[0].truth.is_true(), "the teacher (2, 1) has zero loss");
+    }
+    // Broken: segment 5 ends far away from w* = (2, 1) and from w(0).
+    let mut m = t.clone();
+    m.segments[5].end.w[0] = vec![iv(5.0, 5.0), iv(5.0, 5.0)];
+    assert_violated(&row("gen.dist-to-interpolant", &p, &m), "½‖w − w*‖²");
+    assert_violated(&row("vs.thm8-distance", &p, &m), "4‖w* − w(0)‖²");
+    // Undecided: incomplete coverage; a too-wide hull for the distance bound.
+    let mut m = t.clone();
+    cut(&mut m);
+    assert!(row("gen.dist-to-interpolant", &p, &m).conclusion.is_undecided());
+    let mut m = t.clone();
+    m.segments[2].hull.w[0][0] = iv(-10.0, 10.0);
+    assert!(row("vs.thm8-distance", &p, &m).conclusion.is_undecided());
+    // A deliberately wrong w*: (1, 1) does not interpolate, so the row is vacuous.
+    let mut sel = Selection::default();
+    sel.params.w_star = Some(vec![q("1"), q("1")]);
+    let r = row_with("gen.dist-to-interpolant", &p, &t, sel);
+    assert!(r.hypotheses[0].truth.is_false());
+}
+
+#[test]
+fn support_vector_stability() {
+    let p = growth_holds_problem(Horizon::Infinite);
+    let t = growth_holds::<Interval>(&(), true);
+    let r = row("lsy.support-vector-stability", &p, &t);
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    assert!(r.notes.iter().any(|n| n.contains("[[0, 1]]")), "{:?}", r.notes);
+    // Broken pattern sequence: x_1 active, inactive on segment 2, active again on segment 3.
+    let mut m = t.clone();
+    m.segments[2].pattern = pat1(&[0]);
+    assert_violated(&row("lsy.support-vector-stability", &p, &m), "point 1 was active, then inactive");
+    // Broken event list: deactivate at t ∈ [1, 1], re-activate at t ∈ [2, 2].
+    let mut m = t.clone();
+    let ev = |t: f64, kind| Event { t: iv(t, t), point: 1, neuron: 0, kind };
+    m.events = vec![ev(1.0, EventKind::Deactivate), ev(2.0, EventKind::Activate)];
+    assert_violated(&row("lsy.support-vector-stability", &p, &m), "re-activates");
+    // Overlapping event times cannot be ordered: no violation from them; coverage cut: undecided.
+    m.events = vec![ev(1.0, EventKind::Deactivate), ev(1.0, EventKind::Activate)];
+    assert!(row("lsy.support-vector-stability", &p, &m).conclusion.holds());
+    let mut m = t.clone();
+    cut(&mut m);
+    assert!(row("lsy.support-vector-stability", &p, &m).conclusion.is_undecided());
+}
+
+#[test]
+fn global_convergence_d2() {
+    let p = growth_holds_problem(Horizon::Infinite);
+    let r = row("lsy.global-convergence-d2", &p, &growth_holds::<Interval>(&(), true));
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    // The growth-fails instance has d = 2 and teacher labels, and converges to loss ½.
+    let pf = growth_fails_problem(Horizon::Infinite);
+    let r = row("lsy.global-convergence-d2", &pf, &growth_fails::<Interval>(&(), true));
+    assert_violated(&r, "L(w(∞))");
+    assert_eq!(r.status, RowStatus::Counterexample, "d = 2 and teacher are the default hypotheses");
+    // No limit: undecided.
+    assert!(row("lsy.global-convergence-d2", &p, &growth_holds::<Interval>(&(), false)).conclusion.is_undecided());
+}
+
+#[test]
+fn monotone_claims_over_a_tail_to_infinity() {
+    let p = growth_holds_problem(Horizon::Infinite);
+    let t = growth_holds::<Interval>(&(), true);
+    let r = row("lsy.norm-growth", &p, &t);
+    assert!(r.conclusion.is_undecided(), "no hull for [8, ∞): {}", r.conclusion);
+    let mut t = t;
+    add_tail(&mut t);
+    let r = row("lsy.norm-growth", &p, &t);
+    assert!(matches!(&r.conclusion, Verdict::Holds { range, .. } if range.contains('∞')), "{}", r.conclusion);
+}
