@@ -21,6 +21,9 @@ pub enum Kind {
     Trajectory,
     /// A statement about the data and initialisation alone.
     Static,
+    /// A predicate on the instance (a setting or an assumption): false is a fact about the
+    /// instance, never a counterexample.
+    Predicate,
 }
 
 /// One catalogue entry.
@@ -208,7 +211,7 @@ pub static CATALOGUE: &[Entry] = &[
         source: "CEL §2",
         statement: "Teacher labels y_i = σ(v*ᵀx_i) with ‖v*‖ = 1 and ∠(v*, x_i) < π/4 for all i; balanced initialisation w_j = λz_j, a_j = s_j‖w_j‖.",
         applies: Applies::TwoLayer,
-        kind: Kind::Static,
+        kind: Kind::Predicate,
         hypotheses: &[],
         checked: "exactly, in rational arithmetic (the angle test squared)",
         not_implemented: None,
@@ -218,7 +221,7 @@ pub static CATALOGUE: &[Entry] = &[
         source: "CEL Assumption 1",
         statement: "(i) d > 1, span{x_i} = ℝ^d, ‖v*‖ = 1; (ii) J+ ≠ ∅, I_0(z_j) = ∅, ∠(z_j, γ_[n]) > 0 for j ∈ J−; (iii) x̄_i distinct, eigenvalues of XXᵀ/n distinct, v* in no span of < d eigenvectors; (iv) |I_0(α_j^t)| ≤ 1 for the yardsticks; (v) deactivated neurons stay so.",
         applies: Applies::TwoLayer,
-        kind: Kind::Static,
+        kind: Kind::Predicate,
         hypotheses: &[],
         checked: "(i)–(iii) exactly (rank, squarefree characteristic polynomial, Krylov rank); (iv) undecided (yardsticks); (v) true for σ'(0) = 0",
         not_implemented: None,
@@ -228,7 +231,7 @@ pub static CATALOGUE: &[Entry] = &[
         source: "CEL Assumption 2",
         statement: "0 < ε ≤ 1/4 and λ ≤ (m n^{9nΔ²/δ³})^{−3/ε}.",
         applies: Applies::TwoLayer,
-        kind: Kind::Static,
+        kind: Kind::Predicate,
         hypotheses: &[],
         checked: "certified false from an upper bound on δ (static terms) with intervals; never certified true (δ's yardstick terms missing)",
         not_implemented: None,
@@ -238,7 +241,7 @@ pub static CATALOGUE: &[Entry] = &[
         source: "CEL Assumption 3",
         statement: "n = d, m > 1, 𝓜 ≠ 0.",
         applies: Applies::TwoLayer,
-        kind: Kind::Static,
+        kind: Kind::Predicate,
         hypotheses: &[],
         checked: "exactly, with the sign of 𝓜 from cel.thm8-sign-M",
         not_implemented: None,

@@ -48,6 +48,8 @@ pub enum RowStatus {
     Counterexample,
     /// Not decided (conclusion undecided, or violated under undecided hypotheses).
     Undecided,
+    /// A predicate entry (setting, assumption) is certainly false on this instance.
+    False,
     /// A point-arithmetic run: nothing certified.
     NotValidated,
     /// The entry is about another model.
@@ -64,6 +66,7 @@ impl RowStatus {
             RowStatus::Vacuous => "vacuous",
             RowStatus::Counterexample => "counterexample",
             RowStatus::Undecided => "undecided",
+            RowStatus::False => "false",
             RowStatus::NotValidated => "not validated",
             RowStatus::NotApplicable => "not applicable",
             RowStatus::NotImplemented => "not implemented",
@@ -278,7 +281,7 @@ fn build<S: Scalar>(
             continue;
         }
         let (conclusion, validated, notes) = match (e.kind, traj) {
-            (Kind::Static, _) => run_static::<S>(e, problem, &selection.params, ctx),
+            (Kind::Static | Kind::Predicate, _) => run_static::<S>(e, problem, &selection.params, ctx),
             (Kind::Trajectory, Some(t)) => {
                 let (v, notes) = run_traj(e, problem, &selection.params, t);
                 (v, Coverage::of(t).validated, notes)
@@ -290,7 +293,10 @@ fn build<S: Scalar>(
                 continue;
             }
         };
-        let status = status(&hyps, &conclusion, validated);
+        let status = match status(&hyps, &conclusion, validated) {
+            RowStatus::Counterexample if e.kind == Kind::Predicate => RowStatus::False,
+            s => s,
+        };
         rows.push(Row { entry: e, hypotheses: hyps, conclusion, validated, status, notes });
     }
     CheckReport { rows }
