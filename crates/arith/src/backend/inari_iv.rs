@@ -1,7 +1,7 @@
 //! `inari::Interval`: f64 intervals (IEEE 1788 set-based flavour), the fast validated backend.
 //!
 //! Every operation is inari's, which is tested against the ITF1788 vectors; conversions from
-//! rationals round outward through MPFR.
+//! rationals round outward through MPFR (`proofs-notes/mpfr-interval-rounding.md`, items 5–6).
 
 use super::float64::{f64_bound, rational_to_f64};
 use crate::rounding::{down, up};

@@ -10,6 +10,9 @@
 //! with a zero end gives a half-line, division by `[0,0]` gives the empty set, functions are
 //! applied to the part of the operand inside their domain (`√[−1,4] = [0,2]`, `ln[−1,0] = ∅`).
 //!
+//! Proofs note: `proofs-notes/mpfr-interval-rounding.md` (endpoint formulas, one rounding per end,
+//! the split multiply-add, the midpoint).
+//!
 //! Module map: this file holds the type, its constructors and the [`Scalar`] operations;
 //! `muldiv` the sign-case analyses of `·`, `/` and `+= a·b`; `set` the [`Enclosure`] operations.
 

@@ -264,3 +264,42 @@ fn unary_operations_give_the_exact_interval() {
 fn fused_multiply_add_equals_mul_then_add_on_exact_cases() {
     for_each_backend!(fused_table);
 }
+
+/// `x` with the same ends but zeros possibly signed `−0`: exact cancellation rounded downward
+/// gives `−0` (`1 − 1 = −0` under `Round::Down`), and negation swaps the signs of zero ends.
+fn signed_zero_variants<S: Enclosure>(x: &S, ctx: &S::Ctx) -> [S; 3] {
+    let one = S::one(ctx);
+    let shifted = |v: &S| v.add(&one).sub(&one);
+    [x.clone(), shifted(x), shifted(&x.neg()).neg()]
+}
+
+/// Every `mul`/`div` row again with operands whose zero ends are `−0`: same results.
+fn signed_zero_table<S: Enclosure>(ctx: &S::Ctx, _prec: u32) {
+    for &(op, x, y, want) in BINARY.iter().filter(|r| r.0 == "mul" || r.0 == "div") {
+        for xv in signed_zero_variants(&make::<S>(x, ctx), ctx) {
+            for yv in signed_zero_variants(&make::<S>(y, ctx), ctx) {
+                let got = binary::<S>(op, &xv, &yv);
+                assert_is(&got, want, &format!("{op}({xv:?}, {yv:?}) from {op}({x}, {y})"));
+            }
+        }
+    }
+}
+
+#[test]
+fn negative_zero_ends_change_nothing() {
+    for_each_backend!(signed_zero_table);
+}
+
+#[test]
+fn add_mul_assign_keeps_the_accumulator_precision() {
+    use reluflow_arith::{MpInterval, Scalar};
+    let third = crate::util::q("1/3");
+    for (x, y) in [("[1, 2]", "[-3, 4]"), ("[1, inf]", "[2, 3]"), ("[-1, 2]", "[-3, 4]")] {
+        let (a, b) = (make::<MpInterval>(x, &256), make::<MpInterval>(y, &256));
+        let mut acc = MpInterval::from_rational(&third, &53);
+        acc.add_mul_assign(&a, &b);
+        assert_eq!(acc.prec(), 53, "{x}·{y}");
+        // the 256-bit mul-then-add result is tighter and must lie inside the 53-bit accumulator
+        assert!(MpInterval::from_rational(&third, &53).add(&a.mul(&b)).subset(&acc), "{x}·{y}");
+    }
+}
