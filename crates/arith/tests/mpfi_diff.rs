@@ -79,7 +79,11 @@ impl Rng {
         let (a, b) = (self.rational(positive), self.rational(positive));
         let (a, b) = if a <= b { (a, b) } else { (b, a) };
         // a third of the intervals are points (then every result end is a correctly rounded value)
-        if self.next().is_multiple_of(3) { MpInterval::from_rational(&a, &prec) } else { MpInterval::from_bounds(&a, &b, &prec) }
+        if self.next().is_multiple_of(3) {
+            MpInterval::from_rational(&a, &prec)
+        } else {
+            MpInterval::from_bounds(&a, &b, &prec)
+        }
     }
 }
 

@@ -91,11 +91,7 @@ impl Scalar for Float {
         Float::with_val(prec2(self, rhs), self.min_ref(rhs))
     }
     fn relu(&self) -> Float {
-        if self.is_nan() || self.is_sign_positive() {
-            self.clone()
-        } else {
-            Float::new(self.prec())
-        }
+        if self.is_nan() || self.is_sign_positive() { self.clone() } else { Float::new(self.prec()) }
     }
     fn certainly_pos(&self) -> bool {
         self.cmp0() == Some(std::cmp::Ordering::Greater)
