@@ -288,3 +288,34 @@ fn mpfr_only_outward_assign_display_and_exponent_overflow() {
     let neg_small = MpInterval::from_i64(-1, &53).mul_2si(i32::MIN);
     assert!(neg_small.hi().is_zero() && neg_small.lo().is_sign_negative() && !neg_small.lo().is_zero());
 }
+
+#[test]
+fn mixed_precision_operands_give_the_larger_precision_and_stay_outward() {
+    let (a, b) = (q("1/3"), q("-2/7"));
+    let x = MpInterval::from_rational(&a, &53);
+    let y = MpInterval::from_rational(&b, &256);
+    for (name, r, exact) in [
+        ("add", x.add(&y), Rational::from(&a + &b)),
+        ("sub", x.sub(&y), Rational::from(&a - &b)),
+        ("mul", x.mul(&y), Rational::from(&a * &b)),
+        ("div", x.div(&y), Rational::from(&a / &b)),
+        ("mul_add", x.mul_add(&y, &y), Rational::from(&a * &b) + &b),
+    ] {
+        assert_eq!(r.prec(), 256, "{name}");
+        assert!(r.contains_rational(&exact), "{name}: {r:?} misses {exact}");
+        // x = 1/3 is inexact at 53 bits, so no result can be a point
+        assert!(r.rad_upper() > 0.0);
+    }
+}
+
+#[test]
+fn empty_set_views() {
+    fn check<S: Enclosure>(ctx: &S::Ctx, _prec: u32) {
+        let e = S::empty(ctx);
+        assert_eq!((e.lower(), e.upper()), (reluflow_arith::Bound::PosInf, reluflow_arith::Bound::NegInf));
+        assert!(e.lower_f64().is_nan() && e.upper_f64().is_nan() && e.approx_f64().is_nan(), "{}", S::NAME);
+        assert!(!e.is_finite() && !e.contains_zero() && !e.possibly_lt(&e) && !e.certainly_lt(&e));
+        assert!(e.sqrt().is_empty() && e.exp().is_empty() && e.abs().is_empty() && e.mul_2si(5).is_empty());
+    }
+    for_each_backend!(check);
+}
