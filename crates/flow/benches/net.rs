@@ -42,7 +42,10 @@ fn bench_fast_gd() {
     let us = time_per_iter(5, 100_000, || {
         black_box(gd.step(black_box(0.02)));
     });
-    println!("fast f64 GD, d = n = 16, m = 200 ({} live neurons after 2000 iterations): {us:.3} µs/iteration (target ≤ 5 µs; a NumPy loop ≈ 30 µs per the issue)", gd.live_neurons());
+    println!(
+        "fast f64 GD, d = n = 16, m = 200 ({} live neurons after 2000 iterations): {us:.3} µs/iteration (target ≤ 5 µs; a NumPy loop ≈ 30 µs per the issue)",
+        gd.live_neurons()
+    );
     let fwd = time_per_iter(5, 100_000, || {
         black_box(gd.forward());
     });
@@ -78,10 +81,47 @@ fn main() {
     let iv = bench_generic_gd::<Interval>("inari::Interval", &(), 50);
     let mp = bench_generic_gd::<Float>("MPFR 256-bit", &256, 10);
     let mpi = bench_generic_gd::<MpInterval>("MPFR interval 256-bit", &256, 5);
-    println!("  ratios to generic f64: interval {:.1}×, MPFR {:.1}×, MPFR interval {:.1}×", iv / base, mp / base, mpi / base);
+    println!(
+        "  ratios to generic f64: interval {:.1}×, MPFR {:.1}×, MPFR interval {:.1}×",
+        iv / base,
+        mp / base,
+        mpi / base
+    );
     reference::bench_reference();
 }
 
 mod reference {
-    pub fn bench_reference() {}
+    use super::*;
+    use reluflow_flow::net::reference::{RefOptions, integrate_problem};
+
+    fn report<S: reluflow_arith::Point>(label: &str, p: &Problem, ctx: &S::Ctx, opts: &RefOptions) {
+        let t0 = Instant::now();
+        let r = integrate_problem::<S>(p, ctx, opts).expect("reference run");
+        let wall = t0.elapsed().as_secs_f64();
+        let t = r.trajectory.t_final.approx_f64();
+        let deaths = r.trajectory.events.iter().filter(|e| e.kind == reluflow_flow::EventKind::Death).count();
+        println!(
+            "reference Taylor {label}: t = {t:.1} in {wall:.3} s, {} steps, {} events ({deaths} deaths), stop {:?}: {:.1} µs per unit flow time, {:.1} µs per step",
+            r.steps,
+            r.trajectory.events.len(),
+            r.stop,
+            wall * 1e6 / t,
+            wall * 1e6 / r.steps as f64
+        );
+    }
+
+    pub fn bench_reference() {
+        // The issue's certified example: m = 25, d = n = 16, λ = 4^-7, uncentred, to loss ≤ 1e-9.
+        let p = problem(16, 16, 25, Rational::from((1, 4i64.pow(7))));
+        let opts = RefOptions { loss_stop: Some(1e-9), ..RefOptions::f64() };
+        report::<f64>("f64, m = 25, d = n = 16, λ = 4^-7, to L < 1e-9", &p, &(), &opts);
+        let opts = RefOptions { loss_stop: Some(1e-9), max_steps: 60, ..RefOptions::for_bits(128) };
+        report::<Float>("MPFR 128 (order 47), same run, first 60 steps", &p, &128, &opts);
+        // The tiny initialisation: m = 4, d = n = 3, λ = 1e-600, 256-bit MPFR, to loss ≤ 1e-9.
+        let p = generate(&Spec { scheme: Scheme::Uncentred, n: 3, d: 3, m: 4, seed: 7 })
+            .to_paper_problem(reluflow_arith::exact::parse_exact("1e-600").unwrap())
+            .unwrap();
+        let opts = RefOptions { loss_stop: Some(1e-9), ..RefOptions::for_bits(256) };
+        report::<Float>("MPFR 256, m = 4, d = n = 3, λ = 1e-600, to L < 1e-9", &p, &256, &opts);
+    }
 }

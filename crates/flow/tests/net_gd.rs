@@ -52,7 +52,9 @@ fn fast_loop_matches_generic_f64_gd() {
         s = gd_step(&data, &s, &eta).unwrap();
     }
     let sf = fast.state();
-    for (x, y) in sf.w.iter().flatten().chain(sf.a.as_ref().unwrap()).zip(s.w.iter().flatten().chain(s.a.as_ref().unwrap())) {
+    for (x, y) in
+        sf.w.iter().flatten().chain(sf.a.as_ref().unwrap()).zip(s.w.iter().flatten().chain(s.a.as_ref().unwrap()))
+    {
         assert!((x - y).abs() <= 1e-12 * (1.0 + y.abs()), "{x} vs {y}");
     }
 }
@@ -63,7 +65,8 @@ fn fast_run_reaches_threshold_and_records() {
     let data = NetData::<f64>::from_problem(&p, &());
     let s = initial_state::<f64>(&p, &()).unwrap();
     let mut fast = FastGd::new(&data, &s);
-    let opts = GdOptions { max_iters: 400_000, record_every: 1000, loss_threshold: Some(1e-9), stop_if_unchanged: true };
+    let opts =
+        GdOptions { max_iters: 400_000, record_every: 1000, loss_threshold: Some(1e-9), stop_if_unchanged: true };
     let run = fast.run(0.02, &opts);
     assert_eq!(run.stop, GdStop::Threshold, "losses: {:?}", run.losses.last());
     assert!(run.losses.last().unwrap().1 < 1e-9);
@@ -91,14 +94,27 @@ fn interval_gd_encloses_high_precision_iterates() {
     let mut sh = initial_state::<Float>(&p, &1024).unwrap();
     let mut si = initial_state::<MpInterval>(&p, &128).unwrap();
     let mut sf = initial_state::<reluflow_arith::Interval>(&p, &()).unwrap();
-    let (eh, ei, ef) =
-        (Float::from_rational(&eta_q, &1024), MpInterval::from_rational(&eta_q, &128), reluflow_arith::Interval::from_rational(&eta_q, &()));
+    let (eh, ei, ef) = (
+        Float::from_rational(&eta_q, &1024),
+        MpInterval::from_rational(&eta_q, &128),
+        reluflow_arith::Interval::from_rational(&eta_q, &()),
+    );
     for k in 0..50 {
         sh = gd_step(&dh, &sh, &eh).unwrap();
         si = gd_step(&di, &si, &ei).unwrap();
         sf = gd_step(&df, &sf, &ef).unwrap();
-        let ph: Vec<Rational> = sh.w.iter().flatten().chain(sh.a.as_ref().unwrap()).map(|v| reluflow_arith::Point::to_rational(v).unwrap()).collect();
-        for (q, (x, y)) in ph.iter().zip(si.w.iter().flatten().chain(si.a.as_ref().unwrap()).zip(sf.w.iter().flatten().chain(sf.a.as_ref().unwrap()))) {
+        let ph: Vec<Rational> =
+            sh.w.iter()
+                .flatten()
+                .chain(sh.a.as_ref().unwrap())
+                .map(|v| reluflow_arith::Point::to_rational(v).unwrap())
+                .collect();
+        for (q, (x, y)) in ph.iter().zip(
+            si.w.iter()
+                .flatten()
+                .chain(si.a.as_ref().unwrap())
+                .zip(sf.w.iter().flatten().chain(sf.a.as_ref().unwrap())),
+        ) {
             assert!(x.contains_rational(q), "iteration {k}: MPFR interval misses the 1024-bit iterate");
             assert!(y.contains_rational(q), "iteration {k}: f64 interval misses the 1024-bit iterate");
         }
@@ -123,7 +139,12 @@ fn interval_gd_stops_undecided_on_a_straddling_guard() {
     // w_0ᵀx_1 = [−ε, ε]: undecidable.
     s.w[0][1] = s.w[0][1].inflate(1e-12);
     let eta = reluflow_arith::Interval::from_f64(0.1, &());
-    let run = gd_run(&data, &s, &eta, &GdOptions { max_iters: 10, record_every: 1, loss_threshold: None, stop_if_unchanged: false });
+    let run = gd_run(
+        &data,
+        &s,
+        &eta,
+        &GdOptions { max_iters: 10, record_every: 1, loss_threshold: None, stop_if_unchanged: false },
+    );
     assert_eq!(run.stop, GdStop::Undecided { iteration: 0, neuron: 0, point: 1 });
     assert_eq!(run.iters, 0);
     assert!(gradient(&data, &s).is_err());

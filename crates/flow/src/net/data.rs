@@ -17,7 +17,9 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use reluflow_model::{Arithmetic, Data, Horizon, Init, Labels, LossScale, ModelError, ModelKind, Problem, ReluPrime, RunConfig};
+use reluflow_model::{
+    Arithmetic, Data, Horizon, Init, Labels, LossScale, ModelError, ModelKind, Problem, ReluPrime, RunConfig,
+};
 use rug::Rational;
 
 /// The paper's two dataset schemes.
@@ -124,7 +126,8 @@ pub fn generate(spec: &Spec) -> Instance {
                 t
             }
         };
-        let y: Vec<f64> = x.iter().map(|xi| xi.iter().zip(&teacher).map(|(a, b)| a * b).sum::<f64>().max(0.0)).collect();
+        let y: Vec<f64> =
+            x.iter().map(|xi| xi.iter().zip(&teacher).map(|(a, b)| a * b).sum::<f64>().max(0.0)).collect();
         let exact_ok = x.iter().all(|xi| {
             let z: Rational = xi.iter().zip(&teacher).map(|(a, b)| exact(*a) * exact(*b)).sum();
             z > 0
@@ -134,10 +137,12 @@ pub fn generate(spec: &Spec) -> Instance {
         }
         let sd = 1.0 / ((d * m) as f64).sqrt();
         let z: Vec<Vec<f64>> = (0..m)
-            .map(|_| loop {
-                let row: Vec<f64> = (0..d).map(|_| g.next() * sd).collect();
-                if row.iter().any(|c| *c != 0.0) {
-                    break row;
+            .map(|_| {
+                loop {
+                    let row: Vec<f64> = (0..d).map(|_| g.next() * sd).collect();
+                    if row.iter().any(|c| *c != 0.0) {
+                        break row;
+                    }
                 }
             })
             .collect();

@@ -115,14 +115,14 @@ pub fn gd_run<S: Scalar>(data: &NetData<S>, s0: &State<S>, eta: &S, opts: &GdOpt
             Err(e) => panic!("gd_step failed unexpectedly: {e}"),
         }
         k += 1;
-        if k % every == 0 || k == opts.max_iters {
+        if k.is_multiple_of(every) || k == opts.max_iters {
             let l = loss(data, &s);
             let done = below(&l, opts.loss_threshold);
             losses.push((k, l));
             if done {
                 return GdRun { state: s, iters: k, losses, stop: GdStop::Threshold };
             }
-            if opts.stop_if_unchanged && k % every == 0 {
+            if opts.stop_if_unchanged && k.is_multiple_of(every) {
                 if bounds_equal(&s, &last_recorded) {
                     return GdRun { state: s, iters: k, losses, stop: GdStop::Unchanged };
                 }

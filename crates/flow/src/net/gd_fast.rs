@@ -50,7 +50,15 @@ fn fwd_block<const K: usize>(idx: &[usize], w: &[f64], xt: &[f64], z: &mut [f64]
     }
 }
 
-fn fwd_tile<const K: usize, const CH: usize>(idx: &[usize], w: &[f64], xt: &[f64], z: &mut [f64], np: usize, dp: usize, ib: usize) {
+fn fwd_tile<const K: usize, const CH: usize>(
+    idx: &[usize],
+    w: &[f64],
+    xt: &[f64],
+    z: &mut [f64],
+    np: usize,
+    dp: usize,
+    ib: usize,
+) {
     let mut acc = [[[0.0f64; L]; CH]; K];
     for k in 0..dp {
         let mut xv = [[0.0f64; L]; CH];
@@ -75,7 +83,16 @@ fn fwd_tile<const K: usize, const CH: usize>(idx: &[usize], w: &[f64], xt: &[f64
 }
 
 /// `w[idx[t]] += coef_t · C[idx[t]] X` for a block of `K` neurons, `coef_t = −ηG a_{idx[t]}`.
-fn bwd_block<const K: usize>(idx: &[usize], coef: f64, a: &[f64], c: &[f64], x: &[f64], w: &mut [f64], np: usize, dp: usize) {
+fn bwd_block<const K: usize>(
+    idx: &[usize],
+    coef: f64,
+    a: &[f64],
+    c: &[f64],
+    x: &[f64],
+    w: &mut [f64],
+    np: usize,
+    dp: usize,
+) {
     let mut kb = 0;
     while kb + C * L <= dp {
         bwd_tile::<K, C>(idx, coef, a, c, x, w, np, dp, kb);
@@ -318,7 +335,7 @@ impl FastGd {
         let mut k = 0u64;
         loop {
             let l = self.forward();
-            let at_record = k % every == 0;
+            let at_record = k.is_multiple_of(every);
             if l < thr {
                 losses.push((k, l));
                 return FastGdRun { iters: k, losses, stop: GdStop::Threshold };

@@ -1,0 +1,444 @@
+//! The non-validated reference integrator for the two-layer gradient flow: high-order adaptive
+//! Taylor steps in point arithmetic (`f64` or MPFR), with event location and neuron death.
+//!
+//! * **Steps**: the Taylor coefficients of [`taylor_coefficients`] to order `p` in the current
+//!   pattern; step size from the decay of the last two coefficients (Jorba–Zou style), per neuron
+//!   and **relative** to that neuron's size: `h = 0.9 · min_j min_{k∈{p−1,p}} (tol ‖x_j‖ / ‖x_{j,k}‖)^{1/k}`
+//!   (computed through logarithms, so MPFR states of size 1e-600 and their exponential growth are
+//!   handled: the step depends on the growth *rate*, not on the size).
+//! * **Events**: each guard `w_j(τ)ᵀx_i` is a polynomial on the step; it is sampled at
+//!   `samples` points and the first sign change against the pattern is located by bisection on
+//!   that polynomial. The step is cut there, the state taken just past the crossing, and the
+//!   pattern switched. A neuron whose last active point leaves is **frozen** (event
+//!   [`EventKind::Death`]): with no active point its field is zero on the inactive side, so it stays
+//!   on the hyperplane. Neurons with no active point at the start are frozen silently.
+//!   Guards that are inconsistent with the pattern at the start of a step (two crossings inside one
+//!   bisection bracket) are switched at the current time. Not validated: a guard that crosses and
+//!   comes back between two samples is missed.
+//! * **Output**: a [`Trajectory`] with [`Status::NotValidated`], one [`Segment`] per step whose
+//!   `hull` **is the end state** (a point run has no enclosure over the step; the samples are the
+//!   segment ends), plus optionally the dense output ([`RefRun::state_at`]).
+//!
+//! Notes: `proofs-notes/net-field.md` (field, Taylor recursion, frozen neurons),
+//! `proofs-notes/net-reference.md` (step and event control, measured costs).
+
+use super::NetError;
+use super::field::{NetData, initial_state, loss, pattern_of, taylor_coefficients};
+use crate::trajectory::{Event, EventKind, Pattern, Segment, State, Status, Trajectory};
+use reluflow_arith::{Point, Scalar, linalg::dot};
+use reluflow_model::{Horizon, Problem};
+
+/// Settings of the reference integrator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefOptions {
+    /// Taylor order `p`.
+    pub order: usize,
+    /// Relative local error per step (per neuron).
+    pub tol: f64,
+    /// Largest number of steps.
+    pub max_steps: usize,
+    /// Stop once the loss is below this.
+    pub loss_stop: Option<f64>,
+    /// Largest step (also the step used when nothing constrains it, e.g. a stationary state).
+    pub h_max: f64,
+    /// Sample points per step for the sign-change search.
+    pub samples: usize,
+    /// Bisection iterations when locating a crossing (≈ the precision in bits).
+    pub bisect_iters: usize,
+    /// Keep the Taylor coefficients of every step (for [`RefRun::state_at`]).
+    pub dense: bool,
+}
+
+impl RefOptions {
+    /// For f64: order 20, tolerance 1e-15, 60 bisection iterations.
+    pub fn f64() -> Self {
+        RefOptions {
+            order: 20,
+            tol: 1e-15,
+            max_steps: 1_000_000,
+            loss_stop: None,
+            h_max: 1e3,
+            samples: 16,
+            bisect_iters: 60,
+            dense: false,
+        }
+    }
+    /// For MPFR with `bits` of precision: tolerance `2^(−bits)` (floored at 1e-300), order
+    /// `⌈−ln(tol)/2⌉ + 2` (the Jorba–Zou optimum) at least 20, `bits + 8` bisection iterations.
+    pub fn for_bits(bits: u32) -> Self {
+        let tol = 2f64.powi(-(bits.min(996) as i32)).max(1e-300);
+        let order = ((-tol.ln() / 2.0).ceil() as usize + 2).max(20);
+        RefOptions { order, tol, bisect_iters: bits as usize + 8, ..RefOptions::f64() }
+    }
+}
+
+/// Why a reference run stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefStop {
+    /// The horizon `t_end` was reached.
+    Reached,
+    /// The loss fell below `loss_stop`.
+    LossBelow,
+    /// `max_steps` steps were taken.
+    MaxSteps,
+    /// Every neuron is frozen (the state is stationary) and the horizon is infinite.
+    AllFrozen,
+    /// A guard switched back and forth without time advancing (sliding or a grazing contact).
+    Sliding {
+        /// The neuron.
+        neuron: usize,
+        /// The point.
+        point: usize,
+    },
+}
+
+/// One step's Taylor polynomial: the state at `t0 + τ` is `Σ_k coeffs[k] τ^k` for `τ ∈ [0, h]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DenseStep<S> {
+    /// Start time.
+    pub t0: S,
+    /// Step length.
+    pub h: S,
+    /// Normalised Taylor coefficients.
+    pub coeffs: Vec<State<S>>,
+}
+
+/// A reference run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefRun<S> {
+    /// Segments (one per step), events, final state; status [`Status::NotValidated`].
+    pub trajectory: Trajectory<S>,
+    /// The dense output (empty unless `RefOptions::dense`).
+    pub dense: Vec<DenseStep<S>>,
+    /// Steps taken.
+    pub steps: usize,
+    /// Why it stopped.
+    pub stop: RefStop,
+}
+
+impl<S: Point> RefRun<S> {
+    /// The state at time `t` from the dense output (`None` if `t` is outside the steps covered or
+    /// the run kept no dense output).
+    pub fn state_at(&self, t: &S) -> Option<State<S>> {
+        let k = self.dense.partition_point(|st| !t.certainly_lt(&st.t0));
+        let st = self.dense.get(k.checked_sub(1)?)?;
+        let tau = t.sub(&st.t0);
+        if tau.certainly_neg() || st.h.certainly_lt(&tau) {
+            return None;
+        }
+        Some(eval_state(&st.coeffs, &tau))
+    }
+}
+
+/// `Σ_k c_k τ^k` (Horner).
+pub fn eval_state<S: Scalar>(c: &[State<S>], tau: &S) -> State<S> {
+    let mut acc = c[c.len() - 1].clone();
+    for ck in c[..c.len() - 1].iter().rev() {
+        for (row, crow) in acc.w.iter_mut().zip(&ck.w) {
+            for (v, cv) in row.iter_mut().zip(crow) {
+                *v = v.mul_add(tau, cv);
+            }
+        }
+        if let (Some(a), Some(ca)) = (acc.a.as_mut(), ck.a.as_ref()) {
+            for (v, cv) in a.iter_mut().zip(ca) {
+                *v = v.mul_add(tau, cv);
+            }
+        }
+    }
+    acc
+}
+
+fn horner<S: Scalar>(p: &[S], tau: &S) -> S {
+    let mut acc = p[p.len() - 1].clone();
+    for c in p[..p.len() - 1].iter().rev() {
+        acc = acc.mul_add(tau, c);
+    }
+    acc
+}
+
+/// Is the guard value `v` on the wrong side for a pair that is `active` in the pattern?
+fn wrong<S: Scalar>(v: &S, active: bool, zero_active: bool) -> bool {
+    match (active, zero_active) {
+        (true, false) => !v.certainly_pos(),
+        (true, true) => v.certainly_neg(),
+        (false, false) => v.certainly_pos(),
+        (false, true) => !v.certainly_neg(),
+    }
+}
+
+fn inf_norm<S: Scalar>(w: &[S], a: &S) -> S {
+    w.iter().fold(a.abs(), |m, v| m.max(&v.abs()))
+}
+
+/// The step from the coefficient decay (see the module docs); `None` if nothing constrains it.
+fn step_size<S: Scalar>(c: &[State<S>], frozen: &[bool], tol: f64) -> Option<f64> {
+    let p = c.len() - 1;
+    let ln_tol = tol.ln();
+    let mut best: Option<f64> = None;
+    for j in 0..c[0].w.len() {
+        if frozen[j] {
+            continue;
+        }
+        let a = |k: usize| &c[k].a.as_ref().expect("two-layer state")[j];
+        let size = inf_norm(&c[0].w[j], a(0)).ln().approx_f64();
+        for k in [p - 1, p].into_iter().filter(|k| *k >= 1) {
+            let ck = inf_norm(&c[k].w[j], a(k)).ln().approx_f64();
+            if ck.is_finite() && size.is_finite() {
+                let h = ((ln_tol + size - ck) / k as f64).exp();
+                best = Some(best.map_or(h, |b| b.min(h)));
+            }
+        }
+    }
+    best.map(|h| 0.9 * h)
+}
+
+/// Integrates from `s0` to `t_end` (`None`: until `loss_stop`, all neurons frozen, or
+/// `max_steps`), with the pattern of `s0`.
+///
+/// # Errors
+/// [`NetError::Invalid`] if `s0` has no output weights or the options are unusable (order 0).
+pub fn integrate<S: Point>(
+    data: &NetData<S>,
+    s0: &State<S>,
+    t_end: Option<&S>,
+    opts: &RefOptions,
+) -> Result<RefRun<S>, NetError> {
+    if s0.a.is_none() || opts.order == 0 || opts.samples == 0 {
+        return Err(NetError::Invalid(
+            "the reference integrator needs a two-layer state and order ≥ 1, samples ≥ 1".into(),
+        ));
+    }
+    let ctx = data.ctx();
+    let zero_active = data.relu_prime.zero_is_active();
+    let m = s0.w.len();
+    let mut pattern = pattern_of(data, s0).expect("point backends decide every sign");
+    for j in 0..m {
+        pattern.frozen[j] = pattern.active[j].is_empty();
+    }
+    let mut s = s0.clone();
+    let mut t = S::zero(&ctx);
+    let (mut segments, mut events, mut dense) = (Vec::new(), Vec::new(), Vec::new());
+    let mut steps = 0;
+    let mut last_toggle: Option<(usize, usize, S)> = None;
+    let stop = loop {
+        if t_end.is_some_and(|te| !t.certainly_lt(te)) {
+            break RefStop::Reached;
+        }
+        if opts.loss_stop.is_some_and(|thr| loss(data, &s).approx_f64() < thr) {
+            break RefStop::LossBelow;
+        }
+        if steps >= opts.max_steps {
+            break RefStop::MaxSteps;
+        }
+        // Switch guards that are already on the wrong side (crossings inside the last bracket).
+        let mut slid = None;
+        for j in 0..m {
+            if pattern.frozen[j] {
+                continue;
+            }
+            for i in 0..data.n() {
+                let act = pattern.active[j].binary_search(&i).is_ok();
+                if wrong(&dot(&s.w[j], &data.x[i], &ctx), act, zero_active) {
+                    if last_toggle.as_ref().is_some_and(|(lj, li, lt)| (*lj, *li) == (j, i) && !lt.certainly_lt(&t)) {
+                        slid = Some((j, i));
+                    }
+                    toggle(&mut pattern, &mut events, j, i, &t);
+                    last_toggle = Some((j, i, t.clone()));
+                }
+            }
+        }
+        if let Some((neuron, point)) = slid {
+            break RefStop::Sliding { neuron, point };
+        }
+        if pattern.frozen.iter().all(|f| *f) {
+            match t_end {
+                None => break RefStop::AllFrozen,
+                Some(te) => {
+                    segments.push(Segment {
+                        t_start: t.clone(),
+                        t_end: te.clone(),
+                        pattern: pattern.clone(),
+                        hull: s.clone(),
+                        end: s.clone(),
+                    });
+                    if opts.dense {
+                        dense.push(DenseStep { t0: t.clone(), h: te.sub(&t), coeffs: vec![s.clone()] });
+                    }
+                    t = te.clone();
+                    continue;
+                }
+            }
+        }
+        let c = taylor_coefficients(data, &pattern, &s, opts.order);
+        let mut h = S::from_f64(step_size(&c, &pattern.frozen, opts.tol).unwrap_or(opts.h_max).min(opts.h_max), &ctx);
+        if let Some(te) = t_end {
+            h = h.min(&te.sub(&t));
+        }
+        let crossing = first_crossing(data, &pattern, &c, &h, opts, zero_active);
+        let (h_step, hit) = match crossing {
+            Some((tau, j, i)) => (tau, Some((j, i))),
+            None => (h.clone(), None),
+        };
+        let (h_step, next) = match hit {
+            Some((j, i)) => past_crossing(data, &pattern, &c, h_step, &h, j, i, opts.bisect_iters, zero_active),
+            None => {
+                let next = eval_state(&c, &h_step);
+                (h_step, next)
+            }
+        };
+        let t_next = t.add(&h_step);
+        segments.push(Segment {
+            t_start: t.clone(),
+            t_end: t_next.clone(),
+            pattern: pattern.clone(),
+            hull: next.clone(),
+            end: next.clone(),
+        });
+        if opts.dense {
+            dense.push(DenseStep { t0: t.clone(), h: h_step.clone(), coeffs: c });
+        }
+        s = next;
+        t = t_next;
+        steps += 1;
+        if let Some((j, i)) = hit {
+            toggle(&mut pattern, &mut events, j, i, &t);
+            last_toggle = Some((j, i, t.clone()));
+        }
+    };
+    let trajectory = Trajectory {
+        initial: s0.clone(),
+        segments,
+        events,
+        final_state: s,
+        t_final: t,
+        limit: None,
+        status: Status::NotValidated,
+    };
+    Ok(RefRun { trajectory, dense, steps, stop })
+}
+
+/// The state just past a located crossing of pair `(j, i)`: from `tau` on, moving forward by
+/// doubling amounts (starting at `h·2^(−iters)`) until the guard computed from the state itself is
+/// on the new side, so that the next step starts consistent with the switched pattern (a dying
+/// neuron is frozen and needs no check).
+fn past_crossing<S: Scalar>(
+    data: &NetData<S>,
+    pattern: &Pattern,
+    c: &[State<S>],
+    tau: S,
+    h: &S,
+    j: usize,
+    i: usize,
+    iters: usize,
+    zero_active: bool,
+) -> (S, State<S>) {
+    let ctx = data.ctx();
+    let was_active = pattern.active[j].binary_search(&i).is_ok();
+    let dies = was_active && pattern.active[j].len() == 1;
+    let mut next = eval_state(c, &tau);
+    if dies {
+        return (tau, next);
+    }
+    let mut extra = h.mul_2si(-(iters.min(2000) as i32));
+    let mut t_try = tau;
+    for _ in 0..64 {
+        if !wrong(&dot(&next.w[j], &data.x[i], &ctx), !was_active, zero_active) {
+            break;
+        }
+        t_try = t_try.add(&extra);
+        extra = extra.mul_2si(1);
+        next = eval_state(c, &t_try);
+    }
+    (t_try, next)
+}
+
+/// Switches pair `(j, i)` in the pattern and records the event (a death when the neuron's last
+/// active point leaves).
+fn toggle<S: Scalar>(pattern: &mut Pattern, events: &mut Vec<Event<S>>, j: usize, i: usize, t: &S) {
+    let kind = match pattern.active[j].binary_search(&i) {
+        Ok(pos) => {
+            pattern.active[j].remove(pos);
+            if pattern.active[j].is_empty() {
+                pattern.frozen[j] = true;
+                EventKind::Death
+            } else {
+                EventKind::Deactivate
+            }
+        }
+        Err(pos) => {
+            pattern.active[j].insert(pos, i);
+            EventKind::Activate
+        }
+    };
+    events.push(Event { t: t.clone(), point: i, neuron: j, kind });
+}
+
+/// A guard `(neuron, point, polynomial)` that first goes wrong at a given sample.
+type Candidate<S> = (usize, usize, Vec<S>);
+
+/// The earliest guard crossing in `(0, h]`: `(τ just past the crossing, neuron, point)`.
+fn first_crossing<S: Point>(
+    data: &NetData<S>,
+    pattern: &Pattern,
+    c: &[State<S>],
+    h: &S,
+    opts: &RefOptions,
+    zero_active: bool,
+) -> Option<(S, usize, usize)> {
+    let ctx = data.ctx();
+    let ns = opts.samples;
+    let taus: Vec<S> =
+        (1..=ns).map(|k| h.mul(&S::from_i64(k as i64, &ctx)).div(&S::from_i64(ns as i64, &ctx))).collect();
+    // First wrong sample per guard, keeping only the earliest sample index.
+    let mut first: Option<(usize, Vec<Candidate<S>>)> = None;
+    for j in 0..pattern.active.len() {
+        if pattern.frozen[j] {
+            continue;
+        }
+        for i in 0..data.n() {
+            let act = pattern.active[j].binary_search(&i).is_ok();
+            let poly: Vec<S> = c.iter().map(|ck| dot(&ck.w[j], &data.x[i], &ctx)).collect();
+            let limit = first.as_ref().map_or(ns, |f| f.0 + 1);
+            if let Some(k) = taus[..limit].iter().position(|tau| wrong(&horner(&poly, tau), act, zero_active)) {
+                match &mut first {
+                    Some((k0, v)) if *k0 == k => v.push((j, i, poly)),
+                    _ => first = Some((k, vec![(j, i, poly)])),
+                }
+            }
+        }
+    }
+    let (k, cands) = first?;
+    let lo0 = if k == 0 { S::zero(&ctx) } else { taus[k - 1].clone() };
+    let mut best: Option<(S, usize, usize)> = None;
+    for (j, i, poly) in cands {
+        let act = pattern.active[j].binary_search(&i).is_ok();
+        let (mut lo, mut hi) = (lo0.clone(), taus[k].clone());
+        for _ in 0..opts.bisect_iters {
+            let mid = lo.add(&hi).mul_2si(-1);
+            if wrong(&horner(&poly, &mid), act, zero_active) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        if best.as_ref().is_none_or(|b| hi.certainly_lt(&b.0)) {
+            best = Some((hi, j, i));
+        }
+    }
+    best
+}
+
+/// Runs the reference integrator on a two-layer problem: initial state from the problem, horizon
+/// from `p.run().t_end` (`Infinite`: until `opts.loss_stop`, all neurons frozen, or `max_steps`).
+///
+/// # Errors
+/// As [`initial_state`] and [`integrate`].
+pub fn integrate_problem<S: Point>(p: &Problem, ctx: &S::Ctx, opts: &RefOptions) -> Result<RefRun<S>, NetError> {
+    let data = NetData::<S>::from_problem(p, ctx);
+    let s0 = initial_state::<S>(p, ctx)?;
+    let t_end = match &p.run().t_end {
+        Horizon::Finite(q) => Some(S::from_rational(q, ctx)),
+        Horizon::Infinite => None,
+    };
+    integrate(&data, &s0, t_end.as_ref(), opts)
+}

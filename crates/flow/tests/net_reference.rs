@@ -1,0 +1,119 @@
+//! Tests of the non-validated reference Taylor integrator (`net::reference`).
+
+use reluflow_arith::{Float, Scalar};
+use reluflow_flow::net::data::{Scheme, Spec, generate};
+use reluflow_flow::net::field::{NetData, initial_state, loss};
+use reluflow_flow::net::gd::{balancedness, gd_step};
+use reluflow_flow::net::reference::*;
+use reluflow_flow::trajectory::{EventKind, State, Status};
+use reluflow_model::*;
+use rug::Rational;
+
+fn problem(seed: u64, n: usize, d: usize, m: usize, scale: &str, t_end: Horizon) -> Problem {
+    let inst = generate(&Spec { scheme: Scheme::Uncentred, n, d, m, seed });
+    inst.to_problem(
+        reluflow_arith::exact::parse_exact(scale).unwrap(),
+        ReluPrime::Zero,
+        LossScale::HalfMean,
+        RunConfig { t_end, arithmetic: Arithmetic::Mpfr, precision: 256 },
+    )
+    .unwrap()
+}
+
+fn flat<S: Scalar>(s: &State<S>) -> Vec<f64> {
+    s.w.iter().flatten().chain(s.a.as_ref().unwrap()).map(|v| v.approx_f64()).collect()
+}
+
+fn max_rel_diff(a: &[f64], b: &[f64]) -> f64 {
+    let scale = b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    a.iter().zip(b).fold(0.0f64, |m, (x, y)| m.max((x - y).abs() / scale))
+}
+
+/// f64 and 256-bit MPFR runs agree on the event sequence, event times and final state; deaths are
+/// recorded and dead neurons stay put; balancedness and loss monotonicity hold along the run.
+#[test]
+fn f64_and_mpfr_runs_agree_through_events() {
+    let p = problem(3, 4, 4, 8, "0.05", Horizon::Finite(Rational::from(60)));
+    let rf = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
+    let rm = integrate_problem::<Float>(&p, &256, &RefOptions::for_bits(256)).unwrap();
+    assert_eq!(rf.stop, RefStop::Reached);
+    assert_eq!(rm.stop, RefStop::Reached);
+    assert_eq!(rf.trajectory.status, Status::NotValidated);
+    fn ev<S: Scalar>(r: &RefRun<S>) -> Vec<(usize, usize, EventKind)> {
+        r.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect()
+    }
+    let (ef, em) = (ev(&rf), ev(&rm));
+    assert!(!ef.is_empty(), "this instance switches patterns");
+    assert_eq!(ef, em);
+    for (a, b) in rf.trajectory.events.iter().zip(&rm.trajectory.events) {
+        assert!((a.t - b.t.to_f64()).abs() < 1e-8 * (1.0 + a.t), "event times {} vs {}", a.t, b.t.to_f64());
+    }
+    assert!(max_rel_diff(&flat(&rf.trajectory.final_state), &flat(&rm.trajectory.final_state)) < 1e-9);
+    assert!(ef.iter().any(|e| e.2 == EventKind::Death), "a negative neuron dies: {ef:?}");
+    // Dead neurons do not move after their death.
+    let fin = &rm.trajectory.final_state;
+    for e in rm.trajectory.events.iter().filter(|e| e.kind == EventKind::Death) {
+        let seg = rm.trajectory.segments.iter().find(|s| s.t_end == e.t).unwrap();
+        assert_eq!(seg.end.w[e.neuron], fin.w[e.neuron]);
+    }
+    // Balancedness a_j² − ‖w_j‖² stays at its initial value (≈ 0) relative to ‖w_j‖².
+    let data = NetData::<Float>::from_problem(&p, &256);
+    for seg in &rm.trajectory.segments {
+        for (j, dj) in balancedness(&seg.end).iter().enumerate() {
+            let nw: f64 = seg.end.w[j].iter().map(|v| v.to_f64() * v.to_f64()).sum();
+            assert!(dj.to_f64().abs() <= 1e-60 * nw.max(1e-300), "neuron {j}: {}", dj.to_f64());
+        }
+    }
+    // The loss never increases (gradient flow).
+    let losses: Vec<f64> = rm.trajectory.segments.iter().map(|s| loss(&data, &s.end).to_f64()).collect();
+    assert!(losses.windows(2).all(|w| w[1] <= w[0] * (1.0 + 1e-30)));
+}
+
+/// Dense output reproduces the segment ends and agrees with gradient descent of a small step
+/// (GD with step η after K steps is within O(η) of the flow at t = Kη).
+#[test]
+fn dense_output_and_gd_limit() {
+    let p = problem(5, 3, 3, 8, "0.3", Horizon::Finite(Rational::from(2)));
+    let opts = RefOptions { dense: true, ..RefOptions::f64() };
+    let r = integrate_problem::<f64>(&p, &(), &opts).unwrap();
+    for seg in r.trajectory.segments.iter().take(5) {
+        let s = r.state_at(&seg.t_end).unwrap();
+        assert!(max_rel_diff(&flat(&s), &flat(&seg.end)) < 1e-14);
+    }
+    assert!(r.state_at(&3.0).is_none());
+    assert!(r.state_at(&2.0).is_some());
+    assert!(r.trajectory.final_state.w.iter().zip(&r.trajectory.initial.w).any(|(a, b)| a != b));
+    let data = NetData::<f64>::from_problem(&p, &());
+    let mut s = initial_state::<f64>(&p, &()).unwrap();
+    let eta = 1e-3;
+    for _ in 0..1000 {
+        s = gd_step(&data, &s, &eta).unwrap();
+    }
+    let flow = r.state_at(&1.0).unwrap_or_else(|| {
+        panic!("{:?} {} {:?}", r.stop, r.steps, r.dense.iter().map(|d| (d.t0, d.h)).collect::<Vec<_>>())
+    });
+    let diff = max_rel_diff(&flat(&s), &flat(&flow));
+    assert!(diff < 2e-2 && diff > 1e-9, "GD vs GF at t = 1: {diff}");
+}
+
+/// λ = 1e-600 at 256-bit MPFR: the run goes through the alignment phase and escapes the saddle
+/// (the loss drops) at a time of order ln(1/λ)/‖γ‖, with steps of size O(1) (relative control).
+#[test]
+fn tiny_initialisation_escapes_with_mpfr() {
+    let p = problem(7, 3, 3, 4, "1e-600", Horizon::Infinite);
+    assert!(integrate_problem::<f64>(&p, &(), &RefOptions::f64()).is_err(), "f64 must refuse 1e-600");
+    let data = NetData::<Float>::from_problem(&p, &256);
+    let l0 = loss(&data, &initial_state::<Float>(&p, &256).unwrap()).to_f64();
+    let opts = RefOptions { loss_stop: Some(l0 * 1e-3), max_steps: 20_000, ..RefOptions::for_bits(256) };
+    let r = integrate_problem::<Float>(&p, &256, &opts).unwrap();
+    assert_eq!(r.stop, RefStop::LossBelow, "steps {}", r.steps);
+    let t = r.trajectory.t_final.to_f64();
+    // ln(1e600) ≈ 1381.6; ‖γ‖ ≤ max_i y_i ‖x_i‖ / n-ish ≤ 2 here: the escape takes hundreds of time units.
+    assert!(t > 300.0, "escape time {t}");
+    assert!(r.steps < 5_000, "{} steps for t = {t}", r.steps);
+    // Balancedness relative to ‖w_j‖² through 1e-600 → O(1).
+    for (j, dj) in balancedness(&r.trajectory.final_state).iter().enumerate() {
+        let nw: f64 = r.trajectory.final_state.w[j].iter().map(|v| v.to_f64().powi(2)).sum();
+        assert!(dj.to_f64().abs() <= 1e-50 * nw.max(1e-300) || nw == 0.0, "neuron {j}");
+    }
+}
