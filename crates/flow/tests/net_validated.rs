@@ -1,22 +1,35 @@
-//! Soundness tests of the validated two-layer integrator (`net::validated`).
+//! Soundness tests of the validated two-layer integrator (`net::validated`): enclosures contain a
+//! high-precision non-validated reference (256-bit MPFR Taylor stepping with event location,
+//! written here), balancedness stays enclosed, deaths are certified and grazing is undecided.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use reluflow_arith::{Enclosure, Interval, MpInterval};
+use reluflow_arith::{Bound, Enclosure, Float, Interval, MpInterval};
+use reluflow_flow::net::field::{NetData, initial_state, pattern_of, taylor_coefficients};
 use reluflow_flow::net::validated::{ValidatedOptions, certify_with_stats};
-use reluflow_flow::trajectory::Status;
+use reluflow_flow::trajectory::{EventKind, Pattern, State, Status, Trajectory, UndecidedReason};
 use reluflow_model::*;
 use rug::Rational;
 
-/// A random two-layer problem with small dyadic data, `y_i > 0`, explicit initial weights.
-fn random_problem(seed: u64, m: usize, n: usize, d: usize, t_end: Rational) -> Problem {
+const REF_PREC: u32 = 256;
+
+/// A random two-layer problem with small dyadic data, `y_i > 0`; explicit weights, or balanced
+/// with `scale` (then some neurons are negative and die).
+fn random_problem(seed: u64, m: usize, n: usize, d: usize, t_end: i64, scale: Option<Rational>) -> Problem {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut q = |lo: i32, hi: i32| Rational::from((rng.random_range(lo..=hi), 8));
     let x: Vec<Vec<Rational>> = (0..n).map(|_| (0..d).map(|_| q(-8, 8)).collect()).collect();
     let y: Vec<Rational> = (0..n).map(|_| q(1, 16)).collect();
-    let init = Init::Explicit {
-        w: (0..m).map(|_| (0..d).map(|_| q(-8, 8)).collect()).collect(),
-        a: (0..m).map(|_| q(-8, 8)).collect(),
+    let init = match scale {
+        None => Init::Explicit {
+            w: (0..m).map(|_| (0..d).map(|_| q(-8, 8)).collect()).collect(),
+            a: (0..m).map(|_| q(-8, 8)).collect(),
+        },
+        Some(scale) => Init::Balanced {
+            scale,
+            z: (0..m).map(|_| (0..d).map(|_| q(-8, 8)).collect()).collect(),
+            s: (0..m).map(|j| if j % 2 == 0 { -1 } else { 1 }).collect(),
+        },
     };
     Problem::new(
         ModelKind::TwoLayer,
@@ -24,39 +37,246 @@ fn random_problem(seed: u64, m: usize, n: usize, d: usize, t_end: Rational) -> P
         LossScale::HalfMean,
         Data::new(x, Labels::Given(y)).unwrap(),
         init,
-        RunConfig { t_end: Horizon::Finite(t_end), arithmetic: Arithmetic::Interval, precision: 53 },
+        RunConfig { t_end: Horizon::Finite(Rational::from(t_end)), arithmetic: Arithmetic::Interval, precision: 53 },
     )
     .unwrap()
 }
 
-#[test]
-fn smoke() {
-    for seed in 0..8 {
-        let p = random_problem(seed, 3, 3, 3, Rational::from(4));
-        let opts = ValidatedOptions::default();
-        let t0 = std::time::Instant::now();
-        match certify_with_stats::<Interval>(&p, &(), &opts) {
-            Ok((tr, st)) => {
-                println!(
-                    "seed {seed}: {:?} status {:?} t_final {:?} events {:?} {:?}",
-                    t0.elapsed(),
-                    tr.status,
-                    tr.t_final,
-                    tr.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect::<Vec<_>>(),
-                    st
+fn fl(v: f64) -> Float {
+    Float::with_val(REF_PREC, v)
+}
+
+/// `Σ_k c_k τ^k` of the reference series.
+fn eval(c: &[State<Float>], tau: &Float) -> State<Float> {
+    let mut acc = c[c.len() - 1].clone();
+    for k in (0..c.len() - 1).rev() {
+        for (a, v) in acc.w.iter_mut().flatten().zip(c[k].w.iter().flatten()) {
+            *a = Float::with_val(REF_PREC, &*a * tau) + v;
+        }
+        for (a, v) in acc.a.as_mut().unwrap().iter_mut().zip(c[k].a.as_ref().unwrap()) {
+            *a = Float::with_val(REF_PREC, &*a * tau) + v;
+        }
+    }
+    acc
+}
+
+fn guard(data: &NetData<Float>, s: &State<Float>, j: usize, i: usize) -> Float {
+    let mut acc = fl(0.0);
+    for (w, x) in s.w[j].iter().zip(&data.x[i]) {
+        acc += Float::with_val(REF_PREC, w * x);
+    }
+    acc
+}
+
+/// Non-validated reference: order-24 Taylor steps of length ≤ 1/128 at 256 bits; a guard that
+/// changes sign inside a step is located by 120 bisections on the step polynomial, the pattern is
+/// switched there (a neuron left without active points has zero field: it stays frozen).
+/// Returns the states at `samples` (increasing) and the switches `(t, neuron, point)`.
+fn reference(p: &Problem, samples: &[f64]) -> (Vec<State<Float>>, Vec<(Rational, usize, usize)>) {
+    let data = NetData::<Float>::from_problem(p, &REF_PREC);
+    let mut s = initial_state::<Float>(p, &REF_PREC).unwrap();
+    let mut pat: Pattern = pattern_of(&data, &s).unwrap();
+    let (mut t, mut out, mut switches) = (fl(0.0), Vec::new(), Vec::new());
+    let mut next = 0;
+    while next < samples.len() {
+        let target = fl(samples[next]);
+        let h = Float::with_val(REF_PREC, &target - &t).min(&fl(1.0 / 128.0));
+        let c = taylor_coefficients(&data, &pat, &s, 24);
+        let end = eval(&c, &h);
+        let mut first: Option<(Float, usize, usize)> = None;
+        for j in 0..s.w.len() {
+            for i in 0..data.n() {
+                let (g0, g1) = (guard(&data, &s, j, i), guard(&data, &end, j, i));
+                let active = pat.active[j].contains(&i);
+                if (active && g1.is_sign_negative() && !g1.is_zero()) || (!active && g1 > 0) {
+                    let (mut a, mut b) = (fl(0.0), h.clone());
+                    for _ in 0..120 {
+                        let mid = Float::with_val(REF_PREC, &a + &b) / 2u32;
+                        let gm = guard(&data, &eval(&c, &mid), j, i);
+                        if (gm > 0) == active && !gm.is_zero() { a = mid } else { b = mid }
+                    }
+                    let _ = g0;
+                    if first.as_ref().is_none_or(|f| b < f.0) {
+                        first = Some((b, j, i));
+                    }
+                }
+            }
+        }
+        match first {
+            Some((tau, j, i)) => {
+                s = eval(&c, &tau);
+                t += &tau;
+                if let Ok(k) = pat.active[j].binary_search(&i) {
+                    pat.active[j].remove(k);
+                } else {
+                    let k = pat.active[j].binary_search(&i).unwrap_err();
+                    pat.active[j].insert(k, i);
+                }
+                switches.push((t.to_rational().unwrap(), j, i));
+            }
+            None => {
+                s = end;
+                t += &h;
+                if t >= target {
+                    out.push(s.clone());
+                    next += 1;
+                }
+            }
+        }
+    }
+    (out, switches)
+}
+
+fn le(a: &Bound, q: &Rational) -> bool {
+    match a {
+        Bound::NegInf => true,
+        Bound::Finite(v) => v <= q,
+        Bound::PosInf => false,
+    }
+}
+
+fn ge(a: &Bound, q: &Rational) -> bool {
+    match a {
+        Bound::NegInf => false,
+        Bound::Finite(v) => v >= q,
+        Bound::PosInf => true,
+    }
+}
+
+/// Every reference state at a sample time certainly inside some segment's time range lies in that
+/// segment's hull (up to `slack`, the reference's own error); returns how many were checked.
+fn check_against_reference<S: Enclosure>(
+    tr: &Trajectory<S>,
+    samples: &[f64],
+    refs: &[State<Float>],
+    slack: f64,
+) -> usize {
+    let mut checked = 0;
+    for (ts, rs) in samples.iter().zip(refs) {
+        let q = Rational::from_f64(*ts).unwrap();
+        for seg in &tr.segments {
+            if !(le(&seg.t_start.upper(), &q) && ge(&seg.t_end.lower(), &q)) {
+                continue;
+            }
+            let flat_h = seg.hull.w.iter().flatten().chain(seg.hull.a.as_ref().unwrap());
+            let flat_r = rs.w.iter().flatten().chain(rs.a.as_ref().unwrap());
+            for (hv, rv) in flat_h.zip(flat_r) {
+                let tol = slack * (1.0 + rv.to_f64().abs());
+                assert!(
+                    hv.inflate(tol).contains_rational(&rv.to_rational().unwrap()),
+                    "t = {ts}: reference {rv} outside hull [{}, {}]",
+                    hv.lower_f64(),
+                    hv.upper_f64()
                 );
             }
-            Err(e) => println!("seed {seed}: error {e}"),
+            checked += 1;
         }
-        let t0 = std::time::Instant::now();
-        let (tr, st) = certify_with_stats::<MpInterval>(&p, &128, &opts).unwrap();
-        println!(
-            "  mp seed {seed}: {:?} status {:?} events {} {:?}",
-            t0.elapsed(),
-            matches!(tr.status, Status::Certified),
-            tr.events.len(),
-            st
-        );
-        let _ = tr.final_state.w[0][0].width_upper();
+    }
+    checked
+}
+
+fn certified_until<S: Enclosure>(tr: &Trajectory<S>) -> f64 {
+    match &tr.status {
+        Status::Certified => tr.t_final.lower_f64(),
+        Status::Undecided { certified_until, .. } => certified_until.lower_f64(),
+        Status::NotValidated => 0.0,
+    }
+}
+
+fn run_soundness<S: Enclosure>(p: &Problem, ctx: &S::Ctx, slack: f64) -> (usize, usize) {
+    let (tr, _) = certify_with_stats::<S>(p, ctx, &ValidatedOptions::default()).unwrap();
+    let until = certified_until(&tr);
+    let samples: Vec<f64> = (1..=24).map(|k| until * k as f64 / 24.0).filter(|t| *t > 0.0).collect();
+    if samples.is_empty() {
+        return (0, 0);
+    }
+    let (refs, switches) = reference(p, &samples);
+    let checked = check_against_reference(&tr, &samples, &refs, slack);
+    // Every certified event is a reference switch, in order, at a time inside its enclosure.
+    for (e, (t, j, i)) in tr.events.iter().zip(&switches) {
+        assert_eq!((e.neuron, e.point), (*j, *i), "event order differs from the reference");
+        assert!(e.t.inflate(1e-30).contains_rational(t), "switch time {} outside {e:?}", t.to_f64());
+    }
+    assert!(tr.events.len() <= switches.len());
+    // Balancedness a_j² − ‖w_j‖² stays enclosed around its initial value.
+    let init = balancedness_exact(p);
+    for seg in &tr.segments {
+        for (j, b0) in init.iter().enumerate() {
+            let a = &seg.end.a.as_ref().unwrap()[j];
+            let mut v = a.sqr();
+            for w in &seg.end.w[j] {
+                v = v.sub(&w.sqr());
+            }
+            assert!(v.contains_rational(b0), "balancedness of neuron {j} lost: [{}, {}]", v.lower_f64(), v.upper_f64());
+        }
+    }
+    (checked, tr.events.len())
+}
+
+fn balancedness_exact(p: &Problem) -> Vec<Rational> {
+    match p.init() {
+        Init::Explicit { w, a } => w
+            .iter()
+            .zip(a)
+            .map(|(wj, aj)| Rational::from(aj * aj) - wj.iter().map(|c| Rational::from(c * c)).sum::<Rational>())
+            .collect(),
+        Init::Balanced { z, .. } => vec![Rational::new(); z.len()],
+        Init::Single { .. } => unreachable!(),
+    }
+}
+
+#[test]
+fn f64_interval_enclosures_contain_the_reference() {
+    let (mut checked, mut events) = (0, 0);
+    for seed in 0..10u64 {
+        let (m, n, d) = (1 + seed as usize % 3, 2 + seed as usize % 2, 2 + (seed as usize / 2) % 2);
+        let p = random_problem(seed, m, n, d, 2, None);
+        let (c, e) = run_soundness::<Interval>(&p, &(), 1e-40);
+        checked += c;
+        events += e;
+    }
+    assert!(checked > 100, "too few sample points checked: {checked}");
+    assert!(events > 0, "no switch was exercised");
+}
+
+#[test]
+fn mpfr_interval_enclosures_contain_the_reference_with_deaths() {
+    let (mut checked, mut deaths) = (0, 0);
+    for seed in 0..3u64 {
+        let p = random_problem(100 + seed, 3, 3, 3, 3, Some(Rational::from((1, 64))));
+        let (tr, _) = certify_with_stats::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap();
+        deaths += tr.events.iter().filter(|e| e.kind == EventKind::Death).count();
+        let (c, _) = run_soundness::<MpInterval>(&p, &128, 1e-45);
+        checked += c;
+    }
+    assert!(checked > 30, "too few sample points checked: {checked}");
+    assert!(deaths > 0, "no death was exercised");
+}
+
+/// `x_1 = e_1`, `x_2 = e_2`, `w = e_1`: the guard `w·x_2` is exactly 0 and the field moves `w`
+/// along `e_1` only, so its rate is exactly 0 too (tangency): undecided, grazing.
+#[test]
+fn grazing_start_is_undecided() {
+    let r = |v: i64| Rational::from(v);
+    let data = Data::new(vec![vec![r(1), r(0)], vec![r(0), r(1)]], Labels::Given(vec![r(1), r(1)])).unwrap();
+    let init = Init::Explicit { w: vec![vec![r(1), r(0)]], a: vec![r(1) / r(2)] };
+    let run = RunConfig { t_end: Horizon::Finite(r(1)), arithmetic: Arithmetic::Interval, precision: 53 };
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    let (tr, _) = certify_with_stats::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    match tr.status {
+        Status::Undecided { reason: UndecidedReason::Grazing { neuron: 0, point: 1 }, .. } => {}
+        other => panic!("expected grazing, got {other:?}"),
+    }
+}
+
+#[test]
+fn infinite_horizon_is_undecided_with_the_reason() {
+    let p = random_problem(3, 2, 2, 2, 1, None);
+    let p =
+        p.with_run(RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 }).unwrap();
+    let (tr, _) = certify_with_stats::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    match tr.status {
+        Status::Undecided { reason: UndecidedReason::Other(s), .. } => assert!(s.contains("not implemented")),
+        other => panic!("{other:?}"),
     }
 }

@@ -290,16 +290,6 @@ impl<S: Enclosure> Runner<S> {
                     let c = Crossing { j: g.j, i: g.i, lo: g.lo, hi };
                     match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts) {
                         SwitchOutcome::Proved { pattern, kind, before_hull, at_switch, after_hull, end, eta } => {
-                            if std::env::var("RF_DEBUG").is_ok() {
-                                eprintln!(
-                                    "switch {:?} window {} {} xw width {} end width {}",
-                                    (c.j, c.i, kind),
-                                    c.lo,
-                                    c.hi,
-                                    max_width(&at_switch),
-                                    max_width(&end)
-                                );
-                            }
                             let t_lo = Rational::from(&self.t + Rational::from_f64(c.lo).expect("finite"));
                             let t_hi = Rational::from(&self.t + Rational::from_f64(c.hi).expect("finite"));
                             let t_switch = S::from_bounds(&t_lo, &t_hi, &self.net.ctx);
@@ -348,9 +338,6 @@ impl<S: Enclosure> Runner<S> {
                 return self.undecided(UndecidedReason::SimultaneousSwitches { pairs });
             }
             let g = &doubtful[0];
-            if std::env::var("RF_DEBUG").is_ok() {
-                eprintln!("stuck: doubtful {:?} h_hi {h_hi} E width {}", doubtful, max_width(&apri.e));
-            }
             let rate = guard_rate(&self.net, &self.pattern, &apri.e, g.j, g.i);
             return self.undecided(if rate.contains_zero() {
                 UndecidedReason::Grazing { neuron: g.j, point: g.i }
