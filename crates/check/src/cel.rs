@@ -132,7 +132,11 @@ pub fn assumption1(p: &Problem) -> Truth {
 /// for huge numerators or denominators).
 fn ln_rational<S: Scalar>(q: &Rational, ctx: &S::Ctx) -> S {
     let e = q.numer().significant_bits() as i64 - q.denom().significant_bits() as i64;
-    let two_e = if e >= 0 { Rational::from(Integer::from(1) << e as u32) } else { Rational::from((1, Integer::from(1) << (-e) as u32)) };
+    let two_e = if e >= 0 {
+        Rational::from(Integer::from(1) << e as u32)
+    } else {
+        Rational::from((1, Integer::from(1) << (-e) as u32))
+    };
     let f = Rational::from(q / &two_e);
     S::from_rational(&f, ctx).ln().add(&S::from_i64(2, ctx).ln().mul(&S::from_i64(e, ctx)))
 }
@@ -144,7 +148,9 @@ pub fn assumption2<S: Scalar>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Tru
     if S::GUARANTEE != Guarantee::Enclosure {
         return Truth::Undecided("Assumption 2 needs an enclosure backend".into());
     }
-    let Init::Balanced { scale, .. } = p.init() else { return Truth::Undecided("no scale λ (not a balanced init)".into()) };
+    let Init::Balanced { scale, .. } = p.init() else {
+        return Truth::Undecided("no scale λ (not a balanced init)".into());
+    };
     let Some((z, s)) = directions(p) else { return Truth::False("no hidden layer".into()) };
     let eps = &params.epsilon;
     if *eps <= 0 || *eps > Rational::from((1, 4)) {

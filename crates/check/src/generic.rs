@@ -153,7 +153,10 @@ pub fn sign_preserved<S: Scalar>(traj: &Trajectory<S>, cov: &Coverage) -> Verdic
         return Verdict::undecided(why);
     }
     if traj.limit.is_some() && !cov.reaches_infinity {
-        return Verdict::undecided(format!("holds for {}, but the tail up to the limit has no segment hull", cov.range));
+        return Verdict::undecided(format!(
+            "holds for {}, but the tail up to the limit has no segment hull",
+            cov.range
+        ));
     }
     Verdict::Holds { proof: Proof::Enclosures, range: cov.range.clone() }
 }
@@ -245,7 +248,12 @@ pub fn span<S: Scalar>(problem_x: &[Vec<Rational>], traj: &Trajectory<S>, cov: &
                 }
                 if !c.possibly_zero() {
                     let breaks = format!("must be 0: w_{j} − w_{j}(0) must lie in span{{x_i : i ∈ {:?}}}", ever[j]);
-                    return Verdict::violated(at, format!("orthogonal component {k} of w_{j} − w_{j}(0)"), Some(c), breaks);
+                    return Verdict::violated(
+                        at,
+                        format!("orthogonal component {k} of w_{j} − w_{j}(0)"),
+                        Some(c),
+                        breaks,
+                    );
                 }
             }
         }

@@ -79,7 +79,11 @@ pub fn eval<S: reluflow_arith::Scalar>(id: &str, p: &Problem, params: &Params, c
             Some(r) => {
                 let n2: Rational = init_w(p).iter().map(|w| norm_sq(w)).sum();
                 let r2 = Rational::from(r * r);
-                Truth::from_bool(*r >= 0 && n2 <= r2, format!("‖w(0)‖² = {n2} ≤ r² = {r2}"), format!("‖w(0)‖² = {n2} > r² = {r2}"))
+                Truth::from_bool(
+                    *r >= 0 && n2 <= r2,
+                    format!("‖w(0)‖² = {n2} ≤ r² = {r2}"),
+                    format!("‖w(0)‖² = {n2} > r² = {r2}"),
+                )
             }
         },
         "d2" => Truth::from_bool(data.d() == 2, "d = 2", format!("d = {}", data.d())),
@@ -96,9 +100,7 @@ pub fn eval<S: reluflow_arith::Scalar>(id: &str, p: &Problem, params: &Params, c
             }
             Truth::True("every point is active at t = 0".into())
         }
-        "positive-labels" => {
-            Truth::from_bool(data.y().iter().all(|y| *y > 0), "every y_i > 0", "some y_i ≤ 0")
-        }
+        "positive-labels" => Truth::from_bool(data.y().iter().all(|y| *y > 0), "every y_i > 0", "some y_i ≤ 0"),
         "relu-prime-one" => Truth::from_bool(p.relu_prime() == ReluPrime::One, "σ'(0) = 1", "σ'(0) = 0"),
         "half-sum" => Truth::from_bool(p.loss() == LossScale::HalfSum, "L = ½Σ(·)²", "another loss normalisation"),
         "zero-loss-w*" => match w_star(p, params) {
@@ -115,7 +117,11 @@ pub fn eval<S: reluflow_arith::Scalar>(id: &str, p: &Problem, params: &Params, c
                 Init::Balanced { .. } => Truth::True("balanced: a_j(0)² = ‖w_j(0)‖²".into()),
                 Init::Explicit { a, .. } => {
                     let ok = a.iter().zip(&w).all(|(aj, wj)| Rational::from(aj * aj) >= norm_sq(wj) && *aj != 0);
-                    Truth::from_bool(ok, "a_j(0)² ≥ ‖w_j(0)‖², a_j(0) ≠ 0, exactly", "some a_j(0)² < ‖w_j(0)‖² or a_j(0) = 0")
+                    Truth::from_bool(
+                        ok,
+                        "a_j(0)² ≥ ‖w_j(0)‖², a_j(0) ≠ 0, exactly",
+                        "some a_j(0)² < ‖w_j(0)‖² or a_j(0) = 0",
+                    )
                 }
                 Init::Single { .. } => Truth::False("no output layer".into()),
             }

@@ -16,8 +16,9 @@
 //!   [`RowStatus`]; [`CheckReport::outcome`] gives the overall [`Outcome`] for an exit code.
 //! * [`check_static`] runs only the statements about the data (assumptions, the sign of 𝓜).
 //!
-//! Everything is generic over the backends of `reluflow-arith`; with a point backend (or a
-//! `NotValidated` trajectory) every row is marked not validated and is never certified.
+//! Everything is generic over the backends of `reluflow-arith` (the entry points take an
+//! [`Enclosure`](reluflow_arith::Enclosure) backend; a point run enters through [`degenerate`], which
+//! marks it `NotValidated`: every row is then labelled not validated and is never certified).
 //!
 //! **Invariant**: this crate depends on no concrete backend and does no I/O.
 //!
@@ -61,5 +62,5 @@ pub mod verdict;
 
 pub use catalogue::{Applies, Entry, Kind, catalogue, entry};
 pub use hyp::{Hyp, Params};
-pub use report::{CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static};
+pub use report::{CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static, degenerate};
 pub use verdict::{Location, Proof, Truth, Verdict, Witness};

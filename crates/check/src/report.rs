@@ -7,7 +7,7 @@ use crate::sweep::Coverage;
 use crate::thm8::{MSign, interpolator, sign_m};
 use crate::verdict::{Location, Proof, Truth, Verdict, show};
 use crate::{cel, generic, single};
-use reluflow_arith::{Guarantee, Scalar};
+use reluflow_arith::{Enclosure, Guarantee, Point, Scalar};
 use reluflow_flow::Trajectory;
 use reluflow_model::{ModelKind, Problem};
 use std::collections::BTreeMap;
@@ -132,11 +132,7 @@ fn assumed(sel: &Selection, e: &Entry, h: &hyp::Hyp) -> bool {
     if !h.switchable {
         return true;
     }
-    sel.assume
-        .get(&format!("{}:{}", e.id, h.id))
-        .or_else(|| sel.assume.get(h.id))
-        .copied()
-        .unwrap_or(h.default_assumed)
+    sel.assume.get(&format!("{}:{}", e.id, h.id)).or_else(|| sel.assume.get(h.id)).copied().unwrap_or(h.default_assumed)
 }
 
 fn applies(e: &Entry, model: ModelKind) -> bool {
@@ -179,7 +175,12 @@ fn run_static<S: Scalar>(e: &Entry, p: &Problem, params: &Params, ctx: &S::Ctx) 
                 let v = if int.verified() {
                     Verdict::Holds { proof: Proof::Enclosures, range: "static".into() }
                 } else if crate::sweep::certainly_le(&two, &int.norm_sq) {
-                    Verdict::violated(Location::Data, "‖θ‖² of the constructed interpolator", Some(int.norm_sq), "must be < 2")
+                    Verdict::violated(
+                        Location::Data,
+                        "‖θ‖² of the constructed interpolator",
+                        Some(int.norm_sq),
+                        "must be < 2",
+                    )
                 } else {
                     Verdict::undecided("the interpolator's enclosures are too wide to verify ‖θ‖² < 2")
                 };
@@ -191,9 +192,11 @@ fn run_static<S: Scalar>(e: &Entry, p: &Problem, params: &Params, ctx: &S::Ctx) 
 }
 
 /// Trajectory entries: the verdict and notes.
-fn run_traj<S: Scalar>(e: &Entry, p: &Problem, params: &Params, traj: &Trajectory<S>) -> (Verdict<S>, Vec<String>) {
+fn run_traj<S: Enclosure>(e: &Entry, p: &Problem, params: &Params, traj: &Trajectory<S>) -> (Verdict<S>, Vec<String>) {
     let ctx = traj.initial.w[0][0].ctx();
     let inst = Inst::<S>::new(p, &ctx);
+    let tailed = single::with_single_tail(traj, &Coverage::of(traj));
+    let traj = tailed.as_ref().unwrap_or(traj);
     let cov = Coverage::of(traj);
     let data = p.data();
     match e.id {
@@ -240,7 +243,7 @@ fn status<S>(hyps: &[HypRow], v: &Verdict<S>, validated: bool) -> RowStatus {
     }
 }
 
-fn build<S: Scalar>(
+fn build<S: Enclosure>(
     problem: &Problem,
     traj: Option<&Trajectory<S>>,
     ctx: &S::Ctx,
@@ -305,14 +308,85 @@ fn build<S: Scalar>(
 /// Runs every selected entry that applies to `problem` on `traj` (trajectory entries) and on the
 /// data (static entries), and returns the table of verdicts.
 ///
-/// Verdicts from a point backend or a `NotValidated` trajectory are marked `validated = false`
-/// and their rows have status [`RowStatus::NotValidated`]: they are never certified.
-pub fn check<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, selection: &Selection) -> CheckReport<S> {
+/// Verdicts from a `NotValidated` trajectory (e.g. a point run converted with [`degenerate`]) are
+/// marked `validated = false` and their rows have status [`RowStatus::NotValidated`]: they are
+/// never certified. For a single-neuron run whose segments stop before a certified limit, a tail
+/// segment `[T, ∞)` is added from the contraction of the linear flow (see
+/// [`single::with_single_tail`]).
+pub fn check<S: Enclosure>(problem: &Problem, traj: &Trajectory<S>, selection: &Selection) -> CheckReport<S> {
     let ctx = traj.initial.w[0][0].ctx();
     build(problem, Some(traj), &ctx, selection)
 }
 
 /// Runs only the static entries (no trajectory needed), with backend context `ctx`.
-pub fn check_static<S: Scalar>(problem: &Problem, ctx: &S::Ctx, selection: &Selection) -> CheckReport<S> {
+pub fn check_static<S: Enclosure>(problem: &Problem, ctx: &S::Ctx, selection: &Selection) -> CheckReport<S> {
     build::<S>(problem, None, ctx, selection)
+}
+
+/// A point-arithmetic trajectory as degenerate enclosures (exact: every float is a rational), with
+/// status [`Status::NotValidated`](reluflow_flow::Status) so that nothing checked on it is
+/// certified. `None` if a value is infinite or NaN.
+pub fn degenerate<P: Point, E: Enclosure>(traj: &Trajectory<P>, ctx: &E::Ctx) -> Option<Trajectory<E>> {
+    use reluflow_flow::{Event, Limit, Segment, State, Status};
+    let x = |v: &P| v.to_rational().map(|q| E::from_rational(&q, ctx));
+    let st = |s: &State<P>| -> Option<State<E>> {
+        let w = s.w.iter().map(|r| r.iter().map(x).collect::<Option<Vec<E>>>()).collect::<Option<Vec<_>>>()?;
+        let a = match &s.a {
+            Some(a) => Some(a.iter().map(x).collect::<Option<Vec<E>>>()?),
+            None => None,
+        };
+        Some(State { w, a })
+    };
+    let segments = traj
+        .segments
+        .iter()
+        .map(|s| {
+            Some(Segment {
+                t_start: x(&s.t_start)?,
+                t_end: x(&s.t_end)?,
+                pattern: s.pattern.clone(),
+                hull: st(&s.hull)?,
+                end: st(&s.end)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let events = traj
+        .events
+        .iter()
+        .map(|e| Some(Event { t: x(&e.t)?, point: e.point, neuron: e.neuron, kind: e.kind }))
+        .collect::<Option<Vec<_>>>()?;
+    let limit = match &traj.limit {
+        Some(l) => Some(Limit { state: st(&l.state)?, loss: x(&l.loss)?, pattern: l.pattern.clone() }),
+        None => None,
+    };
+    Some(Trajectory {
+        initial: st(&traj.initial)?,
+        segments,
+        events,
+        final_state: st(&traj.final_state)?,
+        t_final: x(&traj.t_final)?,
+        limit,
+        status: Status::NotValidated,
+    })
+}
+
+impl<S: Scalar> CheckReport<S> {
+    /// A plain-text table: one block per row (id, source, status, hypotheses with their truth and
+    /// whether assumed, the conclusion's verdict with its witness or reason, notes).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for r in &self.rows {
+            let v = if r.validated { String::new() } else { " (not validated)".into() };
+            out.push_str(&format!("{:<32} {}{v}   [{}]\n", r.entry.id, r.status.name(), r.entry.source));
+            for h in &r.hypotheses {
+                let mark = if h.assumed { "assumed" } else { "not assumed" };
+                out.push_str(&format!("    hypothesis {:<18} {:<11} {}\n", h.id, mark, h.truth));
+            }
+            out.push_str(&format!("    conclusion: {}\n", r.conclusion));
+            for n in &r.notes {
+                out.push_str(&format!("    note: {n}\n"));
+            }
+        }
+        out
+    }
 }

@@ -13,16 +13,19 @@ use rug::Rational;
 /// `lsy.norm-growth` — see `proofs-notes/thm-lsy.norm-growth.md`.
 ///
 /// `½‖w‖²` must not decrease: values at segment ends, and on each hull the enclosure of
-/// `d/dt ½‖w‖² = G Σ_{i∈A} (y_i − z_i) z_i`, evaluated as `G Σ_{i∈A} (y_i²/4 − (z_i − y_i/2)²)`
-/// with `z_i = relu(x_iᵀw)` (one occurrence of `z_i`, so no dependency widening).
-pub fn norm_growth<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
+/// `d/dt ½‖w‖² = G Σ_{i∈A} (y_i − z_i) z_i` with `z_i = relu(x_iᵀw)`, each term enclosed twice —
+/// as `y_i²/4 − (z_i − y_i/2)²` (one occurrence of `z_i`: tight) and as the product
+/// `(y_i − z_i)·z_i` (exactly non-negative when `0 ≤ z_i ≤ y_i`) — and the two intersected.
+pub fn norm_growth<S: reluflow_arith::Enclosure>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
     let value = |st: &State<S>| linalg::norm_sq(&st.w[0], &inst.ctx).mul_2si(-1);
     let deriv = |st: &State<S>, p: &Pattern| {
         let mut acc = S::zero(&inst.ctx);
         for &i in &p.active[0] {
             let z = inst.z(&st.w[0], i).relu();
             let half_y = inst.y[i].mul_2si(-1);
-            acc = acc.add(&half_y.sqr().sub(&z.sub(&half_y).sqr()));
+            let centred = half_y.sqr().sub(&z.sub(&half_y).sqr());
+            let product = inst.y[i].sub(&z).mul(&z);
+            acc = acc.add(&centred.intersect(&product));
         }
         inst.g.mul(&acc)
     };
@@ -125,7 +128,8 @@ pub fn support_vector_stability<S: Scalar>(
     for &k in &cov.segs {
         let s = &traj.segments[k];
         if positive_length(&s.t_start, &s.t_end) {
-            steps.push((&s.pattern, Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() }));
+            steps
+                .push((&s.pattern, Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() }));
         }
     }
     if cov.incomplete.is_none() {
@@ -158,8 +162,13 @@ pub fn support_vector_stability<S: Scalar>(
             continue;
         }
         for (b, eb) in traj.events.iter().enumerate() {
-            if eb.kind == EventKind::Activate && eb.neuron == ea.neuron && eb.point == ea.point && certainly_less(&ea.t, &eb.t) {
-                let breaks = format!("point {} deactivated at event {a} (t ∈ {}) and re-activates", eb.point, show(&ea.t));
+            if eb.kind == EventKind::Activate
+                && eb.neuron == ea.neuron
+                && eb.point == ea.point
+                && certainly_less(&ea.t, &eb.t)
+            {
+                let breaks =
+                    format!("point {} deactivated at event {a} (t ∈ {}) and re-activates", eb.point, show(&ea.t));
                 return (Verdict::violated(Location::Event { index: b, t: eb.t.clone() }, "event", None, breaks), None);
             }
         }
@@ -201,10 +210,15 @@ pub fn global_convergence<S: Scalar>(y: &[Rational], traj: &Trajectory<S>, cov: 
 /// `γ = 0` gives `s = 0`), or `None` if `γ` is not one of the paper's values.
 pub fn thm3_bounds(gamma: &Rational) -> Option<(Rational, Rational)> {
     let r = |a: i64, b: i64| Rational::from((a, b));
-    [(0, (r(0, 1), r(0, 1))), (1, (r(-45, 1000), r(-35, 1000))), (2, (r(-12, 100), r(-10, 100))), (5, (r(-22, 100), r(-20, 100)))]
-        .into_iter()
-        .find(|(g, _)| *gamma == *g)
-        .map(|(_, b)| b)
+    [
+        (0, (r(0, 1), r(0, 1))),
+        (1, (r(-45, 1000), r(-35, 1000))),
+        (2, (r(-12, 100), r(-10, 100))),
+        (5, (r(-22, 100), r(-20, 100))),
+    ]
+    .into_iter()
+    .find(|(g, _)| *gamma == *g)
+    .map(|(_, b)| b)
 }
 
 /// `vs.thm3-limit` — see `proofs-notes/thm-vs.thm3-limit.md`.
@@ -235,8 +249,10 @@ pub fn thm3_limit<S: Scalar>(alpha: &Rational, gamma: &Rational, traj: &Trajecto
     } else {
         certainly_less(&slo, &w[2]) && certainly_less(&w[2], &shi)
     };
-    let outside = if exact_zero { !w[2].possibly_zero() } else { certainly_le(&w[2], &slo) || certainly_le(&shi, &w[2]) };
-    let claim = if exact_zero { "must be 0".to_string() } else { format!("must lie in ({}, {})", show(&slo), show(&shi)) };
+    let outside =
+        if exact_zero { !w[2].possibly_zero() } else { certainly_le(&w[2], &slo) || certainly_le(&shi, &w[2]) };
+    let claim =
+        if exact_zero { "must be 0".to_string() } else { format!("must lie in ({}, {})", show(&slo), show(&shi)) };
     if outside {
         return Verdict::violated(Location::Limit, "s = w(∞)[2]", Some(w[2].clone()), claim);
     }
@@ -248,4 +264,37 @@ pub fn thm3_limit<S: Scalar>(alpha: &Rational, gamma: &Rational, traj: &Trajecto
     } else {
         Verdict::undecided(format!("s ∈ {} is not certainly inside: {claim}", show(&w[2])))
     }
+}
+
+/// For a certified single-neuron trajectory whose segments stop at `T` before a certified limit,
+/// the same trajectory with a tail segment `[T, ∞)`: pattern = the limit pattern, hull = the box
+/// `w(∞) ± r`, `r ≥ ‖w(T) − w(∞)‖`, end = the limit state.
+///
+/// Valid because after the last event the flow is linear, `w(t) − w(∞) = exp(−(t−T)GM)(w(T) − w(∞))`
+/// with `w(T) − w(∞) ∈ range(M)` and `M = X_SᵀX_S ⪰ 0`, so `‖w(t) − w(∞)‖ ≤ ‖w(T) − w(∞)‖`
+/// (see `proofs-notes/thm-gen.dist-to-interpolant.md`, "Tail"). `None` when not applicable.
+pub fn with_single_tail<S: reluflow_arith::Enclosure>(traj: &Trajectory<S>, cov: &Coverage) -> Option<Trajectory<S>> {
+    let l = traj.limit.as_ref()?;
+    if traj.initial.a.is_some() || cov.incomplete.is_some() || cov.reaches_infinity {
+        return None;
+    }
+    let ctx = traj.t_final.ctx();
+    let diff = linalg::sub_vec(&traj.final_state.w[0], &l.state.w[0]);
+    let r = linalg::norm_sq(&diff, &ctx).sqrt().hi_point();
+    if !r.is_finite() {
+        return None;
+    }
+    let sym = r.neg().hull(&r);
+    let hull = State { w: vec![l.state.w[0].iter().map(|c| c.add(&sym)).collect()], a: None };
+    let t0 = traj.t_final.clone();
+    let t_inf = S::from_f64_bounds(t0.upper_f64() + 1.0, f64::INFINITY, &ctx);
+    let mut out = traj.clone();
+    out.segments.push(reluflow_flow::Segment {
+        t_start: t0,
+        t_end: t_inf,
+        pattern: l.pattern.clone(),
+        hull,
+        end: l.state.clone(),
+    });
+    Some(out)
 }

@@ -59,10 +59,8 @@ impl Coverage {
         let mut incomplete = None;
         let segs: Vec<usize> = match &traj.status {
             Status::Undecided { reason, certified_until } => {
-                incomplete = Some(format!(
-                    "the trajectory is certified only up to t = {} ({reason})",
-                    show(certified_until)
-                ));
+                incomplete =
+                    Some(format!("the trajectory is certified only up to t = {} ({reason})", show(certified_until)));
                 (0..traj.segments.len()).filter(|&k| certainly_le(&traj.segments[k].t_end, certified_until)).collect()
             }
             _ => (0..traj.segments.len()).collect(),
@@ -171,8 +169,7 @@ impl<S: Scalar> Monotone<'_, S> {
                 return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need);
             }
             if !good_sign(&d) && first_unknown.is_none() {
-                first_unknown =
-                    Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
+                first_unknown = Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
             }
             let end_at = Location::SegmentEnd { index: k, t: s.t_end.clone() };
             if let Some(v) = compare((self.value)(&s.end), end_at, &mut best) {

@@ -79,10 +79,8 @@ pub fn sign_m(p: &Problem) -> MSign {
         return MSign::Unknown("d > 16: the search over K is not attempted".into());
     }
     let combos = |set: &[usize]| -> Vec<Vec<Rational>> {
-        let mut out: Vec<Vec<Rational>> = set
-            .iter()
-            .map(|&k| (0..d).map(|i| Rational::from(u32::from(i == k))).collect())
-            .collect();
+        let mut out: Vec<Vec<Rational>> =
+            set.iter().map(|&k| (0..d).map(|i| Rational::from(u32::from(i == k))).collect()).collect();
         if set.len() > 1 {
             out.push((0..d).map(|i| Rational::from(u32::from(set.contains(&i)))).collect());
         }
@@ -129,7 +127,9 @@ impl<S: Scalar> Interpolator<S> {
     /// `‖θ‖² < 2` certainly, `ξ > 0` certainly, and every residual may be 0.
     pub fn verified(&self) -> bool {
         let two = S::from_i64(2, &self.xi.ctx());
-        self.xi.certainly_pos() && crate::sweep::certainly_less(&self.norm_sq, &two) && self.residuals.iter().all(S::possibly_zero)
+        self.xi.certainly_pos()
+            && crate::sweep::certainly_less(&self.norm_sq, &two)
+            && self.residuals.iter().all(S::possibly_zero)
     }
 }
 
@@ -159,7 +159,8 @@ pub fn interpolator<S: Scalar>(p: &Problem, wit: &MWitness, ctx: &S::Ctx) -> Opt
     } else {
         (cos_pv.neg().sub(&sin_pq), 1)
     };
-    let w1: Vec<S> = v.iter().zip(&pbar).map(|(vk, pk)| if sign < 0 { vk.sub(&xi.mul(pk)) } else { vk.add(&xi.mul(pk)) }).collect();
+    let w1: Vec<S> =
+        v.iter().zip(&pbar).map(|(vk, pk)| if sign < 0 { vk.sub(&xi.mul(pk)) } else { vk.add(&xi.mul(pk)) }).collect();
     let a2_abs = xi.mul(&nr).sqrt();
     let a2 = if acute { a2_abs } else { a2_abs.neg() };
     let f = xi.div(&nr).sqrt();

@@ -22,7 +22,11 @@ fn two_layer(x: &[[&str; 3]], teacher: [&str; 3], scale: &str) -> Problem {
 /// CEL Example 37, first family (𝓜 < 0), d = 3, ξ = 1/5: x_i = (7/15)e_i + (4/15)Σ_{k≠i}e_k;
 /// with the rational unit teacher v* = (2, 2, 1)/3 (the paper's v* = s̄ is irrational).
 fn m_negative(scale: &str) -> Problem {
-    two_layer(&[["7/15", "4/15", "4/15"], ["4/15", "7/15", "4/15"], ["4/15", "4/15", "7/15"]], ["2/3", "2/3", "1/3"], scale)
+    two_layer(
+        &[["7/15", "4/15", "4/15"], ["4/15", "7/15", "4/15"], ["4/15", "4/15", "7/15"]],
+        ["2/3", "2/3", "1/3"],
+        scale,
+    )
 }
 
 /// CEL Example 37, second family (𝓜 > 0), d = 3, b = 16 (so √b = 4 is rational):
@@ -122,11 +126,7 @@ fn with_limit(s: Interval) -> Trajectory<Interval> {
         events: vec![],
         final_state: st(vec![pt(5.0), pt(-1.0), s]),
         t_final: pt(0.0),
-        limit: Some(Limit {
-            state: st(vec![pt(5.0), pt(-1.0), s]),
-            loss: pt(0.0),
-            pattern: common::pat1(&[0, 1]),
-        }),
+        limit: Some(Limit { state: st(vec![pt(5.0), pt(-1.0), s]), loss: pt(0.0), pattern: common::pat1(&[0, 1]) }),
         status: Status::Certified,
     }
 }
@@ -159,5 +159,9 @@ fn every_entry_runs_on_both_models_without_panicking() {
     let t2 = common::two_layer::<Interval>(&());
     let rep = check(&p2, &t2, &Selection::default());
     assert!(rep.rows.iter().any(|r| r.status == RowStatus::NotImplemented));
-    assert!(rep.rows.iter().all(|r| r.status != RowStatus::Counterexample), "{:#?}", rep.rows.iter().map(|r| (r.entry.id, r.status)).collect::<Vec<_>>());
+    assert!(
+        rep.rows.iter().all(|r| r.status != RowStatus::Counterexample),
+        "{:#?}",
+        rep.rows.iter().map(|r| (r.entry.id, r.status)).collect::<Vec<_>>()
+    );
 }
