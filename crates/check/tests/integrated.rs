@@ -54,3 +54,74 @@ fn vardi_shamir_instances() {
         }
     }
 }
+
+fn two_layer_example(t_end: &str) -> Problem {
+    // examples/two-layer-explicit.toml
+    let x = vec![vec![q("1"), q("0")], vec![q("0"), q("1")]];
+    let data = Data::new(x, Labels::Given(vec![q("1"), q("0.5")])).unwrap();
+    let init =
+        Init::Explicit { w: vec![vec![q("0.5"), q("0.25")], vec![q("-0.25"), q("0.5")]], a: vec![q("0.5"), q("0.5")] };
+    let run = RunConfig { t_end: Horizon::Finite(q(t_end)), arithmetic: Arithmetic::Interval, precision: 53 };
+    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+}
+
+#[test]
+fn two_layer_generic_invariants_on_the_validated_integrator() {
+    use reluflow_flow::net::validated::{ValidatedOptions, certify as certify_net};
+    let p = two_layer_example("10");
+    let t = certify_net::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let r = check(&p, &t, &Selection::default());
+    println!("{} segments\n{}", t.segments.len(), r.to_text());
+    for id in ["gen.loss-nonincreasing", "gen.balancedness", "gen.span", "gen.dead-frozen"] {
+        assert_eq!(status(&r, id), RowStatus::Holds, "{id}: {}", r.to_text());
+    }
+    // a_0(0)² = 1/4 < ‖w_0(0)‖² = 5/16: the sign hypothesis is certainly false here.
+    let sign = r.rows.iter().find(|r| r.entry.id == "gen.sign-preserved").unwrap();
+    assert!(sign.hypotheses[0].truth.is_false());
+    // The closed-form two-layer fixture (one balanced neuron, one dead) through the integrator.
+    let p = two_layer_problem(Horizon::Finite(q("8")));
+    let t = certify_net::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let r = check(&p, &t, &Selection::default());
+    for id in ["gen.loss-nonincreasing", "gen.balancedness", "gen.span", "gen.dead-frozen", "gen.sign-preserved"] {
+        assert_eq!(status(&r, id), RowStatus::Holds, "{id}: {}", r.to_text());
+    }
+}
+
+/// Checking cost as a ratio to the integration (run with
+/// `cargo test -p reluflow-check --release --test integrated -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn checking_cost_ratio() {
+    use reluflow_flow::net::validated::{ValidatedOptions, certify as certify_net};
+    use std::time::Instant;
+    let reps = 20;
+    let mut cases: Vec<(String, Problem)> = vec![
+        ("norm-growth-fails, t_end = 8".into(), growth_fails_problem(Horizon::Finite(q("8")))),
+        ("vardi-shamir γ = 1, t_end = inf".into(), vs_problem("1")),
+    ];
+    cases.push(("two-layer-explicit, t_end = 10".into(), two_layer_example("10")));
+    for (name, p) in cases {
+        let integrate = || match p.model() {
+            ModelKind::SingleNeuron => certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap(),
+            ModelKind::TwoLayer => certify_net::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap(),
+        };
+        let t0 = Instant::now();
+        let mut traj = integrate();
+        for _ in 1..reps {
+            traj = integrate();
+        }
+        let ti = t0.elapsed().as_secs_f64() / reps as f64;
+        let t0 = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(check(&p, &traj, &Selection::default()));
+        }
+        let tc = t0.elapsed().as_secs_f64() / reps as f64;
+        println!(
+            "{name}: {} segments; integrate {:.3} ms, check (all entries) {:.3} ms, ratio {:.2}",
+            traj.segments.len(),
+            ti * 1e3,
+            tc * 1e3,
+            tc / ti
+        );
+    }
+}
