@@ -59,17 +59,15 @@ fn fwd_tile<const K: usize, const CH: usize>(
     dp: usize,
     ib: usize,
 ) {
+    let wrows: [&[f64]; K] = std::array::from_fn(|t| &w[idx[t] * dp..idx[t] * dp + dp]);
     let mut acc = [[[0.0f64; L]; CH]; K];
-    for k in 0..dp {
-        let mut xv = [[0.0f64; L]; CH];
-        for (ch, v) in xv.iter_mut().enumerate() {
-            *v = *lanes(xt, k * np + ib + ch * L);
-        }
+    for (k, xrow) in xt.chunks_exact(np).take(dp).enumerate() {
+        let xs = &xrow[ib..ib + CH * L];
         for t in 0..K {
-            let wv = w[idx[t] * dp + k];
+            let wv = wrows[t][k];
             for ch in 0..CH {
                 for l in 0..L {
-                    acc[t][ch][l] = wv.mul_add(xv[ch][l], acc[t][ch][l]);
+                    acc[t][ch][l] = wv.mul_add(xs[ch * L + l], acc[t][ch][l]);
                 }
             }
         }
@@ -115,17 +113,15 @@ fn bwd_tile<const K: usize, const CH: usize>(
     dp: usize,
     kb: usize,
 ) {
+    let crows: [&[f64]; K] = std::array::from_fn(|t| &c[idx[t] * np..idx[t] * np + np]);
     let mut acc = [[[0.0f64; L]; CH]; K];
-    for i in 0..np {
-        let mut xv = [[0.0f64; L]; CH];
-        for (ch, v) in xv.iter_mut().enumerate() {
-            *v = *lanes(x, i * dp + kb + ch * L);
-        }
+    for (i, xrow) in x.chunks_exact(dp).take(np).enumerate() {
+        let xs = &xrow[kb..kb + CH * L];
         for t in 0..K {
-            let cv = c[idx[t] * np + i];
+            let cv = crows[t][i];
             for ch in 0..CH {
                 for l in 0..L {
-                    acc[t][ch][l] = cv.mul_add(xv[ch][l], acc[t][ch][l]);
+                    acc[t][ch][l] = cv.mul_add(xs[ch * L + l], acc[t][ch][l]);
                 }
             }
         }
@@ -140,6 +136,24 @@ fn bwd_tile<const K: usize, const CH: usize>(
             }
         }
     }
+}
+
+/// Masked residuals of one neuron: `c_i = r_i [i active]`; returns `(Σ_i c_i z_i, number of active
+/// real points)`. `ZA`: whether `z = 0` counts as active; `valid` is 1 for real points, 0 for padding.
+fn mask_row<const ZA: bool>(z: &[f64], r: &[f64], valid: &[f64], c: &mut [f64]) -> (f64, f64) {
+    let mut pacc = [0.0f64; L];
+    let mut cnt = [0.0f64; L];
+    for ib in (0..z.len()).step_by(L) {
+        let (zv, rv, vv) = (lanes(z, ib), lanes(r, ib), lanes(valid, ib));
+        let cv: &mut [f64; L] = (&mut c[ib..ib + L]).try_into().expect("lane slice");
+        for l in 0..L {
+            let on = if ZA { zv[l] >= 0.0 } else { zv[l] > 0.0 };
+            cv[l] = if on { rv[l] } else { 0.0 };
+            cnt[l] += if on { vv[l] } else { 0.0 };
+            pacc[l] = cv[l].mul_add(zv[l], pacc[l]);
+        }
+    }
+    (pacc.iter().sum(), cnt.iter().sum())
 }
 
 /// Gradient-descent state in flat f64 buffers (see the module docs).
@@ -165,6 +179,8 @@ pub struct FastGd {
     /// Masked residuals, `m × np`.
     c: Vec<f64>,
     r: Vec<f64>,
+    /// 1 for real points, 0 for padding.
+    valid: Vec<f64>,
     p: Vec<f64>,
     /// Live neurons (some point active at the last forward pass), increasing.
     live: Vec<usize>,
@@ -223,6 +239,7 @@ impl FastGd {
             z: vec![0.0; m * np],
             c: vec![0.0; m * np],
             r: vec![0.0; np],
+            valid: (0..np).map(|i| if i < n { 1.0 } else { 0.0 }).collect(),
             p: vec![0.0; m],
             live: (0..m).collect(),
             skip_dead: true,
@@ -283,22 +300,14 @@ impl FastGd {
         let zero_active = self.zero_active;
         let mut dead = false;
         for &j in &self.live {
-            let mut pacc = [0.0f64; L];
-            let mut cnt = [0.0f64; L];
-            for ib in (0..np).step_by(L) {
-                let o = j * np + ib;
-                let zv = lanes(&self.z, o);
-                let rv = lanes(&self.r, ib);
-                let cv: &mut [f64; L] = (&mut self.c[o..o + L]).try_into().expect("lane slice");
-                for l in 0..L {
-                    let on = (if zero_active { zv[l] >= 0.0 } else { zv[l] > 0.0 }) && ib + l < n;
-                    cnt[l] += if on { 1.0 } else { 0.0 };
-                    cv[l] = if on { rv[l] } else { 0.0 };
-                    pacc[l] = cv[l].mul_add(zv[l], pacc[l]);
-                }
-            }
-            self.p[j] = pacc.iter().sum();
-            dead |= cnt.iter().sum::<f64>() == 0.0;
+            let o = j * np;
+            let (p, count) = if zero_active {
+                mask_row::<true>(&self.z[o..o + np], &self.r, &self.valid, &mut self.c[o..o + np])
+            } else {
+                mask_row::<false>(&self.z[o..o + np], &self.r, &self.valid, &mut self.c[o..o + np])
+            };
+            self.p[j] = p;
+            dead |= count == 0.0;
         }
         let mut blocks = self.live.chunks_exact(NB);
         for b in &mut blocks {
