@@ -1,4 +1,4 @@
-//! The sign-case analyses of `·`, `/` and the fused `+= a·b` for [`MpInterval`].
+//! The sign-case analyses of `·`, `/` and the in-place `+= a·b` for [`MpInterval`].
 //!
 //! Proofs note: `proofs-notes/mpfr-interval-rounding.md` (items 1–3).
 
@@ -15,10 +15,10 @@ use std::cell::RefCell;
 
 /// Measured choice between the two sound ways to update an end by `± a·b` (see the benchmark
 /// `crates/arith/benches/arith.rs`): MPFR's fused `mpfr_fma` rounded outward once, or a product
-/// rounded outward into a scratch number followed by a sum rounded the same way. Measured on the
-/// development machine (2026-11, best of 11 batches; `rug` row "one directed end" of the
-/// benchmark): split is 1.05–1.7× faster at 53–256 bits and within noise at 1024 bits, and
-/// `MpInterval::add_mul_assign` was 10–30 % faster with it at 53–256 bits; so split it is.
+/// rounded outward into a scratch number followed by a sum rounded the same way. On the
+/// development machine (2026-11, row "one directed end" of the benchmark) the split form was
+/// 1.1–1.6× faster at 53, 128, 256 and 1024 bits, and `MpInterval::add_mul_assign` 10–30 % faster
+/// with it at 53–256 bits; so split it is (`true` restores the fused form, 1 ulp tighter per end).
 const FUSED: bool = false;
 
 thread_local! {
