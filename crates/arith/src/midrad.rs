@@ -29,7 +29,7 @@ use inari::Interval;
 /// The unit roundoff of binary64 round-to-nearest, `u = 2⁻⁵³`.
 pub const U: f64 = 1.0 / 9_007_199_254_740_992.0;
 /// The smallest positive subnormal binary64 number, `η = 2⁻¹⁰⁷⁴`.
-pub const ETA: f64 = 4.940_656_458_412_465_4e-324;
+pub const ETA: f64 = f64::from_bits(1);
 
 /// An upper bound of the exact `a + b` for f64 `a`, `b` (one round-to-nearest sum, then one ulp up).
 #[inline(always)]
@@ -286,14 +286,24 @@ mod tests {
 
     /// `|exact − mid| ≤ rad` exactly, in rationals.
     fn inside(exact: &Rational, mid: f64, rad: f64) -> bool {
-        rad.is_infinite() || Rational::from(exact - q(mid)).abs() <= q(rad)
+        rad.is_infinite() || (exact - q(mid)).abs() <= q(rad)
     }
 
     /// A random point of the box `mid ± rad` (a corner half of the time).
     fn pick(rng: &mut Rng, m: f64, r: f64) -> f64 {
-        let t = if rng.next() % 2 == 0 { if rng.next() % 2 == 0 { -1.0 } else { 1.0 } } else { rng.unit() * 2.0 - 1.0 };
+        let t = if rng.next().is_multiple_of(2) {
+            if rng.next().is_multiple_of(2) { -1.0 } else { 1.0 }
+        } else {
+            rng.unit() * 2.0 - 1.0
+        };
         let p = m + t * r; // may round outside the box: clamp back into it exactly
-        if q(p) > q(m) + q(r) { (m + r).next_down() } else if q(p) < q(m) - q(r) { (m - r).next_up() } else { p }
+        if q(p) > q(m) + q(r) {
+            (m + r).next_down()
+        } else if q(p) < q(m) - q(r) {
+            (m - r).next_up()
+        } else {
+            p
+        }
     }
 
     /// Checks containment of exact products of points of the boxes; returns how many entries had
@@ -316,7 +326,10 @@ mod tests {
             for j in 0..cols {
                 let exact: Rational = (0..k).map(|l| q(ap[i * k + l]) * q(bp[l * cols + j])).sum();
                 let idx = i * cols + j;
-                assert!(inside(&exact, c.mid()[idx], c.rad()[idx]), "entry ({i},{j}) of a {rows}x{k}x{cols} product escapes");
+                assert!(
+                    inside(&exact, c.mid()[idx], c.rad()[idx]),
+                    "entry ({i},{j}) of a {rows}x{k}x{cols} product escapes"
+                );
                 if !with_rad && exact != q(c.mid()[idx]) {
                     nonzero_err += 1;
                 }
@@ -334,7 +347,10 @@ mod tests {
             sensitive += check_product(&mut rng, r, k, c, (-3, 3), false);
         }
         // Without the γ term the radius of a point product is 0: these entries would escape.
-        assert!(sensitive > 20, "too few entries with rounding error ({sensitive}): the test would not notice a dropped γ term");
+        assert!(
+            sensitive > 20,
+            "too few entries with rounding error ({sensitive}): the test would not notice a dropped γ term"
+        );
     }
 
     #[test]
@@ -386,7 +402,8 @@ mod tests {
 
     #[test]
     fn inari_round_trip_is_a_superset() {
-        let xs = [Interval::try_from((0.1, 0.3)).unwrap(), Interval::try_from((-1e300, 2.0)).unwrap(), Interval::ENTIRE];
+        let xs =
+            [Interval::try_from((0.1, 0.3)).unwrap(), Interval::try_from((-1e300, 2.0)).unwrap(), Interval::ENTIRE];
         let back = MidRadVec::from_inari(&xs).to_inari();
         for (x, y) in xs.iter().zip(&back) {
             assert!(x.subset(*y), "{x:?} not inside {y:?}");

@@ -184,6 +184,8 @@ impl<S: Enclosure> Runner<S> {
     fn choose_h(&self, ser: &Series<S>) -> f64 {
         let p = ser.x.len() - 1;
         let b = self.net.d + 1;
+        // No point in local errors far below the current set's own relative width.
+        let tol = self.tol.max(1e-6 * self.live_rel_width());
         let mut h = f64::INFINITY;
         for k in [p - 1, p] {
             let mut ratio: f64 = 0.0;
@@ -199,10 +201,25 @@ impl<S: Enclosure> Runner<S> {
                 }
             }
             if ratio > 0.0 {
-                h = h.min((self.tol / ratio).powf(1.0 / k as f64));
+                h = h.min((tol / ratio).powf(1.0 / k as f64));
             }
         }
         0.8 * h
+    }
+
+    /// `max width(x_c)/|x_c|` over the components of live neurons of the current box.
+    fn live_rel_width(&self) -> f64 {
+        let b = self.net.d + 1;
+        let mut rel: f64 = 0.0;
+        for (c, x) in self.xbox.iter().enumerate() {
+            if !self.pattern.frozen[c / b] {
+                let r = x.hi_point().sub(&x.lo_point()).div(&x.abs()).approx_f64();
+                if r.is_finite() {
+                    rel = rel.max(r);
+                }
+            }
+        }
+        rel
     }
 
     fn push_segment(&mut self, t0: S, t1: S, pattern: Pattern, hull: &[S], end: &[S]) {
@@ -214,9 +231,19 @@ impl<S: Enclosure> Runner<S> {
     /// `hull` encloses the states over the step.
     fn advance(&mut self, ser_c: &Series<S>, ser_x: &Series<S>, rem: &[S], h_exact: &Rational, hull: &[S]) -> bool {
         let h = self.time(h_exact);
-        let Some((set, end)) = lohner_step(&self.net, &self.set, ser_c, ser_x, rem, &h) else {
+        let Some((set, mut end)) = lohner_step(&self.net, &self.set, ser_c, ser_x, rem, &h) else {
             return false;
         };
+        // Frozen neurons do not move (zero field): keep their enclosure from before the step.
+        let b = self.net.d + 1;
+        for (c, e) in end.iter_mut().enumerate() {
+            if self.pattern.frozen[c / b] {
+                let i = e.intersect(&self.xbox[c]);
+                if !i.is_empty() {
+                    *e = i;
+                }
+            }
+        }
         let t1 = Rational::from(&self.t + h_exact);
         let hull: Vec<S> = hull.iter().zip(&end).map(|(a, b)| a.hull(b)).collect();
         let (ts, te) = (self.time(&self.t), self.time(&t1));
@@ -288,12 +315,14 @@ impl<S: Enclosure> Runner<S> {
                 let margin = hi + 8.0 * (hi - g.lo);
                 if conflict.is_empty() && Rational::from_f64(margin).is_some_and(|q| q <= remaining) {
                     let c = Crossing { j: g.j, i: g.i, lo: g.lo, hi };
-                    match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts) {
+                    let max_eta = (&remaining - Rational::from_f64(hi).expect("finite")).to_f64();
+                    let max_eta = if max_eta > 0.0 { max_eta.next_down() } else { 0.0 };
+                    match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts, max_eta) {
                         SwitchOutcome::Proved { pattern, kind, before_hull, at_switch, after_hull, end, eta } => {
-                            let t_lo = Rational::from(&self.t + Rational::from_f64(c.lo).expect("finite"));
-                            let t_hi = Rational::from(&self.t + Rational::from_f64(c.hi).expect("finite"));
+                            let t_lo: Rational = &self.t + Rational::from_f64(c.lo).expect("finite");
+                            let t_hi: Rational = &self.t + Rational::from_f64(c.hi).expect("finite");
                             let t_switch = S::from_bounds(&t_lo, &t_hi, &self.net.ctx);
-                            let t_hi = Rational::from(&t_hi + Rational::from_f64(eta).expect("finite"));
+                            let t_hi: Rational = &t_hi + Rational::from_f64(eta).expect("finite");
                             let ts = self.time(&self.t);
                             self.push_segment(ts, t_switch.clone(), self.pattern.clone(), &before_hull, &at_switch);
                             self.push_segment(t_switch.clone(), self.time(&t_hi), pattern.clone(), &after_hull, &end);
@@ -353,19 +382,8 @@ impl<S: Enclosure> Runner<S> {
     }
 
     fn finish(mut self, status: Status<S>) -> (Trajectory<S>, RunStats) {
-        let b = self.net.d + 1;
-        let (mut rel, mut abs): (f64, f64) = (0.0, 0.0);
-        for (c, x) in self.xbox.iter().enumerate() {
-            abs = abs.max(x.width_upper());
-            if !self.pattern.frozen[c / b] {
-                let r = x.hi_point().sub(&x.lo_point()).div(&x.abs()).approx_f64();
-                if r.is_finite() {
-                    rel = rel.max(r);
-                }
-            }
-        }
-        self.stats.final_rel_width = rel;
-        self.stats.final_abs_width = abs;
+        self.stats.final_rel_width = self.live_rel_width();
+        self.stats.final_abs_width = max_width(&self.xbox);
         let t_final = self.time(&self.t);
         let traj = Trajectory {
             initial: self.initial,

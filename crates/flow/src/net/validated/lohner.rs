@@ -198,7 +198,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     perm.sort_by(|x, y| key[*y].partial_cmp(&key[*x]).unwrap_or(std::cmp::Ordering::Equal));
     let q = householder_q(&amid, nn, &perm);
     let eps = orthogonality_defect_ru(&q, nn);
-    if !(eps < 0.5) {
+    if eps.is_nan() || eps >= 0.5 {
         return None;
     }
     let factor = (eps / (1.0 - eps).next_down()).next_up();

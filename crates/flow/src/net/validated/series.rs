@@ -163,8 +163,8 @@ mod tests {
     use reluflow_arith::{Interval, Scalar};
 
     fn tiny_net() -> Net<Interval> {
-        let x = vec![vec![1.0, 0.5], vec![-0.25, 1.0], vec![0.5, 0.5]];
-        let y = vec![1.0, 0.5, 0.75];
+        let x = [vec![1.0, 0.5], vec![-0.25, 1.0], vec![0.5, 0.5]];
+        let y = [1.0, 0.5, 0.75];
         let data = NetData {
             x: x.iter().map(|r| r.iter().map(|v| Interval::from_f64(*v, &())).collect()).collect(),
             y: y.iter().map(|v| Interval::from_f64(*v, &())).collect(),
@@ -186,7 +186,10 @@ mod tests {
         for k in 0..=6 {
             let flat = net.flatten(&tc[k]);
             for c in 0..6 {
-                assert!(s.x[k][c].subset(&flat[c].inflate(1e-12)) && flat[c].subset(&s.x[k][c].inflate(1e-12)));
+                assert!(
+                    Enclosure::subset(&s.x[k][c], &flat[c].inflate(1e-12))
+                        && Enclosure::subset(&flat[c], &s.x[k][c].inflate(1e-12))
+                );
             }
         }
         // ∂x_3/∂x0[1] by a central difference.

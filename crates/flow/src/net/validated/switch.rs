@@ -176,8 +176,10 @@ pub(crate) enum SwitchOutcome<S> {
 /// 2. the new pattern: `i` added to / removed from `A_j`; if `i` was `j`'s last active point and
 ///    σ'(0) = 0, the neuron dies (frozen, zero field); otherwise the guard rate under the new
 ///    pattern over `X*` must also have the new sign (no sliding);
-/// 3. an a priori enclosure `E'` of the new pattern's flow from `X*` over `[0, hi − lo]`, on which
-///    every other guard keeps its sign and the switched guard's rate keeps the new sign.
+/// 3. an a priori enclosure `E'` of the new pattern's flow from `X*` over `[0, hi − lo + η]`, on
+///    which every other guard keeps its sign and the switched guard's rate keeps the new sign; the
+///    restart time `hi + η` (`η ≤ max_eta`, so the horizon is not overshot) has the switched guard
+///    certainly of its new sign.
 pub(crate) fn cross<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
@@ -186,6 +188,7 @@ pub(crate) fn cross<S: Enclosure>(
     apri: &Apriori<S>,
     c: &Crossing,
     opts: &ValidatedOptions,
+    max_eta: f64,
 ) -> SwitchOutcome<S> {
     let ctx = &net.ctx;
     let (j, i) = (c.j, c.i);
@@ -230,6 +233,9 @@ pub(crate) fn cross<S: Enclosure>(
     // restart time `hi + eta` (the duration since the switch lies in [eta, delta + eta]).
     let mut eta = delta;
     for _ in 0..8 {
+        if eta > max_eta {
+            break;
+        }
         let total = (delta + eta).next_up();
         let Some(after) = apriori(net, &next, &ser_w, total, &e_scale, opts.apriori_iters) else {
             return SwitchOutcome::Undecided(UndecidedReason::Other(format!(
