@@ -76,8 +76,38 @@ fn bench_generic_gd<S: Scalar>(label: &str, ctx: &S::Ctx, iters: u64) -> f64 {
     us
 }
 
+/// The paper's script setting (§7.2): `mse_loss` (L = (1/n) Σ (h − y)²), SGD lr 0.01, σ'(0) = 0,
+/// uncentred data, d = n = 16, m = 25, λ = 4^-7, until L < 1e-9 or 2·10^7 iterations.
+fn bench_paper_run() {
+    use reluflow_flow::net::gd::GdOptions;
+    use reluflow_model::{Arithmetic, Horizon, LossScale, ReluPrime, RunConfig};
+    let inst = generate(&Spec { scheme: Scheme::Uncentred, n: 16, d: 16, m: 25, seed: 1 });
+    let run = RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::F64, precision: 53 };
+    let p = inst.to_problem(Rational::from((1, 4i64.pow(7))), ReluPrime::Zero, LossScale::Mean, run).unwrap();
+    let data = NetData::<f64>::from_problem(&p, &());
+    let s = initial_state::<f64>(&p, &()).unwrap();
+    let mut gd = FastGd::new(&data, &s);
+    let opts =
+        GdOptions { max_iters: 20_000_000, record_every: 10_000, loss_threshold: Some(1e-9), stop_if_unchanged: true };
+    let t = Instant::now();
+    let r = gd.run(0.01, &opts);
+    let wall = t.elapsed().as_secs_f64();
+    println!(
+        "paper run (m = 25, d = n = 16, λ = 4^-7, lr 0.01, mse): {} iterations, stop {:?}, final loss {:.3e}, {:.2} s ({:.2} µs/iteration, {} live neurons at the end)",
+        r.iters,
+        r.stop,
+        r.losses.last().unwrap().1,
+        wall,
+        wall * 1e6 / r.iters.max(1) as f64,
+        gd.live_neurons()
+    );
+}
+
+/// Whether to run the slow variants (`-- slow`: the MPFR-128 reference run, about a minute).
+static WANT_SLOW: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn main() {
-    // Optional filters: `cargo bench -p reluflow-flow --bench net -- fast generic reference`.
+    // Optional filters: `cargo bench -p reluflow-flow --bench net -- fast generic paper reference slow`.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let want = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     if want("fast") {
@@ -95,7 +125,11 @@ fn main() {
             mpi / base
         );
     }
-    if want("reference") {
+    if want("paper") {
+        bench_paper_run();
+    }
+    WANT_SLOW.store(args.iter().any(|a| a == "slow"), std::sync::atomic::Ordering::Relaxed);
+    if want("reference") || want("slow") {
         reference::bench_reference();
     }
 }
@@ -125,8 +159,10 @@ mod reference {
         let p = problem(16, 16, 25, Rational::from((1, 4i64.pow(7))));
         let opts = RefOptions { loss_stop: Some(1e-9), ..RefOptions::f64() };
         report::<f64>("f64, m = 25, d = n = 16, λ = 4^-7, to L < 1e-9", &p, &(), &opts);
-        let opts = RefOptions { loss_stop: Some(1e-9), max_steps: 60, ..RefOptions::for_bits(128) };
-        report::<Float>("MPFR 128 (order 47), same run, first 60 steps", &p, &128, &opts);
+        if super::WANT_SLOW.load(std::sync::atomic::Ordering::Relaxed) {
+            let opts = RefOptions { loss_stop: Some(1e-9), ..RefOptions::for_bits(128) };
+            report::<Float>("MPFR 128 (order 47), same run", &p, &128, &opts);
+        }
         // The tiny initialisation: m = 4, d = n = 3, λ = 1e-600, 256-bit MPFR, to loss ≤ 1e-9.
         let p = generate(&Spec { scheme: Scheme::Uncentred, n: 3, d: 3, m: 4, seed: 7 })
             .to_paper_problem(reluflow_arith::exact::parse_exact("1e-600").unwrap())

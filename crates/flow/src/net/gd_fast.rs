@@ -12,7 +12,8 @@
 //! **Dead neurons are skipped.** A neuron with no active point has zero gradient, so its weights
 //! (and its row of `Z`) never change again and it contributes `a_j σ(z_ji) = 0` to every residual:
 //! it is dropped from the list of live neurons for good (exact, not an approximation). Neuron death
-//! is the common case in the paper's setting (Lemma 4), so this typically halves the work.
+//! is the common case in the paper's setting (Lemma 4), so this typically halves the work
+//! (proofs note `net-gd-fast`).
 //!
 //! The same iteration as [`gd_step`](super::gd::gd_step) with f64 rounding in a different order
 //! (results agree to rounding, not bit for bit). Cost `2·m_live·n·d` multiply–adds per iteration.
