@@ -223,7 +223,7 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Predicate,
         hypotheses: &[],
-        checked: "(i)–(iii) exactly (rank, squarefree characteristic polynomial, Krylov rank); (iv) undecided (yardsticks); (v) true for σ'(0) = 0",
+        checked: "(i)–(iii) exactly (rank, squarefree characteristic polynomial, Krylov rank); (iv) from the yardsticks' certified crossings; (v) true for σ'(0) = 0",
         not_implemented: None,
     },
     Entry {
@@ -273,8 +273,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Static,
         hypotheses: &[SETTING, A1],
-        checked: "crossing times and order with intervals",
-        not_implemented: Some(NEEDS_YARDSTICK),
+        checked: "closed-form stages with intervals: next crossing = the reached point with the certainly smallest time; transversal exits; T0 reported",
+        not_implemented: None,
     },
     Entry {
         id: "cel.prop22-yardstick",

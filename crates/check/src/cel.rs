@@ -71,9 +71,9 @@ pub fn setting(p: &Problem) -> Truth {
     }
 }
 
-/// Assumption 1 (i)–(v). (iv) concerns the yardstick trajectories and is left undecided (the
-/// yardstick crossing computation is not implemented); (v) holds with σ'(0) = 0.
-pub fn assumption1(p: &Problem) -> Truth {
+/// Assumption 1 (i)–(v): (i)–(iii) exactly; (iv) from the certified yardstick crossings
+/// ([`assumption1_iv`]); (v) holds with σ'(0) = 0.
+pub fn assumption1<S: reluflow_arith::Enclosure>(p: &Problem, ctx: &S::Ctx) -> Truth {
     let data = p.data();
     let (d, n) = (data.d(), data.n());
     let Some((z, s)) = directions(p) else { return Truth::False("no hidden layer".into()) };
@@ -117,15 +117,29 @@ pub fn assumption1(p: &Problem) -> Truth {
         kry.push(c.iter().map(|row| dot(row, &last)).collect());
     }
     parts.push(Truth::from_bool(rank(&kry) == d, "", "(iii) v* lies in the span of fewer than d eigenvectors"));
-    parts.push(Truth::Undecided(
-        "(iv) |I_0(α_j^t)| ≤ 1 along the yardsticks is not checked (yardstick crossings not implemented)".into(),
-    ));
+    parts.push(assumption1_iv::<S>(p, ctx));
     parts.push(if p.relu_prime() == ReluPrime::Zero {
         Truth::True(String::new())
     } else {
         Truth::Undecided("(v) not implied: σ'(0) = 1".into())
     });
     Truth::all(parts)
+}
+
+/// Assumption 1(iv), `|I_0(α_j^t)| ≤ 1` for all `j ∈ J+ ∪ J−` and `t ≥ 0`: true when every
+/// yardstick's crossings are certified one at a time ([`crate::yardstick::yardstick`] with the
+/// backend `S`), undecided otherwise.
+pub fn assumption1_iv<S: reluflow_arith::Enclosure>(p: &Problem, ctx: &S::Ctx) -> Truth {
+    let Some((z, _)) = directions(p) else { return Truth::False("no hidden layer".into()) };
+    for j in 0..z.len() {
+        if i_plus(p, &z[j]).is_empty() {
+            continue;
+        }
+        if let Err(why) = crate::yardstick::yardstick::<S>(p, j, ctx) {
+            return Truth::Undecided(format!("(iv) yardstick of neuron {j} not certified: {why}"));
+        }
+    }
+    Truth::True("(iv) every yardstick crosses one point at a time (certified)".into())
 }
 
 /// `ln q` for a positive rational, as `ln f + e ln 2` with `q = f·2^e`, `f ∈ [1/2, 1)` (no overflow
@@ -223,10 +237,10 @@ pub fn assumption3(p: &Problem) -> Truth {
 }
 
 /// The CEL hypotheses by id (`cel.setting`, `cel.assumption1..3`, `n=d`); others undecided.
-pub fn eval_hyp<S: Scalar>(id: &str, p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
+pub fn eval_hyp<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
     match id {
         "cel.setting" => setting(p),
-        "cel.assumption1" => assumption1(p),
+        "cel.assumption1" => assumption1::<S>(p, ctx),
         "cel.assumption2" => assumption2::<S>(p, params, ctx),
         "cel.assumption3" => assumption3(p),
         "n=d" => Truth::from_bool(p.data().n() == p.data().d(), "n = d", "n ≠ d"),

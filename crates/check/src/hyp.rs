@@ -59,7 +59,7 @@ fn relu(q: Rational) -> Rational {
 }
 
 /// Decides hypothesis `id` on `problem`. Unknown ids are undecided.
-pub fn eval<S: reluflow_arith::Scalar>(id: &str, p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
+pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
     let data = p.data();
     let single = p.model() == ModelKind::SingleNeuron;
     match id {

@@ -59,6 +59,7 @@ pub mod single;
 pub mod sweep;
 pub mod thm8;
 pub mod verdict;
+pub mod yardstick;
 
 pub use catalogue::{Applies, Entry, Kind, catalogue, entry};
 pub use hyp::{Hyp, Params};

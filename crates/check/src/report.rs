@@ -152,11 +152,11 @@ fn truth_verdict<S>(t: Truth) -> Verdict<S> {
 }
 
 /// Static entries (data and initialisation only): the verdict, whether it is validated, notes.
-fn run_static<S: Scalar>(e: &Entry, p: &Problem, params: &Params, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec<String>) {
+fn run_static<S: Enclosure>(e: &Entry, p: &Problem, params: &Params, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec<String>) {
     let enclosure = S::GUARANTEE == Guarantee::Enclosure;
     match e.id {
         "cel.setting" => (truth_verdict(cel::setting(p)), true, vec![]),
-        "cel.assumption1" => (truth_verdict(cel::assumption1(p)), true, vec![]),
+        "cel.assumption1" => (truth_verdict(cel::assumption1::<S>(p, ctx)), true, vec![]),
         "cel.assumption2" => (truth_verdict(cel::assumption2::<S>(p, params, ctx)), enclosure, vec![]),
         "cel.assumption3" => (truth_verdict(cel::assumption3(p)), true, vec![]),
         "cel.thm8-sign-M" => match sign_m(p) {
@@ -187,8 +187,50 @@ fn run_static<S: Scalar>(e: &Entry, p: &Problem, params: &Params, ctx: &S::Ctx) 
                 (v, enclosure, notes)
             }
         },
+        "cel.prop14-yardstick" => yardsticks::<S>(p, ctx),
         _ => (Verdict::undecided("no static check for this entry"), true, vec![]),
     }
+}
+
+/// `cel.prop14-yardstick`: every yardstick of `J+ ∪ J−` with certified crossing order and times.
+fn yardsticks<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec<String>) {
+    use crate::yardstick::{YardError, yardstick};
+    let Some((z, _)) = cel::directions(p) else { return (Verdict::undecided("no hidden layer"), true, vec![]) };
+    let mut notes = Vec::new();
+    let mut t0: Option<S> = None;
+    for j in 0..z.len() {
+        if cel::i_plus(p, &z[j]).is_empty() {
+            continue;
+        }
+        match yardstick::<S>(p, j, ctx) {
+            Ok(y) => {
+                let order: Vec<usize> = y.crossings.iter().map(|c| c.point).collect();
+                let taus: Vec<String> = y.crossings.iter().map(|c| show(&c.tau)).collect();
+                notes.push(format!(
+                    "neuron {j} (s = {:+}): n_j = {}, order {order:?}, τ = [{}]",
+                    y.sign,
+                    y.n_j,
+                    taus.join(", ")
+                ));
+                if let Some(c) = y.crossings.last() {
+                    t0 = Some(match t0 {
+                        Some(t) => t.max(&c.tau),
+                        None => c.tau.clone(),
+                    });
+                }
+            }
+            Err(YardError::Fails(why)) => {
+                let v = Verdict::violated(Location::Data, format!("crossing structure of yardstick {j}"), None, why);
+                return (v, true, notes);
+            }
+            Err(YardError::Undecided(why)) => {
+                return (Verdict::undecided(format!("yardstick {j}: {why}")), true, notes);
+            }
+        }
+    }
+    let t0 = t0.map_or_else(|| S::one(ctx), |t| t.add(&S::one(ctx)));
+    notes.push(format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0)));
+    (Verdict::Holds { proof: Proof::Enclosures, range: "static".into() }, true, notes)
 }
 
 /// Trajectory entries: the verdict and notes.
