@@ -97,11 +97,24 @@ fn assumption1_parts_are_decided_exactly() {
     let r = static_row(&m_positive("1/100"), "cel.assumption1");
     assert!(r.conclusion.to_string().contains("fewer than d eigenvectors"), "{}", r.conclusion);
     assert_eq!(r.status, RowStatus::False);
-    // Broken symmetry (x_3 = (16, 5, 1)): (i)–(iii) hold, σ'(0) = 0 gives (v), (iv) stays undecided.
+    // Broken symmetry (x_3 = (16, 5, 1)): (i)–(iii) hold exactly, the yardsticks certify (iv),
+    // σ'(0) = 0 gives (v).
     let p = two_layer(&[["16", "0", "0"], ["16", "-4", "1"], ["16", "5", "1"]], ["4/5", "0", "3/5"], "1/100");
     let r = static_row(&p, "cel.assumption1");
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    // The same with σ'(0) = 1: (v) is no longer implied, so undecided.
+    let p1 = Problem::new(
+        ModelKind::TwoLayer,
+        ReluPrime::One,
+        LossScale::HalfMean,
+        p.data().clone(),
+        p.init().clone(),
+        p.run().clone(),
+    )
+    .unwrap();
+    let r = static_row(&p1, "cel.assumption1");
     assert!(r.conclusion.is_undecided(), "{}", r.conclusion);
-    assert!(r.conclusion.to_string().contains("(iv)"));
+    assert!(r.conclusion.to_string().contains("(v)"));
     // A teacher that is not a unit vector breaks (i) and the setting.
     let p = two_layer(&[["16", "0", "0"], ["16", "-4", "1"], ["16", "4", "1"]], ["1", "0", "1"], "1/100");
     assert!(static_row(&p, "cel.assumption1").conclusion.is_violated());
