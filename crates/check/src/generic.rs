@@ -22,10 +22,10 @@ pub fn instants<'a, S: Scalar>(
         v.push((&s.hull, seg, Some(&s.pattern)));
         v.push((&s.end, Location::SegmentEnd { index: k, t: s.t_end.clone() }, None));
     }
-    if cov.incomplete.is_none() {
-        if let Some(l) = &traj.limit {
-            v.push((&l.state, Location::Limit, Some(&l.pattern)));
-        }
+    if cov.incomplete.is_none()
+        && let Some(l) = &traj.limit
+    {
+        v.push((&l.state, Location::Limit, Some(&l.pattern)));
     }
     v
 }
@@ -178,11 +178,11 @@ pub fn dead_frozen<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Covera
     }
     for (st, at, pat) in instants(traj, cov) {
         for &j in &dead {
-            if let Some(p) = pat {
-                if !p.active[j].is_empty() {
-                    let breaks = format!("a neuron dead at t = 0 has active points {:?} here", p.active[j]);
-                    return Verdict::violated(at, format!("active set of neuron {j}"), None, breaks);
-                }
+            if let Some(p) = pat
+                && !p.active[j].is_empty()
+            {
+                let breaks = format!("a neuron dead at t = 0 has active points {:?} here", p.active[j]);
+                return Verdict::violated(at, format!("active set of neuron {j}"), None, breaks);
             }
             for (k, (c, c0)) in st.w[j].iter().zip(&traj.initial.w[j]).enumerate() {
                 if !overlaps(c, c0) {
@@ -190,11 +190,11 @@ pub fn dead_frozen<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Covera
                     return Verdict::violated(at, format!("w_{j}[{k}]"), Some(c.clone()), breaks);
                 }
             }
-            if let (Some(a), Some(a0)) = (&st.a, &traj.initial.a) {
-                if !overlaps(&a[j], &a0[j]) {
-                    let breaks = format!("differs from its initial value {}", show(&a0[j]));
-                    return Verdict::violated(at, format!("a_{j}"), Some(a[j].clone()), breaks);
-                }
+            if let (Some(a), Some(a0)) = (&st.a, &traj.initial.a)
+                && !overlaps(&a[j], &a0[j])
+            {
+                let breaks = format!("differs from its initial value {}", show(&a0[j]));
+                return Verdict::violated(at, format!("a_{j}"), Some(a[j].clone()), breaks);
             }
         }
     }

@@ -132,10 +132,10 @@ pub fn support_vector_stability<S: Scalar>(
                 .push((&s.pattern, Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() }));
         }
     }
-    if cov.incomplete.is_none() {
-        if let Some(l) = &traj.limit {
-            steps.push((&l.pattern, Location::Limit));
-        }
+    if cov.incomplete.is_none()
+        && let Some(l) = &traj.limit
+    {
+        steps.push((&l.pattern, Location::Limit));
     }
     for (p, at) in steps {
         for j in 0..m {

@@ -91,6 +91,9 @@ impl Coverage {
     }
 }
 
+/// A sign predicate on an enclosure.
+type Pred<S> = fn(&S) -> bool;
+
 /// Which way a quantity must move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
@@ -135,7 +138,7 @@ impl<S: Scalar> Monotone<'_, S> {
     /// has positive length). `Holds` needs every derivative enclosure certainly of the right sign
     /// (or the identity) and a coverage of the whole horizon.
     pub fn check(&self, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
-        let (bad_sign, good_sign): (fn(&S) -> bool, fn(&S) -> bool) = match self.dir {
+        let (bad_sign, good_sign): (Pred<S>, Pred<S>) = match self.dir {
             Direction::NonIncreasing => (S::certainly_pos, S::certainly_nonpos),
             Direction::NonDecreasing => (S::certainly_neg, S::certainly_nonneg),
         };
@@ -176,12 +179,11 @@ impl<S: Scalar> Monotone<'_, S> {
                 return v;
             }
         }
-        if cov.incomplete.is_none() {
-            if let Some(l) = &traj.limit {
-                if let Some(v) = compare((self.value)(&l.state), Location::Limit, &mut best) {
-                    return v;
-                }
-            }
+        if cov.incomplete.is_none()
+            && let Some(l) = &traj.limit
+            && let Some(v) = compare((self.value)(&l.state), Location::Limit, &mut best)
+        {
+            return v;
         }
         if let Some(why) = &cov.incomplete {
             return Verdict::undecided(format!("no violation found, but {why}"));

@@ -173,7 +173,7 @@ pub fn interpolator<S: Scalar>(p: &Problem, wit: &MWitness, ctx: &S::Ctx) -> Opt
     }
     let residuals = (0..data.n())
         .map(|i| {
-            let xi_s: Vec<S> = data.x()[i].iter().map(|q| e(q)).collect();
+            let xi_s: Vec<S> = data.x()[i].iter().map(&e).collect();
             let mut h = S::zero(ctx);
             for j in 0..2 {
                 h.add_mul_assign(&a[j], &linalg::dot(&xi_s, &w[j], ctx).relu());

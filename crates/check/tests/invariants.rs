@@ -170,7 +170,7 @@ fn balancedness_sign_and_dead_neurons() {
     // Broken: a_0's hull scaled by 1.5 on segment 2 ⇒ a_0² − ‖w_0‖² certainly > 0.
     let mut m = t.clone();
     let a = m.segments[2].hull.a.as_mut().unwrap();
-    a[0] = a[0] * Interval::from_f64(1.5, &());
+    a[0] *= Interval::from_f64(1.5, &());
     assert_violated(&row("gen.balancedness", &p, &m), "a_0² − ‖w_0‖²");
     // Broken: a_0 negative on segment 5.
     let mut m = t.clone();

@@ -33,10 +33,10 @@ fn cited_slugs(text: &str) -> Vec<String> {
     while let Some(k) = rest.find(PREFIX) {
         rest = &rest[k + PREFIX.len()..];
         let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || "_.-".contains(c))).unwrap_or(rest.len());
-        if let Some(slug) = rest[..len].strip_suffix(".md") {
-            if !slug.is_empty() {
-                out.push(slug.to_string());
-            }
+        if let Some(slug) = rest[..len].strip_suffix(".md")
+            && !slug.is_empty()
+        {
+            out.push(slug.to_string());
         }
         rest = &rest[len..];
     }
