@@ -86,8 +86,9 @@ const SETTING: Hyp = h("cel.setting", "teacher with ‖v*‖ = 1, ∠(v*, x_i) <
 const A1: Hyp = h("cel.assumption1", "Assumption 1 (i)–(v)", false, true);
 const A2: Hyp = h("cel.assumption2", "Assumption 2: λ ≤ (m n^{9nΔ²/δ³})^{−3/ε}", false, true);
 const A3: Hyp = h("cel.assumption3", "Assumption 3: n = d, m > 1, 𝓜 ≠ 0", false, true);
-const NEEDS_YARDSTICK: &str = "needs the yardstick trajectories' crossing times τ_j^ℓ and order (Props 13/14/22) and δ, which are not implemented yet";
-const NEEDS_A2: &str = "its hypotheses include Assumption 2 (λ ≲ 10^-500 even for toy instances) and its quantities need δ from the yardsticks; not implemented yet";
+const NEEDS_YARDSTICK: &str =
+    "the closed form is used inside cel.prop14-yardstick's computation, but no separate check of this identity is made";
+const NEEDS_A2: &str = "not implemented yet: its hypotheses include Assumption 2 (λ ≲ 10^-500 even for toy instances) and its quantities (network crossing times against the yardsticks, T1/T2 bounds, the set S, δ's minimum-over-stage terms) are not computed";
 
 /// The catalogue, in reading order.
 pub static CATALOGUE: &[Entry] = &[
@@ -303,8 +304,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Trajectory,
         hypotheses: &[SETTING, A1, A2],
-        checked: "hull norms after T0",
-        not_implemented: Some(NEEDS_A2),
+        checked: "hull of w_j on the segments that may contain T0 (from the certified yardsticks) certainly ≤ λ‖z_j‖; no active point after T0",
+        not_implemented: None,
     },
     Entry {
         id: "cel.lemma5",
@@ -323,8 +324,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Trajectory,
         hypotheses: &[SETTING, A1, A2],
-        checked: "hull norms and derivative enclosures before T1",
-        not_implemented: Some(NEEDS_A2),
+        checked: "on segments starting before T1 = ε ln(1/λ)/‖γ_[n]‖: hull ‖w_j‖² < 4‖z_j‖²λ^{2−2εt/T1} at the segment start, and s_j a_j ȧ_j ≥ 0 (= s_j d/dt ½‖w_j‖²)",
+        not_implemented: None,
     },
     Entry {
         id: "cel.lemma28-angles",

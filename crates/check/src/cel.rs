@@ -144,7 +144,7 @@ pub fn assumption1_iv<S: reluflow_arith::Enclosure>(p: &Problem, ctx: &S::Ctx) -
 
 /// `ln q` for a positive rational, as `ln f + e ln 2` with `q = f·2^e`, `f ∈ [1/2, 1)` (no overflow
 /// for huge numerators or denominators).
-fn ln_rational<S: Scalar>(q: &Rational, ctx: &S::Ctx) -> S {
+pub fn ln_rational<S: Scalar>(q: &Rational, ctx: &S::Ctx) -> S {
     let e = q.numer().significant_bits() as i64 - q.denom().significant_bits() as i64;
     let two_e = if e >= 0 {
         Rational::from(Integer::from(1) << e as u32)

@@ -50,6 +50,7 @@
 
 pub mod catalogue;
 pub mod cel;
+pub mod cel_traj;
 pub mod generic;
 pub mod hyp;
 pub mod inst;

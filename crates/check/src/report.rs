@@ -233,6 +233,22 @@ fn yardsticks<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec
     (Verdict::Holds { proof: Proof::Enclosures, range: "static".into() }, true, notes)
 }
 
+/// `T0 = max_{j ∈ J+ ∪ J−} τ_j^{n_j} + 1` from the certified yardsticks.
+fn t0<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<S, String> {
+    let (z, _) = cel::directions(p).ok_or("no hidden layer")?;
+    let mut t0 = S::zero(ctx);
+    for j in 0..z.len() {
+        if cel::i_plus(p, &z[j]).is_empty() {
+            continue;
+        }
+        let y = crate::yardstick::yardstick::<S>(p, j, ctx).map_err(|e| format!("yardstick {j}: {e}"))?;
+        if let Some(c) = y.crossings.last() {
+            t0 = t0.max(&c.tau);
+        }
+    }
+    Ok(t0.add(&S::one(ctx)))
+}
+
 /// Trajectory entries: the verdict and notes.
 fn run_traj<S: Enclosure>(e: &Entry, p: &Problem, params: &Params, traj: &Trajectory<S>) -> (Verdict<S>, Vec<String>) {
     let ctx = traj.initial.w[0][0].ctx();
@@ -267,6 +283,14 @@ fn run_traj<S: Enclosure>(e: &Entry, p: &Problem, params: &Params, traj: &Trajec
         "vs.thm3-limit" => match hyp::thm3_instance(p) {
             Some((alpha, gamma)) => (single::thm3_limit(&alpha, &gamma, traj), vec![]),
             None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),
+        },
+        "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, &inst, traj, &cov), vec![]),
+        "cel.lemma4" => match t0::<S>(p, &ctx) {
+            Ok(t0) => {
+                let note = format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0));
+                (crate::cel_traj::lemma4(p, &t0, &inst, traj, &cov), vec![note])
+            }
+            Err(why) => (Verdict::undecided(why), vec![]),
         },
         _ => (Verdict::undecided("no trajectory check for this entry"), vec![]),
     }

@@ -1,0 +1,64 @@
+//! CEL Lemmas 19 and 4 along two-layer trajectories (hand-built closed form and the validated
+//! integrator). Assumption 2 is never certified, so these rows are vacuous as statements of the
+//! paper; the conclusions are still certified facts about the given trajectories.
+
+mod common;
+
+use common::*;
+use reluflow_arith::Interval;
+use reluflow_check::*;
+use reluflow_flow::Trajectory;
+use reluflow_model::*;
+
+/// The closed-form two-layer fixture as a balanced initialisation: λ = 1/2, z = (1, −2), s = (1, 1)
+/// gives w(0) = (1/2, −1), a(0) = (1/2, 1), the same flow as `two_layer_problem`.
+fn balanced_fixture() -> Problem {
+    let p = two_layer_problem(Horizon::Finite(q("8")));
+    let init = Init::Balanced { scale: q("1/2"), z: vec![vec![q("1")], vec![q("-2")]], s: vec![1, 1] };
+    p.with_init(init).unwrap()
+}
+
+fn row(id: &str, p: &Problem, t: &Trajectory<Interval>) -> Row<Interval> {
+    let sel = Selection { ids: vec![id.into()], ..Selection::default() };
+    check(p, t, &sel).rows.remove(0)
+}
+
+#[test]
+fn lemma19_holds_breaks_and_is_undecided() {
+    let p = balanced_fixture();
+    let t = two_layer::<Interval>(&());
+    let r = row("cel.lemma19", &p, &t);
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    assert_eq!(r.status, RowStatus::Holds);
+    // Broken: a_0 < 0 on segment 0 makes s_0 a_0 ȧ_0 certainly negative before T1 ≈ 0.17.
+    let mut m = t.clone();
+    m.segments[0].hull.a.as_mut().unwrap()[0] = Interval::try_from((-1.0, -0.5)).unwrap();
+    let r = row("cel.lemma19", &p, &m);
+    assert!(r.conclusion.is_violated(), "{}", r.conclusion);
+    // Too wide: ‖w_0‖ may reach 2 on segment 0, above the bound 2‖z_0‖λ = 1 at t = 0.
+    let mut m = t.clone();
+    m.segments[0].hull.w[0][0] = Interval::try_from((-2.0, 2.0)).unwrap();
+    assert!(row("cel.lemma19", &p, &m).conclusion.is_undecided());
+}
+
+#[test]
+fn lemma4_on_the_validated_integrator() {
+    use reluflow_flow::net::validated::{ValidatedOptions, certify};
+    // d = n = 2, teacher e_0, one positive neuron and one negative neuron (J−) that must die.
+    let x = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
+    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
+    let init =
+        Init::Balanced { scale: q("1e-3"), z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")]], s: vec![1, -1] };
+    let run = RunConfig { t_end: Horizon::Finite(q("40")), arithmetic: Arithmetic::Interval, precision: 53 };
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let r = row("cel.lemma4", &p, &t);
+    println!("{}", check(&p, &t, &Selection::default()).to_text());
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    assert!(r.notes[0].starts_with("T0"));
+    // Broken: the negative neuron listed active on the last segment (after T0).
+    let mut m = t.clone();
+    let last = m.segments.len() - 1;
+    m.segments[last].pattern.active[1] = vec![0];
+    assert!(row("cel.lemma4", &p, &m).conclusion.is_violated());
+}
