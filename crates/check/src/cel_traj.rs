@@ -57,10 +57,12 @@ pub fn lemma19<S: Enclosure>(
     let mut reached_t1 = false;
     for &k in &cov.segs {
         let seg = &traj.segments[k];
-        if !certainly_less(&seg.t_start, &t1) {
+        if certainly_le(&t1, &seg.t_start) {
             reached_t1 = true;
             break;
         }
+        // The segment may hold times before T1; violations need it to certainly start before T1.
+        let starts_before = certainly_less(&seg.t_start, &t1);
         let at = || Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
         let v = inst.velocity(&seg.hull, &seg.pattern);
         let (Some(a), Some(adot)) = (&seg.hull.a, &v.a) else { return Verdict::undecided("not a two-layer run") };
@@ -85,7 +87,7 @@ pub fn lemma19<S: Enclosure>(
             }
             if moving[j] {
                 let d = S::from_i64(i64::from(s[j]), ctx).mul(&a[j]).mul(&adot[j]);
-                if d.certainly_neg() && certainly_less(&seg.t_start, &seg.t_end) {
+                if d.certainly_neg() && starts_before && certainly_less(&seg.t_start, &seg.t_end) {
                     return Verdict::violated(at(), format!("s_{j}·d/dt ½‖w_{j}‖²"), Some(d), "must be ≥ 0 before T1");
                 }
                 if !d.certainly_nonneg() && unknown.is_none() {
@@ -125,6 +127,9 @@ pub fn lemma4<S: Enclosure>(p: &Problem, t0: &S, inst: &Inst<S>, traj: &Trajecto
             found_t0 = true;
             let contains = certainly_le(&seg.t_start, t0) && certainly_le(t0, &seg.t_end);
             for &j in &neg {
+                if !seg.pattern.active[j].is_empty() && unknown.is_none() {
+                    unknown = Some(format!("neuron {j} is active on {}, which may extend past T0", at()));
+                }
                 let bound = S::from_rational(&(norm_sq(&z[j]) * Rational::from(scale * scale)), ctx);
                 let nw = linalg::norm_sq(&seg.hull.w[j], ctx);
                 if contains && certainly_less(&bound, &nw) {

@@ -279,7 +279,7 @@ fn run_traj<S: Enclosure>(e: &Entry, p: &Problem, params: &Params, traj: &Trajec
             let (v, note) = single::support_vector_stability(data.n(), traj, &cov);
             (v, note.into_iter().collect())
         }
-        "lsy.global-convergence-d2" => (single::global_convergence(data.y(), traj, &cov), vec![]),
+        "lsy.global-convergence-d2" => (single::global_convergence(data.x(), data.y(), traj, &cov), vec![]),
         "vs.thm3-limit" => match hyp::thm3_instance(p) {
             Some((alpha, gamma)) => (single::thm3_limit(&alpha, &gamma, traj), vec![]),
             None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),

@@ -184,15 +184,32 @@ pub fn support_vector_stability<S: Scalar>(
 ///
 /// `L(w(∞)) = 0` from the certified limit: violated if its loss enclosure is certainly positive or
 /// a point with `y_i > 0` is inactive in the limit pattern (then `σ(x_iᵀw∞) = 0 ≠ y_i`); holds if
-/// every inactive point has `y_i = 0` exactly (active points are interpolated by the limit's
-/// construction: it solves `X_S w = y_S`) and the loss enclosure contains 0.
-pub fn global_convergence<S: Scalar>(y: &[Rational], traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
+/// every inactive point has `y_i = 0` exactly, the system `X_S w = y_S` of the limit active set
+/// `S` is consistent (exact rank test; the limit then solves it) and the loss enclosure contains 0.
+pub fn global_convergence<S: Scalar>(
+    x: &[Vec<Rational>],
+    y: &[Rational],
+    traj: &Trajectory<S>,
+    cov: &Coverage,
+) -> Verdict<S> {
     let Some(l) = &traj.limit else { return Verdict::undecided("the trajectory has no certified limit") };
     if cov.incomplete.is_some() {
         return Verdict::undecided("the trajectory is not certified up to its limit");
     }
     if l.loss.certainly_pos() {
         return Verdict::violated(Location::Limit, "L(w(∞))", Some(l.loss.clone()), "must be 0");
+    }
+    // The limit solves X_S w = y_S when that system is consistent (exact rank test); if it is not,
+    // every w with pattern S misfits some point of S, so L(w(∞)) > 0.
+    let s_rows: Vec<Vec<Rational>> = l.pattern.active[0].iter().map(|&i| x[i].clone()).collect();
+    let aug: Vec<Vec<Rational>> = l.pattern.active[0]
+        .iter()
+        .zip(&s_rows)
+        .map(|(&i, r)| r.iter().cloned().chain([y[i].clone()]).collect())
+        .collect();
+    if crate::rational::rank(&aug) != crate::rational::rank(&s_rows) {
+        let breaks = "X_S w = y_S has no solution for the limit active set S, so L(w(∞)) > 0";
+        return Verdict::violated(Location::Limit, "limit active set", None, breaks);
     }
     for (i, yi) in y.iter().enumerate() {
         if *yi != 0 && !l.pattern.active[0].contains(&i) {

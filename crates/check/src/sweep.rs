@@ -78,6 +78,14 @@ impl Coverage {
             prev_end = Some(&s.t_end);
         }
         let reaches_infinity = segs.last().is_some_and(|&k| traj.segments[k].t_end.upper() == Bound::PosInf);
+        if incomplete.is_none()
+            && !reaches_infinity
+            && matches!(traj.status, Status::Certified)
+            && let Some(&k) = segs.last()
+            && !overlaps(&traj.segments[k].t_end, &traj.t_final)
+        {
+            incomplete = Some(format!("the last segment ({k}) does not end at the final time (a gap in time)"));
+        }
         if segs.is_empty() && incomplete.is_none() && !traj.t_final.possibly_zero() {
             incomplete = Some("the trajectory has no segment".into());
         }

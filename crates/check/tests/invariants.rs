@@ -271,6 +271,36 @@ fn global_convergence_d2() {
     assert_eq!(r.status, RowStatus::Counterexample, "d = 2 and teacher are the default hypotheses");
     // No limit: undecided.
     assert!(row("lsy.global-convergence-d2", &p, &growth_holds::<Interval>(&(), false)).conclusion.is_undecided());
+    // Inconsistent limit system: x_0 = x_1 = e_0 with labels 1 and 2, both active; the flow
+    // w_0(t) = 3/2 − ½e^{−2t} tends to 3/2 with loss ¼. A deliberately uninformative limit-loss
+    // enclosure [0, 1] does not hide it: X_S w = y_S has no solution (exact rank test).
+    let data = reluflow_model::Data::new(
+        vec![vec![q("1"), q("0")], vec![q("1"), q("0")]],
+        reluflow_model::Labels::Given(vec![q("1"), q("2")]),
+    )
+    .unwrap();
+    let pi = p.with_init(reluflow_model::Init::Single { w: vec![q("1"), q("0")] }).unwrap();
+    let pi =
+        reluflow_model::Problem::new(pi.model(), pi.relu_prime(), pi.loss(), data, pi.init().clone(), pi.run().clone())
+            .unwrap();
+    let state_at = |t: &Interval| reluflow_flow::State {
+        w: vec![vec![
+            Interval::from_f64(1.5, &()) - (Interval::from_f64(-2.0, &()) * *t).exp() * Interval::from_f64(0.5, &()),
+            Interval::from_f64(0.0, &()),
+        ]],
+        a: None,
+    };
+    let limit = reluflow_flow::Limit {
+        state: reluflow_flow::State {
+            w: vec![vec![Interval::from_f64(1.5, &()), Interval::from_f64(0.0, &())]],
+            a: None,
+        },
+        loss: iv(0.0, 1.0),
+        pattern: pat1(&[0, 1]),
+    };
+    let t = build(&(), 4, state_at, &pat1(&[0, 1]), Some(limit));
+    let r = row("lsy.global-convergence-d2", &pi, &t);
+    assert_violated(&r, "no solution");
 }
 
 #[test]
