@@ -51,6 +51,7 @@
 pub mod catalogue;
 pub mod cel;
 pub mod cel_traj;
+mod dispatch;
 pub mod generic;
 pub mod hyp;
 pub mod inst;

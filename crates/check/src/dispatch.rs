@@ -1,0 +1,176 @@
+//! Dispatch from catalogue ids to the checks: static entries (data and initialisation) and
+//! trajectory entries.
+
+use crate::catalogue::Entry;
+use crate::hyp::{self, Params};
+use crate::inst::Inst;
+use crate::sweep::Coverage;
+use crate::thm8::{MSign, interpolator, sign_m};
+use crate::verdict::{Location, Proof, Truth, Verdict, show};
+use crate::{cel, generic, single};
+use reluflow_arith::{Enclosure, Guarantee};
+use reluflow_flow::Trajectory;
+use reluflow_model::Problem;
+
+fn truth_verdict<S>(t: Truth) -> Verdict<S> {
+    match t {
+        Truth::True(_) => Verdict::Holds { proof: Proof::Exact, range: "static".into() },
+        Truth::False(r) => Verdict::violated(Location::Data, "the instance", None, format!("fails: {r}")),
+        Truth::Undecided(r) => Verdict::undecided(r),
+    }
+}
+
+/// Static entries (data and initialisation only): the verdict, whether it is validated, notes.
+pub(crate) fn run_static<S: Enclosure>(
+    e: &Entry,
+    p: &Problem,
+    params: &Params,
+    ctx: &S::Ctx,
+) -> (Verdict<S>, bool, Vec<String>) {
+    let enclosure = S::GUARANTEE == Guarantee::Enclosure;
+    match e.id {
+        "cel.setting" => (truth_verdict(cel::setting(p)), true, vec![]),
+        "cel.assumption1" => (truth_verdict(cel::assumption1::<S>(p, ctx)), true, vec![]),
+        "cel.assumption2" => (truth_verdict(cel::assumption2::<S>(p, params, ctx)), enclosure, vec![]),
+        "cel.assumption3" => (truth_verdict(cel::assumption3(p)), true, vec![]),
+        "cel.thm8-sign-M" => match sign_m(p) {
+            MSign::Negative(r) => {
+                let v = Verdict::Holds { proof: Proof::Exact, range: "static".into() };
+                (v, true, vec![format!("𝓜 < 0: {r}; Θ_v* are the minimum-norm interpolators")])
+            }
+            MSign::Unknown(r) => (Verdict::undecided(format!("sign of 𝓜 not decided: {r}")), true, vec![]),
+            MSign::Positive(w) => {
+                let mut notes = vec![format!("𝓜 > 0 (exact witness): {}", w.describe())];
+                let Some(int) = interpolator::<S>(p, &w, ctx) else {
+                    return (Verdict::undecided("the interpolator needs a teacher"), enclosure, notes);
+                };
+                notes.push(format!("rank-2 interpolator: ξ ∈ {}, ‖θ‖² ∈ {}", show(&int.xi), show(&int.norm_sq)));
+                let two = S::from_i64(2, ctx);
+                let v = if int.verified() {
+                    Verdict::Holds { proof: Proof::Enclosures, range: "static".into() }
+                } else if crate::sweep::certainly_le(&two, &int.norm_sq) {
+                    Verdict::violated(
+                        Location::Data,
+                        "‖θ‖² of the constructed interpolator",
+                        Some(int.norm_sq),
+                        "must be < 2",
+                    )
+                } else {
+                    Verdict::undecided("the interpolator's enclosures are too wide to verify ‖θ‖² < 2")
+                };
+                (v, enclosure, notes)
+            }
+        },
+        "cel.prop14-yardstick" => yardsticks::<S>(p, ctx),
+        _ => (Verdict::undecided("no static check for this entry"), true, vec![]),
+    }
+}
+
+/// `cel.prop14-yardstick`: every yardstick of `J+ ∪ J−` with certified crossing order and times.
+fn yardsticks<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec<String>) {
+    use crate::yardstick::{YardError, yardstick};
+    let Some((z, _)) = cel::directions(p) else { return (Verdict::undecided("no hidden layer"), true, vec![]) };
+    let mut notes = Vec::new();
+    let mut t0: Option<S> = None;
+    for j in 0..z.len() {
+        if cel::i_plus(p, &z[j]).is_empty() {
+            continue;
+        }
+        match yardstick::<S>(p, j, ctx) {
+            Ok(y) => {
+                let order: Vec<usize> = y.crossings.iter().map(|c| c.point).collect();
+                let taus: Vec<String> = y.crossings.iter().map(|c| show(&c.tau)).collect();
+                notes.push(format!(
+                    "neuron {j} (s = {:+}): n_j = {}, order {order:?}, τ = [{}]",
+                    y.sign,
+                    y.n_j,
+                    taus.join(", ")
+                ));
+                if let Some(c) = y.crossings.last() {
+                    t0 = Some(match t0 {
+                        Some(t) => t.max(&c.tau),
+                        None => c.tau.clone(),
+                    });
+                }
+            }
+            Err(YardError::Fails(why)) => {
+                let v = Verdict::violated(Location::Data, format!("crossing structure of yardstick {j}"), None, why);
+                return (v, true, notes);
+            }
+            Err(YardError::Undecided(why)) => {
+                return (Verdict::undecided(format!("yardstick {j}: {why}")), true, notes);
+            }
+        }
+    }
+    let t0 = t0.map_or_else(|| S::one(ctx), |t| t.add(&S::one(ctx)));
+    notes.push(format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0)));
+    (Verdict::Holds { proof: Proof::Enclosures, range: "static".into() }, true, notes)
+}
+
+/// `T0 = max_{j ∈ J+ ∪ J−} τ_j^{n_j} + 1` from the certified yardsticks.
+fn t0<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<S, String> {
+    let (z, _) = cel::directions(p).ok_or("no hidden layer")?;
+    let mut t0 = S::zero(ctx);
+    for j in 0..z.len() {
+        if cel::i_plus(p, &z[j]).is_empty() {
+            continue;
+        }
+        let y = crate::yardstick::yardstick::<S>(p, j, ctx).map_err(|e| format!("yardstick {j}: {e}"))?;
+        if let Some(c) = y.crossings.last() {
+            t0 = t0.max(&c.tau);
+        }
+    }
+    Ok(t0.add(&S::one(ctx)))
+}
+
+/// Trajectory entries: the verdict and notes.
+pub(crate) fn run_traj<S: Enclosure>(
+    e: &Entry,
+    p: &Problem,
+    params: &Params,
+    traj: &Trajectory<S>,
+) -> (Verdict<S>, Vec<String>) {
+    let ctx = traj.initial.w[0][0].ctx();
+    let inst = Inst::<S>::new(p, &ctx);
+    let tailed = single::with_single_tail(traj, &Coverage::of(traj));
+    let traj = tailed.as_ref().unwrap_or(traj);
+    let cov = Coverage::of(traj);
+    let data = p.data();
+    match e.id {
+        "gen.loss-nonincreasing" => (generic::loss_nonincreasing(&inst, traj, &cov), vec![]),
+        "gen.balancedness" => (generic::balancedness(&inst, traj, &cov), vec![]),
+        "gen.sign-preserved" => (generic::sign_preserved(traj, &cov), vec![]),
+        "gen.dead-frozen" => (generic::dead_frozen(&inst, traj, &cov), vec![]),
+        "gen.span" => (generic::span(data.x(), traj, &cov), vec![]),
+        "gen.dist-to-interpolant" | "vs.thm8-distance" => match hyp::w_star(p, params) {
+            Some(ws) if ws.len() == data.d() => {
+                let v = if e.id == "vs.thm8-distance" {
+                    single::thm8_distance(&inst, &hyp::init_w(p)[0], &ws, traj, &cov)
+                } else {
+                    single::dist_to_interpolant(&inst, data.x(), data.y(), &ws, traj, &cov)
+                };
+                (v, vec![])
+            }
+            _ => (Verdict::undecided("no zero-loss point w* of the right dimension"), vec![]),
+        },
+        "lsy.norm-growth" => (single::norm_growth(&inst, traj, &cov), vec![]),
+        "lsy.support-vector-stability" => {
+            let (v, note) = single::support_vector_stability(data.n(), traj, &cov);
+            (v, note.into_iter().collect())
+        }
+        "lsy.global-convergence-d2" => (single::global_convergence(data.x(), data.y(), traj, &cov), vec![]),
+        "vs.thm3-limit" => match hyp::thm3_instance(p) {
+            Some((alpha, gamma)) => (single::thm3_limit(&alpha, &gamma, traj), vec![]),
+            None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),
+        },
+        "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, &inst, traj, &cov), vec![]),
+        "cel.lemma4" => match t0::<S>(p, &ctx) {
+            Ok(t0) => {
+                let note = format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0));
+                (crate::cel_traj::lemma4(p, &t0, &inst, traj, &cov), vec![note])
+            }
+            Err(why) => (Verdict::undecided(why), vec![]),
+        },
+        _ => (Verdict::undecided("no trajectory check for this entry"), vec![]),
+    }
+}
