@@ -292,7 +292,13 @@ pub fn reference<S: Point>(
                 kind: if leaving { EventKind::Deactivate } else { EventKind::Activate },
             });
             pinned = Some(j);
-            if events.len() > opts.max_events {
+            // The new pattern's field must carry the state off the hyperplane; if it points back
+            // (sliding) or is tangent, the closed form has nothing more to say: stop here.
+            let next = Piece::new(xq, yq, &c, active.clone());
+            let alpha: Vec<S> = next.alpha[j].iter().map(|q| S::from_rational(q, ctx)).collect();
+            let rate = dot(&alpha, &w, ctx).add(&S::from_rational(&next.beta[j], ctx));
+            let away = if leaving { rate.certainly_neg() } else { rate.certainly_pos() };
+            if !away || events.len() > opts.max_events {
                 break 'pieces;
             }
             continue 'pieces;
