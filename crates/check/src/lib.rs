@@ -65,5 +65,5 @@ pub mod yardstick;
 
 pub use catalogue::{Applies, Entry, Kind, catalogue, entry};
 pub use hyp::{Hyp, Params};
-pub use report::{CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static, degenerate};
+pub use report::{CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static, degenerate, validate_shape};
 pub use verdict::{Location, Proof, Truth, Verdict, Witness};

@@ -21,6 +21,81 @@ pub struct Selection {
     pub params: Params,
 }
 
+impl Selection {
+    /// Checks the selection against the catalogue: every id names an entry, every `assume` key is
+    /// `<hyp>` or `<entry>:<hyp>` for a switchable hypothesis of some (that) entry, `ε ∈ (0, 1/4]`.
+    /// The error names the offending key and what was expected.
+    pub fn validate(&self) -> Result<(), String> {
+        for id in &self.ids {
+            if crate::catalogue::entry(id).is_none() {
+                let known: Vec<&str> = catalogue().iter().map(|e| e.id).collect();
+                return Err(format!("unknown theorem id `{id}`; known ids: {}", known.join(", ")));
+            }
+        }
+        for key in self.assume.keys() {
+            let (entry, h) = match key.split_once(':') {
+                Some((e, h)) => (Some(e), h),
+                None => (None, key.as_str()),
+            };
+            let ok = catalogue()
+                .iter()
+                .filter(|e| entry.is_none_or(|id| id == e.id))
+                .any(|e| e.hypotheses.iter().any(|x| x.id == h && x.switchable));
+            if !ok {
+                return Err(format!(
+                    "`{key}` is not a switchable hypothesis{}: switchable ones are teacher, zero-init, small-init, d2, all-active-init, positive-labels, relu-prime-one (Lee–Sim–Ye entries)",
+                    entry.map_or(String::new(), |e| format!(" of `{e}`"))
+                ));
+            }
+        }
+        let eps = &self.params.epsilon;
+        if *eps <= 0 || *eps > rug::Rational::from((1, 4)) {
+            return Err(format!("epsilon = {eps} is not in (0, 1/4]"));
+        }
+        Ok(())
+    }
+}
+
+/// Checks that a trajectory has the shapes of `problem` (widths, dimensions, pattern indices), so
+/// that no check indexes out of range on a malformed (e.g. hand-edited) trajectory.
+pub fn validate_shape<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), String> {
+    let (n, d, m) = (problem.data().n(), problem.data().d(), problem.init().width());
+    let two = problem.model() == ModelKind::TwoLayer;
+    let state = |st: &reluflow_flow::State<S>, what: &str| -> Result<(), String> {
+        if st.w.len() != m || st.w.iter().any(|r| r.len() != d) {
+            return Err(format!("{what}: w is not {m} × {d}"));
+        }
+        match (&st.a, two) {
+            (Some(a), true) if a.len() == m => Ok(()),
+            (None, false) => Ok(()),
+            _ => Err(format!("{what}: output weights do not match the model")),
+        }
+    };
+    let pattern = |p: &reluflow_flow::Pattern, what: &str| -> Result<(), String> {
+        if p.active.len() != m || p.frozen.len() != m || p.active.iter().flatten().any(|&i| i >= n) {
+            return Err(format!("{what}: pattern does not match {m} neurons and {n} points"));
+        }
+        Ok(())
+    };
+    state(&traj.initial, "initial")?;
+    state(&traj.final_state, "final state")?;
+    for (k, s) in traj.segments.iter().enumerate() {
+        state(&s.hull, &format!("segment {k} hull"))?;
+        state(&s.end, &format!("segment {k} end"))?;
+        pattern(&s.pattern, &format!("segment {k}"))?;
+    }
+    for (k, e) in traj.events.iter().enumerate() {
+        if e.neuron >= m || e.point >= n {
+            return Err(format!("event {k} names neuron {} / point {} out of range", e.neuron, e.point));
+        }
+    }
+    if let Some(l) = &traj.limit {
+        state(&l.state, "limit")?;
+        pattern(&l.pattern, "limit")?;
+    }
+    Ok(())
+}
+
 /// One hypothesis of one row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HypRow {
@@ -156,6 +231,7 @@ fn status<S>(hyps: &[HypRow], v: &Verdict<S>, validated: bool) -> RowStatus {
 fn build<S: Enclosure>(
     problem: &Problem,
     traj: Option<&Trajectory<S>>,
+    malformed: Option<&str>,
     ctx: &S::Ctx,
     selection: &Selection,
 ) -> CheckReport<S> {
@@ -200,7 +276,9 @@ fn build<S: Enclosure>(
                 (v, Coverage::of(t).validated, notes)
             }
             (Kind::Trajectory, None) => {
-                if chosen {
+                if let Some(why) = malformed {
+                    rows.push(skip(RowStatus::Undecided, why.to_string()));
+                } else if chosen {
                     rows.push(skip(RowStatus::Undecided, "needs a trajectory".into()));
                 }
                 continue;
@@ -223,14 +301,20 @@ fn build<S: Enclosure>(
 /// never certified. For a single-neuron run whose segments stop before a certified limit, a tail
 /// segment `[T, ∞)` is added from the contraction of the linear flow (see
 /// [`single::with_single_tail`]).
+///
+/// A trajectory whose shapes do not match the problem ([`validate_shape`]) gets every trajectory
+/// row undecided with the reason, never a panic.
 pub fn check<S: Enclosure>(problem: &Problem, traj: &Trajectory<S>, selection: &Selection) -> CheckReport<S> {
-    let ctx = traj.initial.w[0][0].ctx();
-    build(problem, Some(traj), &ctx, selection)
+    let ctx = traj.t_final.ctx();
+    match validate_shape(problem, traj) {
+        Ok(()) => build(problem, Some(traj), None, &ctx, selection),
+        Err(why) => build(problem, None, Some(&format!("malformed trajectory: {why}")), &ctx, selection),
+    }
 }
 
 /// Runs only the static entries (no trajectory needed), with backend context `ctx`.
 pub fn check_static<S: Enclosure>(problem: &Problem, ctx: &S::Ctx, selection: &Selection) -> CheckReport<S> {
-    build::<S>(problem, None, ctx, selection)
+    build::<S>(problem, None, None, ctx, selection)
 }
 
 /// A point-arithmetic trajectory as degenerate enclosures (exact: every float is a rational), with

@@ -354,3 +354,34 @@ fn shipped_examples_match_the_fixtures() {
 fn hyp_w(p: &Problem) -> Vec<reluflow_arith::Rational> {
     reluflow_check::hyp::init_w(p).remove(0)
 }
+
+#[test]
+fn malformed_trajectories_and_selections_are_refused_cleanly() {
+    let p = growth_holds_problem(fin());
+    let mut t = growth_holds::<Interval>(&(), false);
+    t.segments[1].pattern.active[0] = vec![0, 7];
+    let rep = check(&p, &t, &Selection::default());
+    let traj_rows: Vec<_> = rep.rows.iter().filter(|r| r.entry.kind == Kind::Trajectory).collect();
+    assert!(!traj_rows.is_empty());
+    assert!(
+        traj_rows.iter().all(|r| r.status == RowStatus::Undecided && r.conclusion.to_string().contains("malformed"))
+    );
+    let mut t = growth_holds::<Interval>(&(), false);
+    t.segments[2].hull.w[0].pop();
+    assert!(
+        check(&p, &t, &Selection::default()).rows.iter().any(|r| r.conclusion.to_string().contains("segment 2 hull"))
+    );
+
+    let mut sel = Selection::default();
+    assert!(sel.validate().is_ok());
+    sel.ids = vec!["lsy.norm-growht".into()];
+    assert!(sel.validate().unwrap_err().contains("lsy.norm-growht"));
+    sel.ids.clear();
+    sel.assume.insert("lsy.norm-growth:d2".into(), true);
+    assert!(sel.validate().is_ok());
+    sel.assume.insert("gen.span:d2".into(), true);
+    assert!(sel.validate().unwrap_err().contains("gen.span:d2"));
+    sel.assume.clear();
+    sel.params.epsilon = q("1/2");
+    assert!(sel.validate().is_err());
+}
