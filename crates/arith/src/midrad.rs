@@ -241,10 +241,33 @@ impl MidRadMat {
     pub fn rad(&self) -> &[f64] {
         &self.rad
     }
-    /// `self · x`: encloses `{A x : A ∈ self, x ∈ x}` (bounds (B1)–(B3) with `cols = 1`).
+    /// `self · x`: encloses `{A x : A ∈ self, x ∈ x}` (bounds (B1)–(B3) with `cols = 1`, one pass
+    /// per row: `mid`, `S0` and `S1` accumulated together; `S1` sums `2k` products in pairs, covered
+    /// by `γ_{2k+2}`).
     pub fn mat_vec(&self, x: &MidRadVec) -> MidRadVec {
         assert_eq!(self.cols, x.len(), "matrix-vector product with mismatched sizes");
-        let (mid, rad) = midrad_product(&self.mid, &self.rad, &x.mid, &x.rad, self.rows, self.cols, 1);
+        let k = self.cols;
+        let p: Vec<f64> = x.mid.iter().zip(&x.rad).map(|(m, r)| add_ru(m.abs(), *r)).collect();
+        let g = gamma_ru(2 * k + 2);
+        let k_eta = mul_ru(k as f64, ETA);
+        let two_k_eta = mul_ru(2.0 * k as f64 + 2.0, ETA);
+        let inv_den = (1.0 / (1.0 - g).next_down()).next_up();
+        let mut mid = Vec::with_capacity(self.rows);
+        let mut rad = Vec::with_capacity(self.rows);
+        for i in 0..self.rows {
+            let am = &self.mid[i * k..(i + 1) * k];
+            let ar = &self.rad[i * k..(i + 1) * k];
+            let (mut m, mut s0, mut s1) = (0.0, 0.0, 0.0);
+            for (((a, r), (xm, xr)), pl) in am.iter().zip(ar).zip(x.mid.iter().zip(&x.rad)).zip(&p) {
+                m += a * xm;
+                s0 += a.abs() * xm.abs();
+                s1 += a.abs() * xr + r * pl;
+            }
+            let t = add_ru(add_ru(mul_ru(g, add_ru(s0, k_eta)), s1), two_k_eta);
+            let r = add_ru(mul_ru(t, inv_den), k_eta);
+            mid.push(m);
+            rad.push(if r.is_finite() && g.is_finite() { r } else { f64::INFINITY });
+        }
         MidRadVec::new(mid, rad)
     }
     /// `self · rhs`: encloses `{A B : A ∈ self, B ∈ rhs}` (bounds (B1)–(B3)).
@@ -319,6 +342,7 @@ mod tests {
         let a = MidRadMat::new(rows, k, am.clone(), ar.clone());
         let b = MidRadMat::new(k, cols, bm.clone(), br.clone());
         let c = a.mat_mul(&b);
+        let via_vec = (cols == 1).then(|| a.mat_vec(&MidRadVec::new(bm.clone(), br.clone())));
         let ap: Vec<f64> = (0..am.len()).map(|i| pick(rng, am[i], ar[i])).collect();
         let bp: Vec<f64> = (0..bm.len()).map(|i| pick(rng, bm[i], br[i])).collect();
         let mut nonzero_err = 0;
@@ -330,6 +354,9 @@ mod tests {
                     inside(&exact, c.mid()[idx], c.rad()[idx]),
                     "entry ({i},{j}) of a {rows}x{k}x{cols} product escapes"
                 );
+                if let Some(v) = &via_vec {
+                    assert!(inside(&exact, v.mid()[i], v.rad()[i]), "entry {i} of a {rows}x{k} mat-vec escapes");
+                }
                 if !with_rad && exact != q(c.mid()[idx]) {
                     nonzero_err += 1;
                 }

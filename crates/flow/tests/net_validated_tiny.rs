@@ -2,7 +2,7 @@
 //! intervals, through the alignment phase and the escape from the saddle at the origin.
 //!
 //! Heavy (minutes in release): `cargo test --release -p reluflow-flow --test net_validated_tiny -- --ignored --nocapture`.
-//! Set `RF_TINY_T` to change the horizon and `RF_TINY_SEED` the seed.
+//! Set `RF_TINY_T` to change the horizon, `RF_TINY_SEED` the seed, `RF_TINY_ORDER` the Taylor order.
 
 use reluflow_arith::{Enclosure, Interval, MpInterval, Scalar};
 use reluflow_flow::net::data::{Scheme, Spec, generate};
@@ -40,8 +40,10 @@ fn tiny_scale_alignment_and_escape() {
     if let Init::Balanced { s, .. } = p.init() {
         println!("signs {s:?}");
     }
+    let order: usize = std::env::var("RF_TINY_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let opts = ValidatedOptions { order, ..ValidatedOptions::default() };
     let t0 = std::time::Instant::now();
-    let (tr, st) = certify_with_stats::<MpInterval>(&p, &prec, &ValidatedOptions::default()).unwrap();
+    let (tr, st) = certify_with_stats::<MpInterval>(&p, &prec, &opts).unwrap();
     let wall = t0.elapsed();
     println!("wall {wall:?}, stats {st:?}");
     println!("status {:?}", tr.status);

@@ -184,8 +184,7 @@ impl<S: Enclosure> Runner<S> {
     fn choose_h(&self, ser: &Series<S>) -> f64 {
         let p = ser.x.len() - 1;
         let b = self.net.d + 1;
-        // No point in local errors far below the current set's own relative width.
-        let tol = self.tol.max(1e-6 * self.live_rel_width());
+        let tol = self.tol;
         let mut h = f64::INFINITY;
         for k in [p - 1, p] {
             let mut ratio: f64 = 0.0;
