@@ -165,8 +165,8 @@ pub static CATALOGUE: &[Entry] = &[
     Entry {
         id: "lsy.support-vector-stability",
         source: "Lee–Sim–Ye 2022, abstract claim 1 (a reading)",
-        statement: "A data point that becomes inactive never becomes active again; the final active set S (the support vectors) determines w(∞) as the projection of the last switching point onto {X_S w = y_S}.",
-        applies: Applies::Single,
+        statement: "A data point that becomes inactive never becomes active again; the final active set S (the support vectors) determines w(∞) as the projection of the last switching point onto {X_S w = y_S}. For the two-layer model the same reading is checked per hidden neuron (a conjecture, not a theorem of either paper).",
+        applies: Applies::Both,
         kind: Kind::Trajectory,
         hypotheses: LSY_SWITCHES,
         checked: "segment patterns in time order and the limit pattern: no active → inactive → active; no Deactivate certainly followed by Activate",

@@ -22,6 +22,13 @@
 //!
 //! **Invariant**: this crate depends on no concrete backend and does no I/O.
 //!
+//! **Cost** (release build, f64 intervals, all applicable entries;
+//! `cargo test -p reluflow-check --release --test integrated -- --ignored --nocapture`): checking
+//! costs 0.01× the validated two-layer integration of `examples/two-layer-explicit.toml`
+//! (0.13 ms vs 11.6 ms, 11 segments), 0.35× the single-neuron certification of Vardi–Shamir γ = 1
+//! with its limit (0.52 ms vs 1.5 ms; the exact rational projectors and the tail dominate), and
+//! 2.6× on a one-segment run that integrates in 0.026 ms.
+//!
 //! ```
 //! use reluflow_arith::{Interval, Scalar, exact::parse_exact};
 //! use reluflow_check::{Outcome, RowStatus, Selection, check};
@@ -65,5 +72,7 @@ pub mod yardstick;
 
 pub use catalogue::{Applies, Entry, Kind, catalogue, entry};
 pub use hyp::{Hyp, Params};
-pub use report::{CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static, degenerate, validate_shape};
+pub use report::{
+    CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static, degenerate, validate_shape,
+};
 pub use verdict::{Location, Proof, Truth, Verdict, Witness};
