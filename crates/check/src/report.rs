@@ -300,7 +300,7 @@ fn build<S: Enclosure>(
 /// marked `validated = false` and their rows have status [`RowStatus::NotValidated`]: they are
 /// never certified. For a single-neuron run whose segments stop before a certified limit, a tail
 /// segment `[T, ∞)` is added from the contraction of the linear flow (see
-/// [`single::with_single_tail`]).
+/// [`crate::single::with_single_tail`]).
 ///
 /// A trajectory whose shapes do not match the problem ([`validate_shape`]) gets every trajectory
 /// row undecided with the reason, never a panic.

@@ -157,12 +157,18 @@ pub fn support_vector_stability<S: Scalar>(
             }
         }
     }
+    // Only events inside the certified range count.
+    let certified = |t: &S| match &traj.status {
+        reluflow_flow::Status::Undecided { certified_until, .. } => certainly_le(t, certified_until),
+        _ => true,
+    };
     for (a, ea) in traj.events.iter().enumerate() {
-        if ea.kind != EventKind::Deactivate {
+        if ea.kind != EventKind::Deactivate || !certified(&ea.t) {
             continue;
         }
         for (b, eb) in traj.events.iter().enumerate() {
             if eb.kind == EventKind::Activate
+                && certified(&eb.t)
                 && eb.neuron == ea.neuron
                 && eb.point == ea.point
                 && certainly_less(&ea.t, &eb.t)
@@ -249,6 +255,9 @@ pub fn thm3_limit<S: Scalar>(alpha: &Rational, gamma: &Rational, traj: &Trajecto
         return Verdict::undecided(format!("γ = {gamma} is not one of the paper's values 0, 1, 2, 5"));
     };
     let Some(l) = &traj.limit else { return Verdict::undecided("the trajectory has no certified limit") };
+    if matches!(traj.status, reluflow_flow::Status::Undecided { .. }) {
+        return Verdict::undecided("the trajectory is not certified up to its limit");
+    }
     let ctx = l.loss.ctx();
     let w = &l.state.w[0];
     let e = |q: Rational| S::from_rational(&q, &ctx);
