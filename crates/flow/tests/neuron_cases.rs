@@ -29,9 +29,9 @@ fn single(x: &[&[&str]], y: &[&str], w0: &[&str], rp: ReluPrime, t_end: Horizon)
 /// the guard of the fourth point (1/4, −1/2) is `a + u − u²` with `u = e^{−t}`, `a = −1/4 + shift`.
 /// For `shift = 0` it touches zero at `t = ln 2` without crossing (grazing).
 fn graze(shift: &str) -> Problem {
-    let a = Rational::from(q("-1/4") + q(shift));
+    let a: Rational = q("-1/4") + q(shift);
     // p + q = a with p = 1/4 fixed: q = a − 1/4, q(w₂ − 1) = −1 ⇒ w₂ = 1 − 1/q.
-    let qq = Rational::from(&a - q("1/4"));
+    let qq: Rational = &a - q("1/4");
     let w2 = Rational::from(1) - Rational::from(1) / qq.clone();
     let x4 = ["1/4".to_string(), qq.to_string()];
     let w0 = ["5".to_string(), w2.to_string()];

@@ -108,7 +108,9 @@ fn compare<S: Enclosure>(tr: &Trajectory<S>, rf: &ReferenceRun<Float>) -> Result
         if let Some(lim) = &tr.limit {
             let rl = rf.trajectory.limit.as_ref().expect("reference limit");
             prop_assert!(contains(&lim.state.w[0], &rl.state.w[0]), "limit misses the reference");
-            prop_assert!(lim.loss.contains_rational(&rl.loss.to_rational().unwrap()) || lim.loss.width_upper() < 1e-300);
+            prop_assert!(
+                lim.loss.contains_rational(&rl.loss.to_rational().unwrap()) || lim.loss.width_upper() < 1e-300
+            );
         } else {
             let w = rf.state_at(&Float::from_rational(&upper_q(&tr.t_final).unwrap(), &ctx));
             prop_assert!(contains(&tr.final_state.w[0], &w), "final state misses the reference");

@@ -114,55 +114,55 @@ pub fn certify<S: Enclosure>(
         let abs = |t0: &S, tau: &Rational| t0.add(&S::from_rational(tau, ctx));
         let horizon = match &problem.run().t_end {
             Horizon::Finite(t) => {
-                let lo = Rational::from(t - hi_q(&t0).expect("finite start time"));
-                let hi = Rational::from(t - lo_q(&t0).expect("finite start time"));
+                let lo: Rational = t - hi_q(&t0).expect("finite start time");
+                let hi: Rational = t - lo_q(&t0).expect("finite start time");
                 Some((lo.max(Rational::new()), hi.max(Rational::new()), t.clone()))
             }
             Horizon::Infinite => None,
         };
         loop {
             // The horizon was reached exactly at its lower local time.
-            if let Some((hlo, hhi, t_end)) = &horizon {
-                if tau >= *hlo {
-                    let fin = if hhi > &tau {
-                        let width = Rational::from(hhi - &tau);
-                        let (classes, _, _, h) = run.classify(&ball, &width);
-                        if classes.iter().any(|c| *c != Class::Ok) {
-                            let reason = UndecidedReason::Other(
-                                "a switch may happen inside the time enclosure of t_end".to_string(),
-                            );
-                            out.segments.push(Segment {
-                                t_start: seg_start.clone(),
-                                t_end: abs(&t0, &tau),
-                                pattern: pattern.clone(),
-                                hull: state(hull),
-                                end: state(ball.to_box()),
-                            });
-                            return Ok(undecided(out, reason, abs(&t0, &tau), ball.to_box()));
-                        }
-                        h
-                    } else {
-                        ball.to_box()
-                    };
-                    hull = hull_box(&hull, &fin);
-                    let t_fin = S::from_rational(t_end, ctx);
-                    out.segments.push(Segment {
-                        t_start: seg_start,
-                        t_end: t_fin.clone(),
-                        pattern,
-                        hull: state(hull),
-                        end: state(fin.clone()),
-                    });
-                    return Ok(Trajectory {
-                        initial,
-                        segments: out.segments,
-                        events: out.events,
-                        final_state: state(fin),
-                        t_final: t_fin,
-                        limit: None,
-                        status: Status::Certified,
-                    });
-                }
+            if let Some((hlo, hhi, t_end)) = &horizon
+                && tau >= *hlo
+            {
+                let fin = if hhi > &tau {
+                    let width = Rational::from(hhi - &tau);
+                    let (classes, _, _, h) = run.classify(&ball, &width);
+                    if classes.iter().any(|c| *c != Class::Ok) {
+                        let reason = UndecidedReason::Other(
+                            "a switch may happen inside the time enclosure of t_end".to_string(),
+                        );
+                        out.segments.push(Segment {
+                            t_start: seg_start.clone(),
+                            t_end: abs(&t0, &tau),
+                            pattern: pattern.clone(),
+                            hull: state(hull),
+                            end: state(ball.to_box()),
+                        });
+                        return Ok(undecided(out, reason, abs(&t0, &tau), ball.to_box()));
+                    }
+                    h
+                } else {
+                    ball.to_box()
+                };
+                hull = hull_box(&hull, &fin);
+                let t_fin = S::from_rational(t_end, ctx);
+                out.segments.push(Segment {
+                    t_start: seg_start,
+                    t_end: t_fin.clone(),
+                    pattern,
+                    hull: state(hull),
+                    end: state(fin.clone()),
+                });
+                return Ok(Trajectory {
+                    initial,
+                    segments: out.segments,
+                    events: out.events,
+                    final_state: state(fin),
+                    t_final: t_fin,
+                    limit: None,
+                    status: Status::Certified,
+                });
             }
             // No switch can ever happen again in this pattern: finish.
             if let Some((tail, lim)) = global(&run, &piece, &ball, &pts, &req) {

@@ -169,7 +169,7 @@ impl Piece {
         let in_kernel: Vec<bool> = x.iter().map(|xi| (0..d).all(|r| dot(&p[r * d..(r + 1) * d], xi) == 0)).collect();
         let mut limit_loss = Rational::new();
         for i in 0..n {
-            let e = if active.contains(&i) { Rational::from(dot(&x[i], &w_a) - &y[i]) } else { y[i].clone() };
+            let e = if active.contains(&i) { dot(&x[i], &w_a) - &y[i] } else { y[i].clone() };
             limit_loss += Rational::from(e.square_ref());
         }
         limit_loss *= loss_c;
@@ -178,7 +178,7 @@ impl Piece {
 
     /// The exact guard derivative `d/dt x_iᵀw = α_iᵀw + β_i` at an exact point `w`.
     pub fn guard_rate(&self, i: usize, w: &[Rational]) -> Rational {
-        Rational::from(dot(&self.alpha[i], w) + &self.beta[i])
+        dot(&self.alpha[i], w) + &self.beta[i]
     }
 }
 

@@ -95,7 +95,8 @@ pub(crate) fn square_times<S: Scalar>(mut t: Vec<S>, d: usize, j: u32, ctx: &S::
 /// entry as `[−r, r]` before squaring (squaring encloses because `exp(sA) = exp(sA/2^j)^{2^j}`).
 pub(crate) fn expm_enclosure<S: Enclosure>(a: &[S], d: usize, s: &S, s_hi: f64, norm: f64, bits: u32) -> Vec<S> {
     let ctx = s.ctx();
-    let theta = (s_hi * norm).next_up();
+    // θ = 0 exactly when A = 0 or s = 0 (then the Taylor sum I is exact); else round up.
+    let theta = if norm == 0.0 || s_hi == 0.0 { 0.0 } else { (s_hi * norm).next_up() };
     let p = plan(theta, bits);
     let mut t = taylor(a, d, s, &p, &ctx);
     if p.theta_j > 0.0 {

@@ -61,7 +61,7 @@ pub fn dopri5(field: &Field, w0: &[f64], t_end: f64, tol: f64) -> (Vec<f64>, RkS
     let d = w0.len();
     let mut w = w0.to_vec();
     let mut t = 0.0;
-    let mut h = (t_end * 1e-3).min(1e-3).max(1e-12);
+    let mut h = (t_end * 1e-3).clamp(1e-12, 1e-3);
     let mut k = vec![vec![0.0; d]; 7];
     let mut st = RkStats::default();
     let mut tmp = vec![0.0; d];

@@ -268,8 +268,13 @@ impl<'a, S: Enclosure> Run<'a, S> {
         // Mean-value form: w(lo + σ) ∈ w(lo) + [0, Δ]·f(dense) with f(w) = A w + G b.
         let f = self.ps.field(&dense);
         let span = S::from_bounds(&Rational::new(), &width, &self.ctx);
-        let w_box: Vec<S> =
-            ball_lo.to_box().iter().zip(&f).zip(&dense).map(|((w, fv), dv)| w.add(&span.mul(fv)).intersect(dv)).collect();
+        let w_box: Vec<S> = ball_lo
+            .to_box()
+            .iter()
+            .zip(&f)
+            .zip(&dense)
+            .map(|((w, fv), dv)| w.add(&span.mul(fv)).intersect(dv))
+            .collect();
         (lo, hi, w_box)
     }
 }
