@@ -125,3 +125,91 @@ fn checking_cost_ratio() {
         );
     }
 }
+
+/// Theorems are never refuted: on deterministic pseudo-random single-neuron instances certified by
+/// the integrator, no `gen.*` or `vs.thm8-distance` row may be a counterexample (that would be a
+/// bug in the integrator or the checker), and most of them must be proved.
+#[test]
+fn theorems_survive_random_instances() {
+    let mut seed: u64 = 0x5eed_2026;
+    let mut next = |k: i64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) % (2 * k as u64 + 1)) as i64 - k
+    };
+    let (mut runs, mut proved, mut rows) = (0, 0, 0);
+    for case in 0..24 {
+        let d = 2 + (case % 2);
+        let n = 2 + (case % 3);
+        let x: Vec<Vec<reluflow_arith::Rational>> =
+            (0..n).map(|_| (0..d).map(|_| q(&format!("{}/2", next(4)))).collect()).collect();
+        if x.iter().any(|r| r.iter().all(|c| *c == 0)) {
+            continue;
+        }
+        let v: Vec<_> = (0..d).map(|_| q(&next(3).to_string())).collect();
+        let w0: Vec<_> = (0..d).map(|_| q(&format!("{}/4", next(4)))).collect();
+        let data = Data::new(x, Labels::Teacher(v)).unwrap();
+        let horizon = if case % 4 == 0 { Horizon::Finite(q("3")) } else { Horizon::Infinite };
+        let run = RunConfig { t_end: horizon, arithmetic: Arithmetic::Interval, precision: 53 };
+        let p = Problem::new(
+            ModelKind::SingleNeuron,
+            ReluPrime::Zero,
+            LossScale::HalfSum,
+            data,
+            Init::Single { w: w0 },
+            run,
+        )
+        .unwrap();
+        let Ok(t) = certify::<Interval>(&p, &(), &NeuronOptions::default()) else { continue };
+        runs += 1;
+        let rep = check(&p, &t, &Selection::default());
+        for r in rep.rows.iter().filter(|r| r.entry.id.starts_with("gen.") || r.entry.id == "vs.thm8-distance") {
+            rows += 1;
+            assert_ne!(r.status, RowStatus::Counterexample, "case {case}: {}", rep.to_text());
+            if r.status == RowStatus::Holds {
+                proved += 1;
+            }
+        }
+    }
+    println!("{runs} runs, {proved}/{rows} theorem rows proved");
+    assert!(runs >= 12, "too few certified runs ({runs})");
+    assert!(2 * proved >= rows, "too few proved rows: {proved}/{rows}");
+}
+
+/// The same on pseudo-random two-layer instances certified by the validated integrator.
+#[test]
+fn theorems_survive_random_two_layer_instances() {
+    use reluflow_flow::net::validated::{ValidatedOptions, certify as certify_net};
+    let mut seed: u64 = 0xc0ffee;
+    let mut next = |k: i64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) % (2 * k as u64 + 1)) as i64 - k
+    };
+    let (mut runs, mut proved, mut rows) = (0, 0, 0);
+    for _ in 0..6 {
+        let x: Vec<Vec<reluflow_arith::Rational>> =
+            (0..2).map(|_| (0..2).map(|_| q(&format!("{}/2", next(4)))).collect()).collect();
+        if x.iter().any(|r| r.iter().all(|c| *c == 0)) {
+            continue;
+        }
+        let y: Vec<_> = (0..2).map(|_| q(&format!("{}/2", next(3)))).collect();
+        let w: Vec<Vec<_>> = (0..2).map(|_| (0..2).map(|_| q(&format!("{}/4", next(4)))).collect()).collect();
+        let a: Vec<_> = (0..2).map(|_| q(&format!("{}/4", next(4)))).collect();
+        let data = Data::new(x, Labels::Given(y)).unwrap();
+        let run = RunConfig { t_end: Horizon::Finite(q("2")), arithmetic: Arithmetic::Interval, precision: 53 };
+        let p =
+            Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, Init::Explicit { w, a }, run)
+                .unwrap();
+        let Ok(t) = certify_net::<Interval>(&p, &(), &ValidatedOptions::default()) else { continue };
+        runs += 1;
+        let rep = check(&p, &t, &Selection::default());
+        for r in rep.rows.iter().filter(|r| r.entry.id.starts_with("gen.")) {
+            rows += 1;
+            assert_ne!(r.status, RowStatus::Counterexample, "{}", rep.to_text());
+            if r.status == RowStatus::Holds {
+                proved += 1;
+            }
+        }
+    }
+    println!("{runs} runs, {proved}/{rows} theorem rows proved");
+    assert!(runs >= 4 && 2 * proved >= rows, "{runs} runs, {proved}/{rows}");
+}
