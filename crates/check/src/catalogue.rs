@@ -294,8 +294,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Trajectory,
         hypotheses: &[SETTING, A1, A2],
-        checked: "event order and times against the yardstick",
-        not_implemented: Some(NEEDS_A2),
+        checked: "the first n_j events of each neuron of J+ ∪ J− against the certified yardstick order (points and direction), and |t_j^ℓ − τ_j^ℓ| ≤ λ^{1−(1+(3ℓ−1)/(3n_j))ε} with intervals",
+        not_implemented: None,
     },
     Entry {
         id: "cel.lemma4",

@@ -165,3 +165,70 @@ pub fn lemma4<S: Enclosure>(p: &Problem, t0: &S, inst: &Inst<S>, traj: &Trajecto
     }
     Verdict::Holds { proof: Proof::Enclosures, range: format!("T0 ∈ {} and the covered range after it", show(t0)) }
 }
+
+/// `cel.lemma3`: for `j ∈ J+ ∪ J−` the first `n_j` events of neuron `j` cross the yardstick's
+/// points `i_j^1, i_j^2, …` in order (entering for `s_j = +1`, leaving for `s_j = −1`), at times
+/// with `|τ_j^ℓ − t_j^ℓ| ≤ λ^{1−(1+(3ℓ−1)/(3n_j))ε}`.
+pub fn lemma3<S: Enclosure>(p: &Problem, eps: &Rational, ctx: &S::Ctx, traj: &Trajectory<S>) -> Verdict<S> {
+    use reluflow_flow::{EventKind, Status};
+    let Init::Balanced { scale, .. } = p.init() else { return Verdict::undecided("not a balanced init") };
+    let Some((z, s)) = directions(p) else { return Verdict::undecided("no hidden layer") };
+    let ln_l = ln_rational::<S>(scale, ctx);
+    let certified = |t: &S| match &traj.status {
+        Status::Undecided { certified_until, .. } => certainly_le(t, certified_until),
+        _ => true,
+    };
+    let mut unknown: Option<String> = None;
+    for j in 0..z.len() {
+        if i_plus(p, &z[j]).is_empty() {
+            continue;
+        }
+        let y = match crate::yardstick::yardstick::<S>(p, j, ctx) {
+            Ok(y) => y,
+            Err(e) => return Verdict::undecided(format!("yardstick {j}: {e}")),
+        };
+        let evs: Vec<(usize, &reluflow_flow::Event<S>)> =
+            traj.events.iter().enumerate().filter(|(_, e)| e.neuron == j && certified(&e.t)).collect();
+        for (l, c) in y.crossings.iter().enumerate() {
+            let Some(&(idx, e)) = evs.get(l) else {
+                unknown.get_or_insert_with(|| {
+                    format!("neuron {j}: crossing {} not reached within the certified run", l + 1)
+                });
+                break;
+            };
+            let at = Location::Event { index: idx, t: e.t.clone() };
+            let kind_ok = if s[j] == 1 { e.kind == EventKind::Activate } else { e.kind != EventKind::Activate };
+            if e.point != c.point || !kind_ok {
+                let breaks = format!(
+                    "crossing {} of neuron {j} must be point {} {} (the yardstick's order)",
+                    l + 1,
+                    c.point,
+                    if s[j] == 1 { "entering" } else { "leaving" }
+                );
+                let what = format!("event: point {} {}", e.point, e.kind.name());
+                return Verdict::violated(at, what, None, breaks);
+            }
+            let frac = Rational::from((3 * (l as i64 + 1) - 1, 3 * y.n_j as i64));
+            let expo =
+                S::one(ctx).sub(&S::one(ctx).add(&S::from_rational(&frac, ctx)).mul(&S::from_rational(eps, ctx)));
+            let bound = expo.mul(&ln_l).exp();
+            let gap = e.t.sub(&c.tau).abs();
+            if certainly_less(&bound, &gap) {
+                let breaks = format!("must be ≤ λ^(1−(1+(3ℓ−1)/(3n_j))ε) ∈ {} (τ ∈ {})", show(&bound), show(&c.tau));
+                return Verdict::violated(at, format!("|t_{j}^{} − τ_{j}^{}|", l + 1, l + 1), Some(gap), breaks);
+            }
+            if !certainly_le(&gap, &bound) && unknown.is_none() {
+                unknown = Some(format!(
+                    "|t − τ| ∈ {} for crossing {} of neuron {j} is not certainly ≤ {}",
+                    show(&gap),
+                    l + 1,
+                    show(&bound)
+                ));
+            }
+        }
+    }
+    if let Some(why) = unknown {
+        return Verdict::undecided(why);
+    }
+    Verdict::Holds { proof: Proof::Enclosures, range: "the first-phase crossings".into() }
+}

@@ -61,4 +61,25 @@ fn lemma4_on_the_validated_integrator() {
     let last = m.segments.len() - 1;
     m.segments[last].pattern.active[1] = vec![0];
     assert!(row("cel.lemma4", &p, &m).conclusion.is_violated());
+
+    // Lemma 3 on the same run: neuron 1 (J−) sheds point 1 then point 0 as its yardstick does, at
+    // times within λ^{1−(1+(3ℓ−1)/(3n_j))ε} of τ_1^ℓ (λ = 10⁻³, ε = 1/4: 10⁻², 2.4·10⁻²).
+    let r = row("cel.lemma3", &p, &t);
+    assert!(r.conclusion.holds(), "{}\n{:?}", r.conclusion, t.events);
+    // Broken: the two exits swapped.
+    let mut m = t.clone();
+    let idx: Vec<usize> = (0..m.events.len()).filter(|&k| m.events[k].neuron == 1).collect();
+    let (a, b) = (m.events[idx[0]].point, m.events[idx[1]].point);
+    m.events[idx[0]].point = b;
+    m.events[idx[1]].point = a;
+    assert!(row("cel.lemma3", &p, &m).conclusion.is_violated());
+    // Broken: the first exit moved far from τ.
+    let mut m = t.clone();
+    m.events[idx[0]].t = m.events[idx[0]].t + Interval::try_from((1.0, 1.0)).unwrap();
+    let r = row("cel.lemma3", &p, &m);
+    assert!(r.conclusion.to_string().contains("|t_1^1 − τ_1^1|"), "{}", r.conclusion);
+    // Missing events: undecided.
+    let mut m = t.clone();
+    m.events.clear();
+    assert!(row("cel.lemma3", &p, &m).conclusion.is_undecided());
 }
