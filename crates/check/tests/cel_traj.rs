@@ -75,7 +75,7 @@ fn lemma4_on_the_validated_integrator() {
     assert!(row("cel.lemma3", &p, &m).conclusion.is_violated());
     // Broken: the first exit moved far from τ.
     let mut m = t.clone();
-    m.events[idx[0]].t = m.events[idx[0]].t + Interval::try_from((1.0, 1.0)).unwrap();
+    m.events[idx[0]].t += Interval::try_from((1.0, 1.0)).unwrap();
     let r = row("cel.lemma3", &p, &m);
     assert!(r.conclusion.to_string().contains("|t_1^1 − τ_1^1|"), "{}", r.conclusion);
     // Missing events: undecided.
