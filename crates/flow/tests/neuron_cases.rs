@@ -149,3 +149,38 @@ fn two_layer_problems_are_refused() {
         NeuronError::WrongModel("two-layer")
     );
 }
+
+#[test]
+fn limit_on_a_hyperplane_is_undecided() {
+    // x1 = (1, 0), y1 = 1 drives w1 → 1 with w2 = 1 frozen; the inactive x2 = (1, −1) has
+    // guard w1 − 1 = −e^{−t}/2 → 0: the limit lies on its hyperplane and no margin ever appears.
+    let p = single(&[&["1", "0"], &["1", "-1"]], &["1", "0"], &["1/2", "1"], ReluPrime::Zero, Horizon::Infinite);
+    let t = std::time::Instant::now();
+    let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Undecided { .. }), "{:?}", tr.status);
+    assert!(tr.limit.is_none());
+    let tm = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
+    assert!(matches!(tm.status, Status::Undecided { .. }), "{:?}", tm.status);
+    assert!(t.elapsed().as_secs_f64() < 20.0, "undecided quickly enough: {:?}", t.elapsed());
+}
+
+#[test]
+fn points_on_one_hyperplane_switch_together() {
+    // x = 1 and x = 2, labels −1: ẇ = −(5w + 3) from w = 1, both leave at w = 0 together: death.
+    let p = single(&[&["1"], &["2"]], &["-1", "-1"], &["1"], ReluPrime::Zero, Horizon::Infinite);
+    let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    let ev: Vec<_> = tr.events.iter().map(|e| (e.point, e.kind)).collect();
+    assert_eq!(ev, vec![(0, EventKind::Death), (1, EventKind::Death)]);
+    // x = 1 leaves while x = −1 (label 2) enters at the same instant t = ln 2; then w → −2.
+    let p = single(&[&["1"], &["-1"]], &["-1", "2"], &["1"], ReluPrime::One, Horizon::Infinite);
+    let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    let ev: Vec<_> = tr.events.iter().map(|e| (e.point, e.kind)).collect();
+    assert_eq!(ev, vec![(0, EventKind::Deactivate), (1, EventKind::Activate)]);
+    let ln2 = MpInterval::from_i64(2, &128).ln();
+    assert!(!tr.events[0].t.intersect(&ln2).is_empty());
+    let lim = tr.limit.unwrap();
+    assert!(lim.state.w[0][0].contains_rational(&q("-2")) && lim.state.w[0][0].width_upper() < 1e-30);
+    assert!(lim.loss.contains_rational(&q("1/2")));
+}

@@ -7,7 +7,7 @@
 //! `PROPTEST_CASES=500 cargo test -p reluflow-flow --release --test neuron_prop`.
 
 use proptest::prelude::*;
-use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Point as _, Rational, Scalar};
+use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Rational, Scalar};
 use reluflow_flow::neuron::{NeuronOptions, ReferenceRun, certify, reference};
 use reluflow_flow::{Status, Trajectory};
 use reluflow_model::*;

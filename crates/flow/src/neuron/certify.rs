@@ -1,7 +1,7 @@
 //! The certified driver: patterns, events, death, horizon and limit.
 
 use super::ball::{Ball, PieceS, guard, hull_box, inflate_box, norm_upper, sym};
-use super::exact::Piece;
+use super::exact::{Piece, parallel};
 use super::expm::precision_bits;
 use super::run::{Class, Found, Points, Run, hi_q, lo_q};
 use super::start::{Start, decide};
@@ -41,6 +41,7 @@ pub fn certify<S: Enclosure>(
     let pts = Points {
         x: x.iter().map(|xi| xi.iter().map(|q| S::from_rational(q, ctx)).collect()).collect(),
         xn: x.iter().map(|xi| norm_upper::<S>(xi, ctx)).collect(),
+        parallel: parallel(x),
     };
     let zero = S::zero(ctx);
     let initial_box: Vec<S> = w0.iter().map(|q| S::from_rational(q, ctx)).collect();
@@ -267,14 +268,19 @@ pub fn certify<S: Enclosure>(
                         hull: state(hull),
                         end: state(w_box.clone()),
                     });
-                    let leaving = active.contains(&i);
+                    // Every point on the same hyperplane switches at the same instant.
+                    let mut group = vec![i];
+                    group.extend(pts.parallel[i].iter().copied());
+                    group.sort_unstable();
                     let mut next = active.clone();
-                    if leaving {
-                        next.retain(|&k| k != i);
-                    } else {
-                        next.push(i);
-                        next.sort_unstable();
+                    for &k in &group {
+                        if active.contains(&k) {
+                            next.retain(|&m| m != k);
+                        } else {
+                            next.push(k);
+                        }
                     }
+                    next.sort_unstable();
                     if out.events.len() >= opts.max_events {
                         let what = format!("{} events (NeuronOptions::max_events)", opts.max_events);
                         let at = t0.add(&S::from_rational(&lo, ctx));
@@ -282,43 +288,43 @@ pub fn certify<S: Enclosure>(
                     }
                     if next.is_empty() {
                         // Death: the field on the inactive side is identically zero.
-                        out.events.push(Event { t: t_ev.clone(), point: i, neuron: 0, kind: EventKind::Death });
-                        return Ok(death(out, initial, t_ev, w_box, report(&[]), &problem.run().t_end, x, y, &c, ctx));
+                        for &k in &group {
+                            out.events.push(Event { t: t_ev.clone(), point: k, neuron: 0, kind: EventKind::Death });
+                        }
+                        return Ok(death(out, initial, t_ev, w_box, report(&[]), &problem.run().t_end, y, &c, ctx));
                     }
                     let new_piece = Piece::new(x, y, &c, next.clone());
                     let new_ps = PieceS::<S>::new(&new_piece, d, ctx);
-                    let r = new_ps.rate(i, &w_box, &zero);
-                    let away = if leaving { r.certainly_neg() } else { r.certainly_pos() };
-                    let back = if leaving { r.certainly_pos() } else { r.certainly_neg() };
                     let at = t0.add(&S::from_rational(&lo, ctx));
-                    if !away {
-                        let reason = if back {
-                            UndecidedReason::Sliding { neuron: 0, point: i }
-                        } else {
-                            UndecidedReason::Grazing { neuron: 0, point: i }
-                        };
-                        return Ok(undecided(out, reason, at, w_box));
+                    for &k in &group {
+                        // The new pattern's field must carry the state into k's new side.
+                        let r = new_ps.rate(k, &w_box, &zero);
+                        let entering = next.contains(&k);
+                        let away = if entering { r.certainly_pos() } else { r.certainly_neg() };
+                        let back = if entering { r.certainly_neg() } else { r.certainly_pos() };
+                        if !away {
+                            let reason = if back {
+                                UndecidedReason::Sliding { neuron: 0, point: k }
+                            } else {
+                                UndecidedReason::Grazing { neuron: 0, point: k }
+                            };
+                            return Ok(undecided(out, reason, at, w_box));
+                        }
                     }
                     for k in 0..n {
                         if skip[k] && !new_piece.in_kernel[k] {
                             if new_ps.rate(k, &w_box, &zero).certainly_neg() {
                                 skip[k] = false;
                             } else {
-                                return Ok(undecided(
-                                    out,
-                                    UndecidedReason::NonUnique { neuron: 0, point: k },
-                                    at,
-                                    w_box,
-                                ));
+                                let reason = UndecidedReason::NonUnique { neuron: 0, point: k };
+                                return Ok(undecided(out, reason, at, w_box));
                             }
                         }
                     }
-                    out.events.push(Event {
-                        t: t_ev.clone(),
-                        point: i,
-                        neuron: 0,
-                        kind: if leaving { EventKind::Deactivate } else { EventKind::Activate },
-                    });
+                    for &k in &group {
+                        let kind = if active.contains(&k) { EventKind::Deactivate } else { EventKind::Activate };
+                        out.events.push(Event { t: t_ev.clone(), point: k, neuron: 0, kind });
+                    }
                     work += run.work;
                     t0 = t_ev;
                     ball = Ball::from_box(&w_box, &zero);
@@ -371,7 +377,6 @@ fn death<S: Enclosure>(
     w_box: Vec<S>,
     active: Vec<usize>,
     horizon: &Horizon,
-    _x: &[Vec<Rational>],
     y: &[Rational],
     c: &Rational,
     ctx: &S::Ctx,

@@ -92,6 +92,22 @@ pub(crate) fn row_basis(rows: &[&[Rational]]) -> Vec<usize> {
     chosen
 }
 
+/// For each point `i`, the other points `k` with `x_k = λ x_i`, `λ ≠ 0` (same hyperplane): their
+/// guards are exact multiples `g_k = λ g_i`, so they switch at exactly the same times.
+pub(crate) fn parallel(x: &[Vec<Rational>]) -> Vec<Vec<usize>> {
+    let n = x.len();
+    let nonzero: Vec<bool> = x.iter().map(|xi| xi.iter().any(|v| *v != 0)).collect();
+    let par = |i: usize, k: usize| {
+        let p = x[i].iter().position(|v| *v != 0).unwrap_or(0);
+        if x[k][p] == 0 {
+            return false;
+        }
+        let lambda = Rational::from(&x[k][p] / &x[i][p]);
+        x[i].iter().zip(&x[k]).all(|(a, b)| Rational::from(a * &lambda) == *b)
+    };
+    (0..n).map(|i| (0..n).filter(|&k| k != i && nonzero[i] && nonzero[k] && par(i, k)).collect()).collect()
+}
+
 impl Piece {
     /// Builds the pattern data for the active set `active` (indices of points with `x_i ≠ 0`).
     pub fn new(x: &[Vec<Rational>], y: &[Rational], loss_c: &Rational, active: Vec<usize>) -> Piece {
@@ -206,6 +222,13 @@ mod tests {
             let f: Rational = dot(&pc.a[r * d..(r + 1) * d], &pc.w_a) + &pc.gb[r];
             assert_eq!(f, 0);
         }
+    }
+
+    #[test]
+    fn parallel_points_share_their_hyperplane() {
+        let x = vec![vec![q(1), q(2)], vec![q(-2), q(-4)], vec![q(1), q(1)], vec![q(0), q(0)]];
+        let p = parallel(&x);
+        assert_eq!(p, vec![vec![1], vec![0], vec![], vec![]]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The non-validated reference solver: the same closed form in point arithmetic (f64 or MPFR),
 //! events located by bisection and Newton without proofs. Status [`Status::NotValidated`].
 
-use super::exact::Piece;
+use super::exact::{Piece, parallel};
 use super::expm::{expm_point, precision_bits};
 use super::{NeuronError, NeuronOptions, check_problem};
 use crate::trajectory::*;
@@ -111,7 +111,8 @@ pub fn reference<S: Point>(
     let mut segments = Vec::new();
     let mut events = Vec::new();
     let mut pieces = Vec::new();
-    let mut pinned: Option<usize> = None;
+    let mut pinned: Vec<usize> = Vec::new();
+    let par = parallel(xq);
     let t_end: Option<S> = match &problem.run().t_end {
         Horizon::Finite(q) => Some(S::from_rational(q, ctx)),
         Horizon::Infinite => None,
@@ -154,7 +155,22 @@ pub fn reference<S: Point>(
                     g.abs().sub(&xn[i].mul(&rv)).certainly_pos() && sign_ok(i, &g)
                 }
             });
-            let mut h = h_max.clone();
+            // A step no guard can reach: |g_i| > ‖x_i‖·s·‖ẇ‖ since ‖ẇ(s)‖ ≤ ‖ẇ(0)‖ in a pattern.
+            let speed = norm(&mat_vec(&rp.a, d, d, &v, ctx), ctx);
+            let mut safe: Option<S> = None;
+            if !free && speed.certainly_pos() {
+                for i in (0..n).filter(|&i| nonzero[i] && !piece.in_kernel[i]) {
+                    let hi = dot(&x[i], &w, ctx).abs().div(&xn[i].mul(&speed)).mul(&S::from_f64(0.9, ctx));
+                    safe = Some(match safe {
+                        Some(m) if m.certainly_lt(&hi) => m,
+                        _ => hi,
+                    });
+                }
+            }
+            let mut h = match &safe {
+                Some(sf) if h_max.certainly_lt(sf) => sf.clone(),
+                _ => h_max.clone(),
+            };
             let last = match &t_end {
                 Some(te) => {
                     let rest = te.sub(&t);
@@ -187,13 +203,32 @@ pub fn reference<S: Point>(
                     false
                 }
             };
+            let long = h_max.certainly_lt(&h);
+            if long && (free || safe.as_ref().is_some_and(|sf| !sf.certainly_lt(&h))) {
+                // No switch within this step: the matrix exponential, no sub-samples.
+                let e = expm_point(&rp.a, d, &h, h.approx_f64(), rp.norm, bits);
+                let ev = mat_vec(&e, d, d, &v, ctx);
+                w = winf.iter().zip(&ev).map(|(a, b)| a.add(b)).collect();
+                t = t.add(&h);
+                pinned.clear();
+                if last {
+                    segments.push(Segment { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
+                    pieces.push(rp);
+                    break 'pieces;
+                }
+                continue;
+            }
+            if long {
+                h = h_max.clone();
+            }
+            let last = last && !h.certainly_lt(&t_end.as_ref().map(|te| te.sub(&t)).unwrap_or_else(|| h.clone()));
             let u = coefficients(&rp.a, &v, bits);
             // The guard that just switched sits on its hyperplane: it is not tested in the first step.
-            let pin = pinned.take();
+            let pin = std::mem::take(&mut pinned);
             let wrong = |s: &S| -> Option<usize> {
                 let ws = poly(&u, &winf, s);
                 (0..n).find(|&i| {
-                    nonzero[i] && !piece.in_kernel[i] && Some(i) != pin && {
+                    nonzero[i] && !piece.in_kernel[i] && !pin.contains(&i) && {
                         let g = dot(&x[i], &ws, ctx);
                         if active.contains(&i) { g.certainly_neg() } else { g.certainly_pos() }
                     }
@@ -250,15 +285,23 @@ pub fn reference<S: Point>(
             t = t.add(&s);
             segments.push(Segment { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
             pieces.push(rp);
-            let leaving = active.contains(&j);
-            if leaving {
-                active.retain(|&k| k != j);
-            } else {
-                active.push(j);
-                active.sort_unstable();
+            // Points on the same hyperplane switch together.
+            let mut group = vec![j];
+            group.extend(par[j].iter().copied());
+            group.sort_unstable();
+            let before = active.clone();
+            for &k in &group {
+                if before.contains(&k) {
+                    active.retain(|&m| m != k);
+                } else {
+                    active.push(k);
+                }
             }
+            active.sort_unstable();
             if active.is_empty() {
-                events.push(Event { t: t.clone(), point: j, neuron: 0, kind: EventKind::Death });
+                for &k in &group {
+                    events.push(Event { t: t.clone(), point: k, neuron: 0, kind: EventKind::Death });
+                }
                 let frozen = RefPiece {
                     t_start: t.clone(),
                     w_start: w.clone(),
@@ -285,19 +328,17 @@ pub fn reference<S: Point>(
                 t = t_fin;
                 break 'pieces;
             }
-            events.push(Event {
-                t: t.clone(),
-                point: j,
-                neuron: 0,
-                kind: if leaving { EventKind::Deactivate } else { EventKind::Activate },
-            });
-            pinned = Some(j);
+            for &k in &group {
+                let kind = if before.contains(&k) { EventKind::Deactivate } else { EventKind::Activate };
+                events.push(Event { t: t.clone(), point: k, neuron: 0, kind });
+            }
             // The new pattern's field must carry the state off the hyperplane; if it points back
             // (sliding) or is tangent, the closed form has nothing more to say: stop here.
             let next = Piece::new(xq, yq, &c, active.clone());
             let alpha: Vec<S> = next.alpha[j].iter().map(|q| S::from_rational(q, ctx)).collect();
             let rate = dot(&alpha, &w, ctx).add(&S::from_rational(&next.beta[j], ctx));
-            let away = if leaving { rate.certainly_neg() } else { rate.certainly_pos() };
+            let away = if active.contains(&j) { rate.certainly_pos() } else { rate.certainly_neg() };
+            pinned = group;
             if !away || events.len() > opts.max_events {
                 break 'pieces;
             }

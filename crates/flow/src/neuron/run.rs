@@ -14,6 +14,8 @@ pub(crate) struct Points<S> {
     pub x: Vec<Vec<S>>,
     /// Upper bounds of `‖x_i‖₂`.
     pub xn: Vec<S>,
+    /// Points on the same hyperplane as `i` (exact multiples of `x_i`): they switch together.
+    pub parallel: Vec<Vec<usize>>,
 }
 
 /// How one guard behaves over a time interval `[a, a + len]`, given that at `a` it is on its
@@ -191,7 +193,8 @@ impl<'a, S: Enclosure> Run<'a, S> {
         }
         found.sort_by(|p, q| p.2.cmp(&q.2));
         let (i, lo, hi, w_box) = found[0].clone();
-        let clash: Vec<usize> = found[1..].iter().filter(|f| f.1 <= hi).map(|f| f.0).collect();
+        let same = &self.pts.parallel[i];
+        let clash: Vec<usize> = found[1..].iter().filter(|f| f.1 <= hi && !same.contains(&f.0)).map(|f| f.0).collect();
         if !clash.is_empty() {
             let mut pairs = vec![(0, i)];
             pairs.extend(clash.iter().map(|&k| (0, k)));
