@@ -134,6 +134,8 @@ pub(crate) fn run_traj<S: Enclosure>(
     let inst = Inst::<S>::new(p, &ctx);
     let tailed = single::with_single_tail(traj, &Coverage::of(traj));
     let traj = tailed.as_ref().unwrap_or(traj);
+    let refined = (params.refine > 1).then(|| crate::refine::refine(traj, &inst, params.refine));
+    let traj = refined.as_ref().unwrap_or(traj);
     let cov = Coverage::of(traj);
     let data = p.data();
     match e.id {

@@ -17,11 +17,14 @@ pub struct Params {
     /// A zero-loss point `w*` for `gen.dist-to-interpolant` / `vs.thm8-distance`; default: the
     /// teacher, when labels come from one.
     pub w_star: Option<Vec<Rational>>,
+    /// Split every finite segment into this many pieces with hulls from the field before the
+    /// trajectory checks (`refine::refine`; 0 or 1: off). Default 8.
+    pub refine: u32,
 }
 
 impl Default for Params {
     fn default() -> Params {
-        Params { init_norm_bound: None, epsilon: Rational::from((1, 4)), w_star: None }
+        Params { init_norm_bound: None, epsilon: Rational::from((1, 4)), w_star: None, refine: 8 }
     }
 }
 

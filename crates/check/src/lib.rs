@@ -63,6 +63,7 @@ pub mod generic;
 pub mod hyp;
 pub mod inst;
 pub mod rational;
+pub mod refine;
 pub mod report;
 pub mod single;
 pub mod sweep;

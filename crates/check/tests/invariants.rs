@@ -9,8 +9,16 @@ use reluflow_check::*;
 use reluflow_flow::{Event, EventKind, Status, Trajectory, UndecidedReason};
 use reluflow_model::{Horizon, Problem};
 
+/// One row, checked on the trajectory's own hulls (no refinement: these tests are about the hull
+/// semantics; `refinement_*` tests cover the refined path).
 fn row<S: Enclosure>(id: &str, p: &Problem, t: &Trajectory<S>) -> Row<S> {
-    row_with(id, p, t, Selection::default())
+    row_with(id, p, t, raw())
+}
+
+fn raw() -> Selection {
+    let mut sel = Selection::default();
+    sel.params.refine = 0;
+    sel
 }
 
 fn row_with<S: Enclosure>(id: &str, p: &Problem, t: &Trajectory<S>, mut sel: Selection) -> Row<S> {
@@ -84,7 +92,7 @@ fn norm_growth_switchable_hypotheses() {
     let pf = growth_fails_problem(fin());
     let t = growth_fails::<Interval>(&(), false);
     // Assuming d = 2 and teacher labels (both true here) keeps it a counterexample.
-    let mut sel = Selection::default();
+    let mut sel = raw();
     sel.assume.insert("d2".into(), true);
     sel.assume.insert("teacher".into(), true);
     let r = row_with("lsy.norm-growth", &pf, &t, sel.clone());
@@ -384,4 +392,39 @@ fn malformed_trajectories_and_selections_are_refused_cleanly() {
     sel.assume.clear();
     sel.params.epsilon = q("1/2");
     assert!(sel.validate().is_err());
+}
+
+#[test]
+fn refinement_tightens_wide_hulls_soundly() {
+    // A hull widened to [0, 3] on segment 2 leaves norm growth undecided on the raw hulls; the
+    // field-based refinement (8 pieces, the default) recovers tight sub-hulls and proves it.
+    let p = growth_holds_problem(fin());
+    let mut t = growth_holds::<Interval>(&(), false);
+    t.segments[2].hull.w[0][0] = iv(0.0, 3.0);
+    assert!(row("lsy.norm-growth", &p, &t).conclusion.is_undecided());
+    let r = row_with("lsy.norm-growth", &p, &t, Selection::default());
+    assert!(r.conclusion.holds(), "{}", r.conclusion);
+    // Refined hulls contain the exact flow: every sub-segment's hull holds the closed form at its
+    // end points, and sub-segment ends hold the closed form at the split times.
+    let inst = reluflow_check::inst::Inst::<Interval>::new(&p, &());
+    let r = reluflow_check::refine::refine(&t, &inst, 8);
+    assert_eq!(r.segments.len(), 8 * 8);
+    for s in &r.segments {
+        let mid = (s.t_start + s.t_end) * Interval::try_from((0.5, 0.5)).unwrap();
+        for time in [s.t_start, mid, s.t_end] {
+            let exact = growth_holds_state(&time);
+            for (h, e) in s.hull.w[0].iter().zip(&exact.w[0]) {
+                assert!(!(h.intersection(*e)).is_empty(), "hull {h:?} misses the flow {e:?} at {time:?}");
+            }
+        }
+        let exact = growth_holds_state(&s.t_end);
+        for (h, e) in s.end.w[0].iter().zip(&exact.w[0]) {
+            assert!(!(h.intersection(*e)).is_empty(), "end {h:?} misses the flow {e:?}");
+        }
+    }
+    // A mutation that breaks the claim is still caught after refinement.
+    let mut m = growth_fails::<Interval>(&(), false);
+    m.segments[0].hull.w[0][0] = iv(0.0, 3.0);
+    let pf = growth_fails_problem(fin());
+    assert!(row_with("lsy.norm-growth", &pf, &m, Selection::default()).conclusion.is_violated());
 }

@@ -1,0 +1,108 @@
+//! Splitting long segments into shorter ones with tighter hulls, from the field alone, so that the
+//! hull-based checks become more decisive. See `proofs-notes/thm-gen.loss-nonincreasing.md`,
+//! "Refinement".
+//!
+//! On a segment `[t₀, t₁]` with constant pattern, hull `B` and start enclosure `W₀ ∋ θ(t₀)`, for
+//! exact interior times `s₁ < … < s_{N−1}` and every piece `[s_k, s_{k+1}]` (with `s₀ = t₀`,
+//! `s_N = t₁`): `θ(t) − θ(s_k) = ∫ f(θ) ∈ [0, s_{k+1} − s_k]·f(B)` (mean value / integral form, `f`
+//! the pattern's field), so `B_k = (W_k + [0, h]·f(B)) ∩ B` holds the piece, tightened once more
+//! with `f(B_k)`, and `W_{k+1} = (W_k + (s_{k+1} − s_k)·f(B_k)) ∩ B` holds `θ(s_{k+1})`.
+
+use crate::inst::Inst;
+use reluflow_arith::Enclosure;
+use reluflow_flow::{Segment, State, Trajectory};
+use rug::Rational;
+
+fn meet<S: Enclosure>(a: &State<S>, b: &State<S>) -> State<S> {
+    let m = |x: &[S], y: &[S]| x.iter().zip(y).map(|(u, v)| u.intersect(v)).collect::<Vec<S>>();
+    State {
+        w: a.w.iter().zip(&b.w).map(|(x, y)| m(x, y)).collect(),
+        a: match (&a.a, &b.a) {
+            (Some(x), Some(y)) => Some(m(x, y)),
+            _ => None,
+        },
+    }
+}
+
+/// `W + h·f` for a state `W`, a time factor `h` (an enclosure) and the velocity `f`.
+fn step<S: Enclosure>(w: &State<S>, h: &S, inst: &Inst<S>, at: &State<S>, seg: &Segment<S>) -> State<S> {
+    let v = inst.velocity(at, &seg.pattern);
+    let add = |x: &[S], dx: &[S]| x.iter().zip(dx).map(|(a, d)| a.add(&h.mul(d))).collect::<Vec<S>>();
+    State {
+        w: w.w.iter().zip(&v.w).map(|(x, d)| add(x, d)).collect(),
+        a: match (&w.a, &v.a) {
+            (Some(x), Some(d)) => Some(add(x, d)),
+            _ => None,
+        },
+    }
+}
+
+fn empty<S: Enclosure>(st: &State<S>) -> bool {
+    st.w.iter().flatten().chain(st.a.iter().flatten()).any(Enclosure::is_empty)
+}
+
+/// The trajectory with every finite segment of positive length split into `pieces` segments
+/// (same pattern) with hulls from the field; events, limit and status unchanged. Segments whose
+/// refinement fails (an empty intersection, which a correct trajectory never produces) are kept.
+pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -> Trajectory<S> {
+    if pieces < 2 {
+        return traj.clone();
+    }
+    let ctx = inst.ctx.clone();
+    let mut out = traj.clone();
+    out.segments.clear();
+    let mut start = traj.initial.clone();
+    for seg in &traj.segments {
+        let (lo, hi) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
+        let finite = seg.t_end.upper_f64().is_finite() && lo.is_finite() && hi.is_finite();
+        if !finite || hi <= lo {
+            out.segments.push(seg.clone());
+            start = seg.end.clone();
+            continue;
+        }
+        // Exact interior split times strictly inside (t₀.hi, t₁.lo).
+        let times: Vec<S> = (1..pieces)
+            .map(|k| {
+                let s = lo + (hi - lo) * f64::from(k) / f64::from(pieces);
+                S::from_rational(&Rational::from_f64(s).unwrap_or_default(), &ctx)
+            })
+            .collect();
+        let mut bounds = vec![seg.t_start.clone()];
+        bounds.extend(times);
+        bounds.push(seg.t_end.clone());
+        let zero = S::zero(&ctx);
+        let mut w = meet(&start, &seg.hull);
+        let mut subs = Vec::new();
+        let mut ok = true;
+        for k in 0..bounds.len() - 1 {
+            let (a, b) = (&bounds[k], &bounds[k + 1]);
+            let len = b.sub(a); // encloses the piece's exact length
+            let span = zero.hull(&len.hi_point()); // [0, max length]
+            let b0 = meet(&step(&w, &span, inst, &seg.hull, seg), &seg.hull);
+            let bk = meet(&step(&w, &span, inst, &b0, seg), &b0);
+            let mut end = meet(&step(&w, &len, inst, &bk, seg), &bk);
+            if k == bounds.len() - 2 {
+                end = meet(&end, &seg.end);
+            }
+            if empty(&bk) || empty(&end) {
+                ok = false;
+                break;
+            }
+            subs.push(Segment {
+                t_start: a.clone(),
+                t_end: b.clone(),
+                pattern: seg.pattern.clone(),
+                hull: bk,
+                end: end.clone(),
+            });
+            w = end;
+        }
+        if ok {
+            out.segments.extend(subs);
+        } else {
+            out.segments.push(seg.clone());
+        }
+        start = seg.end.clone();
+    }
+    out
+}
