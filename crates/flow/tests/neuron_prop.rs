@@ -78,16 +78,16 @@ fn compare<S: Enclosure>(tr: &Trajectory<S>, rf: &ReferenceRun<Float>) -> Result
     let ctx = REF_BITS;
     for (k, seg) in tr.segments.iter().enumerate() {
         let (Some(a), Some(mut b)) = (upper_q(&seg.t_start), lower_q(&seg.t_end)) else { continue };
-        if let Some(u) = &until {
-            if *u < b {
-                b = u.clone();
-            }
+        if let Some(u) = &until
+            && *u < b
+        {
+            b = u.clone();
         }
         if a > b {
             continue;
         }
         for j in 0..=3u32 {
-            let t = Rational::from(&a + Rational::from(&b - &a) * Rational::from((j, 3u32)));
+            let t: Rational = &a + Rational::from(&b - &a) * Rational::from((j, 3u32));
             let w = rf.state_at(&Float::from_rational(&t, &ctx));
             prop_assert!(contains(&seg.hull.w[0], &w), "segment {k} hull misses the reference at t = {t}");
         }
