@@ -184,3 +184,18 @@ fn points_on_one_hyperplane_switch_together() {
     assert!(lim.state.w[0][0].contains_rational(&q("-2")) && lim.state.w[0][0].width_upper() < 1e-30);
     assert!(lim.loss.contains_rational(&q("1/2")));
 }
+
+#[test]
+fn opposite_points_swap_at_the_origin() {
+    // Found by the property test: x = 1 (label 1) and x = −1 (label −1), σ'(0) = 0, w(0) = −1.
+    // ẇ = 1 − w in both patterns: w = 1 − 2e^{−t}; at t = ln 2 point 1 leaves and point 0 enters.
+    let p = single(&[&["1"], &["-1"]], &["1", "-1"], &["-1"], ReluPrime::Zero, Horizon::Infinite);
+    let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    let ev: Vec<_> = tr.events.iter().map(|e| (e.point, e.kind)).collect();
+    assert_eq!(ev, vec![(0, EventKind::Activate), (1, EventKind::Deactivate)]);
+    assert_eq!(tr.segments.len(), 2);
+    assert!(tr.segments[0].end.w[0][0].contains_rational(&q("0")));
+    let lim = tr.limit.unwrap();
+    assert!(lim.state.w[0][0].contains_rational(&q("1")) && lim.loss.contains_rational(&q("1/2")));
+}
