@@ -124,38 +124,50 @@ fn t0<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<S, String> {
 }
 
 /// Trajectory entries: the verdict and notes.
+/// The trajectory the checks run on: the given one, with the single-neuron tail `[T, ∞)` added
+/// when it applies, and its segments refined (`params.refine` pieces). Computed once per report.
+pub(crate) struct Prepared<S: Enclosure> {
+    pub traj: Trajectory<S>,
+    pub inst: Inst<S>,
+    pub cov: Coverage,
+}
+
+pub(crate) fn prepare<S: Enclosure>(p: &Problem, params: &Params, traj: &Trajectory<S>) -> Prepared<S> {
+    let ctx = traj.t_final.ctx();
+    let inst = Inst::<S>::new(p, &ctx);
+    let tailed = single::with_single_tail(traj, &Coverage::of(traj)).unwrap_or_else(|| traj.clone());
+    let traj = if params.refine > 1 { crate::refine::refine(&tailed, &inst, params.refine) } else { tailed };
+    let cov = Coverage::of(&traj);
+    Prepared { traj, inst, cov }
+}
+
 pub(crate) fn run_traj<S: Enclosure>(
     e: &Entry,
     p: &Problem,
     params: &Params,
-    traj: &Trajectory<S>,
+    prep: &Prepared<S>,
 ) -> (Verdict<S>, Vec<String>) {
-    let ctx = traj.initial.w[0][0].ctx();
-    let inst = Inst::<S>::new(p, &ctx);
-    let tailed = single::with_single_tail(traj, &Coverage::of(traj));
-    let traj = tailed.as_ref().unwrap_or(traj);
-    let refined = (params.refine > 1).then(|| crate::refine::refine(traj, &inst, params.refine));
-    let traj = refined.as_ref().unwrap_or(traj);
-    let cov = Coverage::of(traj);
+    let (traj, inst, cov) = (&prep.traj, &prep.inst, prep.cov.clone());
+    let ctx = inst.ctx.clone();
     let data = p.data();
     match e.id {
-        "gen.loss-nonincreasing" => (generic::loss_nonincreasing(&inst, traj, &cov), vec![]),
-        "gen.balancedness" => (generic::balancedness(&inst, traj, &cov), vec![]),
+        "gen.loss-nonincreasing" => (generic::loss_nonincreasing(inst, traj, &cov), vec![]),
+        "gen.balancedness" => (generic::balancedness(inst, traj, &cov), vec![]),
         "gen.sign-preserved" => (generic::sign_preserved(traj, &cov), vec![]),
-        "gen.dead-frozen" => (generic::dead_frozen(&inst, traj, &cov), vec![]),
+        "gen.dead-frozen" => (generic::dead_frozen(inst, traj, &cov), vec![]),
         "gen.span" => (generic::span(data.x(), traj, &cov), vec![]),
         "gen.dist-to-interpolant" | "vs.thm8-distance" => match hyp::w_star(p, params) {
             Some(ws) if ws.len() == data.d() => {
                 let v = if e.id == "vs.thm8-distance" {
-                    single::thm8_distance(&inst, &hyp::init_w(p)[0], &ws, traj, &cov)
+                    single::thm8_distance(inst, &hyp::init_w(p)[0], &ws, traj, &cov)
                 } else {
-                    single::dist_to_interpolant(&inst, data.x(), data.y(), &ws, traj, &cov)
+                    single::dist_to_interpolant(inst, data.x(), data.y(), &ws, traj, &cov)
                 };
                 (v, vec![])
             }
             _ => (Verdict::undecided("no zero-loss point w* of the right dimension"), vec![]),
         },
-        "lsy.norm-growth" => (single::norm_growth(&inst, traj, &cov), vec![]),
+        "lsy.norm-growth" => (single::norm_growth(inst, traj, &cov), vec![]),
         "lsy.support-vector-stability" => {
             let (v, note) = single::support_vector_stability(data.n(), traj, &cov);
             (v, note.into_iter().collect())
@@ -166,11 +178,11 @@ pub(crate) fn run_traj<S: Enclosure>(
             None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),
         },
         "cel.lemma3" => (crate::cel_traj::lemma3(p, &params.epsilon, &ctx, traj), vec![]),
-        "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, &inst, traj, &cov), vec![]),
+        "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
         "cel.lemma4" => match t0::<S>(p, &ctx) {
             Ok(t0) => {
                 let note = format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0));
-                (crate::cel_traj::lemma4(p, &t0, &inst, traj, &cov), vec![note])
+                (crate::cel_traj::lemma4(p, &t0, inst, traj, &cov), vec![note])
             }
             Err(why) => (Verdict::undecided(why), vec![]),
         },

@@ -2,7 +2,6 @@
 
 use crate::catalogue::{Applies, Entry, Kind, catalogue};
 use crate::hyp::{self, Params};
-use crate::sweep::Coverage;
 use crate::verdict::{Truth, Verdict};
 use reluflow_arith::{Enclosure, Point, Scalar};
 use reluflow_flow::Trajectory;
@@ -236,6 +235,7 @@ fn build<S: Enclosure>(
     selection: &Selection,
 ) -> CheckReport<S> {
     let mut rows = Vec::new();
+    let prepared = traj.map(|t| crate::dispatch::prepare(problem, &selection.params, t));
     for e in catalogue() {
         let chosen = selection.ids.iter().any(|id| id == e.id);
         if !selection.ids.is_empty() && !chosen {
@@ -269,11 +269,11 @@ fn build<S: Enclosure>(
             rows.push(skip(RowStatus::NotImplemented, format!("not implemented: {why}")));
             continue;
         }
-        let (conclusion, validated, notes) = match (e.kind, traj) {
+        let (conclusion, validated, notes) = match (e.kind, prepared.as_ref()) {
             (Kind::Static | Kind::Predicate, _) => crate::dispatch::run_static::<S>(e, problem, &selection.params, ctx),
-            (Kind::Trajectory, Some(t)) => {
-                let (v, notes) = crate::dispatch::run_traj(e, problem, &selection.params, t);
-                (v, Coverage::of(t).validated, notes)
+            (Kind::Trajectory, Some(prep)) => {
+                let (v, notes) = crate::dispatch::run_traj(e, problem, &selection.params, prep);
+                (v, prep.cov.validated, notes)
             }
             (Kind::Trajectory, None) => {
                 if let Some(why) = malformed {
