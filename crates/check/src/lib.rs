@@ -28,6 +28,31 @@
 //! (1.2 ms vs 13 ms, 11 segments), 0.8× the single-neuron certification of Vardi–Shamir γ = 1
 //! with its limit (0.67 ms vs 0.86 ms; exact rational projectors, yardstick-free), and 2.2× on a
 //! one-segment run that integrates in 0.03 ms.
+//!
+//! ```
+//! use reluflow_arith::{Interval, Scalar, exact::parse_exact};
+//! use reluflow_check::{Outcome, RowStatus, Selection, check};
+//! use reluflow_flow::{Pattern, Segment, State, Status, Trajectory};
+//! use reluflow_model::*;
+//! let q = |s: &str| parse_exact(s).unwrap();
+//! // One point x = 1 with label 0, w(0) = 1: w(t) = e^{−t}, so ‖w‖ shrinks.
+//! let data = Data::new(vec![vec![q("1")]], Labels::Given(vec![q("0")])).unwrap();
+//! let run = RunConfig { t_end: Horizon::Finite(q("1")), arithmetic: Arithmetic::Interval, precision: 53 };
+//! let p = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, data,
+//!     Init::Single { w: vec![q("1")] }, run).unwrap();
+//! let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
+//! let e1 = Interval::from_f64(-1.0, &()).exp(); // e^{−1}, enclosed
+//! let st = |w: Interval| State { w: vec![vec![w]], a: None };
+//! let pattern = Pattern { active: vec![vec![0]], frozen: vec![false] };
+//! let seg = Segment { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0), pattern,
+//!     hull: st(e1.convex_hull(iv(1.0, 1.0))), end: st(e1) };
+//! let traj = Trajectory { initial: st(iv(1.0, 1.0)), segments: vec![seg], events: vec![],
+//!     final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified };
+//! let sel = Selection { ids: vec!["lsy.norm-growth".into()], ..Selection::default() };
+//! let report = check(&p, &traj, &sel);
+//! assert_eq!(report.rows[0].status, RowStatus::Counterexample);
+//! assert_eq!(report.outcome(), Outcome::SomeViolated);
+//! ```
 #![deny(missing_docs)]
 
 pub mod catalogue;
