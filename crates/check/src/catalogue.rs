@@ -314,8 +314,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Trajectory,
         hypotheses: &[SETTING, A1, A2],
-        checked: "state enclosure at T1",
-        not_implemented: Some(NEEDS_A2),
+        checked: "hulls of the segments that may contain T1 against the three bounds, ‖α_j(T1)‖ from the certified yardstick and Prop 13/22",
+        not_implemented: None,
     },
     Entry {
         id: "cel.lemma19",

@@ -232,3 +232,109 @@ pub fn lemma3<S: Enclosure>(p: &Problem, eps: &Rational, ctx: &S::Ctx, traj: &Tr
     }
     Verdict::Holds { proof: Proof::Enclosures, range: "the first-phase crossings".into() }
 }
+
+/// `cel.lemma5` (Lemma 5 / 23(iii),(iv)): for `j ∈ J+` at `T1`: `‖w_j‖ < 2‖z_j‖λ^{1−ε}`,
+/// `w̄_jᵀγ̄_[n] ≥ 1 − λ^ε` and `|ln‖α_j^{T1}‖ − ln‖w_j^{T1}/λ‖| ≤ λ^{1−3ε}`, with `‖α_j^{T1}‖` from
+/// the certified yardstick and Prop 13/22 (needs `T1 > τ_j^{n_j}`), and `w_j^{T1}` enclosed by the
+/// hulls of every segment that may contain `T1`.
+pub fn lemma5<S: Enclosure>(
+    p: &Problem,
+    eps: &Rational,
+    inst: &Inst<S>,
+    traj: &Trajectory<S>,
+    cov: &Coverage,
+) -> Verdict<S> {
+    let ctx = &inst.ctx;
+    let t1 = match t1::<S>(p, eps, ctx) {
+        Ok(t) => t,
+        Err(why) => return Verdict::undecided(why),
+    };
+    let Init::Balanced { scale, .. } = p.init() else { return Verdict::undecided("not a balanced init") };
+    let Some((z, s)) = directions(p) else { return Verdict::undecided("no hidden layer") };
+    let n = p.data().n();
+    let factor = p.grad_factor() * Rational::from(n as u64);
+    let g: Vec<S> = gamma(p, &(0..n).collect::<Vec<_>>())
+        .iter()
+        .map(|q| S::from_rational(&Rational::from(q * &factor), ctx))
+        .collect();
+    let gn = linalg::norm(&g, ctx);
+    let ln_l = ln_rational::<S>(scale, ctx);
+    let eps_s = S::from_rational(eps, ctx);
+    let pow = |e: S| e.mul(&ln_l).exp(); // λ^e
+    let one = S::one(ctx);
+    let segs: Vec<usize> = cov
+        .segs
+        .iter()
+        .copied()
+        .filter(|&k| !certainly_less(&traj.segments[k].t_end, &t1) && !certainly_less(&t1, &traj.segments[k].t_start))
+        .collect();
+    if segs.is_empty() {
+        return Verdict::undecided(format!("no certified segment reaches T1 ∈ {}", show(&t1)));
+    }
+    let mut unknown: Option<String> = None;
+    for j in (0..z.len()).filter(|&j| s[j] == 1 && !i_plus(p, &z[j]).is_empty()) {
+        let y = match crate::yardstick::yardstick::<S>(p, j, ctx) {
+            Ok(y) => y,
+            Err(e) => return Verdict::undecided(format!("yardstick {j}: {e}")),
+        };
+        // ‖α_j‖ and cos φ after the last crossing (or at t = 0 when n_j = 0).
+        let zs: Vec<S> = z[j].iter().map(|q| S::from_rational(q, ctx)).collect();
+        let (tau, a_norm, dir) = match y.crossings.last() {
+            Some(c) => (c.tau.clone(), c.norm.clone(), c.dir.clone()),
+            None => (S::zero(ctx), linalg::norm(&zs, ctx), zs.clone()),
+        };
+        if !certainly_less(&tau, &t1) {
+            return Verdict::undecided(format!(
+                "T1 ∈ {} is not certainly after τ_{j}^(n_j) ∈ {}",
+                show(&t1),
+                show(&tau)
+            ));
+        }
+        let c = linalg::dot(&dir, &g, ctx).div(&linalg::norm(&dir, ctx).mul(&gn));
+        let e = gn.mul(&t1.sub(&tau)).exp();
+        let alpha_t1 = a_norm.mul(&one.add(&c).mul(&e).add(&one.sub(&c).div(&e)).mul_2si(-1));
+        let zn = S::from_rational(&norm_sq(&z[j]), ctx).sqrt();
+        let lam = S::from_rational(scale, ctx);
+        let b_norm = zn.mul_2si(1).mul(&pow(one.sub(&eps_s)));
+        let b_cos = one.sub(&pow(eps_s.clone()));
+        let b_ln = pow(one.sub(&eps_s.mul(&S::from_i64(3, ctx))));
+        for &k in &segs {
+            let seg = &traj.segments[k];
+            let contains = certainly_le(&seg.t_start, &t1) && certainly_le(&t1, &seg.t_end);
+            let at = || Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
+            let w = &seg.hull.w[j];
+            let nw = linalg::norm(w, ctx);
+            let cos = linalg::dot(w, &g, ctx).div(&nw.mul(&gn));
+            let dln = alpha_t1.ln().sub(&nw.div(&lam).ln()).abs();
+            // (name, value, bound, relation): 0 = "< b", 1 = "≤ b", 2 = "≥ b".
+            let checks = [
+                ("‖w_j(T1)‖", nw.clone(), b_norm.clone(), 0),
+                ("w̄_jᵀγ̄_[n] at T1", cos, b_cos.clone(), 2),
+                ("|ln‖α_j(T1)‖ − ln‖w_j(T1)/λ‖|", dln, b_ln.clone(), 1),
+            ];
+            for (name, v, b, rel) in checks {
+                let (good, bad, word) = match rel {
+                    0 => (certainly_less(&v, &b), certainly_le(&b, &v), "<"),
+                    1 => (certainly_le(&v, &b), certainly_less(&b, &v), "≤"),
+                    _ => (certainly_le(&b, &v), certainly_less(&v, &b), "≥"),
+                };
+                if bad && contains {
+                    let breaks = format!("must be {word} {}", show(&b));
+                    return Verdict::violated(at(), format!("neuron {j}: {name}"), Some(v), breaks);
+                }
+                if !good && unknown.is_none() {
+                    unknown = Some(format!(
+                        "neuron {j}: {name} ∈ {} on {} is not certainly {word} {}",
+                        show(&v),
+                        at(),
+                        show(&b)
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(why) = unknown {
+        return Verdict::undecided(why);
+    }
+    Verdict::Holds { proof: Proof::Enclosures, range: format!("t = T1 ∈ {}", show(&t1)) }
+}

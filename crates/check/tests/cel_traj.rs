@@ -72,6 +72,20 @@ fn lemma4_on_the_validated_integrator() {
     m.segments[last].pattern.active[1] = vec![0];
     assert!(row("cel.lemma4", &p, &m).conclusion.is_violated());
 
+    // Lemma 5 at T1 ≈ 1.72: undecided on the raw hulls and with 8 pieces (the cosine over a box is
+    // wide), proved with 32 pieces per segment; a hull at T1 with a tiny ‖w_0‖ is a violation.
+    let lemma5 = |t: &Trajectory<Interval>, pieces: u32| {
+        let mut sel = Selection { ids: vec!["cel.lemma5".into()], ..Selection::default() };
+        sel.params.refine = pieces;
+        check(&p, t, &sel).rows.remove(0).conclusion
+    };
+    assert!(lemma5(&t, 0).is_undecided());
+    assert!(lemma5(&t, 32).holds(), "{}", lemma5(&t, 32));
+    let mut m = t.clone();
+    let t1 = 1.7247;
+    let k = m.segments.iter().position(|s| s.t_start.sup() < t1 && t1 < s.t_end.inf()).unwrap();
+    m.segments[k].hull.w[0] = vec![Interval::try_from((1e-9, 1e-9)).unwrap(); 2];
+    assert!(lemma5(&m, 0).is_violated(), "{}", lemma5(&m, 0));
     // Lemma 3 on the same run: neuron 1 (J−) sheds point 1 then point 0 as its yardstick does, at
     // times within λ^{1−(1+(3ℓ−1)/(3n_j))ε} of τ_1^ℓ (λ = 10⁻³, ε = 1/4: 10⁻², 2.4·10⁻²).
     let r = row("cel.lemma3", &p, &t);
