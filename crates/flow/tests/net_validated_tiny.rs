@@ -4,9 +4,10 @@
 //! Heavy (minutes in release): `cargo test --release -p reluflow-flow --test net_validated_tiny -- --ignored --nocapture`.
 //! Set `RF_TINY_T` to change the horizon, `RF_TINY_SEED` the seed, `RF_TINY_ORDER` the Taylor order.
 
-use reluflow_arith::{Enclosure, Interval, MpInterval, Scalar};
+use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Point, Scalar};
 use reluflow_flow::net::data::{Scheme, Spec, generate};
 use reluflow_flow::net::field::{NetData, loss};
+use reluflow_flow::net::reference::{RefOptions, integrate_problem};
 use reluflow_flow::net::validated::{ValidatedError, ValidatedOptions, certify_with_stats};
 use reluflow_flow::trajectory::{EventKind, Status};
 use reluflow_model::*;
@@ -74,6 +75,26 @@ fn tiny_scale_alignment_and_escape() {
         println!(
             "neuron {j}: |a| ≈ 10^{ln10:.3}, relative width of a {rel:e}, frozen-size w[0] {:?}",
             w[0].approx_f64()
+        );
+    }
+    // Cross-check: the 256-bit non-validated reference (`net::reference`) ends inside the enclosure.
+    let t1 = std::time::Instant::now();
+    let reference = integrate_problem::<Float>(&p, &prec, &RefOptions::for_bits(prec)).unwrap();
+    println!("reference: {:?}, {} steps, {} events", t1.elapsed(), reference.steps, reference.trajectory.events.len());
+    let rf = &reference.trajectory.final_state;
+    let pairs =
+        rf.w.iter()
+            .flatten()
+            .chain(rf.a.as_ref().unwrap())
+            .zip(tr.final_state.w.iter().flatten().chain(tr.final_state.a.as_ref().unwrap()));
+    for (r, e) in pairs {
+        let q = r.to_rational().unwrap();
+        let slack = 1e-40 * (1.0 + r.to_f64().abs());
+        assert!(
+            e.inflate(slack).contains_rational(&q),
+            "reference {r} outside [{:e}, {:e}]",
+            e.lower_f64(),
+            e.upper_f64()
         );
     }
     assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
