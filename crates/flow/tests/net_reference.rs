@@ -2,10 +2,10 @@
 
 use reluflow_arith::{Float, Scalar};
 use reluflow_flow::net::data::{Scheme, Spec, generate};
-use reluflow_flow::net::field::{NetData, initial_state, loss};
+use reluflow_flow::net::field::{NetData, field, initial_state, loss, pattern_of};
 use reluflow_flow::net::gd::{balancedness, gd_step};
 use reluflow_flow::net::reference::*;
-use reluflow_flow::trajectory::{EventKind, State, Status};
+use reluflow_flow::trajectory::{EventKind, Pattern, State, Status};
 use reluflow_model::*;
 use rug::Rational;
 
@@ -115,5 +115,68 @@ fn tiny_initialisation_escapes_with_mpfr() {
     for (j, dj) in balancedness(&r.trajectory.final_state).iter().enumerate() {
         let nw: f64 = r.trajectory.final_state.w[j].iter().map(|v| v.to_f64().powi(2)).sum();
         assert!(dj.to_f64().abs() <= 1e-50 * nw.max(1e-300) || nw == 0.0, "neuron {j}");
+    }
+}
+
+/// Random small instances of both schemes and both σ'(0) conventions: f64 and 128-bit MPFR runs
+/// stop for the same reason (reaching the horizon, or detecting the same sliding pair) after the
+/// same events, with final states that agree.
+#[test]
+fn random_instances_agree_between_backends() {
+    for seed in 0..4u64 {
+        for (scheme, rp) in [
+            (Scheme::Centred, ReluPrime::Zero),
+            (Scheme::Centred, ReluPrime::One),
+            (Scheme::Uncentred, ReluPrime::Zero),
+            (Scheme::Uncentred, ReluPrime::One),
+        ] {
+            let inst = generate(&Spec { scheme, n: 3, d: 3, m: 5, seed: 100 + seed });
+            let p = inst
+                .to_problem(
+                    Rational::from((1, 8)),
+                    rp,
+                    LossScale::HalfMean,
+                    RunConfig {
+                        t_end: Horizon::Finite(Rational::from(40)),
+                        arithmetic: Arithmetic::Mpfr,
+                        precision: 128,
+                    },
+                )
+                .unwrap();
+            let rf = integrate_problem::<f64>(&p, &(), &RefOptions { max_steps: 3000, ..RefOptions::f64() }).unwrap();
+            eprintln!(
+                "seed {seed} {scheme:?} {rp:?}: f64 {:?} {} steps {} events t {}",
+                rf.stop,
+                rf.steps,
+                rf.trajectory.events.len(),
+                rf.trajectory.t_final
+            );
+            let rm = integrate_problem::<Float>(&p, &128, &RefOptions { max_steps: 3000, ..RefOptions::for_bits(128) })
+                .unwrap();
+            assert_eq!(rf.stop, rm.stop, "seed {seed} {scheme:?} {rp:?}");
+            assert!(matches!(rf.stop, RefStop::Reached | RefStop::Sliding { .. }), "seed {seed} {scheme:?} {rp:?}");
+            let ev = |es: Vec<(usize, usize, EventKind)>| es;
+            let ef = ev(rf.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect());
+            let em = ev(rm.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect());
+            assert_eq!(ef, em, "seed {seed} {rp:?}");
+            if let RefStop::Sliding { neuron, point } = rm.stop {
+                // Genuine sliding: with the point active the guard decreases, without it it increases.
+                let data = NetData::<Float>::from_problem(&p, &128);
+                let s = &rm.trajectory.final_state;
+                let mut pat = pattern_of(&data, s).unwrap();
+                let rate = |pat: &Pattern| -> f64 {
+                    let f = field(&data, pat, s);
+                    f.w[neuron].iter().zip(&data.x[point]).map(|(a, b)| a.to_f64() * b.to_f64()).sum()
+                };
+                pat.active[neuron].retain(|i| *i != point);
+                let inactive_rate = rate(&pat);
+                pat.active[neuron].push(point);
+                pat.active[neuron].sort_unstable();
+                let active_rate = rate(&pat);
+                assert!(active_rate < 0.0 && inactive_rate > 0.0, "seed {seed}: {active_rate} {inactive_rate}");
+            }
+            let diff = max_rel_diff(&flat(&rf.trajectory.final_state), &flat(&rm.trajectory.final_state));
+            assert!(diff < 1e-8, "seed {seed} {rp:?}: {diff}");
+        }
     }
 }

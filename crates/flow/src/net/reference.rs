@@ -13,7 +13,8 @@
 //!   [`EventKind::Death`]): with no active point its field is zero on the inactive side, so it stays
 //!   on the hyperplane. Neurons with no active point at the start are frozen silently.
 //!   Guards that are inconsistent with the pattern at the start of a step (two crossings inside one
-//!   bisection bracket) are switched at the current time. Not validated: a guard that crosses and
+//!   bisection bracket) are switched at the current time. A pair switching back and forth within a
+//!   negligible time (sliding along its surface, or grazing) stops the run with [`RefStop::Sliding`]. Not validated: a guard that crosses and
 //!   comes back between two samples is missed.
 //! * **Output**: a [`Trajectory`] with [`Status::NotValidated`], one [`Segment`] per step whose
 //!   `hull` **is the end state** (a point run has no enclosure over the step; the samples are the
@@ -247,7 +248,7 @@ pub fn integrate<S: Point>(
                 }
             }
         }
-        if let Some((neuron, point)) = slid {
+        if let Some((neuron, point)) = slid.or_else(|| chattering(&events)) {
             break RefStop::Sliding { neuron, point };
         }
         if pattern.frozen.iter().all(|f| *f) {
@@ -350,6 +351,24 @@ fn past_crossing<S: Scalar>(
         next = eval_state(c, &t_try);
     }
     (t_try, next)
+}
+
+/// Number of consecutive switches of one pair within a negligible time span that count as chattering.
+const CHATTER_EVENTS: usize = 4;
+/// The time span (relative to `1 + t`) below which those switches count as chattering.
+const CHATTER_SPAN: f64 = 1e-9;
+
+/// Detects chattering: the last [`CHATTER_EVENTS`] events switch the same pair back and forth within
+/// `CHATTER_SPAN·(1 + t)` time units, i.e. the flow slides along that pair's surface (a Filippov
+/// sliding mode) or grazes it; the reference integrator stops there rather than zig-zagging.
+fn chattering<S: Scalar>(events: &[Event<S>]) -> Option<(usize, usize)> {
+    let tail = events.get(events.len().checked_sub(CHATTER_EVENTS)?..)?;
+    let (j, i) = (tail[0].neuron, tail[0].point);
+    if tail.iter().any(|e| (e.neuron, e.point) != (j, i)) {
+        return None;
+    }
+    let (t0, t1) = (tail[0].t.approx_f64(), tail[CHATTER_EVENTS - 1].t.approx_f64());
+    (t1 - t0 <= CHATTER_SPAN * (1.0 + t1.abs())).then_some((j, i))
 }
 
 /// Switches pair `(j, i)` in the pattern and records the event (a death when the neuron's last
