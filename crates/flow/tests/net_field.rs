@@ -327,3 +327,63 @@ fn tiny_scales_are_refused_by_f64_backends_and_accepted_by_mpfr() {
     let s2 = initial_state::<f64>(&p2, &()).unwrap();
     assert!((s2.a.unwrap()[0] + 1e-100 * (34f64 / 225.0).sqrt()).abs() < 1e-114);
 }
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+    use reluflow_arith::Interval;
+
+    fn widen(s: &State<Interval>, r: f64) -> State<Interval> {
+        State {
+            w: s.w.iter().map(|row| row.iter().map(|c| c.inflate(r)).collect()).collect(),
+            a: Some(s.a.as_ref().unwrap().iter().map(|c| c.inflate(r)).collect()),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+        /// Taylor coefficients over a box contain those of sampled points of the box (inclusion
+        /// isotonicity of the recursion), for random instances, patterns, radii and orders.
+        #[test]
+        fn box_coefficients_contain_point_coefficients(
+            seed in 0u64..10_000,
+            m in 1usize..4,
+            n in 1usize..5,
+            d in 1usize..4,
+            log_r in -30i32..-3,
+            order in 1usize..9,
+            frac in proptest::collection::vec(-1.0f64..1.0, 24),
+        ) {
+            let p = random_problem(seed, m, n, d, ReluPrime::Zero, None);
+            let data = NetData::<Interval>::from_problem(&p, &());
+            let s = initial_state::<Interval>(&p, &()).unwrap();
+            // Any pattern is allowed here (the recursion is a polynomial identity in every pattern).
+            let pat = Pattern {
+                active: (0..m).map(|j| (0..n).filter(|i| (seed >> ((j * n + i) % 60)) & 1 == 1).collect()).collect(),
+                frozen: vec![false; m],
+            };
+            let r = 2f64.powi(log_r);
+            let boxed = widen(&s, r);
+            let cb = taylor_coefficients(&data, &pat, &boxed, order);
+            // A point inside the box: centre + frac·r per component (exact enough: inside by construction).
+            let mut k = 0;
+            let mut pick = |c: &Interval| -> Interval {
+                let v = c.approx_f64() + r * 0.5 * frac[k % frac.len()];
+                k += 1;
+                Interval::from_f64(v, &())
+            };
+            let pt = State {
+                w: s.w.iter().map(|row| row.iter().map(&mut pick).collect()).collect(),
+                a: Some(s.a.as_ref().unwrap().iter().map(&mut pick).collect()),
+            };
+            let cp = taylor_coefficients(&data, &pat, &pt, order);
+            for kk in 0..=order {
+                let bx: Vec<&Interval> = cb[kk].w.iter().flatten().chain(cb[kk].a.as_ref().unwrap()).collect();
+                let px: Vec<&Interval> = cp[kk].w.iter().flatten().chain(cp[kk].a.as_ref().unwrap()).collect();
+                for c in 0..bx.len() {
+                    prop_assert!(px[c].subset(bx[c]), "k {} comp {}: {:?} not in {:?}", kk, c, px[c], bx[c]);
+                }
+            }
+        }
+    }
+}
