@@ -7,7 +7,7 @@
 //!   point of the input box.
 //! * [`gd`] and [`gd_fast`]: gradient descent, generic (interval iterates enclose the exact GD
 //!   iterates) and a fast f64 loop; the GD balancedness identity.
-//! * [`reference`]: the non-validated high-order Taylor integrator with event location and
+//! * [`reference`](mod@reference): the non-validated high-order Taylor integrator with event location and
 //!   neuron death (f64 and MPFR; the reference for soundness tests).
 //! * [`data`]: seeded data and initialisations as in the paper's experiments.
 //!
