@@ -3,6 +3,7 @@
 
 use super::exact::{Piece, parallel};
 use super::expm::{expm_point, precision_bits};
+use super::start::{Start, decide};
 use super::{NeuronError, NeuronOptions, check_problem};
 use crate::trajectory::*;
 use reluflow_arith::linalg::{dot, mat_vec, norm};
@@ -105,8 +106,13 @@ pub fn reference<S: Point>(
     let mut w: Vec<S> = w0q.iter().map(|q| S::from_rational(q, ctx)).collect();
     let initial = State { w: vec![w.clone()], a: None };
     let z0: Vec<Rational> = xq.iter().map(|xi| xi.iter().zip(&w0q).map(|(a, b)| Rational::from(a * b)).sum()).collect();
-    let mut active: Vec<usize> =
-        (0..n).filter(|&i| nonzero[i] && (z0[i] > 0 || (z0[i] == 0 && conv.zero_is_active()))).collect();
+    // The start pattern: the one cell the exact start analysis finds entered, else the convention's.
+    let mut active: Vec<usize> = match decide(xq, yq, &c, &w0q, conv) {
+        Start::Go { active, .. } => active,
+        Start::Stop(_) => {
+            (0..n).filter(|&i| nonzero[i] && (z0[i] > 0 || (z0[i] == 0 && conv.zero_is_active()))).collect()
+        }
+    };
     let mut t = S::zero(ctx);
     let mut segments = Vec::new();
     let mut events = Vec::new();

@@ -24,16 +24,35 @@ fn dot(a: &[Rational], b: &[Rational]) -> Rational {
 }
 
 /// Largest number of simultaneous zero guards for which every neighbouring cell is examined.
+/// The sign of the first non-vanishing time derivative at `t = 0` of the guard `xᵀw(t)` along the
+/// linear flow of `pc` from `w0` (`g^{(k)}(0) = xᵀA^{k−1} f(w0)`); 0 if the guard is constant
+/// (by Cayley–Hamilton it suffices to look at `k ≤ d`).
+fn first_sign(pc: &Piece, x: &[Rational], w0: &[Rational]) -> i8 {
+    let d = w0.len();
+    let mv = |v: &[Rational]| -> Vec<Rational> { (0..d).map(|r| dot(&pc.a[r * d..(r + 1) * d], v)).collect() };
+    let mut v: Vec<Rational> = mv(w0).into_iter().zip(&pc.gb).map(|(a, b)| a + b).collect();
+    for _ in 0..d {
+        let g = dot(x, &v);
+        if g != 0 {
+            return if g > 0 { 1 } else { -1 };
+        }
+        v = mv(&v);
+    }
+    0
+}
+
 const MAX_CELL_ENUMERATION: usize = 12;
 
 /// Decides the initial pattern for `w0`, or says why it cannot.
 ///
-/// With `Z` the points on their hyperplane at `w0` and `A₀` the convention's pattern, the start
-/// is accepted iff (1) for every `i ∈ Z` the rate `s_i = x_iᵀ f_{A₀}(w0)` points into `A₀`'s side
-/// strictly (`> 0` if `i ∈ A₀`, `< 0` if not), or `s_i = 0` with `x_i ∈ ker M_{A₀}` and `i ∉ A₀` (the
-/// guard then stays exactly 0); and (2) no other pattern `A'` differing from `A₀` only on `Z` is
-/// strictly self-consistent at `w0` (its own field entering its own cell), which would be a second
-/// solution.
+/// With `Z` the points on their hyperplane at `w0`, a cell `A` (the points with `x_iᵀw > 0`
+/// plus any subset of `Z`) is *entered* if its own linear flow from `w0` moves every `i ∈ Z` into
+/// `A`'s side for small `t > 0` (the sign of the first non-vanishing derivative of the guard:
+/// `+` if `i ∈ A`, `−` if not), or keeps the guard identically 0 where the convention gives `A`'s
+/// status (active for σ'(0) = 1). Each entered cell is a solution. The start is accepted iff
+/// exactly one cell is entered (all `2^|Z|` cells are examined when `|Z| ≤ 12`; beyond,
+/// only the convention's cell and its single flips, and the convention's cell must be the one).
+/// Two self-consistent cells are two solutions; none means no transversal continuation.
 pub(crate) fn decide(x: &[Vec<Rational>], y: &[Rational], c: &Rational, w0: &[Rational], conv: ReluPrime) -> Start {
     let n = x.len();
     let nonzero: Vec<bool> = x.iter().map(|xi| xi.iter().any(|v| *v != 0)).collect();
@@ -45,48 +64,59 @@ pub(crate) fn decide(x: &[Vec<Rational>], y: &[Rational], c: &Rational, w0: &[Ra
         active.extend(zero_set.iter().copied());
         active.sort_unstable();
     }
-    let mut skip = vec![false; n];
     if zero_set.is_empty() {
-        return Start::Go { active, skip };
+        return Start::Go { active, skip: vec![false; n] };
     }
-    let p0 = Piece::new(x, y, c, active.clone());
-    for &i in &zero_set {
-        let s = p0.guard_rate(i, w0);
-        let inside = active.contains(&i);
-        let ok = if inside { s > 0 } else { s < 0 || (s == 0 && p0.in_kernel[i]) };
-        if !ok {
-            return Start::Stop(UndecidedReason::NonUnique { neuron: 0, point: i });
-        }
-        if !inside && s == 0 {
-            skip[i] = true;
-        }
-    }
-    // Other cells around w0: all subsets of Z when few, else the single flips.
+    // The cells around w0: all subsets of Z when few, else the convention's and its single flips.
     let zn = zero_set.len();
+    let base: u64 = zero_set.iter().enumerate().filter(|(_, i)| active.contains(i)).map(|(k, _)| 1u64 << k).sum();
     let masks: Vec<u64> = if zn <= MAX_CELL_ENUMERATION {
         (0..(1u64 << zn)).collect()
     } else {
-        let base: u64 = zero_set.iter().enumerate().filter(|(_, i)| active.contains(i)).map(|(k, _)| 1u64 << k).sum();
-        (0..zn).map(|k| base ^ (1u64 << k)).collect()
+        std::iter::once(base).chain((0..zn).map(|k| base ^ (1u64 << k))).collect()
     };
+    let mut good: Vec<(Vec<usize>, Vec<bool>)> = Vec::new();
     for mask in masks {
         let mut cell = fixed.clone();
         cell.extend(zero_set.iter().enumerate().filter(|(k, _)| mask >> k & 1 == 1).map(|(_, &i)| i));
         cell.sort_unstable();
-        if cell == active {
-            continue;
-        }
         let pc = Piece::new(x, y, c, cell.clone());
-        let consistent = zero_set.iter().all(|&i| {
-            let s = pc.guard_rate(i, w0);
-            if cell.contains(&i) { s > 0 } else { s < 0 || (s == 0 && pc.in_kernel[i] && !conv.zero_is_active()) }
+        let mut skip = vec![false; n];
+        let consistent = zero_set.iter().all(|&i| match first_sign(&pc, &x[i], w0) {
+            1 => cell.contains(&i),
+            -1 => !cell.contains(&i),
+            _ => {
+                // The guard stays exactly 0 along this cell's flow: the convention decides the
+                // point's status on its hyperplane, and it must be this cell's.
+                let stays_ok = cell.contains(&i) == conv.zero_is_active();
+                if stays_ok && !cell.contains(&i) {
+                    skip[i] = true;
+                }
+                stays_ok
+            }
         });
         if consistent {
-            let differs = zero_set.iter().copied().find(|i| cell.contains(i) != active.contains(i)).unwrap_or(0);
-            return Start::Stop(UndecidedReason::NonUnique { neuron: 0, point: differs });
+            good.push((cell, skip));
+            if good.len() > 1 {
+                break;
+            }
         }
     }
-    Start::Go { active, skip }
+    match good.len() {
+        1 if zn <= MAX_CELL_ENUMERATION || good[0].0 == active => {
+            let (active, skip) = good.pop().expect("one cell");
+            Start::Go { active, skip }
+        }
+        0 | 1 => Start::Stop(UndecidedReason::NonUnique { neuron: 0, point: zero_set[0] }),
+        _ => {
+            let differs = zero_set
+                .iter()
+                .copied()
+                .find(|i| good[0].0.contains(i) != good[1].0.contains(i))
+                .unwrap_or(zero_set[0]);
+            Start::Stop(UndecidedReason::NonUnique { neuron: 0, point: differs })
+        }
+    }
 }
 
 #[cfg(test)]
