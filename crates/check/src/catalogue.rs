@@ -334,8 +334,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Trajectory,
         hypotheses: &[SETTING, A1, A2],
-        checked: "derivative of pairwise cosines on hulls after T1",
-        not_implemented: Some(NEEDS_A2),
+        checked: "after T1, for pairs in J+: 1 − cos < 4λ^ε on hulls, the cosine derivative enclosure on hulls certainly ≥ 0 and cosines at segment ends never certainly decreasing (the bundle set S and parts (iii)–(ix) are not checked)",
+        not_implemented: None,
     },
     Entry {
         id: "cel.thm6",

@@ -178,7 +178,8 @@ pub(crate) fn run_traj<S: Enclosure>(
             None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),
         },
         "cel.lemma3" => (crate::cel_traj::lemma3(p, &params.epsilon, &ctx, traj), vec![]),
-        "cel.lemma5" => (crate::cel_traj::lemma5(p, &params.epsilon, inst, traj, &cov), vec![]),
+        "cel.lemma5" => (crate::cel_phase2::lemma5(p, &params.epsilon, inst, traj, &cov), vec![]),
+        "cel.lemma28-angles" => (crate::cel_phase2::lemma28(p, &params.epsilon, inst, traj, &cov), vec![]),
         "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
         "cel.lemma4" => match t0::<S>(p, &ctx) {
             Ok(t0) => {

@@ -112,6 +112,26 @@ impl<S: Scalar> Inst<S> {
         self.c.mul(&s)
     }
 
+    /// `g_j = −G Σ_{i∈A_j} r_i x_i` for every neuron (zero for frozen neurons), under `pattern`.
+    pub fn g(&self, st: &State<S>, pattern: &Pattern) -> Vec<Vec<S>> {
+        let r = self.residuals(st, Some(pattern));
+        let d = self.x.first().map_or(0, Vec::len);
+        (0..st.w.len())
+            .map(|j| {
+                let mut gj = vec![S::zero(&self.ctx); d];
+                if !pattern.frozen.get(j).copied().unwrap_or(false) {
+                    for &i in &pattern.active[j] {
+                        let coef = self.g.mul(&r[i]).neg();
+                        for k in 0..d {
+                            gj[k].add_mul_assign(&coef, &self.x[i][k]);
+                        }
+                    }
+                }
+                gj
+            })
+            .collect()
+    }
+
     /// The field of the open segment with `pattern`: `ẇ = −G Σ_{i∈A} r_i x_i` (single neuron);
     /// `ẇ_j = a_j g_j`, `ȧ_j = w_jᵀ g_j` with `g_j = −G Σ_{i∈A_j} r_i x_i` (two-layer); zero for
     /// frozen neurons.

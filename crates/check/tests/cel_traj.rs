@@ -107,3 +107,36 @@ fn lemma4_on_the_validated_integrator() {
     m.events.clear();
     assert!(row("cel.lemma3", &p, &m).conclusion.is_undecided());
 }
+
+#[test]
+fn lemma28_bundle_angles_after_t1() {
+    use reluflow_flow::net::validated::{ValidatedOptions, certify};
+    // Two positive neurons (J+) and one negative one, λ = 10⁻³, d = n = 2, teacher e_0.
+    let x = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
+    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
+    let init = Init::Balanced {
+        scale: q("1e-3"),
+        z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")], vec![q("0.8"), q("-0.6")]],
+        s: vec![1, -1, 1],
+    };
+    let run = RunConfig { t_end: Horizon::Finite(q("6")), arithmetic: Arithmetic::Interval, precision: 53 };
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let lemma28 = |t: &Trajectory<Interval>, pieces: u32| {
+        let mut sel = Selection { ids: vec!["cel.lemma28-angles".into()], ..Selection::default() };
+        sel.params.refine = pieces;
+        check(&p, t, &sel).rows.remove(0).conclusion
+    };
+    // Raw hulls: undecided; refined (8 pieces): the identity ċ = (1 − c)(w̄_j + w̄_k)ᵀg proves the
+    // angle between the two J+ neurons non-increasing on [T1, 6] and 1 − cos < 4λ^ε.
+    assert!(lemma28(&t, 0).is_undecided());
+    assert!(lemma28(&t, 8).holds(), "{}", lemma28(&t, 8));
+    // Broken: on the last segment (after T1) the two J+ neurons point along e_0 and e_1.
+    let mut m = t.clone();
+    let last = m.segments.len() - 1;
+    let pt = |v: f64| Interval::try_from((v, v)).unwrap();
+    m.segments[last].hull.w[0] = vec![pt(1e-2), pt(0.0)];
+    m.segments[last].hull.w[2] = vec![pt(0.0), pt(1e-2)];
+    let v = lemma28(&m, 0);
+    assert!(v.is_violated() && v.to_string().contains("1 − w̄_0ᵀw̄_2"), "{v}");
+}
