@@ -191,11 +191,6 @@ impl Piece {
         limit_loss *= loss_c;
         Piece { a, gb, p, w_a, norm_inf, alpha, beta, in_kernel, limit_loss }
     }
-
-    /// The exact guard derivative `d/dt x_iᵀw = α_iᵀw + β_i` at an exact point `w`.
-    pub fn guard_rate(&self, i: usize, w: &[Rational]) -> Rational {
-        dot(&self.alpha[i], w) + &self.beta[i]
-    }
 }
 
 #[cfg(test)]
