@@ -13,6 +13,9 @@ use rug::Rational;
 
 const REF_PREC: u32 = 256;
 
+/// A reference switch: exact time, neuron, point.
+type Switch = (Rational, usize, usize);
+
 /// A random two-layer problem with small dyadic data, `y_i > 0`; explicit weights, or balanced
 /// with `scale` (then some neurons are negative and die).
 fn random_problem(seed: u64, m: usize, n: usize, d: usize, t_end: i64, scale: Option<Rational>) -> Problem {
@@ -72,7 +75,7 @@ fn guard(data: &NetData<Float>, s: &State<Float>, j: usize, i: usize) -> Float {
 /// changes sign inside a step is located by 120 bisections on the step polynomial, the pattern is
 /// switched there (a neuron left without active points has zero field: it stays frozen).
 /// Returns the states at `samples` (increasing) and the switches `(t, neuron, point)`.
-fn reference(p: &Problem, samples: &[f64]) -> (Vec<State<Float>>, Vec<(Rational, usize, usize)>) {
+fn reference(p: &Problem, samples: &[f64]) -> (Vec<State<Float>>, Vec<Switch>) {
     let data = NetData::<Float>::from_problem(p, &REF_PREC);
     let mut s = initial_state::<Float>(p, &REF_PREC).unwrap();
     let mut pat: Pattern = pattern_of(&data, &s).unwrap();

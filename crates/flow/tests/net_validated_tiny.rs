@@ -4,7 +4,7 @@
 //! Heavy (minutes in release): `cargo test --release -p reluflow-flow --test net_validated_tiny -- --ignored --nocapture`.
 //! Set `RF_TINY_T` to change the horizon, `RF_TINY_SEED` the seed, `RF_TINY_ORDER` the Taylor order.
 
-use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Point, Scalar};
+use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Scalar};
 use reluflow_flow::net::data::{Scheme, Spec, generate};
 use reluflow_flow::net::field::{NetData, loss};
 use reluflow_flow::net::reference::{RefOptions, integrate_problem};
