@@ -67,6 +67,7 @@ pub fn loss_nonincreasing<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: 
         deriv: &deriv,
         dir: Direction::NonIncreasing,
         identity: Some("dL/dt = −‖θ̇‖² (Prop 9)"),
+        proved_prefix: None,
     }
     .check(traj, cov)
 }

@@ -29,8 +29,23 @@ pub fn norm_growth<S: reluflow_arith::Enclosure>(inst: &Inst<S>, traj: &Trajecto
         }
         inst.g.mul(&acc)
     };
-    Monotone { name: "½‖w‖²", value: &value, deriv: &deriv, dir: Direction::NonDecreasing, identity: None }
-        .check(traj, cov)
+    // From w(0) = 0 exactly, while the first pattern lasts the flow is w(t) = Σ_k (1 − e^{−Gλ_k t})
+    // (u_kᵀb/λ_k) u_k (eigenpairs of M = X_AᵀX_A with λ_k > 0, b = X_Aᵀy_A ∈ range M), so
+    // wᵀẇ = Σ_k (1 − e^{−Gλ_k t}) G e^{−Gλ_k t} (u_kᵀb)²/λ_k ≥ 0 there, whatever the hulls say.
+    let zero_start = traj.initial.w[0].iter().all(|c| !c.possibly_pos() && !c.possibly_neg());
+    let first = cov.segs.first().map(|&k| &traj.segments[k].pattern);
+    let prefix =
+        if zero_start { cov.segs.iter().take_while(|&&k| Some(&traj.segments[k].pattern) == first).count() } else { 0 };
+    let id = "wᵀẇ = Σ_k (1 − e^{−Gλ_k t})Ge^{−Gλ_k t}(u_kᵀb)²/λ_k ≥ 0 on the first pattern from w(0) = 0; enclosures after it";
+    Monotone {
+        name: "½‖w‖²",
+        value: &value,
+        deriv: &deriv,
+        dir: Direction::NonDecreasing,
+        identity: None,
+        proved_prefix: Some((prefix, id)),
+    }
+    .check(traj, cov)
 }
 
 /// `gen.dist-to-interpolant` — see `proofs-notes/thm-gen.dist-to-interpolant.md`.
@@ -65,8 +80,15 @@ pub fn dist_to_interpolant<S: Scalar>(
         }
         inst.g.mul(&acc)
     };
-    Monotone { name: "½‖w − w*‖²", value: &value, deriv: &deriv, dir: Direction::NonIncreasing, identity: None }
-        .check(traj, cov)
+    Monotone {
+        name: "½‖w − w*‖²",
+        value: &value,
+        deriv: &deriv,
+        dir: Direction::NonIncreasing,
+        identity: None,
+        proved_prefix: None,
+    }
+    .check(traj, cov)
 }
 
 /// `vs.thm8-distance` — see `proofs-notes/thm-vs.thm8-distance.md`.

@@ -124,6 +124,9 @@ pub struct Monotone<'a, S: Scalar> {
     /// When the derivative's sign is an identity of the flow (e.g. `dL/dt = −‖θ̇‖²`), its name: the
     /// claim then holds by that identity wherever the enclosures do not contradict it.
     pub identity: Option<&'static str>,
+    /// The first `n` certified segments whose derivative sign is proved by a named identity (their
+    /// enclosures are still checked for a certain contradiction, but may be undecided).
+    pub proved_prefix: Option<(usize, &'static str)>,
 }
 
 impl<S: Scalar> std::fmt::Debug for Monotone<'_, S> {
@@ -172,14 +175,15 @@ impl<S: Scalar> Monotone<'_, S> {
             }
             None
         };
-        for &k in &cov.segs {
+        for (pos, &k) in cov.segs.iter().enumerate() {
             let s = &traj.segments[k];
             let d = (self.deriv)(&s.hull, &s.pattern);
             let at = || Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() };
             if bad_sign(&d) && positive_length(&s.t_start, &s.t_end) {
                 return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need);
             }
-            if !good_sign(&d) && first_unknown.is_none() {
+            let by_identity = self.proved_prefix.is_some_and(|(n, _)| pos < n);
+            if !good_sign(&d) && first_unknown.is_none() && !by_identity {
                 first_unknown = Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
             }
             let end_at = Location::SegmentEnd { index: k, t: s.t_end.clone() };
@@ -208,7 +212,10 @@ impl<S: Scalar> Monotone<'_, S> {
                 cov.range
             ));
         }
-        Verdict::Holds { proof: Proof::Enclosures, range: cov.range.clone() }
+        match self.proved_prefix {
+            Some((n, id)) if n > 0 => Verdict::Holds { proof: Proof::Identity(id), range: cov.range.clone() },
+            _ => Verdict::Holds { proof: Proof::Enclosures, range: cov.range.clone() },
+        }
     }
 }
 

@@ -50,7 +50,7 @@ fn lemma4_on_the_validated_integrator() {
     let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
     let init =
         Init::Balanced { scale: q("1e-3"), z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")]], s: vec![1, -1] };
-    let run = RunConfig { t_end: Horizon::Finite(q("40")), arithmetic: Arithmetic::Interval, precision: 53 };
+    let run = RunConfig { t_end: Horizon::Finite(q("30")), arithmetic: Arithmetic::Interval, precision: 53 };
     let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
     let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     let r = row("cel.lemma4", &p, &t);
