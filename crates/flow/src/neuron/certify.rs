@@ -23,6 +23,15 @@ struct Out<S> {
 
 /// Certifies the gradient flow of a single ReLU neuron (see the module documentation).
 ///
+/// Guarantee (interval backends `inari::Interval`, `MpInterval`): with status
+/// [`Status::Certified`], every segment's `hull` contains the exact state at every time of the
+/// segment (for `Horizon::Infinite`, the last segment's hull also contains every later state),
+/// `end` the exact state at the segment's end time, every event's `t` the exact switching time, the
+/// limit's `state` the exact `w(∞)` and its `loss` the exact limit loss. With
+/// [`Status::Undecided`] the same holds up to `certified_until`. Degenerate cases: points with
+/// `x_i = 0` never switch; an empty active set means `ẇ = 0` (the start is the limit); `t_end = 0`
+/// gives the initial state.
+///
 /// # Errors
 /// [`NeuronError`] when the problem is not a single-neuron problem.
 pub fn certify<S: Enclosure>(

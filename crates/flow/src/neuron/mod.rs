@@ -14,6 +14,7 @@
 //!   certified when the ball that holds every later state avoids every hyperplane
 //!   (`proofs-notes/neuron-limit.md`). Whatever cannot be proved ends the run as
 //!   [`Status::Undecided`](crate::Status) with its reason and the time certified so far.
+//!   A start on hyperplanes is decided exactly: the one activation cell entered by its own flow.
 //! * [`reference`] (point backends): the same closed form without proofs.
 //! * [`rk`]: an adaptive Dormand–Prince integrator of the same flow, for comparison.
 //!
