@@ -88,7 +88,6 @@ const A2: Hyp = h("cel.assumption2", "Assumption 2: λ ≤ (m n^{9nΔ²/δ³})^{
 const A3: Hyp = h("cel.assumption3", "Assumption 3: n = d, m > 1, 𝓜 ≠ 0", false, true);
 const NEEDS_YARDSTICK: &str =
     "the closed form is used inside cel.prop14-yardstick's computation, but no separate check of this identity is made";
-const NEEDS_A2: &str = "not implemented yet: its hypotheses include Assumption 2 (λ ≲ 10^-500 even for toy instances) and its quantities (network crossing times against the yardsticks, T1/T2 bounds, the set S, δ's minimum-over-stage terms) are not computed";
 
 /// The catalogue, in reading order.
 pub static CATALOGUE: &[Entry] = &[
@@ -345,7 +344,9 @@ pub static CATALOGUE: &[Entry] = &[
         kind: Kind::Trajectory,
         hypotheses: &[SETTING, A1, A2],
         checked: "loss enclosures after T2",
-        not_implemented: Some(NEEDS_A2),
+        not_implemented: Some(
+            "not implemented yet: T2 is defined through the eigen-coordinates ν_1^t of the bundle v^t, and both bounds need a certified lower bound on δ (eigen-gaps, ν*, the minimum-over-stage yardstick terms), which is not computed (only an upper bound is)",
+        ),
     },
     Entry {
         id: "cel.thm7-limit",
