@@ -178,3 +178,15 @@ fn every_entry_runs_on_both_models_without_panicking() {
         rep.rows.iter().map(|r| (r.entry.id, r.status)).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn d2_data_has_negative_m() {
+    // CEL Remark 38(ii): d = 2 forces 𝓜 < 0; here the Z-matrix condition certifies it.
+    let rows = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
+    let data = Data::new(rows, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
+    let init = Init::Balanced { scale: q("1e-3"), z: vec![vec![q("1"), q("1")], vec![q("1"), q("-1")]], s: vec![1, 1] };
+    let run = RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 };
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    assert!(matches!(sign_m(&p), MSign::Negative(_)));
+    assert!(static_row(&p, "cel.assumption3").conclusion.holds());
+}
