@@ -203,3 +203,39 @@ fn skipping_dead_neurons_is_exact() {
     assert_eq!(dense.live_neurons(), 40);
     assert_eq!(skip.state(), dense.state());
 }
+
+/// Gram mode (`Z += ΔB K`) follows the direct loop to rounding, stops the same way, and reports
+/// `W = W₀ + B X`.
+#[test]
+fn gram_mode_matches_direct_mode() {
+    for (n, d, m, rp) in [(16, 16, 30, ReluPrime::Zero), (5, 3, 7, ReluPrime::One), (9, 20, 6, ReluPrime::Zero)] {
+        let inst = generate(&Spec { scheme: Scheme::Uncentred, n, d, m, seed: 8 });
+        let run = RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::F64, precision: 53 };
+        let p = inst.to_problem(Rational::from((1, 16)), rp, LossScale::HalfMean, run).unwrap();
+        let data = NetData::<f64>::from_problem(&p, &());
+        let s = initial_state::<f64>(&p, &()).unwrap();
+        let mut direct = FastGd::new(&data, &s);
+        let mut gram = FastGd::new_gram(&data, &s);
+        assert_eq!(gram.state(), s);
+        for _ in 0..300 {
+            let (ld, lg) = (direct.step(0.05), gram.step(0.05));
+            assert!((ld - lg).abs() <= 1e-11 * ld, "{n} {d} {m} {rp:?}: {ld} vs {lg}");
+        }
+        let (sd, sg) = (direct.state(), gram.state());
+        for (x, y) in
+            sd.w.iter().flatten().chain(sd.a.as_ref().unwrap()).zip(sg.w.iter().flatten().chain(sg.a.as_ref().unwrap()))
+        {
+            assert!((x - y).abs() <= 1e-11 * (1.0 + x.abs()), "{n} {d} {m} {rp:?}: {x} vs {y}");
+        }
+        assert_eq!(direct.live_neurons(), gram.live_neurons());
+    }
+    let p = paper_problem(Scheme::Centred, 4, 4, 20, 5, "0.0625");
+    let data = NetData::<f64>::from_problem(&p, &());
+    let s = initial_state::<f64>(&p, &()).unwrap();
+    let opts =
+        GdOptions { max_iters: 400_000, record_every: 1000, loss_threshold: Some(1e-9), stop_if_unchanged: true };
+    let rd = FastGd::new(&data, &s).run(0.02, &opts);
+    let rg = FastGd::new_gram(&data, &s).run(0.02, &opts);
+    assert_eq!(rg.stop, GdStop::Threshold);
+    assert!((rd.iters as i64 - rg.iters as i64).abs() <= 2, "{} vs {}", rd.iters, rg.iters);
+}

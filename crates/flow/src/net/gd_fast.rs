@@ -1,8 +1,8 @@
 //! The fast f64 gradient-descent loop for the two-layer network (non-validated).
 //!
 //! Row-major contiguous buffers (`W` m×d, `X` n×d and `Xᵀ` d×n, `Z = W Xᵀ` m×n) padded with zeros
-//! to multiples of [`L`] lanes, no allocation per iteration, register-blocked kernels (blocks of
-//! [`NB`] neurons × `L` lanes of fixed-size arrays, which LLVM keeps in vector registers):
+//! to multiples of 8 lanes, no allocation per iteration, register-blocked kernels (blocks of
+//! 4 neurons × 8 lanes of fixed-size arrays, which LLVM keeps in vector registers):
 //!
 //! * forward: `Z = W Xᵀ` (inner loop over points, no horizontal sums), residuals
 //!   `r = Σ_j a_j σ(z_j) − y`, loss `(G/2) Σ r_i²`;
@@ -15,147 +15,21 @@
 //! is the common case in the paper's setting (Lemma 4), so this typically halves the work
 //! (proofs note `net-gd-fast`).
 //!
+//! **Gram mode** ([`FastGd::new_gram`]): since every update of `w_j` is a combination of the
+//! points, `W = W₀ + B X` with `B` (m×n) updated by `ΔB_j = −ηG a_j C_j` (O(m·n)), and
+//! `Z = W Xᵀ` is updated as `Z += ΔB K` with the Gram matrix `K = X Xᵀ` (O(m·n²)): one `m·n·n`
+//! product per iteration instead of two `m·n·d` products (half the work when n = d). The iterates
+//! are the same in exact arithmetic; in f64, `Z` accumulates the updates instead of being
+//! recomputed from `W`, so results differ from the direct mode by rounding (tested against it),
+//! and `W` is formed only on request ([`FastGd::state`]).
+//!
 //! The same iteration as [`gd_step`](super::gd::gd_step) with f64 rounding in a different order
 //! (results agree to rounding, not bit for bit). Cost `2·m_live·n·d` multiply–adds per iteration.
 
 use super::field::NetData;
 use super::gd::{GdOptions, GdStop};
+use super::gd_kernels::{L, NB, bwd_block, fwd_block, mask_row, pad};
 use crate::trajectory::State;
-
-/// Lanes of the vector kernels (one AVX-512 register of f64; two AVX2 registers).
-pub const L: usize = 8;
-/// Neurons processed together (register blocking).
-pub const NB: usize = 4;
-
-fn pad(v: usize, to: usize) -> usize {
-    v.div_ceil(to) * to
-}
-
-fn lanes(v: &[f64], o: usize) -> &[f64; L] {
-    v[o..o + L].try_into().expect("lane slice")
-}
-
-/// Lane chunks processed together (two registers per neuron: `2·L` points or coordinates).
-const C: usize = 2;
-
-/// `Z[idx[t]] = W[idx[t]] Xᵀ` for a block of `K` neurons, `CH` lane chunks of points at a time.
-fn fwd_block<const K: usize>(idx: &[usize], w: &[f64], xt: &[f64], z: &mut [f64], np: usize, dp: usize) {
-    let mut ib = 0;
-    while ib + C * L <= np {
-        fwd_tile::<K, C>(idx, w, xt, z, np, dp, ib);
-        ib += C * L;
-    }
-    while ib < np {
-        fwd_tile::<K, 1>(idx, w, xt, z, np, dp, ib);
-        ib += L;
-    }
-}
-
-fn fwd_tile<const K: usize, const CH: usize>(
-    idx: &[usize],
-    w: &[f64],
-    xt: &[f64],
-    z: &mut [f64],
-    np: usize,
-    dp: usize,
-    ib: usize,
-) {
-    let wrows: [&[f64]; K] = std::array::from_fn(|t| &w[idx[t] * dp..idx[t] * dp + dp]);
-    let mut acc = [[[0.0f64; L]; CH]; K];
-    for (k, xrow) in xt.chunks_exact(np).take(dp).enumerate() {
-        let xs = &xrow[ib..ib + CH * L];
-        for t in 0..K {
-            let wv = wrows[t][k];
-            for ch in 0..CH {
-                for l in 0..L {
-                    acc[t][ch][l] = wv.mul_add(xs[ch * L + l], acc[t][ch][l]);
-                }
-            }
-        }
-    }
-    for t in 0..K {
-        for ch in 0..CH {
-            let o = idx[t] * np + ib + ch * L;
-            z[o..o + L].copy_from_slice(&acc[t][ch]);
-        }
-    }
-}
-
-/// `w[idx[t]] += coef_t · C[idx[t]] X` for a block of `K` neurons, `coef_t = −ηG a_{idx[t]}`.
-fn bwd_block<const K: usize>(
-    idx: &[usize],
-    coef: f64,
-    a: &[f64],
-    c: &[f64],
-    x: &[f64],
-    w: &mut [f64],
-    np: usize,
-    dp: usize,
-) {
-    let mut kb = 0;
-    while kb + C * L <= dp {
-        bwd_tile::<K, C>(idx, coef, a, c, x, w, np, dp, kb);
-        kb += C * L;
-    }
-    while kb < dp {
-        bwd_tile::<K, 1>(idx, coef, a, c, x, w, np, dp, kb);
-        kb += L;
-    }
-}
-
-fn bwd_tile<const K: usize, const CH: usize>(
-    idx: &[usize],
-    coef: f64,
-    a: &[f64],
-    c: &[f64],
-    x: &[f64],
-    w: &mut [f64],
-    np: usize,
-    dp: usize,
-    kb: usize,
-) {
-    let crows: [&[f64]; K] = std::array::from_fn(|t| &c[idx[t] * np..idx[t] * np + np]);
-    let mut acc = [[[0.0f64; L]; CH]; K];
-    for (i, xrow) in x.chunks_exact(dp).take(np).enumerate() {
-        let xs = &xrow[kb..kb + CH * L];
-        for t in 0..K {
-            let cv = crows[t][i];
-            for ch in 0..CH {
-                for l in 0..L {
-                    acc[t][ch][l] = cv.mul_add(xs[ch * L + l], acc[t][ch][l]);
-                }
-            }
-        }
-    }
-    for t in 0..K {
-        let ca = -coef * a[idx[t]];
-        for ch in 0..CH {
-            let o = idx[t] * dp + kb + ch * L;
-            let wr = &mut w[o..o + L];
-            for l in 0..L {
-                wr[l] = ca.mul_add(acc[t][ch][l], wr[l]);
-            }
-        }
-    }
-}
-
-/// Masked residuals of one neuron: `c_i = r_i [i active]`; returns `(Σ_i c_i z_i, number of active
-/// real points)`. `ZA`: whether `z = 0` counts as active; `valid` is 1 for real points, 0 for padding.
-fn mask_row<const ZA: bool>(z: &[f64], r: &[f64], valid: &[f64], c: &mut [f64]) -> (f64, f64) {
-    let mut pacc = [0.0f64; L];
-    let mut cnt = [0.0f64; L];
-    for ib in (0..z.len()).step_by(L) {
-        let (zv, rv, vv) = (lanes(z, ib), lanes(r, ib), lanes(valid, ib));
-        let cv: &mut [f64; L] = (&mut c[ib..ib + L]).try_into().expect("lane slice");
-        for l in 0..L {
-            let on = if ZA { zv[l] >= 0.0 } else { zv[l] > 0.0 };
-            cv[l] = if on { rv[l] } else { 0.0 };
-            cnt[l] += if on { vv[l] } else { 0.0 };
-            pacc[l] = cv[l].mul_add(zv[l], pacc[l]);
-        }
-    }
-    (pacc.iter().sum(), cnt.iter().sum())
-}
 
 /// Gradient-descent state in flat f64 buffers (see the module docs).
 #[derive(Clone, Debug)]
@@ -186,7 +60,23 @@ pub struct FastGd {
     /// Live neurons (some point active at the last forward pass), increasing.
     live: Vec<usize>,
     skip_dead: bool,
+    gram: Option<Gram>,
+    /// Whether `Z` matches the current weights (Gram mode: computed once directly, then updated).
+    z_ready: bool,
     snapshot: Vec<f64>,
+}
+
+/// Buffers of the Gram mode.
+#[derive(Clone, Debug)]
+struct Gram {
+    /// `K = X Xᵀ`, `np × np`.
+    k: Vec<f64>,
+    /// `B`, `m × np`, with `W = W₀ + B X` (`W₀` stays in `FastGd::w`).
+    b: Vec<f64>,
+    /// The last update `ΔB`, `m × np`.
+    db: Vec<f64>,
+    /// Whether `Z` still has to absorb `ΔB K`.
+    pending: bool,
 }
 
 /// The result of [`FastGd::run`].
@@ -244,16 +134,44 @@ impl FastGd {
             p: vec![0.0; m],
             live: (0..m).collect(),
             skip_dead: true,
-            snapshot: vec![0.0; m * dp + m],
+            gram: None,
+            z_ready: false,
+            snapshot: vec![0.0; m * dp.max(np) + m],
         }
     }
 
-    /// The current parameters.
-    pub fn state(&self) -> State<f64> {
-        State {
-            w: (0..self.m).map(|j| self.w[j * self.dp..j * self.dp + self.d].to_vec()).collect(),
-            a: Some(self.a.clone()),
+    /// Like [`FastGd::new`], in Gram mode (see the module docs).
+    pub fn new_gram(data: &NetData<f64>, s: &State<f64>) -> Self {
+        let mut g = FastGd::new(data, s);
+        let (np, dp) = (g.np, g.dp);
+        let mut k = vec![0.0; np * np];
+        for i in 0..np {
+            for l in 0..np {
+                k[i * np + l] = (0..dp).fold(0.0, |acc, c| g.x[i * dp + c].mul_add(g.x[l * dp + c], acc));
+            }
         }
+        g.gram = Some(Gram { k, b: vec![0.0; g.m * np], db: vec![0.0; g.m * np], pending: false });
+        g
+    }
+
+    /// The current parameters (in Gram mode `W = W₀ + B X` is formed here, O(m·n·d)).
+    pub fn state(&self) -> State<f64> {
+        let (d, dp, np) = (self.d, self.dp, self.np);
+        let w = (0..self.m)
+            .map(|j| {
+                let mut row = self.w[j * dp..j * dp + d].to_vec();
+                if let Some(g) = &self.gram {
+                    for i in 0..np {
+                        let bji = g.b[j * np + i];
+                        for (wc, xc) in row.iter_mut().zip(&self.x[i * dp..i * dp + d]) {
+                            *wc = bji.mul_add(*xc, *wc);
+                        }
+                    }
+                }
+                row
+            })
+            .collect();
+        State { w, a: Some(self.a.clone()) }
     }
 
     /// Whether dead neurons are dropped from the work list (default `true`; `false` keeps every
@@ -275,11 +193,26 @@ impl FastGd {
     pub fn forward(&mut self) -> f64 {
         let (np, dp) = (self.np, self.dp);
         let mut blocks = self.live.chunks_exact(NB);
-        for b in &mut blocks {
-            fwd_block::<NB>(b, &self.w, &self.xt, &mut self.z, np, dp);
-        }
-        for j in blocks.remainder() {
-            fwd_block::<1>(std::slice::from_ref(j), &self.w, &self.xt, &mut self.z, np, dp);
+        match &mut self.gram {
+            Some(g) if g.pending => {
+                for b in &mut blocks {
+                    fwd_block::<NB, true>(b, &g.db, &g.k, &mut self.z, np, np);
+                }
+                for j in blocks.remainder() {
+                    fwd_block::<1, true>(std::slice::from_ref(j), &g.db, &g.k, &mut self.z, np, np);
+                }
+                g.pending = false;
+            }
+            Some(_) if self.z_ready => {}
+            _ => {
+                for b in &mut blocks {
+                    fwd_block::<NB, false>(b, &self.w, &self.xt, &mut self.z, np, dp);
+                }
+                for j in blocks.remainder() {
+                    fwd_block::<1, false>(std::slice::from_ref(j), &self.w, &self.xt, &mut self.z, np, dp);
+                }
+                self.z_ready = true;
+            }
         }
         for (r, y) in self.r.iter_mut().zip(&self.y) {
             *r = -*y;
@@ -310,12 +243,24 @@ impl FastGd {
             self.p[j] = p;
             dead |= count == 0.0;
         }
-        let mut blocks = self.live.chunks_exact(NB);
-        for b in &mut blocks {
-            bwd_block::<NB>(b, coef, &self.a, &self.c, &self.x, &mut self.w, np, dp);
-        }
-        for j in blocks.remainder() {
-            bwd_block::<1>(std::slice::from_ref(j), coef, &self.a, &self.c, &self.x, &mut self.w, np, dp);
+        if let Some(g) = &mut self.gram {
+            for &j in &self.live {
+                let ca = -coef * self.a[j];
+                let o = j * np;
+                for ((db, b), c) in g.db[o..o + np].iter_mut().zip(&mut g.b[o..o + np]).zip(&self.c[o..o + np]) {
+                    *db = ca * c;
+                    *b += *db;
+                }
+            }
+            g.pending = true;
+        } else {
+            let mut blocks = self.live.chunks_exact(NB);
+            for b in &mut blocks {
+                bwd_block::<NB>(b, coef, &self.a, &self.c, &self.x, &mut self.w, np, dp);
+            }
+            for j in blocks.remainder() {
+                bwd_block::<1>(std::slice::from_ref(j), coef, &self.a, &self.c, &self.x, &mut self.w, np, dp);
+            }
         }
         for &j in &self.live {
             self.a[j] = (-coef).mul_add(self.p[j], self.a[j]);
@@ -335,7 +280,7 @@ impl FastGd {
     }
 
     /// Runs at most `opts.max_iters` steps. The threshold is checked at every iteration (the loss
-    /// comes for free from the forward pass); `stop_if_unchanged` compares `W` and `a` bit for bit
+    /// comes for free from the forward pass); `stop_if_unchanged` compares `W` (Gram mode: `B`) and `a` bit for bit
     /// at consecutive recording points.
     pub fn run(&mut self, eta: f64, opts: &GdOptions) -> FastGdRun {
         let every = opts.record_every.max(1);
@@ -357,8 +302,9 @@ impl FastGd {
             if at_record {
                 losses.push((k, l));
                 if opts.stop_if_unchanged && k > 0 {
-                    let wa = self.m * self.dp;
-                    if self.snapshot[..wa] == self.w[..] && self.snapshot[wa..] == self.a[..] {
+                    let wv = self.gram.as_ref().map_or(&self.w, |g| &g.b);
+                    let wa = wv.len();
+                    if self.snapshot[..wa] == wv[..] && self.snapshot[wa..wa + self.m] == self.a[..] {
                         return FastGdRun { iters: k, losses, stop: GdStop::Unchanged };
                     }
                     self.take_snapshot();
@@ -370,8 +316,9 @@ impl FastGd {
     }
 
     fn take_snapshot(&mut self) {
-        let wa = self.m * self.dp;
-        self.snapshot[..wa].copy_from_slice(&self.w);
-        self.snapshot[wa..].copy_from_slice(&self.a);
+        let wv = self.gram.as_ref().map_or(&self.w, |g| &g.b);
+        let wa = wv.len();
+        self.snapshot[..wa].copy_from_slice(wv);
+        self.snapshot[wa..wa + self.m].copy_from_slice(&self.a);
     }
 }

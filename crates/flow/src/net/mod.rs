@@ -18,6 +18,7 @@ pub mod data;
 pub mod field;
 pub mod gd;
 pub mod gd_fast;
+mod gd_kernels;
 pub mod reference;
 
 use thiserror::Error;
