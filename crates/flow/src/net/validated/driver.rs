@@ -1,6 +1,7 @@
 //! The integration loop: steps, guard checks, switches, and the trajectory it returns.
 
 use super::lohner::{LohnerSet, lohner_step};
+use super::saltation::{SwitchStep, through_switch};
 use super::series::{Series, series};
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
 use super::taylor::{apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
@@ -230,7 +231,7 @@ impl<S: Enclosure> Runner<S> {
     /// `hull` encloses the states over the step.
     fn advance(&mut self, ser_c: &Series<S>, ser_x: &Series<S>, rem: &[S], h_exact: &Rational, hull: &[S]) -> bool {
         let h = self.time(h_exact);
-        let Some((set, mut end)) = lohner_step(&self.net, &self.set, ser_c, ser_x, rem, &h) else {
+        let Some((set, mut end)) = lohner_step(&self.net, &self.set, ser_c, ser_x, rem, &h, None) else {
             return false;
         };
         // Frozen neurons do not move (zero field): keep their enclosure from before the step.
@@ -328,10 +329,33 @@ impl<S: Enclosure> Runner<S> {
                             self.events.push(crate::trajectory::Event { t: t_switch, point: c.i, neuron: c.j, kind });
                             self.stats.events += 1;
                             self.stats.steps += 1;
+                            let st = SwitchStep {
+                                old: &self.pattern,
+                                new: &pattern,
+                                ser_c: &ser_c,
+                                ser_x: &ser_x,
+                                apri: &apri,
+                                lo: c.lo,
+                                hi: c.hi,
+                                eta,
+                                xw: &at_switch,
+                                after_e: &after_hull,
+                                order: p,
+                                apriori_iters: self.opts.apriori_iters,
+                            };
+                            (self.set, self.xbox) = match through_switch(&self.net, &self.set, &st) {
+                                Some((set, b)) => {
+                                    let b: Vec<S> = b.iter().zip(&end).map(|(x, y)| x.intersect(y)).collect();
+                                    if b.iter().any(|x| x.is_empty()) {
+                                        (LohnerSet::from_box(&self.net, &end), end)
+                                    } else {
+                                        (set, b)
+                                    }
+                                }
+                                None => (LohnerSet::from_box(&self.net, &end), end),
+                            };
                             self.t = t_hi;
                             self.pattern = pattern;
-                            self.set = LohnerSet::from_box(&self.net, &end);
-                            self.xbox = end;
                             h_cap = f64::INFINITY;
                             approaches = 0;
                             continue;

@@ -124,8 +124,9 @@ fn orthogonality_defect_ru(q: &[f64], n: usize) -> f64 {
 
 /// One Lohner step of length `h` (an interval containing the exact step length), from `set`,
 /// with Taylor values `ser_c` at the centre, values and Jacobians `ser_x` over the hull, and the
-/// remainder factor `rem` (order `p+1` coefficient over an a priori enclosure for `[0, ≥ h]`).
-/// Returns the new set and a box enclosure of the end state, or `None` if the basis could not be
+/// remainder factor `rem` (order `p+1` coefficient over an a priori enclosure for `[0, ≥ h]`);
+/// `extra`, if given, is an interval vector added to every image (the set is then
+/// `φ_h(𝒳) + extra`). Returns the new set and a box enclosure of the end state, or `None` if the basis could not be
 /// inverted rigorously.
 pub(crate) fn lohner_step<S: Enclosure>(
     net: &Net<S>,
@@ -134,11 +135,15 @@ pub(crate) fn lohner_step<S: Enclosure>(
     ser_x: &Series<S>,
     rem: &[S],
     h: &S,
+    extra: Option<&[S]>,
 ) -> Option<(LohnerSet<S>, Vec<S>)> {
     let ctx = &net.ctx;
     let nn = net.dim();
-    // z = T_p(c; h) + rem·h^{p+1}
-    let z = poly_at(&ser_c.x, Some(rem), h);
+    // z = T_p(c; h) + rem·h^{p+1} (+ an additive enclosure `extra`, e.g. the saltation term)
+    let mut z = poly_at(&ser_c.x, Some(rem), h);
+    if let Some(extra) = extra {
+        z = z.iter().zip(extra).map(|(a, b)| a.add(b)).collect();
+    }
     // J = Σ_k jac_k h^k (Horner per entry), then A = J·D·B.
     let p = ser_x.jac.len() - 1;
     let mut jm: Vec<S> = ser_x.jac[p].clone();

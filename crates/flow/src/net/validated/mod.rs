@@ -22,6 +22,7 @@
 
 mod driver;
 mod lohner;
+mod saltation;
 mod series;
 mod switch;
 mod taylor;

@@ -1,0 +1,92 @@
+//! Carrying the Lohner set through a proved switch instead of restarting from a box.
+//!
+//! With `τ* ∈ [lo, hi]` the (unknown, start-dependent) switching time and `T = hi + η` the restart
+//! time, the state is `x(T) = g(τ*)` with `g(τ) = φ'(T − τ, φ(τ, x₀))` (`φ`, `φ'`: the polynomial
+//! flows of the old and new pattern, both defined on either side of the surface). So
+//! `x(T) ∈ g(τ_m) + (τ* − τ_m)·{g'(τ)}` with
+//! `g'(τ) = Dφ'(T − τ, y)·(f(y) − f'(y))`, `y = φ(τ, x₀) ∈ X*` (the old pattern's polynomial over the
+//! window). `g(τ_m)` is two Lohner steps (old pattern for `τ_m`, new pattern for `T − τ_m`); the
+//! correction uses `‖D⁻¹(Dφ'(s, y) − I)D‖_∞ ≤ e^{s L} − 1` (Grönwall in the per-neuron scaled norm,
+//! `L ≥ ‖D⁻¹ Df'(E') D‖_∞` over the a priori enclosure `E'` of the new flow from `X*`).
+//! Proofs note: `proofs-notes/net-validated-switches.md` ("carrying the set through").
+
+use super::Net;
+use super::lohner::{LohnerSet, lohner_step};
+use super::series::{Series, series};
+use super::taylor::{Apriori, apriori, block_exponents, maxabs, sym};
+use crate::trajectory::Pattern;
+use reluflow_arith::Enclosure;
+use reluflow_arith::midrad::{add_ru, mul_ru};
+use rug::Rational;
+
+/// What [`through_switch`] needs about the step and the switch.
+pub(crate) struct SwitchStep<'a, S> {
+    /// The pattern before and after.
+    pub old: &'a Pattern,
+    pub new: &'a Pattern,
+    /// Taylor values at the set's centre and (with Jacobians) over its hull, old pattern.
+    pub ser_c: &'a Series<S>,
+    pub ser_x: &'a Series<S>,
+    /// The old pattern's a priori enclosure over the step (contains `[0, hi]`).
+    pub apri: &'a Apriori<S>,
+    /// The window `[lo, hi]` and the restart offset `eta` (restart at `hi + eta`).
+    pub lo: f64,
+    pub hi: f64,
+    pub eta: f64,
+    /// The old pattern's polynomial over the window, and the new flow's a priori enclosure from it
+    /// over `[0, hi − lo + eta]`.
+    pub xw: &'a [S],
+    pub after_e: &'a [S],
+    pub order: usize,
+    pub apriori_iters: usize,
+}
+
+/// The Lohner set and box at the restart time `hi + eta`, or `None` when a step fails (the caller
+/// then restarts from its box enclosure).
+pub(crate) fn through_switch<S: Enclosure>(
+    net: &Net<S>,
+    set: &LohnerSet<S>,
+    st: &SwitchStep<'_, S>,
+) -> Option<(LohnerSet<S>, Vec<S>)> {
+    let ctx = &net.ctx;
+    let nn = net.dim();
+    let tm = 0.5 * (st.lo + st.hi);
+    if !(tm > st.lo && tm < st.hi) {
+        return None;
+    }
+    // g(τ_m), first half: the old pattern for τ_m.
+    let (set1, box1) = lohner_step(net, set, st.ser_c, st.ser_x, &st.apri.rem, &S::from_f64(tm, ctx), None)?;
+    // Second half: the new pattern for T − τ_m (exact rational, enclosed).
+    let dur = Rational::from_f64(st.hi)? + Rational::from_f64(st.eta)? - Rational::from_f64(tm)?;
+    let dur_s = S::from_rational(&dur, ctx);
+    let ser_c1 = series(net, st.new, &set1.c, st.order, false);
+    let xhat1: Vec<S> = box1.iter().zip(&set1.c).map(|(a, b)| a.hull(b)).collect();
+    let ser_x1 = series(net, st.new, &xhat1, st.order, true);
+    let e_scale = block_exponents(net, &set1.c);
+    let apri1 = apriori(net, st.new, &ser_x1, dur_s.upper_f64(), &e_scale, st.apriori_iters)?;
+    // Saltation correction Δ = [−δ_m, δ_m]·(Δf + ball), Δf = f_old(X*) − f_new(X*).
+    let df: Vec<S> =
+        net.field_flat(st.old, st.xw).iter().zip(net.field_flat(st.new, st.xw)).map(|(a, b)| a.sub(&b)).collect();
+    let e = &set1.e;
+    let jac = series(net, st.new, st.after_e, 1, true).jac.pop()?;
+    let mut l_scaled: f64 = 0.0;
+    for c in 0..nn {
+        let mut row = 0.0;
+        for d in 0..nn {
+            row = add_ru(row, jac[c * nn + d].abs().mul_2si(e[d] - e[c]).upper_f64());
+        }
+        l_scaled = l_scaled.max(row);
+    }
+    let s_max = (st.hi - st.lo + st.eta).next_up();
+    let sl = mul_ru(s_max, l_scaled);
+    if !sl.is_finite() {
+        return None;
+    }
+    let rho = S::from_f64(sl, ctx).exp().sub(&S::one(ctx)).hi_point();
+    let df_scaled: Vec<S> = df.iter().zip(e).map(|(v, &ec)| v.mul_2si(-ec)).collect();
+    let big = maxabs(&df_scaled, ctx).hi_point().mul(&rho);
+    let dm = (st.hi - tm).max(tm - st.lo).next_up();
+    let window = S::from_f64_bounds(-dm, dm, ctx);
+    let delta: Vec<S> = df.iter().zip(e).map(|(v, &ec)| window.mul(&v.add(&sym(&big.mul_2si(ec))))).collect();
+    lohner_step(net, &set1, &ser_c1, &ser_x1, &apri1.rem, &dur_s, Some(&delta))
+}
