@@ -97,6 +97,10 @@ pub(crate) fn expm_enclosure<S: Enclosure>(a: &[S], d: usize, s: &S, s_hi: f64, 
     let ctx = s.ctx();
     // θ = 0 exactly when A = 0 or s = 0 (then the Taylor sum I is exact); else round up.
     let theta = if norm == 0.0 || s_hi == 0.0 { 0.0 } else { (s_hi * norm).next_up() };
+    if !theta.is_finite() || theta > 1e300 {
+        // s‖A‖ beyond f64's range: nothing useful can be said; the whole line is an enclosure.
+        return vec![S::entire(&ctx); d * d];
+    }
     let p = plan(theta, bits);
     let mut t = taylor(a, d, s, &p, &ctx);
     if p.theta_j > 0.0 {
@@ -152,6 +156,9 @@ mod tests {
         let e = expm_enclosure(&z, 2, &Interval::from_f64(5.0, &()), 5.0, 0.0, 53);
         assert_eq!(e[0], Interval::from_f64(1.0, &()));
         assert_eq!(e[1], Interval::from_f64(0.0, &()));
+        // An astronomically long time gives the whole line rather than looping or lying.
+        let e = expm_enclosure(&a, 1, &Interval::from_f64(1e308, &()), 1e308, 3.0, 53);
+        assert!(e[0].contains(0.0) && e[0].contains(1e300));
     }
 
     #[test]
