@@ -15,7 +15,7 @@
 //!   (`proofs-notes/neuron-limit.md`). Whatever cannot be proved ends the run as
 //!   [`Status::Undecided`](crate::Status) with its reason and the time certified so far.
 //!   A start on hyperplanes is decided exactly: the one activation cell entered by its own flow.
-//! * [`reference`] (point backends): the same closed form without proofs.
+//! * [`reference()`] (point backends): the same closed form without proofs.
 //! * [`rk`]: an adaptive Dormand–Prince integrator of the same flow, for comparison.
 //!
 //! ```
@@ -55,7 +55,7 @@ pub use reference::{ReferenceRun, reference};
 use reluflow_model::{Init, ModelKind, Problem};
 use rug::Rational;
 
-/// Budgets and search depths of [`certify`] and [`reference`].
+/// Budgets and search depths of [`certify`] and [`reference()`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NeuronOptions {
     /// Most guard classifications (steps and bisection nodes) before giving up with
