@@ -44,6 +44,7 @@ mod ball;
 mod certify;
 mod exact;
 mod expm;
+mod limit;
 mod reference;
 pub mod rk;
 mod run;

@@ -1,0 +1,87 @@
+//! The end of a run: the limit test (no switch can ever happen again) and death.
+
+use super::ball::{Ball, guard, inflate_box, sym};
+use super::exact::Piece;
+use super::run::{Points, Run};
+use crate::trajectory::*;
+use reluflow_arith::linalg::norm_sq;
+use reluflow_arith::{Enclosure, Scalar};
+use reluflow_model::Horizon;
+use rug::Rational;
+
+fn state<S: Scalar>(w: Vec<S>) -> State<S> {
+    State { w: vec![w], a: None }
+}
+
+/// If every guard keeps its required sign on the ball `B(w_∞(c), ‖Pc − w_A‖ + ρ)` that contains
+/// every later state of this pattern (`proofs-notes/neuron-limit.md`), returns the box of that
+/// ball and the limit box `w_∞(c) ± ρ`.
+pub(crate) fn global<S: Enclosure>(
+    run: &Run<'_, S>,
+    piece: &Piece,
+    ball: &Ball<S>,
+    pts: &Points<S>,
+    req: &[i8],
+) -> Option<(Vec<S>, Vec<S>)> {
+    let ctx = ball.rho.ctx();
+    let (winf, v) = run.ps.split(&ball.c);
+    let r = norm_sq(&v, &ctx).sqrt().hi_point().add(&ball.rho).hi_point();
+    for (i, &q) in req.iter().enumerate() {
+        if q == 0 {
+            continue;
+        }
+        let g = if piece.in_kernel[i] {
+            guard(&pts.x[i], &pts.xn[i], &ball.c, &ball.rho)
+        } else {
+            guard(&pts.x[i], &pts.xn[i], &winf, &r)
+        };
+        let ok = if q > 0 { g.certainly_pos() } else { g.certainly_neg() };
+        if !ok {
+            return None;
+        }
+    }
+    let tail: Vec<S> = winf.iter().map(|w| w.add(&sym(&r))).collect();
+    let lim = inflate_box(&winf, &ball.rho);
+    Some((tail, lim))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn death<S: Enclosure>(
+    out: (Vec<Segment<S>>, Vec<Event<S>>),
+    initial: State<S>,
+    t_ev: S,
+    w_box: Vec<S>,
+    active: Vec<usize>,
+    horizon: &Horizon,
+    y: &[Rational],
+    c: &Rational,
+    ctx: &S::Ctx,
+) -> Trajectory<S> {
+    let (mut segments, events) = out;
+    let pattern = Pattern { active: vec![active], frozen: vec![true] };
+    let t_end = match horizon {
+        Horizon::Finite(t) => S::from_rational(t, ctx),
+        Horizon::Infinite => t_ev.clone(),
+    };
+    segments.push(Segment {
+        t_start: t_ev.clone(),
+        t_end: t_end.clone(),
+        pattern: pattern.clone(),
+        hull: state(w_box.clone()),
+        end: state(w_box.clone()),
+    });
+    let loss: Rational = y.iter().map(|v| Rational::from(v.square_ref())).sum::<Rational>() * c;
+    let limit = match horizon {
+        Horizon::Infinite => Some(Limit { state: state(w_box.clone()), loss: S::from_rational(&loss, ctx), pattern }),
+        Horizon::Finite(_) => None,
+    };
+    Trajectory {
+        initial,
+        segments,
+        events,
+        final_state: state(w_box),
+        t_final: t_end,
+        limit,
+        status: Status::Certified,
+    }
+}
