@@ -10,7 +10,7 @@
 //!   `samples` points and the first sign change against the pattern is located by bisection on
 //!   that polynomial. The step is cut there, the state taken just past the crossing, and the
 //!   pattern switched. A neuron whose last active point leaves is **frozen** (event
-//!   [`EventKind::Death`]): with no active point its field is zero on the inactive side, so it stays
+//!   [`EventKind::Death`](crate::trajectory::EventKind::Death)): with no active point its field is zero on the inactive side, so it stays
 //!   on the hyperplane. Neurons with no active point at the start are frozen silently.
 //!   Guards that are inconsistent with the pattern at the start of a step (two crossings inside one
 //!   bisection bracket) are switched at the current time. A pair switching back and forth within a
@@ -23,9 +23,12 @@
 //! Notes: `proofs-notes/net-field.md` (field, Taylor recursion, frozen neurons),
 //! `proofs-notes/net-reference.md` (step and event control, measured costs).
 
+mod events;
+
 use super::NetError;
 use super::field::{NetData, initial_state, loss, pattern_of, taylor_coefficients};
-use crate::trajectory::{Event, EventKind, Pattern, Segment, State, Status, Trajectory};
+use crate::trajectory::{Segment, State, Status, Trajectory};
+use events::{chattering, first_crossing, past_crossing, toggle};
 use reluflow_arith::{Point, Scalar, linalg::dot};
 use reluflow_model::{Horizon, Problem};
 
@@ -316,135 +319,6 @@ pub fn integrate<S: Point>(
         status: Status::NotValidated,
     };
     Ok(RefRun { trajectory, dense, steps, stop })
-}
-
-/// The state just past a located crossing of pair `(j, i)`: from `tau` on, moving forward by
-/// doubling amounts (starting at `h·2^(−iters)`) until the guard computed from the state itself is
-/// on the new side, so that the next step starts consistent with the switched pattern (a dying
-/// neuron is frozen and needs no check).
-fn past_crossing<S: Scalar>(
-    data: &NetData<S>,
-    pattern: &Pattern,
-    c: &[State<S>],
-    tau: S,
-    h: &S,
-    j: usize,
-    i: usize,
-    iters: usize,
-    zero_active: bool,
-) -> (S, State<S>) {
-    let ctx = data.ctx();
-    let was_active = pattern.active[j].binary_search(&i).is_ok();
-    let dies = was_active && pattern.active[j].len() == 1;
-    let mut next = eval_state(c, &tau);
-    if dies {
-        return (tau, next);
-    }
-    let mut extra = h.mul_2si(-(iters.min(2000) as i32));
-    let mut t_try = tau;
-    for _ in 0..64 {
-        if !wrong(&dot(&next.w[j], &data.x[i], &ctx), !was_active, zero_active) {
-            break;
-        }
-        t_try = t_try.add(&extra);
-        extra = extra.mul_2si(1);
-        next = eval_state(c, &t_try);
-    }
-    (t_try, next)
-}
-
-/// Number of consecutive switches of one pair within a negligible time span that count as chattering.
-const CHATTER_EVENTS: usize = 4;
-/// The time span (relative to `1 + t`) below which those switches count as chattering.
-const CHATTER_SPAN: f64 = 1e-9;
-
-/// Detects chattering: the last [`CHATTER_EVENTS`] events switch the same pair back and forth within
-/// `CHATTER_SPAN·(1 + t)` time units, i.e. the flow slides along that pair's surface (a Filippov
-/// sliding mode) or grazes it; the reference integrator stops there rather than zig-zagging.
-fn chattering<S: Scalar>(events: &[Event<S>]) -> Option<(usize, usize)> {
-    let tail = events.get(events.len().checked_sub(CHATTER_EVENTS)?..)?;
-    let (j, i) = (tail[0].neuron, tail[0].point);
-    if tail.iter().any(|e| (e.neuron, e.point) != (j, i)) {
-        return None;
-    }
-    let (t0, t1) = (tail[0].t.approx_f64(), tail[CHATTER_EVENTS - 1].t.approx_f64());
-    (t1 - t0 <= CHATTER_SPAN * (1.0 + t1.abs())).then_some((j, i))
-}
-
-/// Switches pair `(j, i)` in the pattern and records the event (a death when the neuron's last
-/// active point leaves).
-fn toggle<S: Scalar>(pattern: &mut Pattern, events: &mut Vec<Event<S>>, j: usize, i: usize, t: &S) {
-    let kind = match pattern.active[j].binary_search(&i) {
-        Ok(pos) => {
-            pattern.active[j].remove(pos);
-            if pattern.active[j].is_empty() {
-                pattern.frozen[j] = true;
-                EventKind::Death
-            } else {
-                EventKind::Deactivate
-            }
-        }
-        Err(pos) => {
-            pattern.active[j].insert(pos, i);
-            EventKind::Activate
-        }
-    };
-    events.push(Event { t: t.clone(), point: i, neuron: j, kind });
-}
-
-/// A guard `(neuron, point, polynomial)` that first goes wrong at a given sample.
-type Candidate<S> = (usize, usize, Vec<S>);
-
-/// The earliest guard crossing in `(0, h]`: `(τ just past the crossing, neuron, point)`.
-fn first_crossing<S: Point>(
-    data: &NetData<S>,
-    pattern: &Pattern,
-    c: &[State<S>],
-    h: &S,
-    opts: &RefOptions,
-    zero_active: bool,
-) -> Option<(S, usize, usize)> {
-    let ctx = data.ctx();
-    let ns = opts.samples;
-    let taus: Vec<S> =
-        (1..=ns).map(|k| h.mul(&S::from_i64(k as i64, &ctx)).div(&S::from_i64(ns as i64, &ctx))).collect();
-    // First wrong sample per guard, keeping only the earliest sample index.
-    let mut first: Option<(usize, Vec<Candidate<S>>)> = None;
-    for j in 0..pattern.active.len() {
-        if pattern.frozen[j] {
-            continue;
-        }
-        for i in 0..data.n() {
-            let act = pattern.active[j].binary_search(&i).is_ok();
-            let poly: Vec<S> = c.iter().map(|ck| dot(&ck.w[j], &data.x[i], &ctx)).collect();
-            let limit = first.as_ref().map_or(ns, |f| f.0 + 1);
-            if let Some(k) = taus[..limit].iter().position(|tau| wrong(&horner(&poly, tau), act, zero_active)) {
-                match &mut first {
-                    Some((k0, v)) if *k0 == k => v.push((j, i, poly)),
-                    _ => first = Some((k, vec![(j, i, poly)])),
-                }
-            }
-        }
-    }
-    let (k, cands) = first?;
-    let lo0 = if k == 0 { S::zero(&ctx) } else { taus[k - 1].clone() };
-    let mut best: Option<(S, usize, usize)> = None;
-    for (j, i, poly) in cands {
-        let act = pattern.active[j].binary_search(&i).is_ok();
-        let (mut lo, mut hi) = (lo0.clone(), taus[k].clone());
-        for _ in 0..opts.bisect_iters {
-            let mid = lo.add(&hi).mul_2si(-1);
-            if wrong(&horner(&poly, &mid), act, zero_active) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        if best.as_ref().is_none_or(|b| hi.certainly_lt(&b.0)) {
-            best = Some((hi, j, i));
-        }
-    }
-    best
 }
 
 /// Runs the reference integrator on a two-layer problem: initial state from the problem, horizon
