@@ -24,6 +24,7 @@ mod driver;
 mod lohner;
 mod saltation;
 mod series;
+mod start;
 mod switch;
 mod taylor;
 

@@ -1,0 +1,59 @@
+//! The activation pattern at `t = 0`, decided exactly (rational arithmetic on the exact input).
+//!
+//! Proofs note: `proofs-notes/net-validated-switches.md` ("Start").
+
+use super::Net;
+use super::taylor::guard_rate;
+use crate::net::field::initial_state;
+use crate::trajectory::{Pattern, State, UndecidedReason};
+use reluflow_arith::Enclosure;
+use reluflow_model::{Init, Problem};
+use rug::Rational;
+
+/// The pattern at `t = 0` from the *exact* initial guards (rational arithmetic): `A_j = {i : g > 0}`
+/// (`≥ 0` with σ'(0) = 1); neurons with no active point are frozen (zero field for good). A live
+/// neuron with a guard exactly 0 (σ'(0) = 0) or a neuron on a surface with σ'(0) = 1 is undecided.
+pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> Result<Pattern, UndecidedReason> {
+    let w: Vec<Vec<Rational>> = match problem.init() {
+        Init::Explicit { w, .. } => w.clone(),
+        Init::Balanced { scale, z, .. } => {
+            z.iter().map(|zj| zj.iter().map(|q| Rational::from(scale * q)).collect()).collect()
+        }
+        Init::Single { w } => vec![w.clone()],
+    };
+    let x = problem.data().x();
+    let zero_active = problem.relu_prime().zero_is_active();
+    let mut pattern = Pattern { active: Vec::new(), frozen: Vec::new() };
+    let mut on_surface = Vec::new();
+    for (j, wj) in w.iter().enumerate() {
+        let mut act = Vec::new();
+        for (i, xi) in x.iter().enumerate() {
+            let g: Rational = wj.iter().zip(xi).map(|(a, b)| Rational::from(a * b)).sum();
+            if g > 0 || (zero_active && g == 0) {
+                act.push(i);
+            }
+            if g == 0 {
+                on_surface.push((j, i));
+            }
+        }
+        pattern.frozen.push(act.is_empty());
+        pattern.active.push(act);
+    }
+    for (j, i) in on_surface {
+        if !pattern.frozen[j] {
+            let x0 = net.flatten(&initial_state_of(net, &w, problem));
+            let rate = guard_rate(net, &pattern, &x0, j, i);
+            return Err(if rate.contains_zero() {
+                UndecidedReason::Grazing { neuron: j, point: i }
+            } else {
+                UndecidedReason::NonUnique { neuron: j, point: i }
+            });
+        }
+    }
+    Ok(pattern)
+}
+
+fn initial_state_of<S: Enclosure>(net: &Net<S>, w: &[Vec<Rational>], problem: &Problem) -> State<S> {
+    let s = initial_state::<S>(problem, &net.ctx).expect("checked before");
+    State { w: w.iter().map(|r| r.iter().map(|q| S::from_rational(q, &net.ctx)).collect()).collect(), a: s.a }
+}
