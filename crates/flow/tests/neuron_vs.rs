@@ -127,3 +127,10 @@ fn segment_hulls_and_ends_are_consistent() {
     let e = &s0.end.w[0];
     assert!(e[1].add(&e[2]).contains_rational(&q("0")));
 }
+
+#[test]
+fn vardi_shamir_limit_at_1024_bits() {
+    // MPFR's precision scales the certificate: at 1024 bits the limit is pinned to ~1e-300.
+    let tr = certify::<MpInterval>(&vardi_shamir("2"), &1024, &NeuronOptions::default()).unwrap();
+    check(&tr, "2", 1e-290, "1e-78");
+}
