@@ -157,7 +157,10 @@ fn limit_on_a_hyperplane_is_undecided() {
     let p = single(&[&["1", "0"], &["1", "-1"]], &["1", "0"], &["1/2", "1"], ReluPrime::Zero, Horizon::Infinite);
     let t = std::time::Instant::now();
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Undecided { .. }), "{:?}", tr.status);
+    match &tr.status {
+        Status::Undecided { reason: UndecidedReason::Other(s), .. } => assert!(s.contains("point 1"), "{s}"),
+        other => panic!("expected the limit-on-a-hyperplane diagnosis, got {other:?}"),
+    }
     assert!(tr.limit.is_none());
     let tm = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
     assert!(matches!(tm.status, Status::Undecided { .. }), "{:?}", tm.status);

@@ -1,6 +1,6 @@
 //! The certified driver: patterns, events, death, horizon and limit.
 
-use super::ball::{Ball, PieceS, hull_box, inflate_box, norm_upper};
+use super::ball::{Ball, PieceS, guard, hull_box, inflate_box, norm_upper};
 use super::exact::{Piece, parallel};
 use super::expm::precision_bits;
 use super::limit::{death, global};
@@ -257,6 +257,23 @@ pub fn certify<S: Enclosure>(
                 }
                 Found::Stop { reason, at, hull: h } => {
                     hull = hull_box(&hull, &h);
+                    // A guard that cannot be separated from 0 while the pattern's limit may lie on
+                    // its hyperplane: say so (the common "grazing at t → ∞" case).
+                    let reason = match reason {
+                        UndecidedReason::Grazing { point, .. } if !piece.in_kernel[point] => {
+                            let (winf, _) = run.ps.split(&ball.c);
+                            let g = guard(&pts.x[point], &pts.xn[point], &winf, &ball.rho);
+                            if g.contains_zero() {
+                                UndecidedReason::Other(format!(
+                                    "the limit of the current pattern may lie on the hyperplane of point {point}: \
+                                     the approach cannot be told from a switch at this precision"
+                                ))
+                            } else {
+                                UndecidedReason::Grazing { neuron: 0, point }
+                            }
+                        }
+                        other => other,
+                    };
                     let at = abs(&t0, &at);
                     out.segments.push(Segment {
                         t_start: seg_start,
