@@ -104,10 +104,6 @@ impl Failure {
     pub fn bad_input(error: impl Into<anyhow::Error>) -> Failure {
         Failure { exit: Exit::BadInput, error: error.into() }
     }
-    /// A combination without an integrator (exit 5).
-    pub fn unsupported(message: impl fmt::Display) -> Failure {
-        Failure { exit: Exit::Unsupported, error: anyhow::anyhow!("{message}") }
-    }
     /// A bug or an output failure (exit 70).
     pub fn internal(error: impl Into<anyhow::Error>) -> Failure {
         Failure { exit: Exit::Internal, error: error.into() }

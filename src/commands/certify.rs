@@ -2,7 +2,7 @@
 //!
 //! **Wiring an integrator** takes a few lines: replace the body of the matching function below
 //! (e.g. [`single_neuron_validated`]) by a call into `reluflow_flow`, mapping its error to a
-//! [`Failure`] (`Failure::internal` for a bug, `Failure::unsupported` for a case it declines).
+//! [`Failure`] (`Failure::internal` for a bug, `Failure::bad_input` for a problem the backend cannot represent).
 //! An integrator that cannot prove a step returns a trajectory with `Status::Undecided`, not an
 //! error: the report and the exit code 3 follow from the status.
 
@@ -10,6 +10,12 @@ use crate::cli::{CertifyConfig, Output};
 use crate::exit::{Exit, Failure};
 use crate::report::{json_report, render_human};
 use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Point, Scalar};
+use reluflow_flow::net::{
+    self, NetError,
+    reference::RefOptions,
+    validated::{ValidatedError, ValidatedOptions},
+};
+use reluflow_flow::neuron::{self, NeuronOptions};
 use reluflow_flow::{Status, Trajectory};
 use reluflow_model::{Arithmetic, Horizon, ModelKind, Problem};
 use std::io::Write;
@@ -57,34 +63,32 @@ pub fn dispatch(problem: &Problem, out: Output, io: &mut Streams<'_>) -> Result<
     }
 }
 
-/// The honest refusal for a combination without an integrator.
-fn no_integrator(problem: &Problem) -> Failure {
-    Failure::unsupported(format!(
-        "no integrator for model \"{}\" with arithmetic \"{}\" yet (exit {}); nothing was computed",
-        problem.model().name(),
-        problem.run().arithmetic.name(),
-        Exit::Unsupported.code()
-    ))
-}
-
 /// Single neuron, validated (`interval`, `mpfr-interval`): the exact piecewise solver of issue 3.
-pub fn single_neuron_validated<S: Enclosure>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
-    Err(no_integrator(problem))
+pub fn single_neuron_validated<S: Enclosure>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    neuron::certify::<S>(problem, ctx, &NeuronOptions::default()).map_err(Failure::internal)
 }
 
-/// Single neuron, non-validated reference run (`f64`, `mpfr`).
-pub fn single_neuron_reference<S: Point>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
-    Err(no_integrator(problem))
+/// Single neuron, non-validated reference run (`f64`, `mpfr`): the same closed form, no proofs.
+pub fn single_neuron_reference<S: Point>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    neuron::reference::<S>(problem, ctx, &NeuronOptions::default()).map(|r| r.trajectory).map_err(Failure::internal)
 }
 
-/// Two-layer network, validated (`interval`, `mpfr-interval`).
-pub fn two_layer_validated<S: Enclosure>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
-    Err(no_integrator(problem))
+/// Two-layer network, validated (`interval`, `mpfr-interval`): the Taylor integrator with proved
+/// switches. A scale the backend cannot represent is refused as bad input.
+pub fn two_layer_validated<S: Enclosure>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    net::validated::certify::<S>(problem, ctx, &ValidatedOptions::default()).map_err(|e| match e {
+        ValidatedError::Net(e @ NetError::ScaleOutOfRange { .. }) => Failure::bad_input(e),
+        e => Failure::internal(e),
+    })
 }
 
-/// Two-layer network, non-validated reference run (`f64`, `mpfr`).
-pub fn two_layer_reference<S: Point>(problem: &Problem, _ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
-    Err(no_integrator(problem))
+/// Two-layer network, non-validated reference run (`f64`, `mpfr`): adaptive high-order Taylor.
+pub fn two_layer_reference<S: Point>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+    let opts = if S::NAME == "f64" { RefOptions::f64() } else { RefOptions::for_bits(problem.run().precision) };
+    net::reference::integrate_problem::<S>(problem, ctx, &opts).map(|r| r.trajectory).map_err(|e| match e {
+        e @ NetError::ScaleOutOfRange { .. } => Failure::bad_input(e),
+        e => Failure::internal(e),
+    })
 }
 
 /// Checks the trajectory against the promises the report makes, prints it, and maps its status

@@ -8,7 +8,7 @@
 //!   run stops with [`GdStop::Undecided`] at that iteration (never a guess).
 //! * [`FastGd`](super::gd_fast::FastGd): the fast f64 loop (contiguous buffers, no allocation).
 //!
-//! Balancedness (proofs note `net-gd-balancedness`): with `g_j = −G Σ_{i∈A_j} r_i x_i` (so that the
+//! Balancedness (`proofs-notes/net-gd-balancedness.md`): with `g_j = −G Σ_{i∈A_j} r_i x_i` (so that the
 //! step is `w_j += η a_j g_j`, `a_j += η w_jᵀg_j`), `D_j = a_j² − ‖w_j‖²` obeys exactly
 //! `D_j^{k+1} = D_j^k + η²((w_jᵀg_j)² − a_j²‖g_j‖²)` ([`gd_balancedness_increment`]).
 

@@ -9,7 +9,7 @@
 //! * backward: masked residuals `C_ji = r_i [i ∈ A_j]`, `p_j = Σ_i C_ji z_ji`, `Q = C X`, then
 //!   `w_j −= ηG a_j q_j`, `a_j −= ηG p_j` (both from the old values).
 //!
-//! **Dead neurons are skipped.** A neuron with no active point has zero gradient, so its weights
+//! **Dead neurons are skipped** (`proofs-notes/net-gd-fast.md`). A neuron with no active point has zero gradient, so its weights
 //! (and its row of `Z`) never change again and it contributes `a_j σ(z_ji) = 0` to every residual:
 //! it is dropped from the list of live neurons for good (exact, not an approximation). Neuron death
 //! is the common case in the paper's setting (Lemma 4), so this typically halves the work
