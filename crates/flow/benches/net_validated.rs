@@ -1,6 +1,6 @@
 //! Benchmarks of the validated two-layer integrator and of midpoint–radius interval linear algebra.
 //!
-//! Run: `cargo bench -p reluflow-flow --bench net_validated [-- linalg|integrators|paper]` (plain
+//! Run: `cargo bench -p reluflow-flow --bench net_validated [-- linalg|integrators|medium|paper]` (plain
 //! `Instant` timing, best of several repetitions).
 //!
 //! 1. Bulk interval linear algebra: f64 vs `midrad` (Rump's midpoint–radius with a priori error
@@ -168,6 +168,43 @@ fn bench_integrators() {
     println!("f64 reference end state vs certified MPFR enclosure midpoint: max |difference| {err:.2e}");
 }
 
+/// A medium case with many switches: m = 10, d = n = 6, λ = 4^-4, T = 40.
+fn bench_medium() {
+    println!("\n== medium: m = 10, d = n = 6, λ = 4^-4 (uncentred, seed 5), T = 40 ==");
+    let p = problem(5, 10, 6, "0.00390625", 40);
+    let t0 = Instant::now();
+    let run = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
+    println!(
+        "f64 reference: {:.3} s, {} steps, {} events",
+        t0.elapsed().as_secs_f64(),
+        run.steps,
+        run.trajectory.events.len()
+    );
+    let opts = ValidatedOptions::default();
+    let t0 = Instant::now();
+    let (tr, st) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
+    println!(
+        "inari: {:.2} s, {} steps, {} events, reached t = {:.3}, final abs width {:.2e}, status {:?}",
+        t0.elapsed().as_secs_f64(),
+        st.steps,
+        st.events,
+        tr.t_final.lower_f64(),
+        st.final_abs_width,
+        tr.status
+    );
+    let t0 = Instant::now();
+    let (tr, st) = certify_with_stats::<MpInterval>(&p, &128, &opts).unwrap();
+    println!(
+        "MPFR-128: {:.2} s, {} steps, {} events, reached t = {:.3}, final abs width {:.2e}, status {:?}",
+        t0.elapsed().as_secs_f64(),
+        st.steps,
+        st.events,
+        tr.t_final.lower_f64(),
+        st.final_abs_width,
+        matches!(tr.status, reluflow_flow::trajectory::Status::Certified)
+    );
+}
+
 /// Cost of the first few validated steps of the paper-sized case (m = 25, d = n = 16, λ = 4^-7):
 /// the full run to loss ≤ 1e-9 is out of reach at this cost (see the issue notes).
 fn bench_paper_size() {
@@ -194,6 +231,9 @@ fn main() {
     }
     if run("integrators") {
         bench_integrators();
+    }
+    if run("medium") {
+        bench_medium();
     }
     if run("paper") {
         bench_paper_size();
