@@ -78,7 +78,7 @@ fn the_vardi_shamir_limits_are_certified_inside_the_theorem_intervals() {
     use reluflow_arith::exact::parse_exact;
     let cases = [("gamma0", "0", "0"), ("gamma1", "-0.045", "-0.035"), ("gamma2", "-0.12", "-0.1"), ("gamma5", "-0.22", "-0.2")];
     for (name, lo, hi) in cases {
-        let f = format!("{}/vardi-shamir-{name}.toml", examples_dir());
+        let f = examples_dir().join(format!("vardi-shamir-{name}.toml")).to_str().expect("utf-8 path").to_string();
         let r = reluflow(&["certify", &f, "--json", "--digits", "30"]);
         assert_eq!(r.code, Some(0), "{name}: {r:#?}");
         let v = r.json();

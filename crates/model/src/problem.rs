@@ -358,10 +358,10 @@ impl Problem {
                 }
             }
         }
-        if let Horizon::Finite(t) = &run.t_end {
-            if *t < 0 {
-                return Err(ModelError::invalid("run.t_end", short(t), "a time ≥ 0, or \"inf\""));
-            }
+        if let Horizon::Finite(t) = &run.t_end
+            && *t < 0
+        {
+            return Err(ModelError::invalid("run.t_end", short(t), "a time ≥ 0, or \"inf\""));
         }
         if !(MIN_PRECISION..=MAX_PRECISION).contains(&run.precision) {
             return Err(ModelError::invalid(
