@@ -20,6 +20,7 @@ pub mod gd;
 pub mod gd_fast;
 mod gd_kernels;
 pub mod reference;
+pub mod validated;
 
 use thiserror::Error;
 
