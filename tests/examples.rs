@@ -68,7 +68,11 @@ fn every_example_is_accepted_and_certify_ends_cleanly() {
 }
 
 fn is_slow(f: &str) -> bool {
-    std::fs::read_to_string(f).expect("readable").lines().take_while(|l| l.starts_with('#')).any(|l| l.contains("slow-example"))
+    std::fs::read_to_string(f)
+        .expect("readable")
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .any(|l| l.contains("slow-example"))
 }
 
 /// Vardi–Shamir Theorem 3 end to end: w(∞) = (5, −1, s) with s in the theorem's interval
@@ -76,7 +80,12 @@ fn is_slow(f: &str) -> bool {
 #[test]
 fn the_vardi_shamir_limits_are_certified_inside_the_theorem_intervals() {
     use reluflow_arith::exact::parse_exact;
-    let cases = [("gamma0", "0", "0"), ("gamma1", "-0.045", "-0.035"), ("gamma2", "-0.12", "-0.1"), ("gamma5", "-0.22", "-0.2")];
+    let cases = [
+        ("gamma0", "0", "0"),
+        ("gamma1", "-0.045", "-0.035"),
+        ("gamma2", "-0.12", "-0.1"),
+        ("gamma5", "-0.22", "-0.2"),
+    ];
     for (name, lo, hi) in cases {
         let f = examples_dir().join(format!("vardi-shamir-{name}.toml")).to_str().expect("utf-8 path").to_string();
         let r = reluflow(&["certify", &f, "--json", "--digits", "30"]);
@@ -90,7 +99,12 @@ fn the_vardi_shamir_limits_are_certified_inside_the_theorem_intervals() {
         if lo == hi {
             assert!(end(2, 0) == lo && end(2, 1) == hi, "{name}: {w:?}");
         } else {
-            assert!(lo < end(2, 0) && end(2, 1) < hi, "{name}: s = [{}, {}] outside ({lo}, {hi})", end(2, 0), end(2, 1));
+            assert!(
+                lo < end(2, 0) && end(2, 1) < hi,
+                "{name}: s = [{}, {}] outside ({lo}, {hi})",
+                end(2, 0),
+                end(2, 1)
+            );
         }
         let loss = &v["limit"]["loss"];
         assert_eq!(loss[0], "0", "{name}: {loss}");
