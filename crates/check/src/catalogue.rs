@@ -86,8 +86,6 @@ const SETTING: Hyp = h("cel.setting", "teacher with ‖v*‖ = 1, ∠(v*, x_i) <
 const A1: Hyp = h("cel.assumption1", "Assumption 1 (i)–(v)", false, true);
 const A2: Hyp = h("cel.assumption2", "Assumption 2: λ ≤ (m n^{9nΔ²/δ³})^{−3/ε}", false, true);
 const A3: Hyp = h("cel.assumption3", "Assumption 3: n = d, m > 1, 𝓜 ≠ 0", false, true);
-const NEEDS_YARDSTICK: &str =
-    "the closed form is used inside cel.prop14-yardstick's computation, but no separate check of this identity is made";
 
 /// The catalogue, in reading order.
 pub static CATALOGUE: &[Entry] = &[
@@ -263,8 +261,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Static,
         hypotheses: &[SETTING, A1],
-        checked: "closed form with intervals",
-        not_implemented: Some(NEEDS_YARDSTICK),
+        checked: "on every stage of every certified yardstick: the norm law at τ_j^ℓ against the yardstick's enclosure, ‖α‖ sin φ constant, the tanh law against ᾱ(τ_j^ℓ), and dN/dt = sαᵀγ, d(αᵀγ)/dt = s‖γ‖²N, N > 0 on 8 pieces of the stage (intervals)",
+        not_implemented: None,
     },
     Entry {
         id: "cel.prop14-yardstick",
@@ -283,8 +281,8 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Static,
         hypotheses: &[SETTING, A1],
-        checked: "closed form with intervals",
-        not_implemented: Some(NEEDS_YARDSTICK),
+        checked: "for every certified J+ yardstick: final active set [n] and γ_[n]ᵀx_i > 0 exactly, Prop 14(viii) continuity with intervals, and the tanh law's ODE d cos φ/dt = ‖γ_[n]‖sin²φ with the norm law on 8 pieces of u ∈ [0, 16/‖γ_[n]‖]",
+        not_implemented: None,
     },
     Entry {
         id: "cel.lemma3",

@@ -62,6 +62,19 @@ pub(crate) fn run_static<S: Enclosure>(
             }
         },
         "cel.prop14-yardstick" => yardsticks::<S>(p, ctx),
+        "cel.prop13-yardstick" | "cel.prop22-yardstick" => match crate::cel_closed::all_yardsticks::<S>(p, ctx) {
+            Err(v) => (v, enclosure, vec![]),
+            Ok(ys) if e.id == "cel.prop13-yardstick" => {
+                let (v, notes) = crate::cel_closed::prop13_on(p, &ys, 8, ctx);
+                (v, enclosure, notes)
+            }
+            Ok(ys) => {
+                let g = crate::cel_closed::gamma_norm::<S>(p, ctx);
+                let horizon = S::from_i64(16, ctx).div(&g);
+                let (v, notes) = crate::cel_closed::prop22_on(p, &ys, &horizon, 8, ctx);
+                (v, enclosure, notes)
+            }
+        },
         _ => (Verdict::undecided("no static check for this entry"), true, vec![]),
     }
 }

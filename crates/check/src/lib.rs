@@ -57,6 +57,7 @@
 
 pub mod catalogue;
 pub mod cel;
+pub mod cel_closed;
 pub mod cel_phase2;
 pub mod cel_traj;
 mod dispatch;

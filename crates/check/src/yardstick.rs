@@ -67,12 +67,14 @@ pub struct Yardstick<S> {
     pub cos_phi0: S,
 }
 
-fn artanh<S: Enclosure>(x: &S) -> S {
+/// `artanh x = ½ ln((1 + x)/(1 − x))` for `|x| < 1` (an enclosure; NaN/entire outside).
+pub fn artanh<S: Enclosure>(x: &S) -> S {
     let one = S::one(&x.ctx());
     one.add(x).div(&one.sub(x)).ln().mul_2si(-1)
 }
 
-fn gamma_of<S: Enclosure>(p: &Problem, set: &[usize], ctx: &S::Ctx) -> Vec<S> {
+/// `γ_I = 2c Σ_{i∈I} y_i x_i` in the problem's time scale, enclosed in `S`.
+pub fn gamma_of<S: Enclosure>(p: &Problem, set: &[usize], ctx: &S::Ctx) -> Vec<S> {
     let data = p.data();
     let g = p.grad_factor();
     let mut v = vec![Rational::new(); data.d()];

@@ -127,3 +127,62 @@ fn orthogonal_data_breaks_the_crossing_structure() {
     assert!(r.conclusion.is_violated(), "{}", r.conclusion);
     assert_eq!(r.status, RowStatus::Vacuous, "the setting (angles < π/4) is false here");
 }
+
+/// The instance of `crossings_agree_with_an_independent_integration`.
+fn three_point_instance() -> Problem {
+    let xs = [["1", "0.2", "0.1"], ["0.9", "-0.3", "0.2"], ["1.1", "0.1", "-0.3"]];
+    let zs = [["-0.1", "-1", "0.3"], ["0.1", "1", "-0.5"], ["0.3", "0.5", "0.4"]];
+    problem(&xs, ["1", "0", "0"], &zs, &[1, 1, -1])
+}
+
+#[test]
+fn prop13_and_prop22_hold_break_and_are_undecided() {
+    use reluflow_check::cel_closed::{all_yardsticks, prop13_on, prop22_on};
+    let p = three_point_instance();
+    let sel = Selection {
+        ids: vec!["cel.prop13-yardstick".into(), "cel.prop22-yardstick".into()],
+        ..Selection::default()
+    };
+    let rows = check_static::<MpInterval>(&p, &128, &sel).rows;
+    for r in &rows {
+        assert!(r.conclusion.holds(), "{}: {}", r.entry.id, r.conclusion);
+        assert!(r.notes.iter().any(|n| n.contains("τ")), "{:?}", r.notes);
+    }
+    assert!(rows[0].notes.iter().any(|n| n.contains("order [")), "{:?}", rows[0].notes);
+    assert!(rows[1].notes.iter().any(|n| n.contains("ρ_j")), "{:?}", rows[1].notes);
+    let ys = all_yardsticks::<Interval>(&p, &()).unwrap();
+    let (j, _) = ys.iter().enumerate().find(|(_, y)| y.sign == 1 && !y.crossings.is_empty()).unwrap();
+    // Mutated: the norm at the first crossing 1 % too large: the norm law certainly disagrees.
+    let mut bad = ys.clone();
+    bad[j].crossings[0].norm = bad[j].crossings[0].norm * Interval::try_from((1.01, 1.01)).unwrap();
+    let (v, _) = prop13_on(&p, &bad, 8, &());
+    assert!(v.is_violated(), "{v}");
+    // Too wide: a norm enclosure that may be 0 leaves ‖α‖ > 0 on the next stage undecided.
+    let mut wide = ys.clone();
+    assert!(wide[j].crossings.len() > 1, "the instance has a second stage");
+    wide[j].crossings[0].norm = Interval::try_from((-1.0, 100.0)).unwrap();
+    let (v, _) = prop13_on(&p, &wide, 8, &());
+    assert!(v.is_undecided(), "{v}");
+    // Prop 22: the direction after the last crossing rotated breaks the continuity (viii).
+    let horizon = Interval::try_from((10.0, 10.0)).unwrap();
+    assert!(prop22_on(&p, &ys, &horizon, 8, &()).0.holds());
+    let mut rot = ys.clone();
+    let last = rot[j].crossings.len() - 1;
+    let d = rot[j].crossings[last].dir.clone();
+    rot[j].crossings[last].dir = vec![d[1], d[0], d[2]];
+    let (v, _) = prop22_on(&p, &rot, &horizon, 8, &());
+    assert!(v.is_violated(), "{v}");
+    // Too wide: a direction enclosure whose angle to γ_[n] may be 0 is undecided.
+    let mut wd = ys.clone();
+    wd[j].crossings[last].dir = vec![Interval::try_from((-1.0, 1.0)).unwrap(); 3];
+    assert!(prop22_on(&p, &wd, &horizon, 8, &()).0.is_undecided());
+}
+
+#[test]
+fn prop13_on_a_failing_instance_is_a_violation_of_the_structure() {
+    let p = problem(&[["1", "0", "0"], ["0", "1", "0"], ["0", "0", "1"]], ["1", "1", "1"], &[["1", "-1", "-1"]], &[1]);
+    let sel = Selection { ids: vec!["cel.prop13-yardstick".into()], ..Selection::default() };
+    let r = check_static::<MpInterval>(&p, &128, &sel).rows.remove(0);
+    assert!(r.conclusion.is_violated(), "{}", r.conclusion);
+    assert_eq!(r.status, RowStatus::Vacuous);
+}
