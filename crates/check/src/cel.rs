@@ -155,9 +155,10 @@ pub fn ln_rational<S: Scalar>(q: &Rational, ctx: &S::Ctx) -> S {
     S::from_rational(&f, ctx).ln().add(&S::from_i64(2, ctx).ln().mul(&S::from_i64(e, ctx)))
 }
 
-/// Assumption 2: `λ ≤ (m n^{9nΔ²/δ³})^{−3/ε}`. Only the static terms of `δ` are computed (norms,
-/// pairwise cosines, ‖z_j‖, initial angles to γ), which gives `δ_up ≥ δ`; the bound is increasing
-/// in `δ`, so `ln λ > −(3/ε)(ln m + 9nΔ²ln n/δ_up³)` certifies **false**; it can never certify true.
+/// Assumption 2: `λ ≤ (m n^{9nΔ²/δ³})^{−3/ε}`. The static terms of `δ` (norms, pairwise cosines,
+/// ‖z_j‖, initial angles to γ) give `δ_up ≥ δ`; the bound is increasing in `δ`, so
+/// `ln λ > −(3/ε)(ln m + 9nΔ²ln n/δ_up³)` certifies **false**. Otherwise the full certified
+/// enclosure of `δ` ([`crate::cel_delta::delta`]) may certify it **true** from `δ_lo`.
 pub fn assumption2<S: Scalar>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
     if S::GUARANTEE != Guarantee::Enclosure {
         return Truth::Undecided("Assumption 2 needs an enclosure backend".into());
@@ -212,10 +213,59 @@ pub fn assumption2<S: Scalar>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Tru
         ))
     } else {
         Truth::Undecided(format!(
-            "ln λ ∈ {} is below the bound {} computed with δ_up = {}; the yardstick terms of δ are not computed",
+            "ln λ ∈ {} is below the bound {} computed with δ_up = {}; see assumption2_full for the certified δ",
             show(&ln_lambda),
             show(&rhs),
             show(&delta_up)
+        ))
+    }
+}
+
+/// Assumption 2 with the full certified enclosure of `δ`: [`assumption2`] (which may certify
+/// false), and when that is undecided, [`crate::cel_delta::delta`]'s `δ_lo` may certify it true.
+pub fn assumption2_full<S: reluflow_arith::Enclosure>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
+    match assumption2::<S>(p, params, ctx) {
+        Truth::Undecided(why) if S::GUARANTEE == Guarantee::Enclosure => match p.init() {
+            Init::Balanced { scale, .. } => assumption2_true::<S>(p, &params.epsilon, &ln_rational::<S>(scale, ctx), ctx),
+            _ => Truth::Undecided(why),
+        },
+        t => t,
+    }
+}
+
+/// Assumption 2 certified **true** from the certified lower bound `δ_lo` of
+/// [`crate::cel_delta::delta`] (the bound is increasing in `δ` and decreasing in `Δ`):
+/// `ln λ ≤ −(3/ε)(ln m + 9nΔ_hi²ln n/δ_lo³)`; undecided otherwise.
+fn assumption2_true<S: reluflow_arith::Enclosure>(p: &Problem, eps: &Rational, ln_lambda: &S, ctx: &S::Ctx) -> Truth {
+    let delta = match crate::cel_delta::delta::<S>(p, ctx) {
+        Ok(d) => d,
+        Err(why) => return Truth::Undecided(format!("ln λ ∈ {} is not above the bound; δ not enclosed: {why}", show(ln_lambda))),
+    };
+    let d_lo = delta.value.lo_point();
+    if !d_lo.certainly_pos() {
+        return Truth::Undecided(format!("δ ∈ {} has no certified positive lower bound", show(&delta.value)));
+    }
+    let (m, n) = (p.init().width() as i64, p.data().n() as i64);
+    let big = delta.big.hi_point();
+    let expo = S::from_i64(9 * n, ctx).mul(&big.sqr()).div(&d_lo.sqr().mul(&d_lo));
+    let rhs = S::from_i64(m, ctx)
+        .ln()
+        .add(&expo.mul(&S::from_i64(n, ctx).ln()))
+        .mul(&S::from_rational(&(Rational::from(3) / eps), ctx))
+        .neg();
+    if crate::sweep::certainly_le(ln_lambda, &rhs) {
+        Truth::True(format!(
+            "ln λ ∈ {} ≤ {} ≤ −(3/ε)(ln m + 9nΔ²ln n/δ³), δ ∈ {} certified",
+            show(ln_lambda),
+            show(&rhs),
+            show(&delta.value)
+        ))
+    } else {
+        Truth::Undecided(format!(
+            "ln λ ∈ {} lies between the bounds from δ ∈ {} ({} ≤ bound)",
+            show(ln_lambda),
+            show(&delta.value),
+            show(&rhs)
         ))
     }
 }
@@ -241,7 +291,7 @@ pub fn eval_hyp<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Pa
     match id {
         "cel.setting" => setting(p),
         "cel.assumption1" => assumption1::<S>(p, ctx),
-        "cel.assumption2" => assumption2::<S>(p, params, ctx),
+        "cel.assumption2" => assumption2_full::<S>(p, params, ctx),
         "cel.assumption3" => assumption3(p),
         "n=d" => Truth::from_bool(p.data().n() == p.data().d(), "n = d", "n ≠ d"),
         "sigma-prime-zero" => Truth::from_bool(p.relu_prime() == ReluPrime::Zero, "σ'(0) = 0", "σ'(0) = 1"),

@@ -31,7 +31,7 @@ pub(crate) fn run_static<S: Enclosure>(
     match e.id {
         "cel.setting" => (truth_verdict(cel::setting(p)), true, vec![]),
         "cel.assumption1" => (truth_verdict(cel::assumption1::<S>(p, ctx)), true, vec![]),
-        "cel.assumption2" => (truth_verdict(cel::assumption2::<S>(p, params, ctx)), enclosure, vec![]),
+        "cel.assumption2" => (truth_verdict(cel::assumption2_full::<S>(p, params, ctx)), enclosure, vec![]),
         "cel.assumption3" => (truth_verdict(cel::assumption3(p)), true, vec![]),
         "cel.thm8-sign-M" => match sign_m(p) {
             MSign::Negative(r) => {
@@ -194,6 +194,10 @@ pub(crate) fn run_traj<S: Enclosure>(
         "cel.lemma5" => (crate::cel_phase2::lemma5(p, &params.epsilon, inst, traj, &cov), vec![]),
         "cel.lemma28-angles" => (crate::cel_phase2::lemma28(p, &params.epsilon, inst, traj, &cov), vec![]),
         "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
+        "cel.thm6" => match (crate::cel_delta::delta::<S>(p, &ctx), crate::cel_delta::eigen::<S>(p, &ctx)) {
+            (Ok(delta), Ok(eig)) => crate::cel_thm6::thm6(p, &params.epsilon, inst, traj, &cov, &delta, &eig),
+            (Err(why), _) | (_, Err(why)) => (Verdict::undecided(format!("no certified enclosure of δ: {why}")), vec![]),
+        },
         "cel.lemma4" => match t0::<S>(p, &ctx) {
             Ok(t0) => {
                 let note = format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0));

@@ -58,6 +58,8 @@
 pub mod catalogue;
 pub mod cel;
 pub mod cel_closed;
+pub mod cel_delta;
+pub mod cel_thm6;
 pub mod cel_phase2;
 pub mod cel_traj;
 mod dispatch;

@@ -186,3 +186,66 @@ fn prop13_on_a_failing_instance_is_a_violation_of_the_structure() {
     assert!(r.conclusion.is_violated(), "{}", r.conclusion);
     assert_eq!(r.status, RowStatus::Vacuous);
 }
+
+/// The branch-and-bound terms of δ (min over a stage of |ᾱ_jᵀx̄_i|) against a dense RK4 sampling
+/// of the yardstick ODE: the certified lower bound is below the sampled minimum.
+#[test]
+fn delta_stage_minima_bound_an_independent_sampling() {
+    let p = three_point_instance();
+    let xf = [[1.0, 0.2, 0.1], [0.9, -0.3, 0.2], [1.1, 0.1, -0.3]];
+    let zf = [[-0.1, -1.0, 0.3], [0.1, 1.0, -0.5], [0.3, 0.5, 0.4]];
+    let signs = [1.0, 1.0, -1.0];
+    let delta = reluflow_check::cel_delta::delta::<MpInterval>(&p, &128).unwrap();
+    let ys = reluflow_check::cel_closed::all_yardsticks::<MpInterval>(&p, &128).unwrap();
+    let yl: Vec<f64> = p.data().y().iter().map(|r| r.to_f64()).collect();
+    let mut seen = 0;
+    for (name, t) in &delta.terms {
+        let Some(rest) = name.strip_prefix("min |ᾱ_") else { continue };
+        // "min |ᾱ_{j}ᵀx̄_{i}| on stage {l}"
+        let j: usize = rest[..rest.find('ᵀ').unwrap()].parse().unwrap();
+        let i: usize = rest[rest.find("x̄_").unwrap() + "x̄_".len()..rest.find('|').unwrap()].parse().unwrap();
+        let l: usize = name.rsplit(' ').next().unwrap().parse().unwrap();
+        let y = ys.iter().find(|y| y.neuron == j).unwrap();
+        let t0 = if l == 1 { 0.0 } else { y.crossings[l - 2].tau.approx_f64() };
+        let t1 = y.crossings[l - 1].tau.approx_f64();
+        let m = sampled_min(&xf, &yl, zf[j], signs[j], i, t0, t1);
+        assert!(t.lower_f64() <= m + 1e-9, "{name}: certified lower {} > sampled min {m}", t.lower_f64());
+        assert!(t.lower_f64() > 0.0 && t.lower_f64() >= 0.5 * m, "{name}: lower bound {} too weak vs {m}", t.lower_f64());
+        seen += 1;
+    }
+    assert!(seen >= 2, "the instance must exercise the stage terms ({seen})");
+}
+
+/// min over t ∈ [t0, t1] of |ᾱᵀx̄_i| along an RK4 integration of the yardstick (step 1e-4).
+fn sampled_min(x: &[[f64; 3]], y: &[f64], z: [f64; 3], s: f64, i: usize, t0: f64, t1: f64) -> f64 {
+    let n = x.len() as f64;
+    let dotp = |a: &[f64; 3], b: &[f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    let f = |a: &[f64; 3]| {
+        let mut g = [0.0; 3];
+        for (xi, yi) in x.iter().zip(y) {
+            if dotp(a, xi) > 0.0 {
+                for k in 0..3 {
+                    g[k] += yi * xi[k] / n;
+                }
+            }
+        }
+        let na = dotp(a, a).sqrt();
+        [s * na * g[0], s * na * g[1], s * na * g[2]]
+    };
+    let h = 1e-4;
+    let (mut a, mut t, mut best) = (z, 0.0, f64::INFINITY);
+    let xi = x[i];
+    while t < t1 {
+        if t >= t0 {
+            best = best.min(dotp(&a, &xi).abs() / (dotp(&a, &a).sqrt() * dotp(&xi, &xi).sqrt()));
+        }
+        let add = |u: &[f64; 3], v: &[f64; 3], c: f64| [u[0] + c * v[0], u[1] + c * v[1], u[2] + c * v[2]];
+        let k1 = f(&a);
+        let k2 = f(&add(&a, &k1, h / 2.0));
+        let k3 = f(&add(&a, &k2, h / 2.0));
+        let k4 = f(&add(&a, &k3, h));
+        a = [0, 1, 2].map(|k| a[k] + h / 6.0 * (k1[k] + 2.0 * k2[k] + 2.0 * k3[k] + k4[k]));
+        t += h;
+    }
+    best
+}
