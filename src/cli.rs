@@ -5,7 +5,10 @@ use crate::exit::{Failure, help_table};
 use crate::report::DEFAULT_DIGITS;
 use crate::spec;
 use clap::{Args, Parser, Subcommand};
+use reluflow_arith::exact::parse_exact;
+use reluflow_check::{Params, Selection};
 use reluflow_model::Problem;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 const ABOUT: &str = "Certified gradient flows of ReLU neurons and shallow ReLU networks";
@@ -20,7 +23,8 @@ rationals: 0.1 is 1/10). Where a proof step fails (grazing contact with a switch
 non-unique continuation, enclosures too wide) the run says UNDECIDED, with the reason and the time
 up to which everything is certified; it never guesses.
 
-Start with `reluflow certify --help` (the problem-file format) and the examples in examples/.";
+Start with `reluflow certify --help` (the problem-file format) and the examples in examples/;
+`reluflow check --help` checks the theorem catalogue (`reluflow theorems`) along a trajectory.";
 
 const CERTIFY_ABOUT: &str =
     "Integrate the gradient flow of a problem file and certify the trajectory, its events and its limit";
@@ -63,6 +67,71 @@ switch happens, and (t_end = "inf") that the flow converges to a limit inside th
 An UNDECIDED report makes the same promise up to `certified_until` only. Runs in "f64" and
 "mpfr" are reference computations: NOT VALIDATED, no promise."#;
 
+const CHECK_ABOUT: &str = "Integrate a problem and check theorems of the catalogue along the trajectory: holds, violated \
+                           (with a certified witness) or undecided (why)";
+
+const CHECK_LONG_ABOUT: &str = "\
+Integrate the problem in SPEC exactly as `reluflow certify` does (same integrator, same arithmetic),
+then check statements of the theorem catalogue (`reluflow theorems`) along the trajectory and on
+the data, and print a table of verdicts. Default: every entry that applies to the model; select
+entries with --theorem ID (repeatable). With --json the table is a JSON document on stdout and
+the human text goes to stderr.";
+
+const CHECK_AFTER_LONG_HELP: &str = r#"Verdicts (on each statement's conclusion; nothing is ever sampled):
+  holds      proved over whole time intervals from the enclosures (every segment hull, every
+             event, the certified limit), or by a named identity of the flow with the enclosures
+             checked against it, or exactly in rational arithmetic (statements about the data).
+  violated   a certified witness: a segment, event, the limit or the data, and an enclosure of a
+             quantity lying entirely on the wrong side of the claim.
+  undecided  neither could be shown; the row says why (an enclosure too wide, a time range the
+             trajectory does not cover, an ingredient not implemented).
+
+Hypotheses: every statement lists its hypotheses, each decided on the instance as certainly true,
+certainly false or undecided (exactly, in rational arithmetic, wherever possible). The row status
+combines them with the verdict:
+  holds           the conclusion is proved
+  counterexample  every assumed hypothesis is certainly true and the conclusion is violated
+  vacuous         an assumed hypothesis is certainly false: the statement says nothing here
+  undecided       not decided (also: violated while an assumed hypothesis is undecided)
+  false           a predicate entry (a setting, an assumption) is false on this instance
+  not validated   computed on a point run (f64, mpfr): proves nothing
+Lee–Sim–Ye's exact hypotheses are unknown, so their entries carry switchable ones (teacher,
+zero-init, small-init, d2, all-active-init, positive-labels, relu-prime-one; off by default
+except where `reluflow theorems ID` says "on"). `--assume HYP` switches one on for every entry,
+`--assume ENTRY:HYP` for one entry, `--assume HYP=false` or `--no-assume HYP` switches it off.
+`small-init` means ‖w(0)‖ ≤ r with r from --small-init-radius (undecided without it).
+
+Trajectory: for a CERTIFIED run the trajectory rows cover [0, t_end] (and the limit for
+t_end = "inf"). For an UNDECIDED run they are checked on the certified part [0, certified_until]
+only: a witness found there is certified, but nothing past it is proved, and a statement about
+all times is at best undecided (exit 3). A run in "f64" or "mpfr" is converted to degenerate
+intervals and every trajectory row is NOT VALIDATED (exit 0, no promise).
+
+Examples:
+  reluflow check examples/norm-growth-holds.toml --theorem lsy.norm-growth
+      holds on [0, 8], proved from the segment hulls (exit 0)
+  reluflow check examples/norm-growth-fails.toml --theorem lsy.norm-growth
+      counterexample: a certified witness on the first segment (exit 4)
+  reluflow check examples/vardi-shamir-gamma1.toml --theorem vs.thm3-limit
+      the limit w(∞) = (5, −1, s) with s ∈ (−0.045, −0.035) is certified (exit 0)
+  reluflow check examples/vardi-shamir-gamma1.toml --json
+      every entry that applies to a single neuron, as JSON
+  reluflow check examples/norm-growth-fails.toml --theorem lsy.norm-growth --assume all-active-init
+      vacuous: the assumed hypothesis is certainly false on this instance (exit 0)
+
+Exit codes of check: 0 every checked statement holds (or is vacuous / false / not applicable),
+or a NOT VALIDATED run; 2 bad input (an unknown --theorem id or --assume key: the message lists
+the known ones); 3 some row undecided; 4 some row is a certified counterexample."#;
+
+const THEOREMS_ABOUT: &str = "List the theorem catalogue: id, source, statement, what is checked, hypotheses";
+
+const THEOREMS_LONG_ABOUT: &str = "\
+List the theorem catalogue that `reluflow check` runs: for each entry its stable id, its source
+(paper and number), the statement, what is checked, its hypotheses (and which of them --assume
+can switch), and whether it is implemented (or why not). With ID, that entry in full with the
+path of its proofs note (proofs-notes/thm-<ID>.md: statement, source, how it is checked, what a
+verdict does and does not prove).";
+
 /// `reluflow`: the command line.
 #[derive(Debug, Parser)]
 #[command(name = "reluflow", version, about = ABOUT, long_about = LONG_ABOUT, after_help = help_table())]
@@ -83,6 +152,17 @@ pub enum Command {
         after_long_help = format!("{CERTIFY_AFTER_LONG_HELP}\n\n{}", help_table()),
     )]
     Certify(CertifyArgs),
+    /// Integrate a problem and check theorems of the catalogue along the trajectory
+    #[command(
+        about = CHECK_ABOUT,
+        long_about = CHECK_LONG_ABOUT,
+        after_help = help_table(),
+        after_long_help = format!("{CHECK_AFTER_LONG_HELP}\n\n{}", help_table()),
+    )]
+    Check(CheckArgs),
+    /// List the theorem catalogue
+    #[command(about = THEOREMS_ABOUT, long_about = THEOREMS_LONG_ABOUT, after_help = help_table())]
+    Theorems(TheoremsArgs),
 }
 
 /// Arguments of `reluflow certify`.
@@ -97,6 +177,46 @@ pub struct CertifyArgs {
     /// Significant digits of every printed bound (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
+}
+
+/// Arguments of `reluflow check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The problem file (TOML; format in `reluflow certify --help`)
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// Check this catalogue entry (repeatable; default: every entry that applies to the model)
+    #[arg(long = "theorem", value_name = "ID")]
+    pub theorems: Vec<String>,
+    /// Assume a switchable hypothesis: HYP (every entry) or ENTRY:HYP (one entry); `=false` switches it off
+    #[arg(long, value_name = "HYP[=true|false]")]
+    pub assume: Vec<String>,
+    /// Do not assume a switchable hypothesis (same as --assume HYP=false)
+    #[arg(long = "no-assume", value_name = "HYP")]
+    pub no_assume: Vec<String>,
+    /// The ε ∈ (0, 1/4] of Chistikov–Englert–Lazić's Assumption 2 and the lemmas using it (exact: 0.1, "1/8")
+    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
+    pub epsilon: Option<String>,
+    /// The r of the hypothesis small-init, ‖w(0)‖ ≤ r (exact; without it small-init is undecided)
+    #[arg(long = "small-init-radius", value_name = "Q", allow_hyphen_values = true)]
+    pub small_init_radius: Option<String>,
+    /// Print the table as JSON on stdout (human text goes to stderr)
+    #[arg(long)]
+    pub json: bool,
+    /// Significant digits of the witness enclosures in the JSON (bounds are rounded outward)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub digits: u32,
+}
+
+/// Arguments of `reluflow theorems`.
+#[derive(Debug, Args)]
+pub struct TheoremsArgs {
+    /// Print the catalogue (or the entry) as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Show this entry in full (with the path of its proofs note)
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
 }
 
 /// Where and how to print.
@@ -115,6 +235,65 @@ pub struct CertifyConfig {
     pub problem: Problem,
     /// Output settings.
     pub output: Output,
+}
+
+/// A validated `check` invocation.
+#[derive(Debug)]
+pub struct CheckConfig {
+    /// The validated problem.
+    pub problem: Problem,
+    /// The entries, assumptions and parameters, validated against the catalogue.
+    pub selection: Selection,
+    /// Output settings.
+    pub output: Output,
+}
+
+impl CheckArgs {
+    /// Builds and validates the selection (unknown ids and `--assume` keys are refused with the
+    /// message of [`Selection::validate`]), then reads the problem file; exit 2 on any refusal.
+    pub fn validate(&self) -> Result<CheckConfig, Failure> {
+        let bad = |m: String| Failure::bad_input(anyhow::anyhow!(m));
+        let mut assume: BTreeMap<String, bool> = BTreeMap::new();
+        let mut set = |key: &str, value: bool, flag: &str| -> Result<(), Failure> {
+            if key.is_empty() {
+                return Err(bad(format!("{flag}: empty hypothesis name")));
+            }
+            match assume.insert(key.to_string(), value) {
+                Some(old) if old != value => Err(bad(format!("hypothesis `{key}` is both assumed and not assumed"))),
+                _ => Ok(()),
+            }
+        };
+        for a in &self.assume {
+            let (key, value) = match a.split_once('=') {
+                None => (a.as_str(), true),
+                Some((k, "true")) => (k, true),
+                Some((k, "false")) => (k, false),
+                Some((_, v)) => return Err(bad(format!("--assume {a}: the value `{v}` is not `true` or `false`"))),
+            };
+            set(key, value, "--assume")?;
+        }
+        for key in &self.no_assume {
+            set(key, false, "--no-assume")?;
+        }
+        let number = |flag: &str, text: &str| {
+            parse_exact(text).map_err(|e| bad(format!("{flag} {text}: not an exact number ({e})")))
+        };
+        let mut params = Params::default();
+        if let Some(text) = &self.epsilon {
+            params.epsilon = number("--epsilon", text)?;
+        }
+        if let Some(text) = &self.small_init_radius {
+            let r = number("--small-init-radius", text)?;
+            if r < 0 {
+                return Err(bad(format!("--small-init-radius {text}: a radius must be ≥ 0")));
+            }
+            params.init_norm_bound = Some(r);
+        }
+        let selection = Selection { ids: self.theorems.clone(), assume, params };
+        selection.validate().map_err(bad)?;
+        let problem = spec::load(&self.spec).map_err(Failure::bad_input)?;
+        Ok(CheckConfig { problem, selection, output: Output { json: self.json, digits: self.digits } })
+    }
 }
 
 impl CertifyArgs {
@@ -138,14 +317,76 @@ mod tests {
     #[test]
     fn parses_certify() {
         let cli = Cli::try_parse_from(["reluflow", "certify", "p.toml", "--json", "--digits", "30"]).unwrap();
-        let Command::Certify(a) = cli.command;
+        let Command::Certify(a) = cli.command else { panic!("certify expected") };
         assert_eq!(a.spec, PathBuf::from("p.toml"));
         assert!(a.json);
         assert_eq!(a.digits, 30);
         let cli = Cli::try_parse_from(["reluflow", "certify", "p.toml"]).unwrap();
-        let Command::Certify(a) = cli.command;
+        let Command::Certify(a) = cli.command else { panic!("certify expected") };
         assert_eq!((a.json, a.digits), (false, DEFAULT_DIGITS));
         assert!(Cli::try_parse_from(["reluflow", "certify", "p.toml", "--digits", "0"]).is_err());
         assert!(Cli::try_parse_from(["reluflow", "certify"]).is_err());
+    }
+
+    fn check_args(extra: &[&str]) -> CheckArgs {
+        let mut argv = vec!["reluflow", "check", "examples/norm-growth-holds.toml"];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Check(a) => a,
+            c => panic!("check expected, got {c:?}"),
+        }
+    }
+
+    #[test]
+    fn check_builds_a_validated_selection() {
+        let manifest = env!("CARGO_MANIFEST_DIR");
+        let mut a = check_args(&[
+            "--theorem",
+            "lsy.norm-growth",
+            "--assume",
+            "teacher",
+            "--assume",
+            "lsy.norm-growth:d2=false",
+            "--no-assume",
+            "zero-init",
+            "--small-init-radius",
+            "1/2",
+            "--epsilon",
+            "0.125",
+        ]);
+        a.spec = PathBuf::from(manifest).join(&a.spec);
+        let cfg = a.validate().unwrap();
+        let sel = &cfg.selection;
+        assert_eq!(sel.ids, ["lsy.norm-growth"]);
+        assert_eq!(sel.assume.get("teacher"), Some(&true));
+        assert_eq!(sel.assume.get("lsy.norm-growth:d2"), Some(&false));
+        assert_eq!(sel.assume.get("zero-init"), Some(&false));
+        assert_eq!(sel.params.init_norm_bound, Some(rug::Rational::from((1, 2))));
+        assert_eq!(sel.params.epsilon, rug::Rational::from((1, 8)));
+    }
+
+    #[test]
+    fn check_refuses_bad_selections_as_bad_input() {
+        for (extra, needle) in [
+            (&["--theorem", "lsy.nope"][..], "lsy.nope"),
+            (&["--assume", "bogus"], "bogus"),
+            (&["--assume", "teacher=maybe"], "maybe"),
+            (&["--assume", "teacher", "--no-assume", "teacher"], "both"),
+            (&["--epsilon", "1/2"], "epsilon"),
+            (&["--epsilon", "x"], "--epsilon"),
+            (&["--small-init-radius", "-1"], "≥ 0"),
+        ] {
+            let e = check_args(extra).validate().unwrap_err();
+            assert_eq!(e.exit, crate::exit::Exit::BadInput);
+            assert!(e.to_string().contains(needle), "{extra:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn parses_theorems() {
+        let cli = Cli::try_parse_from(["reluflow", "theorems", "--json", "gen.span"]).unwrap();
+        let Command::Theorems(a) = cli.command else { panic!("theorems expected") };
+        assert!(a.json);
+        assert_eq!(a.id.as_deref(), Some("gen.span"));
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! The binary is the only place that knows file formats, the command line and `anyhow`:
 //! [`cli`] parses the command line, [`spec`] reads the problem file into a validated
-//! `reluflow_model::Problem`, [`commands`] dispatches to the integrators of `reluflow_flow`,
-//! [`report`] prints the trajectory, and [`exit`] holds the exit-code table.
+//! `reluflow_model::Problem`, [`commands`] dispatches to the integrators of `reluflow_flow` (and,
+//! for `check`, to the checker of `reluflow_check`), [`report`] prints the trajectory, and [`exit`]
+//! holds the exit-code table.
 
 mod cli;
 mod commands;
@@ -42,6 +43,11 @@ fn run() -> Exit {
             let result = args.validate().and_then(|cfg| commands::certify::run(&cfg));
             conclude(result, args.json)
         }
+        Command::Check(args) => {
+            let result = args.validate().and_then(|cfg| commands::check::run(&cfg));
+            conclude(result, args.json)
+        }
+        Command::Theorems(args) => conclude(commands::theorems::run(&args), args.json),
     }
 }
 

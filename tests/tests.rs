@@ -2,6 +2,8 @@
 //! and check exit codes, messages and the JSON shape.
 
 mod bad_input;
+mod check;
 mod cli;
 mod examples;
+mod theorems;
 mod util;

@@ -1,4 +1,5 @@
-//! `reluflow certify`: dispatch on (model, arithmetic) to an integrator, then report.
+//! `reluflow certify`: dispatch on (model, arithmetic) to an integrator ([`integrate`], shared with
+//! `reluflow check`), then report.
 //!
 //! **Wiring an integrator** takes a few lines: replace the body of the matching function below
 //! (e.g. [`single_neuron_validated`]) by a call into `reluflow_flow`, mapping its error to a
@@ -34,32 +35,53 @@ pub fn run(cfg: &CertifyConfig) -> Result<Exit, Failure> {
     dispatch(&cfg.problem, cfg.output, &mut Streams { stdout: &mut stdout, stderr: &mut stderr })
 }
 
-/// Chooses the integrator for the problem's (model, arithmetic) and reports its trajectory.
-pub fn dispatch(problem: &Problem, out: Output, io: &mut Streams<'_>) -> Result<Exit, Failure> {
+/// A trajectory in the backend the problem file asked for, with the backend's context (precision
+/// in bits for the MPFR kinds). Produced by [`integrate`]; `certify` reports it as it is, `check`
+/// checks it (point runs after conversion to degenerate enclosures).
+#[derive(Debug)]
+pub enum Run {
+    /// `arithmetic = "f64"`: a non-validated reference run.
+    F64(Trajectory<f64>),
+    /// `arithmetic = "mpfr"`: a non-validated reference run at `bits` bits.
+    Mpfr(Trajectory<Float>, u32),
+    /// `arithmetic = "interval"`: a validated run in f64 intervals.
+    Interval(Trajectory<Interval>),
+    /// `arithmetic = "mpfr-interval"`: a validated run in MPFR intervals (the precision is in its context).
+    MpInterval(Trajectory<MpInterval>),
+}
+
+/// Chooses the integrator for the problem's (model, arithmetic), runs it and checks the result
+/// against the integrator contract (a violation is a bug: exit 70). The single integrate step
+/// shared by `certify` and `check`.
+pub fn integrate(problem: &Problem) -> Result<Run, Failure> {
     let bits = problem.run().precision;
-    match (problem.model(), problem.run().arithmetic) {
-        (ModelKind::SingleNeuron, Arithmetic::F64) => {
-            finish(problem, single_neuron_reference::<f64>(problem, &())?, out, io)
-        }
-        (ModelKind::SingleNeuron, Arithmetic::Mpfr) => {
-            finish(problem, single_neuron_reference::<Float>(problem, &bits)?, out, io)
-        }
-        (ModelKind::SingleNeuron, Arithmetic::Interval) => {
-            finish(problem, single_neuron_validated::<Interval>(problem, &())?, out, io)
-        }
-        (ModelKind::SingleNeuron, Arithmetic::MpfrInterval) => {
-            finish(problem, single_neuron_validated::<MpInterval>(problem, &bits)?, out, io)
-        }
-        (ModelKind::TwoLayer, Arithmetic::F64) => finish(problem, two_layer_reference::<f64>(problem, &())?, out, io),
-        (ModelKind::TwoLayer, Arithmetic::Mpfr) => {
-            finish(problem, two_layer_reference::<Float>(problem, &bits)?, out, io)
-        }
-        (ModelKind::TwoLayer, Arithmetic::Interval) => {
-            finish(problem, two_layer_validated::<Interval>(problem, &())?, out, io)
-        }
-        (ModelKind::TwoLayer, Arithmetic::MpfrInterval) => {
-            finish(problem, two_layer_validated::<MpInterval>(problem, &bits)?, out, io)
-        }
+    let single = problem.model() == ModelKind::SingleNeuron;
+    let run = match problem.run().arithmetic {
+        Arithmetic::F64 if single => Run::F64(single_neuron_reference::<f64>(problem, &())?),
+        Arithmetic::F64 => Run::F64(two_layer_reference::<f64>(problem, &())?),
+        Arithmetic::Mpfr if single => Run::Mpfr(single_neuron_reference::<Float>(problem, &bits)?, bits),
+        Arithmetic::Mpfr => Run::Mpfr(two_layer_reference::<Float>(problem, &bits)?, bits),
+        Arithmetic::Interval if single => Run::Interval(single_neuron_validated::<Interval>(problem, &())?),
+        Arithmetic::Interval => Run::Interval(two_layer_validated::<Interval>(problem, &())?),
+        Arithmetic::MpfrInterval if single => Run::MpInterval(single_neuron_validated::<MpInterval>(problem, &bits)?),
+        Arithmetic::MpfrInterval => Run::MpInterval(two_layer_validated::<MpInterval>(problem, &bits)?),
+    };
+    match &run {
+        Run::F64(t) => check_contract(problem, t)?,
+        Run::Mpfr(t, _) => check_contract(problem, t)?,
+        Run::Interval(t) => check_contract(problem, t)?,
+        Run::MpInterval(t) => check_contract(problem, t)?,
+    }
+    Ok(run)
+}
+
+/// Integrates the problem with the integrator for its (model, arithmetic) and reports the trajectory.
+pub fn dispatch(problem: &Problem, out: Output, io: &mut Streams<'_>) -> Result<Exit, Failure> {
+    match integrate(problem)? {
+        Run::F64(t) => finish(problem, t, out, io),
+        Run::Mpfr(t, _) => finish(problem, t, out, io),
+        Run::Interval(t) => finish(problem, t, out, io),
+        Run::MpInterval(t) => finish(problem, t, out, io),
     }
 }
 
@@ -91,15 +113,14 @@ pub fn two_layer_reference<S: Point>(problem: &Problem, ctx: &S::Ctx) -> Result<
     })
 }
 
-/// Checks the trajectory against the promises the report makes, prints it, and maps its status
-/// to the exit code (certified or not-validated → 0, undecided → 3).
+/// Prints the report of a trajectory (already checked against the integrator contract by
+/// [`integrate`]) and maps its status to the exit code (certified or not-validated → 0, undecided → 3).
 pub fn finish<S: Scalar>(
     problem: &Problem,
     traj: Trajectory<S>,
     out: Output,
     io: &mut Streams<'_>,
 ) -> Result<Exit, Failure> {
-    check_contract(problem, &traj)?;
     let human = render_human(problem, &traj, out.digits);
     let written = if out.json {
         let json = serde_json::to_string_pretty(&json_report(problem, &traj, out.digits)).map_err(Failure::internal)?;
@@ -117,7 +138,7 @@ pub fn finish<S: Scalar>(
 }
 
 /// What an integrator must satisfy before its result is reported (a violation is a bug: exit 70).
-fn check_contract<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), Failure> {
+pub fn check_contract<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), Failure> {
     let bug = |m: String| Err(Failure::internal(anyhow::anyhow!("integrator contract violated: {m}")));
     if S::NAME != problem.run().arithmetic.name() {
         return bug(format!("ran with {} but the file asks for {}", S::NAME, problem.run().arithmetic.name()));

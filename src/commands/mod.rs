@@ -1,3 +1,5 @@
 //! One module per subcommand; each takes a validated config and returns the [`Exit`](crate::exit::Exit).
 
 pub mod certify;
+pub mod check;
+pub mod theorems;

@@ -1,0 +1,139 @@
+//! `reluflow check`: verdicts, witnesses and exit codes on the shipped examples.
+
+use crate::util::{TempSpec, examples_dir, reluflow};
+use serde_json::Value;
+
+fn example(name: &str) -> String {
+    examples_dir().join(name).to_str().expect("utf-8 path").to_string()
+}
+
+fn row<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["rows"].as_array().expect("rows").iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no row {id}: {v}"))
+}
+
+#[test]
+fn norm_growth_holds_on_its_example() {
+    let r = reluflow(&["check", &example("norm-growth-holds.toml"), "--theorem", "lsy.norm-growth", "--json"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    assert_eq!(v["outcome"], "all-hold");
+    assert_eq!(v["trajectory"]["status"], "certified");
+    assert_eq!(v["trajectory"]["certified_until"], "8");
+    let row = row(&v, "lsy.norm-growth");
+    assert_eq!(row["status"], "holds", "{row}");
+    assert_eq!(row["conclusion"]["verdict"], "holds");
+    assert_eq!(row["conclusion"]["range"], "t ∈ [0, 8]");
+    assert!(r.stderr.contains("outcome: ALL HOLD"), "human text on stderr: {}", r.stderr);
+    // The human form on stdout.
+    let r = reluflow(&["check", &example("norm-growth-holds.toml"), "--theorem", "lsy.norm-growth"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(r.stdout.lines().any(|l| l.starts_with("lsy.norm-growth") && l.contains("holds")), "{}", r.stdout);
+}
+
+#[test]
+fn norm_growth_fails_with_a_certified_witness() {
+    let r = reluflow(&["check", &example("norm-growth-fails.toml"), "--theorem", "lsy.norm-growth", "--json"]);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let v = r.json();
+    assert_eq!((v["outcome"].as_str(), v["exit_code"].as_u64()), (Some("some-violated"), Some(4)));
+    let row = row(&v, "lsy.norm-growth");
+    assert_eq!(row["status"], "counterexample", "{row}");
+    let c = &row["conclusion"];
+    assert_eq!(c["verdict"], "violated");
+    let w = &c["witness"];
+    assert!(w["at"].as_str().is_some_and(|s| s.contains("segment")), "{w}");
+    assert!(w["quantity"].as_str().is_some_and(|s| s.contains("‖w‖²")), "{w}");
+    // d/dt ½‖w‖² = −e^{−2t} on [0, t₁]: the enclosure lies strictly below 0.
+    let hi: f64 = w["value"][1].as_str().expect("value [lo, hi]").parse().expect("a decimal");
+    assert!(hi < 0.0, "{w}");
+    assert!(r.stderr.contains("VIOLATED"), "{}", r.stderr);
+}
+
+#[test]
+fn assuming_a_false_hypothesis_makes_the_row_vacuous() {
+    let args = ["check", &example("norm-growth-fails.toml"), "--theorem", "lsy.norm-growth", "--json"];
+    let r = reluflow(&[&args[..], &["--assume", "all-active-init"]].concat());
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    let row = row(&v, "lsy.norm-growth");
+    assert_eq!(row["status"], "vacuous", "{row}");
+    let h = row["hypotheses"].as_array().unwrap().iter().find(|h| h["id"] == "all-active-init").unwrap();
+    assert_eq!((h["assumed"].as_bool(), h["truth"].as_str()), (Some(true), Some("false")), "{h}");
+}
+
+#[test]
+fn vardi_shamir_limit_holds() {
+    let r = reluflow(&["check", &example("vardi-shamir-gamma1.toml"), "--theorem", "vs.thm3-limit", "--json"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    assert_eq!(v["trajectory"]["certified_until"], "inf");
+    assert_eq!(row(&v, "vs.thm3-limit")["status"], "holds");
+}
+
+#[test]
+fn every_default_entry_on_vardi_shamir_ends_cleanly() {
+    let r = reluflow(&["check", &example("vardi-shamir-gamma1.toml"), "--json"]);
+    assert!(matches!(r.code, Some(0 | 3)), "{r:#?}");
+    let v = r.json();
+    assert_eq!(v["exit_code"].as_i64().map(|c| c as i32), r.code);
+    let rows = v["rows"].as_array().expect("rows");
+    assert!(rows.len() >= 5, "{v}");
+    for row in rows {
+        assert!(row["id"].is_string() && row["source"].is_string() && row["status"].is_string(), "{row}");
+        assert!(["holds", "violated", "undecided"].contains(&row["conclusion"]["verdict"].as_str().unwrap_or("")));
+        assert!(row["conclusion"]["text"].is_string() && row["notes"].is_array(), "{row}");
+        assert_ne!(row["status"], "counterexample", "{row}");
+    }
+    let statuses: Vec<&str> = rows.iter().filter_map(|r| r["status"].as_str()).collect();
+    assert_eq!(r.code == Some(3), statuses.contains(&"undecided"), "{statuses:?}");
+}
+
+#[test]
+fn a_point_run_gives_not_validated_rows_and_exit_0() {
+    let text = std::fs::read_to_string(example("norm-growth-fails.toml"))
+        .unwrap()
+        .replace("arithmetic = \"interval\"", "arithmetic = \"f64\"");
+    let spec = TempSpec::new("f64.toml", &text);
+    let r = reluflow(&["check", spec.arg(), "--theorem", "lsy.norm-growth", "--json"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    assert_eq!(
+        (v["outcome"].as_str(), v["trajectory"]["status"].as_str()),
+        (Some("not-validated"), Some("not-validated"))
+    );
+    let row = row(&v, "lsy.norm-growth");
+    assert_eq!((row["status"].as_str(), row["validated"].as_bool()), (Some("not validated"), Some(false)), "{row}");
+    assert!(r.stderr.starts_with("NOT VALIDATED"), "{}", r.stderr);
+}
+
+#[test]
+fn unknown_ids_and_keys_are_bad_input() {
+    let spec = example("norm-growth-holds.toml");
+    let r = reluflow(&["check", &spec, "--theorem", "lsy.no-such-thing"]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(r.stderr.contains("lsy.no-such-thing") && r.stderr.contains("lsy.norm-growth"), "{}", r.stderr);
+    let r = reluflow(&["check", &spec, "--assume", "no-such-hyp", "--json"]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert_eq!(r.json()["status"], "bad-input");
+    assert!(r.stderr.contains("no-such-hyp"), "{}", r.stderr);
+}
+
+#[test]
+fn check_help_teaches_verdicts_hypotheses_and_examples() {
+    let r = reluflow(&["check", "--help"]);
+    assert_eq!(r.code, Some(0));
+    for needle in [
+        "holds",
+        "violated",
+        "undecided",
+        "counterexample",
+        "--assume",
+        "--no-assume",
+        "--small-init-radius",
+        "reluflow check examples/norm-growth-fails.toml --theorem lsy.norm-growth",
+        "NOT VALIDATED",
+        "Exit codes:",
+    ] {
+        assert!(r.stdout.contains(needle), "`{needle}` missing from check --help:\n{}", r.stdout);
+    }
+}
