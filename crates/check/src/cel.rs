@@ -226,7 +226,9 @@ pub fn assumption2<S: Scalar>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Tru
 pub fn assumption2_full<S: reluflow_arith::Enclosure>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
     match assumption2::<S>(p, params, ctx) {
         Truth::Undecided(why) if S::GUARANTEE == Guarantee::Enclosure => match p.init() {
-            Init::Balanced { scale, .. } => assumption2_true::<S>(p, &params.epsilon, &ln_rational::<S>(scale, ctx), ctx),
+            Init::Balanced { scale, .. } => {
+                assumption2_true::<S>(p, &params.epsilon, &ln_rational::<S>(scale, ctx), ctx)
+            }
             _ => Truth::Undecided(why),
         },
         t => t,
@@ -239,7 +241,12 @@ pub fn assumption2_full<S: reluflow_arith::Enclosure>(p: &Problem, params: &Para
 fn assumption2_true<S: reluflow_arith::Enclosure>(p: &Problem, eps: &Rational, ln_lambda: &S, ctx: &S::Ctx) -> Truth {
     let delta = match crate::cel_delta::delta::<S>(p, ctx) {
         Ok(d) => d,
-        Err(why) => return Truth::Undecided(format!("ln λ ∈ {} is not above the bound; δ not enclosed: {why}", show(ln_lambda))),
+        Err(why) => {
+            return Truth::Undecided(format!(
+                "ln λ ∈ {} is not above the bound; δ not enclosed: {why}",
+                show(ln_lambda)
+            ));
+        }
     };
     let d_lo = delta.value.lo_point();
     if !d_lo.certainly_pos() {

@@ -110,7 +110,13 @@ fn agree<S: Enclosure>(a: &S, b: &S, what: String) -> Result<(), Fail<S>> {
 }
 
 /// One stage of Prop 13 (1-based `stage ≤ n_j`).
-fn prop13_stage<S: Enclosure>(p: &Problem, y: &Yardstick<S>, stage: usize, pieces: u32, ctx: &S::Ctx) -> Result<S, Fail<S>> {
+fn prop13_stage<S: Enclosure>(
+    p: &Problem,
+    y: &Yardstick<S>,
+    stage: usize,
+    pieces: u32,
+    ctx: &S::Ctx,
+) -> Result<S, Fail<S>> {
     let j = y.neuron;
     let what = format!("yardstick {j}, stage {stage}");
     let (tau0, n0, d0) = stage_start(p, y, stage, ctx).ok_or_else(|| Fail::Undecided(format!("{what}: no start")))?;
@@ -149,7 +155,12 @@ fn prop13_stage<S: Enclosure>(p: &Problem, y: &Yardstick<S>, stage: usize, piece
 
 /// `cel.prop13-yardstick` on given yardsticks: every stage of every yardstick satisfies the norm
 /// law (checks (a)–(d) of the module doc). Public so that a mutated yardstick can be checked.
-pub fn prop13_on<S: Enclosure>(p: &Problem, ys: &[Yardstick<S>], pieces: u32, ctx: &S::Ctx) -> (Verdict<S>, Vec<String>) {
+pub fn prop13_on<S: Enclosure>(
+    p: &Problem,
+    ys: &[Yardstick<S>],
+    pieces: u32,
+    ctx: &S::Ctx,
+) -> (Verdict<S>, Vec<String>) {
     let mut notes = Vec::new();
     for y in ys {
         let mut mu: Option<S> = None;
@@ -192,7 +203,12 @@ pub fn all_yardsticks<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<Vec<Yar
         match yardstick::<S>(p, j, ctx) {
             Ok(y) => out.push(y),
             Err(YardError::Fails(why)) => {
-                return Err(Verdict::violated(Location::Data, format!("crossing structure of yardstick {j}"), None, why));
+                return Err(Verdict::violated(
+                    Location::Data,
+                    format!("crossing structure of yardstick {j}"),
+                    None,
+                    why,
+                ));
             }
             Err(YardError::Undecided(why)) => return Err(Verdict::undecided(format!("yardstick {j}: {why}"))),
         }
@@ -230,7 +246,10 @@ pub fn prop22_on<S: Enclosure>(
         let j = y.neuron;
         let last = y.crossings.len();
         if stage_set(p, y, last + 1) != all {
-            let why = format!("after its last crossing yardstick {j} has active set {:?}, not [n]", stage_set(p, y, last + 1));
+            let why = format!(
+                "after its last crossing yardstick {j} has active set {:?}, not [n]",
+                stage_set(p, y, last + 1)
+            );
             return (Verdict::violated(Location::Data, format!("I_+(α_{j})"), None, why), notes);
         }
         let Some((tau, norm, dir)) = stage_start(p, y, last + 1, ctx) else {

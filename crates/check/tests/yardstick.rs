@@ -139,10 +139,8 @@ fn three_point_instance() -> Problem {
 fn prop13_and_prop22_hold_break_and_are_undecided() {
     use reluflow_check::cel_closed::{all_yardsticks, prop13_on, prop22_on};
     let p = three_point_instance();
-    let sel = Selection {
-        ids: vec!["cel.prop13-yardstick".into(), "cel.prop22-yardstick".into()],
-        ..Selection::default()
-    };
+    let sel =
+        Selection { ids: vec!["cel.prop13-yardstick".into(), "cel.prop22-yardstick".into()], ..Selection::default() };
     let rows = check_static::<MpInterval>(&p, &128, &sel).rows;
     for r in &rows {
         assert!(r.conclusion.holds(), "{}: {}", r.entry.id, r.conclusion);
@@ -154,7 +152,7 @@ fn prop13_and_prop22_hold_break_and_are_undecided() {
     let (j, _) = ys.iter().enumerate().find(|(_, y)| y.sign == 1 && !y.crossings.is_empty()).unwrap();
     // Mutated: the norm at the first crossing 1 % too large: the norm law certainly disagrees.
     let mut bad = ys.clone();
-    bad[j].crossings[0].norm = bad[j].crossings[0].norm * Interval::try_from((1.01, 1.01)).unwrap();
+    bad[j].crossings[0].norm *= Interval::try_from((1.01, 1.01)).unwrap();
     let (v, _) = prop13_on(&p, &bad, 8, &());
     assert!(v.is_violated(), "{v}");
     // Too wide: a norm enclosure that may be 0 leaves ‖α‖ > 0 on the next stage undecided.
@@ -210,7 +208,11 @@ fn delta_stage_minima_bound_an_independent_sampling() {
         let t1 = y.crossings[l - 1].tau.approx_f64();
         let m = sampled_min(&xf, &yl, zf[j], signs[j], i, t0, t1);
         assert!(t.lower_f64() <= m + 1e-9, "{name}: certified lower {} > sampled min {m}", t.lower_f64());
-        assert!(t.lower_f64() > 0.0 && t.lower_f64() >= 0.5 * m, "{name}: lower bound {} too weak vs {m}", t.lower_f64());
+        assert!(
+            t.lower_f64() > 0.0 && t.lower_f64() >= 0.5 * m,
+            "{name}: lower bound {} too weak vs {m}",
+            t.lower_f64()
+        );
         seen += 1;
     }
     assert!(seen >= 2, "the instance must exercise the stage terms ({seen})");
