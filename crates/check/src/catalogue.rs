@@ -231,7 +231,7 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Predicate,
         hypotheses: &[],
-        checked: "certified false from an upper bound on δ (static terms) with intervals; never certified true (δ's yardstick terms missing)",
+        checked: "certified false from an upper bound on δ (static terms) with intervals; certified true from the certified lower bound δ_lo of the full enclosure of δ (cel_delta); undecided in between",
         not_implemented: None,
     },
     Entry {

@@ -177,6 +177,7 @@ pub fn delta<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<Delta<S>, String
     let e = |q: &Rational| S::from_rational(q, ctx);
     let norm = |v: &[Rational]| e(&norm_sq(v)).sqrt();
     let mut terms: Vec<(String, S)> = Vec::new();
+    terms.push(("x̄_iᵀx̄_i".into(), S::one(ctx)));
     for (i, xi) in x.iter().enumerate() {
         terms.push((format!("‖x_{i}‖"), norm(xi)));
         for (k, xk) in x.iter().enumerate().skip(i + 1) {

@@ -1,6 +1,6 @@
 //! Chistikov–Englert–Lazić statements at and after `T1 = ε ln(1/λ)/‖γ_[n]‖` along two-layer
 //! trajectories: Lemma 5/23 (alignment at `T1`) and Lemma 28 (the bundle's angles). Their
-//! hypotheses include Assumption 2, never certified here. See `proofs-notes/thm-cel.lemma5.md`
+//! hypotheses include Assumption 2, certified true only for astronomically small λ. See `proofs-notes/thm-cel.lemma5.md`
 //! and `proofs-notes/thm-cel.lemma28-angles.md`.
 
 use crate::cel::{directions, gamma, i_plus, ln_rational};

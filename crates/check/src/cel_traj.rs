@@ -1,6 +1,7 @@
 //! Chistikov–Englert–Lazić statements along two-layer trajectories: Lemma 19 (norms in the first
 //! phase) and Lemma 4 (negative neurons die by `T0`). Their hypotheses include Assumption 2, which
-//! is never certified here, so rows are vacuous or undecided as statements of the paper; the
+//! is certified true only for astronomically small λ (no practical run), so rows are vacuous or
+//! undecided as statements of the paper; the
 //! conclusion's verdict is still certified on the given trajectory (an empirical fact about this
 //! λ). See `proofs-notes/thm-cel.lemma19.md` and `proofs-notes/thm-cel.lemma4.md`.
 

@@ -1,5 +1,5 @@
 //! CEL Lemmas 19 and 4 along two-layer trajectories (hand-built closed form and the validated
-//! integrator). Assumption 2 is never certified, so these rows are vacuous as statements of the
+//! integrator). Assumption 2 is certainly false at these λ, so these rows are vacuous as statements of the
 //! paper; the conclusions are still certified facts about the given trajectories.
 
 mod common;
