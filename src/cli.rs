@@ -99,7 +99,9 @@ Lee–Sim–Ye's exact hypotheses are unknown, so their entries carry switchable
 zero-init, small-init, d2, all-active-init, positive-labels, relu-prime-one; off by default
 except where `reluflow theorems ID` says "on"). `--assume HYP` switches one on for every entry,
 `--assume ENTRY:HYP` for one entry, `--assume HYP=false` or `--no-assume HYP` switches it off.
-`small-init` means ‖w(0)‖ ≤ r with r from --small-init-radius (undecided without it).
+`small-init` means ‖w(0)‖ ≤ r with r from --small-init-radius (undecided without it). The
+hypothesis zero-loss-w* of gen.dist-to-interpolant and vs.thm8-distance is decided exactly for
+the point given with --w-star (default: the teacher, when the labels come from one).
 
 Trajectory: for a CERTIFIED run the trajectory rows cover [0, t_end] (and the limit for
 t_end = "inf"). For an UNDECIDED run they are checked on the certified part [0, certified_until]
@@ -116,6 +118,8 @@ Examples:
       the limit w(∞) = (5, −1, s) with s ∈ (−0.045, −0.035) is certified (exit 0)
   reluflow check examples/vardi-shamir-gamma1.toml --json
       every entry that applies to a single neuron, as JSON
+  reluflow check examples/vardi-shamir-gamma1.toml --theorem vs.thm8-distance --w-star 5,-1,0
+      ‖w(t) − w*‖ non-increasing for the zero-loss point w* = (5, −1, 0)
   reluflow check examples/norm-growth-fails.toml --theorem lsy.norm-growth --assume all-active-init
       vacuous: the assumed hypothesis is certainly false on this instance (exit 0)
 
@@ -200,6 +204,10 @@ pub struct CheckArgs {
     /// The r of the hypothesis small-init, ‖w(0)‖ ≤ r (exact; without it small-init is undecided)
     #[arg(long = "small-init-radius", value_name = "Q", allow_hyphen_values = true)]
     pub small_init_radius: Option<String>,
+    /// A zero-loss point w* for gen.dist-to-interpolant and vs.thm8-distance, comma-separated exact
+    /// numbers (default: the teacher, when the labels come from one)
+    #[arg(long = "w-star", value_name = "Q,Q,...", allow_hyphen_values = true)]
+    pub w_star: Option<String>,
     /// Print the table as JSON on stdout (human text goes to stderr)
     #[arg(long)]
     pub json: bool,
@@ -289,6 +297,10 @@ impl CheckArgs {
             }
             params.init_norm_bound = Some(r);
         }
+        if let Some(text) = &self.w_star {
+            let w = text.split(',').map(|c| number("--w-star", c.trim())).collect::<Result<Vec<_>, _>>()?;
+            params.w_star = Some(w);
+        }
         let selection = Selection { ids: self.theorems.clone(), assume, params };
         selection.validate().map_err(bad)?;
         let problem = spec::load(&self.spec).map_err(Failure::bad_input)?;
@@ -353,6 +365,8 @@ mod tests {
             "1/2",
             "--epsilon",
             "0.125",
+            "--w-star",
+            "-5, 1/3",
         ]);
         a.spec = PathBuf::from(manifest).join(&a.spec);
         let cfg = a.validate().unwrap();
@@ -363,6 +377,7 @@ mod tests {
         assert_eq!(sel.assume.get("zero-init"), Some(&false));
         assert_eq!(sel.params.init_norm_bound, Some(rug::Rational::from((1, 2))));
         assert_eq!(sel.params.epsilon, rug::Rational::from((1, 8)));
+        assert_eq!(sel.params.w_star, Some(vec![rug::Rational::from(-5), rug::Rational::from((1, 3))]));
     }
 
     #[test]
@@ -375,6 +390,7 @@ mod tests {
             (&["--epsilon", "1/2"], "epsilon"),
             (&["--epsilon", "x"], "--epsilon"),
             (&["--small-init-radius", "-1"], "≥ 0"),
+            (&["--w-star", "1,,2"], "--w-star"),
         ] {
             let e = check_args(extra).validate().unwrap_err();
             assert_eq!(e.exit, crate::exit::Exit::BadInput);

@@ -68,6 +68,14 @@ fn vardi_shamir_limit_holds() {
     let v = r.json();
     assert_eq!(v["trajectory"]["certified_until"], "inf");
     assert_eq!(row(&v, "vs.thm3-limit")["status"], "holds");
+    // Theorem 8 with the minimum-norm interpolant (5, −1, 0), a zero-loss point of X_1.
+    let args = ["check", &example("vardi-shamir-gamma1.toml"), "--theorem", "vs.thm8-distance", "--json"];
+    let r = reluflow(&[&args[..], &["--w-star", "5,-1,0"]].concat());
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    let row = row(&v, "vs.thm8-distance");
+    assert_eq!(row["status"], "holds", "{row}");
+    assert_eq!(row["hypotheses"][0]["truth"], "true", "{row}");
 }
 
 #[test]
