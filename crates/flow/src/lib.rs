@@ -5,6 +5,7 @@
 //! **Invariant**: this crate does no I/O.
 #![deny(missing_docs)]
 
+pub mod monitor;
 pub mod net;
 pub mod neuron;
 pub mod trajectory;

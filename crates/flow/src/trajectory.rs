@@ -131,6 +131,9 @@ pub enum UndecidedReason {
     },
     /// Another reason, stated in words.
     Other(String),
+    /// The run was stopped from outside (Ctrl-C, through a cancelled [`crate::monitor::Monitor`]):
+    /// everything up to `certified_until` is certified as usual, nothing after it was attempted.
+    Interrupted,
 }
 
 impl std::fmt::Display for UndecidedReason {
@@ -164,6 +167,7 @@ impl std::fmt::Display for UndecidedReason {
             UndecidedReason::StepUnderflow => write!(f, "step size underflow: no step could be validated"),
             UndecidedReason::Budget { what } => write!(f, "budget exhausted: {what}"),
             UndecidedReason::Other(s) => write!(f, "{s}"),
+            UndecidedReason::Interrupted => write!(f, "interrupted by the user"),
         }
     }
 }

@@ -67,11 +67,14 @@ pub struct NeuronOptions {
     /// Most halvings of a step while isolating a switch; when exhausted near a guard that is
     /// neither proved clear nor proved crossing, the run is undecided with `Grazing`.
     pub max_bisections: u32,
+    /// Progress and cancellation ([`crate::monitor`]); a cancelled monitor ends [`certify`] as
+    /// [`UndecidedReason::Interrupted`](crate::UndecidedReason) and [`reference()`] early. Default `None`.
+    pub monitor: Option<crate::monitor::Monitor>,
 }
 
 impl Default for NeuronOptions {
     fn default() -> Self {
-        NeuronOptions { max_steps: 20_000, max_events: 1_000, max_bisections: 40 }
+        NeuronOptions { max_steps: 20_000, max_events: 1_000, max_bisections: 40, monitor: None }
     }
 }
 

@@ -150,6 +150,11 @@ pub fn reference<S: Point>(
         let h_max = S::from_f64(2f64.powi(h_max.log2().floor() as i32), ctx);
         loop {
             steps += 1;
+            if opts.monitor.as_ref().is_some_and(|m| m.poll(t.approx_f64(), steps, events.len())) {
+                segments.push(Segment { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
+                pieces.push(rp);
+                break 'pieces;
+            }
             let (winf, v) = split(&rp, &w);
             // Point version of the limit test.
             let rv = norm(&v, ctx);

@@ -51,6 +51,9 @@ pub struct RefOptions {
     pub bisect_iters: usize,
     /// Keep the Taylor coefficients of every step (for [`RefRun::state_at`]).
     pub dense: bool,
+    /// Progress and cancellation ([`crate::monitor`]): polled once per step; when cancelled the run
+    /// stops with [`RefStop::Interrupted`]. Default `None`.
+    pub monitor: Option<crate::monitor::Monitor>,
 }
 
 impl RefOptions {
@@ -65,6 +68,7 @@ impl RefOptions {
             samples: 16,
             bisect_iters: 60,
             dense: false,
+            monitor: None,
         }
     }
     /// For MPFR with `bits` of precision: tolerance `2^(−bits)` (floored at 1e-300), order
@@ -94,6 +98,8 @@ pub enum RefStop {
         /// The point.
         point: usize,
     },
+    /// The [`RefOptions::monitor`] was cancelled.
+    Interrupted,
 }
 
 /// One step's Taylor polynomial: the state at `t0 + τ` is `Σ_k coeffs[k] τ^k` for `τ ∈ [0, h]`.
@@ -233,6 +239,9 @@ pub fn integrate<S: Point>(
         }
         if steps >= opts.max_steps {
             break RefStop::MaxSteps;
+        }
+        if opts.monitor.as_ref().is_some_and(|m| m.poll(t.approx_f64(), steps, events.len())) {
+            break RefStop::Interrupted;
         }
         // Switch guards that are already on the wrong side (crossings inside the last bracket).
         let mut slid = None;

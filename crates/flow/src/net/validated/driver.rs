@@ -216,6 +216,9 @@ impl<S: Enclosure> Runner<S> {
             if self.stats.steps >= self.opts.max_steps {
                 return self.undecided(UndecidedReason::Budget { what: format!("{} steps", self.opts.max_steps) });
             }
+            if self.opts.monitor.as_ref().is_some_and(|m| m.poll(self.t.to_f64(), self.stats.steps, self.stats.events)) {
+                return self.undecided(UndecidedReason::Interrupted);
+            }
             let ser_c = series(&self.net, &self.pattern, &self.set.c, p, false);
             let remaining = Rational::from(t_end - &self.t);
             let mut h = self.choose_h(&ser_c).min(h_cap).min(self.opts.h_max);

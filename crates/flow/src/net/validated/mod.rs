@@ -59,6 +59,9 @@ pub struct ValidatedOptions {
     /// For `Horizon::Infinite`: integrate to this time before returning undecided (the limit is
     /// not certified for two-layer networks). `None`: return at `t = 0`.
     pub infinite_stand_in: Option<f64>,
+    /// Progress and cancellation ([`crate::monitor`]): polled before every step; when cancelled the
+    /// run ends as [`Status::Undecided`] with `UndecidedReason::Interrupted`. Default `None`.
+    pub monitor: Option<crate::monitor::Monitor>,
 }
 
 impl Default for ValidatedOptions {
@@ -71,6 +74,7 @@ impl Default for ValidatedOptions {
             apriori_iters: 6,
             max_steps: 1_000_000,
             infinite_stand_in: None,
+            monitor: None,
         }
     }
 }
