@@ -24,10 +24,12 @@
 //!
 //! **Cost** (release build, f64 intervals, all applicable entries, default refinement of 8 pieces
 //! per segment; `cargo test -p reluflow-check --release --test integrated -- --ignored --nocapture`):
-//! checking costs 0.09× the validated two-layer integration of `examples/two-layer-explicit.toml`
-//! (1.2 ms vs 13 ms, 11 segments), 0.8× the single-neuron certification of Vardi–Shamir γ = 1
-//! with its limit (0.67 ms vs 0.86 ms; exact rational projectors, yardstick-free), and 2.2× on a
-//! one-segment run that integrates in 0.03 ms.
+//! checking costs 0.19× the validated two-layer integration of
+//! `examples/two-layer-explicit.toml` (0.60 ms vs 3.1 ms, 11 segments), 0.60× on a balanced CEL
+//! instance where every CEL entry applies (d = n = 2, m = 3, λ = 10⁻³, t ∈ [0, 20], 30 segments:
+//! 6.0 ms vs 9.9 ms, including the certified enclosure of δ for `cel.thm6`), 0.31× the
+//! single-neuron certification of Vardi–Shamir γ = 1 with its limit (0.21 ms vs 0.68 ms), and 2.1×
+//! on a one-segment run that integrates in 0.04 ms.
 //!
 //! ```
 //! use reluflow_arith::{Interval, Scalar, exact::parse_exact};

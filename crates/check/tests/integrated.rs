@@ -55,6 +55,19 @@ fn vardi_shamir_instances() {
     }
 }
 
+/// The CEL instance of `tests/thm6.rs` (every CEL entry applies, δ is enclosed).
+fn cel_balanced() -> Problem {
+    let x = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
+    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
+    let init = Init::Balanced {
+        scale: q("1e-3"),
+        z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")], vec![q("0.8"), q("-0.6")]],
+        s: vec![1, -1, 1],
+    };
+    let run = RunConfig { t_end: Horizon::Finite(q("20")), arithmetic: Arithmetic::Interval, precision: 53 };
+    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+}
+
 fn two_layer_example(t_end: &str) -> Problem {
     // examples/two-layer-explicit.toml
     let x = vec![vec![q("1"), q("0")], vec![q("0"), q("1")]];
@@ -100,6 +113,7 @@ fn checking_cost_ratio() {
         ("vardi-shamir γ = 1, t_end = inf".into(), vs_problem("1")),
     ];
     cases.push(("two-layer-explicit, t_end = 10".into(), two_layer_example("10")));
+    cases.push(("CEL balanced d = n = 2, m = 3, λ = 1e-3, t_end = 20".into(), cel_balanced()));
     for (name, p) in cases {
         let integrate = || match p.model() {
             ModelKind::SingleNeuron => certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap(),

@@ -159,3 +159,20 @@ fn thm7_limit_facts_on_a_closed_form_run() {
     let r = row7(&p, &m, 0);
     assert!(r.conclusion.is_violated() && r.conclusion.to_string().contains("limit"), "{}", r.conclusion);
 }
+
+/// The whole table on the validated CEL run: no row panics, is a counterexample or unimplemented.
+#[test]
+fn full_table_on_the_cel_run() {
+    use reluflow_flow::net::validated::{ValidatedOptions, certify};
+    let p = problem("1e-3", "20");
+    let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let rep = check(&p, &t, &Selection::default());
+    println!("{}", rep.to_text());
+    for r in &rep.rows {
+        assert!(!matches!(r.status, RowStatus::Counterexample | RowStatus::NotImplemented), "{}", r.entry.id);
+    }
+    for id in ["cel.prop13-yardstick", "cel.prop22-yardstick", "cel.thm6", "cel.thm7-limit"] {
+        let r = rep.rows.iter().find(|r| r.entry.id == id).unwrap();
+        assert!(r.conclusion.holds(), "{id}: {}", r.conclusion);
+    }
+}
