@@ -167,6 +167,9 @@ pub enum Command {
     /// List the theorem catalogue
     #[command(about = THEOREMS_ABOUT, long_about = THEOREMS_LONG_ABOUT, after_help = help_table())]
     Theorems(TheoremsArgs),
+    /// Draw a certified trajectory as an SVG picture
+    #[command(about = crate::commands::plot::ABOUT, long_about = crate::commands::plot::LONG_ABOUT, after_help = help_table())]
+    Plot(crate::commands::plot::PlotArgs),
 }
 
 /// Arguments of `reluflow certify`.

@@ -9,6 +9,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod plot;
 mod report;
 mod spec;
 
@@ -48,6 +49,7 @@ fn run() -> Exit {
             conclude(result, args.json)
         }
         Command::Theorems(args) => conclude(commands::theorems::run(&args), args.json),
+        Command::Plot(args) => conclude(args.validate().and_then(|cfg| commands::plot::run(&cfg)), false),
     }
 }
 

@@ -2,4 +2,5 @@
 
 pub mod certify;
 pub mod check;
+pub mod plot;
 pub mod theorems;
