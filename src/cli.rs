@@ -181,6 +181,9 @@ pub struct CertifyArgs {
     /// Print the report as JSON on stdout (human text goes to stderr)
     #[arg(long)]
     pub json: bool,
+    /// No progress display on stderr (shown only when stderr is a terminal; never on stdout)
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Significant digits of every printed bound (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
@@ -214,6 +217,9 @@ pub struct CheckArgs {
     /// Print the table as JSON on stdout (human text goes to stderr)
     #[arg(long)]
     pub json: bool,
+    /// No progress display on stderr (shown only when stderr is a terminal; never on stdout)
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Significant digits of the witness enclosures in the JSON (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,

@@ -1,6 +1,7 @@
 //! The exit-code table: the one place where the codes of `reluflow` are defined, named and
 //! explained. `--help` prints [`help_table`]; every path out of `main` goes through [`Exit`].
 
+use reluflow_flow::{Status, UndecidedReason};
 use std::fmt;
 
 /// How a run of `reluflow` ended, with its process exit code.
@@ -59,6 +60,24 @@ impl Exit {
             Exit::Internal => "internal-error",
             Exit::Interrupted => "interrupted",
         }
+    }
+
+    /// The exit of a reported trajectory: certified or not validated → [`Exit::Success`], undecided
+    /// → [`Exit::Undecided`], except undecided because the user interrupted it (Ctrl-C:
+    /// [`UndecidedReason::Interrupted`]) → [`Exit::Interrupted`].
+    pub fn of_status<S>(status: &Status<S>) -> Exit {
+        match status {
+            Status::Certified | Status::NotValidated => Exit::Success,
+            Status::Undecided { reason: UndecidedReason::Interrupted, .. } => Exit::Interrupted,
+            Status::Undecided { .. } => Exit::Undecided,
+        }
+    }
+
+    /// The exit of a command that completed its report: [`Exit::Interrupted`] when the user
+    /// interrupted the integration (also for point runs, whose status cannot say so, and for
+    /// `check`, whose table exit would be 3), else `self`.
+    pub fn settle(self, interrupted: bool) -> Exit {
+        if interrupted { Exit::Interrupted } else { self }
     }
 
     /// One line for `--help`.
@@ -135,5 +154,16 @@ mod tests {
         assert_eq!(Exit::Success.code(), 0);
         assert_eq!(Exit::BadInput.code(), 2);
         assert_eq!(Exit::Interrupted.code(), 130);
+    }
+
+    #[test]
+    fn interrupted_runs_exit_130() {
+        let undecided = |reason| Status::Undecided { reason, certified_until: 1.0 };
+        assert_eq!(Exit::of_status(&undecided(UndecidedReason::Interrupted)), Exit::Interrupted);
+        assert_eq!(Exit::of_status(&undecided(UndecidedReason::StepUnderflow)), Exit::Undecided);
+        assert_eq!(Exit::of_status::<f64>(&Status::Certified), Exit::Success);
+        assert_eq!(Exit::of_status::<f64>(&Status::NotValidated), Exit::Success);
+        assert_eq!(Exit::Success.settle(true), Exit::Interrupted);
+        assert_eq!(Exit::Undecided.settle(false), Exit::Undecided);
     }
 }

@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod exit;
 mod plot;
+mod progress;
 mod report;
 mod spec;
 
@@ -41,12 +42,14 @@ fn run() -> Exit {
     };
     match cli.command {
         Command::Certify(args) => {
+            progress::arm(args.quiet);
             let result = args.validate().and_then(|cfg| commands::certify::run(&cfg));
-            conclude(result, args.json)
+            conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Check(args) => {
+            progress::arm(args.quiet);
             let result = args.validate().and_then(|cfg| commands::check::run(&cfg));
-            conclude(result, args.json)
+            conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Theorems(args) => conclude(commands::theorems::run(&args), args.json),
         Command::Plot(args) => conclude(args.validate().and_then(|cfg| commands::plot::run(&cfg)), false),

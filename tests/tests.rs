@@ -5,5 +5,6 @@ mod bad_input;
 mod check;
 mod cli;
 mod examples;
+mod interrupt;
 mod theorems;
 mod util;

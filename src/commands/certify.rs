@@ -9,8 +9,10 @@
 
 use crate::cli::{CertifyConfig, Output};
 use crate::exit::{Exit, Failure};
+use crate::progress::Watch;
 use crate::report::{json_report, render_human};
 use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Point, Scalar};
+use reluflow_flow::monitor::Monitor;
 use reluflow_flow::net::{
     self, NetError,
     reference::RefOptions,
@@ -31,7 +33,8 @@ pub struct Streams<'a> {
 
 /// Runs `certify` on a validated config, printing to the process's stdout and stderr.
 pub fn run(cfg: &CertifyConfig) -> Result<Exit, Failure> {
-    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // stderr stays unlocked: the progress display (another thread) writes to it during the run.
+    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr());
     dispatch(&cfg.problem, cfg.output, &mut Streams { stdout: &mut stdout, stderr: &mut stderr })
 }
 
@@ -53,19 +56,28 @@ pub enum Run {
 /// Chooses the integrator for the problem's (model, arithmetic), runs it and checks the result
 /// against the integrator contract (a violation is a bug: exit 70). The single integrate step
 /// shared by `certify` and `check`.
+///
+/// While it runs, a [`Watch`] shows progress on stderr and lets Ctrl-C stop the integrator early
+/// (after `progress::arm`): the run then comes back with what it reached, a validated one as
+/// `Undecided` with reason "interrupted by the user".
 pub fn integrate(problem: &Problem) -> Result<Run, Failure> {
     let bits = problem.run().precision;
     let single = problem.model() == ModelKind::SingleNeuron;
+    let watch = Watch::start(problem);
+    let m = watch.monitor();
     let run = match problem.run().arithmetic {
-        Arithmetic::F64 if single => Run::F64(single_neuron_reference::<f64>(problem, &())?),
-        Arithmetic::F64 => Run::F64(two_layer_reference::<f64>(problem, &())?),
-        Arithmetic::Mpfr if single => Run::Mpfr(single_neuron_reference::<Float>(problem, &bits)?, bits),
-        Arithmetic::Mpfr => Run::Mpfr(two_layer_reference::<Float>(problem, &bits)?, bits),
-        Arithmetic::Interval if single => Run::Interval(single_neuron_validated::<Interval>(problem, &())?),
-        Arithmetic::Interval => Run::Interval(two_layer_validated::<Interval>(problem, &())?),
-        Arithmetic::MpfrInterval if single => Run::MpInterval(single_neuron_validated::<MpInterval>(problem, &bits)?),
-        Arithmetic::MpfrInterval => Run::MpInterval(two_layer_validated::<MpInterval>(problem, &bits)?),
+        Arithmetic::F64 if single => Run::F64(single_neuron_reference::<f64>(problem, &(), m)?),
+        Arithmetic::F64 => Run::F64(two_layer_reference::<f64>(problem, &(), m)?),
+        Arithmetic::Mpfr if single => Run::Mpfr(single_neuron_reference::<Float>(problem, &bits, m)?, bits),
+        Arithmetic::Mpfr => Run::Mpfr(two_layer_reference::<Float>(problem, &bits, m)?, bits),
+        Arithmetic::Interval if single => Run::Interval(single_neuron_validated::<Interval>(problem, &(), m)?),
+        Arithmetic::Interval => Run::Interval(two_layer_validated::<Interval>(problem, &(), m)?),
+        Arithmetic::MpfrInterval if single => {
+            Run::MpInterval(single_neuron_validated::<MpInterval>(problem, &bits, m)?)
+        }
+        Arithmetic::MpfrInterval => Run::MpInterval(two_layer_validated::<MpInterval>(problem, &bits, m)?),
     };
+    drop(watch);
     match &run {
         Run::F64(t) => check_contract(problem, t)?,
         Run::Mpfr(t, _) => check_contract(problem, t)?,
@@ -86,27 +98,47 @@ pub fn dispatch(problem: &Problem, out: Output, io: &mut Streams<'_>) -> Result<
 }
 
 /// Single neuron, validated (`interval`, `mpfr-interval`): the exact piecewise solver of issue 3.
-pub fn single_neuron_validated<S: Enclosure>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
-    neuron::certify::<S>(problem, ctx, &NeuronOptions::default()).map_err(Failure::internal)
+pub fn single_neuron_validated<S: Enclosure>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    monitor: Option<Monitor>,
+) -> Result<Trajectory<S>, Failure> {
+    neuron::certify::<S>(problem, ctx, &NeuronOptions { monitor, ..NeuronOptions::default() })
+        .map_err(Failure::internal)
 }
 
 /// Single neuron, non-validated reference run (`f64`, `mpfr`): the same closed form, no proofs.
-pub fn single_neuron_reference<S: Point>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
-    neuron::reference::<S>(problem, ctx, &NeuronOptions::default()).map(|r| r.trajectory).map_err(Failure::internal)
+pub fn single_neuron_reference<S: Point>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    monitor: Option<Monitor>,
+) -> Result<Trajectory<S>, Failure> {
+    let opts = NeuronOptions { monitor, ..NeuronOptions::default() };
+    neuron::reference::<S>(problem, ctx, &opts).map(|r| r.trajectory).map_err(Failure::internal)
 }
 
 /// Two-layer network, validated (`interval`, `mpfr-interval`): the Taylor integrator with proved
 /// switches. A scale the backend cannot represent is refused as bad input.
-pub fn two_layer_validated<S: Enclosure>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
-    net::validated::certify::<S>(problem, ctx, &ValidatedOptions::default()).map_err(|e| match e {
+pub fn two_layer_validated<S: Enclosure>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    monitor: Option<Monitor>,
+) -> Result<Trajectory<S>, Failure> {
+    let opts = ValidatedOptions { monitor, ..ValidatedOptions::default() };
+    net::validated::certify::<S>(problem, ctx, &opts).map_err(|e| match e {
         ValidatedError::Net(e @ NetError::ScaleOutOfRange { .. }) => Failure::bad_input(e),
         e => Failure::internal(e),
     })
 }
 
 /// Two-layer network, non-validated reference run (`f64`, `mpfr`): adaptive high-order Taylor.
-pub fn two_layer_reference<S: Point>(problem: &Problem, ctx: &S::Ctx) -> Result<Trajectory<S>, Failure> {
+pub fn two_layer_reference<S: Point>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    monitor: Option<Monitor>,
+) -> Result<Trajectory<S>, Failure> {
     let opts = if S::NAME == "f64" { RefOptions::f64() } else { RefOptions::for_bits(problem.run().precision) };
+    let opts = RefOptions { monitor, ..opts };
     net::reference::integrate_problem::<S>(problem, ctx, &opts).map(|r| r.trajectory).map_err(|e| match e {
         e @ NetError::ScaleOutOfRange { .. } => Failure::bad_input(e),
         e => Failure::internal(e),
@@ -114,7 +146,8 @@ pub fn two_layer_reference<S: Point>(problem: &Problem, ctx: &S::Ctx) -> Result<
 }
 
 /// Prints the report of a trajectory (already checked against the integrator contract by
-/// [`integrate`]) and maps its status to the exit code (certified or not-validated → 0, undecided → 3).
+/// [`integrate`]) and maps its status to the exit code ([`Exit::of_status`]: certified or
+/// not-validated → 0, undecided → 3, interrupted → 130).
 pub fn finish<S: Scalar>(
     problem: &Problem,
     traj: Trajectory<S>,
@@ -131,10 +164,7 @@ pub fn finish<S: Scalar>(
     written
         .and_then(|()| io.stdout.flush())
         .map_err(|e| Failure::internal(anyhow::anyhow!("cannot write the report: {e}")))?;
-    Ok(match traj.status {
-        Status::Certified | Status::NotValidated => Exit::Success,
-        Status::Undecided { .. } => Exit::Undecided,
-    })
+    Ok(Exit::of_status(&traj.status))
 }
 
 /// What an integrator must satisfy before its result is reported (a violation is a bug: exit 70).

@@ -34,7 +34,8 @@ pub const STATUSES: [RowStatus; 8] = [
 
 /// Runs `check` on a validated config, printing to the process's stdout and stderr.
 pub fn run(cfg: &CheckConfig) -> Result<Exit, Failure> {
-    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // stderr stays unlocked: the progress display (another thread) writes to it during the run.
+    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr());
     check_problem(&cfg.problem, &cfg.selection, cfg.output, &mut Streams { stdout: &mut stdout, stderr: &mut stderr })
 }
 

@@ -241,7 +241,11 @@ pub fn certify<S: Enclosure>(
                 let what = format!("{} guard classifications (NeuronOptions::max_steps)", opts.max_steps);
                 return Ok(undecided(out, UndecidedReason::Budget { what }, at, ball.to_box()));
             }
-            if opts.monitor.as_ref().is_some_and(|m| m.poll(abs(&t0, &tau).lower_f64(), work + run.work, out.events.len())) {
+            if opts
+                .monitor
+                .as_ref()
+                .is_some_and(|m| m.poll(abs(&t0, &tau).lower_f64(), work + run.work, out.events.len()))
+            {
                 let at = abs(&t0, &tau);
                 let (hull, end) = (state(hull), state(ball.to_box()));
                 out.segments.push(Segment { t_start: seg_start, t_end: at.clone(), pattern, hull, end });

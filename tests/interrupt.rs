@@ -1,0 +1,44 @@
+//! Ctrl-C during a long run: the process reports the certified part and exits 130.
+
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// `reluflow certify examples/two-layer-tiny-init.toml --json` (minutes to the horizon), SIGINT
+/// after 2 s: exit 130, a JSON report `undecided` / "interrupted by the user" with a positive
+/// `certified_until`, and the human report on stderr.
+#[test]
+fn sigint_reports_the_certified_part_and_exits_130() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/two-layer-tiny-init.toml");
+    let child = Command::new(env!("CARGO_BIN_EXE_reluflow"))
+        .args(["certify", spec, "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the reluflow binary starts");
+    let pid = child.id().to_string();
+    std::thread::sleep(Duration::from_secs(2));
+    let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    assert!(sent.success(), "kill -INT {pid} failed");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(Duration::from_secs(8)) {
+        Ok(out) => out.expect("output of reluflow"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            panic!("reluflow did not stop within 8 s of SIGINT");
+        }
+    };
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(130), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{stdout}\n{stderr}"));
+    assert_eq!(v["status"], "undecided", "{v}");
+    assert!(v["reason"].as_str().is_some_and(|r| r.contains("interrupted")), "{v}");
+    let until: f64 = v["certified_until"].as_str().and_then(|s| s.parse().ok()).expect("certified_until");
+    assert!(until > 0.0 && until < 2000.0, "certified_until = {until}");
+    assert!(stderr.contains("status: UNDECIDED") && stderr.contains("interrupted by the user"), "{stderr}");
+}
