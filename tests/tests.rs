@@ -6,5 +6,6 @@ mod check;
 mod cli;
 mod examples;
 mod interrupt;
+mod plot;
 mod theorems;
 mod util;

@@ -194,3 +194,58 @@ fn legend(panel: &Panel, validated: bool, area: &DrawingArea<SVGBackend<'_>, Shi
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::{Mark, Series, What};
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(tick(0.0), "0");
+        assert_eq!(tick(0.15000000000000002), "0.15");
+        assert_eq!(tick(-600.0), "-600");
+        assert_eq!(tick(1e-5), "1.000e-5");
+        assert_eq!(tick(2.5e7), "2.500e7");
+        assert_eq!(tick(-1e-12), "-1.000e-12");
+    }
+
+    fn panel(rects: &[Rect]) -> Panel {
+        let s = Series { label: "w".into(), bands: rects.to_vec(), ends: vec![], line: vec![], limit: None };
+        Panel { what: What::Weights, y_label: "weights".into(), series: vec![s] }
+    }
+
+    #[test]
+    fn y_range_ignores_infinite_ends_and_pads_degenerate_ranges() {
+        let r = |y0, y1| Rect { x0: 0.0, x1: 1.0, y0, y1 };
+        assert_eq!(y_range(&panel(&[])), (-1.0, 1.0));
+        let (lo, hi) = y_range(&panel(&[r(0.0, 10.0), r(f64::NEG_INFINITY, 5.0)]));
+        assert_eq!((lo, hi), (-0.5, 10.5));
+        let (lo, hi) = y_range(&panel(&[r(-600.0, -600.0)]));
+        assert!(lo < -600.0 && hi > -600.0);
+        assert_eq!(y_range(&panel(&[r(0.0, 0.0)])), (-1.0, 1.0));
+    }
+
+    #[test]
+    fn svg_has_title_panels_marks_and_legend() {
+        let r = Rect { x0: 0.0, x1: 1.0, y0: f64::NEG_INFINITY, y1: 2.0 };
+        let fig = Figure {
+            title: "p.toml — single-neuron, interval: CERTIFIED".into(),
+            x_label: "t".into(),
+            x_range: (0.0, 2.0),
+            panels: vec![panel(&[r]), panel(&[r])],
+            events: vec![Mark { x0: 0.5, x1: 0.6, label: "activate x0 n0".into() }],
+            undecided: Some(Mark { x0: 1.0, x1: 1.0, label: "undecided: why".into() }),
+            limit_gutter: None,
+            validated: true,
+        };
+        let svg = svg(&fig).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("CERTIFIED").count(), 1);
+        assert_eq!(svg.matches("activate x0 n0").count(), 2, "one mark per panel");
+        assert_eq!(svg.matches("undecided: why").count(), 2);
+        assert_eq!(svg.matches("not certified").count(), 2);
+        assert!(svg.contains(">\nw\n</text>"), "legend entry");
+        assert!(!svg.contains("inf") && !svg.contains("NaN"), "infinite ends are clamped");
+    }
+}

@@ -236,3 +236,159 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
     };
     Figure { title, x_label, x_range, panels, events, undecided, limit_gutter, validated }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reluflow_arith::{Enclosure, Interval};
+    use reluflow_flow::{Event, EventKind, Limit, Pattern, Segment, UndecidedReason};
+
+    const SPEC: &str = "model = \"single-neuron\"\n[data]\nx = [[1, 0], [0, 1]]\ny = [1, 0.5]\n\
+                        [init]\nw = [0.5, 2]\n[run]\nt_end = 4\narithmetic = \"interval\"\n";
+
+    fn problem() -> Problem {
+        crate::spec::parse("p.toml", SPEC).unwrap()
+    }
+
+    fn iv(lo: f64, hi: f64) -> Interval {
+        Interval::from_f64_bounds(lo, hi, &())
+    }
+
+    fn state(w0: Interval, w1: Interval) -> State<Interval> {
+        State { w: vec![vec![w0, w1]], a: None }
+    }
+
+    /// Three segments [0, 1], [1, 2], [2, 3] with an event at t ∈ [0.99, 1.01] and one at 2.
+    fn traj(status: Status<Interval>) -> Trajectory<Interval> {
+        let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false] };
+        let seg = |a: f64, b: f64| Segment {
+            t_start: iv(a, a),
+            t_end: iv(b, b),
+            pattern: pattern.clone(),
+            hull: state(iv(0.5, 1.0), iv(1.0, 2.0)),
+            end: state(iv(0.9, 0.95), iv(1.1, 1.2)),
+        };
+        let ev = |t: Interval| Event { t, point: 1, neuron: 0, kind: EventKind::Deactivate };
+        Trajectory {
+            initial: state(iv(0.5, 0.5), iv(2.0, 2.0)),
+            segments: vec![seg(0.0, 1.0), seg(1.0, 2.0), seg(2.0, 3.0)],
+            events: vec![ev(iv(0.99, 1.01)), ev(iv(2.0, 2.0))],
+            final_state: state(iv(0.9, 0.95), iv(1.1, 1.2)),
+            t_final: iv(3.0, 3.0),
+            limit: None,
+            status,
+        }
+    }
+
+    fn opts(what: &[What]) -> Options {
+        Options { what: what.to_vec(), log_time: false, log_y: false }
+    }
+
+    #[test]
+    fn loss_encloses_the_exact_value() {
+        // L = ½ ((σ(0.5) − 1)² + (σ(2) − 0.5)²) = ½ (0.25 + 2.25) = 1.25.
+        let l = loss(&problem(), &state(iv(0.5, 0.5), iv(2.0, 2.0)), &());
+        assert!(l.contains_rational(&rug::Rational::from((5, 4))), "{l:?}");
+        // On a box the enclosure covers every state in it: w = (0, 0) gives ½(1 + 0.25) = 0.625.
+        let l = loss(&problem(), &state(iv(0.0, 0.5), iv(0.0, 2.0)), &());
+        assert!(l.contains_rational(&rug::Rational::from((5, 8))) && l.contains_rational(&rug::Rational::from((5, 4))));
+        let two = State { w: vec![vec![iv(1.0, 1.0), iv(0.0, 0.0)]], a: Some(vec![iv(2.0, 2.0)]) };
+        // h(x_0) = 2, h(x_1) = 0 (the loss factor of the file is used as given: half-sum here).
+        let l = loss(&problem(), &two, &());
+        assert!(l.contains_rational(&rug::Rational::from((5, 8))), "{l:?}");
+    }
+
+    #[test]
+    fn quantities_are_named_and_evaluated() {
+        let st = state(iv(3.0, 3.0), iv(4.0, 4.0));
+        let p = problem();
+        let names = |w| quantities(&p, &st, w, &()).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(names(What::Weights), ["w[0]", "w[1]"]);
+        assert_eq!(names(What::Guards), ["wᵀx[0]", "wᵀx[1]"]);
+        let norms = quantities(&p, &st, What::Norms, &());
+        assert!(norms[0].1.contains_rational(&rug::Rational::from(5)));
+    }
+
+    #[test]
+    fn certified_run_has_one_band_per_segment_and_every_event() {
+        let fig = figure(&problem(), &traj(Status::Certified), "p.toml", &opts(&[What::Weights, What::Loss]));
+        assert!(fig.validated && fig.title.contains("CERTIFIED") && fig.title.starts_with("p.toml"));
+        assert_eq!(fig.panels.len(), 2);
+        for s in &fig.panels[0].series {
+            assert_eq!(s.bands.len(), 3);
+            assert_eq!(s.ends.len(), 4, "t = 0 and three segment ends");
+            assert!(s.line.is_empty());
+        }
+        assert_eq!(fig.panels[0].series[1].bands[1], Rect { x0: 1.0, x1: 2.0, y0: 1.0, y1: 2.0 });
+        assert_eq!(fig.events.len(), 2);
+        assert_eq!((fig.events[0].x0, fig.events[0].x1), (0.99, 1.01));
+        assert_eq!(fig.events[0].label, "deactivate x1 n0");
+        assert_eq!(fig.x_range, (0.0, 3.0));
+        assert!(fig.undecided.is_none() && fig.limit_gutter.is_none());
+    }
+
+    #[test]
+    fn nothing_is_certified_past_certified_until() {
+        let status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: iv(1.5, 1.5) };
+        let fig = figure(&problem(), &traj(status), "p.toml", &opts(&[What::Weights]));
+        assert!(fig.title.contains("UNDECIDED"));
+        let u = fig.undecided.as_ref().unwrap();
+        assert_eq!(u.x0, 1.5);
+        assert!(u.label.starts_with("undecided: step size underflow"));
+        for s in &fig.panels[0].series {
+            assert_eq!(s.bands.len(), 2, "the third segment starts after the cut-off");
+            assert!(s.bands.iter().all(|r| r.x1 <= 1.5), "the straddling segment is cut");
+            assert_eq!(s.ends.len(), 2, "t = 0 and the first segment end only");
+        }
+        assert_eq!(fig.events.len(), 1, "the event at t = 2 is past the cut-off");
+        assert!(fig.x_range.1 > 1.5, "an empty uncertified strip is shown");
+    }
+
+    #[test]
+    fn limit_goes_to_a_gutter_right_of_the_last_time() {
+        let mut t = traj(Status::Certified);
+        let pattern = Pattern { active: vec![vec![0]], frozen: vec![false] };
+        t.limit = Some(Limit { state: state(iv(1.0, 1.0), iv(0.5, 0.5)), loss: iv(0.0, 0.0), pattern });
+        let fig = figure(&problem(), &t, "p.toml", &opts(&[What::Loss, What::Weights]));
+        let (g0, g1) = fig.limit_gutter.unwrap();
+        assert!(3.0 < g0 && g0 < g1 && g1 < fig.x_range.1);
+        assert_eq!(fig.panels[0].series[0].limit, Some(Rect { x0: g0, x1: g1, y0: 0.0, y1: 0.0 }));
+        assert_eq!(fig.panels[1].series[1].limit.unwrap().y1, 0.5);
+    }
+
+    #[test]
+    fn log_axes_map_times_and_values() {
+        let o = Options { what: vec![What::Weights], log_time: true, log_y: true };
+        let fig = figure(&problem(), &traj(Status::Certified), "p.toml", &o);
+        // Smallest positive time 0.99 → floor(log10 0.99) − 1 = −2; t = 0 is drawn at −2.
+        assert_eq!(fig.x_range.0, -2.0);
+        let band = fig.panels[0].series[1].bands[1];
+        assert_eq!((band.x0, band.x1), (0.0, 2f64.log10()));
+        assert!(band.y0 <= 0.0 && band.y1 >= 2f64.log10() && band.y1 - 2f64.log10() < 1e-15);
+        assert!(fig.x_label.starts_with("log10 t") && fig.panels[0].y_label.starts_with("log10"));
+    }
+
+    #[test]
+    fn point_runs_are_lines_and_not_validated() {
+        let t = Trajectory::<f64> {
+            initial: State { w: vec![vec![0.5, 2.0]], a: None },
+            segments: vec![Segment {
+                t_start: 0.0,
+                t_end: 1.0,
+                pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false] },
+                hull: State { w: vec![vec![0.7, 1.0]], a: None },
+                end: State { w: vec![vec![0.7, 1.0]], a: None },
+            }],
+            events: vec![],
+            final_state: State { w: vec![vec![0.7, 1.0]], a: None },
+            t_final: 1.0,
+            limit: None,
+            status: Status::NotValidated,
+        };
+        let fig = figure(&problem(), &t, "p.toml", &opts(&[What::Weights]));
+        assert!(!fig.validated && fig.title.contains("NOT VALIDATED"));
+        let s = &fig.panels[0].series[0];
+        assert!(s.bands.is_empty() && s.ends.is_empty());
+        assert_eq!(s.line, [(0.0, 0.5), (1.0, 0.7)]);
+    }
+}
