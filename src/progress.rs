@@ -154,9 +154,9 @@ fn message(verb: &str, t_end: Option<f64>, monitor: &Monitor) -> String {
         None => "inf".to_string(),
     };
     let hint = if monitor.is_cancelled() {
-        "stopping, then the report (Ctrl-C again: quit now)"
+        "stopping (Ctrl-C again: quit now)"
     } else {
-        "Ctrl-C: stop, keep what is certified"
+        "Ctrl-C: stop & report"
     };
     format!("{verb}: t = {} of {of} · {} steps · {} events · {hint}", short(p.t), p.steps, p.events)
 }
