@@ -153,11 +153,7 @@ fn message(verb: &str, t_end: Option<f64>, monitor: &Monitor) -> String {
         Some(te) => short(te),
         None => "inf".to_string(),
     };
-    let hint = if monitor.is_cancelled() {
-        "stopping (Ctrl-C again: quit now)"
-    } else {
-        "Ctrl-C: stop & report"
-    };
+    let hint = if monitor.is_cancelled() { "stopping (Ctrl-C again: quit now)" } else { "Ctrl-C: stop & report" };
     format!("{verb}: t = {} of {of} · {} steps · {} events · {hint}", short(p.t), p.steps, p.events)
 }
 
