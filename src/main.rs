@@ -52,7 +52,11 @@ fn run() -> Exit {
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Theorems(args) => conclude(commands::theorems::run(&args), args.json),
-        Command::Plot(args) => conclude(args.validate().and_then(|cfg| commands::plot::run(&cfg)), false),
+        Command::Plot(args) => {
+            progress::arm(args.quiet);
+            let result = args.validate().and_then(|cfg| commands::plot::run(&cfg));
+            conclude(result.map(|e| e.settle(progress::interrupted())), false)
+        }
     }
 }
 

@@ -46,6 +46,9 @@ Examples:
   reluflow plot examples/two-layer-explicit.toml -o net.svg --what guards,norms
   reluflow plot examples/two-layer-tiny-init.toml -o tiny.svg --what norms --log-y
 
+Ctrl-C during the integration keeps what was certified so far: the picture of that part is
+written (cut off as undecided, interrupted by the user) and the exit is 130.
+
 Exit codes as for certify: 0 certified or not validated, 3 undecided (the picture is written in
 both cases), 2 bad input (an unknown --what value: the message lists the choices).";
 
@@ -67,6 +70,9 @@ pub struct PlotArgs {
     /// Value axes log10 |value|, computed from the exact endpoints
     #[arg(long = "log-y")]
     pub log_y: bool,
+    /// No progress display on stderr (shown only when stderr is a terminal)
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// A validated `plot` invocation.

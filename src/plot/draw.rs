@@ -61,7 +61,7 @@ fn draw_panel(fig: &Figure, panel: &Panel, area: &DrawingArea<SVGBackend<'_>, Sh
     let rect = |r: &Rect| [(clamp_x(r.x0), clamp_y(r.y0)), (clamp_x(r.x1), clamp_y(r.y1))];
     let kind = if fig.validated { "certified enclosures" } else { "reference values, NOT VALIDATED" };
     let (plot_area, legend_area) = area.split_horizontally(WIDTH - LEGEND_WIDTH);
-    legend(panel, fig.validated, &legend_area)?;
+    legend(panel, fig.validated, fig.merged, &legend_area)?;
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(10)
         .caption(format!("{} ({kind})", panel.what.name()), ("sans-serif", 16))
@@ -77,7 +77,7 @@ fn draw_panel(fig: &Figure, panel: &Panel, area: &DrawingArea<SVGBackend<'_>, Sh
         })
         .y_label_formatter(&|y: &f64| tick(*y))
         .y_desc(panel.y_label.as_str())
-        .light_line_style(BLACK.mix(0.04))
+        .max_light_lines(0)
         .draw()?;
     // Events: thin grey bands (their time enclosures) with a line in the middle, labelled.
     let top = |k: usize| y1 - (y1 - y0) * (0.04 + 0.06 * (k % 5) as f64);
@@ -173,8 +173,8 @@ fn outline(r: [(f64, f64); 2], style: ShapeStyle) -> PathElement<(f64, f64)> {
 }
 
 /// The legend of a panel, in its own column (so it never hides an enclosure or the limit).
-fn legend(panel: &Panel, validated: bool, area: &DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult {
-    let row = 18;
+fn legend(panel: &Panel, validated: bool, merged: usize, area: &DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult {
+    let row = 16;
     area.draw(&Text::new("legend", (8, 30), ("sans-serif", 13)))?;
     for (i, s) in panel.series.iter().enumerate() {
         let y = 50 + row * i as i32;
@@ -183,14 +183,23 @@ fn legend(panel: &Panel, validated: bool, area: &DrawingArea<SVGBackend<'_>, Shi
         area.draw(&Rectangle::new([(8, y), (26, y + 10)], c.stroke_width(1)))?;
         area.draw(&Text::new(s.label.clone(), (32, y), ("sans-serif", 13)))?;
     }
-    let notes: &[&str] = if validated {
-        &["band: enclosure over", "  a whole segment", "bar: enclosure at", "  a segment end", "grey: switch time"]
+    let mut notes: Vec<String> = if validated {
+        ["band: enclosure over", "  a whole segment", "bar: enclosure at", "  a segment end", "grey: switch time"]
+            .map(String::from)
+            .to_vec()
     } else {
-        &["line: reference values", "  at segment ends,", "  NOT VALIDATED"]
+        ["line: reference values", "  at segment ends,", "  NOT VALIDATED"].map(String::from).to_vec()
     };
+    if merged > 1 {
+        notes.extend(["bands: hulls of up to".to_string(), format!("  {merged} segments each")]);
+    }
     let y0 = 60 + row * panel.series.len() as i32;
     for (k, note) in notes.iter().enumerate() {
-        area.draw(&Text::new(*note, (8, y0 + 15 * k as i32), ("sans-serif", 11).into_font().color(&BLACK.mix(0.7))))?;
+        area.draw(&Text::new(
+            note.as_str(),
+            (8, y0 + 13 * k as i32),
+            ("sans-serif", 11).into_font().color(&BLACK.mix(0.7)),
+        ))?;
     }
     Ok(())
 }
@@ -238,6 +247,7 @@ mod tests {
             undecided: Some(Mark { x0: 1.0, x1: 1.0, label: "undecided: why".into() }),
             limit_gutter: None,
             validated: true,
+            merged: 1,
         };
         let svg = svg(&fig).unwrap();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));

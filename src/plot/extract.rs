@@ -3,7 +3,7 @@
 //! coordinates outward ([`scale`](super::scale)).
 
 use super::scale::{Axis, approx, bounds};
-use super::{Figure, Mark, Panel, Rect, Series, What};
+use super::{Figure, Mark, Panel, Rect, Series, What, coarsen};
 use reluflow_arith::linalg::{dot, norm};
 use reluflow_arith::{Guarantee, Scalar};
 use reluflow_flow::{State, Status, Trajectory};
@@ -112,7 +112,8 @@ fn status_text<S: Scalar>(status: &Status<S>) -> String {
 /// Validated runs (an enclosure backend and a status other than `NotValidated`): per segment a band
 /// `[t_start.lo, t_end.hi] × hull` (outward), the end enclosure `[t_end] × end` and the initial
 /// enclosure at t = 0; segments starting past `certified_until` are left out and one straddling it
-/// is cut at `certified_until.lo`. Point runs: one line through the initial value and every
+/// is cut at `certified_until.lo`. Long runs are coarsened ([`coarsen`]: hulls of consecutive
+/// bands, still enclosures). Point runs: one line through the initial value and every
 /// segment end value.
 pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, opts: &Options) -> Figure {
     let ctx = traj.t_final.ctx();
@@ -234,7 +235,9 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
         None => "t".to_string(),
         Some(_) => "log10 t (t = 0 at the left edge)".to_string(),
     };
-    Figure { title, x_label, x_range, panels, events, undecided, limit_gutter, validated }
+    let mut fig = Figure { title, x_label, x_range, panels, events, undecided, limit_gutter, validated, merged: 1 };
+    fig.merged = coarsen::coarsen(&mut fig);
+    fig
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! interpolated between enclosures. A non-validated run is drawn as plain lines only, and its
 //! figure says NOT VALIDATED.
 
+pub mod coarsen;
 pub mod draw;
 pub mod extract;
 pub mod scale;
@@ -107,4 +108,6 @@ pub struct Figure {
     pub limit_gutter: Option<(f64, f64)>,
     /// Whether the bands are certified enclosures (else the figure is NOT VALIDATED).
     pub validated: bool,
+    /// The largest number of segments merged into one band by [`coarsen`] (1: one band per segment).
+    pub merged: usize,
 }
