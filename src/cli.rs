@@ -24,7 +24,8 @@ non-unique continuation, enclosures too wide) the run says UNDECIDED, with the r
 up to which everything is certified; it never guesses.
 
 Start with `reluflow certify --help` (the problem-file format) and the examples in examples/;
-`reluflow check --help` checks the theorem catalogue (`reluflow theorems`) along a trajectory.";
+`reluflow check --help` checks the theorem catalogue (`reluflow theorems`) along a trajectory;
+`reluflow plot --help` draws a trajectory's certified enclosures as an SVG picture.";
 
 const CERTIFY_ABOUT: &str =
     "Integrate the gradient flow of a problem file and certify the trajectory, its events and its limit";
