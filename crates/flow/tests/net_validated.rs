@@ -187,7 +187,11 @@ fn certified_until<S: Enclosure>(tr: &Trajectory<S>) -> f64 {
 }
 
 fn run_soundness<S: Enclosure>(p: &Problem, ctx: &S::Ctx, slack: f64) -> (usize, usize) {
-    let (tr, _) = certify_with_stats::<S>(p, ctx, &ValidatedOptions::default()).unwrap();
+    run_soundness_with::<S>(p, ctx, slack, &ValidatedOptions::default())
+}
+
+fn run_soundness_with<S: Enclosure>(p: &Problem, ctx: &S::Ctx, slack: f64, opts: &ValidatedOptions) -> (usize, usize) {
+    let (tr, _) = certify_with_stats::<S>(p, ctx, opts).unwrap();
     let until = certified_until(&tr);
     let samples: Vec<f64> = (1..=24).map(|k| until * k as f64 / 24.0).filter(|t| *t > 0.0).collect();
     if samples.is_empty() {
@@ -239,6 +243,26 @@ fn f64_interval_enclosures_contain_the_reference() {
         events += e;
     }
     assert!(checked > 100, "too few sample points checked: {checked}");
+    assert!(events > 0, "no switch was exercised");
+}
+
+/// The Lohner step with a first-order Jacobian (`J = I + h·Df`): every Taylor order `k ≥ 2` of the
+/// step's dependence on the start enters through the tail box `Σ (x_k(X̂) − x_k(c)) h^k`
+/// (`proofs-notes/net-validated-wrapping.md`, part B), so this exercises that bound.
+#[test]
+fn first_order_jacobian_enclosures_contain_the_reference() {
+    let opts = ValidatedOptions { jac_order: 1, ..ValidatedOptions::default() };
+    let (mut checked, mut events) = (0, 0);
+    for seed in 20..26u64 {
+        let (m, n, d) = (1 + seed as usize % 3, 2 + seed as usize % 2, 2 + (seed as usize / 2) % 2);
+        let p = random_problem(seed, m, n, d, 2, None);
+        let (c, e) = run_soundness_with::<Interval>(&p, &(), 1e-40, &opts);
+        checked += c;
+        events += e;
+    }
+    let p = random_problem(110, 3, 3, 3, 3, Some(Rational::from((1, 64))));
+    let (c, _) = run_soundness_with::<MpInterval>(&p, &128, 1e-45, &opts);
+    assert!(checked + c > 60, "too few sample points checked: {checked} + {c}");
     assert!(events > 0, "no switch was exercised");
 }
 

@@ -1,6 +1,6 @@
 //! The integration loop: steps, guard checks, switches, and the trajectory it returns.
 
-use super::lohner::{LohnerSet, lohner_step};
+use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
 use super::saltation::{SwitchStep, through_switch};
 use super::series::{Series, series};
 use super::start::initial_pattern;
@@ -57,8 +57,14 @@ pub fn certify_with_stats<S: Enclosure>(
     ctx: &S::Ctx,
     opts: &ValidatedOptions,
 ) -> Result<(Trajectory<S>, RunStats), ValidatedError> {
-    if opts.order < 2 || opts.h_max.is_nan() || opts.h_max <= 0.0 || opts.h_min.is_nan() || opts.h_min <= 0.0 {
-        return Err(ValidatedError::Options("need order ≥ 2 and positive h_min, h_max".into()));
+    if opts.order < 2
+        || opts.jac_order < 1
+        || opts.h_max.is_nan()
+        || opts.h_max <= 0.0
+        || opts.h_min.is_nan()
+        || opts.h_min <= 0.0
+    {
+        return Err(ValidatedError::Options("need order ≥ 2, jac_order ≥ 1 and positive h_min, h_max".into()));
     }
     let s0 = initial_state::<S>(problem, ctx)?;
     let data = NetData::from_problem(problem, ctx);
@@ -180,11 +186,29 @@ impl<S: Enclosure> Runner<S> {
         self.segments.push(Segment { t_start: t0, t_end: t1, pattern, hull, end });
     }
 
+    /// The Taylor values and Jacobians over `xhat` for a step of length `h` (Jacobian order from
+    /// [`choose_jac_order`], at most `opts.jac_order`).
+    fn jets(&self, ser_c: &Series<S>, ser_x: &Series<S>, xhat: &[S], h: f64) -> Series<S> {
+        let q = choose_jac_order(&self.net, &self.pattern, ser_c, ser_x, xhat, &self.set.e, h, self.opts.jac_order);
+        series(&self.net, &self.pattern, xhat, self.opts.order, Some(q))
+    }
+
     /// Advances the Lohner set by `h` (enclosing the exact step `h_exact`) with the pattern fixed;
-    /// `hull` encloses the states over the step.
-    fn advance(&mut self, ser_c: &Series<S>, ser_x: &Series<S>, rem: &[S], h_exact: &Rational, hull: &[S]) -> bool {
+    /// `hull` encloses the states over the step; `ser_x` holds the Taylor values over `xhat`.
+    fn advance(
+        &mut self,
+        ser_c: &Series<S>,
+        ser_x: &Series<S>,
+        xhat: &[S],
+        rem: &[S],
+        h_exact: &Rational,
+        hull: &[S],
+    ) -> bool {
         let h = self.time(h_exact);
-        let Some((set, mut end)) = lohner_step(&self.net, &self.set, ser_c, ser_x, rem, &h, None) else {
+        let ser_x = self.jets(ser_c, ser_x, xhat, h.upper_f64());
+        let Some((set, mut end)) =
+            lohner_step(&self.net, &self.pattern, &self.set, ser_c, &ser_x, rem, &h, None, &self.xbox)
+        else {
             return false;
         };
         // Frozen neurons do not move (zero field): keep their enclosure from before the step.
@@ -216,15 +240,16 @@ impl<S: Enclosure> Runner<S> {
             if self.stats.steps >= self.opts.max_steps {
                 return self.undecided(UndecidedReason::Budget { what: format!("{} steps", self.opts.max_steps) });
             }
-            if self.opts.monitor.as_ref().is_some_and(|m| m.poll(self.t.to_f64(), self.stats.steps, self.stats.events)) {
+            if self.opts.monitor.as_ref().is_some_and(|m| m.poll(self.t.to_f64(), self.stats.steps, self.stats.events))
+            {
                 return self.undecided(UndecidedReason::Interrupted);
             }
-            let ser_c = series(&self.net, &self.pattern, &self.set.c, p, false);
+            let ser_c = series(&self.net, &self.pattern, &self.set.c, p, None);
             let remaining = Rational::from(t_end - &self.t);
             let mut h = self.choose_h(&ser_c).min(h_cap).min(self.opts.h_max);
             let mut last = h >= remaining.to_f64();
             let xhat: Vec<S> = self.xbox.iter().zip(&self.set.c).map(|(a, b)| a.hull(b)).collect();
-            let ser_x = series(&self.net, &self.pattern, &xhat, p, true);
+            let ser_x = series(&self.net, &self.pattern, &xhat, p, None);
             let e_scale = block_exponents(&self.net, &self.set.c);
             let apri = loop {
                 let h_hi = if last { self.time(&remaining).upper_f64() } else { h };
@@ -250,7 +275,7 @@ impl<S: Enclosure> Runner<S> {
                 }
             }
             if doubtful.is_empty() {
-                if !self.advance(&ser_c, &ser_x, &apri.rem, &h_exact, &apri.e) {
+                if !self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &apri.e) {
                     return self.precision_exhausted();
                 }
                 h_cap = f64::INFINITY;
@@ -285,11 +310,12 @@ impl<S: Enclosure> Runner<S> {
                             self.events.push(crate::trajectory::Event { t: t_switch, point: c.i, neuron: c.j, kind });
                             self.stats.events += 1;
                             self.stats.steps += 1;
+                            let ser_xj = self.jets(&ser_c, &ser_x, &xhat, c.hi);
                             let st = SwitchStep {
                                 old: &self.pattern,
                                 new: &pattern,
                                 ser_c: &ser_c,
-                                ser_x: &ser_x,
+                                ser_x: &ser_xj,
                                 apri: &apri,
                                 lo: c.lo,
                                 hi: c.hi,
@@ -297,6 +323,7 @@ impl<S: Enclosure> Runner<S> {
                                 xw: &at_switch,
                                 after_e: &after_hull,
                                 order: p,
+                                jac_order: self.opts.jac_order,
                                 apriori_iters: self.opts.apriori_iters,
                             };
                             (self.set, self.xbox) = match through_switch(&self.net, &self.set, &st) {
@@ -331,7 +358,7 @@ impl<S: Enclosure> Runner<S> {
                 let h_up = self.time(&h_exact).upper_f64();
                 let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
                 let hull: Vec<S> = hull.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
-                if !self.advance(&ser_c, &ser_x, &apri.rem, &h_exact, &hull) {
+                if !self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &hull) {
                     return self.precision_exhausted();
                 }
                 self.stats.approach_steps += 1;

@@ -20,6 +20,7 @@
 //! `certified_until`. Notes: `proofs-notes/net-validated-wrapping.md`,
 //! `proofs-notes/net-validated-switches.md`, `proofs-notes/net-field.md`.
 
+mod bulk;
 mod driver;
 mod lohner;
 mod saltation;
@@ -45,6 +46,9 @@ use thiserror::Error;
 pub struct ValidatedOptions {
     /// Taylor order `p` (the remainder uses order `p+1`). Default 20.
     pub order: usize,
+    /// Order `q ≤ p` of the Jacobian series of a step (Lohner's mean-value form); the orders
+    /// `q < k ≤ p` enter as a box (`proofs-notes/net-validated-wrapping.md`, part B). Default 8.
+    pub jac_order: usize,
     /// Relative local error target per step (drives the step size); `None`: `max(10³·ulp, 1e-30)`
     /// where `ulp` is the backend's relative precision.
     pub tol_rel: Option<f64>,
@@ -68,6 +72,7 @@ impl Default for ValidatedOptions {
     fn default() -> Self {
         ValidatedOptions {
             order: 20,
+            jac_order: 8,
             tol_rel: None,
             h_max: 4.0,
             h_min: 1e-12,

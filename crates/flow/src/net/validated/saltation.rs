@@ -11,8 +11,8 @@
 //! Proofs note: `proofs-notes/net-validated-switches.md` ("carrying the set through").
 
 use super::Net;
-use super::lohner::{LohnerSet, lohner_step};
-use super::series::{Series, series};
+use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
+use super::series::{Series, live_coords, series};
 use super::taylor::{Apriori, apriori, block_exponents, maxabs, sym};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
@@ -38,6 +38,7 @@ pub(crate) struct SwitchStep<'a, S> {
     pub xw: &'a [S],
     pub after_e: &'a [S],
     pub order: usize,
+    pub jac_order: usize,
     pub apriori_iters: usize,
 }
 
@@ -55,25 +56,33 @@ pub(crate) fn through_switch<S: Enclosure>(
         return None;
     }
     // g(τ_m), first half: the old pattern for τ_m.
-    let (set1, box1) = lohner_step(net, set, st.ser_c, st.ser_x, &st.apri.rem, &S::from_f64(tm, ctx), None)?;
+    // Frozen coordinates: constant under the old pattern; the newly dead neuron (if any) stays at its
+    // state at τ*, enclosed by `xw` (which also encloses the constant ones).
+    let (set1, box1) =
+        lohner_step(net, st.old, set, st.ser_c, st.ser_x, &st.apri.rem, &S::from_f64(tm, ctx), None, st.xw)?;
     // Second half: the new pattern for T − τ_m (exact rational, enclosed).
     let dur = Rational::from_f64(st.hi)? + Rational::from_f64(st.eta)? - Rational::from_f64(tm)?;
     let dur_s = S::from_rational(&dur, ctx);
-    let ser_c1 = series(net, st.new, &set1.c, st.order, false);
+    let ser_c1 = series(net, st.new, &set1.c, st.order, None);
     let xhat1: Vec<S> = box1.iter().zip(&set1.c).map(|(a, b)| a.hull(b)).collect();
-    let ser_x1 = series(net, st.new, &xhat1, st.order, true);
+    let vals1 = series(net, st.new, &xhat1, st.order, None);
+    let q1 = choose_jac_order(net, st.new, &ser_c1, &vals1, &xhat1, &set1.e, dur_s.upper_f64(), st.jac_order);
+    let ser_x1 = series(net, st.new, &xhat1, st.order, Some(q1));
     let e_scale = block_exponents(net, &set1.c);
     let apri1 = apriori(net, st.new, &ser_x1, dur_s.upper_f64(), &e_scale, st.apriori_iters)?;
     // Saltation correction Δ = [−δ_m, δ_m]·(Δf + ball), Δf = f_old(X*) − f_new(X*).
     let df: Vec<S> =
         net.field_flat(st.old, st.xw).iter().zip(net.field_flat(st.new, st.xw)).map(|(a, b)| a.sub(&b)).collect();
     let e = &set1.e;
-    let jac = series(net, st.new, st.after_e, 1, true).jac.pop()?;
+    // Df' over E' (columns: the live coordinates of the new pattern; the others are exactly 0).
+    let jac = series(net, st.new, st.after_e, 1, Some(1)).jac.pop()?;
+    let live = live_coords(net, st.new);
+    let nl = live.len();
     let mut l_scaled: f64 = 0.0;
     for c in 0..nn {
         let mut row = 0.0;
-        for d in 0..nn {
-            row = add_ru(row, jac[c * nn + d].abs().mul_2si(e[d] - e[c]).upper_f64());
+        for (k, &d) in live.iter().enumerate() {
+            row = add_ru(row, jac[c * nl + k].abs().mul_2si(e[d] - e[c]).upper_f64());
         }
         l_scaled = l_scaled.max(row);
     }
@@ -88,5 +97,5 @@ pub(crate) fn through_switch<S: Enclosure>(
     let dm = (st.hi - tm).max(tm - st.lo).next_up();
     let window = S::from_f64_bounds(-dm, dm, ctx);
     let delta: Vec<S> = df.iter().zip(e).map(|(v, &ec)| window.mul(&v.add(&sym(&big.mul_2si(ec))))).collect();
-    lohner_step(net, &set1, &ser_c1, &ser_x1, &apri1.rem, &dur_s, Some(&delta))
+    lohner_step(net, st.new, &set1, &ser_c1, &ser_x1, &apri1.rem, &dur_s, Some(&delta), st.xw)
 }

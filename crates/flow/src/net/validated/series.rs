@@ -42,11 +42,20 @@ impl<S: Enclosure> Jet<S> {
 }
 
 /// Taylor coefficients `x[k]` (`k = 0..=order`, each of length `N`) and, when requested, their
-/// Jacobians `jac[k]` (`N × N`, row-major, `jac[k][a·N + b] = ∂x_k[a]/∂x₀[b]`; empty otherwise).
+/// Jacobians with respect to the live coordinates `L = live_coords(pattern)`: `jac[k]` is `N × |L|`,
+/// row-major, `jac[k][a·|L| + b] = ∂x_k[a]/∂x₀[L[b]]` (empty otherwise). The derivatives with
+/// respect to frozen coordinates are exactly 0 (a frozen neuron has no active point, so it enters
+/// no residual and no other neuron's field) and are not stored.
 #[derive(Clone, Debug)]
 pub(crate) struct Series<S> {
     pub x: Vec<Vec<S>>,
     pub jac: Vec<Vec<S>>,
+}
+
+/// The flat coordinates of the live (not frozen) neurons, in increasing order.
+pub(crate) fn live_coords<S: Enclosure>(net: &Net<S>, pattern: &Pattern) -> Vec<usize> {
+    let b = net.d + 1;
+    (0..net.m).filter(|&j| !pattern.frozen[j]).flat_map(|j| j * b..(j + 1) * b).collect()
 }
 
 /// Active list of neuron `j` as the field sees it (empty when frozen).
@@ -55,17 +64,28 @@ pub(crate) fn live(pattern: &Pattern, j: usize) -> &[usize] {
 }
 
 /// The Taylor coefficients of the solution of the pattern flow from `x0` (a box: enclosures for
-/// every point of it), to `order`, with Jacobians if `with_jac`.
+/// every point of it), to `order`, with Jacobians up to order `jac_order` if given (`jac` then has
+/// `min(jac_order, order) + 1` entries; higher orders carry values only, which is what makes a
+/// low-order Jacobian cheap: its cost grows like `jac_order²`, not `order²`).
 pub(crate) fn series<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
     x0: &[S],
     order: usize,
-    with_jac: bool,
+    jac_order: Option<usize>,
 ) -> Series<S> {
     let ctx = &net.ctx;
     let (m, d, n, nn) = (net.m, net.d, net.n, net.dim());
-    let nd = if with_jac { nn } else { 0 };
+    let cols = live_coords(net, pattern);
+    let mut pos_of = vec![usize::MAX; nn];
+    for (k, &c) in cols.iter().enumerate() {
+        pos_of[c] = k;
+    }
+    let nd = if jac_order.is_some() { cols.len() } else { 0 };
+    let jq = jac_order.map_or(0, |q| q.min(order));
+    // Jets (derivatives) are carried by the coefficients of order ≤ jq, and by the auxiliary series
+    // z, r, q of order < jq (the only ones that enter the coefficients of order ≤ q).
+    let nd_at = |k: usize| if k <= jq { nd } else { 0 };
     let b = d + 1;
     let mut xs: Vec<Vec<Jet<S>>> = Vec::with_capacity(order + 1);
     xs.push(
@@ -73,8 +93,8 @@ pub(crate) fn series<S: Enclosure>(
             .enumerate()
             .map(|(c, v)| {
                 let mut jt = Jet { v: v.clone(), d: vec![S::zero(ctx); nd] };
-                if with_jac {
-                    jt.d[c] = S::one(ctx);
+                if nd > 0 && pos_of[c] != usize::MAX {
+                    jt.d[pos_of[c]] = S::one(ctx);
                 }
                 jt
             })
@@ -86,6 +106,7 @@ pub(crate) fn series<S: Enclosure>(
     let mut r: Vec<Vec<Jet<S>>> = vec![Vec::new(); n];
     let mut q: Vec<Vec<Vec<Jet<S>>>> = vec![Vec::new(); m];
     for k in 0..order {
+        let nd = nd_at(k + 1);
         for j in 0..m {
             for (p, &i) in live(pattern, j).iter().enumerate() {
                 let mut acc = Jet::zero(nd, ctx);
@@ -147,8 +168,8 @@ pub(crate) fn series<S: Enclosure>(
         xs.push(next);
     }
     let x = xs.iter().map(|row| row.iter().map(|jt| jt.v.clone()).collect()).collect();
-    let jac = if with_jac {
-        xs.into_iter().map(|row| row.into_iter().flat_map(|jt| jt.d).collect()).collect()
+    let jac = if jac_order.is_some() {
+        xs.into_iter().take(jq + 1).map(|row| row.into_iter().flat_map(|jt| jt.d).collect()).collect()
     } else {
         Vec::new()
     };
@@ -156,13 +177,13 @@ pub(crate) fn series<S: Enclosure>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::net::field::{NetData, taylor_coefficients};
     use crate::trajectory::State;
     use reluflow_arith::{Interval, Scalar};
 
-    fn tiny_net() -> Net<Interval> {
+    pub(crate) fn tiny_net() -> Net<Interval> {
         let x = [vec![1.0, 0.5], vec![-0.25, 1.0], vec![0.5, 0.5]];
         let y = [1.0, 0.5, 0.75];
         let data = NetData {
@@ -180,7 +201,7 @@ mod tests {
         let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
         let x0: Vec<f64> = vec![0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
         let xi: Vec<Interval> = x0.iter().map(|v| Interval::from_f64(*v, &())).collect();
-        let s = series(&net, &pattern, &xi, 6, true);
+        let s = series(&net, &pattern, &xi, 6, Some(6));
         let st = State { w: vec![xi[0..2].to_vec(), xi[3..5].to_vec()], a: Some(vec![xi[2], xi[5]]) };
         let tc = taylor_coefficients(&net.data, &pattern, &st, 6);
         for k in 0..=6 {
@@ -197,7 +218,7 @@ mod tests {
         let shifted = |delta: f64| {
             let mut v = xi.clone();
             v[1] = Interval::from_f64(x0[1] + delta, &());
-            series(&net, &pattern, &v, 3, false).x[3].clone()
+            series(&net, &pattern, &v, 3, None).x[3].clone()
         };
         let (plus, minus) = (shifted(eps), shifted(-eps));
         for a in 0..6 {

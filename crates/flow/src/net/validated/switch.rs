@@ -226,7 +226,7 @@ pub(crate) fn cross<S: Enclosure>(
         return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
     }
     let delta = (c.hi - c.lo).next_up();
-    let ser_w = series(net, &next, &xw, opts.order, false);
+    let ser_w = series(net, &next, &xw, opts.order, None);
     let mid: Vec<S> = xw.iter().map(|v| v.mid()).collect();
     let e_scale = block_exponents(net, &mid);
     // Continue past `hi` by `eta` so that the switched guard is certainly of its new sign at the

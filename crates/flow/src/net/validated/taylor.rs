@@ -103,7 +103,7 @@ pub(crate) fn apriori<S: Enclosure>(
         taup = taup.mul(&tau);
     }
     for _ in 0..iters {
-        let se = series(net, pattern, &e, p + 1, false);
+        let se = series(net, pattern, &e, p + 1, None);
         let rem = se.x[p + 1].clone();
         let cand: Vec<S> = base.iter().zip(&rem).map(|(b, r)| r.mul_add(&taup, b)).collect();
         if cand.iter().zip(&e).all(|(c, ev)| c.is_finite() && c.interior(ev)) {

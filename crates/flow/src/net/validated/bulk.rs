@@ -1,0 +1,109 @@
+//! Bulk interval linear algebra of the Lohner step in midpoint–radius form: conversions between
+//! the backend's intervals and f64 midpoint–radius boxes (both directions outward), so that the
+//! `O(N³)` products run as plain f64 matrix products with a priori error bounds
+//! (`proofs-notes/net-validated-midrad.md`) instead of per-operation intervals.
+//!
+//! Precision: the f64 midpoint–radius form has relative width ≥ 2⁻⁵³ even for MPFR inputs. The
+//! Lohner step uses it only for the matrices that multiply the set's coefficient box `R` (widths
+//! relative to `R`, see `proofs-notes/net-validated-wrapping.md`, "bulk products"), never for the
+//! centre, which stays in the backend's precision.
+
+use reluflow_arith::Enclosure;
+use reluflow_arith::midrad::{MidRadMat, MidRadVec};
+
+/// The f64 midpoint–radius box `⟨m, r⟩ ⊇ x` of an interval: `m = fl(lo/2 + hi/2)` and
+/// `r = max(hi − m, m − lo)` rounded up, from the outward f64 bounds of `x`. Unbounded or
+/// overflowing intervals give `(0, +∞)` (still an enclosure).
+pub(crate) fn to_midrad_1<S: Enclosure>(x: &S) -> (f64, f64) {
+    let (lo, hi) = (x.lower_f64(), x.upper_f64());
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, f64::INFINITY);
+    }
+    // lo/2 + hi/2 cannot overflow; halving may lose a bit in the subnormal range, which only
+    // moves the midpoint (the radius is measured from the computed midpoint).
+    let m = 0.5 * lo + 0.5 * hi;
+    // A computed difference of 0 is exact (x − y = 0 only for x = y with gradual underflow), so a
+    // point keeps radius 0 (a subnormal radius would make every later product slow).
+    let up = |d: f64| if d <= 0.0 { 0.0 } else { d.next_up() };
+    let r = up(hi - m).max(up(m - lo));
+    (m, r)
+}
+
+/// [`to_midrad_1`] for a vector.
+pub(crate) fn to_midrad_vec<S: Enclosure>(x: &[S]) -> MidRadVec {
+    let (m, r): (Vec<f64>, Vec<f64>) = x.iter().map(to_midrad_1).unzip();
+    MidRadVec::new(m, r)
+}
+
+/// [`to_midrad_1`] for a row-major `rows × cols` matrix.
+pub(crate) fn to_midrad_mat<S: Enclosure>(rows: usize, cols: usize, x: &[S]) -> MidRadMat {
+    let (m, r): (Vec<f64>, Vec<f64>) = x.iter().map(to_midrad_1).unzip();
+    MidRadMat::new(rows, cols, m, r)
+}
+
+/// Radii below this are raised to it by [`floor_radii`] (`2⁻⁸⁰⁰ ≈ 1.5e-241`).
+pub(crate) const RAD_FLOOR: f64 = f64::from_bits((1023 - 800) << 52);
+
+/// The same matrix with every radius `≥ RAD_FLOOR` (a larger radius is still an enclosure).
+/// Midpoint–radius products put subnormal `k·η` terms into every radius; multiplying by them in
+/// the next `O(N³)` product runs at the speed of subnormal arithmetic (tens of times slower).
+pub(crate) fn floor_radii(a: &MidRadMat) -> MidRadMat {
+    let rad = a.rad().iter().map(|r| r.max(RAD_FLOOR)).collect();
+    MidRadMat::new(a.rows(), a.cols(), a.mid().to_vec(), rad)
+}
+
+/// The interval `[m − r, m + r]` rounded outward in the backend (`+∞`/NaN: the entire line).
+pub(crate) fn from_midrad_1<S: Enclosure>(m: f64, r: f64, ctx: &S::Ctx) -> S {
+    if !(m.is_finite() && r.is_finite()) {
+        return S::from_f64_bounds(f64::NEG_INFINITY, f64::INFINITY, ctx);
+    }
+    S::from_f64_bounds((m - r).next_down(), (m + r).next_up(), ctx)
+}
+
+/// [`from_midrad_1`] for a vector.
+pub(crate) fn from_midrad_vec<S: Enclosure>(x: &MidRadVec, ctx: &S::Ctx) -> Vec<S> {
+    x.mid().iter().zip(x.rad()).map(|(&m, &r)| from_midrad_1(m, r, ctx)).collect()
+}
+
+/// The transpose of a row-major `n × n` point matrix.
+pub(crate) fn transpose(q: &[f64], n: usize) -> Vec<f64> {
+    let mut qt = vec![0.0; n * n];
+    for i in 0..n {
+        for k in 0..n {
+            qt[k * n + i] = q[i * n + k];
+        }
+    }
+    qt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reluflow_arith::{Interval, MpInterval, Scalar};
+    use rug::Rational;
+
+    #[test]
+    fn conversions_are_outward_for_both_backends() {
+        for &(lo, hi) in &[(0.1, 0.3), (-1e-310, 3e-320), (-5.0, -5.0), (1e300, 1.7e308), (-2.5, 7.25)] {
+            let x = Interval::from_f64_bounds(lo, hi, &());
+            let (m, r) = to_midrad_1(&x);
+            let (ql, qh, qm, qr) = (
+                Rational::from_f64(lo).unwrap(),
+                Rational::from_f64(hi).unwrap(),
+                Rational::from_f64(m).unwrap(),
+                Rational::from_f64(r).unwrap(),
+            );
+            assert!(Rational::from(&qm - &qr) <= ql && qh <= Rational::from(&qm + &qr), "[{lo}, {hi}] -> <{m}, {r}>");
+            let back: Interval = from_midrad_1(m, r, &());
+            assert!(Enclosure::subset(&x, &back));
+        }
+        // MPFR: a 200-bit interval narrower than an f64 ulp still ends up inside the box.
+        let third = MpInterval::one(&200).div(&MpInterval::from_i64(3, &200));
+        let (m, r) = to_midrad_1(&third);
+        assert!(r > 0.0);
+        let back: MpInterval = from_midrad_1(m, r, &200);
+        assert!(Enclosure::subset(&third, &back));
+        let inf = Interval::from_f64_bounds(0.0, f64::INFINITY, &());
+        assert_eq!(to_midrad_1(&inf).1, f64::INFINITY);
+    }
+}
