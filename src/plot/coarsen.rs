@@ -6,7 +6,7 @@
 use super::{Figure, Rect};
 
 /// At most this many bins across the time axis.
-pub const MAX_BINS: usize = 300;
+pub const MAX_BINS: usize = 200;
 /// A series with more end enclosures than this shows none (its bands already contain the segment
 /// ends' states, and leaving a mark out claims nothing).
 pub const MAX_ENDS: usize = 80;

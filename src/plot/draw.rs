@@ -58,7 +58,11 @@ fn draw_panel(fig: &Figure, panel: &Panel, area: &DrawingArea<SVGBackend<'_>, Sh
     let (y0, y1) = y_range(panel);
     let clamp_y = |y: f64| if y.is_nan() { y0 } else { y.clamp(y0, y1) };
     let clamp_x = |x: f64| if x.is_nan() { x0 } else { x.clamp(x0, x1) };
-    let rect = |r: &Rect| [(clamp_x(r.x0), clamp_y(r.y0)), (clamp_x(r.x1), clamp_y(r.y1))];
+    // A NaN end says nothing: the rectangle then reaches the edge of the panel on that side.
+    let rect = |r: &Rect| {
+        let (lo, hi) = (if r.y0.is_nan() { y0 } else { clamp_y(r.y0) }, if r.y1.is_nan() { y1 } else { clamp_y(r.y1) });
+        [(clamp_x(r.x0), lo), (clamp_x(r.x1), hi)]
+    };
     let kind = if fig.validated { "certified enclosures" } else { "reference values, NOT VALIDATED" };
     let (plot_area, legend_area) = area.split_horizontally(WIDTH - LEGEND_WIDTH);
     legend(panel, fig.validated, fig.merged, &legend_area)?;
@@ -90,7 +94,14 @@ fn draw_panel(fig: &Figure, panel: &Panel, area: &DrawingArea<SVGBackend<'_>, Sh
     }
     for (i, s) in panel.series.iter().enumerate() {
         let c = colour(i);
-        chart.draw_series(s.bands.iter().map(|r| Rectangle::new(rect(r), c.mix(0.22).filled())))?;
+        // A band at most 2 px tall is all outline: its fill would add bytes and nothing visible.
+        let tall = |r: &&Rect| {
+            let [a, b] = rect(r);
+            (chart.backend_coord(&a).1 - chart.backend_coord(&b).1).abs() > 2
+        };
+        let fills: Vec<_> =
+            s.bands.iter().filter(tall).map(|r| Rectangle::new(rect(r), c.mix(0.22).filled())).collect();
+        chart.draw_series(fills)?;
         chart.draw_series(s.bands.iter().map(|r| outline(rect(r), c.stroke_width(1))))?;
         for r in &s.ends {
             let [(a, lo), (b, hi)] = rect(r);
@@ -184,9 +195,12 @@ fn legend(panel: &Panel, validated: bool, merged: usize, area: &DrawingArea<SVGB
         area.draw(&Text::new(s.label.clone(), (32, y), ("sans-serif", 13)))?;
     }
     let mut notes: Vec<String> = if validated {
-        ["band: enclosure over", "  a whole segment", "bar: enclosure at", "  a segment end", "grey: switch time"]
-            .map(String::from)
-            .to_vec()
+        let mut v = vec!["band: enclosure over".to_string(), "  a whole segment".to_string()];
+        if panel.series.iter().any(|s| !s.ends.is_empty()) {
+            v.extend(["bar: enclosure at".to_string(), "  a segment end".to_string()]);
+        }
+        v.push("grey: switch time".to_string());
+        v
     } else {
         ["line: reference values", "  at segment ends,", "  NOT VALIDATED"].map(String::from).to_vec()
     };
