@@ -139,8 +139,10 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
     if !x_max.is_finite() || x_max <= x_min {
         x_max = x_min + 1.0;
     }
-    let limit_gutter = match (&traj.limit, validated) {
-        (Some(_), true) => {
+    // The limit is drawn only as part of a certified run (an undecided run promises nothing past
+    // certified_until, so not its limit either).
+    let limit_gutter = match (&traj.limit, &traj.status) {
+        (Some(_), Status::Certified) if validated => {
             let span = x_max - x_min;
             Some((x_max + 0.05 * span, x_max + 0.15 * span))
         }
@@ -357,6 +359,9 @@ mod tests {
         assert!(3.0 < g0 && g0 < g1 && g1 < fig.x_range.1);
         assert_eq!(fig.panels[0].series[0].limit, Some(Rect { x0: g0, x1: g1, y0: 0.0, y1: 0.0 }));
         assert_eq!(fig.panels[1].series[1].limit.unwrap().y1, 0.5);
+        t.status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: iv(3.0, 3.0) };
+        let fig = figure(&problem(), &t, "p.toml", &opts(&[What::Loss]));
+        assert!(fig.limit_gutter.is_none() && fig.panels[0].series[0].limit.is_none());
     }
 
     #[test]
