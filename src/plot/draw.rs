@@ -1,7 +1,7 @@
 //! Rendering a [`Figure`] as SVG with `plotters` (SVG backend only: text is written as `<text>`
 //! elements, laid out with plotters' font-free size estimate, so no system font is needed).
 
-use super::{Figure, Panel, Rect};
+use super::{Figure, Panel, Rect, What};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -83,6 +83,14 @@ fn draw_panel(fig: &Figure, panel: &Panel, area: &DrawingArea<SVGBackend<'_>, Sh
         .y_desc(panel.y_label.as_str())
         .max_light_lines(0)
         .draw()?;
+    // Guards: the switching surfaces w_jᵀx_i = 0 (linear value axis only).
+    if panel.what == What::Guards && !panel.y_label.starts_with("log10") && y0 < 0.0 && 0.0 < y1 {
+        // Up to the limit gutter's separator (the gutter is not a time interval).
+        let end = fig.limit_gutter.map_or(x1, |(g0, g1)| g0 - 0.3 * (g1 - g0));
+        chart.draw_series([PathElement::new(vec![(x0, 0.0), (end, 0.0)], BLACK.stroke_width(1))])?;
+        let font = ("sans-serif", 11).into_font().color(&BLACK.mix(0.7)).pos(Pos::new(HPos::Right, VPos::Bottom));
+        chart.draw_series([Text::new("switching surface w·x = 0 ", (end, 0.0), font)])?;
+    }
     // Events: thin grey bands (their time enclosures) with a line in the middle, labelled.
     let top = |k: usize| y1 - (y1 - y0) * (0.04 + 0.06 * (k % 5) as f64);
     for (k, e) in fig.events.iter().enumerate() {
@@ -221,7 +229,7 @@ fn legend(panel: &Panel, validated: bool, merged: usize, area: &DrawingArea<SVGB
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::{Mark, Series, What};
+    use crate::plot::{Mark, Series};
 
     #[test]
     fn ticks_are_short() {
