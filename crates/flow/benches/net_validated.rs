@@ -205,10 +205,14 @@ fn bench_medium() {
     );
 }
 
-/// Cost of the first few validated steps of the paper-sized case (m = 25, d = n = 16, λ = 4^-7):
-/// the full run to loss ≤ 1e-9 is out of reach at this cost (see the issue notes).
+/// The paper-sized case (m = 25, d = n = 16, λ = 4^-7, `examples/two-layer-paper-m25.toml`): the
+/// f64 reference to loss 1e-9 (switches, deaths, loss along the way), then the validated run.
+/// Environment: `RF_PAPER_STEPS` (step budget, default 3: the cost of the first steps),
+/// `RF_PAPER_T` (horizon, default 1000), `RF_PAPER_BITS` (MPFR intervals of that precision instead
+/// of f64 intervals), `RF_ORDER`, `RF_JAC_ORDER`, `RF_TOL`, `RF_HMAX` (options), `RF_PROGRESS`
+/// (progress on stderr), `RF_PAPER_EVENTS` (list the reference's switches), `RF_PAPER_REF_ONLY`.
 fn bench_paper_size() {
-    println!("\n== paper size: m = 25, d = n = 16, λ = 4^-7 (uncentred, seed 1), first 3 validated steps ==");
+    println!("\n== paper size: m = 25, d = n = 16, λ = 4^-7 (uncentred, seed 1) ==");
     let p = problem(1, 25, 16, "0.00006103515625", 100_000);
     let t0 = Instant::now();
     let ropts = RefOptions { loss_stop: Some(1e-9), ..RefOptions::f64() };
@@ -247,6 +251,24 @@ fn bench_paper_size() {
     let opts = ValidatedOptions {
         max_steps: std::env::var("RF_PAPER_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3),
         jac_order: std::env::var("RF_JAC_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(8),
+        order: std::env::var("RF_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(20),
+        tol_rel: std::env::var("RF_TOL").ok().and_then(|v| v.parse().ok()),
+        h_max: std::env::var("RF_HMAX").ok().and_then(|v| v.parse().ok()).unwrap_or(4.0),
+        // Progress on stderr every 25 steps (RF_PROGRESS=1).
+        monitor: std::env::var("RF_PROGRESS").is_ok().then(|| {
+            let t0 = Instant::now();
+            reluflow_flow::monitor::Monitor::with_observer(move |_, pr| {
+                if pr.steps % 25 == 0 {
+                    eprintln!(
+                        "  [{:.0} s] t = {:.4}, {} steps, {} events",
+                        t0.elapsed().as_secs_f64(),
+                        pr.t,
+                        pr.steps,
+                        pr.events
+                    );
+                }
+            })
+        }),
         ..ValidatedOptions::default()
     };
     match std::env::var("RF_PAPER_BITS").ok().and_then(|v| v.parse::<u32>().ok()) {

@@ -189,7 +189,7 @@ impl<S: Enclosure> Runner<S> {
     /// The Taylor values and Jacobians over `xhat` for a step of length `h` (Jacobian order from
     /// [`choose_jac_order`], at most `opts.jac_order`).
     fn jets(&self, ser_c: &Series<S>, ser_x: &Series<S>, xhat: &[S], h: f64) -> Series<S> {
-        let q = choose_jac_order(&self.net, &self.pattern, ser_c, ser_x, xhat, &self.set.e, h, self.opts.jac_order);
+        let q = choose_jac_order(&self.net, &self.pattern, ser_c, ser_x, xhat, h, self.opts.jac_order);
         series(&self.net, &self.pattern, xhat, self.opts.order, Some(q))
     }
 

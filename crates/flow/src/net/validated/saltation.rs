@@ -66,7 +66,7 @@ pub(crate) fn through_switch<S: Enclosure>(
     let ser_c1 = series(net, st.new, &set1.c, st.order, None);
     let xhat1: Vec<S> = box1.iter().zip(&set1.c).map(|(a, b)| a.hull(b)).collect();
     let vals1 = series(net, st.new, &xhat1, st.order, None);
-    let q1 = choose_jac_order(net, st.new, &ser_c1, &vals1, &xhat1, &set1.e, dur_s.upper_f64(), st.jac_order);
+    let q1 = choose_jac_order(net, st.new, &ser_c1, &vals1, &xhat1, dur_s.upper_f64(), st.jac_order);
     let ser_x1 = series(net, st.new, &xhat1, st.order, Some(q1));
     let e_scale = block_exponents(net, &set1.c);
     let apri1 = apriori(net, st.new, &ser_x1, dur_s.upper_f64(), &e_scale, st.apriori_iters)?;
