@@ -21,6 +21,36 @@ struct Out<S> {
     events: Vec<Event<S>>,
 }
 
+/// Closes the last segment `[seg_start, t_fin]` (hull `hull`, end `fin`) and returns the certified
+/// trajectory ending there, with the certified limit if one was proved.
+fn certified<S: Scalar>(
+    initial: State<S>,
+    mut out: Out<S>,
+    seg_start: S,
+    t_fin: S,
+    pattern: Pattern,
+    hull: Vec<S>,
+    fin: Vec<S>,
+    limit: Option<Limit<S>>,
+) -> Trajectory<S> {
+    out.segments.push(Segment {
+        t_start: seg_start,
+        t_end: t_fin.clone(),
+        pattern,
+        hull: state(hull),
+        end: state(fin.clone()),
+    });
+    Trajectory {
+        initial,
+        segments: out.segments,
+        events: out.events,
+        final_state: state(fin),
+        t_final: t_fin,
+        limit,
+        status: Status::Certified,
+    }
+}
+
 /// Certifies the gradient flow of a single ReLU neuron (see the module documentation).
 ///
 /// Guarantee (interval backends `inari::Interval`, `MpInterval`): with status
@@ -157,22 +187,7 @@ pub fn certify<S: Enclosure>(
                 };
                 hull = hull_box(&hull, &fin);
                 let t_fin = S::from_rational(t_end, ctx);
-                out.segments.push(Segment {
-                    t_start: seg_start,
-                    t_end: t_fin.clone(),
-                    pattern,
-                    hull: state(hull),
-                    end: state(fin.clone()),
-                });
-                return Ok(Trajectory {
-                    initial,
-                    segments: out.segments,
-                    events: out.events,
-                    final_state: state(fin),
-                    t_final: t_fin,
-                    limit: None,
-                    status: Status::Certified,
-                });
+                return Ok(certified(initial, out, seg_start, t_fin, pattern, hull, fin, None));
             }
             // No switch can ever happen again in this pattern: finish.
             if let Some((tail, lim)) = global(&run, &piece, &ball, &pts, &req) {
@@ -181,26 +196,13 @@ pub fn certify<S: Enclosure>(
                 match &horizon {
                     None => {
                         hull = hull_box(&hull, &tail);
-                        out.segments.push(Segment {
-                            t_start: seg_start,
-                            t_end: now.clone(),
+                        let limit = Limit {
+                            state: state(lim),
+                            loss: S::from_rational(&piece.limit_loss, ctx),
                             pattern: pattern.clone(),
-                            hull: state(hull),
-                            end: state(ball.to_box()),
-                        });
-                        return Ok(Trajectory {
-                            initial,
-                            segments: out.segments,
-                            events: out.events,
-                            final_state: state(ball.to_box()),
-                            t_final: now,
-                            limit: Some(Limit {
-                                state: state(lim),
-                                loss: S::from_rational(&piece.limit_loss, ctx),
-                                pattern,
-                            }),
-                            status: Status::Certified,
-                        });
+                        };
+                        let fin = ball.to_box();
+                        return Ok(certified(initial, out, seg_start, now, pattern, hull, fin, Some(limit)));
                     }
                     Some((hlo, hhi, t_end)) => {
                         let e_fin = run.expm_range(&Rational::from(hlo - &tau), &Rational::from(hhi - &tau));
@@ -210,22 +212,7 @@ pub fn certify<S: Enclosure>(
                         let dense: Vec<S> = dense.iter().zip(&tail).map(|(p, q)| p.intersect(q)).collect();
                         hull = hull_box(&hull_box(&hull, &dense), &fin);
                         let t_fin = S::from_rational(t_end, ctx);
-                        out.segments.push(Segment {
-                            t_start: seg_start,
-                            t_end: t_fin.clone(),
-                            pattern,
-                            hull: state(hull),
-                            end: state(fin.clone()),
-                        });
-                        return Ok(Trajectory {
-                            initial,
-                            segments: out.segments,
-                            events: out.events,
-                            final_state: state(fin),
-                            t_final: t_fin,
-                            limit: None,
-                            status: Status::Certified,
-                        });
+                        return Ok(certified(initial, out, seg_start, t_fin, pattern, hull, fin, None));
                     }
                 }
             }
