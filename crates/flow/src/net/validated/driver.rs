@@ -71,6 +71,7 @@ pub fn certify_with_stats<S: Enclosure>(
     let net = Net::new(data, s0.width(), ctx.clone());
     let x0 = net.flatten(&s0);
     let mut run = Runner {
+        wrap_cap: f64::INFINITY,
         opts: opts.clone(),
         tol: tolerance::<S>(opts, ctx),
         t: Rational::new(),
@@ -115,7 +116,25 @@ fn tolerance<S: Enclosure>(opts: &ValidatedOptions, ctx: &S::Ctx) -> f64 {
     })
 }
 
+/// Largest accepted wrapping indicator of a plain step ([`LohnerSet::wrap`]): above it the step is
+/// redone with half the length (the interval Jacobian of a long step adds more width than the
+/// flow carries; measured on the paper-size run, `net-validated-wrapping`, "Step and order
+/// control").
+const WRAP_MAX: f64 = 0.1;
+
+/// What [`Runner::advance`] did.
+enum Advanced {
+    /// The step was taken.
+    Done,
+    /// The Lohner step failed (basis not invertible, non-finite values).
+    Failed,
+    /// The step would wrap too much ([`WRAP_MAX`]); nothing was changed.
+    TooWide,
+}
+
 struct Runner<S: Enclosure> {
+    /// Step cap from the wrapping control (halved on [`Advanced::TooWide`], ×1.25 per step).
+    wrap_cap: f64,
     opts: ValidatedOptions,
     tol: f64,
     t: Rational,
@@ -203,14 +222,18 @@ impl<S: Enclosure> Runner<S> {
         rem: &[S],
         h_exact: &Rational,
         hull: &[S],
-    ) -> bool {
+    ) -> Advanced {
         let h = self.time(h_exact);
         let ser_x = self.jets(ser_c, ser_x, xhat, h.upper_f64());
         let Some((set, mut end)) =
             lohner_step(&self.net, &self.pattern, &self.set, ser_c, &ser_x, rem, &h, None, &self.xbox)
         else {
-            return false;
+            return Advanced::Failed;
         };
+        if set.wrap > WRAP_MAX && h.upper_f64() > self.opts.h_min {
+            return Advanced::TooWide;
+        }
+        self.wrap_cap *= 1.25;
         // Frozen neurons do not move (zero field): keep their enclosure from before the step.
         let b = self.net.d + 1;
         for (c, e) in end.iter_mut().enumerate() {
@@ -229,7 +252,7 @@ impl<S: Enclosure> Runner<S> {
         self.set = set;
         self.xbox = end;
         self.stats.steps += 1;
-        true
+        Advanced::Done
     }
 
     fn go(&mut self, t_end: &Rational) -> Status<S> {
@@ -246,7 +269,7 @@ impl<S: Enclosure> Runner<S> {
             }
             let ser_c = series(&self.net, &self.pattern, &self.set.c, p, None);
             let remaining = Rational::from(t_end - &self.t);
-            let mut h = self.choose_h(&ser_c).min(h_cap).min(self.opts.h_max);
+            let mut h = self.choose_h(&ser_c).min(h_cap).min(self.opts.h_max).min(self.wrap_cap);
             let mut last = h >= remaining.to_f64();
             let xhat: Vec<S> = self.xbox.iter().zip(&self.set.c).map(|(a, b)| a.hull(b)).collect();
             let ser_x = series(&self.net, &self.pattern, &xhat, p, None);
@@ -275,8 +298,14 @@ impl<S: Enclosure> Runner<S> {
                 }
             }
             if doubtful.is_empty() {
-                if !self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &apri.e) {
-                    return self.precision_exhausted();
+                match self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &apri.e) {
+                    Advanced::Done => {}
+                    Advanced::Failed => return self.precision_exhausted(),
+                    Advanced::TooWide => {
+                        self.wrap_cap = h_hi / 2.0;
+                        self.stats.halvings += 1;
+                        continue;
+                    }
                 }
                 h_cap = f64::INFINITY;
                 approaches = 0;
@@ -358,8 +387,14 @@ impl<S: Enclosure> Runner<S> {
                 let h_up = self.time(&h_exact).upper_f64();
                 let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
                 let hull: Vec<S> = hull.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
-                if !self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &hull) {
-                    return self.precision_exhausted();
+                match self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &hull) {
+                    Advanced::Done => {}
+                    Advanced::Failed => return self.precision_exhausted(),
+                    Advanced::TooWide => {
+                        self.wrap_cap = h_up / 2.0;
+                        self.stats.halvings += 1;
+                        continue;
+                    }
                 }
                 self.stats.approach_steps += 1;
                 h_cap = h_hi;

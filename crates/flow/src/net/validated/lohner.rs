@@ -28,6 +28,11 @@ pub(crate) struct LohnerSet<S> {
     pub b: Vec<f64>,
     /// Coefficient box.
     pub r: Vec<S>,
+    /// Wrapping indicator of the step that produced the set (0 for a box): the largest width that
+    /// the radius of `QᵀÂ` adds to `R'`, relative to the largest width carried by its midpoint
+    /// (`max_i Σ_j rad(QᵀÂ)_ij |R_j| / max_i Σ_j |mid(QᵀÂ)_ij| rad(R_j)`). Large values mean the
+    /// interval Jacobian over the step is too wide (steps too long); used only for step control.
+    pub wrap: f64,
 }
 
 impl<S: Enclosure> LohnerSet<S> {
@@ -41,7 +46,7 @@ impl<S: Enclosure> LohnerSet<S> {
         for k in 0..nn {
             b[k * nn + k] = 1.0;
         }
-        LohnerSet { c, e, idx: (0..nn).collect(), b, r }
+        LohnerSet { c, e, idx: (0..nn).collect(), b, r, wrap: 0.0 }
     }
 
     /// The interval hull `c + D (B R)` of the coordinates `idx` (in that order; the product `B R`
@@ -269,12 +274,25 @@ pub(crate) fn lohner_step<S: Enclosure>(
     let factor = (eps / (1.0 - eps).next_down()).next_up();
     // y = (QᵀÂ) R + Qᵀ v, then R' = y + [−δ, δ], δ = ε/(1−ε) ‖y‖_∞.
     let qt = MidRadMat::from_points(nl, nl, &transpose(&q, nl));
-    let y1: Vec<S> = from_midrad_vec(&qt.mat_mul(&ahat).mat_vec(&rv), ctx);
+    let qta = qt.mat_mul(&ahat);
+    let y1: Vec<S> = from_midrad_vec(&qta.mat_vec(&rv), ctx);
+    let (mut rad_part, mut mid_part) = (0.0f64, 0.0f64);
+    for i in 0..nl {
+        let (mut a, mut b) = (0.0, 0.0);
+        for j in 0..ncols {
+            let (m, r) = (qta.mid()[i * ncols + j], qta.rad()[i * ncols + j]);
+            a += r * (rv.mid()[j].abs() + rv.rad()[j]);
+            b += m.abs() * rv.rad()[j];
+        }
+        rad_part = rad_part.max(a);
+        mid_part = mid_part.max(b);
+    }
+    let wrap = if mid_part > 0.0 { rad_part / mid_part } else { 0.0 };
     let y2: Vec<S> = from_midrad_vec(&qt.mat_vec(&to_midrad_vec(&v)), ctx);
     let y: Vec<S> = y1.iter().zip(&y2).map(|(a, b)| a.add(b)).collect();
     let delta = maxabs(&y, ctx).hi_point().mul(&S::from_f64(factor, ctx));
     let r_new: Vec<S> = y.iter().map(|yv| yv.add(&sym(&delta))).collect();
-    let set_new = LohnerSet { c: c_new, e: e_new, idx: live.clone(), b: q, r: r_new };
+    let set_new = LohnerSet { c: c_new, e: e_new, idx: live.clone(), b: q, r: r_new, wrap };
     let via_set = set_new.hull();
     let mut end: Vec<S> = frozen_box.to_vec();
     for ((&a, vs), d) in live.iter().zip(&via_set).zip(&direct) {
