@@ -3,15 +3,15 @@
 //! hypotheses include Assumption 2, certified true only for astronomically small λ. See `proofs-notes/thm-cel.lemma5.md`
 //! and `proofs-notes/thm-cel.lemma28-angles.md`.
 
-use crate::cel::{directions, gamma, i_plus, ln_rational};
-use crate::cel_traj::t1;
+use crate::cel::{gamma, i_plus, ln_rational};
+use crate::cel_traj::phase_start;
 use crate::inst::Inst;
 use crate::rational::norm_sq;
 use crate::sweep::{Coverage, certainly_le, certainly_less};
 use crate::verdict::{Location, Proof, Verdict, show};
 use reluflow_arith::{Enclosure, linalg};
 use reluflow_flow::{State, Trajectory};
-use reluflow_model::{Init, Problem};
+use reluflow_model::Problem;
 use rug::Rational;
 
 /// `cel.lemma5` (Lemma 5 / 23(iii),(iv)): for `j ∈ J+` at `T1`: `‖w_j‖ < 2‖z_j‖λ^{1−ε}`,
@@ -26,12 +26,10 @@ pub fn lemma5<S: Enclosure>(
     cov: &Coverage,
 ) -> Verdict<S> {
     let ctx = &inst.ctx;
-    let t1 = match t1::<S>(p, eps, ctx) {
-        Ok(t) => t,
-        Err(why) => return Verdict::undecided(why),
+    let (t1, scale, z, s) = match phase_start::<S>(p, eps, ctx) {
+        Ok(start) => start,
+        Err(v) => return v,
     };
-    let Init::Balanced { scale, .. } = p.init() else { return Verdict::undecided("not a balanced init") };
-    let Some((z, s)) = directions(p) else { return Verdict::undecided("no hidden layer") };
     let n = p.data().n();
     let factor = p.grad_factor() * Rational::from(n as u64);
     let g: Vec<S> = gamma(p, &(0..n).collect::<Vec<_>>())
@@ -132,12 +130,10 @@ pub fn lemma28<S: Enclosure>(
     cov: &Coverage,
 ) -> Verdict<S> {
     let ctx = &inst.ctx;
-    let t1 = match t1::<S>(p, eps, ctx) {
-        Ok(t) => t,
-        Err(why) => return Verdict::undecided(why),
+    let (t1, scale, z, s) = match phase_start::<S>(p, eps, ctx) {
+        Ok(start) => start,
+        Err(v) => return v,
     };
-    let Init::Balanced { scale, .. } = p.init() else { return Verdict::undecided("not a balanced init") };
-    let Some((z, s)) = directions(p) else { return Verdict::undecided("no hidden layer") };
     let plus: Vec<usize> = (0..z.len()).filter(|&j| s[j] == 1 && !i_plus(p, &z[j]).is_empty()).collect();
     if plus.len() < 2 {
         return Verdict::Holds { proof: Proof::Exact, range: "vacuously: fewer than two neurons in J+".into() };

@@ -30,6 +30,20 @@ pub fn t1<S: Enclosure>(p: &Problem, eps: &Rational, ctx: &S::Ctx) -> Result<S, 
     Ok(S::from_rational(eps, ctx).mul(&ln_rational::<S>(scale, ctx).neg()).div(&gn))
 }
 
+/// The common start of the lemmas that look at `T1`: `T1` (enclosed), `λ`, the directions `z_j` and
+/// signs `s_j` of a balanced initialisation — or the undecided verdict saying which is missing.
+#[allow(clippy::type_complexity)] // a private tuple read once by each lemma
+pub(crate) fn phase_start<'p, S: Enclosure>(
+    p: &'p Problem,
+    eps: &Rational,
+    ctx: &S::Ctx,
+) -> Result<(S, &'p Rational, Vec<Vec<Rational>>, Vec<i8>), Verdict<S>> {
+    let t1 = t1::<S>(p, eps, ctx).map_err(Verdict::undecided)?;
+    let Init::Balanced { scale, .. } = p.init() else { return Err(Verdict::undecided("not a balanced init")) };
+    let Some((z, s)) = directions(p) else { return Err(Verdict::undecided("no hidden layer")) };
+    Ok((t1, scale, z, s))
+}
+
 /// `cel.lemma19`: (i) `‖w_j‖ < 2‖z_j‖λ^{1−εt/T1}` for every neuron on `[0, T1]`; (ii)
 /// `s_j d‖w_j‖/dt ≥ 0` for `j ∈ J+ ∪ J−` on `[0, T1]`, from `d/dt ½‖w_j‖² = a_j ȧ_j` on hulls.
 pub fn lemma19<S: Enclosure>(
@@ -40,12 +54,10 @@ pub fn lemma19<S: Enclosure>(
     cov: &Coverage,
 ) -> Verdict<S> {
     let ctx = &inst.ctx;
-    let t1 = match t1::<S>(p, eps, ctx) {
-        Ok(t) => t,
-        Err(why) => return Verdict::undecided(why),
+    let (t1, scale, z, s) = match phase_start::<S>(p, eps, ctx) {
+        Ok(start) => start,
+        Err(v) => return v,
     };
-    let Init::Balanced { scale, .. } = p.init() else { return Verdict::undecided("not a balanced init") };
-    let Some((z, s)) = directions(p) else { return Verdict::undecided("no hidden layer") };
     let ln_l = ln_rational::<S>(scale, ctx);
     let eps_s = S::from_rational(eps, ctx);
     // bound_j(t)² = 4‖z_j‖² λ^{2 − 2εt/T1} = 4‖z_j‖² exp((2 − 2εt/T1) ln λ), increasing in t.
