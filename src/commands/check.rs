@@ -1,5 +1,5 @@
 //! `reluflow check`: integrate the problem exactly as `certify` does
-//! ([`integrate`](super::certify::integrate)), check the selected catalogue entries along the
+//! (`super::certify::integrate`), check the selected catalogue entries along the
 //! trajectory and on the data with [`reluflow_check::check`], print the table of verdicts and exit
 //! with its outcome.
 //!

@@ -1,5 +1,5 @@
 //! `reluflow plot`: integrate the problem exactly as `certify` does
-//! ([`integrate`](super::certify::integrate)) and draw the trajectory as an SVG picture
+//! (`super::certify::integrate`) and draw the trajectory as an SVG picture
 //! ([`crate::plot`]): per segment the certified enclosure as a band, the switches as marks, the
 //! undecided cut-off in red. Exit codes as for `certify` (the picture is written in every case
 //! where the run produced a trajectory).

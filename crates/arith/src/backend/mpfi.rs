@@ -2,7 +2,7 @@
 //!
 //! Representation: `[lo, hi]` with both ends at the interval's precision; `lo` is never `+∞`,
 //! `hi` never `−∞`; the empty set has both ends NaN. Every lower end is computed with
-//! `Round::Down` and every upper end with `Round::Up`, both taken from [`crate::rounding`] (MPFR
+//! `Round::Down` and every upper end with `Round::Up`, both taken from `crate::rounding` (MPFR
 //! correctly rounds each operation in the requested direction, so each end is the tightest bound
 //! of its formula at that precision).
 //!
