@@ -87,7 +87,9 @@ impl Exit {
             Exit::BadInput => "bad input: usage error or a refused problem file (the message names file, field, value)",
             Exit::Undecided => "undecided: certified only up to `certified_until`; the reason is printed",
             Exit::Counterexample => "counterexample found or invariant violated",
-            Exit::Unsupported => "unsupported: no integrator for this model/arithmetic combination yet",
+            Exit::Unsupported => {
+                "unsupported: no integrator for this model/arithmetic combination (reserved: every current combination has one)"
+            }
             Exit::Internal => "internal error (a bug: please report it with the problem file)",
             Exit::Interrupted => "interrupted (Ctrl-C)",
         }
