@@ -103,10 +103,28 @@ fn negative_label_gives_sliding() {
 }
 
 #[test]
+fn last_point_leaving_with_relu_prime_one_is_undecided() {
+    // Same flow as below, σ'(0) = 1: at w = 0 the convention's field is −1 ≠ 0, pointing to the
+    // inactive side where the field vanishes: only a Filippov continuation exists. Not certified.
+    let p = single(&[&["1"]], &["-1"], &["1"], ReluPrime::One, Horizon::Infinite);
+    let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
+    match &tr.status {
+        Status::Undecided { reason: UndecidedReason::Other(why), certified_until } => {
+            assert!(why.contains("Filippov"), "{why}");
+            let ln2 = MpInterval::from_i64(2, &128).ln();
+            assert!(certified_until.certainly_lt(&ln2) || !certified_until.intersect(&ln2).is_empty());
+            assert!(certified_until.lower_f64() > 0.69, "{certified_until:?}");
+        }
+        other => panic!("expected undecided, got {other:?}"),
+    }
+    assert!(tr.limit.is_none() && tr.events.is_empty());
+}
+
+#[test]
 fn last_point_leaving_is_a_certified_death() {
-    // ẇ = −(w + 1) from w = 1: w reaches 0 at t = ln 2 and stays there.
-    for rp in [ReluPrime::Zero, ReluPrime::One] {
-        let p = single(&[&["1"]], &["-1"], &["1"], rp, Horizon::Infinite);
+    // ẇ = −(w + 1) from w = 1: w reaches 0 at t = ln 2 and stays there (σ'(0) = 0).
+    {
+        let p = single(&[&["1"]], &["-1"], &["1"], ReluPrime::Zero, Horizon::Infinite);
         let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
         assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
         assert_eq!(tr.events.len(), 1);

@@ -309,8 +309,22 @@ pub fn certify<S: Enclosure>(
                         let at = t0.add(&S::from_rational(&lo, ctx));
                         return Ok(undecided(out, UndecidedReason::Budget { what }, at, w_box));
                     }
+                    if next.is_empty() && conv.zero_is_active() {
+                        // σ'(0) = 1: on the hyperplane the convention's field is the old, non-zero
+                        // one, pointing to the inactive side where the field vanishes: no classical
+                        // solution continues (only the Filippov one). Not certified; the two-layer
+                        // solver says the same (`proofs-notes/neuron-events.md`).
+                        let at = t0.add(&S::from_rational(&lo, ctx));
+                        let reason = UndecidedReason::Other(format!(
+                            "σ'(0) = 1 and the last active point ({i}) reaches its hyperplane: the convention's field \
+                             there is non-zero and points to the inactive side, where the field vanishes, so no \
+                             classical solution continues (only the Filippov one, frozen on the hyperplane); \
+                             use relu_prime_at_zero = 0 to certify the death"
+                        ));
+                        return Ok(undecided(out, reason, at, w_box));
+                    }
                     if next.is_empty() {
-                        // Death: the field on the inactive side is identically zero.
+                        // Death (σ'(0) = 0): the field on the inactive side is identically zero.
                         for &k in &group {
                             out.events.push(Event { t: t_ev.clone(), point: k, neuron: 0, kind: EventKind::Death });
                         }
