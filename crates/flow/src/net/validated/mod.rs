@@ -22,6 +22,7 @@
 
 mod bulk;
 mod driver;
+mod limit;
 mod lohner;
 mod saltation;
 mod series;
