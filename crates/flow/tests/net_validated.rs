@@ -4,9 +4,9 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use reluflow_arith::{Bound, Enclosure, Float, Interval, MpInterval};
+use reluflow_arith::{Bound, Enclosure, Float, Interval, MpInterval, Scalar};
 use reluflow_flow::net::field::{NetData, initial_state, pattern_of, taylor_coefficients};
-use reluflow_flow::net::validated::{ValidatedOptions, certify_with_stats};
+use reluflow_flow::net::validated::{RunStats, ValidatedOptions, certify_with_stats};
 use reluflow_flow::trajectory::{EventKind, Pattern, State, Status, Trajectory, UndecidedReason};
 use reluflow_model::*;
 use rug::Rational;
@@ -191,11 +191,22 @@ fn run_soundness<S: Enclosure>(p: &Problem, ctx: &S::Ctx, slack: f64) -> (usize,
 }
 
 fn run_soundness_with<S: Enclosure>(p: &Problem, ctx: &S::Ctx, slack: f64, opts: &ValidatedOptions) -> (usize, usize) {
-    let (tr, _) = certify_with_stats::<S>(p, ctx, opts).unwrap();
+    let (checked, events, _) = run_soundness_stats::<S>(p, ctx, slack, opts);
+    (checked, events)
+}
+
+/// [`run_soundness_with`], also returning the run's counters.
+fn run_soundness_stats<S: Enclosure>(
+    p: &Problem,
+    ctx: &S::Ctx,
+    slack: f64,
+    opts: &ValidatedOptions,
+) -> (usize, usize, RunStats) {
+    let (tr, stats) = certify_with_stats::<S>(p, ctx, opts).unwrap();
     let until = certified_until(&tr);
     let samples: Vec<f64> = (1..=24).map(|k| until * k as f64 / 24.0).filter(|t| *t > 0.0).collect();
     if samples.is_empty() {
-        return (0, 0);
+        return (0, 0, stats);
     }
     let (refs, switches) = reference(p, &samples);
     let checked = check_against_reference(&tr, &samples, &refs, slack);
@@ -217,7 +228,7 @@ fn run_soundness_with<S: Enclosure>(p: &Problem, ctx: &S::Ctx, slack: f64, opts:
             assert!(v.contains_rational(b0), "balancedness of neuron {j} lost: [{}, {}]", v.lower_f64(), v.upper_f64());
         }
     }
-    (checked, tr.events.len())
+    (checked, tr.events.len(), stats)
 }
 
 fn balancedness_exact(p: &Problem) -> Vec<Rational> {
@@ -280,6 +291,27 @@ fn mpfr_interval_enclosures_contain_the_reference_with_deaths() {
     assert!(deaths > 0, "no death was exercised");
 }
 
+/// Long runs that converge: after the last switch the integrator carries a ball with a
+/// logarithmic-norm bound (`proofs-notes/net-validated-ball.md`); its hulls must contain the
+/// reference as the Lohner sets' do, in both backends.
+#[test]
+fn ball_phase_enclosures_contain_the_reference() {
+    let (mut checked, mut ball_steps) = (0, 0);
+    for seed in 40..44u64 {
+        let (m, n, d) = (2 + seed as usize % 2, 2 + seed as usize % 2, 2 + (seed as usize / 2) % 2);
+        let p = random_problem(seed, m, n, d, 24, None);
+        let (c, _, st) = run_soundness_stats::<Interval>(&p, &(), 1e-40, &ValidatedOptions::default());
+        checked += c;
+        ball_steps += st.ball_steps;
+    }
+    let p = random_problem(120, 3, 3, 3, 24, Some(Rational::from((1, 16))));
+    let (c, _, st) = run_soundness_stats::<MpInterval>(&p, &128, 1e-45, &ValidatedOptions::default());
+    checked += c;
+    ball_steps += st.ball_steps;
+    assert!(checked > 60, "too few sample points checked: {checked}");
+    assert!(ball_steps > 20, "the ball phase was hardly exercised: {ball_steps} steps");
+}
+
 /// `x_1 = e_1`, `x_2 = e_2`, `w = e_1`: the guard `w·x_2` is exactly 0 and the field moves `w`
 /// along `e_1` only, so its rate is exactly 0 too (tangency): undecided, grazing.
 #[test]
@@ -296,14 +328,67 @@ fn grazing_start_is_undecided() {
     }
 }
 
+/// `t_end = inf`: the run looks for a Polyak–Łojasiewicz limit proof at t = 1, 2, 4, …; where it
+/// succeeds, the 256-bit reference at later times lies in the limit box and its loss obeys the
+/// certified rate `L(t) ≤ L0·e^{−2μ(t − t0)}`.
 #[test]
-fn infinite_horizon_is_undecided_with_the_reason() {
-    let p = random_problem(3, 2, 2, 2, 1, None);
-    let p =
-        p.with_run(RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 }).unwrap();
-    let (tr, _) = certify_with_stats::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    match tr.status {
-        Status::Undecided { reason: UndecidedReason::Other(s), .. } => assert!(s.contains("not implemented")),
-        other => panic!("{other:?}"),
+fn infinite_horizon_certifies_the_limit_and_its_rate() {
+    let mut proved = 0;
+    for seed in 0..6u64 {
+        let p = random_problem(seed, 2, 2, 2, 1, None);
+        let p = p
+            .with_run(RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 })
+            .unwrap();
+        let opts = ValidatedOptions { limit_search_until: 64.0, ..ValidatedOptions::default() };
+        let (tr, st) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
+        let Status::Certified = tr.status else { continue };
+        let limit = tr.limit.as_ref().expect("a certified infinite horizon has a limit");
+        let rate = st.limit_rate.clone().expect("and a rate");
+        assert!(limit.loss.contains_rational(&Rational::new()));
+        proved += 1;
+        let t0 = rate.t0;
+        let samples = [t0 + 1.0, t0 + 4.0, 2.0 * t0 + 8.0];
+        let (refs, _) = reference(&p, &samples);
+        let data = NetData::<Float>::from_problem(&p, &REF_PREC);
+        for (t, rs) in samples.iter().zip(&refs) {
+            let flat_l = limit.state.w.iter().flatten().chain(limit.state.a.as_ref().unwrap());
+            let flat_r = rs.w.iter().flatten().chain(rs.a.as_ref().unwrap());
+            for (lv, rv) in flat_l.zip(flat_r) {
+                assert!(lv.contains_rational(&rv.to_rational().unwrap()), "t = {t}: {rv} outside the limit box {lv:?}");
+            }
+            let loss = reluflow_flow::net::field::loss(&data, rs).to_f64();
+            let bound = rate.loss0 * (-2.0 * rate.mu * (t - t0)).exp();
+            assert!(loss <= bound * (1.0 + 1e-9) + 1e-60, "t = {t}: loss {loss:e} above the certified {bound:e}");
+        }
+        // The time-to-loss bound is consistent with the rate.
+        let t9 = rate.time_to_loss(1e-9 * rate.loss0).unwrap();
+        assert!(t9 >= t0 + (1e9f64).ln() / (2.0 * rate.mu) * (1.0 - 1e-9));
     }
+    assert!(proved >= 2, "only {proved} limits proved");
+}
+
+/// One neuron in two dimensions has 3 parameters, too few for the Gram matrix `K` (4 × 4) to be
+/// definite: no limit is ever certified, and the search ends undecided and says why.
+#[test]
+fn infinite_horizon_without_a_proof_is_undecided_with_the_reason() {
+    let mut said = 0;
+    for seed in 0..6u64 {
+        let p = random_problem(seed, 1, 4, 2, 1, None);
+        let p = p
+            .with_run(RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 })
+            .unwrap();
+        let opts = ValidatedOptions { limit_search_until: 4.0, ..ValidatedOptions::default() };
+        let (tr, _) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
+        assert!(tr.limit.is_none());
+        match tr.status {
+            Status::Undecided { reason: UndecidedReason::Other(s), certified_until } => {
+                assert!(s.contains("limit t → ∞ not proved"), "{s}");
+                assert!(certified_until.upper_f64() > 0.0);
+                said += 1;
+            }
+            Status::Undecided { .. } => {}
+            other => panic!("seed {seed}: {other:?}"),
+        }
+    }
+    assert!(said > 0, "no run reached the end of the limit search");
 }

@@ -1,17 +1,21 @@
 //! The integration loop: steps, guard checks, switches, and the trajectory it returns.
 
+use super::ball::BallSet;
 use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
 use super::saltation::{SwitchStep, through_switch};
 use super::series::{Series, series};
 use super::start::initial_pattern;
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
-use super::taylor::{apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
+use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
 use super::{Net, ValidatedError, ValidatedOptions};
 use crate::net::field::{NetData, initial_state};
 use crate::trajectory::{Event, Pattern, Segment, State, Status, Trajectory, UndecidedReason};
 use reluflow_arith::Enclosure;
 use reluflow_model::{Horizon, Problem, ReluPrime};
 use rug::Rational;
+
+mod ball_mode;
+mod limit_search;
 
 /// Counters of one run (for reports and benchmarks).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,12 +26,51 @@ pub struct RunStats {
     pub halvings: usize,
     /// Steps shortened to approach a switching surface.
     pub approach_steps: usize,
+    /// Steps taken with a ball set and a logarithmic-norm bound (the convergent phase) instead of a
+    /// Lohner set (included in `steps`).
+    pub ball_steps: usize,
     /// Proved switches.
     pub events: usize,
+    /// With a certified limit (`Horizon::Infinite`): the rate of the Polyak–Łojasiewicz proof.
+    pub limit_rate: Option<LimitRate>,
     /// Largest relative width `max_c width(x_c)/|x_c|` of the final state's live neurons.
     pub final_rel_width: f64,
     /// Largest absolute width of the final state.
     pub final_abs_width: f64,
+}
+
+/// The quantitative part of a certified two-layer limit (`proofs-notes/net-limit-pl.md`): for every
+/// `t ≥ t0`, `L(θ(t)) ≤ loss0·e^{−2μ(t − t0)}` and `‖θ(t) − θ(t0)‖₂ ≤ radius`, for the exact flow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LimitRate {
+    /// The time the proof starts from (rounded up: the bound is then weaker, still true).
+    pub t0: f64,
+    /// The Polyak–Łojasiewicz constant `μ` (rounded down).
+    pub mu: f64,
+    /// The loss at `t0` (rounded up).
+    pub loss0: f64,
+    /// The path-length bound `√(2·loss0/μ)` (rounded up).
+    pub radius: f64,
+    /// The ball radius on which the hypotheses were verified.
+    pub ball: f64,
+}
+
+impl LimitRate {
+    /// A time from which the loss is at most `target` (`t0 + ln(loss0/target)/(2μ)`, rounded up),
+    /// or `None` for `target ≤ 0` (the loss is positive until the limit unless it is 0 at `t0`).
+    pub fn time_to_loss(&self, target: f64) -> Option<f64> {
+        if self.loss0 <= target {
+            return Some(self.t0);
+        }
+        if target <= 0.0 || self.mu <= 0.0 {
+            return None;
+        }
+        use reluflow_arith::{Interval, Scalar};
+        let pt = |v: f64| Interval::from_f64(v, &());
+        let dt = pt(self.loss0).div(&pt(target)).ln().div(&pt(self.mu).mul_2si(1));
+        let t = pt(self.t0).add(&dt).upper_f64();
+        t.is_finite().then_some(t)
+    }
 }
 
 /// [`certify_with_stats`] without the counters.
@@ -45,8 +88,10 @@ pub fn certify<S: Enclosure>(
 /// Encloses the exact two-layer gradient flow of `problem` over `[0, T]` (`T` from
 /// `problem.run().t_end`) with the backend `S`; see the module documentation for the method.
 ///
-/// `Horizon::Infinite` returns [`Status::Undecided`] ("limit certification for two-layer networks
-/// not implemented"), after integrating to `opts.infinite_stand_in` if given.
+/// `Horizon::Infinite`: integrates to `t = 1, 2, 4, …` (at most `opts.limit_search_until`) and
+/// after each stretch tries to prove the limit from the current box by a Polyak–Łojasiewicz ball
+/// (`proofs-notes/net-limit-pl.md`); proved: [`Status::Certified`] with `Trajectory::limit`, else
+/// [`Status::Undecided`] with the last reason, certified until the time reached.
 ///
 /// # Errors
 /// [`ValidatedError::Net`] when the problem is not two-layer or its initial weights are out of the
@@ -72,6 +117,10 @@ pub fn certify_with_stats<S: Enclosure>(
     let x0 = net.flatten(&s0);
     let mut run = Runner {
         wrap_cap: f64::INFINITY,
+        ball: None,
+        limit: None,
+        plain_run: 0,
+        next_ball_try: 0,
         opts: opts.clone(),
         tol: tolerance::<S>(opts, ctx),
         t: Rational::new(),
@@ -91,17 +140,7 @@ pub fn certify_with_stats<S: Enclosure>(
             run.pattern = p;
             match problem.run().t_end.clone() {
                 Horizon::Finite(t_end) => run.go(&t_end),
-                Horizon::Infinite => {
-                    let why =
-                        UndecidedReason::Other("limit certification for two-layer networks not implemented".into());
-                    match opts.infinite_stand_in.and_then(Rational::from_f64) {
-                        None => run.undecided(why),
-                        Some(t_end) => match run.go(&t_end) {
-                            Status::Certified => run.undecided(why),
-                            other => other,
-                        },
-                    }
-                }
+                Horizon::Infinite => run.go_to_limit(opts.limit_search_until),
             }
         }
     };
@@ -122,6 +161,10 @@ fn tolerance<S: Enclosure>(opts: &ValidatedOptions, ctx: &S::Ctx) -> f64 {
 /// control").
 const WRAP_MAX: f64 = 0.1;
 
+/// The rigorous remainder of a step may add at most this multiple of the step tolerance (relative
+/// to each live neuron's size); see [`Runner::remainder_limited`].
+const REM_TOL_FACTOR: f64 = 100.0;
+
 /// What [`Runner::advance`] did.
 enum Advanced {
     /// The step was taken.
@@ -135,6 +178,14 @@ enum Advanced {
 struct Runner<S: Enclosure> {
     /// Step cap from the wrapping control (halved on [`Advanced::TooWide`], ×1.25 per step).
     wrap_cap: f64,
+    /// The ball set while in the convergent phase (`ball_mode.rs`); `None`: the Lohner set `set`.
+    ball: Option<BallSet<S>>,
+    /// The certified limit (`Horizon::Infinite`), once proved.
+    limit: Option<crate::trajectory::Limit<S>>,
+    /// Plain Lohner steps since the last switch, approach or return from the ball.
+    plain_run: usize,
+    /// The step count from which entering the ball is tried again.
+    next_ball_try: usize,
     opts: ValidatedOptions,
     tol: f64,
     t: Rational,
@@ -183,6 +234,63 @@ impl<S: Enclosure> Runner<S> {
             }
         }
         0.8 * h
+    }
+
+    /// The a priori enclosure for a step of length `h` (all of `remaining` if `last`), halving `h`
+    /// until it is validated, then shortened by the remainder control ([`Self::remainder_limited`]).
+    /// Returns the enclosure and the exact step; `Err` (undecided, step underflow) below `h_min`.
+    fn step_length(
+        &mut self,
+        ser_x: &Series<S>,
+        e_scale: &[i32],
+        mut h: f64,
+        mut last: bool,
+        remaining: &Rational,
+    ) -> Result<(Apriori<S>, Rational), Status<S>> {
+        let apri = loop {
+            let h_hi = if last { self.time(remaining).upper_f64() } else { h };
+            if let Some(a) = apriori(&self.net, &self.pattern, ser_x, h_hi, e_scale, self.opts.apriori_iters) {
+                break a;
+            }
+            self.stats.halvings += 1;
+            h = if last { remaining.to_f64() / 2.0 } else { h / 2.0 };
+            last = false;
+            if h < self.opts.h_min {
+                return Err(self.undecided(UndecidedReason::StepUnderflow));
+            }
+        };
+        // Remainder control: the a priori enclosure `E` over `[0, h]` stays valid over any shorter
+        // step, so the step is shortened (no new proof needed) until the rigorous remainder
+        // `rem·h^{p+1}` adds at most `REM_TOL_FACTOR·tol` of each live neuron's size.
+        let h_try = if last { self.time(remaining).upper_f64() } else { h };
+        if let Some(h_r) = self.remainder_limited(&apri.rem, h_try, e_scale) {
+            h = h_r.max(self.opts.h_min);
+            last = false;
+        }
+        let h_exact = if last { remaining.clone() } else { Rational::from_f64(h).expect("finite step") };
+        Ok((apri, h_exact))
+    }
+
+    /// A shorter step `h' < h` for which `max_c width(rem_c)·2^{−e_c}·h'^{p+1} ≤ REM_TOL_FACTOR·tol`
+    /// over the live coordinates (`e` the per-neuron scale exponents), or `None` if `h` already
+    /// meets it. The point-coefficient estimate of [`Self::choose_h`] does not see how much wider
+    /// the interval coefficient over the a priori box is; on the paper-size run the remainder
+    /// then grew from 4e-12 to 1e-4 of the state within four steps (`net-validated-wrapping`).
+    fn remainder_limited(&self, rem: &[S], h: f64, e: &[i32]) -> Option<f64> {
+        let k = self.opts.order as i32 + 1;
+        let b = self.net.d + 1;
+        let mut worst: f64 = 0.0;
+        for (c, r) in rem.iter().enumerate() {
+            if !self.pattern.frozen[c / b] {
+                worst = worst.max(r.width_upper() * 2f64.powi(-e[c]));
+            }
+        }
+        let allowed = REM_TOL_FACTOR * self.tol;
+        let now = worst * h.powi(k);
+        if now.is_nan() || now <= allowed || !now.is_finite() {
+            return None;
+        }
+        Some(0.9 * h * (allowed / now).powf(1.0 / k as f64))
     }
 
     /// `max width(x_c)/|x_c|` over the components of live neurons of the current box.
@@ -267,26 +375,24 @@ impl<S: Enclosure> Runner<S> {
             {
                 return self.undecided(UndecidedReason::Interrupted);
             }
+            if self.ball.is_some() {
+                match self.ball_iteration(t_end) {
+                    ball_mode::BallIter::Stepped => continue,
+                    ball_mode::BallIter::Leave => self.leave_ball(),
+                    ball_mode::BallIter::Stop(status) => return status,
+                }
+            }
             let ser_c = series(&self.net, &self.pattern, &self.set.c, p, None);
             let remaining = Rational::from(t_end - &self.t);
-            let mut h = self.choose_h(&ser_c).min(h_cap).min(self.opts.h_max).min(self.wrap_cap);
-            let mut last = h >= remaining.to_f64();
+            let h = self.choose_h(&ser_c).min(h_cap).min(self.opts.h_max).min(self.wrap_cap);
+            let last = h >= remaining.to_f64();
             let xhat: Vec<S> = self.xbox.iter().zip(&self.set.c).map(|(a, b)| a.hull(b)).collect();
             let ser_x = series(&self.net, &self.pattern, &xhat, p, None);
             let e_scale = block_exponents(&self.net, &self.set.c);
-            let apri = loop {
-                let h_hi = if last { self.time(&remaining).upper_f64() } else { h };
-                if let Some(a) = apriori(&self.net, &self.pattern, &ser_x, h_hi, &e_scale, self.opts.apriori_iters) {
-                    break a;
-                }
-                self.stats.halvings += 1;
-                h = if last { remaining.to_f64() / 2.0 } else { h / 2.0 };
-                last = false;
-                if h < self.opts.h_min {
-                    return self.undecided(UndecidedReason::StepUnderflow);
-                }
+            let (apri, h_exact) = match self.step_length(&ser_x, &e_scale, h, last, &remaining) {
+                Ok(v) => v,
+                Err(status) => return status,
             };
-            let h_exact = if last { remaining.clone() } else { Rational::from_f64(h).expect("finite step") };
             let h_hi = self.time(&h_exact).upper_f64();
             // Guards: over the a priori box, then (for the doubtful ones) over the guard's Taylor
             // polynomial on [0, h].
@@ -309,8 +415,11 @@ impl<S: Enclosure> Runner<S> {
                 }
                 h_cap = f64::INFINITY;
                 approaches = 0;
+                self.plain_run += 1;
+                self.maybe_enter_ball(&apri.e);
                 continue;
             }
+            self.plain_run = 0;
             // The earliest proved crossing window, if it is separated from every other doubtful guard.
             let first = doubtful.iter().filter(|g| g.window.is_some()).min_by(|a, b| {
                 a.window.unwrap().1.partial_cmp(&b.window.unwrap().1).unwrap_or(std::cmp::Ordering::Equal)
@@ -432,7 +541,7 @@ impl<S: Enclosure> Runner<S> {
             events: self.events,
             final_state: self.net.unflatten(&self.xbox),
             t_final,
-            limit: None,
+            limit: self.limit,
             status,
         };
         (traj, self.stats)

@@ -13,10 +13,6 @@
 //! over a box encloses its value at every point of the box) and the eigenvalue bound of
 //! [`eigen::lambda_min_lower`].
 
-// Until the driver calls `prove_limit` (planned: at the end of a certified run with an infinite
-// horizon), only the tests use this module.
-#![cfg_attr(not(test), allow(dead_code, reason = "not yet called by the driver"))]
-
 mod eigen;
 
 use super::Net;
@@ -24,7 +20,7 @@ use super::series::{live, live_coords};
 use super::taylor::{guard, uncertain_guards};
 use crate::net::field::residuals;
 use crate::trajectory::Pattern;
-use reluflow_arith::{Enclosure, Interval, Scalar};
+use reluflow_arith::{Enclosure, Interval};
 
 /// How many ball radii [`prove_limit`] tries before giving up.
 const RADIUS_TRIES: usize = 8;
@@ -76,8 +72,11 @@ impl<S: Enclosure> LimitProof<S> {
     }
     /// An upper bound of the time after `t0` from which `L ≤ target`: `ln(L0/target)/(2μ)`
     /// rounded up; `Some(0)` if `L0 ≤ target`; `None` for `target ≤ 0` or NaN when `L0 > 0` (the
-    /// loss reaches 0 only in the limit), or if the bound overflows.
+    /// loss reaches 0 only in the limit), or if the bound overflows. (The driver reports the same
+    /// bound through `LimitRate::time_to_loss`; this one is checked by the tests.)
+    #[cfg(test)]
     pub(crate) fn time_to_loss(&self, target: f64) -> Option<f64> {
+        use reluflow_arith::Scalar;
         if target.is_nan() {
             return None;
         }

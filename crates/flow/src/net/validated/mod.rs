@@ -8,6 +8,12 @@
 //!   coefficient over the a priori enclosure.
 //! * **Wrapping effect**: Lohner's QR method with per-neuron power-of-two scaling (relative error
 //!   control for states of size `1e-600`); see `proofs-notes/net-validated-wrapping.md`.
+//! * **Convergent phase**: once the flow is switch-free and nearly neutral, a ball set with a
+//!   rigorous logarithmic-norm bound replaces the Lohner set (it does not wrap); see
+//!   `proofs-notes/net-validated-ball.md`. The step length is also capped so that the rigorous
+//!   remainder stays within 100× the step tolerance.
+//! * **Limit** (`t_end = inf`): a Polyak–Łojasiewicz ball proof from the box reached at `t = 1, 2,
+//!   4, …` (`proofs-notes/net-limit-pl.md`).
 //! * **Switches** `w_jᵀx_i = 0`: guards are checked over every step; a crossing is proved by a
 //!   sign change of the guard's Taylor polynomial (with remainder) and a guard derivative bounded
 //!   away from 0 on both sides (transversality); the flow restarts from the enclosure of the
@@ -20,6 +26,7 @@
 //! `certified_until`. Notes: `proofs-notes/net-validated-wrapping.md`,
 //! `proofs-notes/net-validated-switches.md`, `proofs-notes/net-field.md`.
 
+mod ball;
 mod bulk;
 mod driver;
 mod limit;
@@ -30,7 +37,7 @@ mod start;
 mod switch;
 mod taylor;
 
-pub use driver::{RunStats, certify, certify_with_stats};
+pub use driver::{LimitRate, RunStats, certify, certify_with_stats};
 
 use super::NetError;
 use super::field::{NetData, field};
@@ -61,9 +68,10 @@ pub struct ValidatedOptions {
     pub apriori_iters: usize,
     /// Step budget (accepted steps). Default 1 000 000.
     pub max_steps: usize,
-    /// For `Horizon::Infinite`: integrate to this time before returning undecided (the limit is
-    /// not certified for two-layer networks). `None`: return at `t = 0`.
-    pub infinite_stand_in: Option<f64>,
+    /// For `Horizon::Infinite`: the latest time at which the limit proof is tried (the run
+    /// integrates to `t = 1, 2, 4, …` up to this time and tries after each stretch; then it ends
+    /// undecided with the reason). Default 4096.
+    pub limit_search_until: f64,
     /// Progress and cancellation ([`crate::monitor`]): polled before every step; when cancelled the
     /// run ends as [`Status::Undecided`] with `UndecidedReason::Interrupted`. Default `None`.
     pub monitor: Option<crate::monitor::Monitor>,
@@ -79,7 +87,7 @@ impl Default for ValidatedOptions {
             h_min: 1e-12,
             apriori_iters: 6,
             max_steps: 1_000_000,
-            infinite_stand_in: None,
+            limit_search_until: 4096.0,
             monitor: None,
         }
     }

@@ -4,6 +4,7 @@ use crate::net::field::{NetData, loss};
 use crate::net::reference::{RefOptions, integrate_problem};
 use crate::net::validated::{ValidatedOptions, certify};
 use crate::trajectory::{State, Status};
+use reluflow_arith::Scalar;
 use reluflow_model::*;
 use rug::Rational;
 

@@ -1,0 +1,130 @@
+//! The convergent phase of a run: steps with a ball set and a logarithmic-norm bound
+//! (`super::super::ball`), entered from the Lohner set when the flow is nearly neutral and left
+//! (back to a Lohner set of the box) when a guard becomes doubtful or the bound grows.
+//! Proofs note: `proofs-notes/net-validated-ball.md`.
+
+use super::super::ball::{BallSet, ball_step, log_norm_upper};
+use super::super::lohner::LohnerSet;
+use super::super::series::{live_coords, series};
+use super::super::taylor::{block_exponents, poly_at, uncertain_guards};
+use super::Runner;
+use crate::trajectory::Status;
+use reluflow_arith::Enclosure;
+use rug::Rational;
+
+/// The ball is entered when the logarithmic-norm bound over the last step is at most this
+/// (per unit time): the flow then spreads a set by at most `e^{0.05 h}` per step.
+pub(super) const MU_ENTER: f64 = 0.05;
+/// The ball is left when the bound over a step exceeds this (hysteresis against `MU_ENTER`).
+pub(super) const MU_LEAVE: f64 = 0.2;
+/// Plain Lohner steps (no switch, no approach) before entering is tried.
+pub(super) const ENTER_AFTER: usize = 3;
+/// Steps between two attempts to enter when the bound was too large.
+pub(super) const RETRY_EVERY: usize = 10;
+
+/// What [`Runner::ball_iteration`] did.
+pub(super) enum BallIter<S> {
+    /// A step was taken with the ball.
+    Stepped,
+    /// The ball cannot go on (a guard is doubtful over the step, the bound is too large, or a
+    /// proof step failed); nothing was committed.
+    Leave,
+    /// The run ends (undecided).
+    Stop(Status<S>),
+}
+
+impl<S: Enclosure> Runner<S> {
+    /// Back to a Lohner set: the set of the current box (which encloses the ball's points).
+    pub(super) fn leave_ball(&mut self) {
+        self.ball = None;
+        self.set = LohnerSet::from_box(&self.net, &self.xbox);
+        self.plain_run = 0;
+        self.next_ball_try = self.stats.steps + RETRY_EVERY;
+    }
+
+    /// After a plain Lohner step with a priori box `e_box`: enter the ball if the flow has been
+    /// switch-free for [`ENTER_AFTER`] steps and the logarithmic-norm bound over `e_box` is at most
+    /// [`MU_ENTER`] in the better of two weightings (per-neuron scales, or one common scale).
+    pub(super) fn maybe_enter_ball(&mut self, e_box: &[S]) {
+        if self.plain_run < ENTER_AFTER || self.stats.steps < self.next_ball_try {
+            return;
+        }
+        self.next_ball_try = self.stats.steps + RETRY_EVERY;
+        let live = live_coords(&self.net, &self.pattern);
+        let scaled = self.set.e.clone();
+        let emax = live.iter().map(|&a| scaled[a]).max().unwrap_or(0);
+        let common = vec![emax; scaled.len()];
+        let mut best: Option<(f64, Vec<i32>)> = None;
+        for w in [common, scaled] {
+            if let Some(mu) = log_norm_upper(&self.net, &self.pattern, e_box, &w)
+                && best.as_ref().is_none_or(|(b, _)| mu < *b)
+            {
+                best = Some((mu, w));
+            }
+        }
+        if let Some((mu, w)) = best
+            && mu <= MU_ENTER
+        {
+            self.ball = BallSet::from_lohner(&self.set, &live, w);
+        }
+    }
+
+    /// One step with the ball (see the module documentation).
+    pub(super) fn ball_iteration(&mut self, t_end: &Rational) -> BallIter<S> {
+        let Some(ball) = self.ball.clone() else { return BallIter::Leave };
+        let p = self.opts.order;
+        let ser_c = series(&self.net, &self.pattern, &ball.c, p, None);
+        let remaining = Rational::from(t_end - &self.t);
+        let h = self.choose_h(&ser_c).min(self.opts.h_max);
+        let last = h >= remaining.to_f64();
+        // Start box: the ball's box within the current box, and the centre (whose solution the
+        // logarithmic-norm bound compares with).
+        let xhat: Vec<S> = ball
+            .hull(&self.xbox)
+            .iter()
+            .zip(&self.xbox)
+            .zip(&ball.c)
+            .map(|((b, x), c)| {
+                let i = b.intersect(x);
+                if i.is_empty() { b.hull(c) } else { i.hull(c) }
+            })
+            .collect();
+        let ser_x = series(&self.net, &self.pattern, &xhat, p, None);
+        let e_scale = block_exponents(&self.net, &ball.c);
+        let (apri, h_exact) = match self.step_length(&ser_x, &e_scale, h, last, &remaining) {
+            Ok(v) => v,
+            Err(status) => return BallIter::Stop(status),
+        };
+        if !uncertain_guards(&self.net, &self.pattern, &apri.e).is_empty() {
+            return BallIter::Leave;
+        }
+        let Some(mu) = log_norm_upper(&self.net, &self.pattern, &apri.e, &ball.w) else { return BallIter::Leave };
+        if mu > MU_LEAVE {
+            return BallIter::Leave;
+        }
+        let hs = self.time(&h_exact);
+        let Some(next) = ball_step(&ball, &ser_c, &apri.rem, &apri.e, &hs, mu, &self.xbox) else {
+            return BallIter::Leave;
+        };
+        let h_up = hs.upper_f64();
+        let over = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
+        let hull: Vec<S> = over
+            .iter()
+            .zip(&apri.e)
+            .zip(&next.end)
+            .map(|((a, e), end)| {
+                let i = a.intersect(e);
+                if i.is_empty() { e.hull(end) } else { i.hull(end) }
+            })
+            .collect();
+        let t1 = Rational::from(&self.t + &h_exact);
+        let (ts, te) = (self.time(&self.t), self.time(&t1));
+        self.push_segment(ts, te, self.pattern.clone(), &hull, &next.end);
+        self.t = t1;
+        self.xbox = next.end;
+        self.ball = Some(next.ball);
+        self.stats.steps += 1;
+        self.stats.ball_steps += 1;
+        BallIter::Stepped
+    }
+}
