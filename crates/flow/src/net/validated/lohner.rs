@@ -6,7 +6,7 @@
 //! of the floating-point `Q`).
 
 use super::Net;
-use super::bulk::{floor_radii, from_midrad_vec, to_midrad_mat, to_midrad_vec, transpose};
+use super::bulk::{Bulk, BulkMat, points_times_vec, transpose};
 use super::series::{Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use crate::trajectory::Pattern;
@@ -50,12 +50,16 @@ impl<S: Enclosure> LohnerSet<S> {
     }
 
     /// The interval hull `c + D (B R)` of the coordinates `idx` (in that order; the product `B R`
-    /// in midpoint–radius form).
+    /// in the form [`Bulk::choose`] picks for this backend and size).
     pub fn hull(&self) -> Vec<S> {
-        let nl = self.idx.len();
         let ctx = self.c[0].ctx();
-        let br = MidRadMat::from_points(nl, self.r.len(), &self.b).mat_vec(&to_midrad_vec(&self.r));
-        let br: Vec<S> = from_midrad_vec(&br, &ctx);
+        self.hull_in(Bulk::choose::<S>(&ctx, self.idx.len().max(self.r.len())))
+    }
+
+    /// [`Self::hull`] with the product `B R` in the form `mode`.
+    fn hull_in(&self, mode: Bulk) -> Vec<S> {
+        let ctx = self.c[0].ctx();
+        let br = points_times_vec(mode, &self.b, (self.idx.len(), self.r.len()), &self.r, &ctx);
         self.idx.iter().zip(&br).map(|(&a, v)| self.c[a].add(&v.mul_2si(self.e[a]))).collect()
     }
 }
@@ -181,9 +185,29 @@ pub(crate) fn choose_jac_order<S: Enclosure>(
 /// The Jacobian is carried to order `q` only: `T_p(ξ) − T_p(c) = J_q(ξ − c) + Σ_{q<k≤p} (x_k(ξ) −
 /// x_k(c)) h^k`, and the tail lies in the box `Σ_{q<k≤p} (x_k(X̂) − x_k(c)) h^k`, added to the
 /// centre's enclosure (`proofs-notes/net-validated-wrapping.md`, part B). The `O(N³)` products
-/// run in midpoint–radius form (`bulk.rs`).
+/// run in the form [`Bulk::choose`] picks (`bulk.rs`: backend intervals for MPFR and at most
+/// [`super::bulk::BACKEND_BULK_MAX`] live coordinates, f64 midpoint–radius otherwise).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lohner_step<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    set: &LohnerSet<S>,
+    ser_c: &Series<S>,
+    ser_x: &Series<S>,
+    rem: &[S],
+    h: &S,
+    extra: Option<&[S]>,
+    frozen_box: &[S],
+) -> Option<(LohnerSet<S>, Vec<S>)> {
+    let n = live_coords(net, pattern).len().max(set.r.len());
+    let mode = Bulk::choose::<S>(&net.ctx, n);
+    lohner_step_in(mode, net, pattern, set, ser_c, ser_x, rem, h, extra, frozen_box)
+}
+
+/// [`lohner_step`] with the bulk products in the form `mode` (every mode gives an enclosure).
+#[allow(clippy::too_many_arguments)]
+fn lohner_step_in<S: Enclosure>(
+    mode: Bulk,
     net: &Net<S>,
     pattern: &Pattern,
     set: &LohnerSet<S>,
@@ -242,13 +266,12 @@ pub(crate) fn lohner_step<S: Enclosure>(
     }
     let ncols = set.r.len();
     let bl: Vec<f64> = rows.iter().flat_map(|&r| set.b[r * ncols..(r + 1) * ncols].iter().copied()).collect();
-    let ahat = floor_radii(&to_midrad_mat(nl, nl, &jm).mat_mul(&MidRadMat::from_points(nl, ncols, &bl)));
-    if ahat.mid().iter().chain(ahat.rad()).any(|x| !x.is_finite()) {
+    let ahat = BulkMat::interval_times_points(mode, &jm, &bl, (nl, nl, ncols), ctx);
+    if !ahat.is_finite() {
         return None;
     }
-    let rv = to_midrad_vec(&set.r);
     // Direct enclosure z + D'(Â R).
-    let ar: Vec<S> = from_midrad_vec(&ahat.mat_vec(&rv), ctx);
+    let ar: Vec<S> = ahat.mat_vec(&set.r, ctx);
     let direct: Vec<S> = live.iter().zip(&ar).map(|(&a, v)| z[a].add(&v.mul_2si(e_new[a]))).collect();
     // v = D'⁻¹(z − c').
     let v: Vec<S> = live.iter().map(|&a| z[a].sub(&c_new[a]).mul_2si(-e_new[a])).collect();
@@ -273,27 +296,17 @@ pub(crate) fn lohner_step<S: Enclosure>(
     }
     let factor = (eps / (1.0 - eps).next_down()).next_up();
     // y = (QᵀÂ) R + Qᵀ v, then R' = y + [−δ, δ], δ = ε/(1−ε) ‖y‖_∞.
-    let qt = MidRadMat::from_points(nl, nl, &transpose(&q, nl));
-    let qta = qt.mat_mul(&ahat);
-    let y1: Vec<S> = from_midrad_vec(&qta.mat_vec(&rv), ctx);
-    let (mut rad_part, mut mid_part) = (0.0f64, 0.0f64);
-    for i in 0..nl {
-        let (mut a, mut b) = (0.0, 0.0);
-        for j in 0..ncols {
-            let (m, r) = (qta.mid()[i * ncols + j], qta.rad()[i * ncols + j]);
-            a += r * (rv.mid()[j].abs() + rv.rad()[j]);
-            b += m.abs() * rv.rad()[j];
-        }
-        rad_part = rad_part.max(a);
-        mid_part = mid_part.max(b);
-    }
+    let qt = transpose(&q, nl);
+    let qta = ahat.points_times(&qt, nl, ctx);
+    let y1: Vec<S> = qta.mat_vec(&set.r, ctx);
+    let (rad_part, mid_part) = qta.wrap_parts(&set.r);
     let wrap = if mid_part > 0.0 { rad_part / mid_part } else { 0.0 };
-    let y2: Vec<S> = from_midrad_vec(&qt.mat_vec(&to_midrad_vec(&v)), ctx);
+    let y2: Vec<S> = points_times_vec(mode, &qt, (nl, nl), &v, ctx);
     let y: Vec<S> = y1.iter().zip(&y2).map(|(a, b)| a.add(b)).collect();
     let delta = maxabs(&y, ctx).hi_point().mul(&S::from_f64(factor, ctx));
     let r_new: Vec<S> = y.iter().map(|yv| yv.add(&sym(&delta))).collect();
     let set_new = LohnerSet { c: c_new, e: e_new, idx: live.clone(), b: q, r: r_new, wrap };
-    let via_set = set_new.hull();
+    let via_set = set_new.hull_in(mode);
     let mut end: Vec<S> = frozen_box.to_vec();
     for ((&a, vs), d) in live.iter().zip(&via_set).zip(&direct) {
         let i = vs.intersect(d);
@@ -306,57 +319,4 @@ pub(crate) fn lohner_step<S: Enclosure>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::net::validated::series::series;
-    use crate::net::validated::series::tests::tiny_net;
-    use crate::net::validated::taylor::apriori;
-    use reluflow_arith::{Interval, Scalar};
-
-    /// The pattern flow from a point, by 50 Taylor steps of order 20 (f64 accuracy).
-    fn flow_point(net: &Net<Interval>, pattern: &Pattern, x: &[f64], h: f64) -> Vec<f64> {
-        let mut v: Vec<Interval> = x.iter().map(|c| Interval::from_f64(*c, &())).collect();
-        let k = 50;
-        for _ in 0..k {
-            let s = series(net, pattern, &v, 20, None);
-            v = poly_at(&s.x, None, &Interval::from_f64(h / k as f64, &())).iter().map(|c| c.mid()).collect();
-        }
-        v.iter().map(|c| c.approx_f64()).collect()
-    }
-
-    /// One step from a box (radius 1e-2 or 1e-6) with Jacobian order 1..=3: the dependence on the
-    /// start of the orders above `q` goes through the tail box (for radius 1e-6 it is far larger
-    /// than the width of the interval Jacobian, so dropping the tail makes this fail); every
-    /// corner's image must lie in the end box and in the new set's hull.
-    #[test]
-    fn low_order_jacobian_step_encloses_the_images_of_a_wide_box() {
-        let net = tiny_net();
-        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
-        let x0 = [0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
-        let h = 0.25;
-        for (rad, q) in [(1e-2, 1), (1e-6, 1), (1e-6, 2), (1e-6, 3)] {
-            let xbox: Vec<Interval> = x0.iter().map(|c| Interval::from_f64_bounds(c - rad, c + rad, &())).collect();
-            let set = LohnerSet::from_box(&net, &xbox);
-            let ser_c = series(&net, &pattern, &set.c, 20, None);
-            let xhat: Vec<Interval> = xbox.iter().zip(&set.c).map(|(a, b)| a.hull(b)).collect();
-            let ser_x = series(&net, &pattern, &xhat, 20, Some(q));
-            let e = block_exponents(&net, &set.c);
-            let apri = apriori(&net, &pattern, &ser_x, h, &e, 8).expect("a priori enclosure");
-            let hh = Interval::from_f64(h, &());
-            let (set2, end) =
-                lohner_step(&net, &pattern, &set, &ser_c, &ser_x, &apri.rem, &hh, None, &xbox).expect("step");
-            let hull2 = set2.hull();
-            let mut worst_miss: f64 = 0.0;
-            for corner in (0..64u32).step_by(3) {
-                let xi: Vec<f64> = (0..6).map(|c| x0[c] + if corner >> c & 1 == 1 { rad } else { -rad }).collect();
-                let img = flow_point(&net, &pattern, &xi, h);
-                for c in 0..6 {
-                    let miss_end = (end[c].inf() - img[c]).max(img[c] - end[c].sup());
-                    let miss_set = (hull2[c].inf() - img[c]).max(img[c] - hull2[c].sup());
-                    worst_miss = worst_miss.max(miss_end).max(miss_set);
-                }
-            }
-            assert!(worst_miss <= 1e-13, "rad {rad:e}, q = {q}: an image lies {worst_miss:e} outside");
-        }
-    }
-}
+mod tests;
