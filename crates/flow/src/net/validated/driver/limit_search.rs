@@ -1,54 +1,87 @@
 //! `Horizon::Infinite`: integrate in doubling stretches and try the Polyak–Łojasiewicz limit proof
 //! (`super::super::limit`, `proofs-notes/net-limit-pl.md`) after each.
 
-use super::super::limit::prove_limit;
-use super::Runner;
+use super::super::limit::{LimitProof, prove_limit};
+use super::{LimitRate, Runner};
 use crate::trajectory::{Limit, Status, UndecidedReason};
 use reluflow_arith::Enclosure;
 use rug::Rational;
 
+/// After the first proof, the run goes on (doubling the time, at most this many times) while the
+/// limit box is wider than [`TIGHT`] relative to the state: every proof is valid, the limit
+/// boxes are intersected, and the box shrinks like `√L0`.
+const MORE_DOUBLINGS: usize = 6;
+/// Relative radius (to `max(1, max|θ|)`) at which the limit is tight enough to stop.
+const TIGHT: f64 = 1e-9;
+
 impl<S: Enclosure> Runner<S> {
     /// Integrates to `t = 1, 2, 4, …` (the last stretch ends at `until`), trying to prove the
     /// limit from the box at the end of each stretch. A proof gives [`Status::Certified`] with
-    /// `self.limit` set; a failed integration step ends the run as it would for a finite horizon;
-    /// no proof by `until` gives [`Status::Undecided`] naming the last reason.
+    /// `self.limit` set (tightened as described at [`MORE_DOUBLINGS`]); a failed integration step
+    /// ends the run as it would for a finite horizon; no proof by `until` gives
+    /// [`Status::Undecided`] naming the last reason.
     pub(super) fn go_to_limit(&mut self, until: f64) -> Status<S> {
         let Some(cap) = Rational::from_f64(until).filter(|c| *c > 0) else {
             return self.undecided(UndecidedReason::Other(format!("limit search horizon {until} is not positive")));
         };
         let mut target = Rational::from(1);
+        let mut extra = 0usize;
         loop {
             if target > cap {
                 target = cap.clone();
             }
-            match self.go(&target) {
-                Status::Certified => {}
-                other => return other,
+            let status = self.go(&target);
+            if !matches!(status, Status::Certified) {
+                // A limit proved earlier still holds (the run is certified up to where it stopped).
+                return if self.limit.is_some() { Status::Certified } else { status };
             }
             match prove_limit(&self.net, &self.pattern, &self.xbox) {
                 Ok(proof) => {
-                    self.stats.limit_rate = Some(super::LimitRate {
-                        t0: self.time(&self.t).upper_f64(),
-                        mu: proof.mu_rd(),
-                        loss0: proof.loss0_ru(),
-                        radius: proof.radius_ru(),
-                        ball: proof.rho(),
-                    });
-                    self.limit = Some(Limit {
-                        state: self.net.unflatten(proof.limit()),
-                        loss: proof.limit_loss().clone(),
-                        pattern: self.pattern.clone(),
-                    });
-                    return Status::Certified;
+                    let tight = self.record_limit(&proof);
+                    extra += 1;
+                    if tight || extra > MORE_DOUBLINGS || target >= cap {
+                        return Status::Certified;
+                    }
                 }
+                Err(_) if self.limit.is_some() => return Status::Certified,
                 Err(why) if target >= cap => {
                     return self.undecided(UndecidedReason::Other(format!(
                         "limit t → ∞ not proved by t = {}: {why}",
                         target.to_f64()
                     )));
                 }
-                Err(_) => target *= 2,
+                Err(_) => {}
+            }
+            target *= 2;
+        }
+    }
+
+    /// Stores the limit of `proof` (intersected with an earlier one: both contain `θ∞`) and its
+    /// rate; `true` when the radius is below [`TIGHT`] relative to the state.
+    fn record_limit(&mut self, proof: &LimitProof<S>) -> bool {
+        let mut boxed = proof.limit().to_vec();
+        if let Some(old) = &self.limit {
+            let old_flat = self.net.flatten(&old.state);
+            for (b, o) in boxed.iter_mut().zip(&old_flat) {
+                let i = b.intersect(o);
+                if !i.is_empty() {
+                    *b = i;
+                }
             }
         }
+        self.limit = Some(Limit {
+            state: self.net.unflatten(&boxed),
+            loss: proof.limit_loss().clone(),
+            pattern: self.pattern.clone(),
+        });
+        self.stats.limit_rate = Some(LimitRate {
+            t0: self.time(&self.t).upper_f64(),
+            mu: proof.mu_rd(),
+            loss0: proof.loss0_ru(),
+            radius: proof.radius_ru(),
+            ball: proof.rho(),
+        });
+        let scale = self.xbox.iter().map(|x| x.abs().upper_f64()).fold(1.0, f64::max);
+        proof.radius_ru() <= TIGHT * scale
     }
 }
