@@ -6,7 +6,7 @@
 //! of the floating-point `Q`).
 
 use super::Net;
-use super::bulk::{Bulk, BulkMat, points_times_vec, transpose};
+use super::bulk::{floor_radii, from_midrad_vec, to_midrad_mat, to_midrad_vec, transpose};
 use super::series::{Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use crate::trajectory::Pattern;
@@ -50,16 +50,12 @@ impl<S: Enclosure> LohnerSet<S> {
     }
 
     /// The interval hull `c + D (B R)` of the coordinates `idx` (in that order; the product `B R`
-    /// in the form [`Bulk::choose`] picks for this backend and size).
+    /// in midpoint–radius form).
     pub fn hull(&self) -> Vec<S> {
+        let nl = self.idx.len();
         let ctx = self.c[0].ctx();
-        self.hull_in(Bulk::choose::<S>(&ctx, self.idx.len().max(self.r.len())))
-    }
-
-    /// [`Self::hull`] with the product `B R` in the form `mode`.
-    fn hull_in(&self, mode: Bulk) -> Vec<S> {
-        let ctx = self.c[0].ctx();
-        let br = points_times_vec(mode, &self.b, (self.idx.len(), self.r.len()), &self.r, &ctx);
+        let br = MidRadMat::from_points(nl, self.r.len(), &self.b).mat_vec(&to_midrad_vec(&self.r));
+        let br: Vec<S> = from_midrad_vec(&br, &ctx);
         self.idx.iter().zip(&br).map(|(&a, v)| self.c[a].add(&v.mul_2si(self.e[a]))).collect()
     }
 }
@@ -185,29 +181,9 @@ pub(crate) fn choose_jac_order<S: Enclosure>(
 /// The Jacobian is carried to order `q` only: `T_p(ξ) − T_p(c) = J_q(ξ − c) + Σ_{q<k≤p} (x_k(ξ) −
 /// x_k(c)) h^k`, and the tail lies in the box `Σ_{q<k≤p} (x_k(X̂) − x_k(c)) h^k`, added to the
 /// centre's enclosure (`proofs-notes/net-validated-wrapping.md`, part B). The `O(N³)` products
-/// run in the form [`Bulk::choose`] picks (`bulk.rs`: backend intervals for MPFR and at most
-/// [`super::bulk::BACKEND_BULK_MAX`] live coordinates, f64 midpoint–radius otherwise).
+/// run in midpoint–radius form (`bulk.rs`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn lohner_step<S: Enclosure>(
-    net: &Net<S>,
-    pattern: &Pattern,
-    set: &LohnerSet<S>,
-    ser_c: &Series<S>,
-    ser_x: &Series<S>,
-    rem: &[S],
-    h: &S,
-    extra: Option<&[S]>,
-    frozen_box: &[S],
-) -> Option<(LohnerSet<S>, Vec<S>)> {
-    let n = live_coords(net, pattern).len().max(set.r.len());
-    let mode = Bulk::choose::<S>(&net.ctx, n);
-    lohner_step_in(mode, net, pattern, set, ser_c, ser_x, rem, h, extra, frozen_box)
-}
-
-/// [`lohner_step`] with the bulk products in the form `mode` (every mode gives an enclosure).
-#[allow(clippy::too_many_arguments)]
-fn lohner_step_in<S: Enclosure>(
-    mode: Bulk,
     net: &Net<S>,
     pattern: &Pattern,
     set: &LohnerSet<S>,
@@ -266,12 +242,13 @@ fn lohner_step_in<S: Enclosure>(
     }
     let ncols = set.r.len();
     let bl: Vec<f64> = rows.iter().flat_map(|&r| set.b[r * ncols..(r + 1) * ncols].iter().copied()).collect();
-    let ahat = BulkMat::interval_times_points(mode, &jm, &bl, (nl, nl, ncols), ctx);
-    if !ahat.is_finite() {
+    let ahat = floor_radii(&to_midrad_mat(nl, nl, &jm).mat_mul(&MidRadMat::from_points(nl, ncols, &bl)));
+    if ahat.mid().iter().chain(ahat.rad()).any(|x| !x.is_finite()) {
         return None;
     }
+    let rv = to_midrad_vec(&set.r);
     // Direct enclosure z + D'(Â R).
-    let ar: Vec<S> = ahat.mat_vec(&set.r, ctx);
+    let ar: Vec<S> = from_midrad_vec(&ahat.mat_vec(&rv), ctx);
     let direct: Vec<S> = live.iter().zip(&ar).map(|(&a, v)| z[a].add(&v.mul_2si(e_new[a]))).collect();
     // v = D'⁻¹(z − c').
     let v: Vec<S> = live.iter().map(|&a| z[a].sub(&c_new[a]).mul_2si(-e_new[a])).collect();
@@ -296,17 +273,27 @@ fn lohner_step_in<S: Enclosure>(
     }
     let factor = (eps / (1.0 - eps).next_down()).next_up();
     // y = (QᵀÂ) R + Qᵀ v, then R' = y + [−δ, δ], δ = ε/(1−ε) ‖y‖_∞.
-    let qt = transpose(&q, nl);
-    let qta = ahat.points_times(&qt, nl, ctx);
-    let y1: Vec<S> = qta.mat_vec(&set.r, ctx);
-    let (rad_part, mid_part) = qta.wrap_parts(&set.r);
+    let qt = MidRadMat::from_points(nl, nl, &transpose(&q, nl));
+    let qta = qt.mat_mul(&ahat);
+    let y1: Vec<S> = from_midrad_vec(&qta.mat_vec(&rv), ctx);
+    let (mut rad_part, mut mid_part) = (0.0f64, 0.0f64);
+    for i in 0..nl {
+        let (mut a, mut b) = (0.0, 0.0);
+        for j in 0..ncols {
+            let (m, r) = (qta.mid()[i * ncols + j], qta.rad()[i * ncols + j]);
+            a += r * (rv.mid()[j].abs() + rv.rad()[j]);
+            b += m.abs() * rv.rad()[j];
+        }
+        rad_part = rad_part.max(a);
+        mid_part = mid_part.max(b);
+    }
     let wrap = if mid_part > 0.0 { rad_part / mid_part } else { 0.0 };
-    let y2: Vec<S> = points_times_vec(mode, &qt, (nl, nl), &v, ctx);
+    let y2: Vec<S> = from_midrad_vec(&qt.mat_vec(&to_midrad_vec(&v)), ctx);
     let y: Vec<S> = y1.iter().zip(&y2).map(|(a, b)| a.add(b)).collect();
     let delta = maxabs(&y, ctx).hi_point().mul(&S::from_f64(factor, ctx));
     let r_new: Vec<S> = y.iter().map(|yv| yv.add(&sym(&delta))).collect();
     let set_new = LohnerSet { c: c_new, e: e_new, idx: live.clone(), b: q, r: r_new, wrap };
-    let via_set = set_new.hull_in(mode);
+    let via_set = set_new.hull();
     let mut end: Vec<S> = frozen_box.to_vec();
     for ((&a, vs), d) in live.iter().zip(&via_set).zip(&direct) {
         let i = vs.intersect(d);
