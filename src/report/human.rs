@@ -103,7 +103,11 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
     }
 
     let _ = writeln!(out, "\nfinal state at t ∈ {}:", interval_cell(&pair(&traj.t_final, digits)));
-    out.push_str(&table(&state_rows(&traj.final_state, digits)));
+    let mut rows = state_rows(&traj.final_state, digits);
+    if let Some(l) = super::state_loss(problem, &traj.final_state, &traj.t_final.ctx()) {
+        rows.push(vec!["loss".to_string(), interval_cell(&pair(&l, digits)), width(&l)]);
+    }
+    out.push_str(&table(&rows));
 
     if let Some(limit) = &traj.limit {
         let _ = writeln!(out, "\nlimit t → ∞:");

@@ -94,6 +94,18 @@ pub struct JsonState {
     /// Output weights (two-layer models only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<Vec<Pair>>,
+    /// Enclosure of the loss over the state's enclosure (two-layer models only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Pair>,
+}
+
+/// The loss over the enclosure `state` (for every point of it, in an interval backend), for
+/// two-layer models; `None` for the single neuron (its report has no loss row).
+pub fn state_loss<S: Scalar>(problem: &Problem, state: &State<S>, ctx: &S::Ctx) -> Option<S> {
+    (problem.model() == reluflow_model::ModelKind::TwoLayer).then(|| {
+        let data = reluflow_flow::net::field::NetData::<S>::from_problem(problem, ctx);
+        reluflow_flow::net::field::loss(&data, state)
+    })
 }
 
 /// The certified limit.
@@ -199,7 +211,12 @@ pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u
             .iter()
             .map(|e| JsonEvent { t: pair(&e.t, digits), point: e.point, neuron: e.neuron, kind: e.kind.name() })
             .collect(),
-        final_state: JsonState { t: pair(&traj.t_final, digits), w, a },
+        final_state: JsonState {
+            t: pair(&traj.t_final, digits),
+            w,
+            a,
+            loss: state_loss(problem, &traj.final_state, &traj.t_final.ctx()).map(|l| pair(&l, digits)),
+        },
         limit: traj.limit.as_ref().map(|l| limit_json(l, digits)),
     }
 }

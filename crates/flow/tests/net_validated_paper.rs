@@ -57,7 +57,7 @@ fn body(inst: &Instance) -> String {
 }
 
 /// The horizon written into the example.
-const T_END: u32 = 10;
+const T_END: u32 = 2720;
 
 fn example_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/two-layer-paper-m25.toml")
