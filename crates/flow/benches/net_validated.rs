@@ -254,7 +254,7 @@ fn bench_paper_size() {
     let opts = ValidatedOptions {
         max_steps: std::env::var("RF_PAPER_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3),
         jac_order: std::env::var("RF_JAC_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(8),
-        order: std::env::var("RF_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(20),
+        order: std::env::var("RF_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(0),
         tol_rel: std::env::var("RF_TOL").ok().and_then(|v| v.parse().ok()),
         h_max: std::env::var("RF_HMAX").ok().and_then(|v| v.parse().ok()).unwrap_or(4.0),
         // Progress on stderr every 25 steps (RF_PROGRESS=1).

@@ -296,19 +296,22 @@ fn mpfr_interval_enclosures_contain_the_reference_with_deaths() {
 /// reference as the Lohner sets' do, in both backends.
 #[test]
 fn ball_phase_enclosures_contain_the_reference() {
+    // Steps of at most 1 so that a 24-unit run has many ball steps to check.
+    let opts = ValidatedOptions { h_max: 1.0, ..ValidatedOptions::default() };
     let (mut checked, mut ball_steps) = (0, 0);
     for seed in 40..44u64 {
         let (m, n, d) = (2 + seed as usize % 2, 2 + seed as usize % 2, 2 + (seed as usize / 2) % 2);
         let p = random_problem(seed, m, n, d, 24, None);
-        let (c, _, st) = run_soundness_stats::<Interval>(&p, &(), 1e-40, &ValidatedOptions::default());
+        let (c, _, st) = run_soundness_stats::<Interval>(&p, &(), 1e-40, &opts);
         checked += c;
         ball_steps += st.ball_steps;
     }
     let p = random_problem(120, 3, 3, 3, 24, Some(Rational::from((1, 16))));
-    let (c, _, st) = run_soundness_stats::<MpInterval>(&p, &128, 1e-45, &ValidatedOptions::default());
+    let (c, _, st) = run_soundness_stats::<MpInterval>(&p, &128, 1e-45, &opts);
     checked += c;
     ball_steps += st.ball_steps;
     assert!(checked > 60, "too few sample points checked: {checked}");
+    println!("ball steps: {ball_steps}, samples checked: {checked}");
     assert!(ball_steps > 20, "the ball phase was hardly exercised: {ball_steps} steps");
 }
 

@@ -41,7 +41,7 @@ fn tiny_scale_alignment_and_escape() {
     if let Init::Balanced { s, .. } = p.init() {
         println!("signs {s:?}");
     }
-    let order: usize = std::env::var("RF_TINY_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let order: usize = std::env::var("RF_TINY_ORDER").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     let opts = ValidatedOptions { order, ..ValidatedOptions::default() };
     let t0 = std::time::Instant::now();
     let (tr, st) = certify_with_stats::<MpInterval>(&p, &prec, &opts).unwrap();

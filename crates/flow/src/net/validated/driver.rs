@@ -102,27 +102,35 @@ pub fn certify_with_stats<S: Enclosure>(
     ctx: &S::Ctx,
     opts: &ValidatedOptions,
 ) -> Result<(Trajectory<S>, RunStats), ValidatedError> {
-    if opts.order < 2
+    if opts.order == 1
         || opts.jac_order < 1
         || opts.h_max.is_nan()
         || opts.h_max <= 0.0
         || opts.h_min.is_nan()
         || opts.h_min <= 0.0
     {
-        return Err(ValidatedError::Options("need order ≥ 2, jac_order ≥ 1 and positive h_min, h_max".into()));
+        return Err(ValidatedError::Options(
+            "need order 0 (automatic) or ≥ 2, jac_order ≥ 1 and positive h_min, h_max".into(),
+        ));
     }
     let s0 = initial_state::<S>(problem, ctx)?;
     let data = NetData::from_problem(problem, ctx);
     let net = Net::new(data, s0.width(), ctx.clone());
     let x0 = net.flatten(&s0);
+    let tol = tolerance::<S>(opts, ctx);
+    let mut opts = opts.clone();
+    if opts.order == 0 {
+        opts.order = auto_order(tol);
+    }
     let mut run = Runner {
         wrap_cap: f64::INFINITY,
         ball: None,
+        ball_h_next: f64::INFINITY,
         limit: None,
         plain_run: 0,
         next_ball_try: 0,
         opts: opts.clone(),
-        tol: tolerance::<S>(opts, ctx),
+        tol,
         t: Rational::new(),
         set: LohnerSet::from_box(&net, &x0),
         xbox: x0,
@@ -145,6 +153,12 @@ pub fn certify_with_stats<S: Enclosure>(
         }
     };
     Ok(run.finish(status))
+}
+
+/// The automatic Taylor order for the step tolerance `tol` (`ValidatedOptions::order`).
+fn auto_order(tol: f64) -> usize {
+    let p = (-0.5 * tol.ln()).ceil() + 2.0;
+    if p.is_finite() { (p as usize).clamp(12, 32) } else { 20 }
 }
 
 fn tolerance<S: Enclosure>(opts: &ValidatedOptions, ctx: &S::Ctx) -> f64 {
@@ -180,6 +194,9 @@ struct Runner<S: Enclosure> {
     wrap_cap: f64,
     /// The ball set while in the convergent phase (`ball_mode.rs`); `None`: the Lohner set `set`.
     ball: Option<BallSet<S>>,
+    /// Step cap in the ball phase: 1.5× the last ball step (saves the a priori attempts that
+    /// would fail at the point-coefficient estimate and be halved).
+    ball_h_next: f64,
     /// The certified limit (`Horizon::Infinite`), once proved.
     limit: Option<crate::trajectory::Limit<S>>,
     /// Plain Lohner steps since the last switch, approach or return from the ball.

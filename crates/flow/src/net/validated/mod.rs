@@ -52,7 +52,10 @@ use thiserror::Error;
 /// Settings of the validated integrator.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidatedOptions {
-    /// Taylor order `p` (the remainder uses order `p+1`). Default 20.
+    /// Taylor order `p` (the remainder uses order `p+1`); `0` (the default): automatic, from the
+    /// step tolerance `tol` (Jorba–Zou 2005: the work per unit time of a Taylor method is least
+    /// near `p ≈ −½ ln tol`), `p = ⌈−½ ln tol⌉ + 2` within `[12, 32]` — 17 for f64 intervals, 32 for
+    /// MPFR intervals (where `tol = 1e-30`).
     pub order: usize,
     /// Order `q ≤ p` of the Jacobian series of a step (Lohner's mean-value form); the orders
     /// `q < k ≤ p` enter as a box (`proofs-notes/net-validated-wrapping.md`, part B). Default 8.
@@ -80,7 +83,7 @@ pub struct ValidatedOptions {
 impl Default for ValidatedOptions {
     fn default() -> Self {
         ValidatedOptions {
-            order: 20,
+            order: 0,
             jac_order: 8,
             tol_rel: None,
             h_max: 4.0,

@@ -44,7 +44,7 @@ impl<S: Enclosure> Runner<S> {
 
     /// After a plain Lohner step with a priori box `e_box`: enter the ball if the flow has been
     /// switch-free for [`ENTER_AFTER`] steps and the logarithmic-norm bound over `e_box` is at most
-    /// [`MU_ENTER`] in the better of two weightings (per-neuron scales, or one common scale).
+    /// [`MU_ENTER`] in one of two weightings (per-neuron scales first, else one common scale).
     pub(super) fn maybe_enter_ball(&mut self, e_box: &[S]) {
         if self.plain_run < ENTER_AFTER || self.stats.steps < self.next_ball_try {
             return;
@@ -54,18 +54,16 @@ impl<S: Enclosure> Runner<S> {
         let scaled = self.set.e.clone();
         let emax = live.iter().map(|&a| scaled[a]).max().unwrap_or(0);
         let common = vec![emax; scaled.len()];
-        let mut best: Option<(f64, Vec<i32>)> = None;
-        for w in [common, scaled] {
-            if let Some(mu) = log_norm_upper(&self.net, &self.pattern, e_box, &w)
-                && best.as_ref().is_none_or(|(b, _)| mu < *b)
-            {
-                best = Some((mu, w));
+        // The per-neuron scales keep each neuron's relative accuracy (neurons may differ by
+        // hundreds of orders of magnitude), so they are preferred whenever their bound qualifies;
+        // the common scale is the norm in which `Df = −∇²L` is symmetric (smaller bound when the
+        // neurons' sizes differ by small factors only).
+        for w in [scaled, common] {
+            if log_norm_upper(&self.net, &self.pattern, e_box, &w).is_some_and(|mu| mu <= MU_ENTER) {
+                self.ball = BallSet::from_lohner(&self.set, &live, w);
+                self.ball_h_next = f64::INFINITY;
+                return;
             }
-        }
-        if let Some((mu, w)) = best
-            && mu <= MU_ENTER
-        {
-            self.ball = BallSet::from_lohner(&self.set, &live, w);
         }
     }
 
@@ -75,7 +73,7 @@ impl<S: Enclosure> Runner<S> {
         let p = self.opts.order;
         let ser_c = series(&self.net, &self.pattern, &ball.c, p, None);
         let remaining = Rational::from(t_end - &self.t);
-        let h = self.choose_h(&ser_c).min(self.opts.h_max);
+        let h = self.choose_h(&ser_c).min(self.opts.h_max).min(self.ball_h_next);
         let last = h >= remaining.to_f64();
         // Start box: the ball's box within the current box, and the centre (whose solution the
         // logarithmic-norm bound compares with).
@@ -107,6 +105,7 @@ impl<S: Enclosure> Runner<S> {
             return BallIter::Leave;
         };
         let h_up = hs.upper_f64();
+        self.ball_h_next = 1.5 * h_up;
         let over = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
         let hull: Vec<S> = over
             .iter()
