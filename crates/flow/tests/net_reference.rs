@@ -180,3 +180,125 @@ fn random_instances_agree_between_backends() {
         }
     }
 }
+
+/// One neuron, `x_1 = (1, 0)` (active throughout, label 1), `x_2 = (−1, 1)` (label 0),
+/// `w(0) = (5/4, 1 + δ)`, `a(0) = −3/4`. With `x_2` inactive only `w_1` moves and
+/// `a² − w_1²` is conserved, so `w_1` is smallest (`= 1`) when `a` crosses 0; the guard
+/// `w_2 − w_1` of `(0, 2)` then peaks at `≈ δ`: it crosses 0 upwards and comes back within a time
+/// of order `√δ`, much shorter than a step (activating `x_2` barely changes the field: `a ≈ 0`).
+fn excursion_problem(delta: &str, t_end: i64) -> Problem {
+    let q = |s: &str| reluflow_arith::exact::parse_exact(s).unwrap();
+    let data =
+        Data::new(vec![vec![q("1"), q("0")], vec![q("-1"), q("1")]], Labels::Given(vec![q("1"), q("0")])).unwrap();
+    let mut w2 = q("1");
+    w2 += q(delta);
+    let init = Init::Explicit { w: vec![vec![q("5/4"), w2]], a: vec![q("-3/4")] };
+    let run = RunConfig { t_end: Horizon::Finite(Rational::from(t_end)), arithmetic: Arithmetic::Mpfr, precision: 256 };
+    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+}
+
+/// Classical RK4 step of length `dt` in the fixed pattern `pat`.
+fn rk4(data: &NetData<Float>, pat: &Pattern, s: &State<Float>, dt: &Float) -> State<Float> {
+    let comb = |s: &State<Float>, k: &State<Float>, f: &Float| -> State<Float> {
+        let mut out = s.clone();
+        for (row, krow) in out.w.iter_mut().zip(&k.w) {
+            for (v, kv) in row.iter_mut().zip(krow) {
+                v.add_mul_assign(kv, f);
+            }
+        }
+        for (v, kv) in out.a.as_mut().unwrap().iter_mut().zip(k.a.as_ref().unwrap()) {
+            v.add_mul_assign(kv, f);
+        }
+        out
+    };
+    let half = dt.mul_2si(-1);
+    let k1 = field(data, pat, s);
+    let k2 = field(data, pat, &comb(s, &k1, &half));
+    let k3 = field(data, pat, &comb(s, &k2, &half));
+    let k4 = field(data, pat, &comb(s, &k3, dt));
+    let sixth = dt.div(&Float::from_i64(6, &256));
+    let mut out = comb(s, &k1, &sixth);
+    out = comb(&out, &k2, &sixth.mul_2si(1));
+    out = comb(&out, &k3, &sixth.mul_2si(1));
+    comb(&out, &k4, &sixth)
+}
+
+/// The sign changes of guard `(j, i)` in a fine fixed-step 256-bit RK4 integration on `[0, t_end]`
+/// (pattern recomputed from the state at each step), each located by bisection on the length of an
+/// RK4 sub-step from the last grid point.
+fn fine_crossings(p: &Problem, j: usize, i: usize, dt: f64, t_end: f64) -> Vec<f64> {
+    let data = NetData::<Float>::from_problem(p, &256);
+    let mut s = initial_state::<Float>(p, &256).unwrap();
+    let gx = |s: &State<Float>| s.w[j].iter().zip(&data.x[i]).fold(Float::zero(&256), |acc, (a, b)| a.mul_add(b, &acc));
+    let dtf = Float::from_f64(dt, &256);
+    let mut out = Vec::new();
+    for k in 0..(t_end / dt).round() as usize {
+        let pat = pattern_of(&data, &s).unwrap();
+        let next = rk4(&data, &pat, &s, &dtf);
+        if (gx(&s).to_f64() > 0.0) != (gx(&next).to_f64() > 0.0) {
+            let up = gx(&s).to_f64() <= 0.0;
+            let (mut lo, mut hi) = (0.0f64, dt);
+            for _ in 0..60 {
+                let mid = 0.5 * (lo + hi);
+                let v = gx(&rk4(&data, &pat, &s, &Float::from_f64(mid, &256))).to_f64();
+                if (v > 0.0) == up {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            out.push(k as f64 * dt + hi);
+        }
+        s = next;
+    }
+    out
+}
+
+/// A guard that crosses and comes back within a fraction of one step: the fine 256-bit RK4
+/// integration sees the two crossings, and the f64 and MPFR reference runs record both switches
+/// (activation, then deactivation) at matching times.
+#[test]
+fn crossing_and_return_within_one_step_is_found() {
+    let p = excursion_problem("1/100000000", 3);
+    let fine = fine_crossings(&p, 0, 1, 1.0 / 8192.0, 3.0);
+    assert_eq!(fine.len(), 2, "the guard crosses twice: {fine:?}");
+    let span = fine[1] - fine[0];
+    assert!(span > 0.0 && span < 1e-2, "a short excursion: {fine:?}");
+    let rf = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
+    let rm = integrate_problem::<Float>(&p, &128, &RefOptions::for_bits(128)).unwrap();
+    for (name, ev, longest) in [
+        (
+            "f64",
+            rf.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind, e.t)).collect::<Vec<_>>(),
+            rf.trajectory.segments.iter().map(|s| s.t_end - s.t_start).fold(0.0, f64::max),
+        ),
+        (
+            "mpfr128",
+            rm.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind, e.t.to_f64())).collect(),
+            rm.trajectory.segments.iter().map(|s| s.t_end.to_f64() - s.t_start.to_f64()).fold(0.0, f64::max),
+        ),
+    ] {
+        eprintln!("{name}: events {ev:?}, fine {fine:?}, longest step {longest}");
+        assert_eq!(ev.len(), 2, "{name}: {ev:?}");
+        assert_eq!((ev[0].0, ev[0].1, ev[0].2), (0, 1, EventKind::Activate), "{name}");
+        assert_eq!((ev[1].0, ev[1].1, ev[1].2), (0, 1, EventKind::Deactivate), "{name}");
+        for (e, tf) in ev.iter().zip(&fine) {
+            assert!((e.3 - tf).abs() < 1e-9, "{name}: event at {} vs fine {tf}", e.3);
+        }
+        // The excursion is shorter than the sample spacing of a 16-point sampling of a step.
+        assert!(span < longest / 16.0, "{name}: excursion {span} vs longest step {longest}");
+    }
+}
+
+/// The paper-size instance (m = 25, d = n = 16, λ = 4^-7, uncentred seed 1; the `paper` bench):
+/// the f64 reference switches 191 times (11 deaths), all before t = 5, and then none up to t = 10.
+#[test]
+fn paper_size_reference_events() {
+    let p = problem(1, 16, 16, 25, "0.00006103515625", Horizon::Finite(Rational::from(10)));
+    let r = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
+    assert_eq!(r.stop, RefStop::Reached);
+    let ev = &r.trajectory.events;
+    let deaths = ev.iter().filter(|e| e.kind == EventKind::Death).count();
+    assert_eq!((ev.len(), deaths), (191, 11));
+    assert!(ev.iter().all(|e| e.t < 5.0), "last event at {}", ev[ev.len() - 1].t);
+}

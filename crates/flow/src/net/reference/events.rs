@@ -1,7 +1,9 @@
-//! Event handling of the reference integrator: locating the first guard crossing of a step,
+//! Event handling of the reference integrator: locating the first guard crossing of a step
+//! (root exclusion per guard, `roots`),
 //! stepping just past it, switching the pattern (with neuron death), and detecting chattering.
 
-use super::{RefOptions, eval_state, horner, wrong};
+use super::eval_state;
+use super::roots::{SearchCfg, first_wrong, wrong};
 use crate::net::field::NetData;
 use crate::trajectory::{Event, EventKind, Pattern, State};
 use reluflow_arith::{Point, Scalar, linalg::dot};
@@ -45,24 +47,18 @@ pub(super) fn toggle<S: Scalar>(pattern: &mut Pattern, events: &mut Vec<Event<S>
     events.push(Event { t: t.clone(), point: i, neuron: j, kind });
 }
 
-/// A guard `(neuron, point, polynomial)` that first goes wrong at a given sample.
-type Candidate<S> = (usize, usize, Vec<S>);
-
-/// The earliest guard crossing in `(0, h]`: `(τ just past the crossing, neuron, point)`.
+/// The earliest guard crossing in `(0, h]`: `(τ just past the crossing, neuron, point)`. Each
+/// guard polynomial is searched by root exclusion ([`first_wrong`]) for a crossing certainly
+/// before the earliest one found so far; ties keep the first pair in `(neuron, point)` order.
 pub(super) fn first_crossing<S: Point>(
     data: &NetData<S>,
     pattern: &Pattern,
     c: &[State<S>],
     h: &S,
-    opts: &RefOptions,
-    zero_active: bool,
+    cfg: &SearchCfg<S>,
 ) -> Option<(S, usize, usize)> {
     let ctx = data.ctx();
-    let ns = opts.samples;
-    let taus: Vec<S> =
-        (1..=ns).map(|k| h.mul(&S::from_i64(k as i64, &ctx)).div(&S::from_i64(ns as i64, &ctx))).collect();
-    // First wrong sample per guard, keeping only the earliest sample index.
-    let mut first: Option<(usize, Vec<Candidate<S>>)> = None;
+    let mut best: Option<(S, usize, usize)> = None;
     for j in 0..pattern.active.len() {
         if pattern.frozen[j] {
             continue;
@@ -70,31 +66,12 @@ pub(super) fn first_crossing<S: Point>(
         for i in 0..data.n() {
             let act = pattern.active[j].binary_search(&i).is_ok();
             let poly: Vec<S> = c.iter().map(|ck| dot(&ck.w[j], &data.x[i], &ctx)).collect();
-            let limit = first.as_ref().map_or(ns, |f| f.0 + 1);
-            if let Some(k) = taus[..limit].iter().position(|tau| wrong(&horner(&poly, tau), act, zero_active)) {
-                match &mut first {
-                    Some((k0, v)) if *k0 == k => v.push((j, i, poly)),
-                    _ => first = Some((k, vec![(j, i, poly)])),
-                }
+            let limit = best.as_ref().map_or(h, |b| &b.0);
+            if let Some(tau) = first_wrong(&poly, h, limit, act, cfg)
+                && best.as_ref().is_none_or(|b| tau.certainly_lt(&b.0))
+            {
+                best = Some((tau, j, i));
             }
-        }
-    }
-    let (k, cands) = first?;
-    let lo0 = if k == 0 { S::zero(&ctx) } else { taus[k - 1].clone() };
-    let mut best: Option<(S, usize, usize)> = None;
-    for (j, i, poly) in cands {
-        let act = pattern.active[j].binary_search(&i).is_ok();
-        let (mut lo, mut hi) = (lo0.clone(), taus[k].clone());
-        for _ in 0..opts.bisect_iters {
-            let mid = lo.add(&hi).mul_2si(-1);
-            if wrong(&horner(&poly, &mid), act, zero_active) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        if best.as_ref().is_none_or(|b| hi.certainly_lt(&b.0)) {
-            best = Some((hi, j, i));
         }
     }
     best

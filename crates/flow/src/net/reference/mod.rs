@@ -6,24 +6,33 @@
 //!   and **relative** to that neuron's size: `h = 0.9 · min_j min_{k∈{p−1,p}} (tol ‖x_j‖ / ‖x_{j,k}‖)^{1/k}`
 //!   (computed through logarithms, so MPFR states of size 1e-600 and their exponential growth are
 //!   handled: the step depends on the growth *rate*, not on the size).
-//! * **Events**: each guard `w_j(τ)ᵀx_i` is a polynomial on the step; it is sampled at
-//!   `samples` points and the first sign change against the pattern is located by bisection on
-//!   that polynomial. The step is cut there, the state taken just past the crossing, and the
-//!   pattern switched. A neuron whose last active point leaves is **frozen** (event
+//! * **Events**: each guard `w_j(τ)ᵀx_i` is a polynomial on the step; its first point on the
+//!   wrong side of the pattern is found by **root exclusion** (module `roots`): on a piece
+//!   `[a, b]` of the step the Taylor shift at the midpoint bounds the guard and its derivative;
+//!   a piece where the guard cannot reach the wrong side, or where it is monotone, is settled
+//!   (for a monotone piece: a crossing iff the guard is wrong at `b`, located by bisection);
+//!   other pieces are halved (at most `samples` times), and a smallest piece left over (a
+//!   near-tangency) is resolved through the guard's extremum — a dip to the wrong side and back
+//!   inside one step is found, the step is cut at its first crossing, and the return is the
+//!   next step's event. The step is cut at the earliest crossing, the state taken just past it,
+//!   and the pattern switched. A neuron whose last active point leaves is **frozen** (event
 //!   [`EventKind::Death`](crate::trajectory::EventKind::Death)): with no active point its field is zero on the inactive side, so it stays
 //!   on the hyperplane. Neurons with no active point at the start are frozen silently.
 //!   Guards that are inconsistent with the pattern at the start of a step (two crossings inside one
 //!   bisection bracket) are switched at the current time. A pair switching back and forth within a
-//!   negligible time (sliding along its surface, or grazing) stops the run with [`RefStop::Sliding`]. Not validated: a guard that crosses and
-//!   comes back between two samples is missed.
+//!   negligible time (sliding along its surface, or grazing) stops the run with [`RefStop::Sliding`].
+//!   Not validated: the bounds are computed in the backend arithmetic (with a rounding margin
+//!   of `8(p+1)` unit roundoffs relative to the size of the terms), and a dip narrower than the
+//!   rounding of the guard itself is not seen.
 //! * **Output**: a [`Trajectory`] with [`Status::NotValidated`], one [`Segment`] per step whose
-//!   `hull` **is the end state** (a point run has no enclosure over the step; the samples are the
-//!   segment ends), plus optionally the dense output ([`RefRun::state_at`]).
+//!   `hull` **is the end state** (a point run has no enclosure over the step; the segment ends
+//!   are its samples), plus optionally the dense output ([`RefRun::state_at`]).
 //!
 //! Notes: `proofs-notes/net-field.md` (field, Taylor recursion, frozen neurons),
 //! `proofs-notes/net-reference.md` (step and event control, measured costs).
 
 mod events;
+mod roots;
 
 use super::NetError;
 use super::field::{NetData, initial_state, loss, pattern_of, taylor_coefficients};
@@ -31,6 +40,7 @@ use crate::trajectory::{Segment, State, Status, Trajectory};
 use events::{chattering, first_crossing, past_crossing, toggle};
 use reluflow_arith::{Point, Scalar, linalg::dot};
 use reluflow_model::{Horizon, Problem};
+use roots::{SearchCfg, unit_roundoff, wrong};
 
 /// Settings of the reference integrator.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +55,10 @@ pub struct RefOptions {
     pub loss_stop: Option<f64>,
     /// Largest step (also the step used when nothing constrains it, e.g. a stationary state).
     pub h_max: f64,
-    /// Sample points per step for the sign-change search.
+    /// Depth limit of the event search: a step is halved at most this many times while a guard
+    /// can neither be excluded from crossing nor shown monotone on a piece (a near-tangency);
+    /// a piece of length `h·2^(−samples)` left over is resolved through the guard's extremum.
+    /// (Historical name: it was the number of sample points per step.) Default 24.
     pub samples: usize,
     /// Bisection iterations when locating a crossing (≈ the precision in bits).
     pub bisect_iters: usize,
@@ -65,7 +78,7 @@ impl RefOptions {
             max_steps: 1_000_000,
             loss_stop: None,
             h_max: 1e3,
-            samples: 16,
+            samples: 24,
             bisect_iters: 60,
             dense: false,
             monitor: None,
@@ -158,24 +171,6 @@ pub fn eval_state<S: Scalar>(c: &[State<S>], tau: &S) -> State<S> {
     acc
 }
 
-fn horner<S: Scalar>(p: &[S], tau: &S) -> S {
-    let mut acc = p[p.len() - 1].clone();
-    for c in p[..p.len() - 1].iter().rev() {
-        acc = acc.mul_add(tau, c);
-    }
-    acc
-}
-
-/// Is the guard value `v` on the wrong side for a pair that is `active` in the pattern?
-fn wrong<S: Scalar>(v: &S, active: bool, zero_active: bool) -> bool {
-    match (active, zero_active) {
-        (true, false) => !v.certainly_pos(),
-        (true, true) => v.certainly_neg(),
-        (false, false) => v.certainly_pos(),
-        (false, true) => !v.certainly_neg(),
-    }
-}
-
 fn inf_norm<S: Scalar>(w: &[S], a: &S) -> S {
     w.iter().fold(a.abs(), |m, v| m.max(&v.abs()))
 }
@@ -230,6 +225,12 @@ pub fn integrate<S: Point>(
     let (mut segments, mut events, mut dense) = (Vec::new(), Vec::new(), Vec::new());
     let mut steps = 0;
     let mut last_toggle: Option<(usize, usize, S)> = None;
+    let search = SearchCfg {
+        margin: unit_roundoff(&S::one(&ctx)).mul(&S::from_i64(8 * (opts.order as i64 + 1), &ctx)),
+        depth: opts.samples,
+        bisect_iters: opts.bisect_iters,
+        zero_active,
+    };
     let stop = loop {
         if t_end.is_some_and(|te| !t.certainly_lt(te)) {
             break RefStop::Reached;
@@ -287,7 +288,7 @@ pub fn integrate<S: Point>(
         if let Some(te) = t_end {
             h = h.min(&te.sub(&t));
         }
-        let crossing = first_crossing(data, &pattern, &c, &h, opts, zero_active);
+        let crossing = first_crossing(data, &pattern, &c, &h, &search);
         let (h_step, hit) = match crossing {
             Some((tau, j, i)) => (tau, Some((j, i))),
             None => (h.clone(), None),
