@@ -9,7 +9,7 @@
 //! `proofs-notes/net-validated-ball.md`.
 
 use super::Net;
-use super::bulk::{to_midrad_mat, transpose};
+use super::bulk::{identity_defect_ru, to_midrad_mat, transpose};
 use super::lohner::LohnerSet;
 use super::series::{Series, live_coords, series};
 use super::taylor::poly_at;
@@ -94,22 +94,6 @@ fn transpose_rect(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
         }
     }
     t
-}
-
-/// An upper bound of `‖I − P‖_∞` for a square midpoint–radius matrix `P`.
-fn identity_defect_ru(p: &MidRadMat) -> f64 {
-    let n = p.rows();
-    let mut worst: f64 = 0.0;
-    for i in 0..n {
-        let mut row = 0.0;
-        for k in 0..n {
-            let idx = i * n + k;
-            let target = if i == k { 1.0 } else { 0.0 };
-            row = add_ru(row, add_ru((target - p.mid()[idx]).abs(), p.rad()[idx]));
-        }
-        worst = worst.max(row);
-    }
-    worst
 }
 
 /// A rigorous upper bound of `λ_max(A')` for every symmetric matrix `A'` in the symmetric

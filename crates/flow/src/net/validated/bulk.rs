@@ -9,7 +9,7 @@
 //! centre, which stays in the backend's precision.
 
 use reluflow_arith::Enclosure;
-use reluflow_arith::midrad::{MidRadMat, MidRadVec};
+use reluflow_arith::midrad::{MidRadMat, MidRadVec, add_ru};
 
 /// The f64 midpoint–radius box `⟨m, r⟩ ⊇ x` of an interval: `m = fl(lo/2 + hi/2)` and
 /// `r = max(hi − m, m − lo)` rounded up, from the outward f64 bounds of `x`. Unbounded or
@@ -63,6 +63,22 @@ pub(crate) fn from_midrad_1<S: Enclosure>(m: f64, r: f64, ctx: &S::Ctx) -> S {
 /// [`from_midrad_1`] for a vector.
 pub(crate) fn from_midrad_vec<S: Enclosure>(x: &MidRadVec, ctx: &S::Ctx) -> Vec<S> {
     x.mid().iter().zip(x.rad()).map(|(&m, &r)| from_midrad_1(m, r, ctx)).collect()
+}
+
+/// An upper bound of `‖I − P‖_∞` for a square midpoint–radius matrix `P` (rounded up).
+pub(crate) fn identity_defect_ru(p: &MidRadMat) -> f64 {
+    let n = p.rows();
+    let mut worst: f64 = 0.0;
+    for i in 0..n {
+        let mut row = 0.0;
+        for k in 0..n {
+            let idx = i * n + k;
+            let target = if i == k { 1.0 } else { 0.0 };
+            row = add_ru(row, add_ru((target - p.mid()[idx]).abs(), p.rad()[idx]));
+        }
+        worst = worst.max(row);
+    }
+    worst
 }
 
 /// The transpose of a row-major `n × n` point matrix.

@@ -6,12 +6,12 @@
 //! of the floating-point `Q`).
 
 use super::Net;
-use super::bulk::{floor_radii, from_midrad_vec, to_midrad_mat, to_midrad_vec, transpose};
+use super::bulk::{floor_radii, from_midrad_vec, identity_defect_ru, to_midrad_mat, to_midrad_vec, transpose};
 use super::series::{Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
-use reluflow_arith::midrad::{MidRadMat, add_ru};
+use reluflow_arith::midrad::MidRadMat;
 
 /// A Lohner set `{c + D B r : r ∈ R}` over the coordinates `idx` (the live coordinates of the
 /// pattern it was made for; the other, frozen, coordinates are constant and carried as a box by
@@ -118,18 +118,7 @@ fn householder_q(a: &[f64], n: usize, cols: usize, perm: &[usize]) -> Vec<f64> {
 /// An upper bound of `‖I − QᵀQ‖_∞` computed with midpoint–radius products (rigorous).
 fn orthogonality_defect_ru(q: &[f64], n: usize) -> f64 {
     let qt = transpose(q, n);
-    let p = MidRadMat::from_points(n, n, &qt).mat_mul(&MidRadMat::from_points(n, n, q));
-    let mut worst: f64 = 0.0;
-    for i in 0..n {
-        let mut row = 0.0;
-        for k in 0..n {
-            let idx = i * n + k;
-            let target = if i == k { 1.0 } else { 0.0 };
-            row = add_ru(row, add_ru((target - p.mid()[idx]).abs(), p.rad()[idx]));
-        }
-        worst = worst.max(row);
-    }
-    worst
+    identity_defect_ru(&MidRadMat::from_points(n, n, &qt).mat_mul(&MidRadMat::from_points(n, n, q)))
 }
 
 /// The smallest Jacobian order `q ∈ [2, q_max]` (at most `p`) for which the tail box
