@@ -288,6 +288,23 @@ fn crossing_and_return_within_one_step_is_found() {
         // The excursion is shorter than the sample spacing of a 16-point sampling of a step.
         assert!(span < longest / 16.0, "{name}: excursion {span} vs longest step {longest}");
     }
+    // While x_2 is inactive the flow does not depend on δ = w_2(0) − 1, and the guard is
+    // 1 + δ − w_1(t): a smaller dip is centred at the same time, with half-width ∝ √δ.
+    let centre = 0.5 * (fine[0] + fine[1]);
+    let p = excursion_problem("1/1000000000000", 3);
+    let rf = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
+    let rm = integrate_problem::<Float>(&p, &128, &RefOptions::for_bits(128)).unwrap();
+    let tf: Vec<f64> = rf.trajectory.events.iter().map(|e| e.t).collect();
+    let tm: Vec<f64> = rm.trajectory.events.iter().map(|e| e.t.to_f64()).collect();
+    eprintln!("δ = 1e-12: f64 {tf:?}, mpfr128 {tm:?}, centre {centre}");
+    assert_eq!((tf.len(), tm.len()), (2, 2), "δ = 1e-12: {tf:?} {tm:?}");
+    let half = 0.5 * span * 1e-2;
+    for t in [&tf, &tm] {
+        // (The δ = 1e-8 dip's centre is off by its asymmetry, O(δ).)
+        assert!(((t[0] + t[1]) / 2.0 - centre).abs() < 1e-7, "{t:?} vs centre {centre}");
+        assert!(((t[1] - t[0]) / 2.0 - half).abs() < 1e-3 * half, "{t:?}: half-width vs {half}");
+    }
+    assert!((tf[0] - tm[0]).abs() < 1e-9 && (tf[1] - tm[1]).abs() < 1e-9, "{tf:?} vs {tm:?}");
 }
 
 /// The paper-size instance (m = 25, d = n = 16, λ = 4^-7, uncentred seed 1; the `paper` bench):

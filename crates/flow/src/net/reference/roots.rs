@@ -269,6 +269,19 @@ mod tests {
         assert!(first_wrong(&g, &1.0, &0.25, true, &cfg(24)).is_none());
     }
 
+    /// With depth 0 and 2 the dip is left to the leaf search (extremum by bisection on `g'`).
+    #[test]
+    fn leaf_finds_a_dip() {
+        let c = 0.3;
+        for depth in [0, 2] {
+            let g = [1e-8 - c * c, 2.0 * c, -1.0];
+            let t = first_wrong(&g, &1.0, &1.0, false, &cfg(depth)).unwrap();
+            assert!((t - (c - 1e-4)).abs() < 1e-9, "depth {depth}: {t}");
+            let g = [-1e-8 - c * c, 2.0 * c, -1.0];
+            assert!(first_wrong(&g, &1.0, &1.0, false, &cfg(depth)).is_none());
+        }
+    }
+
     /// A guard that starts at 0 on the right side, a constant guard, and a plain crossing.
     #[test]
     fn degenerate_guards() {
