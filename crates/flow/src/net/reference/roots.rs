@@ -21,6 +21,9 @@
 
 use reluflow_arith::Scalar;
 
+/// Shifts allowed per level of [`SearchCfg::depth`] for one guard (see [`first_wrong`]'s helper).
+const SHIFT_BUDGET: usize = 32;
+
 /// Settings of the search for one step, shared by all guards of the step.
 pub(super) struct SearchCfg<S> {
     /// Relative rounding margin `8(p+1)·ε`.
@@ -180,12 +183,23 @@ fn leaf<S: Scalar>(g: &[S], a: &S, b: &S, active: bool, cfg: &SearchCfg<S>) -> O
 /// returned as a point just past the crossing; only crossings certainly before `limit` are
 /// looked for (`None` if there is none).
 pub(super) fn first_wrong<S: Scalar>(g: &[S], h: &S, limit: &S, active: bool, cfg: &SearchCfg<S>) -> Option<S> {
+    search(g, h, limit, active, cfg).0
+}
+
+/// [`first_wrong`], with the number of Taylor shifts it took. Pieces are split only while fewer
+/// than [`SHIFT_BUDGET`]` · (depth + 1)` shifts were made; after that the pieces still pending
+/// (at most `depth + 1`: the search is depth-first) are treated as smallest pieces. This bounds
+/// the work for a guard that is flat at the rounding level over a wide range (a high-order
+/// contact), where halving would otherwise go on over the whole flat range.
+fn search<S: Scalar>(g: &[S], h: &S, limit: &S, active: bool, cfg: &SearchCfg<S>) -> (Option<S>, usize) {
     let ctx = h.ctx();
     let za = cfg.zero_active;
     // Pre-filter over [0, h] without a shift: g([0, h]) ⊆ g_0 + [Σ min(g_k h^k, 0), Σ max(g_k h^k, 0)].
     if !pre_possibly_wrong(g, h, active, cfg) {
-        return None;
+        return (None, 0);
     }
+    let budget = SHIFT_BUDGET * (cfg.depth + 1);
+    let mut shifts = 0;
     let mut stack = vec![(S::zero(&ctx), h.clone(), 0usize)];
     while let Some((a, b, depth)) = stack.pop() {
         if !a.certainly_lt(limit) {
@@ -193,6 +207,7 @@ pub(super) fn first_wrong<S: Scalar>(g: &[S], h: &S, limit: &S, active: bool, cf
         }
         let r = b.sub(&a).mul_2si(-1);
         let c = a.add(&r);
+        shifts += 1;
         let q = shift(g, &c);
         let size = abs_sum(g, &b, 0);
         let rad = abs_sum(&q, &r, 1).add(&cfg.margin.mul(&size));
@@ -207,21 +222,21 @@ pub(super) fn first_wrong<S: Scalar>(g: &[S], h: &S, limit: &S, active: bool, cf
                 // one after `limit` is not needed (g right at `limit < b`).
                 let b = if limit.certainly_lt(&b) { limit.clone() } else { b };
                 if wrong(&horner(g, &b), active, za) {
-                    return Some(bisect(g, a, b, active, cfg));
+                    return (Some(bisect(g, a, b, active, cfg)), shifts);
                 }
                 continue;
             }
         }
-        if depth >= cfg.depth {
+        if depth >= cfg.depth || shifts >= budget {
             if let Some(t) = leaf(g, &a, &b, active, cfg) {
-                return Some(t);
+                return (Some(t), shifts);
             }
             continue;
         }
         stack.push((c.clone(), b, depth + 1));
         stack.push((a, c, depth + 1));
     }
-    None
+    (None, shifts)
 }
 
 #[cfg(test)]
@@ -280,6 +295,25 @@ mod tests {
             let g = [-1e-8 - c * c, 2.0 * c, -1.0];
             assert!(first_wrong(&g, &1.0, &1.0, false, &cfg(depth)).is_none());
         }
+    }
+
+    /// Shift counts: a transversal crossing and a tangency cost O(depth) shifts; a contact of
+    /// order 20 (flat at the rounding level over ≈ 60 % of the step) stays within the budget.
+    #[test]
+    fn shift_counts_are_bounded() {
+        let c = cfg(24);
+        let (t, n) = search(&[-0.5, 1.0, 0.1], &1.0, &1.0, false, &c);
+        assert!(t.is_some() && n <= 4, "{n}");
+        let (t, n) = search(&[-0.25, 1.0, -1.0], &1.0, &1.0, false, &c);
+        assert!(t.is_none() && n <= 4 * 25, "tangency: {n}");
+        // −(τ − 1/2)^20.
+        let mut g = vec![0.0; 21];
+        for (k, gk) in g.iter_mut().enumerate() {
+            let binom = (0..k).fold(1.0, |b, i| b * (20 - i) as f64 / (i + 1) as f64);
+            *gk = -binom * (-0.5f64).powi(20 - k as i32);
+        }
+        let (t, n) = search(&g, &1.0, &1.0, false, &c);
+        assert!(t.is_none() && n <= SHIFT_BUDGET * 25 + 26, "flat contact: {n}");
     }
 
     /// A guard that starts at 0 on the right side, a constant guard, and a plain crossing.
