@@ -267,10 +267,7 @@ pub(crate) fn ball_step<S: Enclosure>(
     let next = BallSet { c: c_new, w: ball.w.clone(), rho, live: ball.live.clone() };
     let mut end = next.hull(frozen_box);
     for &a in &next.live {
-        let i = end[a].intersect(&e_box[a]);
-        if !i.is_empty() {
-            end[a] = i;
-        }
+        end[a] = super::meet(&end[a], &e_box[a]);
     }
     Some(BallStepped { ball: next, end })
 }

@@ -363,10 +363,7 @@ impl<S: Enclosure> Runner<S> {
         let b = self.net.d + 1;
         for (c, e) in end.iter_mut().enumerate() {
             if self.pattern.frozen[c / b] {
-                let i = e.intersect(&self.xbox[c]);
-                if !i.is_empty() {
-                    *e = i;
-                }
+                *e = super::meet(e, &self.xbox[c]);
             }
         }
         let t1 = Rational::from(&self.t + h_exact);
@@ -484,6 +481,11 @@ impl<S: Enclosure> Runner<S> {
                             (self.set, self.xbox) = match through_switch(&self.net, &self.set, &st) {
                                 Some((set, b)) => {
                                     let b: Vec<S> = b.iter().zip(&end).map(|(x, y)| x.intersect(y)).collect();
+                                    // Both enclose the state after the switch (a bug otherwise).
+                                    debug_assert!(
+                                        b.iter().all(|x| !x.is_empty()),
+                                        "disjoint enclosures after a switch"
+                                    );
                                     if b.iter().any(|x| x.is_empty()) {
                                         (LohnerSet::from_box(&self.net, &end), end)
                                     } else {

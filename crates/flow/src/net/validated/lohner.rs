@@ -285,8 +285,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     let via_set = set_new.hull();
     let mut end: Vec<S> = frozen_box.to_vec();
     for ((&a, vs), d) in live.iter().zip(&via_set).zip(&direct) {
-        let i = vs.intersect(d);
-        end[a] = if i.is_empty() { vs.clone() } else { i };
+        end[a] = super::meet(vs, d);
     }
     if end.iter().any(|x| !x.is_finite()) {
         return None;

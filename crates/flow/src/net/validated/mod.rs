@@ -49,6 +49,15 @@ use reluflow_arith::Enclosure;
 use reluflow_model::Problem;
 use thiserror::Error;
 
+/// `a ∩ b` for two enclosures of the same exact value, which therefore meet. Should they not (a
+/// bug: one of them is not an enclosure), debug builds panic and release builds keep `a` (still an
+/// enclosure if `a` is one); the test suite runs in debug builds.
+pub(crate) fn meet<S: Enclosure>(a: &S, b: &S) -> S {
+    let i = a.intersect(b);
+    debug_assert!(!i.is_empty(), "disjoint enclosures of one exact value: {a:?} and {b:?}");
+    if i.is_empty() { a.clone() } else { i }
+}
+
 /// Settings of the validated integrator.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidatedOptions {

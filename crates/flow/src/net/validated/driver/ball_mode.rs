@@ -82,10 +82,7 @@ impl<S: Enclosure> Runner<S> {
             .iter()
             .zip(&self.xbox)
             .zip(&ball.c)
-            .map(|((b, x), c)| {
-                let i = b.intersect(x);
-                if i.is_empty() { b.hull(c) } else { i.hull(c) }
-            })
+            .map(|((b, x), c)| super::super::meet(b, x).hull(c))
             .collect();
         let ser_x = series(&self.net, &self.pattern, &xhat, p, None);
         let e_scale = block_exponents(&self.net, &ball.c);
@@ -107,15 +104,8 @@ impl<S: Enclosure> Runner<S> {
         let h_up = hs.upper_f64();
         self.ball_h_next = 1.5 * h_up;
         let over = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
-        let hull: Vec<S> = over
-            .iter()
-            .zip(&apri.e)
-            .zip(&next.end)
-            .map(|((a, e), end)| {
-                let i = a.intersect(e);
-                if i.is_empty() { e.hull(end) } else { i.hull(end) }
-            })
-            .collect();
+        let hull: Vec<S> =
+            over.iter().zip(&apri.e).zip(&next.end).map(|((a, e), end)| super::super::meet(e, a).hull(end)).collect();
         let t1 = Rational::from(&self.t + &h_exact);
         let (ts, te) = (self.time(&self.t), self.time(&t1));
         self.push_segment(ts, te, self.pattern.clone(), &hull, &next.end);

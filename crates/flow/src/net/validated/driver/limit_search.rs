@@ -63,10 +63,7 @@ impl<S: Enclosure> Runner<S> {
         if let Some(old) = &self.limit {
             let old_flat = self.net.flatten(&old.state);
             for (b, o) in boxed.iter_mut().zip(&old_flat) {
-                let i = b.intersect(o);
-                if !i.is_empty() {
-                    *b = i;
-                }
+                *b = super::super::meet(b, o);
             }
         }
         self.limit = Some(Limit {
