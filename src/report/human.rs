@@ -119,6 +119,17 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
             let frozen = if limit.pattern.frozen.get(j).copied().unwrap_or(false) { " (frozen)" } else { "" };
             let _ = writeln!(out, "  neuron {j}: active points {{{}}}{frozen}", list.join(", "));
         }
+        if let Some(rate) = &limit.rate {
+            let r = super::rate_json(rate, digits.min(6));
+            let _ = writeln!(
+                out,
+                "  rate: L(t) ≤ {}·exp(−2·{}·(t − {})) for every t ≥ {} (Polyak–Łojasiewicz)",
+                r.loss0, r.mu, r.t0, r.t0
+            );
+            if let Some(t9) = r.t_loss_below_1e_9 {
+                let _ = writeln!(out, "  loss ≤ 1e-9 for every t ≥ {t9}");
+            }
+        }
     }
     out
 }

@@ -120,6 +120,36 @@ pub struct JsonLimit {
     pub loss: Pair,
     /// For each neuron, its active points from the last event on.
     pub active: Vec<Vec<usize>>,
+    /// The certified loss rate `L(t) ≤ loss0·e^{−2μ(t − t0)}` for `t ≥ t0`, when the proof gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<JsonRate>,
+}
+
+/// A certified loss rate; decimals rounded so that the bound is weaker than the proved one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonRate {
+    /// The time from which the bound holds (rounded up).
+    pub t0: String,
+    /// The loss at `t0` (rounded up).
+    pub loss0: String,
+    /// The rate constant μ (rounded down).
+    pub mu: String,
+    /// A time from which the loss is at most 1e-9 (rounded up), if finite.
+    pub t_loss_below_1e_9: Option<String>,
+}
+
+/// The decimal strings of a loss rate (`digits` significant digits, rounded to weaken the bound).
+pub fn rate_json(rate: &reluflow_flow::LossRate, digits: u32) -> JsonRate {
+    let dec = |v: f64, dir: Dir| {
+        rug::Rational::from_f64(v)
+            .map_or_else(|| v.to_string(), |q| reluflow_arith::exact::decimal_rounded(&q, digits, dir))
+    };
+    JsonRate {
+        t0: dec(rate.t0, Dir::Up),
+        loss0: dec(rate.loss0, Dir::Up),
+        mu: dec(rate.mu, Dir::Down),
+        t_loss_below_1e_9: rate.time_to_loss(1e-9).map(|t| dec(t, Dir::Up)),
+    }
 }
 
 /// `s` as an outward-rounded `[lo, hi]` (`"nan"` for a NaN point value).
@@ -172,7 +202,13 @@ fn weights<S: Scalar>(state: &State<S>, digits: u32) -> (JsonWeights, Option<Vec
 
 fn limit_json<S: Scalar>(limit: &Limit<S>, digits: u32) -> JsonLimit {
     let (w, a) = weights(&limit.state, digits);
-    JsonLimit { w, a, loss: pair(&limit.loss, digits), active: limit.pattern.active.clone() }
+    JsonLimit {
+        w,
+        a,
+        loss: pair(&limit.loss, digits),
+        active: limit.pattern.active.clone(),
+        rate: limit.rate.as_ref().map(|r| rate_json(r, digits)),
+    }
 }
 
 /// The status word, the reason and the certified time of a trajectory.

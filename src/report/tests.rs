@@ -53,6 +53,7 @@ fn certified_interval_run() -> Trajectory<Interval> {
             state: single_state(vec![iv("5", "5"), iv("-1", "-1"), iv("-0.0390625", "-0.0390625")]),
             loss: iv("0", "0"),
             pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false] },
+            rate: None,
         }),
         status: Status::Certified,
     }

@@ -305,6 +305,7 @@ fn global_convergence_d2() {
         },
         loss: iv(0.0, 1.0),
         pattern: pat1(&[0, 1]),
+        rate: None,
     };
     let t = build(&(), 4, state_at, &pat1(&[0, 1]), Some(limit));
     let r = row("lsy.global-convergence-d2", &pi, &t);

@@ -143,7 +143,12 @@ fn with_limit(s: Interval) -> Trajectory<Interval> {
         events: vec![],
         final_state: st(vec![pt(5.0), pt(-1.0), s]),
         t_final: pt(0.0),
-        limit: Some(Limit { state: st(vec![pt(5.0), pt(-1.0), s]), loss: pt(0.0), pattern: common::pat1(&[0, 1]) }),
+        limit: Some(Limit {
+            state: st(vec![pt(5.0), pt(-1.0), s]),
+            loss: pt(0.0),
+            pattern: common::pat1(&[0, 1]),
+            rate: None,
+        }),
         status: Status::Certified,
     }
 }

@@ -197,6 +197,40 @@ pub struct Limit<S> {
     pub loss: S,
     /// The activation pattern from the last event on (it never changes again).
     pub pattern: Pattern,
+    /// A certified rate of convergence of the loss, when the proof gives one.
+    pub rate: Option<LossRate>,
+}
+
+/// A certified exponential bound on the loss: `L(t) ≤ loss0 · e^{−2μ(t − t0)}` for every `t ≥ t0`
+/// (the two-layer limit's Polyak–Łojasiewicz proof, `proofs-notes/net-limit-pl.md`). All three
+/// numbers are rounded so that the bound is weaker than the proved one (`t0`, `loss0` up, `mu`
+/// down).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossRate {
+    /// The time from which the bound holds.
+    pub t0: f64,
+    /// The loss at `t0` (upper bound).
+    pub loss0: f64,
+    /// The rate constant `μ > 0` (lower bound).
+    pub mu: f64,
+}
+
+impl LossRate {
+    /// A time from which `L(t) ≤ target`: `t0 + ln(loss0/target)/(2μ)` rounded up (`t0` when
+    /// `loss0 ≤ target`; `None` for `target ≤ 0` or a non-finite result).
+    pub fn time_to_loss(&self, target: f64) -> Option<f64> {
+        use reluflow_arith::{Interval, Scalar};
+        if self.loss0 <= target {
+            return Some(self.t0);
+        }
+        if target.is_nan() || target <= 0.0 || self.mu <= 0.0 {
+            return None;
+        }
+        let pt = |v: f64| Interval::from_f64(v, &());
+        let dt = pt(self.loss0).div(&pt(target)).ln().div(&pt(self.mu).mul_2si(1));
+        let t = pt(self.t0).add(&dt).upper_f64();
+        t.is_finite().then_some(t)
+    }
 }
 
 /// A whole run.

@@ -136,6 +136,7 @@ pub fn growth_holds<S: Enclosure>(ctx: &S::Ctx, with_limit: bool) -> Trajectory<
         state: State { w: vec![vec![S::from_i64(2, ctx), S::from_i64(1, ctx)]], a: None },
         loss: S::zero(ctx),
         pattern: pat1(&[0, 1]),
+        rate: None,
     });
     build(ctx, 8, growth_holds_state::<S>, &pat1(&[0, 1]), limit)
 }
@@ -146,6 +147,7 @@ pub fn growth_fails<S: Enclosure>(ctx: &S::Ctx, with_limit: bool) -> Trajectory<
         state: State { w: vec![vec![S::zero(ctx), S::from_i64(-1, ctx)]], a: None },
         loss: S::one(ctx).mul_2si(-1),
         pattern: pat1(&[0]),
+        rate: None,
     });
     build(ctx, 8, growth_fails_state::<S>, &pat1(&[0]), limit)
 }

@@ -200,6 +200,7 @@ pub fn certify<S: Enclosure>(
                             state: state(lim),
                             loss: S::from_rational(&piece.limit_loss, ctx),
                             pattern: pattern.clone(),
+                            rate: None,
                         };
                         let fin = ball.to_box();
                         return Ok(certified(initial, out, seg_start, now, pattern, hull, fin, Some(limit)));

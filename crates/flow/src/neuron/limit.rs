@@ -72,7 +72,9 @@ pub(crate) fn death<S: Enclosure>(
     });
     let loss: Rational = y.iter().map(|v| Rational::from(v.square_ref())).sum::<Rational>() * c;
     let limit = match horizon {
-        Horizon::Infinite => Some(Limit { state: state(w_box.clone()), loss: S::from_rational(&loss, ctx), pattern }),
+        Horizon::Infinite => {
+            Some(Limit { state: state(w_box.clone()), loss: S::from_rational(&loss, ctx), pattern, rate: None })
+        }
         Horizon::Finite(_) => None,
     };
     Trajectory {

@@ -31,46 +31,13 @@ pub struct RunStats {
     pub ball_steps: usize,
     /// Proved switches.
     pub events: usize,
-    /// With a certified limit (`Horizon::Infinite`): the rate of the Polyak–Łojasiewicz proof.
-    pub limit_rate: Option<LimitRate>,
+    /// With a certified limit (`Horizon::Infinite`): the loss rate of the Polyak–Łojasiewicz
+    /// proof (also in `Trajectory::limit`).
+    pub limit_rate: Option<crate::trajectory::LossRate>,
     /// Largest relative width `max_c width(x_c)/|x_c|` of the final state's live neurons.
     pub final_rel_width: f64,
     /// Largest absolute width of the final state.
     pub final_abs_width: f64,
-}
-
-/// The quantitative part of a certified two-layer limit (`proofs-notes/net-limit-pl.md`): for every
-/// `t ≥ t0`, `L(θ(t)) ≤ loss0·e^{−2μ(t − t0)}` and `‖θ(t) − θ(t0)‖₂ ≤ radius`, for the exact flow.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LimitRate {
-    /// The time the proof starts from (rounded up: the bound is then weaker, still true).
-    pub t0: f64,
-    /// The Polyak–Łojasiewicz constant `μ` (rounded down).
-    pub mu: f64,
-    /// The loss at `t0` (rounded up).
-    pub loss0: f64,
-    /// The path-length bound `√(2·loss0/μ)` (rounded up).
-    pub radius: f64,
-    /// The ball radius on which the hypotheses were verified.
-    pub ball: f64,
-}
-
-impl LimitRate {
-    /// A time from which the loss is at most `target` (`t0 + ln(loss0/target)/(2μ)`, rounded up),
-    /// or `None` for `target ≤ 0` (the loss is positive until the limit unless it is 0 at `t0`).
-    pub fn time_to_loss(&self, target: f64) -> Option<f64> {
-        if self.loss0 <= target {
-            return Some(self.t0);
-        }
-        if target <= 0.0 || self.mu <= 0.0 {
-            return None;
-        }
-        use reluflow_arith::{Interval, Scalar};
-        let pt = |v: f64| Interval::from_f64(v, &());
-        let dt = pt(self.loss0).div(&pt(target)).ln().div(&pt(self.mu).mul_2si(1));
-        let t = pt(self.t0).add(&dt).upper_f64();
-        t.is_finite().then_some(t)
-    }
 }
 
 /// [`certify_with_stats`] without the counters.

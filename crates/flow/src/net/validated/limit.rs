@@ -37,6 +37,7 @@ pub(crate) struct LimitProof<S> {
     limit_loss: S,
     mu_rd: f64,
     loss0_ru: f64,
+    #[cfg_attr(not(test), expect(dead_code, reason = "read by the tests (radius < ρ)"))]
     rho: f64,
     radius_ru: f64,
 }
@@ -63,6 +64,7 @@ impl<S: Enclosure> LimitProof<S> {
         self.loss0_ru
     }
     /// The ball radius `ρ` on which the hypotheses were verified (`0` when `L0 = 0`).
+    #[cfg(test)]
     pub(crate) fn rho(&self) -> f64 {
         self.rho
     }

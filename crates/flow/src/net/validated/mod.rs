@@ -37,7 +37,7 @@ mod start;
 mod switch;
 mod taylor;
 
-pub use driver::{LimitRate, RunStats, certify, certify_with_stats};
+pub use driver::{RunStats, certify, certify_with_stats};
 
 use super::NetError;
 use super::field::{NetData, field};

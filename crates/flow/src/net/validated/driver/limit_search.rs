@@ -2,8 +2,8 @@
 //! (`super::super::limit`, `proofs-notes/net-limit-pl.md`) after each.
 
 use super::super::limit::{LimitProof, prove_limit};
-use super::{LimitRate, Runner};
-use crate::trajectory::{Limit, Status, UndecidedReason};
+use super::Runner;
+use crate::trajectory::{Limit, LossRate, Status, UndecidedReason};
 use reluflow_arith::Enclosure;
 use rug::Rational;
 
@@ -66,18 +66,14 @@ impl<S: Enclosure> Runner<S> {
                 *b = super::super::meet(b, o);
             }
         }
+        let rate = LossRate { t0: self.time(&self.t).upper_f64(), loss0: proof.loss0_ru(), mu: proof.mu_rd() };
         self.limit = Some(Limit {
             state: self.net.unflatten(&boxed),
             loss: proof.limit_loss().clone(),
             pattern: self.pattern.clone(),
+            rate: Some(rate.clone()),
         });
-        self.stats.limit_rate = Some(LimitRate {
-            t0: self.time(&self.t).upper_f64(),
-            mu: proof.mu_rd(),
-            loss0: proof.loss0_ru(),
-            radius: proof.radius_ru(),
-            ball: proof.rho(),
-        });
+        self.stats.limit_rate = Some(rate);
         let scale = self.xbox.iter().map(|x| x.abs().upper_f64()).fold(1.0, f64::max);
         proof.radius_ru() <= TIGHT * scale
     }
