@@ -49,6 +49,35 @@ fn check_report_shape(v: &Value, exit: i32) {
     if let Some(limit) = v.get("limit") {
         assert!(is_pair(&limit["loss"]), "{limit}");
         assert!(limit["w"].is_array(), "{limit}");
+        if let Some(rate) = limit.get("rate") {
+            for key in ["t0", "loss0", "mu"] {
+                assert!(rate[key].as_str().is_some_and(|s| s.parse::<f64>().is_ok()), "{key}: {rate}");
+            }
+        }
+    }
+}
+
+/// A two-layer limit t → ∞ (`examples/two-layer-limit.toml`): certified with a Polyak–Łojasiewicz
+/// rate, the limit loss exactly 0, the limit box narrow, and the 1e-9 time after t0.
+#[test]
+fn two_layer_limit_example_is_certified_with_a_rate() {
+    let f = examples_dir().join("two-layer-limit.toml").to_str().expect("utf-8 path").to_string();
+    let r = reluflow(&["certify", &f, "--json"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    assert_eq!(v["status"], "certified", "{v}");
+    let limit = &v["limit"];
+    assert_eq!(limit["loss"], serde_json::json!(["0", "0"]), "{limit}");
+    let rate = &limit["rate"];
+    let num = |k: &str| rate[k].as_str().and_then(|s| s.parse::<f64>().ok()).unwrap_or_else(|| panic!("{k}: {rate}"));
+    assert!(num("mu") > 0.0 && num("loss0") >= 0.0 && num("t0") >= 1.0, "{rate}");
+    assert!(num("t_loss_below_1e_9") >= num("t0"), "{rate}");
+    for row in limit["w"].as_array().expect("w rows") {
+        for p in row.as_array().expect("pairs") {
+            let lo: f64 = p[0].as_str().unwrap().parse().unwrap();
+            let hi: f64 = p[1].as_str().unwrap().parse().unwrap();
+            assert!(hi - lo < 1e-6, "limit box too wide: {p}");
+        }
     }
 }
 
