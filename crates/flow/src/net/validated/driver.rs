@@ -248,8 +248,12 @@ impl<S: Enclosure> Runner<S> {
         // `rem·h^{p+1}` adds at most `REM_TOL_FACTOR·tol` of each live neuron's size.
         let h_try = if last { self.time(remaining).upper_f64() } else { h };
         if let Some(h_r) = self.remainder_limited(&apri.rem, h_try, e_scale) {
-            h = h_r.max(self.opts.h_min);
-            last = false;
+            // Never longer than the validated step (h_min may exceed a tiny last step).
+            let h_new = h_r.max(self.opts.h_min).min(h_try);
+            if h_new < h_try {
+                h = h_new;
+                last = false;
+            }
         }
         let h_exact = if last { remaining.clone() } else { Rational::from_f64(h).expect("finite step") };
         Ok((apri, h_exact))
