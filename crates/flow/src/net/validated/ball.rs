@@ -9,7 +9,7 @@
 //! `proofs-notes/net-validated-ball.md`.
 
 use super::Net;
-use super::bulk::{identity_defect_ru, to_midrad_mat, transpose};
+use super::bulk::{identity_defect_ru, perron_ru, to_midrad_mat, transpose};
 use super::lohner::LohnerSet;
 use super::series::{Series, live_coords, series};
 use super::taylor::poly_at;
@@ -66,7 +66,8 @@ impl<S: Enclosure> BallSet<S> {
         let bt = MidRadMat::from_points(ncols, nb, &transpose_rect(&set.b, nb, ncols));
         let btb = bt.mat_mul(&MidRadMat::from_points(nb, ncols, &set.b));
         let defect = identity_defect_ru(&btb);
-        let by_norm = r2.sqrt().mul(&S::from_f64(1.0 + defect, &ctx).sqrt()).mul_2si(scale).upper_f64();
+        let b_norm_sq = S::one(&ctx).add(&S::from_f64(defect, &ctx));
+        let by_norm = r2.sqrt().mul(&b_norm_sq.sqrt()).mul_2si(scale).upper_f64();
         // The circumscribed ball of the hull.
         let hull = set.hull();
         let mut acc = S::zero(&ctx);
@@ -191,42 +192,11 @@ pub(crate) fn log_norm_upper<S: Enclosure>(net: &Net<S>, pattern: &Pattern, e_bo
     // Weyl: λ_max(A') ≤ λ_max(mid A) + ‖A' − mid A‖₂ ≤ λ_max(mid A) + ρ(rad A) for A' ∈ A.
     let mid = MidRadMat::new(nl, nl, mr.mid().to_vec(), vec![0.0; nl * nl]);
     let lm = lambda_max_upper(&mid)?;
-    let r = perron_upper(nl, mr.rad())?;
-    Some(add_ru(lm, r))
-}
-
-/// An upper bound of the Perron root `ρ(R)` (= `‖R‖₂` for symmetric `R`) of a non-negative
-/// `n × n` matrix `R` (row-major), by the Collatz–Wielandt formula `ρ(R) ≤ max_i (Ru)_i / u_i`
-/// for any positive vector `u` (here: a few power iterations from `(1, …, 1)`). The products are
-/// rounded up: every term is non-negative, so the computed sum times `1 + (n+2)·2⁻⁵²` bounds the
-/// exact one. `None` for non-finite entries.
-pub(crate) fn perron_upper(n: usize, r: &[f64]) -> Option<f64> {
-    if n == 0 {
-        return Some(0.0);
-    }
-    if r.iter().any(|x| !x.is_finite() || *x < 0.0) {
+    let r = perron_ru(mr.rad(), nl);
+    if !r.is_finite() {
         return None;
     }
-    let mut u = vec![1.0; n];
-    for _ in 0..6 {
-        let mut v: Vec<f64> = (0..n).map(|i| r[i * n..(i + 1) * n].iter().zip(&u).map(|(a, b)| a * b).sum()).collect();
-        let top = v.iter().copied().fold(0.0, f64::max);
-        if top == 0.0 {
-            return Some(0.0);
-        }
-        // Keep u positive (a zero entry would make the ratio undefined).
-        for x in &mut v {
-            *x = (*x / top).max(1e-3);
-        }
-        u = v;
-    }
-    let grow = 1.0 + (n as f64 + 2.0) * f64::EPSILON;
-    let mut worst: f64 = 0.0;
-    for i in 0..n {
-        let s: f64 = r[i * n..(i + 1) * n].iter().zip(&u).map(|(a, b)| a * b).sum();
-        worst = worst.max(((s * grow).next_up() / u[i]).next_up());
-    }
-    Some(worst)
+    Some(add_ru(lm, r))
 }
 
 /// The result of [`ball_step`].
@@ -340,12 +310,15 @@ mod tests {
         // u uᵀ with u = (1, 2, 3): ρ = 14.
         let u = [1.0, 2.0, 3.0];
         let r: Vec<f64> = (0..9).map(|k| u[k / 3] * u[k % 3]).collect();
-        let b = perron_upper(3, &r).unwrap();
+        let b = perron_ru(&r, 3);
         assert!((14.0..14.0 + 1e-9).contains(&b), "{b}");
         let d = [0.5, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 1.0];
-        let b = perron_upper(3, &d).unwrap();
+        let b = perron_ru(&d, 3);
         assert!((2.0..2.0 + 1e-12).contains(&b), "{b}");
-        assert!(perron_upper(2, &[1.0, -1.0, 0.0, 1.0]).is_none());
+        assert_eq!(perron_ru(&[1.0, -1.0, 0.0, 1.0], 2), f64::INFINITY);
+        // Entries so small that every f64 product underflows: the bound is still positive.
+        let tiny = [1e-320, 1e-320, 1e-320, 1e-320];
+        assert!(perron_ru(&tiny, 2) >= 2e-320);
     }
 
     fn sym_from(n: usize, f: impl Fn(usize, usize) -> f64) -> Vec<f64> {

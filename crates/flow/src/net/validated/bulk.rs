@@ -81,6 +81,45 @@ pub(crate) fn identity_defect_ru(p: &MidRadMat) -> f64 {
     worst
 }
 
+/// An upper bound of the Perron root `ρ(R)` (= `‖R‖₂` for symmetric `R`) of a non-negative
+/// `n × n` matrix `R` (row-major), by the Collatz–Wielandt formula `ρ(R) ≤ max_i (Ru)_i / u_i` for
+/// any positive vector `u` (Horn–Johnson, Thm. 8.1.26). `u` comes from power iterations (not
+/// trusted, entries kept `≥ 10⁻⁶`); the bound itself is evaluated in outward-rounded interval
+/// arithmetic (so underflow is covered too). `+∞` if an entry is negative or not finite; `0` for
+/// `n = 0` or `R = 0`.
+pub(crate) fn perron_ru(r: &[f64], n: usize) -> f64 {
+    use reluflow_arith::{Interval, Scalar};
+    if r.iter().any(|x| !x.is_finite() || *x < 0.0) {
+        return f64::INFINITY;
+    }
+    let top = r.iter().copied().fold(0.0f64, f64::max);
+    if n == 0 || top == 0.0 {
+        return 0.0;
+    }
+    let mut u = vec![1.0f64; n];
+    for _ in 0..30 {
+        let mut w: Vec<f64> = (0..n).map(|i| r[i * n..(i + 1) * n].iter().zip(&u).map(|(a, b)| a * b).sum()).collect();
+        let nrm = w.iter().copied().fold(0.0f64, f64::max);
+        if nrm.is_nan() || nrm <= 0.0 {
+            break;
+        }
+        for x in &mut w {
+            *x = (*x / nrm).max(1e-6);
+        }
+        u = w;
+    }
+    let pt = |v: f64| Interval::from_f64(v, &());
+    let mut bound = 0.0f64;
+    for i in 0..n {
+        let mut acc = pt(0.0);
+        for (a, b) in r[i * n..(i + 1) * n].iter().zip(&u) {
+            acc.add_mul_assign(&pt(*a), &pt(*b));
+        }
+        bound = bound.max(acc.div(&pt(u[i])).upper_f64());
+    }
+    bound
+}
+
 /// The transpose of a row-major `n × n` point matrix.
 pub(crate) fn transpose(q: &[f64], n: usize) -> Vec<f64> {
     let mut qt = vec![0.0; n * n];

@@ -8,6 +8,7 @@
 //! `Vᵀ(K' − sI)V ∈ A − sB` is positive semidefinite, hence (Sylvester's law of inertia, `V`
 //! invertible) so is `K' − sI`: `λ_min(K') ≥ s`.
 
+use super::super::bulk::perron_ru;
 use reluflow_arith::{Enclosure, Interval, Scalar};
 
 fn pt(v: f64) -> Interval {
@@ -158,40 +159,6 @@ fn verified_shift(a: &[Interval], b: &[Interval], n: usize, lam: f64) -> Option<
         }
     }
     None
-}
-
-/// An upper bound of the spectral radius of the non-negative matrix `r` (row-major `n × n`) by the
-/// Collatz–Wielandt bound `ρ(R) ≤ max_i (Ru)_i / u_i` for a positive `u` (a few power iterations,
-/// not trusted; the bound is evaluated rounded up). `+∞` if `r` is not finite.
-fn perron_ru(r: &[f64], n: usize) -> f64 {
-    let top = r.iter().copied().fold(0.0f64, f64::max);
-    if !top.is_finite() {
-        return f64::INFINITY;
-    }
-    if top == 0.0 {
-        return 0.0;
-    }
-    let mut u = vec![1.0f64; n];
-    for _ in 0..30 {
-        let mut w: Vec<f64> = (0..n).map(|i| (0..n).map(|c| r[i * n + c] * u[c]).sum::<f64>()).collect();
-        let nrm = w.iter().copied().fold(0.0f64, f64::max);
-        if nrm.is_nan() || nrm <= 0.0 {
-            break;
-        }
-        for x in &mut w {
-            *x = (*x / nrm).max(1e-6);
-        }
-        u = w;
-    }
-    let mut bound = 0.0f64;
-    for i in 0..n {
-        let mut acc = pt(0.0);
-        for c in 0..n {
-            acc.add_mul_assign(&pt(r[i * n + c]), &pt(u[c]));
-        }
-        bound = bound.max(acc.div(&pt(u[i])).upper_f64());
-    }
-    bound
 }
 
 #[cfg(test)]
