@@ -48,6 +48,15 @@ pub enum Bound {
 /// For a [`Point`] backend (`GUARANTEE == Guarantee::Approximate`) each operation returns one
 /// rounded number; `certainly_*` and `possibly_*` coincide and compare that number.
 ///
+/// **A value without information proves nothing and excludes nothing.** For the empty set (an
+/// [`Enclosure`] that is `is_empty`) and for NaN (a point), every `certainly_*` predicate (also
+/// `certainly_nonneg`, `certainly_nonpos`, `certainly_lt`) is **false** and every `possibly_*`
+/// predicate (also `possibly_zero`, `possibly_lt`) is **true**; [`sign_of`] is [`Sign::Unknown`].
+/// An empty enclosure of a real value is a bug somewhere upstream, so a decision computed from one
+/// must come out *undecided*, never *proved*: code that decides by `!possibly_neg()` (= "certainly
+/// non-negative") stays sound on ∅ under this law, where the set-theoretic reading (nothing in ∅ is
+/// negative) would be a vacuous proof.
+///
 /// Operations on values of different precision return the larger precision (MPFR backends).
 pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     /// The precision context needed to create constants (`()` for the f64 backends, the number of
@@ -165,7 +174,11 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
 /// * Containment for every operation (see [`Scalar`]).
 /// * `hull(x, y) ⊇ x ∪ y`; `intersect(x, y) ⊇ x ∩ y` (and is empty only if `x ∩ y` is).
 /// * `mid(x) ∈ x` is a single point (a degenerate interval); `rad_upper(x) ≥` the radius.
-/// * `subset`, `contains_rational`, `contains_zero` are exact set predicates.
+/// * `subset`, `interior` and `contains_rational` are exact set predicates (so `∅ ⊆ x`: a proof
+///   that rests on `F(E) ⊆ E` must also check that `F(E)` is non-empty, e.g. by `is_finite`).
+///   `contains_zero` follows the three-valued law of [`Scalar`]: true for ∅.
+/// * Enclosures of one exact value always meet; an empty meeting is a bug, and code that must
+///   meet two such enclosures goes through [`crate::meet`], which reports it instead of returning ∅.
 pub trait Enclosure: Scalar {
     /// The interval `[lo, hi]` rounded outward; `lo > hi` gives the empty set.
     fn from_bounds(lo: &Rational, hi: &Rational, ctx: &Self::Ctx) -> Self;
@@ -187,7 +200,8 @@ pub trait Enclosure: Scalar {
     fn interior(&self, rhs: &Self) -> bool;
     /// `q ∈ self`, exactly.
     fn contains_rational(&self, q: &Rational) -> bool;
-    /// `0 ∈ self`.
+    /// `0 ∈ self`, or `self` is empty (as [`Scalar::possibly_zero`]: `!contains_zero()` is used as a
+    /// proof that a value is non-zero, and ∅ proves nothing).
     fn contains_zero(&self) -> bool {
         self.possibly_zero()
     }
@@ -250,7 +264,8 @@ pub enum Sign {
     Unknown,
 }
 
-/// The sign of `x` as far as it is known (see [`Sign`]).
+/// The sign of `x` as far as it is known (see [`Sign`]); [`Sign::Unknown`] for the empty set and NaN
+/// (never `Zero`: a value without information proves nothing).
 pub fn sign_of<S: Scalar>(x: &S) -> Sign {
     if x.certainly_pos() {
         Sign::Positive
@@ -260,5 +275,42 @@ pub fn sign_of<S: Scalar>(x: &S) -> Sign {
         Sign::Zero
     } else {
         Sign::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Interval, MpInterval};
+    use rug::Float;
+
+    /// The law of [`Scalar`]: a value without information (∅, NaN) proves nothing and excludes
+    /// nothing.
+    fn proves_nothing<S: Scalar>(x: &S, one: &S) {
+        let certain = [
+            x.certainly_pos(),
+            x.certainly_neg(),
+            x.certainly_nonneg(),
+            x.certainly_nonpos(),
+            x.certainly_lt(one),
+            one.certainly_lt(x),
+        ];
+        assert!(certain.iter().all(|c| !c), "{x:?}: {certain:?}");
+        let possible = [x.possibly_pos(), x.possibly_neg(), x.possibly_zero(), x.possibly_lt(one), one.possibly_lt(x)];
+        assert!(possible.iter().all(|p| *p), "{x:?}: {possible:?}");
+        assert_eq!(sign_of(x), Sign::Unknown);
+    }
+
+    #[test]
+    fn empty_sets_and_nan_prove_nothing() {
+        proves_nothing(&Interval::empty(&()), &Interval::one(&()));
+        proves_nothing(&MpInterval::empty(&128), &MpInterval::one(&128));
+        assert!(Interval::empty(&()).contains_zero() && MpInterval::empty(&64).contains_zero());
+        proves_nothing(&f64::NAN, &1.0);
+        proves_nothing(&Float::with_val(64, rug::float::Special::Nan), &Float::with_val(64, 1));
+        // Ordinary values keep their ordinary answers.
+        assert_eq!(sign_of(&Interval::zero(&())), Sign::Zero);
+        assert_eq!(sign_of(&MpInterval::from_f64_bounds(1.0, 2.0, &64)), Sign::Positive);
+        assert!(!Interval::from_f64_bounds(1.0, 2.0, &()).possibly_zero());
     }
 }

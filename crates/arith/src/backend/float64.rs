@@ -76,20 +76,21 @@ impl Scalar for f64 {
     fn certainly_neg(&self) -> bool {
         *self < 0.0
     }
+    // NaN carries no information: every `possibly_*` is true for it, every `certainly_*` false.
     fn possibly_pos(&self) -> bool {
-        *self > 0.0
+        *self > 0.0 || self.is_nan()
     }
     fn possibly_neg(&self) -> bool {
-        *self < 0.0
+        *self < 0.0 || self.is_nan()
     }
     fn possibly_zero(&self) -> bool {
-        *self == 0.0
+        *self == 0.0 || self.is_nan()
     }
     fn certainly_lt(&self, rhs: &f64) -> bool {
         self < rhs
     }
     fn possibly_lt(&self, rhs: &f64) -> bool {
-        self < rhs
+        self < rhs || self.is_nan() || rhs.is_nan()
     }
     fn lower(&self) -> Bound {
         f64_bound(*self)

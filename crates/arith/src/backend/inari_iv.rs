@@ -106,20 +106,21 @@ impl Scalar for Interval {
     fn certainly_neg(&self) -> bool {
         !self.is_empty() && self.sup() < 0.0
     }
+    // The empty set proves nothing and excludes nothing: every `possibly_*` is true for it.
     fn possibly_pos(&self) -> bool {
-        !self.is_empty() && self.sup() > 0.0
+        self.is_empty() || self.sup() > 0.0
     }
     fn possibly_neg(&self) -> bool {
-        !self.is_empty() && self.inf() < 0.0
+        self.is_empty() || self.inf() < 0.0
     }
     fn possibly_zero(&self) -> bool {
-        self.contains(0.0)
+        self.is_empty() || self.contains(0.0)
     }
     fn certainly_lt(&self, rhs: &Interval) -> bool {
         !self.is_empty() && !rhs.is_empty() && self.sup() < rhs.inf()
     }
     fn possibly_lt(&self, rhs: &Interval) -> bool {
-        !self.is_empty() && !rhs.is_empty() && self.inf() < rhs.sup()
+        self.is_empty() || rhs.is_empty() || self.inf() < rhs.sup()
     }
     fn lower(&self) -> Bound {
         if self.is_empty() { Bound::PosInf } else { f64_bound(self.inf()) }

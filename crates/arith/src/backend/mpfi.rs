@@ -313,20 +313,21 @@ impl Scalar for MpInterval {
     fn certainly_neg(&self) -> bool {
         !self.is_empty() && self.hi.cmp0() == Some(Ordering::Less)
     }
+    // The empty set proves nothing and excludes nothing: every `possibly_*` is true for it.
     fn possibly_pos(&self) -> bool {
-        !self.is_empty() && self.hi.cmp0() == Some(Ordering::Greater)
+        self.is_empty() || self.hi.cmp0() == Some(Ordering::Greater)
     }
     fn possibly_neg(&self) -> bool {
-        !self.is_empty() && self.lo.cmp0() == Some(Ordering::Less)
+        self.is_empty() || self.lo.cmp0() == Some(Ordering::Less)
     }
     fn possibly_zero(&self) -> bool {
-        !self.is_empty() && self.lo.cmp0() != Some(Ordering::Greater) && self.hi.cmp0() != Some(Ordering::Less)
+        self.is_empty() || (self.lo.cmp0() != Some(Ordering::Greater) && self.hi.cmp0() != Some(Ordering::Less))
     }
     fn certainly_lt(&self, rhs: &MpInterval) -> bool {
         !self.is_empty() && !rhs.is_empty() && self.hi < rhs.lo
     }
     fn possibly_lt(&self, rhs: &MpInterval) -> bool {
-        !self.is_empty() && !rhs.is_empty() && self.lo < rhs.hi
+        self.is_empty() || rhs.is_empty() || self.lo < rhs.hi
     }
     fn lower(&self) -> Bound {
         if self.is_empty() { Bound::PosInf } else { float_bound(&self.lo) }

@@ -99,20 +99,21 @@ impl Scalar for Float {
     fn certainly_neg(&self) -> bool {
         self.cmp0() == Some(std::cmp::Ordering::Less)
     }
+    // NaN carries no information: every `possibly_*` is true for it, every `certainly_*` false.
     fn possibly_pos(&self) -> bool {
-        self.certainly_pos()
+        self.certainly_pos() || self.is_nan()
     }
     fn possibly_neg(&self) -> bool {
-        self.certainly_neg()
+        self.certainly_neg() || self.is_nan()
     }
     fn possibly_zero(&self) -> bool {
-        self.is_zero()
+        self.is_zero() || self.is_nan()
     }
     fn certainly_lt(&self, rhs: &Float) -> bool {
         self < rhs
     }
     fn possibly_lt(&self, rhs: &Float) -> bool {
-        self < rhs
+        self < rhs || self.is_nan() || rhs.is_nan()
     }
     fn lower(&self) -> Bound {
         float_bound(self)

@@ -314,7 +314,9 @@ fn empty_set_views() {
         let e = S::empty(ctx);
         assert_eq!((e.lower(), e.upper()), (reluflow_arith::Bound::PosInf, reluflow_arith::Bound::NegInf));
         assert!(e.lower_f64().is_nan() && e.upper_f64().is_nan() && e.approx_f64().is_nan(), "{}", S::NAME);
-        assert!(!e.is_finite() && !e.contains_zero() && !e.possibly_lt(&e) && !e.certainly_lt(&e));
+        // ∅ proves nothing and excludes nothing (the law of `Scalar`).
+        assert!(!e.is_finite() && e.contains_zero() && e.possibly_lt(&e) && !e.certainly_lt(&e));
+        assert!(!e.certainly_nonneg() && !e.certainly_nonpos() && e.possibly_pos() && e.possibly_neg());
         assert!(e.sqrt().is_empty() && e.exp().is_empty() && e.abs().is_empty() && e.mul_2si(5).is_empty());
     }
     for_each_backend!(check);

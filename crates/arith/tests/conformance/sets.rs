@@ -48,7 +48,8 @@ const SIGNS: &[(&str, [bool; 5])] = &[
     ("[0, 0]", [false, false, false, false, true]),
     ("[entire]", [false, false, true, true, true]),
     ("[1, inf]", [true, false, true, false, false]),
-    ("[empty]", [false, false, false, false, false]),
+    // The empty set proves nothing and excludes nothing (the law of `Scalar`).
+    ("[empty]", [false, false, true, true, true]),
 ];
 
 fn predicates<S: Enclosure>(ctx: &S::Ctx, _prec: u32) {
