@@ -64,11 +64,13 @@ impl Exit {
 
     /// The exit of a reported trajectory: certified or not validated → [`Exit::Success`], undecided
     /// → [`Exit::Undecided`], except undecided because the user interrupted it (Ctrl-C:
-    /// [`UndecidedReason::Interrupted`]) → [`Exit::Interrupted`].
+    /// [`UndecidedReason::Interrupted`]) → [`Exit::Interrupted`], and stopped on an internal
+    /// inconsistency ([`UndecidedReason::Inconsistent`], a bug) → [`Exit::Internal`].
     pub fn of_status<S>(status: &Status<S>) -> Exit {
         match status {
             Status::Certified | Status::NotValidated => Exit::Success,
             Status::Undecided { reason: UndecidedReason::Interrupted, .. } => Exit::Interrupted,
+            Status::Undecided { reason: UndecidedReason::Inconsistent(_), .. } => Exit::Internal,
             Status::Undecided { .. } => Exit::Undecided,
         }
     }

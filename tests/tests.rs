@@ -7,5 +7,6 @@ mod cli;
 mod examples;
 mod interrupt;
 mod plot;
+mod source_rules;
 mod theorems;
 mod util;

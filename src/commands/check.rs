@@ -101,6 +101,11 @@ impl TrajectoryInfo {
                  t = {until} is proved.",
                 self.reason.as_deref().unwrap_or("?")
             ),
+            "internal-inconsistency" => format!(
+                "trajectory: INTERNAL INCONSISTENCY (a bug, not an answer): the run stopped at t = {until}: {}.\n  \
+                 Every trajectory row reports it; please report the problem file.",
+                self.reason.as_deref().unwrap_or("?")
+            ),
             "not-validated" => format!(
                 "NOT VALIDATED: `{arithmetic}` is a reference (point) arithmetic. The trajectory rows below were \
                  computed on its values as degenerate intervals and prove nothing; only statements about the data \
@@ -126,7 +131,12 @@ fn report<S: Enclosure>(
     let table = check(problem, traj, selection);
     let info = TrajectoryInfo::of(problem, traj, out.digits);
     let undecided_traj = matches!(traj.status, Status::Undecided { .. });
-    emit(problem, &table, &info, exit_for(&table, undecided_traj), out, io)
+    let verdict = match &traj.status {
+        // A bug in the run is an internal error, whatever the rows (static ones may still hold).
+        Status::Undecided { reason, .. } if reason.is_inconsistency() => (Outcome::Inconsistent, Exit::Internal),
+        _ => exit_for(&table, undecided_traj),
+    };
+    emit(problem, &table, &info, verdict, out, io)
 }
 
 /// A point run with a non-finite value: only the static entries are checked, and the outcome is
@@ -153,11 +163,12 @@ fn report_static<S: Enclosure>(
     emit(problem, &table, &info, verdict, out, io)
 }
 
-/// The overall outcome and exit code of a table: violated → 4, undecided → 3, all hold → 0,
-/// not validated → 0. A trajectory row that holds on an undecided trajectory covers only the
+/// The overall outcome and exit code of a table: internal inconsistency → 70, violated → 4,
+/// undecided → 3, all hold → 0, not validated → 0. A trajectory row that holds on an undecided trajectory covers only the
 /// certified prefix, not the requested horizon: the table then counts as undecided (exit 3).
 pub fn exit_for<S>(table: &CheckReport<S>, undecided_traj: bool) -> (Outcome, Exit) {
     match table.outcome() {
+        Outcome::Inconsistent => (Outcome::Inconsistent, Exit::Internal),
         Outcome::SomeViolated => (Outcome::SomeViolated, Exit::Counterexample),
         Outcome::SomeUndecided => (Outcome::SomeUndecided, Exit::Undecided),
         Outcome::NotValidated => (Outcome::NotValidated, Exit::Success),
@@ -179,6 +190,7 @@ pub fn outcome_name(o: Outcome) -> &'static str {
         Outcome::SomeViolated => "some-violated",
         Outcome::SomeUndecided => "some-undecided",
         Outcome::NotValidated => "not-validated",
+        Outcome::Inconsistent => "internal-inconsistency",
     }
 }
 
@@ -211,6 +223,10 @@ fn summary<S>(table: &CheckReport<S>, (outcome, exit): (Outcome, Exit), info: &T
         ),
         Outcome::SomeUndecided => "UNDECIDED: some statements could not be decided (reasons above)".to_string(),
         Outcome::NotValidated => "NOT VALIDATED: point arithmetic, nothing about the trajectory is certified".into(),
+        Outcome::Inconsistent => format!(
+            "INTERNAL INCONSISTENCY (a bug, not an answer): enclosures that must meet did not ({}); please report it",
+            ids_with(table, RowStatus::Inconsistent).join(", ")
+        ),
     };
     s.push_str(&format!("outcome: {line} (exit {})\n", exit.code()));
     s

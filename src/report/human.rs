@@ -62,6 +62,12 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
             until.as_deref().unwrap_or("?"),
             reason.as_deref().unwrap_or("?")
         ),
+        "internal-inconsistency" => writeln!(
+            out,
+            "status: INTERNAL INCONSISTENCY (a bug, not an answer); the run stopped at t = {}: nothing after it is certified\nwhat: {}",
+            until.as_deref().unwrap_or("?"),
+            reason.as_deref().unwrap_or("?")
+        ),
         _ => writeln!(out, "status: NOT VALIDATED ({} arithmetic): approximate values, nothing is certified", S::NAME),
     };
     let _ = writeln!(

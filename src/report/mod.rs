@@ -27,7 +27,8 @@ pub type Pair = [String; 2];
 /// The JSON document of `certify --json`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct JsonReport {
-    /// `"certified"`, `"undecided"` or `"not-validated"`.
+    /// `"certified"`, `"undecided"`, `"not-validated"` or `"internal-inconsistency"` (a bug: two
+    /// enclosures of one value did not meet; the run stopped at `certified_until`, exit 70).
     pub status: &'static str,
     /// Why the proof stopped (only when undecided).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -220,7 +221,8 @@ pub fn status_fields<S: Scalar>(
     match &traj.status {
         Status::Certified => ("certified", None, Some(horizon_text(&problem.run().t_end))),
         Status::Undecided { reason, certified_until } => {
-            ("undecided", Some(reason.to_string()), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))
+            let word = if reason.is_inconsistency() { "internal-inconsistency" } else { "undecided" };
+            (word, Some(reason.to_string()), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))
         }
         Status::NotValidated => ("not-validated", None, None),
     }

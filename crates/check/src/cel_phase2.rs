@@ -9,7 +9,7 @@ use crate::inst::Inst;
 use crate::rational::norm_sq;
 use crate::sweep::{Coverage, certainly_le, certainly_less};
 use crate::verdict::{Location, Proof, Verdict, show};
-use reluflow_arith::{Enclosure, linalg};
+use reluflow_arith::{Enclosure, linalg, meet};
 use reluflow_flow::{State, Trajectory};
 use reluflow_model::Problem;
 use rug::Rational;
@@ -190,10 +190,11 @@ pub fn lemma28<S: Enclosure>(
                     let (nj1, nk1) = (nj.sqrt(), nk.sqrt());
                     let sum: Vec<S> = wj.iter().zip(wk).map(|(a, b)| a.div(&nj1).add(&b.div(&nk1))).collect();
                     let product = one.sub(&c).max(&S::zero(ctx)).mul(&linalg::dot(&sum, g, ctx));
-                    cdot = cdot.intersect(&product);
-                    if cdot.is_empty() {
-                        return Verdict::undecided(format!("inconsistent enclosures of d/dt w̄_{j}ᵀw̄_{k} on {}", at()));
-                    }
+                    cdot = match meet("check: d/dt w̄_jᵀw̄_k, general form ∩ equal-pattern form", &cdot, &product)
+                    {
+                        Ok(v) => v,
+                        Err(e) => return e.into(),
+                    };
                 }
                 if after && cdot.certainly_neg() && certainly_less(&seg.t_start, &seg.t_end) {
                     return Verdict::violated(

@@ -8,8 +8,8 @@ use crate::sweep::Coverage;
 use crate::thm8::{MSign, interpolator, sign_m};
 use crate::verdict::{Location, Proof, Truth, Verdict, show};
 use crate::{cel, generic, single};
-use reluflow_arith::{Enclosure, Guarantee};
-use reluflow_flow::Trajectory;
+use reluflow_arith::{Enclosure, Guarantee, Inconsistency, nonempty_all};
+use reluflow_flow::{State, Status, Trajectory, UndecidedReason};
 use reluflow_model::Problem;
 
 fn truth_verdict<S>(t: Truth) -> Verdict<S> {
@@ -143,15 +143,54 @@ pub(crate) struct Prepared<S: Enclosure> {
     pub traj: Trajectory<S>,
     pub inst: Inst<S>,
     pub cov: Coverage,
+    /// Set when the trajectory is not consistent (an empty enclosure, a run that stopped on an
+    /// inconsistency, a refinement whose enclosures did not meet): every trajectory row is then
+    /// this internal inconsistency, never a verdict.
+    pub inconsistent: Option<Inconsistency>,
 }
 
 pub(crate) fn prepare<S: Enclosure>(p: &Problem, params: &Params, traj: &Trajectory<S>) -> Prepared<S> {
     let ctx = traj.t_final.ctx();
     let inst = Inst::<S>::new(p, &ctx);
     let tailed = single::with_single_tail(traj, &Coverage::of(traj)).unwrap_or_else(|| traj.clone());
-    let traj = if params.refine > 1 { crate::refine::refine(&tailed, &inst, params.refine) } else { tailed };
+    let refined = match consistent(&tailed) {
+        Err(e) => Err(e),
+        Ok(()) if params.refine > 1 => crate::refine::refine(&tailed, &inst, params.refine),
+        Ok(()) => Ok(tailed.clone()),
+    };
+    let (traj, inconsistent) = match refined {
+        Ok(t) => (t, None),
+        // A point run's "hulls" are not enclosures, so they need not meet: it stays unrefined (its
+        // rows are labelled not validated anyway).
+        Err(_) if matches!(tailed.status, Status::NotValidated) => (tailed, None),
+        Err(e) => (tailed, Some(e)),
+    };
     let cov = Coverage::of(&traj);
-    Prepared { traj, inst, cov }
+    Prepared { traj, inst, cov, inconsistent }
+}
+
+/// Every enclosure of `traj` encloses a real value (is non-empty), and the run did not stop on an
+/// inconsistency: a verdict computed from an empty set would rest on nothing.
+fn consistent<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), Inconsistency> {
+    if let Status::Undecided { reason: UndecidedReason::Inconsistent(e), .. } = &traj.status {
+        return Err(e.clone());
+    }
+    let state = |site, st: &State<S>| st.w.iter().chain(&st.a).try_for_each(|block| nonempty_all(site, block));
+    state("check: the initial state", &traj.initial)?;
+    for seg in &traj.segments {
+        nonempty_all("check: a segment's times", &[seg.t_start.clone(), seg.t_end.clone()])?;
+        state("check: a segment hull", &seg.hull)?;
+        state("check: a segment end", &seg.end)?;
+    }
+    for ev in &traj.events {
+        nonempty_all("check: an event time", std::slice::from_ref(&ev.t))?;
+    }
+    state("check: the final state", &traj.final_state)?;
+    if let Some(l) = &traj.limit {
+        state("check: the limit", &l.state)?;
+        nonempty_all("check: the limit loss", std::slice::from_ref(&l.loss))?;
+    }
+    Ok(())
 }
 
 pub(crate) fn run_traj<S: Enclosure>(
@@ -160,6 +199,9 @@ pub(crate) fn run_traj<S: Enclosure>(
     params: &Params,
     prep: &Prepared<S>,
 ) -> (Verdict<S>, Vec<String>) {
+    if let Some(e) = &prep.inconsistent {
+        return (e.clone().into(), vec![]);
+    }
     let (traj, inst, cov) = (&prep.traj, &prep.inst, prep.cov.clone());
     let ctx = inst.ctx.clone();
     let data = p.data();

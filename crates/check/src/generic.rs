@@ -5,7 +5,7 @@ use crate::inst::Inst;
 use crate::rational;
 use crate::sweep::{Coverage, Direction, Monotone, horizon, overlaps};
 use crate::verdict::{Location, Proof, Verdict, show};
-use reluflow_arith::{Scalar, linalg};
+use reluflow_arith::{Inconsistency, Scalar, linalg};
 use reluflow_flow::{Pattern, State, Trajectory};
 use rug::Rational;
 
@@ -37,7 +37,7 @@ pub fn instants<'a, S: Scalar>(
 /// `Holds` rests on the identity `dL/dt = −‖θ̇‖²` (Prop 9) with those checks consistent.
 pub fn loss_nonincreasing<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
     let value = |st: &State<S>| inst.loss(st, None);
-    let deriv = |st: &State<S>, p: &Pattern| {
+    let deriv = |st: &State<S>, p: &Pattern| -> Result<S, Inconsistency> {
         let r = inst.residuals(st, Some(p));
         let act = inst.activations(st, Some(p));
         let v = inst.velocity(st, p);
@@ -59,7 +59,7 @@ pub fn loss_nonincreasing<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: 
             }
             dl.add_mul_assign(&r[i], &hdot);
         }
-        inst.g.mul(&dl)
+        Ok(inst.g.mul(&dl))
     };
     Monotone {
         name: "L",

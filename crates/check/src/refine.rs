@@ -9,19 +9,19 @@
 //! with `f(B_k)`, and `W_{k+1} = (W_k + (s_{k+1} − s_k)·f(B_k)) ∩ B` holds `θ(s_{k+1})`.
 
 use crate::inst::Inst;
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, Inconsistency, meet_all};
 use reluflow_flow::{Segment, State, Trajectory};
 use rug::Rational;
 
-fn meet<S: Enclosure>(a: &State<S>, b: &State<S>) -> State<S> {
-    let m = |x: &[S], y: &[S]| x.iter().zip(y).map(|(u, v)| u.intersect(v)).collect::<Vec<S>>();
-    State {
-        w: a.w.iter().zip(&b.w).map(|(x, y)| m(x, y)).collect(),
+/// `a ∩ b` for two enclosures of one state ([`meet_all`] on every block).
+fn meet<S: Enclosure>(site: &'static str, a: &State<S>, b: &State<S>) -> Result<State<S>, Inconsistency> {
+    Ok(State {
+        w: a.w.iter().zip(&b.w).map(|(x, y)| meet_all(site, x, y)).collect::<Result<_, _>>()?,
         a: match (&a.a, &b.a) {
-            (Some(x), Some(y)) => Some(m(x, y)),
+            (Some(x), Some(y)) => Some(meet_all(site, x, y)?),
             _ => None,
         },
-    }
+    })
 }
 
 /// `W + h·f` for a state `W`, a time factor `h` (an enclosure) and the velocity `f`.
@@ -37,16 +37,16 @@ fn step<S: Enclosure>(w: &State<S>, h: &S, inst: &Inst<S>, at: &State<S>, seg: &
     }
 }
 
-fn empty<S: Enclosure>(st: &State<S>) -> bool {
-    st.w.iter().flatten().chain(st.a.iter().flatten()).any(Enclosure::is_empty)
-}
-
 /// The trajectory with every finite segment of positive length split into `pieces` segments
-/// (same pattern) with hulls from the field; events, limit and status unchanged. Segments whose
-/// refinement fails (an empty intersection, which a correct trajectory never produces) are kept.
-pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -> Trajectory<S> {
+/// (same pattern) with hulls from the field; events, limit and status unchanged.
+///
+/// # Errors
+/// [`Inconsistency`] when two enclosures of one state do not meet (the trajectory's hull and end,
+/// or the field's enclosure of a piece): a correct trajectory never produces one, so the checks
+/// must not run on it.
+pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -> Result<Trajectory<S>, Inconsistency> {
     if pieces < 2 {
-        return traj.clone();
+        return Ok(traj.clone());
     }
     let ctx = inst.ctx.clone();
     let mut out = traj.clone();
@@ -71,24 +71,22 @@ pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -
         bounds.extend(times);
         bounds.push(seg.t_end.clone());
         let zero = S::zero(&ctx);
-        let mut w = meet(&start, &seg.hull);
-        let mut subs = Vec::new();
-        let mut ok = true;
+        let mut w = meet("check: refinement, start of a segment ∩ its hull", &start, &seg.hull)?;
         for k in 0..bounds.len() - 1 {
             let (a, b) = (&bounds[k], &bounds[k + 1]);
             let len = b.sub(a); // encloses the piece's exact length
             let span = zero.hull(&len.hi_point()); // [0, max length]
-            let b0 = meet(&step(&w, &span, inst, &seg.hull, seg), &seg.hull);
-            let bk = meet(&step(&w, &span, inst, &b0, seg), &b0);
-            let mut end = meet(&step(&w, &len, inst, &bk, seg), &bk);
+            let b0 = meet(
+                "check: refinement, piece hull ∩ segment hull",
+                &step(&w, &span, inst, &seg.hull, seg),
+                &seg.hull,
+            )?;
+            let bk = meet("check: refinement, tightened piece hull", &step(&w, &span, inst, &b0, seg), &b0)?;
+            let mut end = meet("check: refinement, piece end ∩ piece hull", &step(&w, &len, inst, &bk, seg), &bk)?;
             if k == bounds.len() - 2 {
-                end = meet(&end, &seg.end);
+                end = meet("check: refinement, last piece end ∩ segment end", &end, &seg.end)?;
             }
-            if empty(&bk) || empty(&end) {
-                ok = false;
-                break;
-            }
-            subs.push(Segment {
+            out.segments.push(Segment {
                 t_start: a.clone(),
                 t_end: b.clone(),
                 pattern: seg.pattern.clone(),
@@ -97,12 +95,7 @@ pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -
             });
             w = end;
         }
-        if ok {
-            out.segments.extend(subs);
-        } else {
-            out.segments.push(seg.clone());
-        }
         start = seg.end.clone();
     }
-    out
+    Ok(out)
 }

@@ -127,6 +127,8 @@ pub enum RowStatus {
     NotApplicable,
     /// The entry is not implemented (its reason is in the row).
     NotImplemented,
+    /// Enclosures that must meet did not (a bug): no answer.
+    Inconsistent,
 }
 
 impl RowStatus {
@@ -141,6 +143,7 @@ impl RowStatus {
             RowStatus::NotValidated => "not validated",
             RowStatus::NotApplicable => "not applicable",
             RowStatus::NotImplemented => "not implemented",
+            RowStatus::Inconsistent => "internal inconsistency",
         }
     }
 }
@@ -173,6 +176,8 @@ pub enum Outcome {
     SomeUndecided,
     /// Point arithmetic: nothing certified.
     NotValidated,
+    /// Some row found an internal inconsistency (a bug): the report is an internal error.
+    Inconsistent,
 }
 
 /// The table of verdicts.
@@ -187,7 +192,9 @@ impl<S> CheckReport<S> {
     /// entries that do not apply or are not implemented count only when selected by id.
     pub fn outcome(&self) -> Outcome {
         let st = |s: RowStatus| self.rows.iter().any(|r| r.status == s);
-        if st(RowStatus::Counterexample) {
+        if st(RowStatus::Inconsistent) {
+            Outcome::Inconsistent
+        } else if st(RowStatus::Counterexample) {
             Outcome::SomeViolated
         } else if st(RowStatus::NotValidated) {
             Outcome::NotValidated
@@ -215,6 +222,9 @@ fn applies(e: &Entry, model: ModelKind) -> bool {
 }
 
 fn status<S>(hyps: &[HypRow], v: &Verdict<S>, validated: bool) -> RowStatus {
+    if v.is_inconsistent() {
+        return RowStatus::Inconsistent;
+    }
     if !validated {
         return RowStatus::NotValidated;
     }

@@ -6,7 +6,7 @@ use crate::generic::instants;
 use crate::inst::Inst;
 use crate::sweep::{Coverage, Direction, Monotone, certainly_le, certainly_less, horizon, positive_length};
 use crate::verdict::{Location, Proof, Verdict, show};
-use reluflow_arith::{Scalar, linalg};
+use reluflow_arith::{Inconsistency, Scalar, linalg, meet};
 use reluflow_flow::{EventKind, Pattern, State, Trajectory};
 use rug::Rational;
 
@@ -18,16 +18,16 @@ use rug::Rational;
 /// `(y_i − z_i)·z_i` (exactly non-negative when `0 ≤ z_i ≤ y_i`) — and the two intersected.
 pub fn norm_growth<S: reluflow_arith::Enclosure>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
     let value = |st: &State<S>| linalg::norm_sq(&st.w[0], &inst.ctx).mul_2si(-1);
-    let deriv = |st: &State<S>, p: &Pattern| {
+    let deriv = |st: &State<S>, p: &Pattern| -> Result<S, Inconsistency> {
         let mut acc = S::zero(&inst.ctx);
         for &i in &p.active[0] {
             let z = inst.z(&st.w[0], i).relu();
             let half_y = inst.y[i].mul_2si(-1);
             let centred = half_y.sqr().sub(&z.sub(&half_y).sqr());
             let product = inst.y[i].sub(&z).mul(&z);
-            acc = acc.add(&centred.intersect(&product));
+            acc = acc.add(&meet("check: d/dt ½‖w‖², centred form ∩ product form", &centred, &product)?);
         }
-        inst.g.mul(&acc)
+        Ok(inst.g.mul(&acc))
     };
     // From w(0) = 0 exactly, while the first pattern lasts the flow is w(t) = Σ_k (1 − e^{−Gλ_k t})
     // (u_kᵀb/λ_k) u_k (eigenpairs of M = X_AᵀX_A with λ_k > 0, b = X_Aᵀy_A ∈ range M), so
@@ -64,7 +64,7 @@ pub fn dist_to_interpolant<S: Scalar>(
     let ws: Vec<S> = w_star.iter().map(|q| S::from_rational(q, &inst.ctx)).collect();
     let zstar: Vec<Rational> = x.iter().map(|xi| crate::rational::dot(xi, w_star)).collect();
     let value = |st: &State<S>| linalg::norm_sq(&linalg::sub_vec(&st.w[0], &ws), &inst.ctx).mul_2si(-1);
-    let deriv = |st: &State<S>, p: &Pattern| {
+    let deriv = |st: &State<S>, p: &Pattern| -> Result<S, Inconsistency> {
         let mut acc = S::zero(&inst.ctx);
         for &i in &p.active[0] {
             let z = inst.z(&st.w[0], i).relu();
@@ -78,7 +78,7 @@ pub fn dist_to_interpolant<S: Scalar>(
             };
             acc = acc.add(&term);
         }
-        inst.g.mul(&acc)
+        Ok(inst.g.mul(&acc))
     };
     Monotone {
         name: "½‖w − w*‖²",

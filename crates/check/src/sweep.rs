@@ -3,7 +3,7 @@
 //! segment ends) and a pointwise sweep (a predicate on every hull and end state).
 
 use crate::verdict::{Location, Proof, Verdict, show};
-use reluflow_arith::{Bound, Guarantee, Scalar};
+use reluflow_arith::{Bound, Guarantee, Inconsistency, Scalar};
 use reluflow_flow::{Pattern, State, Status, Trajectory};
 use std::cmp::Ordering;
 
@@ -102,6 +102,10 @@ impl Coverage {
 /// A sign predicate on an enclosure.
 type Pred<S> = fn(&S) -> bool;
 
+/// An enclosure of a derivative over a segment hull with its pattern ([`Inconsistency`] when two
+/// enclosures of it that must meet do not).
+pub type Deriv<'a, S> = &'a dyn Fn(&State<S>, &Pattern) -> Result<S, Inconsistency>;
+
 /// Which way a quantity must move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
@@ -117,8 +121,9 @@ pub struct Monotone<'a, S: Scalar> {
     pub name: &'a str,
     /// `Q` at an instant.
     pub value: &'a dyn Fn(&State<S>) -> S,
-    /// An enclosure of `dQ/dt` over a segment, from its hull and pattern.
-    pub deriv: &'a dyn Fn(&State<S>, &Pattern) -> S,
+    /// An enclosure of `dQ/dt` over a segment, from its hull and pattern ([`Inconsistency`] when
+    /// two enclosures of it that must meet do not).
+    pub deriv: Deriv<'a, S>,
     /// The required direction.
     pub dir: Direction,
     /// When the derivative's sign is an identity of the flow (e.g. `dL/dt = −‖θ̇‖²`), its name: the
@@ -177,7 +182,10 @@ impl<S: Scalar> Monotone<'_, S> {
         };
         for (pos, &k) in cov.segs.iter().enumerate() {
             let s = &traj.segments[k];
-            let d = (self.deriv)(&s.hull, &s.pattern);
+            let d = match (self.deriv)(&s.hull, &s.pattern) {
+                Ok(d) => d,
+                Err(e) => return e.into(),
+            };
             let at = || Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() };
             if bad_sign(&d) && positive_length(&s.t_start, &s.t_end) {
                 return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need);

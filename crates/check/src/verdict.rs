@@ -1,8 +1,8 @@
 //! Three-valued answers: [`Verdict`] for a conclusion along a trajectory, [`Truth`] for a
 //! hypothesis on an instance, and the [`Witness`] that backs a violation.
 
-use reluflow_arith::Scalar;
 use reluflow_arith::exact::{Dir, bound_decimal};
+use reluflow_arith::{Inconsistency, Scalar};
 use std::fmt;
 
 /// Where a witness (or a proof step) lives in a trajectory.
@@ -98,6 +98,18 @@ pub enum Verdict<S> {
         /// The reason.
         why: String,
     },
+    /// Not an answer but a bug: two enclosures of one exact value did not meet (or one was empty)
+    /// while checking. The report is an internal error (`proofs-notes/defence-in-depth.md`).
+    Inconsistent {
+        /// Where and what.
+        inconsistency: Inconsistency,
+    },
+}
+
+impl<S> From<Inconsistency> for Verdict<S> {
+    fn from(inconsistency: Inconsistency) -> Self {
+        Verdict::Inconsistent { inconsistency }
+    }
 }
 
 impl<S> Verdict<S> {
@@ -121,12 +133,17 @@ impl<S> Verdict<S> {
     pub fn is_undecided(&self) -> bool {
         matches!(self, Verdict::Undecided { .. })
     }
-    /// The short name: `"holds"`, `"violated"`, `"undecided"`.
+    /// Is it `Inconsistent` (a bug)?
+    pub fn is_inconsistent(&self) -> bool {
+        matches!(self, Verdict::Inconsistent { .. })
+    }
+    /// The short name: `"holds"`, `"violated"`, `"undecided"`, `"internal-inconsistency"`.
     pub fn name(&self) -> &'static str {
         match self {
             Verdict::Holds { .. } => "holds",
             Verdict::Violated { .. } => "violated",
             Verdict::Undecided { .. } => "undecided",
+            Verdict::Inconsistent { .. } => "internal-inconsistency",
         }
     }
 }
@@ -169,6 +186,7 @@ impl<S: Scalar> fmt::Display for Verdict<S> {
             Verdict::Holds { proof, range } => write!(f, "holds for {range} ({proof})"),
             Verdict::Violated { witness } => write!(f, "violated: {witness}"),
             Verdict::Undecided { why } => write!(f, "undecided: {why}"),
+            Verdict::Inconsistent { inconsistency } => write!(f, "{inconsistency}"),
         }
     }
 }

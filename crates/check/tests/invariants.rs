@@ -408,7 +408,7 @@ fn refinement_tightens_wide_hulls_soundly() {
     // Refined hulls contain the exact flow: every sub-segment's hull holds the closed form at its
     // end points, and sub-segment ends hold the closed form at the split times.
     let inst = reluflow_check::inst::Inst::<Interval>::new(&p, &());
-    let r = reluflow_check::refine::refine(&t, &inst, 8);
+    let r = reluflow_check::refine::refine(&t, &inst, 8).expect("a correct trajectory refines consistently");
     assert_eq!(r.segments.len(), 8 * 8);
     for s in &r.segments {
         let mid = (s.t_start + s.t_end) * Interval::try_from((0.5, 0.5)).unwrap();

@@ -134,6 +134,24 @@ pub enum UndecidedReason {
     /// The run was stopped from outside (Ctrl-C, through a cancelled [`crate::monitor::Monitor`]):
     /// everything up to `certified_until` is certified as usual, nothing after it was attempted.
     Interrupted,
+    /// **A bug, not a limit of the method**: two enclosures of one exact value did not meet (one
+    /// of them is not an enclosure). The run stopped at the last consistent point
+    /// (`certified_until`); nothing after it is reported. The binary reports this as an internal
+    /// error (exit 70), never as an answer (`proofs-notes/defence-in-depth.md`).
+    Inconsistent(reluflow_arith::Inconsistency),
+}
+
+impl UndecidedReason {
+    /// Is this an internal inconsistency (a bug) rather than a limit of the proof?
+    pub fn is_inconsistency(&self) -> bool {
+        matches!(self, UndecidedReason::Inconsistent(_))
+    }
+}
+
+impl From<reluflow_arith::Inconsistency> for UndecidedReason {
+    fn from(e: reluflow_arith::Inconsistency) -> Self {
+        UndecidedReason::Inconsistent(e)
+    }
 }
 
 impl std::fmt::Display for UndecidedReason {
@@ -168,6 +186,7 @@ impl std::fmt::Display for UndecidedReason {
             UndecidedReason::Budget { what } => write!(f, "budget exhausted: {what}"),
             UndecidedReason::Other(s) => write!(f, "{s}"),
             UndecidedReason::Interrupted => write!(f, "interrupted by the user"),
+            UndecidedReason::Inconsistent(e) => write!(f, "{e} (a bug: please report it with the problem file)"),
         }
     }
 }

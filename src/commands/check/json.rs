@@ -157,6 +157,7 @@ fn conclusion<S: Scalar>(v: &Verdict<S>, digits: u32) -> JsonConclusion {
             });
         }
         Verdict::Undecided { why } => c.reason = Some(why.clone()),
+        Verdict::Inconsistent { inconsistency } => c.reason = Some(inconsistency.to_string()),
     }
     c
 }

@@ -8,7 +8,7 @@ use super::run::{Class, Found, Points, Run, hi_q, lo_q};
 use super::start::{Start, decide};
 use super::{NeuronError, NeuronOptions, check_problem};
 use crate::trajectory::*;
-use reluflow_arith::{Enclosure, Scalar};
+use reluflow_arith::{Enclosure, Scalar, meet_all};
 use reluflow_model::{Horizon, Problem};
 use rug::Rational;
 
@@ -135,7 +135,10 @@ pub fn certify<S: Enclosure>(
         // (I − P)w is conserved while this pattern lasts: the limit is also in (I − P)W₀ + w_A.
         let start_box = ball.to_box();
         let start_box = match &seg_box {
-            Some(b) => b.iter().zip(&start_box).map(|(p, q)| p.intersect(q)).collect(),
+            Some(b) => match meet_all("neuron: event box ∩ restart ball", b, &start_box) {
+                Ok(m) => m,
+                Err(e) => return Ok(undecided(out, e.into(), t0, b.clone())),
+            },
             None => start_box,
         };
         let kernel_limit: Vec<S> = {
@@ -191,7 +194,10 @@ pub fn certify<S: Enclosure>(
             }
             // No switch can ever happen again in this pattern: finish.
             if let Some((tail, lim)) = global(&run, &piece, &ball, &pts, &req) {
-                let lim: Vec<S> = lim.iter().zip(&kernel_limit).map(|(a, b)| a.intersect(b)).collect();
+                let lim = match meet_all("neuron: limit ∩ kernel limit", &lim, &kernel_limit) {
+                    Ok(m) => m,
+                    Err(e) => return Ok(undecided(out, e.into(), t0, start_box)),
+                };
                 let now = abs(&t0, &tau);
                 match &horizon {
                     None => {
@@ -210,7 +216,10 @@ pub fn certify<S: Enclosure>(
                         let fin = inflate_box(&run.ps.centre_box(&ball, &e_fin), &ball.rho);
                         let e_all = run.expm_range(&Rational::new(), &Rational::from(hhi - &tau));
                         let dense = inflate_box(&run.ps.centre_box(&ball, &e_all), &ball.rho);
-                        let dense: Vec<S> = dense.iter().zip(&tail).map(|(p, q)| p.intersect(q)).collect();
+                        let dense = match meet_all("neuron: dense box ∩ tail box", &dense, &tail) {
+                            Ok(m) => m,
+                            Err(e) => return Ok(undecided(out, e.into(), t0, start_box)),
+                        };
                         hull = hull_box(&hull_box(&hull, &dense), &fin);
                         let t_fin = S::from_rational(t_end, ctx);
                         return Ok(certified(initial, out, seg_start, t_fin, pattern, hull, fin, None));

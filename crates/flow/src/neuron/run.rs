@@ -4,7 +4,7 @@
 use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
 use super::expm::expm_enclosure;
 use crate::trajectory::UndecidedReason;
-use reluflow_arith::{Bound, Enclosure, Scalar};
+use reluflow_arith::{Bound, Enclosure, Inconsistency, Scalar, meet, meet_all};
 use rug::Rational;
 use std::collections::BTreeMap;
 
@@ -188,8 +188,10 @@ impl<'a, S: Enclosure> Run<'a, S> {
         let b = Rational::from(a + len);
         let mut found = Vec::new();
         for &i in &crossing {
-            let (lo, hi, w_box) = self.refine(i, a, ball, &b, &rates[i]);
-            found.push((i, lo, hi, w_box));
+            match self.refine(i, a, ball, &b, &rates[i]) {
+                Ok((lo, hi, w_box)) => found.push((i, lo, hi, w_box)),
+                Err(e) => return Found::Stop { reason: e.into(), at: a.clone(), hull: ball.to_box() },
+            }
         }
         found.sort_by(|p, q| p.2.cmp(&q.2));
         let (i, lo, hi, w_box) = found[0].clone();
@@ -206,7 +208,8 @@ impl<'a, S: Enclosure> Run<'a, S> {
 
     /// Narrows the unique zero of guard `i` in `(a, b)` (rate enclosure `outer` over `[a, b]`,
     /// excluding 0) by interval Newton with a bisection fallback; returns `[lo, hi]` and the box
-    /// of states over it.
+    /// of states over it. [`Inconsistency`] when enclosures that contain the root (or the state
+    /// there) do not meet: an empty Newton image disproves the root just proved, so it is a bug.
     fn refine(
         &mut self,
         i: usize,
@@ -214,7 +217,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
         ball: &Ball<S>,
         b: &Rational,
         outer: &S,
-    ) -> (Rational, Rational, Vec<S>) {
+    ) -> Result<(Rational, Rational, Vec<S>), Inconsistency> {
         let mut lo = a.clone();
         let mut hi = b.clone();
         let mut ball_lo = ball.clone();
@@ -228,22 +231,26 @@ impl<'a, S: Enclosure> Run<'a, S> {
             let gm = guard(x, xn, &ball_m.c, &ball_m.rho);
             let ed = self.expm_range(&Rational::new(), &width);
             let cb = self.ps.centre_box(&ball_lo, &ed);
-            let d = self.ps.rate(i, &cb, &ball_lo.rho).intersect(outer);
+            let d = meet(
+                "neuron: guard rate on the root interval ∩ on the step",
+                &self.ps.rate(i, &cb, &ball_lo.rho),
+                outer,
+            )?;
             let ms = S::from_rational(&m, &self.ctx);
-            let newton = ms.sub(&gm.div(&d));
+            // The root lies in [lo, hi] and in its Newton image: they meet.
+            let newton = meet(
+                "neuron: Newton image ∩ root interval",
+                &ms.sub(&gm.div(&d)),
+                &S::from_bounds(&lo, &hi, &self.ctx),
+            )?;
             let (mut nlo, mut nhi) = (lo.clone(), hi.clone());
-            if let (Some(l), Some(h)) = (lo_q(&newton), hi_q(&newton)) {
-                if l > nlo {
-                    nlo = l;
-                }
-                if h < nhi {
-                    nhi = h;
-                }
+            if let Some(l) = lo_q(&newton).filter(|l| *l > nlo) {
+                nlo = l;
+            }
+            if let Some(h) = hi_q(&newton).filter(|h| *h < nhi) {
+                nhi = h;
             }
             let nw = Rational::from(&nhi - &nlo);
-            if nlo > nhi {
-                break; // cannot happen for exact containment; keep the last valid interval
-            }
             if nw * 2u32 <= width {
                 if nlo > lo {
                     let s = Rational::from(&nlo - &lo);
@@ -271,13 +278,8 @@ impl<'a, S: Enclosure> Run<'a, S> {
         // Mean-value form: w(lo + σ) ∈ w(lo) + [0, Δ]·f(dense) with f(w) = A w + G b.
         let f = self.ps.field(&dense);
         let span = S::from_bounds(&Rational::new(), &width, &self.ctx);
-        let w_box: Vec<S> = ball_lo
-            .to_box()
-            .iter()
-            .zip(&f)
-            .zip(&dense)
-            .map(|((w, fv), dv)| w.add(&span.mul(fv)).intersect(dv))
-            .collect();
-        (lo, hi, w_box)
+        let mean_value: Vec<S> = ball_lo.to_box().iter().zip(&f).map(|(w, fv)| w.add(&span.mul(fv))).collect();
+        let w_box = meet_all("neuron: mean-value box ∩ dense box at the switch", &mean_value, &dense)?;
+        Ok((lo, hi, w_box))
     }
 }

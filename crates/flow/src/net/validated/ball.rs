@@ -8,14 +8,14 @@
 //! the off-diagonal part of `QᵀÂ`; a ball grows only by `exp(∫ μ̄)`. Proofs note:
 //! `proofs-notes/net-validated-ball.md`.
 
-use super::Net;
 use super::bulk::{identity_defect_ru, perron_ru, to_midrad_mat, transpose};
 use super::lohner::LohnerSet;
 use super::series::{Series, live_coords, series};
 use super::taylor::poly_at;
+use super::{Net, StepFail};
 use crate::trajectory::Pattern;
 use reluflow_arith::midrad::{MidRadMat, add_ru};
-use reluflow_arith::{Enclosure, Interval, Scalar};
+use reluflow_arith::{Enclosure, Interval, Scalar, meet};
 
 /// A ball `{x : ‖W⁻¹(x_L − c_L)‖₂ ≤ ρ}` in the live coordinates `L` of the pattern it was made
 /// for (`W = diag(2^{w})`); the other (frozen) coordinates are constant and carried as a box by
@@ -220,7 +220,7 @@ pub(crate) fn ball_step<S: Enclosure>(
     h: &S,
     mu: f64,
     frozen_box: &[S],
-) -> Option<BallStepped<S>> {
+) -> Result<BallStepped<S>, StepFail> {
     let ctx = h.ctx();
     let z = poly_at(&ser_c.x, Some(rem), h);
     let mut c_new: Vec<S> = frozen_box.iter().map(|v| v.mid()).collect();
@@ -232,14 +232,14 @@ pub(crate) fn ball_step<S: Enclosure>(
     let growth = S::from_f64(mu, &ctx).mul(h).exp();
     let rho = S::from_f64(ball.rho, &ctx).mul(&growth).add(&err2.sqrt()).upper_f64();
     if !rho.is_finite() {
-        return None;
+        return Err(StepFail::Method);
     }
     let next = BallSet { c: c_new, w: ball.w.clone(), rho, live: ball.live.clone() };
     let mut end = next.hull(frozen_box);
     for &a in &next.live {
-        end[a] = super::meet(&end[a], &e_box[a]);
+        end[a] = meet("net: ball end ∩ a priori box", &end[a], &e_box[a])?;
     }
-    Some(BallStepped { ball: next, end })
+    Ok(BallStepped { ball: next, end })
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@ use super::series::{Series, series};
 use super::start::initial_pattern;
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
 use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
-use super::{Net, ValidatedError, ValidatedOptions};
+use super::{Net, StepFail, ValidatedError, ValidatedOptions};
 use crate::net::field::{NetData, initial_state};
 use crate::trajectory::{Event, Pattern, Segment, State, Status, Trajectory, UndecidedReason};
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, Inconsistency, meet, meet_all};
 use reluflow_model::{Horizon, Problem, ReluPrime};
 use rug::Rational;
 
@@ -154,6 +154,8 @@ enum Advanced {
     Failed,
     /// The step would wrap too much ([`WRAP_MAX`]); nothing was changed.
     TooWide,
+    /// Two enclosures of the end state did not meet (a bug); nothing was changed.
+    Inconsistent(Inconsistency),
 }
 
 struct Runner<S: Enclosure> {
@@ -321,11 +323,12 @@ impl<S: Enclosure> Runner<S> {
     ) -> Advanced {
         let h = self.time(h_exact);
         let ser_x = self.jets(ser_c, ser_x, xhat, h.upper_f64());
-        let Some((set, mut end)) =
-            lohner_step(&self.net, &self.pattern, &self.set, ser_c, &ser_x, rem, &h, None, &self.xbox)
-        else {
-            return Advanced::Failed;
-        };
+        let (set, mut end) =
+            match lohner_step(&self.net, &self.pattern, &self.set, ser_c, &ser_x, rem, &h, None, &self.xbox) {
+                Ok(v) => v,
+                Err(StepFail::Method) => return Advanced::Failed,
+                Err(StepFail::Inconsistent(e)) => return Advanced::Inconsistent(e),
+            };
         if set.wrap > WRAP_MAX && h.upper_f64() > self.opts.h_min {
             return Advanced::TooWide;
         }
@@ -334,7 +337,10 @@ impl<S: Enclosure> Runner<S> {
         let b = self.net.d + 1;
         for (c, e) in end.iter_mut().enumerate() {
             if self.pattern.frozen[c / b] {
-                *e = super::meet(e, &self.xbox[c]);
+                *e = match meet("net: frozen neuron after a step ∩ before it", e, &self.xbox[c]) {
+                    Ok(v) => v,
+                    Err(e) => return Advanced::Inconsistent(e),
+                };
             }
         }
         let t1 = Rational::from(&self.t + h_exact);
@@ -392,6 +398,7 @@ impl<S: Enclosure> Runner<S> {
                 match self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &apri.e) {
                     Advanced::Done => {}
                     Advanced::Failed => return self.precision_exhausted(),
+                    Advanced::Inconsistent(e) => return self.undecided(e.into()),
                     Advanced::TooWide => {
                         self.wrap_cap = h_hi / 2.0;
                         self.stats.halvings += 1;
@@ -428,6 +435,7 @@ impl<S: Enclosure> Runner<S> {
                             let t_switch = S::from_bounds(&t_lo, &t_hi, &self.net.ctx);
                             let t_hi: Rational = &t_hi + Rational::from_f64(eta).expect("finite");
                             let ts = self.time(&self.t);
+                            let kept = (self.segments.len(), self.events.len());
                             self.push_segment(ts, t_switch.clone(), self.pattern.clone(), &before_hull, &at_switch);
                             self.push_segment(t_switch.clone(), self.time(&t_hi), pattern.clone(), &after_hull, &end);
                             self.events.push(crate::trajectory::Event { t: t_switch, point: c.i, neuron: c.j, kind });
@@ -449,21 +457,21 @@ impl<S: Enclosure> Runner<S> {
                                 jac_order: self.opts.jac_order,
                                 apriori_iters: self.opts.apriori_iters,
                             };
-                            (self.set, self.xbox) = match through_switch(&self.net, &self.set, &st) {
-                                Some((set, b)) => {
-                                    let b: Vec<S> = b.iter().zip(&end).map(|(x, y)| x.intersect(y)).collect();
-                                    // Both enclose the state after the switch (a bug otherwise).
-                                    debug_assert!(
-                                        b.iter().all(|x| !x.is_empty()),
-                                        "disjoint enclosures after a switch"
-                                    );
-                                    if b.iter().any(|x| x.is_empty()) {
-                                        (LohnerSet::from_box(&self.net, &end), end)
-                                    } else {
-                                        (set, b)
-                                    }
+                            // Both the set carried through the switch and the switch's own box
+                            // enclose the state at the restart time.
+                            let through = through_switch(&self.net, &self.set, &st).and_then(|(set, b)| {
+                                Ok((set, meet_all("net: Lohner set through a switch ∩ switch end box", &b, &end)?))
+                            });
+                            (self.set, self.xbox) = match through {
+                                Ok(v) => v,
+                                Err(StepFail::Method) => (LohnerSet::from_box(&self.net, &end), end),
+                                Err(StepFail::Inconsistent(e)) => {
+                                    // Nothing from this switch on is reported.
+                                    self.segments.truncate(kept.0);
+                                    self.events.truncate(kept.1);
+                                    self.stats.events -= 1;
+                                    return self.undecided(e.into());
                                 }
-                                None => (LohnerSet::from_box(&self.net, &end), end),
                             };
                             self.t = t_hi;
                             self.pattern = pattern;
@@ -485,10 +493,14 @@ impl<S: Enclosure> Runner<S> {
                 }
                 let h_up = self.time(&h_exact).upper_f64();
                 let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
-                let hull: Vec<S> = hull.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
+                let hull = match meet_all("net: approach hull ∩ a priori box", &hull, &apri.e) {
+                    Ok(v) => v,
+                    Err(e) => return self.undecided(e.into()),
+                };
                 match self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &hull) {
                     Advanced::Done => {}
                     Advanced::Failed => return self.precision_exhausted(),
+                    Advanced::Inconsistent(e) => return self.undecided(e.into()),
                     Advanced::TooWide => {
                         self.wrap_cap = h_up / 2.0;
                         self.stats.halvings += 1;

@@ -20,7 +20,37 @@ use super::series::{live, live_coords};
 use super::taylor::{guard, uncertain_guards};
 use crate::net::field::residuals;
 use crate::trajectory::Pattern;
-use reluflow_arith::{Enclosure, Interval};
+use reluflow_arith::{Enclosure, Inconsistency, Interval};
+
+/// Why [`prove_limit`] gave no proof.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum LimitFail {
+    /// A hypothesis of the argument could not be verified (in words): try later, or undecided.
+    Unproved(String),
+    /// Two enclosures of one value did not meet (a bug): the run stops.
+    Inconsistent(Inconsistency),
+}
+
+impl From<String> for LimitFail {
+    fn from(why: String) -> Self {
+        LimitFail::Unproved(why)
+    }
+}
+
+impl From<Inconsistency> for LimitFail {
+    fn from(e: Inconsistency) -> Self {
+        LimitFail::Inconsistent(e)
+    }
+}
+
+impl std::fmt::Display for LimitFail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitFail::Unproved(why) => write!(f, "{why}"),
+            LimitFail::Inconsistent(e) => write!(f, "{e}"),
+        }
+    }
+}
 
 /// How many ball radii [`prove_limit`] tries before giving up.
 const RADIUS_TRIES: usize = 8;
@@ -136,7 +166,7 @@ fn gram<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S]) -> Vec<S> {
 }
 
 /// A verified lower bound of `λ_min(K(θ))` over the flat box `x`.
-fn kappa_rd<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S]) -> Result<f64, String> {
+fn kappa_rd<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S]) -> Result<f64, LimitFail> {
     let k: Vec<Interval> =
         gram(net, pattern, x).iter().map(|e| Interval::from_f64_bounds(e.lower_f64(), e.upper_f64(), &())).collect();
     eigen::lambda_min_lower(&k, net.n)
@@ -184,7 +214,11 @@ fn guard_failure<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S], what: &
 ///
 /// Guarantee: with an [`Enclosure`] backend, an `Ok` is a proof of the [`LimitProof`] invariant
 /// for the exact flow (all bounds computed outward). Errors say in words why the proof failed.
-pub(crate) fn prove_limit<S: Enclosure>(net: &Net<S>, pattern: &Pattern, xbox: &[S]) -> Result<LimitProof<S>, String> {
+pub(crate) fn prove_limit<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    xbox: &[S],
+) -> Result<LimitProof<S>, LimitFail> {
     let ctx = &net.ctx;
     if xbox.len() != net.dim() || pattern.active.len() != net.m || pattern.frozen.len() != net.m {
         return Err(format!(
@@ -192,17 +226,18 @@ pub(crate) fn prove_limit<S: Enclosure>(net: &Net<S>, pattern: &Pattern, xbox: &
             xbox.len(),
             net.m,
             net.d
-        ));
+        )
+        .into());
     }
     let c = net.data.grad_factor.mul_2si(-1);
     let (r, _) = residuals(&net.data, pattern, &net.unflatten(xbox));
     let loss0_ru = r.iter().fold(S::zero(ctx), |acc, ri| acc.add(&ri.sqr())).mul(&c).upper_f64();
     if !loss0_ru.is_finite() {
-        return Err("the loss over the end box is not finite".into());
+        return Err(String::from("the loss over the end box is not finite").into());
     }
     if loss0_ru <= 0.0 {
         if let Some(why) = guard_failure(net, pattern, xbox, "on the end box (zero loss)") {
-            return Err(why);
+            return Err(why.into());
         }
         let limit = xbox.to_vec();
         return Ok(LimitProof { limit, limit_loss: S::zero(ctx), mu_rd: 0.0, loss0_ru: 0.0, rho: 0.0, radius_ru: 0.0 });
@@ -213,15 +248,16 @@ pub(crate) fn prove_limit<S: Enclosure>(net: &Net<S>, pattern: &Pattern, xbox: &
             "K = JJᵀ is singular: n = {} points but only {} live coordinates, so λ_min(K) = 0",
             net.n,
             live_c.len()
-        ));
+        )
+        .into());
     }
     let kx = kappa_rd(net, pattern, xbox)?;
     if kx.is_nan() || kx <= 0.0 {
-        return Err(format!("λ_min(K) not provably positive on the end box (verified bound {kx:.3e})"));
+        return Err(format!("λ_min(K) not provably positive on the end box (verified bound {kx:.3e})").into());
     }
     let (_, r_x) = rate_and_radius(&c, loss0_ru, kx);
     if !r_x.is_finite() {
-        return Err(format!("path-length bound not finite (L0 ≤ {loss0_ru:.3e}, λ_min(K) ≥ {kx:.3e})"));
+        return Err(format!("path-length bound not finite (L0 ≤ {loss0_ru:.3e}, λ_min(K) ≥ {kx:.3e})").into());
     }
     let mut floor = r_x;
     let mut rho = 2.0 * r_x;
@@ -230,12 +266,13 @@ pub(crate) fn prove_limit<S: Enclosure>(net: &Net<S>, pattern: &Pattern, xbox: &
     for _ in 0..RADIUS_TRIES {
         let ball = widen(xbox, &live_c, rho, ctx);
         let checked = match guard_failure(net, pattern, &ball, &format!("within distance {rho:.3e}")) {
-            Some(w) => Err(w),
+            Some(w) => Err(w.into()),
             None => kappa_rd(net, pattern, &ball).and_then(|kb| {
                 if kb > 0.0 {
                     Ok(kb)
                 } else {
-                    Err(format!("λ_min(K) not provably positive within distance {rho:.3e} (verified bound {kb:.3e})"))
+                    Err(format!("λ_min(K) not provably positive within distance {rho:.3e} (verified bound {kb:.3e})")
+                        .into())
                 }
             }),
         };
@@ -261,7 +298,8 @@ pub(crate) fn prove_limit<S: Enclosure>(net: &Net<S>, pattern: &Pattern, xbox: &
                 floor = floor.max(radius_ru);
                 rho = 1.25 * radius_ru;
             }
-            Err(w) => {
+            Err(LimitFail::Inconsistent(e)) => return Err(e.into()),
+            Err(LimitFail::Unproved(w)) => {
                 if best.is_some() {
                     break;
                 }
@@ -273,7 +311,8 @@ pub(crate) fn prove_limit<S: Enclosure>(net: &Net<S>, pattern: &Pattern, xbox: &
     if let Some(proof) = best {
         return Ok(proof);
     }
-    Err(format!("{why} (L0 ≤ {loss0_ru:.3e}, path-length bound on the end box {r_x:.3e}; {RADIUS_TRIES} radii tried)"))
+    Err(format!("{why} (L0 ≤ {loss0_ru:.3e}, path-length bound on the end box {r_x:.3e}; {RADIUS_TRIES} radii tried)")
+        .into())
 }
 
 #[cfg(test)]

@@ -5,13 +5,13 @@
 //! Proofs note: `proofs-notes/net-validated-wrapping.md` (part B: the step, the rigorous inverse
 //! of the floating-point `Q`).
 
-use super::Net;
 use super::bulk::{floor_radii, from_midrad_vec, identity_defect_ru, to_midrad_mat, to_midrad_vec, transpose};
 use super::series::{Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
+use super::{Net, StepFail};
 use crate::trajectory::Pattern;
-use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::MidRadMat;
+use reluflow_arith::{Enclosure, meet};
 
 /// A Lohner set `{c + D B r : r ∈ R}` over the coordinates `idx` (the live coordinates of the
 /// pattern it was made for; the other, frozen, coordinates are constant and carried as a box by
@@ -164,8 +164,10 @@ pub(crate) fn choose_jac_order<S: Enclosure>(
 /// `extra`, if given, is an interval vector added to every image (the set is then
 /// `φ_h(𝒳) + extra`). The frozen coordinates of `pattern` are constant: their end enclosure is
 /// taken from `frozen_box` (which must enclose them), and the new set covers the live coordinates
-/// only. Returns the new set and a box enclosure of the end state (all coordinates), or `None` if
-/// the basis could not be inverted rigorously.
+/// only. Returns the new set and a box enclosure of the end state (all coordinates);
+/// [`StepFail::Method`] if the basis could not be inverted rigorously or values are not finite,
+/// [`StepFail::Inconsistent`] if the two enclosures of the end state (via the set, direct) do not
+/// meet.
 ///
 /// The Jacobian is carried to order `q` only: `T_p(ξ) − T_p(c) = J_q(ξ − c) + Σ_{q<k≤p} (x_k(ξ) −
 /// x_k(c)) h^k`, and the tail lies in the box `Σ_{q<k≤p} (x_k(X̂) − x_k(c)) h^k`, added to the
@@ -182,7 +184,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     h: &S,
     extra: Option<&[S]>,
     frozen_box: &[S],
-) -> Option<(LohnerSet<S>, Vec<S>)> {
+) -> Result<(LohnerSet<S>, Vec<S>), StepFail> {
     let ctx = &net.ctx;
     let live = live_coords(net, pattern);
     let nl = live.len();
@@ -190,7 +192,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     // set: coordinates only leave it when their neuron freezes, which is for good).
     let mut rows = Vec::with_capacity(nl);
     for &l in &live {
-        rows.push(set.idx.binary_search(&l).ok()?);
+        rows.push(set.idx.binary_search(&l).map_err(|_| StepFail::Method)?);
     }
     let q = ser_x.jac.len() - 1;
     let p = ser_x.x.len() - 1;
@@ -233,7 +235,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     let bl: Vec<f64> = rows.iter().flat_map(|&r| set.b[r * ncols..(r + 1) * ncols].iter().copied()).collect();
     let ahat = floor_radii(&to_midrad_mat(nl, nl, &jm).mat_mul(&MidRadMat::from_points(nl, ncols, &bl)));
     if ahat.mid().iter().chain(ahat.rad()).any(|x| !x.is_finite()) {
-        return None;
+        return Err(StepFail::Method);
     }
     let rv = to_midrad_vec(&set.r);
     // Direct enclosure z + D'(Â R).
@@ -258,7 +260,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     let q = householder_q(amid, nl, ncols, &perm);
     let eps = orthogonality_defect_ru(&q, nl);
     if eps.is_nan() || eps >= 0.5 {
-        return None;
+        return Err(StepFail::Method);
     }
     let factor = (eps / (1.0 - eps).next_down()).next_up();
     // y = (QᵀÂ) R + Qᵀ v, then R' = y + [−δ, δ], δ = ε/(1−ε) ‖y‖_∞.
@@ -285,12 +287,12 @@ pub(crate) fn lohner_step<S: Enclosure>(
     let via_set = set_new.hull();
     let mut end: Vec<S> = frozen_box.to_vec();
     for ((&a, vs), d) in live.iter().zip(&via_set).zip(&direct) {
-        end[a] = super::meet(vs, d);
+        end[a] = meet("net: Lohner end via the set ∩ direct", vs, d)?;
     }
     if end.iter().any(|x| !x.is_finite()) {
-        return None;
+        return Err(StepFail::Method);
     }
-    Some((set_new, end))
+    Ok((set_new, end))
 }
 
 #[cfg(test)]

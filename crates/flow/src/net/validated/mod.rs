@@ -44,18 +44,26 @@ use super::field::{NetData, field};
 use crate::trajectory::{Pattern, State};
 #[cfg(doc)]
 use crate::trajectory::{Status, Trajectory};
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, Inconsistency};
 #[cfg(doc)]
 use reluflow_model::Problem;
 use thiserror::Error;
 
-/// `a ∩ b` for two enclosures of the same exact value, which therefore meet. Should they not (a
-/// bug: one of them is not an enclosure), debug builds panic and release builds keep `a` (still an
-/// enclosure if `a` is one); the test suite runs in debug builds.
-pub(crate) fn meet<S: Enclosure>(a: &S, b: &S) -> S {
-    let i = a.intersect(b);
-    debug_assert!(!i.is_empty(), "disjoint enclosures of one exact value: {a:?} and {b:?}");
-    if i.is_empty() { a.clone() } else { i }
+/// Why a validated step (Lohner, ball, through a switch) produced no result.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum StepFail {
+    /// A limit of the method (basis not invertible, non-finite values, no a priori enclosure): the
+    /// caller shortens the step, restarts from a box, or stops *undecided*.
+    Method,
+    /// Two enclosures of one exact value did not meet: a bug; the run stops at the last
+    /// consistent point ([`reluflow_arith::meet`]).
+    Inconsistent(Inconsistency),
+}
+
+impl From<Inconsistency> for StepFail {
+    fn from(e: Inconsistency) -> Self {
+        StepFail::Inconsistent(e)
+    }
 }
 
 /// Settings of the validated integrator.

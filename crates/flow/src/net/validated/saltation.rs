@@ -10,10 +10,10 @@
 //! `L ≥ ‖D⁻¹ Df'(E') D‖_∞` over the a priori enclosure `E'` of the new flow from `X*`).
 //! Proofs note: `proofs-notes/net-validated-switches.md` ("carrying the set through").
 
-use super::Net;
 use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
 use super::series::{Series, live_coords, series};
 use super::taylor::{Apriori, apriori, block_exponents, maxabs, sym};
+use super::{Net, StepFail};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::{add_ru, mul_ru};
@@ -42,18 +42,18 @@ pub(crate) struct SwitchStep<'a, S> {
     pub apriori_iters: usize,
 }
 
-/// The Lohner set and box at the restart time `hi + eta`, or `None` when a step fails (the caller
-/// then restarts from its box enclosure).
+/// The Lohner set and box at the restart time `hi + eta`; [`StepFail::Method`] when a step fails
+/// (the caller then restarts from its box enclosure), [`StepFail::Inconsistent`] on a bug.
 pub(crate) fn through_switch<S: Enclosure>(
     net: &Net<S>,
     set: &LohnerSet<S>,
     st: &SwitchStep<'_, S>,
-) -> Option<(LohnerSet<S>, Vec<S>)> {
+) -> Result<(LohnerSet<S>, Vec<S>), StepFail> {
     let ctx = &net.ctx;
     let nn = net.dim();
     let tm = 0.5 * (st.lo + st.hi);
     if !(tm > st.lo && tm < st.hi) {
-        return None;
+        return Err(StepFail::Method);
     }
     // g(τ_m), first half: the old pattern for τ_m.
     // Frozen coordinates: constant under the old pattern; the newly dead neuron (if any) stays at its
@@ -61,7 +61,8 @@ pub(crate) fn through_switch<S: Enclosure>(
     let (set1, box1) =
         lohner_step(net, st.old, set, st.ser_c, st.ser_x, &st.apri.rem, &S::from_f64(tm, ctx), None, st.xw)?;
     // Second half: the new pattern for T − τ_m (exact rational, enclosed).
-    let dur = Rational::from_f64(st.hi)? + Rational::from_f64(st.eta)? - Rational::from_f64(tm)?;
+    let exact = |v: f64| Rational::from_f64(v).ok_or(StepFail::Method);
+    let dur = exact(st.hi)? + exact(st.eta)? - exact(tm)?;
     let dur_s = S::from_rational(&dur, ctx);
     let ser_c1 = series(net, st.new, &set1.c, st.order, None);
     let xhat1: Vec<S> = box1.iter().zip(&set1.c).map(|(a, b)| a.hull(b)).collect();
@@ -69,13 +70,13 @@ pub(crate) fn through_switch<S: Enclosure>(
     let q1 = choose_jac_order(net, st.new, &ser_c1, &vals1, &xhat1, dur_s.upper_f64(), st.jac_order);
     let ser_x1 = series(net, st.new, &xhat1, st.order, Some(q1));
     let e_scale = block_exponents(net, &set1.c);
-    let apri1 = apriori(net, st.new, &ser_x1, dur_s.upper_f64(), &e_scale, st.apriori_iters)?;
+    let apri1 = apriori(net, st.new, &ser_x1, dur_s.upper_f64(), &e_scale, st.apriori_iters).ok_or(StepFail::Method)?;
     // Saltation correction Δ = [−δ_m, δ_m]·(Δf + ball), Δf = f_old(X*) − f_new(X*).
     let df: Vec<S> =
         net.field_flat(st.old, st.xw).iter().zip(net.field_flat(st.new, st.xw)).map(|(a, b)| a.sub(&b)).collect();
     let e = &set1.e;
     // Df' over E' (columns: the live coordinates of the new pattern; the others are exactly 0).
-    let jac = series(net, st.new, st.after_e, 1, Some(1)).jac.pop()?;
+    let jac = series(net, st.new, st.after_e, 1, Some(1)).jac.pop().ok_or(StepFail::Method)?;
     let live = live_coords(net, st.new);
     let nl = live.len();
     let mut l_scaled: f64 = 0.0;
@@ -89,7 +90,7 @@ pub(crate) fn through_switch<S: Enclosure>(
     let s_max = (st.hi - st.lo + st.eta).next_up();
     let sl = mul_ru(s_max, l_scaled);
     if !sl.is_finite() {
-        return None;
+        return Err(StepFail::Method);
     }
     let rho = S::from_f64(sl, ctx).exp().sub(&S::one(ctx)).hi_point();
     let df_scaled: Vec<S> = df.iter().zip(e).map(|(v, &ec)| v.mul_2si(-ec)).collect();

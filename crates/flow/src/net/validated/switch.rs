@@ -7,7 +7,7 @@ use super::series::{Series, live, series};
 use super::taylor::{Apriori, apriori, block_exponents, guard, guard_rate, poly_at, uncertain_guards};
 use super::{Net, ValidatedOptions};
 use crate::trajectory::{EventKind, Pattern, UndecidedReason};
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, meet_all};
 use reluflow_model::ReluPrime;
 
 /// What the guard polynomial says about one doubtful guard over a step `[0, h]`.
@@ -193,13 +193,18 @@ pub(crate) fn cross<S: Enclosure>(
     let ctx = &net.ctx;
     let (j, i) = (c.j, c.i);
     let was_active = live(pattern, j).contains(&i);
-    let before: Vec<S> = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, c.hi, ctx));
-    let before: Vec<S> = before.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
-    let xw: Vec<S> = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(c.lo, c.hi, ctx));
-    let xw: Vec<S> = xw.iter().zip(&apri.e).map(|(a, b)| a.intersect(b)).collect();
-    if xw.iter().any(|v| v.is_empty()) {
-        return SwitchOutcome::Undecided(UndecidedReason::Other("empty crossing enclosure".into()));
-    }
+    // Taylor polynomial with remainder and the a priori box both enclose the flow over the step.
+    let over = |lo: f64, hi: f64, site| {
+        meet_all(site, &poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(lo, hi, ctx)), &apri.e)
+    };
+    let before = match over(0.0, c.hi, "net: Taylor hull before a switch ∩ a priori box") {
+        Ok(v) => v,
+        Err(e) => return SwitchOutcome::Undecided(e.into()),
+    };
+    let xw = match over(c.lo, c.hi, "net: Taylor box at a switch ∩ a priori box") {
+        Ok(v) => v,
+        Err(e) => return SwitchOutcome::Undecided(e.into()),
+    };
     if !sign_ok(&guard_rate(net, pattern, &xw, j, i), !was_active) {
         return SwitchOutcome::Undecided(UndecidedReason::Grazing { neuron: j, point: i });
     }
@@ -251,7 +256,10 @@ pub(crate) fn cross<S: Enclosure>(
             return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
         }
         let end = poly_at(&ser_w.x, Some(&after.rem), &S::from_f64_bounds(eta, total, ctx));
-        let end: Vec<S> = end.iter().zip(&after.e).map(|(a, b)| a.intersect(b)).collect();
+        let end = match meet_all("net: Taylor box after a switch ∩ a priori box", &end, &after.e) {
+            Ok(v) => v,
+            Err(e) => return SwitchOutcome::Undecided(e.into()),
+        };
         if kind == EventKind::Death || sign_ok(&guard(net, &end, j, i), !was_active) {
             let after_hull = after.e.clone();
             return SwitchOutcome::Proved {

@@ -3,13 +3,14 @@
 //! (back to a Lohner set of the box) when a guard becomes doubtful or the bound grows.
 //! Proofs note: `proofs-notes/net-validated-ball.md`.
 
+use super::super::StepFail;
 use super::super::ball::{BallSet, ball_step, log_norm_upper};
 use super::super::lohner::LohnerSet;
 use super::super::series::{live_coords, series};
 use super::super::taylor::{block_exponents, poly_at, uncertain_guards};
 use super::Runner;
 use crate::trajectory::Status;
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, meet_all};
 use rug::Rational;
 
 /// The ball is entered when the logarithmic-norm bound over the last step is at most this
@@ -77,13 +78,10 @@ impl<S: Enclosure> Runner<S> {
         let last = h >= remaining.to_f64();
         // Start box: the ball's box within the current box, and the centre (whose solution the
         // logarithmic-norm bound compares with).
-        let xhat: Vec<S> = ball
-            .hull(&self.xbox)
-            .iter()
-            .zip(&self.xbox)
-            .zip(&ball.c)
-            .map(|((b, x), c)| super::super::meet(b, x).hull(c))
-            .collect();
+        let xhat = match meet_all("net: ball box ∩ current box", &ball.hull(&self.xbox), &self.xbox) {
+            Ok(v) => v.iter().zip(&ball.c).map(|(b, c)| b.hull(c)).collect::<Vec<S>>(),
+            Err(e) => return BallIter::Stop(self.undecided(e.into())),
+        };
         let ser_x = series(&self.net, &self.pattern, &xhat, p, None);
         let e_scale = block_exponents(&self.net, &ball.c);
         let (apri, h_exact) = match self.step_length(&ser_x, &e_scale, h, last, &remaining) {
@@ -98,14 +96,18 @@ impl<S: Enclosure> Runner<S> {
             return BallIter::Leave;
         }
         let hs = self.time(&h_exact);
-        let Some(next) = ball_step(&ball, &ser_c, &apri.rem, &apri.e, &hs, mu, &self.xbox) else {
-            return BallIter::Leave;
+        let next = match ball_step(&ball, &ser_c, &apri.rem, &apri.e, &hs, mu, &self.xbox) {
+            Ok(next) => next,
+            Err(StepFail::Method) => return BallIter::Leave,
+            Err(StepFail::Inconsistent(e)) => return BallIter::Stop(self.undecided(e.into())),
         };
         let h_up = hs.upper_f64();
         self.ball_h_next = 1.5 * h_up;
         let over = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
-        let hull: Vec<S> =
-            over.iter().zip(&apri.e).zip(&next.end).map(|((a, e), end)| super::super::meet(e, a).hull(end)).collect();
+        let hull = match meet_all("net: ball-step Taylor hull ∩ a priori box", &apri.e, &over) {
+            Ok(v) => v.iter().zip(&next.end).map(|(a, end)| a.hull(end)).collect::<Vec<S>>(),
+            Err(e) => return BallIter::Stop(self.undecided(e.into())),
+        };
         let t1 = Rational::from(&self.t + &h_exact);
         let (ts, te) = (self.time(&self.t), self.time(&t1));
         self.push_segment(ts, te, self.pattern.clone(), &hull, &next.end);

@@ -1,10 +1,10 @@
 //! `Horizon::Infinite`: integrate in doubling stretches and try the Polyak–Łojasiewicz limit proof
 //! (`super::super::limit`, `proofs-notes/net-limit-pl.md`) after each.
 
-use super::super::limit::{LimitProof, prove_limit};
+use super::super::limit::{LimitFail, LimitProof, prove_limit};
 use super::Runner;
 use crate::trajectory::{Limit, LossRate, Status, UndecidedReason};
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, Inconsistency, meet_all};
 use rug::Rational;
 
 /// After the first proof, the run goes on (doubling the time, at most this many times) while the
@@ -31,17 +31,33 @@ impl<S: Enclosure> Runner<S> {
                 target = cap.clone();
             }
             let status = self.go(&target);
+            if let Status::Undecided { reason: UndecidedReason::Inconsistent(_), .. } = status {
+                // A bug surfaced: nothing that rests on the run (an earlier limit proof) stands.
+                self.limit = None;
+                return status;
+            }
             if !matches!(status, Status::Certified) {
                 // A limit proved earlier still holds (the run is certified up to where it stopped).
                 return if self.limit.is_some() { Status::Certified } else { status };
             }
             match prove_limit(&self.net, &self.pattern, &self.xbox) {
                 Ok(proof) => {
-                    let tight = self.record_limit(&proof);
+                    let tight = match self.record_limit(&proof) {
+                        Ok(tight) => tight,
+                        Err(e) => {
+                            // Two proofs of one limit that disagree: neither is reported.
+                            self.limit = None;
+                            return self.undecided(e.into());
+                        }
+                    };
                     extra += 1;
                     if tight || extra > MORE_DOUBLINGS || target >= cap {
                         return Status::Certified;
                     }
+                }
+                Err(LimitFail::Inconsistent(e)) => {
+                    self.limit = None;
+                    return self.undecided(e.into());
                 }
                 Err(_) if self.limit.is_some() => return Status::Certified,
                 Err(why) if target >= cap => {
@@ -58,13 +74,11 @@ impl<S: Enclosure> Runner<S> {
 
     /// Stores the limit of `proof` (intersected with an earlier one: both contain `θ∞`) and its
     /// rate; `true` when the radius is below [`TIGHT`] relative to the state.
-    fn record_limit(&mut self, proof: &LimitProof<S>) -> bool {
+    /// [`Inconsistency`] when the two limit boxes do not meet.
+    fn record_limit(&mut self, proof: &LimitProof<S>) -> Result<bool, Inconsistency> {
         let mut boxed = proof.limit().to_vec();
         if let Some(old) = &self.limit {
-            let old_flat = self.net.flatten(&old.state);
-            for (b, o) in boxed.iter_mut().zip(&old_flat) {
-                *b = super::super::meet(b, o);
-            }
+            boxed = meet_all("net: limit box ∩ earlier limit box", &boxed, &self.net.flatten(&old.state))?;
         }
         let rate = LossRate { t0: self.time(&self.t).upper_f64(), loss0: proof.loss0_ru(), mu: proof.mu_rd() };
         self.limit = Some(Limit {
@@ -75,6 +89,6 @@ impl<S: Enclosure> Runner<S> {
         });
         self.stats.limit_rate = Some(rate);
         let scale = self.xbox.iter().map(|x| x.abs().upper_f64()).fold(1.0, f64::max);
-        proof.radius_ru() <= TIGHT * scale
+        Ok(proof.radius_ru() <= TIGHT * scale)
     }
 }

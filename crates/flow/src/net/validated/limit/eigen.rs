@@ -9,7 +9,8 @@
 //! invertible) so is `K' − sI`: `λ_min(K') ≥ s`.
 
 use super::super::bulk::perron_ru;
-use reluflow_arith::{Enclosure, Interval, Scalar};
+use super::LimitFail;
+use reluflow_arith::{Enclosure, Interval, Scalar, meet};
 
 fn pt(v: f64) -> Interval {
     Interval::from_f64(v, &())
@@ -53,25 +54,24 @@ fn gershgorin_floor(a: &[Interval], b: &[Interval], n: usize, s: f64) -> f64 {
 /// eigenvectors are only a change of basis whose invertibility is proved).
 ///
 /// # Errors
-/// In words: an entry is not finite, `k_ik ∩ k_ki` is empty (not the enclosure of a symmetric
-/// matrix), the approximate eigenbasis is not provably invertible, or no shift could be verified.
-/// `n = 0` is an error (no eigenvalue).
-pub(crate) fn lambda_min_lower(k: &[Interval], n: usize) -> Result<f64, String> {
+/// [`LimitFail::Unproved`], in words: an entry is not finite, the approximate eigenbasis is not
+/// provably invertible, or no shift could be verified; `n = 0` (no eigenvalue).
+/// [`LimitFail::Inconsistent`]: `k_ik ∩ k_ki` is empty (two enclosures of one entry of a
+/// symmetric matrix that do not meet).
+pub(crate) fn lambda_min_lower(k: &[Interval], n: usize) -> Result<f64, LimitFail> {
     if n == 0 || k.len() != n * n {
-        return Err(format!("λ_min: expected a non-empty {n}×{n} matrix, got {} entries", k.len()));
+        return Err(format!("λ_min: expected a non-empty {n}×{n} matrix, got {} entries", k.len()).into());
     }
     let mut sym = Vec::with_capacity(n * n);
     for i in 0..n {
         for c in 0..n {
             if !k[i * n + c].is_finite() {
-                return Err(format!("λ_min: entry ({i},{c}) is not finite"));
+                return Err(format!("λ_min: entry ({i},{c}) is not finite").into());
             }
-            let e = k[i * n + c].intersect(&k[c * n + i]);
-            if e.is_empty() {
-                return Err(format!("λ_min: entries ({i},{c}) and ({c},{i}) are disjoint (not symmetric)"));
-            }
+            // Input check: both entries enclose one value of a symmetric matrix.
+            let e = meet("net: λ_min, K_ic ∩ K_ci", &k[i * n + c], &k[c * n + i])?;
             if !e.is_finite() {
-                return Err(format!("λ_min: entry ({i},{c}) is not finite"));
+                return Err(format!("λ_min: entry ({i},{c}) is not finite").into());
             }
             sym.push(e);
         }
@@ -80,7 +80,7 @@ pub(crate) fn lambda_min_lower(k: &[Interval], n: usize) -> Result<f64, String> 
     let eig = nalgebra::SymmetricEigen::new(nalgebra::DMatrix::from_row_slice(n, n, &mid));
     let lam = eig.eigenvalues.iter().copied().fold(f64::INFINITY, f64::min);
     if !lam.is_finite() {
-        return Err("λ_min: the midpoint eigen-decomposition did not converge".into());
+        return Err(String::from("λ_min: the midpoint eigen-decomposition did not converge").into());
     }
     // V[i][p] = i-th component of the p-th approximate eigenvector.
     let v: Vec<Interval> = (0..n * n).map(|ip| pt(eig.eigenvectors[(ip / n, ip % n)])).collect();
@@ -97,7 +97,9 @@ pub(crate) fn lambda_min_lower(k: &[Interval], n: usize) -> Result<f64, String> 
         inv_norm = inv_norm.max(row.upper_f64());
     }
     if inv_norm.is_nan() || inv_norm >= 1.0 {
-        return Err(format!("λ_min: the approximate eigenbasis is not provably invertible (‖I − VᵀV‖ ≤ {inv_norm:e})"));
+        return Err(
+            format!("λ_min: the approximate eigenbasis is not provably invertible (‖I − VᵀV‖ ≤ {inv_norm:e})").into()
+        );
     }
     // (1) Gershgorin on Vᵀ(K − sI)V with the interval matrix K itself.
     let a = congruence(&v, &sym, n);
@@ -111,7 +113,7 @@ pub(crate) fn lambda_min_lower(k: &[Interval], n: usize) -> Result<f64, String> 
     match (s1, s2) {
         (Some(x), Some(y)) => Ok(x.max(y)),
         (Some(x), None) | (None, Some(x)) => Ok(x),
-        (None, None) => Err(format!("λ_min: no shift below the approximate λ_min = {lam:e} could be verified")),
+        (None, None) => Err(format!("λ_min: no shift below the approximate λ_min = {lam:e} could be verified").into()),
     }
 }
 
