@@ -170,4 +170,15 @@ mod tests {
         assert_eq!(Exit::Success.settle(true), Exit::Interrupted);
         assert_eq!(Exit::Undecided.settle(false), Exit::Undecided);
     }
+
+    #[test]
+    fn an_inconsistent_run_is_an_internal_error() {
+        use reluflow_arith::{Enclosure, Interval};
+        let a = Interval::from_f64_bounds(0.0, 1.0, &());
+        let b = Interval::from_f64_bounds(2.0, 3.0, &());
+        let e = reluflow_arith::meet("test: disjoint", &a, &b).unwrap_err();
+        let status = Status::Undecided { reason: UndecidedReason::Inconsistent(e), certified_until: a };
+        assert_eq!(Exit::of_status(&status), Exit::Internal);
+        assert_eq!(Exit::Internal.code(), 70);
+    }
 }

@@ -149,6 +149,29 @@ fn json_of_an_undecided_two_layer_mpfr_run() {
 }
 
 #[test]
+fn an_inconsistent_run_is_reported_as_a_bug_not_a_result() {
+    let problem = crate::spec::parse("t.toml", SINGLE).unwrap();
+    let m = |s: &str| MpInterval::from_rational(&q(s), &128);
+    let e = reluflow_arith::meet("net: a site", &m("1"), &m("2")).unwrap_err();
+    let state = single_state(vec![m("0"), m("0"), m("0")]);
+    let traj = Trajectory {
+        initial: state.clone(),
+        segments: vec![],
+        events: vec![],
+        final_state: state,
+        t_final: m("0"),
+        limit: None,
+        status: Status::Undecided { reason: UndecidedReason::Inconsistent(e), certified_until: m("0.5") },
+    };
+    let v: Value = serde_json::to_value(json_report(&problem, &traj, 17)).unwrap();
+    assert_eq!(v["status"], "internal-inconsistency");
+    assert!(v["reason"].as_str().unwrap().contains("net: a site"), "{v}");
+    let text = render_human(&problem, &traj, 17);
+    assert!(text.starts_with("status: INTERNAL INCONSISTENCY") && text.contains("stopped at t = 5e-1"), "{text}");
+    assert!(text.contains("[1, 1] and [2, 2]"), "{text}");
+}
+
+#[test]
 fn f64_runs_are_not_validated_and_print_points() {
     let problem = crate::spec::parse("t.toml", &SINGLE.replace("\"interval\"", "\"f64\"")).unwrap();
     let w = vec![0.1f64, -1.0, f64::NAN];
