@@ -111,8 +111,15 @@ pub fn thm7_facts<S: Enclosure>(
             unknown = Some(s);
         }
     };
-    let eta_d = crate::cel_delta::eigen::<S>(p, ctx).ok().and_then(|e| e.eta.last().cloned());
-    let lin_scale = eta_d.map(|e| inst.c.mul(&S::from_i64(n as i64, ctx)).mul(&e));
+    // η_d for the linear-phase bound; when it cannot be enclosed, that bound is unchecked and the
+    // row cannot hold on a segment where it applies (recorded below, never skipped silently).
+    let lin_scale = match crate::cel_delta::eigen::<S>(p, ctx) {
+        Ok(e) => match e.eta.last() {
+            Some(eta) => Ok(inst.c.mul(&S::from_i64(n as i64, ctx)).mul(eta)),
+            None => Err("no eigenvalue η_d of XXᵀ".to_string()),
+        },
+        Err(why) => Err(why),
+    };
     for &k in &cov.segs {
         let seg = &traj.segments[k];
         let at = || Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
@@ -153,13 +160,17 @@ pub fn thm7_facts<S: Enclosure>(
         }
         let linear = plus.iter().all(|&j| seg.pattern.active[j].len() == n)
             && others.iter().all(|&j| seg.pattern.active[j].is_empty());
-        if let (true, Some(ls)) = (linear, &lin_scale) {
-            let dv = linalg::norm_sq(&linalg::sub_vec(&bundle(&seg.end, &plus, ctx), &vstar), ctx);
-            let rhs = inst.loss(&seg.end, Some(&seg.pattern)).div(ls);
-            if certainly_less(&rhs, &dv) {
-                let b = format!("must be ≤ L/(c n η_d) ∈ {} (the network is linear on the data)", show(&rhs));
-                return (Verdict::violated(at_end(), "‖v − v*‖²", Some(dv), b), vec![]);
+        match (linear, &lin_scale) {
+            (true, Ok(ls)) => {
+                let dv = linalg::norm_sq(&linalg::sub_vec(&bundle(&seg.end, &plus, ctx), &vstar), ctx);
+                let rhs = inst.loss(&seg.end, Some(&seg.pattern)).div(ls);
+                if certainly_less(&rhs, &dv) {
+                    let b = format!("must be ≤ L/(c n η_d) ∈ {} (the network is linear on the data)", show(&rhs));
+                    return (Verdict::violated(at_end(), "‖v − v*‖²", Some(dv), b), vec![]);
+                }
             }
+            (true, Err(why)) => note(format!("‖v − v*‖² ≤ L/(c n η_d) not checked at {}: {why}", at_end())),
+            (false, _) => {}
         }
     }
     let mut notes = Vec::new();

@@ -147,3 +147,21 @@ fn lemma28_bundle_angles_after_t1() {
     let v = lemma28(&m, 0);
     assert!(v.is_violated() && v.to_string().contains("1 − w̄_0ᵀw̄_2"), "{v}");
 }
+
+/// Theorem 7's linear-phase bound needs η_d, the smallest eigenvalue of XXᵀ/n; with orthonormal
+/// data it is repeated and cannot be separated. The bound is then unchecked on the linear segments,
+/// so the row must not hold (it used to skip the fact silently).
+#[test]
+fn thm7_without_eta_d_is_undecided_not_holds() {
+    use reluflow_flow::net::validated::{ValidatedOptions, certify};
+    let x = vec![vec![q("1"), q("0")], vec![q("0"), q("1")]];
+    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("1")])).unwrap();
+    let init = Init::Balanced { scale: q("0.1"), z: vec![vec![q("1"), q("2")], vec![q("2"), q("1")]], s: vec![1, 1] };
+    let run = RunConfig { t_end: Horizon::Finite(q("4")), arithmetic: Arithmetic::Interval, precision: 53 };
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    assert!(reluflow_check::cel_delta::eigen::<Interval>(&p, &()).is_err(), "η_d must be inseparable here");
+    let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let r = row("cel.thm7-limit", &p, &t);
+    assert!(r.conclusion.is_undecided(), "{}", r.conclusion);
+    assert!(r.conclusion.to_string().contains("not checked"), "{}", r.conclusion);
+}
