@@ -1,0 +1,203 @@
+//! From a catalogue entry and a [`Selection`] to the space of instances to search: [`Plan`].
+//!
+//! A hypothesis is *assumed* exactly as the checker decides it (`report.rs`): a non-switchable
+//! one always; a switchable one if the selection's `assume` map says so under `"<entry>:<hyp>"`,
+//! else under `"<hyp>"`, else by its default. Each assumed hypothesis is built into the instance
+//! space where a construction exists (`d2` fixes `d = 2`, `positive-labels` puts every point in
+//! the teacher's half-space, …); the strategy then accepts an instance only if the catalogue's own
+//! three-valued predicate says every assumed hypothesis is certainly true.
+
+use crate::SearchError;
+use crate::strategy::{LabelSource, NetSpace, NeuronSpace};
+use reluflow_check::{Applies, Entry, Hyp, Kind, Selection};
+use reluflow_model::{Horizon, LossScale, ModelKind, ReluPrime};
+use rug::Rational;
+
+/// The instance space of a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Space {
+    /// Single-neuron instances.
+    Neuron(NeuronSpace),
+    /// Two-layer instances.
+    Net(NetSpace),
+}
+
+/// What to search: the entry, the model, the assumed hypotheses and the instance space.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub(crate) entry: &'static Entry,
+    pub(crate) assumed: Vec<&'static Hyp>,
+    pub(crate) selection: Selection,
+    pub(crate) space: Space,
+}
+
+/// Whether hypothesis `h` of entry `e` is assumed under `sel` (the checker's rule).
+pub fn is_assumed(sel: &Selection, e: &Entry, h: &Hyp) -> bool {
+    if !h.switchable {
+        return true;
+    }
+    let key = format!("{}:{}", e.id, h.id);
+    sel.assume.get(&key).or_else(|| sel.assume.get(h.id)).copied().unwrap_or(h.default_assumed)
+}
+
+/// The horizon the entry's check needs: a certified limit for global convergence (and for the
+/// single neuron's support vectors, whose final active set is the limit's), else `t ∈ [0, 8]`.
+pub fn default_horizon(id: &str, model: ModelKind) -> Horizon {
+    match (id, model) {
+        ("lsy.global-convergence-d2", _) | ("lsy.support-vector-stability", ModelKind::SingleNeuron) => {
+            Horizon::Infinite
+        }
+        _ => Horizon::Finite(Rational::from(8)),
+    }
+}
+
+fn unsat(hyps: &[&str], why: impl Into<String>) -> SearchError {
+    SearchError::Unsatisfiable { hyps: hyps.iter().map(|h| h.to_string()).collect(), why: why.into() }
+}
+
+fn choose_model(e: &Entry, model: Option<ModelKind>) -> Result<ModelKind, SearchError> {
+    let fits = |m: ModelKind| match e.applies {
+        Applies::Both => true,
+        Applies::Single => m == ModelKind::SingleNeuron,
+        Applies::TwoLayer => m == ModelKind::TwoLayer,
+    };
+    match model {
+        Some(m) if fits(m) => Ok(m),
+        Some(m) => Err(SearchError::WrongModel { id: e.id.into(), model: m.name() }),
+        None if e.applies == Applies::TwoLayer => Ok(ModelKind::TwoLayer),
+        None => Ok(ModelKind::SingleNeuron),
+    }
+}
+
+/// The bound `r` of `small-init`, checked: `Ok(None)` means `r = 0` (only `w(0) = 0` fits).
+fn small_init_bound(sel: &Selection) -> Result<Option<Rational>, SearchError> {
+    match &sel.params.init_norm_bound {
+        None => Err(unsat(&["small-init"], "no bound r is given (parameter init_norm_bound): undecided everywhere")),
+        Some(r) if *r < 0 => Err(unsat(&["small-init"], format!("‖w(0)‖ ≤ r = {r} < 0 is impossible"))),
+        Some(r) if *r == 0 => Ok(None),
+        Some(r) => Ok(Some(r.clone())),
+    }
+}
+
+fn neuron_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<NeuronSpace, SearchError> {
+    let mut s = NeuronSpace { horizon, ..NeuronSpace::default() };
+    for h in hyps {
+        match h.id {
+            "teacher" => s.labels = LabelSource::Teacher,
+            "zero-init" => s.zero_init = Some(true),
+            "small-init" => match small_init_bound(sel)? {
+                None => s.zero_init = Some(true),
+                r => s.init_norm_bound = r,
+            },
+            "d2" => s.d = 2..=2,
+            "all-active-init" => s.all_active = true,
+            "positive-labels" => s.positive_labels = true,
+            "relu-prime-one" => s.relu_prime = Some(ReluPrime::One),
+            "half-sum" => s.loss = Some(LossScale::HalfSum),
+            "zero-loss-w*" => match &sel.params.w_star {
+                Some(ws) => s.labels = LabelSource::Interpolating(ws.clone()),
+                None => s.labels = LabelSource::Teacher,
+            },
+            other => return Err(no_generator(e, other)),
+        }
+    }
+    if let LabelSource::Interpolating(ws) = &s.labels {
+        let names = |more: &'static str| [more, "zero-loss-w*"];
+        if ws.is_empty() || ws.len() > 8 {
+            return Err(unsat(&["zero-loss-w*"], format!("the parameter w* has dimension {}", ws.len())));
+        }
+        if s.d == (2..=2) && ws.len() != 2 {
+            return Err(unsat(&names("d2"), "d = 2 but the parameter w* has another dimension"));
+        }
+        if s.positive_labels && ws.iter().all(|c| *c == 0) {
+            return Err(unsat(&names("positive-labels"), "w* = 0 gives every label 0"));
+        }
+    }
+    Ok(s)
+}
+
+fn net_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<NetSpace, SearchError> {
+    let mut s = NetSpace { horizon, ..NetSpace::default() };
+    for h in hyps {
+        match h.id {
+            // Two-layer instances always have teacher labels; every point active at the start is
+            // left to the hypothesis filter.
+            "teacher" | "all-active-init" => {}
+            "zero-init" => s.zero_init = true,
+            "small-init" => match small_init_bound(sel)? {
+                None => s.zero_init = true,
+                r => s.init_norm_bound = r,
+            },
+            "d2" => s.d = 2..=2,
+            "positive-labels" => s.positive_labels = true,
+            "relu-prime-one" => s.relu_prime = Some(ReluPrime::One),
+            "half-sum" => s.loss = LossScale::HalfSum,
+            "nonneg-D" => s.nonneg_d = true,
+            other => return Err(no_generator(e, other)),
+        }
+    }
+    Ok(s)
+}
+
+fn no_generator(e: &Entry, hyp: &str) -> SearchError {
+    SearchError::NotSearchable {
+        id: e.id.into(),
+        why: format!("no strategy generates instances of hypothesis `{hyp}`"),
+    }
+}
+
+impl Plan {
+    /// The plan for catalogue entry `theorem` under `selection` (its `ids` are ignored; its
+    /// `assume` map and parameters are used), on `model` (default: the single neuron when the entry
+    /// applies to it) with `horizon` (default: [`default_horizon`]).
+    ///
+    /// # Errors
+    /// An invalid selection, an unknown id, an entry that is not a trajectory statement or not
+    /// implemented, a model it does not speak about, a hypothesis no strategy generates, or assumed
+    /// hypotheses that are impossible together ([`SearchError::Unsatisfiable`], naming them).
+    pub fn new(
+        theorem: &str,
+        selection: &Selection,
+        model: Option<ModelKind>,
+        horizon: Option<Horizon>,
+    ) -> Result<Plan, SearchError> {
+        selection.validate().map_err(SearchError::Selection)?;
+        let entry = reluflow_check::entry(theorem).ok_or_else(|| SearchError::UnknownTheorem(theorem.into()))?;
+        let not = |why: String| SearchError::NotSearchable { id: theorem.into(), why };
+        if let Some(why) = entry.not_implemented {
+            return Err(not(format!("not implemented: {why}")));
+        }
+        if entry.kind != Kind::Trajectory {
+            return Err(not("it is a statement about the data, not about a trajectory".into()));
+        }
+        let model = choose_model(entry, model)?;
+        let assumed: Vec<&'static Hyp> = entry.hypotheses.iter().filter(|h| is_assumed(selection, entry, h)).collect();
+        let horizon = horizon.unwrap_or_else(|| default_horizon(entry.id, model));
+        let space = match model {
+            ModelKind::SingleNeuron => Space::Neuron(neuron_space(entry, &assumed, selection, horizon)?),
+            ModelKind::TwoLayer => Space::Net(net_space(entry, &assumed, selection, horizon)?),
+        };
+        let selection = Selection { ids: vec![entry.id.to_string()], ..selection.clone() };
+        Ok(Plan { entry, assumed, selection, space })
+    }
+
+    /// The catalogue entry.
+    pub fn entry(&self) -> &'static Entry {
+        self.entry
+    }
+
+    /// The ids of the assumed hypotheses.
+    pub fn assumed(&self) -> Vec<&'static str> {
+        self.assumed.iter().map(|h| h.id).collect()
+    }
+
+    /// The instance space.
+    pub fn space(&self) -> &Space {
+        &self.space
+    }
+
+    /// The selection the checker runs with (this entry only).
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+}

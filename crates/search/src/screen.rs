@@ -1,0 +1,138 @@
+//! One instance through the two stages: a fast point run (f64, not validated) judged by the
+//! checker, then — only when that run shows a violation — the certified run (f64 intervals).
+
+use crate::claim::{Claim, Judgement, VerdictKind};
+use reluflow_arith::Interval;
+use reluflow_check::{RowStatus, degenerate};
+use reluflow_flow::monitor::Monitor;
+use reluflow_flow::net::{reference as net_ref, validated};
+use reluflow_flow::neuron::{self, NeuronOptions, ReferenceRun};
+use reluflow_flow::{Segment, State, Status, Trajectory};
+use reluflow_model::{ModelKind, Problem};
+
+/// The work one case may do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Budget {
+    /// Most steps of the single-neuron solvers (reference and certified).
+    pub neuron_steps: usize,
+    /// Most steps of the two-layer reference integrator.
+    pub net_reference_steps: usize,
+    /// Most steps of the validated two-layer integrator.
+    pub net_validated_steps: usize,
+    /// For `t_end = inf` on the two-layer model: the latest time a limit proof is tried.
+    pub limit_search_until: f64,
+    /// Samples per pattern of a single-neuron point run (its closed form is evaluated inside each
+    /// pattern, so a quantity that dips and recovers within one pattern is seen by the screen).
+    pub resample: u32,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            neuron_steps: 20_000,
+            net_reference_steps: 20_000,
+            net_validated_steps: 20_000,
+            limit_search_until: 64.0,
+            resample: 8,
+        }
+    }
+}
+
+/// The single-neuron point run with every finite pattern sampled at `pieces` times.
+fn resampled(run: &ReferenceRun<f64>, pieces: u32) -> Trajectory<f64> {
+    let tr = &run.trajectory;
+    let mut out = tr.clone();
+    out.segments.clear();
+    for seg in &tr.segments {
+        let (a, b) = (seg.t_start, seg.t_end);
+        if pieces < 2 || b.partial_cmp(&a) != Some(std::cmp::Ordering::Greater) || !b.is_finite() {
+            out.segments.push(seg.clone());
+            continue;
+        }
+        let mut t0 = a;
+        for k in 1..=pieces {
+            let (t1, end) = if k == pieces {
+                (b, seg.end.clone())
+            } else {
+                let t = a + (b - a) * f64::from(k) / f64::from(pieces);
+                (t, State { w: vec![run.state_at(&t)], a: None })
+            };
+            let piece = Segment { t_start: t0, t_end: t1, pattern: seg.pattern.clone(), hull: end.clone(), end };
+            out.segments.push(piece);
+            t0 = t1;
+        }
+    }
+    out
+}
+
+/// The point run of `p` (f64, status `NotValidated`).
+pub fn point_run(p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Result<Trajectory<f64>, String> {
+    match p.model() {
+        ModelKind::SingleNeuron => {
+            let opts = NeuronOptions { max_steps: budget.neuron_steps, monitor, ..NeuronOptions::default() };
+            let run = neuron::reference::<f64>(p, &(), &opts).map_err(|e| e.to_string())?;
+            Ok(resampled(&run, budget.resample))
+        }
+        ModelKind::TwoLayer => {
+            let opts =
+                net_ref::RefOptions { max_steps: budget.net_reference_steps, monitor, ..net_ref::RefOptions::f64() };
+            net_ref::integrate_problem::<f64>(p, &(), &opts).map(|r| r.trajectory).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// The certified run of `p` (f64 intervals).
+pub fn certified_run(p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Result<Trajectory<Interval>, String> {
+    match p.model() {
+        ModelKind::SingleNeuron => {
+            let opts = NeuronOptions { max_steps: budget.neuron_steps, monitor, ..NeuronOptions::default() };
+            neuron::certify::<Interval>(p, &(), &opts).map_err(|e| e.to_string())
+        }
+        ModelKind::TwoLayer => {
+            let opts = validated::ValidatedOptions {
+                max_steps: budget.net_validated_steps,
+                limit_search_until: budget.limit_search_until,
+                monitor,
+                ..validated::ValidatedOptions::default()
+            };
+            validated::certify::<Interval>(p, &(), &opts).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn undecided(status: RowStatus, text: String) -> Judgement {
+    Judgement { verdict: VerdictKind::Undecided, status, text }
+}
+
+/// The screen: the claim's judgement of the point run (never more than "not validated"), and the
+/// slack of the claim's monotone quantity where [`crate::slack`] knows one.
+pub fn screen(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> (Judgement, Option<f64>) {
+    let traj = match point_run(p, budget, monitor) {
+        Ok(t) => t,
+        Err(e) => return (undecided(RowStatus::NotValidated, format!("the point run failed: {e}")), None),
+    };
+    let slack = crate::slack::slack(claim.id(), p, &traj);
+    match degenerate::<f64, Interval>(&traj, &()) {
+        Some(deg) => {
+            let mut j = claim.judge(p, &deg);
+            // A point run proves nothing, whatever the claim says.
+            if j.status == RowStatus::Counterexample || j.status == RowStatus::Holds {
+                j.status = RowStatus::NotValidated;
+            }
+            (j, slack)
+        }
+        None => (undecided(RowStatus::NotValidated, "the point run overflowed (a value is not finite)".into()), slack),
+    }
+}
+
+/// The certified judgement: the claim's judgement of the validated run. A run that reports
+/// `NotValidated` (a broken integrator contract) is never a counterexample.
+pub fn certify(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Judgement {
+    match certified_run(p, budget, monitor) {
+        Ok(traj) if matches!(traj.status, Status::NotValidated) => {
+            undecided(RowStatus::Undecided, "the certified run came back not validated".into())
+        }
+        Ok(traj) => claim.judge(p, &traj),
+        Err(e) => undecided(RowStatus::Undecided, format!("the certified run failed: {e}")),
+    }
+}

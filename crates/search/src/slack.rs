@@ -1,0 +1,69 @@
+//! A cheap slack score from a point run: how far the claim's monotone quantity is from breaking,
+//! measured on the run's samples (the initial state and segment ends, in time order).
+//!
+//! Negative means the samples break the claim; larger is safer. Known for `lsy.norm-growth`
+//! (`½‖w‖²` must not decrease), `gen.loss-nonincreasing` (`L` must not increase),
+//! `gen.dist-to-interpolant` with a teacher (`½‖w − v‖²` must not increase) and
+//! `gen.balancedness` (minus the largest drift of `D_j = a_j² − ‖w_j‖²`). Not validated: a score
+//! for ordering and targeting, never a verdict.
+
+use reluflow_flow::{State, Trajectory};
+use reluflow_model::Problem;
+
+fn f(q: &rug::Rational) -> f64 {
+    q.to_f64()
+}
+
+/// The loss `c Σ_i (h(x_i) − y_i)²` of a point state.
+fn loss(p: &Problem, st: &State<f64>) -> f64 {
+    let data = p.data();
+    let c = f(&p.loss_factor());
+    let relu = |z: f64| z.max(0.0);
+    let mut sum = 0.0;
+    for (xi, yi) in data.x().iter().zip(data.y()) {
+        let z = |w: &[f64]| xi.iter().zip(w).map(|(a, b)| f(a) * b).sum::<f64>();
+        let h = match &st.a {
+            None => relu(z(&st.w[0])),
+            Some(a) => st.w.iter().zip(a).map(|(wj, aj)| aj * relu(z(wj))).sum(),
+        };
+        sum += (h - f(yi)).powi(2);
+    }
+    c * sum
+}
+
+fn half_sq_dist(w: &[f64], v: Option<&[rug::Rational]>) -> f64 {
+    let d = |k: usize| w[k] - v.map_or(0.0, |v| f(&v[k]));
+    0.5 * (0..w.len()).map(|k| d(k).powi(2)).sum::<f64>()
+}
+
+/// The smallest step of `q` along the samples in the allowed direction (`up`: must not decrease).
+fn monotone(samples: &[&State<f64>], q: impl Fn(&State<f64>) -> f64, up: bool) -> Option<f64> {
+    let vals: Vec<f64> = samples.iter().map(|s| q(s)).collect();
+    let steps = vals.windows(2).map(|p| if up { p[1] - p[0] } else { p[0] - p[1] });
+    steps.fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.min(s))))
+}
+
+/// The slack of claim `id` on the point run `traj` of `p`, when one is known (see the module
+/// documentation); `None` otherwise, or for a run without a step.
+pub fn slack(id: &str, p: &Problem, traj: &Trajectory<f64>) -> Option<f64> {
+    let samples: Vec<&State<f64>> =
+        std::iter::once(&traj.initial).chain(traj.segments.iter().map(|s| &s.end)).collect();
+    let s = match id {
+        "lsy.norm-growth" => monotone(&samples, |st| half_sq_dist(&st.w[0], None), true),
+        "gen.loss-nonincreasing" => monotone(&samples, |st| loss(p, st), false),
+        "gen.dist-to-interpolant" => {
+            let v = p.data().teacher()?;
+            monotone(&samples, |st| half_sq_dist(&st.w[0], Some(v)), false)
+        }
+        "gen.balancedness" => {
+            let dj = |st: &State<f64>, j: usize| {
+                st.a.as_ref().map_or(0.0, |a| a[j].powi(2)) - 2.0 * half_sq_dist(&st.w[j], None)
+            };
+            let m = traj.initial.w.len();
+            let drift = samples.iter().flat_map(|st| (0..m).map(move |j| (dj(st, j) - dj(&traj.initial, j)).abs()));
+            Some(-drift.fold(0.0, f64::max))
+        }
+        _ => None,
+    };
+    s.filter(|v| v.is_finite())
+}
