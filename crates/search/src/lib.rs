@@ -1,15 +1,62 @@
-//! Counterexample search for the reluflow theorem catalogue (in progress): the instance
-//! strategies, the plan of a catalogue entry, and the screen → certify stages.
+//! Counterexample search for the reluflow theorem catalogue: try hard to break a statement under
+//! exactly its stated hypotheses, and come back with a **certified** counterexample or with the
+//! evidence ([`Coverage`]) that a serious search found none.
+//!
+//! * A [`Plan`] turns a catalogue entry and a [`Selection`](reluflow_check::Selection) (which
+//!   switchable hypotheses are assumed) into an instance space ([`strategy`]: proptest strategy
+//!   functions that build only valid [`Problem`](reluflow_model::Problem)s and keep their
+//!   constraints while shrinking). An instance is accepted only if the catalogue's own
+//!   three-valued predicates say every assumed hypothesis is certainly true; assumed hypotheses
+//!   that cannot hold together are an error naming them ([`SearchError::Unsatisfiable`]).
+//! * Each case is **screened** with the fast point integrator (f64, not validated) and the
+//!   checker; only a screened violation is **re-run** with the certified interval integrator and
+//!   checked again ([`screen`]). A case is a [`CaseStatus::Counterexample`] only when the
+//!   certified row is a `Counterexample`; a screened violation that does not certify is
+//!   [`CaseStatus::NotConfirmed`] with the reason. Counterexamples are **shrunk** through the
+//!   proptest value tree, re-screening each step, and the smallest one is re-certified.
+//! * [`search`] runs a [`SearchConfig`]: case `k` of the global sequence draws from an RNG keyed
+//!   by `(seed, k)` alone, so the same seed gives the same instances whatever the threads; shard
+//!   `(i, n)` takes `k ≡ i (mod n)`; a set of done cases is skipped (resume). Each finished case
+//!   goes to the caller's [`Sink`] at once as a [`CaseRecord`]; a cancelled
+//!   [`Monitor`](reluflow_flow::monitor::Monitor) stops the start of new cases.
+//! * Any [`Claim`] can be searched with [`search_claim`]; [`Plan`] is the claim of a catalogue
+//!   entry.
+//!
+//! **Invariants**: no I/O and no file format (the caller's sink writes); deterministic per
+//! `(seed, case)`; a counterexample is only ever a certified one (a point run never is).
+//!
+//! ```
+//! use reluflow_flow::monitor::Monitor;
+//! use reluflow_search::{CaseStatus, Collect, SearchConfig, search};
+//! // Lee–Sim–Ye's "‖w‖ increases", with none of its switchable hypotheses assumed: with a zero
+//! // label on an active point the norm shrinks, and the search certifies it.
+//! let cfg = SearchConfig { cases: 8, seed: 1, shrink_steps: 0, ..SearchConfig::new("lsy.norm-growth") };
+//! let sink = Collect::new();
+//! let summary = search(&cfg, &Default::default(), &sink, &Monitor::new()).unwrap();
+//! assert!(!summary.counterexamples.is_empty());
+//! let records = sink.records();
+//! let cex = records.iter().find(|r| r.status == CaseStatus::Counterexample).unwrap();
+//! assert!(cex.certified.as_ref().unwrap().text.starts_with("counterexample"));
+//! assert_eq!(summary.coverage.tried, 8);
+//! ```
 #![deny(missing_docs)]
 
+mod case;
 mod claim;
+mod coverage;
 mod error;
 mod plan;
+mod record;
 pub mod screen;
+mod search;
 pub mod slack;
 pub mod strategy;
 
+pub use case::{MAX_REJECTS, case_rng, case_runner, draw};
 pub use claim::{Claim, Judgement, VerdictKind};
+pub use coverage::{Coverage, Spread};
 pub use error::SearchError;
 pub use plan::{Plan, Space, default_horizon, is_assumed};
+pub use record::{CaseRecord, CaseStatus, Collect, Shrunk, Sink, Timings};
 pub use screen::Budget;
+pub use search::{SearchConfig, SearchSummary, StopReason, probe, search, search_claim};
