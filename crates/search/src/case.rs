@@ -3,7 +3,7 @@
 
 use crate::claim::{Claim, VerdictKind};
 use crate::record::{CaseRecord, CaseStatus, Shrunk, Timings};
-use crate::screen::{Budget, certify, screen};
+use crate::screen::{Budget, confirm, screen};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use rand_chacha::ChaCha8Rng;
@@ -71,6 +71,7 @@ impl CaseCtx<'_> {
             problem,
             screened: None,
             certified: None,
+            certified_on: None,
             status,
             slack: None,
             shrunk: None,
@@ -100,7 +101,9 @@ impl CaseCtx<'_> {
         out.screened = Some(screened);
         if violated {
             let t2 = Instant::now();
-            let certified = certify(self.claim, &problem, self.budget, Some(monitor.clone()));
+            let screened = out.screened.as_ref().expect("set above");
+            let (certified, on) = confirm(self.claim, &problem, screened, self.budget, Some(monitor.clone()));
+            out.certified_on = on;
             out.timings.certify = Some(t2.elapsed());
             out.status = match (certified.status, certified.verdict) {
                 (RowStatus::Counterexample, _) => CaseStatus::Counterexample,
@@ -124,25 +127,41 @@ impl CaseCtx<'_> {
     /// simpler instance screens as violated.
     fn shrink(&self, tree: &mut dyn ValueTree<Value = Problem>, monitor: &Monitor) -> Option<Shrunk> {
         let original = tree.current();
+        // The screened judgement of a candidate that still fails (hypotheses hold, screen violated).
         let fails = |p: &Problem| {
-            self.claim.hypotheses(p).is_ok()
-                && screen(self.claim, p, self.budget, Some(monitor.clone())).0.looks_violated()
+            let j = self.claim.hypotheses(p).ok().map(|()| screen(self.claim, p, self.budget, Some(monitor.clone())).0);
+            j.filter(|j| j.looks_violated())
         };
         let (mut best, mut steps, mut accepted) = (None, 0, 0);
         let mut more = tree.simplify();
         while more && steps < self.shrink_steps && !monitor.is_cancelled() {
             steps += 1;
             let candidate = tree.current();
-            if fails(&candidate) {
-                best = Some(candidate);
+            if let Some(screened) = fails(&candidate) {
+                best = Some((candidate, screened));
                 accepted += 1;
                 more = tree.simplify();
             } else {
                 more = tree.complicate();
             }
         }
-        let problem = best.filter(|p| *p != original)?;
-        let certified = certify(self.claim, &problem, self.budget, Some(monitor.clone()));
-        Some(Shrunk { problem, steps, accepted, certified })
+        let (problem, screened) = best.filter(|(p, _)| *p != original)?;
+        let (certified, on) = confirm(self.claim, &problem, &screened, self.budget, Some(monitor.clone()));
+        Some(Shrunk { problem: on.unwrap_or(problem), steps, accepted, certified })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_rngs_depend_on_seed_and_case_only() {
+        let word = |seed, case| case_rng(seed, case).next_u64();
+        assert_eq!(word(7, 3), word(7, 3));
+        assert_ne!(word(7, 3), word(7, 4));
+        assert_ne!(word(7, 3), word(8, 3));
+        // No xor-style collisions: (seed, case) and (case, seed) differ.
+        assert_ne!(word(3, 7), word(7, 3));
     }
 }

@@ -5,8 +5,8 @@
 use crate::plan::{Plan, Space};
 use crate::strategy::{Accept, Assume, net_problem, neuron_problem};
 use proptest::strategy::{BoxedStrategy, Strategy};
-use reluflow_arith::Interval;
-use reluflow_check::{Row, RowStatus, Truth, Verdict, check, hyp};
+use reluflow_arith::{Interval, Scalar};
+use reluflow_check::{Location, Row, RowStatus, Truth, Verdict, check, hyp};
 use reluflow_flow::{Status, Trajectory};
 use reluflow_model::Problem;
 use std::sync::Arc;
@@ -47,6 +47,22 @@ pub struct Judgement {
     /// The status, the verdict with its witness or reason, and any assumed hypothesis that is not
     /// certainly true.
     pub text: String,
+    /// For a violation: the latest time of its witness (upper end), when it has one in time.
+    pub witness_time: Option<f64>,
+}
+
+/// The upper end of the time of a violation's witness: `0` at the initial state, the end of the
+/// segment for a segment or segment end, the event's time; `None` for the limit, the data, or a
+/// verdict that is not a violation.
+pub fn witness_time<S: Scalar>(v: &Verdict<S>) -> Option<f64> {
+    let Verdict::Violated { witness } = v else { return None };
+    match &witness.at {
+        Location::Initial => Some(0.0),
+        Location::Segment { t_end: t, .. } | Location::SegmentEnd { t, .. } | Location::Event { t, .. } => {
+            Some(t.upper_f64()).filter(|t| t.is_finite())
+        }
+        Location::Limit | Location::Data => None,
+    }
 }
 
 impl Judgement {
@@ -56,7 +72,12 @@ impl Judgement {
         for h in row.hypotheses.iter().filter(|h| h.assumed && !h.truth.is_true()) {
             text.push_str(&format!("; assumed hypothesis {} is {}", h.id, h.truth));
         }
-        Judgement { verdict: VerdictKind::of(&row.conclusion), status: row.status, text }
+        Judgement::new(&row.conclusion, row.status, text)
+    }
+
+    /// The judgement of verdict `v` with `status` and `text` (the witness time from `v`).
+    pub fn new<S: Scalar>(v: &Verdict<S>, status: RowStatus, text: String) -> Judgement {
+        Judgement { verdict: VerdictKind::of(v), status, text, witness_time: witness_time(v) }
     }
 
     /// The conclusion failed on this run (certified or not).
@@ -84,7 +105,24 @@ pub trait Claim: Send + Sync {
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement;
 }
 
+/// Pieces per segment of the second, finer check of an undecided certified row.
+pub const FINE_REFINE: u32 = 64;
+
 impl Plan {
+    /// The checker's row of this entry on `traj` under `sel`, as a judgement.
+    fn row(&self, p: &Problem, traj: &Trajectory<Interval>, sel: &reluflow_check::Selection) -> Judgement {
+        let report = check(p, traj, sel);
+        match report.rows.iter().find(|r| r.entry.id == self.entry.id) {
+            Some(row) => Judgement::of_row(row),
+            None => Judgement {
+                verdict: VerdictKind::Undecided,
+                status: RowStatus::Undecided,
+                text: format!("the checker returned no row for {}", self.entry.id),
+                witness_time: None,
+            },
+        }
+    }
+
     /// The truth of every assumed hypothesis on `p`, by the catalogue's predicates (`hyp::eval`).
     pub fn truths(&self, p: &Problem) -> Vec<(&'static str, Truth)> {
         let params = &self.selection.params;
@@ -120,21 +158,22 @@ impl Claim for Plan {
         }
     }
 
-    /// Runs the checker on this entry; a point run is checked without refinement (its "hulls" are
-    /// samples, not enclosures, so refining them proves nothing and costs time).
+    /// Runs the checker on this entry. A point run is checked without refinement (its "hulls" are
+    /// samples, not enclosures, so refining them proves nothing and costs time); on a validated
+    /// run whose row is undecided the check is tried once more with [`FINE_REFINE`] pieces per
+    /// segment (tighter hulls from the same certified run: a certified answer either way).
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
         let mut sel = self.selection.clone();
         if matches!(traj.status, Status::NotValidated) {
             sel.params.refine = 0;
+            return self.row(p, traj, &sel);
         }
-        let report = check(p, traj, &sel);
-        match report.rows.iter().find(|r| r.entry.id == self.entry.id) {
-            Some(row) => Judgement::of_row(row),
-            None => Judgement {
-                verdict: VerdictKind::Undecided,
-                status: RowStatus::Undecided,
-                text: format!("the checker returned no row for {}", self.entry.id),
-            },
+        let first = self.row(p, traj, &sel);
+        if first.status != RowStatus::Undecided || sel.params.refine >= FINE_REFINE {
+            return first;
         }
+        sel.params.refine = FINE_REFINE;
+        let finer = self.row(p, traj, &sel);
+        if finer.status == RowStatus::Undecided { first } else { finer }
     }
 }

@@ -53,7 +53,7 @@ pub mod slack;
 pub mod strategy;
 
 pub use case::{MAX_REJECTS, case_rng, case_runner, draw};
-pub use claim::{Claim, Judgement, VerdictKind};
+pub use claim::{Claim, FINE_REFINE, Judgement, VerdictKind, witness_time};
 pub use coverage::{Coverage, Spread};
 pub use error::SearchError;
 pub use plan::{Plan, Space, default_horizon, is_assumed};

@@ -56,7 +56,8 @@ pub struct Timings {
 /// The result of shrinking a certified counterexample.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shrunk {
-    /// The smallest instance found that still screens as violated.
+    /// The smallest instance found that still screens as violated (with its horizon cut at the
+    /// screened witness when only that cut certified, as for [`CaseRecord::certified_on`]).
     pub problem: Problem,
     /// Shrinking steps tried.
     pub steps: usize,
@@ -78,6 +79,9 @@ pub struct CaseRecord {
     pub screened: Option<Judgement>,
     /// The certified run's judgement (run only after a screened violation).
     pub certified: Option<Judgement>,
+    /// The instance the certified judgement is about when it is not `problem`: `problem` with its
+    /// horizon cut just after the screened witness (see [`crate::screen::confirm`]).
+    pub certified_on: Option<Problem>,
     /// The outcome.
     pub status: CaseStatus,
     /// The slack of the screened run (see [`crate::slack`]).
@@ -90,14 +94,15 @@ pub struct CaseRecord {
 
 impl CaseRecord {
     /// The certified counterexample of this case: the shrunk instance if it certified, else the
-    /// original; `None` unless the status is [`CaseStatus::Counterexample`].
+    /// instance certified (`certified_on`, else `problem`); `None` unless the status is
+    /// [`CaseStatus::Counterexample`].
     pub fn counterexample(&self) -> Option<&Problem> {
         if self.status != CaseStatus::Counterexample {
             return None;
         }
         match &self.shrunk {
             Some(s) if s.certified.status == reluflow_check::RowStatus::Counterexample => Some(&s.problem),
-            _ => self.problem.as_ref(),
+            _ => self.certified_on.as_ref().or(self.problem.as_ref()),
         }
     }
 }

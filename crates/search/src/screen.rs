@@ -8,13 +8,17 @@ use reluflow_flow::monitor::Monitor;
 use reluflow_flow::net::{reference as net_ref, validated};
 use reluflow_flow::neuron::{self, NeuronOptions, ReferenceRun};
 use reluflow_flow::{Segment, State, Status, Trajectory};
-use reluflow_model::{ModelKind, Problem};
+use reluflow_model::{Horizon, ModelKind, Problem, RunConfig};
+use rug::Rational;
 
 /// The work one case may do.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Budget {
-    /// Most steps of the single-neuron solvers (reference and certified).
-    pub neuron_steps: usize,
+    /// Most steps of the single-neuron reference solver (for `t_end = inf` it stops there with
+    /// its best guess of the limit: a limit on a hyperplane is never "free").
+    pub neuron_reference_steps: usize,
+    /// Most guard classifications of the certified single-neuron solver.
+    pub neuron_certify_steps: usize,
     /// Most steps of the two-layer reference integrator.
     pub net_reference_steps: usize,
     /// Most steps of the validated two-layer integrator.
@@ -24,16 +28,21 @@ pub struct Budget {
     /// Samples per pattern of a single-neuron point run (its closed form is evaluated inside each
     /// pattern, so a quantity that dips and recovers within one pattern is seen by the screen).
     pub resample: u32,
+    /// Relative width given to every value of a point run before it is checked (see
+    /// [`widen`]): rounding noise must not look like a violation.
+    pub screen_tolerance: f64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            neuron_steps: 20_000,
+            neuron_reference_steps: 2_000,
+            neuron_certify_steps: 20_000,
             net_reference_steps: 20_000,
             net_validated_steps: 20_000,
             limit_search_until: 64.0,
             resample: 8,
+            screen_tolerance: 1e-9,
         }
     }
 }
@@ -69,7 +78,7 @@ fn resampled(run: &ReferenceRun<f64>, pieces: u32) -> Trajectory<f64> {
 pub fn point_run(p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Result<Trajectory<f64>, String> {
     match p.model() {
         ModelKind::SingleNeuron => {
-            let opts = NeuronOptions { max_steps: budget.neuron_steps, monitor, ..NeuronOptions::default() };
+            let opts = NeuronOptions { max_steps: budget.neuron_reference_steps, monitor, ..NeuronOptions::default() };
             let run = neuron::reference::<f64>(p, &(), &opts).map_err(|e| e.to_string())?;
             Ok(resampled(&run, budget.resample))
         }
@@ -85,7 +94,7 @@ pub fn point_run(p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Resu
 pub fn certified_run(p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Result<Trajectory<Interval>, String> {
     match p.model() {
         ModelKind::SingleNeuron => {
-            let opts = NeuronOptions { max_steps: budget.neuron_steps, monitor, ..NeuronOptions::default() };
+            let opts = NeuronOptions { max_steps: budget.neuron_certify_steps, monitor, ..NeuronOptions::default() };
             neuron::certify::<Interval>(p, &(), &opts).map_err(|e| e.to_string())
         }
         ModelKind::TwoLayer => {
@@ -100,8 +109,42 @@ pub fn certified_run(p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> 
     }
 }
 
+fn widen_state(st: &State<Interval>, rel: f64) -> State<Interval> {
+    let scale = st.w.iter().flatten().chain(st.a.iter().flatten()).map(|x| x.mag()).fold(0.0, f64::max);
+    if scale == 0.0 {
+        return st.clone();
+    }
+    let tol = rel * scale.max(1.0);
+    let widen = |x: &Interval| Interval::try_from((x.inf() - tol, x.sup() + tol)).unwrap_or(*x);
+    State {
+        w: st.w.iter().map(|r| r.iter().map(widen).collect()).collect(),
+        a: st.a.as_ref().map(|a| a.iter().map(widen).collect()),
+    }
+}
+
+/// A point run (already as degenerate intervals) with every state value widened by
+/// `rel·max(‖state‖_∞, 1)` and the limit's loss by `rel·max(|L|, 1)`; an all-zero state (an
+/// exact zero initialisation) and the times are kept as they are. The run stays `NotValidated`:
+/// this only keeps the screen from reading a point run's rounding noise (a conserved quantity
+/// drifting in its last bits, a residual of 1e-30 that should be 0) as a certain violation.
+pub fn widen(traj: &Trajectory<Interval>, rel: f64) -> Trajectory<Interval> {
+    let mut out = traj.clone();
+    out.initial = widen_state(&traj.initial, rel);
+    out.final_state = widen_state(&traj.final_state, rel);
+    for seg in &mut out.segments {
+        seg.hull = widen_state(&seg.hull, rel);
+        seg.end = widen_state(&seg.end, rel);
+    }
+    if let Some(l) = &mut out.limit {
+        l.state = widen_state(&l.state, rel);
+        let tol = rel * l.loss.mag().max(1.0);
+        l.loss = Interval::try_from((l.loss.inf() - tol, l.loss.sup() + tol)).unwrap_or(l.loss);
+    }
+    out
+}
+
 fn undecided(status: RowStatus, text: String) -> Judgement {
-    Judgement { verdict: VerdictKind::Undecided, status, text }
+    Judgement { verdict: VerdictKind::Undecided, status, text, witness_time: None }
 }
 
 /// The screen: the claim's judgement of the point run (never more than "not validated"), and the
@@ -114,7 +157,7 @@ pub fn screen(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<M
     let slack = crate::slack::slack(claim.id(), p, &traj);
     match degenerate::<f64, Interval>(&traj, &()) {
         Some(deg) => {
-            let mut j = claim.judge(p, &deg);
+            let mut j = claim.judge(p, &widen(&deg, budget.screen_tolerance));
             // A point run proves nothing, whatever the claim says.
             if j.status == RowStatus::Counterexample || j.status == RowStatus::Holds {
                 j.status = RowStatus::NotValidated;
@@ -135,4 +178,36 @@ pub fn certify(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<
         Ok(traj) => claim.judge(p, &traj),
         Err(e) => undecided(RowStatus::Undecided, format!("the certified run failed: {e}")),
     }
+}
+
+/// `p` with its finite horizon cut just after `t` (rounded up to a multiple of 1/64), when that is
+/// earlier than its horizon.
+fn cut_after(p: &Problem, t: f64) -> Option<Problem> {
+    let Horizon::Finite(end) = &p.run().t_end else { return None };
+    let cut = Rational::from(((t * 64.0).ceil().max(1.0) as i64, 64));
+    if !t.is_finite() || cut >= *end {
+        return None;
+    }
+    p.with_run(RunConfig { t_end: Horizon::Finite(cut), ..p.run().clone() }).ok()
+}
+
+/// Confirms a screened violation: [`certify`] `p`; if that is not a counterexample and the
+/// screen's witness lies before a finite horizon, certify again with the horizon cut just after
+/// the witness (a certified run's segments are long, and a violation during a fast transient can
+/// hide in a wide hull of a segment that ends much later). The judgement, and the instance it is
+/// about when the cut one was needed.
+pub fn confirm(
+    claim: &dyn Claim,
+    p: &Problem,
+    screened: &Judgement,
+    budget: &Budget,
+    monitor: Option<Monitor>,
+) -> (Judgement, Option<Problem>) {
+    let whole = certify(claim, p, budget, monitor.clone());
+    if whole.status == RowStatus::Counterexample {
+        return (whole, None);
+    }
+    let Some(cut) = screened.witness_time.and_then(|t| cut_after(p, t)) else { return (whole, None) };
+    let shorter = certify(claim, &cut, budget, monitor);
+    if shorter.status == RowStatus::Counterexample { (shorter, Some(cut)) } else { (whole, None) }
 }

@@ -40,14 +40,19 @@ impl Strategy for Assume {
     type Value = Problem;
 
     /// Draws from `source` until a value is accepted; each rejection counts as a local reject of
-    /// `runner` (so `max_local_rejects` bounds the work and the error names the predicate).
+    /// `runner` (so `max_local_rejects` bounds the work), and the error gives the last reason.
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
         loop {
             let tree = self.source.new_tree(runner)?;
             let value = tree.current();
             match (self.accept)(&value) {
                 Ok(()) => return Ok(AssumeTree { source: tree, accept: self.accept.clone(), good: value }),
-                Err(why) => runner.reject_local(format!("{}: {why}", self.what))?,
+                Err(why) => {
+                    let reason = format!("{}: {why}", self.what);
+                    if runner.reject_local(reason.clone()).is_err() {
+                        return Err(format!("too many rejected draws; the last one: {reason}").into());
+                    }
+                }
             }
         }
     }
@@ -109,5 +114,46 @@ impl ValueTree for AssumeTree {
 
     fn complicate(&mut self) -> bool {
         self.complicate_to_accepted()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strategy::{NeuronSpace, neuron_problem};
+    use proptest::test_runner::{Config, TestRng};
+
+    #[test]
+    fn drawn_and_shrunk_values_are_always_accepted() {
+        // Accept only instances with an even number of points: shrinking the point count passes
+        // through odd ones, which must never be shown.
+        let accept: Accept =
+            Arc::new(|p: &Problem| if p.data().n().is_multiple_of(2) { Ok(()) } else { Err("odd".into()) });
+        let s = Assume::new(neuron_problem(&NeuronSpace::default()), accept, "even n");
+        let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::deterministic_rng(Default::default()));
+        for _ in 0..8 {
+            let mut tree = s.new_tree(&mut runner).unwrap();
+            for step in 0..40 {
+                assert_eq!(tree.current().data().n() % 2, 0);
+                let moved = if step % 4 == 3 { tree.complicate() } else { tree.simplify() };
+                if !moved {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_predicate_nothing_satisfies_is_an_error_naming_it() {
+        let accept: Accept = Arc::new(|_: &Problem| Err("never".into()));
+        let s = Assume::new(
+            neuron_problem(&NeuronSpace { n: 1..=1, d: 1..=1, ..NeuronSpace::default() }),
+            accept,
+            "nothing",
+        );
+        let config = Config { max_local_rejects: 50, ..Config::default() };
+        let mut runner = TestRunner::new_with_rng(config, TestRng::deterministic_rng(Default::default()));
+        let err = s.new_tree(&mut runner).unwrap_err();
+        assert!(err.to_string().contains("nothing: never"), "{err}");
     }
 }
