@@ -68,3 +68,21 @@ fn two_layer_cases_run_through_the_screen() {
     assert!(records.iter().all(|r| r.problem.as_ref().unwrap().model() == ModelKind::TwoLayer));
     assert_eq!(summary.coverage.m.min.map(|m| m >= 1), Some(true));
 }
+
+#[test]
+fn two_layer_certified_runs_prove_a_theorem() {
+    use reluflow_search::screen::{certify, screen};
+    use reluflow_search::{Budget, Plan, draw};
+    let h = Some(reluflow_model::Horizon::Finite(rug::Rational::from((1, 8))));
+    let plan = Plan::new("gen.balancedness", &Selection::default(), Some(ModelKind::TwoLayer), h).unwrap();
+    let budget = Budget::default();
+    // One short run of a small instance: the validated two-layer integrator is slow in debug builds.
+    let small = (0..).map(|k| draw(&plan, 11, k).unwrap()).find(|p| p.init().width() <= 2 && p.data().n() <= 2);
+    for (k, p) in small.into_iter().enumerate() {
+        let (screened, slack) = screen(&plan, &p, &budget, None);
+        assert_eq!(screened.status, RowStatus::NotValidated);
+        assert!(slack.is_some_and(|s| s > -1e-9), "balancedness drifts only by rounding: {slack:?}");
+        let certified = certify(&plan, &p, &budget, None);
+        assert_eq!(certified.status, RowStatus::Holds, "case {k}: {}", certified.text);
+    }
+}
