@@ -101,3 +101,23 @@ fn a_plan_that_draws_nothing_fails_its_probe_naming_the_hypotheses() {
     let err = probe(&never, 0, &["never"]).unwrap_err();
     assert!(matches!(&err, SearchError::Unsatisfiable { hyps, .. } if hyps == &["never"]), "{err}");
 }
+
+#[test]
+fn a_hypothesis_is_assumed_exactly_when_the_checker_assumes_it() {
+    use reluflow_search::is_assumed;
+    let p = crate::util::draw_one();
+    let mut sel = assuming(&["teacher", "d2"]);
+    sel.assume.insert("lsy.norm-growth:teacher".into(), false);
+    sel.assume.insert("lsy.global-convergence-d2:zero-init".into(), true);
+    let mut compared = (0, 0);
+    for e in reluflow_check::catalogue() {
+        let one = Selection { ids: vec![e.id.into()], ..sel.clone() };
+        let report = reluflow_check::check_static::<reluflow_arith::Interval>(&p, &(), &one);
+        let Some(row) = report.rows.first() else { continue };
+        for (h, r) in e.hypotheses.iter().zip(&row.hypotheses) {
+            assert_eq!(is_assumed(&sel, e, h), r.assumed, "{}:{}", e.id, h.id);
+            if r.assumed { compared.0 += 1 } else { compared.1 += 1 }
+        }
+    }
+    assert!(compared.0 > 10 && compared.1 > 10, "{compared:?}");
+}
