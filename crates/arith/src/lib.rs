@@ -35,10 +35,11 @@ pub mod backend;
 pub mod exact;
 pub mod linalg;
 pub mod midrad;
-mod rounding;
+pub mod rounding;
 pub mod scalar;
 
 pub use backend::MpInterval;
 pub use inari::Interval;
+pub use rounding::FAULT_INJECTED;
 pub use rug::{Float, Rational};
 pub use scalar::{Bound, Enclosure, Guarantee, Point, Scalar, Sign, sign_of};
