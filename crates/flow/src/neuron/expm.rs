@@ -7,6 +7,7 @@
 //! `∞`-norm is at most `norm`; for point backends it is an approximation (remainder dropped).
 
 use reluflow_arith::linalg::mat_mul;
+use reluflow_arith::rounding::f64_up;
 use reluflow_arith::{Enclosure, Scalar};
 
 /// The working precision in bits, found by testing `1 + 2⁻ᵏ − 1 > 0` (capped at 4096).
@@ -95,8 +96,7 @@ pub(crate) fn square_times<S: Scalar>(mut t: Vec<S>, d: usize, j: u32, ctx: &S::
 /// entry as `[−r, r]` before squaring (squaring encloses because `exp(sA) = exp(sA/2^j)^{2^j}`).
 pub(crate) fn expm_enclosure<S: Enclosure>(a: &[S], d: usize, s: &S, s_hi: f64, norm: f64, bits: u32) -> Vec<S> {
     let ctx = s.ctx();
-    // θ = 0 exactly when A = 0 or s = 0 (then the Taylor sum I is exact); else round up.
-    let theta = if norm == 0.0 || s_hi == 0.0 { 0.0 } else { (s_hi * norm).next_up() };
+    let theta = theta_ru(s_hi, norm);
     if !theta.is_finite() || theta > 1e300 {
         // s‖A‖ beyond f64's range: nothing useful can be said; the whole line is an enclosure.
         return vec![S::entire(&ctx); d * d];
@@ -118,6 +118,12 @@ pub(crate) fn expm_enclosure<S: Enclosure>(a: &[S], d: usize, s: &S, s_hi: f64, 
         }
     }
     square_times(t, d, p.j, &ctx)
+}
+
+/// `θ ≥ s_hi · norm` (exact product of the two f64 numbers): `0` exactly when `A = 0` or `s = 0`
+/// (then the Taylor sum `I` is exact); else the round-to-nearest product rounded up.
+fn theta_ru(s_hi: f64, norm: f64) -> f64 {
+    if norm == 0.0 || s_hi == 0.0 { 0.0 } else { f64_up(s_hi * norm) }
 }
 
 /// The point approximation of `exp(s A)` (reference runs): the same scheme, remainder dropped.

@@ -10,6 +10,7 @@
 
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::{MidRadMat, MidRadVec, add_ru};
+use reluflow_arith::rounding::{f64_down, f64_up};
 
 /// The f64 midpoint–radius box `⟨m, r⟩ ⊇ x` of an interval: `m = fl(lo/2 + hi/2)` and
 /// `r = max(hi − m, m − lo)` rounded up, from the outward f64 bounds of `x`. Unbounded or
@@ -24,7 +25,7 @@ pub(crate) fn to_midrad_1<S: Enclosure>(x: &S) -> (f64, f64) {
     let m = 0.5 * lo + 0.5 * hi;
     // A computed difference of 0 is exact (x − y = 0 only for x = y with gradual underflow), so a
     // point keeps radius 0 (a subnormal radius would make every later product slow).
-    let up = |d: f64| if d <= 0.0 { 0.0 } else { d.next_up() };
+    let up = |d: f64| if d <= 0.0 { 0.0 } else { f64_up(d) };
     let r = up(hi - m).max(up(m - lo));
     (m, r)
 }
@@ -57,7 +58,7 @@ pub(crate) fn from_midrad_1<S: Enclosure>(m: f64, r: f64, ctx: &S::Ctx) -> S {
     if !(m.is_finite() && r.is_finite()) {
         return S::from_f64_bounds(f64::NEG_INFINITY, f64::INFINITY, ctx);
     }
-    S::from_f64_bounds((m - r).next_down(), (m + r).next_up(), ctx)
+    S::from_f64_bounds(f64_down(m - r), f64_up(m + r), ctx)
 }
 
 /// [`from_midrad_1`] for a vector.

@@ -12,6 +12,7 @@ use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::MidRadMat;
+use reluflow_arith::rounding::{f64_down, f64_up};
 
 /// A Lohner set `{c + D B r : r ∈ R}` over the coordinates `idx` (the live coordinates of the
 /// pattern it was made for; the other, frozen, coordinates are constant and carried as a box by
@@ -260,7 +261,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     if eps.is_nan() || eps >= 0.5 {
         return None;
     }
-    let factor = (eps / (1.0 - eps).next_down()).next_up();
+    let factor = f64_up(eps / f64_down(1.0 - eps));
     // y = (QᵀÂ) R + Qᵀ v, then R' = y + [−δ, δ], δ = ε/(1−ε) ‖y‖_∞.
     let qt = MidRadMat::from_points(nl, nl, &transpose(&q, nl));
     let qta = qt.mat_mul(&ahat);

@@ -8,6 +8,7 @@ use super::taylor::{Apriori, apriori, block_exponents, guard, guard_rate, poly_a
 use super::{Net, ValidatedOptions};
 use crate::trajectory::{EventKind, Pattern, UndecidedReason};
 use reluflow_arith::Enclosure;
+use reluflow_arith::rounding::f64_up;
 use reluflow_model::ReluPrime;
 
 /// What the guard polynomial says about one doubtful guard over a step `[0, h]`.
@@ -225,7 +226,7 @@ pub(crate) fn cross<S: Enclosure>(
     if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
         return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
     }
-    let delta = (c.hi - c.lo).next_up();
+    let delta = f64_up(c.hi - c.lo);
     let ser_w = series(net, &next, &xw, opts.order, None);
     let mid: Vec<S> = xw.iter().map(|v| v.mid()).collect();
     let e_scale = block_exponents(net, &mid);
@@ -236,7 +237,7 @@ pub(crate) fn cross<S: Enclosure>(
         if eta > max_eta {
             break;
         }
-        let total = (delta + eta).next_up();
+        let total = f64_up(delta + eta);
         let Some(after) = apriori(net, &next, &ser_w, total, &e_scale, opts.apriori_iters) else {
             return SwitchOutcome::Undecided(UndecidedReason::Other(format!(
                 "could not enclose the flow after the switch of neuron {j} at point {i}"
