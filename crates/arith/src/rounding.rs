@@ -23,6 +23,9 @@
 //! number built by `next_down` from `+∞`; the plot's `log10` axis rounding, which is cosmetic;
 //! and decimal printing, which rounds exact rationals with integer arithmetic.)
 //!
+//! The third family of directed roundings, inari's own operations, is inside inari; the
+//! `inari::Interval` backend adapter (`crate::backend::inari_iv`) is its single entry point.
+//!
 //! # Fault injection
 //!
 //! Testing-only cargo features turn one family at a time into wrong-way rounding, so that a
@@ -33,18 +36,21 @@
 //!   way; a non-representable rational then converts to an inverted, i.e. empty, interval).
 //! * `fault-flip-f64`: [`f64_down`] and [`f64_up`] swap, and with them every `_ru` helper (an
 //!   "upper bound" then lies one ulp *below* the round-to-nearest result).
+//! * `fault-narrow-inari`: every rounded `inari::Interval` operation of the backend adapter
+//!   returns its result narrowed by one ulp at each end (see `crate::backend::inari_iv`).
 //!
 //! The features are separate so that the MPFR fault, which empties every interval built from a
-//! non-representable rational, cannot hide whether the f64 steps are tested.
+//! non-representable rational, cannot hide whether the f64 steps or inari's roundings are tested.
 //! [`FAULT_INJECTED`] is `true` when any of them is on; property tests then do not persist
 //! failures. Never enable a fault feature in a build whose results are used.
 
 use rug::float::Round;
 
-/// Whether a fault-injection feature (`fault-flip-rounding`, `fault-flip-f64`) is on: results are
-/// then deliberately unsound, failures are expected, and tests must not record them (no proptest
-/// regression files).
-pub const FAULT_INJECTED: bool = cfg!(any(feature = "fault-flip-rounding", feature = "fault-flip-f64"));
+/// Whether a fault-injection feature (`fault-flip-rounding`, `fault-flip-f64`,
+/// `fault-narrow-inari`) is on: results are then deliberately unsound, failures are expected, and
+/// tests must not record them (no proptest regression files).
+pub const FAULT_INJECTED: bool =
+    cfg!(any(feature = "fault-flip-rounding", feature = "fault-flip-f64", feature = "fault-narrow-inari"));
 
 const FLIP_MPFR: bool = cfg!(feature = "fault-flip-rounding");
 const FLIP_F64: bool = cfg!(feature = "fault-flip-f64");
