@@ -149,17 +149,39 @@ mod tests {
                 Rational::from_f64(m).unwrap(),
                 Rational::from_f64(r).unwrap(),
             );
-            assert!(Rational::from(&qm - &qr) <= ql && qh <= Rational::from(&qm + &qr), "[{lo}, {hi}] -> <{m}, {r}>");
+            let inside = Rational::from(&qm - &qr) <= ql && qh <= Rational::from(&qm + &qr);
+            assert!(inside, "an end of [{lo}, {hi}] lies outside <{m}, {r}>");
             let back: Interval = from_midrad_1(m, r, &());
-            assert!(Enclosure::subset(&x, &back));
+            assert!(Enclosure::subset(&x, &back), "<{m}, {r}> -> {back:?}: an end of [{lo}, {hi}] lies outside");
         }
         // MPFR: a 200-bit interval narrower than an f64 ulp still ends up inside the box.
         let third = MpInterval::one(&200).div(&MpInterval::from_i64(3, &200));
         let (m, r) = to_midrad_1(&third);
         assert!(r > 0.0);
         let back: MpInterval = from_midrad_1(m, r, &200);
-        assert!(Enclosure::subset(&third, &back));
+        assert!(Enclosure::subset(&third, &back), "1/3 = {third:?} outside {back:?}");
         let inf = Interval::from_f64_bounds(0.0, f64::INFINITY, &());
         assert_eq!(to_midrad_1(&inf).1, f64::INFINITY);
+    }
+
+    #[test]
+    fn identity_defect_bounds_the_exact_norm_from_above() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [1, 3, 6] {
+            let eye = |k: usize| if k / n == k % n { 1.0 } else { 0.0 };
+            let mid: Vec<f64> = (0..n * n).map(|k| eye(k) + (unit() - 0.5) / 3.0).collect();
+            let rad: Vec<f64> = (0..n * n).map(|_| unit() * 1e-3).collect();
+            let q = |v: f64| Rational::from_f64(v).unwrap();
+            let row = |i: usize| -> Rational {
+                (0..n).map(|k| (q(eye(i * n + k)) - q(mid[i * n + k])).abs() + q(rad[i * n + k])).sum()
+            };
+            let exact = (0..n).map(row).max().unwrap();
+            let b = identity_defect_ru(&MidRadMat::new(n, n, mid, rad));
+            assert!(q(b) >= exact, "identity_defect_ru = {b:e} below the exact ‖I − P‖∞ = {:e}", exact.to_f64());
+        }
     }
 }
