@@ -36,11 +36,12 @@ pub mod exact;
 pub mod linalg;
 pub mod meet;
 pub mod midrad;
-mod rounding;
+pub mod rounding;
 pub mod scalar;
 
 pub use backend::MpInterval;
 pub use inari::Interval;
 pub use meet::{Inconsistency, meet, meet_all, nonempty_all};
+pub use rounding::FAULT_INJECTED;
 pub use rug::{Float, Rational};
 pub use scalar::{Bound, Enclosure, Guarantee, Point, Scalar, Sign, sign_of};

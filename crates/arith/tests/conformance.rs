@@ -10,8 +10,9 @@
 //!   4×-precision enclosure of the point value does;
 //! * `f64_nearest`: `f64::from_rational` is round-to-nearest-even, subnormals and ties included.
 //!
-//! With the feature `fault-flip-rounding` every directed rounding is flipped and this suite must
-//! fail (`.ci/fault-check`).
+//! With the feature `fault-flip-rounding` (MPFR's directed roundings flipped) or
+//! `fault-narrow-inari` (inari's results narrowed by one ulp) this suite must fail with
+//! containment failures (`.ci/fault-check`).
 
 #[path = "conformance/exact_tables.rs"]
 mod exact_tables;

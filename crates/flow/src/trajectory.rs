@@ -246,7 +246,8 @@ impl LossRate {
             return None;
         }
         let pt = |v: f64| Interval::from_f64(v, &());
-        let dt = pt(self.loss0).div(&pt(target)).ln().div(&pt(self.mu).mul_2si(1));
+        // `Scalar::ln`, not inari's inherent `ln`: the backend's operation (fault injection reaches it).
+        let dt = Scalar::ln(&pt(self.loss0).div(&pt(target))).div(&pt(self.mu).mul_2si(1));
         let t = pt(self.t0).add(&dt).upper_f64();
         t.is_finite().then_some(t)
     }

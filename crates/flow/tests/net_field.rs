@@ -341,7 +341,16 @@ mod prop {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig {
+            cases: 32,
+            // A fault-injection build fails on purpose: never record its failures as regressions.
+            failure_persistence: if reluflow_arith::FAULT_INJECTED {
+                None
+            } else {
+                ProptestConfig::default().failure_persistence
+            },
+            ..ProptestConfig::default()
+        })]
         /// Taylor coefficients over a box contain those of sampled points of the box (inclusion
         /// isotonicity of the recursion), for random instances, patterns, radii and orders.
         #[test]

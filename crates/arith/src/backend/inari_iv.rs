@@ -2,6 +2,12 @@
 //!
 //! Every operation is inari's, which is tested against the ITF1788 vectors; conversions from
 //! rationals round outward through MPFR (`proofs-notes/mpfr-interval-rounding.md`, items 5–6).
+//!
+//! **Fault injection.** Every result inari rounds (`+ − × ÷`, `mul_add`, `mul_2si`, `sqr`,
+//! `sqrt`, `exp`, `ln`, and the f64 `rad_upper`) passes through `rounded`, which under the
+//! testing-only feature `fault-narrow-inari` narrows it by one ulp at each end (see
+//! `crate::rounding`). Exact operations (negation, `abs`, `min`, `max`, hull, intersection) and
+//! the conversions (MPFR's family, `fault-flip-rounding`) are left alone.
 
 use super::float64::{f64_bound, rational_to_f64};
 use crate::rounding::{down, up};
@@ -18,6 +24,25 @@ fn iv(lo: f64, hi: f64) -> Interval {
     let lo = if lo == f64::INFINITY { f64::MAX } else { lo };
     let hi = if hi == f64::NEG_INFINITY { f64::MIN } else { hi };
     Interval::try_from((lo, hi)).unwrap_or(Interval::ENTIRE)
+}
+
+/// `x` itself; under `fault-narrow-inari` (testing only) `x` narrowed by one ulp at each finite
+/// end: the lower end moves up to the next f64, the upper end down to the previous one. Ends that
+/// would cross (adjacent or equal ends) meet at the new lower end, so the result is never empty
+/// and a point stays the same point; infinite ends and the empty set are kept.
+#[inline(always)]
+fn rounded(x: Interval) -> Interval {
+    if cfg!(feature = "fault-narrow-inari") { narrowed(x) } else { x }
+}
+
+fn narrowed(x: Interval) -> Interval {
+    if x.is_empty() {
+        return x;
+    }
+    let (lo, hi) = (x.inf(), x.sup());
+    let lo2 = if lo.is_finite() && lo < hi { lo.next_up() } else { lo };
+    let hi2 = if hi.is_finite() && lo < hi { hi.next_down().max(lo2) } else { hi };
+    Interval::try_from((lo2, hi2)).unwrap_or(x)
 }
 
 impl Scalar for Interval {
@@ -43,25 +68,25 @@ impl Scalar for Interval {
         iv(v, v)
     }
     fn add(&self, rhs: &Interval) -> Interval {
-        *self + *rhs
+        rounded(*self + *rhs)
     }
     fn sub(&self, rhs: &Interval) -> Interval {
-        *self - *rhs
+        rounded(*self - *rhs)
     }
     fn mul(&self, rhs: &Interval) -> Interval {
-        *self * *rhs
+        rounded(*self * *rhs)
     }
     fn div(&self, rhs: &Interval) -> Interval {
-        *self / *rhs
+        rounded(*self / *rhs)
     }
     fn neg(&self) -> Interval {
         -*self
     }
     fn mul_add(&self, b: &Interval, c: &Interval) -> Interval {
-        Interval::mul_add(*self, *b, *c)
+        rounded(Interval::mul_add(*self, *b, *c))
     }
     fn add_mul_assign(&mut self, a: &Interval, b: &Interval) {
-        *self = Interval::mul_add(*a, *b, *self);
+        *self = rounded(Interval::mul_add(*a, *b, *self));
     }
     /// Multiplies by exact powers of two `2^j` with `|j| ≤ 1000` (each factor representable and
     /// each product rounded outward by inari). `|k|` is first clamped to 2400: every non-zero
@@ -74,22 +99,22 @@ impl Scalar for Interval {
         while k != 0 {
             let j = k.clamp(-1000, 1000);
             let f = 2f64.powi(j);
-            x *= iv(f, f);
+            x = rounded(x * iv(f, f));
             k -= j;
         }
         x
     }
     fn sqr(&self) -> Interval {
-        Interval::sqr(*self)
+        rounded(Interval::sqr(*self))
     }
     fn sqrt(&self) -> Interval {
-        Interval::sqrt(*self)
+        rounded(Interval::sqrt(*self))
     }
     fn exp(&self) -> Interval {
-        Interval::exp(*self)
+        rounded(Interval::exp(*self))
     }
     fn ln(&self) -> Interval {
-        Interval::ln(*self)
+        rounded(Interval::ln(*self))
     }
     fn abs(&self) -> Interval {
         Interval::abs(*self)
@@ -183,7 +208,9 @@ impl Enclosure for Interval {
         iv(m, m)
     }
     fn rad_upper(&self) -> f64 {
-        Interval::rad(*self)
+        let r = Interval::rad(*self);
+        // inari rounds the radius up; the fault rounds it one ulp below that.
+        if cfg!(feature = "fault-narrow-inari") && r > 0.0 { r.next_down() } else { r }
     }
     fn lo_point(&self) -> Interval {
         if self.is_empty() {

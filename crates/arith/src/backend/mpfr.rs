@@ -3,6 +3,7 @@
 //! The context is the precision in bits. MPFR's exponent range (about 2^±(2^30), i.e. 10^±3·10^8)
 //! makes 1e-600 an ordinary normal number.
 
+use crate::rounding::{down, up};
 use crate::scalar::{Bound, Guarantee, Point, Scalar};
 use rug::{Float, Rational, float::Round};
 
@@ -122,10 +123,10 @@ impl Scalar for Float {
         float_bound(self)
     }
     fn lower_f64(&self) -> f64 {
-        self.to_f64_round(Round::Down)
+        self.to_f64_round(down())
     }
     fn upper_f64(&self) -> f64 {
-        self.to_f64_round(Round::Up)
+        self.to_f64_round(up())
     }
     fn approx_f64(&self) -> f64 {
         self.to_f64()

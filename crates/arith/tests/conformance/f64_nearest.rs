@@ -90,7 +90,16 @@ fn wide_rational() -> impl Strategy<Value = Rational> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        // A fault-injection build fails on purpose: never record its failures as regressions.
+        failure_persistence: if reluflow_arith::FAULT_INJECTED {
+            None
+        } else {
+            ProptestConfig::default().failure_persistence
+        },
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn from_rational_is_round_to_nearest_even(q in wide_rational()) {

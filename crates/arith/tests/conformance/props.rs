@@ -4,8 +4,8 @@
 //! the point value does. Every property runs on `MpInterval` at 53, 128 and 256 bits and on
 //! `inari::Interval`, through the generic traits.
 //!
-//! Case counts are modest (64; `PROPTEST_CASES` overrides). Under `fault-flip-rounding` failures
-//! are expected and are not persisted to `proptest-regressions/`.
+//! Case counts are modest (64; `PROPTEST_CASES` overrides). Under a fault-injection feature
+//! (`reluflow_arith::FAULT_INJECTED`) failures are expected and are not persisted.
 
 use crate::util::{hi_q, lo_q};
 use proptest::prelude::*;
@@ -14,7 +14,7 @@ use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Rational, Scalar};
 use rug::float::Round;
 
 fn config() -> Config {
-    let persistence = if cfg!(feature = "fault-flip-rounding") {
+    let persistence = if reluflow_arith::FAULT_INJECTED {
         None
     } else {
         Some(Box::new(FileFailurePersistence::SourceParallel("proptest-regressions"))

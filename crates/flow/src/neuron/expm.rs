@@ -7,6 +7,7 @@
 //! `∞`-norm is at most `norm`; for point backends it is an approximation (remainder dropped).
 
 use reluflow_arith::linalg::mat_mul;
+use reluflow_arith::rounding::f64_up;
 use reluflow_arith::{Enclosure, Scalar};
 
 /// The working precision in bits, found by testing `1 + 2⁻ᵏ − 1 > 0` (capped at 4096).
@@ -95,8 +96,7 @@ pub(crate) fn square_times<S: Scalar>(mut t: Vec<S>, d: usize, j: u32, ctx: &S::
 /// entry as `[−r, r]` before squaring (squaring encloses because `exp(sA) = exp(sA/2^j)^{2^j}`).
 pub(crate) fn expm_enclosure<S: Enclosure>(a: &[S], d: usize, s: &S, s_hi: f64, norm: f64, bits: u32) -> Vec<S> {
     let ctx = s.ctx();
-    // θ = 0 exactly when A = 0 or s = 0 (then the Taylor sum I is exact); else round up.
-    let theta = if norm == 0.0 || s_hi == 0.0 { 0.0 } else { (s_hi * norm).next_up() };
+    let theta = theta_ru(s_hi, norm);
     if !theta.is_finite() || theta > 1e300 {
         // s‖A‖ beyond f64's range: nothing useful can be said; the whole line is an enclosure.
         return vec![S::entire(&ctx); d * d];
@@ -118,6 +118,12 @@ pub(crate) fn expm_enclosure<S: Enclosure>(a: &[S], d: usize, s: &S, s_hi: f64, 
         }
     }
     square_times(t, d, p.j, &ctx)
+}
+
+/// `θ ≥ s_hi · norm` (exact product of the two f64 numbers): `0` exactly when `A = 0` or `s = 0`
+/// (then the Taylor sum `I` is exact); else the round-to-nearest product rounded up.
+fn theta_ru(s_hi: f64, norm: f64) -> f64 {
+    if norm == 0.0 || s_hi == 0.0 { 0.0 } else { f64_up(s_hi * norm) }
 }
 
 /// The point approximation of `exp(s A)` (reference runs): the same scheme, remainder dropped.
@@ -148,7 +154,8 @@ mod tests {
         let s = Interval::from_f64(2.0, &());
         let e = expm_enclosure(&a, 1, &s, 2.0, 3.0, 53);
         let exact = (-6.0f64).exp();
-        assert!(e[0].inf() <= exact && exact <= e[0].sup() && e[0].wid() < 1e-15, "{:?}", e[0]);
+        assert!(e[0].inf() <= exact && exact <= e[0].sup(), "exp(−6) ≈ {exact} outside {:?}", e[0]);
+        assert!(e[0].wid() < 1e-15, "{:?}", e[0]);
         let s = Interval::from_f64_bounds(0.0, 0.25, &());
         let e = expm_enclosure(&a, 1, &s, 0.25, 3.0, 53);
         assert!(e[0].inf() <= (-0.75f64).exp() && e[0].sup() >= 1.0);
@@ -168,7 +175,20 @@ mod tests {
         let s = MpInterval::from_rational(&Rational::from(40), &ctx);
         let e = expm_enclosure(&a, 1, &s, 40.0, 1.0, 256);
         let exact = MpInterval::from_i64(-40, &ctx).exp();
-        assert!(!e[0].intersect(&exact).is_empty());
+        assert!(!e[0].intersect(&exact).is_empty(), "disjoint enclosures of exp(−40): {:?}, {exact:?}", e[0]);
         assert!(e[0].width_upper() < 1e-70, "{}", e[0].width_upper());
+    }
+
+    #[test]
+    fn theta_bounds_the_exact_product_from_above() {
+        // Products that round down, round up, are exact, are subnormal, or are huge.
+        let cases = [(0.1, 0.3), (1.0 / 3.0, 3.0), (0.7, 1e10), (0.5, 0.25), (3e-300, 7e-20), (1.5e300, 1e8)];
+        for (s, n) in cases {
+            let exact = Rational::from_f64(s).unwrap() * Rational::from_f64(n).unwrap();
+            let th = theta_ru(s, n);
+            let above = th == f64::INFINITY || Rational::from_f64(th).is_some_and(|t| t >= exact);
+            assert!(above, "θ = {th:e} below the exact {s:e}·{n:e}");
+        }
+        assert_eq!((theta_ru(0.0, 3.0), theta_ru(2.0, 0.0)), (0.0, 0.0));
     }
 }

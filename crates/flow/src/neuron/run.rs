@@ -78,7 +78,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
     }
 
     fn f64_up(q: &Rational) -> f64 {
-        rug::Float::with_val_round(53, q, rug::float::Round::Up).0.to_f64_round(rug::float::Round::Up)
+        rug::Float::with_val_round(53, q, reluflow_arith::rounding::up()).0.to_f64_round(reluflow_arith::rounding::up())
     }
 
     /// `exp(sA)` for `s ∈ [lo, hi]` (exact rationals, `0 ≤ lo ≤ hi`).

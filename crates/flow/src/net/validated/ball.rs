@@ -15,6 +15,7 @@ use super::taylor::poly_at;
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
 use reluflow_arith::midrad::{MidRadMat, add_ru};
+use reluflow_arith::rounding::{f64_down, f64_up};
 use reluflow_arith::{Enclosure, Interval, Scalar, meet};
 
 /// A ball `{x : ‖W⁻¹(x_L − c_L)‖₂ ≤ ρ}` in the live coordinates `L` of the pattern it was made
@@ -133,7 +134,7 @@ pub(crate) fn lambda_max_upper(a: &MidRadMat) -> Option<f64> {
     }
     let iv = |mm: &MidRadMat, idx: usize| {
         let (c, r) = (mm.mid()[idx], mm.rad()[idx]);
-        Interval::from_f64_bounds((c - r).next_down(), (c + r).next_up(), &())
+        Interval::from_f64_bounds(f64_down(c - r), f64_up(c + r), &())
     };
     // Candidate: the largest Gershgorin bound of VᵀAV with VᵀV ≈ I.
     let mut s: f64 = f64::NEG_INFINITY;

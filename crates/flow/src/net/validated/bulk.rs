@@ -10,6 +10,7 @@
 
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::{MidRadMat, MidRadVec, add_ru};
+use reluflow_arith::rounding::{f64_down, f64_up};
 
 /// The f64 midpoint–radius box `⟨m, r⟩ ⊇ x` of an interval: `m = fl(lo/2 + hi/2)` and
 /// `r = max(hi − m, m − lo)` rounded up, from the outward f64 bounds of `x`. Unbounded or
@@ -24,7 +25,7 @@ pub(crate) fn to_midrad_1<S: Enclosure>(x: &S) -> (f64, f64) {
     let m = 0.5 * lo + 0.5 * hi;
     // A computed difference of 0 is exact (x − y = 0 only for x = y with gradual underflow), so a
     // point keeps radius 0 (a subnormal radius would make every later product slow).
-    let up = |d: f64| if d <= 0.0 { 0.0 } else { d.next_up() };
+    let up = |d: f64| if d <= 0.0 { 0.0 } else { f64_up(d) };
     let r = up(hi - m).max(up(m - lo));
     (m, r)
 }
@@ -57,7 +58,7 @@ pub(crate) fn from_midrad_1<S: Enclosure>(m: f64, r: f64, ctx: &S::Ctx) -> S {
     if !(m.is_finite() && r.is_finite()) {
         return S::from_f64_bounds(f64::NEG_INFINITY, f64::INFINITY, ctx);
     }
-    S::from_f64_bounds((m - r).next_down(), (m + r).next_up(), ctx)
+    S::from_f64_bounds(f64_down(m - r), f64_up(m + r), ctx)
 }
 
 /// [`from_midrad_1`] for a vector.
@@ -148,17 +149,39 @@ mod tests {
                 Rational::from_f64(m).unwrap(),
                 Rational::from_f64(r).unwrap(),
             );
-            assert!(Rational::from(&qm - &qr) <= ql && qh <= Rational::from(&qm + &qr), "[{lo}, {hi}] -> <{m}, {r}>");
+            let inside = Rational::from(&qm - &qr) <= ql && qh <= Rational::from(&qm + &qr);
+            assert!(inside, "an end of [{lo}, {hi}] lies outside <{m}, {r}>");
             let back: Interval = from_midrad_1(m, r, &());
-            assert!(Enclosure::subset(&x, &back));
+            assert!(Enclosure::subset(&x, &back), "<{m}, {r}> -> {back:?}: an end of [{lo}, {hi}] lies outside");
         }
         // MPFR: a 200-bit interval narrower than an f64 ulp still ends up inside the box.
         let third = MpInterval::one(&200).div(&MpInterval::from_i64(3, &200));
         let (m, r) = to_midrad_1(&third);
         assert!(r > 0.0);
         let back: MpInterval = from_midrad_1(m, r, &200);
-        assert!(Enclosure::subset(&third, &back));
+        assert!(Enclosure::subset(&third, &back), "1/3 = {third:?} outside {back:?}");
         let inf = Interval::from_f64_bounds(0.0, f64::INFINITY, &());
         assert_eq!(to_midrad_1(&inf).1, f64::INFINITY);
+    }
+
+    #[test]
+    fn identity_defect_bounds_the_exact_norm_from_above() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [1, 3, 6] {
+            let eye = |k: usize| if k / n == k % n { 1.0 } else { 0.0 };
+            let mid: Vec<f64> = (0..n * n).map(|k| eye(k) + (unit() - 0.5) / 3.0).collect();
+            let rad: Vec<f64> = (0..n * n).map(|_| unit() * 1e-3).collect();
+            let q = |v: f64| Rational::from_f64(v).unwrap();
+            let row = |i: usize| -> Rational {
+                (0..n).map(|k| (q(eye(i * n + k)) - q(mid[i * n + k])).abs() + q(rad[i * n + k])).sum()
+            };
+            let exact = (0..n).map(row).max().unwrap();
+            let b = identity_defect_ru(&MidRadMat::new(n, n, mid, rad));
+            assert!(q(b) >= exact, "identity_defect_ru = {b:e} below the exact ‖I − P‖∞ = {:e}", exact.to_f64());
+        }
     }
 }

@@ -10,6 +10,7 @@ use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_
 use super::{Net, StepFail, ValidatedError, ValidatedOptions};
 use crate::net::field::{NetData, initial_state};
 use crate::trajectory::{Event, Pattern, Segment, State, Status, Trajectory, UndecidedReason};
+use reluflow_arith::rounding::f64_down;
 use reluflow_arith::{Enclosure, Inconsistency, meet, meet_all};
 use reluflow_model::{Horizon, Problem, ReluPrime};
 use rug::Rational;
@@ -427,7 +428,7 @@ impl<S: Enclosure> Runner<S> {
                 if conflict.is_empty() && Rational::from_f64(margin).is_some_and(|q| q <= remaining) {
                     let c = Crossing { j: g.j, i: g.i, lo: g.lo, hi };
                     let max_eta = (&remaining - Rational::from_f64(hi).expect("finite")).to_f64();
-                    let max_eta = if max_eta > 0.0 { max_eta.next_down() } else { 0.0 };
+                    let max_eta = if max_eta > 0.0 { f64_down(max_eta) } else { 0.0 };
                     match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts, max_eta) {
                         SwitchOutcome::Proved { pattern, kind, before_hull, at_switch, after_hull, end, eta } => {
                             let t_lo: Rational = &self.t + Rational::from_f64(c.lo).expect("finite");

@@ -11,6 +11,7 @@ use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
 use reluflow_arith::midrad::MidRadMat;
+use reluflow_arith::rounding::{f64_down, f64_up};
 use reluflow_arith::{Enclosure, meet};
 
 /// A Lohner set `{c + D B r : r ∈ R}` over the coordinates `idx` (the live coordinates of the
@@ -262,7 +263,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     if eps.is_nan() || eps >= 0.5 {
         return Err(StepFail::Method);
     }
-    let factor = (eps / (1.0 - eps).next_down()).next_up();
+    let factor = f64_up(eps / f64_down(1.0 - eps));
     // y = (QᵀÂ) R + Qᵀ v, then R' = y + [−δ, δ], δ = ε/(1−ε) ‖y‖_∞.
     let qt = MidRadMat::from_points(nl, nl, &transpose(&q, nl));
     let qta = qt.mat_mul(&ahat);

@@ -17,6 +17,7 @@ use super::{Net, StepFail};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::{add_ru, mul_ru};
+use reluflow_arith::rounding::f64_up;
 use rug::Rational;
 
 /// What [`through_switch`] needs about the step and the switch.
@@ -87,7 +88,7 @@ pub(crate) fn through_switch<S: Enclosure>(
         }
         l_scaled = l_scaled.max(row);
     }
-    let s_max = (st.hi - st.lo + st.eta).next_up();
+    let s_max = f64_up(st.hi - st.lo + st.eta);
     let sl = mul_ru(s_max, l_scaled);
     if !sl.is_finite() {
         return Err(StepFail::Method);
@@ -95,7 +96,7 @@ pub(crate) fn through_switch<S: Enclosure>(
     let rho = S::from_f64(sl, ctx).exp().sub(&S::one(ctx)).hi_point();
     let df_scaled: Vec<S> = df.iter().zip(e).map(|(v, &ec)| v.mul_2si(-ec)).collect();
     let big = maxabs(&df_scaled, ctx).hi_point().mul(&rho);
-    let dm = (st.hi - tm).max(tm - st.lo).next_up();
+    let dm = f64_up((st.hi - tm).max(tm - st.lo));
     let window = S::from_f64_bounds(-dm, dm, ctx);
     let delta: Vec<S> = df.iter().zip(e).map(|(v, &ec)| window.mul(&v.add(&sym(&big.mul_2si(ec))))).collect();
     lohner_step(net, st.new, &set1, &ser_c1, &ser_x1, &apri1.rem, &dur_s, Some(&delta), st.xw)

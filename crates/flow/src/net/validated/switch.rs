@@ -7,6 +7,7 @@ use super::series::{Series, live, series};
 use super::taylor::{Apriori, apriori, block_exponents, guard, guard_rate, poly_at, uncertain_guards};
 use super::{Net, ValidatedOptions};
 use crate::trajectory::{EventKind, Pattern, UndecidedReason};
+use reluflow_arith::rounding::f64_up;
 use reluflow_arith::{Enclosure, meet_all};
 use reluflow_model::ReluPrime;
 
@@ -230,7 +231,7 @@ pub(crate) fn cross<S: Enclosure>(
     if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
         return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
     }
-    let delta = (c.hi - c.lo).next_up();
+    let delta = f64_up(c.hi - c.lo);
     let ser_w = series(net, &next, &xw, opts.order, None);
     let mid: Vec<S> = xw.iter().map(|v| v.mid()).collect();
     let e_scale = block_exponents(net, &mid);
@@ -241,7 +242,7 @@ pub(crate) fn cross<S: Enclosure>(
         if eta > max_eta {
             break;
         }
-        let total = (delta + eta).next_up();
+        let total = f64_up(delta + eta);
         let Some(after) = apriori(net, &next, &ser_w, total, &e_scale, opts.apriori_iters) else {
             return SwitchOutcome::Undecided(UndecidedReason::Other(format!(
                 "could not enclose the flow after the switch of neuron {j} at point {i}"
