@@ -119,15 +119,7 @@ fn lemma4_on_the_validated_integrator() {
 fn lemma28_bundle_angles_after_t1() {
     use reluflow_flow::net::validated::{ValidatedOptions, certify};
     // Two positive neurons (J+) and one negative one, λ = 10⁻³, d = n = 2, teacher e_0.
-    let x = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
-    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
-    let init = Init::Balanced {
-        scale: q("1e-3"),
-        z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")], vec![q("0.8"), q("-0.6")]],
-        s: vec![1, -1, 1],
-    };
-    let run = RunConfig { t_end: Horizon::Finite(q("6")), arithmetic: Arithmetic::Interval, precision: 53 };
-    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    let p = cel_problem("6");
     let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     let lemma28 = |t: &Trajectory<Interval>, pieces: u32| {
         let mut sel = Selection { ids: vec!["cel.lemma28-angles".into()], ..Selection::default() };

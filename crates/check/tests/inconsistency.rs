@@ -36,15 +36,7 @@ const SITES: &[(&str, &str)] = &[
 
 /// A two-layer run with switches (the equal-pattern branch of Lemma 28 and events).
 fn lemma28_run() -> (Problem, Trajectory<Interval>) {
-    let x = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
-    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
-    let init = Init::Balanced {
-        scale: q("1e-3"),
-        z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")], vec![q("0.8"), q("-0.6")]],
-        s: vec![1, -1, 1],
-    };
-    let run = RunConfig { t_end: Horizon::Finite(q("6")), arithmetic: Arithmetic::Interval, precision: 53 };
-    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    let p = cel_problem("6");
     let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     (p, t)
 }

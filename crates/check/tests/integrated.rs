@@ -57,15 +57,7 @@ fn vardi_shamir_instances() {
 
 /// The CEL instance of `tests/thm6.rs` (every CEL entry applies, δ is enclosed).
 fn cel_balanced() -> Problem {
-    let x = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
-    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
-    let init = Init::Balanced {
-        scale: q("1e-3"),
-        z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")], vec![q("0.8"), q("-0.6")]],
-        s: vec![1, -1, 1],
-    };
-    let run = RunConfig { t_end: Horizon::Finite(q("20")), arithmetic: Arithmetic::Interval, precision: 53 };
-    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+    cel_problem("20")
 }
 
 fn two_layer_example(t_end: &str) -> Problem {

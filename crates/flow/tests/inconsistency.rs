@@ -149,44 +149,39 @@ fn stopped_at<S: Enclosure>(site: &str, tr: &Trajectory<S>) {
     assert!(text.contains("internal inconsistency") && text.contains(site), "{text}");
 }
 
-#[test]
-fn every_neuron_site_stops_the_run() {
-    for &site in NEURON_SITES {
-        let mut fired = false;
-        for p in neuron_candidates() {
+/// Arms each site in turn and runs the candidates until one reaches it; that run must have stopped
+/// there ([`stopped_at`]).
+fn every_site_stops<S: Enclosure, C>(
+    sites: &[&'static str],
+    candidates: impl Fn() -> C,
+    run: impl Fn(&C::Item) -> Trajectory<S>,
+) where
+    C: Iterator,
+{
+    for &site in sites {
+        let reached = candidates().any(|c| {
             let armed = inject::arm(site);
-            let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-            if armed.hits() > 0 {
+            let tr = run(&c);
+            let hit = armed.hits() > 0;
+            if hit {
                 stopped_at(site, &tr);
-                fired = true;
-                break;
             }
-        }
-        assert!(fired, "no candidate problem reaches the site {site:?}");
+            hit
+        });
+        assert!(reached, "no candidate problem reaches the site {site:?}");
     }
 }
 
 #[test]
+fn every_neuron_site_stops_the_run() {
+    every_site_stops(NEURON_SITES, neuron_candidates, |p| {
+        certify::<MpInterval>(p, &128, &NeuronOptions::default()).unwrap()
+    });
+}
+
+#[test]
 fn every_two_layer_site_stops_the_run() {
-    for &site in NET_SITES {
-        let mut fired = false;
-        for (p, opts) in net_candidates() {
-            let armed = inject::arm(site);
-            let (tr, st) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
-            if std::env::var("RF_INJECT_TRACE").is_ok() {
-                println!(
-                    "{site}: {} steps, {} approach, {} events, {:?}",
-                    st.steps, st.approach_steps, st.events, tr.status
-                );
-            }
-            if armed.hits() > 0 {
-                stopped_at(site, &tr);
-                fired = true;
-                break;
-            }
-        }
-        assert!(fired, "no candidate problem reaches the site {site:?}");
-    }
+    every_site_stops(NET_SITES, net_candidates, |(p, opts)| certify_with_stats::<Interval>(p, &(), opts).unwrap().0);
 }
 
 /// Unarmed, the same candidates run as usual: the injection is inert.

@@ -157,3 +157,17 @@ pub fn two_layer<S: Enclosure>(ctx: &S::Ctx) -> Trajectory<S> {
     let pattern = Pattern { active: vec![vec![0], vec![]], frozen: vec![false, true] };
     build(ctx, 8, two_layer_state::<S>, &pattern, None)
 }
+
+/// The shallow-network instance of the CEL tests: d = n = 2, teacher e_0, three neurons (two in
+/// J+, one negative), balanced at λ = 10⁻³, horizon `t_end`; every CEL entry applies.
+pub fn cel_problem(t_end: &str) -> Problem {
+    let x = vec![vec![q("1"), q("0.2")], vec![q("1"), q("-0.3")]];
+    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("0")])).unwrap();
+    let init = Init::Balanced {
+        scale: q("1e-3"),
+        z: vec![vec![q("0.5"), q("1")], vec![q("1"), q("0.1")], vec![q("0.8"), q("-0.6")]],
+        s: vec![1, -1, 1],
+    };
+    let run = RunConfig { t_end: Horizon::Finite(q(t_end)), arithmetic: Arithmetic::Interval, precision: 53 };
+    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+}
