@@ -307,15 +307,27 @@ fn crossing_and_return_within_one_step_is_found() {
     assert!((tf[0] - tm[0]).abs() < 1e-9 && (tf[1] - tm[1]).abs() < 1e-9, "{tf:?} vs {tm:?}");
 }
 
-/// The paper-size instance (m = 25, d = n = 16, λ = 4^-7, uncentred seed 1; the `paper` bench):
-/// the f64 reference switches 191 times (11 deaths), all before t = 5, and then none up to t = 10.
+/// The paper-size instance (m = 25, d = n = 16, λ = 4^-7, uncentred seed 1; the `paper` bench and
+/// `examples/two-layer-paper-m25.toml`): the f64 reference switches exactly as the independent
+/// integration `tests/data/paper_m25_events.py` (scipy DOP853, not this crate's code) counted:
+/// 191 events of which 11 deaths and 84 activations, the neurons dying in the printed order, the
+/// last switch at t = 4.334416192921, and none after it up to t = 10.
 #[test]
 fn paper_size_reference_events() {
+    // Printed by tests/data/paper_m25_events.py (its header has the run and its tolerances).
+    const EVENTS_DEATHS: (usize, usize) = (191, 11);
+    const ACTIVATIONS: usize = 84;
+    const DEATH_ORDER: [usize; 11] = [16, 23, 15, 24, 18, 10, 0, 11, 20, 22, 21];
+    const LAST_EVENT_T: f64 = 4.334416192921;
     let p = problem(1, 16, 16, 25, "0.00006103515625", Horizon::Finite(Rational::from(10)));
     let r = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
     assert_eq!(r.stop, RefStop::Reached);
     let ev = &r.trajectory.events;
-    let deaths = ev.iter().filter(|e| e.kind == EventKind::Death).count();
-    assert_eq!((ev.len(), deaths), (191, 11));
-    assert!(ev.iter().all(|e| e.t < 5.0), "last event at {}", ev[ev.len() - 1].t);
+    let deaths: Vec<usize> = ev.iter().filter(|e| e.kind == EventKind::Death).map(|e| e.neuron).collect();
+    assert_eq!((ev.len(), deaths.len()), EVENTS_DEATHS);
+    assert_eq!(ev.iter().filter(|e| e.kind == EventKind::Activate).count(), ACTIVATIONS);
+    assert_eq!(deaths, DEATH_ORDER);
+    // The script's two tolerances agree on every event time to 1e-14; allow 1e-9 relative.
+    let last = ev[ev.len() - 1].t;
+    assert!((last - LAST_EVENT_T).abs() < 1e-9 * LAST_EVENT_T, "last event at {last}");
 }
