@@ -38,7 +38,10 @@ impl HypArgs {
     /// catalogue (unknown ids and `--assume` keys are refused with the message of
     /// [`Selection::validate`]); exit 2 on any refusal.
     pub fn selection(&self, ids: Vec<String>) -> Result<Selection, Failure> {
-        let selection = Selection { ids, assume: self.assume_map()?, params: self.params()? };
+        let assume = self.assume_map()?;
+        let switches = Selection { assume: assume.clone(), ..Selection::default() };
+        switches.validate().map_err(|m| bad(format!("--assume: {m}")))?;
+        let selection = Selection { ids, assume, params: self.params()? };
         selection.validate().map_err(bad)?;
         Ok(selection)
     }
