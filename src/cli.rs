@@ -169,6 +169,16 @@ pub enum Command {
     /// List the theorem catalogue
     #[command(about = THEOREMS_ABOUT, long_about = THEOREMS_LONG_ABOUT, after_help = help_table())]
     Theorems(TheoremsArgs),
+    /// Search for a certified counterexample to a catalogue statement
+    #[command(
+        about = crate::commands::search::ABOUT,
+        long_about = crate::commands::search::LONG_ABOUT,
+        after_help = help_table(),
+        after_long_help = format!("{}\n\n{}", crate::commands::search::AFTER_LONG_HELP, help_table()),
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+    )]
+    Search(crate::commands::search::SearchArgs),
     /// Draw a certified trajectory as an SVG picture
     #[command(about = crate::commands::plot::ABOUT, long_about = crate::commands::plot::LONG_ABOUT, after_help = help_table())]
     Plot(crate::commands::plot::PlotArgs),
