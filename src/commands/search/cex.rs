@@ -114,10 +114,10 @@ impl CexWriter {
         };
         let how = match &rec.shrunk {
             Some(s) if std::ptr::eq(p, &s.problem) => {
-                format!(", shrunk from the drawn one: {} of {} steps kept", s.accepted, s.steps)
+                format!(" (shrunk from the drawn one; {} of {} shrinking steps accepted)", s.accepted, s.steps)
             }
-            _ if rec.certified_on.is_some() => ", the drawn one with its horizon cut just after the witness".into(),
-            _ => ", as drawn".into(),
+            _ if rec.certified_on.is_some() => " (the drawn one, its horizon cut just after the witness)".into(),
+            _ => " (as drawn)".into(),
         };
         md.push_str(&format!(
             "\n**Instance**{how}: {}, d = {}, n = {}, width {}, {horizon}, in `{}.toml`.\n\n",
