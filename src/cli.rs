@@ -5,11 +5,12 @@ use crate::exit::{Failure, help_table};
 use crate::report::DEFAULT_DIGITS;
 use crate::spec;
 use clap::{Args, Parser, Subcommand};
-use reluflow_arith::exact::parse_exact;
-use reluflow_check::{Params, Selection};
+use reluflow_check::Selection;
 use reluflow_model::Problem;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+mod hyps;
+pub use hyps::HypArgs;
 
 const ABOUT: &str = "Certified gradient flows of ReLU neurons and shallow ReLU networks";
 
@@ -168,6 +169,16 @@ pub enum Command {
     /// List the theorem catalogue
     #[command(about = THEOREMS_ABOUT, long_about = THEOREMS_LONG_ABOUT, after_help = help_table())]
     Theorems(TheoremsArgs),
+    /// Search for a certified counterexample to a catalogue statement
+    #[command(
+        about = crate::commands::search::ABOUT,
+        long_about = crate::commands::search::LONG_ABOUT,
+        after_help = help_table(),
+        after_long_help = format!("{}\n\n{}", crate::commands::search::AFTER_LONG_HELP, help_table()),
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+    )]
+    Search(crate::commands::search::SearchArgs),
     /// Draw a certified trajectory as an SVG picture
     #[command(about = crate::commands::plot::ABOUT, long_about = crate::commands::plot::LONG_ABOUT, after_help = help_table())]
     Plot(crate::commands::plot::PlotArgs),
@@ -199,22 +210,9 @@ pub struct CheckArgs {
     /// Check this catalogue entry (repeatable; default: every entry that applies to the model)
     #[arg(long = "theorem", value_name = "ID")]
     pub theorems: Vec<String>,
-    /// Assume a switchable hypothesis: HYP (every entry) or ENTRY:HYP (one entry); `=false` switches it off
-    #[arg(long, value_name = "HYP[=true|false]")]
-    pub assume: Vec<String>,
-    /// Do not assume a switchable hypothesis (same as --assume HYP=false)
-    #[arg(long = "no-assume", value_name = "HYP")]
-    pub no_assume: Vec<String>,
-    /// The ε ∈ (0, 1/4] of Chistikov–Englert–Lazić's Assumption 2 and the lemmas using it (exact: 0.1, "1/8")
-    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
-    pub epsilon: Option<String>,
-    /// The r of the hypothesis small-init, ‖w(0)‖ ≤ r (exact; without it small-init is undecided)
-    #[arg(long = "small-init-radius", value_name = "Q", allow_hyphen_values = true)]
-    pub small_init_radius: Option<String>,
-    /// A zero-loss point w* for gen.dist-to-interpolant and vs.thm8-distance, comma-separated exact
-    /// numbers (default: the teacher, when the labels come from one)
-    #[arg(long = "w-star", value_name = "Q,Q,...", allow_hyphen_values = true)]
-    pub w_star: Option<String>,
+    /// Hypothesis switches and parameters
+    #[command(flatten)]
+    pub hyps: HypArgs,
     /// Print the table as JSON on stdout (human text goes to stderr)
     #[arg(long)]
     pub json: bool,
@@ -270,49 +268,7 @@ impl CheckArgs {
     /// Builds and validates the selection (unknown ids and `--assume` keys are refused with the
     /// message of [`Selection::validate`]), then reads the problem file; exit 2 on any refusal.
     pub fn validate(&self) -> Result<CheckConfig, Failure> {
-        let bad = |m: String| Failure::bad_input(anyhow::anyhow!(m));
-        let mut assume: BTreeMap<String, bool> = BTreeMap::new();
-        let mut set = |key: &str, value: bool, flag: &str| -> Result<(), Failure> {
-            if key.is_empty() {
-                return Err(bad(format!("{flag}: empty hypothesis name")));
-            }
-            match assume.insert(key.to_string(), value) {
-                Some(old) if old != value => Err(bad(format!("hypothesis `{key}` is both assumed and not assumed"))),
-                _ => Ok(()),
-            }
-        };
-        for a in &self.assume {
-            let (key, value) = match a.split_once('=') {
-                None => (a.as_str(), true),
-                Some((k, "true")) => (k, true),
-                Some((k, "false")) => (k, false),
-                Some((_, v)) => return Err(bad(format!("--assume {a}: the value `{v}` is not `true` or `false`"))),
-            };
-            set(key, value, "--assume")?;
-        }
-        for key in &self.no_assume {
-            set(key, false, "--no-assume")?;
-        }
-        let number = |flag: &str, text: &str| {
-            parse_exact(text).map_err(|e| bad(format!("{flag} {text}: not an exact number ({e})")))
-        };
-        let mut params = Params::default();
-        if let Some(text) = &self.epsilon {
-            params.epsilon = number("--epsilon", text)?;
-        }
-        if let Some(text) = &self.small_init_radius {
-            let r = number("--small-init-radius", text)?;
-            if r < 0 {
-                return Err(bad(format!("--small-init-radius {text}: a radius must be ≥ 0")));
-            }
-            params.init_norm_bound = Some(r);
-        }
-        if let Some(text) = &self.w_star {
-            let w = text.split(',').map(|c| number("--w-star", c.trim())).collect::<Result<Vec<_>, _>>()?;
-            params.w_star = Some(w);
-        }
-        let selection = Selection { ids: self.theorems.clone(), assume, params };
-        selection.validate().map_err(bad)?;
+        let selection = self.hyps.selection(self.theorems.clone())?;
         let problem = spec::load(&self.spec).map_err(Failure::bad_input)?;
         Ok(CheckConfig { problem, selection, output: Output { json: self.json, digits: self.digits } })
     }

@@ -51,6 +51,13 @@ fn run() -> Exit {
             let result = args.validate().and_then(|cfg| commands::check::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
+        Command::Search(args) => {
+            progress::arm(args.quiet);
+            match &args.command {
+                Some(commands::search::SearchCommand::Merge(m)) => conclude(commands::search::merge(m), m.json),
+                None => conclude(args.validate().and_then(|s| commands::search::run(&s)), args.json),
+            }
+        }
         Command::Theorems(args) => conclude(commands::theorems::run(&args), args.json),
         Command::Plot(args) => {
             progress::arm(args.quiet);

@@ -1,4 +1,5 @@
-//! Progress display and Ctrl-C for long integrations (`certify`, `check`).
+//! Progress display and Ctrl-C for long integrations (`certify`, `check`, `plot`) and searches
+//! (`search`: the loop polls the monitor once per finished case).
 //!
 //! [`arm`] (called once by `main` for the commands that integrate) installs a SIGINT handler
 //! around a process-wide [`Monitor`]. While an integration runs ([`Watch`], held by
@@ -62,11 +63,13 @@ pub fn interrupted() -> bool {
     ARMED.get().is_some_and(|a| a.interrupted.load(Ordering::SeqCst))
 }
 
-/// A running integration: gives the integrator its monitor and shows progress until dropped.
+/// A running integration (or search): gives it the monitor and shows progress until dropped.
 #[derive(Debug)]
 pub struct Watch {
     monitor: Option<Monitor>,
     display: Option<Display>,
+    /// The line printed on drop after an interruption.
+    farewell: fn(&Monitor) -> String,
 }
 
 #[derive(Debug)]
@@ -76,20 +79,44 @@ struct Display {
     ticker: Option<JoinHandle<()>>,
 }
 
+/// What a progress line says, from the monitor (called about ten times a second).
+pub type Message = dyn Fn(&Monitor) -> String + Send + 'static;
+
 impl Watch {
     /// Starts watching an integration of `problem` (a no-op unless [`arm`] was called).
     pub fn start(problem: &Problem) -> Watch {
-        let Some(a) = ARMED.get() else { return Watch { monitor: None, display: None } };
+        let verb = if problem.run().arithmetic.is_validated() { "certifying" } else { "integrating" };
+        let t_end = match &problem.run().t_end {
+            Horizon::Finite(q) => Some(q.to_f64()),
+            Horizon::Infinite => None,
+        };
+        Watch::with(Box::new(move |m| message(verb, t_end, m)), integration_farewell)
+    }
+
+    /// Starts watching a run described by `message`, printing `farewell` on drop after a Ctrl-C
+    /// (a no-op unless [`arm`] was called).
+    pub fn with(message: Box<Message>, farewell: fn(&Monitor) -> String) -> Watch {
+        let Some(a) = ARMED.get() else { return Watch { monitor: None, display: None, farewell } };
         a.active.store(true, Ordering::SeqCst);
         let show = !a.quiet && std::io::stderr().is_terminal();
-        let display = show.then(|| Display::start(a.monitor.clone(), problem));
-        Watch { monitor: Some(a.monitor.clone()), display }
+        let display = show.then(|| Display::start(a.monitor.clone(), message));
+        Watch { monitor: Some(a.monitor.clone()), display, farewell }
     }
 
     /// The monitor to pass to the integrator (`None` when not armed).
     pub fn monitor(&self) -> Option<Monitor> {
         self.monitor.clone()
     }
+}
+
+fn integration_farewell(m: &Monitor) -> String {
+    let p = m.progress();
+    format!(
+        "reluflow: interrupted by the user at t ≈ {} ({} steps, {} events); reporting what was reached",
+        short(p.t),
+        p.steps,
+        p.events
+    )
 }
 
 impl Drop for Watch {
@@ -104,30 +131,19 @@ impl Drop for Watch {
         if let Some(a) = ARMED.get() {
             a.active.store(false, Ordering::SeqCst);
             if a.interrupted.load(Ordering::SeqCst) {
-                let p = a.monitor.progress();
-                eprintln!(
-                    "reluflow: interrupted by the user at t ≈ {} ({} steps, {} events); reporting what was reached",
-                    short(p.t),
-                    p.steps,
-                    p.events
-                );
+                eprintln!("{}", (self.farewell)(&a.monitor));
             }
         }
     }
 }
 
 impl Display {
-    fn start(monitor: Monitor, problem: &Problem) -> Display {
+    fn start(monitor: Monitor, message: Box<Message>) -> Display {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_msg}") {
             bar.set_style(style);
         }
-        let verb = if problem.run().arithmetic.is_validated() { "certifying" } else { "integrating" };
-        let t_end = match &problem.run().t_end {
-            Horizon::Finite(q) => Some(q.to_f64()),
-            Horizon::Infinite => None,
-        };
-        bar.set_message(message(verb, t_end, &monitor));
+        bar.set_message(message(&monitor));
         bar.enable_steady_tick(Duration::from_millis(120));
         let stop = Arc::new(AtomicBool::new(false));
         let (b, s) = (bar.clone(), stop.clone());
@@ -135,7 +151,7 @@ impl Display {
             .name("reluflow-progress".into())
             .spawn(move || {
                 while !s.load(Ordering::SeqCst) {
-                    b.set_message(message(verb, t_end, &monitor));
+                    b.set_message(message(&monitor));
                     std::thread::sleep(Duration::from_millis(100));
                 }
             })
@@ -158,7 +174,7 @@ fn message(verb: &str, t_end: Option<f64>, monitor: &Monitor) -> String {
 }
 
 /// A short human number: fixed notation in `[1e-3, 1e6)`, scientific otherwise.
-fn short(x: f64) -> String {
+pub fn short(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         format!("{x}")
     } else if (1e-3..1e6).contains(&x.abs()) {

@@ -61,10 +61,17 @@ pub enum Run {
 /// (after `progress::arm`): the run then comes back with what it reached, a validated one as
 /// `Undecided` with reason "interrupted by the user".
 pub fn integrate(problem: &Problem) -> Result<Run, Failure> {
+    let watch = Watch::start(problem);
+    let run = integrate_with(problem, watch.monitor());
+    drop(watch);
+    run
+}
+
+/// [`integrate`] without a progress display or Ctrl-C of its own: the run polls `m` (when given).
+/// For commands that integrate many problems under one display (`search`).
+pub fn integrate_with(problem: &Problem, m: Option<Monitor>) -> Result<Run, Failure> {
     let bits = problem.run().precision;
     let single = problem.model() == ModelKind::SingleNeuron;
-    let watch = Watch::start(problem);
-    let m = watch.monitor();
     let run = match problem.run().arithmetic {
         Arithmetic::F64 if single => Run::F64(single_neuron_reference::<f64>(problem, &(), m)?),
         Arithmetic::F64 => Run::F64(two_layer_reference::<f64>(problem, &(), m)?),
@@ -77,7 +84,6 @@ pub fn integrate(problem: &Problem) -> Result<Run, Failure> {
         }
         Arithmetic::MpfrInterval => Run::MpInterval(two_layer_validated::<MpInterval>(problem, &bits, m)?),
     };
-    drop(watch);
     match &run {
         Run::F64(t) => check_contract(problem, t)?,
         Run::Mpfr(t, _) => check_contract(problem, t)?,

@@ -46,7 +46,19 @@ pub fn check_problem(
     out: Output,
     io: &mut Streams<'_>,
 ) -> Result<Exit, Failure> {
-    match integrate(problem)? {
+    check_run(problem, integrate(problem)?, selection, out, io)
+}
+
+/// Checks `selection` on `run`, a run of `problem` from [`integrate`] or
+/// [`integrate_with`](super::certify::integrate_with), and reports.
+pub fn check_run(
+    problem: &Problem,
+    run: Run,
+    selection: &Selection,
+    out: Output,
+    io: &mut Streams<'_>,
+) -> Result<Exit, Failure> {
+    match run {
         Run::F64(t) => match degenerate::<f64, Interval>(&t, &()) {
             Some(e) => report(problem, &e, selection, out, io),
             None => report_static::<Interval>(problem, &(), selection, out, io),

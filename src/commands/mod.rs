@@ -3,4 +3,5 @@
 pub mod certify;
 pub mod check;
 pub mod plot;
+pub mod search;
 pub mod theorems;

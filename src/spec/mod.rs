@@ -1,4 +1,5 @@
-//! Problem files (TOML) → a validated [`reluflow_model::Problem`].
+//! Problem files (TOML) → a validated [`reluflow_model::Problem`], and back ([`to_toml`],
+//! [`ProblemDoc`]: what the binary writes reads back as an equal problem).
 //!
 //! ```toml
 //! model = "single-neuron"         # or "two-layer"
@@ -18,12 +19,18 @@
 //! refuses is reported as a [`SpecError`] naming the file, the line and column, the field, the
 //! value and what was expected; nothing here panics on any input.
 
+mod doc;
 mod error;
 mod read;
 #[cfg(test)]
+mod roundtrip;
+#[cfg(test)]
 mod tests;
+mod write;
 
+pub use doc::{ProblemDoc, exact_text};
 pub use error::{SpecError, SpecErrorKind};
+pub use write::to_toml;
 
 use read::{Doc, Val};
 use reluflow_model::{

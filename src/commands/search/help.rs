@@ -1,0 +1,79 @@
+//! The help texts of `reluflow search` and `reluflow search merge`.
+
+/// `reluflow search --help`.
+pub const LONG_ABOUT: &str = "\
+Search for a certified counterexample to one statement of the theorem catalogue (`reluflow
+theorems`), under exactly the hypotheses it assumes (switch Lee–Sim–Ye's with --assume /
+--no-assume, as for `check`).
+
+Each case draws a random instance (a single neuron or a two-layer network; only instances on which
+every assumed hypothesis is certainly true, decided exactly) and:
+  1. screens it: a fast f64 point run, checked by the catalogue's checker (not validated);
+  2. only if the screen shows a violation, re-runs it with the certified interval integrator and
+     checks again. Only a certified violation counts: every assumed hypothesis certainly true and
+     the conclusion certainly violated on enclosures of the exact flow. A screened violation that
+     does not certify is an unconfirmed candidate, never a counterexample;
+  3. shrinks a certified counterexample (fewer points, smaller numbers), re-screening each step,
+     and re-certifies the smallest; if that does not certify, the original is kept.
+
+Case k draws from an RNG keyed by (seed, k) alone: the same seed gives the same instances whatever
+--jobs, and shard I/N runs exactly the cases k with k mod N = I.";
+
+/// After the options of `reluflow search --help`.
+pub const AFTER_LONG_HELP: &str = "\
+Output directory (--out DIR, default search-out/<theorem>-seed<S>-shard<I>of<N>), written as found:
+  run.json          the arguments that decide the records (resume and merge check them)
+  cases.jsonl       one JSON object per finished case, appended and flushed at once: index,
+                    status, screened and certified verdicts, slack, timings, and the problem
+                    (exact rationals as strings)
+  cex-<k>.toml      a problem file reproducing counterexample k:
+                    reluflow check cex-<k>.toml --theorem ID [the same --assume flags]  (exit 4)
+  cex-<k>.json      that check's JSON report;  cex-<k>.md  a short entry for a reader
+  summary.json/.md  at the end, also after Ctrl-C or --time-limit: the arguments, the coverage
+                    (cases tried, hypotheses satisfied, screened holds/undecided/violated,
+                    confirmed, unconfirmed, spreads of d, n, m, scale, …) and the counterexamples
+
+Resume: run the same command again (same --out, same arguments): the cases in cases.jsonl are not
+run again (a partial last line left by a killed run is cut), and the summary covers all of them.
+A directory written with other arguments is refused (exit 2). --jobs, --time-limit, --json and
+--quiet may change between runs.
+
+Sharding (e.g. a Slurm array of 16 tasks, then one merged summary):
+  sbatch --array=0-15 --wrap 'reluflow search --theorem lsy.norm-growth --seed 7 --shard $SLURM_ARRAY_TASK_ID/16 --out out/s$SLURM_ARRAY_TASK_ID'
+  reluflow search merge out/s*
+
+Examples:
+  reluflow search --theorem lsy.norm-growth --cases 40
+      a counterexample in seconds: with none of its switchable hypotheses assumed, a zero label
+      on an active point makes ‖w‖ shrink (exit 4)
+  reluflow search --theorem lsy.norm-growth --assume all-active-init --assume positive-labels --cases 200
+      the same statement under stronger hypotheses
+  reluflow search --theorem gen.loss-nonincreasing --cases 200 --jobs 2
+      a theorem (the loss of a gradient flow never increases): none found (exit 0)
+  reluflow search --theorem gen.balancedness --model two-layer --cases 20 --time-limit 600
+
+Ctrl-C stops the search: no new case starts, cases in flight are dropped (a resumed run does them),
+the summary is written, and the exit is 130; everything already found is on disk. A second Ctrl-C
+quits at once (the summary is then rebuilt by the next run).
+
+Exit codes of search: 4 a certified counterexample was found (also among resumed cases); 0 none
+was found; 3 only unconfirmed candidates; 2 bad arguments (unknown theorem or hypothesis,
+hypotheses no instance satisfies, an entry that cannot be searched, bad --shard, --jobs 0, a
+directory written with other arguments); 70 a case hit an internal inconsistency (a bug); 130
+interrupted.";
+
+/// `reluflow search merge --help`.
+pub const MERGE_LONG_ABOUT: &str = "\
+Merge the output directories of the shards of one search (`reluflow search --shard I/N --out
+DIR`) into one summary.json and summary.md, written to --out (default: the parent directory of the
+first DIR, so `reluflow search merge out/s*` writes out/summary.json).
+
+The shards must have been run with the same arguments except the shard index (their run.json
+files are compared) and each index may appear once. The coverage is rebuilt from every shard's
+cases.jsonl, so a shard that was killed before writing its own summary still counts with the
+cases it finished; counterexample files are listed with their shard directory. Shards that are
+not given are reported as missing.
+
+Exit: 4 a certified counterexample in some shard; 3 no counterexample but unconfirmed candidates,
+missing shards or unfinished cases; 0 none found in a complete search; 2 directories that are not
+shards of one search; 70 an internal inconsistency in some case.";

@@ -1,0 +1,105 @@
+//! `run.json`: the arguments that decide a search's records (entry, switches, parameters, model,
+//! horizon, seed, cases, shard, shrinking, version). A directory is resumed only by a search with
+//! the same identity; `merge` takes shards whose identities differ only in the shard index.
+
+use crate::exit::Failure;
+use crate::spec::exact_text;
+use reluflow_model::Horizon;
+use reluflow_search::{Plan, SearchConfig, Space};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The identity of a search run (see the module documentation).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunId {
+    /// The catalogue entry.
+    pub theorem: String,
+    /// `single-neuron` or `two-layer`.
+    pub model: String,
+    /// The horizon of the instances (exact text, or `inf`).
+    pub horizon: String,
+    /// The `--assume` / `--no-assume` switches as given.
+    pub assume: BTreeMap<String, bool>,
+    /// The ids of the hypotheses assumed (what the switches amount to for this entry).
+    pub assumed: Vec<String>,
+    /// `--small-init-radius`.
+    pub small_init_radius: Option<String>,
+    /// `--epsilon`.
+    pub epsilon: String,
+    /// `--w-star`.
+    pub w_star: Option<Vec<String>>,
+    /// The seed.
+    pub seed: u64,
+    /// The length of the case sequence.
+    pub cases: u64,
+    /// `[I, N]`.
+    pub shard: [u64; 2],
+    /// Most shrinking steps per counterexample.
+    pub shrink_steps: usize,
+    /// The version of reluflow that wrote it (another version may draw other instances).
+    pub version: String,
+}
+
+impl RunId {
+    /// The identity of `cfg` (whose plan and instance horizon are given).
+    pub fn new(cfg: &SearchConfig, plan: &Plan, horizon: &Horizon) -> RunId {
+        let p = &cfg.selection.params;
+        RunId {
+            theorem: plan.entry().id.into(),
+            model: match plan.space() {
+                Space::Neuron(_) => "single-neuron".into(),
+                Space::Net(_) => "two-layer".into(),
+            },
+            horizon: match horizon {
+                Horizon::Finite(t) => exact_text(t),
+                Horizon::Infinite => "inf".into(),
+            },
+            assume: cfg.selection.assume.clone(),
+            assumed: plan.assumed().iter().map(|h| h.to_string()).collect(),
+            small_init_radius: p.init_norm_bound.as_ref().map(exact_text),
+            epsilon: exact_text(&p.epsilon),
+            w_star: p.w_star.as_ref().map(|w| w.iter().map(exact_text).collect()),
+            seed: cfg.seed,
+            cases: cfg.cases,
+            shard: [cfg.shard.0, cfg.shard.1],
+            shrink_steps: cfg.shrink_steps,
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+
+    /// The fields in which `other` differs, as `name: A (la), B (lb)` for `labels = (la, lb)`
+    /// (ignoring the shard index when `ignore_shard_index`).
+    pub fn differences(&self, other: &RunId, ignore_shard_index: bool, labels: (&str, &str)) -> Vec<String> {
+        let (mut a, mut b) = (self.clone(), other.clone());
+        if ignore_shard_index {
+            (a.shard[0], b.shard[0]) = (0, 0);
+        }
+        let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+            (serde_json::to_value(&a), serde_json::to_value(&b))
+        else {
+            return vec!["(not comparable)".into()];
+        };
+        a.iter()
+            .filter(|(k, v)| b.get(*k) != Some(v))
+            .map(|(k, v)| format!("{k}: {v} ({}), {} ({})", labels.0, b[k], labels.1))
+            .collect()
+    }
+
+    /// Reads `DIR/run.json`.
+    pub fn read(dir: &Path) -> Result<RunId, Failure> {
+        let path = dir.join("run.json");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Failure::bad_input(anyhow::anyhow!("{}: cannot read ({e})", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| {
+            Failure::bad_input(anyhow::anyhow!("{}: got a file that is not a search's run.json ({e})", path.display()))
+        })
+    }
+
+    /// Writes `DIR/run.json`.
+    pub fn write(&self, dir: &Path) -> Result<(), Failure> {
+        let text = serde_json::to_string_pretty(self).map_err(Failure::internal)?;
+        std::fs::write(dir.join("run.json"), text + "\n")
+            .map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", dir.join("run.json").display())))
+    }
+}

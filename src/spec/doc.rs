@@ -1,0 +1,170 @@
+//! [`ProblemDoc`]: a [`Problem`] in the words of the problem-file format, every number as the
+//! exact text of its rational ([`exact_text`]). It is what the binary writes: as TOML (a problem
+//! file, [`ProblemDoc::to_toml`]) and as a JSON value (the search log). It is read back only
+//! through the TOML reader ([`ProblemDoc::to_problem`]), so a written problem passes the same
+//! checks as one typed by hand.
+
+use super::{SpecError, parse};
+use reluflow_model::{Horizon, Init, Problem};
+use rug::{Integer, Rational};
+use serde::{Deserialize, Serialize};
+
+/// A problem file's contents (see `src/spec/mod.rs` for the format).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProblemDoc {
+    /// `"single-neuron"` or `"two-layer"`.
+    pub model: String,
+    /// 0 or 1.
+    pub relu_prime_at_zero: u8,
+    /// `"half-sum"`, `"half-mean"` or `"mean"`.
+    pub loss: String,
+    /// `[data]`.
+    pub data: DataDoc,
+    /// `[init]`.
+    pub init: InitDoc,
+    /// `[run]`.
+    pub run: RunDoc,
+}
+
+/// `[data]`: the points and either the labels or the teacher.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataDoc {
+    /// The points, one row each.
+    pub x: Vec<Vec<String>>,
+    /// The labels (absent when a teacher makes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<Vec<String>>,
+    /// The teacher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher: Option<Vec<String>>,
+}
+
+/// `[init]`: `w` (single neuron), `w` and `a` (two-layer explicit), or `scale`, `z`, `s`
+/// (two-layer balanced).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitDoc {
+    /// The initial weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub w: Option<Weights>,
+    /// The output weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub a: Option<Vec<String>>,
+    /// The scale of a balanced initialisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
+    /// Its directions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub z: Option<Vec<Vec<String>>>,
+    /// Its output signs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s: Option<Vec<i8>>,
+}
+
+/// One weight vector or one row per hidden neuron.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Weights {
+    /// The single neuron's `w`.
+    Vector(Vec<String>),
+    /// The hidden layer's `w`, one row per neuron.
+    Matrix(Vec<Vec<String>>),
+}
+
+/// `[run]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunDoc {
+    /// A time (exact text) or `"inf"`.
+    pub t_end: String,
+    /// The arithmetic's name.
+    pub arithmetic: String,
+    /// Bits (written always, so that the problem read back is equal, whatever the arithmetic).
+    pub precision: u32,
+}
+
+/// The exact text of `q`: an integer (`-3`), a terminating decimal (`0.125`, or `1e-600`,
+/// `1.25e-30` when it would need more than 18 digits after the point), else a ratio (`1/3`).
+/// [`reluflow_arith::exact::parse_exact`] reads each back as `q`.
+pub fn exact_text(q: &Rational) -> String {
+    let den = q.denom();
+    if *den == 1 {
+        return q.numer().to_string();
+    }
+    let (twos, fives) = (den.find_one(0).unwrap_or(0), five_valuation(den));
+    let rest = Integer::from(den >> twos) / Integer::from(Integer::u_pow_u(5, fives));
+    if rest != 1 {
+        return q.to_string();
+    }
+    let k = twos.max(fives);
+    let scaled = (q.numer() * Integer::from(Integer::u_pow_u(10, k))) / den;
+    let (sign, digits) = (if scaled < 0 { "-" } else { "" }, scaled.abs().to_string());
+    let k = k as usize;
+    if k <= 18 {
+        let padded = format!("{digits:0>width$}", width = k + 1);
+        let (int, frac) = padded.split_at(padded.len() - k);
+        return format!("{sign}{int}.{frac}");
+    }
+    let exp = digits.len() as i64 - 1 - k as i64;
+    let (lead, tail) = digits.split_at(1);
+    let tail = tail.trim_end_matches('0');
+    let dot = if tail.is_empty() { String::new() } else { format!(".{tail}") };
+    format!("{sign}{lead}{dot}e{exp}")
+}
+
+fn five_valuation(n: &Integer) -> u32 {
+    let mut n = n.clone();
+    let mut v = 0;
+    while n.is_divisible_u(5) {
+        n /= 5;
+        v += 1;
+    }
+    v
+}
+
+fn texts(v: &[Rational]) -> Vec<String> {
+    v.iter().map(exact_text).collect()
+}
+
+fn rows(m: &[Vec<Rational>]) -> Vec<Vec<String>> {
+    m.iter().map(|r| texts(r)).collect()
+}
+
+impl ProblemDoc {
+    /// The document of `p` (exact: [`to_problem`](ProblemDoc::to_problem) gives `p` back).
+    pub fn of(p: &Problem) -> ProblemDoc {
+        let data = p.data();
+        let data = match data.teacher() {
+            Some(v) => DataDoc { x: rows(data.x()), y: None, teacher: Some(texts(v)) },
+            None => DataDoc { x: rows(data.x()), y: Some(texts(data.y())), teacher: None },
+        };
+        let none = InitDoc { w: None, a: None, scale: None, z: None, s: None };
+        let init = match p.init() {
+            Init::Single { w } => InitDoc { w: Some(Weights::Vector(texts(w))), ..none },
+            Init::Explicit { w, a } => InitDoc { w: Some(Weights::Matrix(rows(w))), a: Some(texts(a)), ..none },
+            Init::Balanced { scale, z, s } => {
+                InitDoc { scale: Some(exact_text(scale)), z: Some(rows(z)), s: Some(s.clone()), ..none }
+            }
+        };
+        let run = p.run();
+        let t_end = match &run.t_end {
+            Horizon::Finite(t) => exact_text(t),
+            Horizon::Infinite => "inf".into(),
+        };
+        ProblemDoc {
+            model: p.model().name().into(),
+            relu_prime_at_zero: p.relu_prime().value(),
+            loss: p.loss().name().into(),
+            data,
+            init,
+            run: RunDoc { t_end, arithmetic: run.arithmetic.name().into(), precision: run.precision },
+        }
+    }
+
+    /// The problem, read back through the TOML reader (`name` appears in its messages).
+    ///
+    /// # Errors
+    /// Whatever the reader refuses (a document not made by [`of`](ProblemDoc::of), e.g. a damaged
+    /// log line).
+    pub fn to_problem(&self, name: &str) -> Result<Problem, SpecError> {
+        parse(name, &self.to_toml(&[]))
+    }
+}
