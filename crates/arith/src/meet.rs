@@ -11,7 +11,7 @@
 //!
 //! An empty operand is an inconsistency too: the empty set encloses no real value.
 //!
-//! With the cargo feature `inject-inconsistency` (tests only), [`inject::arm`] makes the meeting at
+//! With the cargo feature `inject-inconsistency` (tests only), `inject::arm` makes the meeting at
 //! one named site fail as if the second enclosure were empty, so a test can check what the run
 //! does with an inconsistency at every site.
 

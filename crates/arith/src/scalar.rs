@@ -178,7 +178,7 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
 ///   that rests on `F(E) ⊆ E` must also check that `F(E)` is non-empty, e.g. by `is_finite`).
 ///   `contains_zero` follows the three-valued law of [`Scalar`]: true for ∅.
 /// * Enclosures of one exact value always meet; an empty meeting is a bug, and code that must
-///   meet two such enclosures goes through [`crate::meet`], which reports it instead of returning ∅.
+///   meet two such enclosures goes through [`crate::meet()`], which reports it instead of returning ∅.
 pub trait Enclosure: Scalar {
     /// The interval `[lo, hi]` rounded outward; `lo > hi` gives the empty set.
     fn from_bounds(lo: &Rational, hi: &Rational, ctx: &Self::Ctx) -> Self;

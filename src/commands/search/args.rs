@@ -48,7 +48,7 @@ pub struct SearchArgs {
     /// Most shrinking steps per counterexample (0: keep counterexamples as drawn)
     #[arg(long = "shrink-steps", value_name = "K", default_value_t = 200)]
     pub shrink_steps: usize,
-    /// The output directory (default: search-out/<theorem>-seed<S>-shard<I>of<N>); resumed when it exists
+    /// The output directory (default: search-out/ID-seedS-shardIofN, e.g. search-out/lsy.norm-growth-seed0-shard0of1); resumed when it exists
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the summary as JSON on stdout (the human summary goes to stderr)
