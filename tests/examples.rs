@@ -251,3 +251,69 @@ fn the_vardi_shamir_family_is_shipped() {
         assert!(files.iter().any(|f| f.ends_with(&format!("/{name}.toml"))), "{name} missing");
     }
 }
+
+/// `reluflow check examples/FILE --theorem ID FLAGS…`: exit 4 (a certified counterexample), every
+/// flag's hypothesis reported as assumed and true, and the witness text on stdout.
+fn assert_counterexample(file: &str, id: &str, flags: &[&str], witness: &str) {
+    let f = examples_dir().join(file).to_str().expect("utf-8 path").to_string();
+    let mut args = vec!["check", f.as_str(), "--theorem", id];
+    args.extend_from_slice(flags);
+    let r = reluflow(&args);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let row = r.stdout.lines().find(|l| l.starts_with(&format!("{id} "))).unwrap_or_else(|| panic!("{id}: {r:#?}"));
+    assert!(row.contains(" counterexample "), "{row}");
+    for hyp in flags.iter().filter(|a| !a.starts_with("--") && a.parse::<f64>().is_err()) {
+        let line = r
+            .stdout
+            .lines()
+            .find(|l| l.contains(&format!("hypothesis {hyp} ")))
+            .unwrap_or_else(|| panic!("{hyp}: {r:#?}"));
+        assert!(line.contains("assumed     true"), "{line}");
+    }
+    assert!(r.stdout.contains(witness), "witness `{witness}` missing:\n{r:#?}");
+}
+
+/// Found by the search campaign (`proofs-notes/search-campaigns.md`): ‖w‖ shrinks from an
+/// over-fitting start although every label is positive and every point active.
+#[test]
+fn norm_growth_fails_with_positive_labels_and_all_active_init() {
+    assert_counterexample(
+        "norm-growth-overshoot.toml",
+        "lsy.norm-growth",
+        &["--assume", "teacher", "--assume", "positive-labels", "--assume", "all-active-init"],
+        "½‖w‖² ∈ [1.25e-1, 1.25001e-1], but it moved the wrong way from its value 2 at t = 0",
+    );
+}
+
+/// Found by the search campaign: from w(0) = 0 with σ'(0) = 1 and teacher labels, point 3
+/// deactivates and comes back.
+#[test]
+fn support_vector_stability_fails_from_zero_init_with_teacher_labels() {
+    assert_counterexample(
+        "support-vector-reactivation.toml",
+        "lsy.support-vector-stability",
+        &["--assume", "teacher", "--assume", "zero-init", "--assume", "relu-prime-one"],
+        "point 3 was active, then inactive",
+    );
+}
+
+/// Found by the search campaign: d = 2, teacher labels, ‖w(0)‖ ≤ 0.1, every point active and
+/// every label positive, yet the limit loss is 3.125.
+#[test]
+fn global_convergence_d2_fails_from_a_small_all_active_init() {
+    assert_counterexample(
+        "global-convergence-d2-small-init.toml",
+        "lsy.global-convergence-d2",
+        &[
+            "--assume",
+            "small-init",
+            "--small-init-radius",
+            "0.1",
+            "--assume",
+            "all-active-init",
+            "--assume",
+            "positive-labels",
+        ],
+        "at the limit t → ∞: L(w(∞)) ∈ 3.125, but it must be 0",
+    );
+}

@@ -22,6 +22,10 @@
 //! * Any [`Claim`] can be searched with [`search_claim`]; [`Plan`] is the claim of a catalogue
 //!   entry.
 //!
+//! Campaign results (which Lee–Sim–Ye hypothesis sets fell, which survived, the theorems that
+//! hold for every instance, and why screened violations stayed unconfirmed):
+//! `proofs-notes/search-campaigns.md`.
+//!
 //! **Invariants**: no I/O and no file format (the caller's sink writes); deterministic per
 //! `(seed, case)`; a counterexample is only ever a certified one (a point run never is).
 //!
