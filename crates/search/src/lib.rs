@@ -44,6 +44,7 @@
 mod case;
 mod claim;
 mod coverage;
+mod driver;
 mod error;
 mod plan;
 mod record;
@@ -51,6 +52,7 @@ pub mod screen;
 mod search;
 pub mod slack;
 pub mod strategy;
+pub mod targeted;
 
 pub use case::{MAX_REJECTS, case_rng, case_runner, draw};
 pub use claim::{Claim, FINE_REFINE, Judgement, VerdictKind, witness_time};
@@ -60,3 +62,4 @@ pub use plan::{Plan, Space, default_horizon, is_assumed};
 pub use record::{CaseRecord, CaseStatus, Collect, Shrunk, Sink, Timings};
 pub use screen::Budget;
 pub use search::{SearchConfig, SearchSummary, StopReason, probe, search, search_claim};
+pub use targeted::{Mode, Targeted};
