@@ -78,11 +78,25 @@ fn convergence(p: &Problem, zs: &[Vec<f64>], last: &State<f64>) -> Option<f64> {
     zs.iter().enumerate().filter_map(point).reduce(f64::min).or(Some(0.0))
 }
 
-/// The smallest step of `q` along the samples in the allowed direction (`up`: must not decrease).
+/// The smallest step of `q` along the samples in the allowed direction (`up`: must not decrease)
+/// when it is negative; else the smallest step that a larger one follows (a dip), over the largest
+/// step, in `[0, 1]`. `None` when `q` never moves (a run that stays where it starts scores
+/// nothing: its slack 0 would otherwise look closest to a violation).
 fn monotone(samples: &[&State<f64>], q: impl Fn(&State<f64>) -> f64, up: bool) -> Option<f64> {
     let vals: Vec<f64> = samples.iter().map(|s| q(s)).collect();
-    let steps = vals.windows(2).map(|p| if up { p[1] - p[0] } else { p[0] - p[1] });
-    steps.fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.min(s))))
+    if vals.windows(2).all(|p| p[0] == p[1]) {
+        return None;
+    }
+    let steps: Vec<f64> = vals.windows(2).map(|p| if up { p[1] - p[0] } else { p[0] - p[1] }).collect();
+    let least = steps.iter().copied().fold(f64::INFINITY, f64::min);
+    if least < 0.0 {
+        return Some(least);
+    }
+    // No step breaks it: score the deepest dip (a step followed by a larger one), relative to the
+    // largest step, so that the vanishing steps of a settling run do not all score 0.
+    let most = steps.iter().copied().fold(0.0, f64::max);
+    let dip = (0..steps.len()).filter(|&i| steps[i + 1..].iter().any(|s| *s > steps[i])).map(|i| steps[i]);
+    Some(dip.fold(most, f64::min) / most)
 }
 
 /// The slack of claim `id` on the point run `traj` of `p`, when one is known (see the module
