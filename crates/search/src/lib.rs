@@ -19,6 +19,9 @@
 //!   `(i, n)` takes `k ≡ i (mod n)`; a set of done cases is skipped (resume). Each finished case
 //!   goes to the caller's [`Sink`] at once as a [`CaseRecord`]; a cancelled
 //!   [`Monitor`](reluflow_flow::monitor::Monitor) stops the start of new cases.
+//! * [`Mode::Targeted`] ([`targeted`]) climbs the claim's slack instead of sampling blindly:
+//!   rounds of perturbed low-slack instances (hypotheses re-checked exactly) plus fresh draws,
+//!   screened, certified and shrunk as in the random mode; for thin counterexample regions.
 //! * Any [`Claim`] can be searched with [`search_claim`]; [`Plan`] is the claim of a catalogue
 //!   entry.
 //!

@@ -63,7 +63,8 @@ Examples:
   reluflow search --theorem gen.loss-nonincreasing --cases 200 --jobs 2
       a theorem (the loss of a gradient flow never increases): none found (exit 0)
   reluflow search --theorem lsy.norm-growth --assume positive-labels --assume zero-init --targeted --cases 2000
-      counterexamples that 2000 random cases rarely meet: the targeted search climbs towards them
+      thin counterexamples (most seeds of either mode find none in 2000 cases): the targeted search
+      perturbs the runs whose ‖w‖ came closest to decreasing
   reluflow search --theorem gen.balancedness --model two-layer --cases 20 --time-limit 600
 
 Ctrl-C stops the search: no new case starts, cases in flight are dropped (a resumed run does them),
