@@ -65,6 +65,17 @@ impl CaseCtx<'_> {
     /// is then not reported, so a resumed search runs it again).
     pub fn run(&self, case: u64) -> Option<CaseRecord> {
         let t0 = Instant::now();
+        let tree = self.claim.strategy().new_tree(&mut case_runner(self.seed, case)).map_err(|r| r.to_string());
+        self.run_tree(case, tree, t0)
+    }
+
+    /// Runs case `case` on the instance of `tree` (drawn from `t0` on), shrinking through it.
+    pub fn run_tree(
+        &self,
+        case: u64,
+        tree: Result<Box<dyn ValueTree<Value = Problem> + '_>, String>,
+        t0: Instant,
+    ) -> Option<CaseRecord> {
         let mut timings = Timings::default();
         let rec = |problem, status| CaseRecord {
             case,
@@ -74,10 +85,11 @@ impl CaseCtx<'_> {
             certified_on: None,
             status,
             slack: None,
+            parent: None,
             shrunk: None,
             timings: Timings::default(),
         };
-        let mut tree = match self.claim.strategy().new_tree(&mut case_runner(self.seed, case)) {
+        let mut tree = match tree {
             Ok(t) => t,
             Err(why) => return Some(rec(None, CaseStatus::Skipped(format!("no instance could be drawn: {why}")))),
         };

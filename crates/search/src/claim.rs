@@ -103,6 +103,12 @@ pub trait Claim: Send + Sync {
     /// The verdict on a trajectory of `p` (a validated one, or a point run through
     /// [`reluflow_check::degenerate`]).
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement;
+    /// The slack of `p`'s point run `traj`: the margin by which the conclusion holds on it
+    /// (negative: the samples break it), the score the targeted mode climbs down. Default: what
+    /// [`crate::slack`] knows for this id.
+    fn slack(&self, p: &Problem, traj: &Trajectory<f64>) -> Option<f64> {
+        crate::slack::slack(self.id(), p, traj)
+    }
 }
 
 /// Pieces per segment of the second, finer check of an undecided certified row.

@@ -19,6 +19,9 @@
 //!   `(i, n)` takes `k ≡ i (mod n)`; a set of done cases is skipped (resume). Each finished case
 //!   goes to the caller's [`Sink`] at once as a [`CaseRecord`]; a cancelled
 //!   [`Monitor`](reluflow_flow::monitor::Monitor) stops the start of new cases.
+//! * [`Mode::Targeted`] ([`targeted`]) climbs the claim's slack instead of sampling blindly:
+//!   rounds of perturbed low-slack instances (hypotheses re-checked exactly) plus fresh draws,
+//!   screened, certified and shrunk as in the random mode; for thin counterexample regions.
 //! * Any [`Claim`] can be searched with [`search_claim`]; [`Plan`] is the claim of a catalogue
 //!   entry.
 //!
@@ -48,6 +51,7 @@
 mod case;
 mod claim;
 mod coverage;
+mod driver;
 mod error;
 mod plan;
 mod record;
@@ -55,6 +59,7 @@ pub mod screen;
 mod search;
 pub mod slack;
 pub mod strategy;
+pub mod targeted;
 
 pub use case::{MAX_REJECTS, case_rng, case_runner, draw};
 pub use claim::{Claim, FINE_REFINE, Judgement, VerdictKind, witness_time};
@@ -64,3 +69,4 @@ pub use plan::{Plan, Space, default_horizon, is_assumed};
 pub use record::{CaseRecord, CaseStatus, Collect, Shrunk, Sink, Timings};
 pub use screen::Budget;
 pub use search::{SearchConfig, SearchSummary, StopReason, probe, search, search_claim};
+pub use targeted::{Mode, Targeted};

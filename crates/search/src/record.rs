@@ -86,6 +86,9 @@ pub struct CaseRecord {
     pub status: CaseStatus,
     /// The slack of the screened run (see [`crate::slack`]).
     pub slack: Option<f64>,
+    /// For a targeted case proposed as a neighbour: the case whose instance was perturbed
+    /// (`None` for a fresh draw, and for every case of a random search).
+    pub parent: Option<u64>,
     /// Shrinking of a counterexample.
     pub shrunk: Option<Shrunk>,
     /// Times.

@@ -148,13 +148,13 @@ fn undecided(status: RowStatus, text: String) -> Judgement {
 }
 
 /// The screen: the claim's judgement of the point run (never more than "not validated"), and the
-/// slack of the claim's monotone quantity where [`crate::slack`] knows one.
+/// claim's slack ([`Claim::slack`]).
 pub fn screen(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> (Judgement, Option<f64>) {
     let traj = match point_run(p, budget, monitor) {
         Ok(t) => t,
         Err(e) => return (undecided(RowStatus::NotValidated, format!("the point run failed: {e}")), None),
     };
-    let slack = crate::slack::slack(claim.id(), p, &traj);
+    let slack = claim.slack(p, &traj);
     match degenerate::<f64, Interval>(&traj, &()) {
         Some(deg) => {
             let mut j = claim.judge(p, &widen(&deg, budget.screen_tolerance));

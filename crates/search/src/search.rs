@@ -4,18 +4,18 @@ use crate::SearchError;
 use crate::case::{CaseCtx, case_runner};
 use crate::claim::Claim;
 use crate::coverage::Coverage;
+use crate::driver::Loop;
 use crate::plan::Plan;
-use crate::record::{CaseStatus, Sink};
+use crate::record::Sink;
 use crate::screen::Budget;
+use crate::targeted::Mode;
 use proptest::strategy::Strategy;
 use rayon::prelude::*;
 use reluflow_check::Selection;
 use reluflow_flow::monitor::Monitor;
 use reluflow_model::{Horizon, ModelKind};
 use std::collections::BTreeSet;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What to search and how.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,11 +42,13 @@ pub struct SearchConfig {
     pub shrink_steps: usize,
     /// Per-case integrator budgets.
     pub budget: Budget,
+    /// Random sampling, or a targeted search that climbs the slack ([`crate::Targeted`]).
+    pub mode: Mode,
 }
 
 impl SearchConfig {
     /// Defaults for `theorem`: the catalogue's default switches, 100 cases, seed 0, one shard, one
-    /// thread, no time limit, 200 shrinking steps, [`Budget::default`].
+    /// thread, no time limit, 200 shrinking steps, [`Budget::default`], random sampling.
     pub fn new(theorem: impl Into<String>) -> SearchConfig {
         SearchConfig {
             theorem: theorem.into(),
@@ -60,6 +62,7 @@ impl SearchConfig {
             time_limit: None,
             shrink_steps: 200,
             budget: Budget::default(),
+            mode: Mode::Random,
         }
     }
 
@@ -155,44 +158,13 @@ pub fn search_claim(
         .num_threads(cfg.jobs)
         .build()
         .map_err(|e| SearchError::Config(format!("thread pool: {e}")))?;
-    let start = Instant::now();
+    if let Mode::Targeted(t) = &cfg.mode {
+        return crate::targeted::run(claim, cfg, t, done, Loop::new(cfg, sink, monitor), &pool);
+    }
     let todo: Vec<u64> = cfg.shard_cases().filter(|k| !done.contains(k)).collect();
     let already_done = cfg.shard_cases().count() as u64 - todo.len() as u64;
     let ctx = CaseCtx { claim, seed: cfg.seed, budget: &cfg.budget, shrink_steps: cfg.shrink_steps, cancel: monitor };
-    let stop = AtomicU8::new(0);
-    let finished = AtomicUsize::new(0);
-    let found = Mutex::new((Coverage::default(), Vec::new()));
-    pool.install(|| {
-        todo.par_iter().with_max_len(1).for_each(|&k| {
-            if stop.load(Ordering::SeqCst) != 0 {
-                return;
-            }
-            if monitor.is_cancelled() {
-                return stop.store(1, Ordering::SeqCst);
-            }
-            if cfg.time_limit.is_some_and(|lim| start.elapsed() >= lim) {
-                return stop.store(2, Ordering::SeqCst);
-            }
-            let Some(rec) = ctx.run(k) else { return stop.store(1, Ordering::SeqCst) };
-            let cex = {
-                let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
-                f.0.add(&rec);
-                if rec.status == CaseStatus::Counterexample {
-                    f.1.push(k);
-                }
-                f.1.len()
-            };
-            sink.record(rec);
-            let count = finished.fetch_add(1, Ordering::SeqCst) + 1;
-            monitor.poll(start.elapsed().as_secs_f64(), count, cex);
-        });
-    });
-    let (coverage, mut counterexamples) = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    counterexamples.sort_unstable();
-    let stop = match stop.into_inner() {
-        0 => StopReason::Completed,
-        1 => StopReason::Cancelled,
-        _ => StopReason::TimeLimit,
-    };
-    Ok(SearchSummary { coverage, stop, elapsed: start.elapsed(), counterexamples, already_done })
+    let lp = Loop::new(cfg, sink, monitor);
+    pool.install(|| todo.par_iter().with_max_len(1).for_each(|&k| drop(lp.one(|| ctx.run(k)))));
+    Ok(lp.summary(already_done))
 }

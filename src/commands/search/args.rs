@@ -7,7 +7,7 @@ use crate::cli::HypArgs;
 use crate::exit::Failure;
 use clap::{Args, Subcommand};
 use reluflow_model::ModelKind;
-use reluflow_search::{Plan, SearchConfig, SearchError, Space, probe};
+use reluflow_search::{Mode, Plan, SearchConfig, SearchError, Space, Targeted, probe};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -48,6 +48,14 @@ pub struct SearchArgs {
     /// Most shrinking steps per counterexample (0: keep counterexamples as drawn)
     #[arg(long = "shrink-steps", value_name = "K", default_value_t = 200)]
     pub shrink_steps: usize,
+    /// Targeted search: climb the claim's slack (perturb the instances closest to a violation)
+    /// instead of drawing every case at random. Use it when random search finds nothing because
+    /// counterexamples are thin (strong --assume sets); not sharded, not resumable
+    #[arg(long)]
+    pub targeted: bool,
+    /// Cases per round of a targeted search (4 parents, 4 restarts per round)
+    #[arg(long, value_name = "N", requires = "targeted", default_value_t = 16)]
+    pub population: u64,
     /// The output directory (default: search-out/ID-seedS-shardIofN, e.g. search-out/lsy.norm-growth-seed0-shard0of1); resumed when it exists
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -152,6 +160,25 @@ fn refused(e: SearchError, theorem: &str, model: Option<&str>) -> Failure {
 }
 
 impl SearchArgs {
+    /// The search mode: random, or targeted (refused with a shard: run other seeds instead).
+    fn mode(&self, shard: (u64, u64)) -> Result<Mode, Failure> {
+        if !self.targeted {
+            return Ok(Mode::Random);
+        }
+        if shard != (0, 1) {
+            return Err(bad(format!(
+                "--shard: got `{}` with --targeted, expected 0/1: a targeted search is not sharded (run other --seed \
+                 values in parallel instead)",
+                self.shard
+            )));
+        }
+        if self.population < 2 {
+            return Err(bad(format!("--population: got `{}`, expected at least 2 cases per round", self.population)));
+        }
+        let fresh = (self.population / 4).max(1);
+        Ok(Mode::Targeted(Targeted { population: self.population, fresh, ..Targeted::default() }))
+    }
+
     /// Validates everything, draws one probe instance (so that hypotheses that cannot hold
     /// together are refused now, naming them), and settles the output directory's name.
     pub fn validate(&self) -> Result<SearchSetup, Failure> {
@@ -166,6 +193,7 @@ impl SearchArgs {
             return Err(bad("--cases: got `0`, expected a number of cases ≥ 1".into()));
         }
         let time_limit = self.time_limit.as_deref().map(parse_seconds).transpose()?;
+        let mode = self.mode(shard)?;
         let cfg = SearchConfig {
             selection,
             model,
@@ -175,6 +203,7 @@ impl SearchArgs {
             jobs: self.jobs.unwrap_or(0),
             time_limit,
             shrink_steps: self.shrink_steps,
+            mode,
             ..SearchConfig::new(theorem.clone())
         };
         let plan = cfg.plan().map_err(|e| refused(e, &theorem, self.model.as_deref()))?;
@@ -186,6 +215,13 @@ impl SearchArgs {
         let id = RunId::new(&cfg, &plan, horizon);
         let default = format!("search-out/{theorem}-seed{}-shard{}of{}", cfg.seed, shard.0, shard.1);
         let out = self.out.clone().unwrap_or_else(|| PathBuf::from(default));
+        if self.targeted && out.join("run.json").exists() {
+            return Err(bad(format!(
+                "--targeted: got --out {} written by an earlier search; a targeted search cannot be resumed (each \
+                 round depends on every earlier case): give a new --out",
+                out.display()
+            )));
+        }
         Ok(SearchSetup { cfg, plan, id, out, json: self.json })
     }
 }

@@ -38,6 +38,18 @@ run again (a partial last line left by a killed run is cut), and the summary cov
 A directory written with other arguments is refused (exit 2). --jobs, --time-limit, --json and
 --quiet may change between runs.
 
+Targeted search (--targeted [--population P]): when random cases rarely break the statement
+(counterexamples are thin under a strong --assume set), climb the screened slack instead — the
+margin by which a point run keeps the conclusion. Cases come in rounds of P (default 16; case k is
+proposal k mod P of round k / P): round 0 is random cases 0..P; later rounds perturb the 4
+instances of lowest slack so far (numbers moved on the strategies' grid, a point dropped or added;
+every assumed hypothesis re-checked exactly) and draw P/4 fresh random cases (restarts). Screening,
+certification and shrinking are those of the random mode, and cases.jsonl names each perturbed
+case's parent. The same seed gives the same records whatever --jobs. A targeted search is neither
+sharded nor resumed (each round depends on every earlier case): --shard other than 0/1, or an
+--out written before, is refused (exit 2); run other --seed values in parallel instead. Statements
+without a known slack get random sampling.
+
 Sharding (e.g. a Slurm array of 16 tasks, then one merged summary):
   sbatch --array=0-15 --wrap 'reluflow search --theorem lsy.norm-growth --seed 7 --shard $SLURM_ARRAY_TASK_ID/16 --out out/s$SLURM_ARRAY_TASK_ID'
   reluflow search merge out/s*
@@ -50,6 +62,9 @@ Examples:
       the same statement under stronger hypotheses
   reluflow search --theorem gen.loss-nonincreasing --cases 200 --jobs 2
       a theorem (the loss of a gradient flow never increases): none found (exit 0)
+  reluflow search --theorem lsy.norm-growth --assume positive-labels --assume zero-init --targeted --cases 2000
+      thin counterexamples (most seeds of either mode find none in 2000 cases): the targeted search
+      perturbs the runs whose ‖w‖ came closest to decreasing
   reluflow search --theorem gen.balancedness --model two-layer --cases 20 --time-limit 600
 
 Ctrl-C stops the search: no new case starts, cases in flight are dropped (a resumed run does them),

@@ -5,7 +5,7 @@
 use crate::exit::Failure;
 use crate::spec::exact_text;
 use reluflow_model::Horizon;
-use reluflow_search::{Plan, SearchConfig, Space};
+use reluflow_search::{Mode, Plan, SearchConfig, Space};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -37,6 +37,9 @@ pub struct RunId {
     pub shard: [u64; 2],
     /// Most shrinking steps per counterexample.
     pub shrink_steps: usize,
+    /// A targeted search's settings (`population=P keep=K fresh=F tries=T`); absent for a random one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targeted: Option<String>,
     /// The version of reluflow that wrote it (another version may draw other instances).
     pub version: String,
 }
@@ -64,6 +67,12 @@ impl RunId {
             cases: cfg.cases,
             shard: [cfg.shard.0, cfg.shard.1],
             shrink_steps: cfg.shrink_steps,
+            targeted: match &cfg.mode {
+                Mode::Random => None,
+                Mode::Targeted(t) => {
+                    Some(format!("population={} keep={} fresh={} tries={}", t.population, t.keep, t.fresh, t.tries))
+                }
+            },
             version: env!("CARGO_PKG_VERSION").into(),
         }
     }
@@ -80,9 +89,13 @@ impl RunId {
         else {
             return vec!["(not comparable)".into()];
         };
-        a.iter()
-            .filter(|(k, v)| b.get(*k) != Some(v))
-            .map(|(k, v)| format!("{k}: {v} ({}), {} ({})", labels.0, b[k], labels.1))
+        let shown = |m: &serde_json::Map<String, serde_json::Value>, k: &str| {
+            m.get(k).map_or("absent".into(), |v| v.to_string())
+        };
+        let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        keys.into_iter()
+            .filter(|k| a.get(*k) != b.get(*k))
+            .map(|k| format!("{k}: {} ({}), {} ({})", shown(&a, k), labels.0, shown(&b, k), labels.1))
             .collect()
     }
 

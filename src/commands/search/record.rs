@@ -24,6 +24,9 @@ pub struct CaseLine {
     pub certified: Option<JudgementLine>,
     /// The screened slack.
     pub slack: Option<f64>,
+    /// A targeted case's parent: the case whose instance it perturbed (absent for a draw).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<u64>,
     /// Seconds per stage.
     pub timings: TimingsLine,
     /// The instance.
@@ -152,6 +155,7 @@ impl CaseLine {
             screened: rec.screened.as_ref().map(judgement),
             certified: rec.certified.as_ref().map(judgement),
             slack: rec.slack,
+            parent: rec.parent,
             timings: TimingsLine {
                 generate_s: secs(t.generate),
                 screen_s: secs(t.screen),
@@ -190,6 +194,7 @@ impl CaseLine {
             certified_on: problem(self.certified_on)?,
             status: status_back(&self.status, self.reason)?,
             slack: self.slack,
+            parent: self.parent,
             shrunk,
             timings: Timings {
                 generate: duration(t.generate_s),

@@ -7,4 +7,5 @@ mod broken;
 mod finds;
 mod loop_props;
 mod plans;
+mod targeted;
 mod util;
