@@ -183,3 +183,58 @@ fn help_teaches_the_search() {
     let r = reluflow(&["search", "merge", "--help"]);
     assert!(r.stdout.contains("missing") && r.stdout.contains("parent"), "{}", r.stdout);
 }
+
+/// A search killed with SIGKILL mid-run (no summary, maybe half a line in `cases.jsonl`) and
+/// restarted with the same arguments ends with exactly the counterexamples of an uninterrupted run.
+#[test]
+fn a_search_killed_with_sigkill_and_restarted_loses_nothing() {
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    let (killed, whole) = (tmp.path().join("killed"), tmp.path().join("whole"));
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "search",
+            "--theorem",
+            "lsy.norm-growth",
+            "--cases",
+            "40",
+            "--seed",
+            "3",
+            "--jobs",
+            "2",
+            "--shrink-steps",
+            "10",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["--quiet", "--json", "--out", out.to_str().unwrap()].map(String::from))
+        .collect()
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reluflow"))
+        .args(args(&killed))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the reluflow binary starts");
+    // Kill once some cases are logged (or after 20 s at most).
+    let log = killed.join("cases.jsonl");
+    for _ in 0..200 {
+        let n = std::fs::read_to_string(&log).map(|t| t.lines().count()).unwrap_or(0);
+        if n >= 3 || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+    let before = std::fs::read_to_string(&log).map(|t| t.lines().count()).unwrap_or(0);
+    assert!(before < 40, "the run finished before it could be killed");
+    let resumed = reluflow(&args(&killed).iter().map(String::as_str).collect::<Vec<_>>());
+    let full = reluflow(&args(&whole).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!((resumed.code, full.code), (Some(4), Some(4)), "{resumed:#?}\n{full:#?}");
+    assert_eq!(cex_cases(&summary(&killed)), cex_cases(&summary(&whole)), "{before} cases logged before the kill");
+    let mut cases: Vec<u64> = lines(&killed).iter().map(|l| l["case"].as_u64().unwrap()).collect();
+    cases.sort_unstable();
+    assert_eq!(cases, (0..40).collect::<Vec<u64>>(), "every case exactly once in the log");
+}
