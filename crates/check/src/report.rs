@@ -21,6 +21,17 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Whether hypothesis `h` of entry `e` is assumed: always when it is not switchable; else the
+    /// override `"<entry>:<hyp>"`, then `"<hyp>"`, then its default. The checker and the search
+    /// both decide it here.
+    pub fn assumes(&self, e: &Entry, h: &hyp::Hyp) -> bool {
+        if !h.switchable {
+            return true;
+        }
+        let key = format!("{}:{}", e.id, h.id);
+        self.assume.get(&key).or_else(|| self.assume.get(h.id)).copied().unwrap_or(h.default_assumed)
+    }
+
     /// Checks the selection against the catalogue: every id names an entry, every `assume` key is
     /// `<hyp>` or `<entry>:<hyp>` for a switchable hypothesis of some (that) entry, `ε ∈ (0, 1/4]`.
     /// The error names the offending key and what was expected.
@@ -206,13 +217,6 @@ impl<S> CheckReport<S> {
     }
 }
 
-fn assumed(sel: &Selection, e: &Entry, h: &hyp::Hyp) -> bool {
-    if !h.switchable {
-        return true;
-    }
-    sel.assume.get(&format!("{}:{}", e.id, h.id)).or_else(|| sel.assume.get(h.id)).copied().unwrap_or(h.default_assumed)
-}
-
 fn applies(e: &Entry, model: ModelKind) -> bool {
     match e.applies {
         Applies::Both => true,
@@ -257,7 +261,7 @@ fn build<S: Enclosure>(
             .map(|h| HypRow {
                 id: h.id,
                 statement: h.statement,
-                assumed: assumed(selection, e, h),
+                assumed: selection.assumes(e, h),
                 truth: hyp::eval::<S>(h.id, problem, &selection.params, ctx),
             })
             .collect();

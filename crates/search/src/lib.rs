@@ -65,7 +65,7 @@ pub use case::{MAX_REJECTS, case_rng, case_runner, draw};
 pub use claim::{Claim, FINE_REFINE, Judgement, VerdictKind, witness_time};
 pub use coverage::{Coverage, Spread};
 pub use error::SearchError;
-pub use plan::{Plan, Space, default_horizon, is_assumed};
+pub use plan::{Plan, Space, default_horizon};
 pub use record::{CaseRecord, CaseStatus, Collect, Shrunk, Sink, Timings};
 pub use screen::Budget;
 pub use search::{SearchConfig, SearchSummary, StopReason, probe, search, search_claim};

@@ -31,15 +31,6 @@ pub struct Plan {
     pub(crate) space: Space,
 }
 
-/// Whether hypothesis `h` of entry `e` is assumed under `sel` (the checker's rule).
-pub fn is_assumed(sel: &Selection, e: &Entry, h: &Hyp) -> bool {
-    if !h.switchable {
-        return true;
-    }
-    let key = format!("{}:{}", e.id, h.id);
-    sel.assume.get(&key).or_else(|| sel.assume.get(h.id)).copied().unwrap_or(h.default_assumed)
-}
-
 /// The horizon the entry's check needs: a certified limit for global convergence (and for the
 /// single neuron's support vectors, whose final active set is the limit's), else `t ∈ [0, 8]`.
 pub fn default_horizon(id: &str, model: ModelKind) -> Horizon {
@@ -171,7 +162,7 @@ impl Plan {
             return Err(not("it is a statement about the data, not about a trajectory".into()));
         }
         let model = choose_model(entry, model)?;
-        let assumed: Vec<&'static Hyp> = entry.hypotheses.iter().filter(|h| is_assumed(selection, entry, h)).collect();
+        let assumed: Vec<&'static Hyp> = entry.hypotheses.iter().filter(|h| selection.assumes(entry, h)).collect();
         let horizon = horizon.unwrap_or_else(|| default_horizon(entry.id, model));
         let space = match model {
             ModelKind::SingleNeuron => Space::Neuron(neuron_space(entry, &assumed, selection, horizon)?),
