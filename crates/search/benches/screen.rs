@@ -1,6 +1,8 @@
 //! Plain timings of the search (no harness): `cargo bench -p reluflow-search --bench screen`.
 //!
 //! * screening throughput: single-neuron instances (d ≤ 5, n ≤ 8, t ∈ [0, 8] and t_end = inf)
+//!   of the three Lee–Sim–Ye claims, with the full screen and with the fast one;
+//! * cases per second of whole searches (1 and 2 threads, no shrinking);
 //!   drawn from the default space, each run through the f64 point solver and the checker for
 //!   `lsy.norm-growth`;
 //! * time to the first certified counterexample of `lsy.norm-growth` (default switches) for ten
@@ -13,25 +15,42 @@ use reluflow_search::screen::screen;
 use reluflow_search::{Budget, CaseRecord, CaseStatus, Claim, Plan, SearchConfig, draw, search};
 use std::time::{Duration, Instant};
 
-fn throughput(horizon: Horizon, count: u64) {
-    let plan = Plan::new("lsy.norm-growth", &Default::default(), None, Some(horizon.clone())).unwrap();
+fn throughput(id: &str, horizon: Horizon, count: u64, fast: bool) {
+    let plan = Plan::new(id, &Default::default(), None, Some(horizon.clone())).unwrap();
     let t0 = Instant::now();
     let problems: Vec<_> = (0..count).map(|k| draw(&plan, 0, k).unwrap()).collect();
     let drawn = t0.elapsed();
-    let budget = Budget::default();
+    let budget = Budget { fast_screen: fast, ..Budget::default() };
     let t1 = Instant::now();
     let mut violated = 0;
     for p in &problems {
         violated += usize::from(screen(&plan as &dyn Claim, p, &budget, None).0.looks_violated());
     }
     let screened = t1.elapsed();
+    let handed = problems.iter().filter(|p| fast && matches!(plan.fast(p), Some(Err(_)))).count();
     let rate = |d: Duration| count as f64 / d.as_secs_f64();
     println!(
-        "screen  {:<8} {count} instances: draw {:>8.0}/s, screen {:>7.0}/s ({:.3} ms each), {violated} screened violations",
+        "screen  {id:<29} {:<6} {:<4} {count:>5} instances: draw {:>7.0}/s, screen {:>7.0}/s ({:.3} ms each), {violated} screened violations, {handed} handed to the full screen",
         if horizon == Horizon::Infinite { "t=inf" } else { "t<=8" },
+        if fast { "fast" } else { "full" },
         rate(drawn),
         rate(screened),
         screened.as_secs_f64() * 1e3 / count as f64
+    );
+}
+
+/// Cases per second of a whole search (draw, hypotheses, screen, certify the violations; no
+/// shrinking) with `jobs` threads.
+fn search_rate(id: &str, cases: u64, jobs: usize) {
+    let cfg = SearchConfig { cases, seed: 5, jobs, shrink_steps: 0, ..SearchConfig::new(id) };
+    let t0 = Instant::now();
+    let s = search(&cfg, &Default::default(), &|_: CaseRecord| {}, &Monitor::new()).unwrap();
+    let el = t0.elapsed().as_secs_f64();
+    println!(
+        "search  {id:<29} {cases} cases, {jobs} job(s): {el:.2} s ({:.0} cases/s), {} screened violations, {} certified",
+        cases as f64 / el,
+        s.coverage.screened_violations,
+        s.counterexamples.len()
     );
 }
 
@@ -82,11 +101,35 @@ fn whole_search(jobs: usize) {
     );
 }
 
+/// Whether section `name` runs: every section without arguments, else those named (`cargo bench
+/// -p reluflow-search --bench screen -- fast` runs the fast screen's throughput alone).
+fn wanted(name: &str) -> bool {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    args.is_empty() || args.iter().any(|a| a == name)
+}
+
 fn main() {
-    throughput(Horizon::Finite(rug::Rational::from(8)), 2000);
-    throughput(Horizon::Infinite, 1000);
-    time_to_counterexample(0);
-    time_to_counterexample(200);
-    whole_search(1);
-    whole_search(2);
+    let eight = || Horizon::Finite(rug::Rational::from(8));
+    for (fast, count, name) in [(false, 1000, "full"), (true, 20_000, "fast")] {
+        if wanted(name) {
+            throughput("lsy.norm-growth", eight(), 2 * count, fast);
+            throughput("lsy.norm-growth", Horizon::Infinite, count, fast);
+            throughput("lsy.support-vector-stability", Horizon::Infinite, count, fast);
+            throughput("lsy.global-convergence-d2", Horizon::Infinite, count, fast);
+        }
+    }
+    if wanted("search") {
+        for id in ["lsy.norm-growth", "lsy.support-vector-stability"] {
+            search_rate(id, 20_000, 1);
+            search_rate(id, 20_000, 2);
+        }
+    }
+    if wanted("first") {
+        time_to_counterexample(0);
+        time_to_counterexample(200);
+    }
+    if wanted("theorem") {
+        whole_search(1);
+        whole_search(2);
+    }
 }

@@ -2,6 +2,7 @@
 //! satisfy, and a judge of trajectories. [`Plan`] is the claim of a catalogue entry; tests and
 //! callers may bring their own.
 
+use crate::fast::Fast;
 use crate::plan::{Plan, Space};
 use crate::strategy::{Accept, Assume, net_problem, neuron_problem};
 use proptest::strategy::{BoxedStrategy, Strategy};
@@ -109,6 +110,11 @@ pub trait Claim: Send + Sync {
     fn slack(&self, p: &Problem, traj: &Trajectory<f64>) -> Option<f64> {
         crate::slack::slack(self.id(), p, traj)
     }
+    /// A fast screen of `p` ([`crate::fast`]): `None` when the claim has none, `Some(Err(why))`
+    /// when this instance needs the full screen. Default: none.
+    fn fast(&self, _p: &Problem) -> Option<Result<Fast, String>> {
+        None
+    }
 }
 
 /// Pieces per segment of the second, finer check of an undecided certified row.
@@ -168,6 +174,10 @@ impl Claim for Plan {
     /// samples, not enclosures, so refining them proves nothing and costs time); on a validated
     /// run whose row is undecided the check is tried once more with [`FINE_REFINE`] pieces per
     /// segment (tighter hulls from the same certified run: a certified answer either way).
+    fn fast(&self, p: &Problem) -> Option<Result<Fast, String>> {
+        crate::fast::screen(self.entry.id, p)
+    }
+
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
         let mut sel = self.selection.clone();
         if matches!(traj.status, Status::NotValidated) {

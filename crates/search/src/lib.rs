@@ -53,6 +53,7 @@ mod claim;
 mod coverage;
 mod driver;
 mod error;
+pub mod fast;
 mod plan;
 mod record;
 pub mod screen;

@@ -2,6 +2,7 @@
 //! checker, then — only when that run shows a violation — the certified run (f64 intervals).
 
 use crate::claim::{Claim, Judgement, VerdictKind};
+use crate::fast::Fast;
 use reluflow_arith::Interval;
 use reluflow_check::{RowStatus, degenerate};
 use reluflow_flow::monitor::Monitor;
@@ -31,6 +32,9 @@ pub struct Budget {
     /// Relative width given to every value of a point run before it is checked (see
     /// [`widen`]): rounding noise must not look like a violation.
     pub screen_tolerance: f64,
+    /// Screen the claims the fast f64 screen knows with it ([`crate::fast`]) instead of the
+    /// reference integrator and the checker.
+    pub fast_screen: bool,
 }
 
 impl Default for Budget {
@@ -43,6 +47,7 @@ impl Default for Budget {
             limit_search_until: 64.0,
             resample: 8,
             screen_tolerance: 1e-9,
+            fast_screen: true,
         }
     }
 }
@@ -148,8 +153,34 @@ fn undecided(status: RowStatus, text: String) -> Judgement {
 }
 
 /// The screen: the claim's judgement of the point run (never more than "not validated"), and the
-/// claim's slack ([`Claim::slack`]).
+/// claim's slack ([`Claim::slack`]). Claims with a fast screen ([`Claim::fast`]) are judged by it
+/// when the budget allows; an instance it cannot judge goes to the full screen without a slack
+/// (the two screens' slacks are on different scales, and a targeted search ranks by one).
 pub fn screen(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> (Judgement, Option<f64>) {
+    let fast = if budget.fast_screen { claim.fast(p) } else { None };
+    match fast {
+        Some(Ok(Fast::Clear { slack, text })) => (
+            Judgement { verdict: VerdictKind::Holds, status: RowStatus::NotValidated, text, witness_time: None },
+            slack,
+        ),
+        Some(Ok(Fast::Violated { slack, text, witness_time })) => (
+            Judgement { verdict: VerdictKind::Violated, status: RowStatus::NotValidated, text, witness_time },
+            Some(slack),
+        ),
+        Some(Ok(Fast::Undecided { text })) => (undecided(RowStatus::NotValidated, text), None),
+        Some(Err(_)) => (full_screen(claim, p, budget, monitor).0, None),
+        None => full_screen(claim, p, budget, monitor),
+    }
+}
+
+/// The full screen: the reference point run judged by the claim (the checker, for a catalogue
+/// entry), and the slack of [`crate::slack`].
+pub fn full_screen(
+    claim: &dyn Claim,
+    p: &Problem,
+    budget: &Budget,
+    monitor: Option<Monitor>,
+) -> (Judgement, Option<f64>) {
     let traj = match point_run(p, budget, monitor) {
         Ok(t) => t,
         Err(e) => return (undecided(RowStatus::NotValidated, format!("the point run failed: {e}")), None),

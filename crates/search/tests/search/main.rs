@@ -4,6 +4,7 @@
 //! it in seconds); big searches belong in `benches/screen.rs`.
 
 mod broken;
+mod fast;
 mod finds;
 mod loop_props;
 mod plans;
