@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 /// Cases per run at most.
-const BUDGET: u64 = 2000;
+const BUDGET: u64 = 20_000;
 /// Seeds per mode.
 const SEEDS: u64 = 10;
 
@@ -58,10 +58,15 @@ fn row(theorem: &str, label: &str, assume: &[(&str, bool)]) {
 /// A claim and a set of assumed switches.
 type Set = (&'static str, &'static str, &'static [(&'static str, bool)]);
 
-const SETS: [Set; 8] = [
+const SETS: [Set; 9] = [
     ("lsy.norm-growth", "default", &[]),
     ("lsy.norm-growth", "teacher+positive-labels", &[("teacher", true), ("positive-labels", true)]),
     ("lsy.norm-growth", "positive-labels+zero-init", &[("positive-labels", true), ("zero-init", true)]),
+    (
+        "lsy.norm-growth",
+        "teacher+zero-init+relu-prime-one",
+        &[("teacher", true), ("zero-init", true), ("relu-prime-one", true)],
+    ),
     ("lsy.support-vector-stability", "default", &[]),
     ("lsy.support-vector-stability", "teacher+all-active-init", &[("teacher", true), ("all-active-init", true)]),
     ("lsy.global-convergence-d2", "default", &[]),

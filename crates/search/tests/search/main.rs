@@ -8,5 +8,6 @@ mod fast;
 mod finds;
 mod loop_props;
 mod plans;
+mod replay;
 mod targeted;
 mod util;
