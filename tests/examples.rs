@@ -285,6 +285,41 @@ fn norm_growth_fails_with_positive_labels_and_all_active_init() {
     );
 }
 
+/// Found by the search campaign with the fast screen: ‖w(0)‖ ≤ 0.1, teacher labels, every label
+/// positive and every point active, and the one point is over-fitted from the start.
+#[test]
+fn norm_growth_fails_from_a_small_over_fitting_init() {
+    assert_counterexample(
+        "norm-growth-small-init-overshoot.toml",
+        "lsy.norm-growth",
+        &[
+            "--assume",
+            "teacher",
+            "--assume",
+            "small-init",
+            "--small-init-radius",
+            "0.1",
+            "--assume",
+            "all-active-init",
+            "--assume",
+            "positive-labels",
+        ],
+        "½‖w‖² ∈ [8.02469e-4, 8.0247e-4], but it moved the wrong way from its value [2.53086e-3, 2.53087e-3] at t = 0",
+    );
+}
+
+/// Found by the search campaign with the fast screen: from w(0) = 0 with σ'(0) = 1 and teacher
+/// labels the norm dips late in the approach; the dip is short, so it takes 64 sub-hulls.
+#[test]
+fn norm_growth_fails_from_zero_init_with_sigma_prime_one() {
+    assert_counterexample(
+        "norm-growth-zero-init-sigma-one.toml",
+        "lsy.norm-growth",
+        &["--assume", "teacher", "--assume", "zero-init", "--assume", "relu-prime-one", "--refine", "64"],
+        "½‖w‖² ∈ [1.7369e1, 1.73691e1], but it moved the wrong way from its value [1.73691e1, 1.73699e1]",
+    );
+}
+
 /// Found by the search campaign: from w(0) = 0 with σ'(0) = 1 and teacher labels, point 3
 /// deactivates and comes back.
 #[test]

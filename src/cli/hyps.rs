@@ -1,5 +1,5 @@
 //! The hypothesis switches and parameters shared by `check` and `search` (`--assume`,
-//! `--no-assume`, `--epsilon`, `--small-init-radius`, `--w-star`), parsed into a validated
+//! `--no-assume`, `--epsilon`, `--small-init-radius`, `--w-star`, `--refine`), parsed into a validated
 //! [`Selection`] by one function, so both commands accept and refuse exactly the same spellings.
 
 use crate::exit::Failure;
@@ -27,6 +27,11 @@ pub struct HypArgs {
     /// numbers (default: the teacher, when the labels come from one)
     #[arg(long = "w-star", value_name = "Q,Q,...", allow_hyphen_values = true)]
     pub w_star: Option<String>,
+    /// Sub-hulls per certified segment for the hull-based checks (default 8): a violation that
+    /// lasts a small part of a long segment needs more (64 decides most); the check's time grows
+    /// about linearly with N
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub refine: Option<u32>,
 }
 
 fn bad(m: String) -> Failure {
@@ -73,7 +78,7 @@ impl HypArgs {
         Ok(assume)
     }
 
-    /// `--epsilon`, `--small-init-radius` and `--w-star` as the selection's parameters.
+    /// `--epsilon`, `--small-init-radius`, `--w-star` and `--refine` as the selection's parameters.
     fn params(&self) -> Result<Params, Failure> {
         let number = |flag: &str, text: &str| {
             parse_exact(text).map_err(|e| bad(format!("{flag} {text}: not an exact number ({e})")))
@@ -92,6 +97,9 @@ impl HypArgs {
         if let Some(text) = &self.w_star {
             let w = text.split(',').map(|c| number("--w-star", c.trim())).collect::<Result<Vec<_>, _>>()?;
             params.w_star = Some(w);
+        }
+        if let Some(n) = self.refine {
+            params.refine = n;
         }
         Ok(params)
     }

@@ -3,13 +3,13 @@
 //! JSON report of `reluflow check` on that file) and `cex-<case>.md` (a short entry for a reader).
 
 use crate::cli::Output;
-use crate::commands::certify::{Streams, integrate_with};
+use crate::commands::certify::{Run, Streams, integrate_with};
 use crate::commands::check::check_run;
 use crate::report::DEFAULT_DIGITS;
 use crate::spec::{exact_text, to_toml};
-use reluflow_check::{Entry, Selection};
+use reluflow_check::{Entry, Params, RowStatus, Selection};
 use reluflow_model::{Horizon, Problem};
-use reluflow_search::{CaseRecord, Plan};
+use reluflow_search::{CaseRecord, FINE_REFINE, Plan};
 use std::path::{Path, PathBuf};
 
 /// Writes counterexample files into one directory.
@@ -41,6 +41,9 @@ pub fn flags(sel: &Selection) -> String {
     if let Some(w) = &p.w_star {
         out.push_str(&format!(" --w-star {}", w.iter().map(exact_text).collect::<Vec<_>>().join(",")));
     }
+    if p.refine != Params::default().refine {
+        out.push_str(&format!(" --refine {}", p.refine));
+    }
     out
 }
 
@@ -50,15 +53,35 @@ impl CexWriter {
         CexWriter { dir: dir.to_path_buf(), plan: plan.clone(), seed }
     }
 
-    /// The command that reproduces case `case` (run inside the output directory).
-    pub fn command(&self, case: u64) -> String {
+    /// The command that reproduces case `case` under `sel` (run inside the output directory).
+    pub fn command(&self, case: u64, sel: &Selection) -> String {
         let id = self.plan.entry().id;
-        format!("reluflow check {}.toml --theorem {id}{}", stem(case), flags(self.plan.selection()))
+        format!("reluflow check {}.toml --theorem {id}{}", stem(case), flags(sel))
+    }
+
+    /// The selection whose `reluflow check` reproduces the counterexample `p`: the plan's, or —
+    /// when the search needed the finer check of [`FINE_REFINE`] sub-hulls to certify it, as its
+    /// judge does for a row the default leaves undecided — the plan's with that refinement.
+    fn reproducing(&self, p: &Problem) -> Selection {
+        let sel = self.plan.selection().clone();
+        if sel.params.refine >= FINE_REFINE {
+            return sel;
+        }
+        let Ok(Run::Interval(traj)) = integrate_with(p, None) else { return sel };
+        let id = self.plan.entry().id;
+        let row = reluflow_check::check(p, &traj, &sel).rows.into_iter().find(|r| r.entry.id == id);
+        match row {
+            Some(r) if r.status == RowStatus::Undecided => {
+                Selection { params: Params { refine: FINE_REFINE, ..sel.params.clone() }, ..sel }
+            }
+            _ => sel,
+        }
     }
 
     /// Writes the three files of `rec`'s counterexample `p`.
     pub fn write(&self, rec: &CaseRecord, p: &Problem) -> Result<(), String> {
         let base = self.dir.join(stem(rec.case));
+        let sel = self.reproducing(p);
         let header = [
             format!(
                 "A certified counterexample to {} found by `reluflow search` (seed {}, case {}).",
@@ -66,24 +89,24 @@ impl CexWriter {
                 self.seed,
                 rec.case
             ),
-            format!("Reproduce: {}", self.command(rec.case)),
+            format!("Reproduce: {}", self.command(rec.case, &sel)),
         ];
         let save = |ext: &str, text: &str| {
             let path = base.with_extension(ext);
             std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
         };
         save("toml", &to_toml(p, &header))?;
-        let (report, outcome) = self.check_report(p);
+        let (report, outcome) = self.check_report(p, &sel);
         save("json", &report)?;
-        save("md", &self.markdown(rec, p, &outcome))
+        save("md", &self.markdown(rec, p, &outcome, &sel))
     }
 
     /// `reluflow check FILE --theorem ID --json` on `p`, and its exit code in words.
-    fn check_report(&self, p: &Problem) -> (String, String) {
+    fn check_report(&self, p: &Problem, sel: &Selection) -> (String, String) {
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
         let out = Output { json: true, digits: DEFAULT_DIGITS };
-        let exit = integrate_with(p, None).and_then(|run| check_run(p, run, self.plan.selection(), out, &mut io));
+        let exit = integrate_with(p, None).and_then(|run| check_run(p, run, sel, out, &mut io));
         match exit {
             Ok(e) => (String::from_utf8_lossy(&stdout).into_owned(), format!("exit {} ({})", e.code(), e.name())),
             Err(f) => {
@@ -93,7 +116,7 @@ impl CexWriter {
         }
     }
 
-    fn markdown(&self, rec: &CaseRecord, p: &Problem, outcome: &str) -> String {
+    fn markdown(&self, rec: &CaseRecord, p: &Problem, outcome: &str, sel: &Selection) -> String {
         let e: &Entry = self.plan.entry();
         let mut md = format!("# Counterexample to `{}` (case {})\n\n", e.id, rec.case);
         md.push_str(&format!("**Statement** ({}): {}\n\n", e.source, e.statement));
@@ -134,7 +157,7 @@ impl CexWriter {
         md.push_str(&format!("**Witness** (certified, f64 intervals): {witness}\n\n"));
         md.push_str(&format!(
             "**Reproduce** (in this directory): `{}` → {outcome}; the report is `{}.json`.\n",
-            self.command(rec.case),
+            self.command(rec.case, sel),
             stem(rec.case)
         ));
         md

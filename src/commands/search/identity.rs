@@ -4,6 +4,7 @@
 
 use crate::exit::Failure;
 use crate::spec::exact_text;
+use reluflow_check::Params;
 use reluflow_model::Horizon;
 use reluflow_search::{Mode, Plan, SearchConfig, Space};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,9 @@ pub struct RunId {
     pub epsilon: String,
     /// `--w-star`.
     pub w_star: Option<Vec<String>>,
+    /// `--refine` (absent: the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refine: Option<u32>,
     /// The seed.
     pub seed: u64,
     /// The length of the case sequence.
@@ -63,6 +67,7 @@ impl RunId {
             small_init_radius: p.init_norm_bound.as_ref().map(exact_text),
             epsilon: exact_text(&p.epsilon),
             w_star: p.w_star.as_ref().map(|w| w.iter().map(exact_text).collect()),
+            refine: (p.refine != Params::default().refine).then_some(p.refine),
             seed: cfg.seed,
             cases: cfg.cases,
             shard: [cfg.shard.0, cfg.shard.1],
