@@ -1,18 +1,26 @@
-//! Plain timings of the search (no harness): `cargo bench -p reluflow-search --bench screen`.
+//! Plain timings of the search (no harness): `cargo bench -p reluflow-search --bench screen`
+//! (sections: `-- full`, `fast`, `net`, `search`, `first`, `theorem`; default all).
 //!
-//! * screening throughput: single-neuron instances (d ≤ 5, n ≤ 8, t ∈ [0, 8] and t_end = inf)
-//!   of the three Lee–Sim–Ye claims, with the full screen and with the fast one;
-//! * cases per second of whole searches (1 and 2 threads, no shrinking);
-//!   drawn from the default space, each run through the f64 point solver and the checker for
-//!   `lsy.norm-growth`;
-//! * time to the first certified counterexample of `lsy.norm-growth` (default switches) for ten
-//!   seeds, one thread, without and with shrinking;
-//! * a whole search of `gen.loss-nonincreasing` (a theorem) with one and two threads.
+//! * `full` / `fast`: screening throughput for single-neuron instances (d ≤ 5, n ≤ 8, t ∈ [0, 8]
+//!   and t_end = inf) of the three Lee–Sim–Ye claims, with the full screen (reference solver and
+//!   checker) and with the fast f64 screen;
+//! * `net`: two-layer instances (m ≤ 8, d, n ≤ 6): full-screen throughput and certified runs per
+//!   second;
+//! * `search`: cases per second of whole searches (1 and 2 threads, no shrinking), with the
+//!   screened violations and how many certified;
+//! * `first`: time to the first certified counterexample of `lsy.norm-growth` (default switches)
+//!   for ten seeds, one thread, without and with shrinking;
+//! * `theorem`: a whole search of `gen.loss-nonincreasing` (a theorem, full screen) with one and
+//!   two threads.
 
-use reluflow_flow::monitor::Monitor;
-use reluflow_model::Horizon;
-use reluflow_search::screen::screen;
-use reluflow_search::{Budget, CaseRecord, CaseStatus, Claim, Plan, SearchConfig, draw, search};
+use proptest::strategy::BoxedStrategy;
+use reluflow_arith::Interval;
+use reluflow_check::RowStatus;
+use reluflow_flow::Trajectory;
+use reluflow_model::{ModelKind, Problem};
+use reluflow_search::screen::{certify, screen};
+use reluflow_search::strategy::{NetSpace, net_problem};
+use reluflow_search::{Budget, CaseRecord, CaseStatus, Claim, Judgement, Plan, SearchConfig, draw, search};
 use std::time::{Duration, Instant};
 
 fn throughput(id: &str, horizon: Horizon, count: u64, fast: bool) {
@@ -51,6 +59,51 @@ fn search_rate(id: &str, cases: u64, jobs: usize) {
         cases as f64 / el,
         s.coverage.screened_violations,
         s.counterexamples.len()
+    );
+}
+
+/// A two-layer catalogue claim on a wider instance space than its plan's default (`m ≤ 8`,
+/// `d, n ≤ 6`).
+struct Wide(Plan, NetSpace);
+
+impl Claim for Wide {
+    fn id(&self) -> &str {
+        self.0.id()
+    }
+    fn strategy(&self) -> BoxedStrategy<Problem> {
+        net_problem(&self.1)
+    }
+    fn hypotheses(&self, p: &Problem) -> Result<(), String> {
+        Claim::hypotheses(&self.0, p)
+    }
+    fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
+        self.0.judge(p, traj)
+    }
+}
+
+/// Two-layer screening (the full screen: there is no fast one for this model) and certification
+/// rates for `id` on `m ≤ 8`, `d, n ≤ 6`.
+fn net_throughput(id: &str, count: u64) {
+    let plan = Plan::new(id, &Default::default(), Some(ModelKind::TwoLayer), None).unwrap();
+    let claim = Wide(plan, NetSpace { m: 1..=8, d: 1..=6, n: 1..=6, ..NetSpace::default() });
+    let problems: Vec<_> = (0..count).map(|k| draw(&claim, 0, k).unwrap()).collect();
+    let budget = Budget::default();
+    let t1 = Instant::now();
+    let (mut violated, mut certified) = (0, 0);
+    for p in &problems {
+        violated += usize::from(screen(&claim, p, &budget, None).0.looks_violated());
+    }
+    let screened = t1.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    for p in problems.iter().take(40) {
+        certified += usize::from(certify(&claim, p, &budget, None).status == RowStatus::Holds);
+    }
+    let cert = t2.elapsed().as_secs_f64();
+    println!(
+        "screen  {id:<29} two-layer m≤8 d,n≤6 {count} instances: screen {:>6.1}/s ({:.2} ms each), {violated} screened violations; certified run + check {:.1}/s, {certified}/40 certified to hold",
+        count as f64 / screened,
+        screened * 1e3 / count as f64,
+        40.0 / cert
     );
 }
 
@@ -117,6 +170,10 @@ fn main() {
             throughput("lsy.support-vector-stability", Horizon::Infinite, count, fast);
             throughput("lsy.global-convergence-d2", Horizon::Infinite, count, fast);
         }
+    }
+    if wanted("net") {
+        net_throughput("gen.balancedness", 200);
+        net_throughput("gen.loss-nonincreasing", 200);
     }
     if wanted("search") {
         for id in ["lsy.norm-growth", "lsy.support-vector-stability"] {
