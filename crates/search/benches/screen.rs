@@ -17,6 +17,8 @@ use proptest::strategy::BoxedStrategy;
 use reluflow_arith::Interval;
 use reluflow_check::RowStatus;
 use reluflow_flow::Trajectory;
+use reluflow_flow::monitor::Monitor;
+use reluflow_model::Horizon;
 use reluflow_model::{ModelKind, Problem};
 use reluflow_search::screen::{certify, screen};
 use reluflow_search::strategy::{NetSpace, net_problem};
