@@ -8,9 +8,10 @@
 //!   constraints while shrinking). An instance is accepted only if the catalogue's own
 //!   three-valued predicates say every assumed hypothesis is certainly true; assumed hypotheses
 //!   that cannot hold together are an error naming them ([`SearchError::Unsatisfiable`]).
-//! * Each case is **screened** with the fast point integrator (f64, not validated) and the
-//!   checker; only a screened violation is **re-run** with the certified interval integrator and
-//!   checked again ([`screen`]). A case is a [`CaseStatus::Counterexample`] only when the
+//! * Each case is **screened**: the Lee–Sim–Ye conjectures by the [`fast`] f64 closed-form run
+//!   judged directly against the claim (tens of thousands of instances a second), everything else
+//!   by the point integrator (f64, not validated) and the checker; only a screened violation is
+//!   **re-run** with the certified interval integrator and checked again ([`screen`]). A case is a [`CaseStatus::Counterexample`] only when the
 //!   certified row is a `Counterexample`; a screened violation that does not certify is
 //!   [`CaseStatus::NotConfirmed`] with the reason. Counterexamples are **shrunk** through the
 //!   proptest value tree, re-screening each step, and the smallest one is re-certified.
