@@ -182,6 +182,9 @@ pub enum Command {
     /// Draw a certified trajectory as an SVG picture
     #[command(about = crate::commands::plot::ABOUT, long_about = crate::commands::plot::LONG_ABOUT, after_help = help_table())]
     Plot(crate::commands::plot::PlotArgs),
+    /// Reproduce a paper's experiment
+    #[command(about = crate::commands::reproduce::ABOUT, long_about = crate::commands::reproduce::LONG_ABOUT, after_help = help_table())]
+    Reproduce(crate::commands::reproduce::ReproduceArgs),
 }
 
 /// Arguments of `reluflow certify`.

@@ -64,6 +64,7 @@ fn run() -> Exit {
             let result = args.validate().and_then(|cfg| commands::plot::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), false)
         }
+        Command::Reproduce(args) => conclude(commands::reproduce::run(&args), false),
     }
 }
 

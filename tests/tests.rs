@@ -7,6 +7,7 @@ mod cli;
 mod examples;
 mod interrupt;
 mod plot;
+mod reproduce;
 mod search;
 mod source_rules;
 mod theorems;

@@ -3,5 +3,6 @@
 pub mod certify;
 pub mod check;
 pub mod plot;
+pub mod reproduce;
 pub mod search;
 pub mod theorems;

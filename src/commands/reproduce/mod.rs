@@ -1,0 +1,116 @@
+//! `reluflow reproduce NAME`: the papers' experiments, certified where the toolkit certifies,
+//! each writing a CSV table, a markdown summary that states every setting, and an SVG plot.
+
+mod table;
+pub mod vardi_shamir;
+
+use crate::exit::{Exit, Failure};
+use clap::Args;
+use rayon::prelude::*;
+use rug::Rational;
+use std::path::PathBuf;
+use vardi_shamir::{ALPHAS, PAPER_GAMMAS, Row, SWEEP_GAMMAS, certify_row};
+
+/// One line for the subcommand list.
+pub const ABOUT: &str = "Reproduce a paper's experiment: a CSV table, a markdown summary and an SVG plot";
+
+/// `reluflow reproduce --help`.
+pub const LONG_ABOUT: &str = "\
+Reproduce an experiment of the papers behind reluflow and write, into OUT (default
+reproduce-out/NAME): NAME.csv (one row per run, every number exact or outward rounded),
+NAME.md (the settings, the table beside the paper's stated values, and every deviation) and
+NAME.svg (a plot).
+
+Reproductions:
+  vardi-shamir   Vardi & Shamir (COLT 2021), Theorem 3: for X_γ with rows (3, −1, 0), (4, 2, 0),
+                 (0, γ, γ), y = α(16, 18, 0), w(0) = 0, σ'(0) = 1, L = ½Σ(σ(x_iᵀw) − y_i)²,
+                 gradient flow converges to w(∞) = α(5, −1, s). Each row certifies the limit
+                 (t_end = inf) and reports the enclosure of s = w₃(∞)/α, in f64 intervals and
+                 in 256-bit MPFR intervals. --quick: the paper's γ = 0, 1, 2, 5 with α = 1 (well
+                 under a second); default and --full: also γ = 1/4, 1/2, 3/2, 3, 4, 10, 20, 50,
+                 100, 1000 and α = 1/10, 7 (a few seconds).
+
+Examples:
+  reluflow reproduce vardi-shamir --quick
+  reluflow reproduce vardi-shamir --out results/vs --jobs 2
+
+Exit codes: 0 every row certified (and, where the paper states a value, inside it); 3 some row
+undecided or outside the paper's interval (the summary says which); 2 bad arguments.";
+
+/// Arguments of `reluflow reproduce`.
+#[derive(Debug, Args)]
+pub struct ReproduceArgs {
+    /// The experiment (see the list above)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The short variant (seconds; what the test suite runs)
+    #[arg(long, conflicts_with = "full")]
+    pub quick: bool,
+    /// The full variant (the default when it is short, as for vardi-shamir)
+    #[arg(long)]
+    pub full: bool,
+    /// Output directory (default: reproduce-out/NAME)
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: every core)
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
+}
+
+/// The reproductions that exist.
+pub const NAMES: [&str; 1] = ["vardi-shamir"];
+
+/// Runs `reluflow reproduce`.
+pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
+    if !NAMES.contains(&args.name.as_str()) {
+        return Err(Failure::bad_input(anyhow::anyhow!(
+            "reproduce: got `{}`, which is not a reproduction; the available ones are {}",
+            args.name,
+            NAMES.join(", ")
+        )));
+    }
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reproduce-out").join(&args.name));
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Failure::bad_input(anyhow::anyhow!("--out {}: cannot create it: {e}", out.display())))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0) as usize)
+        .build()
+        .map_err(|e| Failure::internal(anyhow::anyhow!("cannot start the worker threads: {e}")))?;
+    let cases = vardi_shamir_cases(args.quick);
+    eprintln!("reproduce vardi-shamir: {} certified runs into {}", cases.len(), out.display());
+    let rows: Vec<Row> = pool.install(|| {
+        cases.par_iter().map(|(g, a, bits)| certify_row(g, a, *bits)).collect::<Result<Vec<_>, Failure>>()
+    })?;
+    let settings = if args.quick { "--quick" } else { "full" };
+    table::write(&out, "vardi-shamir", &rows, settings)?;
+    let bad = rows.iter().filter(|r| r.s.is_none() || !r.first_two || r.within_paper() == Some(false)).count();
+    eprintln!(
+        "wrote {0}/vardi-shamir.csv, {0}/vardi-shamir.md, {0}/vardi-shamir.svg; {1} of {2} rows certified{3}",
+        out.display(),
+        rows.len() - bad,
+        rows.len(),
+        if bad == 0 { " and inside the paper's intervals" } else { " (see the summary for the others)" }
+    );
+    Ok(if bad == 0 { Exit::Success } else { Exit::Undecided })
+}
+
+/// The (γ, α, MPFR bits or `None` for f64 intervals) of the table.
+fn vardi_shamir_cases(quick: bool) -> Vec<(Rational, Rational, Option<u32>)> {
+    let q = |p: (i64, i64)| Rational::from(p);
+    let mut gammas: Vec<Rational> = PAPER_GAMMAS.iter().map(|g| q(*g)).collect();
+    let mut alphas = vec![q(ALPHAS[0])];
+    if !quick {
+        gammas.extend(SWEEP_GAMMAS.iter().map(|g| q(*g)));
+        gammas.sort();
+        alphas.extend(ALPHAS[1..].iter().map(|a| q(*a)));
+    }
+    let mut out = Vec::new();
+    for g in &gammas {
+        for a in &alphas {
+            for bits in [None, Some(256)] {
+                out.push((g.clone(), a.clone(), bits));
+            }
+        }
+    }
+    out
+}

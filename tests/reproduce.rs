@@ -1,0 +1,34 @@
+//! `reluflow reproduce`: the quick variants run in the test suite and reproduce the papers'
+//! statements; unknown names are refused with the list.
+
+use crate::util::reluflow;
+
+#[test]
+fn vardi_shamir_quick_certifies_the_papers_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("vs");
+    let run = reluflow(&["reproduce", "vardi-shamir", "--quick", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let csv = std::fs::read_to_string(out.join("vardi-shamir.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 8, "γ = 0, 1, 2, 5 in two arithmetics:\n{csv}");
+    for r in &rows {
+        assert_eq!(r[9], "yes", "inside the paper's interval: {r:?}");
+        assert_eq!(r[10], "true", "w₁, w₂ enclose 5α, −α: {r:?}");
+    }
+    // γ = 1 at 256 bits: s = −0.040772919766673468…, width below 1e-70.
+    let g1 = rows.iter().find(|r| r[0] == "1" && r[3] == "256").unwrap();
+    assert!(g1[4].starts_with("-4.07729197666734") && g1[5].starts_with("-4.07729197666734"), "{g1:?}");
+    assert!(g1[6].parse::<f64>().unwrap() < 1e-70, "{g1:?}");
+    let md = std::fs::read_to_string(out.join("vardi-shamir.md")).unwrap();
+    assert!(md.contains("σ'(0) = 1") && md.contains("inside the paper's stated interval"), "{md}");
+    let svg = std::fs::read_to_string(out.join("vardi-shamir.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("<circle"), "an SVG with the points");
+}
+
+#[test]
+fn an_unknown_reproduction_is_refused_with_the_list() {
+    let run = reluflow(&["reproduce", "shallow-nope", "--quick", "--out", "/nonexistent/never"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("shallow-nope") && run.stderr.contains("vardi-shamir"), "{}", run.stderr);
+}
