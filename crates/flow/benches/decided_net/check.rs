@@ -1,0 +1,157 @@
+//! The independent check of a validated run: the non-validated reference integrator on 256-bit
+//! MPFR points (`net::reference`, dense output) must lie inside every enclosure the run certified.
+
+use reluflow_arith::{Enclosure, Float, Interval, Scalar};
+use reluflow_flow::net::field::{NetData, loss};
+use reluflow_flow::net::reference::{RefOptions, RefRun, integrate_problem};
+use reluflow_flow::trajectory::{State, Status, Trajectory};
+use reluflow_model::Problem;
+
+const BITS: u32 = 256;
+/// The reference's relative local error per step (far below any f64 enclosure width); the Taylor
+/// order follows from it (Jorba–Zou), 60.
+const REF_TOL: f64 = 1e-50;
+/// Slack for the reference's own error when testing containment: relative, plus an absolute floor.
+const SLACK_REL: f64 = 1e-40;
+
+/// What was checked and what failed.
+pub struct Checked {
+    pub items: usize,
+    pub failures: Vec<String>,
+}
+
+fn fl(v: f64) -> Float {
+    Float::with_val(BITS, v)
+}
+
+fn inside(v: &Float, e: &Interval) -> bool {
+    let slack = Float::with_val(BITS, v.abs_ref()) * SLACK_REL + 1e-300;
+    let lo = fl(e.lower_f64()) - &slack;
+    let hi = fl(e.upper_f64()) + &slack;
+    *v >= lo && *v <= hi
+}
+
+fn flat<S: Clone>(s: &State<S>) -> Vec<S> {
+    s.w.iter().flatten().cloned().chain(s.a.iter().flatten().cloned()).collect()
+}
+
+/// The first coordinate of `refs` outside `encl`, as text.
+fn state_inside(refs: &State<Float>, encl: &State<Interval>) -> Option<String> {
+    for (k, (v, e)) in flat(refs).iter().zip(flat(encl)).enumerate() {
+        if !inside(v, &e) {
+            return Some(format!(
+                "coordinate {k}: reference {} not in [{:e}, {:e}]",
+                v.to_f64(),
+                e.lower_f64(),
+                e.upper_f64()
+            ));
+        }
+    }
+    None
+}
+
+fn reference(p: &Problem) -> Option<RefRun<Float>> {
+    let opts = RefOptions { tol: REF_TOL, order: 60, dense: true, ..RefOptions::for_bits(BITS) };
+    integrate_problem::<Float>(p, &BITS, &opts).ok()
+}
+
+/// Checks `tr` (its certified part) against the reference; nothing to check if nothing is certified.
+pub fn against_reference(p: &Problem, tr: &Trajectory<Interval>) -> Checked {
+    let mut out = Checked { items: 0, failures: Vec::new() };
+    let until = match &tr.status {
+        Status::Certified => tr.t_final.lower_f64(),
+        Status::Undecided { certified_until, .. } => certified_until.lower_f64(),
+        _ => return out,
+    };
+    if until <= 0.0 || tr.segments.is_empty() {
+        return out;
+    }
+    let Some(run) = reference(p) else {
+        out.failures.push("the reference integrator refused the problem".into());
+        return out;
+    };
+    segments(&run, tr, &mut out);
+    events(&run, tr, until, &mut out);
+    if matches!(tr.status, Status::Certified) {
+        final_state(p, &run, tr, &mut out);
+    }
+    out
+}
+
+fn segments(run: &RefRun<Float>, tr: &Trajectory<Interval>, out: &mut Checked) {
+    for (k, seg) in tr.segments.iter().enumerate() {
+        let (a, b) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
+        if a <= b {
+            for t in [a, 0.5 * (a + b), b] {
+                if let Some(s) = run.state_at(&fl(t)) {
+                    out.items += 1;
+                    if let Some(f) = state_inside(&s, &seg.hull) {
+                        out.failures.push(format!("segment {k} hull at t = {t}: {f}"));
+                    }
+                }
+            }
+        }
+        if seg.t_end.width_upper() == 0.0
+            && let Some(s) = run.state_at(&fl(seg.t_end.lower_f64()))
+        {
+            out.items += 1;
+            if let Some(f) = state_inside(&s, &seg.end) {
+                out.failures.push(format!("segment {k} end at t = {}: {f}", seg.t_end.lower_f64()));
+            }
+        }
+    }
+}
+
+fn events(run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f64, out: &mut Checked) {
+    let refs = &run.trajectory.events;
+    let before = refs.iter().filter(|e| e.t < fl(until) - 1e-30).count();
+    if before > tr.events.len() {
+        let e = &refs[tr.events.len()];
+        out.failures.push(format!(
+            "reference switch (neuron {}, point {}) at t = {} not reported",
+            e.neuron,
+            e.point,
+            e.t.to_f64()
+        ));
+    }
+    for (k, ev) in tr.events.iter().enumerate() {
+        out.items += 1;
+        let Some(r) = refs.get(k) else {
+            out.failures.push(format!("event {k} (neuron {}, point {}) not in the reference", ev.neuron, ev.point));
+            return;
+        };
+        if (r.neuron, r.point, r.kind) != (ev.neuron, ev.point, ev.kind) || !inside(&r.t, &ev.t) {
+            out.failures.push(format!(
+                "event {k}: certified {:?} of ({}, {}) in [{}, {}], reference {:?} of ({}, {}) at {}",
+                ev.kind,
+                ev.neuron,
+                ev.point,
+                ev.t.lower_f64(),
+                ev.t.upper_f64(),
+                r.kind,
+                r.neuron,
+                r.point,
+                r.t.to_f64()
+            ));
+            return;
+        }
+    }
+}
+
+fn final_state(p: &Problem, run: &RefRun<Float>, tr: &Trajectory<Interval>, out: &mut Checked) {
+    let s = &run.trajectory.final_state;
+    out.items += 2;
+    if let Some(f) = state_inside(s, &tr.final_state) {
+        out.failures.push(format!("final state: {f}"));
+    }
+    let l_ref = loss(&NetData::<Float>::from_problem(p, &BITS), s);
+    let l_enc = loss(&NetData::<Interval>::from_problem(p, &()), &tr.final_state);
+    if !inside(&l_ref, &l_enc) {
+        out.failures.push(format!(
+            "final loss: reference {} not in [{:e}, {:e}]",
+            l_ref.to_f64(),
+            l_enc.lower_f64(),
+            l_enc.upper_f64()
+        ));
+    }
+}
