@@ -2,7 +2,8 @@
 //! certified enclosure contains an independent high-precision reference.
 //!
 //! Run: `cargo bench -p reluflow-flow --bench decided_net` (200 instances); a smaller count with
-//! `DECIDED_NET_COUNT=40` or `-- 40`, another seed range with `DECIDED_NET_SEED=1000`.
+//! `DECIDED_NET_COUNT=40` or `-- 40`, another seed range with `DECIDED_NET_SEED=1000`; the
+//! problem of one seed is printed with `DECIDED_NET_SHOW=31`.
 //!
 //! Family (one instance per seed, `ChaCha8Rng::seed_from_u64(seed)`): m = 2–5 neurons, d = 2–4,
 //! n = 2–5 points with one-decimal coordinates in [−1, 1] (each 0 with probability 1/4), teacher
@@ -95,11 +96,15 @@ struct Tally {
 
 fn main() {
     let (count, base) = count_from_args();
+    let show: Option<u64> = std::env::var("DECIDED_NET_SHOW").ok().and_then(|v| v.parse().ok());
     println!("== decided_net: {count} instances, seeds {base}..{} ==", base + count as u64);
     let mut tally = Tally::default();
     let t_all = Instant::now();
     for seed in base..base + count as u64 {
         let (p, desc) = instance(seed);
+        if show == Some(seed) {
+            println!("{p:#?}");
+        }
         let t0 = Instant::now();
         let out = certify_with_stats::<Interval>(&p, &(), &ValidatedOptions::default());
         let secs = t0.elapsed().as_secs_f64();

@@ -355,6 +355,28 @@ impl<S: Enclosure> Runner<S> {
         Advanced::Done
     }
 
+    /// Advances by `h_exact`, at most the a priori step of `apri`, with the hull over `[0, h_exact]`
+    /// from the Taylor polynomial (met with the a priori box). The caller has proved that the pattern
+    /// does not change on `[0, h_exact]`.
+    fn step_to(
+        &mut self,
+        ser_c: &Series<S>,
+        ser_x: &Series<S>,
+        xhat: &[S],
+        apri: &Apriori<S>,
+        h_exact: &Rational,
+    ) -> Advanced {
+        if *h_exact <= 0 {
+            return Advanced::Failed;
+        }
+        let h_up = self.time(h_exact).upper_f64();
+        let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
+        match meet_all("net: approach hull ∩ a priori box", &hull, &apri.e) {
+            Ok(hull) => self.advance(ser_c, ser_x, xhat, &apri.rem, h_exact, &hull),
+            Err(e) => Advanced::Inconsistent(e),
+        }
+    }
+
     fn go(&mut self, t_end: &Rational) -> Status<S> {
         let p = self.opts.order;
         let mut h_cap = f64::INFINITY;
@@ -480,7 +502,16 @@ impl<S: Enclosure> Runner<S> {
                             approaches = 0;
                             continue;
                         }
-                        SwitchOutcome::Undecided(reason) => return self.undecided(reason),
+                        SwitchOutcome::Undecided(reason) => {
+                            if !matches!(reason, UndecidedReason::Inconsistent(_)) {
+                                // The pattern flow is the exact flow up to the window's lower end.
+                                let lo = Rational::from_f64(c.lo).expect("finite");
+                                if let Advanced::Inconsistent(e) = self.step_to(&ser_c, &ser_x, &xhat, &apri, &lo) {
+                                    return self.undecided(e.into());
+                                }
+                            }
+                            return self.undecided(reason);
+                        }
                     }
                 }
             }
@@ -493,12 +524,7 @@ impl<S: Enclosure> Runner<S> {
                     h_exact = remaining.clone();
                 }
                 let h_up = self.time(&h_exact).upper_f64();
-                let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
-                let hull = match meet_all("net: approach hull ∩ a priori box", &hull, &apri.e) {
-                    Ok(v) => v,
-                    Err(e) => return self.undecided(e.into()),
-                };
-                match self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &hull) {
+                match self.step_to(&ser_c, &ser_x, &xhat, &apri, &h_exact) {
                     Advanced::Done => {}
                     Advanced::Failed => return self.precision_exhausted(),
                     Advanced::Inconsistent(e) => return self.undecided(e.into()),
