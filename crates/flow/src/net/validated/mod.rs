@@ -133,12 +133,24 @@ pub(crate) struct Net<S: Enclosure> {
     pub d: usize,
     pub n: usize,
     pub ctx: S::Ctx,
+    /// `x_i = 0` exactly (every coordinate enclosed by the point interval `[0, 0]`): its guard
+    /// `w_jᵀx_i` is identically 0, so it is no switching surface (see [`Net::is_guard`]).
+    zero_point: Vec<bool>,
 }
 
 impl<S: Enclosure> Net<S> {
     pub fn new(data: NetData<S>, m: usize, ctx: S::Ctx) -> Net<S> {
         let (d, n) = (data.d(), data.n());
-        Net { data, m, d, n, ctx }
+        let zero_point =
+            data.x.iter().map(|xi| xi.iter().all(|v| v.contains_zero() && v.width_upper() == 0.0)).collect();
+        Net { data, m, d, n, ctx, zero_point }
+    }
+    /// Whether point `i`'s guards are switching functions. A point with `x_i = 0` has guard 0 for
+    /// every `w` and contributes nothing to the field in any pattern (`r_i x_i = 0`,
+    /// `r_i w_jᵀx_i = 0`), so it never switches and is not checked; it stays in the loss, with its
+    /// constant residual `−y_i` (`proofs-notes/net-validated-switches.md`, "Zero data points").
+    pub fn is_guard(&self, i: usize) -> bool {
+        !self.zero_point[i]
     }
     pub fn dim(&self) -> usize {
         self.m * (self.d + 1)

@@ -34,7 +34,8 @@ pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> 
             if g > 0 || (zero_active && g == 0) {
                 act.push(i);
             }
-            if g == 0 {
+            // `x_i = 0`: no surface (the guard is 0 for every `w`, `Net::is_guard`).
+            if g == 0 && net.is_guard(i) {
                 on_surface.push((j, i));
             }
         }
@@ -53,8 +54,7 @@ pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> 
         }
     }
     for &(j, i) in &on_surface {
-        let moving_point = x[i].iter().any(|v| *v != 0);
-        if pattern.frozen[j] && !a_zero[j] && moving_point {
+        if pattern.frozen[j] && !a_zero[j] {
             frozen_stays(net, &pattern, &x0, j, i)?;
         }
     }
