@@ -171,6 +171,28 @@ pub(crate) enum SwitchOutcome<S> {
     Undecided(UndecidedReason),
 }
 
+/// The first restart offset `η` tried after a switch: `delta` (the window width), or the time the
+/// switched guard needs, at its slowest rate under the new pattern over the window box `xw`, to
+/// move twice the width of its own enclosure there (a slow transversal crossing: at rate 2e-6 and
+/// guard width 4e-16 that is 4e-10, far beyond the `delta·2⁸` the doubling reaches).
+/// Only a first guess: step 6 checks the guard's sign at the restart time.
+fn first_eta<S: Enclosure>(
+    net: &Net<S>,
+    next: &Pattern,
+    xw: &[S],
+    j: usize,
+    i: usize,
+    delta: f64,
+    kind: EventKind,
+) -> f64 {
+    if kind == EventKind::Death {
+        return delta;
+    }
+    let slowest = guard_rate(net, next, xw, j, i).abs().lower_f64();
+    let need = 2.0 * guard(net, xw, j, i).width_upper() / slowest;
+    if need.is_finite() { need.max(delta) } else { delta }
+}
+
 /// Proves the switch `c` (see `proofs-notes/net-validated-switches.md`):
 /// 1. the state over the window, `X* = T(lo..hi)`, has guard rate of the new sign under the old
 ///    pattern (so each trajectory crosses exactly once, at some `τ* ∈ (lo, hi]`);
@@ -237,7 +259,7 @@ pub(crate) fn cross<S: Enclosure>(
     let e_scale = block_exponents(net, &mid);
     // Continue past `hi` by `eta` so that the switched guard is certainly of its new sign at the
     // restart time `hi + eta` (the duration since the switch lies in [eta, delta + eta]).
-    let mut eta = delta;
+    let mut eta = first_eta(net, &next, &xw, j, i, delta, kind);
     for _ in 0..8 {
         if eta > max_eta {
             break;
