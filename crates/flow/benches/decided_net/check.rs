@@ -4,7 +4,7 @@
 use reluflow_arith::{Enclosure, Float, Interval, Scalar};
 use reluflow_flow::net::field::{NetData, loss};
 use reluflow_flow::net::reference::{RefOptions, RefRun, integrate_problem};
-use reluflow_flow::trajectory::{State, Status, Trajectory};
+use reluflow_flow::trajectory::{Event, EventKind, State, Status, Trajectory};
 use reluflow_model::Problem;
 
 const BITS: u32 = 256;
@@ -102,8 +102,20 @@ fn segments(run: &RefRun<Float>, tr: &Trajectory<Interval>, out: &mut Checked) {
     }
 }
 
+/// The reference's switches that the certified run must report: a pair whose guard is exactly 0
+/// at `t = 0` is switched by the reference within its first bisection bracket (`t ≈ 1e-70`), while
+/// the validated run starts it on the side it leaves to (its first segment's pattern); such a
+/// switch at `t < 1e-40` that agrees with that pattern is not a switch to report.
+fn switches_to_report<'a>(run: &'a RefRun<Float>, tr: &Trajectory<Interval>) -> Vec<&'a Event<Float>> {
+    let first = tr.segments.first().map(|s| &s.pattern);
+    let start_side = |e: &Event<Float>| {
+        first.is_some_and(|p| p.active[e.neuron].contains(&e.point) == (e.kind == EventKind::Activate))
+    };
+    run.trajectory.events.iter().filter(|e| !(e.t < 1e-40 && start_side(e))).collect()
+}
+
 fn events(run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f64, out: &mut Checked) {
-    let refs = &run.trajectory.events;
+    let refs = switches_to_report(run, tr);
     let before = refs.iter().filter(|e| e.t < fl(until) - 1e-30).count();
     if before > tr.events.len() {
         let e = &refs[tr.events.len()];

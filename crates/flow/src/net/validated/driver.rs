@@ -3,7 +3,7 @@
 use super::ball::BallSet;
 use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
 use super::saltation::{SwitchStep, through_switch};
-use super::series::{Series, series};
+use super::series::{Series, live, series};
 use super::start::initial_pattern;
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
 use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
@@ -109,11 +109,13 @@ pub fn certify_with_stats<S: Enclosure>(
         net,
         relu_prime: problem.relu_prime(),
         initial: s0,
+        leaving: Vec::new(),
     };
     let status = match initial_pattern(problem, &run.net) {
         Err(reason) => run.undecided(reason),
-        Ok(p) => {
+        Ok((p, leaving)) => {
             run.pattern = p;
+            run.leaving = leaving;
             match problem.run().t_end.clone() {
                 Horizon::Finite(t_end) => run.go(&t_end),
                 Horizon::Infinite => run.go_to_limit(opts.limit_search_until),
@@ -185,6 +187,11 @@ struct Runner<S: Enclosure> {
     net: Net<S>,
     relu_prime: ReluPrime,
     initial: State<S>,
+    /// Pairs whose exact guard was 0 at `t = 0` and has the pattern's sign on `(0, t]`
+    /// (`start.rs`): over a step whose a priori box gives the guard's rate that sign, the sign is
+    /// kept (mean value theorem), although the guard's enclosure at the step start may touch 0.
+    /// Emptied at the first switch; a pair leaves once its guard is certain over a step.
+    leaving: Vec<(usize, usize)>,
 }
 
 impl<S: Enclosure> Runner<S> {
@@ -411,7 +418,16 @@ impl<S: Enclosure> Runner<S> {
             // Guards: over the a priori box, then (for the doubtful ones) over the guard's Taylor
             // polynomial on [0, h].
             let mut doubtful = Vec::new();
-            for (j, i) in uncertain_guards(&self.net, &self.pattern, &apri.e) {
+            let uncertain = uncertain_guards(&self.net, &self.pattern, &apri.e);
+            self.leaving.retain(|p| uncertain.contains(p));
+            let (uncertain, left_ok) = self.leaving_checked(uncertain, &apri.e);
+            if !left_ok && approaches < 60 && h_hi > self.opts.h_min {
+                // The rate of a guard that left its surface at t = 0 is not proved over this step.
+                h_cap = h_hi / 4.0;
+                approaches += 1;
+                continue;
+            }
+            for (j, i) in uncertain {
                 let info = analyze_guard(&self.net, &self.pattern, &ser_x, &apri.rem, j, i, h_hi);
                 if !info.certain_whole {
                     doubtful.push(info);
@@ -431,7 +447,9 @@ impl<S: Enclosure> Runner<S> {
                 h_cap = f64::INFINITY;
                 approaches = 0;
                 self.plain_run += 1;
-                self.maybe_enter_ball(&apri.e);
+                if self.leaving.is_empty() {
+                    self.maybe_enter_ball(&apri.e);
+                }
                 continue;
             }
             self.plain_run = 0;
@@ -498,6 +516,7 @@ impl<S: Enclosure> Runner<S> {
                             };
                             self.t = t_hi;
                             self.pattern = pattern;
+                            self.leaving.clear();
                             h_cap = f64::INFINITY;
                             approaches = 0;
                             continue;
@@ -554,6 +573,26 @@ impl<S: Enclosure> Runner<S> {
             });
         }
         Status::Certified
+    }
+
+    /// Splits off the pairs of [`Self::leaving`] whose guard rate over the a priori box `e` has the
+    /// pattern's sign (they keep it over the step); the flag is false if some leaving pair does not.
+    fn leaving_checked(&self, uncertain: Vec<(usize, usize)>, e: &[S]) -> (Vec<(usize, usize)>, bool) {
+        let mut ok = true;
+        let rest = uncertain
+            .into_iter()
+            .filter(|&(j, i)| {
+                if !self.leaving.contains(&(j, i)) {
+                    return true;
+                }
+                let rate = guard_rate(&self.net, &self.pattern, e, j, i);
+                let kept =
+                    if live(&self.pattern, j).contains(&i) { rate.certainly_pos() } else { rate.certainly_neg() };
+                ok &= kept;
+                !kept
+            })
+            .collect();
+        (rest, ok)
     }
 
     fn precision_exhausted(&self) -> Status<S> {

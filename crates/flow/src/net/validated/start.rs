@@ -13,8 +13,13 @@ use rug::Rational;
 /// The pattern at `t = 0` from the *exact* initial guards (rational arithmetic): `A_j = {i : g > 0}`
 /// (`≥ 0` with σ'(0) = 1); neurons with no active point are frozen (zero field for good) unless one
 /// of their guards is exactly 0 and a solution can leave through it ([`frozen_stays`]). A live
-/// neuron with a guard exactly 0 (σ'(0) = 0) or a neuron on a surface with σ'(0) = 1 is undecided.
-pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> Result<Pattern, UndecidedReason> {
+/// neuron with one guard exactly 0 leaves the surface to the side both fields point to
+/// ([`leave_surface`]); the pairs that do are returned with the pattern (their guard is 0 at
+/// `t = 0` and of the pattern's sign on `(0, t]` as long as its rate keeps that sign).
+pub(crate) fn initial_pattern<S: Enclosure>(
+    problem: &Problem,
+    net: &Net<S>,
+) -> Result<(Pattern, Vec<(usize, usize)>), UndecidedReason> {
     let (w, a_zero): (Vec<Vec<Rational>>, Vec<bool>) = match problem.init() {
         Init::Explicit { w, a } => (w.clone(), a.iter().map(|v| *v == 0).collect()),
         // a_j = s_j λ‖z_j‖ with λ > 0 and z_j ≠ 0: never zero.
@@ -43,22 +48,91 @@ pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> 
         pattern.active.push(act);
     }
     let x0 = net.flatten(&initial_state_of(net, &w, problem));
-    for &(j, i) in &on_surface {
-        if !pattern.frozen[j] {
-            let rate = guard_rate(net, &pattern, &x0, j, i);
-            return Err(if rate.contains_zero() {
-                UndecidedReason::Grazing { neuron: j, point: i }
-            } else {
-                UndecidedReason::NonUnique { neuron: j, point: i }
-            });
-        }
-    }
+    let leaving = leave_surfaces(net, &mut pattern, &x0, &on_surface)?;
     for &(j, i) in &on_surface {
         if pattern.frozen[j] && !a_zero[j] {
             frozen_stays(net, &pattern, &x0, j, i)?;
         }
     }
-    Ok(pattern)
+    Ok((pattern, leaving))
+}
+
+/// How a live neuron leaves the one surface it starts on.
+enum Leave {
+    /// Both fields point to the inactive (`false`) or the active (`true`) side: every solution goes
+    /// there.
+    To(bool),
+    /// Both fields point away from the surface: two solutions.
+    Both,
+}
+
+/// The live neurons' pairs on a surface at `t = 0`, each decided by [`leave_surface`] (the pattern
+/// gets the side they go to). Several surfaces of one neuron: `SimultaneousSwitches`. A pair with
+/// two solutions is `NonUnique` once every other pair is decided (the two are then solutions of
+/// the whole flow). Returns the pairs that leave.
+fn leave_surfaces<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &mut Pattern,
+    x0: &[S],
+    on_surface: &[(usize, usize)],
+) -> Result<Vec<(usize, usize)>, UndecidedReason> {
+    let live: Vec<(usize, usize)> = on_surface.iter().copied().filter(|&(j, _)| !pattern.frozen[j]).collect();
+    let mut leaving = Vec::new();
+    let mut two_ways = None;
+    for &(j, i) in &live {
+        let same: Vec<(usize, usize)> = live.iter().copied().filter(|&(jj, _)| jj == j).collect();
+        if same.len() > 1 {
+            return Err(UndecidedReason::SimultaneousSwitches { pairs: same });
+        }
+        match leave_surface(net, pattern, x0, j, i)? {
+            Leave::To(active) => {
+                pattern.active[j].retain(|&k| k != i);
+                if active {
+                    let at = pattern.active[j].binary_search(&i).unwrap_or_else(|e| e);
+                    pattern.active[j].insert(at, i);
+                }
+                leaving.push((j, i));
+            }
+            Leave::Both => two_ways = two_ways.or(Some((j, i))),
+        }
+    }
+    match two_ways {
+        Some((neuron, point)) => Err(UndecidedReason::NonUnique { neuron, point }),
+        None => Ok(leaving),
+    }
+}
+
+/// A live neuron `j` whose guard of point `i` (`x_i ≠ 0`) is exactly 0, no other guard of `j`
+/// being 0. The guard's rate at `t = 0` depends only on `A_j` (at `t = 0` the residuals do not see
+/// any pair on a surface), so with `ρ⁻`, `ρ⁺` its rate with `i` inactive / active:
+/// `ρ⁻, ρ⁺ < 0` (`> 0`): every solution leaves to the inactive (active) side;
+/// `ρ⁻ < 0 < ρ⁺`: two solutions (`Both`); `ρ⁺ < 0 < ρ⁻`: the fields point into the surface from both
+/// sides, `Sliding`; a rate not of one sign: `Grazing` (`proofs-notes/net-validated-switches.md`,
+/// "Start").
+fn leave_surface<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    x0: &[S],
+    j: usize,
+    i: usize,
+) -> Result<Leave, UndecidedReason> {
+    let mut off = pattern.clone();
+    off.active[j].retain(|&k| k != i);
+    let mut on = off.clone();
+    let at = on.active[j].binary_search(&i).unwrap_or_else(|e| e);
+    on.active[j].insert(at, i);
+    let (minus, plus) = (guard_rate(net, &off, x0, j, i), guard_rate(net, &on, x0, j, i));
+    if minus.certainly_neg() && plus.certainly_neg() {
+        Ok(Leave::To(false))
+    } else if minus.certainly_pos() && plus.certainly_pos() {
+        Ok(Leave::To(true))
+    } else if minus.certainly_neg() && plus.certainly_pos() {
+        Ok(Leave::Both)
+    } else if minus.certainly_pos() && plus.certainly_neg() {
+        Err(UndecidedReason::Sliding { neuron: j, point: i })
+    } else {
+        Err(UndecidedReason::Grazing { neuron: j, point: i })
+    }
 }
 
 /// A frozen neuron `j` (no active point, σ'(0) = 0, `a_j ≠ 0`) whose guard of point `i` (`x_i ≠ 0`)
