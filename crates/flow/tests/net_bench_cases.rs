@@ -5,7 +5,8 @@
 //!   the first (long, small-initialisation) step leaves the steps up to the lower end of the
 //!   crossing window certified;
 //! * a slow transversal switch (guard rate 2e-6 after it) is crossed: the state after it is
-//!   separated from the hyperplane.
+//!   separated from the hyperplane;
+//! * points on one line through 0 switch together (one surface), also when a neuron starts on it.
 
 use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Scalar};
 use reluflow_flow::net::reference::{RefOptions, RefStop, integrate_problem};
@@ -54,6 +55,39 @@ fn slow_switch_instance() -> Problem {
         &[&["-2/5", "-1/2", "0"], &["-7/10", "1/2", "0"], &["3/5", "3/10", "-9/10"], &["0", "2/5", "2/5"]];
     let z: &[&[&str]] = &[&["-9/10", "-1/10", "-1/10"], &["-4/5", "-7/10", "1/5"]];
     problem(x, &["-7/10", "4/5", "3/10"], z, vec![1, -1], "1/10")
+}
+
+/// Seed 12 of the `decided_net` bench: points 1, 2, 3 lie on the first axis (2 opposite to 1 and 3,
+/// point 4 is 0); neuron 1 meets their common surface at t ≈ 16.4.
+fn parallel_instance() -> Problem {
+    let x: &[&[&str]] = &[&["2/5", "-1/2"], &["1/5", "0"], &["-1/5", "0"], &["4/5", "0"], &["0", "0"]];
+    problem(x, &["3/10", "-4/5"], &[&["-1/5", "2/5"], &["7/10", "-7/10"]], vec![1, -1], "1/1000")
+}
+
+/// Seed 119 of the `decided_net` bench: neuron 1 (`w ∥ e_1`) starts on the surface of the opposite
+/// points 0 and 2 (both rates push point 0's guard down, so point 2 starts active).
+fn parallel_start_instance() -> Problem {
+    let x: &[&[&str]] = &[&["0", "-1"], &["0", "0"], &["0", "1"], &["-9/10", "-9/10"], &["2/5", "3/5"]];
+    problem(x, &["7/10", "-7/10"], &[&["1/10", "-3/5"], &["1/2", "0"], &["-7/10", "1/5"]], vec![1, -1, 1], "1/10")
+}
+
+/// Certified; the reference's switches after its start transients (`t ≥ 1e-40`) are the certified
+/// events (in any order among equal times), with times inside; the final state contains the
+/// reference's.
+fn certified_like_reference<S: Enclosure>(p: &Problem, tr: &Trajectory<S>) {
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    let opts = RefOptions { tol: 1e-50, order: 60, ..RefOptions::for_bits(BITS) };
+    let run = integrate_problem::<Float>(p, &BITS, &opts).unwrap();
+    let refs: Vec<_> = run.trajectory.events.iter().filter(|r| r.t >= 1e-40).collect();
+    assert_eq!(tr.events.len(), refs.len());
+    for e in &tr.events {
+        let hit = refs.iter().any(|r| {
+            let t = r.t.to_f64();
+            (r.neuron, r.point, r.kind) == (e.neuron, e.point, e.kind) && e.t.lower_f64() <= t && t <= e.t.upper_f64()
+        });
+        assert!(hit, "no reference switch for {e:?}");
+    }
+    assert!(contains(&tr.final_state, &run.trajectory.final_state), "final state");
 }
 
 fn flat<S: Clone>(s: &State<S>) -> Vec<S> {
@@ -115,4 +149,23 @@ fn a_slow_transversal_switch_is_crossed() {
     assert_eq!((first.neuron, first.point, first.kind), (1, 1, EventKind::Deactivate));
     assert!((first.t.lower_f64() - 1.2077).abs() < 1e-3, "{:?}", first.t);
     prefix_is_kept(&p, &tr, (1, 1));
+}
+
+#[test]
+fn parallel_points_switch_together() {
+    let p = parallel_instance();
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    certified_like_reference(&p, &tr);
+    let class: Vec<_> = tr.events.iter().filter(|e| e.neuron == 1 && (1..=3).contains(&e.point)).collect();
+    assert_eq!(class.len(), 3, "{:?}", tr.events);
+    assert!(class.iter().all(|e| e.t == class[0].t), "one switching time");
+    certified_like_reference(&p, &certify::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap());
+}
+
+#[test]
+fn a_neuron_starting_on_the_surface_of_opposite_points_leaves_it() {
+    let p = parallel_start_instance();
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    assert_eq!(tr.segments[0].pattern.active[1], vec![2, 4]);
+    certified_like_reference(&p, &tr);
 }

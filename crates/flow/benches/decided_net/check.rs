@@ -4,7 +4,7 @@
 use reluflow_arith::{Enclosure, Float, Interval, Scalar};
 use reluflow_flow::net::field::{NetData, loss};
 use reluflow_flow::net::reference::{RefOptions, RefRun, integrate_problem};
-use reluflow_flow::trajectory::{Event, EventKind, State, Status, Trajectory};
+use reluflow_flow::trajectory::{Event, State, Status, Trajectory};
 use reluflow_model::Problem;
 
 const BITS: u32 = 256;
@@ -102,51 +102,63 @@ fn segments(run: &RefRun<Float>, tr: &Trajectory<Interval>, out: &mut Checked) {
     }
 }
 
-/// The reference's switches that the certified run must report: a pair whose guard is exactly 0
-/// at `t = 0` is switched by the reference within its first bisection bracket (`t ≈ 1e-70`), while
-/// the validated run starts it on the side it leaves to (its first segment's pattern); such a
-/// switch at `t < 1e-40` that agrees with that pattern is not a switch to report.
-fn switches_to_report<'a>(run: &'a RefRun<Float>, tr: &Trajectory<Interval>) -> Vec<&'a Event<Float>> {
-    let first = tr.segments.first().map(|s| &s.pattern);
-    let start_side = |e: &Event<Float>| {
-        first.is_some_and(|p| p.active[e.neuron].contains(&e.point) == (e.kind == EventKind::Activate))
-    };
-    run.trajectory.events.iter().filter(|e| !(e.t < 1e-40 && start_side(e))).collect()
+/// The reference's switches that the certified run must report. A pair whose guard is exactly 0
+/// at `t = 0` is switched by the reference within its first bisection brackets (`t ≈ 1e-70`, maybe
+/// back and forth), while the validated run starts it on the side it leaves to: switches at
+/// `t < 1e-40` are no events, but the reference's pattern after them must be the run's first one.
+fn switches_to_report<'a>(
+    run: &'a RefRun<Float>,
+    tr: &Trajectory<Interval>,
+    out: &mut Checked,
+) -> Vec<&'a Event<Float>> {
+    // The reference's last step starting before 1e-40 runs in the pattern after those switches.
+    let after_start = run.trajectory.segments.iter().rfind(|s| s.t_start <= 1e-40);
+    if let (Some(r), Some(v)) = (after_start, tr.segments.first()) {
+        out.items += 1;
+        if r.pattern.active != v.pattern.active {
+            out.failures.push(format!("start pattern {:?}, reference {:?}", v.pattern.active, r.pattern.active));
+        }
+    }
+    run.trajectory.events.iter().filter(|e| e.t >= 1e-40).collect()
 }
 
+/// Every certified event is a reference switch of the same pair and kind with its time inside the
+/// event's enclosure (matched in order, except that switches at equal times — the points of one
+/// line through 0 — may come in any order), and every reference switch before `until` is reported.
 fn events(run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f64, out: &mut Checked) {
-    let refs = switches_to_report(run, tr);
-    let before = refs.iter().filter(|e| e.t < fl(until) - 1e-30).count();
-    if before > tr.events.len() {
-        let e = &refs[tr.events.len()];
+    let refs = switches_to_report(run, tr, out);
+    let mut used = vec![false; refs.len()];
+    for (k, ev) in tr.events.iter().enumerate() {
+        out.items += 1;
+        let found = (0..refs.len()).find(|&r| {
+            !used[r]
+                && (refs[r].neuron, refs[r].point, refs[r].kind) == (ev.neuron, ev.point, ev.kind)
+                && inside(&refs[r].t, &ev.t)
+        });
+        match found {
+            // In order: no earlier reference switch is left unmatched.
+            Some(r) if used[..r].iter().all(|u| *u) || inside(&refs[r - 1].t, &ev.t) => used[r] = true,
+            _ => {
+                out.failures.push(format!(
+                    "event {k}: certified {:?} of ({}, {}) in [{}, {}] matches no reference switch in order",
+                    ev.kind,
+                    ev.neuron,
+                    ev.point,
+                    ev.t.lower_f64(),
+                    ev.t.upper_f64()
+                ));
+                return;
+            }
+        }
+    }
+    if let Some(r) = (0..refs.len()).find(|&r| !used[r] && refs[r].t < fl(until) - 1e-30) {
+        let e = refs[r];
         out.failures.push(format!(
             "reference switch (neuron {}, point {}) at t = {} not reported",
             e.neuron,
             e.point,
             e.t.to_f64()
         ));
-    }
-    for (k, ev) in tr.events.iter().enumerate() {
-        out.items += 1;
-        let Some(r) = refs.get(k) else {
-            out.failures.push(format!("event {k} (neuron {}, point {}) not in the reference", ev.neuron, ev.point));
-            return;
-        };
-        if (r.neuron, r.point, r.kind) != (ev.neuron, ev.point, ev.kind) || !inside(&r.t, &ev.t) {
-            out.failures.push(format!(
-                "event {k}: certified {:?} of ({}, {}) in [{}, {}], reference {:?} of ({}, {}) at {}",
-                ev.kind,
-                ev.neuron,
-                ev.point,
-                ev.t.lower_f64(),
-                ev.t.upper_f64(),
-                r.kind,
-                r.neuron,
-                r.point,
-                r.t.to_f64()
-            ));
-            return;
-        }
     }
 }
 

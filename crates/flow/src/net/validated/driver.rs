@@ -83,7 +83,8 @@ pub fn certify_with_stats<S: Enclosure>(
     }
     let s0 = initial_state::<S>(problem, ctx)?;
     let data = NetData::from_problem(problem, ctx);
-    let net = Net::new(data, s0.width(), ctx.clone());
+    let mut net = Net::new(data, s0.width(), ctx.clone());
+    net.set_parallel(problem.data().x());
     let x0 = net.flatten(&s0);
     let tol = tolerance::<S>(opts, ctx);
     let mut opts = opts.clone();
@@ -460,8 +461,13 @@ impl<S: Enclosure> Runner<S> {
             let mut conflict = Vec::new();
             if let Some(g) = first {
                 let hi = g.window.unwrap().1;
-                conflict =
-                    doubtful.iter().filter(|o| (o.j, o.i) != (g.j, g.i) && o.lo < hi).map(|o| (o.j, o.i)).collect();
+                // Surfaces of parallel points coincide with g's: they switch with it.
+                let class = self.net.class(g.i);
+                conflict = doubtful
+                    .iter()
+                    .filter(|o| !(o.j == g.j && class.contains(&o.i)) && o.lo < hi)
+                    .map(|o| (o.j, o.i))
+                    .collect();
                 // A switch within a few window widths of the horizon is not crossed (the restart after it
                 // could overshoot `T`); the run then approaches it and ends undecided only if it must cross.
                 let margin = hi + 8.0 * (hi - g.lo);
@@ -470,7 +476,7 @@ impl<S: Enclosure> Runner<S> {
                     let max_eta = (&remaining - Rational::from_f64(hi).expect("finite")).to_f64();
                     let max_eta = if max_eta > 0.0 { f64_down(max_eta) } else { 0.0 };
                     match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts, max_eta) {
-                        SwitchOutcome::Proved { pattern, kind, before_hull, at_switch, after_hull, end, eta } => {
+                        SwitchOutcome::Proved { pattern, kinds, before_hull, at_switch, after_hull, end, eta } => {
                             let t_lo: Rational = &self.t + Rational::from_f64(c.lo).expect("finite");
                             let t_hi: Rational = &self.t + Rational::from_f64(c.hi).expect("finite");
                             let t_switch = S::from_bounds(&t_lo, &t_hi, &self.net.ctx);
@@ -479,8 +485,10 @@ impl<S: Enclosure> Runner<S> {
                             let kept = (self.segments.len(), self.events.len());
                             self.push_segment(ts, t_switch.clone(), self.pattern.clone(), &before_hull, &at_switch);
                             self.push_segment(t_switch.clone(), self.time(&t_hi), pattern.clone(), &after_hull, &end);
-                            self.events.push(crate::trajectory::Event { t: t_switch, point: c.i, neuron: c.j, kind });
-                            self.stats.events += 1;
+                            for (point, kind) in kinds {
+                                self.events.push(Event { t: t_switch.clone(), point, neuron: c.j, kind });
+                                self.stats.events += 1;
+                            }
                             self.stats.steps += 1;
                             let ser_xj = self.jets(&ser_c, &ser_x, &xhat, c.hi);
                             let st = SwitchStep {
@@ -508,9 +516,9 @@ impl<S: Enclosure> Runner<S> {
                                 Err(StepFail::Method) => (LohnerSet::from_box(&self.net, &end), end),
                                 Err(StepFail::Inconsistent(e)) => {
                                     // Nothing from this switch on is reported.
+                                    self.stats.events -= self.events.len() - kept.1;
                                     self.segments.truncate(kept.0);
                                     self.events.truncate(kept.1);
-                                    self.stats.events -= 1;
                                     return self.undecided(e.into());
                                 }
                             };

@@ -136,6 +136,10 @@ pub(crate) struct Net<S: Enclosure> {
     /// `x_i = 0` exactly (every coordinate enclosed by the point interval `[0, 0]`): its guard
     /// `w_jᵀx_i` is identically 0, so it is no switching surface (see [`Net::is_guard`]).
     zero_point: Vec<bool>,
+    /// For each point, the other points on the same line through 0 (`x_k = c·x_i`, `c ≠ 0`, decided
+    /// exactly by [`Net::set_parallel`]; empty unless set): their guards are `c·w_jᵀx_i`, so each
+    /// neuron meets all their surfaces at the same times (see [`Net::class`]).
+    parallel: Vec<Vec<usize>>,
 }
 
 impl<S: Enclosure> Net<S> {
@@ -143,7 +147,31 @@ impl<S: Enclosure> Net<S> {
         let (d, n) = (data.d(), data.n());
         let zero_point =
             data.x.iter().map(|xi| xi.iter().all(|v| v.contains_zero() && v.width_upper() == 0.0)).collect();
-        Net { data, m, d, n, ctx, zero_point }
+        Net { data, m, d, n, ctx, zero_point, parallel: vec![Vec::new(); n] }
+    }
+    /// Records which points are parallel, from the exact data `x` (all 2×2 minors of `x_i, x_k`
+    /// vanish, both non-zero).
+    pub fn set_parallel(&mut self, x: &[Vec<rug::Rational>]) {
+        let nonzero = |v: &[rug::Rational]| v.iter().any(|q| *q != 0);
+        let parallel = |a: &[rug::Rational], b: &[rug::Rational]| {
+            (0..a.len()).all(|p| {
+                (p + 1..a.len()).all(|q| rug::Rational::from(&a[p] * &b[q]) == rug::Rational::from(&a[q] * &b[p]))
+            })
+        };
+        for i in 0..self.n {
+            self.parallel[i] =
+                (0..self.n).filter(|&k| k != i && nonzero(&x[i]) && nonzero(&x[k]) && parallel(&x[i], &x[k])).collect();
+        }
+    }
+    /// The points whose surfaces coincide with point `i`'s for every neuron: `i` and the points
+    /// parallel to it, sorted. Along any flow their guards of one neuron are fixed multiples of
+    /// each other, so they switch together: every one of them toggles when `i`'s guard crosses 0
+    /// (`proofs-notes/net-validated-switches.md`, "Parallel points").
+    pub fn class(&self, i: usize) -> Vec<usize> {
+        let mut c = self.parallel[i].clone();
+        c.push(i);
+        c.sort_unstable();
+        c
     }
     /// Whether point `i`'s guards are switching functions. A point with `x_i = 0` has guard 0 for
     /// every `w` and contributes nothing to the field in any pattern (`r_i x_i = 0`,

@@ -79,19 +79,22 @@ fn leave_surfaces<S: Enclosure>(
     let live: Vec<(usize, usize)> = on_surface.iter().copied().filter(|&(j, _)| !pattern.frozen[j]).collect();
     let mut leaving = Vec::new();
     let mut two_ways = None;
+    let mut done: Vec<usize> = Vec::new();
     for &(j, i) in &live {
+        if done.contains(&j) {
+            continue;
+        }
+        done.push(j);
+        // One surface: the points of j on a surface are i's class (parallel points).
         let same: Vec<(usize, usize)> = live.iter().copied().filter(|&(jj, _)| jj == j).collect();
-        if same.len() > 1 {
+        let class = net.class(i);
+        if same.iter().any(|(_, k)| !class.contains(k)) {
             return Err(UndecidedReason::SimultaneousSwitches { pairs: same });
         }
         match leave_surface(net, pattern, x0, j, i)? {
             Leave::To(active) => {
-                pattern.active[j].retain(|&k| k != i);
-                if active {
-                    let at = pattern.active[j].binary_search(&i).unwrap_or_else(|e| e);
-                    pattern.active[j].insert(at, i);
-                }
-                leaving.push((j, i));
+                *pattern = sides(net, pattern, j, i, active);
+                leaving.extend(class.iter().map(|&k| (j, k)));
             }
             Leave::Both => two_ways = two_ways.or(Some((j, i))),
         }
@@ -102,8 +105,24 @@ fn leave_surfaces<S: Enclosure>(
     }
 }
 
+/// `pattern` with neuron `j` on the side of `i`'s surface where `i`'s guard is positive (`active`)
+/// or negative: the points of `i`'s class with `x_kᵀx_i > 0` go with `i`, the others the opposite way.
+fn sides<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: usize, active: bool) -> Pattern {
+    let mut p = pattern.clone();
+    for k in net.class(i) {
+        let ctx = &net.ctx;
+        let same = reluflow_arith::linalg::dot(&net.data.x[k], &net.data.x[i], ctx).certainly_pos();
+        p.active[j].retain(|&q| q != k);
+        if same == active {
+            let at = p.active[j].binary_search(&k).unwrap_or_else(|e| e);
+            p.active[j].insert(at, k);
+        }
+    }
+    p
+}
+
 /// A live neuron `j` whose guard of point `i` (`x_i ≠ 0`) is exactly 0, no other guard of `j`
-/// being 0. The guard's rate at `t = 0` depends only on `A_j` (at `t = 0` the residuals do not see
+/// being 0 except those of points parallel to `x_i` (one surface; they take their sides with `i`). The guard's rate at `t = 0` depends only on `A_j` (at `t = 0` the residuals do not see
 /// any pair on a surface), so with `ρ⁻`, `ρ⁺` its rate with `i` inactive / active:
 /// `ρ⁻, ρ⁺ < 0` (`> 0`): every solution leaves to the inactive (active) side;
 /// `ρ⁻ < 0 < ρ⁺`: two solutions (`Both`); `ρ⁺ < 0 < ρ⁻`: the fields point into the surface from both
@@ -116,11 +135,7 @@ fn leave_surface<S: Enclosure>(
     j: usize,
     i: usize,
 ) -> Result<Leave, UndecidedReason> {
-    let mut off = pattern.clone();
-    off.active[j].retain(|&k| k != i);
-    let mut on = off.clone();
-    let at = on.active[j].binary_search(&i).unwrap_or_else(|e| e);
-    on.active[j].insert(at, i);
+    let (off, on) = (sides(net, pattern, j, i, false), sides(net, pattern, j, i, true));
     let (minus, plus) = (guard_rate(net, &off, x0, j, i), guard_rate(net, &on, x0, j, i));
     if minus.certainly_neg() && plus.certainly_neg() {
         Ok(Leave::To(false))
