@@ -19,6 +19,8 @@
 
 #[path = "decided_net/check.rs"]
 mod check;
+#[path = "decided_net/sliding.rs"]
+mod sliding;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -89,6 +91,8 @@ struct Tally {
     errors: usize,
     /// reason → (certified_until = 0, > 0)
     undecided: BTreeMap<String, (usize, usize)>,
+    /// sliding runs by [`sliding::kind`]
+    sliding: BTreeMap<&'static str, usize>,
     checked_runs: usize,
     checked_items: usize,
     failures: usize,
@@ -121,6 +125,9 @@ fn main() {
             Status::Undecided { reason, certified_until } => {
                 if matches!(reason, UndecidedReason::NonUnique { .. }) {
                     tally.non_unique += 1;
+                }
+                if let UndecidedReason::Sliding { neuron, point } = reason {
+                    *tally.sliding.entry(sliding::kind(&p, &tr, *neuron, *point)).or_default() += 1;
                 }
                 let e = tally.undecided.entry(label(reason)).or_default();
                 if certified_until.upper_f64() > 0.0 {
@@ -165,6 +172,9 @@ fn print_table(t: &Tally, count: usize, secs: f64) {
         if !k.starts_with("NonUnique") {
             println!("  {:<56} {:>5} {:>5.1}%   ({z} / {pos})", k, z + pos, pct(z + pos));
         }
+    }
+    for (k, v) in &t.sliding {
+        println!("    sliding, surface at the stop {k:<30} {v:>5}");
     }
     println!("{:<58} {:>5}", "errors (refused instances)", t.errors);
     println!(
