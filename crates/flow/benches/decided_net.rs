@@ -94,6 +94,7 @@ struct Tally {
     /// sliding runs by [`sliding::kind`]
     sliding: BTreeMap<&'static str, usize>,
     checked_runs: usize,
+    ref_cut: usize,
     checked_items: usize,
     failures: usize,
 }
@@ -142,6 +143,7 @@ fn main() {
         let checked = check::against_reference(&p, &tr);
         tally.checked_runs += usize::from(checked.items > 0);
         tally.checked_items += checked.items;
+        tally.ref_cut += checked.cut;
         tally.failures += checked.failures.len();
         for f in &checked.failures {
             println!("!!! CONTAINMENT FAILURE seed {seed}: {f}");
@@ -178,7 +180,11 @@ fn print_table(t: &Tally, count: usize, secs: f64) {
     }
     println!("{:<58} {:>5}", "errors (refused instances)", t.errors);
     println!(
-        "reference check: {} runs, {} containments checked, {} failures",
-        t.checked_runs, t.checked_items, t.failures
+        "reference check: {} runs ({} cut at {} steps), {} containments checked, {} failures",
+        t.checked_runs,
+        t.ref_cut,
+        check::REF_STEPS,
+        t.checked_items,
+        t.failures
     );
 }
