@@ -140,6 +140,8 @@ pub(crate) struct Net<S: Enclosure> {
     /// exactly by [`Net::set_parallel`]; empty unless set): their guards are `c·w_jᵀx_i`, so each
     /// neuron meets all their surfaces at the same times (see [`Net::class`]).
     parallel: Vec<Vec<usize>>,
+    /// `(i, k)` with `x_k = c·x_i`, `c > 0` (same direction), for `k` in `parallel[i]`.
+    same_direction: Vec<(usize, usize)>,
 }
 
 impl<S: Enclosure> Net<S> {
@@ -147,7 +149,7 @@ impl<S: Enclosure> Net<S> {
         let (d, n) = (data.d(), data.n());
         let zero_point =
             data.x.iter().map(|xi| xi.iter().all(|v| v.contains_zero() && v.width_upper() == 0.0)).collect();
-        Net { data, m, d, n, ctx, zero_point, parallel: vec![Vec::new(); n] }
+        Net { data, m, d, n, ctx, zero_point, parallel: vec![Vec::new(); n], same_direction: Vec::new() }
     }
     /// Records which points are parallel, from the exact data `x` (all 2×2 minors of `x_i, x_k`
     /// vanish, both non-zero).
@@ -161,7 +163,18 @@ impl<S: Enclosure> Net<S> {
         for i in 0..self.n {
             self.parallel[i] =
                 (0..self.n).filter(|&k| k != i && nonzero(&x[i]) && nonzero(&x[k]) && parallel(&x[i], &x[k])).collect();
+            for &k in &self.parallel[i] {
+                let dot: rug::Rational = x[i].iter().zip(&x[k]).map(|(a, b)| rug::Rational::from(a * b)).sum();
+                if dot > 0 {
+                    self.same_direction.push((i, k));
+                }
+            }
         }
+    }
+    /// Whether `x_k = c·x_i` with `c > 0` (`k` in `i`'s class, decided exactly; `k = i` included):
+    /// then the two guards of every neuron have the same sign.
+    pub fn same_direction(&self, i: usize, k: usize) -> bool {
+        k == i || self.same_direction.contains(&(i, k))
     }
     /// The points whose surfaces coincide with point `i`'s for every neuron: `i` and the points
     /// parallel to it, sorted. Along any flow their guards of one neuron are fixed multiples of

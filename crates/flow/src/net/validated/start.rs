@@ -110,8 +110,7 @@ fn leave_surfaces<S: Enclosure>(
 fn sides<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: usize, active: bool) -> Pattern {
     let mut p = pattern.clone();
     for k in net.class(i) {
-        let ctx = &net.ctx;
-        let same = reluflow_arith::linalg::dot(&net.data.x[k], &net.data.x[i], ctx).certainly_pos();
+        let same = net.same_direction(i, k);
         p.active[j].retain(|&q| q != k);
         if same == active {
             let at = p.active[j].binary_search(&k).unwrap_or_else(|e| e);
