@@ -87,3 +87,70 @@ fn a_zero_data_point_does_not_block_a_frozen_neuron() {
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
 }
+
+/// A live neuron `w = (1, 0)`, `a = 1` on `x_0 = (1, 1)` (active) and `x_1 = (0, 1)` (guard exactly
+/// 0). The guard of point 1 has rate `ρ⁻ ∝ y_0 − 1` with it inactive and `ρ⁺ ∝ y_0 − 1 + y_1` with it
+/// active; `y` picks the case.
+fn on_a_surface(y: &[i64]) -> Problem {
+    problem(&[&[1, 1], &[0, 1]], y, &[&[1, 0]], &[1])
+}
+
+/// The run (f64 and 128-bit intervals) starts with point 1 on `side` and its final state contains
+/// the 256-bit reference's, which switches point 1 within its first bisection bracket.
+fn leaves_to(y: &[i64], active: bool) {
+    use reluflow_arith::{Float, Scalar};
+    use reluflow_flow::net::reference::{RefOptions, integrate_problem};
+    let p = on_a_surface(y);
+    let opts = RefOptions { tol: 1e-50, order: 60, ..RefOptions::for_bits(256) };
+    let run = integrate_problem::<Float>(&p, &256, &opts).unwrap();
+    let fin = &run.trajectory.final_state;
+    let r: Vec<f64> = fin.w[0].iter().chain(fin.a.as_ref().unwrap()).map(Float::to_f64).collect();
+    let check = |tr: &Trajectory<Interval>, lo: Vec<f64>, hi: Vec<f64>| {
+        assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+        assert_eq!(tr.segments[0].pattern.active[0].contains(&1), active);
+        for k in 0..r.len() {
+            assert!(
+                lo[k] - 1e-40 <= r[k] && r[k] <= hi[k] + 1e-40,
+                "coordinate {k}: {} not in [{}, {}]",
+                r[k],
+                lo[k],
+                hi[k]
+            );
+        }
+    };
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let all =
+        |s: &reluflow_flow::State<Interval>| s.w[0].iter().chain(s.a.as_ref().unwrap()).cloned().collect::<Vec<_>>();
+    let v = all(&tr.final_state);
+    check(&tr, v.iter().map(|e| e.lower_f64()).collect(), v.iter().map(|e| e.upper_f64()).collect());
+    let tr = certify::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    assert_eq!(tr.segments[0].pattern.active[0].contains(&1), active);
+}
+
+/// ρ⁻ = ρ⁺ < 0: every solution leaves to the inactive side.
+#[test]
+fn a_live_neuron_leaves_a_surface_to_the_inactive_side() {
+    leaves_to(&[0, 0], false);
+}
+
+/// ρ⁻ = ρ⁺ > 0: every solution leaves to the active side.
+#[test]
+fn a_live_neuron_leaves_a_surface_to_the_active_side() {
+    leaves_to(&[2, 0], true);
+}
+
+/// ρ⁻ < 0 < ρ⁺: one solution leaves to each side.
+#[test]
+fn a_live_neuron_on_a_repelling_surface_is_non_unique() {
+    non_unique_at_zero(&certify::<Interval>(&on_a_surface(&[0, 2]), &(), &ValidatedOptions::default()).unwrap(), 0, 1);
+}
+
+/// ρ⁺ < 0 < ρ⁻: both fields point into the surface (sliding from the start).
+#[test]
+fn a_live_neuron_on_an_attracting_surface_slides() {
+    let tr = certify::<Interval>(&on_a_surface(&[2, -2]), &(), &ValidatedOptions::default()).unwrap();
+    let Status::Undecided { reason, certified_until } = &tr.status else { panic!("{:?}", tr.status) };
+    assert_eq!(*reason, UndecidedReason::Sliding { neuron: 0, point: 1 });
+    assert!(certified_until.contains_zero() && tr.segments.is_empty());
+}

@@ -3,7 +3,7 @@
 use super::ball::BallSet;
 use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
 use super::saltation::{SwitchStep, through_switch};
-use super::series::{Series, series};
+use super::series::{Series, live, series};
 use super::start::initial_pattern;
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
 use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
@@ -83,7 +83,8 @@ pub fn certify_with_stats<S: Enclosure>(
     }
     let s0 = initial_state::<S>(problem, ctx)?;
     let data = NetData::from_problem(problem, ctx);
-    let net = Net::new(data, s0.width(), ctx.clone());
+    let mut net = Net::new(data, s0.width(), ctx.clone());
+    net.set_parallel(problem.data().x());
     let x0 = net.flatten(&s0);
     let tol = tolerance::<S>(opts, ctx);
     let mut opts = opts.clone();
@@ -109,11 +110,13 @@ pub fn certify_with_stats<S: Enclosure>(
         net,
         relu_prime: problem.relu_prime(),
         initial: s0,
+        leaving: Vec::new(),
     };
     let status = match initial_pattern(problem, &run.net) {
         Err(reason) => run.undecided(reason),
-        Ok(p) => {
+        Ok((p, leaving)) => {
             run.pattern = p;
+            run.leaving = leaving;
             match problem.run().t_end.clone() {
                 Horizon::Finite(t_end) => run.go(&t_end),
                 Horizon::Infinite => run.go_to_limit(opts.limit_search_until),
@@ -185,6 +188,11 @@ struct Runner<S: Enclosure> {
     net: Net<S>,
     relu_prime: ReluPrime,
     initial: State<S>,
+    /// Pairs whose exact guard was 0 at `t = 0` and has the pattern's sign on `(0, t]`
+    /// (`start.rs`): over a step whose a priori box gives the guard's rate that sign, the sign is
+    /// kept (mean value theorem), although the guard's enclosure at the step start may touch 0.
+    /// Emptied at the first switch; a pair leaves once its guard is certain over a step.
+    leaving: Vec<(usize, usize)>,
 }
 
 impl<S: Enclosure> Runner<S> {
@@ -355,6 +363,28 @@ impl<S: Enclosure> Runner<S> {
         Advanced::Done
     }
 
+    /// Advances by `h_exact`, at most the a priori step of `apri`, with the hull over `[0, h_exact]`
+    /// from the Taylor polynomial (met with the a priori box). The caller has proved that the pattern
+    /// does not change on `[0, h_exact]`.
+    fn step_to(
+        &mut self,
+        ser_c: &Series<S>,
+        ser_x: &Series<S>,
+        xhat: &[S],
+        apri: &Apriori<S>,
+        h_exact: &Rational,
+    ) -> Advanced {
+        if *h_exact <= 0 {
+            return Advanced::Failed;
+        }
+        let h_up = self.time(h_exact).upper_f64();
+        let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
+        match meet_all("net: approach hull ∩ a priori box", &hull, &apri.e) {
+            Ok(hull) => self.advance(ser_c, ser_x, xhat, &apri.rem, h_exact, &hull),
+            Err(e) => Advanced::Inconsistent(e),
+        }
+    }
+
     fn go(&mut self, t_end: &Rational) -> Status<S> {
         let p = self.opts.order;
         let mut h_cap = f64::INFINITY;
@@ -389,7 +419,16 @@ impl<S: Enclosure> Runner<S> {
             // Guards: over the a priori box, then (for the doubtful ones) over the guard's Taylor
             // polynomial on [0, h].
             let mut doubtful = Vec::new();
-            for (j, i) in uncertain_guards(&self.net, &self.pattern, &apri.e) {
+            let uncertain = uncertain_guards(&self.net, &self.pattern, &apri.e);
+            self.leaving.retain(|p| uncertain.contains(p));
+            let (uncertain, left_ok) = self.leaving_checked(uncertain, &apri.e);
+            if !left_ok && approaches < 60 && h_hi > self.opts.h_min {
+                // The rate of a guard that left its surface at t = 0 is not proved over this step.
+                h_cap = h_hi / 4.0;
+                approaches += 1;
+                continue;
+            }
+            for (j, i) in uncertain {
                 let info = analyze_guard(&self.net, &self.pattern, &ser_x, &apri.rem, j, i, h_hi);
                 if !info.certain_whole {
                     doubtful.push(info);
@@ -409,7 +448,9 @@ impl<S: Enclosure> Runner<S> {
                 h_cap = f64::INFINITY;
                 approaches = 0;
                 self.plain_run += 1;
-                self.maybe_enter_ball(&apri.e);
+                if self.leaving.is_empty() {
+                    self.maybe_enter_ball(&apri.e);
+                }
                 continue;
             }
             self.plain_run = 0;
@@ -420,8 +461,13 @@ impl<S: Enclosure> Runner<S> {
             let mut conflict = Vec::new();
             if let Some(g) = first {
                 let hi = g.window.unwrap().1;
-                conflict =
-                    doubtful.iter().filter(|o| (o.j, o.i) != (g.j, g.i) && o.lo < hi).map(|o| (o.j, o.i)).collect();
+                // Surfaces of parallel points coincide with g's: they switch with it.
+                let class = self.net.class(g.i);
+                conflict = doubtful
+                    .iter()
+                    .filter(|o| !(o.j == g.j && class.contains(&o.i)) && o.lo < hi)
+                    .map(|o| (o.j, o.i))
+                    .collect();
                 // A switch within a few window widths of the horizon is not crossed (the restart after it
                 // could overshoot `T`); the run then approaches it and ends undecided only if it must cross.
                 let margin = hi + 8.0 * (hi - g.lo);
@@ -430,7 +476,7 @@ impl<S: Enclosure> Runner<S> {
                     let max_eta = (&remaining - Rational::from_f64(hi).expect("finite")).to_f64();
                     let max_eta = if max_eta > 0.0 { f64_down(max_eta) } else { 0.0 };
                     match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts, max_eta) {
-                        SwitchOutcome::Proved { pattern, kind, before_hull, at_switch, after_hull, end, eta } => {
+                        SwitchOutcome::Proved { pattern, kinds, before_hull, at_switch, after_hull, end, eta } => {
                             let t_lo: Rational = &self.t + Rational::from_f64(c.lo).expect("finite");
                             let t_hi: Rational = &self.t + Rational::from_f64(c.hi).expect("finite");
                             let t_switch = S::from_bounds(&t_lo, &t_hi, &self.net.ctx);
@@ -439,8 +485,10 @@ impl<S: Enclosure> Runner<S> {
                             let kept = (self.segments.len(), self.events.len());
                             self.push_segment(ts, t_switch.clone(), self.pattern.clone(), &before_hull, &at_switch);
                             self.push_segment(t_switch.clone(), self.time(&t_hi), pattern.clone(), &after_hull, &end);
-                            self.events.push(crate::trajectory::Event { t: t_switch, point: c.i, neuron: c.j, kind });
-                            self.stats.events += 1;
+                            for (point, kind) in kinds {
+                                self.events.push(Event { t: t_switch.clone(), point, neuron: c.j, kind });
+                                self.stats.events += 1;
+                            }
                             self.stats.steps += 1;
                             let ser_xj = self.jets(&ser_c, &ser_x, &xhat, c.hi);
                             let st = SwitchStep {
@@ -468,19 +516,29 @@ impl<S: Enclosure> Runner<S> {
                                 Err(StepFail::Method) => (LohnerSet::from_box(&self.net, &end), end),
                                 Err(StepFail::Inconsistent(e)) => {
                                     // Nothing from this switch on is reported.
+                                    self.stats.events -= self.events.len() - kept.1;
                                     self.segments.truncate(kept.0);
                                     self.events.truncate(kept.1);
-                                    self.stats.events -= 1;
                                     return self.undecided(e.into());
                                 }
                             };
                             self.t = t_hi;
                             self.pattern = pattern;
+                            self.leaving.clear();
                             h_cap = f64::INFINITY;
                             approaches = 0;
                             continue;
                         }
-                        SwitchOutcome::Undecided(reason) => return self.undecided(reason),
+                        SwitchOutcome::Undecided(reason) => {
+                            if !matches!(reason, UndecidedReason::Inconsistent(_)) {
+                                // The pattern flow is the exact flow up to the window's lower end.
+                                let lo = Rational::from_f64(c.lo).expect("finite");
+                                if let Advanced::Inconsistent(e) = self.step_to(&ser_c, &ser_x, &xhat, &apri, &lo) {
+                                    return self.undecided(e.into());
+                                }
+                            }
+                            return self.undecided(reason);
+                        }
                     }
                 }
             }
@@ -493,12 +551,7 @@ impl<S: Enclosure> Runner<S> {
                     h_exact = remaining.clone();
                 }
                 let h_up = self.time(&h_exact).upper_f64();
-                let hull = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(0.0, h_up, &self.net.ctx));
-                let hull = match meet_all("net: approach hull ∩ a priori box", &hull, &apri.e) {
-                    Ok(v) => v,
-                    Err(e) => return self.undecided(e.into()),
-                };
-                match self.advance(&ser_c, &ser_x, &xhat, &apri.rem, &h_exact, &hull) {
+                match self.step_to(&ser_c, &ser_x, &xhat, &apri, &h_exact) {
                     Advanced::Done => {}
                     Advanced::Failed => return self.precision_exhausted(),
                     Advanced::Inconsistent(e) => return self.undecided(e.into()),
@@ -528,6 +581,26 @@ impl<S: Enclosure> Runner<S> {
             });
         }
         Status::Certified
+    }
+
+    /// Splits off the pairs of [`Self::leaving`] whose guard rate over the a priori box `e` has the
+    /// pattern's sign (they keep it over the step); the flag is false if some leaving pair does not.
+    fn leaving_checked(&self, uncertain: Vec<(usize, usize)>, e: &[S]) -> (Vec<(usize, usize)>, bool) {
+        let mut ok = true;
+        let rest = uncertain
+            .into_iter()
+            .filter(|&(j, i)| {
+                if !self.leaving.contains(&(j, i)) {
+                    return true;
+                }
+                let rate = guard_rate(&self.net, &self.pattern, e, j, i);
+                let kept =
+                    if live(&self.pattern, j).contains(&i) { rate.certainly_pos() } else { rate.certainly_neg() };
+                ok &= kept;
+                !kept
+            })
+            .collect();
+        (rest, ok)
     }
 
     fn precision_exhausted(&self) -> Status<S> {

@@ -133,12 +133,65 @@ pub(crate) struct Net<S: Enclosure> {
     pub d: usize,
     pub n: usize,
     pub ctx: S::Ctx,
+    /// `x_i = 0` exactly (every coordinate enclosed by the point interval `[0, 0]`): its guard
+    /// `w_jᵀx_i` is identically 0, so it is no switching surface (see [`Net::is_guard`]).
+    zero_point: Vec<bool>,
+    /// For each point, the other points on the same line through 0 (`x_k = c·x_i`, `c ≠ 0`, decided
+    /// exactly by [`Net::set_parallel`]; empty unless set): their guards are `c·w_jᵀx_i`, so each
+    /// neuron meets all their surfaces at the same times (see [`Net::class`]).
+    parallel: Vec<Vec<usize>>,
+    /// `(i, k)` with `x_k = c·x_i`, `c > 0` (same direction), for `k` in `parallel[i]`.
+    same_direction: Vec<(usize, usize)>,
 }
 
 impl<S: Enclosure> Net<S> {
     pub fn new(data: NetData<S>, m: usize, ctx: S::Ctx) -> Net<S> {
         let (d, n) = (data.d(), data.n());
-        Net { data, m, d, n, ctx }
+        let zero_point =
+            data.x.iter().map(|xi| xi.iter().all(|v| v.contains_zero() && v.width_upper() == 0.0)).collect();
+        Net { data, m, d, n, ctx, zero_point, parallel: vec![Vec::new(); n], same_direction: Vec::new() }
+    }
+    /// Records which points are parallel, from the exact data `x` (all 2×2 minors of `x_i, x_k`
+    /// vanish, both non-zero).
+    pub fn set_parallel(&mut self, x: &[Vec<rug::Rational>]) {
+        let nonzero = |v: &[rug::Rational]| v.iter().any(|q| *q != 0);
+        let parallel = |a: &[rug::Rational], b: &[rug::Rational]| {
+            (0..a.len()).all(|p| {
+                (p + 1..a.len()).all(|q| rug::Rational::from(&a[p] * &b[q]) == rug::Rational::from(&a[q] * &b[p]))
+            })
+        };
+        for i in 0..self.n {
+            self.parallel[i] =
+                (0..self.n).filter(|&k| k != i && nonzero(&x[i]) && nonzero(&x[k]) && parallel(&x[i], &x[k])).collect();
+            for &k in &self.parallel[i] {
+                let dot: rug::Rational = x[i].iter().zip(&x[k]).map(|(a, b)| rug::Rational::from(a * b)).sum();
+                if dot > 0 {
+                    self.same_direction.push((i, k));
+                }
+            }
+        }
+    }
+    /// Whether `x_k = c·x_i` with `c > 0` (`k` in `i`'s class, decided exactly; `k = i` included):
+    /// then the two guards of every neuron have the same sign.
+    pub fn same_direction(&self, i: usize, k: usize) -> bool {
+        k == i || self.same_direction.contains(&(i, k))
+    }
+    /// The points whose surfaces coincide with point `i`'s for every neuron: `i` and the points
+    /// parallel to it, sorted. Along any flow their guards of one neuron are fixed multiples of
+    /// each other, so they switch together: every one of them toggles when `i`'s guard crosses 0
+    /// (`proofs-notes/net-validated-switches.md`, "Parallel points").
+    pub fn class(&self, i: usize) -> Vec<usize> {
+        let mut c = self.parallel[i].clone();
+        c.push(i);
+        c.sort_unstable();
+        c
+    }
+    /// Whether point `i`'s guards are switching functions. A point with `x_i = 0` has guard 0 for
+    /// every `w` and contributes nothing to the field in any pattern (`r_i x_i = 0`,
+    /// `r_i w_jᵀx_i = 0`), so it never switches and is not checked; it stays in the loss, with its
+    /// constant residual `−y_i` (`proofs-notes/net-validated-switches.md`, "Zero data points").
+    pub fn is_guard(&self, i: usize) -> bool {
+        !self.zero_point[i]
     }
     pub fn dim(&self) -> usize {
         self.m * (self.d + 1)

@@ -13,8 +13,13 @@ use rug::Rational;
 /// The pattern at `t = 0` from the *exact* initial guards (rational arithmetic): `A_j = {i : g > 0}`
 /// (`≥ 0` with σ'(0) = 1); neurons with no active point are frozen (zero field for good) unless one
 /// of their guards is exactly 0 and a solution can leave through it ([`frozen_stays`]). A live
-/// neuron with a guard exactly 0 (σ'(0) = 0) or a neuron on a surface with σ'(0) = 1 is undecided.
-pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> Result<Pattern, UndecidedReason> {
+/// neuron with one guard exactly 0 leaves the surface to the side both fields point to
+/// ([`leave_surface`]); the pairs that do are returned with the pattern (their guard is 0 at
+/// `t = 0` and of the pattern's sign on `(0, t]` as long as its rate keeps that sign).
+pub(crate) fn initial_pattern<S: Enclosure>(
+    problem: &Problem,
+    net: &Net<S>,
+) -> Result<(Pattern, Vec<(usize, usize)>), UndecidedReason> {
     let (w, a_zero): (Vec<Vec<Rational>>, Vec<bool>) = match problem.init() {
         Init::Explicit { w, a } => (w.clone(), a.iter().map(|v| *v == 0).collect()),
         // a_j = s_j λ‖z_j‖ with λ > 0 and z_j ≠ 0: never zero.
@@ -34,7 +39,8 @@ pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> 
             if g > 0 || (zero_active && g == 0) {
                 act.push(i);
             }
-            if g == 0 {
+            // `x_i = 0`: no surface (the guard is 0 for every `w`, `Net::is_guard`).
+            if g == 0 && net.is_guard(i) {
                 on_surface.push((j, i));
             }
         }
@@ -42,23 +48,105 @@ pub(crate) fn initial_pattern<S: Enclosure>(problem: &Problem, net: &Net<S>) -> 
         pattern.active.push(act);
     }
     let x0 = net.flatten(&initial_state_of(net, &w, problem));
+    let leaving = leave_surfaces(net, &mut pattern, &x0, &on_surface)?;
     for &(j, i) in &on_surface {
-        if !pattern.frozen[j] {
-            let rate = guard_rate(net, &pattern, &x0, j, i);
-            return Err(if rate.contains_zero() {
-                UndecidedReason::Grazing { neuron: j, point: i }
-            } else {
-                UndecidedReason::NonUnique { neuron: j, point: i }
-            });
-        }
-    }
-    for &(j, i) in &on_surface {
-        let moving_point = x[i].iter().any(|v| *v != 0);
-        if pattern.frozen[j] && !a_zero[j] && moving_point {
+        if pattern.frozen[j] && !a_zero[j] {
             frozen_stays(net, &pattern, &x0, j, i)?;
         }
     }
-    Ok(pattern)
+    Ok((pattern, leaving))
+}
+
+/// How a live neuron leaves the one surface it starts on.
+enum Leave {
+    /// Both fields point to the inactive (`false`) or the active (`true`) side: every solution goes
+    /// there.
+    To(bool),
+    /// Both fields point away from the surface: two solutions.
+    Both,
+}
+
+/// The live neurons' pairs on a surface at `t = 0`, each decided by [`leave_surface`] (the pattern
+/// gets the side they go to). Several surfaces of one neuron: `SimultaneousSwitches`. A pair with
+/// two solutions is `NonUnique` once every other pair is decided (the two are then solutions of
+/// the whole flow). Returns the pairs that leave.
+fn leave_surfaces<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &mut Pattern,
+    x0: &[S],
+    on_surface: &[(usize, usize)],
+) -> Result<Vec<(usize, usize)>, UndecidedReason> {
+    let live: Vec<(usize, usize)> = on_surface.iter().copied().filter(|&(j, _)| !pattern.frozen[j]).collect();
+    let mut leaving = Vec::new();
+    let mut two_ways = None;
+    let mut done: Vec<usize> = Vec::new();
+    for &(j, i) in &live {
+        if done.contains(&j) {
+            continue;
+        }
+        done.push(j);
+        // One surface: the points of j on a surface are i's class (parallel points).
+        let same: Vec<(usize, usize)> = live.iter().copied().filter(|&(jj, _)| jj == j).collect();
+        let class = net.class(i);
+        if same.iter().any(|(_, k)| !class.contains(k)) {
+            return Err(UndecidedReason::SimultaneousSwitches { pairs: same });
+        }
+        match leave_surface(net, pattern, x0, j, i)? {
+            Leave::To(active) => {
+                *pattern = sides(net, pattern, j, i, active);
+                leaving.extend(class.iter().map(|&k| (j, k)));
+            }
+            Leave::Both => two_ways = two_ways.or(Some((j, i))),
+        }
+    }
+    match two_ways {
+        Some((neuron, point)) => Err(UndecidedReason::NonUnique { neuron, point }),
+        None => Ok(leaving),
+    }
+}
+
+/// `pattern` with neuron `j` on the side of `i`'s surface where `i`'s guard is positive (`active`)
+/// or negative: the points of `i`'s class with `x_kᵀx_i > 0` go with `i`, the others the opposite way.
+fn sides<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: usize, active: bool) -> Pattern {
+    let mut p = pattern.clone();
+    for k in net.class(i) {
+        let same = net.same_direction(i, k);
+        p.active[j].retain(|&q| q != k);
+        if same == active {
+            let at = p.active[j].binary_search(&k).unwrap_or_else(|e| e);
+            p.active[j].insert(at, k);
+        }
+    }
+    p
+}
+
+/// A live neuron `j` whose guard of point `i` (`x_i ≠ 0`) is exactly 0, no other guard of `j`
+/// being 0 except those of points parallel to `x_i` (one surface; they take their sides with `i`). The guard's rate at `t = 0` depends only on `A_j` (at `t = 0` the residuals do not see
+/// any pair on a surface), so with `ρ⁻`, `ρ⁺` its rate with `i` inactive / active:
+/// `ρ⁻, ρ⁺ < 0` (`> 0`): every solution leaves to the inactive (active) side;
+/// `ρ⁻ < 0 < ρ⁺`: two solutions (`Both`); `ρ⁺ < 0 < ρ⁻`: the fields point into the surface from both
+/// sides, `Sliding`; a rate not of one sign: `Grazing` (`proofs-notes/net-validated-switches.md`,
+/// "Start").
+fn leave_surface<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    x0: &[S],
+    j: usize,
+    i: usize,
+) -> Result<Leave, UndecidedReason> {
+    let (off, on) = (sides(net, pattern, j, i, false), sides(net, pattern, j, i, true));
+    let (minus, plus) = (guard_rate(net, &off, x0, j, i), guard_rate(net, &on, x0, j, i));
+    if minus.certainly_neg() && plus.certainly_neg() {
+        Ok(Leave::To(false))
+    } else if minus.certainly_pos() && plus.certainly_pos() {
+        Ok(Leave::To(true))
+    } else if minus.certainly_neg() && plus.certainly_pos() {
+        Ok(Leave::Both)
+    } else if minus.certainly_pos() && plus.certainly_neg() {
+        Err(UndecidedReason::Sliding { neuron: j, point: i })
+    } else {
+        Err(UndecidedReason::Grazing { neuron: j, point: i })
+    }
 }
 
 /// A frozen neuron `j` (no active point, σ'(0) = 0, `a_j ≠ 0`) whose guard of point `i` (`x_i ≠ 0`)

@@ -154,8 +154,9 @@ pub(crate) enum SwitchOutcome<S> {
     Proved {
         /// The pattern after the switch.
         pattern: Pattern,
-        /// Activate / deactivate / death.
-        kind: EventKind,
+        /// The points that switch (the class of the crossing point, [`Net::class`]) with
+        /// activate / deactivate / death.
+        kinds: Vec<(usize, EventKind)>,
         /// Encloses the states from the step start to the switch.
         before_hull: Vec<S>,
         /// Encloses the state at the switch.
@@ -171,10 +172,33 @@ pub(crate) enum SwitchOutcome<S> {
     Undecided(UndecidedReason),
 }
 
+/// The first restart offset `η` tried after a switch: `delta` (the window width), or the time the
+/// switched guard needs, at its slowest rate under the new pattern over the window box `xw`, to
+/// move twice the width of its own enclosure there (a slow transversal crossing: at rate 2e-6 and
+/// guard width 4e-16 that is 4e-10, far beyond the `delta·2⁸` the doubling reaches).
+/// Only a first guess: step 6 checks the guard's sign at the restart time.
+fn first_eta<S: Enclosure>(
+    net: &Net<S>,
+    next: &Pattern,
+    xw: &[S],
+    j: usize,
+    i: usize,
+    delta: f64,
+    kind: EventKind,
+) -> f64 {
+    if kind == EventKind::Death {
+        return delta;
+    }
+    let slowest = guard_rate(net, next, xw, j, i).abs().lower_f64();
+    let need = 2.0 * guard(net, xw, j, i).width_upper() / slowest;
+    if need.is_finite() { need.max(delta) } else { delta }
+}
+
 /// Proves the switch `c` (see `proofs-notes/net-validated-switches.md`):
 /// 1. the state over the window, `X* = T(lo..hi)`, has guard rate of the new sign under the old
 ///    pattern (so each trajectory crosses exactly once, at some `τ* ∈ (lo, hi]`);
-/// 2. the new pattern: `i` added to / removed from `A_j`; if `i` was `j`'s last active point and
+/// 2. the new pattern: `i` and the points parallel to it ([`Net::class`]) toggled in `A_j`; if `i`
+///    was `j`'s last active point and
 ///    σ'(0) = 0, the neuron dies (frozen, zero field); otherwise the guard rate under the new
 ///    pattern over `X*` must also have the new sign (no sliding);
 /// 3. an a priori enclosure `E'` of the new pattern's flow from `X*` over `[0, hi − lo + η]`, on
@@ -209,24 +233,40 @@ pub(crate) fn cross<S: Enclosure>(
     if !sign_ok(&guard_rate(net, pattern, &xw, j, i), !was_active) {
         return SwitchOutcome::Undecided(UndecidedReason::Grazing { neuron: j, point: i });
     }
+    // Every point of i's class toggles (its guard is a fixed multiple of i's).
+    let class = net.class(i);
     let mut next = pattern.clone();
-    let last_point = was_active && live(pattern, j).len() == 1;
-    let kind = if !was_active {
-        let pos = next.active[j].binary_search(&i).unwrap_or_else(|e| e);
-        next.active[j].insert(pos, i);
-        EventKind::Activate
-    } else if last_point {
+    let mut kinds: Vec<(usize, EventKind)> = Vec::new();
+    for &k in &class {
+        match next.active[j].binary_search(&k) {
+            Ok(pos) => {
+                next.active[j].remove(pos);
+                kinds.push((k, EventKind::Deactivate));
+            }
+            Err(pos) => {
+                next.active[j].insert(pos, k);
+                kinds.push((k, EventKind::Activate));
+            }
+        }
+    }
+    let kind = if next.active[j].is_empty() {
         if relu_prime == ReluPrime::One {
             // With σ'(0) = 1 the surface counts as active: the field on the surface points out of
             // it, the field beyond it vanishes — a sliding (Filippov) situation.
             return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
         }
-        next.active[j].clear();
+        if kinds.len() > 1 {
+            // Several last points at once: not analysed.
+            let pairs = class.iter().map(|&k| (j, k)).collect();
+            return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs });
+        }
         next.frozen[j] = true;
+        kinds[0].1 = EventKind::Death;
         EventKind::Death
-    } else {
-        next.active[j].retain(|&k| k != i);
+    } else if was_active {
         EventKind::Deactivate
+    } else {
+        EventKind::Activate
     };
     if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
         return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
@@ -237,7 +277,7 @@ pub(crate) fn cross<S: Enclosure>(
     let e_scale = block_exponents(net, &mid);
     // Continue past `hi` by `eta` so that the switched guard is certainly of its new sign at the
     // restart time `hi + eta` (the duration since the switch lies in [eta, delta + eta]).
-    let mut eta = delta;
+    let mut eta = first_eta(net, &next, &xw, j, i, delta, kind);
     for _ in 0..8 {
         if eta > max_eta {
             break;
@@ -248,8 +288,10 @@ pub(crate) fn cross<S: Enclosure>(
                 "could not enclose the flow after the switch of neuron {j} at point {i}"
             )));
         };
-        let others: Vec<(usize, usize)> =
-            uncertain_guards(net, &next, &after.e).into_iter().filter(|&(jj, ii)| (jj, ii) != (j, i)).collect();
+        let others: Vec<(usize, usize)> = uncertain_guards(net, &next, &after.e)
+            .into_iter()
+            .filter(|&(jj, ii)| !(jj == j && class.contains(&ii)))
+            .collect();
         if let Some(&(jj, ii)) = others.first() {
             return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, i), (jj, ii)] });
         }
@@ -265,7 +307,7 @@ pub(crate) fn cross<S: Enclosure>(
             let after_hull = after.e.clone();
             return SwitchOutcome::Proved {
                 pattern: next,
-                kind,
+                kinds,
                 before_hull: before,
                 at_switch: xw,
                 after_hull,

@@ -138,7 +138,7 @@ pub(crate) fn uncertain_guards<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x:
         if pattern.frozen[j] {
             continue;
         }
-        for i in 0..net.n {
+        for i in (0..net.n).filter(|&i| net.is_guard(i)) {
             let g = guard(net, x, j, i);
             let ok = if live(pattern, j).contains(&i) { g.certainly_pos() } else { g.certainly_neg() };
             if !ok {
