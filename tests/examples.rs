@@ -346,3 +346,17 @@ fn two_layer_accuracy_example_narrows_when_asked() {
     assert!(w_asked <= 8e-16, "asked: {w_asked:e}");
     assert!(w_auto >= 1e-14, "automatic: {w_auto:e}");
 }
+
+/// The report names the accuracy settings that are not automatic (JSON and human text).
+#[test]
+fn reports_name_the_requested_accuracy() {
+    let path = examples_dir().join("two-layer-accuracy.toml");
+    let r = reluflow(&["certify", path.to_str().unwrap(), "--json"]);
+    let v = r.json();
+    assert_eq!(v["tolerance"], "1e-18", "{v}");
+    assert_eq!(v["order"], 20, "{v}");
+    assert!(r.stderr.contains("(53 bits); tolerance 1e-18; order 20;"), "{}", r.stderr);
+    let r = reluflow(&["certify", examples_dir().join("two-layer-explicit.toml").to_str().unwrap(), "--json"]);
+    let v = r.json();
+    assert!(v.get("tolerance").is_none() && v.get("order").is_none(), "{v}");
+}
