@@ -352,3 +352,46 @@ fn global_convergence_d2_fails_from_a_small_all_active_init() {
         "at the limit t → ∞: L(w(∞)) ∈ 3.125, but it must be 0",
     );
 }
+
+/// The largest `hi − lo` among the final `w` and `a` of a `certify --json` report.
+fn final_max_width(v: &Value) -> f64 {
+    let fin = &v["final"];
+    let mut pairs: Vec<&Value> = fin["a"].as_array().expect("final.a").iter().collect();
+    for row in fin["w"].as_array().expect("final.w") {
+        pairs.extend(row.as_array().expect("a row of final.w"));
+    }
+    let num = |p: &Value, k: usize| p[k].as_str().and_then(|s| s.parse::<f64>().ok()).expect("a decimal bound");
+    pairs.iter().map(|p| num(p, 1) - num(p, 0)).fold(0.0, f64::max)
+}
+
+/// `examples/two-layer-accuracy.toml` asks for order 20 and tolerance 1e-18: its final enclosure is
+/// about 100× narrower than the same file's without the two lines (7.2e-16 against 6.1e-14), so
+/// the binary hands the settings to the integrator.
+#[test]
+fn two_layer_accuracy_example_narrows_when_asked() {
+    let path = examples_dir().join("two-layer-accuracy.toml");
+    let text = std::fs::read_to_string(&path).expect("the example exists");
+    assert!(text.contains("\ntolerance = \"1e-18\"\norder = 20\n"), "{text}");
+    let asked = reluflow(&["certify", path.to_str().unwrap(), "--json", "--digits", "20"]);
+    assert_eq!(asked.code, Some(0), "{asked:#?}");
+    let automatic = text.replace("tolerance = \"1e-18\"\n", "").replace("order = 20\n", "");
+    let auto = crate::util::certify_text("auto.toml", &automatic, &["--json", "--digits", "20"]);
+    assert_eq!(auto.code, Some(0), "{auto:#?}");
+    let (w_asked, w_auto) = (final_max_width(&asked.json()), final_max_width(&auto.json()));
+    assert!(w_asked <= 8e-16, "asked: {w_asked:e}");
+    assert!(w_auto >= 1e-14, "automatic: {w_auto:e}");
+}
+
+/// The report names the accuracy settings that are not automatic (JSON and human text).
+#[test]
+fn reports_name_the_requested_accuracy() {
+    let path = examples_dir().join("two-layer-accuracy.toml");
+    let r = reluflow(&["certify", path.to_str().unwrap(), "--json"]);
+    let v = r.json();
+    assert_eq!(v["tolerance"], "1e-18", "{v}");
+    assert_eq!(v["order"], 20, "{v}");
+    assert!(r.stderr.contains("(53 bits); tolerance 1e-18; order 20;"), "{}", r.stderr);
+    let r = reluflow(&["certify", examples_dir().join("two-layer-explicit.toml").to_str().unwrap(), "--json"]);
+    let v = r.json();
+    assert!(v.get("tolerance").is_none() && v.get("order").is_none(), "{v}");
+}

@@ -124,27 +124,41 @@ pub fn single_neuron_reference<S: Point>(
 }
 
 /// Two-layer network, validated (`interval`, `mpfr-interval`): the Taylor integrator with proved
-/// switches. A scale the backend cannot represent is refused as bad input.
+/// switches, at the problem's `[run] order` and `tolerance` (automatic when absent). A scale the
+/// backend cannot represent is refused as bad input.
 pub fn two_layer_validated<S: Enclosure>(
     problem: &Problem,
     ctx: &S::Ctx,
     monitor: Option<Monitor>,
 ) -> Result<Trajectory<S>, Failure> {
-    let opts = ValidatedOptions { monitor, ..ValidatedOptions::default() };
+    let acc = problem.accuracy();
+    let opts = ValidatedOptions {
+        order: acc.order().map_or(0, |p| p as usize),
+        tol_rel: acc.tolerance_f64(),
+        monitor,
+        ..ValidatedOptions::default()
+    };
     net::validated::certify::<S>(problem, ctx, &opts).map_err(|e| match e {
         ValidatedError::Net(e @ NetError::ScaleOutOfRange { .. }) => Failure::bad_input(e),
         e => Failure::internal(e),
     })
 }
 
-/// Two-layer network, non-validated reference run (`f64`, `mpfr`): adaptive high-order Taylor.
+/// Two-layer network, non-validated reference run (`f64`, `mpfr`): adaptive high-order Taylor, at
+/// the problem's `[run] order` and `tolerance` when given.
 pub fn two_layer_reference<S: Point>(
     problem: &Problem,
     ctx: &S::Ctx,
     monitor: Option<Monitor>,
 ) -> Result<Trajectory<S>, Failure> {
     let opts = if S::NAME == "f64" { RefOptions::f64() } else { RefOptions::for_bits(problem.run().precision) };
-    let opts = RefOptions { monitor, ..opts };
+    let acc = problem.accuracy();
+    let opts = RefOptions {
+        order: acc.order().map_or(opts.order, |p| p as usize),
+        tol: acc.tolerance_f64().unwrap_or(opts.tol),
+        monitor,
+        ..opts
+    };
     net::reference::integrate_problem::<S>(problem, ctx, &opts).map(|r| r.trajectory).map_err(|e| match e {
         e @ NetError::ScaleOutOfRange { .. } => Failure::bad_input(e),
         e => Failure::internal(e),

@@ -1,7 +1,7 @@
 //! The human-readable report: status, a table of events, and the final and limit enclosures
 //! with their widths.
 
-use super::{effective_precision, horizon_text, pair, status_fields, width};
+use super::{accuracy_text, effective_precision, horizon_text, pair, status_fields, width};
 use reluflow_arith::{Guarantee, Scalar};
 use reluflow_flow::{State, Trajectory};
 use reluflow_model::Problem;
@@ -87,9 +87,10 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
     };
     let _ = writeln!(
         out,
-        "arithmetic: {} ({} bits); {digits} significant digits, {rounding}",
+        "arithmetic: {} ({} bits){}; {digits} significant digits, {rounding}",
         S::NAME,
-        effective_precision(problem)
+        effective_precision(problem),
+        accuracy_text(problem)
     );
 
     let _ = writeln!(out, "\nevents: {} (in {} segments)", traj.events.len(), traj.segments.len());

@@ -44,6 +44,12 @@ pub struct JsonReport {
     pub arithmetic: &'static str,
     /// Significand bits (53 for the f64 kinds).
     pub precision: u32,
+    /// `[run] tolerance` as written exactly (two-layer; absent when automatic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<String>,
+    /// `[run] order` (two-layer; absent when automatic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<u32>,
     /// The σ'(0) convention, 0 or 1.
     pub relu_prime_at_zero: u8,
     /// The loss normalisation (`"half-sum"`, `"half-mean"`, `"mean"`).
@@ -183,6 +189,30 @@ pub fn horizon_text(h: &Horizon) -> String {
     }
 }
 
+/// `"; tolerance 1e-18; order 20"` for the settings of `[run]` that are not automatic.
+pub fn accuracy_text(problem: &Problem) -> String {
+    let acc = problem.accuracy();
+    let mut out = String::new();
+    if let Some(t) = acc.tolerance() {
+        out.push_str(&format!("; tolerance {}", short_exact(t)));
+    }
+    if let Some(p) = acc.order() {
+        out.push_str(&format!("; order {p}"));
+    }
+    out
+}
+
+/// The exact text of `q` ([`crate::spec::exact_text`]), with a decimal below 1e-3 in scientific
+/// notation (`1e-18`, not `0.000000000000000001`); still exact.
+fn short_exact(q: &rug::Rational) -> String {
+    let text = crate::spec::exact_text(q);
+    let Some(frac) = text.strip_prefix("0.").filter(|f| f.starts_with("000")) else { return text };
+    let digits = frac.trim_start_matches('0');
+    let exp = digits.len() as i64 - 1 - frac.len() as i64;
+    let (lead, tail) = digits.split_at(1);
+    if tail.is_empty() { format!("{lead}e{exp}") } else { format!("{lead}.{tail}e{exp}") }
+}
+
 /// Significand bits of the arithmetic actually used.
 pub fn effective_precision(problem: &Problem) -> u32 {
     match problem.run().arithmetic {
@@ -240,6 +270,8 @@ pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u
         model: problem.model().name(),
         arithmetic: S::NAME,
         precision: effective_precision(problem),
+        tolerance: problem.accuracy().tolerance().map(short_exact),
+        order: problem.accuracy().order(),
         relu_prime_at_zero: problem.relu_prime().value(),
         loss: problem.loss().name(),
         digits,

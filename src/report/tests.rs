@@ -211,3 +211,20 @@ fn human_report_of_a_certified_run() {
     // binary64 ends of −0.05 and −0.03 are outside the decimals; the width bound is just above 0.02
     assert!(text.contains("w[2]  [-5.00001e-2, -2.99999e-2]  2.1e-2"), "{text}");
 }
+
+#[test]
+fn small_decimals_are_shown_in_scientific_notation_exactly() {
+    for (text, shown) in [
+        ("1e-18", "1e-18"),
+        ("0.0005", "5e-4"),
+        ("0.00125", "0.00125"),
+        ("0.000125", "1.25e-4"),
+        ("0.01", "0.01"),
+        ("1/3000", "1/3000"),
+    ] {
+        let q = parse_exact(text).unwrap();
+        let s = super::short_exact(&q);
+        assert_eq!(s, shown);
+        assert_eq!(parse_exact(&s).unwrap(), q, "{s} reads back exactly");
+    }
+}

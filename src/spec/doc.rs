@@ -79,6 +79,13 @@ pub struct RunDoc {
     pub arithmetic: String,
     /// Bits (written always, so that the problem read back is equal, whatever the arithmetic).
     pub precision: u32,
+    /// The relative local error per step of the two-layer integrators (exact text; absent:
+    /// automatic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<String>,
+    /// The Taylor order of the two-layer integrators (absent: automatic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<u32>,
 }
 
 /// The exact text of `q`: an integer (`-3`), a terminating decimal (`0.125`, or `1e-600`,
@@ -155,7 +162,13 @@ impl ProblemDoc {
             loss: p.loss().name().into(),
             data,
             init,
-            run: RunDoc { t_end, arithmetic: run.arithmetic.name().into(), precision: run.precision },
+            run: RunDoc {
+                t_end,
+                arithmetic: run.arithmetic.name().into(),
+                precision: run.precision,
+                tolerance: p.accuracy().tolerance().map(exact_text),
+                order: p.accuracy().order(),
+            },
         }
     }
 

@@ -13,12 +13,16 @@
 //! [run]
 //! t_end = "inf"
 //! arithmetic = "interval"
+//! # tolerance = "1e-18"          # two-layer only: relative local error per step (default automatic)
+//! # order = 20                   # two-layer only: Taylor order (default automatic)
 //! ```
 //!
 //! Every number is read as the exact rational it denotes (see [`read`]). Everything this module
 //! refuses is reported as a [`SpecError`] naming the file, the line and column, the field, the
 //! value and what was expected; nothing here panics on any input.
 
+#[cfg(test)]
+mod accuracy_tests;
 mod doc;
 mod error;
 mod read;
@@ -34,8 +38,8 @@ pub use write::to_toml;
 
 use read::{Doc, Val};
 use reluflow_model::{
-    Arithmetic, Data, Horizon, Init, Labels, LossScale, MAX_PRECISION, MIN_PRECISION, ModelError, ModelKind, Problem,
-    ReluPrime, RunConfig,
+    Accuracy, Arithmetic, Data, Horizon, Init, Labels, LossScale, MAX_ORDER, MAX_PRECISION, MIN_ORDER, MIN_PRECISION,
+    ModelError, ModelKind, Problem, ReluPrime, RunConfig,
 };
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -43,7 +47,7 @@ use toml::de::{DeTable, DeValue};
 const TOP_KEYS: &[&str] = &["model", "relu_prime_at_zero", "loss", "data", "init", "run"];
 const DATA_KEYS: &[&str] = &["x", "y", "teacher"];
 const INIT_KEYS: &[&str] = &["w", "a", "scale", "z", "s"];
-const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision"];
+const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision", "tolerance", "order"];
 
 /// Reads and validates the problem file at `path`.
 pub fn load(path: &Path) -> Result<Problem, SpecError> {
@@ -97,8 +101,11 @@ pub fn parse(file: &str, src: &str) -> Result<Problem, SpecError> {
     let init = read_init(&doc, init_v, model)?;
     let run_v = root.get("run").ok_or_else(|| doc.missing("run", "a table [run] with `t_end` and `arithmetic`"))?;
     let run = read_run(&doc, run_v)?;
+    let accuracy = read_accuracy(&doc, run_v)?;
 
-    Problem::new(model, relu_prime, loss, data, init, run).map_err(|e| model_error(&doc, root, e))
+    Problem::new(model, relu_prime, loss, data, init, run)
+        .and_then(|p| p.with_accuracy(accuracy))
+        .map_err(|e| model_error(&doc, root, e))
 }
 
 fn read_data(doc: &Doc<'_>, v: &Val<'_>) -> Result<Data, SpecError> {
@@ -245,6 +252,30 @@ fn read_run(doc: &Doc<'_>, v: &Val<'_>) -> Result<RunConfig, SpecError> {
         None => 53,
     };
     Ok(RunConfig { t_end, arithmetic, precision })
+}
+
+/// `[run] tolerance` (an exact number) and `order` (an integer): the accuracy of the two-layer
+/// integrators, automatic when absent.
+fn read_accuracy(doc: &Doc<'_>, v: &Val<'_>) -> Result<Accuracy, SpecError> {
+    let t = doc.table("run", v)?;
+    let tolerance = match t.get("tolerance") {
+        Some(v) => {
+            let q = doc.number("run.tolerance", v)?;
+            if let Err(ModelError::InvalidValue { expected, .. }) = Accuracy::new(Some(q.clone()), None) {
+                return Err(doc.bad("run.tolerance", v, expected));
+            }
+            Some(q)
+        }
+        None => None,
+    };
+    let order_expected = format!("a Taylor order from {MIN_ORDER} to {MAX_ORDER} (an integer)");
+    let order = match t.get("order") {
+        Some(v) => {
+            Some(doc.integer("run.order", v, i64::from(MIN_ORDER)..=i64::from(MAX_ORDER), &order_expected)? as u32)
+        }
+        None => None,
+    };
+    Accuracy::new(tolerance, order).map_err(|e| doc.error_at_file(SpecErrorKind::Model(e)))
 }
 
 /// The field named by a model error.

@@ -93,6 +93,12 @@ impl ProblemDoc {
         let r = &self.run;
         let _ = writeln!(out, "\n[run]\nt_end = {}", number(&r.t_end));
         let _ = writeln!(out, "arithmetic = {}\nprecision = {}", string(&r.arithmetic), r.precision);
+        if let Some(tol) = &r.tolerance {
+            let _ = writeln!(out, "tolerance = {}", number(tol));
+        }
+        if let Some(order) = r.order {
+            let _ = writeln!(out, "order = {order}");
+        }
         out
     }
 }

@@ -1,6 +1,7 @@
 //! The problem types and their validation.
 
 use crate::ModelError;
+use crate::accuracy::Accuracy;
 use reluflow_arith::exact::{Dir, decimal_rounded};
 use rug::Rational;
 
@@ -269,9 +270,10 @@ pub struct Problem {
     data: Data,
     init: Init,
     run: RunConfig,
+    accuracy: Accuracy,
 }
 
-fn short(q: &Rational) -> String {
+pub(crate) fn short_text(q: &Rational) -> String {
     decimal_rounded(q, 6, Dir::Down)
 }
 
@@ -333,7 +335,7 @@ impl Problem {
             }
             (ModelKind::TwoLayer, Init::Balanced { scale, z, s }) => {
                 if *scale <= 0 {
-                    return Err(ModelError::invalid("init.scale", short(scale), "a number > 0"));
+                    return Err(ModelError::invalid("init.scale", short_text(scale), "a number > 0"));
                 }
                 row_check("init.z", z)?;
                 for (j, zj) in z.iter().enumerate() {
@@ -361,7 +363,7 @@ impl Problem {
         if let Horizon::Finite(t) = &run.t_end
             && *t < 0
         {
-            return Err(ModelError::invalid("run.t_end", short(t), "a time ≥ 0, or \"inf\""));
+            return Err(ModelError::invalid("run.t_end", short_text(t), "a time ≥ 0, or \"inf\""));
         }
         if !(MIN_PRECISION..=MAX_PRECISION).contains(&run.precision) {
             return Err(ModelError::invalid(
@@ -370,7 +372,7 @@ impl Problem {
                 format!("a number of bits from {MIN_PRECISION} to {MAX_PRECISION}"),
             ));
         }
-        Ok(Problem { model, relu_prime, loss, data, init, run })
+        Ok(Problem { model, relu_prime, loss, data, init, run, accuracy: Accuracy::automatic() })
     }
 
     /// The model.
@@ -405,13 +407,38 @@ impl Problem {
     pub fn run(&self) -> &RunConfig {
         &self.run
     }
-    /// The same problem with other run settings (validated again).
-    pub fn with_run(&self, run: RunConfig) -> Result<Problem, ModelError> {
-        Problem::new(self.model, self.relu_prime, self.loss, self.data.clone(), self.init.clone(), run)
+    /// The accuracy requested from the two-layer integrators (automatic unless set by
+    /// [`with_accuracy`](Problem::with_accuracy)).
+    pub fn accuracy(&self) -> &Accuracy {
+        &self.accuracy
     }
-    /// The same problem with another initialisation (validated again).
+    /// The same problem with other run settings (validated again; the accuracy is kept).
+    pub fn with_run(&self, run: RunConfig) -> Result<Problem, ModelError> {
+        Problem::new(self.model, self.relu_prime, self.loss, self.data.clone(), self.init.clone(), run)?
+            .with_accuracy(self.accuracy.clone())
+    }
+    /// The same problem with another initialisation (validated again; the accuracy is kept).
     pub fn with_init(&self, init: Init) -> Result<Problem, ModelError> {
-        Problem::new(self.model, self.relu_prime, self.loss, self.data.clone(), init, self.run.clone())
+        Problem::new(self.model, self.relu_prime, self.loss, self.data.clone(), init, self.run.clone())?
+            .with_accuracy(self.accuracy.clone())
+    }
+    /// The same problem with the accuracy settings `accuracy`.
+    ///
+    /// # Errors
+    /// [`ModelError::Inconsistent`] (field `run.tolerance` or `run.order`) for a single-neuron
+    /// model with a setting that is not automatic: its certifier is exact between switches (closed
+    /// form, no Taylor steps), its accuracy is set by the arithmetic and `precision` alone.
+    pub fn with_accuracy(&self, accuracy: Accuracy) -> Result<Problem, ModelError> {
+        if self.model == ModelKind::SingleNeuron && !accuracy.is_automatic() {
+            let field = if accuracy.tolerance().is_some() { "run.tolerance" } else { "run.order" };
+            return Err(ModelError::inconsistent(
+                field,
+                "model = \"single-neuron\" is solved in closed form between switches (no Taylor steps, no step \
+                 tolerance): its accuracy is set by `arithmetic` and `precision`; `tolerance` and `order` are for \
+                 two-layer models",
+            ));
+        }
+        Ok(Problem { accuracy, ..self.clone() })
     }
 }
 

@@ -81,6 +81,14 @@ pub(super) fn first_crossing<S: Point>(
 /// doubling amounts (starting at `h·2^(−iters)`) until the guard computed from the state itself is
 /// on the new side, so that the next step starts consistent with the switched pattern (a dying
 /// neuron is frozen and needs no check).
+///
+/// Never past the end `h` of the step: the Taylor polynomial `c` describes the flow on `[0, h]`
+/// only (beyond it, its error grows like `(τ/h)^(p+1)`). A guard that does not reach the new side
+/// before `h` (a dip to the wrong side narrower than the rounding of the guard computed from the
+/// state: a grazing contact) leaves the state at the located crossing; the next step finds the
+/// guard back on its old side at the same time and stops the run as sliding or grazing
+/// ([`super::RefStop::Sliding`]). Doubling on without this bound evaluated the polynomial at up
+/// to `16h` and threw the run off the flow (losses of 1e33, `a_j² − ‖w_j‖²` off by 1e16).
 pub(super) fn past_crossing<S: Scalar>(
     data: &NetData<S>,
     pattern: &Pattern,
@@ -95,19 +103,22 @@ pub(super) fn past_crossing<S: Scalar>(
     let ctx = data.ctx();
     let was_active = pattern.active[j].binary_search(&i).is_ok();
     let dies = was_active && pattern.active[j].len() == 1;
-    let mut next = eval_state(c, &tau);
+    let at_tau = eval_state(c, &tau);
     if dies {
-        return (tau, next);
+        return (tau, at_tau);
     }
     let mut extra = h.mul_2si(-(iters.min(2000) as i32));
-    let mut t_try = tau;
+    let (mut t_try, mut next) = (tau.clone(), at_tau.clone());
     for _ in 0..64 {
         if !wrong(&dot(&next.w[j], &data.x[i], &ctx), !was_active, zero_active) {
-            break;
+            return (t_try, next);
         }
         t_try = t_try.add(&extra);
+        if h.certainly_lt(&t_try) {
+            break;
+        }
         extra = extra.mul_2si(1);
         next = eval_state(c, &t_try);
     }
-    (t_try, next)
+    (tau, at_tau)
 }

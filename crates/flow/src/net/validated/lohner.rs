@@ -200,15 +200,21 @@ pub(crate) fn lohner_step<S: Enclosure>(
     // z = T_p(c; h) + rem·h^{p+1} + tail (+ an additive enclosure `extra`, e.g. the saltation term)
     let mut z = poly_at(&ser_c.x, Some(rem), h);
     if q < p {
+        // The tail is summed on its own and added once: added term by term to `z` (the size of
+        // the state) every addition cost an ulp of the state.
         let mut hk = S::one(ctx);
         for _ in 0..q {
             hk = hk.mul(h);
         }
+        let mut tail = vec![S::zero(ctx); z.len()];
         for k in q + 1..=p {
             hk = hk.mul(h);
             for &l in &live {
-                z[l].add_mul_assign(&ser_x.x[k][l].sub(&ser_c.x[k][l]), &hk);
+                tail[l].add_mul_assign(&ser_x.x[k][l].sub(&ser_c.x[k][l]), &hk);
             }
+        }
+        for &l in &live {
+            z[l] = z[l].add(&tail[l]);
         }
     }
     if let Some(extra) = extra {

@@ -12,21 +12,29 @@ use reluflow_arith::Enclosure;
 ///
 /// Guarantee: contains `Σ c_k t^k (+ ρ t^{p+1})` for every `t ∈ τ`, `c_k ∈ coeffs[k]`, `ρ ∈ rem`
 /// (powers of a non-negative interval by repeated multiplication are enclosures).
+///
+/// The terms are summed from the highest order down and `c_0` is added last: each outward
+/// rounding then costs an ulp of the (small) partial sum, not of the state. Summed from `c_0` up,
+/// every one of the `p` additions widened the result by an ulp of `|c_0|`, which was the largest
+/// width a step added at high accuracy (`proofs-notes/net-validated-wrapping.md`, "Rounding").
 pub(crate) fn poly_at<S: Enclosure>(coeffs: &[Vec<S>], rem: Option<&[S]>, tau: &S) -> Vec<S> {
-    let mut out: Vec<S> = coeffs[0].clone();
-    let mut pow = tau.clone();
-    for ck in &coeffs[1..] {
-        for (o, c) in out.iter_mut().zip(ck) {
-            o.add_mul_assign(c, &pow);
-        }
-        pow = pow.mul(tau);
+    let p = coeffs.len() - 1;
+    let mut pows = Vec::with_capacity(p + 1);
+    pows.push(tau.clone());
+    for k in 1..=p {
+        pows.push(pows[k - 1].mul(tau));
     }
-    if let Some(rem) = rem {
-        for (o, c) in out.iter_mut().zip(rem) {
-            o.add_mul_assign(c, &pow);
+    // pows[k] = τ^{k+1}
+    let mut out: Vec<S> = match rem {
+        Some(rem) => rem.iter().map(|c| c.mul(&pows[p])).collect(),
+        None => coeffs[0].iter().map(|c| S::zero(&c.ctx())).collect(),
+    };
+    for k in (1..=p).rev() {
+        for (o, c) in out.iter_mut().zip(&coeffs[k]) {
+            o.add_mul_assign(c, &pows[k - 1]);
         }
     }
-    out
+    out.iter().zip(&coeffs[0]).map(|(o, c)| c.add(o)).collect()
 }
 
 /// `δ · [−1, 1]`.
