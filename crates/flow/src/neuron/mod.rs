@@ -45,10 +45,12 @@ mod certify;
 mod exact;
 mod expm;
 mod limit;
+mod pattern;
 mod reference;
 pub mod rk;
 mod run;
 mod start;
+mod switch;
 
 pub use certify::certify;
 pub use reference::{ReferenceRun, reference};
