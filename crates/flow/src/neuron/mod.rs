@@ -49,6 +49,7 @@ mod pattern;
 mod reference;
 pub mod rk;
 mod run;
+mod slow;
 mod start;
 mod switch;
 

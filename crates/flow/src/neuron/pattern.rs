@@ -6,6 +6,7 @@ use super::certify::{Cursor, Env, Out};
 use super::exact::Piece;
 use super::limit::global;
 use super::run::{Class, Found, Run};
+use super::slow::SlowMode;
 use super::switch;
 use crate::trajectory::*;
 use reluflow_arith::{Enclosure, meet_all};
@@ -95,6 +96,7 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
     };
     let kernel_limit = kernel_limit(env, &piece, &run.ps, &start_box);
     let horizon = env.horizon(&t0);
+    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece, env.d, &env.ctx)).flatten();
     let mut pos = Pos { t0, tau: Rational::new(), ball, e, e_max };
     loop {
         if let Some((hlo, hhi, t_end)) = &horizon
@@ -102,7 +104,7 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
         {
             return Next::Done(Box::new(at_horizon(env, out, &mut run, seg, &pos, hhi, t_end)));
         }
-        if let Some((tail, lim)) = global(&run, &piece, &pos.ball, &env.pts, &req) {
+        if let Some((tail, lim)) = global(&run, &piece, &pos.ball, &env.pts, &req, slow.as_ref()) {
             let limit = Limits { tail, lim, kernel: &kernel_limit, start_box: &start_box };
             return Next::Done(Box::new(finish(env, out, &mut run, &piece, seg, &pos, &horizon, limit)));
         }
@@ -202,6 +204,7 @@ fn finish<S: Enclosure>(
                 loss: S::from_rational(&piece.limit_loss, &env.ctx),
                 pattern: seg.pattern.clone(),
                 rate: None,
+                on_hyperplane: (0..env.n).filter(|&i| piece.on_plane[i]).map(|i| (0, i)).collect(),
             };
             let (now, fin) = (pos.now(), pos.ball.to_box());
             seg.close(out, now.clone(), fin.clone());
