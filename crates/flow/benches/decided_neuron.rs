@@ -110,42 +110,39 @@ fn events_match(tr: &Trajectory<Interval>, rf: &ReferenceRun<Float>) -> bool {
         && tr.events.iter().zip(re).all(|(e, r)| (r.point, r.kind) == (e.point, e.kind) && near(&e.t, &r.t))
 }
 
-/// The reference to compare with: the 256-bit one, or, when its events differ from the certified
-/// ones, the first of 512 and 1024 bits that agrees. A guard that tends to 0 in the limit makes the
-/// point references switch on rounding noise, later the more bits they carry (an artefact: its
-/// time moves with the precision); then no reference agrees, and the last one is returned (its
-/// events are compared up to the certified ones and the limit against the exact closed form).
-fn pick_reference(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) -> ReferenceRun<Float> {
-    let mut rf = reference::<Float>(p, &REF_BITS, opts).expect("single-neuron problem");
-    for bits in [2 * REF_BITS, 4 * REF_BITS] {
-        if events_match(tr, &rf) {
-            break;
-        }
-        rf = reference::<Float>(p, &bits, opts).expect("single-neuron problem");
+/// The reference to compare with, and whether its events after the certified ones are rounding
+/// artefacts: the 256-bit run, or, when its events differ from the certified ones, the 512-bit
+/// run. A guard that tends to 0 in the limit makes a point reference switch on rounding noise,
+/// the later the more bits it carries; an event of the 256-bit run that the 512-bit run moves (by
+/// more than 1e-6 relative) or drops is such an artefact.
+fn pick_reference(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) -> (ReferenceRun<Float>, bool) {
+    let rf = reference::<Float>(p, &REF_BITS, opts).expect("single-neuron problem");
+    if events_match(tr, &rf) {
+        return (rf, false);
     }
-    rf
-}
-
-/// The events of `rf` after the certified ones are rounding artefacts when a 2×-precision reference
-/// moves them (or drops them).
-fn artefacts_only(p: &Problem, tr: &Trajectory<Interval>, rf: &ReferenceRun<Float>, opts: &NeuronOptions) -> bool {
+    let more = reference::<Float>(p, &(2 * REF_BITS), opts).expect("single-neuron problem");
+    if events_match(tr, &more) {
+        return (more, false);
+    }
     let k = tr.events.len();
-    let bits = rf.trajectory.initial.w[0][0].prec() * 2;
-    let more = reference::<Float>(p, &bits, opts).expect("single-neuron problem");
-    rf.trajectory.events[k..].iter().all(|e| {
+    let moved = |e: &reluflow_flow::Event<Float>, m: Option<&reluflow_flow::Event<Float>>| {
         let t = e.t.to_f64();
-        more.trajectory.events.get(k).is_none_or(|m| (m.t.to_f64() - t).abs() > 1e-6 * (1.0 + t.abs()))
-    })
+        m.is_none_or(|m| (m.t.to_f64() - t).abs() > 1e-6 * (1.0 + t.abs()))
+    };
+    let artefacts = matches!(tr.status, Status::Certified)
+        && rf.trajectory.events.len() > k
+        && moved(&rf.trajectory.events[k], more.trajectory.events.get(k));
+    (if artefacts { more } else { rf }, artefacts)
 }
 
 /// Checks every certified claim against the reference; returns the failures in words.
 fn compare(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) -> Vec<String> {
-    let rf = pick_reference(p, tr, opts);
+    let (rf, extra_artefacts) = pick_reference(p, tr, opts);
     let mut bad = Vec::new();
     let ctx = rf.trajectory.initial.w[0][0].prec();
     let re = &rf.trajectory.events;
     let certified = matches!(tr.status, Status::Certified);
-    let extra_artefacts = certified && re.len() > tr.events.len() && artefacts_only(p, tr, &rf, opts);
+    let extra_artefacts = extra_artefacts && re.len() > tr.events.len();
     // With artefacts the reference is trusted only before its first one.
     let trust_until = if extra_artefacts { Some(re[tr.events.len()].t.to_rational().expect("finite")) } else { None };
     let trusted = |t: &Rational| trust_until.as_ref().is_none_or(|u| t < u);
