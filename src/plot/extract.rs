@@ -353,7 +353,13 @@ mod tests {
     fn limit_goes_to_a_gutter_right_of_the_last_time() {
         let mut t = traj(Status::Certified);
         let pattern = Pattern { active: vec![vec![0]], frozen: vec![false] };
-        t.limit = Some(Limit { state: state(iv(1.0, 1.0), iv(0.5, 0.5)), loss: iv(0.0, 0.0), pattern, rate: None });
+        t.limit = Some(Limit {
+            state: state(iv(1.0, 1.0), iv(0.5, 0.5)),
+            loss: iv(0.0, 0.0),
+            pattern,
+            rate: None,
+            on_hyperplane: Vec::new(),
+        });
         let fig = figure(&problem(), &t, "p.toml", &opts(&[What::Loss, What::Weights]));
         let (g0, g1) = fig.limit_gutter.unwrap();
         assert!(3.0 < g0 && g0 < g1 && g1 < fig.x_range.1);

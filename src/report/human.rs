@@ -126,6 +126,13 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
             let frozen = if limit.pattern.frozen.get(j).copied().unwrap_or(false) { " (frozen)" } else { "" };
             let _ = writeln!(out, "  neuron {j}: active points {{{}}}{frozen}", list.join(", "));
         }
+        for (j, i) in &limit.on_hyperplane {
+            let _ = writeln!(
+                out,
+                "  neuron {j}: the limit lies on the hyperplane of point {i} (x_iᵀw(∞) = 0 exactly); the guard \
+                 is proved positive at every finite time, so the pattern is fixed and the point stays active"
+            );
+        }
         if let Some(rate) = &limit.rate {
             let r = super::rate_json(rate, digits.min(6));
             let _ = writeln!(

@@ -130,6 +130,10 @@ pub struct JsonLimit {
     /// The certified loss rate `L(t) ≤ loss0·e^{−2μ(t − t0)}` for `t ≥ t0`, when the proof gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<JsonRate>,
+    /// `[neuron, point]` pairs active in the limit pattern whose limit lies exactly on the point's
+    /// hyperplane (the guard is positive at every finite time and tends to 0; the pattern is fixed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub on_hyperplane: Vec<(usize, usize)>,
 }
 
 /// A certified loss rate; decimals rounded so that the bound is weaker than the proved one.
@@ -239,6 +243,7 @@ fn limit_json<S: Scalar>(limit: &Limit<S>, digits: u32) -> JsonLimit {
         loss: pair(&limit.loss, digits),
         active: limit.pattern.active.clone(),
         rate: limit.rate.as_ref().map(|r| rate_json(r, digits)),
+        on_hyperplane: limit.on_hyperplane.clone(),
     }
 }
 

@@ -54,6 +54,7 @@ fn certified_interval_run() -> Trajectory<Interval> {
             loss: iv("0", "0"),
             pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false] },
             rate: None,
+            on_hyperplane: Vec::new(),
         }),
         status: Status::Certified,
     }

@@ -364,7 +364,13 @@ pub fn degenerate<P: Point, E: Enclosure>(traj: &Trajectory<P>, ctx: &E::Ctx) ->
         .map(|e| Some(Event { t: x(&e.t)?, point: e.point, neuron: e.neuron, kind: e.kind }))
         .collect::<Option<Vec<_>>>()?;
     let limit = match &traj.limit {
-        Some(l) => Some(Limit { state: st(&l.state)?, loss: x(&l.loss)?, pattern: l.pattern.clone(), rate: None }),
+        Some(l) => Some(Limit {
+            state: st(&l.state)?,
+            loss: x(&l.loss)?,
+            pattern: l.pattern.clone(),
+            rate: None,
+            on_hyperplane: l.on_hyperplane.clone(),
+        }),
         None => None,
     };
     Some(Trajectory {

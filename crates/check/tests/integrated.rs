@@ -219,3 +219,21 @@ fn theorems_survive_random_two_layer_instances() {
     println!("{runs} runs, {proved}/{rows} theorem rows proved");
     assert!(runs >= 4 && 2 * proved >= rows, "{runs} runs, {proved}/{rows}");
 }
+
+#[test]
+fn a_limit_on_a_hyperplane_is_no_switch() {
+    // examples/limit-on-hyperplane.toml: the zero-label point 1 stays active and its guard tends
+    // to 0; the limit lies on its hyperplane and the pattern {0, 1} is fixed for all time.
+    let x = vec![vec![q("2"), q("0")], vec![q("1"), q("1")]];
+    let data = Data::new(x, Labels::Teacher(vec![q("1"), q("-1")])).unwrap();
+    let run = RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 };
+    let init = Init::Single { w: vec![q("1"), q("0")] };
+    let p = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, data, init, run).unwrap();
+    let t = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
+    assert_eq!(t.limit.as_ref().unwrap().on_hyperplane, vec![(0, 1)]);
+    let r = check(&p, &t, &Selection::default());
+    for id in ["lsy.support-vector-stability", "lsy.global-convergence-d2", "gen.loss-nonincreasing", "gen.span"] {
+        assert_eq!(status(&r, id), RowStatus::Holds, "{id}: {}", r.to_text());
+    }
+    assert!(r.to_text().contains("[[0, 1]]"), "the limit's support vectors: {}", r.to_text());
+}

@@ -306,6 +306,7 @@ fn global_convergence_d2() {
         loss: iv(0.0, 1.0),
         pattern: pat1(&[0, 1]),
         rate: None,
+        on_hyperplane: Vec::new(),
     };
     let t = build(&(), 4, state_at, &pat1(&[0, 1]), Some(limit));
     let r = row("lsy.global-convergence-d2", &pi, &t);

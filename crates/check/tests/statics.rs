@@ -148,6 +148,7 @@ fn with_limit(s: Interval) -> Trajectory<Interval> {
             loss: pt(0.0),
             pattern: common::pat1(&[0, 1]),
             rate: None,
+            on_hyperplane: Vec::new(),
         }),
         status: Status::Certified,
     }

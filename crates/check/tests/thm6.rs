@@ -148,6 +148,7 @@ fn thm7_limit_facts_on_a_closed_form_run() {
         loss: (u * u - one) * (u * u - one) * Interval::try_from((0.5, 0.5)).unwrap(),
         pattern: pattern.clone(),
         rate: None,
+        on_hyperplane: Vec::new(),
     };
     let mut t = build(&(), 8, two_layer_state::<Interval>, &pattern, Some(limit(one)));
     common::add_tail(&mut t);

@@ -218,6 +218,10 @@ pub struct Limit<S> {
     pub pattern: Pattern,
     /// A certified rate of convergence of the loss, when the proof gives one.
     pub rate: Option<LossRate>,
+    /// `(neuron, point)` pairs active in `pattern` whose limit lies exactly on the point's
+    /// hyperplane (`x_iᵀw(∞) = 0`, proved exactly) while the guard is proved positive at every
+    /// finite time: the pattern never changes, the guard only tends to 0.
+    pub on_hyperplane: Vec<(usize, usize)>,
 }
 
 /// A certified exponential bound on the loss: `L(t) ≤ loss0 · e^{−2μ(t − t0)}` for every `t ≥ t0`

@@ -74,6 +74,19 @@ fn near_miss_and_double_crossing_are_certified() {
 }
 
 #[test]
+fn a_near_miss_by_one_millionth_is_cheap() {
+    // The guard's maximum is −10⁻⁶ at t = ln 2: the second-order test proves it stays negative
+    // around its turning point without bisecting down to the rounding level (60 classifications
+    // suffice; without it they do not).
+    for shift in ["-1/1000000", "-1/1000000000"] {
+        let opts = NeuronOptions { max_steps: 60, ..NeuronOptions::default() };
+        let miss = certify::<Interval>(&graze(shift), &(), &opts).unwrap();
+        assert!(matches!(miss.status, Status::Certified), "{shift}: {:?}", miss.status);
+        assert!(miss.events.is_empty());
+    }
+}
+
+#[test]
 fn start_on_a_repelling_hyperplane_is_not_unique() {
     // x0 = (1, 0), y0 = 2 on its hyperplane; the active side field leaves upwards, the inactive
     // side field (from x1) leaves downwards: two solutions.

@@ -137,6 +137,7 @@ pub fn growth_holds<S: Enclosure>(ctx: &S::Ctx, with_limit: bool) -> Trajectory<
         loss: S::zero(ctx),
         pattern: pat1(&[0, 1]),
         rate: None,
+        on_hyperplane: Vec::new(),
     });
     build(ctx, 8, growth_holds_state::<S>, &pat1(&[0, 1]), limit)
 }
@@ -148,6 +149,7 @@ pub fn growth_fails<S: Enclosure>(ctx: &S::Ctx, with_limit: bool) -> Trajectory<
         loss: S::one(ctx).mul_2si(-1),
         pattern: pat1(&[0]),
         rate: None,
+        on_hyperplane: Vec::new(),
     });
     build(ctx, 8, growth_fails_state::<S>, &pat1(&[0]), limit)
 }

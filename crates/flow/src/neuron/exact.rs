@@ -26,6 +26,9 @@ pub(crate) struct Piece {
     pub beta: Vec<Rational>,
     /// Per point: `P x_i = 0` (the guard is constant while this pattern lasts).
     pub in_kernel: Vec<bool>,
+    /// Per point: active, `Px_i ≠ 0` and `x_iᵀw_A = 0` exactly: its guard tends to 0, the limit of
+    /// this pattern lies on its hyperplane.
+    pub on_plane: Vec<bool>,
     /// `c [Σ_{i∈A} (x_iᵀw_A − y_i)² + Σ_{i∉A} y_i²]`: the loss of every limit of this pattern.
     pub limit_loss: Rational,
 }
@@ -183,13 +186,15 @@ impl Piece {
             x.iter().map(|xi| (0..d).map(|r| dot(&a[r * d..(r + 1) * d], xi)).collect()).collect();
         let beta: Vec<Rational> = x.iter().map(|xi| dot(xi, &gb)).collect();
         let in_kernel: Vec<bool> = x.iter().map(|xi| (0..d).all(|r| dot(&p[r * d..(r + 1) * d], xi) == 0)).collect();
+        let on_plane: Vec<bool> =
+            (0..n).map(|i| active.contains(&i) && !in_kernel[i] && dot(&x[i], &w_a) == 0).collect();
         let mut limit_loss = Rational::new();
         for i in 0..n {
             let e = if active.contains(&i) { dot(&x[i], &w_a) - &y[i] } else { y[i].clone() };
             limit_loss += Rational::from(e.square_ref());
         }
         limit_loss *= loss_c;
-        Piece { a, gb, p, w_a, norm_inf, alpha, beta, in_kernel, limit_loss }
+        Piece { a, gb, p, w_a, norm_inf, alpha, beta, in_kernel, on_plane, limit_loss }
     }
 }
 

@@ -3,6 +3,7 @@
 use super::ball::{Ball, guard, inflate_box, sym};
 use super::exact::Piece;
 use super::run::{Points, Run};
+use super::slow::SlowMode;
 use crate::trajectory::*;
 use reluflow_arith::linalg::norm_sq;
 use reluflow_arith::{Enclosure, Scalar};
@@ -14,14 +15,17 @@ fn state<S: Scalar>(w: Vec<S>) -> State<S> {
 }
 
 /// If every guard keeps its required sign on the ball `B(w_∞(c), ‖Pc − w_A‖ + ρ)` that contains
-/// every later state of this pattern (`proofs-notes/neuron-limit.md`), returns the box of that
-/// ball and the limit box `w_∞(c) ± ρ`.
+/// every later state of this pattern (`proofs-notes/neuron-limit.md`), or, for a guard whose limit
+/// is on its hyperplane, `slow` proves it positive for all later times
+/// (`proofs-notes/neuron-limit-on-hyperplane.md`), returns the box of that ball and the limit box
+/// `w_∞(c) ± ρ`.
 pub(crate) fn global<S: Enclosure>(
     run: &Run<'_, S>,
     piece: &Piece,
     ball: &Ball<S>,
     pts: &Points<S>,
     req: &[i8],
+    slow: Option<&SlowMode<S>>,
 ) -> Option<(Vec<S>, Vec<S>)> {
     let ctx = ball.rho.ctx();
     let (winf, v) = run.ps.split(&ball.c);
@@ -29,6 +33,12 @@ pub(crate) fn global<S: Enclosure>(
     for (i, &q) in req.iter().enumerate() {
         if q == 0 {
             continue;
+        }
+        if piece.on_plane[i] && q > 0 {
+            match slow {
+                Some(m) if m.stays_positive(&pts.x[i], &pts.xn[i], &v, &ball.rho) => continue,
+                _ => return None,
+            }
         }
         let g = if piece.in_kernel[i] {
             guard(&pts.x[i], &pts.xn[i], &ball.c, &ball.rho)
@@ -72,9 +82,13 @@ pub(crate) fn death<S: Enclosure>(
     });
     let loss: Rational = y.iter().map(|v| Rational::from(v.square_ref())).sum::<Rational>() * c;
     let limit = match horizon {
-        Horizon::Infinite => {
-            Some(Limit { state: state(w_box.clone()), loss: S::from_rational(&loss, ctx), pattern, rate: None })
-        }
+        Horizon::Infinite => Some(Limit {
+            state: state(w_box.clone()),
+            loss: S::from_rational(&loss, ctx),
+            pattern,
+            rate: None,
+            on_hyperplane: Vec::new(),
+        }),
         Horizon::Finite(_) => None,
     };
     Trajectory {

@@ -45,10 +45,13 @@ mod certify;
 mod exact;
 mod expm;
 mod limit;
+mod pattern;
 mod reference;
 pub mod rk;
 mod run;
+mod slow;
 mod start;
+mod switch;
 
 pub use certify::certify;
 pub use reference::{ReferenceRun, reference};
@@ -98,4 +101,19 @@ fn check_problem(problem: &Problem) -> Result<Vec<Rational>, NeuronError> {
         Init::Single { w } => Ok(w.clone()),
         _ => Err(NeuronError::WrongInit),
     }
+}
+
+/// The limit `(I − P)w + M⁺b` of the flow of the fixed pattern `active` from `w`, in exact
+/// rationals (`proofs-notes/neuron-closed-form.md`): the closed-form reference for a certified
+/// limit, given any state `w` after the last switch.
+pub fn pattern_limit(problem: &Problem, active: &[usize], w: &[Rational]) -> Vec<Rational> {
+    let data = problem.data();
+    let piece = exact::Piece::new(data.x(), data.y(), &problem.loss_factor(), active.to_vec());
+    let d = w.len();
+    (0..d)
+        .map(|r| {
+            let pw: Rational = (0..d).map(|c| Rational::from(&piece.p[r * d + c] * &w[c])).sum();
+            Rational::from(&w[r] - &pw) + &piece.w_a[r]
+        })
+        .collect()
 }

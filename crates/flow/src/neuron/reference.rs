@@ -200,7 +200,13 @@ pub fn reference<S: Point>(
                             loss = loss.add(&e.sqr());
                         }
                         loss = loss.mul(&S::from_rational(&c, ctx));
-                        limit = Some(Limit { state: st(&winf), loss, pattern: pattern.clone(), rate: None });
+                        limit = Some(Limit {
+                            state: st(&winf),
+                            loss,
+                            pattern: pattern.clone(),
+                            rate: None,
+                            on_hyperplane: Vec::new(),
+                        });
                         segments.push(Segment {
                             t_start: seg_start,
                             t_end: t.clone(),
@@ -334,7 +340,7 @@ pub fn reference<S: Point>(
                 });
                 if t_end.is_none() {
                     let loss = ys.iter().fold(S::zero(ctx), |acc, v| acc.add(&v.sqr())).mul(&S::from_rational(&c, ctx));
-                    limit = Some(Limit { state: st(&w), loss, pattern: pat, rate: None });
+                    limit = Some(Limit { state: st(&w), loss, pattern: pat, rate: None, on_hyperplane: Vec::new() });
                 }
                 t = t_fin;
                 break 'pieces;

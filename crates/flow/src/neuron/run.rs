@@ -148,9 +148,40 @@ impl<'a, S: Enclosure> Run<'a, S> {
                     continue;
                 }
             }
+            if self.curvature_ok(i, ball, &hull, len) {
+                continue; // a quadratic lower bound keeps it on the right side (near a turning point)
+            }
             classes[i] = Class::Unknown;
         }
         (classes, rates, end, hull)
+    }
+
+    /// Second-order test (`proofs-notes/neuron-events.md`, "Turning guards"): with `σ` the
+    /// required sign, `σg(a + s) ≥ A + Bs + Cs²/2` on `[0, len]` for `A`, `B` the lower ends of
+    /// `σg(a)`, `σg'(a)` over the start ball and `C` the lower end of `σg'' = σα_iᵀf(w)` over the
+    /// step's hull; true if that quadratic is positive on `[0, len]`.
+    fn curvature_ok(&self, i: usize, ball: &Ball<S>, hull: &[S], len: &Rational) -> bool {
+        let sign = S::from_i64(i64::from(self.req[i]), &self.ctx);
+        let g0 = sign.mul(&guard(&self.pts.x[i], &self.pts.xn[i], &ball.c, &ball.rho));
+        let a = g0.lo_point();
+        if !a.certainly_pos() {
+            return false;
+        }
+        let b = sign.mul(&self.ps.rate(i, &ball.c, &ball.rho)).lo_point();
+        let c = sign.mul(&reluflow_arith::linalg::dot(&self.ps.alpha[i], &self.ps.field(hull), &self.ctx)).lo_point();
+        let h = S::from_rational(len, &self.ctx);
+        let two = S::from_i64(2, &self.ctx);
+        let at_end = a.add(&b.mul(&h)).add(&c.mul(&h).mul(&h).div(&two));
+        if !at_end.certainly_pos() {
+            return false;
+        }
+        // Concave (or linear) lower bound: its minimum on [0, len] is at an end.
+        if !c.certainly_pos() || !b.certainly_neg() {
+            return true;
+        }
+        // Convex with a vertex at −B/C: positive there, or the vertex is beyond len.
+        let vertex_value = a.sub(&b.mul(&b).div(&two.mul(&c)));
+        vertex_value.certainly_pos() || h.certainly_lt(&b.neg().div(&c))
     }
 
     /// Searches `[a, a + len]` for the first switch, bisecting up to `depth` times.

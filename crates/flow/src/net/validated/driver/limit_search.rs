@@ -86,6 +86,7 @@ impl<S: Enclosure> Runner<S> {
             loss: proof.limit_loss().clone(),
             pattern: self.pattern.clone(),
             rate: Some(rate.clone()),
+            on_hyperplane: Vec::new(),
         });
         self.stats.limit_rate = Some(rate);
         let scale = self.xbox.iter().map(|x| x.abs().upper_f64()).fold(1.0, f64::max);

@@ -1,0 +1,271 @@
+//! One activation pattern of the certified driver: steps until the horizon, a certified limit, a
+//! stop, or the first switch (handed to `switch.rs`).
+
+use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
+use super::certify::{Cursor, Env, Out};
+use super::exact::Piece;
+use super::limit::global;
+use super::run::{Class, Found, Run};
+use super::slow::SlowMode;
+use super::switch;
+use crate::trajectory::*;
+use reluflow_arith::{Enclosure, meet_all};
+use rug::Rational;
+
+/// What a pattern ends with.
+pub(crate) enum Next<S> {
+    /// A proved switch: the next pattern starts here.
+    Pattern(Cursor<S>),
+    /// The run is over (certified or undecided).
+    Done(Box<Trajectory<S>>),
+}
+
+/// The segment being built: its start time, pattern and hull of the states so far.
+pub(crate) struct Open<S> {
+    pub start: S,
+    pub pattern: Pattern,
+    pub hull: Vec<S>,
+}
+
+impl<S: Enclosure> Open<S> {
+    /// Adds `h` to the hull.
+    pub fn grow(&mut self, h: &[S]) {
+        self.hull = hull_box(&self.hull, h);
+    }
+    /// Closes the segment at `t_end` with end state `end`.
+    pub fn close(self, out: &mut Out<S>, t_end: S, end: Vec<S>) {
+        out.close(self.start, t_end, self.pattern, self.hull, end);
+    }
+}
+
+/// The pattern's stepping state: local time `tau` since `t0`, the ball there, the step exponent.
+struct Pos<S> {
+    t0: S,
+    tau: Rational,
+    ball: Ball<S>,
+    e: i32,
+    e_max: i32,
+}
+
+impl<S: Enclosure> Pos<S> {
+    fn now(&self) -> S {
+        self.t0.add(&S::from_rational(&self.tau, &self.t0.ctx()))
+    }
+}
+
+/// The box the pattern starts from: the ball's box, met with the switching box if any.
+fn start_box<S: Enclosure>(ball: &Ball<S>, seg_box: &Option<Vec<S>>) -> Result<Vec<S>, (UndecidedReason, Vec<S>)> {
+    let b0 = ball.to_box();
+    match seg_box {
+        Some(b) => meet_all("neuron: event box ∩ restart ball", b, &b0).map_err(|e| (e.into(), b.clone())),
+        None => Ok(b0),
+    }
+}
+
+/// `(I − P)W₀ + w_A`: `(I − P)w` is conserved while this pattern lasts, so the limit lies there.
+fn kernel_limit<S: Enclosure>(env: &Env<'_, S>, piece: &Piece, ps: &PieceS<S>, start_box: &[S]) -> Vec<S> {
+    let d = env.d;
+    let ip: Vec<S> = piece
+        .p
+        .iter()
+        .enumerate()
+        .map(|(k, q)| {
+            let id = if k / d == k % d { Rational::from(1) } else { Rational::new() };
+            S::from_rational(&Rational::from(&id - q), &env.ctx)
+        })
+        .collect();
+    let wk = reluflow_arith::linalg::mat_vec(&ip, d, d, start_box, &env.ctx);
+    wk.iter().zip(&ps.w_a).map(|(a, b)| a.add(b)).collect()
+}
+
+/// Runs one pattern from `cur` (see the module documentation).
+pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<S>) -> Next<S> {
+    let Cursor { active, skip, t0, ball, work, seg_box } = cur;
+    let piece = Piece::new(env.x, env.y, &env.c, active.clone());
+    let ps = PieceS::<S>::new(&piece, env.d, &env.ctx);
+    let req = env.req(&active, &skip);
+    let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false] };
+    let mut run = Run::new(ps, &env.pts, req.clone(), env.bits, env.ctx.clone());
+    let norm = run.ps.norm;
+    let e = if norm > 0.0 { (0.25 / norm).log2().floor() as i32 } else { 0 };
+    let e_max = if norm > 0.0 { (64.0 / norm).log2().floor() as i32 } else { 0 };
+    let mut seg = Open { start: t0.clone(), pattern, hull: ball.to_box() };
+    let start_box = match start_box(&ball, &seg_box) {
+        Ok(b) => b,
+        Err((reason, b)) => return Next::Done(Box::new(out.undecided(reason, t0, b))),
+    };
+    let kernel_limit = kernel_limit(env, &piece, &run.ps, &start_box);
+    let horizon = env.horizon(&t0);
+    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece, env.d, &env.ctx)).flatten();
+    let mut pos = Pos { t0, tau: Rational::new(), ball, e, e_max };
+    loop {
+        if let Some((hlo, hhi, t_end)) = &horizon
+            && pos.tau >= *hlo
+        {
+            return Next::Done(Box::new(at_horizon(env, out, &mut run, seg, &pos, hhi, t_end)));
+        }
+        if let Some((tail, lim)) = global(&run, &piece, &pos.ball, &env.pts, &req, slow.as_ref()) {
+            let limit = Limits { tail, lim, kernel: &kernel_limit, start_box: &start_box };
+            return Next::Done(Box::new(finish(env, out, &mut run, &piece, seg, &pos, &horizon, limit)));
+        }
+        if let Some(tr) = out_of_budget(env, out, &mut seg, &pos, work + run.work) {
+            return Next::Done(Box::new(tr));
+        }
+        let mut len = Rational::from(1) << pos.e.clamp(-1000, 1000);
+        if let Some((hlo, _, _)) = &horizon {
+            let rest = Rational::from(hlo - &pos.tau);
+            if rest < len {
+                len = rest;
+            }
+        }
+        match run.search(&pos.tau, &pos.ball, &len, env.opts.max_bisections) {
+            Found::Clear { end, hull, split } => {
+                seg.grow(&hull);
+                pos.ball = end;
+                pos.tau += &len;
+                pos.e = if split { pos.e - 1 } else { (pos.e + 1).min(pos.e_max.max(pos.e)) };
+            }
+            Found::Stop { reason, at, hull } => {
+                seg.grow(&hull);
+                let reason = diagnose(&run, &piece, &pos.ball, reason);
+                let at = pos.t0.add(&S::from_rational(&at, &env.ctx));
+                seg.close(out, at.clone(), hull.clone());
+                return Next::Done(Box::new(out.undecided(reason, at, hull)));
+            }
+            Found::Event { i, lo, hi, w_box, hull } => {
+                seg.grow(&hull);
+                let ev = switch::Switch { i, lo, hi, w_box };
+                return switch::after(env, out, seg, &active, skip, &pos.t0, ev, work + run.work);
+            }
+        }
+    }
+}
+
+/// The horizon is reached at the pattern's local time `pos.tau` (its lower end): the final state
+/// over the remaining local-time enclosure, if no guard can switch inside it.
+fn at_horizon<S: Enclosure>(
+    env: &Env<'_, S>,
+    out: &mut Out<S>,
+    run: &mut Run<'_, S>,
+    mut seg: Open<S>,
+    pos: &Pos<S>,
+    hhi: &Rational,
+    t_end: &Rational,
+) -> Trajectory<S> {
+    let fin = if *hhi > pos.tau {
+        let width = Rational::from(hhi - &pos.tau);
+        let (classes, _, _, h) = run.classify(&pos.ball, &width);
+        if classes.iter().any(|c| *c != Class::Ok) {
+            let reason = UndecidedReason::Other("a switch may happen inside the time enclosure of t_end".to_string());
+            seg.close(out, pos.now(), pos.ball.to_box());
+            return out.undecided(reason, pos.now(), pos.ball.to_box());
+        }
+        h
+    } else {
+        pos.ball.to_box()
+    };
+    seg.grow(&fin);
+    let t_fin = S::from_rational(t_end, &env.ctx);
+    seg.close(out, t_fin.clone(), fin.clone());
+    out.certified(t_fin, fin, None)
+}
+
+/// The enclosures of a proved final pattern: every later state (`tail`), the limit (`lim`), the
+/// conserved-part limit (`kernel`) and the pattern's start box.
+struct Limits<'b, S> {
+    tail: Vec<S>,
+    lim: Vec<S>,
+    kernel: &'b [S],
+    start_box: &'b [S],
+}
+
+/// No switch can ever happen again in this pattern: the limit (infinite horizon) or the final
+/// state at `t_end`.
+#[allow(clippy::too_many_arguments)]
+fn finish<S: Enclosure>(
+    env: &Env<'_, S>,
+    out: &mut Out<S>,
+    run: &mut Run<'_, S>,
+    piece: &Piece,
+    mut seg: Open<S>,
+    pos: &Pos<S>,
+    horizon: &Option<(Rational, Rational, Rational)>,
+    l: Limits<'_, S>,
+) -> Trajectory<S> {
+    let lim = match meet_all("neuron: limit ∩ kernel limit", &l.lim, l.kernel) {
+        Ok(m) => m,
+        Err(e) => return out.undecided(e.into(), pos.t0.clone(), l.start_box.to_vec()),
+    };
+    match horizon {
+        None => {
+            seg.grow(&l.tail);
+            let limit = Limit {
+                state: super::certify::state(lim),
+                loss: S::from_rational(&piece.limit_loss, &env.ctx),
+                pattern: seg.pattern.clone(),
+                rate: None,
+                on_hyperplane: (0..env.n).filter(|&i| piece.on_plane[i]).map(|i| (0, i)).collect(),
+            };
+            let (now, fin) = (pos.now(), pos.ball.to_box());
+            seg.close(out, now.clone(), fin.clone());
+            out.certified(now, fin, Some(limit))
+        }
+        Some((hlo, hhi, t_end)) => {
+            let tau = &pos.tau;
+            let e_fin = run.expm_range(&Rational::from(hlo - tau), &Rational::from(hhi - tau));
+            let fin = inflate_box(&run.ps.centre_box(&pos.ball, &e_fin), &pos.ball.rho);
+            let e_all = run.expm_range(&Rational::new(), &Rational::from(hhi - tau));
+            let dense = inflate_box(&run.ps.centre_box(&pos.ball, &e_all), &pos.ball.rho);
+            let dense = match meet_all("neuron: dense box ∩ tail box", &dense, &l.tail) {
+                Ok(m) => m,
+                Err(e) => return out.undecided(e.into(), pos.t0.clone(), l.start_box.to_vec()),
+            };
+            seg.grow(&dense);
+            seg.grow(&fin);
+            let t_fin = S::from_rational(t_end, &env.ctx);
+            seg.close(out, t_fin.clone(), fin.clone());
+            out.certified(t_fin, fin, None)
+        }
+    }
+}
+
+/// The step budget or a cancellation ends the run at the current time.
+fn out_of_budget<S: Enclosure>(
+    env: &Env<'_, S>,
+    out: &mut Out<S>,
+    seg: &mut Open<S>,
+    pos: &Pos<S>,
+    work: usize,
+) -> Option<Trajectory<S>> {
+    let reason = if work > env.opts.max_steps {
+        let what = format!("{} guard classifications (NeuronOptions::max_steps)", env.opts.max_steps);
+        UndecidedReason::Budget { what }
+    } else if env.opts.monitor.as_ref().is_some_and(|m| m.poll(pos.now().lower_f64(), work, out.events.len())) {
+        UndecidedReason::Interrupted
+    } else {
+        return None;
+    };
+    let open = std::mem::replace(seg, Open { start: pos.now(), pattern: seg.pattern.clone(), hull: Vec::new() });
+    open.close(out, pos.now(), pos.ball.to_box());
+    Some(out.undecided(reason, pos.now(), pos.ball.to_box()))
+}
+
+/// A guard that cannot be separated from 0 while the pattern's limit may lie on its hyperplane:
+/// say so (the common "grazing at t → ∞" case).
+fn diagnose<S: Enclosure>(run: &Run<'_, S>, piece: &Piece, ball: &Ball<S>, reason: UndecidedReason) -> UndecidedReason {
+    match reason {
+        UndecidedReason::Grazing { point, .. } if !piece.in_kernel[point] => {
+            let (winf, _) = run.ps.split(&ball.c);
+            let g = guard(&run.pts.x[point], &run.pts.xn[point], &winf, &ball.rho);
+            if g.contains_zero() {
+                UndecidedReason::Other(format!(
+                    "the limit of the current pattern may lie on the hyperplane of point {point}: \
+                     the approach cannot be told from a switch at this precision"
+                ))
+            } else {
+                UndecidedReason::Grazing { neuron: 0, point }
+            }
+        }
+        other => other,
+    }
+}

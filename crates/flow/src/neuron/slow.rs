@@ -1,0 +1,154 @@
+//! Guards whose limit lies exactly on their hyperplane (`proofs-notes/neuron-limit-on-hyperplane.md`).
+//!
+//! For an active point `i` of the pattern with `x_iᵀw_A = 0` (exact rational test) the guard is
+//! `g(s) = x_iᵀE(s)z` with `z = Pw − w_A` and `E(s) = exp(−sGM)`: it tends to 0. It stays positive
+//! for all `s ≥ 0` when the slowest mode of `GM` on `range(P)` dominates: with `u₁` its unit
+//! eigenvector (`λ₁` simple, the next eigenvalue on the range `≥ ν`), `a = u₁ᵀz`, `r = z − a u₁`,
+//! `e^{Gλ₁s} g(s) ≥ a x_iᵀu₁ − ‖x_i‖‖r‖`. `u₁` is known through an approximate `ũ` with
+//! `‖u₁ − ũ‖ ≤ ε` from the residual bound `sin θ ≤ ‖Kũ − μũ‖/(ν − μ)` and an exact inertia count.
+
+use super::exact::Piece;
+use reluflow_arith::Enclosure;
+use reluflow_arith::linalg::{dot, mat_vec, norm_sq};
+use rug::Rational;
+
+/// A certified approximation of the slowest mode of a pattern.
+#[derive(Clone, Debug)]
+pub(crate) struct SlowMode<S> {
+    /// Encloses a unit vector `ũ ∈ range(P)`.
+    u: Vec<S>,
+    /// An upper bound of `‖u₁ − ũ‖` (the sign of `u₁` chosen with `ũᵀu₁ ≥ 0`).
+    eps: S,
+}
+
+/// The number of eigenvalues of the symmetric `k` (`d × d`, exact) below `nu`, by the signs of
+/// the pivots of `k − νI` without pivoting (Sylvester's law of inertia); `None` if a leading
+/// principal minor vanishes.
+fn count_below(k: &[Rational], d: usize, nu: &Rational) -> Option<usize> {
+    let mut a: Vec<Rational> = k.to_vec();
+    for r in 0..d {
+        a[r * d + r] -= nu;
+    }
+    let mut neg = 0;
+    for c in 0..d {
+        let p = a[c * d + c].clone();
+        if p == 0 {
+            return None;
+        }
+        if p < 0 {
+            neg += 1;
+        }
+        for r in c + 1..d {
+            let f = Rational::from(&a[r * d + c] / &p);
+            if f == 0 {
+                continue;
+            }
+            for j in c..d {
+                let t = Rational::from(&f * &a[c * d + j]);
+                a[r * d + j] -= t;
+            }
+        }
+    }
+    Some(neg)
+}
+
+impl<S: Enclosure> SlowMode<S> {
+    /// The slowest mode of `K = GM = −A` on `range(P)`, if it is simple and separated; `None`
+    /// when the certificate fails (then nothing is claimed).
+    pub fn new(piece: &Piece, d: usize, ctx: &S::Ctx) -> Option<SlowMode<S>> {
+        let k: Vec<Rational> = piece.a.iter().map(|v| Rational::from(-v)).collect();
+        let rank: usize = (0..d).map(|r| piece.p[r * d + r].clone()).sum::<Rational>().to_f64().round() as usize;
+        if rank == 0 {
+            return None;
+        }
+        let kf: Vec<f64> = k.iter().map(|v| v.to_f64()).collect();
+        let eig = nalgebra::SymmetricEigen::new(nalgebra::DMatrix::from_row_slice(d, d, &kf));
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&a, &b| eig.eigenvalues[a].total_cmp(&eig.eigenvalues[b]));
+        let first = order[d - rank];
+        let u0: Vec<Rational> =
+            (0..d).map(|r| Rational::from_f64(eig.eigenvectors[(r, first)]).unwrap_or_default()).collect();
+        // ũ = P u₀ exactly: in range(P).
+        let pu: Vec<Rational> =
+            (0..d).map(|r| (0..d).map(|c| Rational::from(&piece.p[r * d + c] * &u0[c])).sum()).collect();
+        let pus: Vec<S> = pu.iter().map(|q| S::from_rational(q, ctx)).collect();
+        let nrm = norm_sq(&pus, ctx).sqrt();
+        if !nrm.certainly_pos() {
+            return None;
+        }
+        let u: Vec<S> = pus.iter().map(|v| v.div(&nrm)).collect();
+        if rank == 1 {
+            // range(P) is one-dimensional: ũ = ±u₁ exactly.
+            return Some(SlowMode { u, eps: S::zero(ctx) });
+        }
+        let (l1, l2) = (eig.eigenvalues[first], eig.eigenvalues[order[d - rank + 1]]);
+        let nu = Rational::from_f64(0.5 * (l1 + l2))?;
+        // Exactly one eigenvalue of K on the range below ν (the kernel adds d − rank zeros).
+        if !(nu > 0 && count_below(&k, d, &nu)? == d - rank + 1) {
+            return None;
+        }
+        let ks: Vec<S> = k.iter().map(|q| S::from_rational(q, ctx)).collect();
+        let ku = mat_vec(&ks, d, d, &u, ctx);
+        let mu = dot(&u, &ku, ctx);
+        let res: Vec<S> = ku.iter().zip(&u).map(|(a, b)| a.sub(&mu.mul(b))).collect();
+        let eta = norm_sq(&res, ctx).sqrt();
+        let gap = S::from_rational(&nu, ctx).sub(&mu);
+        if !gap.certainly_pos() {
+            return None;
+        }
+        let sin = eta.div(&gap);
+        let one = S::one(ctx);
+        if !sin.certainly_lt(&one) {
+            return None;
+        }
+        let eps = S::from_i64(2, ctx).sqrt().mul(&sin).hi_point();
+        Some(SlowMode { u, eps })
+    }
+
+    /// Proves `x_iᵀE(s)z > 0` for every `s ≥ 0` and every `z ∈ v + B(ρ)` (`v ∈ range(P)` up to
+    /// its enclosure), given `xn ≥ ‖x_i‖` and `x_i ∈ range(P)`.
+    pub fn stays_positive(&self, x: &[S], xn: &S, v: &[S], rho: &S) -> bool {
+        let ctx = rho.ctx();
+        let mut xu = dot(x, &self.u, &ctx);
+        let mut a = dot(&self.u, v, &ctx);
+        if xu.certainly_neg() {
+            xu = xu.neg();
+            a = a.neg();
+        }
+        let rho = rho.hi_point();
+        let a_lo = a.sub(&rho).lo_point();
+        let z = norm_sq(v, &ctx).sqrt().add(&rho).hi_point();
+        let proj: Vec<S> = v.iter().zip(&self.u).map(|(vi, ui)| vi.sub(&dot(&self.u, v, &ctx).mul(ui))).collect();
+        let r = norm_sq(&proj, &ctx).sqrt().add(&rho).hi_point();
+        let f1 = a_lo.sub(&self.eps.mul(&z));
+        let f2 = xu.sub(&self.eps.mul(xn));
+        if !(f1.certainly_pos() && f2.certainly_pos()) {
+            return false;
+        }
+        let two = S::from_i64(2, &ctx);
+        let rhs = xn.mul(&r.add(&two.mul(&self.eps).mul(&z)));
+        rhs.certainly_lt(&f1.mul(&f2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inertia_counts_eigenvalues_below() {
+        let q = |a: i64| Rational::from(a);
+        // diag(0, 1, 4): below 1/2 one, below 2 two; at ν = 1 a minor vanishes.
+        let k = vec![q(0), q(0), q(0), q(0), q(1), q(0), q(0), q(0), q(4)];
+        assert_eq!(count_below(&k, 3, &Rational::from((1, 2))), Some(1));
+        assert_eq!(count_below(&k, 3, &q(2)), Some(2));
+        assert_eq!(count_below(&k, 3, &q(5)), Some(3));
+        assert_eq!(count_below(&k, 3, &q(1)), None);
+        // [[2, 1], [1, 2]]: eigenvalues 1 and 3.
+        let k = vec![q(2), q(1), q(1), q(2)];
+        assert_eq!(count_below(&k, 2, &Rational::from((5, 2))), Some(1));
+        assert_eq!(count_below(&k, 2, &q(2)), None, "K − 2I has a zero leading minor");
+        assert_eq!(count_below(&k, 2, &q(4)), Some(2));
+        assert_eq!(count_below(&k, 2, &Rational::from((1, 2))), Some(0));
+    }
+}
