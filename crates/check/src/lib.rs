@@ -71,6 +71,7 @@ pub mod hyp;
 pub mod inst;
 pub mod rational;
 pub mod refine;
+mod refine_affine;
 pub mod report;
 pub mod single;
 pub mod sweep;

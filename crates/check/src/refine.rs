@@ -9,6 +9,7 @@
 //! with `f(B_k)`, and `W_{k+1} = (W_k + (s_{k+1} − s_k)·f(B_k)) ∩ B` holds `θ(s_{k+1})`.
 
 use crate::inst::Inst;
+use crate::refine_affine::{Affine, meet_w};
 use reluflow_arith::{Enclosure, Inconsistency, meet_all};
 use reluflow_flow::{Segment, State, Trajectory};
 use rug::Rational;
@@ -35,6 +36,34 @@ fn step<S: Enclosure>(w: &State<S>, h: &S, inst: &Inst<S>, at: &State<S>, seg: &
             _ => None,
         },
     }
+}
+
+/// Most re-evaluations of a piece hull `B ← (W + [0, h]·f(B)) ∩ B`: each is an enclosure when `B`
+/// is, and for a linear field the width contracts by about `h·G·‖M‖` per pass.
+const TIGHTEN: usize = 12;
+
+/// The piece hull `b` tightened by re-evaluating the field on it until it stops shrinking.
+fn tighten<S: Enclosure>(
+    w: &State<S>,
+    span: &S,
+    inst: &Inst<S>,
+    mut b: State<S>,
+    seg: &Segment<S>,
+) -> Result<State<S>, Inconsistency> {
+    for _ in 0..TIGHTEN {
+        let next = meet("check: refinement, tightened piece hull", &step(w, span, inst, &b, seg), &b)?;
+        let shrunk = width(&next) < 0.99 * width(&b);
+        b = next;
+        if !shrunk {
+            break;
+        }
+    }
+    Ok(b)
+}
+
+/// The largest coordinate width of a state enclosure.
+fn width<S: Enclosure>(st: &State<S>) -> f64 {
+    st.w.iter().chain(&st.a).flatten().map(|c| c.upper_f64() - c.lower_f64()).fold(0.0, f64::max)
 }
 
 /// The trajectory with every finite segment of positive length split into `pieces` segments
@@ -71,6 +100,7 @@ pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -
         bounds.extend(times);
         bounds.push(seg.t_end.clone());
         let zero = S::zero(&ctx);
+        let aff = Affine::of(inst, seg);
         let mut w = meet("check: refinement, start of a segment ∩ its hull", &start, &seg.hull)?;
         for k in 0..bounds.len() - 1 {
             let (a, b) = (&bounds[k], &bounds[k + 1]);
@@ -81,8 +111,18 @@ pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -
                 &step(&w, &span, inst, &seg.hull, seg),
                 &seg.hull,
             )?;
-            let bk = meet("check: refinement, tightened piece hull", &step(&w, &span, inst, &b0, seg), &b0)?;
+            let mut bk = tighten(&w, &span, inst, b0, seg)?;
+            let affine = match &aff {
+                Some(f) => Some(f.piece(&w.w[0], &len, &seg.hull.w[0])?),
+                None => None,
+            };
+            if let Some((hull, _)) = &affine {
+                bk = meet_w("check: refinement, affine piece hull ∩ field piece hull", &bk, hull)?;
+            }
             let mut end = meet("check: refinement, piece end ∩ piece hull", &step(&w, &len, inst, &bk, seg), &bk)?;
+            if let Some((_, e)) = &affine {
+                end = meet_w("check: refinement, affine piece end ∩ field piece end", &end, e)?;
+            }
             if k == bounds.len() - 2 {
                 end = meet("check: refinement, last piece end ∩ segment end", &end, &seg.end)?;
             }
