@@ -28,8 +28,8 @@ pub struct HypArgs {
     #[arg(long = "w-star", value_name = "Q,Q,...", allow_hyphen_values = true)]
     pub w_star: Option<String>,
     /// Sub-hulls per certified segment for the hull-based checks (default 8): a violation that
-    /// lasts a small part of a long segment needs more (64 decides most); the check's time grows
-    /// about linearly with N
+    /// lasts a small part of a long segment may need more (the search retries an undecided row with
+    /// 64); the check's time grows about linearly with N
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub refine: Option<u32>,
 }
