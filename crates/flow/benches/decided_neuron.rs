@@ -271,6 +271,34 @@ fn run_row(row: &Row, opts: &NeuronOptions) -> usize {
     failures
 }
 
+/// Vardi–Shamir's `X_γ` (rows (3, −1, 0), (4, 2, 0), (0, γ, γ), y = (16, 18, 0), w(0) = 0,
+/// σ'(0) = 1, t_end = ∞): the eigenvalues of `XᵀX` spread as `γ²`. Prints the status and the best
+/// of five wall times per `γ`.
+fn vardi_shamir_times(opts: &NeuronOptions) {
+    let q = |v: i64| Rational::from(v);
+    for g in [20, 100, 1000] {
+        let x = vec![vec![q(3), q(-1), q(0)], vec![q(4), q(2), q(0)], vec![q(0), q(g), q(g)]];
+        let data = Data::new(x, Labels::Given(vec![q(16), q(18), q(0)])).expect("data");
+        let run = RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 };
+        let init = Init::Single { w: vec![q(0); 3] };
+        let p = Problem::new(ModelKind::SingleNeuron, ReluPrime::One, LossScale::HalfSum, data, init, run)
+            .expect("problem");
+        let mut best = f64::INFINITY;
+        let mut status = String::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let tr = certify::<Interval>(&p, &(), opts).expect("single-neuron problem");
+            best = best.min(t.elapsed().as_secs_f64());
+            status = match &tr.status {
+                Status::Certified => "certified".into(),
+                Status::Undecided { reason, .. } => format!("undecided: {}", reason_name(reason)),
+                Status::NotValidated => unreachable!("interval backend"),
+            };
+        }
+        println!("vardi-shamir γ = {g:<5} {status:<40} {:>9.2} ms", best * 1e3);
+    }
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick") || std::env::var_os("DECIDED_QUICK").is_some();
     let div = if quick { 5 } else { 1 };
@@ -289,6 +317,7 @@ fn main() {
     );
     println!("{:<26} {:>6} {:>5} {:>8} {:>8} {:>9} {:>9} {:>9}", "", "", "", "", "", "ms", "ms", "ms");
     let failures: usize = rows.iter().map(|r| run_row(r, &opts)).sum();
+    vardi_shamir_times(&opts);
     if failures > 0 {
         eprintln!("{failures} CONTAINMENT FAILURES against the 256-bit reference");
         std::process::exit(1);

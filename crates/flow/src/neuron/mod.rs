@@ -45,6 +45,7 @@ mod certify;
 mod exact;
 mod expm;
 mod limit;
+mod modal;
 mod pattern;
 mod reference;
 pub mod rk;

@@ -5,6 +5,7 @@ use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
 use super::certify::{Cursor, Env, Out};
 use super::exact::Piece;
 use super::limit::global;
+use super::modal::Modes;
 use super::run::{Class, Found, Run};
 use super::slow::SlowMode;
 use super::switch;
@@ -86,9 +87,13 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
     let req = env.req(&active, &skip);
     let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false] };
     let mut run = Run::new(ps, &env.pts, req.clone(), env.bits, env.ctx.clone());
+    run.modes = Modes::new(&piece, env.d, &env.ctx);
     let norm = run.ps.norm;
     let e = if norm > 0.0 { (0.25 / norm).log2().floor() as i32 } else { 0 };
     let e_max = if norm > 0.0 { (64.0 / norm).log2().floor() as i32 } else { 0 };
+    // With the modes, steps may grow with the slowest decay rather than the fastest.
+    let slowest = run.modes.as_ref().map_or(0.0, |m| m.slowest);
+    let e_max = if slowest > 0.0 { e_max.max((64.0 / slowest).log2().floor() as i32) } else { e_max };
     let mut seg = Open { start: t0.clone(), pattern, hull: ball.to_box() };
     let start_box = match start_box(&ball, &seg_box) {
         Ok(b) => b,

@@ -3,6 +3,7 @@
 
 use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
 use super::expm::expm_enclosure;
+use super::modal::Modes;
 use crate::trajectory::UndecidedReason;
 use reluflow_arith::{Bound, Enclosure, Inconsistency, Scalar, meet, meet_all};
 use rug::Rational;
@@ -42,6 +43,11 @@ pub(crate) enum Found<S> {
     Stop { reason: UndecidedReason, at: Rational, hull: Vec<S> },
 }
 
+/// Of two enclosures of the same value, the one of smaller width (each contains the value).
+fn narrower<S: Enclosure>(a: &S, b: S) -> S {
+    if b.width_upper() < a.width_upper() { b } else { a.clone() }
+}
+
 /// Lower end of an enclosure as an exact rational (`None` if infinite).
 pub(crate) fn lo_q<S: Scalar>(s: &S) -> Option<Rational> {
     match s.lower() {
@@ -68,13 +74,15 @@ pub(crate) struct Run<'a, S: Enclosure> {
     pub bits: u32,
     pub ctx: S::Ctx,
     cache: BTreeMap<Rational, (Vec<S>, Vec<S>)>,
+    /// The pattern's decay modes, for step enclosures whose width does not grow with stiffness.
+    pub modes: Option<Modes<S>>,
     /// Number of guard classifications performed (the step budget counts these).
     pub work: usize,
 }
 
 impl<'a, S: Enclosure> Run<'a, S> {
     pub fn new(ps: PieceS<S>, pts: &'a Points<S>, req: Vec<i8>, bits: u32, ctx: S::Ctx) -> Self {
-        Run { ps, pts, req, bits, ctx, cache: BTreeMap::new(), work: 0 }
+        Run { ps, pts, req, bits, ctx, cache: BTreeMap::new(), modes: None, work: 0 }
     }
 
     fn f64_up(q: &Rational) -> f64 {
@@ -120,8 +128,17 @@ impl<'a, S: Enclosure> Run<'a, S> {
         self.work += 1;
         let (ep, ed) = self.exps(len);
         let cb = self.ps.centre_box(ball, &ed);
-        let hull = inflate_box(&cb, &ball.rho);
-        let end = self.ps.advance(ball, &ep);
+        let mut hull = inflate_box(&cb, &ball.rho);
+        let mut end = self.ps.advance(ball, &ep);
+        let modal = self.modes.as_ref().map(|m| (m, m.step(&self.ps, ball, len)));
+        if let Some((m, st)) = &modal {
+            // Two enclosures of the same states: keep the narrower of each.
+            hull = hull.iter().zip(m.hull(st)).map(|(a, b)| narrower(a, b)).collect();
+            let e2 = m.end(st, &ball.rho);
+            if e2.rho.certainly_lt(&end.rho) {
+                end = e2;
+            }
+        }
         let n = self.req.len();
         let mut classes = vec![Class::Ok; n];
         let mut rates = vec![S::zero(&self.ctx); n];
@@ -129,11 +146,15 @@ impl<'a, S: Enclosure> Run<'a, S> {
             if self.req[i] == 0 {
                 continue;
             }
-            let g = guard(&self.pts.x[i], &self.pts.xn[i], &cb, &ball.rho);
+            let mut g = guard(&self.pts.x[i], &self.pts.xn[i], &cb, &ball.rho);
+            let mut r = self.ps.rate(i, &cb, &ball.rho);
+            if let Some((m, st)) = &modal {
+                g = narrower(&g, m.guard(st, &self.pts.x[i], &self.pts.xn[i]));
+                r = narrower(&r, m.rate(st, &self.ps, i));
+            }
             if self.strictly_ok(i, &g) {
                 continue;
             }
-            let r = self.ps.rate(i, &cb, &ball.rho);
             rates[i] = r.clone();
             if self.strictly_ok(i, &r) {
                 continue; // moving away from its hyperplane, starting on the right closed side
@@ -154,6 +175,15 @@ impl<'a, S: Enclosure> Run<'a, S> {
             classes[i] = Class::Unknown;
         }
         (classes, rates, end, hull)
+    }
+
+    /// Of the box `old` of every state over `[0, len]` from `ball` and the modal one, the
+    /// narrower in each coordinate.
+    fn narrow_hull(&self, old: Vec<S>, ball: &Ball<S>, len: &Rational) -> Vec<S> {
+        match &self.modes {
+            Some(m) => old.iter().zip(m.hull(&m.step(&self.ps, ball, len))).map(|(a, b)| narrower(a, b)).collect(),
+            None => old,
+        }
     }
 
     /// Second-order test (`proofs-notes/neuron-events.md`, "Turning guards"): with `σ` the
@@ -305,7 +335,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
         }
         let width = Rational::from(&hi - &lo);
         let ed = self.expm_range(&Rational::new(), &width);
-        let dense = inflate_box(&self.ps.centre_box(&ball_lo, &ed), &ball_lo.rho);
+        let dense = self.narrow_hull(inflate_box(&self.ps.centre_box(&ball_lo, &ed), &ball_lo.rho), &ball_lo, &width);
         // Mean-value form: w(lo + σ) ∈ w(lo) + [0, Δ]·f(dense) with f(w) = A w + G b.
         let f = self.ps.field(&dense);
         let span = S::from_bounds(&Rational::new(), &width, &self.ctx);
