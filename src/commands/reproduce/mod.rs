@@ -28,7 +28,7 @@ Reproductions:
                  (t_end = inf) and reports the enclosure of s = w₃(∞)/α, in f64 intervals and
                  in 256-bit MPFR intervals. --quick: the paper's γ = 0, 1, 2, 5 with α = 1 (well
                  under a second); default and --full: also γ = 1/4, 1/2, 3/2, 3, 4, 10, 20, 50,
-                 100, 1000 and α = 1/10, 7 (a few seconds).
+                 100, 1000 and α = 1/10, 7 (84 runs, a few seconds).
 
 Examples:
   reluflow reproduce vardi-shamir --quick
