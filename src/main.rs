@@ -42,11 +42,13 @@ fn run() -> Exit {
     };
     match cli.command {
         Command::Certify(args) => {
+            report::envelope::set_invocation("certify", Some(&args.spec));
             progress::arm(args.quiet);
             let result = args.validate().and_then(|cfg| commands::certify::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Check(args) => {
+            report::envelope::set_invocation("check", Some(&args.spec));
             progress::arm(args.quiet);
             let result = args.validate().and_then(|cfg| commands::check::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
@@ -54,11 +56,20 @@ fn run() -> Exit {
         Command::Search(args) => {
             progress::arm(args.quiet);
             match &args.command {
-                Some(commands::search::SearchCommand::Merge(m)) => conclude(commands::search::merge(m), m.json),
-                None => conclude(args.validate().and_then(|s| commands::search::run(&s)), args.json),
+                Some(commands::search::SearchCommand::Merge(m)) => {
+                    report::envelope::set_invocation("search merge", None);
+                    conclude(commands::search::merge(m), m.json)
+                }
+                None => {
+                    report::envelope::set_invocation("search", None);
+                    conclude(args.validate().and_then(|s| commands::search::run(&s)), args.json)
+                }
             }
         }
-        Command::Theorems(args) => conclude(commands::theorems::run(&args), args.json),
+        Command::Theorems(args) => {
+            report::envelope::set_invocation("theorems", None);
+            conclude(commands::theorems::run(&args), args.json)
+        }
         Command::Plot(args) => {
             progress::arm(args.quiet);
             let result = args.validate().and_then(|cfg| commands::plot::run(&cfg));
@@ -68,13 +79,12 @@ fn run() -> Exit {
     }
 }
 
-/// The JSON object printed on stdout for a failure when `--json` was given.
+/// The JSON object printed on stdout for a failure when `--json` was given (in the common
+/// envelope, which carries the exit code).
 #[derive(serde::Serialize)]
 struct JsonFailure {
     /// The exit's name (`"bad-input"`, `"unsupported"`, `"internal-error"`, …).
     status: &'static str,
-    /// The process exit code.
-    exit_code: u8,
     /// The human message (also printed on stderr).
     message: String,
 }
@@ -86,8 +96,8 @@ fn conclude(result: Result<Exit, Failure>, json: bool) -> Exit {
         Err(f) => {
             eprintln!("reluflow: error: {f}");
             if json {
-                let doc = JsonFailure { status: f.exit.name(), exit_code: f.exit.code(), message: f.to_string() };
-                let text = serde_json::to_string_pretty(&doc)
+                let doc = JsonFailure { status: f.exit.name(), message: f.to_string() };
+                let text = report::envelope::to_json(&doc, Some(f.exit.code()))
                     .unwrap_or_else(|e| format!("{{\"status\": \"internal-error\", \"message\": \"{e}\"}}"));
                 let _ = writeln!(std::io::stdout().lock(), "{text}");
             }

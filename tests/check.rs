@@ -41,7 +41,8 @@ fn norm_growth_fails_with_a_certified_witness() {
     let c = &row["conclusion"];
     assert_eq!(c["verdict"], "violated");
     let w = &c["witness"];
-    assert!(w["at"].as_str().is_some_and(|s| s.contains("segment")), "{w}");
+    assert_eq!((w["at"]["kind"].as_str(), w["at"]["segment"].as_u64()), (Some("segment"), Some(0)), "{w}");
+    assert!(row["explanation"].as_str().is_some_and(|s| s.starts_with("counterexample: ")), "{row}");
     assert!(w["quantity"].as_str().is_some_and(|s| s.contains("‖w‖²")), "{w}");
     // d/dt ½‖w‖² = −e^{−2t} on [0, t₁]: the enclosure lies strictly below 0.
     let hi: f64 = w["value"][1].as_str().expect("value [lo, hi]").parse().expect("a decimal");
@@ -59,6 +60,11 @@ fn assuming_a_false_hypothesis_makes_the_row_vacuous() {
     assert_eq!(row["status"], "vacuous", "{row}");
     let h = row["hypotheses"].as_array().unwrap().iter().find(|h| h["id"] == "all-active-init").unwrap();
     assert_eq!((h["assumed"].as_bool(), h["truth"].as_str()), (Some(true), Some("false")), "{h}");
+    // One verdict: the explanation says vacuous and names the false hypothesis; the conclusion's
+    // own violation is quoted as the conclusion's alone.
+    let text = row["explanation"].as_str().expect("explanation");
+    assert!(text.starts_with("vacuous: assumed hypothesis all-active-init"), "{text}");
+    assert!(text.contains("the conclusion on its own is violated"), "{text}");
 }
 
 #[test]

@@ -7,10 +7,12 @@ fn json_lists_every_catalogue_id() {
     let r = reluflow(&["theorems", "--json"]);
     assert_eq!(r.code, Some(0), "{r:#?}");
     let v = r.json();
-    let ids: Vec<&str> = v.as_array().expect("a list").iter().filter_map(|e| e["id"].as_str()).collect();
+    assert_eq!(v["command"], "theorems", "{v}");
+    let entries = v["entries"].as_array().expect("a list of entries");
+    let ids: Vec<&str> = entries.iter().filter_map(|e| e["id"].as_str()).collect();
     let expected: Vec<&str> = reluflow_check::catalogue().iter().map(|e| e.id).collect();
     assert_eq!(ids, expected);
-    for e in v.as_array().unwrap() {
+    for e in entries {
         for key in ["source", "statement", "checked", "applies", "kind", "note"] {
             assert!(e[key].is_string(), "{key}: {e}");
         }

@@ -176,7 +176,9 @@ pub fn finish<S: Scalar>(
 ) -> Result<Exit, Failure> {
     let human = render_human(problem, &traj, out.digits);
     let written = if out.json {
-        let json = serde_json::to_string_pretty(&json_report(problem, &traj, out.digits)).map_err(Failure::internal)?;
+        let exit = Exit::of_status(&traj.status).code();
+        let json = crate::report::envelope::to_json(&json_report(problem, &traj, out.digits), Some(exit))
+            .map_err(Failure::internal)?;
         writeln!(io.stdout, "{json}").and_then(|()| write!(io.stderr, "{human}"))
     } else {
         write!(io.stdout, "{human}")

@@ -14,7 +14,7 @@ mod json;
 use super::certify::{Run, Streams, integrate};
 use crate::cli::{CheckConfig, Output};
 use crate::exit::{Exit, Failure};
-use crate::report::status_fields;
+use crate::report::{JsonReason, status_fields};
 use reluflow_arith::{Enclosure, Float, Interval, MpInterval};
 use reluflow_check::{CheckReport, Kind, Outcome, RowStatus, Selection, check, check_static, degenerate};
 use reluflow_flow::{Status, Trajectory};
@@ -80,7 +80,7 @@ pub struct TrajectoryInfo {
     /// NaN or ±∞: its trajectory rows are not checked).
     pub status: &'static str,
     /// Why the integrator stopped (undecided), or why nothing was checked (non-finite).
-    pub reason: Option<String>,
+    pub reason: Option<JsonReason>,
     /// The time up to which the trajectory is certified (a decimal rounded down, or `"inf"`).
     pub certified_until: Option<String>,
     /// Number of segments.
@@ -111,12 +111,12 @@ impl TrajectoryInfo {
                 "trajectory: UNDECIDED, certified only up to t = {until} ({}).\n  Trajectory rows are checked on \
                  the certified part [0, {until}] only: a violation found there is certified, but nothing past \
                  t = {until} is proved.",
-                self.reason.as_deref().unwrap_or("?")
+                self.reason.as_ref().map_or("?", |r| r.text.as_str())
             ),
             "internal-inconsistency" => format!(
                 "trajectory: INTERNAL INCONSISTENCY (a bug, not an answer): the run stopped at t = {until}: {}.\n  \
                  Every trajectory row reports it; please report the problem file.",
-                self.reason.as_deref().unwrap_or("?")
+                self.reason.as_ref().map_or("?", |r| r.text.as_str())
             ),
             "not-validated" => format!(
                 "NOT VALIDATED: `{arithmetic}` is a reference (point) arithmetic. The trajectory rows below were \
@@ -126,7 +126,7 @@ impl TrajectoryInfo {
             _ => format!(
                 "NOT VALIDATED: the `{arithmetic}` reference run produced a non-finite value (NaN or ±∞); only \
                  statements about the data were checked.{}",
-                self.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+                self.reason.as_ref().map(|r| format!(" ({})", r.text)).unwrap_or_default()
             ),
         }
     }
@@ -163,7 +163,7 @@ fn report_static<S: Enclosure>(
     let table = check_static::<S>(problem, ctx, selection);
     let info = TrajectoryInfo {
         status: "non-finite",
-        reason: Some("the reference integrator returned NaN or an infinity".into()),
+        reason: Some(JsonReason::plain("non-finite", "the reference integrator returned NaN or an infinity")),
         certified_until: None,
         segments: 0,
         events: 0,
@@ -262,8 +262,8 @@ fn emit<S: Enclosure>(
         summary(table, verdict, info)
     );
     let written = if out.json {
-        let doc = json::document(problem, table, info, verdict, out.digits);
-        let text = serde_json::to_string_pretty(&doc).map_err(Failure::internal)?;
+        let doc = json::document(problem, table, info, verdict.0, out.digits);
+        let text = crate::report::envelope::to_json(&doc, Some(verdict.1.code())).map_err(Failure::internal)?;
         writeln!(io.stdout, "{text}").and_then(|()| write!(io.stderr, "{human}"))
     } else {
         write!(io.stdout, "{human}")

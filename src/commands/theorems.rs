@@ -7,6 +7,13 @@ use reluflow_check::{Applies, Entry, Kind, Selection, catalogue, entry};
 use serde::Serialize;
 use std::io::Write;
 
+/// The whole catalogue as JSON.
+#[derive(Debug, Serialize)]
+pub struct JsonCatalogue {
+    /// Every entry, in catalogue order.
+    pub entries: Vec<JsonEntry>,
+}
+
 /// One entry as JSON.
 #[derive(Debug, Serialize)]
 pub struct JsonEntry {
@@ -214,7 +221,7 @@ pub fn render(args: &TheoremsArgs) -> Result<String, Failure> {
     Ok(match (chosen, args.json) {
         (Some(e), true) => pretty(&json_entry(e))?,
         (Some(e), false) => full(e).trim_end().to_string(),
-        (None, true) => pretty(&catalogue().iter().map(json_entry).collect::<Vec<_>>())?,
+        (None, true) => pretty(&JsonCatalogue { entries: catalogue().iter().map(json_entry).collect() })?,
         (None, false) => {
             let all = catalogue();
             let implemented = all.iter().filter(|e| e.implemented()).count();
@@ -234,7 +241,7 @@ pub fn render(args: &TheoremsArgs) -> Result<String, Failure> {
 }
 
 fn pretty<T: Serialize>(v: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(v).map_err(Failure::internal)
+    crate::report::envelope::to_json(v, Some(0)).map_err(Failure::internal)
 }
 
 #[cfg(test)]
@@ -254,7 +261,8 @@ mod tests {
         let one = render(&args(false, Some("lsy.norm-growth"))).unwrap();
         assert!(one.contains("proofs-notes/thm-lsy.norm-growth.md") && one.contains("switchable, off"), "{one}");
         let v: serde_json::Value = serde_json::from_str(&render(&args(true, None)).unwrap()).unwrap();
-        assert_eq!(v.as_array().unwrap().len(), catalogue().len());
+        assert_eq!(v["entries"].as_array().unwrap().len(), catalogue().len());
+        assert_eq!(v["schema_version"], crate::report::envelope::SCHEMA_VERSION);
         let bad = render(&args(false, Some("lsy.nope"))).unwrap_err();
         assert_eq!(bad.exit, Exit::BadInput);
         assert!(bad.to_string().contains("lsy.nope") && bad.to_string().contains("gen.span"), "{bad}");

@@ -60,13 +60,13 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
             out,
             "status: UNDECIDED; everything below is certified up to t = {} only\nreason: {}",
             until.as_deref().unwrap_or("?"),
-            reason.as_deref().unwrap_or("?")
+            reason.as_ref().map_or("?", |r| r.text.as_str())
         ),
         "internal-inconsistency" => writeln!(
             out,
             "status: INTERNAL INCONSISTENCY (a bug, not an answer); the run stopped at t = {}: nothing after it is certified\nwhat: {}",
             until.as_deref().unwrap_or("?"),
-            reason.as_deref().unwrap_or("?")
+            reason.as_ref().map_or("?", |r| r.text.as_str())
         ),
         _ => writeln!(out, "status: NOT VALIDATED ({} arithmetic): approximate values, nothing is certified", S::NAME),
     };
@@ -111,9 +111,8 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
 
     let _ = writeln!(out, "\nfinal state at t ∈ {}:", interval_cell(&pair(&traj.t_final, digits)));
     let mut rows = state_rows(&traj.final_state, digits);
-    if let Some(l) = super::state_loss(problem, &traj.final_state, &traj.t_final.ctx()) {
-        rows.push(vec!["loss".to_string(), interval_cell(&pair(&l, digits)), width(&l)]);
-    }
+    let l = super::state_loss(problem, &traj.final_state, &traj.t_final.ctx());
+    rows.push(vec!["loss".to_string(), interval_cell(&pair(&l, digits)), width(&l)]);
     out.push_str(&table(&rows));
 
     if let Some(limit) = &traj.limit {
@@ -140,8 +139,8 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
                 "  rate: L(t) ≤ {}·exp(−2·{}·(t − {})) for every t ≥ {} (Polyak–Łojasiewicz)",
                 r.loss0, r.mu, r.t0, r.t0
             );
-            if let Some(t9) = r.t_loss_below_1e_9 {
-                let _ = writeln!(out, "  loss ≤ 1e-9 for every t ≥ {t9}");
+            if let Some(l) = r.loss_below.iter().find(|l| l.loss == "1e-9") {
+                let _ = writeln!(out, "  loss ≤ 1e-9 for every t ≥ {}", l.t);
             }
         }
     }

@@ -6,11 +6,14 @@
 //! contains the computed one, which contains the exact value. Point backends print `lo = hi` =
 //! their value, rounded the same way (outward to `digits` digits, so `lo ≤ value ≤ hi` still).
 
+pub mod envelope;
 mod human;
+mod reason;
 #[cfg(test)]
 mod tests;
 
 pub use human::render_human;
+pub use reason::JsonReason;
 
 use reluflow_arith::exact::{Dir, bound_decimal};
 use reluflow_arith::{Bound, Guarantee, Scalar};
@@ -32,7 +35,7 @@ pub struct JsonReport {
     pub status: &'static str,
     /// Why the proof stopped (only when undecided).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<JsonReason>,
     /// The time up to which everything is certified: `"inf"` or a decimal (a lower bound, rounded
     /// down); `null` for non-validated runs.
     pub certified_until: Option<String>,
@@ -101,18 +104,21 @@ pub struct JsonState {
     /// Output weights (two-layer models only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<Vec<Pair>>,
-    /// Enclosure of the loss over the state's enclosure (two-layer models only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub loss: Option<Pair>,
+    /// Enclosure of the loss over the state's enclosure.
+    pub loss: Pair,
 }
 
-/// The loss over the enclosure `state` (for every point of it, in an interval backend), for
-/// two-layer models; `None` for the single neuron (its report has no loss row).
-pub fn state_loss<S: Scalar>(problem: &Problem, state: &State<S>, ctx: &S::Ctx) -> Option<S> {
-    (problem.model() == reluflow_model::ModelKind::TwoLayer).then(|| {
-        let data = reluflow_flow::net::field::NetData::<S>::from_problem(problem, ctx);
-        reluflow_flow::net::field::loss(&data, state)
-    })
+/// The loss over the enclosure `state` (for every point of it, in an interval backend), for both
+/// models: the single neuron is the network with one neuron and output weight exactly 1.
+pub fn state_loss<S: Scalar>(problem: &Problem, state: &State<S>, ctx: &S::Ctx) -> S {
+    let data = reluflow_flow::net::field::NetData::<S>::from_problem(problem, ctx);
+    match state.a {
+        Some(_) => reluflow_flow::net::field::loss(&data, state),
+        None => {
+            let one = State { w: state.w.clone(), a: Some(vec![S::one(ctx); state.w.len()]) };
+            reluflow_flow::net::field::loss(&data, &one)
+        }
+    }
 }
 
 /// The certified limit.
@@ -145,8 +151,21 @@ pub struct JsonRate {
     pub loss0: String,
     /// The rate constant μ (rounded down).
     pub mu: String,
-    /// A time from which the loss is at most 1e-9 (rounded up), if finite.
-    pub t_loss_below_1e_9: Option<String>,
+    /// Times from which the loss is at most each of [`LOSS_LEVELS`] (each time rounded up), as
+    /// far as the bound gives a finite time.
+    pub loss_below: Vec<JsonLossLevel>,
+}
+
+/// The loss levels `loss_below` reports (the bound itself, `loss0·e^{−2μ(t − t0)}`, gives any other).
+pub const LOSS_LEVELS: [&str; 4] = ["1e-3", "1e-6", "1e-9", "1e-12"];
+
+/// A time from which the certified loss bound is at most `loss`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JsonLossLevel {
+    /// The level (a decimal).
+    pub loss: &'static str,
+    /// From this time on (rounded up), `L(t) ≤ loss`.
+    pub t: String,
 }
 
 /// The decimal strings of a loss rate (`digits` significant digits, rounded to weaken the bound).
@@ -159,7 +178,14 @@ pub fn rate_json(rate: &reluflow_flow::LossRate, digits: u32) -> JsonRate {
         t0: dec(rate.t0, Dir::Up),
         loss0: dec(rate.loss0, Dir::Up),
         mu: dec(rate.mu, Dir::Down),
-        t_loss_below_1e_9: rate.time_to_loss(1e-9).map(|t| dec(t, Dir::Up)),
+        loss_below: LOSS_LEVELS
+            .iter()
+            .filter_map(|&loss| {
+                // The level rounded down, so the time (rounded up) is for a level at most `loss`.
+                let level = loss.parse::<f64>().ok().map(|l| l - l * f64::EPSILON)?;
+                rate.time_to_loss(level).map(|t| JsonLossLevel { loss, t: dec(t, Dir::Up) })
+            })
+            .collect(),
     }
 }
 
@@ -252,12 +278,12 @@ pub fn status_fields<S: Scalar>(
     traj: &Trajectory<S>,
     problem: &Problem,
     digits: u32,
-) -> (&'static str, Option<String>, Option<String>) {
+) -> (&'static str, Option<JsonReason>, Option<String>) {
     match &traj.status {
         Status::Certified => ("certified", None, Some(horizon_text(&problem.run().t_end))),
         Status::Undecided { reason, certified_until } => {
             let word = if reason.is_inconsistency() { "internal-inconsistency" } else { "undecided" };
-            (word, Some(reason.to_string()), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))
+            (word, Some(JsonReason::of(reason)), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))
         }
         Status::NotValidated => ("not-validated", None, None),
     }
@@ -290,7 +316,7 @@ pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u
             t: pair(&traj.t_final, digits),
             w,
             a,
-            loss: state_loss(problem, &traj.final_state, &traj.t_final.ctx()).map(|l| pair(&l, digits)),
+            loss: pair(&state_loss(problem, &traj.final_state, &traj.t_final.ctx()), digits),
         },
         limit: traj.limit.as_ref().map(|l| limit_json(l, digits)),
     }

@@ -130,7 +130,9 @@ fn json_of_an_undecided_two_layer_mpfr_run() {
     };
     let v: Value = serde_json::to_value(json_report(&problem, &traj, 17)).unwrap();
     assert_eq!(v["status"], "undecided");
-    assert!(v["reason"].as_str().unwrap().contains("grazing"), "{v}");
+    assert_eq!(v["reason"]["kind"], "grazing", "{v}");
+    assert_eq!((v["reason"]["neuron"].as_u64(), v["reason"]["point"].as_u64()), (Some(1), Some(2)), "{v}");
+    assert!(v["reason"]["text"].as_str().unwrap().contains("grazing"), "{v}");
     assert_eq!(
         v["certified_until"], "2.4899999999999999",
         "the lower end (2.49 rounded down to 128 bits), rounded down"
@@ -166,7 +168,8 @@ fn an_inconsistent_run_is_reported_as_a_bug_not_a_result() {
     };
     let v: Value = serde_json::to_value(json_report(&problem, &traj, 17)).unwrap();
     assert_eq!(v["status"], "internal-inconsistency");
-    assert!(v["reason"].as_str().unwrap().contains("net: a site"), "{v}");
+    assert_eq!(v["reason"]["kind"], "internal-inconsistency", "{v}");
+    assert!(v["reason"]["text"].as_str().unwrap().contains("net: a site"), "{v}");
     let text = render_human(&problem, &traj, 17);
     assert!(text.starts_with("status: INTERNAL INCONSISTENCY") && text.contains("stopped at t = 5e-1"), "{text}");
     assert!(text.contains("[1, 1] and [2, 2]"), "{text}");

@@ -8,7 +8,7 @@ use crate::cel_traj::phase_start;
 use crate::inst::Inst;
 use crate::rational::norm_sq;
 use crate::sweep::{Coverage, certainly_le, certainly_less};
-use crate::verdict::{Location, Proof, Verdict, show};
+use crate::verdict::{Proof, Verdict, show};
 use reluflow_arith::{Enclosure, linalg, meet};
 use reluflow_flow::{State, Trajectory};
 use reluflow_model::Problem;
@@ -80,7 +80,7 @@ pub fn lemma5<S: Enclosure>(
         for &k in &segs {
             let seg = &traj.segments[k];
             let contains = certainly_le(&seg.t_start, &t1) && certainly_le(&t1, &seg.t_end);
-            let at = || Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
+            let at = || cov.at(k, seg);
             let w = &seg.hull.w[j];
             let nw = linalg::norm(w, ctx);
             let cos = linalg::dot(w, &g, ctx).div(&nw.mul(&gn));
@@ -156,7 +156,7 @@ pub fn lemma28<S: Enclosure>(
                 }
                 reached = true;
                 let after = certainly_le(&t1, &seg.t_start);
-                let at = || Location::Segment { index: i, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
+                let at = || cov.at(i, seg);
                 let h = &seg.hull;
                 let c = cosine(h, j, k);
                 let gap = one.sub(&c);
@@ -212,7 +212,7 @@ pub fn lemma28<S: Enclosure>(
                     if let Some(b) = &best
                         && certainly_less(&ce, b)
                     {
-                        let at_end = Location::SegmentEnd { index: i, t: seg.t_end.clone() };
+                        let at_end = cov.end_at(i, seg);
                         return Verdict::violated(
                             at_end,
                             format!("w̄_{j}ᵀw̄_{k}"),

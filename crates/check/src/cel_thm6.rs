@@ -10,7 +10,7 @@ use crate::cel_delta::{Delta, Eigen};
 use crate::cel_traj::t1;
 use crate::inst::Inst;
 use crate::sweep::{Coverage, certainly_le, certainly_less};
-use crate::verdict::{Location, Proof, Verdict, show};
+use crate::verdict::{Proof, Verdict, show};
 use reluflow_arith::{Bound, Enclosure, linalg};
 use reluflow_flow::{State, Trajectory};
 use reluflow_model::{Init, Problem};
@@ -113,7 +113,7 @@ pub fn thm6<S: Enclosure>(
         && certainly_le(&t2b_max, &t2_lo)
     {
         let seg = &traj.segments[k];
-        let at = Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
+        let at = cov.at(k, seg);
         let why = format!("ν_1/ν_1* < 1/2 on all of [T1, {}], so T2 ≥ the bound {}", show(&t2_lo), show(&t2b_max));
         return (Verdict::violated(at, "T2", Some(t2_lo), why), notes);
     }
@@ -156,7 +156,7 @@ pub fn thm6<S: Enclosure>(
             let l_end = inst.loss(&seg.end, None);
             let b_max = lbound(&t_min, &d_lo, &b_hi);
             if certainly_le(&b_max, &l_end) {
-                let at = Location::SegmentEnd { index: k, t: seg.t_end.clone() };
+                let at = cov.end_at(k, seg);
                 let breaks = format!("must be < 0.5Δ²e^(−0.4tδ⁴/Δ²) ≤ {} (problem scale, t ≥ T2)", show(&b_max));
                 return (Verdict::violated(at, "L(θ^t)", Some(l_end), breaks), notes);
             }

@@ -122,8 +122,8 @@ pub fn thm7_facts<S: Enclosure>(
     };
     for &k in &cov.segs {
         let seg = &traj.segments[k];
-        let at = || Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
-        let at_end = || Location::SegmentEnd { index: k, t: seg.t_end.clone() };
+        let at = || cov.at(k, seg);
+        let at_end = || cov.end_at(k, seg);
         let vel = inst.velocity(&seg.hull, &seg.pattern);
         let (ha, ea, va) = (seg.hull.a.as_ref(), seg.end.a.as_ref(), vel.a.as_ref());
         let (Some(ha), Some(ea), Some(va)) = (ha, ea, va) else {

@@ -76,7 +76,7 @@ pub fn lemma19<S: Enclosure>(
         }
         // The segment may hold times before T1; violations need it to certainly start before T1.
         let starts_before = certainly_less(&seg.t_start, &t1);
-        let at = || Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
+        let at = || cov.at(k, seg);
         let v = inst.velocity(&seg.hull, &seg.pattern);
         let (Some(a), Some(adot)) = (&seg.hull.a, &v.a) else { return Verdict::undecided("not a two-layer run") };
         for j in 0..z.len() {
@@ -89,7 +89,7 @@ pub fn lemma19<S: Enclosure>(
                 let ne = linalg::norm_sq(&seg.end.w[j], ctx);
                 let b1 = bound_sq(j, &seg.t_end.hi_point());
                 if certainly_le(&b1, &ne) {
-                    let at_end = Location::SegmentEnd { index: k, t: seg.t_end.clone() };
+                    let at_end = cov.end_at(k, seg);
                     return Verdict::violated(
                         at_end,
                         format!("‖w_{j}‖²"),
@@ -132,7 +132,7 @@ pub fn lemma4<S: Enclosure>(p: &Problem, t0: &S, inst: &Inst<S>, traj: &Trajecto
     let mut unknown: Option<String> = None;
     for &k in &cov.segs {
         let seg = &traj.segments[k];
-        let at = || Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
+        let at = || cov.at(k, seg);
         let before = certainly_less(&seg.t_end, t0);
         let after = certainly_less(t0, &seg.t_start);
         if !before && !after {

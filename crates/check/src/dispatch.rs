@@ -4,7 +4,7 @@
 use crate::catalogue::Entry;
 use crate::hyp::{self, Params};
 use crate::inst::Inst;
-use crate::sweep::Coverage;
+use crate::sweep::{Coverage, Origin};
 use crate::thm8::{MSign, interpolator, sign_m};
 use crate::verdict::{Location, Proof, Truth, Verdict, show};
 use crate::{cel, generic, single};
@@ -153,20 +153,23 @@ pub(crate) fn prepare<S: Enclosure>(p: &Problem, params: &Params, traj: &Traject
     let ctx = traj.t_final.ctx();
     let inst = Inst::<S>::new(p, &ctx);
     let tailed = single::with_single_tail(traj, &Coverage::of(traj)).unwrap_or_else(|| traj.clone());
+    let identity = || (0..tailed.segments.len()).collect::<Vec<_>>();
     let refined = match consistent(&tailed) {
         Err(e) => Err(e),
-        Ok(()) if params.refine > 1 => crate::refine::refine(&tailed, &inst, params.refine),
-        Ok(()) => Ok(tailed.clone()),
+        Ok(()) => crate::refine::refine_traced(&tailed, &inst, params.refine),
     };
-    let (traj, inconsistent) = match refined {
-        Ok(t) => (t, None),
+    let (checked, origin, inconsistent) = match refined {
+        Ok((t, origin)) => (t, origin, None),
         // A point run's "hulls" are not enclosures, so they need not meet: it stays unrefined (its
         // rows are labelled not validated anyway).
-        Err(_) if matches!(tailed.status, Status::NotValidated) => (tailed, None),
-        Err(e) => (tailed, Some(e)),
+        Err(_) if matches!(tailed.status, Status::NotValidated) => (tailed.clone(), identity(), None),
+        Err(e) => (tailed.clone(), identity(), Some(e)),
     };
-    let cov = Coverage::of(&traj);
-    Prepared { traj, inst, cov, inconsistent }
+    let mut cov = Coverage::of(&checked);
+    // Witnesses name the run's own segments: a refined piece its segment, the added tail itself.
+    let certified = traj.segments.len();
+    cov.origin = origin.into_iter().map(|k| if k < certified { Origin::Segment(k) } else { Origin::Tail }).collect();
+    Prepared { traj: checked, inst, cov, inconsistent }
 }
 
 /// Every enclosure of `traj` encloses a real value (is non-empty), and the run did not stop on an

@@ -18,9 +18,9 @@ pub fn instants<'a, S: Scalar>(
     let mut v = vec![(&traj.initial, Location::Initial, None)];
     for &k in &cov.segs {
         let s = &traj.segments[k];
-        let seg = Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() };
+        let seg = cov.at(k, s);
         v.push((&s.hull, seg, Some(&s.pattern)));
-        v.push((&s.end, Location::SegmentEnd { index: k, t: s.t_end.clone() }, None));
+        v.push((&s.end, cov.end_at(k, s), None));
     }
     if cov.incomplete.is_none()
         && let Some(l) = &traj.limit

@@ -66,6 +66,7 @@ pub mod cel_thm6;
 pub mod cel_thm7;
 pub mod cel_traj;
 mod dispatch;
+mod explain;
 pub mod generic;
 pub mod hyp;
 pub mod inst;

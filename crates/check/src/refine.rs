@@ -74,18 +74,32 @@ fn width<S: Enclosure>(st: &State<S>) -> f64 {
 /// or the field's enclosure of a piece): a correct trajectory never produces one, so the checks
 /// must not run on it.
 pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -> Result<Trajectory<S>, Inconsistency> {
+    refine_traced(traj, inst, pieces).map(|(t, _)| t)
+}
+
+/// [`refine`], with the index in `traj` of the segment each refined segment was cut from.
+///
+/// # Errors
+/// As [`refine`].
+pub fn refine_traced<S: Enclosure>(
+    traj: &Trajectory<S>,
+    inst: &Inst<S>,
+    pieces: u32,
+) -> Result<(Trajectory<S>, Vec<usize>), Inconsistency> {
     if pieces < 2 {
-        return Ok(traj.clone());
+        return Ok((traj.clone(), (0..traj.segments.len()).collect()));
     }
     let ctx = inst.ctx.clone();
     let mut out = traj.clone();
     out.segments.clear();
+    let mut origin = Vec::new();
     let mut start = traj.initial.clone();
-    for seg in &traj.segments {
+    for (index, seg) in traj.segments.iter().enumerate() {
         let (lo, hi) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
         let finite = seg.t_end.upper_f64().is_finite() && lo.is_finite() && hi.is_finite();
         if !finite || hi <= lo {
             out.segments.push(seg.clone());
+            origin.push(index);
             start = seg.end.clone();
             continue;
         }
@@ -126,6 +140,7 @@ pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -
             if k == bounds.len() - 2 {
                 end = meet("check: refinement, last piece end ∩ segment end", &end, &seg.end)?;
             }
+            origin.push(index);
             out.segments.push(Segment {
                 t_start: a.clone(),
                 t_end: b.clone(),
@@ -137,5 +152,5 @@ pub fn refine<S: Enclosure>(traj: &Trajectory<S>, inst: &Inst<S>, pieces: u32) -
         }
         start = seg.end.clone();
     }
-    Ok(out)
+    Ok((out, origin))
 }

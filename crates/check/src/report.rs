@@ -386,7 +386,7 @@ pub fn degenerate<P: Point, E: Enclosure>(traj: &Trajectory<P>, ctx: &E::Ctx) ->
 
 impl<S: Scalar> CheckReport<S> {
     /// A plain-text table: one block per row (id, source, status, hypotheses with their truth and
-    /// whether assumed, the conclusion's verdict with its witness or reason, notes).
+    /// whether assumed, the row's verdict explained with its witness or reason, notes).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for r in &self.rows {
@@ -396,7 +396,7 @@ impl<S: Scalar> CheckReport<S> {
                 let mark = if h.assumed { "assumed" } else { "not assumed" };
                 out.push_str(&format!("    hypothesis {:<18} {:<11} {}\n", h.id, mark, h.truth));
             }
-            out.push_str(&format!("    conclusion: {}\n", r.conclusion));
+            out.push_str(&format!("    verdict: {}\n", r.explanation()));
             for n in &r.notes {
                 out.push_str(&format!("    note: {n}\n"));
             }

@@ -150,8 +150,7 @@ pub fn support_vector_stability<S: Scalar>(
     for &k in &cov.segs {
         let s = &traj.segments[k];
         if positive_length(&s.t_start, &s.t_end) {
-            steps
-                .push((&s.pattern, Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() }));
+            steps.push((&s.pattern, cov.at(k, s)));
         }
     }
     if cov.incomplete.is_none()

@@ -4,7 +4,7 @@
 
 use crate::verdict::{Location, Proof, Verdict, show};
 use reluflow_arith::{Bound, Guarantee, Inconsistency, Scalar};
-use reluflow_flow::{Pattern, State, Status, Trajectory};
+use reluflow_flow::{Pattern, Segment, State, Status, Trajectory};
 use std::cmp::Ordering;
 
 /// The part of a trajectory a check may use.
@@ -21,6 +21,20 @@ pub struct Coverage {
     pub reaches_infinity: bool,
     /// A description of the covered time range.
     pub range: String,
+    /// Where each segment of the checked trajectory comes from (empty: segment `k` is the run's
+    /// segment `k`). Witnesses name the run's certified segment, never a refined piece.
+    pub origin: Vec<Origin>,
+}
+
+/// Where a segment of the trajectory the checks run on comes from: a run's certified segment (a
+/// refined piece names the segment it was cut from) or the single-neuron tail `[T, ∞)` the checker
+/// adds from the contraction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The run's certified segment with this index.
+    Segment(usize),
+    /// The tail `[T, ∞)` after the last certified segment.
+    Tail,
 }
 
 fn cmp_bound(a: &Bound, b: &Bound) -> Ordering {
@@ -73,7 +87,8 @@ impl Coverage {
                 Some(e) => overlaps(e, &s.t_start),
             };
             if !ok && incomplete.is_none() {
-                incomplete = Some(format!("segment {k} does not start where the previous one ends (a gap in time)"));
+                incomplete =
+                    Some(format!("checked segment {k} does not start where the previous one ends (a gap in time)"));
             }
             prev_end = Some(&s.t_end);
         }
@@ -95,7 +110,32 @@ impl Coverage {
             None => "0".to_string(),
         };
         let range = format!("t ∈ [0, {end}]");
-        Coverage { segs, validated, incomplete, reaches_infinity, range }
+        Coverage { segs, validated, incomplete, reaches_infinity, range, origin: Vec::new() }
+    }
+
+    /// Where the checked segment `k` comes from.
+    pub fn origin(&self, k: usize) -> Origin {
+        self.origin.get(k).copied().unwrap_or(Origin::Segment(k))
+    }
+
+    /// The location "every time of the checked segment `k`": the run's segment it comes from,
+    /// with the piece's own time interval.
+    pub fn at<S: Clone>(&self, k: usize, s: &Segment<S>) -> Location<S> {
+        match self.origin(k) {
+            Origin::Segment(index) => Location::Segment { index, t_start: s.t_start.clone(), t_end: s.t_end.clone() },
+            Origin::Tail => Location::Tail { t_start: s.t_start.clone() },
+        }
+    }
+
+    /// The location "the end of the checked segment `k`": the run's segment end, a time inside it
+    /// (the end of a piece that is not its last), or the limit (the tail's end).
+    pub fn end_at<S: Clone>(&self, k: usize, s: &Segment<S>) -> Location<S> {
+        let last_piece = self.origin.get(k + 1).is_none_or(|next| *next != self.origin(k));
+        match self.origin(k) {
+            Origin::Segment(index) if last_piece => Location::SegmentEnd { index, t: s.t_end.clone() },
+            Origin::Segment(index) => Location::InSegment { index, t: s.t_end.clone() },
+            Origin::Tail => Location::Limit,
+        }
     }
 }
 
@@ -186,7 +226,7 @@ impl<S: Scalar> Monotone<'_, S> {
                 Ok(d) => d,
                 Err(e) => return e.into(),
             };
-            let at = || Location::Segment { index: k, t_start: s.t_start.clone(), t_end: s.t_end.clone() };
+            let at = || cov.at(k, s);
             if bad_sign(&d) && positive_length(&s.t_start, &s.t_end) {
                 return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need);
             }
@@ -194,7 +234,7 @@ impl<S: Scalar> Monotone<'_, S> {
             if !good_sign(&d) && first_unknown.is_none() && !by_identity {
                 first_unknown = Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
             }
-            let end_at = Location::SegmentEnd { index: k, t: s.t_end.clone() };
+            let end_at = cov.end_at(k, s);
             if let Some(v) = compare((self.value)(&s.end), end_at, &mut best) {
                 return v;
             }

@@ -26,12 +26,26 @@ pub enum Location<S> {
         /// Enclosure of the end time.
         t: S,
     },
+    /// The state at time `t` inside segment `index` (the end of a piece the checker cut the segment
+    /// into, not the segment's end).
+    InSegment {
+        /// Segment index.
+        index: usize,
+        /// Enclosure of the time.
+        t: S,
+    },
     /// Event `index` of the trajectory's event list.
     Event {
         /// Event index.
         index: usize,
         /// Enclosure of the event time.
         t: S,
+    },
+    /// Every time of the tail `[t_start, ∞)` after the last certified segment of a single-neuron
+    /// run with a certified limit (a ball about the limit that the contraction does not leave).
+    Tail {
+        /// Enclosure of the tail's start time.
+        t_start: S,
     },
     /// The certified limit `t → ∞`.
     Limit,
@@ -163,7 +177,9 @@ impl<S: Scalar> fmt::Display for Location<S> {
                 write!(f, "segment {index}, every t in [{}, {}]", show(t_start), show(t_end))
             }
             Location::SegmentEnd { index, t } => write!(f, "end of segment {index}, t ∈ {}", show(t)),
+            Location::InSegment { index, t } => write!(f, "segment {index} at t ∈ {}", show(t)),
             Location::Event { index, t } => write!(f, "event {index}, t ∈ {}", show(t)),
+            Location::Tail { t_start } => write!(f, "the tail after the last segment, every t ≥ {}", show(t_start)),
             Location::Limit => write!(f, "the limit t → ∞"),
             Location::Data => write!(f, "the data"),
         }

@@ -45,8 +45,8 @@ pub struct Judgement {
     pub verdict: VerdictKind,
     /// The row status (`NotValidated` for every point run).
     pub status: RowStatus,
-    /// The status, the verdict with its witness or reason, and any assumed hypothesis that is not
-    /// certainly true.
+    /// The row's verdict explained (its status, the witness or reason, any assumed hypothesis
+    /// that is not certainly true), as the checker's table prints it.
     pub text: String,
     /// For a violation: the latest time of its witness (upper end), when it has one in time.
     pub witness_time: Option<f64>,
@@ -59,21 +59,18 @@ pub fn witness_time<S: Scalar>(v: &Verdict<S>) -> Option<f64> {
     let Verdict::Violated { witness } = v else { return None };
     match &witness.at {
         Location::Initial => Some(0.0),
-        Location::Segment { t_end: t, .. } | Location::SegmentEnd { t, .. } | Location::Event { t, .. } => {
-            Some(t.upper_f64()).filter(|t| t.is_finite())
-        }
-        Location::Limit | Location::Data => None,
+        Location::Segment { t_end: t, .. }
+        | Location::SegmentEnd { t, .. }
+        | Location::InSegment { t, .. }
+        | Location::Event { t, .. } => Some(t.upper_f64()).filter(|t| t.is_finite()),
+        Location::Tail { .. } | Location::Limit | Location::Data => None,
     }
 }
 
 impl Judgement {
     /// The judgement of a checker row.
     pub fn of_row(row: &Row<Interval>) -> Judgement {
-        let mut text = format!("{}: {}", row.status.name(), row.conclusion);
-        for h in row.hypotheses.iter().filter(|h| h.assumed && !h.truth.is_true()) {
-            text.push_str(&format!("; assumed hypothesis {} is {}", h.id, h.truth));
-        }
-        Judgement::new(&row.conclusion, row.status, text)
+        Judgement::new(&row.conclusion, row.status, row.explanation())
     }
 
     /// The judgement of verdict `v` with `status` and `text` (the witness time from `v`).

@@ -1,10 +1,10 @@
 //! The JSON document of `reluflow check --json`.
 
 use super::{STATUSES, TrajectoryInfo, ids_with, outcome_name};
-use crate::exit::Exit;
-use crate::report::{Pair, effective_precision, horizon_text, pair};
+use crate::report::{JsonReason, Pair, effective_precision, horizon_text, pair};
 use reluflow_arith::Scalar;
-use reluflow_check::{CheckReport, Outcome, Proof, Row, Verdict};
+use reluflow_arith::exact::{Dir, bound_decimal};
+use reluflow_check::{CheckReport, Location, Outcome, Proof, Row, Verdict};
 use reluflow_model::Problem;
 use serde::Serialize;
 
@@ -13,8 +13,6 @@ use serde::Serialize;
 pub struct JsonCheck {
     /// `"all-hold"`, `"some-violated"`, `"some-undecided"` or `"not-validated"`.
     pub outcome: &'static str,
-    /// The process exit code.
-    pub exit_code: u8,
     /// `"single-neuron"` or `"two-layer"`.
     pub model: &'static str,
     /// The arithmetic of the problem file (a point run is checked on degenerate intervals).
@@ -38,7 +36,7 @@ pub struct JsonTrajectory {
     pub status: &'static str,
     /// Why the integrator stopped (undecided), or why nothing was checked (non-finite).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<JsonReason>,
     /// Up to which time the trajectory (and so every trajectory row) is certified; `null` for
     /// non-validated runs.
     pub certified_until: Option<String>,
@@ -58,11 +56,14 @@ pub struct JsonRow {
     /// The row status (`"holds"`, `"counterexample"`, `"undecided"`, `"vacuous"`, `"false"`,
     /// `"not validated"`, `"not applicable"`, `"not implemented"`).
     pub status: &'static str,
+    /// The row's one verdict explained: starts with `status` and agrees with it.
+    pub explanation: String,
     /// Whether the verdict rests on enclosures of a validated run.
     pub validated: bool,
     /// The hypotheses with their truth on the instance.
     pub hypotheses: Vec<JsonHyp>,
-    /// The conclusion's verdict.
+    /// The conclusion checked on its own, before the hypotheses are taken into account (a vacuous
+    /// row's conclusion may still read `undecided` or `violated`; `status` is the row's verdict).
     pub conclusion: JsonConclusion,
     /// Extra facts.
     pub notes: Vec<String>,
@@ -107,8 +108,8 @@ pub struct JsonConclusion {
 /// A certified witness.
 #[derive(Debug, Serialize)]
 pub struct JsonWitness {
-    /// Where (segment, event, limit, data).
-    pub at: String,
+    /// Where: `kind`, the run's segment or event index, the time interval.
+    pub at: JsonLocation,
     /// The quantity evaluated.
     pub quantity: String,
     /// Its enclosure, rounded outward (absent for combinatorial witnesses).
@@ -118,6 +119,44 @@ pub struct JsonWitness {
     pub breaks: String,
     /// The witness as one line of text.
     pub text: String,
+}
+
+/// Where a witness lives in the trajectory.
+#[derive(Debug, Serialize)]
+pub struct JsonLocation {
+    /// `"initial"`, `"segment"` (every time of a sub-interval of a certified segment),
+    /// `"segment-end"`, `"segment-time"` (one time inside a certified segment), `"event"`, `"tail"` (every time after the last segment of a single-neuron
+    /// run, up to the limit), `"limit"` or `"data"` (a static statement).
+    pub kind: &'static str,
+    /// The index of the certified segment, as numbered by `certify` (segment kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<usize>,
+    /// The index of the event in the trajectory's event list (`"event"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<usize>,
+    /// The times: `[lo, hi]` covers every time the witness holds at (`"inf"` for the tail's end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub t: Option<Pair>,
+    /// The location in words.
+    pub text: String,
+}
+
+fn location<S: Scalar>(at: &Location<S>, digits: u32) -> JsonLocation {
+    let span =
+        |a: &S, b: &S| [bound_decimal(&a.lower(), digits, Dir::Down), bound_decimal(&b.upper(), digits, Dir::Up)];
+    let (kind, segment, event, t) = match at {
+        Location::Initial => ("initial", None, None, Some(["0".to_string(), "0".to_string()])),
+        Location::Segment { index, t_start, t_end } => ("segment", Some(*index), None, Some(span(t_start, t_end))),
+        Location::SegmentEnd { index, t } => ("segment-end", Some(*index), None, Some(pair(t, digits))),
+        Location::InSegment { index, t } => ("segment-time", Some(*index), None, Some(pair(t, digits))),
+        Location::Event { index, t } => ("event", None, Some(*index), Some(pair(t, digits))),
+        Location::Tail { t_start } => {
+            ("tail", None, None, Some([bound_decimal(&t_start.lower(), digits, Dir::Down), "inf".to_string()]))
+        }
+        Location::Limit => ("limit", None, None, None),
+        Location::Data => ("data", None, None, None),
+    };
+    JsonLocation { kind, segment, event, t, text: at.to_string() }
 }
 
 /// The ids of one status.
@@ -149,7 +188,7 @@ fn conclusion<S: Scalar>(v: &Verdict<S>, digits: u32) -> JsonConclusion {
         }
         Verdict::Violated { witness } => {
             c.witness = Some(JsonWitness {
-                at: witness.at.to_string(),
+                at: location(&witness.at, digits),
                 quantity: witness.quantity.clone(),
                 value: witness.value.as_ref().map(|x| pair(x, digits)),
                 breaks: witness.breaks.clone(),
@@ -167,6 +206,7 @@ fn row<S: Scalar>(r: &Row<S>, digits: u32) -> JsonRow {
         id: r.entry.id,
         source: r.entry.source,
         status: r.status.name(),
+        explanation: r.explanation(),
         validated: r.validated,
         hypotheses: r
             .hypotheses
@@ -184,12 +224,11 @@ pub fn document<S: Scalar>(
     problem: &Problem,
     table: &CheckReport<S>,
     info: &TrajectoryInfo,
-    (outcome, exit): (Outcome, Exit),
+    outcome: Outcome,
     digits: u32,
 ) -> JsonCheck {
     JsonCheck {
         outcome: outcome_name(outcome),
-        exit_code: exit.code(),
         model: problem.model().name(),
         arithmetic: problem.run().arithmetic.name(),
         precision: effective_precision(problem),

@@ -132,7 +132,7 @@ fn document(id: &RunId, records: &[CaseRecord], stop: &str, cases: Cases, interr
 
 /// Writes `summary.json` and `summary.md` into `dir`.
 pub(super) fn save(dir: &Path, doc: &SummaryDoc) -> Result<(), Failure> {
-    let json = serde_json::to_string_pretty(doc).map_err(Failure::internal)?;
+    let json = crate::report::envelope::to_json(doc, None).map_err(Failure::internal)?;
     for (name, text) in [("summary.json", json + "\n"), ("summary.md", text::markdown(doc))] {
         std::fs::write(dir.join(name), text)
             .map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", dir.join(name).display())))?;
@@ -144,7 +144,7 @@ pub(super) fn save(dir: &Path, doc: &SummaryDoc) -> Result<(), Failure> {
 pub(super) fn print(doc: &SummaryDoc, dir: &Path, json: bool, exit: Exit) -> Result<Exit, Failure> {
     let human = text::human(doc, &dir.display().to_string());
     let written = if json {
-        let text = serde_json::to_string_pretty(doc).map_err(Failure::internal)?;
+        let text = crate::report::envelope::to_json(doc, None).map_err(Failure::internal)?;
         eprint!("{human}");
         writeln!(std::io::stdout().lock(), "{text}")
     } else {
