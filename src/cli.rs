@@ -201,6 +201,9 @@ pub enum Command {
     /// Draw a certified trajectory as an SVG picture
     #[command(about = crate::commands::plot::ABOUT, long_about = crate::commands::plot::LONG_ABOUT, after_help = help_table())]
     Plot(crate::commands::plot::PlotArgs),
+    /// Write a certified trajectory as CSV or JSON Lines
+    #[command(about = crate::commands::export::ABOUT, long_about = crate::commands::export::LONG_ABOUT, after_help = help_table())]
+    Export(crate::commands::export::ExportArgs),
     /// Reproduce a paper's experiment
     #[command(about = crate::commands::reproduce::ABOUT, long_about = crate::commands::reproduce::LONG_ABOUT, after_help = help_table())]
     Reproduce(crate::commands::reproduce::ReproduceArgs),

@@ -75,6 +75,11 @@ fn run() -> Exit {
             let result = args.validate().and_then(|cfg| commands::plot::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), false)
         }
+        Command::Export(args) => {
+            report::envelope::set_invocation("export", Some(&args.spec));
+            progress::arm(args.quiet);
+            conclude(commands::export::run(&args).map(|e| e.settle(progress::interrupted())), false)
+        }
         Command::Reproduce(args) => conclude(commands::reproduce::run(&args), false),
     }
 }

@@ -5,6 +5,7 @@ mod bad_input;
 mod check;
 mod cli;
 mod examples;
+mod export;
 mod interrupt;
 mod json_schema;
 mod plot;
