@@ -231,7 +231,7 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Predicate,
         hypotheses: &[],
-        checked: "certified false from an upper bound on δ (static terms) with intervals; certified true from the certified lower bound δ_lo of the full enclosure of δ (cel_delta); undecided in between",
+        checked: "certified false from an upper bound on δ (static terms) with intervals; certified true from the certified lower bound δ_lo of the full enclosure of δ (cel::delta); undecided in between",
         not_implemented: None,
     },
     Entry {
@@ -351,7 +351,7 @@ pub static CATALOGUE: &[Entry] = &[
         applies: Applies::TwoLayer,
         kind: Kind::Trajectory,
         hypotheses: &[SETTING, A1, A2],
-        checked: "the finite-λ facts of the proof on this run: ‖w_j‖ ≤ λ‖z_j‖ off J+ (hulls, or a_jȧ_j ≤ 0 chained from t = 0), a_j = ‖w_j‖ on J+ (consistency), ‖v − v*‖² ≤ L/(cnη_d) where the network is linear on the data, and at a certified limit L ∋ 0, v^∞ ∋ v*, 1 ≤ Σ_J+‖w_j‖² < 1/(1 − 4λ^ε); the λ → 0 limit only as a trend over runs (cel_thm7::thm7_trend, not a proof)",
+        checked: "the finite-λ facts of the proof on this run: ‖w_j‖ ≤ λ‖z_j‖ off J+ (hulls, or a_jȧ_j ≤ 0 chained from t = 0), a_j = ‖w_j‖ on J+ (consistency), ‖v − v*‖² ≤ L/(cnη_d) where the network is linear on the data, and at a certified limit L ∋ 0, v^∞ ∋ v*, 1 ≤ Σ_J+‖w_j‖² < 1/(1 − 4λ^ε); the λ → 0 limit only as a trend over runs (cel::thm7::thm7_trend, not a proof)",
         not_implemented: None,
     },
 ];

@@ -62,16 +62,16 @@ pub(crate) fn run_static<S: Enclosure>(
             }
         },
         "cel.prop14-yardstick" => yardsticks::<S>(p, ctx),
-        "cel.prop13-yardstick" | "cel.prop22-yardstick" => match crate::cel_closed::all_yardsticks::<S>(p, ctx) {
+        "cel.prop13-yardstick" | "cel.prop22-yardstick" => match crate::cel::closed::all_yardsticks::<S>(p, ctx) {
             Err(v) => (v, enclosure, vec![]),
             Ok(ys) if e.id == "cel.prop13-yardstick" => {
-                let (v, notes) = crate::cel_closed::prop13_on(p, &ys, 8, ctx);
+                let (v, notes) = crate::cel::closed::prop13_on(p, &ys, 8, ctx);
                 (v, enclosure, notes)
             }
             Ok(ys) => {
-                let g = crate::cel_closed::gamma_norm::<S>(p, ctx);
+                let g = crate::cel::closed::gamma_norm::<S>(p, ctx);
                 let horizon = S::from_i64(16, ctx).div(&g);
-                let (v, notes) = crate::cel_closed::prop22_on(p, &ys, &horizon, 8, ctx);
+                let (v, notes) = crate::cel::closed::prop22_on(p, &ys, &horizon, 8, ctx);
                 (v, enclosure, notes)
             }
         },
@@ -81,7 +81,7 @@ pub(crate) fn run_static<S: Enclosure>(
 
 /// `cel.prop14-yardstick`: every yardstick of `J+ ∪ J−` with certified crossing order and times.
 fn yardsticks<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec<String>) {
-    use crate::yardstick::{YardError, yardstick};
+    use crate::cel::yardstick::{YardError, yardstick};
     let Some((z, _)) = cel::directions(p) else { return (Verdict::undecided("no hidden layer"), true, vec![]) };
     let mut notes = Vec::new();
     let mut t0: Option<S> = None;
@@ -128,7 +128,7 @@ fn t0<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<S, String> {
         if cel::i_plus(p, &z[j]).is_empty() {
             continue;
         }
-        let y = crate::yardstick::yardstick::<S>(p, j, ctx).map_err(|e| format!("yardstick {j}: {e}"))?;
+        let y = crate::cel::yardstick::yardstick::<S>(p, j, ctx).map_err(|e| format!("yardstick {j}: {e}"))?;
         if let Some(c) = y.crossings.last() {
             t0 = t0.max(&c.tau);
         }
@@ -235,21 +235,21 @@ pub(crate) fn run_traj<S: Enclosure>(
             Some((alpha, gamma)) => (single::thm3_limit(&alpha, &gamma, traj), vec![]),
             None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),
         },
-        "cel.lemma3" => (crate::cel_traj::lemma3(p, &params.epsilon, &ctx, traj), vec![]),
-        "cel.lemma5" => (crate::cel_phase2::lemma5(p, &params.epsilon, inst, traj, &cov), vec![]),
-        "cel.lemma28-angles" => (crate::cel_phase2::lemma28(p, &params.epsilon, inst, traj, &cov), vec![]),
-        "cel.lemma19" => (crate::cel_traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
-        "cel.thm6" => match (crate::cel_delta::delta::<S>(p, &ctx), crate::cel_delta::eigen::<S>(p, &ctx)) {
-            (Ok(delta), Ok(eig)) => crate::cel_thm6::thm6(p, &params.epsilon, inst, traj, &cov, &delta, &eig),
+        "cel.lemma3" => (crate::cel::traj::lemma3(p, &params.epsilon, &ctx, traj), vec![]),
+        "cel.lemma5" => (crate::cel::phase2::lemma5(p, &params.epsilon, inst, traj, &cov), vec![]),
+        "cel.lemma28-angles" => (crate::cel::phase2::lemma28(p, &params.epsilon, inst, traj, &cov), vec![]),
+        "cel.lemma19" => (crate::cel::traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
+        "cel.thm6" => match (crate::cel::delta::delta::<S>(p, &ctx), crate::cel::delta::eigen::<S>(p, &ctx)) {
+            (Ok(delta), Ok(eig)) => crate::cel::thm6::thm6(p, &params.epsilon, inst, traj, &cov, &delta, &eig),
             (Err(why), _) | (_, Err(why)) => {
                 (Verdict::undecided(format!("no certified enclosure of δ: {why}")), vec![])
             }
         },
-        "cel.thm7-limit" => crate::cel_thm7::thm7_facts(p, &params.epsilon, inst, traj, &cov),
+        "cel.thm7-limit" => crate::cel::thm7::thm7_facts(p, &params.epsilon, inst, traj, &cov),
         "cel.lemma4" => match t0::<S>(p, &ctx) {
             Ok(t0) => {
                 let note = format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0));
-                (crate::cel_traj::lemma4(p, &t0, inst, traj, &cov), vec![note])
+                (crate::cel::traj::lemma4(p, &t0, inst, traj, &cov), vec![note])
             }
             Err(why) => (Verdict::undecided(why), vec![]),
         },

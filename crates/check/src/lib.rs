@@ -59,12 +59,6 @@
 
 pub mod catalogue;
 pub mod cel;
-pub mod cel_closed;
-pub mod cel_delta;
-pub mod cel_phase2;
-pub mod cel_thm6;
-pub mod cel_thm7;
-pub mod cel_traj;
 mod dispatch;
 mod explain;
 pub mod generic;
@@ -78,7 +72,6 @@ pub mod single;
 pub mod sweep;
 pub mod thm8;
 pub mod verdict;
-pub mod yardstick;
 
 pub use catalogue::{Applies, Entry, Kind, catalogue, entry};
 pub use hyp::{Hyp, Params};

@@ -151,7 +151,7 @@ fn thm7_without_eta_d_is_undecided_not_holds() {
     let init = Init::Balanced { scale: q("0.1"), z: vec![vec![q("1"), q("2")], vec![q("2"), q("1")]], s: vec![1, 1] };
     let run = RunConfig { t_end: Horizon::Finite(q("4")), arithmetic: Arithmetic::Interval, precision: 53 };
     let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
-    assert!(reluflow_check::cel_delta::eigen::<Interval>(&p, &()).is_err(), "η_d must be inseparable here");
+    assert!(reluflow_check::cel::delta::eigen::<Interval>(&p, &()).is_err(), "η_d must be inseparable here");
     let t = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     let r = row("cel.thm7-limit", &p, &t);
     assert!(r.conclusion.is_undecided(), "{}", r.conclusion);

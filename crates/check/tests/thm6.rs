@@ -1,4 +1,4 @@
-//! CEL Theorem 6 (`cel.thm6`) and the certified enclosure of δ (`cel_delta`): on a validated
+//! CEL Theorem 6 (`cel.thm6`) and the certified enclosure of δ (`cel::delta`): on a validated
 //! two-layer run, on mutated runs, and Assumption 2 certified true for an astronomically small λ.
 
 mod common;
@@ -26,7 +26,7 @@ fn problem(scale: &str, t_end: &str) -> Problem {
 #[test]
 fn delta_is_enclosed() {
     let p = problem("1e-3", "1");
-    let d = reluflow_check::cel_delta::delta::<MpInterval>(&p, &128).unwrap();
+    let d = reluflow_check::cel::delta::delta::<MpInterval>(&p, &128).unwrap();
     println!("δ ∈ [{}, {}] ({}), Δ ≈ {}", d.value.lower_f64(), d.value.upper_f64(), d.smallest, d.big.approx_f64());
     assert!(d.value.certainly_pos());
 }
@@ -86,7 +86,7 @@ fn row7(p: &Problem, t: &Trajectory<Interval>, refine: u32) -> Row<Interval> {
 
 #[test]
 fn thm7_facts_and_trend() {
-    use reluflow_check::cel_thm7::{thm7_trend, trend_text};
+    use reluflow_check::cel::thm7::{thm7_trend, trend_text};
     use reluflow_flow::net::validated::{ValidatedOptions, certify};
     let runs: Vec<(Problem, Trajectory<Interval>)> = ["1e-2", "1e-3", "1e-4"]
         .iter()

@@ -5,7 +5,7 @@ mod common;
 
 use common::q;
 use reluflow_arith::{Interval, MpInterval, Scalar};
-use reluflow_check::yardstick::{YardError, yardstick};
+use reluflow_check::cel::yardstick::{YardError, yardstick};
 use reluflow_check::*;
 use reluflow_model::*;
 
@@ -137,7 +137,7 @@ fn three_point_instance() -> Problem {
 
 #[test]
 fn prop13_and_prop22_hold_break_and_are_undecided() {
-    use reluflow_check::cel_closed::{all_yardsticks, prop13_on, prop22_on};
+    use reluflow_check::cel::closed::{all_yardsticks, prop13_on, prop22_on};
     let p = three_point_instance();
     let sel =
         Selection { ids: vec!["cel.prop13-yardstick".into(), "cel.prop22-yardstick".into()], ..Selection::default() };
@@ -193,8 +193,8 @@ fn delta_stage_minima_bound_an_independent_sampling() {
     let xf = [[1.0, 0.2, 0.1], [0.9, -0.3, 0.2], [1.1, 0.1, -0.3]];
     let zf = [[-0.1, -1.0, 0.3], [0.1, 1.0, -0.5], [0.3, 0.5, 0.4]];
     let signs = [1.0, 1.0, -1.0];
-    let delta = reluflow_check::cel_delta::delta::<MpInterval>(&p, &128).unwrap();
-    let ys = reluflow_check::cel_closed::all_yardsticks::<MpInterval>(&p, &128).unwrap();
+    let delta = reluflow_check::cel::delta::delta::<MpInterval>(&p, &128).unwrap();
+    let ys = reluflow_check::cel::closed::all_yardsticks::<MpInterval>(&p, &128).unwrap();
     let yl: Vec<f64> = p.data().y().iter().map(|r| r.to_f64()).collect();
     let mut seen = 0;
     for (name, t) in &delta.terms {

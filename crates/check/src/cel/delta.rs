@@ -4,11 +4,11 @@
 //! with intervals, and the minimum-over-stage yardstick terms by branch and bound over the
 //! great-circle arc (Prop 14(x)). See `proofs-notes/thm-cel.thm6.md`.
 
-use crate::cel::{directions, i_plus};
-use crate::cel_closed::{all_yardsticks, stage_set};
+use crate::cel::closed::{all_yardsticks, stage_set};
+use crate::cel::geometry::{directions, i_plus};
+use crate::cel::yardstick::gamma_of;
 use crate::rational::{dot, norm_sq};
 use crate::verdict::show;
-use crate::yardstick::gamma_of;
 use reluflow_arith::{Enclosure, linalg};
 use reluflow_model::Problem;
 use rug::Rational;

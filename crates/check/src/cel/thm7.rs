@@ -2,7 +2,7 @@
 //! trajectory ([`thm7_facts`]), and the λ → 0 statement as a **trend over runs, not a proof**
 //! ([`thm7_trend`]). See `proofs-notes/thm-cel.thm7-limit.md`.
 
-use crate::cel::{directions, i_plus};
+use crate::cel::geometry::{directions, i_plus};
 use crate::inst::Inst;
 use crate::rational::norm_sq;
 use crate::sweep::{Coverage, certainly_le, certainly_less, overlaps};
@@ -113,7 +113,7 @@ pub fn thm7_facts<S: Enclosure>(
     };
     // η_d for the linear-phase bound; when it cannot be enclosed, that bound is unchecked and the
     // row cannot hold on a segment where it applies (recorded below, never skipped silently).
-    let lin_scale = match crate::cel_delta::eigen::<S>(p, ctx) {
+    let lin_scale = match crate::cel::delta::eigen::<S>(p, ctx) {
         Ok(e) => match e.eta.last() {
             Some(eta) => Ok(inst.c.mul(&S::from_i64(n as i64, ctx)).mul(eta)),
             None => Err("no eigenvalue η_d of XXᵀ".to_string()),

@@ -2,42 +2,14 @@
 //! instance (`cel.setting`, `cel.assumption1`, `cel.assumption2`, `cel.assumption3`). Exact rational
 //! arithmetic everywhere except Assumption 2's λ bound, which is enclosed with the backend `S`.
 
+use super::geometry::{directions, gamma, i_plus, ln_rational};
 use crate::hyp::Params;
 use crate::rational::{char_poly, dot, norm_sq, rank};
 use crate::thm8::{MSign, sign_m};
 use crate::verdict::{Truth, show};
 use reluflow_arith::{Guarantee, Scalar};
 use reluflow_model::{Init, ModelKind, Problem, ReluPrime};
-use rug::{Integer, Rational};
-
-/// The directions `z_j` and signs `s_j` of a two-layer initialisation, exactly: given for a
-/// balanced one, `(w_j, sign a_j)` for an explicit one (the scale does not matter for the
-/// predicates below). `None` for the single neuron.
-pub fn directions(p: &Problem) -> Option<(Vec<Vec<Rational>>, Vec<i8>)> {
-    match p.init() {
-        Init::Balanced { z, s, .. } => Some((z.clone(), s.clone())),
-        Init::Explicit { w, a } => Some((w.clone(), a.iter().map(|aj| if *aj < 0 { -1 } else { 1 }).collect())),
-        Init::Single { .. } => None,
-    }
-}
-
-/// `γ_I = (1/n) Σ_{i∈I} y_i x_i`, exactly.
-pub fn gamma(p: &Problem, set: &[usize]) -> Vec<Rational> {
-    let data = p.data();
-    let n = Rational::from(data.n() as u64);
-    let mut g = vec![Rational::new(); data.d()];
-    for &i in set {
-        for (gk, xk) in g.iter_mut().zip(&data.x()[i]) {
-            *gk += Rational::from(&data.y()[i] * xk) / &n;
-        }
-    }
-    g
-}
-
-/// `I_+(v) = {i : vᵀx_i > 0}`.
-pub fn i_plus(p: &Problem, v: &[Rational]) -> Vec<usize> {
-    (0..p.data().n()).filter(|&i| dot(&p.data().x()[i], v) > 0).collect()
-}
+use rug::Rational;
 
 /// `u` is a positive multiple of `v` (both non-zero), exactly.
 fn positive_multiple(u: &[Rational], v: &[Rational]) -> bool {
@@ -127,7 +99,7 @@ pub fn assumption1<S: reluflow_arith::Enclosure>(p: &Problem, ctx: &S::Ctx) -> T
 }
 
 /// Assumption 1(iv), `|I_0(α_j^t)| ≤ 1` for all `j ∈ J+ ∪ J−` and `t ≥ 0`: true when every
-/// yardstick's crossings are certified one at a time ([`crate::yardstick::yardstick`] with the
+/// yardstick's crossings are certified one at a time ([`crate::cel::yardstick::yardstick`] with the
 /// backend `S`), undecided otherwise.
 pub fn assumption1_iv<S: reluflow_arith::Enclosure>(p: &Problem, ctx: &S::Ctx) -> Truth {
     let Some((z, _)) = directions(p) else { return Truth::False("no hidden layer".into()) };
@@ -135,30 +107,17 @@ pub fn assumption1_iv<S: reluflow_arith::Enclosure>(p: &Problem, ctx: &S::Ctx) -
         if i_plus(p, &z[j]).is_empty() {
             continue;
         }
-        if let Err(why) = crate::yardstick::yardstick::<S>(p, j, ctx) {
+        if let Err(why) = crate::cel::yardstick::yardstick::<S>(p, j, ctx) {
             return Truth::Undecided(format!("(iv) yardstick of neuron {j} not certified: {why}"));
         }
     }
     Truth::True("(iv) every yardstick crosses one point at a time (certified)".into())
 }
 
-/// `ln q` for a positive rational, as `ln f + e ln 2` with `q = f·2^e`, `f ∈ [1/2, 1)` (no overflow
-/// for huge numerators or denominators).
-pub fn ln_rational<S: Scalar>(q: &Rational, ctx: &S::Ctx) -> S {
-    let e = q.numer().significant_bits() as i64 - q.denom().significant_bits() as i64;
-    let two_e = if e >= 0 {
-        Rational::from(Integer::from(1) << e as u32)
-    } else {
-        Rational::from((1, Integer::from(1) << (-e) as u32))
-    };
-    let f = Rational::from(q / &two_e);
-    S::from_rational(&f, ctx).ln().add(&S::from_i64(2, ctx).ln().mul(&S::from_i64(e, ctx)))
-}
-
 /// Assumption 2: `λ ≤ (m n^{9nΔ²/δ³})^{−3/ε}`. The static terms of `δ` (norms, pairwise cosines,
 /// ‖z_j‖, initial angles to γ) give `δ_up ≥ δ`; the bound is increasing in `δ`, so
 /// `ln λ > −(3/ε)(ln m + 9nΔ²ln n/δ_up³)` certifies **false**. Otherwise the full certified
-/// enclosure of `δ` ([`crate::cel_delta::delta`]) may certify it **true** from `δ_lo`.
+/// enclosure of `δ` ([`crate::cel::delta::delta`]) may certify it **true** from `δ_lo`.
 pub fn assumption2<S: Scalar>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
     if S::GUARANTEE != Guarantee::Enclosure {
         return Truth::Undecided("Assumption 2 needs an enclosure backend".into());
@@ -222,7 +181,7 @@ pub fn assumption2<S: Scalar>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Tru
 }
 
 /// Assumption 2 with the full certified enclosure of `δ`: [`assumption2`] (which may certify
-/// false), and when that is undecided, [`crate::cel_delta::delta`]'s `δ_lo` may certify it true.
+/// false), and when that is undecided, [`crate::cel::delta::delta`]'s `δ_lo` may certify it true.
 pub fn assumption2_full<S: reluflow_arith::Enclosure>(p: &Problem, params: &Params, ctx: &S::Ctx) -> Truth {
     match assumption2::<S>(p, params, ctx) {
         Truth::Undecided(why) if S::GUARANTEE == Guarantee::Enclosure => match p.init() {
@@ -236,10 +195,10 @@ pub fn assumption2_full<S: reluflow_arith::Enclosure>(p: &Problem, params: &Para
 }
 
 /// Assumption 2 certified **true** from the certified lower bound `δ_lo` of
-/// [`crate::cel_delta::delta`] (the bound is increasing in `δ` and decreasing in `Δ`):
+/// [`crate::cel::delta::delta`] (the bound is increasing in `δ` and decreasing in `Δ`):
 /// `ln λ ≤ −(3/ε)(ln m + 9nΔ_hi²ln n/δ_lo³)`; undecided otherwise.
 fn assumption2_true<S: reluflow_arith::Enclosure>(p: &Problem, eps: &Rational, ln_lambda: &S, ctx: &S::Ctx) -> Truth {
-    let delta = match crate::cel_delta::delta::<S>(p, ctx) {
+    let delta = match crate::cel::delta::delta::<S>(p, ctx) {
         Ok(d) => d,
         Err(why) => {
             return Truth::Undecided(format!(

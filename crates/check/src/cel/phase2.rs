@@ -3,8 +3,8 @@
 //! hypotheses include Assumption 2, certified true only for astronomically small λ. See `proofs-notes/thm-cel.lemma5.md`
 //! and `proofs-notes/thm-cel.lemma28-angles.md`.
 
-use crate::cel::{gamma, i_plus, ln_rational};
-use crate::cel_traj::phase_start;
+use crate::cel::geometry::{gamma, i_plus, ln_rational};
+use crate::cel::traj::phase_start;
 use crate::inst::Inst;
 use crate::rational::norm_sq;
 use crate::sweep::{Coverage, certainly_le, certainly_less};
@@ -52,7 +52,7 @@ pub fn lemma5<S: Enclosure>(
     }
     let mut unknown: Option<String> = None;
     for j in (0..z.len()).filter(|&j| s[j] == 1 && !i_plus(p, &z[j]).is_empty()) {
-        let y = match crate::yardstick::yardstick::<S>(p, j, ctx) {
+        let y = match crate::cel::yardstick::yardstick::<S>(p, j, ctx) {
             Ok(y) => y,
             Err(e) => return Verdict::undecided(format!("yardstick {j}: {e}")),
         };

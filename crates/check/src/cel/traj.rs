@@ -5,7 +5,7 @@
 //! conclusion's verdict is still certified on the given trajectory (an empirical fact about this
 //! λ). See `proofs-notes/thm-cel.lemma19.md` and `proofs-notes/thm-cel.lemma4.md`.
 
-use crate::cel::{directions, gamma, i_plus, ln_rational};
+use crate::cel::geometry::{directions, gamma, i_plus, ln_rational};
 use crate::inst::Inst;
 use crate::rational::norm_sq;
 use crate::sweep::{Coverage, certainly_le, certainly_less};
@@ -196,7 +196,7 @@ pub fn lemma3<S: Enclosure>(p: &Problem, eps: &Rational, ctx: &S::Ctx, traj: &Tr
         if i_plus(p, &z[j]).is_empty() {
             continue;
         }
-        let y = match crate::yardstick::yardstick::<S>(p, j, ctx) {
+        let y = match crate::cel::yardstick::yardstick::<S>(p, j, ctx) {
             Ok(y) => y,
             Err(e) => return Verdict::undecided(format!("yardstick {j}: {e}")),
         };

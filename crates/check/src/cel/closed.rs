@@ -1,6 +1,6 @@
 //! The yardstick's closed forms checked as separate statements: Prop 13(ii) (the cosh/sinh norm
 //! law on a stage) and Prop 22 (the tanh angle law after the last crossing), on the stage-wise
-//! solution of [`crate::yardstick`]. See `proofs-notes/thm-cel.prop13-yardstick.md` and
+//! solution of [`crate::cel::yardstick`]. See `proofs-notes/thm-cel.prop13-yardstick.md` and
 //! `proofs-notes/thm-cel.prop22-yardstick.md`.
 //!
 //! On a stage `[τ₀, τ₁]` with constant `γ` (norm `g`), start norm `N₀` and `c₀ = cos φ₀`,
@@ -12,10 +12,10 @@
 //! direction; (d) the ODE identities `dN/dt = s αᵀγ`, `d(αᵀγ)/dt = s g² N` and `N > 0` on every
 //! piece of the stage (interval evaluation over subintervals of `u`).
 
-use crate::cel::{directions, i_plus};
+use crate::cel::geometry::{directions, i_plus};
+use crate::cel::yardstick::{Yardstick, artanh, gamma_of};
 use crate::sweep::overlaps;
 use crate::verdict::{Location, Proof, Verdict, show};
-use crate::yardstick::{Yardstick, artanh, gamma_of};
 use reluflow_arith::{Enclosure, linalg};
 use reluflow_model::Problem;
 
@@ -193,7 +193,7 @@ pub fn prop13_on<S: Enclosure>(
 /// The certified yardsticks of `J+ ∪ J−` (or the verdict saying why not: a certified failure of
 /// the crossing structure is a violation on the data, anything else undecided).
 pub fn all_yardsticks<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<Vec<Yardstick<S>>, Verdict<S>> {
-    use crate::yardstick::{YardError, yardstick};
+    use crate::cel::yardstick::{YardError, yardstick};
     let Some((z, _)) = directions(p) else { return Err(Verdict::undecided("no hidden layer")) };
     let mut out = Vec::new();
     for j in 0..z.len() {

@@ -1,13 +1,13 @@
 //! `cel.thm6` (Theorem 6 / Lemma 32(ii),(v)) along a two-layer trajectory: with `δ ∈ [δ_lo, δ_hi]`
-//! certified ([`crate::cel_delta::delta`]), `T2 = inf{t ≥ T1 : ν_1^t/ν_1* ≥ 1/2}` is enclosed from
+//! certified ([`crate::cel::delta::delta`]), `T2 = inf{t ≥ T1 : ν_1^t/ν_1* ≥ 1/2}` is enclosed from
 //! segment hulls and ends, `T2 < ln(1/λ)(4+ε)dΔ²/δ⁶` is decided, and
 //! `L(θ^{T2+t}) < 0.5Δ²e^{−0.4tδ⁴/Δ²}` is checked on every covered finite segment after `T2`.
 //! Times and losses are converted from the paper's loss `(1/2n)Σ` with `κ = 2nc`:
 //! `t_problem = t_paper/κ`, `L_problem = κ L_paper`. See `proofs-notes/thm-cel.thm6.md`.
 
-use crate::cel::{directions, i_plus, ln_rational};
-use crate::cel_delta::{Delta, Eigen};
-use crate::cel_traj::t1;
+use crate::cel::delta::{Delta, Eigen};
+use crate::cel::geometry::{directions, i_plus, ln_rational};
+use crate::cel::traj::t1;
 use crate::inst::Inst;
 use crate::sweep::{Coverage, certainly_le, certainly_less};
 use crate::verdict::{Proof, Verdict, show};

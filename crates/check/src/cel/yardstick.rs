@@ -14,7 +14,7 @@
 //! `s = −1`), i.e. iff `s·(cot φ_c − cot φ₀) > 0`. The next crossing is the reached candidate with
 //! the smallest time; it must be certainly smaller than every other candidate's (else undecided).
 
-use crate::cel::{directions, i_plus};
+use crate::cel::geometry::{directions, i_plus};
 use crate::rational::dot;
 use reluflow_arith::{Enclosure, linalg};
 use reluflow_model::Problem;
