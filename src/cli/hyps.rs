@@ -47,7 +47,7 @@ impl HypArgs {
         let switches = Selection { assume: assume.clone(), ..Selection::default() };
         switches.validate().map_err(|m| bad(format!("--assume: {m}")))?;
         let selection = Selection { ids, assume, params: self.params()? };
-        selection.validate().map_err(bad)?;
+        selection.validate().map_err(|e| bad(e.to_string()))?;
         Ok(selection)
     }
 

@@ -185,7 +185,7 @@ pub fn exit_for<S>(table: &CheckReport<S>, undecided_traj: bool) -> (Outcome, Ex
         Outcome::SomeUndecided => (Outcome::SomeUndecided, Exit::Undecided),
         Outcome::NotValidated => (Outcome::NotValidated, Exit::Success),
         Outcome::AllHold => {
-            let partial = table.rows.iter().any(|r| r.entry.kind == Kind::Trajectory && r.status == RowStatus::Holds);
+            let partial = table.rows.iter().any(|r| r.entry.kind() == Kind::Trajectory && r.status == RowStatus::Holds);
             if undecided_traj && partial {
                 (Outcome::SomeUndecided, Exit::Undecided)
             } else {

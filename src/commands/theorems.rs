@@ -88,10 +88,10 @@ pub fn json_entry(e: &Entry) -> JsonEntry {
         source: e.source,
         statement: e.statement,
         applies: applies_name(e.applies),
-        kind: kind_name(e.kind),
+        kind: kind_name(e.kind()),
         checked: e.checked,
         implemented: e.implemented(),
-        not_implemented: e.not_implemented,
+        not_implemented: e.not_implemented(),
         hypotheses: e
             .hypotheses
             .iter()
@@ -148,11 +148,11 @@ fn hyp_line(e: &Entry) -> String {
 /// The short form used by the listing.
 pub fn brief(e: &Entry) -> String {
     let mut s = format!("{}  [{}]\n", e.id, e.source);
-    let status = match e.not_implemented {
+    let status = match e.not_implemented() {
         None => "implemented".to_string(),
         Some(why) => format!("NOT IMPLEMENTED: {why}"),
     };
-    s.push_str(&format!("    {}, {}; {status}\n", applies_phrase(e.applies), kind_name(e.kind)));
+    s.push_str(&format!("    {}, {}; {status}\n", applies_phrase(e.applies), kind_name(e.kind())));
     s.push_str(&wrap(e.statement, "    statement:  ", "                ", 100));
     s.push_str(&wrap(e.checked, "    checked:    ", "                ", 100));
     s.push_str(&wrap(&hyp_line(e), "    hypotheses: ", "                ", 100));
@@ -163,10 +163,10 @@ pub fn brief(e: &Entry) -> String {
 pub fn full(e: &Entry) -> String {
     let mut s = format!("{}\n", e.id);
     s.push_str(&format!("source:     {}\n", e.source));
-    s.push_str(&format!("applies to: {} ({} entry)\n", applies_phrase(e.applies), kind_name(e.kind)));
+    s.push_str(&format!("applies to: {} ({} entry)\n", applies_phrase(e.applies), kind_name(e.kind())));
     s.push_str(&wrap(e.statement, "statement:  ", "            ", 100));
     s.push_str(&wrap(e.checked, "checked:    ", "            ", 100));
-    match e.not_implemented {
+    match e.not_implemented() {
         None => s.push_str("status:     implemented\n"),
         Some(why) => s.push_str(&wrap(why, "status:     NOT IMPLEMENTED: ", "            ", 100)),
     }

@@ -1,7 +1,7 @@
 //! Dispatch from catalogue ids to the checks: static entries (data and initialisation) and
 //! trajectory entries.
 
-use crate::catalogue::Entry;
+use crate::catalogue::{PredicateCheck, StaticCheck, TrajCheck};
 use crate::hyp::{self, Params};
 use crate::inst::Inst;
 use crate::sweep::{Coverage, Origin};
@@ -20,20 +20,27 @@ fn truth_verdict<S>(t: Truth) -> Verdict<S> {
     }
 }
 
-/// Static entries (data and initialisation only): the verdict, whether it is validated, notes.
-pub(crate) fn run_static<S: Enclosure>(
-    e: &Entry,
+/// Predicate entries (settings and assumptions): the verdict, whether it is validated, notes.
+pub(crate) fn run_predicate<S: Enclosure>(
+    c: PredicateCheck,
     p: &Problem,
     params: &Params,
     ctx: &S::Ctx,
 ) -> (Verdict<S>, bool, Vec<String>) {
     let enclosure = S::GUARANTEE == Guarantee::Enclosure;
-    match e.id {
-        "cel.setting" => (truth_verdict(cel::setting(p)), true, vec![]),
-        "cel.assumption1" => (truth_verdict(cel::assumption1::<S>(p, ctx)), true, vec![]),
-        "cel.assumption2" => (truth_verdict(cel::assumption2_full::<S>(p, params, ctx)), enclosure, vec![]),
-        "cel.assumption3" => (truth_verdict(cel::assumption3(p)), true, vec![]),
-        "cel.thm8-sign-M" => match sign_m(p) {
+    match c {
+        PredicateCheck::Setting => (truth_verdict(cel::setting(p)), true, vec![]),
+        PredicateCheck::Assumption1 => (truth_verdict(cel::assumption1::<S>(p, ctx)), true, vec![]),
+        PredicateCheck::Assumption2 => (truth_verdict(cel::assumption2_full::<S>(p, params, ctx)), enclosure, vec![]),
+        PredicateCheck::Assumption3 => (truth_verdict(cel::assumption3(p)), true, vec![]),
+    }
+}
+
+/// Static entries (data and initialisation only): the verdict, whether it is validated, notes.
+pub(crate) fn run_static<S: Enclosure>(c: StaticCheck, p: &Problem, ctx: &S::Ctx) -> (Verdict<S>, bool, Vec<String>) {
+    let enclosure = S::GUARANTEE == Guarantee::Enclosure;
+    match c {
+        StaticCheck::SignM => match sign_m(p) {
             MSign::Negative(r) => {
                 let v = Verdict::Holds { proof: Proof::Exact, range: "static".into() };
                 (v, true, vec![format!("𝓜 < 0: {r}; Θ_v* are the minimum-norm interpolators")])
@@ -61,10 +68,10 @@ pub(crate) fn run_static<S: Enclosure>(
                 (v, enclosure, notes)
             }
         },
-        "cel.prop14-yardstick" => yardsticks::<S>(p, ctx),
-        "cel.prop13-yardstick" | "cel.prop22-yardstick" => match crate::cel::closed::all_yardsticks::<S>(p, ctx) {
+        StaticCheck::Prop14 => yardsticks::<S>(p, ctx),
+        StaticCheck::Prop13 | StaticCheck::Prop22 => match crate::cel::closed::all_yardsticks::<S>(p, ctx) {
             Err(v) => (v, enclosure, vec![]),
-            Ok(ys) if e.id == "cel.prop13-yardstick" => {
+            Ok(ys) if c == StaticCheck::Prop13 => {
                 let (v, notes) = crate::cel::closed::prop13_on(p, &ys, 8, ctx);
                 (v, enclosure, notes)
             }
@@ -75,7 +82,6 @@ pub(crate) fn run_static<S: Enclosure>(
                 (v, enclosure, notes)
             }
         },
-        _ => (Verdict::undecided("no static check for this entry"), true, vec![]),
     }
 }
 
@@ -136,7 +142,6 @@ fn t0<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<S, String> {
     Ok(t0.add(&S::one(ctx)))
 }
 
-/// Trajectory entries: the verdict and notes.
 /// The trajectory the checks run on: the given one, with the single-neuron tail `[T, ∞)` added
 /// when it applies, and its segments refined (`params.refine` pieces). Computed once per report.
 pub(crate) struct Prepared<S: Enclosure> {
@@ -196,8 +201,9 @@ fn consistent<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), Inconsistency> {
     Ok(())
 }
 
+/// Trajectory entries: the verdict and notes.
 pub(crate) fn run_traj<S: Enclosure>(
-    e: &Entry,
+    c: TrajCheck,
     p: &Problem,
     params: &Params,
     prep: &Prepared<S>,
@@ -208,15 +214,15 @@ pub(crate) fn run_traj<S: Enclosure>(
     let (traj, inst, cov) = (&prep.traj, &prep.inst, prep.cov.clone());
     let ctx = inst.ctx.clone();
     let data = p.data();
-    match e.id {
-        "gen.loss-nonincreasing" => (generic::loss_nonincreasing(inst, traj, &cov), vec![]),
-        "gen.balancedness" => (generic::balancedness(inst, traj, &cov), vec![]),
-        "gen.sign-preserved" => (generic::sign_preserved(traj, &cov), vec![]),
-        "gen.dead-frozen" => (generic::dead_frozen(inst, traj, &cov), vec![]),
-        "gen.span" => (generic::span(data.x(), traj, &cov), vec![]),
-        "gen.dist-to-interpolant" | "vs.thm8-distance" => match hyp::w_star(p, params) {
+    match c {
+        TrajCheck::LossNonincreasing => (generic::loss_nonincreasing(inst, traj, &cov), vec![]),
+        TrajCheck::Balancedness => (generic::balancedness(inst, traj, &cov), vec![]),
+        TrajCheck::SignPreserved => (generic::sign_preserved(traj, &cov), vec![]),
+        TrajCheck::DeadFrozen => (generic::dead_frozen(inst, traj, &cov), vec![]),
+        TrajCheck::Span => (generic::span(data.x(), traj, &cov), vec![]),
+        TrajCheck::DistToInterpolant | TrajCheck::Thm8Distance => match hyp::w_star(p, params) {
             Some(ws) if ws.len() == data.d() => {
-                let v = if e.id == "vs.thm8-distance" {
+                let v = if c == TrajCheck::Thm8Distance {
                     single::thm8_distance(inst, &hyp::init_w(p)[0], &ws, traj, &cov)
                 } else {
                     single::dist_to_interpolant(inst, data.x(), data.y(), &ws, traj, &cov)
@@ -225,34 +231,33 @@ pub(crate) fn run_traj<S: Enclosure>(
             }
             _ => (Verdict::undecided("no zero-loss point w* of the right dimension"), vec![]),
         },
-        "lsy.norm-growth" => (single::norm_growth(inst, traj, &cov), vec![]),
-        "lsy.support-vector-stability" => {
+        TrajCheck::NormGrowth => (single::norm_growth(inst, traj, &cov), vec![]),
+        TrajCheck::SupportVectorStability => {
             let (v, note) = single::support_vector_stability(data.n(), traj, &cov);
             (v, note.into_iter().collect())
         }
-        "lsy.global-convergence-d2" => (single::global_convergence(data.x(), data.y(), traj, &cov), vec![]),
-        "vs.thm3-limit" => match hyp::thm3_instance(p) {
+        TrajCheck::GlobalConvergenceD2 => (single::global_convergence(data.x(), data.y(), traj, &cov), vec![]),
+        TrajCheck::Thm3Limit => match hyp::thm3_instance(p) {
             Some((alpha, gamma)) => (single::thm3_limit(&alpha, &gamma, traj), vec![]),
             None => (Verdict::undecided("not Vardi–Shamir's Theorem 3 instance"), vec![]),
         },
-        "cel.lemma3" => (crate::cel::traj::lemma3(p, &params.epsilon, &ctx, traj), vec![]),
-        "cel.lemma5" => (crate::cel::phase2::lemma5(p, &params.epsilon, inst, traj, &cov), vec![]),
-        "cel.lemma28-angles" => (crate::cel::phase2::lemma28(p, &params.epsilon, inst, traj, &cov), vec![]),
-        "cel.lemma19" => (crate::cel::traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
-        "cel.thm6" => match (crate::cel::delta::delta::<S>(p, &ctx), crate::cel::delta::eigen::<S>(p, &ctx)) {
+        TrajCheck::CelLemma3 => (crate::cel::traj::lemma3(p, &params.epsilon, &ctx, traj), vec![]),
+        TrajCheck::CelLemma5 => (crate::cel::phase2::lemma5(p, &params.epsilon, inst, traj, &cov), vec![]),
+        TrajCheck::CelLemma28 => (crate::cel::phase2::lemma28(p, &params.epsilon, inst, traj, &cov), vec![]),
+        TrajCheck::CelLemma19 => (crate::cel::traj::lemma19(p, &params.epsilon, inst, traj, &cov), vec![]),
+        TrajCheck::CelThm6 => match (crate::cel::delta::delta::<S>(p, &ctx), crate::cel::delta::eigen::<S>(p, &ctx)) {
             (Ok(delta), Ok(eig)) => crate::cel::thm6::thm6(p, &params.epsilon, inst, traj, &cov, &delta, &eig),
             (Err(why), _) | (_, Err(why)) => {
                 (Verdict::undecided(format!("no certified enclosure of δ: {why}")), vec![])
             }
         },
-        "cel.thm7-limit" => crate::cel::thm7::thm7_facts(p, &params.epsilon, inst, traj, &cov),
-        "cel.lemma4" => match t0::<S>(p, &ctx) {
+        TrajCheck::CelThm7 => crate::cel::thm7::thm7_facts(p, &params.epsilon, inst, traj, &cov),
+        TrajCheck::CelLemma4 => match t0::<S>(p, &ctx) {
             Ok(t0) => {
                 let note = format!("T0 = max_j τ_j^{{n_j}} + 1 ∈ {}", show(&t0));
                 (crate::cel::traj::lemma4(p, &t0, inst, traj, &cov), vec![note])
             }
             Err(why) => (Verdict::undecided(why), vec![]),
         },
-        _ => (Verdict::undecided("no trajectory check for this entry"), vec![]),
     }
 }

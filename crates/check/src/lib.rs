@@ -59,7 +59,9 @@
 
 pub mod catalogue;
 pub mod cel;
+mod checks;
 mod dispatch;
+mod error;
 mod explain;
 pub mod generic;
 pub mod hyp;
@@ -73,7 +75,8 @@ pub mod sweep;
 pub mod thm8;
 pub mod verdict;
 
-pub use catalogue::{Applies, Entry, Kind, catalogue, entry};
+pub use catalogue::{Applies, Check, Entry, Kind, PredicateCheck, StaticCheck, TrajCheck, catalogue, entry};
+pub use error::CheckError;
 pub use hyp::{Hyp, Params};
 pub use report::{
     CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static, degenerate, validate_shape,

@@ -1,6 +1,7 @@
 //! Running the catalogue on a problem and a trajectory: [`Selection`] in, [`CheckReport`] out.
 
-use crate::catalogue::{Applies, Entry, Kind, catalogue};
+use crate::catalogue::{Applies, Check, Entry, Kind, catalogue};
+use crate::error::CheckError;
 use crate::hyp::{self, Params};
 use crate::verdict::{Truth, Verdict};
 use reluflow_arith::{Enclosure, Point, Scalar};
@@ -35,11 +36,14 @@ impl Selection {
     /// Checks the selection against the catalogue: every id names an entry, every `assume` key is
     /// `<hyp>` or `<entry>:<hyp>` for a switchable hypothesis of some (that) entry, `ε ∈ (0, 1/4]`.
     /// The error names the offending key and what was expected.
-    pub fn validate(&self) -> Result<(), String> {
+    ///
+    /// # Errors
+    /// [`CheckError::UnknownTheorem`], [`CheckError::NotSwitchable`], [`CheckError::Epsilon`].
+    pub fn validate(&self) -> Result<(), CheckError> {
         for id in &self.ids {
             if crate::catalogue::entry(id).is_none() {
-                let known: Vec<&str> = catalogue().iter().map(|e| e.id).collect();
-                return Err(format!("unknown theorem id `{id}`; known ids: {}", known.join(", ")));
+                let known = catalogue().iter().map(|e| e.id).collect();
+                return Err(CheckError::UnknownTheorem { id: id.clone(), known });
             }
         }
         for key in self.assume.keys() {
@@ -52,15 +56,20 @@ impl Selection {
                 .filter(|e| entry.is_none_or(|id| id == e.id))
                 .any(|e| e.hypotheses.iter().any(|x| x.id == h && x.switchable));
             if !ok {
-                return Err(format!(
-                    "`{key}` is not a switchable hypothesis{}: switchable ones are teacher, zero-init, small-init, d2, all-active-init, positive-labels, relu-prime-one (Lee–Sim–Ye entries)",
-                    entry.map_or(String::new(), |e| format!(" of `{e}`"))
-                ));
+                let mut switchable: Vec<&'static str> =
+                    catalogue().iter().flat_map(|e| e.hypotheses).filter(|h| h.switchable).map(|h| h.id).collect();
+                switchable.sort_unstable();
+                switchable.dedup();
+                return Err(CheckError::NotSwitchable {
+                    key: key.clone(),
+                    entry: entry.map(str::to_string),
+                    switchable,
+                });
             }
         }
         let eps = &self.params.epsilon;
         if *eps <= 0 || *eps > rug::Rational::from((1, 4)) {
-            return Err(format!("epsilon = {eps} is not in (0, 1/4]"));
+            return Err(CheckError::Epsilon { value: eps.to_string() });
         }
         Ok(())
     }
@@ -68,7 +77,14 @@ impl Selection {
 
 /// Checks that a trajectory has the shapes of `problem` (widths, dimensions, pattern indices), so
 /// that no check indexes out of range on a malformed (e.g. hand-edited) trajectory.
-pub fn validate_shape<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), String> {
+///
+/// # Errors
+/// [`CheckError::Shape`] naming the first part that does not match.
+pub fn validate_shape<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), CheckError> {
+    validate_shape_text(problem, traj).map_err(|what| CheckError::Shape { what })
+}
+
+fn validate_shape_text<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), String> {
     let (n, d, m) = (problem.data().n(), problem.data().d(), problem.init().width());
     let two = problem.model() == ModelKind::TwoLayer;
     let state = |st: &reluflow_flow::State<S>, what: &str| -> Result<(), String> {
@@ -279,17 +295,19 @@ fn build<S: Enclosure>(
             }
             continue;
         }
-        if let Some(why) = e.not_implemented {
-            rows.push(skip(RowStatus::NotImplemented, format!("not implemented: {why}")));
-            continue;
-        }
-        let (conclusion, validated, notes) = match (e.kind, prepared.as_ref()) {
-            (Kind::Static | Kind::Predicate, _) => crate::dispatch::run_static::<S>(e, problem, &selection.params, ctx),
-            (Kind::Trajectory, Some(prep)) => {
-                let (v, notes) = crate::dispatch::run_traj(e, problem, &selection.params, prep);
+        let params = &selection.params;
+        let (conclusion, validated, notes) = match (e.check, prepared.as_ref()) {
+            (Check::NotImplemented { why, .. }, _) => {
+                rows.push(skip(RowStatus::NotImplemented, format!("not implemented: {why}")));
+                continue;
+            }
+            (Check::Predicate(c), _) => crate::dispatch::run_predicate::<S>(c, problem, params, ctx),
+            (Check::Static(c), _) => crate::dispatch::run_static::<S>(c, problem, ctx),
+            (Check::Trajectory(c), Some(prep)) => {
+                let (v, notes) = crate::dispatch::run_traj(c, problem, params, prep);
                 (v, prep.cov.validated, notes)
             }
-            (Kind::Trajectory, None) => {
+            (Check::Trajectory(_), None) => {
                 if let Some(why) = malformed {
                     rows.push(skip(RowStatus::Undecided, why.to_string()));
                 } else if chosen {
@@ -299,7 +317,7 @@ fn build<S: Enclosure>(
             }
         };
         let status = match status(&hyps, &conclusion, validated) {
-            RowStatus::Counterexample if e.kind == Kind::Predicate => RowStatus::False,
+            RowStatus::Counterexample if e.kind() == Kind::Predicate => RowStatus::False,
             s => s,
         };
         rows.push(Row { entry: e, hypotheses: hyps, conclusion, validated, status, notes });

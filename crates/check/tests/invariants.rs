@@ -142,7 +142,7 @@ fn point_backends_are_never_certified() {
     };
     let enc = degenerate::<f64, Interval>(&pt, &()).unwrap();
     let report = check(&p, &enc, &Selection::default());
-    assert!(report.rows.iter().filter(|r| r.entry.kind == Kind::Trajectory).all(|r| !r.validated));
+    assert!(report.rows.iter().filter(|r| r.entry.kind() == Kind::Trajectory).all(|r| !r.validated));
     assert!(report.rows.iter().any(|r| r.status == RowStatus::NotValidated));
     assert_eq!(report.outcome(), Outcome::NotValidated);
     // The same run with a certified status would be checked: the verdicts exist, only the label differs.
@@ -372,7 +372,7 @@ fn malformed_trajectories_and_selections_are_refused_cleanly() {
     let mut t = growth_holds::<Interval>(&(), false);
     t.segments[1].pattern.active[0] = vec![0, 7];
     let rep = check(&p, &t, &Selection::default());
-    let traj_rows: Vec<_> = rep.rows.iter().filter(|r| r.entry.kind == Kind::Trajectory).collect();
+    let traj_rows: Vec<_> = rep.rows.iter().filter(|r| r.entry.kind() == Kind::Trajectory).collect();
     assert!(!traj_rows.is_empty());
     assert!(
         traj_rows.iter().all(|r| r.status == RowStatus::Undecided && r.conclusion.to_string().contains("malformed"))
@@ -386,15 +386,19 @@ fn malformed_trajectories_and_selections_are_refused_cleanly() {
     let mut sel = Selection::default();
     assert!(sel.validate().is_ok());
     sel.ids = vec!["lsy.norm-growht".into()];
-    assert!(sel.validate().unwrap_err().contains("lsy.norm-growht"));
+    let e = sel.validate().unwrap_err();
+    assert!(matches!(&e, CheckError::UnknownTheorem { id, .. } if id == "lsy.norm-growht"), "{e}");
+    assert!(e.to_string().contains("lsy.norm-growht") && e.to_string().contains("gen.span"), "{e}");
     sel.ids.clear();
     sel.assume.insert("lsy.norm-growth:d2".into(), true);
     assert!(sel.validate().is_ok());
     sel.assume.insert("gen.span:d2".into(), true);
-    assert!(sel.validate().unwrap_err().contains("gen.span:d2"));
+    let e = sel.validate().unwrap_err();
+    assert!(matches!(&e, CheckError::NotSwitchable { entry: Some(x), .. } if x == "gen.span"), "{e}");
+    assert!(e.to_string().contains("gen.span:d2") && e.to_string().contains("relu-prime-one"), "{e}");
     sel.assume.clear();
     sel.params.epsilon = q("1/2");
-    assert!(sel.validate().is_err());
+    assert!(matches!(sel.validate(), Err(CheckError::Epsilon { .. })));
 }
 
 #[test]

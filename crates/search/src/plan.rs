@@ -152,13 +152,13 @@ impl Plan {
         model: Option<ModelKind>,
         horizon: Option<Horizon>,
     ) -> Result<Plan, SearchError> {
-        selection.validate().map_err(SearchError::Selection)?;
+        selection.validate().map_err(|e| SearchError::Selection(e.to_string()))?;
         let entry = reluflow_check::entry(theorem).ok_or_else(|| SearchError::UnknownTheorem(theorem.into()))?;
         let not = |why: String| SearchError::NotSearchable { id: theorem.into(), why };
-        if let Some(why) = entry.not_implemented {
+        if let Some(why) = entry.not_implemented() {
             return Err(not(format!("not implemented: {why}")));
         }
-        if entry.kind != Kind::Trajectory {
+        if entry.kind() != Kind::Trajectory {
             return Err(not("it is a statement about the data, not about a trajectory".into()));
         }
         let model = choose_model(entry, model)?;
