@@ -43,6 +43,12 @@ fn norm_growth_fails_with_a_certified_witness() {
     let w = &c["witness"];
     assert_eq!((w["at"]["kind"].as_str(), w["at"]["segment"].as_u64()), (Some("segment"), Some(0)), "{w}");
     assert!(row["explanation"].as_str().is_some_and(|s| s.starts_with("counterexample: ")), "{row}");
+    // The claim as data: d/dt ½‖w‖² >= 0.
+    assert_eq!(
+        (w["bound"]["relation"].as_str(), &w["bound"]["bound"]),
+        (Some(">="), &serde_json::json!(["0", "0"])),
+        "{w}"
+    );
     assert!(w["quantity"].as_str().is_some_and(|s| s.contains("‖w‖²")), "{w}");
     // d/dt ½‖w‖² = −e^{−2t} on [0, t₁]: the enclosure lies strictly below 0.
     let hi: f64 = w["value"][1].as_str().expect("value [lo, hi]").parse().expect("a decimal");

@@ -4,7 +4,7 @@
 use crate::inst::Inst;
 use crate::rational;
 use crate::sweep::{Coverage, Direction, Monotone, horizon, overlaps};
-use crate::verdict::{Location, Proof, Verdict, show};
+use crate::verdict::{Location, Proof, Relation, Verdict, show};
 use reluflow_arith::{Inconsistency, Scalar, linalg};
 use reluflow_flow::{Pattern, State, Trajectory};
 use rug::Rational;
@@ -98,7 +98,8 @@ pub fn balancedness<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Cover
             }
             if !overlaps(&d, &d0[j]) {
                 let breaks = format!("differs from its initial value {}", show(&d0[j]));
-                return Verdict::violated(at, format!("a_{j}² − ‖w_{j}‖²"), Some(d), breaks);
+                return Verdict::violated(at, format!("a_{j}² − ‖w_{j}‖²"), Some(d), breaks)
+                    .with_bound(Relation::Eq, d0[j].clone());
             }
         }
     }
@@ -140,7 +141,9 @@ pub fn sign_preserved<S: Scalar>(traj: &Trajectory<S>, cov: &Coverage) -> Verdic
             };
             if bad {
                 let want = if signs[j] { "must stay > 0" } else { "must stay < 0" };
-                return Verdict::violated(at, format!("a_{j}"), Some(aj.clone()), want);
+                let rel = if signs[j] { Relation::Gt } else { Relation::Lt };
+                return Verdict::violated(at, format!("a_{j}"), Some(aj.clone()), want)
+                    .with_bound(rel, S::zero(&aj.ctx()));
             }
             if !good && unknown.is_none() {
                 unknown = Some(format!("a_{j} ∈ {} at {at} may be 0 (enclosure too wide)", show(aj)));

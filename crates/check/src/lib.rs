@@ -81,4 +81,4 @@ pub use hyp::{Hyp, Params};
 pub use report::{
     CheckReport, HypRow, Outcome, Row, RowStatus, Selection, check, check_static, degenerate, validate_shape,
 };
-pub use verdict::{Location, Proof, Truth, Verdict, Witness};
+pub use verdict::{Comparison, Location, Proof, Relation, Truth, Verdict, Witness};

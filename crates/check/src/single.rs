@@ -5,7 +5,7 @@
 use crate::generic::instants;
 use crate::inst::Inst;
 use crate::sweep::{Coverage, Direction, Monotone, certainly_le, certainly_less, horizon, positive_length};
-use crate::verdict::{Location, Proof, Verdict, show};
+use crate::verdict::{Location, Proof, Relation, Verdict, show};
 use reluflow_arith::{Inconsistency, Scalar, linalg, meet};
 use reluflow_flow::{EventKind, Pattern, State, Trajectory};
 use rug::Rational;
@@ -110,7 +110,7 @@ pub fn thm8_distance<S: Scalar>(
         let v = linalg::norm_sq(&linalg::sub_vec(&st.w[0], &w0s), &inst.ctx);
         if certainly_less(&bound, &v) {
             let breaks = format!("must be ≤ 4‖w* − w(0)‖² = {}", show(&bound));
-            return Verdict::violated(at, "‖w − w(0)‖²", Some(v), breaks);
+            return Verdict::violated(at, "‖w − w(0)‖²", Some(v), breaks).with_bound(Relation::Le, bound);
         }
         if !certainly_le(&v, &bound) && unknown.is_none() {
             unknown = Some(format!("‖w − w(0)‖² ∈ {} at {at} is not certainly ≤ {}", show(&v), show(&bound)));
@@ -224,7 +224,9 @@ pub fn global_convergence<S: Scalar>(
         return Verdict::undecided("the trajectory is not certified up to its limit");
     }
     if l.loss.certainly_pos() {
-        return Verdict::violated(Location::Limit, "L(w(∞))", Some(l.loss.clone()), "must be 0");
+        let zero = S::zero(&l.loss.ctx());
+        return Verdict::violated(Location::Limit, "L(w(∞))", Some(l.loss.clone()), "must be 0")
+            .with_bound(Relation::Eq, zero);
     }
     // The limit solves X_S w = y_S when that system is consistent (exact rank test); if it is not,
     // every w with pattern S misfits some point of S, so L(w(∞)) > 0.

@@ -2,7 +2,7 @@
 //! is built from: a monotonicity sweep (derivative enclosures on segment hulls plus values at
 //! segment ends) and a pointwise sweep (a predicate on every hull and end state).
 
-use crate::verdict::{Location, Proof, Verdict, show};
+use crate::verdict::{Location, Proof, Relation, Verdict, show};
 use reluflow_arith::{Bound, Guarantee, Inconsistency, Scalar};
 use reluflow_flow::{Pattern, Segment, State, Status, Trajectory};
 use std::cmp::Ordering;
@@ -209,7 +209,9 @@ impl<S: Scalar> Monotone<'_, S> {
         let compare = |v: S, at: Location<S>, best: &mut (S, Location<S>)| -> Option<Verdict<S>> {
             if wrong_way(self.dir, &best.0, &v) {
                 let breaks = format!("moved the wrong way from its value {} at {}", show(&best.0), best.1);
-                return Some(Verdict::violated(at, self.name.to_string(), Some(v), breaks));
+                let rel = if self.dir == Direction::NonIncreasing { Relation::Le } else { Relation::Ge };
+                let earlier = best.0.clone();
+                return Some(Verdict::violated(at, self.name.to_string(), Some(v), breaks).with_bound(rel, earlier));
             }
             let replace = match self.dir {
                 Direction::NonIncreasing => cmp_bound(&v.upper(), &best.0.upper()) == Ordering::Less,
@@ -228,7 +230,9 @@ impl<S: Scalar> Monotone<'_, S> {
             };
             let at = || cov.at(k, s);
             if bad_sign(&d) && positive_length(&s.t_start, &s.t_end) {
-                return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need);
+                let rel = if self.dir == Direction::NonIncreasing { Relation::Le } else { Relation::Ge };
+                let zero = S::zero(&d.ctx());
+                return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need).with_bound(rel, zero);
             }
             let by_identity = self.proved_prefix.is_some_and(|(n, _)| pos < n);
             if !good_sign(&d) && first_unknown.is_none() && !by_identity {

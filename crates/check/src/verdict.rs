@@ -66,6 +66,46 @@ pub struct Witness<S> {
     pub value: Option<S>,
     /// The claim the value breaks, in words (e.g. `"must be ≥ 0"`).
     pub breaks: String,
+    /// The claim as data, when it is a comparison with a number: the value must satisfy
+    /// `value <relation> bound` and certainly does not.
+    pub bound: Option<Comparison<S>>,
+}
+
+/// A comparison a witness's value must satisfy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// `≤`.
+    Le,
+    /// `≥`.
+    Ge,
+    /// `<`.
+    Lt,
+    /// `>`.
+    Gt,
+    /// `=`.
+    Eq,
+}
+
+impl Relation {
+    /// The ASCII symbol (`<=`, `>=`, `<`, `>`, `==`).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Relation::Le => "<=",
+            Relation::Ge => ">=",
+            Relation::Lt => "<",
+            Relation::Gt => ">",
+            Relation::Eq => "==",
+        }
+    }
+}
+
+/// The number side of a claim: `value <relation> bound`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison<S> {
+    /// The required comparison.
+    pub relation: Relation,
+    /// The number compared with (an enclosure when it is computed, e.g. an earlier value).
+    pub bound: S,
 }
 
 /// How a `Holds` verdict was proved.
@@ -133,7 +173,18 @@ impl<S> Verdict<S> {
     }
     /// `Violated` with the given witness parts.
     pub fn violated(at: Location<S>, quantity: impl Into<String>, value: Option<S>, breaks: impl Into<String>) -> Self {
-        Verdict::Violated { witness: Witness { at, quantity: quantity.into(), value, breaks: breaks.into() } }
+        Verdict::Violated {
+            witness: Witness { at, quantity: quantity.into(), value, breaks: breaks.into(), bound: None },
+        }
+    }
+    /// The same verdict with the claim of its witness as data (`value <relation> bound`); other
+    /// verdicts are returned unchanged.
+    #[must_use]
+    pub fn with_bound(mut self, relation: Relation, bound: S) -> Self {
+        if let Verdict::Violated { witness } = &mut self {
+            witness.bound = Some(Comparison { relation, bound });
+        }
+        self
     }
     /// Is it `Holds`?
     pub fn holds(&self) -> bool {

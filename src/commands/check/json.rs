@@ -117,8 +117,21 @@ pub struct JsonWitness {
     pub value: Option<Pair>,
     /// The claim it breaks.
     pub breaks: String,
+    /// The claim as data, when it is a comparison with a number: `value <relation> bound` must
+    /// hold and certainly does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<JsonBound>,
     /// The witness as one line of text.
     pub text: String,
+}
+
+/// A witness's claim as data.
+#[derive(Debug, Serialize)]
+pub struct JsonBound {
+    /// `"<="`, `">="`, `"<"`, `">"` or `"=="`.
+    pub relation: &'static str,
+    /// The number the value is compared with (an enclosure when it is computed).
+    pub bound: Pair,
 }
 
 /// Where a witness lives in the trajectory.
@@ -192,6 +205,10 @@ fn conclusion<S: Scalar>(v: &Verdict<S>, digits: u32) -> JsonConclusion {
                 quantity: witness.quantity.clone(),
                 value: witness.value.as_ref().map(|x| pair(x, digits)),
                 breaks: witness.breaks.clone(),
+                bound: witness
+                    .bound
+                    .as_ref()
+                    .map(|b| JsonBound { relation: b.relation.symbol(), bound: pair(&b.bound, digits) }),
                 text: witness.to_string(),
             });
         }
