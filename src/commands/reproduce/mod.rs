@@ -1,6 +1,8 @@
 //! `reluflow reproduce NAME`: the papers' experiments, certified where the toolkit certifies,
 //! each writing a CSV table, a markdown summary that states every setting, and an SVG plot.
 
+pub mod single_neuron;
+mod single_table;
 mod table;
 pub mod vardi_shamir;
 
@@ -30,12 +32,21 @@ Reproductions:
                  under a second); default and --full: also γ = 1/4, 1/2, 3/2, 3, 4, 10, 20, 50,
                  100, 1000 and α = 1/10, 7 (84 runs, a few seconds).
 
+  single-neuron  Lee, Sim & Ye's single-neuron claims (norm growth, support-vector stability,
+                 d = 2 global convergence) as statistics over seeded random instances: per
+                 (claim, hypothesis set) row, K instances drawn as `reluflow search` draws them,
+                 each certified and checked; the share proved, certifiably broken and undecided,
+                 and norm growth against the initial radius r. K = --seeds (--quick: 12; default:
+                 200; --full: 1000); --seed S picks the instances.
+
 Examples:
   reluflow reproduce vardi-shamir --quick
+  reluflow reproduce single-neuron --seeds 500 --seed 3
   reluflow reproduce vardi-shamir --out results/vs --jobs 2
 
-Exit codes: 0 every row certified (and, where the paper states a value, inside it); 3 some row
-undecided or outside the paper's interval (the summary says which); 2 bad arguments.";
+Exit codes: 0 every row certified (and, where the paper states a value, inside it; for
+single-neuron: every instance decided); 3 some row undecided or outside the paper's interval
+(the summary says which); 2 bad arguments.";
 
 /// Arguments of `reluflow reproduce`.
 #[derive(Debug, Args)]
@@ -52,13 +63,19 @@ pub struct ReproduceArgs {
     /// Output directory (default: reproduce-out/NAME)
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Instances (or trials) per row, overriding --quick / --full
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub seeds: Option<u64>,
+    /// The seed of the drawn instances (reproductions over random instances)
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
     /// Worker threads (default: every core)
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub jobs: Option<u32>,
 }
 
 /// The reproductions that exist.
-pub const NAMES: [&str; 1] = ["vardi-shamir"];
+pub const NAMES: [&str; 2] = ["vardi-shamir", "single-neuron"];
 
 /// Runs `reluflow reproduce`.
 pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
@@ -76,6 +93,9 @@ pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
         .num_threads(args.jobs.unwrap_or(0) as usize)
         .build()
         .map_err(|e| Failure::internal(anyhow::anyhow!("cannot start the worker threads: {e}")))?;
+    if args.name == "single-neuron" {
+        return single(args, &out, &pool);
+    }
     let cases = vardi_shamir_cases(args.quick);
     eprintln!("reproduce vardi-shamir: {} certified runs into {}", cases.len(), out.display());
     let rows: Vec<Row> = pool.install(|| {
@@ -92,6 +112,31 @@ pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
         if bad == 0 { " and inside the paper's intervals" } else { " (see the summary for the others)" }
     );
     Ok(if bad == 0 { Exit::Success } else { Exit::Undecided })
+}
+
+/// `reproduce single-neuron`: every row of [`single_neuron::SETS`] on the pool.
+fn single(args: &ReproduceArgs, out: &std::path::Path, pool: &rayon::ThreadPool) -> Result<Exit, Failure> {
+    let k = args.seeds.unwrap_or(if args.quick {
+        12
+    } else if args.full {
+        1000
+    } else {
+        200
+    });
+    let sets = single_neuron::SETS;
+    eprintln!("reproduce single-neuron: {} rows × {k} certified instances into {}", sets.len(), out.display());
+    let rows: Vec<single_neuron::Row> = pool.install(|| {
+        sets.par_iter().map(|s| single_neuron::run_set(s, k, args.seed)).collect::<Result<Vec<_>, Failure>>()
+    })?;
+    let settings = format!("{k} instances per row");
+    single_table::write(out, &rows, &settings, args.seed)?;
+    let (tried, undecided): (usize, usize) = rows.iter().fold((0, 0), |(t, u), r| (t + r.tried, u + r.undecided));
+    eprintln!(
+        "wrote {0}/single-neuron.csv, .md, .svg; {1} of {tried} instances decided",
+        out.display(),
+        tried - undecided
+    );
+    Ok(if undecided == 0 { Exit::Success } else { Exit::Undecided })
 }
 
 /// The (γ, α, MPFR bits or `None` for f64 intervals) of the table.
