@@ -127,6 +127,16 @@ fn unknown_ids_and_keys_are_bad_input() {
 }
 
 #[test]
+fn a_parameter_of_the_wrong_shape_is_bad_input_not_vacuous() {
+    // d = 3: a w* of length 2 is a typing mistake, not a false hypothesis.
+    let spec = example("vardi-shamir-gamma1.toml");
+    let r = reluflow(&["check", &spec, "--theorem", "vs.thm8-distance", "--w-star", "5,-1", "--json"]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert_eq!(r.json()["status"], "bad-input");
+    assert!(r.stderr.contains("--w-star has 2 coordinates but the data points have d = 3"), "{}", r.stderr);
+}
+
+#[test]
 fn check_help_teaches_verdicts_hypotheses_and_examples() {
     let r = reluflow(&["check", "--help"]);
     assert_eq!(r.code, Some(0));

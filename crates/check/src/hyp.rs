@@ -22,6 +22,26 @@ pub struct Params {
     pub refine: u32,
 }
 
+impl Params {
+    /// Checks the parameters' shapes against the problem they are used on: `w*` (`--w-star`)
+    /// must have one coordinate per data column. A wrong shape is a mistake in the input, not a
+    /// false hypothesis: it must not make a row *vacuous*.
+    ///
+    /// # Errors
+    /// A message naming the flag, the length given and the length expected.
+    pub fn check_for(&self, p: &Problem) -> Result<(), String> {
+        let d = p.data().d();
+        match &self.w_star {
+            Some(ws) if ws.len() != d => Err(format!(
+                "--w-star has {} coordinate{} but the data points have d = {d}: give {d} comma-separated numbers",
+                ws.len(),
+                if ws.len() == 1 { "" } else { "s" }
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl Default for Params {
     fn default() -> Params {
         Params { init_norm_bound: None, epsilon: Rational::from((1, 4)), w_star: None, refine: 8 }
@@ -78,7 +98,7 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
             Truth::from_bool(w.iter().flatten().all(|c| *c == 0), "w(0) = 0 exactly", "w(0) ≠ 0")
         }
         "small-init" => match &params.init_norm_bound {
-            None => Truth::Undecided("no bound r given (parameter init_norm_bound)".into()),
+            None => Truth::Undecided("no bound r given (--small-init-radius R)".into()),
             Some(r) => {
                 let n2: Rational = init_w(p).iter().map(|w| norm_sq(w)).sum();
                 let r2 = Rational::from(r * r);
@@ -107,8 +127,10 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
         "relu-prime-one" => Truth::from_bool(p.relu_prime() == ReluPrime::One, "σ'(0) = 1", "σ'(0) = 0"),
         "half-sum" => Truth::from_bool(p.loss() == LossScale::HalfSum, "L = ½Σ(·)²", "another loss normalisation"),
         "zero-loss-w*" => match w_star(p, params) {
-            None => Truth::Undecided("no zero-loss point w*: give a teacher or the parameter w_star".into()),
-            Some(ws) if ws.len() != data.d() => Truth::False("w* has the wrong dimension".into()),
+            None => Truth::Undecided("no zero-loss point w*: give a teacher or --w-star".into()),
+            Some(ws) if ws.len() != data.d() => {
+                Truth::False(format!("w* has {} coordinates, not d = {}", ws.len(), data.d()).into())
+            }
             Some(ws) => {
                 let ok = data.x().iter().zip(data.y()).all(|(xi, yi)| relu(dot(xi, &ws)) == *yi);
                 Truth::from_bool(ok, "σ(x_iᵀw*) = y_i for all i, exactly", "w* does not interpolate the data")

@@ -60,7 +60,7 @@ impl Selection {
         }
         let eps = &self.params.epsilon;
         if *eps <= 0 || *eps > rug::Rational::from((1, 4)) {
-            return Err(format!("epsilon = {eps} is not in (0, 1/4]"));
+            return Err(format!("--epsilon {eps}: not in (0, 1/4]"));
         }
         Ok(())
     }
