@@ -3,6 +3,7 @@
 
 use crate::cel;
 use crate::rational::{dot, norm_sq};
+use crate::teacher::Realisable;
 use crate::verdict::Truth;
 use reluflow_model::{Init, LossScale, ModelKind, Problem, ReluPrime};
 use rug::Rational;
@@ -90,8 +91,7 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
         "two-layer" => Truth::from_bool(!single, "model = two-layer", "the model is not a two-layer network"),
         "teacher" => match data.teacher() {
             Some(_) => Truth::True("labels are y_i = σ(vᵀx_i) for the given teacher".into()),
-            None if data.y().iter().any(|y| *y < 0) => Truth::False("a label is negative".into()),
-            None => Truth::Undecided("labels given explicitly; realisability by a teacher not checked".into()),
+            None => teacher_truth(data.x(), data.y()),
         },
         "zero-init" => {
             let w = init_w(p);
@@ -129,7 +129,7 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
         "zero-loss-w*" => match w_star(p, params) {
             None => Truth::Undecided("no zero-loss point w*: give a teacher or --w-star".into()),
             Some(ws) if ws.len() != data.d() => {
-                Truth::False(format!("w* has {} coordinates, not d = {}", ws.len(), data.d()).into())
+                Truth::False(format!("w* has {} coordinates, not d = {}", ws.len(), data.d()))
             }
             Some(ws) => {
                 let ok = data.x().iter().zip(data.y()).all(|(xi, yi)| relu(dot(xi, &ws)) == *yi);
@@ -160,6 +160,36 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
         },
         _ => cel::eval_hyp::<S>(id, p, params, ctx),
     }
+}
+
+/// `teacher` for explicit labels, decided exactly (`teacher.rs`).
+fn teacher_truth(x: &[Vec<Rational>], y: &[Rational]) -> Truth {
+    match crate::teacher::realisable(x, y) {
+        Realisable::Yes { v } => {
+            Truth::True(format!("labels are y_i = σ(vᵀx_i) for v = {}, checked exactly", short_vector(&v)))
+        }
+        Realisable::No { multipliers } => {
+            let points: Vec<String> = multipliers.iter().map(|(i, _)| i.to_string()).collect();
+            let c: Vec<Rational> = multipliers.iter().map(|(_, c)| c.clone()).collect();
+            Truth::False(format!(
+                "no v has y_i = σ(vᵀx_i) for all i: points {} cannot be labelled together (exact Farkas \
+                 certificate c = {} on them: Σ c_i x_i = 0, Σ c_i y_i < 0, c_i ≥ 0 where y_i = 0)",
+                points.join(", "),
+                short_vector(&c)
+            ))
+        }
+        Realisable::NegativeLabel { point } => Truth::False(format!("label y_{point} is negative")),
+        Realisable::Undecided(why) => Truth::Undecided(format!("realisability by a teacher not decided: {why}")),
+    }
+}
+
+/// `(a, b, …)` with at most 6 coordinates shown.
+fn short_vector(v: &[Rational]) -> String {
+    let mut parts: Vec<String> = v.iter().take(6).map(Rational::to_string).collect();
+    if v.len() > 6 {
+        parts.push(format!("… ({} coordinates)", v.len()));
+    }
+    format!("({})", parts.join(", "))
 }
 
 /// `(α, γ)` when the data is Vardi–Shamir's Theorem 3 instance: rows `(3, −1, 0)`, `(4, 2, 0)`,
