@@ -12,9 +12,20 @@ use std::path::Path;
 /// Snake-case names in backquotes that are not settings: report fields.
 const NOT_SETTINGS: &[&str] = &["certified_until"];
 
-/// Flags of other programs that the documentation shows (cargo's, SLURM's `sbatch`).
-const FOREIGN_FLAGS: &[&str] =
-    &["--release", "--bench", "--test", "--workspace", "--ignored", "--all-targets", "--array", "--wrap"];
+/// Flags of other programs that the documentation shows (cargo's and the test harness's, SLURM's
+/// `sbatch`).
+const FOREIGN_FLAGS: &[&str] = &[
+    "--release",
+    "--bench",
+    "--bin",
+    "--test",
+    "--workspace",
+    "--ignored",
+    "--nocapture",
+    "--all-targets",
+    "--array",
+    "--wrap",
+];
 
 /// File extensions: `run.json` is a file, not a key of `[run]`.
 const EXTENSIONS: &[&str] = &["json", "jsonl", "toml", "svg", "png", "csv", "md", "rs"];
