@@ -18,7 +18,7 @@ pub enum NoPoint {
 }
 
 /// The most pivots [`feasible_point`] makes.
-pub const MAX_PIVOTS: usize = 20_000;
+pub const MAX_PIVOTS: usize = 5_000;
 
 /// A point `z` with `M z = c` (`m` rows of `free.len()` columns) and `z_j ≥ 0` wherever
 /// `free[j]` is false; or why there is none.

@@ -16,8 +16,11 @@ use crate::rational::dot;
 use crate::simplex::{NoPoint, feasible_point};
 use rug::Rational;
 
-/// The largest `n·d` decided (the tableau has about `(n + d)·n` rational entries).
-pub const MAX_ENTRIES: usize = 40_000;
+/// The largest `n·d` decided. The cost grows with the bit length of the tableau's rationals as
+/// well as its size: measured in a debug build, n = d = 16 takes 0.08 s, n = d = 25 0.35 s,
+/// n = 100 with d = 2 0.1 s, but n = d = 40 6 s; beyond this bound the hypothesis stays
+/// undecided, naming the bound.
+pub const MAX_ENTRIES: usize = 1024;
 
 /// The decision, each answer with its checked witness.
 #[derive(Clone, Debug, PartialEq)]

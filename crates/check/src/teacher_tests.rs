@@ -127,3 +127,13 @@ fn random_one_dimensional_instances_agree_with_the_hand_decision() {
         }
     }
 }
+
+#[test]
+fn too_large_an_instance_is_undecided_naming_the_bound() {
+    let x: Vec<Vec<Rational>> = (0..33).map(|i| (0..33).map(|k| q(i64::from(i == k))).collect()).collect();
+    let y = vec![q(1); 33];
+    match realisable(&x, &y) {
+        Realisable::Undecided(why) => assert!(why.contains("1089") && why.contains("1024"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
