@@ -103,8 +103,8 @@ fn no_limit_reason(previous: Option<(f64, f64)>, (t, loss): (f64, f64), why: &Li
     match previous {
         Some((t_prev, loss_prev)) if loss > 0.0 && loss >= 0.5 * loss_prev => format!(
             "limit t → ∞ not proved: the loss stays ≥ {loss:.3e} (≥ {loss_prev:.3e} at t = {t_prev}, ≥ {loss:.3e} at \
-             t = {t}), so the network does not interpolate the data along this run and the limit proof, which \
-             needs the loss to tend to 0, does not apply (last check: {why})"
+             t = {t}): the network does not interpolate the data along this run, and the limit proof needs the \
+             loss to tend to 0 (last check: {why})"
         ),
         _ => format!("limit t → ∞ not proved by t = {t}: {why}"),
     }
