@@ -58,7 +58,7 @@ ratios such as "1/3"):
   [run]
   t_end = "inf"                  # a time ≥ 0, or "inf" for the certified limit
   arithmetic = "interval"        # "f64" | "mpfr" | "interval" | "mpfr-interval"
-  precision = 256                # bits, required for the MPFR kinds
+  # precision = 256              # bits: required by, and only for, "mpfr" and "mpfr-interval"
   tolerance = "1e-18"            # two-layer only, optional: relative local error per step
   order = 20                     # two-layer only, optional: Taylor order, 2 to 64
 
@@ -295,6 +295,7 @@ impl CheckArgs {
     pub fn validate(&self) -> Result<CheckConfig, Failure> {
         let selection = self.hyps.selection(self.theorems.clone())?;
         let problem = spec::load(&self.spec).map_err(Failure::bad_input)?;
+        selection.params.check_for(&problem).map_err(|m| Failure::bad_input(anyhow::anyhow!(m)))?;
         Ok(CheckConfig { problem, selection, output: Output { json: self.json, digits: self.digits } })
     }
 }
@@ -382,6 +383,9 @@ mod tests {
             (&["--epsilon", "x"], "--epsilon"),
             (&["--small-init-radius", "-1"], "≥ 0"),
             (&["--w-star", "1,,2"], "--w-star"),
+            // The problem has d = 2: a w* of another length is a mistake, not a false hypothesis.
+            (&["--w-star", "1,2,3"], "--w-star has 3 coordinates but the data points have d = 2"),
+            (&["--w-star", "1"], "give 2 comma-separated numbers"),
         ] {
             let e = check_args(extra).validate().unwrap_err();
             assert_eq!(e.exit, crate::exit::Exit::BadInput);

@@ -9,6 +9,8 @@
 mod cli;
 mod commands;
 mod exit;
+#[cfg(test)]
+mod fuzz;
 mod plot;
 mod progress;
 mod report;

@@ -53,6 +53,14 @@ fn empty_data() {
 }
 
 #[test]
+fn precision_that_does_not_apply() {
+    refused(
+        &with("arithmetic = \"interval\"", "arithmetic = \"interval\"\nprecision = 256"),
+        &["run.precision", "`256`", "computes in f64 (53 bits)", "arithmetic = \"mpfr-interval\""],
+    );
+}
+
+#[test]
 fn unknown_keys() {
     refused(&with("[run]", "[run]\nsteps = 10"), &["unknown key `run.steps`", "`t_end`, `arithmetic`, `precision`"]);
     refused(&with("y = [", "teachr = [1, 1, 1]\ny = ["), &["unknown key `data.teachr`", "did you mean `teacher`?"]);

@@ -139,6 +139,38 @@ fn unknown_ids_and_keys_are_bad_input() {
 }
 
 #[test]
+fn the_teacher_hypothesis_is_decided_for_explicit_labels() {
+    let text = std::fs::read_to_string(example("norm-growth-overshoot.toml")).unwrap();
+    let truth = |data: &str| {
+        let spec = TempSpec::new("labels.toml", &text.replace("x = [[2]]\nteacher = [\"0.5\"]", data));
+        let args = ["check", spec.arg(), "--theorem", "lsy.norm-growth", "--assume", "teacher", "--json"];
+        let r = reluflow(&args);
+        let v = r.json();
+        let row = row(&v, "lsy.norm-growth");
+        let h = row["hypotheses"].as_array().unwrap().iter().find(|h| h["id"] == "teacher").unwrap().clone();
+        (r.code, row["status"].as_str().unwrap().to_string(), h)
+    };
+    // y = 1 at x = 2: the teacher v = 1/2 is found and checked.
+    let (code, status, h) = truth("x = [[2]]\ny = [1]");
+    assert_eq!((code, h["truth"].as_str()), (Some(4), Some("true")), "{h}");
+    assert_eq!(status, "counterexample", "{h}");
+    // y = (1, 1) at x = 2 and x = 4: no teacher, proved; the row is vacuous, not undecided.
+    let (code, status, h) = truth("x = [[2], [4]]\ny = [1, 1]");
+    assert_eq!((code, h["truth"].as_str(), status.as_str()), (Some(0), Some("false"), "vacuous"), "{h}");
+    assert!(h.to_string().contains("cannot be labelled together"), "{h}");
+}
+
+#[test]
+fn a_parameter_of_the_wrong_shape_is_bad_input_not_vacuous() {
+    // d = 3: a w* of length 2 is a typing mistake, not a false hypothesis.
+    let spec = example("vardi-shamir-gamma1.toml");
+    let r = reluflow(&["check", &spec, "--theorem", "vs.thm8-distance", "--w-star", "5,-1", "--json"]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert_eq!(r.json()["status"], "bad-input");
+    assert!(r.stderr.contains("--w-star has 2 coordinates but the data points have d = 3"), "{}", r.stderr);
+}
+
+#[test]
 fn check_help_teaches_verdicts_hypotheses_and_examples() {
     let r = reluflow(&["check", "--help"]);
     assert_eq!(r.code, Some(0));

@@ -142,3 +142,22 @@ fn missing_output_is_bad_input() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("cannot write /nonexistent-dir/x.svg"), "{}", run.stderr);
 }
+
+#[test]
+fn a_bitmap_name_is_refused_and_svg_is_what_is_written() {
+    let spec = examples_dir().join("norm-growth-fails.toml");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["out.png", "out.PNG", "out.jpg", "out.pdf"] {
+        let out = dir.path().join(name);
+        let run = reluflow(&["plot", spec.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert_eq!(run.code, Some(2), "{name}: {run:#?}");
+        assert!(run.stderr.contains("SVG pictures only") && run.stderr.contains("out.svg"), "{}", run.stderr);
+        assert!(!out.exists(), "{name}: nothing is written");
+    }
+    // What is written under .svg (any case) is SVG: its first bytes say so.
+    let out = dir.path().join("out.SVG");
+    let run = reluflow(&["plot", spec.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"<svg"), "{:?}", &bytes[..bytes.len().min(16)]);
+}

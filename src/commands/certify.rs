@@ -236,7 +236,8 @@ mod tests {
         let base =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/vardi-shamir-gamma1.toml")).unwrap();
         for arith in ["f64", "mpfr", "interval", "mpfr-interval"] {
-            let src = base.replace("\"interval\"", &format!("\"{arith}\"\nprecision = 64"));
+            let bits = if arith.starts_with("mpfr") { "\nprecision = 64" } else { "" };
+            let src = base.replace("\"interval\"", &format!("\"{arith}\"{bits}"));
             let p = crate::spec::parse("vs.toml", &src).unwrap();
             let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
             let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };

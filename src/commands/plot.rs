@@ -58,7 +58,7 @@ pub struct PlotArgs {
     /// The problem file (TOML; format in `reluflow certify --help`)
     #[arg(value_name = "SPEC")]
     pub spec: PathBuf,
-    /// Where to write the SVG picture
+    /// Where to write the SVG picture (a name ending in .svg; other extensions such as .png are refused)
     #[arg(short = 'o', long = "output", value_name = "OUT.svg")]
     pub output: PathBuf,
     /// Quantities to draw, one panel each (repeatable or comma-separated; default: weights,loss)
@@ -91,6 +91,7 @@ pub struct PlotConfig {
 impl PlotArgs {
     /// Reads the problem file (exit 2 on any refusal) and fixes the panels (duplicates dropped).
     pub fn validate(&self) -> Result<PlotConfig, Failure> {
+        check_output(&self.output)?;
         let problem = spec::load(&self.spec).map_err(Failure::bad_input)?;
         let mut what = Vec::new();
         for w in if self.what.is_empty() { &[What::Weights, What::Loss][..] } else { &self.what[..] } {
@@ -102,6 +103,27 @@ impl PlotArgs {
             self.spec.file_name().map_or_else(|| self.spec.display().to_string(), |n| n.to_string_lossy().into());
         let options = Options { what, log_time: self.log_time, log_y: self.log_y };
         Ok(PlotConfig { problem, name, output: self.output.clone(), options })
+    }
+}
+
+/// The picture is SVG, so OUT must not promise another format: `out.png` would be SVG bytes under
+/// a PNG name. (A bitmap would need plotters' bitmap backend and a font to draw its text, and
+/// reluflow uses no system font and ships none.) A name without extension (`/dev/stdout`) is
+/// taken as it is.
+fn check_output(out: &std::path::Path) -> Result<(), Failure> {
+    match out.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()) {
+        None => Ok(()),
+        Some(e) if e == "svg" => Ok(()),
+        Some(e) => {
+            let svg = out.with_extension("svg");
+            Err(Failure::bad_input(anyhow::anyhow!(
+                "-o {}: plot writes SVG pictures only, not .{e} (drawing text into a bitmap would need a font, \
+                 and reluflow uses none); give a name ending in .svg, e.g. -o {}, and convert it if a .{e} is \
+                 needed",
+                out.display(),
+                svg.display()
+            )))
+        }
     }
 }
 

@@ -77,9 +77,13 @@ fn draw_panel(fig: &Figure, panel: &Panel, area: &DrawingArea<SVGBackend<'_>, Sh
         .x_desc(fig.x_label.as_str())
         // No time ticks in the limit gutter: it is not a time interval.
         .x_label_formatter(&|x: &f64| {
-            if fig.limit_gutter.is_some_and(|g| *x > g.0 - 0.5 * (g.1 - g.0)) { String::new() } else { tick(*x) }
+            if fig.limit_gutter.is_some_and(|g| *x > g.0 - 0.5 * (g.1 - g.0)) {
+                String::new()
+            } else {
+                tick_on(*x, x1 - x0)
+            }
         })
-        .y_label_formatter(&|y: &f64| tick(*y))
+        .y_label_formatter(&|y: &f64| tick_on(*y, y1 - y0))
         .y_desc(panel.y_label.as_str())
         .max_light_lines(0)
         .draw()?;
@@ -144,6 +148,31 @@ fn draw_panel(fig: &Figure, panel: &Panel, area: &DrawingArea<SVGBackend<'_>, Sh
         chart.draw_series([Text::new(" not certified", (x, y1 - 0.04 * (y1 - y0)), left)])?;
     }
     Ok(())
+}
+
+/// The label of a tick at `v` on an axis spanning `span`: the tick positions are multiples of a
+/// round step computed in f64 (so the tick at 0 may come out as −5.551e-17), and the label is
+/// the nearest multiple of about `span`·10⁻⁶ — a round value, and 0 for that tick — with the
+/// decimals the span needs (ticks of a narrow axis far from 0 stay distinct). Only the label is
+/// rounded; nothing drawn moves.
+pub fn tick_on(v: f64, span: f64) -> String {
+    if !span.is_finite() || span <= 0.0 || !v.is_finite() {
+        return tick(v);
+    }
+    let order = span.log10().floor() as i32;
+    let quantum = 10f64.powi(order - 6);
+    let snapped = (v / quantum).round() * quantum;
+    if snapped == 0.0 {
+        return "0".into();
+    }
+    if !(1e-3..1e6).contains(&snapped.abs()) {
+        return tick(snapped);
+    }
+    // Enough decimals to tell ticks a tenth of the span apart, however far from 0 they are.
+    let decimals = (3 - order).clamp(0, 12) as usize;
+    let s = format!("{snapped:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// A tick label: at most 6 significant decimals, trailing zeros dropped; scientific notation
@@ -239,6 +268,40 @@ mod tests {
         assert_eq!(tick(1e-5), "1.000e-5");
         assert_eq!(tick(2.5e7), "2.500e7");
         assert_eq!(tick(-1e-12), "-1.000e-12");
+    }
+
+    #[test]
+    fn ticks_on_an_axis_are_round() {
+        // The zero tick of an axis from −1 to 1 (plotters computes it as −1 + 5 · 0.2).
+        assert_eq!(tick_on(-5.551115123125783e-17, 2.1), "0");
+        assert_eq!(tick_on(-1.0 + 5.0 * 0.2, 2.1), "0");
+        assert_eq!(tick_on(0.30000000000000004, 1.0), "0.3");
+        assert_eq!(tick_on(-0.6000000000000001, 2.0), "-0.6");
+        // Small axes keep their digits; a tick far from 0 on a narrow axis too.
+        assert_eq!(tick_on(2.5e-12, 1e-11), "2.500e-12");
+        assert_eq!(tick_on(1000.0005, 0.01), "1000.0005");
+        assert_eq!(tick_on(f64::NAN, 1.0), "NaN");
+    }
+
+    #[test]
+    fn a_symmetric_axis_labels_its_zero_tick_zero() {
+        let r = Rect { x0: 0.0, x1: 0.3, y0: -1.0, y1: 1.0 };
+        let mut p = panel(&[r]);
+        p.what = What::Guards;
+        let fig = Figure {
+            title: "guards".into(),
+            x_label: "t".into(),
+            x_range: (0.0, 0.3),
+            panels: vec![p],
+            events: vec![],
+            undecided: None,
+            limit_gutter: None,
+            validated: true,
+            merged: 1,
+        };
+        let svg = svg(&fig).unwrap();
+        assert!(!svg.contains("e-17") && !svg.contains("e-16"), "a zero tick printed as rounding noise");
+        assert!(svg.contains(">\n0\n</text>"), "the zero tick is labelled 0");
     }
 
     fn panel(rects: &[Rect]) -> Panel {

@@ -77,7 +77,7 @@ pub struct RunDoc {
     pub t_end: String,
     /// The arithmetic's name.
     pub arithmetic: String,
-    /// Bits (written always, so that the problem read back is equal, whatever the arithmetic).
+    /// Bits (53 for the f64 kinds, whose files state no precision).
     pub precision: u32,
     /// The relative local error per step of the two-layer integrators (exact text; absent:
     /// automatic).

@@ -7,12 +7,21 @@
 //! loss = "half-sum"               # "half-sum" ½Σ, "half-mean" (1/2n)Σ, "mean" (1/n)Σ
 //! [data]
 //! x = [[3, -1, 0], [4, 2, 0], [0, "0.1", 1]]   # numbers or decimal strings, exact
-//! y = [16, 18, 0]                              # or teacher = [...]: y_i = relu(teacher·x_i)
+//! y = [16, 18, 0]
+//! # teacher = [4, 0, 0]          # instead of y: y_i = relu(teacher·x_i)
 //! [init]
 //! w = [0, 0, 0]
+//! # two-layer, explicit: one row of w and one output weight per hidden neuron
+//! # w = [[1, 0, 0], [0, 1, 0]]
+//! # a = [1, -1]
+//! # two-layer, balanced: w_j(0) = scale·z_j, a_j(0) = s_j·scale·‖z_j‖
+//! # scale = "1e-600"
+//! # z = [[1, 0, 0], [0, 1, 0]]
+//! # s = [1, -1]
 //! [run]
 //! t_end = "inf"
-//! arithmetic = "interval"
+//! arithmetic = "interval"        # "f64", "mpfr", "interval" (f64 intervals) or "mpfr-interval"
+//! # precision = 256              # bits, required by (and only for) "mpfr" and "mpfr-interval"
 //! # tolerance = "1e-18"          # two-layer only: relative local error per step (default automatic)
 //! # order = 20                   # two-layer only: Taylor order (default automatic)
 //! ```
@@ -24,6 +33,8 @@
 #[cfg(test)]
 mod accuracy_tests;
 mod doc;
+#[cfg(test)]
+mod doc_keys;
 mod error;
 mod read;
 #[cfg(test)]
@@ -38,8 +49,8 @@ pub use write::to_toml;
 
 use read::{Doc, Val};
 use reluflow_model::{
-    Accuracy, Arithmetic, Data, Horizon, Init, Labels, LossScale, MAX_ORDER, MAX_PRECISION, MIN_ORDER, MIN_PRECISION,
-    ModelError, ModelKind, Problem, ReluPrime, RunConfig,
+    Accuracy, Arithmetic, Data, F64_BITS, Horizon, Init, Labels, LossScale, MAX_ORDER, MAX_PRECISION, MIN_ORDER,
+    MIN_PRECISION, ModelError, ModelKind, Problem, ReluPrime, RunConfig,
 };
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -238,6 +249,7 @@ fn read_run(doc: &Doc<'_>, v: &Val<'_>) -> Result<RunConfig, SpecError> {
     )?;
     let precision_expected = format!("a number of bits from {MIN_PRECISION} to {MAX_PRECISION} (an integer)");
     let precision = match t.get("precision") {
+        Some(p) if !arithmetic.has_precision() => f64_precision(doc, p, arithmetic)?,
         Some(p) => {
             doc.integer("run.precision", p, i64::from(MIN_PRECISION)..=i64::from(MAX_PRECISION), &precision_expected)?
                 as u32
@@ -248,10 +260,21 @@ fn read_run(doc: &Doc<'_>, v: &Val<'_>) -> Result<RunConfig, SpecError> {
                 format!("{precision_expected}, required by arithmetic = \"{}\"", arithmetic.name()),
             ));
         }
-        // The f64 kinds ignore it; 53 is their significand width.
-        None => 53,
+        None => F64_BITS,
     };
     Ok(RunConfig { t_end, arithmetic, precision })
+}
+
+/// `precision` beside an f64 kind, which computes with 53 bits whatever is asked: refused (a run
+/// that silently used fewer bits than written would mislead), except the harmless `53`.
+fn f64_precision(doc: &Doc<'_>, p: &Val<'_>, arithmetic: Arithmetic) -> Result<u32, SpecError> {
+    let validated = if arithmetic.is_validated() { "mpfr-interval" } else { "mpfr" };
+    let expected = format!(
+        "no `precision` with arithmetic = \"{}\", which computes in f64 (53 bits); for more bits use \
+         arithmetic = \"{validated}\" with this precision",
+        arithmetic.name()
+    );
+    doc.integer("run.precision", p, i64::from(F64_BITS)..=i64::from(F64_BITS), &expected).map(|_| F64_BITS)
 }
 
 /// `[run] tolerance` (an exact number) and `order` (an integer): the accuracy of the two-layer

@@ -213,6 +213,24 @@ fn precision_is_checked() {
 }
 
 #[test]
+fn precision_beside_an_f64_kind_is_refused() {
+    // `precision = 256` with f64 intervals would silently compute with 53 bits.
+    for (arith, instead) in [("interval", "mpfr-interval"), ("f64", "mpfr")] {
+        let src = format!("{}precision = 256\n", SINGLE.replace("\"interval\"", &format!("\"{arith}\"")));
+        let e = err(&src, &["bad.toml:13:13", "run.precision", "`256`", "computes in f64 (53 bits)"]);
+        assert!(e.contains(&format!("arithmetic = \"{instead}\"")), "{e}");
+        // What the f64 kinds compute with may be stated.
+        let same = src.replace("256", "53");
+        assert_eq!(ok(&same).run().precision, 53);
+    }
+    // Problems built in code normalise the same way, so they compare (and write) as they compute.
+    let p = ok(SINGLE);
+    let wider = RunConfig { precision: 256, ..p.run().clone() };
+    assert_eq!(p.with_run(wider).unwrap().run().precision, 53);
+    assert!(!to_toml(&p, &[]).contains("precision"), "{}", to_toml(&p, &[]));
+}
+
+#[test]
 fn teacher_and_labels_conflict() {
     err(
         &SINGLE.replace("y = [16, 18, 0]", "y = [16, 18, 0]\nteacher = [1, 1, 1]"),

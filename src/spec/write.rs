@@ -92,7 +92,11 @@ impl ProblemDoc {
         }
         let r = &self.run;
         let _ = writeln!(out, "\n[run]\nt_end = {}", number(&r.t_end));
-        let _ = writeln!(out, "arithmetic = {}\nprecision = {}", string(&r.arithmetic), r.precision);
+        let _ = writeln!(out, "arithmetic = {}", string(&r.arithmetic));
+        // The f64 kinds compute with 53 bits: the file states a precision only where it applies.
+        if !matches!(r.arithmetic.as_str(), "f64" | "interval") {
+            let _ = writeln!(out, "precision = {}", r.precision);
+        }
         if let Some(tol) = &r.tolerance {
             let _ = writeln!(out, "tolerance = {}", number(tol));
         }

@@ -75,7 +75,7 @@ const fn h(id: &'static str, statement: &'static str, switchable: bool, default_
 const LSY_SWITCHES: &[Hyp] = &[
     h("teacher", "labels y_i = σ(vᵀx_i) for a teacher v", true, false),
     h("zero-init", "w(0) = 0", true, false),
-    h("small-init", "‖w(0)‖ ≤ r (parameter r)", true, false),
+    h("small-init", "‖w(0)‖ ≤ r (r from --small-init-radius)", true, false),
     h("d2", "d = 2", true, false),
     h("all-active-init", "every point active at t = 0", true, false),
     h("positive-labels", "every y_i > 0", true, false),
@@ -86,7 +86,7 @@ const LSY_CONVERGENCE: &[Hyp] = &[
     h("d2", "d = 2", true, true),
     h("teacher", "labels y_i = σ(vᵀx_i) for a teacher v", true, true),
     h("zero-init", "w(0) = 0", true, false),
-    h("small-init", "‖w(0)‖ ≤ r (parameter r)", true, false),
+    h("small-init", "‖w(0)‖ ≤ r (r from --small-init-radius)", true, false),
     h("all-active-init", "every point active at t = 0", true, false),
     h("positive-labels", "every y_i > 0", true, false),
     h("relu-prime-one", "σ'(0) = 1", true, false),
@@ -141,7 +141,7 @@ pub static CATALOGUE: &[Entry] = &[
         statement: "Single neuron, monotone σ: for any w* with L(w*) = 0, d/dt ½‖w − w*‖² = −G Σ_{i∈A}(σ(z_i) − σ(z*_i))(z_i − z*_i) ≤ 0, so ‖w(t) − w*‖ is non-increasing.",
         applies: Applies::Single,
         check: Check::Trajectory(TrajCheck::DistToInterpolant),
-        hypotheses: &[h("zero-loss-w*", "w* (teacher or parameter) has σ(x_iᵀw*) = y_i for all i", false, true)],
+        hypotheses: &[h("zero-loss-w*", "w* (the teacher, or --w-star) has σ(x_iᵀw*) = y_i for all i", false, true)],
         checked: "derivative enclosure on hulls certainly ≤ 0; distance at segment ends never certainly increases",
     },
     Entry {
@@ -200,7 +200,7 @@ pub static CATALOGUE: &[Entry] = &[
         statement: "Monotone σ: if w* is the zero-loss point closest to w(0), then ‖w(∞) − w(0)‖ ≤ 2‖w* − w(0)‖ (indeed ‖w(t) − w(0)‖ ≤ 2‖w* − w(0)‖ for all t).",
         applies: Applies::Single,
         check: Check::Trajectory(TrajCheck::Thm8Distance),
-        hypotheses: &[h("zero-loss-w*", "w* (teacher or parameter) has σ(x_iᵀw*) = y_i for all i", false, true)],
+        hypotheses: &[h("zero-loss-w*", "w* (the teacher, or --w-star) has σ(x_iᵀw*) = y_i for all i", false, true)],
         checked: "‖w − w(0)‖² ≤ 4‖w* − w(0)‖² on every hull, end and the limit, for the given zero-loss w* (a weaker bound than with the closest one)",
     },
     Entry {

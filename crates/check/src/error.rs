@@ -28,7 +28,7 @@ pub enum CheckError {
         switchable: Vec<&'static str>,
     },
     /// The parameter ε of the shallow-network entries out of its range.
-    #[error("epsilon = {value} is not in (0, 1/4]")]
+    #[error("--epsilon {value}: not in (0, 1/4]")]
     Epsilon {
         /// The value given, exactly.
         value: String,

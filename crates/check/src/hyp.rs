@@ -3,6 +3,7 @@
 
 use crate::cel;
 use crate::rational::{dot, norm_sq};
+use crate::teacher::Realisable;
 use crate::verdict::Truth;
 use reluflow_model::{Init, LossScale, ModelKind, Problem, ReluPrime};
 use rug::Rational;
@@ -20,6 +21,26 @@ pub struct Params {
     /// Split every finite segment into this many pieces with hulls from the field before the
     /// trajectory checks (`refine::refine`; 0 or 1: off). Default 8.
     pub refine: u32,
+}
+
+impl Params {
+    /// Checks the parameters' shapes against the problem they are used on: `w*` (`--w-star`)
+    /// must have one coordinate per data column. A wrong shape is a mistake in the input, not a
+    /// false hypothesis: it must not make a row *vacuous*.
+    ///
+    /// # Errors
+    /// A message naming the flag, the length given and the length expected.
+    pub fn check_for(&self, p: &Problem) -> Result<(), String> {
+        let d = p.data().d();
+        match &self.w_star {
+            Some(ws) if ws.len() != d => Err(format!(
+                "--w-star has {} coordinate{} but the data points have d = {d}: give {d} comma-separated numbers",
+                ws.len(),
+                if ws.len() == 1 { "" } else { "s" }
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Default for Params {
@@ -70,15 +91,14 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
         "two-layer" => Truth::from_bool(!single, "model = two-layer", "the model is not a two-layer network"),
         "teacher" => match data.teacher() {
             Some(_) => Truth::True("labels are y_i = σ(vᵀx_i) for the given teacher".into()),
-            None if data.y().iter().any(|y| *y < 0) => Truth::False("a label is negative".into()),
-            None => Truth::Undecided("labels given explicitly; realisability by a teacher not checked".into()),
+            None => teacher_truth(data.x(), data.y()),
         },
         "zero-init" => {
             let w = init_w(p);
             Truth::from_bool(w.iter().flatten().all(|c| *c == 0), "w(0) = 0 exactly", "w(0) ≠ 0")
         }
         "small-init" => match &params.init_norm_bound {
-            None => Truth::Undecided("no bound r given (parameter init_norm_bound)".into()),
+            None => Truth::Undecided("no bound r given (--small-init-radius R)".into()),
             Some(r) => {
                 let n2: Rational = init_w(p).iter().map(|w| norm_sq(w)).sum();
                 let r2 = Rational::from(r * r);
@@ -107,8 +127,10 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
         "relu-prime-one" => Truth::from_bool(p.relu_prime() == ReluPrime::One, "σ'(0) = 1", "σ'(0) = 0"),
         "half-sum" => Truth::from_bool(p.loss() == LossScale::HalfSum, "L = ½Σ(·)²", "another loss normalisation"),
         "zero-loss-w*" => match w_star(p, params) {
-            None => Truth::Undecided("no zero-loss point w*: give a teacher or the parameter w_star".into()),
-            Some(ws) if ws.len() != data.d() => Truth::False("w* has the wrong dimension".into()),
+            None => Truth::Undecided("no zero-loss point w*: give a teacher or --w-star".into()),
+            Some(ws) if ws.len() != data.d() => {
+                Truth::False(format!("w* has {} coordinates, not d = {}", ws.len(), data.d()))
+            }
             Some(ws) => {
                 let ok = data.x().iter().zip(data.y()).all(|(xi, yi)| relu(dot(xi, &ws)) == *yi);
                 Truth::from_bool(ok, "σ(x_iᵀw*) = y_i for all i, exactly", "w* does not interpolate the data")
@@ -138,6 +160,36 @@ pub fn eval<S: reluflow_arith::Enclosure>(id: &str, p: &Problem, params: &Params
         },
         _ => cel::eval_hyp::<S>(id, p, params, ctx),
     }
+}
+
+/// `teacher` for explicit labels, decided exactly (`teacher.rs`).
+fn teacher_truth(x: &[Vec<Rational>], y: &[Rational]) -> Truth {
+    match crate::teacher::realisable(x, y) {
+        Realisable::Yes { v } => {
+            Truth::True(format!("labels are y_i = σ(vᵀx_i) for v = {}, checked exactly", short_vector(&v)))
+        }
+        Realisable::No { multipliers } => {
+            let points: Vec<String> = multipliers.iter().map(|(i, _)| i.to_string()).collect();
+            let c: Vec<Rational> = multipliers.iter().map(|(_, c)| c.clone()).collect();
+            Truth::False(format!(
+                "no v has y_i = σ(vᵀx_i) for all i: points {} cannot be labelled together (exact Farkas \
+                 certificate c = {} on them: Σ c_i x_i = 0, Σ c_i y_i < 0, c_i ≥ 0 where y_i = 0)",
+                points.join(", "),
+                short_vector(&c)
+            ))
+        }
+        Realisable::NegativeLabel { point } => Truth::False(format!("label y_{point} is negative")),
+        Realisable::Undecided(why) => Truth::Undecided(format!("realisability by a teacher not decided: {why}")),
+    }
+}
+
+/// `(a, b, …)` with at most 6 coordinates shown.
+fn short_vector(v: &[Rational]) -> String {
+    let mut parts: Vec<String> = v.iter().take(6).map(Rational::to_string).collect();
+    if v.len() > 6 {
+        parts.push(format!("… ({} coordinates)", v.len()));
+    }
+    format!("({})", parts.join(", "))
 }
 
 /// `(α, γ)` when the data is Vardi–Shamir's Theorem 3 instance: rows `(3, −1, 0)`, `(4, 2, 0)`,

@@ -70,8 +70,10 @@ pub mod rational;
 pub mod refine;
 mod refine_affine;
 pub mod report;
+mod simplex;
 pub mod single;
 pub mod sweep;
+pub mod teacher;
 pub mod thm8;
 pub mod verdict;
 

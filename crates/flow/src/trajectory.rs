@@ -180,7 +180,10 @@ impl std::fmt::Display for UndecidedReason {
                 Ok(())
             }
             UndecidedReason::PrecisionExhausted { width } => {
-                write!(f, "precision exhausted: enclosures reached width {width:e}; raise run.precision")
+                write!(
+                    f,
+                    "precision exhausted: enclosures reached width {width:e}; raise run.precision (with arithmetic = \"mpfr-interval\")"
+                )
             }
             UndecidedReason::StepUnderflow => write!(f, "step size underflow: no step could be validated"),
             UndecidedReason::Budget { what } => write!(f, "budget exhausted: {what}"),

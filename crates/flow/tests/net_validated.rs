@@ -377,6 +377,31 @@ fn infinite_horizon_certifies_the_limit_and_its_rate() {
     assert!(proved >= 2, "only {proved} limits proved");
 }
 
+/// One neuron on two parallel points `x₂ = 2x₁` with labels (1, 1) cannot interpolate: its
+/// outputs are `u` and `2u`, and the least loss (half-mean) is `¼·(1/5) = 0.05` at `u = 3/5`. The
+/// reason says that the loss stays positive, with a lower bound at or above that minimum.
+#[test]
+fn a_network_that_cannot_interpolate_is_told_so() {
+    let q = |n: i64| Rational::from(n);
+    let p = Problem::new(
+        ModelKind::TwoLayer,
+        ReluPrime::Zero,
+        LossScale::HalfMean,
+        Data::new(vec![vec![q(1), q(0)], vec![q(2), q(0)]], Labels::Given(vec![q(1), q(1)])).unwrap(),
+        Init::Explicit { w: vec![vec![q(1), q(0)]], a: vec![q(1)] },
+        RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 },
+    )
+    .unwrap();
+    let opts = ValidatedOptions { limit_search_until: 64.0, ..ValidatedOptions::default() };
+    let (tr, _) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
+    let Status::Undecided { reason: UndecidedReason::Other(s), .. } = tr.status else {
+        panic!("expected undecided, got {:?}", tr.status)
+    };
+    assert!(s.contains("does not interpolate the data") && s.contains("the loss stays ≥ "), "{s}");
+    let bound: f64 = s.split("the loss stays ≥ ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!((0.04..=0.0501).contains(&bound), "{bound} against the least loss 0.05: {s}");
+}
+
 /// One neuron in two dimensions has 3 parameters, too few for the Gram matrix `K` (4 × 4) to be
 /// definite: no limit is ever certified, and the search ends undecided and says why.
 #[test]

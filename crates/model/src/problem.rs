@@ -243,7 +243,19 @@ impl Arithmetic {
     pub fn is_validated(self) -> bool {
         matches!(self, Arithmetic::Interval | Arithmetic::MpfrInterval)
     }
+    /// Whether the precision is a setting of this arithmetic (the MPFR kinds); the f64 kinds
+    /// always compute with 53 bits.
+    pub fn has_precision(self) -> bool {
+        matches!(self, Arithmetic::Mpfr | Arithmetic::MpfrInterval)
+    }
+    /// The bits this arithmetic computes with when `precision` is asked for.
+    pub fn bits(self, precision: u32) -> u32 {
+        if self.has_precision() { precision } else { F64_BITS }
+    }
 }
+
+/// The significand width of the f64 kinds.
+pub const F64_BITS: u32 = 53;
 
 /// The run settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -252,7 +264,9 @@ pub struct RunConfig {
     pub t_end: Horizon,
     /// Arithmetic.
     pub arithmetic: Arithmetic,
-    /// Bits of precision for the MPFR kinds (ignored by the f64 kinds).
+    /// Bits of precision for the MPFR kinds. The f64 kinds compute with 53 bits whatever is
+    /// given: [`Problem::new`] stores 53 for them, so that two problems that compute the same are
+    /// equal (and a written problem file, which states no precision for them, reads back equal).
     pub precision: u32,
 }
 
@@ -372,6 +386,7 @@ impl Problem {
                 format!("a number of bits from {MIN_PRECISION} to {MAX_PRECISION}"),
             ));
         }
+        let run = RunConfig { precision: run.arithmetic.bits(run.precision), ..run };
         Ok(Problem { model, relu_prime, loss, data, init, run, accuracy: Accuracy::automatic() })
     }
 

@@ -63,7 +63,7 @@ fn choose_model(e: &Entry, model: Option<ModelKind>) -> Result<ModelKind, Search
 /// The bound `r` of `small-init`, checked: `Ok(None)` means `r = 0` (only `w(0) = 0` fits).
 fn small_init_bound(sel: &Selection) -> Result<Option<Rational>, SearchError> {
     match &sel.params.init_norm_bound {
-        None => Err(unsat(&["small-init"], "no bound r is given (parameter init_norm_bound): undecided everywhere")),
+        None => Err(unsat(&["small-init"], "no bound r is given (--small-init-radius R): undecided everywhere")),
         Some(r) if *r < 0 => Err(unsat(&["small-init"], format!("‖w(0)‖ ≤ r = {r} < 0 is impossible"))),
         Some(r) if *r == 0 => Ok(None),
         Some(r) => Ok(Some(r.clone())),
@@ -95,10 +95,13 @@ fn neuron_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> 
     if let LabelSource::Interpolating(ws) = &s.labels {
         let names = |more: &'static str| [more, "zero-loss-w*"];
         if ws.is_empty() || ws.len() > 8 {
-            return Err(unsat(&["zero-loss-w*"], format!("the parameter w* has dimension {}", ws.len())));
+            return Err(unsat(
+                &["zero-loss-w*"],
+                format!("--w-star has {} coordinates (searched dimensions: 1 to 8)", ws.len()),
+            ));
         }
         if s.d == (2..=2) && ws.len() != 2 {
-            return Err(unsat(&names("d2"), "d = 2 but the parameter w* has another dimension"));
+            return Err(unsat(&names("d2"), format!("d = 2 but --w-star has {} coordinates", ws.len())));
         }
         if s.positive_labels && ws.iter().all(|c| *c == 0) {
             return Err(unsat(&names("positive-labels"), "w* = 0 gives every label 0"));

@@ -198,6 +198,14 @@ fn guard_failure<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S], what: &
     })
 }
 
+/// A lower bound of the loss `L_P` over `xbox` (rounded down; 0 when nothing better is known).
+pub(crate) fn loss_lower<S: Enclosure>(net: &Net<S>, pattern: &Pattern, xbox: &[S]) -> f64 {
+    let c = net.data.grad_factor.mul_2si(-1);
+    let (r, _) = residuals(&net.data, pattern, &net.unflatten(xbox));
+    let lo = r.iter().fold(S::zero(&net.ctx), |acc, ri| acc.add(&ri.sqr())).mul(&c).lower_f64();
+    if lo.is_finite() { lo.max(0.0) } else { 0.0 }
+}
+
 /// Proves the `t → ∞` limit of the gradient flow from every point of `xbox` (the exact state at
 /// the end `t0` of a certified run, all `N` flat coordinates) in the pattern `pattern` (the
 /// pattern of the run's last segment; its frozen neurons are certified dead, so they never move

@@ -1,7 +1,7 @@
 //! `Horizon::Infinite`: integrate in doubling stretches and try the Polyak–Łojasiewicz limit proof
 //! (`super::super::limit`, `proofs-notes/net-limit-pl.md`) after each.
 
-use super::super::limit::{LimitFail, LimitProof, prove_limit};
+use super::super::limit::{LimitFail, LimitProof, loss_lower, prove_limit};
 use super::Runner;
 use crate::trajectory::{Limit, LossRate, Status, UndecidedReason};
 use reluflow_arith::{Enclosure, Inconsistency, meet_all};
@@ -26,6 +26,8 @@ impl<S: Enclosure> Runner<S> {
         };
         let mut target = Rational::from(1);
         let mut extra = 0usize;
+        // (t, lower bound of L(t)) at the previous stretch's end.
+        let mut previous: Option<(f64, f64)> = None;
         loop {
             if target > cap {
                 target = cap.clone();
@@ -61,12 +63,10 @@ impl<S: Enclosure> Runner<S> {
                 }
                 Err(_) if self.limit.is_some() => return Status::Certified,
                 Err(why) if target >= cap => {
-                    return self.undecided(UndecidedReason::Other(format!(
-                        "limit t → ∞ not proved by t = {}: {why}",
-                        target.to_f64()
-                    )));
+                    let now = (target.to_f64(), loss_lower(&self.net, &self.pattern, &self.xbox));
+                    return self.undecided(UndecidedReason::Other(no_limit_reason(previous, now, &why)));
                 }
-                Err(_) => {}
+                Err(_) => previous = Some((target.to_f64(), loss_lower(&self.net, &self.pattern, &self.xbox))),
             }
             target *= 2;
         }
@@ -91,5 +91,21 @@ impl<S: Enclosure> Runner<S> {
         self.stats.limit_rate = Some(rate);
         let scale = self.xbox.iter().map(|x| x.abs().upper_f64()).fold(1.0, f64::max);
         Ok(proof.radius_ru() <= TIGHT * scale)
+    }
+}
+
+/// Why the limit search ended without a proof, in words. The loss is non-increasing along the
+/// flow, so a lower bound of `L(T)` bounds `L` on the whole certified run: when it has not even
+/// halved over the last doubling of the time, the run has stalled at a positive loss — the
+/// network does not interpolate the data along it — and that, not the Gram matrix, is the reason
+/// the Polyak–Łojasiewicz argument (which needs `L → 0`) cannot close.
+fn no_limit_reason(previous: Option<(f64, f64)>, (t, loss): (f64, f64), why: &LimitFail) -> String {
+    match previous {
+        Some((t_prev, loss_prev)) if loss > 0.0 && loss >= 0.5 * loss_prev => format!(
+            "limit t → ∞ not proved: the loss stays ≥ {loss:.3e} (≥ {loss_prev:.3e} at t = {t_prev}, ≥ {loss:.3e} at \
+             t = {t}): the network does not interpolate the data along this run, and the limit proof needs the \
+             loss to tend to 0 (last check: {why})"
+        ),
+        _ => format!("limit t → ∞ not proved by t = {t}: {why}"),
     }
 }
