@@ -69,6 +69,7 @@ mod dispatch;
 pub mod generic;
 pub mod hyp;
 pub mod inst;
+pub mod lemma;
 pub mod rational;
 pub mod refine;
 mod refine_affine;
