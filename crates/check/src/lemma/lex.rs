@@ -71,6 +71,17 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Span)>, LemmaError> {
             while k < text.len() && (bytes[k].is_ascii_digit() || bytes[k] == b'.') {
                 k += 1;
             }
+            // An exponent: `e` or `E`, an optional sign, digits (`1e-5`).
+            let exp = |k: usize| {
+                let sign = usize::from(matches!(bytes.get(k + 1), Some(b'+' | b'-')));
+                matches!(bytes.get(k), Some(b'e' | b'E')) && bytes.get(k + 1 + sign).is_some_and(u8::is_ascii_digit)
+            };
+            if exp(k) {
+                k += 2;
+                while k < text.len() && bytes[k].is_ascii_digit() {
+                    k += 1;
+                }
+            }
             Tok::Num(text[start..k].to_string())
         } else if c.is_alphabetic() || c == '_' {
             let len: usize = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum();

@@ -10,10 +10,16 @@
 //!
 //! [`Lemma::parse`] reads the text (errors carry line, column, the offending text, what was
 //! expected and the nearest valid names); [`Lemma::resolve`] binds it to a model (a quantity the
-//! model lacks, or an index past `m` or `n`, is an error); The module does no I/O.
+//! model lacks, or an index past `m` or `n`, is an error); [`check_lemmas`] evaluates lemmas on the
+//! checker's prepared (tailed, refined) trajectory. Time derivatives come from the vector field on
+//! the segment hulls in forward mode (value and derivative enclosures together), never from
+//! differences of samples. The module does no I/O.
 
 mod ast;
+mod check;
 mod error;
+mod eval;
+mod identity;
 mod lex;
 mod parse;
 mod resolve;
@@ -24,6 +30,11 @@ pub use error::{ErrorKind, LemmaError, Span};
 pub use resolve::NAMES;
 pub use typed::Resolved;
 
+use crate::hyp::Params;
+use crate::report::RowStatus;
+use crate::verdict::Verdict;
+use reluflow_arith::Enclosure;
+use reluflow_flow::Trajectory;
 use reluflow_model::Problem;
 
 /// A parsed lemma (not yet bound to a model).
@@ -60,4 +71,71 @@ impl Lemma {
     pub fn resolve(&self, problem: &Problem) -> Result<Resolved, LemmaError> {
         resolve::resolve(&self.text, &self.ast, problem)
     }
+}
+
+/// One lemma's row of a report: the same statuses as a catalogue row.
+#[derive(Clone, Debug)]
+pub struct LemmaRow<S> {
+    /// The name given (or the text).
+    pub name: String,
+    /// The lemma's text.
+    pub text: String,
+    /// The verdict.
+    pub conclusion: Verdict<S>,
+    /// Whether it rests on enclosures of a validated run (else "not validated").
+    pub validated: bool,
+    /// `Holds`, `Counterexample`, `Undecided`, `NotValidated` or `Inconsistent`.
+    pub status: RowStatus,
+}
+
+/// Checks named lemmas on `traj`, a trajectory of `problem`, on the checker's prepared trajectory
+/// (single-neuron tail, `params.refine` pieces per segment), computed once for all of them.
+///
+/// # Errors
+/// The first lemma that does not resolve against the model.
+pub fn check_lemmas<S: Enclosure>(
+    problem: &Problem,
+    traj: &Trajectory<S>,
+    lemmas: &[(String, Lemma)],
+    params: &Params,
+) -> Result<Vec<LemmaRow<S>>, LemmaError> {
+    let resolved = lemmas.iter().map(|(_, l)| l.resolve(problem)).collect::<Result<Vec<_>, _>>()?;
+    if let Err(why) = crate::report::validate_shape(problem, traj) {
+        let why = format!("malformed trajectory: {why}");
+        return Ok(lemmas.iter().map(|(n, l)| row(n, l, Verdict::undecided(why.clone()), true)).collect());
+    }
+    let prep = crate::dispatch::prepare(problem, params, traj);
+    Ok(lemmas
+        .iter()
+        .zip(&resolved)
+        .map(|((name, l), r)| row(name, l, check::verdict(&l.text, r, problem, &prep, traj), prep.cov.validated))
+        .collect())
+}
+
+/// Checks one lemma (default parameters: the checker's refinement).
+///
+/// # Errors
+/// When the lemma does not resolve against the model.
+pub fn check_lemma<S: Enclosure>(
+    problem: &Problem,
+    traj: &Trajectory<S>,
+    lemma: &Lemma,
+) -> Result<LemmaRow<S>, LemmaError> {
+    let mut rows = check_lemmas(problem, traj, &[(lemma.text.clone(), lemma.clone())], &Params::default())?;
+    Ok(rows.remove(0))
+}
+
+fn row<S>(name: &str, l: &Lemma, conclusion: Verdict<S>, validated: bool) -> LemmaRow<S> {
+    let status = if conclusion.is_inconsistent() {
+        RowStatus::Inconsistent
+    } else if !validated {
+        RowStatus::NotValidated
+    } else {
+        match &conclusion {
+            Verdict::Holds { .. } => RowStatus::Holds,
+            Verdict::Violated { .. } => RowStatus::Counterexample,
+            _ => RowStatus::Undecided,
+        }
+    };
+    LemmaRow { name: name.to_string(), text: l.text.clone(), conclusion, validated, status }
 }

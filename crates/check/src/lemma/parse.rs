@@ -93,6 +93,20 @@ impl Parser<'_> {
         }
     }
 
+    /// A time bound: a number or a ratio of two (`1/2`), exactly.
+    fn time(&mut self) -> Result<Rational, LemmaError> {
+        let q = self.number()?;
+        if !self.is_sym("/") {
+            return Ok(q);
+        }
+        self.bump();
+        let d = self.number()?;
+        if d == 0 {
+            return Err(self.expected("a non-zero denominator"));
+        }
+        Ok(q / d)
+    }
+
     /// The optional time scope at the head of the lemma.
     fn scope(&mut self) -> Result<Scope, LemmaError> {
         if self.is_word("forall") && self.word_at(1, "t") {
@@ -101,9 +115,9 @@ impl Parser<'_> {
             let scope = if self.is_word("in") {
                 self.bump();
                 self.expect_sym("[")?;
-                let a = self.number()?;
+                let a = self.time()?;
                 self.expect_sym(",")?;
-                let b = self.number()?;
+                let b = self.time()?;
                 self.expect_sym("]")?;
                 if a > b {
                     return Err(self.expected("an interval [a, b] with a ≤ b"));
@@ -111,7 +125,7 @@ impl Parser<'_> {
                 Scope::Between(a, b)
             } else if self.is_sym(">=") {
                 self.bump();
-                Scope::From(self.number()?)
+                Scope::From(self.time()?)
             } else {
                 Scope::Always
             };

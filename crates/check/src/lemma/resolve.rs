@@ -98,7 +98,9 @@ impl Resolver<'_> {
                 };
                 let op = if *up != flip { BinOp::Ge } else { BinOp::Le };
                 let dx = self.ddt(x, e.span)?;
-                Ok(Formula::Cmp(op, dx, Num::Const(Rational::new()), n.span))
+                let quoted = self.text.get(e.span.start..e.span.end).unwrap_or("?");
+                let name = if flip { format!("d/dt cos {quoted}") } else { format!("d/dt {quoted}") };
+                Ok(Formula::Named(name, Box::new(Formula::Cmp(op, dx, Num::Const(Rational::new()), n.span))))
             }
             NodeKind::In(e, set, negated) => {
                 let member = self.member(e)?;

@@ -113,6 +113,9 @@ pub enum Formula {
     Not(Box<Formula>, Span),
     /// `f and g` / `f or g` / `f implies g`.
     Logic(BinOp, Box<Formula>, Box<Formula>),
+    /// `f` whose comparison's left side is named `String` in messages (e.g. `d/dt cos ∠(w[0], w[2])`
+    /// for `angle(w[0], w[2]) is nonincreasing`).
+    Named(String, Box<Formula>),
     /// `forall v in domain: f`; the variable is slot `usize`.
     Forall(usize, Domain, Box<Formula>),
 }
@@ -156,7 +159,7 @@ impl Formula {
     pub fn any_num(&self, f: &dyn Fn(&Num) -> bool) -> bool {
         match self {
             Formula::Cmp(_, a, b, _) => f(a) || f(b),
-            Formula::Not(g, _) | Formula::Forall(_, _, g) => g.any_num(f),
+            Formula::Not(g, _) | Formula::Forall(_, _, g) | Formula::Named(_, g) => g.any_num(f),
             Formula::Logic(_, g, h) => g.any_num(f) || h.any_num(f),
             _ => false,
         }

@@ -1,0 +1,187 @@
+//! The lemma language on trajectories of the real integrators: the four examples of the grammar
+//! reference (`docs/lemmas.md`), agreement with built-in checks, and errors against the model.
+
+mod common;
+
+use common::*;
+use reluflow_arith::{Interval, Scalar};
+use reluflow_check::lemma::{ErrorKind, Lemma, LemmaRow, check_lemma};
+use reluflow_check::*;
+use reluflow_flow::Trajectory;
+use reluflow_flow::net::validated::{ValidatedOptions, certify as certify_net};
+use reluflow_flow::neuron::{NeuronOptions, certify};
+use reluflow_model::*;
+
+fn run(p: &Problem) -> Trajectory<Interval> {
+    match p.model() {
+        ModelKind::SingleNeuron => certify::<Interval>(p, &(), &NeuronOptions::default()).unwrap(),
+        ModelKind::TwoLayer => certify_net::<Interval>(p, &(), &ValidatedOptions::default()).unwrap(),
+    }
+}
+
+fn lemma(p: &Problem, t: &Trajectory<Interval>, text: &str) -> LemmaRow<Interval> {
+    let l = Lemma::parse(text).unwrap_or_else(|e| panic!("{e}"));
+    check_lemma(p, t, &l).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn builtin(p: &Problem, t: &Trajectory<Interval>, id: &str) -> Verdict<Interval> {
+    let r = check(p, t, &Selection { ids: vec![id.into()], ..Selection::default() });
+    r.rows[0].conclusion.clone()
+}
+
+/// `examples/two-layer-explicit.toml`.
+fn two_layer_explicit(t_end: &str) -> Problem {
+    let x = vec![vec![q("1"), q("0")], vec![q("0"), q("1")]];
+    let data = Data::new(x, Labels::Given(vec![q("1"), q("0.5")])).unwrap();
+    let init =
+        Init::Explicit { w: vec![vec![q("0.5"), q("0.25")], vec![q("-0.25"), q("0.5")]], a: vec![q("0.5"), q("0.5")] };
+    let run = RunConfig { t_end: Horizon::Finite(q(t_end)), arithmetic: Arithmetic::Interval, precision: 53 };
+    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+}
+
+/// Three neurons in the plane, two points: `angle(w[0], w[2])` is defined.
+fn three_neurons() -> Problem {
+    let x = vec![vec![q("1"), q("0")], vec![q("0"), q("1")]];
+    let data = Data::new(x, Labels::Given(vec![q("1"), q("0.5")])).unwrap();
+    let w = vec![vec![q("0.5"), q("0.25")], vec![q("-0.25"), q("0.5")], vec![q("0.25"), q("0.5")]];
+    let init = Init::Explicit { w, a: vec![q("0.5"), q("0.5"), q("0.5")] };
+    let run = RunConfig { t_end: Horizon::Finite(q("4")), arithmetic: Arithmetic::Interval, precision: 53 };
+    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+}
+
+/// `examples/support-vector-reactivation.toml`: point 3 deactivates, then activates again.
+fn reactivation() -> Problem {
+    let x = [["0", "-2", "0"], ["7", "6", "0"], ["1", "0", "-0.3"], ["0", "0.5", "-0.1"]];
+    let x = x.iter().map(|r| r.iter().map(|s| q(s)).collect()).collect();
+    let data = Data::new(x, Labels::Teacher(vec![q("0"), q("0"), q("-2")])).unwrap();
+    let run = RunConfig { t_end: Horizon::Finite(q("8")), arithmetic: Arithmetic::Interval, precision: 53 };
+    let init = Init::Single { w: vec![q("0"); 3] };
+    Problem::new(ModelKind::SingleNeuron, ReluPrime::One, LossScale::HalfSum, data, init, run).unwrap()
+}
+
+#[test]
+fn example_norm_growth_on_both_single_neuron_examples() {
+    let p = growth_holds_problem(Horizon::Finite(q("8")));
+    let r = lemma(&p, &run(&p), "forall t: d/dt norm(w)^2 >= 0");
+    assert_eq!(r.status, RowStatus::Holds, "{}", r.conclusion);
+    let p = growth_fails_problem(Horizon::Finite(q("8")));
+    let r = lemma(&p, &run(&p), "forall t: d/dt norm(w)^2 >= 0");
+    assert_eq!(r.status, RowStatus::Counterexample, "{}", r.conclusion);
+    let Verdict::Violated { witness } = &r.conclusion else { unreachable!() };
+    assert!(matches!(witness.at, Location::Segment { .. }), "{witness}");
+    assert!(witness.value.as_ref().is_some_and(|v| v.certainly_neg()), "{witness}");
+}
+
+#[test]
+fn example_angle_between_neurons() {
+    let p = three_neurons();
+    let t = run(&p);
+    let r = lemma(&p, &t, "forall t >= 1: angle(w[0], w[2]) is nonincreasing");
+    println!("{}", r.conclusion);
+    assert!(!r.conclusion.is_inconsistent());
+}
+
+#[test]
+fn example_events_on_the_reactivation_instance() {
+    let p = reactivation();
+    let t = run(&p);
+    let r = lemma(&p, &t, r#"at every event: kind != "activate" or point not in deactivated_before"#);
+    assert_eq!(r.status, RowStatus::Counterexample, "{}", r.conclusion);
+    let Verdict::Violated { witness } = &r.conclusion else { unreachable!() };
+    assert!(matches!(witness.at, Location::Event { .. }) && witness.breaks.contains("point 3"), "{witness}");
+    // The built-in reading of the same statement agrees.
+    let mut sel = Selection { ids: vec!["lsy.support-vector-stability".into()], ..Selection::default() };
+    for h in ["teacher", "zero-init", "relu-prime-one"] {
+        sel.assume.insert(h.into(), true);
+    }
+    assert!(check(&p, &t, &sel).rows[0].conclusion.is_violated());
+    // Deactivations alone never repeat a point here.
+    let r = lemma(&p, &t, r#"at every event: kind != "deactivate" or point not in deactivated_before"#);
+    assert_eq!(r.status, RowStatus::Holds, "{}", r.conclusion);
+}
+
+#[test]
+fn example_balancedness_agrees_with_the_builtin() {
+    let p = two_layer_explicit("10");
+    let t = run(&p);
+    let r = lemma(&p, &t, "forall j: a[j]^2 - norm(w[j])^2 == a0[j]^2 - norm(w0[j])^2");
+    println!("{}", r.conclusion);
+    assert_eq!(r.conclusion.name(), builtin(&p, &t, "gen.balancedness").name(), "{}", r.conclusion);
+}
+
+#[test]
+fn loss_nonincreasing_agrees_with_the_builtin() {
+    for p in [two_layer_explicit("10"), growth_holds_problem(Horizon::Finite(q("8"))), reactivation()] {
+        let t = run(&p);
+        let r = lemma(&p, &t, "loss is nonincreasing");
+        let b = builtin(&p, &t, "gen.loss-nonincreasing");
+        println!("{} / {}", r.conclusion, b);
+        assert_eq!(r.conclusion.name(), b.name(), "{} vs {b}", r.conclusion);
+    }
+}
+
+#[test]
+fn quantities_the_model_lacks_are_refused() {
+    let single = growth_holds_problem(Horizon::Finite(q("8")));
+    let two = two_layer_explicit("10");
+    let refuse = |p: &Problem, text: &str| Lemma::parse(text).unwrap().resolve(p).unwrap_err();
+    let e = refuse(&single, "a[0] >= 0");
+    assert!(matches!(e.kind, ErrorKind::Model { .. }) && e.to_string().contains("output weights"), "{e}");
+    let e = refuse(&two, "norm(w[5]) >= 0");
+    assert!(e.to_string().contains("2 neurons") && e.column == 8 && e.found == "5", "{e}");
+    let e = refuse(&two, "nrm(w[0]) >= 0");
+    assert!(matches!(&e.kind, ErrorKind::Unknown { nearest } if nearest.iter().any(|n| n.contains("norm"))), "{e}");
+}
+
+#[test]
+fn a_false_conservation_law_is_not_proved() {
+    let p = two_layer_explicit("10");
+    let t = run(&p);
+    // d/dt (a² + ‖w‖²) = 4 a wᵀg ≠ 0: no identity, and the enclosures refute it.
+    let r = lemma(&p, &t, "forall j: a[j]^2 + norm(w[j])^2 == a0[j]^2 + norm(w0[j])^2");
+    assert_eq!(r.status, RowStatus::Counterexample, "{}", r.conclusion);
+    // The right derivative but the wrong constant: not proved, refuted at t = 0.
+    let r = lemma(&p, &t, "balance(0) == a0[0]^2 - norm(w0[0])^2 + 1/1000");
+    assert_eq!(r.status, RowStatus::Counterexample, "{}", r.conclusion);
+    // A law of the two-layer field is no law of the single neuron (ẇ = g there, not a·g).
+    let p = growth_holds_problem(Horizon::Finite(q("8")));
+    let r = lemma(&p, &run(&p), "norm(w)^2 == norm(w0)^2");
+    assert_eq!(r.status, RowStatus::Counterexample, "{}", r.conclusion);
+}
+
+#[test]
+fn scopes_and_undecided_reasons() {
+    let p = growth_holds_problem(Horizon::Finite(q("8")));
+    let t = run(&p);
+    let r = lemma(&p, &t, "forall t in [0, 20]: loss >= 0");
+    assert_eq!(r.status, RowStatus::Undecided, "{}", r.conclusion);
+    assert!(r.conclusion.to_string().contains("end at t = 8"), "{}", r.conclusion);
+    let r = lemma(&p, &t, "eventually: loss <= 1/1000");
+    assert_eq!(r.status, RowStatus::Holds, "{}", r.conclusion);
+    let r = lemma(&p, &t, "eventually: loss >= 100");
+    assert_eq!(r.status, RowStatus::Counterexample, "{}", r.conclusion);
+    let r = lemma(&p, &t, "at the limit: loss == 0");
+    assert!(r.conclusion.to_string().contains("no limit"), "{}", r.conclusion);
+    // An undecided run: nothing past certified_until is claimed.
+    let mut cut = t.clone();
+    let until = Interval::from_f64(4.0, &());
+    cut.status = reluflow_flow::Status::Undecided {
+        reason: reluflow_flow::UndecidedReason::StepUnderflow,
+        certified_until: until,
+    };
+    let r = lemma(&p, &cut, "forall t: loss >= 0");
+    assert_eq!(r.status, RowStatus::Undecided, "{}", r.conclusion);
+    assert!(r.conclusion.to_string().contains("certified only up to"), "{}", r.conclusion);
+    // A point run is never certified.
+    let mut point = t.clone();
+    point.status = reluflow_flow::Status::NotValidated;
+    assert_eq!(lemma(&p, &point, "forall t: loss >= 0").status, RowStatus::NotValidated);
+}
+
+#[test]
+fn the_angle_example_names_its_derivative() {
+    let p = three_neurons();
+    let r = lemma(&p, &run(&p), "forall t >= 1: angle(w[0], w[2]) is nonincreasing");
+    let text = r.conclusion.to_string();
+    assert!(text.contains("d/dt cos angle(w[0], w[2])") || r.conclusion.holds(), "{text}");
+}
