@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod examples;
 mod interrupt;
+mod lemma;
 mod plot;
 mod reproduce;
 mod search;

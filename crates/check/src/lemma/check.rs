@@ -9,7 +9,7 @@
 //! has positive length and its open interval meets the range).
 
 use super::ast::Scope;
-use super::eval::{Eval, EventSite, Site, Tri};
+use super::eval::{Eval, EventSite, Fail, Site, Tri};
 use super::typed::Resolved;
 use crate::dispatch::Prepared;
 use crate::sweep::{certainly_le, certainly_less, overlaps, positive_length};
@@ -173,8 +173,7 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
             }
             Tri::True => {}
             Tri::False(fail) if !eventually && meets(&x, &sa, &sb, lemma.derivative) => {
-                let breaks = format!("is false ({})", fail.detail);
-                return Verdict::violated(x.at, fail.clause, fail.value, breaks);
+                return witness(x.at, fail, None);
             }
             Tri::False(fail) => {
                 if first_false.is_none() {
@@ -188,12 +187,18 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
             }
         }
     }
-    let short = short_of(prep, &b);
+    let law = !eventually && conservation_law(lemma, problem);
+    // A conservation law holds wherever the flow is defined: with a certified limit, for all t.
+    let short = if law && b.is_none() && prep.traj.limit.is_some() && prep.cov.incomplete.is_none() {
+        contiguity(prep)
+    } else {
+        short_of(prep, &b)
+    };
     if eventually {
         return match (short, first_unknown, first_false) {
             (None, None, Some((at, fail))) => {
-                let breaks = format!("is false at every time of {} (there: {})", describe(&a, &b), fail.detail);
-                Verdict::violated(at, fail.clause, fail.value, breaks)
+                let every = format!("false at every time of {}", describe(&a, &b));
+                witness(at, fail, Some(every))
             }
             (Some(why), _, _) => Verdict::undecided(format!("not shown on the certified part, and {why}")),
             (None, Some(why), _) => Verdict::undecided(why),
@@ -203,7 +208,7 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
     if let Some(why) = short {
         return Verdict::undecided(format!("no violation found, but {why}"));
     }
-    if conservation_law(lemma, problem) {
+    if law {
         return Verdict::Holds { proof: Proof::Identity(IDENTITY), range: describe(&a, &b) };
     }
     if let Some(why) = first_unknown
@@ -212,6 +217,19 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
         return Verdict::undecided(why);
     }
     Verdict::Holds { proof: Proof::Enclosures, range: describe(&a, &b) }
+}
+
+/// The violation of `fail`'s clause at `at` (`extra`: more context for the reader).
+fn witness<S: Enclosure>(at: Location<S>, fail: Fail<S>, extra: Option<String>) -> Verdict<S> {
+    let mut parts: Vec<String> =
+        [fail.detail, extra.unwrap_or_default()].into_iter().filter(|p| !p.is_empty()).collect();
+    let breaks = if fail.quantity == fail.clause {
+        format!("is false{}", if parts.is_empty() { String::new() } else { format!(" ({})", parts.join("; ")) })
+    } else {
+        parts.insert(0, format!("breaks `{}`", fail.clause));
+        parts.join("; ")
+    };
+    Verdict::violated(at, fail.quantity, fail.value, breaks)
 }
 
 /// How a conservation law is proved (the enclosures are checked against it).

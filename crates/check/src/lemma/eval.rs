@@ -59,6 +59,8 @@ struct D<S> {
 pub struct Fail<S> {
     /// The clause, e.g. `d/dt norm(w)^2 >= 0` (with bound variables named).
     pub clause: String,
+    /// The quantity whose enclosure is `value` (the comparison's left side), else the clause.
+    pub quantity: String,
     /// Each side's enclosure, in words.
     pub detail: String,
     /// The left side's enclosure.
@@ -91,11 +93,11 @@ impl<S: Enclosure> Eval<'_, S> {
     pub fn truth(&self, f: &Formula, site: &Site<'_, S>, vars: &mut Vec<usize>) -> Tri<S> {
         match f {
             Formula::Bool(true) => Tri::True,
-            Formula::Bool(false) => Tri::False(Fail { clause: "false".into(), detail: String::new(), value: None }),
-            Formula::Cmp(op, a, b, span) => {
-                let clause = self.clause(*span, vars);
+            Formula::Bool(false) => Tri::False(fail("false".into(), String::new())),
+            Formula::Cmp(op, a, b, spans) => {
+                let clause = self.clause(spans.clause, vars);
                 match (self.num(a, site, vars, false), self.num(b, site, vars, false)) {
-                    (Ok(x), Ok(y)) => compare(*op, x.v, y.v, clause),
+                    (Ok(x), Ok(y)) => compare(*op, x.v, y.v, clause, self.clause(spans.lhs, vars)),
                     (Err(why), _) | (_, Err(why)) => Tri::Unknown(format!("`{clause}`: {why}")),
                 }
             }
@@ -109,10 +111,7 @@ impl<S: Enclosure> Eval<'_, S> {
                 self.membership(*m, *set, *negated, self.clause(*span, vars), site, vars)
             }
             Formula::Not(g, span) => match self.truth(g, site, vars) {
-                Tri::True => {
-                    let clause = self.clause(*span, vars);
-                    Tri::False(Fail { clause, detail: "its negation holds".into(), value: None })
-                }
+                Tri::True => Tri::False(fail(self.clause(*span, vars), "its negation holds".into())),
                 Tri::False(_) => Tri::True,
                 u @ Tri::Unknown(_) => u,
             },
@@ -120,16 +119,17 @@ impl<S: Enclosure> Eval<'_, S> {
             Formula::Logic(BinOp::Or, g, h) => or(self.truth(g, site, vars), || self.truth(h, site, vars)),
             Formula::Logic(_, g, h) => {
                 let not_g = match self.truth(g, site, vars) {
-                    Tri::True => Tri::False(Fail { clause: String::new(), detail: String::new(), value: None }),
+                    Tri::True => Tri::False(fail(String::new(), String::new())),
                     Tri::False(_) => Tri::True,
                     u @ Tri::Unknown(_) => u,
                 };
                 or(not_g, || self.truth(h, site, vars))
             }
             Formula::Named(name, g) => match self.truth(g, site, vars) {
-                Tri::False(mut fail) => {
-                    fail.detail = fail.detail.replace("left side", name);
-                    Tri::False(fail)
+                Tri::False(mut f) => {
+                    f.detail = f.detail.replace("left side", name);
+                    f.quantity = name.clone();
+                    Tri::False(f)
                 }
                 Tri::Unknown(why) => Tri::Unknown(why.replace("left side", name)),
                 t => t,
@@ -384,12 +384,16 @@ fn event_int<S>(e: &EventSite<S>, w: EventInt) -> usize {
     }
 }
 
+fn fail<S>(clause: String, detail: String) -> Fail<S> {
+    Fail { quantity: clause.clone(), clause, detail, value: None }
+}
+
 fn boolean<S>(holds: bool, clause: String, detail: String) -> Tri<S> {
-    if holds { Tri::True } else { Tri::False(Fail { clause, detail, value: None }) }
+    if holds { Tri::True } else { Tri::False(fail(clause, detail)) }
 }
 
 /// Three-valued comparison of two enclosures.
-fn compare<S: Enclosure>(op: BinOp, x: S, y: S, clause: String) -> Tri<S> {
+fn compare<S: Enclosure>(op: BinOp, x: S, y: S, clause: String, quantity: String) -> Tri<S> {
     use crate::sweep::{certainly_le, certainly_less};
     let point_eq = x.lower() == x.upper() && y.lower() == y.upper() && x.lower() == y.lower();
     let disjoint = certainly_less(&x, &y) || certainly_less(&y, &x);
@@ -408,7 +412,7 @@ fn compare<S: Enclosure>(op: BinOp, x: S, y: S, clause: String) -> Tri<S> {
     if t {
         Tri::True
     } else if f {
-        Tri::False(Fail { clause, detail, value: Some(x) })
+        Tri::False(Fail { clause, quantity, detail, value: Some(x) })
     } else {
         Tri::Unknown(format!("`{clause}`: {detail} overlap"))
     }
@@ -429,14 +433,13 @@ fn or<S>(a: Tri<S>, b: impl FnOnce() -> Tri<S>) -> Tri<S> {
     match a {
         Tri::True => Tri::True,
         Tri::False(fa) => match b() {
+            // `implies` passes an anonymous failure for its satisfied premise: keep the other side.
+            Tri::False(fb) if fa.clause.is_empty() => Tri::False(fb),
+            Tri::False(fb) if fb.clause.is_empty() => Tri::False(fa),
             Tri::False(fb) => {
-                let clause = [fa.clause, fb.clause].into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>();
+                let clause = format!("{} or {}", fa.clause, fb.clause);
                 let detail = [fa.detail, fb.detail].into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>();
-                Tri::False(Fail {
-                    clause: clause.join(" or "),
-                    detail: detail.join("; "),
-                    value: fb.value.or(fa.value),
-                })
+                Tri::False(Fail { quantity: clause.clone(), clause, detail: detail.join("; "), value: None })
             }
             other => other,
         },
@@ -477,7 +480,7 @@ fn pow<S: Scalar>(a: &D<S>, k: u32, ctx: &S::Ctx) -> D<S> {
     for _ in 1..k {
         acc = mul(&acc, a);
     }
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         // An even power is ≥ 0: keep the tighter sqr-based enclosure of the value.
         let mut v = a.v.sqr();
         for _ in 1..k / 2 {

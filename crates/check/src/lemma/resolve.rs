@@ -4,7 +4,7 @@
 
 use super::ast::{Ast, BinOp, Domain, Node, NodeKind, Scope};
 use super::error::{ErrorKind, LemmaError, Span, nearest};
-use super::typed::{EventInt, Formula, Ix, Member, Num, Resolved, Set, Vector};
+use super::typed::{EventInt, Formula, Ix, Member, Num, Resolved, Set, Spans, Vector};
 use reluflow_model::{ModelKind, Problem};
 use rug::Rational;
 
@@ -100,7 +100,8 @@ impl Resolver<'_> {
                 let dx = self.ddt(x, e.span)?;
                 let quoted = self.text.get(e.span.start..e.span.end).unwrap_or("?");
                 let name = if flip { format!("d/dt cos {quoted}") } else { format!("d/dt {quoted}") };
-                Ok(Formula::Named(name, Box::new(Formula::Cmp(op, dx, Num::Const(Rational::new()), n.span))))
+                let spans = Spans { clause: n.span, lhs: e.span };
+                Ok(Formula::Named(name, Box::new(Formula::Cmp(op, dx, Num::Const(Rational::new()), spans))))
             }
             NodeKind::In(e, set, negated) => {
                 let member = self.member(e)?;
@@ -136,6 +137,7 @@ impl Resolver<'_> {
         {
             return self.kind_cmp(op, a, b, span);
         }
+        let spans = Spans { clause: span, lhs: a.span };
         // Angles compare through their cosines (acos is decreasing): flip the comparison.
         let flip = |op: BinOp| match op {
             BinOp::Lt => BinOp::Gt,
@@ -145,7 +147,7 @@ impl Resolver<'_> {
             o => o,
         };
         match (self.angle(a)?, self.angle(b)?) {
-            (Some(x), Some(y)) => return Ok(Formula::Cmp(flip(op), x, y, span)),
+            (Some(x), Some(y)) => return Ok(Formula::Cmp(flip(op), x, y, spans)),
             (Some(_), None) | (None, Some(_)) => {
                 let why = "an angle compares only with another angle (or use `angle(u, v) is nonincreasing`, \
                            `d/dt angle(u, v) <= 0`, or `cosangle(u, v)` for arithmetic)";
@@ -157,9 +159,9 @@ impl Resolver<'_> {
             && let Some(c) = self.angle(inner)?
         {
             let dc = self.ddt(c, a.span)?;
-            return Ok(Formula::Cmp(flip(op), dc, Num::Const(Rational::new()), span));
+            return Ok(Formula::Cmp(flip(op), dc, Num::Const(Rational::new()), spans));
         }
-        Ok(Formula::Cmp(op, self.num(a)?, self.num(b)?, span))
+        Ok(Formula::Cmp(op, self.num(a)?, self.num(b)?, spans))
     }
 
     fn kind_cmp(&mut self, op: BinOp, a: &Node, b: &Node, span: Span) -> R<Formula> {
@@ -246,7 +248,7 @@ impl Resolver<'_> {
         // norm(v)^(2k) = (‖v‖²)^k: no square root, so no trouble at v = 0.
         if let NodeKind::Call(f, args) = &b.kind
             && f == "norm"
-            && k % 2 == 0
+            && k.is_multiple_of(2)
             && let [v] = args.as_slice()
         {
             let sq = Num::NormSq(self.vector(v)?);

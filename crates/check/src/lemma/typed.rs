@@ -98,13 +98,22 @@ pub enum Set {
     ActivatedBefore,
 }
 
+/// Where a comparison and its left side are in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spans {
+    /// The whole clause.
+    pub clause: Span,
+    /// Its left side.
+    pub lhs: Span,
+}
+
 /// A claim.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Formula {
     /// A constant truth value.
     Bool(bool),
-    /// `lhs op rhs`; the span is the clause's text.
-    Cmp(BinOp, Num, Num, Span),
+    /// `lhs op rhs`, with the spans of the clause and of its left side.
+    Cmp(BinOp, Num, Num, Spans),
     /// `kind == "…"` (`false`) or `!=` (`true`).
     Kind(String, bool, Span),
     /// `member in set` (`false`) or `not in` (`true`).
