@@ -14,6 +14,36 @@
 //! checker's prepared (tailed, refined) trajectory. Time derivatives come from the vector field on
 //! the segment hulls in forward mode (value and derivative enclosures together), never from
 //! differences of samples. The module does no I/O.
+//!
+//! ```
+//! use reluflow_arith::{Interval, Scalar, exact::parse_exact};
+//! use reluflow_check::RowStatus;
+//! use reluflow_check::lemma::{Lemma, check_lemma};
+//! use reluflow_flow::{Pattern, Segment, State, Status, Trajectory};
+//! use reluflow_model::*;
+//! let q = |s: &str| parse_exact(s).unwrap();
+//! // One point x = 1 with label 0, w(0) = 1: w(t) = e^{−t} on [0, 1].
+//! let data = Data::new(vec![vec![q("1")]], Labels::Given(vec![q("0")])).unwrap();
+//! let run = RunConfig { t_end: Horizon::Finite(q("1")), arithmetic: Arithmetic::Interval, precision: 53 };
+//! let p = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, data,
+//!     Init::Single { w: vec![q("1")] }, run).unwrap();
+//! let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
+//! let e1 = Interval::from_f64(-1.0, &()).exp();
+//! let st = |w: Interval| State { w: vec![vec![w]], a: None };
+//! let seg = Segment { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0),
+//!     pattern: Pattern { active: vec![vec![0]], frozen: vec![false] },
+//!     hull: st(e1.convex_hull(iv(1.0, 1.0))), end: st(e1) };
+//! let traj = Trajectory { initial: st(iv(1.0, 1.0)), segments: vec![seg], events: vec![],
+//!     final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified };
+//!
+//! let shrinks = Lemma::parse("forall t: d/dt norm(w)^2 <= 0 and loss <= 1/2").unwrap();
+//! assert_eq!(check_lemma(&p, &traj, &shrinks).unwrap().status, RowStatus::Holds);
+//! let grows = Lemma::parse("forall t: norm(w) is nondecreasing").unwrap();
+//! let row = check_lemma(&p, &traj, &grows).unwrap();
+//! assert_eq!(row.status, RowStatus::Counterexample); // with the segment and d/dt norm(w) < 0
+//! let err = Lemma::parse("forall t: a[0] >= 0").unwrap().resolve(&p).unwrap_err();
+//! assert!(err.to_string().contains("no output weights"));
+//! ```
 
 mod ast;
 mod check;
