@@ -24,7 +24,7 @@
 //!   rounds of perturbed low-slack instances (hypotheses re-checked exactly) plus fresh draws,
 //!   screened, certified and shrunk as in the random mode; for thin counterexample regions.
 //! * Any [`Claim`] can be searched with [`search_claim`]; [`Plan`] is the claim of a catalogue
-//!   entry.
+//!   entry, [`LemmaClaim`] the claim of a user's lemma (`reluflow_check::lemma`).
 //!
 //! Campaign results (which Lee–Sim–Ye hypothesis sets fell, which survived, the theorems that
 //! hold for every instance, and why screened violations stayed unconfirmed):
@@ -55,6 +55,7 @@ mod coverage;
 mod driver;
 mod error;
 pub mod fast;
+mod lemma;
 mod plan;
 mod record;
 pub mod screen;
@@ -67,6 +68,7 @@ pub use case::{MAX_REJECTS, case_rng, case_runner, draw};
 pub use claim::{Claim, FINE_REFINE, Judgement, VerdictKind, witness_time};
 pub use coverage::{Coverage, Spread};
 pub use error::SearchError;
+pub use lemma::{LemmaClaim, LemmaSpace};
 pub use plan::{Plan, Space, default_horizon};
 pub use record::{CaseRecord, CaseStatus, Collect, Shrunk, Sink, Timings};
 pub use screen::Budget;
