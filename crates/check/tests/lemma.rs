@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use reluflow_arith::{Interval, Scalar};
-use reluflow_check::lemma::{ErrorKind, Lemma, LemmaRow, check_lemma};
+use reluflow_check::lemma::{ErrorKind, Lemma, LemmaRow, check_lemma, check_lemmas};
 use reluflow_check::*;
 use reluflow_flow::Trajectory;
 use reluflow_flow::net::validated::{ValidatedOptions, certify as certify_net};
@@ -184,4 +184,152 @@ fn the_angle_example_names_its_derivative() {
     let r = lemma(&p, &run(&p), "forall t >= 1: angle(w[0], w[2]) is nonincreasing");
     let text = r.conclusion.to_string();
     assert!(text.contains("d/dt cos angle(w[0], w[2])") || r.conclusion.holds(), "{text}");
+}
+
+/// Checking cost of a language lemma against the equivalent built-in entry, both including the
+/// shared preparation (tail, refinement). Run with
+/// `cargo test -p reluflow-check --release --test lemma -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn checking_cost_language_against_builtin() {
+    use std::time::Instant;
+    let reps = 50;
+    let cases = [
+        (
+            "two-layer-explicit",
+            two_layer_explicit("10"),
+            "gen.balancedness",
+            "forall j: balance(j) == a0[j]^2 - norm(w0[j])^2",
+        ),
+        ("two-layer-explicit", two_layer_explicit("10"), "gen.loss-nonincreasing", "loss is nonincreasing"),
+        ("reactivation", reactivation(), "gen.loss-nonincreasing", "loss is nonincreasing"),
+        (
+            "norm-growth-fails",
+            growth_fails_problem(Horizon::Finite(q("8"))),
+            "lsy.norm-growth",
+            "norm(w) is nondecreasing",
+        ),
+        (
+            "three neurons",
+            three_neurons(),
+            "gen.balancedness",
+            "forall j: a[j]^2 - norm(w[j])^2 == a0[j]^2 - norm(w0[j])^2",
+        ),
+    ];
+    for (name, p, id, text) in cases {
+        let t = run(&p);
+        let sel = Selection { ids: vec![id.into()], ..Selection::default() };
+        let l = Lemma::parse(text).unwrap();
+        let t0 = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(check(&p, &t, &sel));
+        }
+        let tb = t0.elapsed().as_secs_f64() / reps as f64;
+        let t0 = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(check_lemma(&p, &t, &l).unwrap());
+        }
+        let tl = t0.elapsed().as_secs_f64() / reps as f64;
+        println!(
+            "{name} ({} segments): {id} {:.3} ms, `{text}` {:.3} ms, ratio {:.2}",
+            t.segments.len(),
+            tb * 1e3,
+            tl * 1e3,
+            tl / tb
+        );
+    }
+}
+
+/// A small random generator of well-typed lemmas (xorshift).
+struct Gen(u64);
+
+impl Gen {
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        xs[(self.0 % xs.len() as u64) as usize]
+    }
+    fn expr(&mut self, depth: u32) -> String {
+        const LEAVES: &[&str] = &[
+            "norm(w[0])",
+            "norm(w[j])^2",
+            "a[j]",
+            "a0[1]",
+            "r[i]",
+            "y[i]",
+            "loss",
+            "t",
+            "x[i]·w[0]",
+            "dot(w[j], x[i])",
+            "cosangle(w[0], w[1])",
+            "balance(j)",
+            "|active(j)|",
+            "count_active(0)",
+            "0",
+            "1",
+            "0.5",
+            "-2",
+            "w[0]·[1, 0]",
+        ];
+        match (depth, self.pick(&["leaf", "leaf", "op", "ddt"])) {
+            (0, _) | (_, "leaf") => self.pick(LEAVES).to_string(),
+            (_, "ddt") => format!("d/dt {}", self.pick(LEAVES)),
+            _ => format!("({} {} {})", self.expr(depth - 1), self.pick(&["+", "-", "*", "/"]), self.expr(depth - 1)),
+        }
+    }
+    fn claim(&mut self, depth: u32) -> String {
+        match (depth, self.pick(&["cmp", "cmp", "logic", "not", "forall", "mono", "in"])) {
+            (0, _) | (_, "cmp") => {
+                format!("{} {} {}", self.expr(2), self.pick(&["<=", ">=", "<", ">", "==", "!="]), self.expr(2))
+            }
+            (_, "logic") => {
+                format!(
+                    "({} {} {})",
+                    self.claim(depth - 1),
+                    self.pick(&["and", "or", "implies"]),
+                    self.claim(depth - 1)
+                )
+            }
+            (_, "not") => format!("not ({})", self.claim(depth - 1)),
+            (_, "forall") => format!("(forall {}: {})", self.pick(&["j", "i"]), self.claim(depth - 1)),
+            (_, "mono") => format!("{} is {}", self.expr(1), self.pick(&["nonincreasing", "nondecreasing"])),
+            _ => format!("{} in active({})", self.pick(&["i", "0", "1"]), self.pick(&["j", "0"])),
+        }
+    }
+    fn lemma(&mut self) -> String {
+        let scope =
+            self.pick(&["", "forall t: ", "eventually: ", "at the limit: ", "forall t in [0, 1]: ", "forall t >= 2: "]);
+        let (j, i) = (self.pick(&["forall j: ", ""]), self.pick(&["forall i: ", ""]));
+        format!("{scope}{j}{i}{}", self.claim(3))
+    }
+}
+
+/// Generated lemmas that resolve are evaluated on real trajectories of both models without a
+/// panic or an inconsistency (indices, derivatives, limits, every kind of site).
+#[test]
+fn generated_lemmas_evaluate_without_panicking() {
+    let two = two_layer_explicit("4");
+    let single = reactivation();
+    let trajs = [(two.clone(), run(&two)), (single.clone(), run(&single))];
+    let mut g = Gen(0x2545_F491_4F6C_DD1D);
+    let lemmas: Vec<(String, Lemma)> = (0..2000)
+        .map(|_| {
+            let text = g.lemma();
+            let l = Lemma::parse(&text).unwrap_or_else(|e| panic!("`{text}`: {e}"));
+            (text, l)
+        })
+        .collect();
+    let (mut checked, mut decided) = (0, 0);
+    for (p, t) in &trajs {
+        // One preparation of the trajectory for all lemmas that fit the model.
+        let fit: Vec<(String, Lemma)> = lemmas.iter().filter(|(_, l)| l.resolve(p).is_ok()).cloned().collect();
+        for row in check_lemmas(p, t, &fit, &Params::default()).unwrap() {
+            assert!(!row.conclusion.is_inconsistent(), "`{}`: {}", row.text, row.conclusion);
+            checked += 1;
+            decided += usize::from(!row.conclusion.is_undecided());
+        }
+    }
+    println!("{checked} checked, {decided} decided");
+    assert!(checked >= 500 && decided > 0, "{checked} checked, {decided} decided");
 }

@@ -62,10 +62,11 @@ pub(crate) fn verdict<S: Enclosure>(
     if let Some(e) = &prep.inconsistent {
         return e.clone().into();
     }
-    let eval = Eval { text, inst: &prep.inst };
+    let eval = Eval { text, inst: &prep.inst, explain: false };
     match lemma.scope {
-        Scope::Events => events(&eval, lemma, prep, original, problem),
-        Scope::Limit => limit(&eval, lemma, prep),
+        // Few sites: explain each at once.
+        Scope::Events => events(&Eval { explain: true, ..eval }, lemma, prep, original, problem),
+        Scope::Limit => limit(&Eval { explain: true, ..eval }, lemma, prep),
         _ => over_time(&eval, lemma, problem, prep),
     }
 }
@@ -166,7 +167,14 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
         if !may_meet(&x, &sa, &sb) {
             continue;
         }
-        match eval.truth(&lemma.body, &x.site, &mut vars) {
+        let explained = || Eval { explain: true, ..*eval }.truth(&lemma.body, &x.site, &mut Vec::new());
+        let quiet = eval.truth(&lemma.body, &x.site, &mut vars);
+        let reported = match &quiet {
+            Tri::True => false,
+            Tri::False(_) => !eventually || first_false.is_none(),
+            Tri::Unknown(_) => first_unknown.is_none(),
+        };
+        match if reported { explained() } else { quiet } {
             Tri::True if eventually && meets(&x, &sa, &sb, lemma.derivative) => {
                 let range = format!("some t of {}: {}", describe(&a, &b), x.at);
                 return Verdict::Holds { proof: Proof::Enclosures, range };

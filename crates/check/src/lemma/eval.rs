@@ -84,6 +84,9 @@ pub struct Eval<'a, S: Scalar> {
     pub text: &'a str,
     /// The instance.
     pub inst: &'a Inst<S>,
+    /// Whether to write out clauses and enclosures (for witnesses and reasons). The truth values
+    /// are the same either way; a sweep runs quietly and explains only the sites it reports.
+    pub explain: bool,
 }
 
 type Res<T> = Result<T, String>;
@@ -97,7 +100,7 @@ impl<S: Enclosure> Eval<'_, S> {
             Formula::Cmp(op, a, b, spans) => {
                 let clause = self.clause(spans.clause, vars);
                 match (self.num(a, site, vars, false), self.num(b, site, vars, false)) {
-                    (Ok(x), Ok(y)) => compare(*op, x.v, y.v, clause, self.clause(spans.lhs, vars)),
+                    (Ok(x), Ok(y)) => compare(*op, x.v, y.v, clause, self.clause(spans.lhs, vars), self.explain),
                     (Err(why), _) | (_, Err(why)) => Tri::Unknown(format!("`{clause}`: {why}")),
                 }
             }
@@ -156,6 +159,9 @@ impl<S: Enclosure> Eval<'_, S> {
 
     /// The clause's text with every bound variable replaced by its value, e.g. `a[1]^2 ≥ 0 (j = 1)`.
     fn clause(&self, span: super::error::Span, vars: &[usize]) -> String {
+        if !self.explain {
+            return String::new();
+        }
         let text = self.text.get(span.start..span.end).unwrap_or("?").to_string();
         if vars.is_empty() {
             text
@@ -393,7 +399,7 @@ fn boolean<S>(holds: bool, clause: String, detail: String) -> Tri<S> {
 }
 
 /// Three-valued comparison of two enclosures.
-fn compare<S: Enclosure>(op: BinOp, x: S, y: S, clause: String, quantity: String) -> Tri<S> {
+fn compare<S: Enclosure>(op: BinOp, x: S, y: S, clause: String, quantity: String, explain: bool) -> Tri<S> {
     use crate::sweep::{certainly_le, certainly_less};
     let point_eq = x.lower() == x.upper() && y.lower() == y.upper() && x.lower() == y.lower();
     let disjoint = certainly_less(&x, &y) || certainly_less(&y, &x);
@@ -405,7 +411,8 @@ fn compare<S: Enclosure>(op: BinOp, x: S, y: S, clause: String, quantity: String
         BinOp::Eq => (point_eq, disjoint),
         _ => (disjoint, point_eq),
     };
-    let detail = format!("left side ∈ {}, right side ∈ {}", show(&x), show(&y));
+    let detail =
+        if explain { format!("left side ∈ {}, right side ∈ {}", show(&x), show(&y)) } else { String::new() };
     if !x.is_finite() || !y.is_finite() || x.is_empty() || y.is_empty() {
         return Tri::Unknown(format!("`{clause}`: {detail} (no information)"));
     }

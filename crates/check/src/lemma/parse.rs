@@ -354,7 +354,7 @@ impl Parser<'_> {
             }
             Tok::Ddt => {
                 self.bump();
-                let inner = self.power()?;
+                let inner = self.unary()?;
                 let span = span.to(inner.span);
                 Ok(Node { kind: NodeKind::Ddt(Box::new(inner)), span })
             }
