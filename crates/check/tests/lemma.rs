@@ -333,3 +333,42 @@ fn generated_lemmas_evaluate_without_panicking() {
     println!("{checked} checked, {decided} decided");
     assert!(checked >= 500 && decided > 0, "{checked} checked, {decided} decided");
 }
+
+/// "‖w‖² never decreases" written in Rust with the checker's monotonicity sweep.
+struct NormSqGrows;
+
+impl reluflow_check::lemma::Invariant<Interval> for NormSqGrows {
+    fn name(&self) -> String {
+        "norm-sq-grows".into()
+    }
+    fn verdict(&self, v: &reluflow_check::lemma::View<'_, Interval>) -> Verdict<Interval> {
+        use reluflow_arith::linalg;
+        use reluflow_check::sweep::{Direction, Monotone};
+        let value = |st: &reluflow_flow::State<Interval>| linalg::norm_sq(&st.w[0], &());
+        let deriv = |st: &reluflow_flow::State<Interval>, p: &reluflow_flow::Pattern| {
+            let vel = v.instance.velocity(st, p);
+            Ok(linalg::dot(&st.w[0], &vel.w[0], &()).mul_2si(1))
+        };
+        let m = Monotone {
+            name: "‖w‖²",
+            value: &value,
+            deriv: &deriv,
+            dir: Direction::NonDecreasing,
+            identity: None,
+            proved_prefix: None,
+        };
+        m.check(v.trajectory, v.coverage)
+    }
+}
+
+#[test]
+fn a_rust_invariant_and_the_same_lemma_agree() {
+    use reluflow_check::lemma::check_invariant;
+    for p in [growth_holds_problem(Horizon::Finite(q("8"))), growth_fails_problem(Horizon::Finite(q("8")))] {
+        let t = run(&p);
+        let rust = check_invariant(&p, &t, &NormSqGrows, &Params::default());
+        let text = lemma(&p, &t, "norm(w)^2 is nondecreasing");
+        assert_eq!(rust.status, text.status, "{} vs {}", rust.conclusion, text.conclusion);
+        assert_eq!(rust.name, "norm-sq-grows");
+    }
+}

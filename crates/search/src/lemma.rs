@@ -4,9 +4,10 @@
 use crate::claim::{Claim, FINE_REFINE, Judgement};
 use crate::strategy::{Assume, NetSpace, NeuronSpace, net_problem, neuron_problem};
 use proptest::strategy::{BoxedStrategy, Strategy};
+use proptest::test_runner::TestCaseError;
 use reluflow_arith::Interval;
 use reluflow_check::hyp::Params;
-use reluflow_check::lemma::{Lemma, LemmaRow, check_lemmas};
+use reluflow_check::lemma::{Invariant, Lemma, LemmaRow, check_invariant, check_lemmas};
 use reluflow_check::{RowStatus, Verdict};
 use reluflow_flow::{Status, Trajectory};
 use reluflow_model::Problem;
@@ -91,4 +92,38 @@ impl Claim for LemmaClaim {
         let finer = self.row(p, traj, FINE_REFINE);
         judgement(if finer.status == RowStatus::Undecided { &first } else { &finer })
     }
+}
+
+/// Certifies `p` with the interval integrator (the search's default budget) and checks `lemma`
+/// on the run.
+///
+/// # Errors
+/// The lemma does not fit `p` (its message), or the integrator failed outright. A run that is
+/// certified only up to some time is checked on that part (its row says so).
+pub fn check_lemma_on(p: &Problem, lemma: &Lemma) -> Result<LemmaRow<Interval>, String> {
+    lemma.resolve(p).map_err(|e| e.to_string())?;
+    let traj = crate::screen::certified_run(p, &crate::screen::Budget::default(), None)?;
+    let rows = check_lemmas(p, &traj, &[(lemma.text().to_string(), lemma.clone())], &Params::default());
+    rows.map(|mut r| r.remove(0)).map_err(|e| e.to_string())
+}
+
+/// Certifies `p` as [`check_lemma_on`] does and checks a Rust [`Invariant`] on the run.
+///
+/// # Errors
+/// The integrator failed outright.
+pub fn check_invariant_on(p: &Problem, inv: &dyn Invariant<Interval>) -> Result<LemmaRow<Interval>, String> {
+    let traj = crate::screen::certified_run(p, &crate::screen::Budget::default(), None)?;
+    Ok(check_invariant(p, &traj, inv, &Params::default()))
+}
+
+/// For the body of a property test: `Ok` unless `row` is a certified counterexample, whose
+/// failure message shows the certified witness and the instance.
+///
+/// # Errors
+/// [`TestCaseError::Fail`] for a certified counterexample (never for an undecided row).
+pub fn no_counterexample(p: &Problem, row: &LemmaRow<Interval>) -> Result<(), TestCaseError> {
+    if row.status != RowStatus::Counterexample {
+        return Ok(());
+    }
+    Err(TestCaseError::fail(format!("certified counterexample to `{}`: {}\ninstance: {p:?}", row.text, row.conclusion)))
 }

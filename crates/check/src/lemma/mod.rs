@@ -50,6 +50,7 @@ mod check;
 mod error;
 mod eval;
 mod identity;
+mod invariant;
 mod lex;
 mod parse;
 mod resolve;
@@ -57,6 +58,7 @@ mod typed;
 
 pub use ast::{Ast, Scope};
 pub use error::{ErrorKind, LemmaError, Span};
+pub use invariant::{Invariant, View, check_invariant};
 pub use resolve::NAMES;
 pub use typed::Resolved;
 
@@ -156,6 +158,11 @@ pub fn check_lemma<S: Enclosure>(
 }
 
 fn row<S>(name: &str, l: &Lemma, conclusion: Verdict<S>, validated: bool) -> LemmaRow<S> {
+    row_of(name, &l.text, conclusion, validated)
+}
+
+/// The row of a verdict, with the statuses of the catalogue's rows.
+fn row_of<S>(name: &str, text: &str, conclusion: Verdict<S>, validated: bool) -> LemmaRow<S> {
     let status = if conclusion.is_inconsistent() {
         RowStatus::Inconsistent
     } else if !validated {
@@ -167,5 +174,5 @@ fn row<S>(name: &str, l: &Lemma, conclusion: Verdict<S>, validated: bool) -> Lem
             _ => RowStatus::Undecided,
         }
     };
-    LemmaRow { name: name.to_string(), text: l.text.clone(), conclusion, validated, status }
+    LemmaRow { name: name.to_string(), text: text.to_string(), conclusion, validated, status }
 }
