@@ -55,7 +55,10 @@ fn run() -> Exit {
             progress::arm(args.quiet);
             match &args.command {
                 Some(commands::search::SearchCommand::Merge(m)) => conclude(commands::search::merge(m), m.json),
-                None => conclude(args.validate().and_then(|s| commands::search::run(&s)), args.json),
+                None => match &args.lemma {
+                    Some(text) => conclude(commands::search::run_lemma(&args, text), args.json),
+                    None => conclude(args.validate().and_then(|s| commands::search::run(&s)), args.json),
+                },
             }
         }
         Command::Theorems(args) => conclude(commands::theorems::run(&args), args.json),

@@ -101,3 +101,23 @@ fn check_help_shows_lemma_examples() {
         assert!(r.stdout.contains(needle), "`{needle}` missing from check --help:\n{}", r.stdout);
     }
 }
+
+#[test]
+fn search_breaks_a_false_lemma_and_check_reproduces_it() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().join("lemma-search");
+    let lemma = "forall i: d/dt r[i]^2 <= 0";
+    let args = ["search", "--lemma", lemma, "--cases", "1", "--seed", "3", "--shrink-steps", "0", "--jobs", "1"];
+    let r = reluflow(&[&args[..], &["--out", out.to_str().unwrap(), "--json"]].concat());
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let v = r.json();
+    let cex = &v["counterexamples"][0];
+    assert!(cex["witness"].as_str().is_some_and(|w| w.starts_with("counterexample: violated")), "{v}");
+    let file = cex["file"].as_str().expect("the counterexample's file");
+    let again = reluflow(&["check", file, "--json"]);
+    assert_eq!(again.code, Some(4), "{again:#?}");
+    assert_eq!(lemma_row(&again.json(), 0)["status"], "counterexample");
+    // A lemma that fits no instance of the model is bad input.
+    let r = reluflow(&["search", "--lemma", "a[0] >= 0", "--cases", "1"]);
+    assert!(r.code == Some(2) && r.stderr.contains("no output weights"), "{r:#?}");
+}
