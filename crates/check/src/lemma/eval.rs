@@ -98,9 +98,9 @@ impl<S: Enclosure> Eval<'_, S> {
             Formula::Bool(true) => Tri::True,
             Formula::Bool(false) => Tri::False(fail("false".into(), String::new())),
             Formula::Cmp(op, a, b, spans) => {
-                let clause = self.clause(spans.clause, vars);
+                let clause = self.clause(spans.clause);
                 match (self.num(a, site, vars, false), self.num(b, site, vars, false)) {
-                    (Ok(x), Ok(y)) => compare(*op, x.v, y.v, clause, self.clause(spans.lhs, vars), self.explain),
+                    (Ok(x), Ok(y)) => compare(*op, x.v, y.v, clause, self.clause(spans.lhs), self.explain),
                     (Err(why), _) | (_, Err(why)) => Tri::Unknown(format!("`{clause}`: {why}")),
                 }
             }
@@ -108,13 +108,11 @@ impl<S: Enclosure> Eval<'_, S> {
                 let Some(e) = site.event else { return Tri::Unknown("not at an event".into()) };
                 let holds = (e.kind.name() == k) != *negated;
                 let detail = format!("the event is a `{}`", e.kind.name());
-                boolean(holds, self.clause(*span, vars), detail)
+                boolean(holds, self.clause(*span), detail)
             }
-            Formula::In(m, set, negated, span) => {
-                self.membership(*m, *set, *negated, self.clause(*span, vars), site, vars)
-            }
+            Formula::In(m, set, negated, span) => self.membership(*m, *set, *negated, self.clause(*span), site, vars),
             Formula::Not(g, span) => match self.truth(g, site, vars) {
-                Tri::True => Tri::False(fail(self.clause(*span, vars), "its negation holds".into())),
+                Tri::True => Tri::False(fail(self.clause(*span), "its negation holds".into())),
                 Tri::False(_) => Tri::True,
                 u @ Tri::Unknown(_) => u,
             },
@@ -137,7 +135,7 @@ impl<S: Enclosure> Eval<'_, S> {
                 Tri::Unknown(why) => Tri::Unknown(why.replace("left side", name)),
                 t => t,
             },
-            Formula::Forall(slot, dom, body) => {
+            Formula::Forall(slot, dom, name, body) => {
                 let size = match dom {
                     super::ast::Domain::Neurons => site.initial.w.len(),
                     super::ast::Domain::Points => self.inst.n(),
@@ -146,7 +144,8 @@ impl<S: Enclosure> Eval<'_, S> {
                 for k in 0..size {
                     vars.truncate(*slot);
                     vars.push(k);
-                    acc = and(acc, || self.truth(body, site, vars));
+                    let t = self.bound(self.truth(body, site, vars), name, k);
+                    acc = and(acc, || t);
                     if matches!(acc, Tri::False(_)) {
                         break;
                     }
@@ -157,17 +156,27 @@ impl<S: Enclosure> Eval<'_, S> {
         }
     }
 
-    /// The clause's text with every bound variable replaced by its value, e.g. `a[1]^2 ≥ 0 (j = 1)`.
-    fn clause(&self, span: super::error::Span, vars: &[usize]) -> String {
+    /// The clause's text (empty when not explaining).
+    fn clause(&self, span: super::error::Span) -> String {
         if !self.explain {
             return String::new();
         }
-        let text = self.text.get(span.start..span.end).unwrap_or("?").to_string();
-        if vars.is_empty() {
-            text
-        } else {
-            let vals: Vec<String> = vars.iter().map(usize::to_string).collect();
-            format!("{text} (with the bound indices = {})", vals.join(", "))
+        self.text.get(span.start..span.end).unwrap_or("?").to_string()
+    }
+
+    /// `t` with the value of the bound variable `name = k` added to its clause or reason.
+    fn bound(&self, t: Tri<S>, name: &str, k: usize) -> Tri<S> {
+        if !self.explain {
+            return t;
+        }
+        match t {
+            Tri::False(mut f) => {
+                f.clause = format!("{} ({name} = {k})", f.clause);
+                f.quantity = format!("{} ({name} = {k})", f.quantity);
+                Tri::False(f)
+            }
+            Tri::Unknown(why) => Tri::Unknown(format!("{why} ({name} = {k})")),
+            t => t,
         }
     }
 

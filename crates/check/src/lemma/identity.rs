@@ -143,7 +143,7 @@ pub fn proves(f: &Formula, vars: &mut Vec<usize>, ctx: &Ctx) -> bool {
             diff.ddt(ctx).0.is_empty() && diff.initial().0.is_empty()
         }
         Formula::Logic(BinOp::And, g, h) => proves(g, vars, ctx) && proves(h, vars, ctx),
-        Formula::Forall(slot, dom, body) => {
+        Formula::Forall(slot, dom, _, body) => {
             let size = match dom {
                 super::ast::Domain::Neurons => ctx.m,
                 super::ast::Domain::Points => ctx.x.len(),

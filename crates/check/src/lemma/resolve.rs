@@ -121,7 +121,7 @@ impl Resolver<'_> {
                     let why = format!("`{v}` is never used as an index: write `forall {v} in neurons` or `in points`");
                     return Err(self.err(n.span, why));
                 };
-                Ok(Formula::Forall(slot, dom, Box::new(body)))
+                Ok(Formula::Forall(slot, dom, v.clone(), Box::new(body)))
             }
             _ => Err(LemmaError::new(
                 self.text,

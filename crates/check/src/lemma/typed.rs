@@ -125,8 +125,8 @@ pub enum Formula {
     /// `f` whose comparison's left side is named `String` in messages (e.g. `d/dt cos ∠(w[0], w[2])`
     /// for `angle(w[0], w[2]) is nonincreasing`).
     Named(String, Box<Formula>),
-    /// `forall v in domain: f`; the variable is slot `usize`.
-    Forall(usize, Domain, Box<Formula>),
+    /// `forall v in domain: f`; the variable is slot `usize`, named `String` in messages.
+    Forall(usize, Domain, String, Box<Formula>),
 }
 
 /// A lemma ready to be checked on one model.
@@ -168,7 +168,7 @@ impl Formula {
     pub fn any_num(&self, f: &dyn Fn(&Num) -> bool) -> bool {
         match self {
             Formula::Cmp(_, a, b, _) => f(a) || f(b),
-            Formula::Not(g, _) | Formula::Forall(_, _, g) | Formula::Named(_, g) => g.any_num(f),
+            Formula::Not(g, _) | Formula::Forall(_, _, _, g) | Formula::Named(_, g) => g.any_num(f),
             Formula::Logic(_, g, h) => g.any_num(f) || h.any_num(f),
             _ => false,
         }
