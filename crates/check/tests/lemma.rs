@@ -372,3 +372,38 @@ fn a_rust_invariant_and_the_same_lemma_agree() {
         assert_eq!(rust.name, "norm-sq-grows");
     }
 }
+
+/// `eventually` is refuted only when every site that may meet the range is certainly false: a
+/// segment that is true but only *may* start before the horizon leaves it undecided.
+#[test]
+fn eventually_is_not_refuted_by_a_site_that_may_lie_in_range() {
+    use reluflow_flow::{Pattern, Segment, State, Status};
+    let p = growth_holds_problem(Horizon::Finite(q("8")));
+    let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
+    let st = |lo: f64, hi: f64| State { w: vec![vec![iv(lo, hi), iv(0.0, 0.0)]], a: None };
+    let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false] };
+    let seg = |t0: Interval, t1: Interval, hull: State<Interval>, end: State<Interval>| Segment {
+        t_start: t0,
+        t_end: t1,
+        pattern: pattern.clone(),
+        hull,
+        end,
+    };
+    let switch = iv(7.5, 8.5);
+    let t = Trajectory {
+        initial: st(0.0, 0.0),
+        segments: vec![
+            seg(iv(0.0, 0.0), switch, st(0.0, 1.0), st(1.0, 1.0)),
+            seg(switch, iv(9.0, 9.0), st(3.0, 3.0), st(3.0, 3.0)),
+        ],
+        events: vec![],
+        final_state: st(3.0, 3.0),
+        t_final: iv(9.0, 9.0),
+        limit: None,
+        status: Status::Certified,
+    };
+    let l = Lemma::parse("eventually: norm(w)^2 >= 4").unwrap();
+    let row = check_lemmas(&p, &t, &[("e".into(), l)], &Params { refine: 0, ..Params::default() }).unwrap().remove(0);
+    assert_eq!(row.status, RowStatus::Undecided, "{}", row.conclusion);
+    assert!(row.conclusion.to_string().contains("may lie outside the range"), "{}", row.conclusion);
+}

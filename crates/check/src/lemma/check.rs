@@ -179,6 +179,10 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
                 let range = format!("some t of {}: {}", describe(&a, &b), x.at);
                 return Verdict::Holds { proof: Proof::Enclosures, range };
             }
+            // True on a site that only may meet the range: for `eventually`, neither way.
+            Tri::True if eventually && first_unknown.is_none() => {
+                first_unknown = Some(format!("true at {}, which may lie outside the range", x.at));
+            }
             Tri::True => {}
             Tri::False(fail) if !eventually && meets(&x, &sa, &sb, lemma.derivative) => {
                 return witness(x.at, fail, None);

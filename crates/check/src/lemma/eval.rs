@@ -259,24 +259,19 @@ impl<S: Enclosure> Eval<'_, S> {
                 D { v: acc.mul(&self.inst.c), d: self.deriv(site, want_d, |vel| Some(speed_sq(vel, ctx).neg()))? }
             }
             Num::Dot(u, v) => dot(&self.vector(u, site, vars, want_d)?, &self.vector(v, site, vars, want_d)?, ctx),
-            Num::NormSq(u) => {
-                let u = self.vector(u, site, vars, want_d)?;
-                dot(&u, &u, ctx)
-            }
-            Num::Norm(u) => {
-                let u = self.vector(u, site, vars, want_d)?;
-                sqrt(&dot(&u, &u, ctx), ctx)
-            }
+            Num::NormSq(u) => norm_sq(&self.vector(u, site, vars, want_d)?, ctx),
+            Num::Norm(u) => sqrt(&norm_sq(&self.vector(u, site, vars, want_d)?, ctx), ctx),
             Num::Cos(u, v) => {
                 let (u, v) = (self.vector(u, site, vars, want_d)?, self.vector(v, site, vars, want_d)?);
-                let den = mul(&sqrt(&dot(&u, &u, ctx), ctx), &sqrt(&dot(&v, &v, ctx), ctx));
+                let den = mul(&sqrt(&norm_sq(&u, ctx), ctx), &sqrt(&norm_sq(&v, ctx), ctx));
                 div(&dot(&u, &v, ctx), &den)
             }
             Num::Balance(j) => {
                 let j = idx(*j, vars);
                 let a = self.num(&Num::A(Ix::Lit(j)), site, vars, want_d)?;
                 let w = self.vector(&Vector::W(Ix::Lit(j)), site, vars, want_d)?;
-                sub(&mul(&a, &a), &dot(&w, &w, ctx))
+                let a2 = D { v: a.v.sqr(), d: a.d.as_ref().map(|d| d.mul(&a.v).mul_2si(1)) };
+                sub(&a2, &norm_sq(&w, ctx))
             }
             Num::Bin(op, a, b) => {
                 let (a, b) = (self.num(a, site, vars, want_d)?, self.num(b, site, vars, want_d)?);
@@ -513,6 +508,17 @@ fn dot<S: Scalar>(u: &[D<S>], v: &[D<S>], ctx: &S::Ctx) -> D<S> {
     }
     acc
 }
+/// `‖u‖² = Σ u_k²` (each square a `sqr`, never below 0) and its derivative `2 Σ u_k u̇_k`.
+fn norm_sq<S: Scalar>(u: &[D<S>], ctx: &S::Ctx) -> D<S> {
+    let mut v = S::zero(ctx);
+    let mut d = u.first().and_then(|x| x.d.as_ref()).map(|_| S::zero(ctx));
+    for x in u {
+        v = v.add(&x.v.sqr());
+        d = zip(&d, &x.d, |acc, dx| acc.add(&x.v.mul(dx).mul_2si(1)));
+    }
+    D { v, d }
+}
+
 fn zip<S>(a: &Option<S>, b: &Option<S>, f: impl Fn(&S, &S) -> S) -> Option<S> {
     match (a, b) {
         (Some(x), Some(y)) => Some(f(x, y)),
