@@ -121,3 +121,17 @@ fn search_breaks_a_false_lemma_and_check_reproduces_it() {
     let r = reluflow(&["search", "--lemma", "a[0] >= 0", "--cases", "1"]);
     assert!(r.code == Some(2) && r.stderr.contains("no output weights"), "{r:#?}");
 }
+
+#[test]
+fn a_lemma_on_a_point_run_is_not_validated() {
+    let text = std::fs::read_to_string(example("norm-growth-fails.toml"))
+        .unwrap()
+        .replace("arithmetic = \"interval\"", "arithmetic = \"f64\"");
+    let spec = TempSpec::new("f64.toml", &text);
+    let r = reluflow(&["check", spec.arg(), "--lemma", "forall t: d/dt norm(w)^2 >= 0", "--json"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    assert_eq!(v["outcome"], "not-validated", "{v}");
+    let row = lemma_row(&v, 0);
+    assert_eq!((row["status"].as_str(), row["validated"].as_bool()), (Some("not validated"), Some(false)), "{row}");
+}
