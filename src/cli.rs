@@ -6,6 +6,7 @@ use crate::report::DEFAULT_DIGITS;
 use crate::spec;
 use clap::{Args, Parser, Subcommand};
 use reluflow_check::Selection;
+use reluflow_check::lemma::Lemma;
 use reluflow_model::Problem;
 use std::path::PathBuf;
 
@@ -144,6 +145,24 @@ Examples:
   reluflow check examples/norm-growth-fails.toml --theorem lsy.norm-growth --assume all-active-init
       vacuous: the assumed hypothesis is certainly false on this instance (exit 0)
 
+Lemmas: --lemma "…" (repeatable) and [[lemma]] tables in the problem file (text = "…", optional
+name = "…") state your own claims about the trajectory; grammar and quantities in docs/lemmas.md.
+Each gets a row with the same verdicts (holds / counterexample with a certified witness /
+undecided with the reason / not validated). Time derivatives (d/dt) come from the vector field
+on the segment hulls, never from samples. With --lemma and no --theorem only the lemmas are
+checked. A lemma that does not parse, or names a quantity the model lacks, is bad input (exit 2)
+with its line and column and the nearest valid names.
+  reluflow check examples/norm-growth-holds.toml --lemma "forall t: d/dt norm(w)^2 >= 0"
+      holds on [0, 8] (on norm-growth-fails.toml: a certified witness, exit 4)
+  reluflow check examples/two-layer-accuracy.toml --lemma "forall t >= 1: angle(w[0], w[2]) is nonincreasing"
+      holds for t ∈ [1, 3/2]
+  reluflow check examples/support-vector-reactivation.toml \
+      --lemma 'at every event: kind != "activate" or point not in deactivated_before'
+      violated at event 2: point 3 activates again after its deactivation (exit 4)
+  reluflow check examples/two-layer-limit.toml \
+      --lemma "forall j: a[j]^2 - norm(w[j])^2 == a0[j]^2 - norm(w0[j])^2"
+      holds for all t ≥ 0, by a conservation law proved symbolically along the field
+
 Exit codes of check: 0 every checked statement holds (or is vacuous / false / not applicable),
 or a NOT VALIDATED run; 2 bad input (an unknown --theorem id or --assume key: the message lists
 the known ones); 3 some row undecided; 4 some row is a certified counterexample."#;
@@ -235,6 +254,10 @@ pub struct CheckArgs {
     /// Check this catalogue entry (repeatable; default: every entry that applies to the model)
     #[arg(long = "theorem", value_name = "ID")]
     pub theorems: Vec<String>,
+    /// Check this lemma along the trajectory (repeatable; grammar in docs/lemmas.md). Without
+    /// --theorem, only the lemmas are checked
+    #[arg(long = "lemma", value_name = "LEMMA")]
+    pub lemmas: Vec<String>,
     /// Hypothesis switches and parameters
     #[command(flatten)]
     pub hyps: HypArgs,
@@ -285,6 +308,11 @@ pub struct CheckConfig {
     pub problem: Problem,
     /// The entries, assumptions and parameters, validated against the catalogue.
     pub selection: Selection,
+    /// Whether catalogue entries are checked (not for `--lemma` without `--theorem`).
+    pub catalogue: bool,
+    /// The lemmas of the problem file, then those of the command line, each with its name;
+    /// every one resolved against the problem.
+    pub lemmas: Vec<(String, Lemma)>,
     /// Output settings.
     pub output: Output,
 }
@@ -296,7 +324,27 @@ impl CheckArgs {
         let selection = self.hyps.selection(self.theorems.clone())?;
         let problem = spec::load(&self.spec).map_err(Failure::bad_input)?;
         selection.params.check_for(&problem).map_err(|m| Failure::bad_input(anyhow::anyhow!(m)))?;
-        Ok(CheckConfig { problem, selection, output: Output { json: self.json, digits: self.digits } })
+        let lemmas = self.lemmas(&problem)?;
+        let catalogue = self.lemmas.is_empty() || !self.theorems.is_empty();
+        let output = Output { json: self.json, digits: self.digits };
+        Ok(CheckConfig { problem, selection, catalogue, lemmas, output })
+    }
+
+    /// The `[[lemma]]` tables of the file and the `--lemma` texts, parsed and resolved against
+    /// `problem` (exit 2 on the first that is not, with its place and the nearest valid names).
+    fn lemmas(&self, problem: &Problem) -> Result<Vec<(String, Lemma)>, Failure> {
+        let file = spec::load_lemmas(&self.spec).map_err(Failure::bad_input)?;
+        let spec = self.spec.display();
+        let mut out = Vec::new();
+        let given = file.into_iter().map(|l| (l.name, l.text, format!("{spec}, [[lemma]] at line {}", l.line)));
+        let flags = self.lemmas.iter().enumerate().map(|(k, t)| (None, t.clone(), format!("--lemma #{}", k + 1)));
+        for (k, (name, text, origin)) in given.chain(flags).enumerate() {
+            let refuse = |e: reluflow_check::lemma::LemmaError| Failure::bad_input(anyhow::anyhow!("{origin}: {e}"));
+            let lemma = Lemma::parse(&text).map_err(refuse)?;
+            lemma.resolve(problem).map_err(refuse)?;
+            out.push((name.unwrap_or_else(|| format!("lemma-{}", k + 1)), lemma));
+        }
+        Ok(out)
     }
 }
 

@@ -45,6 +45,17 @@ fn a_failure_with_json_is_a_document_too() {
 }
 
 #[test]
+fn check_json_with_lemmas_matches_the_schema() {
+    let args =
+        ["check", &example("norm-growth-fails.toml"), "--json", "--quiet", "--lemma", "forall t: d/dt norm(w)^2 >= 0"];
+    let r = reluflow(&args);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let v = r.json();
+    validate(&v, "check --lemma");
+    assert_eq!(v["lemmas"][0]["status"], "counterexample", "{v}");
+}
+
+#[test]
 fn theorems_json_matches_the_schema() {
     validate(&reluflow(&["theorems", "--json"]).json(), "theorems");
     validate(&reluflow(&["theorems", "--json", "lsy.norm-growth"]).json(), "theorems ID");

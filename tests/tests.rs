@@ -8,6 +8,7 @@ mod examples;
 mod export;
 mod interrupt;
 mod json_schema;
+mod lemma;
 mod plot;
 mod reproduce;
 mod search;

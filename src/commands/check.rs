@@ -10,13 +10,15 @@
 //! says so.
 
 mod json;
+mod lemmas;
 
 use super::certify::{Run, Streams, integrate};
 use crate::cli::{CheckConfig, Output};
 use crate::exit::{Exit, Failure};
 use crate::report::{JsonReason, status_fields};
 use reluflow_arith::{Enclosure, Float, Interval, MpInterval};
-use reluflow_check::{CheckReport, Kind, Outcome, RowStatus, Selection, check, check_static, degenerate};
+use reluflow_check::lemma::{Lemma, LemmaRow, check_lemmas};
+use reluflow_check::{CheckReport, Kind, Outcome, RowStatus, Selection, Verdict, check, check_static, degenerate};
 use reluflow_flow::{Status, Trajectory};
 use reluflow_model::Problem;
 
@@ -32,14 +34,35 @@ pub const STATUSES: [RowStatus; 8] = [
     RowStatus::NotImplemented,
 ];
 
+/// What to check: catalogue entries (`selection`, skipped when `catalogue` is false) and lemmas.
+#[derive(Clone, Copy, Debug)]
+pub struct Checks<'a> {
+    /// The entries, assumptions and parameters.
+    pub selection: &'a Selection,
+    /// Whether the catalogue entries are checked (false for `--lemma` without `--theorem`).
+    pub catalogue: bool,
+    /// Named lemmas, resolved against the problem beforehand.
+    pub lemmas: &'a [(String, Lemma)],
+}
+
+impl<'a> Checks<'a> {
+    /// The catalogue selection alone.
+    pub fn catalogue(selection: &'a Selection) -> Checks<'a> {
+        Checks { selection, catalogue: true, lemmas: &[] }
+    }
+}
+
 /// Runs `check` on a validated config, printing to the process's stdout and stderr.
 pub fn run(cfg: &CheckConfig) -> Result<Exit, Failure> {
     // stderr stays unlocked: the progress display (another thread) writes to it during the run.
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr());
-    check_problem(&cfg.problem, &cfg.selection, cfg.output, &mut Streams { stdout: &mut stdout, stderr: &mut stderr })
+    let checks = Checks { selection: &cfg.selection, catalogue: cfg.catalogue, lemmas: &cfg.lemmas };
+    let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
+    check_run_with(&cfg.problem, integrate(&cfg.problem)?, checks, cfg.output, &mut io)
 }
 
 /// Integrates `problem` (shared step with `certify`), checks `selection` and reports.
+#[cfg(test)]
 pub fn check_problem(
     problem: &Problem,
     selection: &Selection,
@@ -58,17 +81,28 @@ pub fn check_run(
     out: Output,
     io: &mut Streams<'_>,
 ) -> Result<Exit, Failure> {
+    check_run_with(problem, run, Checks::catalogue(selection), out, io)
+}
+
+/// Checks catalogue entries and lemmas on `run` and reports.
+pub fn check_run_with(
+    problem: &Problem,
+    run: Run,
+    checks: Checks<'_>,
+    out: Output,
+    io: &mut Streams<'_>,
+) -> Result<Exit, Failure> {
     match run {
         Run::F64(t) => match degenerate::<f64, Interval>(&t, &()) {
-            Some(e) => report(problem, &e, selection, out, io),
-            None => report_static::<Interval>(problem, &(), selection, out, io),
+            Some(e) => report(problem, &e, checks, out, io),
+            None => report_static::<Interval>(problem, &(), checks, out, io),
         },
         Run::Mpfr(t, bits) => match degenerate::<Float, MpInterval>(&t, &bits) {
-            Some(e) => report(problem, &e, selection, out, io),
-            None => report_static::<MpInterval>(problem, &bits, selection, out, io),
+            Some(e) => report(problem, &e, checks, out, io),
+            None => report_static::<MpInterval>(problem, &bits, checks, out, io),
         },
-        Run::Interval(t) => report(problem, &t, selection, out, io),
-        Run::MpInterval(t) => report(problem, &t, selection, out, io),
+        Run::Interval(t) => report(problem, &t, checks, out, io),
+        Run::MpInterval(t) => report(problem, &t, checks, out, io),
     }
 }
 
@@ -136,19 +170,21 @@ impl TrajectoryInfo {
 fn report<S: Enclosure>(
     problem: &Problem,
     traj: &Trajectory<S>,
-    selection: &Selection,
+    checks: Checks<'_>,
     out: Output,
     io: &mut Streams<'_>,
 ) -> Result<Exit, Failure> {
-    let table = check(problem, traj, selection);
+    let table = if checks.catalogue { check(problem, traj, checks.selection) } else { CheckReport { rows: vec![] } };
+    let lemma_rows = check_lemmas(problem, traj, checks.lemmas, &checks.selection.params)
+        .map_err(|e| Failure::bad_input(anyhow::anyhow!("{e}")))?;
     let info = TrajectoryInfo::of(problem, traj, out.digits);
     let undecided_traj = matches!(traj.status, Status::Undecided { .. });
     let verdict = match &traj.status {
         // A bug in the run is an internal error, whatever the rows (static ones may still hold).
         Status::Undecided { reason, .. } if reason.is_inconsistency() => (Outcome::Inconsistent, Exit::Internal),
-        _ => exit_for(&table, undecided_traj),
+        _ => lemmas::merge(exit_for(&table, undecided_traj), &lemma_rows),
     };
-    emit(problem, &table, &info, verdict, out, io)
+    emit(problem, &table, &lemma_rows, &info, verdict, out, io)
 }
 
 /// A point run with a non-finite value: only the static entries are checked, and the outcome is
@@ -156,11 +192,12 @@ fn report<S: Enclosure>(
 fn report_static<S: Enclosure>(
     problem: &Problem,
     ctx: &S::Ctx,
-    selection: &Selection,
+    checks: Checks<'_>,
     out: Output,
     io: &mut Streams<'_>,
 ) -> Result<Exit, Failure> {
-    let table = check_static::<S>(problem, ctx, selection);
+    let table =
+        if checks.catalogue { check_static::<S>(problem, ctx, checks.selection) } else { CheckReport { rows: vec![] } };
     let info = TrajectoryInfo {
         status: "non-finite",
         reason: Some(JsonReason::plain("non-finite", "the reference integrator returned NaN or an infinity")),
@@ -168,11 +205,22 @@ fn report_static<S: Enclosure>(
         segments: 0,
         events: 0,
     };
+    let lemma_rows: Vec<LemmaRow<S>> = checks
+        .lemmas
+        .iter()
+        .map(|(name, l)| LemmaRow {
+            name: name.clone(),
+            text: l.text().to_string(),
+            conclusion: Verdict::undecided("the reference run produced a non-finite value: no trajectory to check"),
+            validated: false,
+            status: RowStatus::NotValidated,
+        })
+        .collect();
     let verdict = match table.outcome() {
         Outcome::SomeViolated => (Outcome::SomeViolated, Exit::Counterexample),
         _ => (Outcome::NotValidated, Exit::Success),
     };
-    emit(problem, &table, &info, verdict, out, io)
+    emit(problem, &table, &lemma_rows, &info, verdict, out, io)
 }
 
 /// The overall outcome and exit code of a table: internal inconsistency → 70, violated → 4,
@@ -212,7 +260,12 @@ pub fn ids_with<S>(table: &CheckReport<S>, s: RowStatus) -> Vec<&'static str> {
 }
 
 /// The closing lines: one summary line per status present, then the outcome line.
-fn summary<S>(table: &CheckReport<S>, (outcome, exit): (Outcome, Exit), info: &TrajectoryInfo) -> String {
+fn summary<S>(
+    table: &CheckReport<S>,
+    lemma_rows: &[LemmaRow<S>],
+    (outcome, exit): (Outcome, Exit),
+    info: &TrajectoryInfo,
+) -> String {
     let mut s = String::from("summary:\n");
     for st in STATUSES {
         let ids = ids_with(table, st);
@@ -220,19 +273,25 @@ fn summary<S>(table: &CheckReport<S>, (outcome, exit): (Outcome, Exit), info: &T
             s.push_str(&format!("  {:<16} {:>2}: {}\n", st.name(), ids.len(), ids.join(", ")));
         }
     }
-    if table.rows.is_empty() {
+    s.push_str(&lemmas::summary(lemma_rows));
+    if table.rows.is_empty() && lemma_rows.is_empty() {
         s.push_str("  no entry applies to this model\n");
     }
     let line = match outcome {
         Outcome::AllHold => "ALL HOLD: every checked statement is proved, or says nothing on this instance".to_string(),
-        Outcome::SomeViolated => format!(
-            "VIOLATED: certified counterexample ({}); see the witness above",
-            ids_with(table, RowStatus::Counterexample).join(", ")
-        ),
-        Outcome::SomeUndecided if table.outcome() == Outcome::AllHold => format!(
-            "UNDECIDED: the rows that hold cover only [0, {}], not the requested horizon",
-            info.certified_until.as_deref().unwrap_or("?")
-        ),
+        Outcome::SomeViolated => {
+            let mut names: Vec<&str> = ids_with(table, RowStatus::Counterexample);
+            names.extend(lemma_rows.iter().filter(|r| r.status == RowStatus::Counterexample).map(|r| r.name.as_str()));
+            format!("VIOLATED: certified counterexample ({}); see the witness above", names.join(", "))
+        }
+        Outcome::SomeUndecided
+            if table.outcome() == Outcome::AllHold && lemmas::outcome(lemma_rows) == Outcome::AllHold =>
+        {
+            format!(
+                "UNDECIDED: the rows that hold cover only [0, {}], not the requested horizon",
+                info.certified_until.as_deref().unwrap_or("?")
+            )
+        }
         Outcome::SomeUndecided => "UNDECIDED: some statements could not be decided (reasons above)".to_string(),
         Outcome::NotValidated => "NOT VALIDATED: point arithmetic, nothing about the trajectory is certified".into(),
         Outcome::Inconsistent => format!(
@@ -248,6 +307,7 @@ fn summary<S>(table: &CheckReport<S>, (outcome, exit): (Outcome, Exit), info: &T
 fn emit<S: Enclosure>(
     problem: &Problem,
     table: &CheckReport<S>,
+    lemma_rows: &[LemmaRow<S>],
     info: &TrajectoryInfo,
     verdict: (Outcome, Exit),
     out: Output,
@@ -255,14 +315,16 @@ fn emit<S: Enclosure>(
 ) -> Result<Exit, Failure> {
     let arithmetic = problem.run().arithmetic.name();
     let human = format!(
-        "{}\nproblem: {}, arithmetic {arithmetic}\n\n{}\n{}",
+        "{}\nproblem: {}, arithmetic {arithmetic}\n\n{}{}\n{}",
         info.describe(arithmetic),
         problem.model().name(),
         table.to_text(),
-        summary(table, verdict, info)
+        lemmas::text(lemma_rows),
+        summary(table, lemma_rows, verdict, info)
     );
     let written = if out.json {
-        let doc = json::document(problem, table, info, verdict.0, out.digits);
+        let mut doc = json::document(problem, table, info, verdict.0, out.digits);
+        doc.lemmas = lemmas::json(lemma_rows, out.digits);
         let text = crate::report::envelope::to_json(&doc, Some(verdict.1.code())).map_err(Failure::internal)?;
         writeln!(io.stdout, "{text}").and_then(|()| write!(io.stderr, "{human}"))
     } else {
@@ -321,7 +383,7 @@ mod tests {
             let sel = Selection { ids: vec!["lsy.norm-growth".into()], ..Selection::default() };
             let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
             let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
-            let exit = report(&p, &traj, &sel, Output { json: false, digits: 8 }, &mut io).unwrap();
+            let exit = report(&p, &traj, Checks::catalogue(&sel), Output { json: false, digits: 8 }, &mut io).unwrap();
             (exit, String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
         };
         assert_eq!(exit, Exit::Undecided, "{text}");

@@ -36,6 +36,7 @@ mod doc;
 #[cfg(test)]
 mod doc_keys;
 mod error;
+mod lemmas;
 mod read;
 #[cfg(test)]
 mod roundtrip;
@@ -45,6 +46,7 @@ mod write;
 
 pub use doc::{ProblemDoc, exact_text};
 pub use error::{SpecError, SpecErrorKind};
+pub use lemmas::load_lemmas;
 pub use write::to_toml;
 
 use read::{Doc, Val};
@@ -55,7 +57,7 @@ use reluflow_model::{
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
-const TOP_KEYS: &[&str] = &["model", "relu_prime_at_zero", "loss", "data", "init", "run"];
+const TOP_KEYS: &[&str] = &["model", "relu_prime_at_zero", "loss", "data", "init", "run", "lemma"];
 const DATA_KEYS: &[&str] = &["x", "y", "teacher"];
 const INIT_KEYS: &[&str] = &["w", "a", "scale", "z", "s"];
 const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision", "tolerance", "order"];

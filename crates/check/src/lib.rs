@@ -15,6 +15,8 @@
 //!   hypotheses' [`Truth`] (certified true / false / undecided), the conclusion's verdict and a
 //!   [`RowStatus`]; [`CheckReport::outcome`] gives the overall [`Outcome`] for an exit code.
 //! * [`check_static`] runs only the statements about the data (assumptions, the sign of 𝓜).
+//! * [`lemma`] checks a user's own claims, written in a small language (`docs/lemmas.md`) or as a
+//!   Rust [`Invariant`](lemma::Invariant), with the same verdicts.
 //!
 //! Everything is generic over the backends of `reluflow-arith` (the entry points take an
 //! [`Enclosure`](reluflow_arith::Enclosure) backend; a point run enters through [`degenerate`], which
@@ -66,6 +68,7 @@ mod explain;
 pub mod generic;
 pub mod hyp;
 pub mod inst;
+pub mod lemma;
 pub mod rational;
 pub mod refine;
 mod refine_affine;

@@ -24,7 +24,7 @@
 //!   rounds of perturbed low-slack instances (hypotheses re-checked exactly) plus fresh draws,
 //!   screened, certified and shrunk as in the random mode; for thin counterexample regions.
 //! * Any [`Claim`] can be searched with [`search_claim`]; [`Plan`] is the claim of a catalogue
-//!   entry.
+//!   entry, [`LemmaClaim`] the claim of a user's lemma (`reluflow_check::lemma`).
 //!
 //! Campaign results (which Lee–Sim–Ye hypothesis sets fell, which survived, the theorems that
 //! hold for every instance, and why screened violations stayed unconfirmed):
@@ -47,6 +47,39 @@
 //! assert!(cex.certified.as_ref().unwrap().text.starts_with("counterexample"));
 //! assert_eq!(summary.coverage.tried, 8);
 //! ```
+//!
+//! # Property tests of your own
+//!
+//! Draw instances with the [`strategy`] functions, certify each, and check a lemma
+//! ([`check_lemma_on`], the language of `reluflow_check::lemma`) or a Rust type implementing
+//! [`Invariant`](reluflow_check::lemma::Invariant) ([`check_invariant_on`]); the verdict is
+//! three-valued, and [`no_counterexample`] fails a test case only on a *certified* counterexample,
+//! with the witness in the message. The same in a `proptest!` block: put the closure's body in the
+//! test.
+//!
+//! ```
+//! use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+//! use reluflow_check::lemma::Lemma;
+//! use reluflow_search::strategy::{NeuronSpace, neuron_problem};
+//! use reluflow_search::{check_lemma_on, no_counterexample};
+//! let runner = |cases| {
+//!     let config = Config { cases, max_shrink_iters: 4, failure_persistence: None, ..Config::default() };
+//!     TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
+//! };
+//! let instances = neuron_problem(&NeuronSpace { n: 2..=3, ..NeuronSpace::default() });
+//! let property = |text: &'static str| {
+//!     let lemma = Lemma::parse(text).unwrap();
+//!     move |p: reluflow_model::Problem| {
+//!         let row = check_lemma_on(&p, &lemma).map_err(TestCaseError::reject)?;
+//!         no_counterexample(&p, &row)
+//!     }
+//! };
+//! // A theorem of gradient flow: no instance breaks it.
+//! runner(4).run(&instances, property("loss is nonincreasing")).unwrap();
+//! // "Every residual shrinks" is false: the failure carries the certified witness.
+//! let failure = runner(64).run(&instances, property("forall i: d/dt r[i]^2 <= 0")).unwrap_err();
+//! assert!(failure.to_string().contains("certified counterexample"), "{failure}");
+//! ```
 #![deny(missing_docs)]
 
 mod case;
@@ -55,6 +88,7 @@ mod coverage;
 mod driver;
 mod error;
 pub mod fast;
+mod lemma;
 mod plan;
 mod record;
 pub mod screen;
@@ -67,6 +101,7 @@ pub use case::{MAX_REJECTS, case_rng, case_runner, draw};
 pub use claim::{Claim, FINE_REFINE, Judgement, VerdictKind, witness_time};
 pub use coverage::{Coverage, Spread};
 pub use error::SearchError;
+pub use lemma::{LemmaClaim, LemmaSpace, check_invariant_on, check_lemma_on, no_counterexample};
 pub use plan::{Plan, Space, default_horizon};
 pub use record::{CaseRecord, CaseStatus, Collect, Shrunk, Sink, Timings};
 pub use screen::Budget;

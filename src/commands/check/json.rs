@@ -27,6 +27,9 @@ pub struct JsonCheck {
     pub rows: Vec<JsonRow>,
     /// For every status present, the ids of its rows.
     pub summary: Vec<JsonSummary>,
+    /// The lemmas (`--lemma`, `[[lemma]]`), in the order given (absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lemmas: Vec<super::lemmas::JsonLemma>,
 }
 
 /// The trajectory's status.
@@ -181,7 +184,8 @@ pub struct JsonSummary {
     pub ids: Vec<&'static str>,
 }
 
-fn conclusion<S: Scalar>(v: &Verdict<S>, digits: u32) -> JsonConclusion {
+/// The JSON form of a verdict.
+pub fn conclusion<S: Scalar>(v: &Verdict<S>, digits: u32) -> JsonConclusion {
     let mut c = JsonConclusion {
         verdict: v.name(),
         text: v.to_string(),
@@ -263,5 +267,6 @@ pub fn document<S: Scalar>(
             .map(|&s| JsonSummary { status: s.name(), ids: ids_with(table, s) })
             .filter(|s| !s.ids.is_empty())
             .collect(),
+        lemmas: Vec::new(),
     }
 }

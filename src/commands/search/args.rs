@@ -22,8 +22,13 @@ pub struct SearchArgs {
     #[command(subcommand)]
     pub command: Option<SearchCommand>,
     /// The catalogue entry to break (`reluflow theorems` lists them)
-    #[arg(long, value_name = "ID", required = true)]
+    #[arg(long, value_name = "ID", required_unless_present = "lemma", conflicts_with = "lemma")]
     pub theorem: Option<String>,
+    /// Break a lemma of your own instead (grammar in docs/lemmas.md): counterexamples are
+    /// written as problem files with the lemma, which `reluflow check` reproduces; not sharded
+    /// or resumed
+    #[arg(long, value_name = "LEMMA")]
+    pub lemma: Option<String>,
     /// Hypothesis switches and parameters (as for `check`)
     #[command(flatten)]
     pub hyps: HypArgs,
@@ -125,7 +130,7 @@ pub fn parse_shard(text: &str) -> Result<(u64, u64), Failure> {
     }
 }
 
-fn parse_model(text: &str) -> Result<ModelKind, Failure> {
+pub(super) fn parse_model(text: &str) -> Result<ModelKind, Failure> {
     match text {
         "single-neuron" => Ok(ModelKind::SingleNeuron),
         "two-layer" => Ok(ModelKind::TwoLayer),
@@ -133,7 +138,7 @@ fn parse_model(text: &str) -> Result<ModelKind, Failure> {
     }
 }
 
-fn parse_seconds(text: &str) -> Result<Duration, Failure> {
+pub(super) fn parse_seconds(text: &str) -> Result<Duration, Failure> {
     match text.trim().parse::<f64>() {
         Ok(s) if s > 0.0 && s.is_finite() && s < 1e12 => Ok(Duration::from_secs_f64(s)),
         _ => Err(bad(format!("--time-limit: got `{text}`, expected a number of seconds > 0 (e.g. 3600)"))),

@@ -17,7 +17,14 @@ every assumed hypothesis is certainly true, decided exactly) and:
      and re-certifies the smallest; if that does not certify, the original is kept.
 
 Case k draws from an RNG keyed by (seed, k) alone: the same seed gives the same instances whatever
---jobs, and shard I/N runs exactly the cases k with k mod N = I.";
+--jobs, and shard I/N runs exactly the cases k with k mod N = I.
+
+--lemma \"…\" searches a lemma of your own instead of a catalogue entry (grammar in docs/lemmas.md;
+instances of --model, default single-neuron, on which the lemma resolves). It runs in memory (no
+shards, no resume, no --assume) and writes each certified counterexample to DIR/cex-<case>.toml
+with the lemma as a [[lemma]] table, so that `reluflow check DIR/cex-<case>.toml` reproduces it:
+  reluflow search --lemma \"forall i: d/dt r[i]^2 <= 0\" --cases 24 --seed 3
+      certified counterexamples to \"every squared residual is nonincreasing\" (exit 4)";
 
 /// After the options of `reluflow search --help`.
 pub const AFTER_LONG_HELP: &str = "\

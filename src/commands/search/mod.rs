@@ -8,6 +8,7 @@ mod args;
 mod cex;
 mod help;
 mod identity;
+mod lemma;
 mod log;
 mod merge;
 mod record;
@@ -16,6 +17,7 @@ mod text;
 
 pub use args::{ABOUT, SearchArgs, SearchCommand, SearchSetup};
 pub use help::{AFTER_LONG_HELP, LONG_ABOUT};
+pub use lemma::run as run_lemma;
 pub use merge::run as merge;
 
 use crate::exit::{Exit, Failure};

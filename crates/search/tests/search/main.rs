@@ -6,6 +6,7 @@
 mod broken;
 mod fast;
 mod finds;
+mod lemma;
 mod loop_props;
 mod plans;
 mod replay;
