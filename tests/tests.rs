@@ -9,6 +9,7 @@ mod export;
 mod interrupt;
 mod json_schema;
 mod lemma;
+mod lemma_catalogue;
 mod plot;
 mod reproduce;
 mod search;

@@ -34,6 +34,9 @@ pub struct JsonEntry {
     /// Why not, when not implemented.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_implemented: Option<&'static str>,
+    /// The conclusion in the lemma language, when it can state it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<&'static str>,
     /// The hypotheses.
     pub hypotheses: Vec<JsonHyp>,
     /// The proofs note: `proofs-notes/thm-<id>.md`.
@@ -92,6 +95,7 @@ pub fn json_entry(e: &Entry) -> JsonEntry {
         checked: e.checked,
         implemented: e.implemented(),
         not_implemented: e.not_implemented(),
+        expression: e.expression,
         hypotheses: e
             .hypotheses
             .iter()
@@ -166,6 +170,11 @@ pub fn full(e: &Entry) -> String {
     s.push_str(&format!("applies to: {} ({} entry)\n", applies_phrase(e.applies), kind_name(e.kind())));
     s.push_str(&wrap(e.statement, "statement:  ", "            ", 100));
     s.push_str(&wrap(e.checked, "checked:    ", "            ", 100));
+    if let Some(x) = e.expression {
+        s.push_str(&format!(
+            "as a lemma: {x}\n            (`check --lemma` with this text checks the same conclusion)\n"
+        ));
+    }
     match e.not_implemented() {
         None => s.push_str("status:     implemented\n"),
         Some(why) => s.push_str(&wrap(why, "status:     NOT IMPLEMENTED: ", "            ", 100)),

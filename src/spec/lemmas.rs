@@ -12,7 +12,7 @@ use super::read::Doc;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
-const LEMMA_KEYS: &[&str] = &["text", "name"];
+pub(crate) const LEMMA_KEYS: &[&str] = &["text", "name"];
 
 /// One `[[lemma]]` table.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -24,6 +24,10 @@
 //! # precision = 256              # bits, required by (and only for) "mpfr" and "mpfr-interval"
 //! # tolerance = "1e-18"          # two-layer only: relative local error per step (default automatic)
 //! # order = 20                   # two-layer only: Taylor order (default automatic)
+//! # your own claims, checked by `check` (docs/lemmas.md), one table each:
+//! # [[lemma]]
+//! # name = "norm grows"
+//! # text = "forall t: d/dt norm(w)^2 >= 0"
 //! ```
 //!
 //! Every number is read as the exact rational it denotes (see [`read`]). Everything this module

@@ -40,6 +40,10 @@ pub struct Entry {
     pub applies: Applies,
     /// Which check decides its conclusion (and so what kind of statement it is).
     pub check: Check,
+    /// The conclusion in the lemma language (`docs/lemmas.md`), when the language can state it:
+    /// the test suite checks on every shipped example that it never contradicts the built-in
+    /// check (`tests/lemma_catalogue.rs` in the binary's tests).
+    pub expression: Option<&'static str>,
     /// Hypotheses (switchable ones can be turned on and off by the selection).
     pub hypotheses: &'static [Hyp],
     /// How the conclusion is checked, in one sentence.
@@ -107,6 +111,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::LossNonincreasing),
         hypotheses: &[],
         checked: "loss at segment ends never certainly increases; chain-rule dL/dt on hulls never certainly positive; holds by the identity",
+        expression: Some("forall t: loss is nonincreasing"),
     },
     Entry {
         id: "gen.balancedness",
@@ -116,6 +121,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::Balancedness),
         hypotheses: &[],
         checked: "D_j on every hull, end and the limit overlaps D_j(0); holds by the identity",
+        expression: Some("forall j: a[j]^2 - norm(w[j])^2 == a0[j]^2 - norm(w0[j])^2"),
     },
     Entry {
         id: "gen.sign-preserved",
@@ -125,6 +131,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::SignPreserved),
         hypotheses: &[h("nonneg-D", "a_j(0)² ≥ ‖w_j(0)‖², a_j(0) ≠ 0", false, true)],
         checked: "every hull of a_j is certainly of the sign of a_j(0)",
+        expression: Some("forall j: a[j] * a0[j] > 0"),
     },
     Entry {
         id: "gen.dead-frozen",
@@ -134,6 +141,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::DeadFrozen),
         hypotheses: &[],
         checked: "no dead neuron active in any pattern; its parameters on every hull overlap the initial ones",
+        expression: None,
     },
     Entry {
         id: "gen.dist-to-interpolant",
@@ -143,6 +151,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::DistToInterpolant),
         hypotheses: &[h("zero-loss-w*", "w* (the teacher, or --w-star) has σ(x_iᵀw*) = y_i for all i", false, true)],
         checked: "derivative enclosure on hulls certainly ≤ 0; distance at segment ends never certainly increases",
+        expression: None,
     },
     Entry {
         id: "gen.span",
@@ -152,6 +161,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::Span),
         hypotheses: &[],
         checked: "exact rational projector onto the orthogonal complement applied to every hull, end and the limit",
+        expression: None,
     },
     Entry {
         id: "lsy.norm-growth",
@@ -161,6 +171,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::NormGrowth),
         hypotheses: LSY_SWITCHES,
         checked: "enclosure of d/dt ½‖w‖² on every hull certainly ≥ 0, and ½‖w‖² at segment ends never certainly decreasing",
+        expression: Some("forall t: d/dt norm(w)^2 >= 0"),
     },
     Entry {
         id: "lsy.support-vector-stability",
@@ -170,6 +181,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::SupportVectorStability),
         hypotheses: LSY_SWITCHES,
         checked: "segment patterns in time order and the limit pattern: no active → inactive → active; no Deactivate certainly followed by Activate",
+        expression: Some("at every event: kind != \"activate\" or point not in deactivated_before"),
     },
     Entry {
         id: "lsy.global-convergence-d2",
@@ -179,6 +191,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::GlobalConvergenceD2),
         hypotheses: LSY_CONVERGENCE,
         checked: "from the certified limit: loss enclosure, and every point inactive in the limit must have y_i = 0",
+        expression: None,
     },
     Entry {
         id: "vs.thm3-limit",
@@ -193,6 +206,7 @@ pub static CATALOGUE: &[Entry] = &[
             h("half-sum", "L = ½Σ(·)²", false, true),
         ],
         checked: "limit enclosure: first two coordinates overlap 5α, −α; s certainly inside the paper's interval",
+        expression: None,
     },
     Entry {
         id: "vs.thm8-distance",
@@ -202,6 +216,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::Thm8Distance),
         hypotheses: &[h("zero-loss-w*", "w* (the teacher, or --w-star) has σ(x_iᵀw*) = y_i for all i", false, true)],
         checked: "‖w − w(0)‖² ≤ 4‖w* − w(0)‖² on every hull, end and the limit, for the given zero-loss w* (a weaker bound than with the closest one)",
+        expression: None,
     },
     Entry {
         id: "cel.setting",
@@ -211,6 +226,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Predicate(PredicateCheck::Setting),
         hypotheses: &[],
         checked: "exactly, in rational arithmetic (the angle test squared)",
+        expression: None,
     },
     Entry {
         id: "cel.assumption1",
@@ -220,6 +236,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Predicate(PredicateCheck::Assumption1),
         hypotheses: &[],
         checked: "(i)–(iii) exactly (rank, squarefree characteristic polynomial, Krylov rank); (iv) from the yardsticks' certified crossings; (v) true for σ'(0) = 0",
+        expression: None,
     },
     Entry {
         id: "cel.assumption2",
@@ -229,6 +246,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Predicate(PredicateCheck::Assumption2),
         hypotheses: &[],
         checked: "certified false from an upper bound on δ (static terms) with intervals; certified true from the certified lower bound δ_lo of the full enclosure of δ (cel::delta); undecided in between",
+        expression: None,
     },
     Entry {
         id: "cel.assumption3",
@@ -238,6 +256,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Predicate(PredicateCheck::Assumption3),
         hypotheses: &[],
         checked: "exactly, with the sign of 𝓜 from cel.thm8-sign-M",
+        expression: None,
     },
     Entry {
         id: "cel.thm8-sign-M",
@@ -247,6 +266,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Static(StaticCheck::SignM),
         hypotheses: &[SETTING, A1, A3],
         checked: "𝓜 < 0 by the Z-matrix condition χ_kᵀχ_k' ≤ 0 (exact); 𝓜 > 0 by an exact (K, p, q) witness and the constructed interpolator verified with intervals (‖θ‖² certainly < 2, residuals ∋ 0)",
+        expression: None,
     },
     Entry {
         id: "cel.prop13-yardstick",
@@ -256,6 +276,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Static(StaticCheck::Prop13),
         hypotheses: &[SETTING, A1],
         checked: "on every stage of every certified yardstick: the norm law at τ_j^ℓ against the yardstick's enclosure, ‖α‖ sin φ constant, the tanh law against ᾱ(τ_j^ℓ), and dN/dt = sαᵀγ, d(αᵀγ)/dt = s‖γ‖²N, N > 0 on 8 pieces of the stage (intervals)",
+        expression: None,
     },
     Entry {
         id: "cel.prop14-yardstick",
@@ -265,6 +286,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Static(StaticCheck::Prop14),
         hypotheses: &[SETTING, A1],
         checked: "closed-form stages with intervals: next crossing = the reached point with the certainly smallest time; transversal exits; T0 reported",
+        expression: None,
     },
     Entry {
         id: "cel.prop22-yardstick",
@@ -274,6 +296,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Static(StaticCheck::Prop22),
         hypotheses: &[SETTING, A1],
         checked: "for every certified J+ yardstick: final active set [n] and γ_[n]ᵀx_i > 0 exactly, Prop 14(viii) continuity with intervals, and the tanh law's ODE d cos φ/dt = ‖γ_[n]‖sin²φ with the norm law on 8 pieces of u ∈ [0, 16/‖γ_[n]‖]",
+        expression: None,
     },
     Entry {
         id: "cel.lemma3",
@@ -283,6 +306,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::CelLemma3),
         hypotheses: &[SETTING, A1, A2],
         checked: "the first n_j events of each neuron of J+ ∪ J− against the certified yardstick order (points and direction), and |t_j^ℓ − τ_j^ℓ| ≤ λ^{1−(1+(3ℓ−1)/(3n_j))ε} with intervals",
+        expression: None,
     },
     Entry {
         id: "cel.lemma4",
@@ -292,6 +316,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::CelLemma4),
         hypotheses: &[SETTING, A1, A2],
         checked: "hull of w_j on the segments that may contain T0 (from the certified yardsticks) certainly ≤ λ‖z_j‖; no active point after T0",
+        expression: None,
     },
     Entry {
         id: "cel.lemma5",
@@ -301,6 +326,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::CelLemma5),
         hypotheses: &[SETTING, A1, A2],
         checked: "hulls of the segments that may contain T1 against the three bounds, ‖α_j(T1)‖ from the certified yardstick and Prop 13/22",
+        expression: None,
     },
     Entry {
         id: "cel.lemma19",
@@ -310,6 +336,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::CelLemma19),
         hypotheses: &[SETTING, A1, A2],
         checked: "on segments starting before T1 = ε ln(1/λ)/‖γ_[n]‖: hull ‖w_j‖² < 4‖z_j‖²λ^{2−2εt/T1} at the segment start, and s_j a_j ȧ_j ≥ 0 (= s_j d/dt ½‖w_j‖²)",
+        expression: None,
     },
     Entry {
         id: "cel.lemma28-angles",
@@ -319,6 +346,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::CelLemma28),
         hypotheses: &[SETTING, A1, A2],
         checked: "after T1, for pairs in J+: 1 − cos < 4λ^ε on hulls, the cosine derivative enclosure on hulls certainly ≥ 0 and cosines at segment ends never certainly decreasing (the bundle set S and parts (iii)–(ix) are not checked)",
+        expression: None,
     },
     Entry {
         id: "cel.thm6",
@@ -328,6 +356,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::CelThm6),
         hypotheses: &[SETTING, A1, A2],
         checked: "δ enclosed (exact rational eigenvalue isolation, spectral projectors for ν*, branch and bound over the yardstick arcs); T2 enclosed from hulls of ν_1^t/ν_1* = vᵀP_1v*/ν_1*² after T1 and compared with the bound; L on every covered finite segment after T2 against 0.5Δ²e^{−0.4tδ⁴/Δ²} (times and losses converted to the problem's loss scale)",
+        expression: None,
     },
     Entry {
         id: "cel.thm7-limit",
@@ -337,6 +366,7 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::CelThm7),
         hypotheses: &[SETTING, A1, A2],
         checked: "the finite-λ facts of the proof on this run: ‖w_j‖ ≤ λ‖z_j‖ off J+ (hulls, or a_jȧ_j ≤ 0 chained from t = 0), a_j = ‖w_j‖ on J+ (consistency), ‖v − v*‖² ≤ L/(cnη_d) where the network is linear on the data, and at a certified limit L ∋ 0, v^∞ ∋ v*, 1 ≤ Σ_J+‖w_j‖² < 1/(1 − 4λ^ε); the λ → 0 limit only as a trend over runs (cel::thm7::thm7_trend, not a proof)",
+        expression: None,
     },
 ];
 

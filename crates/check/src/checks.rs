@@ -116,3 +116,19 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod expressions {
+    use crate::catalogue::catalogue;
+    use crate::lemma::Lemma;
+
+    /// Every catalogue entry's lemma-language expression parses.
+    #[test]
+    fn every_expression_parses() {
+        for e in catalogue() {
+            if let Some(x) = e.expression {
+                assert!(Lemma::parse(x).is_ok(), "{}: `{x}` does not parse", e.id);
+            }
+        }
+    }
+}

@@ -90,12 +90,12 @@ fn sites<'a, S: Enclosure>(eval: &Eval<'a, S>, lemma: &Resolved, prep: &'a Prepa
     for &k in &prep.cov.segs {
         let seg = &traj.segments[k];
         let t = seg.t_start.hull(&seg.t_end);
-        let at = Location::Segment { index: k, t_start: seg.t_start.clone(), t_end: seg.t_end.clone() };
+        let at = prep.cov.at(k, seg);
         let s = site(Some(&seg.hull), Some(&seg.pattern), t);
         out.push(At { site: s, at, t0: seg.t_start.clone(), t1: seg.t_end.clone() });
         if !lemma.derivative && seg.t_end.is_finite() {
             let s = site(Some(&seg.end), None, seg.t_end.clone());
-            let at = Location::SegmentEnd { index: k, t: seg.t_end.clone() };
+            let at = prep.cov.end_at(k, seg);
             out.push(At { site: s, at, t0: seg.t_end.clone(), t1: seg.t_end.clone() });
         }
     }
@@ -244,8 +244,10 @@ fn witness<S: Enclosure>(at: Location<S>, fail: Fail<S>, extra: Option<String>) 
     Verdict::violated(at, fail.quantity, fail.value, breaks)
 }
 
-/// How a conservation law is proved (the enclosures are checked against it).
-const IDENTITY: &str = "d/dt (lhs − rhs) ≡ 0 along the field for every pattern, and lhs = rhs at t = 0";
+/// How an identity of the flow is proved (the enclosures are checked against it): a conservation
+/// law `lhs == rhs`, or descent `d/dt loss <= 0`.
+const IDENTITY: &str = "identities of the flow: d/dt (lhs − rhs) ≡ 0 along the field for every pattern with lhs = rhs at \
+t = 0; dL/dt = −‖θ̇‖² ≤ 0";
 
 fn conservation_law(lemma: &Resolved, problem: &Problem) -> bool {
     let ctx = super::identity::Ctx {
@@ -326,7 +328,11 @@ fn events<S: Enclosure>(
         }
     }
     let (_, b) = range(&Scope::Always, &problem.run().t_end);
-    if let Some(why) = short_of(prep, &b) {
+    // The event list is complete exactly when the checker's coverage is (a certified run lists
+    // every switch of its horizon, and with t_end = ∞ its limit proof fixes the pattern after the
+    // last one): the same criterion as the built-in `lsy.support-vector-stability`.
+    let incomplete = contiguity(prep).or_else(|| prep.cov.incomplete.clone());
+    if let Some(why) = incomplete.or_else(|| if prep.traj.limit.is_some() { None } else { short_of(prep, &b) }) {
         return Verdict::undecided(format!("no violation at the {} certified events, but {why}", list.len()));
     }
     if let Some(why) = first_unknown {

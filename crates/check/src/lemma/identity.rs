@@ -1,4 +1,5 @@
-//! Conservation laws proved symbolically: a claim `lhs == rhs` between polynomials in the
+//! Identities of the flow. Descent: `d/dt loss <= 0` (`loss is nonincreasing`) holds on every
+//! segment because `dL/dt = −‖θ̇‖²` along the gradient flow, whatever the pattern. Conservation laws proved symbolically: a claim `lhs == rhs` between polynomials in the
 //! parameters holds at every time when `d/dt (lhs − rhs)` is the zero polynomial along the field
 //! and `lhs − rhs` vanishes identically at `t = 0` (`proofs-notes/lemma-language.md`).
 //!
@@ -142,6 +143,15 @@ pub fn proves(f: &Formula, vars: &mut Vec<usize>, ctx: &Ctx) -> bool {
             let diff = pa.add(&pb.scale(&Rational::from(-1)));
             diff.ddt(ctx).0.is_empty() && diff.initial().0.is_empty()
         }
+        // Descent: dL/dt = −‖θ̇‖² ≤ 0 along the gradient flow on every segment (the identity of
+        // `gen.loss-nonincreasing`), and L is continuous in t.
+        Formula::Cmp(BinOp::Le, Num::Ddt(l), Num::Const(z), _)
+        | Formula::Cmp(BinOp::Ge, Num::Const(z), Num::Ddt(l), _)
+            if **l == Num::Loss && *z == 0 =>
+        {
+            true
+        }
+        Formula::Named(_, g) => proves(g, vars, ctx),
         Formula::Logic(BinOp::And, g, h) => proves(g, vars, ctx) && proves(h, vars, ctx),
         Formula::Forall(slot, dom, _, body) => {
             let size = match dom {
