@@ -28,7 +28,6 @@ pub(crate) struct Env<'a, S: Enclosure> {
     pub c: Rational,
     pub conv: ReluPrime,
     pub n: usize,
-    pub d: usize,
     pub bits: u32,
     /// `x_i ≠ 0` (points with `x_i = 0` never switch).
     pub nonzero: Vec<bool>,
@@ -53,7 +52,6 @@ impl<'a, S: Enclosure> Env<'a, S> {
             c: problem.loss_factor(),
             conv: problem.relu_prime(),
             n: data.n(),
-            d: data.d(),
             bits: precision_bits::<S>(ctx),
             nonzero: x.iter().map(|xi| xi.iter().any(|v| *v != 0)).collect(),
             pts,

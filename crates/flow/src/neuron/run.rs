@@ -92,7 +92,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
     /// `exp(sA)` for `s ∈ [lo, hi]` (exact rationals, `0 ≤ lo ≤ hi`).
     pub fn expm_range(&self, lo: &Rational, hi: &Rational) -> Vec<S> {
         let s = if lo == hi { S::from_rational(lo, &self.ctx) } else { S::from_bounds(lo, hi, &self.ctx) };
-        expm_enclosure(&self.ps.a, self.ps.d, &s, Self::f64_up(hi), self.ps.norm, self.bits)
+        expm_enclosure(&self.ps.a, self.ps.r, &s, Self::f64_up(hi), self.ps.norm, self.bits)
     }
 
     /// `(exp(len·A), {exp(sA) : s ∈ [0, len]})`, cached; doubling reuses the half step:
@@ -102,7 +102,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
             return v.clone();
         }
         let half = Rational::from(len / 2u32);
-        let d = self.ps.d;
+        let d = self.ps.r;
         let v = if let Some((ep, ed)) = self.cache.get(&half) {
             let ep2 = reluflow_arith::linalg::mat_mul(ep, ep, d, d, d, &self.ctx);
             let ed2 = reluflow_arith::linalg::mat_mul(ep, ed, d, d, d, &self.ctx);
