@@ -70,6 +70,10 @@ pub(crate) struct PieceS<S: Enclosure> {
     omega: Vec<S>,
     /// Upper bounds of `√(I − P)_jj`, the norms of the rows of `I − P`.
     ker_row: Vec<S>,
+    /// `(I − P)_jj = 0`: row `j` of `I − P` vanishes (`e_j ∈ V`).
+    in_span: Vec<bool>,
+    /// `w_A`.
+    w_a: Vec<S>,
     /// Upper bound of `‖N‖_∞` as f64.
     pub norm: f64,
     pub alpha: Vec<Vec<S>>,
@@ -83,6 +87,7 @@ impl<S: Enclosure> PieceS<S> {
     pub fn new(pc: &GramPiece, ctx: &S::Ctx) -> PieceS<S> {
         let conv = |v: &[Rational]| v.iter().map(|q| S::from_rational(q, ctx)).collect::<Vec<S>>();
         let g = &pc.g;
+        let kd = g.kernel_diag();
         PieceS {
             d: g.d,
             r: g.rank(),
@@ -90,7 +95,9 @@ impl<S: Enclosure> PieceS<S> {
             dinv: g.dq.iter().map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx)).collect(),
             a: g.n.iter().map(|v| S::from_rational(&Rational::from(-v), ctx)).collect(),
             omega: conv(&g.omega),
-            ker_row: g.kernel_diag().iter().map(|v| S::from_rational(v, ctx).sqrt().hi_point()).collect(),
+            ker_row: kd.iter().map(|v| S::from_rational(v, ctx).sqrt().hi_point()).collect(),
+            in_span: kd.iter().map(|v| *v == 0).collect(),
+            w_a: conv(&g.lift(&g.omega)),
             norm: S::from_rational(&g.norm_inf(), ctx).upper_f64(),
             alpha: pc.alpha.iter().map(|a| conv(a)).collect(),
             beta: conv(&pc.beta),
@@ -119,8 +126,8 @@ impl<S: Enclosure> PieceS<S> {
     }
 
     /// `(I − P)W + w_A` over the box `W = m + δ`: the narrower, per coordinate, of the interval
-    /// evaluation `W − Q̂ᵀ(D⁻¹Q̂W − ω)` and `(I − P)m + w_A ± ‖row_j(I − P)‖₂‖δ‖₂` (Cauchy–Schwarz;
-    /// exact in the coordinates that lie in the active span).
+    /// evaluation `W − Q̂ᵀ(D⁻¹Q̂W − ω)` and `(I − P)m + w_A ± ‖row_j(I − P)‖₂‖δ‖₂` (Cauchy–Schwarz);
+    /// exactly `(w_A)_j` where row `j` of `I − P` vanishes.
     pub fn conserved(&self, w: &[S]) -> Vec<S> {
         let plain = self.split(w).0;
         let m: Vec<S> = w.iter().map(|v| v.mid()).collect();
@@ -130,8 +137,11 @@ impl<S: Enclosure> PieceS<S> {
         plain
             .into_iter()
             .zip(at_mid)
-            .zip(&self.ker_row)
-            .map(|((p, c), k)| {
+            .zip(self.ker_row.iter().zip(&self.in_span).zip(&self.w_a))
+            .map(|((p, c), ((k, &zero), wa))| {
+                if zero {
+                    return wa.clone(); // row j of I − P is 0: the coordinate is w_A's, exactly
+                }
                 let b = c.add(&sym(&k.mul(&rn)));
                 if b.width_upper() < p.width_upper() { b } else { p }
             })
