@@ -5,6 +5,7 @@ mod bad_input;
 mod check;
 mod cli;
 mod examples;
+mod horizons;
 mod interrupt;
 mod plot;
 mod reproduce;

@@ -177,14 +177,14 @@ pub fn certify<S: Enclosure>(
     let mut out = Out { initial: state(initial_box.clone()), segments: Vec::new(), events: Vec::new() };
     let (active, skip) = match decide(env.x, env.y, &env.c, &w0, env.conv) {
         Start::Go { active, skip } => (active, skip),
-        Start::Stop(reason) => return Ok(out.undecided(reason, zero, initial_box)),
+        Start::Stop(reason) => return Ok(out.undecided(reason, zero, initial_box).without_vacuous_bounds()),
     };
     let ball = Ball::from_exact(&w0, ctx);
     let mut cursor = Cursor { active, skip, t0: zero, ball, work: 0, seg_box: None };
     loop {
         match pattern::run(&env, &mut out, cursor) {
             pattern::Next::Pattern(c) => cursor = c,
-            pattern::Next::Done(tr) => return Ok(*tr),
+            pattern::Next::Done(tr) => return Ok(tr.without_vacuous_bounds()),
         }
     }
 }

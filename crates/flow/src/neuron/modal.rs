@@ -97,9 +97,15 @@ impl<S: Enclosure> Modes<S> {
 
     /// The step `[0, h]` from `ball` (decaying part split by `ps`).
     pub fn step(&self, ps: &PieceS<S>, ball: &Ball<S>, h: &Rational) -> ModalStep<S> {
+        self.step_over(ps, ball, S::from_rational(h, &ball.rho.ctx()))
+    }
+
+    /// [`Modes::step`] for every end time in the enclosure `hs ⊆ [0, ∞)`: the end factors
+    /// `e^{−hμ_k}` over `h ∈ hs`, the residual term with the upper end of `hs`. Its decayed modes
+    /// add no width however long the step, so it also gives the state at a far horizon.
+    pub fn step_over(&self, ps: &PieceS<S>, ball: &Ball<S>, hs: S) -> ModalStep<S> {
         let ctx = ball.rho.ctx();
         let (winf, v) = ps.split(&ball.c);
-        let hs = S::from_rational(h, &ctx);
         let one = S::one(&ctx);
         let a: Vec<S> = self.q.iter().map(|qk| dot(qk, &v, &ctx)).collect();
         let mut r = v.clone();

@@ -6,7 +6,7 @@ use super::certify::{Cursor, Env, Out};
 use super::gram::GramPiece;
 use super::limit::global;
 use super::modal::Modes;
-use super::run::{Class, Found, Run};
+use super::run::{Class, Found, Run, narrower};
 use super::slow::SlowMode;
 use super::switch;
 use crate::trajectory::*;
@@ -207,8 +207,17 @@ fn finish<S: Enclosure>(
         }
         Some((hlo, hhi, t_end)) => {
             let tau = &pos.tau;
-            let e_fin = run.expm_range(&Rational::from(hlo - tau), &Rational::from(hhi - tau));
+            let (slo, shi) = (Rational::from(hlo - tau), Rational::from(hhi - tau));
+            let e_fin = run.expm_range(&slo, &shi);
             let fin = inflate_box(&run.ps.centre_box(&pos.ball, &e_fin), &pos.ball.rho);
+            // A far horizon: the dense exponential loses every digit, the decay modes do not.
+            let fin = match &run.modes {
+                Some(m) => {
+                    let st = m.step_over(&run.ps, &pos.ball, S::from_bounds(&slo, &shi, &env.ctx));
+                    fin.iter().zip(m.end(&st, &pos.ball.rho).to_box()).map(|(a, b)| narrower(a, b)).collect()
+                }
+                None => fin,
+            };
             let e_all = run.expm_range(&Rational::new(), &Rational::from(hhi - tau));
             let dense = inflate_box(&run.ps.centre_box(&pos.ball, &e_all), &pos.ball.rho);
             let dense = match meet_all("neuron: dense box ∩ tail box", &dense, &l.tail) {

@@ -44,7 +44,7 @@ pub(crate) enum Found<S> {
 }
 
 /// Of two enclosures of the same value, the one of smaller width (each contains the value).
-fn narrower<S: Enclosure>(a: &S, b: S) -> S {
+pub(crate) fn narrower<S: Enclosure>(a: &S, b: S) -> S {
     if b.width_upper() < a.width_upper() { b } else { a.clone() }
 }
 

@@ -123,7 +123,8 @@ pub fn certify_with_stats<S: Enclosure>(
             }
         }
     };
-    Ok(run.finish(status))
+    let (tr, stats) = run.finish(status);
+    Ok((tr.without_vacuous_bounds(), stats))
 }
 
 /// The automatic Taylor order for the step tolerance `tol` (`ValidatedOptions::order`).
