@@ -43,11 +43,13 @@ fn run() -> Exit {
     match cli.command {
         Command::Certify(args) => {
             progress::arm(args.quiet);
+            progress::set_time_limit(args.time_limit);
             let result = args.validate().and_then(|cfg| commands::certify::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Check(args) => {
             progress::arm(args.quiet);
+            progress::set_time_limit(args.time_limit);
             let result = args.validate().and_then(|cfg| commands::check::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }

@@ -7,6 +7,7 @@ mod cli;
 mod examples;
 mod horizons;
 mod interrupt;
+mod limits;
 mod plot;
 mod reproduce;
 mod search;

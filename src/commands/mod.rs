@@ -2,6 +2,7 @@
 
 pub mod certify;
 pub mod check;
+pub mod memory;
 pub mod plot;
 pub mod reproduce;
 pub mod search;

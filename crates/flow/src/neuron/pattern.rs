@@ -78,6 +78,8 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
     let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false] };
     let mut run = Run::new(ps, &env.pts, req.clone(), env.bits, env.ctx.clone());
     run.modes = Modes::new(&piece.g, &env.ctx);
+    run.max_work = env.opts.max_steps.saturating_sub(work);
+    run.monitor = env.opts.monitor.clone();
     let norm = run.ps.norm;
     let e = if norm > 0.0 { (0.25 / norm).log2().floor() as i32 } else { 0 };
     let e_max = if norm > 0.0 { (64.0 / norm).log2().floor() as i32 } else { 0 };
@@ -244,8 +246,9 @@ fn out_of_budget<S: Enclosure>(
     let reason = if work > env.opts.max_steps {
         let what = format!("{} guard classifications (NeuronOptions::max_steps)", env.opts.max_steps);
         UndecidedReason::Budget { what }
-    } else if env.opts.monitor.as_ref().is_some_and(|m| m.poll(pos.now().lower_f64(), work, out.events.len())) {
-        UndecidedReason::Interrupted
+    } else if let Some(m) = env.opts.monitor.as_ref().filter(|m| m.poll(pos.now().lower_f64(), work, out.events.len()))
+    {
+        m.stop_reason()
     } else {
         return None;
     };

@@ -394,9 +394,11 @@ impl<S: Enclosure> Runner<S> {
             if self.stats.steps >= self.opts.max_steps {
                 return self.undecided(UndecidedReason::Budget { what: format!("{} steps", self.opts.max_steps) });
             }
-            if self.opts.monitor.as_ref().is_some_and(|m| m.poll(self.t.to_f64(), self.stats.steps, self.stats.events))
+            if let Some(m) =
+                self.opts.monitor.as_ref().filter(|m| m.poll(self.t.to_f64(), self.stats.steps, self.stats.events))
             {
-                return self.undecided(UndecidedReason::Interrupted);
+                let reason = m.stop_reason();
+                return self.undecided(reason);
             }
             if self.ball.is_some() {
                 match self.ball_iteration(t_end) {
