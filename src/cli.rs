@@ -228,6 +228,17 @@ pub enum Command {
     Reproduce(crate::commands::reproduce::ReproduceArgs),
 }
 
+/// The default of `--time-limit`: ten minutes.
+pub const DEFAULT_TIME_LIMIT: f64 = 600.0;
+
+/// `--time-limit`: a finite number of seconds ≥ 0.
+pub(crate) fn parse_time_limit(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a number of seconds ≥ 0 (0 for no limit), got `{s}`")),
+    }
+}
+
 /// Arguments of `reluflow certify`.
 #[derive(Debug, Args)]
 pub struct CertifyArgs {
@@ -243,6 +254,10 @@ pub struct CertifyArgs {
     /// Significant digits of every printed bound (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
+    /// Wall-clock budget of the integration in seconds: past it the run ends UNDECIDED with what
+    /// was certified so far (exit 3); 0 for no limit
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIME_LIMIT, value_parser = parse_time_limit)]
+    pub time_limit: f64,
 }
 
 /// Arguments of `reluflow check`.
@@ -270,6 +285,10 @@ pub struct CheckArgs {
     /// Significant digits of the witness enclosures in the JSON (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
+    /// Wall-clock budget of the integration in seconds: past it the run ends UNDECIDED with what
+    /// was certified so far (exit 3); 0 for no limit
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIME_LIMIT, value_parser = parse_time_limit)]
+    pub time_limit: f64,
 }
 
 /// Arguments of `reluflow theorems`.

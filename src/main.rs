@@ -46,12 +46,14 @@ fn run() -> Exit {
         Command::Certify(args) => {
             report::envelope::set_invocation("certify", Some(&args.spec));
             progress::arm(args.quiet);
+            progress::set_time_limit(args.time_limit);
             let result = args.validate().and_then(|cfg| commands::certify::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Check(args) => {
             report::envelope::set_invocation("check", Some(&args.spec));
             progress::arm(args.quiet);
+            progress::set_time_limit(args.time_limit);
             let result = args.validate().and_then(|cfg| commands::check::run(&cfg));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
@@ -82,6 +84,7 @@ fn run() -> Exit {
         }
         Command::Export(args) => {
             report::envelope::set_invocation("export", Some(&args.spec));
+            progress::set_time_limit(args.time_limit);
             progress::arm(args.quiet);
             conclude(commands::export::run(&args).map(|e| e.settle(progress::interrupted())), false)
         }

@@ -36,6 +36,21 @@ struct Armed {
 
 static ARMED: OnceLock<Armed> = OnceLock::new();
 
+/// The wall-clock budget of one integration, in seconds (`--time-limit`; unset or 0: none).
+static TIME_LIMIT: OnceLock<f64> = OnceLock::new();
+
+/// Sets the wall-clock budget of every integration of this process (once; later calls do nothing).
+pub fn set_time_limit(seconds: f64) {
+    let _ = TIME_LIMIT.set(seconds);
+}
+
+/// The budget's words in an undecided reason: what ran out and the setting that changes it.
+fn time_limit_words(seconds: f64) -> String {
+    format!(
+        "the wall-clock time limit of {seconds} s for one integration (raise it with --time-limit SECONDS; 0 for none)"
+    )
+}
+
 /// Installs the Ctrl-C handler (once per process; later calls do nothing). `quiet`: no progress
 /// display. Without `arm` (unit tests, other commands) integrations run without a monitor.
 pub fn arm(quiet: bool) {
@@ -98,6 +113,8 @@ impl Watch {
     pub fn with(message: Box<Message>, farewell: fn(&Monitor) -> String) -> Watch {
         let Some(a) = ARMED.get() else { return Watch { monitor: None, display: None, farewell } };
         a.active.store(true, Ordering::SeqCst);
+        let limit = TIME_LIMIT.get().copied().filter(|s| *s > 0.0 && s.is_finite());
+        a.monitor.set_deadline(limit.map(|s| (std::time::Duration::from_secs_f64(s), time_limit_words(s))));
         let show = !a.quiet && std::io::stderr().is_terminal();
         let display = show.then(|| Display::start(a.monitor.clone(), message));
         Watch { monitor: Some(a.monitor.clone()), display, farewell }

@@ -306,7 +306,7 @@ fn norm_growth_fails_from_a_small_over_fitting_init() {
             "--assume",
             "positive-labels",
         ],
-        "every t in [0, 1]: d/dt ½‖w‖² ∈ [-2.34568e-2, -2.1095e-7], but it must be ≥ 0",
+        "every t in [0, 1]: d/dt ½‖w‖² ∈ [-2.34568e-2, -4.4638e-7], but it must be ≥ 0",
     );
 }
 

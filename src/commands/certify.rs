@@ -70,6 +70,7 @@ pub fn integrate(problem: &Problem) -> Result<Run, Failure> {
 /// [`integrate`] without a progress display or Ctrl-C of its own: the run polls `m` (when given).
 /// For commands that integrate many problems under one display (`search`).
 pub fn integrate_with(problem: &Problem, m: Option<Monitor>) -> Result<Run, Failure> {
+    super::memory::check_fits(problem)?;
     let bits = problem.run().precision;
     let single = problem.model() == ModelKind::SingleNeuron;
     let run = match problem.run().arithmetic {

@@ -1,7 +1,7 @@
 //! The human-readable report: status, a table of events, and the final and limit enclosures
 //! with their widths.
 
-use super::{accuracy_text, effective_precision, horizon_text, pair, status_fields, width};
+use super::{accuracy_text, effective_precision, horizon_display, pair, status_fields, width};
 use reluflow_arith::{Guarantee, Scalar};
 use reluflow_flow::{State, Trajectory};
 use reluflow_model::Problem;
@@ -78,7 +78,7 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
         problem.loss().name(),
         problem.data().n(),
         problem.data().d(),
-        horizon_text(&run.t_end)
+        horizon_display(&run.t_end, digits)
     );
     let rounding = if S::GUARANTEE == Guarantee::Enclosure {
         "every [lo, hi] is rounded outward"

@@ -219,6 +219,19 @@ pub fn horizon_text(h: &Horizon) -> String {
     }
 }
 
+/// The requested horizon for display: exact when short, else rounded down to `digits`
+/// significant digits like every other bound (`t_end = "1e1000000"` must not print a million
+/// digits; the exact value is in the JSON's `t_end`).
+pub fn horizon_display(h: &Horizon, digits: u32) -> String {
+    let exact = horizon_text(h);
+    match h {
+        Horizon::Finite(q) if exact.len() > (digits as usize).max(17) => {
+            reluflow_arith::exact::decimal_rounded(q, digits, Dir::Down)
+        }
+        _ => exact,
+    }
+}
+
 /// `"; tolerance 1e-18; order 20"` for the settings of `[run]` that are not automatic.
 pub fn accuracy_text(problem: &Problem) -> String {
     let acc = problem.accuracy();
@@ -280,7 +293,7 @@ pub fn status_fields<S: Scalar>(
     digits: u32,
 ) -> (&'static str, Option<JsonReason>, Option<String>) {
     match &traj.status {
-        Status::Certified => ("certified", None, Some(horizon_text(&problem.run().t_end))),
+        Status::Certified => ("certified", None, Some(horizon_display(&problem.run().t_end, digits))),
         Status::Undecided { reason, certified_until } => {
             let word = if reason.is_inconsistency() { "internal-inconsistency" } else { "undecided" };
             (word, Some(JsonReason::of(reason)), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))

@@ -9,5 +9,6 @@ pub mod monitor;
 pub mod net;
 pub mod neuron;
 pub mod trajectory;
+pub mod vacuous;
 
 pub use trajectory::*;

@@ -27,7 +27,9 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// A callback run by every [`Monitor::poll`] (on the integrator's thread), after the counters are
 /// stored. It gets the monitor (so it may cancel) and the progress just reported.
@@ -50,6 +52,10 @@ struct Inner {
     steps: AtomicUsize,
     events: AtomicUsize,
     observer: Option<Box<Observer>>,
+    /// A wall-clock deadline and the words that name it (the setting to change).
+    deadline: Mutex<Option<(Instant, String)>>,
+    /// The deadline passed at a poll.
+    expired: AtomicBool,
 }
 
 /// The shared progress/cancellation handle (see the module documentation).
@@ -81,6 +87,8 @@ impl Monitor {
                 steps: AtomicUsize::new(0),
                 events: AtomicUsize::new(0),
                 observer,
+                deadline: Mutex::new(None),
+                expired: AtomicBool::new(false),
             }),
         }
     }
@@ -97,7 +105,7 @@ impl Monitor {
     }
 
     /// Called by integrators: records the time reached `t`, `steps` and `events`, runs the
-    /// observer, and returns whether the run must stop (cancelled).
+    /// observer, and returns whether the run must stop (cancelled, or past the deadline).
     pub fn poll(&self, t: f64, steps: usize, events: usize) -> bool {
         let i = &self.inner;
         i.t_bits.store(t.to_bits(), Ordering::Relaxed);
@@ -106,7 +114,48 @@ impl Monitor {
         if let Some(f) = &i.observer {
             f(self, Progress { t, steps, events });
         }
-        self.is_cancelled()
+        self.is_cancelled() || self.past_deadline()
+    }
+
+    /// Sets (or with `None` clears) a wall-clock budget from now on: polls after `limit` return
+    /// `true`, and [`budget_exhausted`](Monitor::budget_exhausted) then returns `what` (words
+    /// that name the budget and the setting that changes it).
+    pub fn set_deadline(&self, limit: Option<(Duration, String)>) {
+        let at = limit.and_then(|(d, what)| Instant::now().checked_add(d).map(|at| (at, what)));
+        *self.inner.deadline.lock().unwrap_or_else(|e| e.into_inner()) = at;
+        self.inner.expired.store(false, Ordering::SeqCst);
+    }
+
+    fn past_deadline(&self) -> bool {
+        let i = &self.inner;
+        if i.expired.load(Ordering::Relaxed) {
+            return true;
+        }
+        let late =
+            i.deadline.lock().unwrap_or_else(|e| e.into_inner()).as_ref().is_some_and(|(at, _)| Instant::now() >= *at);
+        if late {
+            i.expired.store(true, Ordering::SeqCst);
+        }
+        late
+    }
+
+    /// After a poll returned `true` because the deadline passed: the budget's words (the
+    /// integrators report [`UndecidedReason::Budget`](crate::UndecidedReason) with them instead of
+    /// `Interrupted`).
+    pub fn budget_exhausted(&self) -> Option<String> {
+        let i = &self.inner;
+        if !i.expired.load(Ordering::SeqCst) {
+            return None;
+        }
+        i.deadline.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|(_, what)| what.clone())
+    }
+
+    /// Why a poll said stop: the budget if one ran out, else an interruption.
+    pub fn stop_reason(&self) -> crate::UndecidedReason {
+        match self.budget_exhausted() {
+            Some(what) => crate::UndecidedReason::Budget { what },
+            None => crate::UndecidedReason::Interrupted,
+        }
     }
 
     /// The last reported progress (all zero before the first poll).

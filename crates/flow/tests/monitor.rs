@@ -168,3 +168,19 @@ fn net_validated_interrupted_and_untouched() {
     assert_eq!(tr.events[..], plain.events[..tr.events.len()]);
     assert_eq!(tr.final_state, plain.segments[k - 1].end);
 }
+
+#[test]
+fn a_passed_deadline_stops_with_a_budget_reason_and_can_be_cleared() {
+    use reluflow_flow::UndecidedReason;
+    use reluflow_flow::monitor::Monitor;
+    use std::time::Duration;
+    let m = Monitor::new();
+    m.set_deadline(Some((Duration::from_secs(3600), "an hour".into())));
+    assert!(!m.poll(0.0, 1, 0) && m.budget_exhausted().is_none());
+    m.set_deadline(Some((Duration::ZERO, "no time (--time-limit)".into())));
+    assert!(m.poll(0.0, 2, 0) && !m.is_cancelled());
+    assert_eq!(m.stop_reason(), UndecidedReason::Budget { what: "no time (--time-limit)".into() });
+    m.set_deadline(None);
+    assert!(!m.poll(0.0, 3, 0));
+    assert_eq!(m.stop_reason(), UndecidedReason::Interrupted);
+}

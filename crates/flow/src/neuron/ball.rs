@@ -6,7 +6,7 @@
 //! 2-norm at most 1, so `F_s(c + B(ρ)) ⊆ F_s(c) + B(ρ)`: only the rounding error of evaluating
 //! `F_s(c)` is added to the radius.
 
-use super::exact::Piece;
+use super::gram::GramPiece;
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::{dot, mat_vec, norm_sq};
 use rug::Rational;
@@ -53,54 +53,116 @@ impl<S: Enclosure> Ball<S> {
     }
 }
 
-/// A pattern's data entered into the backend (outward for enclosures).
+/// A pattern's data entered into the backend (outward for enclosures): the operator on the
+/// active span in the basis `q̂_k` (`gram.rs`), so that nothing is `d × d`.
 #[derive(Clone, Debug)]
-pub(crate) struct PieceS<S> {
+pub(crate) struct PieceS<S: Enclosure> {
     pub d: usize,
+    /// The dimension `r` of the active span.
+    pub r: usize,
+    /// The basis rows `q̂_k`.
+    q: Vec<Vec<S>>,
+    /// `1/D_k`.
+    dinv: Vec<S>,
+    /// `−N` (`r × r`): `exp(−sK)Q̂ᵀ = Q̂ᵀexp(s·(−N))`.
     pub a: Vec<S>,
-    pub p: Vec<S>,
-    pub w_a: Vec<S>,
-    pub gb: Vec<S>,
-    /// Upper bound of `‖A‖_∞` as f64.
+    /// `ω` with `w_A = Q̂ᵀω`.
+    omega: Vec<S>,
+    /// Upper bounds of `√(I − P)_jj`, the norms of the rows of `I − P`.
+    ker_row: Vec<S>,
+    /// `(I − P)_jj = 0`: row `j` of `I − P` vanishes (`e_j ∈ V`).
+    in_span: Vec<bool>,
+    /// `w_A`.
+    w_a: Vec<S>,
+    /// Upper bound of `‖N‖_∞` as f64.
     pub norm: f64,
     pub alpha: Vec<Vec<S>>,
     pub beta: Vec<S>,
     /// Upper bounds of `‖α_i‖₂`.
     pub alpha_norm: Vec<S>,
+    ctx: S::Ctx,
 }
 
 impl<S: Enclosure> PieceS<S> {
-    pub fn new(pc: &Piece, d: usize, ctx: &S::Ctx) -> PieceS<S> {
+    pub fn new(pc: &GramPiece, ctx: &S::Ctx) -> PieceS<S> {
         let conv = |v: &[Rational]| v.iter().map(|q| S::from_rational(q, ctx)).collect::<Vec<S>>();
+        let g = &pc.g;
+        let kd = g.kernel_diag();
         PieceS {
-            d,
-            a: conv(&pc.a),
-            p: conv(&pc.p),
-            w_a: conv(&pc.w_a),
-            gb: conv(&pc.gb),
-            norm: S::from_rational(&pc.norm_inf, ctx).upper_f64(),
+            d: g.d,
+            r: g.rank(),
+            q: g.q.iter().map(|v| conv(v)).collect(),
+            dinv: g.dq.iter().map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx)).collect(),
+            a: g.n.iter().map(|v| S::from_rational(&Rational::from(-v), ctx)).collect(),
+            omega: conv(&g.omega),
+            ker_row: kd.iter().map(|v| S::from_rational(v, ctx).sqrt().hi_point()).collect(),
+            in_span: kd.iter().map(|v| *v == 0).collect(),
+            w_a: conv(&g.lift(&g.omega)),
+            norm: S::from_rational(&g.norm_inf(), ctx).upper_f64(),
             alpha: pc.alpha.iter().map(|a| conv(a)).collect(),
             beta: conv(&pc.beta),
-            alpha_norm: pc.alpha.iter().map(|a| norm_upper::<S>(a, ctx)).collect(),
+            alpha_norm: pc.alpha_sq.iter().map(|a| S::from_rational(a, ctx).sqrt().hi_point()).collect(),
+            ctx: ctx.clone(),
         }
+    }
+
+    /// `D⁻¹Q̂w − ω`: the coordinates of the decaying part `Pw − w_A` (valid for every `w` in a box).
+    pub fn decaying(&self, w: &[S]) -> Vec<S> {
+        self.q
+            .iter()
+            .zip(&self.dinv)
+            .zip(&self.omega)
+            .map(|((qk, di), om)| dot(qk, w, &self.ctx).mul(di).sub(om))
+            .collect()
+    }
+
+    /// `Q̂ᵀz`.
+    pub fn lift(&self, z: &[S]) -> Vec<S> {
+        let mut w = vec![S::zero(&self.ctx); self.d];
+        for (zk, qk) in z.iter().zip(&self.q) {
+            w.iter_mut().zip(qk).for_each(|(a, b)| *a = a.add(&zk.mul(b)));
+        }
+        w
+    }
+
+    /// `(I − P)W + w_A` over the box `W = m + δ`: the narrower, per coordinate, of the interval
+    /// evaluation `W − Q̂ᵀ(D⁻¹Q̂W − ω)` and `(I − P)m + w_A ± ‖row_j(I − P)‖₂‖δ‖₂` (Cauchy–Schwarz);
+    /// exactly `(w_A)_j` where row `j` of `I − P` vanishes.
+    pub fn conserved(&self, w: &[S]) -> Vec<S> {
+        let plain = self.split(w).0;
+        let m: Vec<S> = w.iter().map(|v| v.mid()).collect();
+        let r: Vec<S> = w.iter().zip(&m).map(|(v, c)| v.sub(c).abs().hi_point()).collect();
+        let rn = norm_sq(&r, &self.ctx).sqrt().hi_point();
+        let at_mid = self.split(&m).0;
+        plain
+            .into_iter()
+            .zip(at_mid)
+            .zip(self.ker_row.iter().zip(&self.in_span).zip(&self.w_a))
+            .map(|((p, c), ((k, &zero), wa))| {
+                if zero {
+                    return wa.clone(); // row j of I − P is 0: the coordinate is w_A's, exactly
+                }
+                let b = c.add(&sym(&k.mul(&rn)));
+                if b.width_upper() < p.width_upper() { b } else { p }
+            })
+            .collect()
     }
 
     /// `(w_∞(c), v)` with `v = P c − w_A` and `w_∞(c) = c − v` (the limit of the pattern's flow from
     /// `c`, and the part of `c − w_∞` that decays).
     pub fn split(&self, c: &[S]) -> (Vec<S>, Vec<S>) {
-        let ctx = c[0].ctx();
-        let pc = mat_vec(&self.p, self.d, self.d, c, &ctx);
-        let v: Vec<S> = pc.iter().zip(&self.w_a).map(|(a, b)| a.sub(b)).collect();
+        let v = self.lift(&self.decaying(c));
         let winf: Vec<S> = c.iter().zip(&v).map(|(a, b)| a.sub(b)).collect();
         (winf, v)
     }
 
-    /// The box `w_∞(c) + E v` (without the radius): `E` may enclose one or many `exp(sA)`.
+    /// The box `w_∞(c) + E v` (without the radius): `E` (`r × r`) may enclose one or many
+    /// `exp(−sN)`, and `exp(−sK)v = Q̂ᵀexp(−sN)z` for `v = Q̂ᵀz`.
     pub fn centre_box(&self, ball: &Ball<S>, e: &[S]) -> Vec<S> {
-        let ctx = ball.rho.ctx();
-        let (winf, v) = self.split(&ball.c);
-        let ev = mat_vec(e, self.d, self.d, &v, &ctx);
-        winf.iter().zip(&ev).map(|(a, b)| a.add(b)).collect()
+        let z = self.decaying(&ball.c);
+        let v = self.lift(&z);
+        let ev = self.lift(&mat_vec(e, self.r, self.r, &z, &self.ctx));
+        ball.c.iter().zip(&v).zip(&ev).map(|((c, v), e)| c.sub(v).add(e)).collect()
     }
 
     /// The ball at the end of a step whose exponential is enclosed by `e`.
@@ -108,11 +170,9 @@ impl<S: Enclosure> PieceS<S> {
         Ball::from_box(&self.centre_box(ball, e), &ball.rho)
     }
 
-    /// The field `f(w) = A w + G b` over a box.
+    /// The field `f(w) = −K(w − w_A) = Q̂ᵀ(−N)(D⁻¹Q̂w − ω)` over a box.
     pub fn field(&self, w: &[S]) -> Vec<S> {
-        let ctx = w[0].ctx();
-        let aw = mat_vec(&self.a, self.d, self.d, w, &ctx);
-        aw.iter().zip(&self.gb).map(|(a, b)| a.add(b)).collect()
+        self.lift(&mat_vec(&self.a, self.r, self.r, &self.decaying(w), &self.ctx))
     }
 
     /// `d/dt x_iᵀw` over all states in `cb + B(rho)`.

@@ -28,7 +28,6 @@ pub(crate) struct Env<'a, S: Enclosure> {
     pub c: Rational,
     pub conv: ReluPrime,
     pub n: usize,
-    pub d: usize,
     pub bits: u32,
     /// `x_i ≠ 0` (points with `x_i = 0` never switch).
     pub nonzero: Vec<bool>,
@@ -53,7 +52,6 @@ impl<'a, S: Enclosure> Env<'a, S> {
             c: problem.loss_factor(),
             conv: problem.relu_prime(),
             n: data.n(),
-            d: data.d(),
             bits: precision_bits::<S>(ctx),
             nonzero: x.iter().map(|xi| xi.iter().any(|v| *v != 0)).collect(),
             pts,
@@ -179,14 +177,14 @@ pub fn certify<S: Enclosure>(
     let mut out = Out { initial: state(initial_box.clone()), segments: Vec::new(), events: Vec::new() };
     let (active, skip) = match decide(env.x, env.y, &env.c, &w0, env.conv) {
         Start::Go { active, skip } => (active, skip),
-        Start::Stop(reason) => return Ok(out.undecided(reason, zero, initial_box)),
+        Start::Stop(reason) => return Ok(out.undecided(reason, zero, initial_box).without_vacuous_bounds()),
     };
     let ball = Ball::from_exact(&w0, ctx);
     let mut cursor = Cursor { active, skip, t0: zero, ball, work: 0, seg_box: None };
     loop {
         match pattern::run(&env, &mut out, cursor) {
             pattern::Next::Pattern(c) => cursor = c,
-            pattern::Next::Done(tr) => return Ok(*tr),
+            pattern::Next::Done(tr) => return Ok(tr.without_vacuous_bounds()),
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Exact rational linear algebra of one activation pattern (see `proofs-notes/neuron-closed-form.md`).
+//! Exact rational linear algebra of one activation pattern with `d × d` matrices, for the
+//! non-validated reference (`reference.rs`); the certified solver works in the active span
+//! (`gram.rs`). See `proofs-notes/neuron-closed-form.md`.
 //!
 //! For the active set `A` (points with `x_i ≠ 0` only) the field is `f(w) = A_m w + G b` with
 //! `A_m = −G M`, `M = X_AᵀX_A`, `b = X_Aᵀy_A`, `G = 2c`. Everything here is exact (`rug::Rational`):
@@ -12,8 +14,6 @@ use rug::Rational;
 pub(crate) struct Piece {
     /// `A_m = −G M`, row-major `d × d`.
     pub a: Vec<Rational>,
-    /// `G b` (the field is `f(w) = A_m w + G b`).
-    pub gb: Vec<Rational>,
     /// Orthogonal projector onto `range(M)` (row-major).
     pub p: Vec<Rational>,
     /// `w_A = M⁺ b` (minimum-norm solution of `M w = b`).
@@ -26,11 +26,6 @@ pub(crate) struct Piece {
     pub beta: Vec<Rational>,
     /// Per point: `P x_i = 0` (the guard is constant while this pattern lasts).
     pub in_kernel: Vec<bool>,
-    /// Per point: active, `Px_i ≠ 0` and `x_iᵀw_A = 0` exactly: its guard tends to 0, the limit of
-    /// this pattern lies on its hyperplane.
-    pub on_plane: Vec<bool>,
-    /// `c [Σ_{i∈A} (x_iᵀw_A − y_i)² + Σ_{i∉A} y_i²]`: the loss of every limit of this pattern.
-    pub limit_loss: Rational,
 }
 
 fn dot(a: &[Rational], b: &[Rational]) -> Rational {
@@ -115,7 +110,6 @@ impl Piece {
     /// Builds the pattern data for the active set `active` (indices of points with `x_i ≠ 0`).
     pub fn new(x: &[Vec<Rational>], y: &[Rational], loss_c: &Rational, active: Vec<usize>) -> Piece {
         let d = x[0].len();
-        let n = x.len();
         let g = Rational::from(loss_c * 2u32);
         let mut m = vec![Rational::new(); d * d];
         let mut b = vec![Rational::new(); d];
@@ -186,15 +180,7 @@ impl Piece {
             x.iter().map(|xi| (0..d).map(|r| dot(&a[r * d..(r + 1) * d], xi)).collect()).collect();
         let beta: Vec<Rational> = x.iter().map(|xi| dot(xi, &gb)).collect();
         let in_kernel: Vec<bool> = x.iter().map(|xi| (0..d).all(|r| dot(&p[r * d..(r + 1) * d], xi) == 0)).collect();
-        let on_plane: Vec<bool> =
-            (0..n).map(|i| active.contains(&i) && !in_kernel[i] && dot(&x[i], &w_a) == 0).collect();
-        let mut limit_loss = Rational::new();
-        for i in 0..n {
-            let e = if active.contains(&i) { dot(&x[i], &w_a) - &y[i] } else { y[i].clone() };
-            limit_loss += Rational::from(e.square_ref());
-        }
-        limit_loss *= loss_c;
-        Piece { a, gb, p, w_a, norm_inf, alpha, beta, in_kernel, on_plane, limit_loss }
+        Piece { a, p, w_a, norm_inf, alpha, beta, in_kernel }
     }
 }
 
@@ -214,13 +200,10 @@ mod tests {
         let pc = Piece::new(&x, &y, &half, vec![0, 1]);
         assert_eq!(pc.w_a, vec![q(5), q(-1), q(0)]);
         assert_eq!(pc.p, vec![q(1), q(0), q(0), q(0), q(1), q(0), q(0), q(0), q(0)]);
-        assert_eq!(pc.limit_loss, q(0));
         assert!(!pc.in_kernel[2]);
-        // M w_A = b, i.e. the field vanishes at w_A.
-        let d = 3;
-        for r in 0..d {
-            let f: Rational = dot(&pc.a[r * d..(r + 1) * d], &pc.w_a) + &pc.gb[r];
-            assert_eq!(f, 0);
+        // M w_A = b, i.e. the field vanishes at w_A: α_iᵀw_A + β_i = x_iᵀ(Aw_A + Gb) = 0.
+        for i in 0..3 {
+            assert_eq!(dot(&pc.alpha[i], &pc.w_a) + &pc.beta[i], 0);
         }
     }
 
@@ -239,11 +222,9 @@ mod tests {
         let pc = Piece::new(&x, &y, &Rational::from((1, 2)), vec![0, 1]);
         // min-norm LS solution of z = 1, 2z = 1 in z = w1 + w2: z = 3/5, w = (3/10, 3/10).
         assert_eq!(pc.w_a, vec![Rational::from((3, 10)), Rational::from((3, 10))]);
-        assert_eq!(pc.limit_loss, Rational::from((1, 10)), "½((3/5 − 1)² + (6/5 − 1)²)");
         let empty = Piece::new(&x, &y, &Rational::from((1, 2)), vec![]);
         assert!(empty.in_kernel.iter().all(|&k| k));
         assert_eq!(empty.norm_inf, 0);
-        assert_eq!(empty.limit_loss, Rational::from(1));
         assert!(inverse(&[q(1), q(2), q(2), q(4)], 2).is_none());
     }
 }

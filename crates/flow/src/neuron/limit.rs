@@ -1,7 +1,7 @@
 //! The end of a run: the limit test (no switch can ever happen again) and death.
 
 use super::ball::{Ball, guard, inflate_box, sym};
-use super::exact::Piece;
+use super::gram::GramPiece;
 use super::run::{Points, Run};
 use super::slow::SlowMode;
 use crate::trajectory::*;
@@ -21,7 +21,7 @@ fn state<S: Scalar>(w: Vec<S>) -> State<S> {
 /// `w_∞(c) ± ρ`.
 pub(crate) fn global<S: Enclosure>(
     run: &Run<'_, S>,
-    piece: &Piece,
+    piece: &GramPiece,
     ball: &Ball<S>,
     pts: &Points<S>,
     req: &[i8],

@@ -6,7 +6,8 @@
 //! `w(t₀ + s) = w_∞ + exp(−sGM)(w(t₀) − w_∞)` with `w_∞ = (I − P)w(t₀) + M⁺b` and `P` the projector
 //! onto `range(M)` (`proofs-notes/neuron-closed-form.md`).
 //!
-//! * [`certify`] (interval backends): per pattern, `M`, `P`, `M⁺b` exactly in rationals; the state
+//! * [`certify`] (interval backends): per pattern, `GM`, `P`, `M⁺b` exactly in rationals, in the
+//!   span of the active points (`proofs-notes/neuron-gram-space.md`: nothing `d × d`); the state
 //!   as a centre plus a Euclidean ball (no wrapping, since `‖exp(−sGM)‖₂ ≤ 1`); the exponential by
 //!   scaling and squaring with a rigorous Taylor remainder (`proofs-notes/neuron-matrix-exponential.md`);
 //!   switches located by interval Newton with proved sign change, transversality and order, and the
@@ -44,6 +45,7 @@ mod ball;
 mod certify;
 mod exact;
 mod expm;
+mod gram;
 mod limit;
 mod modal;
 mod pattern;
@@ -109,12 +111,7 @@ fn check_problem(problem: &Problem) -> Result<Vec<Rational>, NeuronError> {
 /// limit, given any state `w` after the last switch.
 pub fn pattern_limit(problem: &Problem, active: &[usize], w: &[Rational]) -> Vec<Rational> {
     let data = problem.data();
-    let piece = exact::Piece::new(data.x(), data.y(), &problem.loss_factor(), active.to_vec());
-    let d = w.len();
-    (0..d)
-        .map(|r| {
-            let pw: Rational = (0..d).map(|c| Rational::from(&piece.p[r * d + c] * &w[c])).sum();
-            Rational::from(&w[r] - &pw) + &piece.w_a[r]
-        })
-        .collect()
+    let g = gram::Gram::new(data.x(), data.y(), &problem.loss_factor(), active);
+    let z: Vec<Rational> = g.coords(w).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();
+    w.iter().zip(g.lift(&z)).map(|(a, b)| Rational::from(a - &b)).collect()
 }

@@ -1,7 +1,7 @@
 //! Per-mode enclosures of one step (`proofs-notes/neuron-stiff-modes.md`).
 //!
 //! With `K = GM = −A` symmetric positive semi-definite, approximate eigenpairs `(μ_k, q_k)`
-//! (exact rationals taken from an f64 eigendecomposition, `μ_k ≥ 0`) with residual bounds
+//! (exact rationals taken from an f64 eigendecomposition of `K` on the active span, `μ_k ≥ 0`) with residual bounds
 //! `‖Kq_k − μ_k q_k‖ ≤ η_k` give, for every `s ≥ 0`,
 //! `‖e^{−sK}q_k − e^{−sμ_k}q_k‖ ≤ η_k min(s, 1/μ_k)`. Writing the decaying part `v = Σ a_k q_k + r`,
 //! the states of a step `[0, h]` lie in `w_∞ + Σ a_k [e^{−hμ_k}, 1] q_k + B(δ)` with
@@ -9,7 +9,7 @@
 //! width however fast it is, so the cost of a step no longer depends on the stiffness.
 
 use super::ball::{Ball, PieceS, sym};
-use super::exact::Piece;
+use super::gram::{Gram, dot as dot_q};
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::{dot, norm_sq};
 use rug::Rational;
@@ -19,30 +19,29 @@ fn short(x: &Rational) -> Rational {
     rug::Float::with_val(160, x).to_rational().unwrap_or_default()
 }
 
-/// Sharpens an f64 eigenpair `(λ, u)` of the exact symmetric `k` by two steps of inverse
-/// iteration in exact arithmetic (shift slightly off `λ`, so that it is never singular), then
-/// the Rayleigh quotient, clamped at 0. Only the accuracy depends on these choices: the residual
-/// of whatever pair comes out is bounded exactly afterwards.
-fn refine(k: &[Rational], d: usize, lambda: f64, u: &[f64], scale: f64) -> Option<(Vec<Rational>, Rational)> {
+/// Sharpens an f64 eigenpair `(λ, ξ)` of the exact `N` (on the active span, `gram.rs`) by two
+/// steps of inverse iteration in exact arithmetic (shift slightly off `λ`, so that it is never
+/// singular), then the Rayleigh quotient `ξᵀ(DN)ξ / ξᵀDξ`, clamped at 0. Only the accuracy
+/// depends on these choices: the residual of whatever pair comes out is bounded exactly afterwards.
+fn refine(g: &Gram, lambda: f64, u: &[f64], scale: f64) -> Option<(Vec<Rational>, Rational)> {
+    let r = g.rank();
     let mut q: Vec<Rational> = u.iter().map(|v| Rational::from_f64(*v)).collect::<Option<_>>()?;
     let shift = Rational::from_f64(lambda + scale * 2f64.powi(-30))?;
-    let mut m = k.to_vec();
-    for r in 0..d {
-        m[r * d + r] -= &shift;
+    let mut m = g.n.clone();
+    for k in 0..r {
+        m[k * r + k] -= &shift;
     }
-    if let Some(inv) = super::exact::inverse(&m, d) {
+    if let Some(inv) = super::exact::inverse(&m, r) {
         for _ in 0..2 {
-            let y: Vec<Rational> =
-                (0..d).map(|r| (0..d).map(|j| Rational::from(&inv[r * d + j] * &q[j])).sum()).collect();
-            let n2: f64 = y.iter().map(|v| v.to_f64().powi(2)).sum();
+            let y: Vec<Rational> = (0..r).map(|k| dot_q(&inv[k * r..(k + 1) * r], &q)).collect();
+            let n2 = g.norm_sq(&y).to_f64();
             let f = Rational::from_f64(1.0 / n2.sqrt()).filter(|_| n2 > 0.0 && n2.is_finite())?;
             q = y.iter().map(|v| short(&Rational::from(v * &f))).collect();
         }
     }
-    let kq: Vec<Rational> = (0..d).map(|r| (0..d).map(|j| Rational::from(&k[r * d + j] * &q[j])).sum()).collect();
-    let qq: Rational = q.iter().map(|v| Rational::from(v.square_ref())).sum();
-    let qkq: Rational = q.iter().zip(&kq).map(|(a, b)| Rational::from(a * b)).sum();
-    let mu = short(&(qkq / qq));
+    let nq = g.apply_n(&q);
+    let dn_q: Rational = q.iter().zip(&nq).zip(&g.dq).map(|((a, b), dk)| Rational::from(a * b) * dk).sum();
+    let mu = short(&(dn_q / g.norm_sq(&q)));
     Some((q, if mu < 0 { Rational::new() } else { mu }))
 }
 
@@ -76,30 +75,21 @@ pub(crate) struct ModalStep<S> {
 }
 
 impl<S: Enclosure> Modes<S> {
-    /// The modes of `K = −A`; `None` if the f64 eigendecomposition gives no finite values.
-    pub fn new(piece: &Piece, d: usize, ctx: &S::Ctx) -> Option<Modes<S>> {
-        let k: Vec<Rational> = piece.a.iter().map(|v| Rational::from(-v)).collect();
-        let kf: Vec<f64> = k.iter().map(|v| v.to_f64()).collect();
-        let eig = nalgebra::SymmetricEigen::new(nalgebra::DMatrix::from_row_slice(d, d, &kf));
-        let rank: usize = (0..d).map(|r| piece.p[r * d + r].clone()).sum::<Rational>().to_f64().round() as usize;
-        let mut sorted: Vec<f64> = eig.eigenvalues.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
-        let slowest = if rank == 0 { 0.0 } else { sorted[d - rank] };
-        let scale = kf.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    /// The modes of `K` on the active span `V` (the decaying part of every state lies in `V`);
+    /// `None` if the f64 eigendecomposition gives no finite values.
+    pub fn new(g: &Gram, ctx: &S::Ctx) -> Option<Modes<S>> {
+        let (values, vectors) = g.eigen_f64();
+        let slowest = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let slowest = if slowest.is_finite() { slowest } else { 0.0 };
+        let scale = g.n.iter().fold(1.0f64, |m, v| m.max(v.to_f64().abs()));
         let (mut q, mut mu, mut eta) = (Vec::new(), Vec::new(), Vec::new());
-        for c in 0..d {
-            let u: Vec<f64> = (0..d).map(|r| eig.eigenvectors[(r, c)]).collect();
-            let (qk, m) = refine(&k, d, eig.eigenvalues[c], &u, scale)?;
-            // The residual in exact arithmetic: only its final square root is rounded (upwards).
-            let res: Vec<Rational> = (0..d)
-                .map(|r| {
-                    (0..d).map(|j| Rational::from(&k[r * d + j] * &qk[j])).sum::<Rational>()
-                        - Rational::from(&m * &qk[r])
-                })
-                .collect();
-            let r2: Rational = res.iter().map(|v| Rational::from(v.square_ref())).sum();
-            eta.push(S::from_rational(&r2, ctx).sqrt().hi_point());
-            q.push(qk.iter().map(|v| S::from_rational(v, ctx)).collect());
+        for (lambda, u) in values.iter().zip(&vectors) {
+            let (xi, m) = refine(g, *lambda, u, scale)?;
+            // The residual `Kq − μq = Q̂ᵀ(Nξ − μξ)` in exact arithmetic: only its final square root
+            // is rounded (upwards).
+            let res: Vec<Rational> = g.apply_n(&xi).iter().zip(&xi).map(|(a, b)| a - Rational::from(&m * b)).collect();
+            eta.push(S::from_rational(&g.norm_sq(&res), ctx).sqrt().hi_point());
+            q.push(g.lift(&xi).iter().map(|v| S::from_rational(v, ctx)).collect());
             mu.push(S::from_rational(&m, ctx));
         }
         Some(Modes { q, mu, eta, slowest })
@@ -107,9 +97,15 @@ impl<S: Enclosure> Modes<S> {
 
     /// The step `[0, h]` from `ball` (decaying part split by `ps`).
     pub fn step(&self, ps: &PieceS<S>, ball: &Ball<S>, h: &Rational) -> ModalStep<S> {
+        self.step_over(ps, ball, S::from_rational(h, &ball.rho.ctx()))
+    }
+
+    /// [`Modes::step`] for every end time in the enclosure `hs ⊆ [0, ∞)`: the end factors
+    /// `e^{−hμ_k}` over `h ∈ hs`, the residual term with the upper end of `hs`. Its decayed modes
+    /// add no width however long the step, so it also gives the state at a far horizon.
+    pub fn step_over(&self, ps: &PieceS<S>, ball: &Ball<S>, hs: S) -> ModalStep<S> {
         let ctx = ball.rho.ctx();
         let (winf, v) = ps.split(&ball.c);
-        let hs = S::from_rational(h, &ctx);
         let one = S::one(&ctx);
         let a: Vec<S> = self.q.iter().map(|qk| dot(qk, &v, &ctx)).collect();
         let mut r = v.clone();

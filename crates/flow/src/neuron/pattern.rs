@@ -3,10 +3,10 @@
 
 use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
 use super::certify::{Cursor, Env, Out};
-use super::exact::Piece;
+use super::gram::GramPiece;
 use super::limit::global;
 use super::modal::Modes;
-use super::run::{Class, Found, Run};
+use super::run::{Class, Found, Run, narrower};
 use super::slow::SlowMode;
 use super::switch;
 use crate::trajectory::*;
@@ -63,31 +63,23 @@ fn start_box<S: Enclosure>(ball: &Ball<S>, seg_box: &Option<Vec<S>>) -> Result<V
     }
 }
 
-/// `(I − P)W₀ + w_A`: `(I − P)w` is conserved while this pattern lasts, so the limit lies there.
-fn kernel_limit<S: Enclosure>(env: &Env<'_, S>, piece: &Piece, ps: &PieceS<S>, start_box: &[S]) -> Vec<S> {
-    let d = env.d;
-    let ip: Vec<S> = piece
-        .p
-        .iter()
-        .enumerate()
-        .map(|(k, q)| {
-            let id = if k / d == k % d { Rational::from(1) } else { Rational::new() };
-            S::from_rational(&Rational::from(&id - q), &env.ctx)
-        })
-        .collect();
-    let wk = reluflow_arith::linalg::mat_vec(&ip, d, d, start_box, &env.ctx);
-    wk.iter().zip(&ps.w_a).map(|(a, b)| a.add(b)).collect()
+/// `(I − P)W₀ + w_A`: `(I − P)w` is conserved while this pattern lasts, so the limit lies there
+/// (`proofs-notes/neuron-gram-space.md`, "The conserved part").
+fn kernel_limit<S: Enclosure>(ps: &PieceS<S>, start_box: &[S]) -> Vec<S> {
+    ps.conserved(start_box)
 }
 
 /// Runs one pattern from `cur` (see the module documentation).
 pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<S>) -> Next<S> {
     let Cursor { active, skip, t0, ball, work, seg_box } = cur;
-    let piece = Piece::new(env.x, env.y, &env.c, active.clone());
-    let ps = PieceS::<S>::new(&piece, env.d, &env.ctx);
+    let piece = GramPiece::new(env.x, env.y, &env.c, &active);
+    let ps = PieceS::<S>::new(&piece, &env.ctx);
     let req = env.req(&active, &skip);
     let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false] };
     let mut run = Run::new(ps, &env.pts, req.clone(), env.bits, env.ctx.clone());
-    run.modes = Modes::new(&piece, env.d, &env.ctx);
+    run.modes = Modes::new(&piece.g, &env.ctx);
+    run.max_work = env.opts.max_steps.saturating_sub(work);
+    run.monitor = env.opts.monitor.clone();
     let norm = run.ps.norm;
     let e = if norm > 0.0 { (0.25 / norm).log2().floor() as i32 } else { 0 };
     let e_max = if norm > 0.0 { (64.0 / norm).log2().floor() as i32 } else { 0 };
@@ -99,9 +91,9 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
         Ok(b) => b,
         Err((reason, b)) => return Next::Done(Box::new(out.undecided(reason, t0, b))),
     };
-    let kernel_limit = kernel_limit(env, &piece, &run.ps, &start_box);
+    let kernel_limit = kernel_limit(&run.ps, &start_box);
     let horizon = env.horizon(&t0);
-    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece, env.d, &env.ctx)).flatten();
+    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece.g, &env.ctx)).flatten();
     let mut pos = Pos { t0, tau: Rational::new(), ball, e, e_max };
     loop {
         if let Some((hlo, hhi, t_end)) = &horizon
@@ -191,7 +183,7 @@ fn finish<S: Enclosure>(
     env: &Env<'_, S>,
     out: &mut Out<S>,
     run: &mut Run<'_, S>,
-    piece: &Piece,
+    piece: &GramPiece,
     mut seg: Open<S>,
     pos: &Pos<S>,
     horizon: &Option<(Rational, Rational, Rational)>,
@@ -217,8 +209,17 @@ fn finish<S: Enclosure>(
         }
         Some((hlo, hhi, t_end)) => {
             let tau = &pos.tau;
-            let e_fin = run.expm_range(&Rational::from(hlo - tau), &Rational::from(hhi - tau));
+            let (slo, shi) = (Rational::from(hlo - tau), Rational::from(hhi - tau));
+            let e_fin = run.expm_range(&slo, &shi);
             let fin = inflate_box(&run.ps.centre_box(&pos.ball, &e_fin), &pos.ball.rho);
+            // A far horizon: the dense exponential loses every digit, the decay modes do not.
+            let fin = match &run.modes {
+                Some(m) => {
+                    let st = m.step_over(&run.ps, &pos.ball, S::from_bounds(&slo, &shi, &env.ctx));
+                    fin.iter().zip(m.end(&st, &pos.ball.rho).to_box()).map(|(a, b)| narrower(a, b)).collect()
+                }
+                None => fin,
+            };
             let e_all = run.expm_range(&Rational::new(), &Rational::from(hhi - tau));
             let dense = inflate_box(&run.ps.centre_box(&pos.ball, &e_all), &pos.ball.rho);
             let dense = match meet_all("neuron: dense box ∩ tail box", &dense, &l.tail) {
@@ -245,8 +246,9 @@ fn out_of_budget<S: Enclosure>(
     let reason = if work > env.opts.max_steps {
         let what = format!("{} guard classifications (NeuronOptions::max_steps)", env.opts.max_steps);
         UndecidedReason::Budget { what }
-    } else if env.opts.monitor.as_ref().is_some_and(|m| m.poll(pos.now().lower_f64(), work, out.events.len())) {
-        UndecidedReason::Interrupted
+    } else if let Some(m) = env.opts.monitor.as_ref().filter(|m| m.poll(pos.now().lower_f64(), work, out.events.len()))
+    {
+        m.stop_reason()
     } else {
         return None;
     };
@@ -257,7 +259,12 @@ fn out_of_budget<S: Enclosure>(
 
 /// A guard that cannot be separated from 0 while the pattern's limit may lie on its hyperplane:
 /// say so (the common "grazing at t → ∞" case).
-fn diagnose<S: Enclosure>(run: &Run<'_, S>, piece: &Piece, ball: &Ball<S>, reason: UndecidedReason) -> UndecidedReason {
+fn diagnose<S: Enclosure>(
+    run: &Run<'_, S>,
+    piece: &GramPiece,
+    ball: &Ball<S>,
+    reason: UndecidedReason,
+) -> UndecidedReason {
     match reason {
         UndecidedReason::Grazing { point, .. } if !piece.in_kernel[point] => {
             let (winf, _) = run.ps.split(&ball.c);

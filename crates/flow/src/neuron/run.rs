@@ -44,7 +44,7 @@ pub(crate) enum Found<S> {
 }
 
 /// Of two enclosures of the same value, the one of smaller width (each contains the value).
-fn narrower<S: Enclosure>(a: &S, b: S) -> S {
+pub(crate) fn narrower<S: Enclosure>(a: &S, b: S) -> S {
     if b.width_upper() < a.width_upper() { b } else { a.clone() }
 }
 
@@ -78,11 +78,26 @@ pub(crate) struct Run<'a, S: Enclosure> {
     pub modes: Option<Modes<S>>,
     /// Number of guard classifications performed (the step budget counts these).
     pub work: usize,
+    /// Most classifications this pattern may perform, and the run's monitor: both are checked
+    /// inside the bisection too, which can take many classifications in one step.
+    pub max_work: usize,
+    pub monitor: Option<crate::monitor::Monitor>,
 }
 
 impl<'a, S: Enclosure> Run<'a, S> {
     pub fn new(ps: PieceS<S>, pts: &'a Points<S>, req: Vec<i8>, bits: u32, ctx: S::Ctx) -> Self {
-        Run { ps, pts, req, bits, ctx, cache: BTreeMap::new(), modes: None, work: 0 }
+        Run {
+            ps,
+            pts,
+            req,
+            bits,
+            ctx,
+            cache: BTreeMap::new(),
+            modes: None,
+            work: 0,
+            max_work: usize::MAX,
+            monitor: None,
+        }
     }
 
     fn f64_up(q: &Rational) -> f64 {
@@ -92,7 +107,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
     /// `exp(sA)` for `s ∈ [lo, hi]` (exact rationals, `0 ≤ lo ≤ hi`).
     pub fn expm_range(&self, lo: &Rational, hi: &Rational) -> Vec<S> {
         let s = if lo == hi { S::from_rational(lo, &self.ctx) } else { S::from_bounds(lo, hi, &self.ctx) };
-        expm_enclosure(&self.ps.a, self.ps.d, &s, Self::f64_up(hi), self.ps.norm, self.bits)
+        expm_enclosure(&self.ps.a, self.ps.r, &s, Self::f64_up(hi), self.ps.norm, self.bits)
     }
 
     /// `(exp(len·A), {exp(sA) : s ∈ [0, len]})`, cached; doubling reuses the half step:
@@ -102,7 +117,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
             return v.clone();
         }
         let half = Rational::from(len / 2u32);
-        let d = self.ps.d;
+        let d = self.ps.r;
         let v = if let Some((ep, ed)) = self.cache.get(&half) {
             let ep2 = reluflow_arith::linalg::mat_mul(ep, ep, d, d, d, &self.ctx);
             let ed2 = reluflow_arith::linalg::mat_mul(ep, ed, d, d, d, &self.ctx);
@@ -216,6 +231,9 @@ impl<'a, S: Enclosure> Run<'a, S> {
 
     /// Searches `[a, a + len]` for the first switch, bisecting up to `depth` times.
     pub fn search(&mut self, a: &Rational, ball: &Ball<S>, len: &Rational, depth: u32) -> Found<S> {
+        if let Some(reason) = self.out_of_budget(a) {
+            return Found::Stop { reason, at: a.clone(), hull: ball.to_box() };
+        }
         let (classes, rates, end, hull) = self.classify(ball, len);
         if let Some(i) = classes.iter().position(|c| *c == Class::Unknown) {
             if depth == 0 {
@@ -265,6 +283,17 @@ impl<'a, S: Enclosure> Run<'a, S> {
             return Found::Stop { reason: UndecidedReason::SimultaneousSwitches { pairs }, at, hull };
         }
         Found::Event { i, lo, hi, w_box, hull }
+    }
+
+    /// The work budget or the monitor (cancellation, wall-clock budget) stops the search at local
+    /// time `a`.
+    fn out_of_budget(&self, a: &Rational) -> Option<UndecidedReason> {
+        if self.work > self.max_work {
+            let what = format!("{} guard classifications in one pattern (NeuronOptions::max_steps)", self.max_work);
+            return Some(UndecidedReason::Budget { what });
+        }
+        let m = self.monitor.as_ref()?;
+        m.poll(a.to_f64(), self.work, 0).then(|| m.stop_reason())
     }
 
     /// Narrows the unique zero of guard `i` in `(a, b)` (rate enclosure `outer` over `[a, b]`,

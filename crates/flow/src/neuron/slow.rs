@@ -7,9 +7,9 @@
 //! `e^{Gλ₁s} g(s) ≥ a x_iᵀu₁ − ‖x_i‖‖r‖`. `u₁` is known through an approximate `ũ` with
 //! `‖u₁ − ũ‖ ≤ ε` from the residual bound `sin θ ≤ ‖Kũ − μũ‖/(ν − μ)` and an exact inertia count.
 
-use super::exact::Piece;
+use super::gram::Gram;
 use reluflow_arith::Enclosure;
-use reluflow_arith::linalg::{dot, mat_vec, norm_sq};
+use reluflow_arith::linalg::{dot, norm_sq};
 use rug::Rational;
 
 /// A certified approximation of the slowest mode of a pattern.
@@ -21,13 +21,14 @@ pub(crate) struct SlowMode<S> {
     eps: S,
 }
 
-/// The number of eigenvalues of the symmetric `k` (`d × d`, exact) below `nu`, by the signs of
-/// the pivots of `k − νI` without pivoting (Sylvester's law of inertia); `None` if a leading
-/// principal minor vanishes.
-fn count_below(k: &[Rational], d: usize, nu: &Rational) -> Option<usize> {
+/// The number of eigenvalues of the pencil `(k, diag(wt))` (`k` symmetric `d × d`, `wt > 0`,
+/// exact) below `nu`: the number of negative pivots of `k − ν diag(wt)` without pivoting
+/// (Sylvester's law of inertia); `None` if a leading principal minor vanishes. With `k = DN`
+/// and `wt = D` these are the eigenvalues of `N` (`DN − νD = D^{1/2}(D^{1/2}ND^{−1/2} − ν)D^{1/2}`).
+fn count_below(k: &[Rational], wt: &[Rational], d: usize, nu: &Rational) -> Option<usize> {
     let mut a: Vec<Rational> = k.to_vec();
     for r in 0..d {
-        a[r * d + r] -= nu;
+        a[r * d + r] -= Rational::from(nu * &wt[r]);
     }
     let mut neg = 0;
     for c in 0..d {
@@ -53,25 +54,20 @@ fn count_below(k: &[Rational], d: usize, nu: &Rational) -> Option<usize> {
 }
 
 impl<S: Enclosure> SlowMode<S> {
-    /// The slowest mode of `K = GM = −A` on `range(P)`, if it is simple and separated; `None`
-    /// when the certificate fails (then nothing is claimed).
-    pub fn new(piece: &Piece, d: usize, ctx: &S::Ctx) -> Option<SlowMode<S>> {
-        let k: Vec<Rational> = piece.a.iter().map(|v| Rational::from(-v)).collect();
-        let rank: usize = (0..d).map(|r| piece.p[r * d + r].clone()).sum::<Rational>().to_f64().round() as usize;
+    /// The slowest mode of `K = GM = −A` on `range(P)` (the active span of `g`), if it is simple
+    /// and separated; `None` when the certificate fails (then nothing is claimed).
+    pub fn new(g: &Gram, ctx: &S::Ctx) -> Option<SlowMode<S>> {
+        let rank = g.rank();
         if rank == 0 {
             return None;
         }
-        let kf: Vec<f64> = k.iter().map(|v| v.to_f64()).collect();
-        let eig = nalgebra::SymmetricEigen::new(nalgebra::DMatrix::from_row_slice(d, d, &kf));
-        let mut order: Vec<usize> = (0..d).collect();
-        order.sort_by(|&a, &b| eig.eigenvalues[a].total_cmp(&eig.eigenvalues[b]));
-        let first = order[d - rank];
-        let u0: Vec<Rational> =
-            (0..d).map(|r| Rational::from_f64(eig.eigenvectors[(r, first)]).unwrap_or_default()).collect();
-        // ũ = P u₀ exactly: in range(P).
-        let pu: Vec<Rational> =
-            (0..d).map(|r| (0..d).map(|c| Rational::from(&piece.p[r * d + c] * &u0[c])).sum()).collect();
-        let pus: Vec<S> = pu.iter().map(|q| S::from_rational(q, ctx)).collect();
+        let (values, vectors) = g.eigen_f64();
+        let mut order: Vec<usize> = (0..rank).collect();
+        order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+        let first = order[0];
+        let xi: Vec<Rational> = vectors[first].iter().map(|v| Rational::from_f64(*v).unwrap_or_default()).collect();
+        // ũ = Q̂ᵀξ exactly: in range(P).
+        let pus: Vec<S> = g.lift(&xi).iter().map(|q| S::from_rational(q, ctx)).collect();
         let nrm = norm_sq(&pus, ctx).sqrt();
         if !nrm.certainly_pos() {
             return None;
@@ -81,14 +77,15 @@ impl<S: Enclosure> SlowMode<S> {
             // range(P) is one-dimensional: ũ = ±u₁ exactly.
             return Some(SlowMode { u, eps: S::zero(ctx) });
         }
-        let (l1, l2) = (eig.eigenvalues[first], eig.eigenvalues[order[d - rank + 1]]);
+        let (l1, l2) = (values[first], values[order[1]]);
         let nu = Rational::from_f64(0.5 * (l1 + l2))?;
-        // Exactly one eigenvalue of K on the range below ν (the kernel adds d − rank zeros).
-        if !(nu > 0 && count_below(&k, d, &nu)? == d - rank + 1) {
+        // Exactly one eigenvalue of K on the range below ν.
+        if !(nu > 0 && count_below(&g.dn(), &g.dq, rank, &nu)? == 1) {
             return None;
         }
-        let ks: Vec<S> = k.iter().map(|q| S::from_rational(q, ctx)).collect();
-        let ku = mat_vec(&ks, d, d, &u, ctx);
+        // Kũ = Q̂ᵀNξ/‖Q̂ᵀξ‖.
+        let nxi: Vec<S> = g.lift(&g.apply_n(&xi)).iter().map(|q| S::from_rational(q, ctx)).collect();
+        let ku: Vec<S> = nxi.iter().map(|v| v.div(&nrm)).collect();
         let mu = dot(&u, &ku, ctx);
         let res: Vec<S> = ku.iter().zip(&u).map(|(a, b)| a.sub(&mu.mul(b))).collect();
         let eta = norm_sq(&res, ctx).sqrt();
@@ -140,15 +137,15 @@ mod tests {
         let q = |a: i64| Rational::from(a);
         // diag(0, 1, 4): below 1/2 one, below 2 two; at ν = 1 a minor vanishes.
         let k = vec![q(0), q(0), q(0), q(0), q(1), q(0), q(0), q(0), q(4)];
-        assert_eq!(count_below(&k, 3, &Rational::from((1, 2))), Some(1));
-        assert_eq!(count_below(&k, 3, &q(2)), Some(2));
-        assert_eq!(count_below(&k, 3, &q(5)), Some(3));
-        assert_eq!(count_below(&k, 3, &q(1)), None);
+        assert_eq!(count_below(&k, &[q(1), q(1), q(1)], 3, &Rational::from((1, 2))), Some(1));
+        assert_eq!(count_below(&k, &[q(1), q(1), q(1)], 3, &q(2)), Some(2));
+        assert_eq!(count_below(&k, &[q(1), q(1), q(1)], 3, &q(5)), Some(3));
+        assert_eq!(count_below(&k, &[q(1), q(1), q(1)], 3, &q(1)), None);
         // [[2, 1], [1, 2]]: eigenvalues 1 and 3.
         let k = vec![q(2), q(1), q(1), q(2)];
-        assert_eq!(count_below(&k, 2, &Rational::from((5, 2))), Some(1));
-        assert_eq!(count_below(&k, 2, &q(2)), None, "K − 2I has a zero leading minor");
-        assert_eq!(count_below(&k, 2, &q(4)), Some(2));
-        assert_eq!(count_below(&k, 2, &Rational::from((1, 2))), Some(0));
+        assert_eq!(count_below(&k, &[q(1), q(1)], 2, &Rational::from((5, 2))), Some(1));
+        assert_eq!(count_below(&k, &[q(1), q(1)], 2, &q(2)), None, "K − 2I has a zero leading minor");
+        assert_eq!(count_below(&k, &[q(1), q(1)], 2, &q(4)), Some(2));
+        assert_eq!(count_below(&k, &[q(1), q(1)], 2, &Rational::from((1, 2))), Some(0));
     }
 }

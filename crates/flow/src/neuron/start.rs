@@ -4,7 +4,7 @@
 //! Data and `w(0)` are exact rationals, so `g_i(0) = x_iᵀw(0)` and its rate in every pattern are
 //! exact: a start on one or several hyperplanes is decided without rounding.
 
-use super::exact::Piece;
+use super::gram::Gram;
 use crate::trajectory::UndecidedReason;
 use reluflow_model::ReluPrime;
 use rug::Rational;
@@ -23,24 +23,25 @@ fn dot(a: &[Rational], b: &[Rational]) -> Rational {
     a.iter().zip(b).map(|(x, y)| Rational::from(x * y)).sum()
 }
 
-/// Largest number of simultaneous zero guards for which every neighbouring cell is examined.
 /// The sign of the first non-vanishing time derivative at `t = 0` of the guard `xᵀw(t)` along the
-/// linear flow of `pc` from `w0` (`g^{(k)}(0) = xᵀA^{k−1} f(w0)`); 0 if the guard is constant
-/// (by Cayley–Hamilton it suffices to look at `k ≤ d`).
-fn first_sign(pc: &Piece, x: &[Rational], w0: &[Rational]) -> i8 {
-    let d = w0.len();
-    let mv = |v: &[Rational]| -> Vec<Rational> { (0..d).map(|r| dot(&pc.a[r * d..(r + 1) * d], v)).collect() };
-    let mut v: Vec<Rational> = mv(w0).into_iter().zip(&pc.gb).map(|(a, b)| a + b).collect();
-    for _ in 0..d {
-        let g = dot(x, &v);
-        if g != 0 {
-            return if g > 0 { 1 } else { -1 };
+/// linear flow of the pattern `g` from `w0`: `f(w0) = Q̂ᵀη₁` with `η₁ = −N(D⁻¹Q̂w0 − ω)`, and
+/// `g^{(k)}(0) = xᵀA^{k−1}f(w0) = (Q̂x)ᵀ(−N)^{k−1}η₁`; 0 if the guard is constant (by
+/// Cayley–Hamilton for the `r × r` matrix `N` it suffices to look at `k ≤ r`).
+fn first_sign(g: &Gram, x: &[Rational], w0: &[Rational]) -> i8 {
+    let z: Vec<Rational> = g.coords(w0).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();
+    let qx: Vec<Rational> = g.q.iter().map(|qk| dot(qk, x)).collect();
+    let mut eta: Vec<Rational> = g.apply_n(&z).into_iter().map(|v| -v).collect();
+    for _ in 0..=g.rank() {
+        let d = dot(&qx, &eta);
+        if d != 0 {
+            return if d > 0 { 1 } else { -1 };
         }
-        v = mv(&v);
+        eta = g.apply_n(&eta).into_iter().map(|v| -v).collect();
     }
     0
 }
 
+/// Largest number of simultaneous zero guards for which every neighbouring cell is examined.
 const MAX_CELL_ENUMERATION: usize = 12;
 
 /// Decides the initial pattern for `w0`, or says why it cannot.
@@ -80,7 +81,7 @@ pub(crate) fn decide(x: &[Vec<Rational>], y: &[Rational], c: &Rational, w0: &[Ra
         let mut cell = fixed.clone();
         cell.extend(zero_set.iter().enumerate().filter(|(k, _)| mask >> k & 1 == 1).map(|(_, &i)| i));
         cell.sort_unstable();
-        let pc = Piece::new(x, y, c, cell.clone());
+        let pc = Gram::new(x, y, c, &cell);
         let mut skip = vec![false; n];
         let consistent = zero_set.iter().all(|&i| match first_sign(&pc, &x[i], w0) {
             1 => cell.contains(&i),

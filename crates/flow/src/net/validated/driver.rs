@@ -123,7 +123,8 @@ pub fn certify_with_stats<S: Enclosure>(
             }
         }
     };
-    Ok(run.finish(status))
+    let (tr, stats) = run.finish(status);
+    Ok((tr.without_vacuous_bounds(), stats))
 }
 
 /// The automatic Taylor order for the step tolerance `tol` (`ValidatedOptions::order`).
@@ -393,9 +394,11 @@ impl<S: Enclosure> Runner<S> {
             if self.stats.steps >= self.opts.max_steps {
                 return self.undecided(UndecidedReason::Budget { what: format!("{} steps", self.opts.max_steps) });
             }
-            if self.opts.monitor.as_ref().is_some_and(|m| m.poll(self.t.to_f64(), self.stats.steps, self.stats.events))
+            if let Some(m) =
+                self.opts.monitor.as_ref().filter(|m| m.poll(self.t.to_f64(), self.stats.steps, self.stats.events))
             {
-                return self.undecided(UndecidedReason::Interrupted);
+                let reason = m.stop_reason();
+                return self.undecided(reason);
             }
             if self.ball.is_some() {
                 match self.ball_iteration(t_end) {

@@ -1,0 +1,67 @@
+//! No vacuous certificates: a [`Status::Certified`] trajectory whose report would carry an infinite
+//! or NaN bound (an empty set, a time or a state beyond the arithmetic's range) certifies nothing
+//! there, so it is cut back to its last finite segment and reported undecided with the reason.
+
+use crate::trajectory::*;
+use reluflow_arith::Enclosure;
+
+fn finite<S: Enclosure>(v: &S) -> bool {
+    v.is_finite() && !v.is_empty()
+}
+
+fn state_finite<S: Enclosure>(s: &State<S>) -> bool {
+    s.w.iter().flatten().chain(s.a.iter().flatten()).all(finite)
+}
+
+fn segment_finite<S: Enclosure>(s: &Segment<S>) -> bool {
+    finite(&s.t_start) && finite(&s.t_end) && state_finite(&s.hull) && state_finite(&s.end)
+}
+
+/// Is every bound this trajectory reports finite (times, states, events, the limit)?
+pub fn all_finite<S: Enclosure>(tr: &Trajectory<S>) -> bool {
+    tr.segments.iter().all(segment_finite)
+        && tr.events.iter().all(|e| finite(&e.t))
+        && state_finite(&tr.initial)
+        && state_finite(&tr.final_state)
+        && finite(&tr.t_final)
+        && tr.limit.as_ref().is_none_or(|l| state_finite(&l.state) && finite(&l.loss))
+}
+
+/// Why the run was cut at `at` (a lower bound of the first time whose enclosure is not finite).
+fn reason(at: f64) -> UndecidedReason {
+    UndecidedReason::Other(format!(
+        "an enclosure after t = {at:.6e} has an infinite or NaN bound (the horizon or the state left the range \
+         of this arithmetic), so nothing after it is certified: use arithmetic = \"mpfr-interval\" (a far larger \
+         exponent range), a higher run.precision, or a shorter run.t_end"
+    ))
+}
+
+impl<S: Enclosure> Trajectory<S> {
+    /// The trajectory unchanged if it is not certified or every bound is finite; else cut back to
+    /// the segments before the first one with a non-finite bound, without a limit, and
+    /// [`Status::Undecided`] at the end of the last segment kept (`proofs-notes/defence-in-depth.md`).
+    pub fn without_vacuous_bounds(mut self) -> Trajectory<S> {
+        if !matches!(self.status, Status::Certified) || all_finite(&self) {
+            return self;
+        }
+        let n = self.segments.len();
+        let keep = self.segments.iter().position(|s| !segment_finite(s)).unwrap_or(n);
+        let end_ok = keep == n && state_finite(&self.final_state) && finite(&self.t_final);
+        if !end_ok {
+            // Cut before the first non-finite segment (or the last one, if only the end is bad).
+            self.segments.truncate(if keep == n { n.saturating_sub(1) } else { keep });
+            let (t, state) = match self.segments.last() {
+                Some(s) => (s.t_end.clone(), s.end.clone()),
+                None => (S::zero(&self.t_final.ctx()), self.initial.clone()),
+            };
+            self.final_state = state;
+            self.t_final = t;
+        }
+        let t_hi = self.t_final.upper_f64();
+        self.events.retain(|e| finite(&e.t) && e.t.upper_f64() <= t_hi);
+        self.limit = None;
+        let until = self.t_final.lo_point();
+        self.status = Status::Undecided { reason: reason(until.lower_f64()), certified_until: until };
+        self
+    }
+}
