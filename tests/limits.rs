@@ -29,7 +29,8 @@ fn the_time_limit_ends_the_run_undecided_with_the_setting_to_change() {
     assert!(r.stdout.contains("UNDECIDED") && r.stdout.contains("--time-limit"), "{}", r.stdout);
     let j = certify_text("close.toml", CLOSE, &["--time-limit", "1", "--json"]).json();
     assert_eq!(j["status"], "undecided");
-    assert!(j["reason"].as_str().unwrap().contains("wall-clock time limit"), "{j}");
+    assert_eq!(j["reason"]["kind"], "budget", "{j}");
+    assert!(j["reason"]["text"].as_str().unwrap().contains("wall-clock time limit"), "{j}");
     for bad in ["-1", "inf", "soon"] {
         let r = certify_text("close.toml", CLOSE, &["--time-limit", bad]);
         assert_eq!(r.code, Some(2), "--time-limit {bad}: {r:#?}");
