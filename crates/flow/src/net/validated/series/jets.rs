@@ -1,12 +1,10 @@
-//! Taylor coefficients of the pattern flow in flat coordinates, optionally with their Jacobian
-//! with respect to the initial state (first-order jets), for Lohner's mean-value step.
-//!
-//! Flat layout: neuron `j` occupies `j·(d+1) .. (j+1)·(d+1)`: its `d` hidden weights, then `a_j`.
-//! The recursion is that of `net::field::taylor_coefficients` (`proofs-notes/net-field.md`), run on
-//! jets `(v, ∂v/∂x₀)`; it is a fixed expression in `x₀` once the pattern is fixed, so over a box
-//! every value and every derivative encloses the exact one for every point of the box.
+//! The Taylor coefficients with their Jacobians by per-operation first-order jets `(v, ∂v/∂x₀)`
+//! in the backend's arithmetic: the fallback of [`super::series`] when a state is outside the
+//! range where the f64 midpoint–radius Jacobians (`jac.rs`) keep their accuracy, and the
+//! independent reference of their tests.
 
-use super::Net;
+use super::{Series, live, live_coords};
+use crate::net::validated::Net;
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 
@@ -41,33 +39,11 @@ impl<S: Enclosure> Jet<S> {
     }
 }
 
-/// Taylor coefficients `x[k]` (`k = 0..=order`, each of length `N`) and, when requested, their
-/// Jacobians with respect to the live coordinates `L = live_coords(pattern)`: `jac[k]` is `N × |L|`,
-/// row-major, `jac[k][a·|L| + b] = ∂x_k[a]/∂x₀[L[b]]` (empty otherwise). The derivatives with
-/// respect to frozen coordinates are exactly 0 (a frozen neuron has no active point, so it enters
-/// no residual and no other neuron's field) and are not stored.
-#[derive(Clone, Debug)]
-pub(crate) struct Series<S> {
-    pub x: Vec<Vec<S>>,
-    pub jac: Vec<Vec<S>>,
-}
-
-/// The flat coordinates of the live (not frozen) neurons, in increasing order.
-pub(crate) fn live_coords<S: Enclosure>(net: &Net<S>, pattern: &Pattern) -> Vec<usize> {
-    let b = net.d + 1;
-    (0..net.m).filter(|&j| !pattern.frozen[j]).flat_map(|j| j * b..(j + 1) * b).collect()
-}
-
-/// Active list of neuron `j` as the field sees it (empty when frozen).
-pub(crate) fn live(pattern: &Pattern, j: usize) -> &[usize] {
-    if pattern.frozen[j] { &[] } else { &pattern.active[j] }
-}
-
 /// The Taylor coefficients of the solution of the pattern flow from `x0` (a box: enclosures for
 /// every point of it), to `order`, with Jacobians up to order `jac_order` if given (`jac` then has
 /// `min(jac_order, order) + 1` entries; higher orders carry values only, which is what makes a
 /// low-order Jacobian cheap: its cost grows like `jac_order²`, not `order²`).
-pub(crate) fn series<S: Enclosure>(
+pub(crate) fn series_jets<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
     x0: &[S],
@@ -176,55 +152,3 @@ pub(crate) fn series<S: Enclosure>(
     Series { x, jac }
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::net::field::{NetData, taylor_coefficients};
-    use crate::trajectory::State;
-    use reluflow_arith::{Interval, Scalar};
-
-    pub(crate) fn tiny_net() -> Net<Interval> {
-        let x = [vec![1.0, 0.5], vec![-0.25, 1.0], vec![0.5, 0.5]];
-        let y = [1.0, 0.5, 0.75];
-        let data = NetData {
-            x: x.iter().map(|r| r.iter().map(|v| Interval::from_f64(*v, &())).collect()).collect(),
-            y: y.iter().map(|v| Interval::from_f64(*v, &())).collect(),
-            grad_factor: Interval::from_f64(1.0 / 3.0, &()),
-            relu_prime: reluflow_model::ReluPrime::Zero,
-        };
-        Net::new(data, 2, ())
-    }
-
-    #[test]
-    fn values_match_field_taylor_coefficients_and_jacobian_matches_finite_difference() {
-        let net = tiny_net();
-        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
-        let x0: Vec<f64> = vec![0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
-        let xi: Vec<Interval> = x0.iter().map(|v| Interval::from_f64(*v, &())).collect();
-        let s = series(&net, &pattern, &xi, 6, Some(6));
-        let st = State { w: vec![xi[0..2].to_vec(), xi[3..5].to_vec()], a: Some(vec![xi[2], xi[5]]) };
-        let tc = taylor_coefficients(&net.data, &pattern, &st, 6);
-        for k in 0..=6 {
-            let flat = net.flatten(&tc[k]);
-            for c in 0..6 {
-                assert!(
-                    Enclosure::subset(&s.x[k][c], &flat[c].inflate(1e-12))
-                        && Enclosure::subset(&flat[c], &s.x[k][c].inflate(1e-12))
-                );
-            }
-        }
-        // ∂x_3/∂x0[1] by a central difference.
-        let eps = 1e-6;
-        let shifted = |delta: f64| {
-            let mut v = xi.clone();
-            v[1] = Interval::from_f64(x0[1] + delta, &());
-            series(&net, &pattern, &v, 3, None).x[3].clone()
-        };
-        let (plus, minus) = (shifted(eps), shifted(-eps));
-        for a in 0..6 {
-            let fd = (plus[a].mid() - minus[a].mid()) / (2.0 * eps);
-            let jd = s.jac[3][a * 6 + 1].mid();
-            assert!((fd - jd).abs() < 1e-6, "component {a}: {fd} vs {jd}");
-        }
-    }
-}

@@ -1,0 +1,211 @@
+//! Taylor coefficients of the pattern flow in flat coordinates, optionally with their Jacobian
+//! with respect to the initial state, for Lohner's mean-value step.
+//!
+//! Flat layout: neuron `j` occupies `j·(d+1) .. (j+1)·(d+1)`: its `d` hidden weights, then `a_j`.
+//! The recursion is that of `net::field::taylor_coefficients` (`proofs-notes/net-field.md`); it is
+//! a fixed expression in `x₀` once the pattern is fixed, so over a box every value and every
+//! derivative encloses the exact one for every point of the box. Values run in the backend's
+//! arithmetic; the Jacobians, which the Lohner step uses in f64 midpoint–radius form anyway, run as
+//! blocked midpoint–radius matrix products that follow the field's structure (`jac.rs`,
+//! `proofs-notes/net-validated-structured-jacobian.md`), or as per-operation jets (`jets.rs`) for
+//! states outside the f64 range where those keep their accuracy.
+
+mod jac;
+mod jets;
+
+use super::Net;
+use crate::trajectory::Pattern;
+use reluflow_arith::Enclosure;
+
+/// Taylor coefficients `x[k]` (`k = 0..=order`, each of length `N`) and, when requested, their
+/// Jacobians with respect to the live coordinates `L = live_coords(pattern)`: `jac[k]` is `N × |L|`,
+/// row-major, `jac[k][a·|L| + b] = ∂x_k[a]/∂x₀[L[b]]` (empty otherwise). The derivatives with
+/// respect to frozen coordinates are exactly 0 (a frozen neuron has no active point, so it enters
+/// no residual and no other neuron's field) and are not stored.
+#[derive(Clone, Debug)]
+pub(crate) struct Series<S> {
+    pub x: Vec<Vec<S>>,
+    pub jac: Vec<Vec<S>>,
+}
+
+/// The flat coordinates of the live (not frozen) neurons, in increasing order.
+pub(crate) fn live_coords<S: Enclosure>(net: &Net<S>, pattern: &Pattern) -> Vec<usize> {
+    let b = net.d + 1;
+    (0..net.m).filter(|&j| !pattern.frozen[j]).flat_map(|j| j * b..(j + 1) * b).collect()
+}
+
+/// Active list of neuron `j` as the field sees it (empty when frozen).
+pub(crate) fn live(pattern: &Pattern, j: usize) -> &[usize] {
+    if pattern.frozen[j] { &[] } else { &pattern.active[j] }
+}
+
+/// The auxiliary series of the recursion over a box: `z[j][p][k]` of `w_jᵀx_i` for the `p`-th
+/// active point `i` of neuron `j`, the residuals `r[i][k]`, and `q[j][k][l] = Σ_{i active} x_il r[i][k]`.
+pub(crate) struct Aux<S> {
+    z: Vec<Vec<Vec<S>>>,
+    r: Vec<Vec<S>>,
+    q: Vec<Vec<Vec<S>>>,
+}
+
+/// The Taylor coefficients of the solution of the pattern flow from `x0` (a box: enclosures for
+/// every point of it), to `order`, with Jacobians up to order `jac_order` if given (`jac` then has
+/// `min(jac_order, order) + 1` entries; higher orders carry values only, which is what makes a
+/// low-order Jacobian cheap: its cost grows like `jac_order²`, not `order²`).
+pub(crate) fn series<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    x0: &[S],
+    order: usize,
+    jac_order: Option<usize>,
+) -> Series<S> {
+    match jac_order {
+        None => Series { x: values(net, pattern, x0, order).0, jac: Vec::new() },
+        Some(q) if jac::in_range(x0) => {
+            let (x, aux) = values(net, pattern, x0, order);
+            let jac = jac::jacobians(net, pattern, &x, &aux, q.min(order));
+            Series { x, jac }
+        }
+        Some(_) => jets::series_jets(net, pattern, x0, order, jac_order),
+    }
+}
+
+/// The coefficients `x[0..=order]` and the auxiliary series (orders `< order`) over the box `x0`.
+fn values<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x0: &[S], order: usize) -> (Vec<Vec<S>>, Aux<S>) {
+    let ctx = &net.ctx;
+    let (m, d, n) = (net.m, net.d, net.n);
+    let b = d + 1;
+    let mut xs: Vec<Vec<S>> = vec![x0.to_vec()];
+    let mut aux = Aux {
+        z: (0..m).map(|j| vec![Vec::new(); live(pattern, j).len()]).collect(),
+        r: vec![Vec::new(); n],
+        q: vec![Vec::new(); m],
+    };
+    let mg = net.data.grad_factor.neg();
+    for k in 0..order {
+        for j in 0..m {
+            for (p, &i) in live(pattern, j).iter().enumerate() {
+                let mut acc = S::zero(ctx);
+                for l in 0..d {
+                    acc.add_mul_assign(&net.data.x[i][l], &xs[k][j * b + l]);
+                }
+                aux.z[j][p].push(acc);
+            }
+        }
+        let mut rk: Vec<S> = (0..n).map(|i| if k == 0 { net.data.y[i].neg() } else { S::zero(ctx) }).collect();
+        for j in 0..m {
+            for (p, &i) in live(pattern, j).iter().enumerate() {
+                for l in 0..=k {
+                    rk[i].add_mul_assign(&xs[l][j * b + d], &aux.z[j][p][k - l]);
+                }
+            }
+        }
+        for (ri, v) in aux.r.iter_mut().zip(rk) {
+            ri.push(v);
+        }
+        let c = mg.div(&S::from_i64((k + 1) as i64, ctx));
+        let mut next: Vec<S> = Vec::with_capacity(x0.len());
+        for j in 0..m {
+            let act = live(pattern, j);
+            let mut qk: Vec<S> = vec![S::zero(ctx); d];
+            for &i in act {
+                for (l, ql) in qk.iter_mut().enumerate() {
+                    ql.add_mul_assign(&net.data.x[i][l], &aux.r[i][k]);
+                }
+            }
+            aux.q[j].push(qk);
+            if act.is_empty() {
+                next.extend((0..b).map(|_| S::zero(ctx)));
+                continue;
+            }
+            for l in 0..d {
+                let mut acc = S::zero(ctx);
+                for ll in 0..=k {
+                    acc.add_mul_assign(&xs[ll][j * b + d], &aux.q[j][k - ll][l]);
+                }
+                next.push(c.mul(&acc));
+            }
+            let mut an = S::zero(ctx);
+            for (p, &i) in act.iter().enumerate() {
+                for l in 0..=k {
+                    an.add_mul_assign(&aux.r[i][l], &aux.z[j][p][k - l]);
+                }
+            }
+            next.push(c.mul(&an));
+        }
+        xs.push(next);
+    }
+    (xs, aux)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::net::field::{NetData, taylor_coefficients};
+    use crate::trajectory::State;
+    use reluflow_arith::{Interval, Scalar};
+
+    pub(crate) fn tiny_net() -> Net<Interval> {
+        let x = [vec![1.0, 0.5], vec![-0.25, 1.0], vec![0.5, 0.5]];
+        let y = [1.0, 0.5, 0.75];
+        let data = NetData {
+            x: x.iter().map(|r| r.iter().map(|v| Interval::from_f64(*v, &())).collect()).collect(),
+            y: y.iter().map(|v| Interval::from_f64(*v, &())).collect(),
+            grad_factor: Interval::from_f64(1.0 / 3.0, &()),
+            relu_prime: reluflow_model::ReluPrime::Zero,
+        };
+        Net::new(data, 2, ())
+    }
+
+    #[test]
+    fn values_match_field_taylor_coefficients_and_jacobian_matches_finite_difference() {
+        let net = tiny_net();
+        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
+        let x0: Vec<f64> = vec![0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
+        let xi: Vec<Interval> = x0.iter().map(|v| Interval::from_f64(*v, &())).collect();
+        let s = series(&net, &pattern, &xi, 6, Some(6));
+        let st = State { w: vec![xi[0..2].to_vec(), xi[3..5].to_vec()], a: Some(vec![xi[2], xi[5]]) };
+        let tc = taylor_coefficients(&net.data, &pattern, &st, 6);
+        for k in 0..=6 {
+            let flat = net.flatten(&tc[k]);
+            for c in 0..6 {
+                assert!(
+                    Enclosure::subset(&s.x[k][c], &flat[c].inflate(1e-12))
+                        && Enclosure::subset(&flat[c], &s.x[k][c].inflate(1e-12))
+                );
+            }
+        }
+        // ∂x_3/∂x0[1] by a central difference.
+        let eps = 1e-6;
+        let shifted = |delta: f64| {
+            let mut v = xi.clone();
+            v[1] = Interval::from_f64(x0[1] + delta, &());
+            series(&net, &pattern, &v, 3, None).x[3].clone()
+        };
+        let (plus, minus) = (shifted(eps), shifted(-eps));
+        for a in 0..6 {
+            let fd = (plus[a].mid() - minus[a].mid()) / (2.0 * eps);
+            let jd = s.jac[3][a * 6 + 1].mid();
+            assert!((fd - jd).abs() < 1e-6, "component {a}: {fd} vs {jd}");
+        }
+    }
+
+    #[test]
+    fn structured_jacobians_meet_the_jets_and_are_as_narrow() {
+        let net = tiny_net();
+        let pattern = Pattern { active: vec![vec![0, 2], vec![1, 2]], frozen: vec![false, false] };
+        let x0: Vec<Interval> =
+            [0.3, 0.2, 0.5, -0.1, 0.4, -0.6].iter().map(|v| Interval::from_f64(*v, &()).inflate(1e-9)).collect();
+        let fast = series(&net, &pattern, &x0, 7, Some(5));
+        let reference = super::jets::series_jets(&net, &pattern, &x0, 7, Some(5));
+        assert_eq!(fast.jac.len(), 6);
+        for (k, (a, b)) in fast.jac.iter().zip(&reference.jac).enumerate() {
+            for (e, (u, v)) in a.iter().zip(b).enumerate() {
+                assert!(u.sup() >= v.inf() && v.sup() >= u.inf(), "order {k} entry {e}: {u:?} and the jets' {v:?} are disjoint");
+                assert!(u.wid() <= 4.0 * v.wid() + 1e-12, "order {k} entry {e}: {u:?} much wider than {v:?}");
+            }
+        }
+        for (a, b) in fast.x.iter().zip(&reference.x) {
+            assert_eq!(a, b, "the values must not depend on the Jacobian path");
+        }
+    }
+}
