@@ -45,8 +45,9 @@ struct Stack {
 }
 
 impl Stack {
-    fn new() -> Stack {
-        Stack { mid: Vec::new(), rad: Vec::new() }
+    /// An empty stack with room for `len` entries (all orders: no reallocation in the loop).
+    fn with_capacity(len: usize) -> Stack {
+        Stack { mid: Vec::with_capacity(len), rad: Vec::with_capacity(len) }
     }
     fn push(&mut self, mid: &[f64], rad: &[f64]) {
         self.mid.extend_from_slice(mid);
@@ -122,7 +123,8 @@ pub(super) fn jacobians<S: Enclosure>(
             let act = live(pattern, j).to_vec();
             let xd = |p: usize, l: usize| net.data.x[act[p]][l].clone();
             let (x, xt) = (coef(act.len(), d, xd), coef(d, act.len(), |l, p| xd(p, l)));
-            (j, NeuronJac { act, x, xt, dz: Stack::new(), da: Stack::new(), dr: Stack::new(), dq: Stack::new() })
+            let (na, st) = (act.len(), |w: usize| Stack::with_capacity(jq * w));
+            (j, NeuronJac { act, x, xt, dz: st(na * nd), da: st(nd), dr: st(na * nd), dq: st(d * nd) })
         })
         .collect();
     let mg = net.data.grad_factor.neg();

@@ -151,4 +151,3 @@ pub(crate) fn series_jets<S: Enclosure>(
     };
     Series { x, jac }
 }
-
