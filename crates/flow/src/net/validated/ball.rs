@@ -219,7 +219,10 @@ pub(crate) fn log_norm_upper<S: Enclosure>(
     let live = live_coords(net, pattern);
     let nl = live.len();
     let ser = series(net, pattern, e_box, 1, Some(1));
-    let jac = &ser.jac[1];
+    if ser.jac.len() < 2 {
+        return None;
+    }
+    let jac = ser.jac.order(1, &net.ctx);
     let half = S::from_f64(0.5, &net.ctx);
     let mut sym: Vec<S> = Vec::with_capacity(nl * nl);
     for (ai, &a) in live.iter().enumerate() {

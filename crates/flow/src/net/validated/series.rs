@@ -14,8 +14,10 @@ mod jac;
 mod jets;
 
 use super::Net;
+use super::bulk::from_midrad_1;
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
+use reluflow_arith::midrad::MidRadMat;
 
 /// Taylor coefficients `x[k]` (`k = 0..=order`, each of length `N`) and, when requested, their
 /// Jacobians with respect to the live coordinates `L = live_coords(pattern)`: `jac[k]` is `N × |L|`,
@@ -25,7 +27,32 @@ use reluflow_arith::Enclosure;
 #[derive(Clone, Debug)]
 pub(crate) struct Series<S> {
     pub x: Vec<Vec<S>>,
-    pub jac: Vec<Vec<S>>,
+    pub jac: Jac<S>,
+}
+
+/// The Jacobians `jac[k]` (`k ≤ q`) of a [`Series`]: backend intervals (per-operation jets) or f64
+/// midpoint–radius matrices (structured products), both `N × |L|` row-major.
+#[derive(Clone, Debug)]
+pub(crate) enum Jac<S> {
+    Backend(Vec<Vec<S>>),
+    MidRad(Vec<MidRadMat>),
+}
+
+impl<S: Enclosure> Jac<S> {
+    /// Number of orders (`q + 1`, or 0 without Jacobians).
+    pub fn len(&self) -> usize {
+        match self {
+            Jac::Backend(j) => j.len(),
+            Jac::MidRad(j) => j.len(),
+        }
+    }
+    /// Order `k` as backend intervals (converted outward from midpoint–radius form).
+    pub fn order(&self, k: usize, ctx: &S::Ctx) -> Vec<S> {
+        match self {
+            Jac::Backend(j) => j[k].clone(),
+            Jac::MidRad(j) => j[k].mid().iter().zip(j[k].rad()).map(|(&m, &r)| from_midrad_1(m, r, ctx)).collect(),
+        }
+    }
 }
 
 /// The flat coordinates of the live (not frozen) neurons, in increasing order.
@@ -59,10 +86,10 @@ pub(crate) fn series<S: Enclosure>(
     jac_order: Option<usize>,
 ) -> Series<S> {
     match jac_order {
-        None => Series { x: values(net, pattern, x0, order).0, jac: Vec::new() },
+        None => Series { x: values(net, pattern, x0, order).0, jac: Jac::Backend(Vec::new()) },
         Some(q) if jac::in_range(x0) => {
             let (x, aux) = values(net, pattern, x0, order);
-            let jac = jac::jacobians(net, pattern, &x, &aux, q.min(order));
+            let jac = Jac::MidRad(jac::jacobians(net, pattern, &x, &aux, q.min(order)));
             Series { x, jac }
         }
         Some(_) => jets::series_jets(net, pattern, x0, order, jac_order),
@@ -184,7 +211,7 @@ pub(crate) mod tests {
         let (plus, minus) = (shifted(eps), shifted(-eps));
         for a in 0..6 {
             let fd = (plus[a].mid() - minus[a].mid()) / (2.0 * eps);
-            let jd = s.jac[3][a * 6 + 1].mid();
+            let jd = s.jac.order(3, &())[a * 6 + 1].mid();
             assert!((fd - jd).abs() < 1e-6, "component {a}: {fd} vs {jd}");
         }
     }
@@ -198,9 +225,13 @@ pub(crate) mod tests {
         let fast = series(&net, &pattern, &x0, 7, Some(5));
         let reference = super::jets::series_jets(&net, &pattern, &x0, 7, Some(5));
         assert_eq!(fast.jac.len(), 6);
-        for (k, (a, b)) in fast.jac.iter().zip(&reference.jac).enumerate() {
-            for (e, (u, v)) in a.iter().zip(b).enumerate() {
-                assert!(u.sup() >= v.inf() && v.sup() >= u.inf(), "order {k} entry {e}: {u:?} and the jets' {v:?} are disjoint");
+        for k in 0..6 {
+            let (a, b) = (fast.jac.order(k, &()), reference.jac.order(k, &()));
+            for (e, (u, v)) in a.iter().zip(&b).enumerate() {
+                assert!(
+                    u.sup() >= v.inf() && v.sup() >= u.inf(),
+                    "order {k} entry {e}: {u:?} and the jets' {v:?} are disjoint"
+                );
                 assert!(u.wid() <= 4.0 * v.wid() + 1e-12, "order {k} entry {e}: {u:?} much wider than {v:?}");
             }
         }

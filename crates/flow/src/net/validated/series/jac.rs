@@ -18,7 +18,7 @@
 
 use super::{Aux, live, live_coords};
 use crate::net::validated::Net;
-use crate::net::validated::bulk::{RAD_FLOOR, from_midrad_1, to_midrad_1};
+use crate::net::validated::bulk::{RAD_FLOOR, to_midrad_1};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::{MidRadMat, add_into, product};
@@ -99,7 +99,7 @@ struct NeuronJac {
     dq: Stack,
 }
 
-/// `jac[k]` (`k ≤ jq`), `N × |L|` row-major, from the values `x` and auxiliary series `aux` of
+/// `jac[k]` (`k ≤ jq`), `N × |L|` midpoint–radius matrices, from the values `x` and auxiliary series `aux` of
 /// the same box (see [`super::Series`]).
 pub(super) fn jacobians<S: Enclosure>(
     net: &Net<S>,
@@ -107,7 +107,7 @@ pub(super) fn jacobians<S: Enclosure>(
     x: &[Vec<S>],
     aux: &Aux<S>,
     jq: usize,
-) -> Vec<Vec<S>> {
+) -> Vec<MidRadMat> {
     let (d, n, nn) = (net.d, net.n, net.dim());
     let b = d + 1;
     let cols = live_coords(net, pattern);
@@ -179,5 +179,5 @@ pub(super) fn jacobians<S: Enclosure>(
         }
         dx.push((nx_m, nx_r));
     }
-    dx.iter().map(|(m, r)| m.iter().zip(r).map(|(&m, &r)| from_midrad_1(m, r, &net.ctx)).collect()).collect()
+    dx.into_iter().map(|(m, r)| MidRadMat::new(nn, nd, m, r)).collect()
 }

@@ -3,7 +3,7 @@
 //! range where the f64 midpoint–radius Jacobians (`jac.rs`) keep their accuracy, and the
 //! independent reference of their tests.
 
-use super::{Series, live, live_coords};
+use super::{Jac, Series, live, live_coords};
 use crate::net::validated::Net;
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
@@ -149,5 +149,5 @@ pub(crate) fn series_jets<S: Enclosure>(
     } else {
         Vec::new()
     };
-    Series { x, jac }
+    Series { x, jac: Jac::Backend(jac) }
 }
