@@ -20,6 +20,7 @@ use super::{Aux, live, live_coords};
 use crate::net::validated::Net;
 use crate::net::validated::bulk::{RAD_FLOOR, to_midrad_1};
 use crate::trajectory::Pattern;
+use rayon::prelude::*;
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::{MidRadMat, add_into, product};
 
@@ -99,6 +100,13 @@ struct NeuronJac {
     dq: Stack,
 }
 
+/// The rows of neuron `j` in the next order's derivative matrix: `Dw_j` (`d` rows) and `Da_j`.
+struct NextRows {
+    j: usize,
+    w: (Vec<f64>, Vec<f64>),
+    a: (Vec<f64>, Vec<f64>),
+}
+
 /// `jac[k]` (`k ≤ jq`), `N × |L|` midpoint–radius matrices, from the values `x` and auxiliary series `aux` of
 /// the same box (see [`super::Series`]).
 pub(super) fn jacobians<S: Enclosure>(
@@ -130,52 +138,65 @@ pub(super) fn jacobians<S: Enclosure>(
     let mg = net.data.grad_factor.neg();
     for k in 0..jq {
         let (cur_m, cur_r) = &dx[k];
+        // Per neuron (in parallel): Σ_l a_j[l] Dz_j[k−l] + Z_rev · Da_j, row p for point act[p].
+        let parts: Vec<(Vec<f64>, Vec<f64>)> = neurons
+            .par_iter_mut()
+            .map(|(j, nj)| {
+                let (j, na) = (*j, nj.act.len());
+                let (arow, wrows) = ((j * b + d) * nd..(j * b + b) * nd, j * b * nd..(j * b + d) * nd);
+                nj.da.push(&cur_m[arow.clone()], &cur_r[arow]);
+                let dw = Slab { rows: d, mid: &cur_m[wrows.clone()], rad: &cur_r[wrows] };
+                let (zm, zr) = prod(&nj.x, &dw);
+                nj.dz.push(&zm, &zr);
+                let arev = coef(1, k + 1, |_, l| x[k - l][j * b + d].clone());
+                let (mut tm, mut tr) = prod(&arev, &nj.dz.mat(k + 1));
+                let zrev = coef(na, k + 1, |p, l| aux.z[j][p][k - l].clone());
+                let (um, ur) = prod(&zrev, &nj.da.mat(k + 1));
+                add_into(&mut tm, &mut tr, &um, &ur);
+                (tm, tr)
+            })
+            .collect();
         let (mut dr_m, mut dr_r) = (vec![0.0; n * nd], vec![0.0; n * nd]);
-        for (j, nj) in neurons.iter_mut() {
-            let (j, na) = (*j, nj.act.len());
-            let (arow, wrows) = ((j * b + d) * nd..(j * b + b) * nd, j * b * nd..(j * b + d) * nd);
-            nj.da.push(&cur_m[arow.clone()], &cur_r[arow]);
-            let dw = Slab { rows: d, mid: &cur_m[wrows.clone()], rad: &cur_r[wrows] };
-            let (zm, zr) = prod(&nj.x, &dw);
-            nj.dz.push(&zm, &zr);
-            // Σ_l a_j[l] Dz_j[k−l] + Z_rev · Da_j, row p into Dr row act[p].
-            let arev = coef(1, k + 1, |_, l| x[k - l][j * b + d].clone());
-            let (mut tm, mut tr) = prod(&arev, &nj.dz.mat(k + 1));
-            let zrev = coef(na, k + 1, |p, l| aux.z[j][p][k - l].clone());
-            let (um, ur) = prod(&zrev, &nj.da.mat(k + 1));
-            add_into(&mut tm, &mut tr, &um, &ur);
+        for ((_, nj), (tm, tr)) in neurons.iter().zip(&parts) {
             for (p, &i) in nj.act.iter().enumerate() {
                 let (row, dst) = (p * nd..(p + 1) * nd, i * nd..(i + 1) * nd);
                 add_into(&mut dr_m[dst.clone()], &mut dr_r[dst], &tm[row.clone()], &tr[row]);
             }
         }
-        let (mut nx_m, mut nx_r) = (vec![0.0; nn * nd], vec![0.0; nn * nd]);
         let c = mg.div(&S::from_i64((k + 1) as i64, &net.ctx));
-        for (j, nj) in neurons.iter_mut() {
-            let (j, na) = (*j, nj.act.len());
-            for &i in &nj.act {
-                nj.dr.push(&dr_m[i * nd..(i + 1) * nd], &dr_r[i * nd..(i + 1) * nd]);
-            }
-            let dr_now = Slab { rows: na, mid: &nj.dr.mid[k * na * nd..], rad: &nj.dr.rad[k * na * nd..] };
-            let (qm, qr) = prod(&nj.xt, &dr_now);
-            nj.dq.push(&qm, &qr);
-            // Dw_j[k+1] = c Σ_l a_j[l] Dq_j[k−l] + (c Q_rev) · Da_j.
-            let carev = coef(1, k + 1, |_, l| c.mul(&x[k - l][j * b + d]));
-            let (mut wm, mut wr) = prod(&carev, &nj.dq.mat(k + 1));
-            let cqrev = coef(d, k + 1, |l, ll| c.mul(&aux.q[j][k - ll][l]));
-            let (vm, vr) = prod(&cqrev, &nj.da.mat(k + 1));
-            add_into(&mut wm, &mut wr, &vm, &vr);
-            nx_m[j * b * nd..(j * b + d) * nd].copy_from_slice(&wm);
-            nx_r[j * b * nd..(j * b + d) * nd].copy_from_slice(&wr);
-            // Da_j[k+1] = c Σ_{l,p} (r_i[l] Dz_j[k−l][p] + z_j[p][k−l] Dr_i[l]).
-            let act = &nj.act;
-            let c1 = coef(1, (k + 1) * na, |_, t| c.mul(&aux.r[act[t % na]][k - t / na]));
-            let (mut am, mut ar) = prod(&c1, &nj.dz.mat((k + 1) * na));
-            let c2 = coef(1, (k + 1) * na, |_, t| c.mul(&aux.z[j][t % na][k - t / na]));
-            let (bm, br) = prod(&c2, &nj.dr.mat((k + 1) * na));
-            add_into(&mut am, &mut ar, &bm, &br);
-            nx_m[(j * b + d) * nd..(j * b + b) * nd].copy_from_slice(&am);
-            nx_r[(j * b + d) * nd..(j * b + b) * nd].copy_from_slice(&ar);
+        let rows: Vec<NextRows> = neurons
+            .par_iter_mut()
+            .map(|(j, nj)| {
+                let (j, na) = (*j, nj.act.len());
+                for &i in &nj.act {
+                    nj.dr.push(&dr_m[i * nd..(i + 1) * nd], &dr_r[i * nd..(i + 1) * nd]);
+                }
+                let dr_now = Slab { rows: na, mid: &nj.dr.mid[k * na * nd..], rad: &nj.dr.rad[k * na * nd..] };
+                let (qm, qr) = prod(&nj.xt, &dr_now);
+                nj.dq.push(&qm, &qr);
+                // Dw_j[k+1] = c Σ_l a_j[l] Dq_j[k−l] + (c Q_rev) · Da_j.
+                let carev = coef(1, k + 1, |_, l| c.mul(&x[k - l][j * b + d]));
+                let (mut wm, mut wr) = prod(&carev, &nj.dq.mat(k + 1));
+                let cqrev = coef(d, k + 1, |l, ll| c.mul(&aux.q[j][k - ll][l]));
+                let (vm, vr) = prod(&cqrev, &nj.da.mat(k + 1));
+                add_into(&mut wm, &mut wr, &vm, &vr);
+                // Da_j[k+1] = c Σ_{l,p} (r_i[l] Dz_j[k−l][p] + z_j[p][k−l] Dr_i[l]).
+                let act = &nj.act;
+                let c1 = coef(1, (k + 1) * na, |_, t| c.mul(&aux.r[act[t % na]][k - t / na]));
+                let (mut am, mut ar) = prod(&c1, &nj.dz.mat((k + 1) * na));
+                let c2 = coef(1, (k + 1) * na, |_, t| c.mul(&aux.z[j][t % na][k - t / na]));
+                let (bm, br) = prod(&c2, &nj.dr.mat((k + 1) * na));
+                add_into(&mut am, &mut ar, &bm, &br);
+                NextRows { j, w: (wm, wr), a: (am, ar) }
+            })
+            .collect();
+        let (mut nx_m, mut nx_r) = (vec![0.0; nn * nd], vec![0.0; nn * nd]);
+        for r in rows {
+            let j = r.j;
+            nx_m[j * b * nd..(j * b + d) * nd].copy_from_slice(&r.w.0);
+            nx_r[j * b * nd..(j * b + d) * nd].copy_from_slice(&r.w.1);
+            nx_m[(j * b + d) * nd..(j * b + b) * nd].copy_from_slice(&r.a.0);
+            nx_r[(j * b + d) * nd..(j * b + b) * nd].copy_from_slice(&r.a.1);
         }
         dx.push((nx_m, nx_r));
     }
