@@ -46,28 +46,76 @@ pub fn gamma_ru(k: usize) -> f64 {
     f64_up(ku / den_rd)
 }
 
-/// `C = A·B` in f64 (row-major, `A` is `rows × inner`, `B` is `inner × cols`), each entry summed in
-/// order of increasing inner index (recursive summation; no fused multiply-add).
+/// `C = A·B` in f64 (row-major, `A` is `rows × inner`, `B` is `inner × cols`) by a blocked,
+/// vectorised kernel (`matrixmultiply` through nalgebra's safe `gemm`): any summation order, fused
+/// multiply-adds allowed. The bounds (B1)–(B3) hold for every such evaluation
+/// (`proofs-notes/net-validated-midrad.md`, "Evaluation order").
 fn gemm(a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) -> Vec<f64> {
+    use nalgebra::{DMatrixView, DMatrixViewMut};
     let mut c = vec![0.0; rows * cols];
-    for i in 0..rows {
-        let ci = &mut c[i * cols..(i + 1) * cols];
-        for k in 0..inner {
-            let aik = a[i * inner + k];
-            let bk = &b[k * cols..(k + 1) * cols];
-            for (cij, bkj) in ci.iter_mut().zip(bk) {
-                *cij += aik * bkj;
+    if rows == 0 || cols == 0 || inner == 0 {
+        return c;
+    }
+    if rows < 8 {
+        // A few rows (linear combinations of rows of `B`): the blocked kernel would pad them to
+        // its micro-tile; row slices in i-k-j order vectorise as well.
+        for (ci, ai) in c.chunks_exact_mut(cols).zip(a.chunks_exact(inner)) {
+            for (aik, bk) in ai.iter().zip(b.chunks_exact(cols)) {
+                for (cij, bkj) in ci.iter_mut().zip(bk) {
+                    *cij += aik * bkj;
+                }
             }
         }
+        return c;
     }
+    // Row-major `X` (r × c) is the column-major `Xᵀ` (c × r): `Cᵀ = Bᵀ·Aᵀ`, no copies.
+    let at = DMatrixView::from_slice(a, inner, rows);
+    let bt = DMatrixView::from_slice(b, cols, inner);
+    DMatrixViewMut::from_slice(&mut c, cols, rows).gemm(1.0, &bt, &at, 0.0);
     c
 }
 
+/// Testing only (feature `fault-gemm-ulp`): every midpoint of a matrix product moves up by its
+/// radius and one ulp more, so that the enclosure misses the exact product by an ulp wherever
+/// that lies at or below the computed midpoint; the product tests must catch it
+/// (`.ci/fault-check`).
+#[cfg(feature = "fault-gemm-ulp")]
+fn perturb_beyond_bound(mid: &mut [f64], rad: &[f64]) {
+    for (m, r) in mid.iter_mut().zip(rad) {
+        *m = add_ru(*m, *r).next_up();
+    }
+}
+
+/// `C += A·B` (shapes as in [`gemm`]; the same kernels, `β = 1`).
+fn gemm_acc(c: &mut [f64], a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) {
+    use nalgebra::{DMatrixView, DMatrixViewMut};
+    if rows == 0 || cols == 0 || inner == 0 {
+        return;
+    }
+    if rows < 8 {
+        for (ci, ai) in c.chunks_exact_mut(cols).zip(a.chunks_exact(inner)) {
+            for (aik, bk) in ai.iter().zip(b.chunks_exact(cols)) {
+                for (cij, bkj) in ci.iter_mut().zip(bk) {
+                    *cij += aik * bkj;
+                }
+            }
+        }
+        return;
+    }
+    let at = DMatrixView::from_slice(a, inner, rows);
+    let bt = DMatrixView::from_slice(b, cols, inner);
+    DMatrixViewMut::from_slice(c, cols, rows).gemm(1.0, &bt, &at, 1.0);
+}
+
 /// The enclosure of `⟨Am, Ar⟩ · ⟨Bm, Br⟩` (inner dimension `k`) as `(mid, rad)`:
-/// `mid = fl(Am·Bm)`, and with `g = γ_{2k}`, `S0 = fl(|Am|·|Bm|)`, `S1 = fl(|Am|·Br + Ar·(|Bm| + Br))`,
+/// `mid = fl(Am·Bm)`, and with `g = γ_{2k}`, `S0 = fl(|Am|·|Bm|)`, `S1 = fl(|Am|·Br + Ar·(|Bm| + Br))`
+/// (the `2k` products summed as `fl(|Am|·Br)` accumulated with `Ar·P`, `P = |Bm| + Br` rounded up;
+/// a zero radius matrix drops its half),
 /// `rad = (g·(S0 + kη) + S1 + 2kη) / (1 − g) + kη`, every operation of the radius rounded up.
 /// (`proofs-notes/net-validated-midrad.md`, bounds (B1)–(B3).)
-fn midrad_product(
+///
+/// Panics if a length does not match the shapes or a radius is negative or NaN.
+pub fn product(
     am: &[f64],
     ar: &[f64],
     bm: &[f64],
@@ -76,40 +124,110 @@ fn midrad_product(
     k: usize,
     cols: usize,
 ) -> (Vec<f64>, Vec<f64>) {
+    assert!(am.len() == rows * k && ar.len() == rows * k, "left factor of the wrong size");
+    assert!(bm.len() == k * cols && br.len() == k * cols, "right factor of the wrong size");
+    assert!(ar.iter().chain(br).all(|r| *r >= 0.0), "radii must be non-negative");
+    if rows < 8 {
+        return product_few_rows(am, ar, bm, br, rows, k, cols);
+    }
     let mid = gemm(am, bm, rows, k, cols);
     let am_abs: Vec<f64> = am.iter().map(|v| v.abs()).collect();
     let bm_abs: Vec<f64> = bm.iter().map(|v| v.abs()).collect();
     let s0 = gemm(&am_abs, &bm_abs, rows, k, cols);
-    let a_has_rad = ar.iter().any(|&r| r != 0.0);
-    let b_has_rad = br.iter().any(|&r| r != 0.0);
-    let s1 = if a_has_rad || b_has_rad {
-        // [|Am|, Ar] · [Br; |Bm| + Br]: one product with inner dimension 2k.
-        let mut left = Vec::with_capacity(rows * 2 * k);
-        for i in 0..rows {
-            left.extend_from_slice(&am_abs[i * k..(i + 1) * k]);
-            left.extend_from_slice(&ar[i * k..(i + 1) * k]);
-        }
-        let mut right = Vec::with_capacity(2 * k * cols);
-        right.extend_from_slice(br);
-        right.extend(bm_abs.iter().zip(br).map(|(m, r)| add_ru(*m, *r)));
-        gemm(&left, &right, rows, 2 * k, cols)
-    } else {
-        vec![0.0; rows * cols]
-    };
+    let mut s1 = vec![0.0; rows * cols];
+    if br.iter().any(|&r| r != 0.0) {
+        gemm_acc(&mut s1, &am_abs, br, rows, k, cols);
+    }
+    if ar.iter().any(|&r| r != 0.0) {
+        let p: Vec<f64> = bm_abs.iter().zip(br).map(|(m, r)| add_ru(*m, *r)).collect();
+        gemm_acc(&mut s1, ar, &p, rows, k, cols);
+    }
     let g = gamma_ru(2 * k.max(1));
     let k_eta = mul_ru(k as f64, ETA);
     let two_k_eta = mul_ru(2.0 * k as f64, ETA);
     let inv_den = f64_up(1.0 / f64_down(1.0 - g));
-    let rad = s0
+    let rad: Vec<f64> = s0
         .iter()
         .zip(&s1)
-        .map(|(&z0, &z1)| {
+        .zip(&mid)
+        .map(|((&z0, &z1), m)| {
             let t = add_ru(add_ru(mul_ru(g, add_ru(z0, k_eta)), z1), two_k_eta);
             let r = add_ru(mul_ru(t, inv_den), k_eta);
-            if r.is_finite() && g.is_finite() { r } else { f64::INFINITY }
+            if r.is_finite() && g.is_finite() && m.is_finite() { r } else { f64::INFINITY }
         })
         .collect();
+    #[cfg(feature = "fault-gemm-ulp")]
+    let mid = {
+        let mut mid = mid;
+        perturb_beyond_bound(&mut mid, &rad);
+        mid
+    };
     (mid, rad)
+}
+
+/// [`product`] with fewer than 8 rows (linear combinations of the rows of `B`) in one fused pass
+/// over `B`, no copies: per entry `mid`, `S0` and `S1 = Σ_l fl(fl(|a_l| b_{r,l}) + fl(a_{r,l}·fl(|b_{m,l}| +
+/// b_{r,l})))` accumulate together, bound (B3'') of `proofs-notes/net-validated-midrad.md`
+/// (`g ≥ γ_{2k+4}`, underflow `(2k+2)η`).
+fn product_few_rows(
+    am: &[f64],
+    ar: &[f64],
+    bm: &[f64],
+    br: &[f64],
+    rows: usize,
+    k: usize,
+    cols: usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut mid = vec![0.0; rows * cols];
+    let mut s0 = vec![0.0; rows * cols];
+    let mut s1 = vec![0.0; rows * cols];
+    for i in 0..rows {
+        let range = i * cols..(i + 1) * cols;
+        let (mi, s0i, s1i) = (&mut mid[range.clone()], &mut s0[range.clone()], &mut s1[range]);
+        for l in 0..k {
+            let (a, ra) = (am[i * k + l], ar[i * k + l]);
+            let aa = a.abs();
+            let (bml, brl) = (&bm[l * cols..(l + 1) * cols], &br[l * cols..(l + 1) * cols]);
+            for j in 0..cols {
+                let (b, rb) = (bml[j], brl[j]);
+                mi[j] += a * b;
+                s0i[j] += aa * b.abs();
+                s1i[j] += aa * rb + ra * (b.abs() + rb);
+            }
+        }
+    }
+    let g = gamma_ru(2 * k + 4);
+    let k_eta = mul_ru(k as f64, ETA);
+    let s1_eta = mul_ru(2.0 * k as f64 + 2.0, ETA);
+    let inv_den = f64_up(1.0 / f64_down(1.0 - g));
+    let rad: Vec<f64> = s0
+        .iter()
+        .zip(&s1)
+        .zip(&mid)
+        .map(|((&z0, &z1), m)| {
+            let t = add_ru(add_ru(mul_ru(g, add_ru(z0, k_eta)), z1), s1_eta);
+            let r = add_ru(mul_ru(t, inv_den), k_eta);
+            if r.is_finite() && g.is_finite() && m.is_finite() { r } else { f64::INFINITY }
+        })
+        .collect();
+    #[cfg(feature = "fault-gemm-ulp")]
+    let mid = {
+        let mut mid = mid;
+        perturb_beyond_bound(&mut mid, &rad);
+        mid
+    };
+    (mid, rad)
+}
+
+/// `⟨m, r⟩ ← ⟨m, r⟩ + ⟨m₂, r₂⟩` in place, entrywise (bound (B4): `m = fl(m + m₂)`,
+/// `r = r + r₂ + u·|m|` rounded up; a non-finite midpoint gets radius `+∞`). Panics if the lengths
+/// differ.
+pub fn add_into(mid: &mut [f64], rad: &mut [f64], mid2: &[f64], rad2: &[f64]) {
+    assert!(mid.len() == rad.len() && mid2.len() == mid.len() && rad2.len() == mid.len(), "sum of different lengths");
+    for (((m, r), m2), r2) in mid.iter_mut().zip(rad.iter_mut()).zip(mid2).zip(rad2) {
+        *m += m2;
+        *r = if m.is_finite() { add_ru(add_ru(*r, *r2), mul_ru(U, m.abs())) } else { f64::INFINITY };
+    }
 }
 
 /// A box of f64 midpoints and radii: `{x : |x_i − mid_i| ≤ rad_i}`.
@@ -266,7 +384,7 @@ impl MidRadMat {
     /// `self · rhs`: encloses `{A B : A ∈ self, B ∈ rhs}` (bounds (B1)–(B3)).
     pub fn mat_mul(&self, rhs: &MidRadMat) -> MidRadMat {
         assert_eq!(self.cols, rhs.rows, "matrix product with mismatched sizes");
-        let (mid, rad) = midrad_product(&self.mid, &self.rad, &rhs.mid, &rhs.rad, self.rows, self.cols, rhs.cols);
+        let (mid, rad) = product(&self.mid, &self.rad, &rhs.mid, &rhs.rad, self.rows, self.cols, rhs.cols);
         MidRadMat::new(self.rows, rhs.cols, mid, rad)
     }
 }
@@ -374,6 +492,20 @@ mod tests {
     }
 
     #[test]
+    fn blocked_kernel_products_contain_exact() {
+        // At least 8 rows: the blocked, vectorised kernel (other order, fused multiply-adds).
+        let mut rng = Rng(0x005e_ed0f_b10c);
+        let mut sensitive = 0;
+        for trial in 0..12 {
+            let (r, k, c) = (8 + trial % 9, 6 + (trial * 7) % 37, 6 + (trial * 5) % 11);
+            sensitive += check_product(&mut rng, r, k, c, (-3, 3), false);
+            check_product(&mut rng, r, k, c, (-8, 8), true);
+        }
+        check_product(&mut rng, 9, 12, 7, (-535, -520), true);
+        assert!(sensitive > 100, "too few entries with rounding error ({sensitive})");
+    }
+
+    #[test]
     fn interval_products_contain_every_sampled_point_product() {
         let mut rng = Rng(42);
         for trial in 0..40 {
@@ -415,6 +547,9 @@ mod tests {
             assert!(inside(&(q(a) + q(b)), s.mid()[0], s.rad()[0]));
             let t = x.scale(alpha);
             assert!(inside(&(q(a) * q(alpha)), t.mid()[0], t.rad()[0]));
+            let (mut m, mut r) = ([a], [0.0]);
+            add_into(&mut m, &mut r, &[b], &[0.0]);
+            assert!(inside(&(q(a) + q(b)), m[0], r[0]), "in-place sum escapes");
         }
         let tiny = MidRadVec::from_points(&[3.0 * ETA]).scale(0.5);
         assert!(inside(&(q(3.0 * ETA) / 2), tiny.mid()[0], tiny.rad()[0]));

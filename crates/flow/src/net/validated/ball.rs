@@ -98,6 +98,17 @@ fn transpose_rect(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     t
 }
 
+/// Approximate eigenvectors of an earlier matrix, reused by [`lambda_max_upper_cached`]: the
+/// bound below is rigorous for *any* invertible `V`, and along the convergent phase the symmetric
+/// Jacobian changes slowly, so an earlier `V` usually proves a bound as tight as a fresh
+/// eigendecomposition (the `O(N³)` part of a ball step with the largest constant).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EigenCache {
+    /// Row-major `n × n` eigenvectors (columns), or empty.
+    v: Vec<f64>,
+    n: usize,
+}
+
 /// A rigorous upper bound of `λ_max(A')` for every symmetric matrix `A'` in the symmetric
 /// midpoint–radius matrix `A` (`n × n`, `mid` symmetric), or `None` if the check fails.
 ///
@@ -105,13 +116,27 @@ fn transpose_rect(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
 /// `V` proved invertible (`‖I − VᵀV‖_∞ < 1`), `A' − sI ≼ 0` iff `Vᵀ(A' − sI)V ≼ 0`; the latter is
 /// proved by Gershgorin's discs of the interval matrix `VᵀAV − s·VᵀV` lying in `(−∞, 0]`.
 /// Proofs note: `proofs-notes/net-validated-ball.md`.
+#[cfg(test)]
 pub(crate) fn lambda_max_upper(a: &MidRadMat) -> Option<f64> {
+    lambda_max_upper_cached(a, &mut EigenCache::default())
+}
+
+/// [`lambda_max_upper`] trying the eigenvectors of `cache` first: their bound is taken when it
+/// exceeds the largest Rayleigh quotient `max_i (VᵀAV)_ii / (VᵀV)_ii` (≤ `λ_max(mid A)`) by at most
+/// `10⁻³` of it (plus `10⁻¹²`); otherwise `mid(A)` is decomposed afresh and the cache replaced.
+pub(crate) fn lambda_max_upper_cached(a: &MidRadMat, cache: &mut EigenCache) -> Option<f64> {
     let n = a.rows();
     if n == 0 {
         return Some(0.0);
     }
     if a.mid().iter().chain(a.rad()).any(|x| !x.is_finite()) {
         return None;
+    }
+    if cache.n == n
+        && let Some((s, rq)) = bound_with(a, &cache.v)
+        && s - rq <= 1e-3 * rq.abs() + 1e-12
+    {
+        return Some(s);
     }
     let m = nalgebra::DMatrix::from_row_slice(n, n, a.mid());
     let eig = nalgebra::SymmetricEigen::new(m);
@@ -125,13 +150,23 @@ pub(crate) fn lambda_max_upper(a: &MidRadMat) -> Option<f64> {
     if v.iter().any(|x| !x.is_finite()) {
         return None;
     }
-    let vm = MidRadMat::from_points(n, n, &v);
-    let vt = MidRadMat::from_points(n, n, &transpose(&v, n));
+    let (s, _) = bound_with(a, &v)?;
+    *cache = EigenCache { v, n };
+    Some(s)
+}
+
+/// The Gershgorin bound of [`lambda_max_upper`] with the eigenvector matrix `v` (any `V` with
+/// `‖I − VᵀV‖_∞ < 1/2`), and the largest Rayleigh quotient (an f64 estimate, not a bound).
+fn bound_with(a: &MidRadMat, v: &[f64]) -> Option<(f64, f64)> {
+    let n = a.rows();
+    let vm = MidRadMat::from_points(n, n, v);
+    let vt = MidRadMat::from_points(n, n, &transpose(v, n));
     let g = vt.mat_mul(&a.mat_mul(&vm));
     let p = vt.mat_mul(&vm);
     if identity_defect_ru(&p) >= 0.5 {
         return None;
     }
+    let rq = (0..n).map(|i| g.mid()[i * n + i] / p.mid()[i * n + i]).fold(f64::NEG_INFINITY, f64::max);
     let iv = |mm: &MidRadMat, idx: usize| {
         let (c, r) = (mm.mid()[idx], mm.rad()[idx]);
         Interval::from_f64_bounds(f64_down(c - r), f64_up(c + r), &())
@@ -160,7 +195,7 @@ pub(crate) fn lambda_max_upper(a: &MidRadMat) -> Option<f64> {
             worst = worst.max(row);
         }
         if worst <= 0.0 {
-            return Some(s);
+            return Some((s, rq));
         }
         if !worst.is_finite() {
             return None;
@@ -174,11 +209,20 @@ pub(crate) fn lambda_max_upper(a: &MidRadMat) -> Option<f64> {
 /// (`Df` from the first-order jets of the field over the box `e_box`, which enclose `Df(y)` for
 /// every `y` in it; the symmetric part is formed in the backend, so no symmetry of `Df` is
 /// assumed). `None` if the bound cannot be proved.
-pub(crate) fn log_norm_upper<S: Enclosure>(net: &Net<S>, pattern: &Pattern, e_box: &[S], w: &[i32]) -> Option<f64> {
+pub(crate) fn log_norm_upper<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    e_box: &[S],
+    w: &[i32],
+    cache: &mut EigenCache,
+) -> Option<f64> {
     let live = live_coords(net, pattern);
     let nl = live.len();
     let ser = series(net, pattern, e_box, 1, Some(1));
-    let jac = &ser.jac[1];
+    if ser.jac.len() < 2 {
+        return None;
+    }
+    let jac = ser.jac.order(1, &net.ctx);
     let half = S::from_f64(0.5, &net.ctx);
     let mut sym: Vec<S> = Vec::with_capacity(nl * nl);
     for (ai, &a) in live.iter().enumerate() {
@@ -192,7 +236,7 @@ pub(crate) fn log_norm_upper<S: Enclosure>(net: &Net<S>, pattern: &Pattern, e_bo
     let mr = to_midrad_mat(nl, nl, &sym);
     // Weyl: λ_max(A') ≤ λ_max(mid A) + ‖A' − mid A‖₂ ≤ λ_max(mid A) + ρ(rad A) for A' ∈ A.
     let mid = MidRadMat::new(nl, nl, mr.mid().to_vec(), vec![0.0; nl * nl]);
-    let lm = lambda_max_upper(&mid)?;
+    let lm = lambda_max_upper_cached(&mid, cache)?;
     let r = perron_ru(mr.rad(), nl);
     if !r.is_finite() {
         return None;
@@ -275,7 +319,7 @@ mod tests {
             let xhat = ball.hull(&c);
             let ser_x = series(&net, &pattern, &xhat, 20, None);
             let apri = apriori(&net, &pattern, &ser_x, h, &[-2; 6], 8).expect("a priori enclosure");
-            let mu = log_norm_upper(&net, &pattern, &apri.e, &w).expect("bound");
+            let mu = log_norm_upper(&net, &pattern, &apri.e, &w, &mut EigenCache::default()).expect("bound");
             let ser_c = series(&net, &pattern, &c, 20, None);
             let hh = Interval::from_f64(h, &());
             let dist = |img: &[f64], b: &BallSet<Interval>| {
@@ -352,5 +396,31 @@ mod tests {
         // Indefinite members: radius 3 contains [[−1, 3], [3, −2]] with λ_max > 0.
         let b = MidRadMat::new(2, 2, vec![-1.0, 0.0, 0.0, -2.0], vec![0.0, 3.0, 3.0, 0.0]);
         assert!(lambda_max_upper(&b).is_none_or(|s| s > 1.5));
+    }
+
+    /// Eigenvectors of an earlier matrix still give an upper bound; a drift that would loosen the
+    /// bound triggers a fresh decomposition, so the bound stays tight.
+    #[test]
+    fn cached_eigenvectors_bound_the_drifted_matrix() {
+        let (n, t) = (40usize, 2.0f64);
+        let u = t / (n as f64).sqrt();
+        let rank_one = |shift: f64, twist: f64| {
+            let m = sym_from(n, |i, k| {
+                let off = if i.abs_diff(k) == 1 { twist } else { 0.0 };
+                u * u - if i == k { 1.0 + shift * i as f64 } else { 0.0 } + off
+            });
+            MidRadMat::new(n, n, m, vec![0.0; n * n])
+        };
+        let mut cache = EigenCache::default();
+        let first = lambda_max_upper_cached(&rank_one(0.0, 0.0), &mut cache).expect("bound");
+        assert!(first >= t * t - 1.0 - 1e-15);
+        for &(shift, twist) in &[(1e-9, 0.0), (1e-3, 0.05), (0.0, 0.3)] {
+            let a = rank_one(shift, twist);
+            let cached = lambda_max_upper_cached(&a, &mut cache).expect("bound");
+            let fresh = lambda_max_upper(&a).expect("bound");
+            let eig = nalgebra::SymmetricEigen::new(nalgebra::DMatrix::from_row_slice(n, n, a.mid())).eigenvalues.max();
+            assert!(cached >= eig - 1e-12, "cached bound {cached} below λ_max ≈ {eig}");
+            assert!(cached <= fresh + 1e-3 * fresh.abs() + 1e-9, "cached bound {cached} loose against {fresh}");
+        }
     }
 }

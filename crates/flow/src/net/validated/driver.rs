@@ -95,6 +95,7 @@ pub fn certify_with_stats<S: Enclosure>(
         wrap_cap: f64::INFINITY,
         ball: None,
         ball_h_next: f64::INFINITY,
+        eigen: super::ball::EigenCache::default(),
         limit: None,
         plain_run: 0,
         next_ball_try: 0,
@@ -171,6 +172,8 @@ struct Runner<S: Enclosure> {
     /// Step cap in the ball phase: 1.5× the last ball step (saves the a priori attempts that
     /// would fail at the point-coefficient estimate and be halved).
     ball_h_next: f64,
+    /// Eigenvectors reused by the ball steps' logarithmic-norm bounds (`ball::EigenCache`).
+    eigen: super::ball::EigenCache,
     /// The certified limit (`Horizon::Infinite`), once proved.
     limit: Option<crate::trajectory::Limit<S>>,
     /// Plain Lohner steps since the last switch, approach or return from the ball.

@@ -6,11 +6,11 @@
 //! of the floating-point `Q`).
 
 use super::bulk::{floor_radii, from_midrad_vec, identity_defect_ru, to_midrad_mat, to_midrad_vec, transpose};
-use super::series::{Series, live_coords};
+use super::series::{Jac, Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
-use reluflow_arith::midrad::MidRadMat;
+use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, mul_ru, product};
 use reluflow_arith::rounding::{f64_down, f64_up};
 use reluflow_arith::{Enclosure, meet};
 
@@ -122,6 +122,68 @@ fn orthogonality_defect_ru(q: &[f64], n: usize) -> f64 {
     identity_defect_ru(&MidRadMat::from_points(n, n, &qt).mat_mul(&MidRadMat::from_points(n, n, q)))
 }
 
+/// `D'⁻¹ (Σ_{k≤q} jac_k h^k) D` on the rows and columns `live` (`N × |L|` Jacobians, columns
+/// already the live coordinates), entry `(a, b)` scaled by `2^{shift(a, L[b])}`, in midpoint–radius
+/// form. Midpoint–radius Jacobians: one product of the powers `(1, h, …, h^q)` (backend
+/// enclosures) with the stacked orders, then exact power-of-two scalings (radius rounded up, `η`
+/// added where the scaled midpoint is subnormal). Backend Jacobians: Horner per entry in the
+/// backend, scaled there (states beyond the f64 range).
+fn scaled_jacobian<S: Enclosure>(
+    jac: &Jac<S>,
+    live: &[usize],
+    h: &S,
+    shift: impl Fn(usize, usize) -> i32,
+) -> MidRadMat {
+    let nl = live.len();
+    let q = jac.len() - 1;
+    match jac {
+        Jac::Backend(j) => {
+            let mut jm: Vec<S> = Vec::with_capacity(nl * nl);
+            for &a in live {
+                for (b, &lb) in live.iter().enumerate() {
+                    let mut v = j[q][a * nl + b].clone();
+                    for k in (0..q).rev() {
+                        v = v.mul_add(h, &j[k][a * nl + b]);
+                    }
+                    jm.push(v.mul_2si(shift(a, lb)));
+                }
+            }
+            to_midrad_mat(nl, nl, &jm)
+        }
+        Jac::MidRad(j) => {
+            let mut pow = vec![S::one(&h.ctx())];
+            for k in 1..=q {
+                pow.push(pow[k - 1].mul(h));
+            }
+            let pw = to_midrad_mat(1, q + 1, &pow);
+            let (mut sm, mut sr) = (Vec::with_capacity((q + 1) * nl * nl), Vec::with_capacity((q + 1) * nl * nl));
+            for jk in j {
+                for &a in live {
+                    sm.extend_from_slice(&jk.mid()[a * nl..(a + 1) * nl]);
+                    sr.extend_from_slice(&jk.rad()[a * nl..(a + 1) * nl]);
+                }
+            }
+            let (mut m, mut r) = product(pw.mid(), pw.rad(), &sm, &sr, 1, q + 1, nl * nl);
+            for (ai, &a) in live.iter().enumerate() {
+                for (b, &lb) in live.iter().enumerate() {
+                    let idx = ai * nl + b;
+                    (m[idx], r[idx]) = scale_pow2(m[idx], r[idx], shift(a, lb));
+                }
+            }
+            MidRadMat::new(nl, nl, m, r)
+        }
+    }
+}
+
+/// `2^s · ⟨m, r⟩`: the midpoint scaled (exact unless the result is subnormal, then within `η/2`),
+/// the radius scaled and rounded up, plus `η` for a subnormal midpoint; `+∞` on overflow.
+fn scale_pow2(m: f64, r: f64, s: i32) -> (f64, f64) {
+    let alpha = if (-1022..=1023).contains(&s) { 2f64.powi(s) } else { f64::NAN };
+    let (sm, sr) = (m * alpha, mul_ru(r, alpha));
+    let sr = if (sm == 0.0 && m == 0.0) || sm.is_normal() { sr } else { add_ru(sr, ETA) };
+    if sm.is_finite() && sr.is_finite() { (sm, sr) } else { (0.0, f64::INFINITY) }
+}
+
 /// The smallest Jacobian order `q ∈ [2, q_max]` (at most `p`) for which the tail box
 /// `Σ_{q<k≤p} (x_k(X̂) − x_k(c)) h^k` of [`lohner_step`] is, in every live coordinate `c` of
 /// `pattern`, at most `1e-6` of the width of `X̂_c` (an f64 estimate: the choice only trades speed
@@ -227,20 +289,11 @@ pub(crate) fn lohner_step<S: Enclosure>(
         c_new[l] = z[l].mid();
     }
     let e_new = block_exponents(net, &c_new);
-    // Ĵ = D'⁻¹ J D on the live coordinates, J = Σ_{k≤q} jac_k h^k (Horner per entry); Â = Ĵ·B_L.
-    let mut jm: Vec<S> = Vec::with_capacity(nl * nl);
-    for &a in &live {
-        for (b, &lb) in live.iter().enumerate() {
-            let mut v = ser_x.jac[q][a * nl + b].clone();
-            for k in (0..q).rev() {
-                v = v.mul_add(h, &ser_x.jac[k][a * nl + b]);
-            }
-            jm.push(v.mul_2si(set.e[lb] - e_new[a]));
-        }
-    }
+    // Ĵ = D'⁻¹ J D on the live coordinates, J = Σ_{k≤q} jac_k h^k; Â = Ĵ·B_L.
+    let jhat = scaled_jacobian(&ser_x.jac, &live, h, |a, lb| set.e[lb] - e_new[a]);
     let ncols = set.r.len();
     let bl: Vec<f64> = rows.iter().flat_map(|&r| set.b[r * ncols..(r + 1) * ncols].iter().copied()).collect();
-    let ahat = floor_radii(&to_midrad_mat(nl, nl, &jm).mat_mul(&MidRadMat::from_points(nl, ncols, &bl)));
+    let ahat = floor_radii(&jhat.mat_mul(&MidRadMat::from_points(nl, ncols, &bl)));
     if ahat.mid().iter().chain(ahat.rad()).any(|x| !x.is_finite()) {
         return Err(StepFail::Method);
     }

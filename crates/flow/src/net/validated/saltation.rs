@@ -77,7 +77,11 @@ pub(crate) fn through_switch<S: Enclosure>(
         net.field_flat(st.old, st.xw).iter().zip(net.field_flat(st.new, st.xw)).map(|(a, b)| a.sub(&b)).collect();
     let e = &set1.e;
     // Df' over E' (columns: the live coordinates of the new pattern; the others are exactly 0).
-    let jac = series(net, st.new, st.after_e, 1, Some(1)).jac.pop().ok_or(StepFail::Method)?;
+    let ser = series(net, st.new, st.after_e, 1, Some(1));
+    if ser.jac.len() < 2 {
+        return Err(StepFail::Method);
+    }
+    let jac = ser.jac.order(1, &net.ctx);
     let live = live_coords(net, st.new);
     let nl = live.len();
     let mut l_scaled: f64 = 0.0;

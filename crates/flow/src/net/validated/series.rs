@@ -1,45 +1,23 @@
 //! Taylor coefficients of the pattern flow in flat coordinates, optionally with their Jacobian
-//! with respect to the initial state (first-order jets), for Lohner's mean-value step.
+//! with respect to the initial state, for Lohner's mean-value step.
 //!
 //! Flat layout: neuron `j` occupies `j·(d+1) .. (j+1)·(d+1)`: its `d` hidden weights, then `a_j`.
-//! The recursion is that of `net::field::taylor_coefficients` (`proofs-notes/net-field.md`), run on
-//! jets `(v, ∂v/∂x₀)`; it is a fixed expression in `x₀` once the pattern is fixed, so over a box
-//! every value and every derivative encloses the exact one for every point of the box.
+//! The recursion is that of `net::field::taylor_coefficients` (`proofs-notes/net-field.md`); it is
+//! a fixed expression in `x₀` once the pattern is fixed, so over a box every value and every
+//! derivative encloses the exact one for every point of the box. Values run in the backend's
+//! arithmetic; the Jacobians, which the Lohner step uses in f64 midpoint–radius form anyway, run as
+//! blocked midpoint–radius matrix products that follow the field's structure (`jac.rs`,
+//! `proofs-notes/net-validated-structured-jacobian.md`), or as per-operation jets (`jets.rs`) for
+//! states outside the f64 range where those keep their accuracy.
+
+mod jac;
+mod jets;
 
 use super::Net;
+use super::bulk::from_midrad_1;
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
-
-/// A value with its gradient with respect to the initial state (`d` empty: value only).
-#[derive(Clone, Debug)]
-struct Jet<S> {
-    v: S,
-    d: Vec<S>,
-}
-
-impl<S: Enclosure> Jet<S> {
-    fn zero(nd: usize, ctx: &S::Ctx) -> Jet<S> {
-        Jet { v: S::zero(ctx), d: vec![S::zero(ctx); nd] }
-    }
-    /// `self += a·b` (product rule on the gradient).
-    fn add_mul(&mut self, a: &Jet<S>, b: &Jet<S>) {
-        self.v.add_mul_assign(&a.v, &b.v);
-        for ((s, ad), bd) in self.d.iter_mut().zip(&a.d).zip(&b.d) {
-            s.add_mul_assign(&a.v, bd);
-            s.add_mul_assign(ad, &b.v);
-        }
-    }
-    /// `self += c·b` for a constant `c`.
-    fn add_scaled(&mut self, c: &S, b: &Jet<S>) {
-        self.v.add_mul_assign(c, &b.v);
-        for (s, bd) in self.d.iter_mut().zip(&b.d) {
-            s.add_mul_assign(c, bd);
-        }
-    }
-    fn scale(&self, c: &S) -> Jet<S> {
-        Jet { v: c.mul(&self.v), d: self.d.iter().map(|x| c.mul(x)).collect() }
-    }
-}
+use reluflow_arith::midrad::MidRadMat;
 
 /// Taylor coefficients `x[k]` (`k = 0..=order`, each of length `N`) and, when requested, their
 /// Jacobians with respect to the live coordinates `L = live_coords(pattern)`: `jac[k]` is `N × |L|`,
@@ -49,7 +27,32 @@ impl<S: Enclosure> Jet<S> {
 #[derive(Clone, Debug)]
 pub(crate) struct Series<S> {
     pub x: Vec<Vec<S>>,
-    pub jac: Vec<Vec<S>>,
+    pub jac: Jac<S>,
+}
+
+/// The Jacobians `jac[k]` (`k ≤ q`) of a [`Series`]: backend intervals (per-operation jets) or f64
+/// midpoint–radius matrices (structured products), both `N × |L|` row-major.
+#[derive(Clone, Debug)]
+pub(crate) enum Jac<S> {
+    Backend(Vec<Vec<S>>),
+    MidRad(Vec<MidRadMat>),
+}
+
+impl<S: Enclosure> Jac<S> {
+    /// Number of orders (`q + 1`, or 0 without Jacobians).
+    pub fn len(&self) -> usize {
+        match self {
+            Jac::Backend(j) => j.len(),
+            Jac::MidRad(j) => j.len(),
+        }
+    }
+    /// Order `k` as backend intervals (converted outward from midpoint–radius form).
+    pub fn order(&self, k: usize, ctx: &S::Ctx) -> Vec<S> {
+        match self {
+            Jac::Backend(j) => j[k].clone(),
+            Jac::MidRad(j) => j[k].mid().iter().zip(j[k].rad()).map(|(&m, &r)| from_midrad_1(m, r, ctx)).collect(),
+        }
+    }
 }
 
 /// The flat coordinates of the live (not frozen) neurons, in increasing order.
@@ -63,6 +66,14 @@ pub(crate) fn live(pattern: &Pattern, j: usize) -> &[usize] {
     if pattern.frozen[j] { &[] } else { &pattern.active[j] }
 }
 
+/// The auxiliary series of the recursion over a box: `z[j][p][k]` of `w_jᵀx_i` for the `p`-th
+/// active point `i` of neuron `j`, the residuals `r[i][k]`, and `q[j][k][l] = Σ_{i active} x_il r[i][k]`.
+pub(crate) struct Aux<S> {
+    z: Vec<Vec<Vec<S>>>,
+    r: Vec<Vec<S>>,
+    q: Vec<Vec<Vec<S>>>,
+}
+
 /// The Taylor coefficients of the solution of the pattern flow from `x0` (a box: enclosures for
 /// every point of it), to `order`, with Jacobians up to order `jac_order` if given (`jac` then has
 /// `min(jac_order, order) + 1` entries; higher orders carry values only, which is what makes a
@@ -74,106 +85,83 @@ pub(crate) fn series<S: Enclosure>(
     order: usize,
     jac_order: Option<usize>,
 ) -> Series<S> {
-    let ctx = &net.ctx;
-    let (m, d, n, nn) = (net.m, net.d, net.n, net.dim());
-    let cols = live_coords(net, pattern);
-    let mut pos_of = vec![usize::MAX; nn];
-    for (k, &c) in cols.iter().enumerate() {
-        pos_of[c] = k;
+    match jac_order {
+        None => Series { x: values(net, pattern, x0, order).0, jac: Jac::Backend(Vec::new()) },
+        Some(q) if jac::in_range(x0) => {
+            let (x, aux) = values(net, pattern, x0, order);
+            let jac = Jac::MidRad(jac::jacobians(net, pattern, &x, &aux, q.min(order)));
+            Series { x, jac }
+        }
+        Some(_) => jets::series_jets(net, pattern, x0, order, jac_order),
     }
-    let nd = if jac_order.is_some() { cols.len() } else { 0 };
-    let jq = jac_order.map_or(0, |q| q.min(order));
-    // Jets (derivatives) are carried by the coefficients of order ≤ jq, and by the auxiliary series
-    // z, r, q of order < jq (the only ones that enter the coefficients of order ≤ q).
-    let nd_at = |k: usize| if k <= jq { nd } else { 0 };
+}
+
+/// The coefficients `x[0..=order]` and the auxiliary series (orders `< order`) over the box `x0`.
+fn values<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x0: &[S], order: usize) -> (Vec<Vec<S>>, Aux<S>) {
+    let ctx = &net.ctx;
+    let (m, d, n) = (net.m, net.d, net.n);
     let b = d + 1;
-    let mut xs: Vec<Vec<Jet<S>>> = Vec::with_capacity(order + 1);
-    xs.push(
-        x0.iter()
-            .enumerate()
-            .map(|(c, v)| {
-                let mut jt = Jet { v: v.clone(), d: vec![S::zero(ctx); nd] };
-                if nd > 0 && pos_of[c] != usize::MAX {
-                    jt.d[pos_of[c]] = S::one(ctx);
-                }
-                jt
-            })
-            .collect(),
-    );
+    let mut xs: Vec<Vec<S>> = vec![x0.to_vec()];
+    let mut aux = Aux {
+        z: (0..m).map(|j| vec![Vec::new(); live(pattern, j).len()]).collect(),
+        r: vec![Vec::new(); n],
+        q: vec![Vec::new(); m],
+    };
     let mg = net.data.grad_factor.neg();
-    // z[j][p]: series of w_jᵀx_i for the p-th active point i of neuron j; r[i]; q[j][k][l].
-    let mut z: Vec<Vec<Vec<Jet<S>>>> = (0..m).map(|j| vec![Vec::new(); live(pattern, j).len()]).collect();
-    let mut r: Vec<Vec<Jet<S>>> = vec![Vec::new(); n];
-    let mut q: Vec<Vec<Vec<Jet<S>>>> = vec![Vec::new(); m];
     for k in 0..order {
-        let nd = nd_at(k + 1);
         for j in 0..m {
             for (p, &i) in live(pattern, j).iter().enumerate() {
-                let mut acc = Jet::zero(nd, ctx);
+                let mut acc = S::zero(ctx);
                 for l in 0..d {
-                    acc.add_scaled(&net.data.x[i][l], &xs[k][j * b + l]);
+                    acc.add_mul_assign(&net.data.x[i][l], &xs[k][j * b + l]);
                 }
-                z[j][p].push(acc);
+                aux.z[j][p].push(acc);
             }
         }
-        let mut rk: Vec<Jet<S>> = (0..n)
-            .map(|i| {
-                let mut jt = Jet::zero(nd, ctx);
-                if k == 0 {
-                    jt.v = net.data.y[i].neg();
-                }
-                jt
-            })
-            .collect();
+        let mut rk: Vec<S> = (0..n).map(|i| if k == 0 { net.data.y[i].neg() } else { S::zero(ctx) }).collect();
         for j in 0..m {
             for (p, &i) in live(pattern, j).iter().enumerate() {
                 for l in 0..=k {
-                    rk[i].add_mul(&xs[l][j * b + d], &z[j][p][k - l]);
+                    rk[i].add_mul_assign(&xs[l][j * b + d], &aux.z[j][p][k - l]);
                 }
             }
         }
-        for (ri, v) in r.iter_mut().zip(rk) {
+        for (ri, v) in aux.r.iter_mut().zip(rk) {
             ri.push(v);
         }
         let c = mg.div(&S::from_i64((k + 1) as i64, ctx));
-        let mut next: Vec<Jet<S>> = Vec::with_capacity(nn);
+        let mut next: Vec<S> = Vec::with_capacity(x0.len());
         for j in 0..m {
             let act = live(pattern, j);
-            let mut qk: Vec<Jet<S>> = vec![Jet::zero(nd, ctx); d];
+            let mut qk: Vec<S> = vec![S::zero(ctx); d];
             for &i in act {
                 for (l, ql) in qk.iter_mut().enumerate() {
-                    ql.add_scaled(&net.data.x[i][l], &r[i][k]);
+                    ql.add_mul_assign(&net.data.x[i][l], &aux.r[i][k]);
                 }
             }
-            q[j].push(qk);
+            aux.q[j].push(qk);
             if act.is_empty() {
-                next.extend((0..b).map(|_| Jet::zero(nd, ctx)));
+                next.extend((0..b).map(|_| S::zero(ctx)));
                 continue;
             }
             for l in 0..d {
-                let mut acc = Jet::zero(nd, ctx);
+                let mut acc = S::zero(ctx);
                 for ll in 0..=k {
-                    acc.add_mul(&xs[ll][j * b + d], &q[j][k - ll][l]);
+                    acc.add_mul_assign(&xs[ll][j * b + d], &aux.q[j][k - ll][l]);
                 }
-                next.push(acc.scale(&c));
+                next.push(c.mul(&acc));
             }
-            let mut an = Jet::zero(nd, ctx);
+            let mut an = S::zero(ctx);
             for (p, &i) in act.iter().enumerate() {
                 for l in 0..=k {
-                    an.add_mul(&r[i][l], &z[j][p][k - l]);
+                    an.add_mul_assign(&aux.r[i][l], &aux.z[j][p][k - l]);
                 }
             }
-            next.push(an.scale(&c));
+            next.push(c.mul(&an));
         }
         xs.push(next);
     }
-    let x = xs.iter().map(|row| row.iter().map(|jt| jt.v.clone()).collect()).collect();
-    let jac = if jac_order.is_some() {
-        xs.into_iter().take(jq + 1).map(|row| row.into_iter().flat_map(|jt| jt.d).collect()).collect()
-    } else {
-        Vec::new()
-    };
-    Series { x, jac }
+    (xs, aux)
 }
 
 #[cfg(test)]
@@ -223,8 +211,32 @@ pub(crate) mod tests {
         let (plus, minus) = (shifted(eps), shifted(-eps));
         for a in 0..6 {
             let fd = (plus[a].mid() - minus[a].mid()) / (2.0 * eps);
-            let jd = s.jac[3][a * 6 + 1].mid();
+            let jd = s.jac.order(3, &())[a * 6 + 1].mid();
             assert!((fd - jd).abs() < 1e-6, "component {a}: {fd} vs {jd}");
+        }
+    }
+
+    #[test]
+    fn structured_jacobians_meet_the_jets_and_are_as_narrow() {
+        let net = tiny_net();
+        let pattern = Pattern { active: vec![vec![0, 2], vec![1, 2]], frozen: vec![false, false] };
+        let x0: Vec<Interval> =
+            [0.3, 0.2, 0.5, -0.1, 0.4, -0.6].iter().map(|v| Interval::from_f64(*v, &()).inflate(1e-9)).collect();
+        let fast = series(&net, &pattern, &x0, 7, Some(5));
+        let reference = super::jets::series_jets(&net, &pattern, &x0, 7, Some(5));
+        assert_eq!(fast.jac.len(), 6);
+        for k in 0..6 {
+            let (a, b) = (fast.jac.order(k, &()), reference.jac.order(k, &()));
+            for (e, (u, v)) in a.iter().zip(&b).enumerate() {
+                assert!(
+                    u.sup() >= v.inf() && v.sup() >= u.inf(),
+                    "order {k} entry {e}: {u:?} and the jets' {v:?} are disjoint"
+                );
+                assert!(u.wid() <= 4.0 * v.wid() + 1e-12, "order {k} entry {e}: {u:?} much wider than {v:?}");
+            }
+        }
+        for (a, b) in fast.x.iter().zip(&reference.x) {
+            assert_eq!(a, b, "the values must not depend on the Jacobian path");
         }
     }
 }

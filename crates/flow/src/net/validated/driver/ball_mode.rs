@@ -4,7 +4,7 @@
 //! Proofs note: `proofs-notes/net-validated-ball.md`.
 
 use super::super::StepFail;
-use super::super::ball::{BallSet, ball_step, log_norm_upper};
+use super::super::ball::{BallSet, EigenCache, ball_step, log_norm_upper};
 use super::super::lohner::LohnerSet;
 use super::super::series::{live_coords, series};
 use super::super::taylor::{block_exponents, poly_at, uncertain_guards};
@@ -60,7 +60,9 @@ impl<S: Enclosure> Runner<S> {
         // the common scale is the norm in which `Df = −∇²L` is symmetric (smaller bound when the
         // neurons' sizes differ by small factors only).
         for w in [scaled, common] {
-            if log_norm_upper(&self.net, &self.pattern, e_box, &w).is_some_and(|mu| mu <= MU_ENTER) {
+            if log_norm_upper(&self.net, &self.pattern, e_box, &w, &mut EigenCache::default())
+                .is_some_and(|mu| mu <= MU_ENTER)
+            {
                 self.ball = BallSet::from_lohner(&self.set, &live, w);
                 self.ball_h_next = f64::INFINITY;
                 return;
@@ -91,7 +93,9 @@ impl<S: Enclosure> Runner<S> {
         if !uncertain_guards(&self.net, &self.pattern, &apri.e).is_empty() {
             return BallIter::Leave;
         }
-        let Some(mu) = log_norm_upper(&self.net, &self.pattern, &apri.e, &ball.w) else { return BallIter::Leave };
+        let Some(mu) = log_norm_upper(&self.net, &self.pattern, &apri.e, &ball.w, &mut self.eigen) else {
+            return BallIter::Leave;
+        };
         if mu > MU_LEAVE {
             return BallIter::Leave;
         }
