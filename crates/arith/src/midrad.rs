@@ -143,15 +143,21 @@ pub fn product(
         gemm_acc(&mut s1, ar, &p, rows, k, cols);
     }
     let g = gamma_ru(2 * k.max(1));
+    radius(mid, &s0, &s1, g, k, mul_ru(2.0 * k as f64, ETA))
+}
+
+/// `(mid, rad)` with `rad = (g·(S0 + kη) + S1 + s1_eta) / (1 − g) + kη` per entry, every operation
+/// rounded up (`+∞` where a term is not finite): the common last step of bounds (B3) and (B3'')
+/// of `proofs-notes/net-validated-midrad.md`, which differ only in `g` and the underflow term.
+fn radius(mid: Vec<f64>, s0: &[f64], s1: &[f64], g: f64, k: usize, s1_eta: f64) -> (Vec<f64>, Vec<f64>) {
     let k_eta = mul_ru(k as f64, ETA);
-    let two_k_eta = mul_ru(2.0 * k as f64, ETA);
     let inv_den = f64_up(1.0 / f64_down(1.0 - g));
     let rad: Vec<f64> = s0
         .iter()
-        .zip(&s1)
+        .zip(s1)
         .zip(&mid)
         .map(|((&z0, &z1), m)| {
-            let t = add_ru(add_ru(mul_ru(g, add_ru(z0, k_eta)), z1), two_k_eta);
+            let t = add_ru(add_ru(mul_ru(g, add_ru(z0, k_eta)), z1), s1_eta);
             let r = add_ru(mul_ru(t, inv_den), k_eta);
             if r.is_finite() && g.is_finite() && m.is_finite() { r } else { f64::INFINITY }
         })
@@ -197,26 +203,7 @@ fn product_few_rows(
         }
     }
     let g = gamma_ru(2 * k + 4);
-    let k_eta = mul_ru(k as f64, ETA);
-    let s1_eta = mul_ru(2.0 * k as f64 + 2.0, ETA);
-    let inv_den = f64_up(1.0 / f64_down(1.0 - g));
-    let rad: Vec<f64> = s0
-        .iter()
-        .zip(&s1)
-        .zip(&mid)
-        .map(|((&z0, &z1), m)| {
-            let t = add_ru(add_ru(mul_ru(g, add_ru(z0, k_eta)), z1), s1_eta);
-            let r = add_ru(mul_ru(t, inv_den), k_eta);
-            if r.is_finite() && g.is_finite() && m.is_finite() { r } else { f64::INFINITY }
-        })
-        .collect();
-    #[cfg(feature = "fault-gemm-ulp")]
-    let mid = {
-        let mut mid = mid;
-        perturb_beyond_bound(&mut mid, &rad);
-        mid
-    };
-    (mid, rad)
+    radius(mid, &s0, &s1, g, k, mul_ru(2.0 * k as f64 + 2.0, ETA))
 }
 
 /// `⟨m, r⟩ ← ⟨m, r⟩ + ⟨m₂, r₂⟩` in place, entrywise (bound (B4): `m = fl(m + m₂)`,
