@@ -74,6 +74,23 @@ fn search_summary_matches_the_schema() {
     let saved: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("s/summary.json")).unwrap()).unwrap();
     validate(&saved, "summary.json");
+    let out = dir.path().join("l");
+    let lemma = "forall t: d/dt norm(w)^2 >= 0";
+    let r = reluflow(&[
+        "search",
+        "--lemma",
+        lemma,
+        "--cases",
+        "3",
+        "--seed",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    let v = r.json();
+    validate(&v, "search --lemma");
+    assert_eq!(v["exit_code"].as_i64(), r.code.map(i64::from), "{v}");
 }
 
 /// Check reports of examples with witnesses, vacuous rows and undecided rows: valid, one verdict

@@ -31,12 +31,7 @@ pub struct FileLemma {
 /// An unreadable file, a TOML syntax error, a `lemma` that is not an array of tables, an unknown
 /// key, or a `text`/`name` that is not a string.
 pub fn load_lemmas(path: &Path) -> Result<Vec<FileLemma>, SpecError> {
-    let file = path.display().to_string();
-    let src = std::fs::read_to_string(path).map_err(|e| SpecError {
-        file: file.clone(),
-        location: None,
-        kind: Box::new(SpecErrorKind::Io(e)),
-    })?;
+    let (file, src) = super::read_source(path)?;
     parse_lemmas(&file, &src)
 }
 

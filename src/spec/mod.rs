@@ -68,13 +68,17 @@ const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision", "tolerance", "or
 
 /// Reads and validates the problem file at `path`.
 pub fn load(path: &Path) -> Result<Problem, SpecError> {
-    let file = path.display().to_string();
-    let src = std::fs::read_to_string(path).map_err(|e| SpecError {
-        file: file.clone(),
-        location: None,
-        kind: Box::new(SpecErrorKind::Io(e)),
-    })?;
+    let (file, src) = read_source(path)?;
     parse(&file, &src)
+}
+
+/// The name (for messages) and the text of the file at `path`.
+pub(crate) fn read_source(path: &Path) -> Result<(String, String), SpecError> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(src) => Ok((file, src)),
+        Err(e) => Err(SpecError { file, location: None, kind: Box::new(SpecErrorKind::Io(e)) }),
+    }
 }
 
 /// Parses the text `src` of the problem file named `file` (the name only appears in messages).

@@ -13,7 +13,6 @@ use reluflow_model::ModelKind;
 use reluflow_search::strategy::{NetSpace, NeuronSpace};
 use reluflow_search::{CaseStatus, Collect, LemmaClaim, LemmaSpace, SearchConfig, draw, search_claim};
 use serde::Serialize;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn bad(m: String) -> Failure {
@@ -126,17 +125,5 @@ fn print(doc: &JsonLemmaSearch, json: bool) -> Result<(), Failure> {
         0 => format!("outcome: no certified counterexample in {} cases (this is no proof) (exit 0)\n", doc.cases),
         k => format!("outcome: COUNTEREXAMPLE: {k} certified (exit 4)\n"),
     });
-    let written = if json {
-        let text = serde_json::to_string_pretty(doc).map_err(Failure::internal)?;
-        eprint!("{human}");
-        writeln!(std::io::stdout().lock(), "{text}")
-    } else {
-        write!(std::io::stdout().lock(), "{human}")
-    };
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::internal(anyhow::anyhow!("cannot write the summary: {e}")))
-        }
-        _ => Ok(()),
-    }
+    super::emit(doc, &human, json)
 }

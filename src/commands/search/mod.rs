@@ -144,7 +144,12 @@ pub(super) fn save(dir: &Path, doc: &SummaryDoc) -> Result<(), Failure> {
 
 /// Prints the summary (human text on stdout, or JSON on stdout and the text on stderr).
 pub(super) fn print(doc: &SummaryDoc, dir: &Path, json: bool, exit: Exit) -> Result<Exit, Failure> {
-    let human = text::human(doc, &dir.display().to_string());
+    emit(doc, &text::human(doc, &dir.display().to_string()), json).map(|()| exit)
+}
+
+/// Prints `human` on stdout, or `doc` as JSON (in the envelope; the document carries its own
+/// `exit_code`) on stdout and `human` on stderr. A reader that went away is not an error.
+pub(super) fn emit<T: serde::Serialize>(doc: &T, human: &str, json: bool) -> Result<(), Failure> {
     let written = if json {
         let text = crate::report::envelope::to_json(doc, None).map_err(Failure::internal)?;
         eprint!("{human}");
@@ -156,7 +161,7 @@ pub(super) fn print(doc: &SummaryDoc, dir: &Path, json: bool, exit: Exit) -> Res
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Failure::internal(anyhow::anyhow!("cannot write the summary: {e}")))
         }
-        _ => Ok(exit),
+        _ => Ok(()),
     }
 }
 
