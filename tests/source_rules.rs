@@ -28,10 +28,15 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The non-test code of a file: everything before its first `#[cfg(test)]`.
+/// The non-test code of a file: everything before its first test module (`#[cfg(test)]` followed
+/// by `mod`); a `#[cfg(test)]` helper function elsewhere in the file does not end the code.
 fn non_test_code(path: &Path) -> String {
     let text = std::fs::read_to_string(path).expect("readable source file");
-    match text.find("#[cfg(test)]") {
+    let test_module = text.match_indices("#[cfg(test)]").map(|(k, _)| k).find(|&k| {
+        let rest = text[k + "#[cfg(test)]".len()..].trim_start();
+        rest.starts_with("mod ") || rest.starts_with("pub mod ") || rest.starts_with("pub(crate) mod ")
+    });
+    match test_module {
         Some(k) => text[..k].to_string(),
         None => text,
     }
