@@ -1,9 +1,11 @@
 //! No vacuous certificates: a [`Status::Certified`] trajectory whose report would carry an infinite
-//! or NaN bound (an empty set, a time or a state beyond the arithmetic's range) certifies nothing
-//! there, so it is cut back to its last finite segment and reported undecided with the reason.
+//! or NaN bound (a time or a state beyond the arithmetic's range) certifies nothing there, so it is
+//! cut back to its last finite segment and reported undecided with the reason. An **empty**
+//! enclosure is not a limit of the arithmetic but a bug (every enclosure holds a real value): the
+//! run is cut there as an internal inconsistency (`proofs-notes/defence-in-depth.md`).
 
 use crate::trajectory::*;
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, Inconsistency, nonempty_all};
 
 fn finite<S: Enclosure>(v: &S) -> bool {
     v.is_finite() && !v.is_empty()
@@ -27,6 +29,33 @@ pub fn all_finite<S: Enclosure>(tr: &Trajectory<S>) -> bool {
         && tr.limit.as_ref().is_none_or(|l| state_finite(&l.state) && finite(&l.loss))
 }
 
+/// The index of the first segment with an empty enclosure (its times, hull or end; the number of
+/// segments when only the end state, the events or the limit are empty) and the inconsistency.
+fn first_empty<S: Enclosure>(tr: &Trajectory<S>) -> Option<(usize, Inconsistency)> {
+    const SITE: &str = "trajectory: a certified enclosure is empty";
+    let state = |s: &State<S>| s.w.iter().chain(&s.a).try_for_each(|b| nonempty_all(SITE, b));
+    if let Err(e) = state(&tr.initial) {
+        return Some((0, e));
+    }
+    for (k, s) in tr.segments.iter().enumerate() {
+        let seg = nonempty_all(SITE, &[s.t_start.clone(), s.t_end.clone()])
+            .and_then(|()| state(&s.hull))
+            .and_then(|()| state(&s.end));
+        if let Err(e) = seg {
+            return Some((k, e));
+        }
+    }
+    let rest = state(&tr.final_state)
+        .and_then(|()| tr.events.iter().try_for_each(|e| nonempty_all(SITE, std::slice::from_ref(&e.t))))
+        .and_then(|()| tr.limit.as_ref().map_or(Ok(()), |l| state(&l.state)));
+    rest.err().map(|e| (tr.segments.len(), e))
+}
+
+/// Does `tr` report an empty enclosure anywhere?
+pub fn any_empty<S: Enclosure>(tr: &Trajectory<S>) -> bool {
+    first_empty(tr).is_some()
+}
+
 /// Why the run was cut at `at` (a lower bound of the first time whose enclosure is not finite).
 fn reason(at: f64) -> UndecidedReason {
     UndecidedReason::Other(format!(
@@ -42,6 +71,21 @@ impl<S: Enclosure> Trajectory<S> {
     /// [`Status::Undecided`] at the end of the last segment kept (`proofs-notes/defence-in-depth.md`).
     pub fn without_vacuous_bounds(mut self) -> Trajectory<S> {
         if !matches!(self.status, Status::Certified) || all_finite(&self) {
+            return self;
+        }
+        if let Some((k, e)) = first_empty(&self) {
+            // Nothing from the empty set on is reported, and nothing non-finite before it: cut
+            // before segment `k` or the first earlier segment with an infinite bound.
+            let first_bad = self.segments.iter().position(|s| !segment_finite(s)).unwrap_or(k);
+            self.segments.truncate(k.min(first_bad));
+            let (t, state) = match self.segments.last() {
+                Some(s) => (s.t_end.clone(), s.end.clone()),
+                None => (S::zero(&self.t_final.ctx()), self.initial.clone()),
+            };
+            let t_hi = t.upper_f64();
+            self.events.retain(|ev| !ev.t.is_empty() && ev.t.upper_f64() <= t_hi);
+            (self.final_state, self.t_final, self.limit) = (state, t.clone(), None);
+            self.status = Status::Undecided { reason: UndecidedReason::Inconsistent(e), certified_until: t.lo_point() };
             return self;
         }
         let n = self.segments.len();

@@ -203,6 +203,13 @@ fn run_soundness_stats<S: Enclosure>(
     opts: &ValidatedOptions,
 ) -> (usize, usize, RunStats) {
     let (tr, stats) = certify_with_stats::<S>(p, ctx, opts).unwrap();
+    // An empty enclosure, or two enclosures of one value that do not meet, cannot both contain
+    // the exact state: the run caught an enclosure the exact value lies outside of.
+    if let Status::Undecided { reason: UndecidedReason::Inconsistent(e), .. } = &tr.status {
+        panic!(
+            "an enclosure is empty or disjoint from another of the same value (the exact state lies outside one): {e}"
+        );
+    }
     let until = certified_until(&tr);
     let samples: Vec<f64> = (1..=24).map(|k| until * k as f64 / 24.0).filter(|t| *t > 0.0).collect();
     if samples.is_empty() {

@@ -1,7 +1,8 @@
 //! No vacuous certificates (`reluflow_flow::vacuous`): over generated trajectories whose bounds
-//! are finite, infinite, NaN-like (empty) or whole-line, a certified status never survives a
-//! non-finite bound, the kept segments are a prefix of the original ones, a finite certified run
-//! is left untouched, and an undecided run names its reason and `certified_until`.
+//! are finite, infinite, empty or whole-line, a certified status never survives a non-finite
+//! bound, the kept segments are a prefix of the original ones, a finite certified run is left
+//! untouched, an empty enclosure is reported as an internal inconsistency (a bug, never "out of
+//! range"), and an undecided run names its reason and `certified_until`.
 
 use proptest::prelude::*;
 use reluflow_arith::{Enclosure, Interval, Scalar};
@@ -83,7 +84,11 @@ proptest! {
             Status::Undecided { reason, certified_until } => {
                 prop_assert!(!was_finite);
                 prop_assert!(out.limit.is_none());
-                prop_assert!(reason.to_string().contains("infinite or NaN bound"));
+                let empty = reluflow_flow::vacuous::any_empty(&tr);
+                prop_assert_eq!(reason.is_inconsistency(), empty, "{}", reason);
+                if !empty {
+                    prop_assert!(reason.to_string().contains("infinite or NaN bound"));
+                }
                 prop_assert!(certified_until.is_finite());
                 // Everything reported up to certified_until is finite.
                 prop_assert!(out.segments.iter().all(|s| s.t_end.is_finite()));
