@@ -8,7 +8,9 @@
 use crate::exit::Failure;
 use reluflow_check::Selection;
 use reluflow_check::report::RowStatus;
-use reluflow_search::{Budget, Plan, draw, screen};
+use reluflow_flow::Status;
+use reluflow_search::{Budget, Claim, Plan, draw, screen};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// One row of the table: a claim under a hypothesis set (and a radius for `small-init`).
@@ -60,6 +62,11 @@ pub struct Row {
     pub counterexamples: usize,
     /// Neither (the run or the check stopped undecided).
     pub undecided: usize,
+    /// Of the undecided: the certified run itself stopped early, by cause (the reason's kind —
+    /// `non-unique`, `grazing`, `budget`, … — with `other` split into `filippov-frozen`,
+    /// `switch-at-t_end`, `limit-near-hyperplane`; `failed` when the run errs); the rest ran to
+    /// the horizon and the claim's enclosures did not decide it.
+    pub run_stops: BTreeMap<&'static str, usize>,
     /// The first certified counterexample's case index.
     pub first_cex: Option<u64>,
     /// Wall-clock seconds of the row.
@@ -99,23 +106,68 @@ impl Set {
 pub fn run_set(set: &Set, k: u64, seed: u64) -> Result<Row, Failure> {
     let plan = set.plan()?;
     let start = Instant::now();
-    let mut row =
-        Row { set: set.clone(), tried: 0, holds: 0, counterexamples: 0, undecided: 0, first_cex: None, seconds: 0.0 };
+    let mut row = Row {
+        set: set.clone(),
+        tried: 0,
+        holds: 0,
+        counterexamples: 0,
+        undecided: 0,
+        run_stops: BTreeMap::new(),
+        first_cex: None,
+        seconds: 0.0,
+    };
     let budget = Budget::default();
     for case in 0..k {
         let Ok(p) = draw(&plan, seed, case) else { continue };
         row.tried += 1;
-        match screen::certify(&plan, &p, &budget, None).status {
+        let (status, stop) = match screen::certified_run(&p, &budget, None) {
+            Ok(traj) => {
+                let stop = match &traj.status {
+                    Status::Undecided { reason, .. } => Some(cause(reason)),
+                    _ => None,
+                };
+                (plan.judge(&p, &traj).status, stop)
+            }
+            Err(_) => (RowStatus::Undecided, Some("failed")),
+        };
+        match status {
             RowStatus::Holds => row.holds += 1,
             RowStatus::Counterexample => {
                 row.counterexamples += 1;
                 row.first_cex.get_or_insert(case);
             }
-            _ => row.undecided += 1,
+            _ => {
+                row.undecided += 1;
+                if let Some(kind) = stop {
+                    *row.run_stops.entry(kind).or_default() += 1;
+                }
+            }
         }
     }
     row.seconds = start.elapsed().as_secs_f64();
     Ok(row)
+}
+
+/// A short name for why a certified run stopped: the reason's kind, with the single neuron's
+/// `other` reasons told apart.
+fn cause(reason: &reluflow_flow::UndecidedReason) -> &'static str {
+    let text = reason.to_string();
+    match crate::report::JsonReason::of(reason).kind {
+        "other" if text.contains("Filippov") => "filippov-frozen",
+        "other" if text.contains("time enclosure of t_end") => "switch-at-t_end",
+        "other" if text.contains("may lie on the hyperplane") => "limit-near-hyperplane",
+        kind => kind,
+    }
+}
+
+impl Row {
+    /// The undecided instances whose certified run stopped early, as `kind ×count` pairs, and how
+    /// many ran to the horizon with the claim left undecided.
+    pub fn undecided_causes(&self) -> (String, usize) {
+        let stops: usize = self.run_stops.values().sum();
+        let words: Vec<String> = self.run_stops.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+        (words.join(" "), self.undecided - stops)
+    }
 }
 
 /// `part / whole` as a percentage with one decimal (`—` for an empty row).

@@ -13,11 +13,13 @@ fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
 }
 
 fn csv(rows: &[Row]) -> String {
-    let mut out = String::from("claim,assumed,radius,tried,holds,counterexamples,undecided,first_cex_case,seconds\n");
+    let mut out = String::from(
+        "claim,assumed,radius,tried,holds,counterexamples,undecided,first_cex_case,undecided_run_stopped,undecided_claim,seconds\n",
+    );
     for r in rows {
         let _ = writeln!(
             out,
-            "{},\"{}\",{},{},{},{},{},{},{:.3}",
+            "{},\"{}\",{},{},{},{},{},{},\"{}\",{},{:.3}",
             r.set.claim,
             r.set.assumed.join(" "),
             r.set.radius.unwrap_or(""),
@@ -26,6 +28,8 @@ fn csv(rows: &[Row]) -> String {
             r.counterexamples,
             r.undecided,
             r.first_cex.map_or(String::new(), |c| c.to_string()),
+            r.undecided_causes().0,
+            r.undecided_causes().1,
             r.seconds
         );
     }
@@ -44,19 +48,21 @@ assumed hypothesis certainly true, every other switchable one not assumed), inte
 neither. The same seed gives the same instances.\n"
     );
     md.push_str(
-        "| claim | assumed | tried | proved % | counterexample % | undecided % | first cex (case) | seconds |\n",
+        "| claim | assumed | tried | proved % | counterexample % | undecided % | undecided: run stopped (kind ×count) | undecided: claim | first cex (case) | seconds |\n",
     );
-    md.push_str("|---|---|---|---|---|---|---|---|\n");
+    md.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
     for r in rows {
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {:.1} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
             r.set.claim,
             r.set.label(),
             r.tried,
             percent(r.holds, r.tried),
             percent(r.counterexamples, r.tried),
             percent(r.undecided, r.tried),
+            r.undecided_causes().0,
+            r.undecided_causes().1,
             r.first_cex.map_or("—".to_string(), |c| c.to_string()),
             r.seconds
         );
