@@ -62,6 +62,9 @@ ratios such as "1/3"):
   # precision = 256              # bits: required by, and only for, "mpfr" and "mpfr-interval"
   tolerance = "1e-18"            # two-layer only, optional: relative local error per step
   order = 20                     # two-layer only, optional: Taylor order, 2 to 64
+  time_limit = 600               # optional: seconds per integration (0: none); --time-limit wins
+  memory_limit = 8000            # optional: megabytes of resident memory (0: none; default 90 %
+                                 #   of the free memory); --memory-limit wins
 
 Accuracy (two-layer models; both settings automatic when absent, and every setting gives
 enclosures, only their width and the run time change): `tolerance` is the local error per Taylor
@@ -239,6 +242,29 @@ pub(crate) fn parse_time_limit(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `--memory-limit`: a finite number of megabytes ≥ 0.
+pub(crate) fn parse_memory_limit(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a number of megabytes ≥ 0 (0 for no limit), got `{s}`")),
+    }
+}
+
+/// The budgets of one integration (`certify`, `check`, `export`): past either, the run ends
+/// UNDECIDED with what was certified so far (exit 3) and the reason names the setting to change.
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct BudgetArgs {
+    /// Wall-clock budget of the integration in seconds (0 for no limit). Default: `[run]
+    /// time_limit` of the problem file, else 600
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_limit)]
+    pub time_limit: Option<f64>,
+    /// Resident-memory budget of the integration in megabytes (0 for no limit). Default: `[run]
+    /// memory_limit` of the problem file, else 90 % of the memory free at the start (and of
+    /// `ulimit -v`)
+    #[arg(long, value_name = "MB", value_parser = parse_memory_limit)]
+    pub memory_limit: Option<f64>,
+}
+
 /// Arguments of `reluflow certify`.
 #[derive(Debug, Args)]
 pub struct CertifyArgs {
@@ -254,10 +280,9 @@ pub struct CertifyArgs {
     /// Significant digits of every printed bound (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
-    /// Wall-clock budget of the integration in seconds: past it the run ends UNDECIDED with what
-    /// was certified so far (exit 3); 0 for no limit
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIME_LIMIT, value_parser = parse_time_limit)]
-    pub time_limit: f64,
+    /// Time and memory budgets of the integration
+    #[command(flatten)]
+    pub budget: BudgetArgs,
 }
 
 /// Arguments of `reluflow check`.
@@ -285,10 +310,9 @@ pub struct CheckArgs {
     /// Significant digits of the witness enclosures in the JSON (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
-    /// Wall-clock budget of the integration in seconds: past it the run ends UNDECIDED with what
-    /// was certified so far (exit 3); 0 for no limit
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIME_LIMIT, value_parser = parse_time_limit)]
-    pub time_limit: f64,
+    /// Time and memory budgets of the integration
+    #[command(flatten)]
+    pub budget: BudgetArgs,
 }
 
 /// Arguments of `reluflow theorems`.

@@ -6,6 +6,7 @@
 //! for `check`, to the checker of `reluflow_check`), [`report`] prints the trajectory, and [`exit`]
 //! holds the exit-code table.
 
+mod budget;
 mod cli;
 mod commands;
 mod exit;
@@ -46,15 +47,17 @@ fn run() -> Exit {
         Command::Certify(args) => {
             report::envelope::set_invocation("certify", Some(&args.spec));
             progress::arm(args.quiet);
-            progress::set_time_limit(args.time_limit);
-            let result = args.validate().and_then(|cfg| commands::certify::run(&cfg));
+            let result = args
+                .validate()
+                .and_then(|cfg| budget::apply(&args.spec, &args.budget).and_then(|()| commands::certify::run(&cfg)));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Check(args) => {
             report::envelope::set_invocation("check", Some(&args.spec));
             progress::arm(args.quiet);
-            progress::set_time_limit(args.time_limit);
-            let result = args.validate().and_then(|cfg| commands::check::run(&cfg));
+            let result = args
+                .validate()
+                .and_then(|cfg| budget::apply(&args.spec, &args.budget).and_then(|()| commands::check::run(&cfg)));
             conclude(result.map(|e| e.settle(progress::interrupted())), args.json)
         }
         Command::Search(args) => {
@@ -84,9 +87,9 @@ fn run() -> Exit {
         }
         Command::Export(args) => {
             report::envelope::set_invocation("export", Some(&args.spec));
-            progress::set_time_limit(args.time_limit);
             progress::arm(args.quiet);
-            conclude(commands::export::run(&args).map(|e| e.settle(progress::interrupted())), false)
+            let result = budget::apply(&args.spec, &args.budget).and_then(|()| commands::export::run(&args));
+            conclude(result.map(|e| e.settle(progress::interrupted())), false)
         }
         Command::Reproduce(args) => conclude(commands::reproduce::run(&args), false),
     }

@@ -36,26 +36,23 @@ struct Armed {
 
 static ARMED: OnceLock<Armed> = OnceLock::new();
 
-/// The wall-clock budget of one integration, in seconds (`--time-limit`; unset or 0: none).
-static TIME_LIMIT: OnceLock<f64> = OnceLock::new();
-
-/// Sets the wall-clock budget of every integration of this process (once; later calls do nothing).
-pub fn set_time_limit(seconds: f64) {
-    let _ = TIME_LIMIT.set(seconds);
-}
-
 /// The budget's words in an undecided reason: what ran out and the setting that changes it.
 fn time_limit_words(seconds: f64) -> String {
     format!(
-        "the wall-clock time limit of {seconds} s for one integration (raise it with --time-limit SECONDS; 0 for none)"
+        "the wall-clock time limit of {seconds} s for one integration (raise it with --time-limit SECONDS or \
+         [run] time_limit; 0 for none)"
     )
 }
 
 /// Installs the Ctrl-C handler (once per process; later calls do nothing). `quiet`: no progress
 /// display. Without `arm` (unit tests, other commands) integrations run without a monitor.
 pub fn arm(quiet: bool) {
-    let armed =
-        Armed { monitor: Monitor::new(), quiet, active: AtomicBool::new(false), interrupted: AtomicBool::new(false) };
+    let armed = Armed {
+        monitor: Monitor::with_observer(crate::budget::memory_guard),
+        quiet,
+        active: AtomicBool::new(false),
+        interrupted: AtomicBool::new(false),
+    };
     if ARMED.set(armed).is_err() {
         return;
     }
@@ -83,6 +80,8 @@ pub fn interrupted() -> bool {
 pub struct Watch {
     monitor: Option<Monitor>,
     display: Option<Display>,
+    /// Set on drop: the integration returned, the hard stop must not fire.
+    done: Arc<AtomicBool>,
     /// The line printed on drop after an interruption.
     farewell: fn(&Monitor) -> String,
 }
@@ -111,13 +110,17 @@ impl Watch {
     /// Starts watching a run described by `message`, printing `farewell` on drop after a Ctrl-C
     /// (a no-op unless [`arm`] was called).
     pub fn with(message: Box<Message>, farewell: fn(&Monitor) -> String) -> Watch {
-        let Some(a) = ARMED.get() else { return Watch { monitor: None, display: None, farewell } };
+        let done = Arc::new(AtomicBool::new(false));
+        let Some(a) = ARMED.get() else { return Watch { monitor: None, display: None, done, farewell } };
         a.active.store(true, Ordering::SeqCst);
-        let limit = TIME_LIMIT.get().copied().filter(|s| *s > 0.0 && s.is_finite());
+        let limit = crate::budget::limits().map(|l| l.seconds).filter(|s| *s > 0.0 && s.is_finite());
         a.monitor.set_deadline(limit.map(|s| (std::time::Duration::from_secs_f64(s), time_limit_words(s))));
+        if let Some(seconds) = limit {
+            hard_stop(a.monitor.clone(), seconds, done.clone());
+        }
         let show = !a.quiet && std::io::stderr().is_terminal();
         let display = show.then(|| Display::start(a.monitor.clone(), message));
-        Watch { monitor: Some(a.monitor.clone()), display, farewell }
+        Watch { monitor: Some(a.monitor.clone()), display, done, farewell }
     }
 
     /// The monitor to pass to the integrator (`None` when not armed).
@@ -136,8 +139,42 @@ fn integration_farewell(m: &Monitor) -> String {
     )
 }
 
+/// The time limit's backstop: the integrators stop at their next poll past the deadline, but one
+/// step can outlast any limit (a matrix exponential at a million bits takes minutes). If the
+/// integration is still running `grace` after the deadline, the process ends here, with exit 3
+/// and the time the proof had reached (the lower end of the last polled time: every step before
+/// it was certified); the details of the certified part are lost.
+fn hard_stop(monitor: Monitor, seconds: f64, done: Arc<AtomicBool>) {
+    let grace = (0.1 * seconds).max(5.0);
+    let at = std::time::Instant::now() + Duration::from_secs_f64(seconds + grace);
+    let watcher = move || {
+        while std::time::Instant::now() < at {
+            if done.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if done.load(Ordering::SeqCst) {
+            return;
+        }
+        let p = monitor.progress();
+        eprintln!(
+            "reluflow: UNDECIDED: the wall-clock time limit of {seconds} s passed {grace} s ago inside one step \
+             (at t ≈ {}, after {} steps and {} events), so the run was stopped there and its certified part is not \
+             reported; raise --time-limit SECONDS (or [run] time_limit), or lower run.precision, which sets the \
+             cost of one step",
+            short(p.t),
+            p.steps,
+            p.events
+        );
+        std::process::exit(i32::from(crate::exit::Exit::Undecided.code()));
+    };
+    let _ = std::thread::Builder::new().name("reluflow-time-limit".into()).spawn(watcher);
+}
+
 impl Drop for Watch {
     fn drop(&mut self) {
+        self.done.store(true, Ordering::SeqCst);
         if let Some(d) = self.display.take() {
             d.stop.store(true, Ordering::SeqCst);
             if let Some(t) = d.ticker {

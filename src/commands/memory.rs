@@ -42,7 +42,7 @@ pub fn estimate(problem: &Problem) -> (f64, String) {
 }
 
 /// The first number of `line` after `key` (`/proc` formats), if any.
-fn field(text: &str, key: &str, nth: usize) -> Option<f64> {
+pub fn field(text: &str, key: &str, nth: usize) -> Option<f64> {
     let line = text.lines().find(|l| l.starts_with(key))?;
     line[key.len()..].split_whitespace().nth(nth)?.parse().ok()
 }
@@ -63,7 +63,7 @@ pub fn available() -> Option<f64> {
     }
 }
 
-fn human(bytes: f64) -> String {
+pub fn human(bytes: f64) -> String {
     if bytes >= 1e9 { format!("{:.1} GB", bytes / 1e9) } else { format!("{:.0} MB", bytes / 1e6) }
 }
 

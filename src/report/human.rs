@@ -58,9 +58,13 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
         "certified" => writeln!(out, "status: CERTIFIED up to t = {}", until.as_deref().unwrap_or("?")),
         "undecided" => writeln!(
             out,
-            "status: UNDECIDED; everything below is certified up to t = {} only\nreason: {}",
+            "status: UNDECIDED; everything below is certified up to t = {} only\nreason: {}{}",
             until.as_deref().unwrap_or("?"),
-            reason.as_ref().map_or("?", |r| r.text.as_str())
+            reason.as_ref().map_or("?", |r| r.text.as_str()),
+            reason
+                .as_ref()
+                .and_then(|r| r.advice.as_deref())
+                .map_or(String::new(), |a| format!("\nto go further: {a}"))
         ),
         "internal-inconsistency" => writeln!(
             out,

@@ -6,6 +6,7 @@
 //! contains the computed one, which contains the exact value. Point backends print `lo = hi` =
 //! their value, rounded the same way (outward to `digits` digits, so `lo ≤ value ≤ hi` still).
 
+mod advice;
 pub mod envelope;
 mod human;
 mod reason;
@@ -296,7 +297,8 @@ pub fn status_fields<S: Scalar>(
         Status::Certified => ("certified", None, Some(horizon_display(&problem.run().t_end, digits))),
         Status::Undecided { reason, certified_until } => {
             let word = if reason.is_inconsistency() { "internal-inconsistency" } else { "undecided" };
-            (word, Some(JsonReason::of(reason)), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))
+            let json = JsonReason { advice: advice::of(reason, problem), ..JsonReason::of(reason) };
+            (word, Some(json), Some(bound_decimal(&certified_until.lower(), digits, Dir::Down)))
         }
         Status::NotValidated => ("not-validated", None, None),
     }

@@ -25,12 +25,16 @@ pub struct JsonReason {
     pub budget: Option<String>,
     /// The reason in words (as the human report prints it).
     pub text: String,
+    /// The setting to change, with the value to try (`precision-exhausted`, `step-underflow`,
+    /// `simultaneous-switches`, budgets of guard classifications); absent where no setting helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
 }
 
 impl JsonReason {
     /// A reason of `kind` with only its text.
     pub fn plain(kind: &'static str, text: impl Into<String>) -> JsonReason {
-        JsonReason { kind, neuron: None, point: None, pairs: Vec::new(), budget: None, text: text.into() }
+        JsonReason { kind, neuron: None, point: None, pairs: Vec::new(), budget: None, text: text.into(), advice: None }
     }
 
     /// The structured form of an integrator's reason.

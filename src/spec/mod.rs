@@ -24,6 +24,8 @@
 //! # precision = 256              # bits, required by (and only for) "mpfr" and "mpfr-interval"
 //! # tolerance = "1e-18"          # two-layer only: relative local error per step (default automatic)
 //! # order = 20                   # two-layer only: Taylor order (default automatic)
+//! # time_limit = 600             # seconds of wall-clock time per integration (0: none)
+//! # memory_limit = 8000          # megabytes of resident memory (0: none; default 90 % of free)
 //! # your own claims, checked by `check` (docs/lemmas.md), one table each:
 //! # [[lemma]]
 //! # name = "norm grows"
@@ -36,6 +38,7 @@
 
 #[cfg(test)]
 mod accuracy_tests;
+mod budget;
 mod doc;
 #[cfg(test)]
 mod doc_keys;
@@ -48,6 +51,7 @@ mod roundtrip;
 mod tests;
 mod write;
 
+pub use budget::load_budget;
 pub use doc::{ProblemDoc, exact_text};
 pub use error::{SpecError, SpecErrorKind};
 pub use lemmas::load_lemmas;
@@ -64,7 +68,7 @@ use toml::de::{DeTable, DeValue};
 const TOP_KEYS: &[&str] = &["model", "relu_prime_at_zero", "loss", "data", "init", "run", "lemma"];
 const DATA_KEYS: &[&str] = &["x", "y", "teacher"];
 const INIT_KEYS: &[&str] = &["w", "a", "scale", "z", "s"];
-const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision", "tolerance", "order"];
+const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision", "tolerance", "order", "time_limit", "memory_limit"];
 
 /// Reads and validates the problem file at `path`.
 pub fn load(path: &Path) -> Result<Problem, SpecError> {

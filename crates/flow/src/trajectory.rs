@@ -182,7 +182,7 @@ impl std::fmt::Display for UndecidedReason {
             UndecidedReason::PrecisionExhausted { width } => {
                 write!(
                     f,
-                    "precision exhausted: enclosures reached width {width:e}; raise run.precision (with arithmetic = \"mpfr-interval\")"
+                    "precision exhausted: enclosures reached width {width:e}, too wide for the proof to go on at this precision"
                 )
             }
             UndecidedReason::StepUnderflow => write!(f, "step size underflow: no step could be validated"),

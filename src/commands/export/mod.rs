@@ -81,9 +81,9 @@ pub struct ExportArgs {
     /// No progress display on stderr (shown only when stderr is a terminal)
     #[arg(long, short)]
     pub quiet: bool,
-    /// Wall-clock budget of the integration in seconds, as for certify (0 for no limit)
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::cli::DEFAULT_TIME_LIMIT, value_parser = crate::cli::parse_time_limit)]
-    pub time_limit: f64,
+    /// Time and memory budgets of the integration, as for certify
+    #[command(flatten)]
+    pub budget: crate::cli::BudgetArgs,
 }
 
 /// The run line of the JSON Lines format.
