@@ -66,3 +66,39 @@ fn single_neuron_statistics_are_certified_and_reproducible() {
     assert_eq!(cells(zero)[5], "0", "{zero}");
     assert_eq!(table("b"), first, "the same seed draws the same instances");
 }
+
+/// `shallow-angles --quick`: the script's GD settings, the angle statistics with the accurate
+/// formula, the f64/MPFR check, and a rerun into the same directory that recomputes nothing (a
+/// journal line cut short by a crash is run again).
+#[test]
+fn shallow_angles_quick_runs_resumes_and_reports_the_trend() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sa");
+    let args = ["reproduce", "shallow-angles", "--quick", "--jobs", "2", "--out", out.to_str().unwrap()];
+    let first = reluflow(&args);
+    assert_eq!(first.code, Some(0), "{first:#?}");
+    let csv = std::fs::read_to_string(out.join("shallow-angles.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2 * 3 * 2, "2 schemes × 3 λ × 2 trials:\n{csv}");
+    for row in csv.lines().skip(1) {
+        let c: Vec<&str> = row.split(',').collect();
+        let (max, avg): (f64, f64) = (c[9].parse().unwrap(), c[10].parse().unwrap());
+        assert!((0.0..=180.0).contains(&max) && avg <= max, "{row}");
+        assert!(c[6] == "threshold" || c[6] == "max-iters" || c[6] == "unchanged", "{row}");
+    }
+    let md = std::fs::read_to_string(out.join("shallow-angles.md")).unwrap();
+    for needle in ["learning rate 0.01", "2·atan2", "median ± standard deviation", "128-bit MPFR", "falls at"] {
+        assert!(md.contains(needle), "`{needle}` missing:\n{md}");
+    }
+    assert!(std::fs::read_to_string(out.join("shallow-angles.svg")).unwrap().starts_with("<svg"));
+    // Resume: cut the journal's last line short, as a crash would; exactly that trial runs again.
+    let journal = out.join("shallow-angles.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(text.lines().count(), 12, "{text}");
+    std::fs::write(&journal, &text[..text.len() - 20]).unwrap();
+    let second = reluflow(&args);
+    assert_eq!(second.code, Some(0), "{second:#?}");
+    assert!(second.stderr.contains("11 already in") && second.stderr.contains("1 to run"), "{}", second.stderr);
+    let again = std::fs::read_to_string(out.join("shallow-angles.csv")).unwrap();
+    let strip = |s: &str| s.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string()).collect::<Vec<_>>();
+    assert_eq!(strip(&csv), strip(&again), "the same numbers, except the seconds column");
+}

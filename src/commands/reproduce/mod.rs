@@ -1,6 +1,7 @@
 //! `reluflow reproduce NAME`: the papers' experiments, certified where the toolkit certifies,
 //! each writing a CSV table, a markdown summary that states every setting, and an SVG plot.
 
+pub mod shallow;
 pub mod single_neuron;
 mod single_table;
 mod table;
@@ -39,10 +40,22 @@ Reproductions:
                  and norm growth against the initial radius r. K = --seeds (--quick: 12; default:
                  200; --full: 1000); --seed S picks the instances.
 
+  shallow-angles Chistikov, Englert & Lazić (NeurIPS 2023), §8 and App. H: gradient descent with
+                 the experiment script's settings (its two data schemes, n = d, balanced
+                 initialisation at scale λ = 4^2 … 4^-13, learning rate 0.01 on the mean squared
+                 error, float64, until the loss is below 1e-9 or 2·10^7 iterations), seeded; per
+                 setting the median ± sd over trials of the largest and mean angle between the
+                 active positive neurons (an accurate formula beside the script's acos) and ‖W‖_*,
+                 and the smallest λ rerun in 128-bit MPFR. --quick: d = 4, m = 25, 3 λ values,
+                 2 trials, at most 20,000 iterations (seconds); default: d ∈ {4, 16}, m = 200, 16 λ, 5 trials (--seeds K);
+                 --full: d up to 1024 and m ∈ {25, 50, 200} (hours to days). Resumes: finished
+                 trials are kept in OUT/shallow-angles.jsonl and not recomputed.
+
 Examples:
   reluflow reproduce vardi-shamir --quick
   reluflow reproduce single-neuron --seeds 500 --seed 3
   reluflow reproduce vardi-shamir --out results/vs --jobs 2
+  reluflow reproduce shallow-angles --jobs 2 --out results/angles
 
 Exit codes: 0 every row certified (and, where the paper states a value, inside it; for
 single-neuron: every instance decided); 3 some row undecided or outside the paper's interval
@@ -75,7 +88,7 @@ pub struct ReproduceArgs {
 }
 
 /// The reproductions that exist.
-pub const NAMES: [&str; 2] = ["vardi-shamir", "single-neuron"];
+pub const NAMES: [&str; 3] = ["vardi-shamir", "single-neuron", "shallow-angles"];
 
 /// Runs `reluflow reproduce`.
 pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
@@ -95,6 +108,10 @@ pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
         .map_err(|e| Failure::internal(anyhow::anyhow!("cannot start the worker threads: {e}")))?;
     if args.name == "single-neuron" {
         return single(args, &out, &pool);
+    }
+    if args.name == "shallow-angles" {
+        let plan = shallow::Plan::new(args.quick, args.full, args.seeds);
+        return shallow::run(&plan, args.seed, &out, &pool);
     }
     let cases = vardi_shamir_cases(args.quick);
     eprintln!("reproduce vardi-shamir: {} certified runs into {}", cases.len(), out.display());
