@@ -102,3 +102,27 @@ fn shallow_angles_quick_runs_resumes_and_reports_the_trend() {
     let strip = |s: &str| s.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string()).collect::<Vec<_>>();
     assert_eq!(strip(&csv), strip(&again), "the same numbers, except the seconds column");
 }
+
+/// `shallow-loss --quick`: both curves recorded on a geometric grid, and the summary's trend line.
+#[test]
+fn shallow_loss_quick_records_both_curves() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sl");
+    let run = reluflow(&["reproduce", "shallow-loss", "--quick", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let csv = std::fs::read_to_string(out.join("shallow-loss.csv")).unwrap();
+    for exp in ["-2", "-5", "-8"] {
+        let rows: Vec<Vec<f64>> = csv
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(3) == Some(exp))
+            .map(|l| l.split(',').skip(4).map(|v| v.parse().unwrap()).collect())
+            .collect();
+        assert!(rows.len() > 10, "λ = 4^{exp}: {rows:?}");
+        assert!(rows.windows(2).all(|w| w[0][0] < w[1][0]), "iterations increase: {rows:?}");
+        let (first, last) = (&rows[0], rows.last().unwrap());
+        assert!(last[1] < 1e-3 * first[1] && last[2] >= 0.0, "the training loss falls: {first:?} → {last:?}");
+    }
+    let md = std::fs::read_to_string(out.join("shallow-loss.md")).unwrap();
+    assert!(md.contains("out-of-distribution") && md.contains("the final test loss falls at"), "{md}");
+}

@@ -51,6 +51,12 @@ Reproductions:
                  --full: d up to 1024 and m ∈ {25, 50, 200} (hours to days). Resumes: finished
                  trials are kept in OUT/shallow-angles.jsonl and not recomputed.
 
+  shallow-loss   The same paper's Fig. 2 (centred, m = 200) and Fig. 9 (uncentred, m = 25), d = 16,
+                 λ = 4^-2 … 4^-8: the training loss and the out-of-distribution test loss (4n
+                 points from N(0, I_d)) along one GD run per λ, on a geometric grid of iterations.
+                 --quick: d = 4, m = 25, 3 λ values, 20,000 iterations. Resumes like
+                 shallow-angles.
+
 Examples:
   reluflow reproduce vardi-shamir --quick
   reluflow reproduce single-neuron --seeds 500 --seed 3
@@ -88,7 +94,7 @@ pub struct ReproduceArgs {
 }
 
 /// The reproductions that exist.
-pub const NAMES: [&str; 3] = ["vardi-shamir", "single-neuron", "shallow-angles"];
+pub const NAMES: [&str; 4] = ["vardi-shamir", "single-neuron", "shallow-angles", "shallow-loss"];
 
 /// Runs `reluflow reproduce`.
 pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
@@ -112,6 +118,9 @@ pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
     if args.name == "shallow-angles" {
         let plan = shallow::Plan::new(args.quick, args.full, args.seeds);
         return shallow::run(&plan, args.seed, &out, &pool);
+    }
+    if args.name == "shallow-loss" {
+        return shallow::run_loss(args.quick, args.seed, &out, &pool);
     }
     let cases = vardi_shamir_cases(args.quick);
     eprintln!("reproduce vardi-shamir: {} certified runs into {}", cases.len(), out.display());

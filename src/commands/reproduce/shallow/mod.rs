@@ -7,7 +7,9 @@
 //! a rerun with the same directory and settings skips the trials found there: an interrupted run
 //! (Ctrl-C, a crash, a batch job's time limit) resumes where it stopped.
 
+mod curve;
 mod journal;
+mod loss;
 mod stats;
 mod table;
 mod trial;
@@ -96,35 +98,47 @@ fn bar(total: u64) -> ProgressBar {
     bar
 }
 
-/// Runs the plan on `pool` into `out`, resuming from its journal.
-pub fn run(plan: &Plan, seed: u64, out: &Path, pool: &rayon::ThreadPool) -> Result<Exit, Failure> {
-    let all = plan.trials(seed);
-    let journal = journal::Journal::open(&out.join("shallow-angles.jsonl"))?;
+/// Runs `f` on every trial of `all` not yet in the journal `OUT/NAME.jsonl`, appending each result
+/// as it finishes, and returns the results of `all` (old and new) in trial order.
+fn run_all<R: journal::Record + Send + Sync>(
+    name: &str,
+    variant: &str,
+    all: &[Trial],
+    out: &Path,
+    pool: &rayon::ThreadPool,
+    f: impl Fn(&Trial) -> R + Sync,
+) -> Result<Vec<R>, Failure> {
+    let journal = journal::Journal::<R>::open(&out.join(format!("{name}.jsonl")))?;
     let done = journal.finished();
     let todo: Vec<Trial> = all.iter().filter(|t| !done.contains_key(*t)).copied().collect();
     eprintln!(
-        "reproduce shallow-angles ({}): {} trials, {} already in {}, {} to run",
-        plan.name,
+        "reproduce {name} ({variant}): {} trials, {} already in {}, {} to run",
         all.len(),
         all.len() - todo.len(),
         journal.path().display(),
         todo.len()
     );
     let progress = bar(todo.len() as u64);
-    let fresh: Vec<Outcome> = pool.install(|| {
+    let fresh: Vec<R> = pool.install(|| {
         todo.par_iter()
             .map(|t| {
-                let o = t.run();
-                journal.append(&o)?;
+                let r = f(t);
+                journal.append(&r)?;
                 progress.inc(1);
-                Ok(o)
+                Ok(r)
             })
             .collect::<Result<Vec<_>, Failure>>()
     })?;
     progress.finish_and_clear();
-    let mut outcomes: Vec<Outcome> = done.into_values().filter(|o| all.contains(&o.trial)).collect();
-    outcomes.extend(fresh);
-    outcomes.sort_by_key(|o| o.trial);
+    let mut results: Vec<R> = done.into_values().filter(|r| all.contains(&r.trial())).collect();
+    results.extend(fresh);
+    results.sort_by_key(|r| r.trial());
+    Ok(results)
+}
+
+/// Runs the plan on `pool` into `out`, resuming from its journal.
+pub fn run(plan: &Plan, seed: u64, out: &Path, pool: &rayon::ThreadPool) -> Result<Exit, Failure> {
+    let outcomes = run_all("shallow-angles", plan.name, &plan.trials(seed), out, pool, Trial::run)?;
     let check = mpfr_check(plan, seed);
     table::write(out, plan, seed, &outcomes, &check)?;
     let capped = outcomes.iter().filter(|o| o.stop == "max-iters").count();
@@ -133,6 +147,15 @@ pub fn run(plan: &Plan, seed: u64, out: &Path, pool: &rayon::ThreadPool) -> Resu
         out.display(),
         outcomes.len()
     );
+    Ok(Exit::Success)
+}
+
+/// `reproduce shallow-loss`: one curve per (scheme, λ) of the plan, into `out`.
+pub fn run_loss(quick: bool, seed: u64, out: &Path, pool: &rayon::ThreadPool) -> Result<Exit, Failure> {
+    let plan = loss::LossPlan::new(quick);
+    let curves = run_all("shallow-loss", plan.name, &plan.trials(seed), out, pool, |t| t.curve(plan.grid))?;
+    loss::write(out, &plan, seed, &curves)?;
+    eprintln!("wrote {0}/shallow-loss.csv, .md, .svg; {1} runs", out.display(), curves.len());
     Ok(Exit::Success)
 }
 

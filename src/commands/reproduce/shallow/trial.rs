@@ -79,7 +79,7 @@ impl Trial {
     }
 
     /// The exact problem and the generated instance.
-    fn problem(&self) -> (Problem, data::Instance) {
+    pub(super) fn problem(&self) -> (Problem, data::Instance) {
         let spec = data::Spec { scheme: self.scheme(), n: self.d, d: self.d, m: self.m, seed: self.instance_seed() };
         let inst = data::generate(&spec);
         let run = RunConfig { t_end: Horizon::Finite(Rational::new()), arithmetic: Arithmetic::F64, precision: 53 };
@@ -89,7 +89,7 @@ impl Trial {
         (p, inst)
     }
 
-    fn options(&self) -> GdOptions {
+    pub(super) fn options(&self) -> GdOptions {
         // The paper's L is half the script's loss.
         GdOptions {
             max_iters: self.max_iters,
