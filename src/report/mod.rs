@@ -232,7 +232,8 @@ pub fn horizon_display(h: &Horizon, digits: u32) -> String {
     }
 }
 
-/// `"; tolerance 1e-18; order 20"` for the settings of `[run]` that are not automatic.
+/// `"; tolerance 1e-18; order 20; solution clarke"` for the settings of `[run]` that are not the
+/// defaults.
 pub fn accuracy_text(problem: &Problem) -> String {
     let acc = problem.accuracy();
     let mut out = String::new();
@@ -241,6 +242,9 @@ pub fn accuracy_text(problem: &Problem) -> String {
     }
     if let Some(p) = acc.order() {
         out.push_str(&format!("; order {p}"));
+    }
+    if problem.solution() != reluflow_model::Solution::Fixed {
+        out.push_str(&format!("; solution {}", problem.solution().name()));
     }
     out
 }
