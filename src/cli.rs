@@ -85,9 +85,13 @@ Solution (two-layer models): the flow is not defined where a neuron's weight lie
 point's hyperplane. "fixed" (the default) takes σ'(0) = relu_prime_at_zero there; where the field
 points into a hyperplane from both sides that ODE has no solution, and the run ends undecided
 (sliding). "clarke" means the Clarke subgradient inclusion dθ/dt ∈ −∂L(θ) with ∂σ(0) = [0, 1]:
-the same flow away from hyperplanes and through transversal crossings, so every run certified
-with "fixed" is certified with "clarke" with the same enclosures; runs that slide still end
-undecided (sliding) for now. The single neuron refuses "clarke".
+the same flow away from hyperplanes and through transversal crossings. Where the field points
+into a hyperplane from both sides the Clarke flow slides along it (unique there): the run proves
+the entry (event "slide"), integrates the sliding motion (segments that list the sliding pair)
+and proves at every step that the hyperplane still attracts; where that may stop (the sliding
+would end) the run ends undecided (sliding-may-end), certified up to there. Repelling hyperplanes
+stay undecided (non-unique). On the decided_net bench (200 random networks, t_end = 20) "clarke"
+certifies 169 runs where "fixed" certifies 141. The single neuron refuses "clarke".
 
 Examples ship in examples/ (the Vardi–Shamir Theorem 3 instances, two-layer networks).
 

@@ -53,6 +53,9 @@ pub struct JsonReport {
     /// `[run] order` (two-layer; absent when automatic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<u32>,
+    /// `[run] solution` (two-layer; absent when `"fixed"`, the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub solution: Option<&'static str>,
     /// The σ'(0) convention, 0 or 1.
     pub relu_prime_at_zero: u8,
     /// The loss normalisation (`"half-sum"`, `"half-mean"`, `"mean"`).
@@ -320,6 +323,7 @@ pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u
         precision: effective_precision(problem),
         tolerance: problem.accuracy().tolerance().map(short_exact),
         order: problem.accuracy().order(),
+        solution: (problem.solution() != reluflow_model::Solution::Fixed).then(|| problem.solution().name()),
         relu_prime_at_zero: problem.relu_prime().value(),
         loss: problem.loss().name(),
         digits,
