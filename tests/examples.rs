@@ -42,7 +42,7 @@ fn check_report_shape(v: &Value, exit: i32) {
     assert!(v["precision"].is_u64() && v["relu_prime_at_zero"].is_u64(), "{v}");
     for e in v["events"].as_array().expect("events") {
         assert!(is_pair(&e["t"]) && e["point"].is_u64() && e["neuron"].is_u64(), "{e}");
-        assert!(["activate", "deactivate", "death"].contains(&e["kind"].as_str().unwrap_or("")), "{e}");
+        assert!(["activate", "deactivate", "death", "slide"].contains(&e["kind"].as_str().unwrap_or("")), "{e}");
     }
     let fin = &v["final"];
     assert!(is_pair(&fin["t"]), "{fin}");
@@ -399,4 +399,48 @@ fn reports_name_the_requested_accuracy() {
     let r = reluflow(&["certify", examples_dir().join("two-layer-explicit.toml").to_str().unwrap(), "--json"]);
     let v = r.json();
     assert!(v.get("tolerance").is_none() && v.get("order").is_none(), "{v}");
+}
+
+/// `examples/two-layer-sliding.toml` starts on a hyperplane that attracts from both sides: as the
+/// Clarke flow it is certified, slides the whole way (`w_2 = 0`) and ends at the closed form
+/// `u(3) = √(2/(1 + e^{−6}))`; with `solution = "fixed"` it is undecided (sliding) at t = 0.
+#[test]
+fn two_layer_sliding_example_slides_as_the_clarke_flow() {
+    let path = examples_dir().join("two-layer-sliding.toml");
+    let text = std::fs::read_to_string(&path).expect("the example exists");
+    assert!(text.contains("\nsolution = \"clarke\"\n"), "{text}");
+    let r = reluflow(&["certify", path.to_str().unwrap(), "--json", "--digits", "20"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = r.json();
+    assert_eq!(v["solution"], "clarke", "{v}");
+    assert!(
+        r.stderr.contains("solution clarke")
+            && r.stderr.contains("sliding: neuron 0 slides along the hyperplane of point 1"),
+        "{}",
+        r.stderr
+    );
+    let bound = |p: &Value, k: usize| p[k].as_str().and_then(|s| s.parse::<f64>().ok()).expect("a decimal bound");
+    let u = (2.0 / (1.0 + (-6.0f64).exp())).sqrt();
+    let w0 = &v["final"]["w"][0][0];
+    assert!(bound(w0, 0) - 1e-15 <= u && u <= bound(w0, 1) + 1e-15, "closed form {u} outside {w0}");
+    let w1 = &v["final"]["w"][0][1];
+    assert!(bound(w1, 0) <= 0.0 && 0.0 <= bound(w1, 1), "w_2 = 0 outside {w1}");
+    let fixed = crate::util::certify_text("fixed.toml", &text.replace("solution = \"clarke\"\n", ""), &["--json"]);
+    assert_eq!(fixed.code, Some(3), "{fixed:#?}");
+    assert_eq!(fixed.json()["reason"]["kind"], "sliding");
+}
+
+/// `check` on the sliding example: the checker reads the sliding segments with the sliding velocity
+/// (`ẇ_j = a_j Π_i g_j`), so the loss decreases along them, balancedness holds, and the span
+/// invariant counts the point slid along (its multiplier's term is along `x_i`).
+#[test]
+fn the_checker_reads_sliding_segments_as_sliding() {
+    let path = examples_dir().join("two-layer-sliding.toml");
+    let r = reluflow(&["check", path.to_str().unwrap(), "--json"]);
+    let v = r.json();
+    let rows = v["rows"].as_array().expect("rows");
+    for id in ["gen.loss-nonincreasing", "gen.balancedness", "gen.span"] {
+        let row = rows.iter().find(|row| row["id"] == id).expect("the entry is checked");
+        assert_eq!(row["status"], "holds", "{id}: {row}");
+    }
 }

@@ -265,7 +265,7 @@ mod tests {
 
     /// Three segments [0, 1], [1, 2], [2, 3] with an event at t ∈ [0.99, 1.01] and one at 2.
     fn traj(status: Status<Interval>) -> Trajectory<Interval> {
-        let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false] };
+        let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false], sliding: Vec::new() };
         let seg = |a: f64, b: f64| Segment {
             t_start: iv(a, a),
             t_end: iv(b, b),
@@ -352,7 +352,7 @@ mod tests {
     #[test]
     fn limit_goes_to_a_gutter_right_of_the_last_time() {
         let mut t = traj(Status::Certified);
-        let pattern = Pattern { active: vec![vec![0]], frozen: vec![false] };
+        let pattern = Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() };
         t.limit = Some(Limit {
             state: state(iv(1.0, 1.0), iv(0.5, 0.5)),
             loss: iv(0.0, 0.0),
@@ -389,7 +389,7 @@ mod tests {
             segments: vec![Segment {
                 t_start: 0.0,
                 t_end: 1.0,
-                pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false] },
+                pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false], sliding: Vec::new() },
                 hull: State { w: vec![vec![0.7, 1.0]], a: None },
                 end: State { w: vec![vec![0.7, 1.0]], a: None },
             }],

@@ -3,7 +3,7 @@
 //! they stopped (`UndecidedReason`); only the binary knows the problem file's keys and flags.
 
 use reluflow_flow::UndecidedReason;
-use reluflow_model::{Arithmetic, MAX_PRECISION, Problem};
+use reluflow_model::{Arithmetic, MAX_PRECISION, ModelKind, Problem, Solution};
 
 /// The precision to suggest after a run at `arithmetic`/`precision` ran out of it, or why no
 /// more can be had.
@@ -33,6 +33,15 @@ pub fn of(reason: &UndecidedReason, problem: &Problem) -> Option<String> {
         UndecidedReason::PrecisionExhausted { .. } => Some(more_precision(problem)),
         UndecidedReason::StepUnderflow => {
             Some(format!("the step size fell below its floor: {}, or set a higher run.order", more_precision(problem)))
+        }
+        UndecidedReason::Sliding { .. }
+            if problem.model() == ModelKind::TwoLayer && problem.solution() == Solution::Fixed =>
+        {
+            Some(
+                "with σ'(0) fixed the flow has no solution past this time; the paper's Clarke flow continues along \
+                 the surface: set [run] solution = \"clarke\""
+                    .to_string(),
+            )
         }
         UndecidedReason::Grazing { .. } => Some(format!(
             "if the trajectory crosses, or misses, by less than the enclosures resolve, more precision decides it: {}",
@@ -74,6 +83,16 @@ mod tests {
         assert!(at_max.contains("cannot be reached") && at_max.contains("run.t_end"), "{at_max}");
         let budget = UndecidedReason::Budget { what: "4000 guard classifications in one pattern".into() };
         assert!(of(&budget, &top).unwrap().contains("cannot be reached"));
+    }
+
+    #[test]
+    fn a_fixed_two_layer_run_that_slides_is_pointed_to_the_clarke_flow() {
+        let src = "model = \"two-layer\"\n[data]\nx = [[1, 0]]\ny = [1]\n[init]\nw = [[1, 1]]\na = [1]\n[run]\nt_end = 1\narithmetic = \"interval\"\n";
+        let fixed = crate::spec::parse("p.toml", src).unwrap();
+        let sliding = UndecidedReason::Sliding { neuron: 0, point: 0 };
+        assert!(of(&sliding, &fixed).unwrap().contains("solution = \"clarke\""));
+        let clarke = crate::spec::parse("p.toml", &src.replace("[run]\n", "[run]\nsolution = \"clarke\"\n")).unwrap();
+        assert_eq!(of(&sliding, &clarke), None);
     }
 
     #[test]

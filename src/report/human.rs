@@ -112,6 +112,7 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
         }
         out.push_str(&table(&rows));
     }
+    sliding_lines(traj, digits, &mut out);
 
     let _ = writeln!(out, "\nfinal state at t ∈ {}:", interval_cell(&pair(&traj.t_final, digits)));
     let mut rows = state_rows(&traj.final_state, digits);
@@ -149,4 +150,23 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
         }
     }
     out
+}
+
+/// One line per sliding pair (`[run] solution = "clarke"`): the neuron slides along the point's
+/// hyperplane over its sliding segments (the times from the first one's start to the last one's end).
+fn sliding_lines<S: Scalar>(traj: &Trajectory<S>, digits: u32, out: &mut String) {
+    let mut pairs: Vec<(usize, usize)> = traj.segments.iter().flat_map(|s| s.pattern.sliding.iter().copied()).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    for (j, i) in pairs {
+        let segs: Vec<_> = traj.segments.iter().filter(|s| s.pattern.sliding.contains(&(j, i))).collect();
+        let (first, last) = (segs[0], segs[segs.len() - 1]);
+        let _ = writeln!(
+            out,
+            "sliding: neuron {j} slides along the hyperplane of point {i} from t ∈ {} to t ∈ {} ({} segments)",
+            interval_cell(&pair(&first.t_start, digits)),
+            interval_cell(&pair(&last.t_end, digits)),
+            segs.len()
+        );
+    }
 }

@@ -54,6 +54,9 @@ pub struct JsonReport {
     /// `[run] order` (two-layer; absent when automatic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<u32>,
+    /// `[run] solution` (two-layer; absent when `"fixed"`, the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub solution: Option<&'static str>,
     /// The σ'(0) convention, 0 or 1.
     pub relu_prime_at_zero: u8,
     /// The loss normalisation (`"half-sum"`, `"half-mean"`, `"mean"`).
@@ -233,7 +236,8 @@ pub fn horizon_display(h: &Horizon, digits: u32) -> String {
     }
 }
 
-/// `"; tolerance 1e-18; order 20"` for the settings of `[run]` that are not automatic.
+/// `"; tolerance 1e-18; order 20; solution clarke"` for the settings of `[run]` that are not the
+/// defaults.
 pub fn accuracy_text(problem: &Problem) -> String {
     let acc = problem.accuracy();
     let mut out = String::new();
@@ -242,6 +246,9 @@ pub fn accuracy_text(problem: &Problem) -> String {
     }
     if let Some(p) = acc.order() {
         out.push_str(&format!("; order {p}"));
+    }
+    if problem.solution() != reluflow_model::Solution::Fixed {
+        out.push_str(&format!("; solution {}", problem.solution().name()));
     }
     out
 }
@@ -318,6 +325,7 @@ pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u
         precision: effective_precision(problem),
         tolerance: problem.accuracy().tolerance().map(short_exact),
         order: problem.accuracy().order(),
+        solution: (problem.solution() != reluflow_model::Solution::Fixed).then(|| problem.solution().name()),
         relu_prime_at_zero: problem.relu_prime().value(),
         loss: problem.loss().name(),
         digits,

@@ -7,7 +7,7 @@ use serde::Serialize;
 /// The structured reason of an undecided (or internally inconsistent) run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct JsonReason {
-    /// `"grazing"`, `"sliding"`, `"non-unique"`, `"simultaneous-switches"`,
+    /// `"grazing"`, `"sliding"`, `"sliding-may-end"`, `"non-unique"`, `"simultaneous-switches"`,
     /// `"precision-exhausted"`, `"step-underflow"`, `"budget"`, `"interrupted"`,
     /// `"internal-inconsistency"`, `"non-finite"` (a point run produced NaN or ±∞) or `"other"`.
     pub kind: &'static str,
@@ -48,6 +48,7 @@ impl JsonReason {
         match r {
             UndecidedReason::Grazing { neuron, point } => at("grazing", neuron, point),
             UndecidedReason::Sliding { neuron, point } => at("sliding", neuron, point),
+            UndecidedReason::SlidingMayEnd { neuron, point } => at("sliding-may-end", neuron, point),
             UndecidedReason::NonUnique { neuron, point } => at("non-unique", neuron, point),
             UndecidedReason::SimultaneousSwitches { pairs } => {
                 JsonReason { pairs: pairs.clone(), ..JsonReason::plain("simultaneous-switches", text) }

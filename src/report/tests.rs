@@ -35,7 +35,7 @@ fn single_state<S: Clone>(w: Vec<S>) -> State<S> {
 fn certified_interval_run() -> Trajectory<Interval> {
     let third = Interval::from_rational(&Rational::from((1, 3)), &());
     let w_end = vec![iv("4.9", "5.1"), iv("-1.1", "-0.9"), iv("-0.05", "-0.03")];
-    let pattern = Pattern { active: vec![vec![0, 1, 2]], frozen: vec![false] };
+    let pattern = Pattern { active: vec![vec![0, 1, 2]], frozen: vec![false], sliding: Vec::new() };
     let seg = Segment {
         t_start: iv("0", "0"),
         t_end: third,
@@ -52,7 +52,7 @@ fn certified_interval_run() -> Trajectory<Interval> {
         limit: Some(Limit {
             state: single_state(vec![iv("5", "5"), iv("-1", "-1"), iv("-0.0390625", "-0.0390625")]),
             loss: iv("0", "0"),
-            pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false] },
+            pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false], sliding: Vec::new() },
             rate: None,
             on_hyperplane: Vec::new(),
         }),

@@ -5,7 +5,7 @@
 //! checks as one typed by hand.
 
 use super::{SpecError, parse};
-use reluflow_model::{Horizon, Init, Problem};
+use reluflow_model::{Horizon, Init, Problem, Solution};
 use rug::{Integer, Rational};
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +86,9 @@ pub struct RunDoc {
     /// The Taylor order of the two-layer integrators (absent: automatic).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<u32>,
+    /// The notion of solution of the two-layer flow (absent: `"fixed"`, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solution: Option<String>,
 }
 
 /// The exact text of `q`: an integer (`-3`), a terminating decimal (`0.125`, or `1e-600`,
@@ -168,6 +171,7 @@ impl ProblemDoc {
                 precision: run.precision,
                 tolerance: p.accuracy().tolerance().map(exact_text),
                 order: p.accuracy().order(),
+                solution: (p.solution() != Solution::Fixed).then(|| p.solution().name().into()),
             },
         }
     }

@@ -24,6 +24,7 @@
 //! # precision = 256              # bits, required by (and only for) "mpfr" and "mpfr-interval"
 //! # tolerance = "1e-18"          # two-layer only: relative local error per step (default automatic)
 //! # order = 20                   # two-layer only: Taylor order (default automatic)
+//! # solution = "clarke"          # two-layer only: "fixed" (default, σ'(0) as stated) or "clarke"
 //! # time_limit = 600             # seconds of wall-clock time per integration (0: none)
 //! # memory_limit = 8000          # megabytes of resident memory (0: none; default 90 % of free)
 //! # your own claims, checked by `check` (docs/lemmas.md), one table each:
@@ -48,6 +49,8 @@ mod read;
 #[cfg(test)]
 mod roundtrip;
 #[cfg(test)]
+mod solution_tests;
+#[cfg(test)]
 mod tests;
 mod write;
 
@@ -60,7 +63,7 @@ pub use write::to_toml;
 use read::{Doc, Val};
 use reluflow_model::{
     Accuracy, Arithmetic, Data, F64_BITS, Horizon, Init, Labels, LossScale, MAX_ORDER, MAX_PRECISION, MIN_ORDER,
-    MIN_PRECISION, ModelError, ModelKind, Problem, ReluPrime, RunConfig,
+    MIN_PRECISION, ModelError, ModelKind, Problem, ReluPrime, RunConfig, Solution,
 };
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -68,7 +71,8 @@ use toml::de::{DeTable, DeValue};
 const TOP_KEYS: &[&str] = &["model", "relu_prime_at_zero", "loss", "data", "init", "run", "lemma"];
 const DATA_KEYS: &[&str] = &["x", "y", "teacher"];
 const INIT_KEYS: &[&str] = &["w", "a", "scale", "z", "s"];
-const RUN_KEYS: &[&str] = &["t_end", "arithmetic", "precision", "tolerance", "order", "time_limit", "memory_limit"];
+const RUN_KEYS: &[&str] =
+    &["t_end", "arithmetic", "precision", "tolerance", "order", "solution", "time_limit", "memory_limit"];
 
 /// Reads and validates the problem file at `path`.
 pub fn load(path: &Path) -> Result<Problem, SpecError> {
@@ -127,9 +131,11 @@ pub fn parse(file: &str, src: &str) -> Result<Problem, SpecError> {
     let run_v = root.get("run").ok_or_else(|| doc.missing("run", "a table [run] with `t_end` and `arithmetic`"))?;
     let run = read_run(&doc, run_v)?;
     let accuracy = read_accuracy(&doc, run_v)?;
+    let solution = read_solution(&doc, run_v)?;
 
     Problem::new(model, relu_prime, loss, data, init, run)
         .and_then(|p| p.with_accuracy(accuracy))
+        .and_then(|p| p.with_solution(solution))
         .map_err(|e| model_error(&doc, root, e))
 }
 
@@ -313,6 +319,14 @@ fn read_accuracy(doc: &Doc<'_>, v: &Val<'_>) -> Result<Accuracy, SpecError> {
         None => None,
     };
     Accuracy::new(tolerance, order).map_err(|e| doc.error_at_file(SpecErrorKind::Model(e)))
+}
+
+/// `[run] solution`: `"fixed"` (the default) or `"clarke"`.
+fn read_solution(doc: &Doc<'_>, v: &Val<'_>) -> Result<Solution, SpecError> {
+    match doc.table("run", v)?.get("solution") {
+        Some(v) => doc.choice("run.solution", v, &[("fixed", Solution::Fixed), ("clarke", Solution::Clarke)]),
+        None => Ok(Solution::Fixed),
+    }
 }
 
 /// The field named by a model error.

@@ -103,6 +103,9 @@ impl ProblemDoc {
         if let Some(order) = r.order {
             let _ = writeln!(out, "order = {order}");
         }
+        if let Some(solution) = &r.solution {
+            let _ = writeln!(out, "solution = {}", string(solution));
+        }
         out
     }
 }

@@ -233,7 +233,10 @@ pub fn span<S: Scalar>(problem_x: &[Vec<Rational>], traj: &Trajectory<S>, cov: &
         if let Some(p) = pat {
             for j in 0..m {
                 let before = ever[j].len();
-                for &i in &p.active[j] {
+                // A point the neuron slides along counts: the sliding velocity
+                // `a_j Π_i g_j = a_j (g_j − c x_i)` has a component along `x_i`
+                // (`proofs-notes/net-clarke-sliding.md`).
+                for i in p.active[j].iter().copied().chain(p.sliding_point(j)) {
                     if !ever[j].contains(&i) {
                         ever[j].push(i);
                     }

@@ -112,7 +112,9 @@ impl<S: Scalar> Inst<S> {
         self.c.mul(&s)
     }
 
-    /// `g_j = −G Σ_{i∈A_j} r_i x_i` for every neuron (zero for frozen neurons), under `pattern`.
+    /// `g_j = −G Σ_{i∈A_j} r_i x_i` for every neuron (zero for frozen neurons), under `pattern`;
+    /// for a neuron sliding on point `i` (`Pattern::sliding`) projected onto `x_i`'s hyperplane,
+    /// `Π_i g_j`: the Clarke subgradient's element the sliding motion follows.
     pub fn g(&self, st: &State<S>, pattern: &Pattern) -> Vec<Vec<S>> {
         let r = self.residuals(st, Some(pattern));
         let d = self.x.first().map_or(0, Vec::len);
@@ -127,14 +129,15 @@ impl<S: Scalar> Inst<S> {
                         }
                     }
                 }
-                gj
+                slide(&self.x, pattern, j, gj)
             })
             .collect()
     }
 
     /// The field of the open segment with `pattern`: `ẇ = −G Σ_{i∈A} r_i x_i` (single neuron);
     /// `ẇ_j = a_j g_j`, `ȧ_j = w_jᵀ g_j` with `g_j = −G Σ_{i∈A_j} r_i x_i` (two-layer); zero for
-    /// frozen neurons.
+    /// frozen neurons. Sliding neurons move with `ẇ_j = a_j Π_i g_j`; `ȧ_j` keeps its form (the
+    /// multiplier's term in it carries the factor `w_jᵀx_i = 0`).
     pub fn velocity(&self, st: &State<S>, pattern: &Pattern) -> Velocity<S> {
         let r = self.residuals(st, Some(pattern));
         let act = self.activations(st, Some(pattern));
@@ -154,6 +157,7 @@ impl<S: Scalar> Inst<S> {
                     wg.add_mul_assign(&coef, &act[j][i]);
                 }
             }
+            let gj = slide(&self.x, pattern, j, gj);
             match &st.a {
                 None => wdot.push(gj),
                 Some(a) => {
@@ -163,5 +167,16 @@ impl<S: Scalar> Inst<S> {
             }
         }
         Velocity { w: wdot, a: st.a.as_ref().map(|_| adot) }
+    }
+}
+
+/// `v` projected onto point `i`'s hyperplane when neuron `j` slides on it under `pattern`
+/// (`proofs-notes/net-clarke-sliding.md`), else `v`.
+fn slide<S: Scalar>(x: &[Vec<S>], pattern: &Pattern, j: usize, v: Vec<S>) -> Vec<S> {
+    match pattern.sliding_point(j) {
+        Some(i) if !pattern.frozen.get(j).copied().unwrap_or(false) => {
+            reluflow_flow::net::sliding::project_out(&x[i], &v)
+        }
+        _ => v,
     }
 }

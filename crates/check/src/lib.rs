@@ -47,7 +47,7 @@
 //! let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
 //! let e1 = Interval::from_f64(-1.0, &()).exp(); // e^{−1}, enclosed
 //! let st = |w: Interval| State { w: vec![vec![w]], a: None };
-//! let pattern = Pattern { active: vec![vec![0]], frozen: vec![false] };
+//! let pattern = Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() };
 //! let seg = Segment { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0), pattern,
 //!     hull: st(e1.convex_hull(iv(1.0, 1.0))), end: st(e1) };
 //! let traj = Trajectory { initial: st(iv(1.0, 1.0)), segments: vec![seg], events: vec![],

@@ -102,7 +102,7 @@ fn exact(
             }
         }
     }
-    (Pattern { frozen: vec![false; w.len()], active }, loss, wdot, adot)
+    (Pattern { frozen: vec![false; w.len()], active, sliding: Vec::new() }, loss, wdot, adot)
 }
 
 #[track_caller]

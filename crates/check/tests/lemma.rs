@@ -381,7 +381,7 @@ fn eventually_is_not_refuted_by_a_site_that_may_lie_in_range() {
     let p = growth_holds_problem(Horizon::Finite(q("8")));
     let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
     let st = |lo: f64, hi: f64| State { w: vec![vec![iv(lo, hi), iv(0.0, 0.0)]], a: None };
-    let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false] };
+    let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false], sliding: Vec::new() };
     let seg = |t0: Interval, t1: Interval, hull: State<Interval>, end: State<Interval>| Segment {
         t_start: t0,
         t_end: t1,

@@ -142,7 +142,7 @@ fn thm7_limit_facts_on_a_closed_form_run() {
         .with_init(Init::Balanced { scale: q("1/2"), z: vec![vec![q("1")], vec![q("-2")]], s: vec![1, 1] })
         .unwrap();
     let one = Interval::try_from((1.0, 1.0)).unwrap();
-    let pattern = Pattern { active: vec![vec![0], vec![]], frozen: vec![false, true] };
+    let pattern = Pattern { active: vec![vec![0], vec![]], frozen: vec![false, true], sliding: Vec::new() };
     let limit = |u: Interval| Limit {
         state: State { w: vec![vec![u], vec![Interval::try_from((-1.0, -1.0)).unwrap()]], a: Some(vec![u, one]) },
         loss: (u * u - one) * (u * u - one) * Interval::try_from((0.5, 0.5)).unwrap(),

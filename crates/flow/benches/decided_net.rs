@@ -11,6 +11,10 @@
 //! 0.01 or 0.001 with one-decimal directions and alternating signs, σ'(0) = 0, half-mean loss,
 //! t_end = 20, f64 intervals (inari), default options.
 //!
+//! Every instance runs twice: with σ'(0) fixed (`[run] solution = "fixed"`, the default) and as
+//! the Clarke flow (`solution = "clarke"`: sliding along surfaces that attract from both sides),
+//! and the summary has one column per solution.
+//!
 //! Decided: certified, or a non-uniqueness at a surface (`NonUnique`). Every certified run, and the
 //! certified prefix of every undecided one, is checked against the non-validated reference
 //! integrator on 256-bit MPFR (`check.rs`): states inside segment hulls and at exact segment ends,
@@ -103,63 +107,95 @@ fn main() {
     let (count, base) = count_from_args();
     let show: Option<u64> = std::env::var("DECIDED_NET_SHOW").ok().and_then(|v| v.parse().ok());
     println!("== decided_net: {count} instances, seeds {base}..{} ==", base + count as u64);
-    let mut tally = Tally::default();
+    let (mut fixed, mut clarke) = (Tally::default(), Tally::default());
     let t_all = Instant::now();
     for seed in base..base + count as u64 {
         let (p, desc) = instance(seed);
         if show == Some(seed) {
             println!("{p:#?}");
         }
-        let t0 = Instant::now();
-        let out = certify_with_stats::<Interval>(&p, &(), &ValidatedOptions::default());
-        let secs = t0.elapsed().as_secs_f64();
-        let Ok((tr, stats)) = out else {
-            println!("seed {seed:4} {desc:28} ERROR {:?}", out.err());
-            tally.errors += 1;
-            continue;
-        };
-        let outcome = match &tr.status {
-            Status::Certified => {
-                tally.certified += 1;
-                "certified".to_string()
-            }
-            Status::Undecided { reason, certified_until } => {
-                if matches!(reason, UndecidedReason::NonUnique { .. }) {
-                    tally.non_unique += 1;
-                }
-                if let UndecidedReason::Sliding { neuron, point } = reason {
-                    *tally.sliding.entry(sliding::kind(&p, &tr, *neuron, *point)).or_default() += 1;
-                }
-                let e = tally.undecided.entry(label(reason)).or_default();
-                if certified_until.upper_f64() > 0.0 {
-                    e.1 += 1
-                } else {
-                    e.0 += 1
-                }
-                format!("undecided until {:.4}: {reason:?}", certified_until.lower_f64())
-            }
-            other => format!("{other:?}"),
-        };
-        let checked = check::against_reference(&p, &tr);
-        tally.checked_runs += usize::from(checked.items > 0);
-        tally.checked_items += checked.items;
-        tally.ref_cut += checked.cut;
-        tally.failures += checked.failures.len();
-        for f in &checked.failures {
-            println!("!!! CONTAINMENT FAILURE seed {seed}: {f}");
-        }
-        println!("seed {seed:4} {desc:28} {secs:7.3}s {:3} ev  {outcome}", stats.events);
+        run_one(&p, seed, &desc, "fixed ", &mut fixed);
+        let pc = p.with_solution(Solution::Clarke).expect("two-layer");
+        run_one(&pc, seed, &desc, "clarke", &mut clarke);
     }
-    print_table(&tally, count, t_all.elapsed().as_secs_f64());
-    if tally.failures > 0 {
-        eprintln!("!!! {} CONTAINMENT FAILURES against the 256-bit reference", tally.failures);
+    let secs = t_all.elapsed().as_secs_f64();
+    print_table(&fixed, "solution = \"fixed\"", count, secs);
+    print_table(&clarke, "solution = \"clarke\"", count, secs);
+    let pct = |k: usize| 100.0 * k as f64 / count as f64;
+    println!("\n== fixed → clarke ==");
+    println!("{:<24} {:>12} {:>12}", "", "fixed", "clarke");
+    println!(
+        "{:<24} {:>5} {:>5.1}% {:>5} {:>5.1}%",
+        "certified",
+        fixed.certified,
+        pct(fixed.certified),
+        clarke.certified,
+        pct(clarke.certified)
+    );
+    let (df, dc) = (fixed.certified + fixed.non_unique, clarke.certified + clarke.non_unique);
+    println!("{:<24} {:>5} {:>5.1}% {:>5} {:>5.1}%", "decided", df, pct(df), dc, pct(dc));
+    let (sf, sc) = (sliding_count(&fixed), sliding_count(&clarke));
+    println!("{:<24} {:>5} {:>5.1}% {:>5} {:>5.1}%", "undecided: sliding*", sf, pct(sf), sc, pct(sc));
+    let failures = fixed.failures + clarke.failures;
+    if failures > 0 {
+        eprintln!("!!! {failures} CONTAINMENT FAILURES against the 256-bit reference");
         std::process::exit(1);
     }
 }
 
-fn print_table(t: &Tally, count: usize, secs: f64) {
+/// Runs with sliding in their reason (`Sliding`, `SlidingMayEnd`).
+fn sliding_count(t: &Tally) -> usize {
+    t.undecided.iter().filter(|(k, _)| k.starts_with("Sliding")).map(|(_, (z, p))| z + p).sum()
+}
+
+/// Certifies `p`, tallies the outcome, checks it against the reference and prints one line.
+fn run_one(p: &Problem, seed: u64, desc: &str, solution: &str, tally: &mut Tally) {
+    let t0 = Instant::now();
+    let out = certify_with_stats::<Interval>(p, &(), &ValidatedOptions::default());
+    let secs = t0.elapsed().as_secs_f64();
+    let Ok((tr, stats)) = out else {
+        println!("seed {seed:4} {solution} {desc:28} ERROR {:?}", out.err());
+        tally.errors += 1;
+        return;
+    };
+    let outcome = match &tr.status {
+        Status::Certified => {
+            tally.certified += 1;
+            "certified".to_string()
+        }
+        Status::Undecided { reason, certified_until } => {
+            if matches!(reason, UndecidedReason::NonUnique { .. }) {
+                tally.non_unique += 1;
+            }
+            if let UndecidedReason::Sliding { neuron, point } = reason {
+                *tally.sliding.entry(sliding::kind(p, &tr, *neuron, *point)).or_default() += 1;
+            }
+            let e = tally.undecided.entry(label(reason)).or_default();
+            if certified_until.upper_f64() > 0.0 {
+                e.1 += 1
+            } else {
+                e.0 += 1
+            }
+            format!("undecided until {:.4}: {reason:?}", certified_until.lower_f64())
+        }
+        other => format!("{other:?}"),
+    };
+    let slides = tr.segments.iter().filter(|s| !s.pattern.sliding.is_empty()).count();
+    let checked = check::against_reference(p, &tr);
+    tally.checked_runs += usize::from(checked.items > 0);
+    tally.checked_items += checked.items;
+    tally.ref_cut += checked.cut;
+    tally.failures += checked.failures.len();
+    for f in &checked.failures {
+        println!("!!! CONTAINMENT FAILURE seed {seed} ({solution}): {f}");
+    }
+    let slid = if slides > 0 { format!(" ({slides} sliding segments)") } else { String::new() };
+    println!("seed {seed:4} {solution} {desc:28} {secs:7.3}s {:3} ev  {outcome}{slid}", stats.events);
+}
+
+fn print_table(t: &Tally, solution: &str, count: usize, secs: f64) {
     let pct = |k: usize| 100.0 * k as f64 / count as f64;
-    println!("\n== summary ({count} instances, {secs:.1} s) ==");
+    println!("\n== summary, {solution} ({count} instances, both solutions {secs:.1} s) ==");
     println!("{:<58} {:>5} {:>6}", "outcome", "count", "%");
     println!(
         "{:<58} {:>5} {:>5.1}%",

@@ -33,6 +33,20 @@ pub struct Pattern {
     pub active: Vec<Vec<usize>>,
     /// For each neuron, whether it is frozen for good (certified death).
     pub frozen: Vec<bool>,
+    /// Pairs `(j, i)` along which the segment *slides* (two-layer, `[run] solution = "clarke"`):
+    /// `w_j` stays on point `i`'s hyperplane `x_iᵀw_j = 0` (`i` is not in `active[j]`), and its
+    /// velocity is the one of this pattern projected onto the hyperplane,
+    /// `ẇ_j = Π_i ẇ_j^{pattern}` with `Π_i = I − x_i x_iᵀ/‖x_i‖²` — the Filippov sliding field of the
+    /// Clarke subgradient flow (`proofs-notes/net-clarke-sliding.md`). At most one point per
+    /// neuron. Empty for the fixed-σ'(0) flow and the single neuron.
+    pub sliding: Vec<(usize, usize)>,
+}
+
+impl Pattern {
+    /// The point neuron `j` slides on, if any.
+    pub fn sliding_point(&self, j: usize) -> Option<usize> {
+        self.sliding.iter().find(|&&(jj, _)| jj == j).map(|&(_, i)| i)
+    }
 }
 
 /// A time interval on which the activation pattern is constant.
@@ -60,15 +74,19 @@ pub enum EventKind {
     /// Neuron `neuron`'s last active point (`point`) reached its hyperplane: the neuron stops
     /// exactly on the surface and stays frozen.
     Death,
+    /// Neuron `neuron` reaches point `point`'s hyperplane, where the field points into it from
+    /// both sides, and slides along it (`[run] solution = "clarke"`, `Pattern::sliding`).
+    Slide,
 }
 
 impl EventKind {
-    /// The name used in reports and JSON (`"activate"`, `"deactivate"`, `"death"`).
+    /// The name used in reports and JSON (`"activate"`, `"deactivate"`, `"death"`, `"slide"`).
     pub fn name(self) -> &'static str {
         match self {
             EventKind::Activate => "activate",
             EventKind::Deactivate => "deactivate",
             EventKind::Death => "death",
+            EventKind::Slide => "slide",
         }
     }
 }
@@ -100,6 +118,15 @@ pub enum UndecidedReason {
     /// The field points into the surface from both sides (Filippov sliding), or the state lies on
     /// a surface where the continuation is not unique.
     Sliding {
+        /// The neuron.
+        neuron: usize,
+        /// The point.
+        point: usize,
+    },
+    /// A sliding mode (`[run] solution = "clarke"`) may end here: the field on one side of the
+    /// surface may stop pointing into it (its multiplier may leave `[0, 1]`). Leaving a sliding
+    /// surface is not proved.
+    SlidingMayEnd {
         /// The neuron.
         neuron: usize,
         /// The point.
@@ -164,6 +191,10 @@ impl std::fmt::Display for UndecidedReason {
             UndecidedReason::Sliding { neuron, point } => write!(
                 f,
                 "sliding: the field of neuron {neuron} points into the hyperplane of point {point} from both sides"
+            ),
+            UndecidedReason::SlidingMayEnd { neuron, point } => write!(
+                f,
+                "sliding may end: neuron {neuron} slides along the hyperplane of point {point} and the field on one side may stop pointing into it (leaving a sliding surface is not proved)"
             ),
             UndecidedReason::NonUnique { neuron, point } => write!(
                 f,

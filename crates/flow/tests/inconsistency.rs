@@ -34,6 +34,7 @@ const NET_SITES: &[&str] = &[
     "net: Taylor hull before a switch ∩ a priori box",
     "net: Taylor box at a switch ∩ a priori box",
     "net: Taylor box after a switch ∩ a priori box",
+    "net: sliding Taylor box after entry ∩ a priori box",
     "net: ball box ∩ current box",
     "net: ball-step Taylor hull ∩ a priori box",
     "net: limit box ∩ earlier limit box",
@@ -86,7 +87,22 @@ fn net_candidates() -> impl Iterator<Item = (Problem, ValidatedOptions)> {
         let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
         (p, ValidatedOptions::default())
     });
-    small_init.chain(varied).chain(near_horizon())
+    small_init.chain(varied).chain(near_horizon()).chain(std::iter::once(sliding_entry()))
+}
+
+/// A Clarke run that enters a sliding mode at a crossing (t ≈ 1.8; the `decided_net` bench's
+/// seed 31).
+fn sliding_entry() -> (Problem, ValidatedOptions) {
+    let q = |n: i64| Rational::from((n, 10));
+    let rows = |v: &[&[i64]]| -> Vec<Vec<Rational>> { v.iter().map(|r| r.iter().map(|&n| q(n)).collect()).collect() };
+    let x = rows(&[&[0, 4, -9, -5], &[-8, -1, 9, 10], &[1, -4, 3, 0], &[9, 5, 6, 0], &[0, 5, 5, -6]]);
+    let z = rows(&[&[1, -2, 6, -9], &[10, -5, -4, -1], &[9, -3, 3, -2]]);
+    let teacher = vec![q(5), q(5), q(0), q(9)];
+    let init = Init::Balanced { scale: Rational::from((1, 1000)), z, s: vec![1, -1, 1] };
+    let run = RunConfig { t_end: Horizon::Finite(Rational::from(3)), arithmetic: Arithmetic::Interval, precision: 53 };
+    let data = Data::new(x, Labels::Teacher(teacher)).unwrap();
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    (p.with_solution(Solution::Clarke).unwrap(), ValidatedOptions::default())
 }
 
 /// One varied candidate: balanced (dies), explicit long (ball phase) or `t_end = inf` (limit).

@@ -370,6 +370,7 @@ mod prop {
             let pat = Pattern {
                 active: (0..m).map(|j| (0..n).filter(|i| (seed >> ((j * n + i) % 60)) & 1 == 1).collect()).collect(),
                 frozen: vec![false; m],
+                sliding: Vec::new(),
             };
             let r = 2f64.powi(log_r);
             let boxed = widen(&s, r);

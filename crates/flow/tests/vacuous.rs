@@ -24,7 +24,7 @@ fn state(kinds: &[u8], at: f64) -> State<Interval> {
 }
 
 fn trajectory(seg_kinds: &[(u8, u8, u8)], final_kind: u8, limit_kind: Option<u8>) -> Trajectory<Interval> {
-    let pattern = Pattern { active: vec![vec![0]], frozen: vec![false] };
+    let pattern = Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() };
     let segments: Vec<Segment<Interval>> = seg_kinds
         .iter()
         .enumerate()

@@ -3,7 +3,8 @@
 //! A [`Problem`] is what every integrator and check consumes: the model ([`ModelKind`]), the
 //! convention for σ'(0) ([`ReluPrime`]), the loss normalisation ([`LossScale`]), the data
 //! ([`Data`], exact rationals), the initialisation ([`Init`]), the run settings ([`RunConfig`]) and the accuracy requested from the
-//! two-layer integrators ([`Accuracy`], automatic by default, set by [`Problem::with_accuracy`]).
+//! two-layer integrators ([`Accuracy`], automatic by default, set by [`Problem::with_accuracy`]) and
+//! the notion of solution ([`Solution`], σ'(0) fixed by default, set by [`Problem::with_solution`]).
 //! It can only be built through [`Problem::new`], which checks every constraint and names the
 //! offending field in its [`ModelError`]. File formats are not known here (the binary reads TOML).
 //!
@@ -28,7 +29,9 @@
 mod accuracy;
 mod error;
 mod problem;
+mod solution;
 
 pub use accuracy::{Accuracy, MAX_ORDER, MIN_ORDER};
 pub use error::ModelError;
 pub use problem::*;
+pub use solution::Solution;

@@ -2,6 +2,7 @@
 
 use crate::ModelError;
 use crate::accuracy::Accuracy;
+use crate::solution::Solution;
 use reluflow_arith::exact::{Dir, decimal_rounded};
 use rug::Rational;
 
@@ -285,6 +286,7 @@ pub struct Problem {
     init: Init,
     run: RunConfig,
     accuracy: Accuracy,
+    solution: Solution,
 }
 
 pub(crate) fn short_text(q: &Rational) -> String {
@@ -387,7 +389,16 @@ impl Problem {
             ));
         }
         let run = RunConfig { precision: run.arithmetic.bits(run.precision), ..run };
-        Ok(Problem { model, relu_prime, loss, data, init, run, accuracy: Accuracy::automatic() })
+        Ok(Problem {
+            model,
+            relu_prime,
+            loss,
+            data,
+            init,
+            run,
+            accuracy: Accuracy::automatic(),
+            solution: Solution::Fixed,
+        })
     }
 
     /// The model.
@@ -427,15 +438,39 @@ impl Problem {
     pub fn accuracy(&self) -> &Accuracy {
         &self.accuracy
     }
-    /// The same problem with other run settings (validated again; the accuracy is kept).
+    /// The notion of solution of the two-layer flow (σ'(0) fixed unless set by
+    /// [`with_solution`](Problem::with_solution)).
+    pub fn solution(&self) -> Solution {
+        self.solution
+    }
+    /// The same problem with other run settings (validated again; the accuracy and the solution
+    /// are kept).
     pub fn with_run(&self, run: RunConfig) -> Result<Problem, ModelError> {
         Problem::new(self.model, self.relu_prime, self.loss, self.data.clone(), self.init.clone(), run)?
-            .with_accuracy(self.accuracy.clone())
+            .with_accuracy(self.accuracy.clone())?
+            .with_solution(self.solution)
     }
-    /// The same problem with another initialisation (validated again; the accuracy is kept).
+    /// The same problem with another initialisation (validated again; the accuracy and the
+    /// solution are kept).
     pub fn with_init(&self, init: Init) -> Result<Problem, ModelError> {
         Problem::new(self.model, self.relu_prime, self.loss, self.data.clone(), init, self.run.clone())?
-            .with_accuracy(self.accuracy.clone())
+            .with_accuracy(self.accuracy.clone())?
+            .with_solution(self.solution)
+    }
+    /// The same problem with the notion of solution `solution`.
+    ///
+    /// # Errors
+    /// [`ModelError::Inconsistent`] (field `run.solution`) for [`Solution::Clarke`] with a
+    /// single-neuron model, whose certifier follows the fixed σ'(0) only.
+    pub fn with_solution(&self, solution: Solution) -> Result<Problem, ModelError> {
+        if self.model == ModelKind::SingleNeuron && solution != Solution::Fixed {
+            return Err(ModelError::inconsistent(
+                "run.solution",
+                "model = \"single-neuron\" is certified with σ'(0) fixed (solution = \"fixed\"); \
+                 solution = \"clarke\" (sliding along attracting surfaces) is for two-layer models",
+            ));
+        }
+        Ok(Problem { solution, ..self.clone() })
     }
     /// The same problem with the accuracy settings `accuracy`.
     ///
@@ -522,5 +557,27 @@ mod tests {
         assert_eq!(LossScale::HalfMean.factor(4), Rational::from((1, 8)));
         assert_eq!(LossScale::Mean.factor(4), Rational::from((1, 4)));
         assert_eq!(LossScale::HalfSum.factor(4), Rational::from((1, 2)));
+    }
+
+    #[test]
+    fn clarke_is_for_two_layer_models_and_survives_other_settings() {
+        let d = Data::new(vec![vec![q("1"), q("2")]], Labels::Given(vec![q("1")])).unwrap();
+        let single = Init::Single { w: vec![q("0"), q("0")] };
+        let p = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, d.clone(), single, run())
+            .unwrap();
+        assert_eq!(p.solution(), Solution::Fixed);
+        let e = p.with_solution(Solution::Clarke).unwrap_err();
+        assert!(e.to_string().starts_with("run.solution"), "{e}");
+        let two = Init::Explicit { w: vec![vec![q("1"), q("0")]], a: vec![q("1")] };
+        let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, d, two, run())
+            .unwrap()
+            .with_solution(Solution::Clarke)
+            .unwrap();
+        assert_eq!(p.solution(), Solution::Clarke);
+        let mut r = run();
+        r.t_end = Horizon::Finite(q("2"));
+        assert_eq!(p.with_run(r).unwrap().solution(), Solution::Clarke, "with_run keeps the solution");
+        assert_eq!(Solution::Clarke.name(), "clarke");
+        assert_eq!(Solution::default().name(), "fixed");
     }
 }

@@ -31,7 +31,7 @@
 //! let e1 = Interval::from_f64(-1.0, &()).exp();
 //! let st = |w: Interval| State { w: vec![vec![w]], a: None };
 //! let seg = Segment { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0),
-//!     pattern: Pattern { active: vec![vec![0]], frozen: vec![false] },
+//!     pattern: Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() },
 //!     hull: st(e1.convex_hull(iv(1.0, 1.0))), end: st(e1) };
 //! let traj = Trajectory { initial: st(iv(1.0, 1.0)), segments: vec![seg], events: vec![],
 //!     final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified };

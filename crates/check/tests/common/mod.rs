@@ -127,7 +127,7 @@ pub fn add_tail<S: Enclosure>(traj: &mut Trajectory<S>) {
 
 /// Pattern with the given active points for one neuron.
 pub fn pat1(active: &[usize]) -> Pattern {
-    Pattern { active: vec![active.to_vec()], frozen: vec![false] }
+    Pattern { active: vec![active.to_vec()], frozen: vec![false], sliding: Vec::new() }
 }
 
 /// The growth-holds trajectory on `[0, 8]`, optionally with its limit `(2, 1)` (loss 0).
@@ -156,7 +156,7 @@ pub fn growth_fails<S: Enclosure>(ctx: &S::Ctx, with_limit: bool) -> Trajectory<
 
 /// The two-layer trajectory on `[0, 8]`.
 pub fn two_layer<S: Enclosure>(ctx: &S::Ctx) -> Trajectory<S> {
-    let pattern = Pattern { active: vec![vec![0], vec![]], frozen: vec![false, true] };
+    let pattern = Pattern { active: vec![vec![0], vec![]], frozen: vec![false, true], sliding: Vec::new() };
     build(ctx, 8, two_layer_state::<S>, &pattern, None)
 }
 

@@ -1,11 +1,13 @@
 //! The independent check of a validated run: the non-validated reference integrator on 256-bit
 //! MPFR points (`net::reference`, dense output) must lie inside every enclosure the run certified.
+//! For `[run] solution = "clarke"` the reference slides along attracting surfaces too
+//! (`RefOptions::clarke`).
 
 use reluflow_arith::{Enclosure, Float, Interval, Scalar};
 use reluflow_flow::net::field::{NetData, initial_state, loss};
 use reluflow_flow::net::reference::{RefOptions, RefRun, RefStop, integrate};
 use reluflow_flow::trajectory::{Event, State, Status, Trajectory};
-use reluflow_model::Problem;
+use reluflow_model::{Problem, Solution};
 
 const BITS: u32 = 256;
 /// The reference's relative local error per step (far below any f64 enclosure width); the Taylor
@@ -57,7 +59,9 @@ fn state_inside(refs: &State<Float>, encl: &State<Interval>) -> Option<String> {
 
 /// The reference run up to `until` (the end of the certified part), at most `REF_STEPS` steps.
 fn reference(p: &Problem, until: f64) -> Option<RefRun<Float>> {
-    let opts = RefOptions { tol: REF_TOL, order: 60, dense: true, max_steps: REF_STEPS, ..RefOptions::for_bits(BITS) };
+    let clarke = p.solution() == Solution::Clarke;
+    let opts =
+        RefOptions { tol: REF_TOL, order: 60, dense: true, max_steps: REF_STEPS, clarke, ..RefOptions::for_bits(BITS) };
     let data = NetData::<Float>::from_problem(p, &BITS);
     let s0 = initial_state::<Float>(p, &BITS).ok()?;
     integrate(&data, &s0, Some(&fl(until)), &opts).ok()

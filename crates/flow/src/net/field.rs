@@ -181,7 +181,7 @@ pub fn pattern_of<S: Scalar>(data: &NetData<S>, s: &State<S>) -> Option<Pattern>
         active.push(aj);
     }
     let frozen = vec![false; active.len()];
-    Some(Pattern { active, frozen })
+    Some(Pattern { active, frozen, sliding: Vec::new() })
 }
 
 /// The active list of neuron `j` as the field sees it: empty when frozen.
@@ -214,7 +214,8 @@ pub(crate) fn residuals<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &Sta
 /// The vector field `(ẇ, ȧ)` at `s` with `pattern` held fixed:
 /// `ẇ_j = −G a_j Σ_{i∈A_j} r_i x_i`, `ȧ_j = −G Σ_{i∈A_j} r_i (w_jᵀx_i)`, with
 /// `r_i = Σ_{j: i∈A_j} a_j w_jᵀx_i − y_i`. Frozen neurons and neurons with an empty active set get
-/// the zero field (and contribute nothing to `r`).
+/// the zero field (and contribute nothing to `r`). A neuron sliding on point `i`
+/// (`Pattern::sliding`) gets its `ẇ_j` projected onto `x_i`'s hyperplane ([`super::sliding`]).
 ///
 /// Guarantee: enclosure of the exact field for every point of `s` (interval backends); rounded
 /// (point backends). Panics if `s.a` is `None` or the shapes disagree with `data`/`pattern`.
@@ -237,7 +238,8 @@ pub fn field<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &State<S>) -> S
             rz.add_mul_assign(&r[i], &z[j][k]);
         }
         let ga = mg.mul(&a[j]);
-        dw.push(q.iter().map(|qc| ga.mul(qc)).collect());
+        let wj: Vec<S> = q.iter().map(|qc| ga.mul(qc)).collect();
+        dw.push(slide(data, pattern, j, wj));
         da.push(mg.mul(&rz));
     }
     State { w: dw, a: Some(da) }
@@ -329,12 +331,22 @@ pub fn taylor_coefficients<S: Scalar>(
                     an.add_mul_assign(&r[i][l], &z[j][p][k - l]);
                 }
             }
-            w_next.push(wn.iter().map(|v| c.mul(v)).collect());
+            w_next.push(slide(data, pattern, j, wn.iter().map(|v| c.mul(v)).collect()));
             a_next.push(c.mul(&an));
         }
         out.push(State { w: w_next, a: Some(a_next) });
     }
     out
+}
+
+/// The `w_j` block `v` of the pattern field (or of one of its Taylor coefficients, which are
+/// linear in it) with the sliding projection `Π_i` applied when `j` slides on point `i`
+/// ([`super::sliding`]).
+fn slide<S: Scalar>(data: &NetData<S>, pattern: &Pattern, j: usize, v: Vec<S>) -> Vec<S> {
+    match pattern.sliding_point(j) {
+        Some(i) if !pattern.frozen.get(j).copied().unwrap_or(false) => super::sliding::project_out(&data.x[i], &v),
+        _ => v,
+    }
 }
 
 /// The loss `L = c Σ_i (Σ_j a_j σ(w_jᵀx_i) − y_i)²` with `c = G/2`, using the ReLU itself (no

@@ -9,6 +9,7 @@
 //!   iterates) and a fast f64 loop; the GD balancedness identity.
 //! * [`reference`](mod@reference): the non-validated high-order Taylor integrator with event location and
 //!   neuron death (f64 and MPFR; the reference for soundness tests).
+//! * [`sliding`]: the Filippov sliding field of the Clarke flow along a hyperplane.
 //! * [`data`]: seeded data and initialisations as in the paper's experiments.
 //!
 //! **Invariant**: nothing here does I/O; every function is generic over
@@ -20,6 +21,7 @@ pub mod gd;
 pub mod gd_fast;
 mod gd_kernels;
 pub mod reference;
+pub mod sliding;
 pub mod validated;
 
 use thiserror::Error;

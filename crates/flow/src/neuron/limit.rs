@@ -68,7 +68,7 @@ pub(crate) fn death<S: Enclosure>(
     ctx: &S::Ctx,
 ) -> Trajectory<S> {
     let (mut segments, events) = out;
-    let pattern = Pattern { active: vec![active], frozen: vec![true] };
+    let pattern = Pattern { active: vec![active], frozen: vec![true], sliding: Vec::new() };
     let t_end = match horizon {
         Horizon::Finite(t) => S::from_rational(t, ctx),
         Horizon::Infinite => t_ev.clone(),

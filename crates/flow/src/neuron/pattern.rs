@@ -75,7 +75,7 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
     let piece = GramPiece::new(env.x, env.y, &env.c, &active);
     let ps = PieceS::<S>::new(&piece, &env.ctx);
     let req = env.req(&active, &skip);
-    let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false] };
+    let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false], sliding: Vec::new() };
     let mut run = Run::new(ps, &env.pts, req.clone(), env.bits, env.ctx.clone());
     run.modes = Modes::new(&piece.g, &env.ctx);
     run.max_work = env.opts.max_steps.saturating_sub(work);

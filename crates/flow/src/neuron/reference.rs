@@ -143,7 +143,7 @@ pub fn reference<S: Point>(
             rep.extend((0..n).filter(|&i| !nonzero[i]));
             rep.sort_unstable();
         }
-        let pattern = Pattern { active: vec![rep], frozen: vec![false] };
+        let pattern = Pattern { active: vec![rep], frozen: vec![false], sliding: Vec::new() };
         let seg_start = t.clone();
         let sign_ok = |i: usize, g: &S| if active.contains(&i) { g.certainly_pos() } else { g.certainly_neg() };
         let h_max = if rp.norm > 0.0 { 0.5 / rp.norm } else { 1.0 };
@@ -329,7 +329,7 @@ pub fn reference<S: Point>(
                     frozen: true,
                 };
                 pieces.push(frozen);
-                let pat = Pattern { active: vec![vec![]], frozen: vec![true] };
+                let pat = Pattern { active: vec![vec![]], frozen: vec![true], sliding: Vec::new() };
                 let t_fin = t_end.clone().unwrap_or_else(|| t.clone());
                 segments.push(Segment {
                     t_start: t.clone(),

@@ -11,7 +11,7 @@ use reluflow_arith::{Point, Scalar, linalg::dot};
 /// Number of consecutive switches of one pair within a negligible time span that count as chattering.
 const CHATTER_EVENTS: usize = 4;
 /// The time span (relative to `1 + t`) below which those switches count as chattering.
-const CHATTER_SPAN: f64 = 1e-9;
+pub(super) const CHATTER_SPAN: f64 = 1e-9;
 
 /// Detects chattering: the last [`CHATTER_EVENTS`] events switch the same pair back and forth within
 /// `CHATTER_SPAN·(1 + t)` time units, i.e. the flow slides along that pair's surface (a Filippov
@@ -64,6 +64,10 @@ pub(super) fn first_crossing<S: Point>(
             continue;
         }
         for i in 0..data.n() {
+            if pattern.sliding_point(j) == Some(i) {
+                // Sliding: the guard is held constant (at its value on the surface).
+                continue;
+            }
             let act = pattern.active[j].binary_search(&i).is_ok();
             let poly: Vec<S> = c.iter().map(|ck| dot(&ck.w[j], &data.x[i], &ctx)).collect();
             let limit = best.as_ref().map_or(h, |b| &b.0);

@@ -33,6 +33,7 @@
 
 mod events;
 mod roots;
+mod slide;
 
 use super::NetError;
 use super::field::{NetData, initial_state, loss, pattern_of, taylor_coefficients};
@@ -67,6 +68,9 @@ pub struct RefOptions {
     /// Progress and cancellation ([`crate::monitor`]): polled once per step; when cancelled the run
     /// stops with [`RefStop::Interrupted`]. Default `None`.
     pub monitor: Option<crate::monitor::Monitor>,
+    /// The Clarke flow (`[run] solution = "clarke"`): slide along a surface that attracts from
+    /// both sides instead of stopping with [`RefStop::Sliding`] (module `slide`). Default `false`.
+    pub clarke: bool,
 }
 
 impl RefOptions {
@@ -82,6 +86,7 @@ impl RefOptions {
             bisect_iters: 60,
             dense: false,
             monitor: None,
+            clarke: false,
         }
     }
     /// For MPFR with `bits` of precision: tolerance `2^(−bits)` (floored at 1e-300), order
@@ -251,6 +256,9 @@ pub fn integrate<S: Point>(
                 continue;
             }
             for i in 0..data.n() {
+                if pattern.sliding_point(j) == Some(i) {
+                    continue;
+                }
                 let act = pattern.active[j].binary_search(&i).is_ok();
                 if wrong(&dot(&s.w[j], &data.x[i], &ctx), act, zero_active) {
                     if last_toggle.as_ref().is_some_and(|(lj, li, lt)| (*lj, *li) == (j, i) && !lt.certainly_lt(&t)) {
@@ -262,7 +270,13 @@ pub fn integrate<S: Point>(
             }
         }
         if let Some((neuron, point)) = slid.or_else(|| chattering(&events)) {
-            break RefStop::Sliding { neuron, point };
+            if !(opts.clarke && slide::slide_in(data, &mut pattern, &mut events, &s, &t, (neuron, point))) {
+                break RefStop::Sliding { neuron, point };
+            }
+            last_toggle = None;
+        }
+        if opts.clarke {
+            slide::slide_out(data, &mut pattern, &mut events, &s, &t);
         }
         if pattern.frozen.iter().all(|f| *f) {
             match t_end {
@@ -343,5 +357,6 @@ pub fn integrate_problem<S: Point>(p: &Problem, ctx: &S::Ctx, opts: &RefOptions)
         Horizon::Finite(q) => Some(S::from_rational(q, ctx)),
         Horizon::Infinite => None,
     };
-    integrate(&data, &s0, t_end.as_ref(), opts)
+    let opts = RefOptions { clarke: opts.clarke || p.solution() == reluflow_model::Solution::Clarke, ..opts.clone() };
+    integrate(&data, &s0, t_end.as_ref(), &opts)
 }

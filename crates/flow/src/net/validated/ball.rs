@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn ball_step_encloses_the_images_and_a_smaller_bound_does_not() {
         let net = tiny_net();
-        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
+        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false], sliding: Vec::new() };
         let x0 = [0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
         let h = 0.25;
         let rho = 1e-3;

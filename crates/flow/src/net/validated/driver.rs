@@ -4,6 +4,7 @@ use super::ball::BallSet;
 use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
 use super::saltation::{SwitchStep, through_switch};
 use super::series::{Series, live, series};
+use super::slide::first_not_attracting;
 use super::start::initial_pattern;
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
 use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
@@ -12,7 +13,7 @@ use crate::net::field::{NetData, initial_state};
 use crate::trajectory::{Event, Pattern, Segment, State, Status, Trajectory, UndecidedReason};
 use reluflow_arith::rounding::f64_down;
 use reluflow_arith::{Enclosure, Inconsistency, meet, meet_all};
-use reluflow_model::{Horizon, Problem, ReluPrime};
+use reluflow_model::{Horizon, Problem, ReluPrime, Solution};
 use rug::Rational;
 
 mod ball_mode;
@@ -104,7 +105,7 @@ pub fn certify_with_stats<S: Enclosure>(
         t: Rational::new(),
         set: LohnerSet::from_box(&net, &x0),
         xbox: x0,
-        pattern: Pattern { active: vec![Vec::new(); net.m], frozen: vec![false; net.m] },
+        pattern: Pattern { active: vec![Vec::new(); net.m], frozen: vec![false; net.m], sliding: Vec::new() },
         segments: Vec::new(),
         events: Vec::new(),
         stats: RunStats::default(),
@@ -112,8 +113,10 @@ pub fn certify_with_stats<S: Enclosure>(
         relu_prime: problem.relu_prime(),
         initial: s0,
         leaving: Vec::new(),
+        clarke: problem.solution() == Solution::Clarke,
+        slide_approaches: 0,
     };
-    let status = match initial_pattern(problem, &run.net) {
+    let status = match initial_pattern(problem, &run.net, run.clarke) {
         Err(reason) => run.undecided(reason),
         Ok((p, leaving)) => {
             run.pattern = p;
@@ -197,7 +200,17 @@ struct Runner<S: Enclosure> {
     /// kept (mean value theorem), although the guard's enclosure at the step start may touch 0.
     /// Emptied at the first switch; a pair leaves once its guard is certain over a step.
     leaving: Vec<(usize, usize)>,
+    /// `[run] solution = "clarke"`: attracting surfaces are slid along (`Pattern::sliding`)
+    /// instead of ending the run.
+    clarke: bool,
+    /// Steps shortened because a sliding mode was not proved to persist over them (at most
+    /// [`SLIDE_APPROACHES`]; reset by a step taken at its natural length).
+    slide_approaches: usize,
 }
+
+/// How many times a step is shortened because a sliding mode is not proved to persist over it
+/// before the run ends undecided (`SlidingMayEnd`) near where the mode may end.
+const SLIDE_APPROACHES: usize = 60;
 
 impl<S: Enclosure> Runner<S> {
     fn time(&self, q: &Rational) -> S {
@@ -422,6 +435,19 @@ impl<S: Enclosure> Runner<S> {
                 Err(status) => return status,
             };
             let h_hi = self.time(&h_exact).upper_f64();
+            // A sliding mode must persist over the whole step (the surface attracts from both
+            // sides on the a priori box); else the step is shortened towards where it may end.
+            if let Some((neuron, point)) = first_not_attracting(&self.net, &self.pattern, &apri.e) {
+                if self.slide_approaches < SLIDE_APPROACHES && h_hi > self.opts.h_min {
+                    h_cap = h_hi / 4.0;
+                    self.slide_approaches += 1;
+                    continue;
+                }
+                return self.undecided(UndecidedReason::SlidingMayEnd { neuron, point });
+            }
+            if h_cap == f64::INFINITY {
+                self.slide_approaches = 0;
+            }
             // Guards: over the a priori box, then (for the doubtful ones) over the guard's Taylor
             // polynomial on [0, h].
             let mut doubtful = Vec::new();
@@ -454,7 +480,7 @@ impl<S: Enclosure> Runner<S> {
                 h_cap = f64::INFINITY;
                 approaches = 0;
                 self.plain_run += 1;
-                if self.leaving.is_empty() {
+                if self.leaving.is_empty() && self.pattern.sliding.is_empty() {
                     self.maybe_enter_ball(&apri.e);
                 }
                 continue;
@@ -481,7 +507,18 @@ impl<S: Enclosure> Runner<S> {
                     let c = Crossing { j: g.j, i: g.i, lo: g.lo, hi };
                     let max_eta = (&remaining - Rational::from_f64(hi).expect("finite")).to_f64();
                     let max_eta = if max_eta > 0.0 { f64_down(max_eta) } else { 0.0 };
-                    match cross(&self.net, &self.pattern, self.relu_prime, &ser_x, &apri, &c, &self.opts, max_eta) {
+                    let clarke = self.clarke;
+                    match cross(
+                        &self.net,
+                        &self.pattern,
+                        self.relu_prime,
+                        clarke,
+                        &ser_x,
+                        &apri,
+                        &c,
+                        &self.opts,
+                        max_eta,
+                    ) {
                         SwitchOutcome::Proved { pattern, kinds, before_hull, at_switch, after_hull, end, eta } => {
                             let t_lo: Rational = &self.t + Rational::from_f64(c.lo).expect("finite");
                             let t_hi: Rational = &self.t + Rational::from_f64(c.hi).expect("finite");
@@ -514,9 +551,14 @@ impl<S: Enclosure> Runner<S> {
                             };
                             // Both the set carried through the switch and the switch's own box
                             // enclose the state at the restart time.
-                            let through = through_switch(&self.net, &self.set, &st).and_then(|(set, b)| {
-                                Ok((set, meet_all("net: Lohner set through a switch ∩ switch end box", &b, &end)?))
-                            });
+                            // Entering a sliding mode restarts from the box (no saltation map).
+                            let through = if pattern.sliding != self.pattern.sliding {
+                                Err(StepFail::Method)
+                            } else {
+                                through_switch(&self.net, &self.set, &st).and_then(|(set, b)| {
+                                    Ok((set, meet_all("net: Lohner set through a switch ∩ switch end box", &b, &end)?))
+                                })
+                            };
                             (self.set, self.xbox) = match through {
                                 Ok(v) => v,
                                 Err(StepFail::Method) => (LohnerSet::from_box(&self.net, &end), end),

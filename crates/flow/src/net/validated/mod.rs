@@ -33,6 +33,8 @@ mod limit;
 mod lohner;
 mod saltation;
 mod series;
+mod slide;
+mod slide_entry;
 mod start;
 mod switch;
 mod taylor;

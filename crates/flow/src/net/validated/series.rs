@@ -15,6 +15,7 @@ mod jets;
 
 use super::Net;
 use super::bulk::from_midrad_1;
+use super::slide::{apply, projectors};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::MidRadMat;
@@ -108,6 +109,7 @@ fn values<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x0: &[S], order: usize)
         q: vec![Vec::new(); m],
     };
     let mg = net.data.grad_factor.neg();
+    let pis = projectors(net, pattern);
     for k in 0..order {
         for j in 0..m {
             for (p, &i) in live(pattern, j).iter().enumerate() {
@@ -151,6 +153,9 @@ fn values<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x0: &[S], order: usize)
                 }
                 next.push(c.mul(&acc));
             }
+            if let Some(pi) = &pis[j] {
+                apply(pi, &mut next[j * b..j * b + d], ctx);
+            }
             let mut an = S::zero(ctx);
             for (p, &i) in act.iter().enumerate() {
                 for l in 0..=k {
@@ -186,7 +191,7 @@ pub(crate) mod tests {
     #[test]
     fn values_match_field_taylor_coefficients_and_jacobian_matches_finite_difference() {
         let net = tiny_net();
-        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
+        let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false], sliding: Vec::new() };
         let x0: Vec<f64> = vec![0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
         let xi: Vec<Interval> = x0.iter().map(|v| Interval::from_f64(*v, &())).collect();
         let s = series(&net, &pattern, &xi, 6, Some(6));
@@ -219,7 +224,7 @@ pub(crate) mod tests {
     #[test]
     fn structured_jacobians_meet_the_jets_and_are_as_narrow() {
         let net = tiny_net();
-        let pattern = Pattern { active: vec![vec![0, 2], vec![1, 2]], frozen: vec![false, false] };
+        let pattern = Pattern { active: vec![vec![0, 2], vec![1, 2]], frozen: vec![false, false], sliding: Vec::new() };
         let x0: Vec<Interval> =
             [0.3, 0.2, 0.5, -0.1, 0.4, -0.6].iter().map(|v| Interval::from_f64(*v, &()).inflate(1e-9)).collect();
         let fast = series(&net, &pattern, &x0, 7, Some(5));
@@ -237,6 +242,59 @@ pub(crate) mod tests {
         }
         for (a, b) in fast.x.iter().zip(&reference.x) {
             assert_eq!(a, b, "the values must not depend on the Jacobian path");
+        }
+    }
+
+    /// A sliding pattern (neuron 0 on point 1's hyperplane): the values equal the generic
+    /// recursion with the projection (`net::field::taylor_coefficients`), the guard `x_1ᵀw_0` has
+    /// no Taylor coefficient beyond order 0 (it is conserved), and the structured Jacobians meet
+    /// the per-operation jets.
+    #[test]
+    fn sliding_series_are_projected_in_values_and_jacobians() {
+        let net = tiny_net();
+        let pattern = Pattern { active: vec![vec![0], vec![1, 2]], frozen: vec![false, false], sliding: vec![(0, 1)] };
+        let x0: Vec<f64> = vec![0.4, 0.1, 0.5, -0.1, 0.4, -0.6];
+        let xi: Vec<Interval> = x0.iter().map(|v| Interval::from_f64(*v, &())).collect();
+        let s = series(&net, &pattern, &xi, 6, Some(5));
+        let st = State { w: vec![xi[0..2].to_vec(), xi[3..5].to_vec()], a: Some(vec![xi[2], xi[5]]) };
+        let tc = taylor_coefficients(&net.data, &pattern, &st, 6);
+        for k in 0..=6 {
+            let flat = net.flatten(&tc[k]);
+            for c in 0..6 {
+                assert!(
+                    Enclosure::subset(&s.x[k][c], &flat[c].inflate(1e-12))
+                        && Enclosure::subset(&flat[c], &s.x[k][c].inflate(1e-12)),
+                    "order {k} coordinate {c}: {:?} against the projected recursion's {:?}",
+                    s.x[k][c],
+                    flat[c]
+                );
+            }
+            if k > 0 {
+                let g = s.x[k][0].mul(&net.data.x[1][0]).add(&s.x[k][1].mul(&net.data.x[1][1]));
+                assert!(g.contains_zero() && g.wid() < 1e-12, "order {k}: x_1ᵀw_0 coefficient {g:?} is not 0");
+            }
+        }
+        // ∂x_3/∂x0[1] by a central difference of the (checked) values.
+        let eps = 1e-6;
+        let shifted = |delta: f64| {
+            let mut v = xi.clone();
+            v[1] = Interval::from_f64(x0[1] + delta, &());
+            series(&net, &pattern, &v, 3, None).x[3].clone()
+        };
+        let (plus, minus) = (shifted(eps), shifted(-eps));
+        for a in 0..6 {
+            let fd = (plus[a].mid() - minus[a].mid()) / (2.0 * eps);
+            let jd = s.jac.order(3, &())[a * 6 + 1].mid();
+            assert!((fd - jd).abs() < 1e-6, "component {a}: {fd} vs {jd}");
+        }
+        let reference = super::jets::series_jets(&net, &pattern, &xi, 6, Some(5));
+        for k in 0..6 {
+            for (e, (u, v)) in s.jac.order(k, &()).iter().zip(&reference.jac.order(k, &())).enumerate() {
+                assert!(
+                    u.sup() >= v.inf() && v.sup() >= u.inf(),
+                    "order {k} entry {e}: {u:?} and the jets' {v:?} are disjoint"
+                );
+            }
         }
     }
 }

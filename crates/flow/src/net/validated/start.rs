@@ -3,6 +3,7 @@
 //! Proofs note: `proofs-notes/net-validated-switches.md` ("Start").
 
 use super::Net;
+use super::slide::sliding_pattern;
 use super::taylor::guard_rate;
 use crate::net::field::initial_state;
 use crate::trajectory::{Pattern, State, UndecidedReason};
@@ -19,6 +20,7 @@ use rug::Rational;
 pub(crate) fn initial_pattern<S: Enclosure>(
     problem: &Problem,
     net: &Net<S>,
+    clarke: bool,
 ) -> Result<(Pattern, Vec<(usize, usize)>), UndecidedReason> {
     let (w, a_zero): (Vec<Vec<Rational>>, Vec<bool>) = match problem.init() {
         Init::Explicit { w, a } => (w.clone(), a.iter().map(|v| *v == 0).collect()),
@@ -30,7 +32,7 @@ pub(crate) fn initial_pattern<S: Enclosure>(
     };
     let x = problem.data().x();
     let zero_active = problem.relu_prime().zero_is_active();
-    let mut pattern = Pattern { active: Vec::new(), frozen: Vec::new() };
+    let mut pattern = Pattern { active: Vec::new(), frozen: Vec::new(), sliding: Vec::new() };
     let mut on_surface = Vec::new();
     for (j, wj) in w.iter().enumerate() {
         let mut act = Vec::new();
@@ -48,7 +50,7 @@ pub(crate) fn initial_pattern<S: Enclosure>(
         pattern.active.push(act);
     }
     let x0 = net.flatten(&initial_state_of(net, &w, problem));
-    let leaving = leave_surfaces(net, &mut pattern, &x0, &on_surface)?;
+    let leaving = leave_surfaces(net, &mut pattern, &x0, &on_surface, clarke)?;
     for &(j, i) in &on_surface {
         if pattern.frozen[j] && !a_zero[j] {
             frozen_stays(net, &pattern, &x0, j, i)?;
@@ -75,6 +77,7 @@ fn leave_surfaces<S: Enclosure>(
     pattern: &mut Pattern,
     x0: &[S],
     on_surface: &[(usize, usize)],
+    clarke: bool,
 ) -> Result<Vec<(usize, usize)>, UndecidedReason> {
     let live: Vec<(usize, usize)> = on_surface.iter().copied().filter(|&(j, _)| !pattern.frozen[j]).collect();
     let mut leaving = Vec::new();
@@ -91,12 +94,17 @@ fn leave_surfaces<S: Enclosure>(
         if same.iter().any(|(_, k)| !class.contains(k)) {
             return Err(UndecidedReason::SimultaneousSwitches { pairs: same });
         }
-        match leave_surface(net, pattern, x0, j, i)? {
-            Leave::To(active) => {
+        match leave_surface(net, pattern, x0, j, i) {
+            Ok(Leave::To(active)) => {
                 *pattern = sides(net, pattern, j, i, active);
                 leaving.extend(class.iter().map(|&k| (j, k)));
             }
-            Leave::Both => two_ways = two_ways.or(Some((j, i))),
+            Ok(Leave::Both) => two_ways = two_ways.or(Some((j, i))),
+            // The Clarke flow slides along a surface that attracts from both sides.
+            Err(UndecidedReason::Sliding { .. }) if clarke => {
+                *pattern = sliding_pattern(&sides(net, pattern, j, i, false), j, i)
+            }
+            Err(reason) => return Err(reason),
         }
     }
     match two_ways {
@@ -107,7 +115,7 @@ fn leave_surfaces<S: Enclosure>(
 
 /// `pattern` with neuron `j` on the side of `i`'s surface where `i`'s guard is positive (`active`)
 /// or negative: the points of `i`'s class with `x_kᵀx_i > 0` go with `i`, the others the opposite way.
-fn sides<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: usize, active: bool) -> Pattern {
+pub(crate) fn sides<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: usize, active: bool) -> Pattern {
     let mut p = pattern.clone();
     for k in net.class(i) {
         let same = net.same_direction(i, k);

@@ -4,6 +4,7 @@
 //! Proofs note: `proofs-notes/net-validated-switches.md`.
 
 use super::series::{Series, live, series};
+use super::slide::first_not_attracting;
 use super::taylor::{Apriori, apriori, block_exponents, guard, guard_rate, poly_at, uncertain_guards};
 use super::{Net, ValidatedOptions};
 use crate::trajectory::{EventKind, Pattern, UndecidedReason};
@@ -209,6 +210,7 @@ pub(crate) fn cross<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
     relu_prime: ReluPrime,
+    clarke: bool,
     ser_x: &Series<S>,
     apri: &Apriori<S>,
     c: &Crossing,
@@ -217,6 +219,10 @@ pub(crate) fn cross<S: Enclosure>(
 ) -> SwitchOutcome<S> {
     let ctx = &net.ctx;
     let (j, i) = (c.j, c.i);
+    if let Some(s) = pattern.sliding_point(j) {
+        // A sliding neuron meeting a second surface: not analysed.
+        return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, s), (j, i)] });
+    }
     let was_active = live(pattern, j).contains(&i);
     // Taylor polynomial with remainder and the a priori box both enclose the flow over the step.
     let over = |lo: f64, hi: f64, site| {
@@ -269,6 +275,11 @@ pub(crate) fn cross<S: Enclosure>(
         EventKind::Activate
     };
     if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
+        if clarke {
+            let off = if was_active { &next } else { pattern };
+            let on = if was_active { pattern } else { &next };
+            return super::slide_entry::enter(net, off, on, before, xw, c, opts);
+        }
         return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
     }
     let delta = f64_up(c.hi - c.lo);
@@ -304,6 +315,10 @@ pub(crate) fn cross<S: Enclosure>(
             Err(e) => return SwitchOutcome::Undecided(e.into()),
         };
         if kind == EventKind::Death || sign_ok(&guard(net, &end, j, i), !was_active) {
+            if let Some((neuron, point)) = first_not_attracting(net, &next, &after.e) {
+                // Another neuron slides: its mode must persist after this switch too.
+                return SwitchOutcome::Undecided(UndecidedReason::SlidingMayEnd { neuron, point });
+            }
             let after_hull = after.e.clone();
             return SwitchOutcome::Proved {
                 pattern: next,

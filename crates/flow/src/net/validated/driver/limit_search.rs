@@ -42,6 +42,18 @@ impl<S: Enclosure> Runner<S> {
                 // A limit proved earlier still holds (the run is certified up to where it stopped).
                 return if self.limit.is_some() { Status::Certified } else { status };
             }
+            if !self.pattern.sliding.is_empty() {
+                // The limit proof is for a pattern's gradient flow, not for a sliding one.
+                if target >= cap {
+                    return self.undecided(UndecidedReason::Other(format!(
+                        "limit t → ∞ not proved by t = {}: the run slides along a hyperplane, and the limit proof \
+                         is for a flow inside one activation pattern",
+                        target.to_f64()
+                    )));
+                }
+                target *= 2;
+                continue;
+            }
             match prove_limit(&self.net, &self.pattern, &self.xbox) {
                 Ok(proof) => {
                     let tight = match self.record_limit(&proof) {

@@ -95,7 +95,8 @@ fn guard_within_the_path_length_bound_is_refused() {
     let net = net_of(&p, 2);
     // Guard w_0ᵀx_0 = 0.01 while the loss is large (path-length bound ≫ 0.01).
     let xbox = pts(&[0.01, 0.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
-    let pattern = Pattern { active: vec![vec![0, 1, 2], vec![0, 1, 2]], frozen: vec![false, false] };
+    let pattern =
+        Pattern { active: vec![vec![0, 1, 2], vec![0, 1, 2]], frozen: vec![false, false], sliding: Vec::new() };
     let err = prove_limit(&net, &pattern, &xbox).unwrap_err();
     assert!(err.to_string().contains("guard w_0ᵀx_0"), "{err}");
 }
@@ -110,7 +111,7 @@ fn more_points_than_live_coordinates_is_refused() {
         relu_prime: ReluPrime::Zero,
     };
     let net = Net::new(data, 1, ());
-    let pattern = Pattern { active: vec![vec![0, 1, 2]], frozen: vec![false] };
+    let pattern = Pattern { active: vec![vec![0, 1, 2]], frozen: vec![false], sliding: Vec::new() };
     let err = prove_limit(&net, &pattern, &pts(&[1.0, 0.9])).unwrap_err();
     assert!(err.to_string().contains("singular"), "{err}");
 }
@@ -125,7 +126,7 @@ fn zero_loss_box_is_its_own_limit_and_frozen_neurons_are_ignored() {
         relu_prime: ReluPrime::Zero,
     };
     let net = Net::new(data, 2, ());
-    let pattern = Pattern { active: vec![vec![0, 1], vec![]], frozen: vec![false, true] };
+    let pattern = Pattern { active: vec![vec![0, 1], vec![]], frozen: vec![false, true], sliding: Vec::new() };
     let xbox = pts(&[1.0, 1.0, 0.5, 0.0, -1.0, 3.0]);
     let proof = prove_limit(&net, &pattern, &xbox).unwrap();
     assert_eq!(proof.loss0_ru(), 0.0);

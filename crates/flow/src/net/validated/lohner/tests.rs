@@ -82,7 +82,8 @@ fn worst_corner_miss<S: Enclosure>(
     worst
 }
 
-const PATTERN: fn() -> Pattern = || Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
+const PATTERN: fn() -> Pattern =
+    || Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false], sliding: Vec::new() };
 const X0: [f64; 6] = [0.3, 0.2, 0.5, -0.1, 0.4, -0.6];
 
 /// One step from a box (radius 1e-2 or 1e-6) with Jacobian order 1..=3: the dependence on the
@@ -122,7 +123,7 @@ fn midrad_scaled_jacobian_meets_the_backend_horner() {
     use crate::net::validated::series::Jac;
     use reluflow_arith::Interval;
     let net = tiny_net();
-    let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false] };
+    let pattern = Pattern { active: vec![vec![0, 2], vec![1]], frozen: vec![false, false], sliding: Vec::new() };
     let x0: Vec<Interval> =
         [0.3, 0.2, 0.5, -0.1, 0.4, -0.6].iter().map(|v| Interval::from_f64(*v, &()).inflate(1e-7)).collect();
     let ser = series(&net, &pattern, &x0, 8, Some(5));

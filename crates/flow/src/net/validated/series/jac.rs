@@ -19,6 +19,7 @@
 use super::{Aux, live, live_coords};
 use crate::net::validated::Net;
 use crate::net::validated::bulk::{RAD_FLOOR, to_midrad_1};
+use crate::net::validated::slide::projectors;
 use crate::trajectory::Pattern;
 use rayon::prelude::*;
 use reluflow_arith::Enclosure;
@@ -136,6 +137,7 @@ pub(super) fn jacobians<S: Enclosure>(
         })
         .collect();
     let mg = net.data.grad_factor.neg();
+    let pis = projectors(net, pattern);
     for k in 0..jq {
         let (cur_m, cur_r) = &dx[k];
         // Per neuron (in parallel): Σ_l a_j[l] Dz_j[k−l] + Z_rev · Da_j, row p for point act[p].
@@ -180,6 +182,10 @@ pub(super) fn jacobians<S: Enclosure>(
                 let cqrev = coef(d, k + 1, |l, ll| c.mul(&aux.q[j][k - ll][l]));
                 let (vm, vr) = prod(&cqrev, &nj.da.mat(k + 1));
                 add_into(&mut wm, &mut wr, &vm, &vr);
+                if let Some(pi) = &pis[j] {
+                    // Sliding: the w_j rows of the sliding field are Π_i times the pattern's.
+                    (wm, wr) = prod(&coef(d, d, |r, c| pi[r * d + c].clone()), &Slab { rows: d, mid: &wm, rad: &wr });
+                }
                 // Da_j[k+1] = c Σ_{l,p} (r_i[l] Dz_j[k−l][p] + z_j[p][k−l] Dr_i[l]).
                 let act = &nj.act;
                 let c1 = coef(1, (k + 1) * na, |_, t| c.mul(&aux.r[act[t % na]][k - t / na]));

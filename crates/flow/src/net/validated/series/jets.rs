@@ -5,6 +5,7 @@
 
 use super::{Jac, Series, live, live_coords};
 use crate::net::validated::Net;
+use crate::net::validated::slide::projectors;
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 
@@ -77,6 +78,7 @@ pub(crate) fn series_jets<S: Enclosure>(
             .collect(),
     );
     let mg = net.data.grad_factor.neg();
+    let pis = projectors(net, pattern);
     // z[j][p]: series of w_jᵀx_i for the p-th active point i of neuron j; r[i]; q[j][k][l].
     let mut z: Vec<Vec<Vec<Jet<S>>>> = (0..m).map(|j| vec![Vec::new(); live(pattern, j).len()]).collect();
     let mut r: Vec<Vec<Jet<S>>> = vec![Vec::new(); n];
@@ -132,6 +134,16 @@ pub(crate) fn series_jets<S: Enclosure>(
                     acc.add_mul(&xs[ll][j * b + d], &q[j][k - ll][l]);
                 }
                 next.push(acc.scale(&c));
+            }
+            if let Some(pi) = &pis[j] {
+                // Sliding: Π_i applied to the w_j block (values and gradients alike).
+                let w = next[j * b..j * b + d].to_vec();
+                for (l, out) in next[j * b..j * b + d].iter_mut().enumerate() {
+                    *out = Jet::zero(nd, ctx);
+                    for (cc, wc) in w.iter().enumerate() {
+                        out.add_scaled(&pi[l * d + cc], wc);
+                    }
+                }
             }
             let mut an = Jet::zero(nd, ctx);
             for (p, &i) in act.iter().enumerate() {
