@@ -126,3 +126,20 @@ fn shallow_loss_quick_records_both_curves() {
     let md = std::fs::read_to_string(out.join("shallow-loss.md")).unwrap();
     assert!(md.contains("out-of-distribution") && md.contains("the final test loss falls at"), "{md}");
 }
+
+/// `shallow-single-run --quick`: the eigen-coordinates of v* − v cross zero in the order of
+/// decreasing eigenvalue, the alignment with γ peaks early, and ‖θ‖² heads for 2.
+#[test]
+fn shallow_single_run_quick_shows_the_examples_phenomena() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ssr");
+    let run = reluflow(&["reproduce", "shallow-single-run", "--quick", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stderr.contains("crossed in order: true"), "{}", run.stderr);
+    let csv = std::fs::read_to_string(out.join("shallow-single-run.csv")).unwrap();
+    let last: Vec<f64> = csv.lines().last().unwrap().split(',').map(|v| v.parse().unwrap()).collect();
+    assert!((1.5..2.5).contains(&last[8]), "‖θ‖² = {}", last[8]);
+    assert!((0.8..1.2).contains(&last[7]), "‖W‖_* = {}", last[7]);
+    let md = std::fs::read_to_string(out.join("shallow-single-run.md")).unwrap();
+    assert!(md.contains("order of decreasing eigenvalue (Example 31): **yes**"), "{md}");
+}

@@ -57,6 +57,11 @@ Reproductions:
                  --quick: d = 4, m = 25, 3 λ values, 20,000 iterations. Resumes like
                  shallow-angles.
 
+  shallow-single-run  The same paper's Examples 31, 33, 35: one GD run (uncentred, d = 16, m = 25,
+                 λ = 4^-7) sampled on a dense geometric grid: the eigen-coordinates of v* − v
+                 (they cross zero in the order of decreasing eigenvalue), ‖v‖, ‖v* − v‖, the
+                 angles of v to γ and v*, ‖W‖_* and ‖θ‖² (→ 1 and 2). --quick: d = 8, λ = 4^-4.
+
 Examples:
   reluflow reproduce vardi-shamir --quick
   reluflow reproduce single-neuron --seeds 500 --seed 3
@@ -94,7 +99,7 @@ pub struct ReproduceArgs {
 }
 
 /// The reproductions that exist.
-pub const NAMES: [&str; 4] = ["vardi-shamir", "single-neuron", "shallow-angles", "shallow-loss"];
+pub const NAMES: [&str; 5] = ["vardi-shamir", "single-neuron", "shallow-angles", "shallow-loss", "shallow-single-run"];
 
 /// Runs `reluflow reproduce`.
 pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
@@ -118,6 +123,9 @@ pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
     if args.name == "shallow-angles" {
         let plan = shallow::Plan::new(args.quick, args.full, args.seeds);
         return shallow::run(&plan, args.seed, &out, &pool);
+    }
+    if args.name == "shallow-single-run" {
+        return shallow::run_single(args.quick, args.seed, &out);
     }
     if args.name == "shallow-loss" {
         return shallow::run_loss(args.quick, args.seed, &out, &pool);

@@ -10,6 +10,8 @@
 mod curve;
 mod journal;
 mod loss;
+mod single_run;
+mod single_table;
 mod stats;
 mod table;
 mod trial;
@@ -156,6 +158,23 @@ pub fn run_loss(quick: bool, seed: u64, out: &Path, pool: &rayon::ThreadPool) ->
     let curves = run_all("shallow-loss", plan.name, &plan.trials(seed), out, pool, |t| t.curve(plan.grid))?;
     loss::write(out, &plan, seed, &curves)?;
     eprintln!("wrote {0}/shallow-loss.csv, .md, .svg; {1} runs", out.display(), curves.len());
+    Ok(Exit::Success)
+}
+
+/// `reproduce shallow-single-run`: the paper's Examples 31, 33 and 35 (`--quick`: d = 8, m = 25,
+/// λ = 4⁻⁴, 20,000 iterations).
+pub fn run_single(quick: bool, seed: u64, out: &Path) -> Result<Exit, Failure> {
+    let (d, exp, max_iters, k) = if quick { (8, -4, 20_000, 150) } else { (16, -7, 20_000_000, 600) };
+    let t = Trial { centred: false, d, m: 25, exp, trial: 0, max_iters, seed };
+    eprintln!("reproduce shallow-single-run: one run (d = {d}, m = 25, λ = 4^{exp}), up to {max_iters} iterations");
+    let run = t.single_run(k);
+    single_table::write(out, &run, seed)?;
+    eprintln!(
+        "wrote {0}/shallow-single-run.csv, .md, .svg; {1} samples, eigen-coordinates crossed in order: {2}",
+        out.display(),
+        run.samples.len(),
+        run.crossed_in_order()
+    );
     Ok(Exit::Success)
 }
 
