@@ -143,3 +143,22 @@ fn shallow_single_run_quick_shows_the_examples_phenomena() {
     let md = std::fs::read_to_string(out.join("shallow-single-run.md")).unwrap();
     assert!(md.contains("order of decreasing eigenvalue (Example 31): **yes**"), "{md}");
 }
+
+/// `two-teachers --quick`: the two-teacher data, one row per (ρ, trial), both sign groups.
+#[test]
+fn two_teachers_quick_tabulates_both_groups_per_rho() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tt");
+    let run = reluflow(&["reproduce", "two-teachers", "--quick", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let csv = std::fs::read_to_string(out.join("two-teachers.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2 * 2, "{csv}");
+    for row in csv.lines().skip(1) {
+        let c: Vec<&str> = row.split(',').collect();
+        assert!(c[0] == "0.05" || c[0] == "0.414", "{row}");
+        let (pos, neg): (usize, usize) = (c[5].parse().unwrap(), c[7].parse().unwrap());
+        assert!(pos > 0 && neg > 0, "both groups have live neurons: {row}");
+    }
+    let md = std::fs::read_to_string(out.join("two-teachers.md")).unwrap();
+    assert_eq!(md.matches("| 0.05 |").count(), 1, "one row per ρ:\n{md}");
+}

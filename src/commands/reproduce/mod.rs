@@ -62,6 +62,12 @@ Reproductions:
                  (they cross zero in the order of decreasing eigenvalue), ‖v‖, ‖v* − v‖, the
                  angles of v to γ and v*, ‖W‖_* and ‖θ‖² (→ 1 and 2). --quick: d = 8, λ = 4^-4.
 
+  two-teachers   The same paper's Appendix I: labels from two opposite teachers (norms 1 and 3),
+                 d = 16 points around each, m = 25, λ = 4^-7, the script's GD; the largest angle
+                 within each output-sign group against ρ (the paper's ρ values are not stated:
+                 0.01 … 1), median ± sd over --seeds trials (default 5; the paper used 15).
+                 --quick: d = 4, 2 ρ values, 2 trials. Resumes like shallow-angles.
+
 Examples:
   reluflow reproduce vardi-shamir --quick
   reluflow reproduce single-neuron --seeds 500 --seed 3
@@ -99,7 +105,8 @@ pub struct ReproduceArgs {
 }
 
 /// The reproductions that exist.
-pub const NAMES: [&str; 5] = ["vardi-shamir", "single-neuron", "shallow-angles", "shallow-loss", "shallow-single-run"];
+pub const NAMES: [&str; 6] =
+    ["vardi-shamir", "single-neuron", "shallow-angles", "shallow-loss", "shallow-single-run", "two-teachers"];
 
 /// Runs `reluflow reproduce`.
 pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
@@ -126,6 +133,9 @@ pub fn run(args: &ReproduceArgs) -> Result<Exit, Failure> {
     }
     if args.name == "shallow-single-run" {
         return shallow::run_single(args.quick, args.seed, &out);
+    }
+    if args.name == "two-teachers" {
+        return shallow::run_two(args.quick, args.seeds, args.seed, &out, &pool);
     }
     if args.name == "shallow-loss" {
         return shallow::run_loss(args.quick, args.seed, &out, &pool);

@@ -75,13 +75,18 @@ pub struct Instance {
 
 /// Standard normal samples by Box–Muller (both outputs used).
 #[derive(Debug)]
-struct Normal {
-    rng: ChaCha8Rng,
+pub(crate) struct Normal {
+    pub(crate) rng: ChaCha8Rng,
     spare: Option<f64>,
 }
 
 impl Normal {
-    fn next(&mut self) -> f64 {
+    /// The stream of the seed `seed`.
+    pub(crate) fn new(seed: u64) -> Normal {
+        Normal { rng: ChaCha8Rng::seed_from_u64(seed), spare: None }
+    }
+
+    pub(crate) fn next(&mut self) -> f64 {
         if let Some(v) = self.spare.take() {
             return v;
         }
@@ -95,7 +100,7 @@ impl Normal {
     }
 }
 
-fn normalize(v: &mut [f64]) {
+pub(crate) fn normalize(v: &mut [f64]) {
     let nrm = v.iter().map(|c| c * c).sum::<f64>().sqrt();
     for c in v {
         *c /= nrm;
@@ -112,7 +117,7 @@ pub const MAX_ATTEMPTS: usize = 10_000;
 pub fn generate(spec: &Spec) -> Instance {
     assert!(spec.n > 0 && spec.d > 0 && spec.m > 0, "n, d and m must be positive");
     let (n, d, m) = (spec.n, spec.d, spec.m);
-    let mut g = Normal { rng: ChaCha8Rng::seed_from_u64(spec.seed), spare: None };
+    let mut g = Normal::new(spec.seed);
     let noise = spec.scheme.rho().sqrt() / (d as f64).sqrt();
     for attempt in 1..=MAX_ATTEMPTS {
         let mut center: Vec<f64> = (0..d).map(|_| g.next()).collect();
@@ -152,7 +157,7 @@ pub fn generate(spec: &Spec) -> Instance {
     panic!("{MAX_ATTEMPTS} datasets in a row had a zero label");
 }
 
-fn exact(v: f64) -> Rational {
+pub(crate) fn exact(v: f64) -> Rational {
     Rational::from_f64(v).expect("generated values are finite")
 }
 

@@ -22,6 +22,7 @@ pub mod gd_fast;
 mod gd_kernels;
 pub mod reference;
 pub mod sliding;
+pub mod two_teachers;
 pub mod validated;
 
 use thiserror::Error;

@@ -46,7 +46,7 @@ impl LossPlan {
         let mut out = Vec::new();
         for &(centred, d, m) in &self.figures {
             for &exp in &self.exps {
-                out.push(Trial { centred, d, m, exp, trial: 0, max_iters: self.max_iters, seed });
+                out.push(Trial { centred, d, m, exp, trial: 0, max_iters: self.max_iters, seed, rho_milli: None });
             }
         }
         out

@@ -15,6 +15,8 @@ mod single_table;
 mod stats;
 mod table;
 mod trial;
+mod two;
+mod two_table;
 
 use crate::exit::{Exit, Failure};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -80,7 +82,7 @@ impl Plan {
             for &(d, m) in &self.sizes {
                 for &exp in &self.exps {
                     for trial in 0..self.trials {
-                        out.push(Trial { centred, d, m, exp, trial, max_iters: self.max_iters, seed });
+                        out.push(Trial { centred, d, m, exp, trial, max_iters: self.max_iters, seed, rho_milli: None });
                     }
                 }
             }
@@ -161,11 +163,26 @@ pub fn run_loss(quick: bool, seed: u64, out: &Path, pool: &rayon::ThreadPool) ->
     Ok(Exit::Success)
 }
 
+/// `reproduce two-teachers`: every run of the plan on `pool` into `out`, resuming from its journal.
+pub fn run_two(
+    quick: bool,
+    trials: Option<u64>,
+    seed: u64,
+    out: &Path,
+    pool: &rayon::ThreadPool,
+) -> Result<Exit, Failure> {
+    let plan = two::TwoPlan::new(quick, trials);
+    let rows = run_all("two-teachers", plan.name, &plan.trials(seed), out, pool, Trial::run_two)?;
+    two_table::write(out, &plan, seed, &rows)?;
+    eprintln!("wrote {0}/two-teachers.csv, .md, .svg; {1} runs", out.display(), rows.len());
+    Ok(Exit::Success)
+}
+
 /// `reproduce shallow-single-run`: the paper's Examples 31, 33 and 35 (`--quick`: d = 8, m = 25,
 /// λ = 4⁻⁴, 20,000 iterations).
 pub fn run_single(quick: bool, seed: u64, out: &Path) -> Result<Exit, Failure> {
     let (d, exp, max_iters, k) = if quick { (8, -4, 20_000, 150) } else { (16, -7, 20_000_000, 600) };
-    let t = Trial { centred: false, d, m: 25, exp, trial: 0, max_iters, seed };
+    let t = Trial { centred: false, d, m: 25, exp, trial: 0, max_iters, seed, rho_milli: None };
     eprintln!("reproduce shallow-single-run: one run (d = {d}, m = 25, λ = 4^{exp}), up to {max_iters} iterations");
     let run = t.single_run(k);
     single_table::write(out, &run, seed)?;
@@ -183,6 +200,6 @@ pub fn run_single(quick: bool, seed: u64, out: &Path) -> Result<Exit, Failure> {
 fn mpfr_check(plan: &Plan, seed: u64) -> [Outcome; 2] {
     let (d, m) = plan.sizes[0];
     let exp = *plan.exps.iter().min().expect("a plan has λ values");
-    let t = Trial { centred: false, d, m, exp, trial: 0, max_iters: plan.mpfr_iters, seed };
+    let t = Trial { centred: false, d, m, exp, trial: 0, max_iters: plan.mpfr_iters, seed, rho_milli: None };
     [t.run(), t.run_mpfr(128, plan.mpfr_iters)]
 }

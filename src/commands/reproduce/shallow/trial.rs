@@ -9,6 +9,7 @@ use reluflow_flow::net::data::{self, Scheme};
 use reluflow_flow::net::field::{NetData, initial_state};
 use reluflow_flow::net::gd::{GdOptions, GdStop, gd_run};
 use reluflow_flow::net::gd_fast::FastGd;
+use reluflow_flow::net::two_teachers;
 use reluflow_model::{Arithmetic, Horizon, LossScale, Problem, ReluPrime, RunConfig};
 use rug::ops::Pow;
 use rug::{Float, Rational};
@@ -41,6 +42,10 @@ pub struct Trial {
     pub max_iters: u64,
     /// The reproduction's seed.
     pub seed: u64,
+    /// The two-teacher experiment's variance multiplier ρ, in thousandths (`None`: the one-teacher
+    /// schemes; `centred` is then ignored).
+    #[serde(default)]
+    pub rho_milli: Option<u32>,
 }
 
 /// A finished run.
@@ -74,15 +79,25 @@ impl Trial {
 
     /// The generator seed of the dataset and initialisation (independent of λ).
     fn instance_seed(&self) -> u64 {
-        let mix = [self.seed, u64::from(self.centred), self.d as u64, self.m as u64, self.trial];
+        let mut mix = vec![self.seed, u64::from(self.centred), self.d as u64, self.m as u64, self.trial];
+        mix.extend(self.rho_milli.map(u64::from));
         mix.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, v| (h ^ v).wrapping_mul(0x0100_0000_01B3).rotate_left(17))
     }
 
     /// The exact problem and the generated instance.
     pub(super) fn problem(&self) -> (Problem, data::Instance) {
+        let run = RunConfig { t_end: Horizon::Finite(Rational::new()), arithmetic: Arithmetic::F64, precision: 53 };
+        if let Some(rho) = self.rho_milli {
+            let t = two_teachers::generate(self.d, self.d, self.m, f64::from(rho) / 1000.0, self.instance_seed());
+            let p = t
+                .to_problem(self.lambda(), ReluPrime::Zero, LossScale::HalfMean, run)
+                .expect("generated instances are valid problems");
+            let y = t.labels().iter().map(Rational::to_f64).collect();
+            let [v1, _] = t.teachers;
+            return (p, data::Instance { x: t.x, teacher: v1, y, z: t.z, s: t.s, attempts: 1 });
+        }
         let spec = data::Spec { scheme: self.scheme(), n: self.d, d: self.d, m: self.m, seed: self.instance_seed() };
         let inst = data::generate(&spec);
-        let run = RunConfig { t_end: Horizon::Finite(Rational::new()), arithmetic: Arithmetic::F64, precision: 53 };
         let p = inst
             .to_problem(self.lambda(), ReluPrime::Zero, LossScale::HalfMean, run)
             .expect("generated instances are valid problems");
@@ -143,7 +158,7 @@ impl Trial {
     }
 }
 
-fn stop_name(s: &GdStop) -> &'static str {
+pub(super) fn stop_name(s: &GdStop) -> &'static str {
     match s {
         GdStop::Threshold => "threshold",
         GdStop::MaxIters => "max-iters",
