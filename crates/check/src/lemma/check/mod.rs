@@ -9,15 +9,19 @@
 //! has positive length and its open interval meets the range).
 
 use super::ast::Scope;
-use super::eval::{Eval, EventSite, Fail, Site, Tri};
+use super::eval::{Eval, Fail, Site, Tri};
 use super::typed::Resolved;
 use crate::dispatch::Prepared;
-use crate::sweep::{certainly_le, certainly_less, overlaps, positive_length};
-use crate::verdict::{Location, Proof, Verdict, show};
-use reluflow_arith::{Bound, Enclosure, Scalar};
-use reluflow_flow::{EventKind, Status, Trajectory};
-use reluflow_model::{Horizon, Problem};
-use rug::Rational;
+use crate::verdict::{Location, Proof, Verdict};
+use reluflow_arith::{Enclosure, Scalar};
+use reluflow_flow::Trajectory;
+use reluflow_model::Problem;
+
+mod events;
+mod range;
+
+use events::{events, limit};
+use range::{contiguity, describe, may_meet, meets, range, short_of};
 
 /// A site with where it lives and the times it stands for.
 struct At<'a, S: Scalar> {
@@ -26,29 +30,6 @@ struct At<'a, S: Scalar> {
     /// Lower and upper time enclosure ends (for a hull: its start and end enclosures).
     t0: S,
     t1: S,
-}
-
-/// The time range `[a, b]` a scope asks about (`b = None`: unbounded).
-fn range(scope: &Scope, horizon: &Horizon) -> (Rational, Option<Rational>) {
-    let end = match horizon {
-        Horizon::Finite(t) => Some(t.clone()),
-        Horizon::Infinite => None,
-    };
-    match scope {
-        // An explicit range is asked as given (past the horizon it is undecided); open-ended
-        // scopes mean the run's horizon, as for the catalogue's invariants.
-        Scope::Between(a, b) => (a.clone(), Some(b.clone())),
-        Scope::From(a) => (a.clone(), end),
-        _ => (Rational::new(), end),
-    }
-}
-
-fn describe(a: &Rational, b: &Option<Rational>) -> String {
-    let num = |q: &Rational| q.to_string();
-    match b {
-        Some(b) => format!("t ∈ [{}, {}]", num(a), num(b)),
-        None => format!("all t ≥ {}", num(a)),
-    }
 }
 
 /// Checks a resolved lemma on the prepared (refined) trajectory; `events` from the original run.
@@ -100,59 +81,6 @@ fn sites<'a, S: Enclosure>(eval: &Eval<'a, S>, lemma: &Resolved, prep: &'a Prepa
         }
     }
     out
-}
-
-/// The site may contain a time in `[a, b]`.
-fn may_meet<S: Enclosure>(x: &At<'_, S>, a: &S, b: &Option<S>) -> bool {
-    !certainly_less(&x.t1, a) && b.as_ref().is_none_or(|b| !certainly_less(b, &x.t0))
-}
-
-/// The site certainly contains a time in `[a, b]` (strictly inside the open segment with `d/dt`).
-fn meets<S: Enclosure>(x: &At<'_, S>, a: &S, b: &Option<S>, strict: bool) -> bool {
-    if strict {
-        positive_length(&x.t0, &x.t1) && certainly_less(a, &x.t1) && b.as_ref().is_none_or(|b| certainly_less(&x.t0, b))
-    } else {
-        certainly_le(a, &x.t1) && b.as_ref().is_none_or(|b| certainly_le(&x.t0, b))
-    }
-}
-
-/// Why the certified segments do not reach `b` (`None`: they do).
-fn short_of<S: Enclosure>(prep: &Prepared<S>, b: &Option<Rational>) -> Option<String> {
-    if let Some(why) = contiguity(prep) {
-        return Some(why);
-    }
-    let last = prep.cov.segs.last().map(|&k| &prep.traj.segments[k].t_end);
-    let reached = match (b, last) {
-        (None, _) => prep.cov.reaches_infinity,
-        (Some(b), Some(end)) => {
-            matches!(end.lower(), Bound::PosInf) || matches!(end.lower(), Bound::Finite(ref e) if e >= b)
-        }
-        (Some(b), None) => *b == 0,
-    };
-    if reached {
-        return None;
-    }
-    Some(match &prep.traj.status {
-        Status::Undecided { certified_until, reason } => {
-            format!("the trajectory is certified only up to t = {} ({reason})", show(certified_until))
-        }
-        _ if b.is_none() => "the certified segments do not reach t = ∞ (no hull of the tail up to the limit)".into(),
-        _ => format!("the certified segments end at t = {}", last.map_or("0".into(), show)),
-    })
-}
-
-/// The certified segments follow each other without a gap from `t = 0`.
-fn contiguity<S: Enclosure>(prep: &Prepared<S>) -> Option<String> {
-    let mut prev: Option<&S> = None;
-    for &k in &prep.cov.segs {
-        let s = &prep.traj.segments[k];
-        let ok = prev.map_or_else(|| s.t_start.possibly_zero(), |e| overlaps(e, &s.t_start));
-        if !ok {
-            return Some(format!("segment {k} does not start where the previous one ends (a gap in time)"));
-        }
-        prev = Some(&s.t_end);
-    }
-    None
 }
 
 fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Problem, prep: &Prepared<S>) -> Verdict<S> {
@@ -258,112 +186,4 @@ fn conservation_law(lemma: &Resolved, problem: &Problem) -> bool {
         y: problem.data().y().to_vec(),
     };
     super::identity::proves(&lemma.body, &mut Vec::new(), &ctx)
-}
-
-/// The events of the certified part, each with the points switched earlier for its neuron.
-fn event_sites<S: Enclosure>(prep: &Prepared<S>, original: &Trajectory<S>) -> Vec<EventSite<S>> {
-    let until = match &original.status {
-        Status::Undecided { certified_until, .. } => Some(certified_until),
-        _ => None,
-    };
-    let mut out: Vec<EventSite<S>> = Vec::new();
-    for e in &original.events {
-        if until.is_some_and(|u| !certainly_le(&e.t, u)) {
-            break;
-        }
-        let earlier = |k: EventKind| {
-            out.iter().filter(|p| p.neuron == e.neuron && p.kind == k).map(|p| p.point).collect::<Vec<_>>()
-        };
-        let site = EventSite {
-            kind: e.kind,
-            point: e.point,
-            neuron: e.neuron,
-            t: e.t.clone(),
-            deactivated_before: earlier(EventKind::Deactivate),
-            activated_before: earlier(EventKind::Activate),
-        };
-        out.push(site);
-    }
-    let _ = prep;
-    out
-}
-
-fn events<S: Enclosure>(
-    eval: &Eval<'_, S>,
-    lemma: &Resolved,
-    prep: &Prepared<S>,
-    original: &Trajectory<S>,
-    problem: &Problem,
-) -> Verdict<S> {
-    let list = event_sites(prep, original);
-    let mut vars = Vec::new();
-    let mut first_unknown = None;
-    for (k, e) in list.iter().enumerate() {
-        let site = Site {
-            state: None,
-            pattern: None,
-            t: e.t.clone(),
-            initial: &prep.traj.initial,
-            event: Some(e),
-            velocity: None,
-        };
-        match eval.truth(&lemma.body, &site, &mut vars) {
-            Tri::True => {}
-            Tri::False(fail) => {
-                let at = Location::Event { index: k, t: e.t.clone() };
-                let breaks = format!(
-                    "is false ({}; event {k}: {} of point {} for neuron {})",
-                    fail.detail,
-                    e.kind.name(),
-                    e.point,
-                    e.neuron
-                );
-                return Verdict::violated(at, fail.clause, fail.value, breaks);
-            }
-            Tri::Unknown(why) => {
-                if first_unknown.is_none() {
-                    first_unknown = Some(format!("{why} at event {k}"));
-                }
-            }
-        }
-    }
-    let (_, b) = range(&Scope::Always, &problem.run().t_end);
-    // The event list is complete exactly when the checker's coverage is (a certified run lists
-    // every switch of its horizon, and with t_end = ∞ its limit proof fixes the pattern after the
-    // last one): the same criterion as the built-in `lsy.support-vector-stability`.
-    let incomplete = contiguity(prep).or_else(|| prep.cov.incomplete.clone());
-    if let Some(why) = incomplete.or_else(|| if prep.traj.limit.is_some() { None } else { short_of(prep, &b) }) {
-        return Verdict::undecided(format!("no violation at the {} certified events, but {why}", list.len()));
-    }
-    if let Some(why) = first_unknown {
-        return Verdict::undecided(why);
-    }
-    let range = format!("every event of {} ({} events)", describe(&Rational::new(), &b), list.len());
-    Verdict::Holds { proof: Proof::Enclosures, range }
-}
-
-fn limit<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, prep: &Prepared<S>) -> Verdict<S> {
-    let Some(l) = &prep.traj.limit else {
-        return Verdict::undecided("the run certified no limit (it needs t_end = \"inf\" and a limit proof)");
-    };
-    if let Some(why) = &prep.cov.incomplete {
-        return Verdict::undecided(format!("the limit is not certified: {why}"));
-    }
-    let velocity = lemma.derivative.then(|| eval.inst.velocity(&l.state, &l.pattern));
-    let t = S::entire(&prep.inst.ctx);
-    let site = Site {
-        state: Some(&l.state),
-        pattern: Some(&l.pattern),
-        t,
-        initial: &prep.traj.initial,
-        event: None,
-        velocity,
-    };
-    match eval.truth(&lemma.body, &site, &mut Vec::new()) {
-        Tri::True => Verdict::Holds { proof: Proof::Enclosures, range: "the limit t → ∞".into() },
-        Tri::False(fail) => {
-            Verdict::violated(Location::Limit, fail.clause, fail.value, format!("is false ({})", fail.detail))
-        }
-        Tri::Unknown(why) => Verdict::undecided(why),
-    }
 }
