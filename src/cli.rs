@@ -162,6 +162,8 @@ with its line and column and the nearest valid names.
   reluflow check examples/two-layer-limit.toml \
       --lemma "forall j: a[j]^2 - norm(w[j])^2 == a0[j]^2 - norm(w0[j])^2"
       holds for all t ≥ 0, by a conservation law proved symbolically along the field
+  reluflow check examples/support-vector-reactivation.toml --lemma "after the last event: d2/dt2 loss >= 0"
+      holds: the loss is convex in t after the last switch (d2/dt2 from the field's acceleration)
 
 Exit codes of check: 0 every checked statement holds (or is vacuous / false / not applicable),
 or a NOT VALIDATED run; 2 bad input (an unknown --theorem id or --assume key: the message lists

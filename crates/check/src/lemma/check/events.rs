@@ -58,6 +58,7 @@ pub(super) fn events<S: Enclosure>(
             initial: &prep.traj.initial,
             event: Some(e),
             velocity: None,
+            acceleration: None,
         };
         match eval.truth(&lemma.body, &site, &mut vars) {
             Tri::True => {}
@@ -102,6 +103,8 @@ pub(super) fn limit<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, prep: &P
         return Verdict::undecided(format!("the limit is not certified: {why}"));
     }
     let velocity = lemma.derivative.then(|| eval.inst.velocity(&l.state, &l.pattern));
+    let acceleration = velocity.as_ref().filter(|_| lemma.second);
+    let acceleration = acceleration.map(|v| eval.inst.acceleration(&l.state, &l.pattern, v));
     let t = S::entire(&prep.inst.ctx);
     let site = Site {
         state: Some(&l.state),
@@ -110,6 +113,7 @@ pub(super) fn limit<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, prep: &P
         initial: &prep.traj.initial,
         event: None,
         velocity,
+        acceleration,
     };
     match eval.truth(&lemma.body, &site, &mut Vec::new()) {
         Tri::True => Verdict::Holds { proof: Proof::Enclosures, range: "the limit t → ∞".into() },

@@ -12,6 +12,7 @@ use super::ast::Scope;
 use super::eval::{Eval, Fail, Site, Tri};
 use super::typed::Resolved;
 use crate::dispatch::Prepared;
+use crate::sweep::positive_length;
 use crate::verdict::{Location, Proof, Verdict};
 use reluflow_arith::{Enclosure, Scalar};
 use reluflow_flow::Trajectory;
@@ -21,7 +22,7 @@ mod events;
 mod range;
 
 use events::{events, limit};
-use range::{contiguity, describe, may_meet, meets, range, short_of};
+use range::{after_last_event, contiguity, describe, may_meet, meets, range, short_of};
 
 /// A site with where it lives and the times it stands for.
 struct At<'a, S: Scalar> {
@@ -48,27 +49,31 @@ pub(crate) fn verdict<S: Enclosure>(
         // Few sites: explain each at once.
         Scope::Events => events(&Eval { explain: true, ..eval }, lemma, prep, original, problem),
         Scope::Limit => limit(&Eval { explain: true, ..eval }, lemma, prep),
-        _ => over_time(&eval, lemma, problem, prep),
+        _ => over_time(&eval, lemma, problem, prep, original),
     }
 }
 
-/// The time sites of the certified part, in order.
-fn sites<'a, S: Enclosure>(eval: &Eval<'a, S>, lemma: &Resolved, prep: &'a Prepared<S>) -> Vec<At<'a, S>> {
+/// The time sites of the certified part from its `from`-th segment on, in order.
+fn sites<'a, S: Enclosure>(eval: &Eval<'a, S>, lemma: &Resolved, prep: &'a Prepared<S>, from: usize) -> Vec<At<'a, S>> {
     let (traj, ctx) = (&prep.traj, &prep.inst.ctx);
     let zero = S::zero(ctx);
     let site = |state, pattern: Option<&'a reluflow_flow::Pattern>, t: S| {
-        let velocity = match (lemma.derivative, pattern, state) {
-            (true, Some(p), Some(st)) => Some(eval.inst.velocity(st, p)),
-            _ => None,
+        let (velocity, acceleration) = match (lemma.derivative, pattern, state) {
+            (true, Some(p), Some(st)) => {
+                let v = eval.inst.velocity(st, p);
+                let acc = lemma.second.then(|| eval.inst.acceleration(st, p, &v));
+                (Some(v), acc)
+            }
+            _ => (None, None),
         };
-        Site { state, pattern, t, initial: &traj.initial, event: None, velocity }
+        Site { state, pattern, t, initial: &traj.initial, event: None, velocity, acceleration }
     };
     let mut out = Vec::new();
-    if !lemma.derivative {
+    if !lemma.derivative && from == 0 {
         let s = site(Some(&traj.initial), None, zero.clone());
         out.push(At { site: s, at: Location::Initial, t0: zero.clone(), t1: zero });
     }
-    for &k in &prep.cov.segs {
+    for &k in prep.cov.segs.iter().skip(from) {
         let seg = &traj.segments[k];
         let t = seg.t_start.hull(&seg.t_end);
         let at = prep.cov.at(k, seg);
@@ -83,16 +88,34 @@ fn sites<'a, S: Enclosure>(eval: &Eval<'a, S>, lemma: &Resolved, prep: &'a Prepa
     out
 }
 
-fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Problem, prep: &Prepared<S>) -> Verdict<S> {
+fn over_time<S: Enclosure>(
+    eval: &Eval<'_, S>,
+    lemma: &Resolved,
+    problem: &Problem,
+    prep: &Prepared<S>,
+    original: &Trajectory<S>,
+) -> Verdict<S> {
     let ctx = &prep.inst.ctx;
     let (a, b) = range(&lemma.scope, &problem.run().t_end);
     let (sa, sb) = (S::from_rational(&a, ctx), b.as_ref().map(|b| S::from_rational(b, ctx)));
     let eventually = lemma.scope == Scope::Eventually;
+    // After the last event: exactly the sites of the final pattern's segments, all in the range.
+    let (from, span) = match lemma.scope {
+        Scope::AfterLastEvent => match after_last_event(prep, original, &b) {
+            Ok((from, span)) => (Some(from), span),
+            Err(why) => return Verdict::undecided(why),
+        },
+        _ => (None, describe(&a, &b)),
+    };
+    let meets = |x: &At<'_, S>| match from {
+        Some(_) => !lemma.derivative || positive_length(&x.t0, &x.t1),
+        None => meets(x, &sa, &sb, lemma.derivative),
+    };
     let mut first_unknown = None;
     let mut first_false = None;
     let mut vars = Vec::new();
-    for x in sites(eval, lemma, prep) {
-        if !may_meet(&x, &sa, &sb) {
+    for x in sites(eval, lemma, prep, from.unwrap_or(0)) {
+        if from.is_none() && !may_meet(&x, &sa, &sb) {
             continue;
         }
         let explained = || Eval { explain: true, ..*eval }.truth(&lemma.body, &x.site, &mut Vec::new());
@@ -103,8 +126,8 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
             Tri::Unknown(_) => first_unknown.is_none(),
         };
         match if reported { explained() } else { quiet } {
-            Tri::True if eventually && meets(&x, &sa, &sb, lemma.derivative) => {
-                let range = format!("some t of {}: {}", describe(&a, &b), x.at);
+            Tri::True if eventually && meets(&x) => {
+                let range = format!("some t of {span}: {}", x.at);
                 return Verdict::Holds { proof: Proof::Enclosures, range };
             }
             // True on a site that only may meet the range: for `eventually`, neither way.
@@ -112,7 +135,7 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
                 first_unknown = Some(format!("true at {}, which may lie outside the range", x.at));
             }
             Tri::True => {}
-            Tri::False(fail) if !eventually && meets(&x, &sa, &sb, lemma.derivative) => {
+            Tri::False(fail) if !eventually && meets(&x) => {
                 return witness(x.at, fail, None);
             }
             Tri::False(fail) => {
@@ -137,7 +160,7 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
     if eventually {
         return match (short, first_unknown, first_false) {
             (None, None, Some((at, fail))) => {
-                let every = format!("false at every time of {}", describe(&a, &b));
+                let every = format!("false at every time of {span}");
                 witness(at, fail, Some(every))
             }
             (Some(why), _, _) => Verdict::undecided(format!("not shown on the certified part, and {why}")),
@@ -149,14 +172,14 @@ fn over_time<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, problem: &Probl
         return Verdict::undecided(format!("no violation found, but {why}"));
     }
     if law {
-        return Verdict::Holds { proof: Proof::Identity(IDENTITY), range: describe(&a, &b) };
+        return Verdict::Holds { proof: Proof::Identity(IDENTITY), range: span };
     }
     if let Some(why) = first_unknown
         .or_else(|| first_false.map(|(at, f)| format!("`{}` fails at {at}, which only may meet the range", f.clause)))
     {
         return Verdict::undecided(why);
     }
-    Verdict::Holds { proof: Proof::Enclosures, range: describe(&a, &b) }
+    Verdict::Holds { proof: Proof::Enclosures, range: span }
 }
 
 /// The violation of `fail`'s clause at `at` (`extra`: more context for the reader).

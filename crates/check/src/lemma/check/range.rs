@@ -7,7 +7,7 @@ use crate::dispatch::Prepared;
 use crate::sweep::{certainly_le, certainly_less, overlaps, positive_length};
 use crate::verdict::show;
 use reluflow_arith::{Bound, Enclosure};
-use reluflow_flow::Status;
+use reluflow_flow::{Status, Trajectory};
 use reluflow_model::Horizon;
 use rug::Rational;
 
@@ -85,4 +85,36 @@ pub(super) fn contiguity<S: Enclosure>(prep: &Prepared<S>) -> Option<String> {
         prev = Some(&s.t_end);
     }
     None
+}
+
+/// The position in `prep.cov.segs` where the final activation pattern begins (the segments after
+/// the last event), and the range in words. Refused (with why) unless the certified segments
+/// cover the horizon, so that no later event can exist, and the final pattern begins at the last
+/// listed event (or at `t = 0` when there is none).
+pub(super) fn after_last_event<S: Enclosure>(
+    prep: &Prepared<S>,
+    original: &Trajectory<S>,
+    b: &Option<Rational>,
+) -> Result<(usize, String), String> {
+    // The event list is complete exactly when the checker's coverage is (as for `at every
+    // event`): a certified run lists every switch of its horizon, and a limit proof fixes the
+    // pattern after the last one.
+    let incomplete = contiguity(prep).or_else(|| prep.cov.incomplete.clone());
+    if let Some(why) = incomplete.or_else(|| if prep.traj.limit.is_some() { None } else { short_of(prep, b) }) {
+        return Err(format!("the last event is not known: {why}"));
+    }
+    let segs = &prep.cov.segs;
+    let pattern = |k: usize| &prep.traj.segments[segs[k]].pattern;
+    let mut from = segs.len().saturating_sub(1);
+    while from > 0 && pattern(from - 1) == pattern(from) {
+        from -= 1;
+    }
+    let start = segs.get(from).map(|&k| &prep.traj.segments[k].t_start);
+    match (original.events.last(), start) {
+        (None, _) if from == 0 => Ok((0, "every t (no event)".into())),
+        (Some(e), Some(t0)) if from > 0 && overlaps(&e.t, t0) => {
+            Ok((from, format!("every t after the last event (t ≥ {})", show(&e.t))))
+        }
+        _ => Err("the final activation pattern does not begin at the last listed event".into()),
+    }
 }

@@ -48,6 +48,9 @@ pub struct Site<'a, S: Scalar> {
     pub event: Option<&'a EventSite<S>>,
     /// The field on the state under the pattern (filled when a derivative is needed).
     pub velocity: Option<Velocity<S>>,
+    /// The acceleration `θ̈ = Df(θ)·f(θ)` on the state under the pattern (filled when a second
+    /// derivative is needed).
+    pub acceleration: Option<Velocity<S>>,
 }
 
 /// A clause that is certainly false at a site: its text, the enclosures of its sides, and the
@@ -96,7 +99,7 @@ impl<S: Enclosure> Eval<'_, S> {
             Formula::Bool(false) => Tri::False(fail("false".into(), String::new())),
             Formula::Cmp(op, a, b, spans) => {
                 let clause = self.clause(spans.clause);
-                match (self.num(a, site, vars, false), self.num(b, site, vars, false)) {
+                match (self.num(a, site, vars, 0), self.num(b, site, vars, 0)) {
                     (Ok(x), Ok(y)) => compare(*op, x.v, y.v, clause, self.clause(spans.lhs), self.explain),
                     (Err(why), _) | (_, Err(why)) => Tri::Unknown(format!("`{clause}`: {why}")),
                 }

@@ -142,6 +142,16 @@ impl Parser<'_> {
             }
             return Ok(Scope::Eventually);
         }
+        if self.is_word("after") {
+            self.bump();
+            if self.is_word("the") {
+                self.bump();
+            }
+            self.expect_word("last")?;
+            self.expect_word("event")?;
+            self.expect_sym(":")?;
+            return Ok(Scope::AfterLastEvent);
+        }
         if self.is_word("at") {
             self.bump();
             let scope = if self.is_word("every") {

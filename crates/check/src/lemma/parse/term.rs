@@ -78,11 +78,15 @@ impl Parser<'_> {
                 self.bump();
                 Ok(Node { kind: NodeKind::Str(s), span })
             }
-            Tok::Ddt => {
+            Tok::Ddt | Tok::D2dt2 => {
                 self.bump();
                 let inner = self.unary()?;
                 let span = span.to(inner.span);
-                Ok(Node { kind: NodeKind::Ddt(Box::new(inner)), span })
+                let once = Node { kind: NodeKind::Ddt(Box::new(inner)), span };
+                if tok == Tok::Ddt {
+                    return Ok(once);
+                }
+                Ok(Node { kind: NodeKind::Ddt(Box::new(once)), span })
             }
             Tok::Sym("(") => {
                 self.bump();

@@ -51,7 +51,6 @@ struct Resolver<'a> {
     limit: bool,
     /// Bound variables: name and the domain inferred so far.
     vars: Vec<(String, Option<Domain>)>,
-    in_ddt: bool,
 }
 
 type R<T> = Result<T, LemmaError>;
@@ -70,14 +69,15 @@ pub fn resolve(text: &str, ast: &Ast, problem: &Problem) -> R<Resolved> {
     };
     let events = ast.scope == Scope::Events;
     let limit = ast.scope == Scope::Limit;
-    let mut r = Resolver { text, model, events, limit, vars: Vec::new(), in_ddt: false };
+    let mut r = Resolver { text, model, events, limit, vars: Vec::new() };
     let body = r.formula(&ast.body)?;
     let derivative = body.any_num(&Num::has_ddt);
+    let second = body.any_num(&|n| n.ddt_order() >= 2);
     let uses_t = body.any_num(&Num::has_t);
     if derivative && events {
         return Err(r.err(ast.body.span, "d/dt is not defined at an event (the field switches there)"));
     }
-    Ok(Resolved { scope: ast.scope.clone(), body, derivative, uses_t })
+    Ok(Resolved { scope: ast.scope.clone(), body, derivative, second, uses_t })
 }
 
 impl Resolver<'_> {
@@ -196,8 +196,8 @@ impl Resolver<'_> {
     }
 
     fn ddt(&self, x: Num, span: Span) -> R<Num> {
-        if x.has_ddt() {
-            return Err(self.err(span, "d/dt of a derivative is not supported"));
+        if x.ddt_order() >= 2 {
+            return Err(self.err(span, "derivatives beyond the second are not supported"));
         }
         if self.events {
             return Err(self.err(span, "d/dt is not defined at an event (the field switches there)"));

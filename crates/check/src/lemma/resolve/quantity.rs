@@ -12,13 +12,8 @@ impl Resolver<'_> {
             NodeKind::Num(q) => Ok(Num::Const(q.clone())),
             NodeKind::Neg(e) => Ok(Num::Neg(Box::new(self.num(e)?))),
             NodeKind::Ddt(e) => {
-                if self.in_ddt {
-                    return Err(self.err(n.span, "d/dt of a derivative is not supported"));
-                }
-                self.in_ddt = true;
-                let x = self.num(e);
-                self.in_ddt = false;
-                self.ddt(x?, n.span)
+                let x = self.num(e)?;
+                self.ddt(x, n.span)
             }
             NodeKind::Binary(BinOp::Pow, b, e) => self.power(b, e, n.span),
             NodeKind::Binary(BinOp::Dot, u, v) => Ok(Num::Dot(self.vector(u)?, self.vector(v)?)),
