@@ -129,6 +129,8 @@ fn soup(state: &mut u64, len: usize) -> String {
         ")",
         ",",
         "d/dt",
+        "d2/dt2 ",
+        "after the last event",
         " norm",
         "(w)",
         "w",
