@@ -106,8 +106,7 @@ fn write_cex(dir: &Path, case: u64, p: &reluflow_model::Problem, text: &str, see
         ),
         format!("Reproduce: reluflow check {}", path.display()),
     ];
-    let quoted = toml::Value::String(text.to_string()).to_string();
-    let body = format!("{}\n[[lemma]]\ntext = {quoted}\n", to_toml(p, &header));
+    let body = format!("{}{}", to_toml(p, &header), reluflow_format::lemma_table(text, None));
     std::fs::write(&path, body)
         .map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))?;
     Ok(path)
