@@ -62,13 +62,10 @@ ratios such as "1/3"):
   # precision = 256              # bits: required by, and only for, "mpfr" and "mpfr-interval"
   tolerance = "1e-18"            # two-layer only, optional: relative local error per step
   order = 20                     # two-layer only, optional: Taylor order, 2 to 64
-<<<<<<< HEAD
+  solution = "fixed"             # two-layer only: "fixed" (default) or "clarke", see below
   time_limit = 600               # optional: seconds per integration (0: none); --time-limit wins
   memory_limit = 8000            # optional: megabytes of resident memory (0: none; default 90 %
                                  #   of the free memory); --memory-limit wins
-=======
-  solution = "fixed"             # two-layer only: "fixed" (default) or "clarke", see below
->>>>>>> wip-clarke
 
 Accuracy (two-layer models; both settings automatic when absent, and every setting gives
 enclosures, only their width and the run time change): `tolerance` is the local error per Taylor
@@ -181,6 +178,8 @@ with its line and column and the nearest valid names.
   reluflow check examples/two-layer-limit.toml \
       --lemma "forall j: a[j]^2 - norm(w[j])^2 == a0[j]^2 - norm(w0[j])^2"
       holds for all t ≥ 0, by a conservation law proved symbolically along the field
+  reluflow check examples/support-vector-reactivation.toml --lemma "after the last event: d2/dt2 loss >= 0"
+      holds: the loss is convex in t after the last switch (d2/dt2 from the field's acceleration)
 
 Exit codes of check: 0 every checked statement holds (or is vacuous / false / not applicable),
 or a NOT VALIDATED run; 2 bad input (an unknown --theorem id or --assume key: the message lists

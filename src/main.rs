@@ -69,10 +69,7 @@ fn run() -> Exit {
                 }
                 None => {
                     report::envelope::set_invocation("search", None);
-                    match &args.lemma {
-                        Some(text) => conclude(commands::search::run_lemma(&args, text), args.json),
-                        None => conclude(args.validate().and_then(|s| commands::search::run(&s)), args.json),
-                    }
+                    conclude(args.validate().and_then(|s| commands::search::run(&s)), args.json)
                 }
             }
         }

@@ -114,8 +114,8 @@ fn search_breaks_a_false_lemma_and_check_reproduces_it() {
     let v = r.json();
     let cex = &v["counterexamples"][0];
     assert!(cex["witness"].as_str().is_some_and(|w| w.starts_with("counterexample: violated")), "{v}");
-    let file = cex["file"].as_str().expect("the counterexample's file");
-    let again = reluflow(&["check", file, "--json"]);
+    let file = out.join(cex["toml"].as_str().expect("the counterexample's file"));
+    let again = reluflow(&["check", file.to_str().unwrap(), "--json"]);
     assert_eq!(again.code, Some(4), "{again:#?}");
     assert_eq!(lemma_row(&again.json(), 0)["status"], "counterexample");
     // A lemma that fits no instance of the model is bad input.
@@ -135,4 +135,40 @@ fn a_lemma_on_a_point_run_is_not_validated() {
     assert_eq!(v["outcome"], "not-validated", "{v}");
     let row = lemma_row(&v, 0);
     assert_eq!((row["status"].as_str(), row["validated"].as_bool()), (Some("not validated"), Some(false)), "{row}");
+}
+
+/// A lemma search shards, resumes and merges exactly as a theorem search does, and takes the
+/// catalogue's hypotheses with --assume.
+#[test]
+fn a_lemma_search_shards_resumes_merges_and_assumes() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let lemma = "forall i: d/dt r[i]^2 <= 0";
+    let base = ["search", "--lemma", lemma, "--cases", "4", "--seed", "3", "--shrink-steps", "0", "--jobs", "1"];
+    let shard = |k: u32| {
+        let out = dir.path().join(format!("s{k}"));
+        let shard = format!("{k}/2");
+        let r = reluflow(
+            &[&base[..], &["--shard", &shard, "--assume", "all-active-init", "--out", out.to_str().unwrap(), "--json"]]
+                .concat(),
+        );
+        (r, out)
+    };
+    let (r0, out0) = shard(0);
+    let v = r0.json();
+    assert_eq!(v["run"]["lemma"], lemma, "{v}");
+    assert_eq!(v["run"]["assumed"][0], "all-active-init", "{v}");
+    assert_eq!(v["cases"]["planned"], 2, "{v}");
+    let (r1, out1) = shard(1);
+    assert!(r1.code == Some(0) || r1.code == Some(4), "{r1:#?}");
+    // The same arguments resume: every case is done, none runs again.
+    let (again, _) = shard(0);
+    assert_eq!(again.json()["cases"]["this_run"], 0, "{again:#?}");
+    assert_eq!(again.code, r0.code);
+    let merged = reluflow(&["search", "merge", out0.to_str().unwrap(), out1.to_str().unwrap(), "--json"]);
+    assert_eq!(merged.json()["cases"]["finished"], 4, "{merged:#?}");
+    // Other arguments into the same directory are refused; so is a key that names an entry.
+    let r = reluflow(&[&base[..], &["--shard", "0/2", "--out", out0.to_str().unwrap()]].concat());
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    let r = reluflow(&[&base[..], &["--assume", "lsy.norm-growth:zero-init"]].concat());
+    assert!(r.code == Some(2) && r.stderr.contains("hypothesis ids only"), "{r:#?}");
 }

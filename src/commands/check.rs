@@ -47,6 +47,7 @@ pub struct Checks<'a> {
 
 impl<'a> Checks<'a> {
     /// The catalogue selection alone.
+    #[cfg(test)]
     pub fn catalogue(selection: &'a Selection) -> Checks<'a> {
         Checks { selection, catalogue: true, lemmas: &[] }
     }
@@ -74,6 +75,7 @@ pub fn check_problem(
 
 /// Checks `selection` on `run`, a run of `problem` from [`integrate`] or
 /// [`integrate_with`](super::certify::integrate_with), and reports.
+#[cfg(test)]
 pub fn check_run(
     problem: &Problem,
     run: Run,

@@ -1,5 +1,6 @@
-//! Problem files (TOML) → a validated [`reluflow_model::Problem`], and back ([`to_toml`],
-//! [`ProblemDoc`]: what the binary writes reads back as an equal problem).
+//! Problem files (TOML) → a validated [`reluflow_model::Problem`], and back (written by
+//! `reluflow_format`: [`to_toml`], [`ProblemDoc`]; [`read_doc`] reads a written problem back as
+//! an equal one).
 //!
 //! ```toml
 //! model = "single-neuron"         # or "two-layer"
@@ -40,7 +41,6 @@
 #[cfg(test)]
 mod accuracy_tests;
 mod budget;
-mod doc;
 #[cfg(test)]
 mod doc_keys;
 mod error;
@@ -52,13 +52,12 @@ mod roundtrip;
 mod solution_tests;
 #[cfg(test)]
 mod tests;
-mod write;
 
 pub use budget::load_budget;
-pub use doc::{ProblemDoc, exact_text};
 pub use error::{SpecError, SpecErrorKind};
 pub use lemmas::load_lemmas;
-pub use write::to_toml;
+pub use reluflow_format::to_toml;
+pub use reluflow_format::{ProblemDoc, exact_text};
 
 use read::{Doc, Val};
 use reluflow_model::{
@@ -87,6 +86,16 @@ pub(crate) fn read_source(path: &Path) -> Result<(String, String), SpecError> {
         Ok(src) => Ok((file, src)),
         Err(e) => Err(SpecError { file, location: None, kind: Box::new(SpecErrorKind::Io(e)) }),
     }
+}
+
+/// The problem of a [`ProblemDoc`], read back through this reader (`name` appears in its
+/// messages), so a written problem passes the same checks as one typed by hand.
+///
+/// # Errors
+/// Whatever the reader refuses (a document not made by [`ProblemDoc::of`], e.g. a damaged log
+/// line).
+pub fn read_doc(doc: &ProblemDoc, name: &str) -> Result<Problem, SpecError> {
+    parse(name, &doc.to_toml(&[]))
 }
 
 /// Parses the text `src` of the problem file named `file` (the name only appears in messages).

@@ -24,7 +24,7 @@ fn round_trip(p: &Problem) -> String {
     assert_eq!(&back, p, "{text}");
     let json = serde_json::to_string(&ProblemDoc::of(p)).unwrap();
     let doc: ProblemDoc = serde_json::from_str(&json).unwrap();
-    assert_eq!(&doc.to_problem("json").unwrap(), p, "{json}");
+    assert_eq!(&super::read_doc(&doc, "json").unwrap(), p, "{json}");
     text
 }
 

@@ -215,6 +215,15 @@ fn checking_cost_language_against_builtin() {
             "gen.balancedness",
             "forall j: a[j]^2 - norm(w[j])^2 == a0[j]^2 - norm(w0[j])^2",
         ),
+        // Second derivatives, against the first-derivative built-in on the same segments.
+        ("reactivation", reactivation(), "gen.loss-nonincreasing", "after the last event: d2/dt2 loss >= 0"),
+        ("two-layer-explicit", two_layer_explicit("10"), "gen.loss-nonincreasing", "d/dt loss is nondecreasing"),
+        (
+            "two-layer-explicit",
+            two_layer_explicit("10"),
+            "gen.loss-nonincreasing",
+            "forall t: d2/dt2 norm(w[0])^2 > -1",
+        ),
     ];
     for (name, p, id, text) in cases {
         let t = run(&p);
@@ -274,7 +283,7 @@ impl Gen {
         ];
         match (depth, self.pick(&["leaf", "leaf", "op", "ddt"])) {
             (0, _) | (_, "leaf") => self.pick(LEAVES).to_string(),
-            (_, "ddt") => format!("d/dt {}", self.pick(LEAVES)),
+            (_, "ddt") => format!("{} {}", self.pick(&["d/dt", "d2/dt2", "d/dt d/dt"]), self.pick(LEAVES)),
             _ => format!("({} {} {})", self.expr(depth - 1), self.pick(&["+", "-", "*", "/"]), self.expr(depth - 1)),
         }
     }
@@ -298,8 +307,15 @@ impl Gen {
         }
     }
     fn lemma(&mut self) -> String {
-        let scope =
-            self.pick(&["", "forall t: ", "eventually: ", "at the limit: ", "forall t in [0, 1]: ", "forall t >= 2: "]);
+        let scope = self.pick(&[
+            "",
+            "forall t: ",
+            "eventually: ",
+            "at the limit: ",
+            "forall t in [0, 1]: ",
+            "forall t >= 2: ",
+            "after the last event: ",
+        ]);
         let (j, i) = (self.pick(&["forall j: ", ""]), self.pick(&["forall i: ", ""]));
         format!("{scope}{j}{i}{}", self.claim(3))
     }

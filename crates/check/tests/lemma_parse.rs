@@ -104,8 +104,10 @@ fn name_errors_suggest_the_nearest_names() {
     assert!(e.message().contains("not bound"), "{e}");
     let e = Lemma::parse("forall j: a[j] >= r[j]").unwrap().resolve(&two_layer()).unwrap_err();
     assert!(e.message().contains("ranges over neurons"), "{e}");
-    let e = Lemma::parse("d/dt d/dt loss <= 0").unwrap().resolve(&single()).unwrap_err();
-    assert!(e.message().contains("d/dt of a derivative"), "{e}");
+    let e = Lemma::parse("d/dt d2/dt2 loss <= 0").unwrap().resolve(&single()).unwrap_err();
+    assert!(e.message().contains("beyond the second"), "{e}");
+    let e = Lemma::parse("d2/dt2 (d/dt loss) is nondecreasing").unwrap().resolve(&single()).unwrap_err();
+    assert!(e.message().contains("beyond the second"), "{e}");
     let e = Lemma::parse("at every event: loss >= 0").unwrap().resolve(&single()).unwrap_err();
     assert!(e.message().contains("not available at events"), "{e}");
     let e = Lemma::parse("angle(w[0], w[1]) <= 1").unwrap().resolve(&two_layer()).unwrap_err();
@@ -127,6 +129,8 @@ fn soup(state: &mut u64, len: usize) -> String {
         ")",
         ",",
         "d/dt",
+        "d2/dt2 ",
+        "after the last event",
         " norm",
         "(w)",
         "w",
@@ -227,4 +231,25 @@ proptest! {
             let _ = l.resolve(&single());
         }
     }
+}
+
+#[test]
+fn second_derivatives_spell_two_ways_and_after_the_last_event_is_a_scope() {
+    let two = Lemma::parse("after the last event: d2/dt2 loss >= 0").unwrap();
+    let nested = Lemma::parse("after last event: d/dt d/dt loss >= 0").unwrap();
+    assert_eq!(two.scope(), &reluflow_check::lemma::Scope::AfterLastEvent);
+    let (a, b) = (two.resolve(&single()).unwrap(), nested.resolve(&single()).unwrap());
+    let no_spans =
+        |r: &reluflow_check::lemma::Resolved| format!("{:?}", r.body).split("Spans").next().map(str::to_string);
+    assert_eq!(no_spans(&a), no_spans(&b));
+    assert!(no_spans(&a).unwrap().starts_with("Cmp(Ge, Ddt(Ddt(Loss))"), "{a:?}");
+    assert!(a.derivative && a.second);
+    // `… is nondecreasing` of a first derivative is a second derivative too.
+    let m = Lemma::parse("d/dt loss is nondecreasing").unwrap().resolve(&two_layer()).unwrap();
+    assert!(m.second);
+    let e = Lemma::parse("after the first event: loss >= 0").unwrap_err();
+    assert!(e.to_string().contains("`last`"), "{e}");
+    // `d2/dt2x` is a name, not the operator.
+    let e = Lemma::parse("d2/dt2x >= 0").unwrap().resolve(&single()).unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::Unknown { .. } | ErrorKind::Model { .. }), "{e}");
 }

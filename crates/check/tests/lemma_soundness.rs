@@ -8,9 +8,9 @@ mod common;
 use common::*;
 use reluflow_arith::exact::{Dir, bound_decimal};
 use reluflow_arith::{Bound, Float, Interval, Scalar, linalg};
-use reluflow_check::RowStatus;
 use reluflow_check::inst::Inst;
 use reluflow_check::lemma::{Lemma, check_lemma};
+use reluflow_check::{RowStatus, Verdict};
 use reluflow_flow::net::reference::{RefOptions, integrate_problem};
 use reluflow_flow::net::validated::{ValidatedOptions, certify as certify_net};
 use reluflow_flow::neuron::{NeuronOptions, certify, reference};
@@ -20,17 +20,18 @@ use rug::Rational;
 
 const BITS: u32 = 256;
 
-/// The exact state at time `t` from the 256-bit reference integrator of `p`'s model.
-fn reference_state(p: &Problem, t: &Rational) -> State<Float> {
-    let ft = Float::from_rational(t, &BITS);
+/// The exact states at `times` from one 256-bit reference run of `p`'s model.
+fn reference_states(p: &Problem, times: &[Rational]) -> Vec<State<Float>> {
+    let fts = times.iter().map(|t| Float::from_rational(t, &BITS));
     match p.model() {
         ModelKind::SingleNeuron => {
             let run = reference::<Float>(p, &BITS, &NeuronOptions::default()).unwrap();
-            State { w: vec![run.state_at(&ft)], a: None }
+            fts.map(|ft| State { w: vec![run.state_at(&ft)], a: None }).collect()
         }
         ModelKind::TwoLayer => {
             let opts = RefOptions { dense: true, ..RefOptions::for_bits(BITS) };
-            integrate_problem::<Float>(p, &BITS, &opts).unwrap().state_at(&ft).unwrap()
+            let run = integrate_problem::<Float>(p, &BITS, &opts).unwrap();
+            fts.map(|ft| run.state_at(&ft).unwrap()).collect()
         }
     }
 }
@@ -85,7 +86,7 @@ fn false_lemmas_never_hold_and_true_ones_are_never_violated() {
         let traj = certified(p);
         let inst = Inst::<Float>::new(p, &BITS);
         let times: Vec<Rational> = (0..=8).map(|k| Rational::from((k, 2))).collect();
-        let states: Vec<State<Float>> = times.iter().map(|t| reference_state(p, t)).collect();
+        let states = reference_states(p, &times);
         for (text, f) in quantities(p.model() == ModelKind::TwoLayer) {
             for k in 0..times.len() - 1 {
                 let (a, b) = (&times[k], &times[k + 1]);
@@ -132,4 +133,73 @@ fn false_lemmas_never_hold_and_true_ones_are_never_violated() {
     // decided; those at t = 0 and at segment ends are.
     assert!(2 * false_violated > false_total, "{false_violated}/{false_total}");
     assert!(true_held * 20 > true_total, "{true_held}/{true_total}");
+}
+
+/// `d2/dt2` enclosures against central second differences of the 256-bit reference run
+/// (`h = 2⁻⁴⁰`: truncation about `h²` and the reference's error over `h²`, both far below the
+/// margin), at times away from every event: a false claim (the reference value moved by the
+/// margin) never holds, a true one is never violated, and every witness's enclosure of the
+/// second derivative contains the reference value.
+#[test]
+fn second_derivatives_enclose_the_reference_and_false_ones_never_hold() {
+    let problems = [
+        ("norm-growth-holds", growth_holds_problem(Horizon::Finite(q("4")))),
+        ("norm-growth-fails", growth_fails_problem(Horizon::Finite(q("4")))),
+        ("two-layer-explicit", two_layer_explicit()),
+    ];
+    let h = Rational::from((1, 1u64 << 40));
+    // A margin near the reference's accuracy (soundness only) and one wider than most hulls'
+    // second-derivative enclosures (the check must then have teeth).
+    for (margin, teeth) in [(Rational::from((1, 1_000_000)), false), (Rational::from((1, 20)), true)] {
+        second_derivatives_at_margin(&problems, &h, &margin, teeth);
+    }
+}
+
+fn second_derivatives_at_margin(problems: &[(&str, Problem)], h: &Rational, margin: &Rational, teeth: bool) {
+    let (mut violated, mut total) = (0, 0);
+    for (name, p) in problems {
+        let traj = certified(p);
+        let inst = Inst::<Float>::new(p, &BITS);
+        let events: Vec<f64> = traj.events.iter().map(|e| e.t.lower_f64()).collect();
+        let times: Vec<Rational> = (1..16)
+            .map(|k| Rational::from((k, 4)))
+            .filter(|t| events.iter().all(|e| (t.to_f64() - e).abs() > 0.01))
+            .collect();
+        let shifted: Vec<Rational> = times.iter().flat_map(|t| [t.clone() - h, t.clone(), t.clone() + h]).collect();
+        let states = reference_states(p, &shifted);
+        for (text, f) in quantities(p.model() == ModelKind::TwoLayer) {
+            for (k, t) in times.iter().enumerate() {
+                let v: Vec<Rational> =
+                    states[3 * k..3 * k + 3].iter().map(|s| f(&inst, s).to_rational().unwrap()).collect();
+                let dd = (v[0].clone() - Rational::from(2) * &v[1] + &v[2]) / (h.clone() * h);
+                let (lo, hi) = (dd.clone() - margin, dd.clone() + margin);
+                let true_claim = format!(
+                    "d2/dt2 {text} >= {} and d2/dt2 {text} <= {}",
+                    decimal(&lo, Dir::Down),
+                    decimal(&hi, Dir::Up)
+                );
+                let lemma = format!("forall t in [{t}, {t}]: {true_claim}");
+                let row = check_lemma(p, &traj, &Lemma::parse(&lemma).unwrap()).unwrap();
+                assert_ne!(row.status, RowStatus::Counterexample, "{name}: `{lemma}` is true but {}", row.conclusion);
+                for claim in [
+                    format!("d2/dt2 {text} <= {}", decimal(&lo, Dir::Down)),
+                    format!("d/dt d/dt {text} >= {}", decimal(&hi, Dir::Up)),
+                ] {
+                    let lemma = format!("forall t in [{t}, {t}]: {claim}");
+                    let row = check_lemma(p, &traj, &Lemma::parse(&lemma).unwrap()).unwrap();
+                    assert_ne!(row.status, RowStatus::Holds, "{name}: `{lemma}` is false but {}", row.conclusion);
+                    total += 1;
+                    if let Verdict::Violated { witness } = &row.conclusion {
+                        violated += 1;
+                        let x = witness.value.as_ref().expect("the witness encloses d2/dt2");
+                        let (lo, hi) = (Interval::from_rational(&lo, &()), Interval::from_rational(&hi, &()));
+                        let contains = !hi.certainly_lt(x) && !x.certainly_lt(&lo);
+                        assert!(contains, "{name} at t = {t}: {text}'' ≈ {} outside {}", dd.to_f64(), row.conclusion);
+                    }
+                }
+            }
+        }
+    }
+    println!("false second-derivative lemmas at margin {margin}: {violated}/{total} violated");
+    assert!(!teeth || 2 * violated > total, "{violated}/{total}");
 }

@@ -70,7 +70,12 @@ fn small_init_bound(sel: &Selection) -> Result<Option<Rational>, SearchError> {
     }
 }
 
-fn neuron_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<NeuronSpace, SearchError> {
+pub(crate) fn neuron_space(
+    id: &str,
+    hyps: &[&Hyp],
+    sel: &Selection,
+    horizon: Horizon,
+) -> Result<NeuronSpace, SearchError> {
     let mut s = NeuronSpace { horizon, ..NeuronSpace::default() };
     for h in hyps {
         match h.id {
@@ -89,7 +94,7 @@ fn neuron_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> 
                 Some(ws) => s.labels = LabelSource::Interpolating(ws.clone()),
                 None => s.labels = LabelSource::Teacher,
             },
-            other => return Err(no_generator(e, other)),
+            other => return Err(no_generator(id, other)),
         }
     }
     if let LabelSource::Interpolating(ws) = &s.labels {
@@ -110,7 +115,7 @@ fn neuron_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> 
     Ok(s)
 }
 
-fn net_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<NetSpace, SearchError> {
+pub(crate) fn net_space(id: &str, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<NetSpace, SearchError> {
     let mut s = NetSpace { horizon, ..NetSpace::default() };
     for h in hyps {
         match h.id {
@@ -127,17 +132,14 @@ fn net_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Res
             "relu-prime-one" => s.relu_prime = Some(ReluPrime::One),
             "half-sum" => s.loss = LossScale::HalfSum,
             "nonneg-D" => s.nonneg_d = true,
-            other => return Err(no_generator(e, other)),
+            other => return Err(no_generator(id, other)),
         }
     }
     Ok(s)
 }
 
-fn no_generator(e: &Entry, hyp: &str) -> SearchError {
-    SearchError::NotSearchable {
-        id: e.id.into(),
-        why: format!("no strategy generates instances of hypothesis `{hyp}`"),
-    }
+fn no_generator(id: &str, hyp: &str) -> SearchError {
+    SearchError::NotSearchable { id: id.into(), why: format!("no strategy generates instances of hypothesis `{hyp}`") }
 }
 
 impl Plan {
@@ -168,8 +170,8 @@ impl Plan {
         let assumed: Vec<&'static Hyp> = entry.hypotheses.iter().filter(|h| selection.assumes(entry, h)).collect();
         let horizon = horizon.unwrap_or_else(|| default_horizon(entry.id, model));
         let space = match model {
-            ModelKind::SingleNeuron => Space::Neuron(neuron_space(entry, &assumed, selection, horizon)?),
-            ModelKind::TwoLayer => Space::Net(net_space(entry, &assumed, selection, horizon)?),
+            ModelKind::SingleNeuron => Space::Neuron(neuron_space(entry.id, &assumed, selection, horizon)?),
+            ModelKind::TwoLayer => Space::Net(net_space(entry.id, &assumed, selection, horizon)?),
         };
         let selection = Selection { ids: vec![entry.id.to_string()], ..selection.clone() };
         Ok(Plan { entry, assumed, selection, space })

@@ -3,11 +3,13 @@
 
 use super::help::MERGE_LONG_ABOUT;
 use super::identity::RunId;
+use super::target::{LEMMA, Target};
 use crate::cli::HypArgs;
 use crate::exit::Failure;
 use clap::{Args, Subcommand};
+use reluflow_check::lemma::Lemma;
 use reluflow_model::ModelKind;
-use reluflow_search::{Mode, Plan, SearchConfig, SearchError, Space, Targeted, probe};
+use reluflow_search::{LemmaClaim, Mode, Plan, SearchConfig, SearchError, Targeted, draw, probe};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,8 +27,8 @@ pub struct SearchArgs {
     #[arg(long, value_name = "ID", required_unless_present = "lemma", conflicts_with = "lemma")]
     pub theorem: Option<String>,
     /// Break a lemma of your own instead (grammar in docs/lemmas.md): counterexamples are
-    /// written as problem files with the lemma, which `reluflow check` reproduces; not sharded
-    /// or resumed
+    /// written as problem files with the lemma, which `reluflow check` reproduces; --assume
+    /// names the catalogue's hypotheses the instances must satisfy (none by default)
     #[arg(long, value_name = "LEMMA")]
     pub lemma: Option<String>,
     /// Hypothesis switches and parameters (as for `check`)
@@ -94,14 +96,14 @@ pub struct MergeArgs {
     pub json: bool,
 }
 
-/// A validated search: the library's configuration, its plan, the identity written to
+/// A validated search: the library's configuration, what it breaks, the identity written to
 /// `run.json`, and where to write.
 #[derive(Debug)]
 pub struct SearchSetup {
     /// The search.
     pub cfg: SearchConfig,
-    /// Its plan (entry, assumed hypotheses, instance space), already probed.
-    pub plan: Plan,
+    /// What it breaks (entry or lemma, assumed hypotheses, instance space), already probed.
+    pub target: Target,
     /// The arguments that decide the records.
     pub id: RunId,
     /// The output directory.
@@ -185,9 +187,14 @@ impl SearchArgs {
     }
 
     /// Validates everything, draws one probe instance (so that hypotheses that cannot hold
-    /// together are refused now, naming them), and settles the output directory's name.
+    /// together, or a lemma that fits no instance, are refused now, naming them), and settles the
+    /// output directory's name.
     pub fn validate(&self) -> Result<SearchSetup, Failure> {
-        let theorem = self.theorem.clone().ok_or_else(|| bad("--theorem: missing, expected a catalogue id".into()))?;
+        let name = match (&self.theorem, &self.lemma) {
+            (Some(t), None) => t.clone(),
+            (None, Some(_)) => LEMMA.to_string(),
+            _ => return Err(bad("--theorem: missing, expected a catalogue id (or --lemma \"…\")".into())),
+        };
         let selection = self.hyps.selection(Vec::new())?;
         let model = self.model.as_deref().map(parse_model).transpose()?;
         let shard = parse_shard(&self.shard)?;
@@ -196,6 +203,11 @@ impl SearchArgs {
         }
         if self.cases == 0 {
             return Err(bad("--cases: got `0`, expected a number of cases ≥ 1".into()));
+        }
+        if self.lemma.is_some() && self.targeted {
+            return Err(bad(
+                "--targeted: a lemma has no slack to climb; give more --cases or other --seed values".into()
+            ));
         }
         let time_limit = self.time_limit.as_deref().map(parse_seconds).transpose()?;
         let mode = self.mode(shard)?;
@@ -209,16 +221,18 @@ impl SearchArgs {
             time_limit,
             shrink_steps: self.shrink_steps,
             mode,
-            ..SearchConfig::new(theorem.clone())
+            ..SearchConfig::new(name.clone())
         };
-        let plan = cfg.plan().map_err(|e| refused(e, &theorem, self.model.as_deref()))?;
-        probe(&plan, cfg.seed, &plan.assumed()).map_err(|e| refused(e, &theorem, None))?;
-        let horizon = match plan.space() {
-            Space::Neuron(s) => &s.horizon,
-            Space::Net(s) => &s.horizon,
+        let target = match &self.lemma {
+            None => {
+                let plan = cfg.plan().map_err(|e| refused(e, &name, self.model.as_deref()))?;
+                probe(&plan, cfg.seed, &plan.assumed()).map_err(|e| refused(e, &name, None))?;
+                Target::Theorem(plan)
+            }
+            Some(text) => Target::Lemma(self.lemma_claim(text, &cfg)?),
         };
-        let id = RunId::new(&cfg, &plan, horizon);
-        let default = format!("search-out/{theorem}-seed{}-shard{}of{}", cfg.seed, shard.0, shard.1);
+        let id = RunId::new(&cfg, &target);
+        let default = format!("search-out/{name}-seed{}-shard{}of{}", cfg.seed, shard.0, shard.1);
         let out = self.out.clone().unwrap_or_else(|| PathBuf::from(default));
         if self.targeted && out.join("run.json").exists() {
             return Err(bad(format!(
@@ -227,6 +241,22 @@ impl SearchArgs {
                 out.display()
             )));
         }
-        Ok(SearchSetup { cfg, plan, id, out, json: self.json })
+        Ok(SearchSetup { cfg, target, id, out, json: self.json })
+    }
+
+    /// The claim of lemma `text` on the instances of `cfg`'s model (default: single neurons),
+    /// probed: a lemma that fits no instance (`a[j]` on single neurons, `x[9]`), or assumed
+    /// hypotheses that cannot hold together, are refused now.
+    fn lemma_claim(&self, text: &str, cfg: &SearchConfig) -> Result<LemmaClaim, Failure> {
+        let lemma = Lemma::parse(text).map_err(|e| bad(format!("--lemma: {e}")))?;
+        let model = cfg.model.unwrap_or(ModelKind::SingleNeuron);
+        let claim = LemmaClaim::planned(LEMMA, lemma, model, &cfg.selection, None)
+            .map_err(|e| bad(format!("--assume: {e}")))?;
+        draw(&claim, cfg.seed, 0).map_err(|e| {
+            let assumed = claim.assumed();
+            let under = if assumed.is_empty() { String::new() } else { format!(" with {}", assumed.join(", ")) };
+            bad(format!("--lemma: no {} instance{under} fits it: {e}", model.name()))
+        })?;
+        Ok(claim)
     }
 }

@@ -1,22 +1,25 @@
 //! The files of a certified counterexample, written as soon as it is found: `cex-<case>.toml` (a
-//! problem file that `reluflow check` accepts and that reproduces it), `cex-<case>.json` (the
-//! JSON report of `reluflow check` on that file) and `cex-<case>.md` (a short entry for a reader).
+//! problem file that `reluflow check` accepts and that reproduces it; a lemma rides along as a
+//! `[[lemma]]` table), `cex-<case>.json` (the JSON report of `reluflow check` on that file) and
+//! `cex-<case>.md` (a short entry for a reader).
 
+use super::target::Target;
 use crate::cli::Output;
 use crate::commands::certify::{Run, Streams, integrate_with};
-use crate::commands::check::check_run;
+use crate::commands::check::{Checks, check_run_with};
 use crate::report::DEFAULT_DIGITS;
 use crate::spec::{exact_text, to_toml};
-use reluflow_check::{Entry, Params, RowStatus, Selection};
+use reluflow_check::lemma::{Lemma, check_lemmas};
+use reluflow_check::{Params, RowStatus, Selection};
 use reluflow_model::{Horizon, Problem};
-use reluflow_search::{CaseRecord, FINE_REFINE, Plan};
+use reluflow_search::{CaseRecord, FINE_REFINE};
 use std::path::{Path, PathBuf};
 
 /// Writes counterexample files into one directory.
 #[derive(Debug)]
 pub struct CexWriter {
     dir: PathBuf,
-    plan: Plan,
+    target: Target,
     seed: u64,
 }
 
@@ -48,30 +51,46 @@ pub fn flags(sel: &Selection) -> String {
 }
 
 impl CexWriter {
-    /// A writer into `dir` for the search of `plan` with `seed`.
-    pub fn new(dir: &Path, plan: &Plan, seed: u64) -> CexWriter {
-        CexWriter { dir: dir.to_path_buf(), plan: plan.clone(), seed }
+    /// A writer into `dir` for the search of `target` with `seed`.
+    pub fn new(dir: &Path, target: &Target, seed: u64) -> CexWriter {
+        CexWriter { dir: dir.to_path_buf(), target: target.clone(), seed }
     }
 
-    /// The command that reproduces case `case` under `sel` (run inside the output directory).
+    /// The command that reproduces case `case` under `sel` (run inside the output directory): the
+    /// entry with the search's switches, or the file alone, whose `[[lemma]]` table is checked
+    /// with the catalogue (the lemma's row reproduces the counterexample).
     pub fn command(&self, case: u64, sel: &Selection) -> String {
-        let id = self.plan.entry().id;
-        format!("reluflow check {}.toml --theorem {id}{}", stem(case), flags(sel))
+        match self.target.entry() {
+            Some(e) => format!("reluflow check {}.toml --theorem {}{}", stem(case), e.id, flags(sel)),
+            None => format!("reluflow check {}.toml{}", stem(case), flags(sel)),
+        }
+    }
+
+    /// The lemma as `check` names the file's only `[[lemma]]` table, for a lemma search.
+    fn lemmas(&self) -> Vec<(String, Lemma)> {
+        let lemma = self.target.lemma_text().and_then(|t| Lemma::parse(t).ok());
+        lemma.map(|l| ("lemma-1".to_string(), l)).into_iter().collect()
     }
 
     /// The selection whose `reluflow check` reproduces the counterexample `p`: the plan's, or —
     /// when the search needed the finer check of [`FINE_REFINE`] sub-hulls to certify it, as its
     /// judge does for a row the default leaves undecided — the plan's with that refinement.
     fn reproducing(&self, p: &Problem) -> Selection {
-        let sel = self.plan.selection().clone();
+        let sel = self.target.selection().clone();
         if sel.params.refine >= FINE_REFINE {
             return sel;
         }
         let Ok(Run::Interval(traj)) = integrate_with(p, None) else { return sel };
-        let id = self.plan.entry().id;
-        let row = reluflow_check::check(p, &traj, &sel).rows.into_iter().find(|r| r.entry.id == id);
-        match row {
-            Some(r) if r.status == RowStatus::Undecided => {
+        let status = match self.target.entry() {
+            Some(e) => {
+                reluflow_check::check(p, &traj, &sel).rows.into_iter().find(|r| r.entry.id == e.id).map(|r| r.status)
+            }
+            None => {
+                check_lemmas(p, &traj, &self.lemmas(), &sel.params).ok().and_then(|mut r| r.pop()).map(|r| r.status)
+            }
+        };
+        match status {
+            Some(RowStatus::Undecided) => {
                 Selection { params: Params { refine: FINE_REFINE, ..sel.params.clone() }, ..sel }
             }
             _ => sel,
@@ -85,7 +104,7 @@ impl CexWriter {
         let header = [
             format!(
                 "A certified counterexample to {} found by `reluflow search` (seed {}, case {}).",
-                self.plan.entry().id,
+                self.what(),
                 self.seed,
                 rec.case
             ),
@@ -95,18 +114,29 @@ impl CexWriter {
             let path = base.with_extension(ext);
             std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
         };
-        save("toml", &to_toml(p, &header))?;
+        let table = self.target.lemma_text().map(|t| reluflow_format::lemma_table(t, None)).unwrap_or_default();
+        save("toml", &format!("{}{table}", to_toml(p, &header)))?;
         let (report, outcome) = self.check_report(p, &sel);
         save("json", &report)?;
         save("md", &self.markdown(rec, p, &outcome, &sel))
     }
 
-    /// `reluflow check FILE --theorem ID --json` on `p`, and its exit code in words.
+    /// The entry or the lemma, in words.
+    fn what(&self) -> String {
+        match self.target.lemma_text() {
+            None => self.target.name().to_string(),
+            Some(text) => format!("the lemma `{text}`"),
+        }
+    }
+
+    /// The reproducing command's check (`--json`) on `p`, and its exit code in words.
     fn check_report(&self, p: &Problem, sel: &Selection) -> (String, String) {
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
         let out = Output { json: true, digits: DEFAULT_DIGITS };
-        let exit = integrate_with(p, None).and_then(|run| check_run(p, run, sel, out, &mut io));
+        let lemmas = self.lemmas();
+        let checks = Checks { selection: sel, catalogue: true, lemmas: &lemmas };
+        let exit = integrate_with(p, None).and_then(|run| check_run_with(p, run, checks, out, &mut io));
         match exit {
             Ok(e) => (String::from_utf8_lossy(&stdout).into_owned(), format!("exit {} ({})", e.code(), e.name())),
             Err(f) => {
@@ -117,11 +147,19 @@ impl CexWriter {
     }
 
     fn markdown(&self, rec: &CaseRecord, p: &Problem, outcome: &str, sel: &Selection) -> String {
-        let e: &Entry = self.plan.entry();
-        let mut md = format!("# Counterexample to `{}` (case {})\n\n", e.id, rec.case);
-        md.push_str(&format!("**Statement** ({}): {}\n\n", e.source, e.statement));
+        let mut md = format!("# Counterexample to `{}` (case {})\n\n", self.target.name(), rec.case);
+        match self.target.entry() {
+            Some(e) => md.push_str(&format!("**Statement** ({}): {}\n\n", e.source, e.statement)),
+            None => md.push_str(&format!("**Lemma**: `{}`\n\n", self.target.lemma_text().unwrap_or_default())),
+        }
         md.push_str("**Hypotheses assumed** (each certainly true on this instance):");
-        let assumed: Vec<_> = e.hypotheses.iter().filter(|h| self.plan.assumed().contains(&h.id)).collect();
+        let wanted = self.target.assumed();
+        let mut assumed: Vec<&reluflow_check::Hyp> = Vec::new();
+        for h in reluflow_check::catalogue().iter().flat_map(|e| e.hypotheses) {
+            if wanted.contains(&h.id) && !assumed.iter().any(|a| a.id == h.id) {
+                assumed.push(h);
+            }
+        }
         if assumed.is_empty() {
             md.push_str(" none.\n");
         } else {

@@ -20,11 +20,15 @@ Case k draws from an RNG keyed by (seed, k) alone: the same seed gives the same 
 --jobs, and shard I/N runs exactly the cases k with k mod N = I.
 
 --lemma \"…\" searches a lemma of your own instead of a catalogue entry (grammar in docs/lemmas.md;
-instances of --model, default single-neuron, on which the lemma resolves). It runs in memory (no
-shards, no resume, no --assume) and writes each certified counterexample to DIR/cex-<case>.toml
-with the lemma as a [[lemma]] table, so that `reluflow check DIR/cex-<case>.toml` reproduces it:
+instances of --model, default single-neuron, on which the lemma resolves). --assume H builds the
+catalogue's hypothesis H into the instances (nothing is assumed by default); shards, resume, the
+log and merge work as for --theorem (default DIR search-out/lemma-seed<S>-shard<I>of<N>). Each
+certified counterexample's DIR/cex-<case>.toml carries the lemma as a [[lemma]] table, so that
+`reluflow check DIR/cex-<case>.toml` reproduces it (its lemma-1 row):
   reluflow search --lemma \"forall i: d/dt r[i]^2 <= 0\" --cases 24 --seed 3
-      certified counterexamples to \"every squared residual is nonincreasing\" (exit 4)";
+      certified counterexamples to \"every squared residual is nonincreasing\" (exit 4)
+  reluflow search --lemma \"forall i: d/dt r[i]^2 <= 0\" --assume all-active-init --shard 0/4 --out s0
+      the same with every point active at the start, shard 0 of 4 (merge with `search merge`)";
 
 /// After the options of `reluflow search --help`.
 pub const AFTER_LONG_HELP: &str = "\

@@ -1,12 +1,13 @@
-//! `run.json`: the arguments that decide a search's records (entry, switches, parameters, model,
+//! `run.json`: the arguments that decide a search's records (entry or lemma, switches, parameters, model,
 //! horizon, seed, cases, shard, shrinking, version). A directory is resumed only by a search with
 //! the same identity; `merge` takes shards whose identities differ only in the shard index.
 
+use super::target::Target;
 use crate::exit::Failure;
 use crate::spec::exact_text;
 use reluflow_check::Params;
 use reluflow_model::Horizon;
-use reluflow_search::{Mode, Plan, SearchConfig, Space};
+use reluflow_search::{Mode, SearchConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,8 +15,11 @@ use std::path::Path;
 /// The identity of a search run (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunId {
-    /// The catalogue entry.
+    /// The catalogue entry (`lemma` for a lemma search).
     pub theorem: String,
+    /// The lemma's text (a lemma search only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lemma: Option<String>,
     /// `single-neuron` or `two-layer`.
     pub model: String,
     /// The horizon of the instances (exact text, or `inf`).
@@ -49,21 +53,20 @@ pub struct RunId {
 }
 
 impl RunId {
-    /// The identity of `cfg` (whose plan and instance horizon are given).
-    pub fn new(cfg: &SearchConfig, plan: &Plan, horizon: &Horizon) -> RunId {
+    /// The identity of `cfg` searching `target`.
+    pub fn new(cfg: &SearchConfig, target: &Target) -> RunId {
         let p = &cfg.selection.params;
+        let (model, horizon) = target.model_and_horizon();
         RunId {
-            theorem: plan.entry().id.into(),
-            model: match plan.space() {
-                Space::Neuron(_) => "single-neuron".into(),
-                Space::Net(_) => "two-layer".into(),
-            },
+            theorem: target.name().into(),
+            lemma: target.lemma_text().map(str::to_string),
+            model: model.into(),
             horizon: match horizon {
                 Horizon::Finite(t) => exact_text(t),
                 Horizon::Infinite => "inf".into(),
             },
             assume: cfg.selection.assume.clone(),
-            assumed: plan.assumed().iter().map(|h| h.to_string()).collect(),
+            assumed: target.assumed().iter().map(|h| h.to_string()).collect(),
             small_init_radius: p.init_norm_bound.as_ref().map(exact_text),
             epsilon: exact_text(&p.epsilon),
             w_star: p.w_star.as_ref().map(|w| w.iter().map(exact_text).collect()),

@@ -82,7 +82,7 @@ pub fn run(a: &MergeArgs) -> Result<Exit, Failure> {
     let mut run = first.clone();
     run.shard = [0, n];
     let doc = SummaryDoc {
-        statement: reluflow_check::entry(&run.theorem).map_or("", |e| e.statement).to_string(),
+        statement: super::target::statement(&run),
         run,
         stop: "merged".into(),
         elapsed_s: None,

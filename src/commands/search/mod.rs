@@ -1,4 +1,4 @@
-//! `reluflow search`: a counterexample search over one catalogue entry with
+//! `reluflow search`: a counterexample search over one catalogue entry or a lemma of the user's with
 //! [`reluflow_search::search_claim`], written as found into an output directory (`run.json`,
 //! `cases.jsonl`, `cex-<case>.{toml,json,md}`, `summary.{json,md}`), resumable, shardable, and
 //! `reluflow search merge` for the shards. The library does no I/O: this module owns every file
@@ -8,16 +8,15 @@ mod args;
 mod cex;
 mod help;
 mod identity;
-mod lemma;
 mod log;
 mod merge;
 mod record;
 mod summary;
+mod target;
 mod text;
 
 pub use args::{ABOUT, SearchArgs, SearchCommand, SearchSetup};
 pub use help::{AFTER_LONG_HELP, LONG_ABOUT};
-pub use lemma::run as run_lemma;
 pub use merge::run as merge;
 
 use crate::exit::{Exit, Failure};
@@ -49,9 +48,9 @@ pub fn run(s: &SearchSetup) -> Result<Exit, Failure> {
     let found_before = old.records.iter().filter(|r| r.status == CaseStatus::Counterexample).count();
     let watch = Watch::with(progress_line(&s.id.theorem, planned, done.len() as u64, found_before), farewell);
     let monitor = watch.monitor().unwrap_or_default();
-    let cex = CexWriter::new(&s.out, &s.plan, s.cfg.seed);
+    let cex = CexWriter::new(&s.out, &s.target, s.cfg.seed);
     let sink = LogSink::open(&log_path, &cex, monitor.clone())?;
-    let result = search_claim(&s.plan, &s.cfg, &done, &sink, &monitor);
+    let result = search_claim(s.target.claim(), &s.cfg, &done, &sink, &monitor);
     let (new, error) = sink.finish();
     let summary = result.map_err(Failure::bad_input)?;
     let this_run = new.len() as u64;
@@ -114,7 +113,7 @@ fn document(id: &RunId, records: &[CaseRecord], stop: &str, cases: Cases, interr
     let refs: Vec<&CaseRecord> = records.iter().collect();
     let (counterexamples, unconfirmed, internal) = lists(&refs, &|_| String::new());
     let (outcome, exit) = verdict(records, interrupted, false);
-    let statement = reluflow_check::entry(&id.theorem).map_or("", |e| e.statement).to_string();
+    let statement = target::statement(id);
     let doc = SummaryDoc {
         run: id.clone(),
         statement,

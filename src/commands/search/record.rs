@@ -175,11 +175,12 @@ impl CaseLine {
 
     /// The record back (`name` locates problems in messages).
     pub fn record(self, name: &str) -> Result<CaseRecord, String> {
-        let problem = |d: Option<ProblemDoc>| d.map(|d| d.to_problem(name).map_err(|e| e.to_string())).transpose();
+        let problem =
+            |d: Option<ProblemDoc>| d.map(|d| crate::spec::read_doc(&d, name).map_err(|e| e.to_string())).transpose();
         let shrunk = match self.shrunk {
             None => None,
             Some(s) => Some(Shrunk {
-                problem: s.problem.to_problem(name).map_err(|e| e.to_string())?,
+                problem: crate::spec::read_doc(&s.problem, name).map_err(|e| e.to_string())?,
                 steps: s.steps,
                 accepted: s.accepted,
                 certified: judgement_back(s.certified)?,

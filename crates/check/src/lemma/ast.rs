@@ -18,6 +18,9 @@ pub enum Scope {
     Events,
     /// `at the limit:`: the certified limit `t → ∞`.
     Limit,
+    /// `after the last event:`: every time from the last proved switch on (the whole horizon
+    /// when there is none).
+    AfterLastEvent,
 }
 
 /// A binary operator.
@@ -112,7 +115,7 @@ pub enum NodeKind {
     Not(Box<Node>),
     /// A binary operation.
     Binary(BinOp, Box<Node>, Box<Node>),
-    /// `d/dt e`: the time derivative along the flow.
+    /// `d/dt e`: the time derivative along the flow (`d2/dt2 e` is `d/dt d/dt e`).
     Ddt(Box<Node>),
     /// `|e|`: the size of a set.
     Size(Box<Node>),

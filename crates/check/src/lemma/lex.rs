@@ -13,6 +13,8 @@ pub enum Tok {
     Str(String),
     /// `d/dt`.
     Ddt,
+    /// `d2/dt2` (`d/dt d/dt`).
+    D2dt2,
     /// Punctuation or an operator (`(`, `<=`, `·`, …), normalised to ASCII where one exists.
     Sym(&'static str),
     /// The end of the input.
@@ -64,9 +66,13 @@ pub fn lex(text: &str) -> Result<Vec<(Tok, Span)>, LemmaError> {
             continue;
         }
         let start = k;
-        let tok = if rest.starts_with("d/dt") && !rest[4..].starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        let word_ends = |n: usize| !rest[n..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        let tok = if rest.starts_with("d/dt") && word_ends(4) {
             k += 4;
             Tok::Ddt
+        } else if rest.starts_with("d2/dt2") && word_ends(6) {
+            k += 6;
+            Tok::D2dt2
         } else if c.is_ascii_digit() {
             while k < text.len() && (bytes[k].is_ascii_digit() || bytes[k] == b'.') {
                 k += 1;

@@ -61,7 +61,7 @@ pub enum Num {
     Neg(Box<Num>),
     /// `e^k`.
     Pow(Box<Num>, u32),
-    /// `d/dt e` along the flow.
+    /// `d/dt e` along the flow (nested at most twice: `d2/dt2 e` is `d/dt d/dt e`).
     Ddt(Box<Num>),
     /// The event's time.
     EventT,
@@ -138,6 +138,8 @@ pub struct Resolved {
     pub body: Formula,
     /// Whether the claim involves a time derivative (checked only where a pattern is known).
     pub derivative: bool,
+    /// Whether it involves a second time derivative (the sites then carry `θ̈`).
+    pub second: bool,
     /// Whether the claim involves the time `t`.
     pub uses_t: bool,
 }
@@ -145,11 +147,15 @@ pub struct Resolved {
 impl Num {
     /// Does it contain `d/dt`?
     pub fn has_ddt(&self) -> bool {
+        self.ddt_order() > 0
+    }
+    /// The highest order of time derivative it contains (`d/dt d/dt x`: 2).
+    pub fn ddt_order(&self) -> u8 {
         match self {
-            Num::Ddt(_) => true,
-            Num::Bin(_, a, b) => a.has_ddt() || b.has_ddt(),
-            Num::Neg(a) | Num::Pow(a, _) => a.has_ddt(),
-            _ => false,
+            Num::Ddt(a) => 1 + a.ddt_order(),
+            Num::Bin(_, a, b) => a.ddt_order().max(b.ddt_order()),
+            Num::Neg(a) | Num::Pow(a, _) => a.ddt_order(),
+            _ => 0,
         }
     }
     /// Does it contain `t`?

@@ -4,6 +4,7 @@
 //! it in seconds); big searches belong in `benches/screen.rs`.
 
 mod broken;
+mod convex;
 mod fast;
 mod finds;
 mod lemma;

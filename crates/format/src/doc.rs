@@ -1,15 +1,13 @@
 //! [`ProblemDoc`]: a [`Problem`] in the words of the problem-file format, every number as the
-//! exact text of its rational ([`exact_text`]). It is what the binary writes: as TOML (a problem
-//! file, [`ProblemDoc::to_toml`]) and as a JSON value (the search log). It is read back only
-//! through the TOML reader ([`ProblemDoc::to_problem`]), so a written problem passes the same
-//! checks as one typed by hand.
+//! exact text of its rational ([`exact_text`]). It is what is written: as TOML (a problem file,
+//! [`ProblemDoc::to_toml`]) and as a JSON value (the search log). It is read back only through
+//! the binary's TOML reader, so a written problem passes the same checks as one typed by hand.
 
-use super::{SpecError, parse};
 use reluflow_model::{Horizon, Init, Problem, Solution};
 use rug::{Integer, Rational};
 use serde::{Deserialize, Serialize};
 
-/// A problem file's contents (see `src/spec/mod.rs` for the format).
+/// A problem file's contents (the format: `src/spec/mod.rs` of the `reluflow` binary).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProblemDoc {
     /// `"single-neuron"` or `"two-layer"`.
@@ -139,7 +137,7 @@ fn rows(m: &[Vec<Rational>]) -> Vec<Vec<String>> {
 }
 
 impl ProblemDoc {
-    /// The document of `p` (exact: [`to_problem`](ProblemDoc::to_problem) gives `p` back).
+    /// The document of `p` (exact: the binary's reader gives `p` back).
     pub fn of(p: &Problem) -> ProblemDoc {
         let data = p.data();
         let data = match data.teacher() {
@@ -174,14 +172,5 @@ impl ProblemDoc {
                 solution: (p.solution() != Solution::Fixed).then(|| p.solution().name().into()),
             },
         }
-    }
-
-    /// The problem, read back through the TOML reader (`name` appears in its messages).
-    ///
-    /// # Errors
-    /// Whatever the reader refuses (a document not made by [`of`](ProblemDoc::of), e.g. a damaged
-    /// log line).
-    pub fn to_problem(&self, name: &str) -> Result<Problem, SpecError> {
-        parse(name, &self.to_toml(&[]))
     }
 }

@@ -1,5 +1,5 @@
-//! Problem files written: [`ProblemDoc`] → TOML text that [`super::parse`] reads back as an equal
-//! [`Problem`]. Integers that fit in an `i64` are written bare, every other number as a quoted
+//! Problem files written: [`ProblemDoc`] → TOML text that the binary's reader reads back as an
+//! equal [`Problem`]. Integers that fit in an `i64` are written bare, every other number as a quoted
 //! exact text (`"1/3"`, `"0.125"`, `"1e-600"`), so no number passes through a float.
 
 use super::doc::{ProblemDoc, Weights};
@@ -12,7 +12,7 @@ pub fn to_toml(p: &Problem, header: &[String]) -> String {
 }
 
 /// A TOML basic string.
-fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -108,4 +108,11 @@ impl ProblemDoc {
         }
         out
     }
+}
+
+/// A `[[lemma]]` table (`name` optional) to append to a problem file: `reluflow check` on the file
+/// checks the lemma.
+pub fn lemma_table(text: &str, name: Option<&str>) -> String {
+    let name = name.map(|n| format!("name = {}\n", string(n))).unwrap_or_default();
+    format!("\n[[lemma]]\n{name}text = {}\n", string(text))
 }

@@ -12,6 +12,8 @@ use reluflow_arith::{Scalar, linalg};
 use reluflow_flow::{Pattern, State};
 use reluflow_model::{ModelKind, Problem};
 
+mod accel;
+
 /// The data, labels and loss factors of a problem in the numbers of backend `S`.
 #[derive(Clone, Debug)]
 pub struct Inst<S: Scalar> {
