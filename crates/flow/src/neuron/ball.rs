@@ -6,7 +6,7 @@
 //! 2-norm at most 1, so `F_s(c + B(ρ)) ⊆ F_s(c) + B(ρ)`: only the rounding error of evaluating
 //! `F_s(c)` is added to the radius.
 
-use super::gram::GramPiece;
+use super::gram::{DataGram, GramPiece};
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::{dot, mat_vec, norm_sq};
 use rug::Rational;
@@ -54,13 +54,13 @@ impl<S: Enclosure> Ball<S> {
 }
 
 /// A pattern's data entered into the backend (outward for enclosures): the operator on the
-/// active span in the basis `q̂_k` (`gram.rs`), so that nothing is `d × d`.
+/// active span in the basis `q̂_k` (`gram/`), so that nothing is `d × d`.
 #[derive(Clone, Debug)]
 pub(crate) struct PieceS<S: Enclosure> {
     pub d: usize,
     /// The dimension `r` of the active span.
     pub r: usize,
-    /// The basis rows `q̂_k`.
+    /// Enclosures of the basis rows `q̂_k`.
     q: Vec<Vec<S>>,
     /// `1/D_k`.
     dinv: Vec<S>,
@@ -70,37 +70,38 @@ pub(crate) struct PieceS<S: Enclosure> {
     omega: Vec<S>,
     /// Upper bounds of `√(I − P)_jj`, the norms of the rows of `I − P`.
     ker_row: Vec<S>,
-    /// `(I − P)_jj = 0`: row `j` of `I − P` vanishes (`e_j ∈ V`).
-    in_span: Vec<bool>,
-    /// `w_A`.
-    w_a: Vec<S>,
+    /// `(w_A)_j` where `e_j ∈ V` (row `j` of `I − P` vanishes), exactly; `None` elsewhere.
+    span_wa: Vec<Option<S>>,
     /// Upper bound of `‖N‖_∞` as f64.
     pub norm: f64,
-    pub alpha: Vec<Vec<S>>,
-    pub beta: Vec<S>,
+    /// Per point `DND⁻¹Q̂x_i`: the rate of guard `i` is `−(DND⁻¹Q̂x_i)ᵀζ(w)` (`gram/piece.rs`).
+    rate_row: Vec<Vec<S>>,
     /// Upper bounds of `‖α_i‖₂`.
     pub alpha_norm: Vec<S>,
     ctx: S::Ctx,
 }
 
 impl<S: Enclosure> PieceS<S> {
-    pub fn new(pc: &GramPiece, ctx: &S::Ctx) -> PieceS<S> {
+    pub fn new(pc: &GramPiece, dg: &DataGram<'_>, ctx: &S::Ctx) -> PieceS<S> {
         let conv = |v: &[Rational]| v.iter().map(|q| S::from_rational(q, ctx)).collect::<Vec<S>>();
         let g = &pc.g;
-        let kd = g.kernel_diag();
+        let q = g.rows_enclosure::<S>(dg, ctx);
+        let dinv: Vec<S> = g.dq.iter().map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx)).collect();
+        let mut span_wa = vec![None; g.d];
+        for (j, k) in g.axes() {
+            span_wa[j] = Some(S::from_rational(&g.omega[k], ctx));
+        }
         PieceS {
             d: g.d,
             r: g.rank(),
-            q: g.q.iter().map(|v| conv(v)).collect(),
-            dinv: g.dq.iter().map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx)).collect(),
+            ker_row: ker_rows(&q, &dinv, g.d, ctx),
+            q,
+            dinv,
             a: g.n.iter().map(|v| S::from_rational(&Rational::from(-v), ctx)).collect(),
             omega: conv(&g.omega),
-            ker_row: kd.iter().map(|v| S::from_rational(v, ctx).sqrt().hi_point()).collect(),
-            in_span: kd.iter().map(|v| *v == 0).collect(),
-            w_a: conv(&g.lift(&g.omega)),
+            span_wa,
             norm: S::from_rational(&g.norm_inf(), ctx).upper_f64(),
-            alpha: pc.alpha.iter().map(|a| conv(a)).collect(),
-            beta: conv(&pc.beta),
+            rate_row: pc.rate_row.iter().map(|a| conv(a)).collect(),
             alpha_norm: pc.alpha_sq.iter().map(|a| S::from_rational(a, ctx).sqrt().hi_point()).collect(),
             ctx: ctx.clone(),
         }
@@ -137,9 +138,9 @@ impl<S: Enclosure> PieceS<S> {
         plain
             .into_iter()
             .zip(at_mid)
-            .zip(self.ker_row.iter().zip(&self.in_span).zip(&self.w_a))
-            .map(|((p, c), ((k, &zero), wa))| {
-                if zero {
+            .zip(self.ker_row.iter().zip(&self.span_wa))
+            .map(|((p, c), (k, wa))| {
+                if let Some(wa) = wa {
                     return wa.clone(); // row j of I − P is 0: the coordinate is w_A's, exactly
                 }
                 let b = c.add(&sym(&k.mul(&rn)));
@@ -175,11 +176,35 @@ impl<S: Enclosure> PieceS<S> {
         self.lift(&mat_vec(&self.a, self.r, self.r, &self.decaying(w), &self.ctx))
     }
 
+    /// `(−N)ζ(w)` over a box: the coordinates of the field, `f(w) = Q̂ᵀ(−N)ζ(w)`.
+    pub fn field_coords(&self, w: &[S]) -> Vec<S> {
+        mat_vec(&self.a, self.r, self.r, &self.decaying(w), &self.ctx)
+    }
+
     /// `d/dt x_iᵀw` over all states in `cb + B(rho)`.
     pub fn rate(&self, i: usize, cb: &[S], rho: &S) -> S {
-        let ctx = rho.ctx();
-        dot(&self.alpha[i], cb, &ctx).add(&self.beta[i]).add(&sym(&self.alpha_norm[i].mul(rho)))
+        self.rate_z(i, &self.decaying(cb), rho)
     }
+
+    /// `d/dt x_iᵀw` over all states in `cb + B(rho)`, given `z ⊇ ζ(cb)`.
+    pub fn rate_z(&self, i: usize, z: &[S], rho: &S) -> S {
+        dot(&self.rate_row[i], z, &self.ctx).neg().add(&sym(&self.alpha_norm[i].mul(rho)))
+    }
+
+    /// `α_iᵀQ̂ᵀy = −(DND⁻¹Q̂x_i)ᵀy` (`α_iᵀ` of a vector given by its coordinates).
+    pub fn alpha_dot(&self, i: usize, y: &[S]) -> S {
+        dot(&self.rate_row[i], y, &self.ctx).neg()
+    }
+}
+
+/// Upper bounds of `√(I − P)_jj = √(1 − Σ_k q̂_k[j]²/D_k)`, evaluated over the enclosures.
+fn ker_rows<S: Enclosure>(q: &[Vec<S>], dinv: &[S], d: usize, ctx: &S::Ctx) -> Vec<S> {
+    let mut p = vec![S::zero(ctx); d];
+    for (qk, di) in q.iter().zip(dinv) {
+        p.iter_mut().zip(qk).for_each(|(a, v)| a.add_mul_assign(&v.sqr(), di));
+    }
+    let (one, zero) = (S::one(ctx), S::zero(ctx));
+    p.iter().map(|v| one.sub(v).max(&zero).sqrt().hi_point()).collect()
 }
 
 /// `x_iᵀw` over all states in `cb + B(rho)`, given `xn ≥ ‖x_i‖₂`.

@@ -72,12 +72,12 @@ fn kernel_limit<S: Enclosure>(ps: &PieceS<S>, start_box: &[S]) -> Vec<S> {
 /// Runs one pattern from `cur` (see the module documentation).
 pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<S>) -> Next<S> {
     let Cursor { active, skip, t0, ball, work, seg_box } = cur;
-    let piece = GramPiece::new(env.x, env.y, &env.c, &active);
-    let ps = PieceS::<S>::new(&piece, &env.ctx);
+    let piece = GramPiece::new(&env.dg, env.y, &env.c, &active);
+    let ps = PieceS::<S>::new(&piece, &env.dg, &env.ctx);
     let req = env.req(&active, &skip);
     let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false] };
     let mut run = Run::new(ps, &env.pts, req.clone(), env.bits, env.ctx.clone());
-    run.modes = Modes::new(&piece.g, &env.ctx);
+    run.modes = Modes::new(&piece, &run.ps, &env.ctx);
     run.max_work = env.opts.max_steps.saturating_sub(work);
     run.monitor = env.opts.monitor.clone();
     let norm = run.ps.norm;
@@ -93,7 +93,7 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
     };
     let kernel_limit = kernel_limit(&run.ps, &start_box);
     let horizon = env.horizon(&t0);
-    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece.g, &env.ctx)).flatten();
+    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece.g, &run.ps, &env.ctx)).flatten();
     let mut pos = Pos { t0, tau: Rational::new(), ball, e, e_max };
     loop {
         if let Some((hlo, hhi, t_end)) = &horizon

@@ -157,14 +157,15 @@ impl<'a, S: Enclosure> Run<'a, S> {
         let n = self.req.len();
         let mut classes = vec![Class::Ok; n];
         let mut rates = vec![S::zero(&self.ctx); n];
+        let zeta = self.ps.decaying(&cb);
         for i in 0..n {
             if self.req[i] == 0 {
                 continue;
             }
             let mut g = guard(&self.pts.x[i], &self.pts.xn[i], &cb, &ball.rho);
-            let mut r = self.ps.rate(i, &cb, &ball.rho);
+            let mut r = self.ps.rate_z(i, &zeta, &ball.rho);
             if let Some((m, st)) = &modal {
-                g = narrower(&g, m.guard(st, &self.pts.x[i], &self.pts.xn[i]));
+                g = narrower(&g, m.guard(st, i, &self.pts.x[i], &self.pts.xn[i]));
                 r = narrower(&r, m.rate(st, &self.ps, i));
             }
             if self.strictly_ok(i, &g) {
@@ -213,7 +214,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
             return false;
         }
         let b = sign.mul(&self.ps.rate(i, &ball.c, &ball.rho)).lo_point();
-        let c = sign.mul(&reluflow_arith::linalg::dot(&self.ps.alpha[i], &self.ps.field(hull), &self.ctx)).lo_point();
+        let c = sign.mul(&self.ps.alpha_dot(i, &self.ps.field_coords(hull))).lo_point();
         let h = S::from_rational(len, &self.ctx);
         let two = S::from_i64(2, &self.ctx);
         let at_end = a.add(&b.mul(&h)).add(&c.mul(&h).mul(&h).div(&two));

@@ -7,6 +7,7 @@
 //! `e^{Gλ₁s} g(s) ≥ a x_iᵀu₁ − ‖x_i‖‖r‖`. `u₁` is known through an approximate `ũ` with
 //! `‖u₁ − ũ‖ ≤ ε` from the residual bound `sin θ ≤ ‖Kũ − μũ‖/(ν − μ)` and an exact inertia count.
 
+use super::ball::PieceS;
 use super::gram::Gram;
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::{dot, norm_sq};
@@ -56,7 +57,8 @@ fn count_below(k: &[Rational], wt: &[Rational], d: usize, nu: &Rational) -> Opti
 impl<S: Enclosure> SlowMode<S> {
     /// The slowest mode of `K = GM = −A` on `range(P)` (the active span of `g`), if it is simple
     /// and separated; `None` when the certificate fails (then nothing is claimed).
-    pub fn new(g: &Gram, ctx: &S::Ctx) -> Option<SlowMode<S>> {
+    pub fn new(g: &Gram, ps: &PieceS<S>, ctx: &S::Ctx) -> Option<SlowMode<S>> {
+        let conv = |v: &[Rational]| v.iter().map(|q| S::from_rational(q, ctx)).collect::<Vec<S>>();
         let rank = g.rank();
         if rank == 0 {
             return None;
@@ -66,8 +68,8 @@ impl<S: Enclosure> SlowMode<S> {
         order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
         let first = order[0];
         let xi: Vec<Rational> = vectors[first].iter().map(|v| Rational::from_f64(*v).unwrap_or_default()).collect();
-        // ũ = Q̂ᵀξ exactly: in range(P).
-        let pus: Vec<S> = g.lift(&xi).iter().map(|q| S::from_rational(q, ctx)).collect();
+        // ũ = Q̂ᵀξ (ξ exact): in range(P).
+        let pus: Vec<S> = ps.lift(&conv(&xi));
         let nrm = norm_sq(&pus, ctx).sqrt();
         if !nrm.certainly_pos() {
             return None;
@@ -84,7 +86,7 @@ impl<S: Enclosure> SlowMode<S> {
             return None;
         }
         // Kũ = Q̂ᵀNξ/‖Q̂ᵀξ‖.
-        let nxi: Vec<S> = g.lift(&g.apply_n(&xi)).iter().map(|q| S::from_rational(q, ctx)).collect();
+        let nxi: Vec<S> = ps.lift(&conv(&g.apply_n(&xi)));
         let ku: Vec<S> = nxi.iter().map(|v| v.div(&nrm)).collect();
         let mu = dot(&u, &ku, ctx);
         let res: Vec<S> = ku.iter().zip(&u).map(|(a, b)| a.sub(&mu.mul(b))).collect();

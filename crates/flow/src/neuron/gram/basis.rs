@@ -1,7 +1,12 @@
-//! The exactly orthogonal rational basis of a span (Gram–Schmidt, scaled by powers of two), and
-//! its axis-aligned variant.
+//! The exactly orthogonal rational basis of a span, built in coefficient space: every vector is a
+//! rational combination of generators (coordinate axes and data points), and Gram–Schmidt needs
+//! only their inner products (`data.rs`), so it costs nothing in `d`.
+//!
+//! The axes `e_j` that lie in the span come first (found by an f64 screen of `P_jj`, confirmed
+//! exactly): a span of coordinate axes gets the axis basis, and every later vector is orthogonal
+//! to those axes, so the coordinates along them stay exact in every interval evaluation.
 
-use super::dot;
+use super::data::{DataGram, Gen};
 use rug::Rational;
 
 /// `2^{−e}` with `4^e` close to `m > 0`: the scale that brings `m` into `[1/4, 16)`.
@@ -10,61 +15,80 @@ fn half_log_scale(m: &Rational) -> i32 {
     l.div_euclid(2) as i32
 }
 
-/// An exactly orthogonal basis of the span of `rows` (Gram–Schmidt in order, dependent rows
-/// skipped), each vector scaled by a power of two so that `D_k = ‖q̂_k‖² ∈ [1/2, 4)`.
-pub(super) fn orthogonal(d: usize, rows: impl Iterator<Item = Vec<Rational>>) -> (Vec<Vec<Rational>>, Vec<Rational>) {
-    let (mut q, mut dq): (Vec<Vec<Rational>>, Vec<Rational>) = (Vec::new(), Vec::new());
-    for row in rows {
-        let mut v = row;
-        debug_assert_eq!(v.len(), d);
-        for (qk, dk) in q.iter().zip(&dq) {
-            let f = dot(&v, qk) / dk;
-            if f != 0 {
-                v.iter_mut().zip(qk).for_each(|(a, b)| *a -= Rational::from(&f * b));
-            }
-        }
-        let m: Rational = v.iter().map(|a| Rational::from(a.square_ref())).sum();
-        if m == 0 {
-            continue;
-        }
-        let e = half_log_scale(&m);
-        v.iter_mut().for_each(|a| *a >>= e);
-        dq.push(m >> (2 * e));
-        q.push(v);
-    }
-    (q, dq)
+/// An orthogonal basis in coefficient form: `q̂_k = Σ_m w[k][m] gens[m]`, `D_k = ‖q̂_k‖²`.
+pub(super) struct Basis {
+    pub gens: Vec<Gen>,
+    pub w: Vec<Vec<Rational>>,
+    pub dq: Vec<Rational>,
 }
 
-/// `Pe_j` for the pivot columns `j` of the basis rows `q` (row echelon): independent, and equal to
-/// `e_j` when `e_j` lies in the span, so that a span of coordinate axes gets the axis basis (its
-/// interval evaluations are then those of the `d × d` matrices, without wrapping).
-pub(super) fn axis_aligned(q: &[Vec<Rational>], dq: &[Rational]) -> Vec<Vec<Rational>> {
-    let d = q.first().map_or(0, Vec::len);
-    let mut ech: Vec<(usize, Vec<Rational>)> = Vec::new();
-    for row in q {
-        let mut v = row.clone();
-        for (pc, e) in &ech {
-            if v[*pc] != 0 {
-                let f = Rational::from(&v[*pc] / &e[*pc]);
-                v.iter_mut().zip(e).for_each(|(a, b)| *a -= Rational::from(&f * b));
+/// Gram–Schmidt over `gens` in order (dependent ones skipped), each vector scaled by a power of
+/// two so that `D_k ∈ [1/2, 4)`.
+pub(super) fn orthogonal(dg: &DataGram<'_>, gens: Vec<Gen>) -> Basis {
+    let m = gens.len();
+    let h: Vec<Vec<Rational>> = gens.iter().map(|&a| gens.iter().map(|&b| dg.inner(a, b)).collect()).collect();
+    let (mut w, mut dq): (Vec<Vec<Rational>>, Vec<Rational>) = (Vec::new(), Vec::new());
+    for g in 0..m {
+        let mut v = vec![Rational::new(); m];
+        v[g] = Rational::from(1);
+        for (wk, dk) in w.iter().zip(&dq) {
+            // ⟨gen_g, q̂_k⟩ / D_k
+            let f: Rational = wk.iter().zip(&h[g]).map(|(a, b)| Rational::from(a * b)).sum::<Rational>() / dk;
+            if f != 0 {
+                v.iter_mut().zip(wk).for_each(|(a, b)| *a -= Rational::from(&f * b));
             }
         }
-        if let Some(pc) = v.iter().position(|c| *c != 0) {
-            ech.push((pc, v));
+        // v ⟂ every earlier q̂_k, so ‖v‖² = ⟨gen_g, v⟩.
+        let norm: Rational = v.iter().zip(&h[g]).map(|(a, b)| Rational::from(a * b)).sum();
+        if norm == 0 {
+            continue;
         }
+        let e = half_log_scale(&norm);
+        v.iter_mut().for_each(|a| *a >>= e);
+        dq.push(norm >> (2 * e));
+        w.push(v);
     }
-    let mut cols: Vec<usize> = ech.iter().map(|(pc, _)| *pc).collect();
-    cols.sort_unstable();
-    cols.iter()
-        .map(|&j| {
-            let mut u = vec![Rational::new(); d];
-            for (qk, dk) in q.iter().zip(dq) {
-                if qk[j] != 0 {
-                    let f = Rational::from(&qk[j] / dk);
-                    u.iter_mut().zip(qk).for_each(|(a, b)| *a += Rational::from(&f * b));
-                }
+    Basis { gens, w, dq }
+}
+
+/// The coordinate axes in the span of `points`: `P_jj = Σ_k q̂_k[j]²/D_k = 1` exactly, for the
+/// columns an f64 evaluation puts within `10⁻⁶` of 1 (a missed axis costs width, not validity).
+fn axes_in_span(dg: &DataGram<'_>, b: &Basis) -> Vec<usize> {
+    let pts: Vec<usize> = b.gens.iter().map(|g| if let Gen::Point(i) = g { *i } else { 0 }).collect();
+    // s_j = Σ_k q̂_k[j]²/D_k in f64, one axpy per coefficient.
+    let mut s = vec![0.0f64; dg.d];
+    for (wk, dk) in b.w.iter().zip(&b.dq) {
+        let mut q = vec![0.0f64; dg.d];
+        for (a, &i) in wk.iter().zip(&pts) {
+            let a = a.to_f64();
+            if a != 0.0 {
+                q.iter_mut().zip(dg.xf(i)).for_each(|(u, v)| *u += a * v);
             }
-            u
-        })
-        .collect()
+        }
+        let dk = dk.to_f64();
+        s.iter_mut().zip(&q).for_each(|(u, v)| *u += v * v / dk);
+    }
+    let exact = |j: usize| -> bool {
+        let s: Rational =
+            b.w.iter()
+                .zip(&b.dq)
+                .map(|(wk, dk)| {
+                    let qj: Rational = wk.iter().zip(&pts).map(|(a, &i)| Rational::from(a * &dg.x[i][j])).sum();
+                    Rational::from(qj.square_ref()) / dk
+                })
+                .sum();
+        s == 1
+    };
+    (0..dg.d).filter(|&j| (s[j] - 1.0).abs() <= 1e-6 && exact(j)).collect()
+}
+
+/// The basis of `span{x_i : i ∈ active}`: the axes in the span, then Gram–Schmidt of the points.
+pub(super) fn span_basis(dg: &DataGram<'_>, active: &[usize]) -> Basis {
+    let points: Vec<Gen> = active.iter().map(|&i| Gen::Point(i)).collect();
+    let first = orthogonal(dg, points.clone());
+    let axes = axes_in_span(dg, &first);
+    if axes.is_empty() {
+        return first;
+    }
+    orthogonal(dg, axes.into_iter().map(Gen::Axis).chain(points).collect())
 }

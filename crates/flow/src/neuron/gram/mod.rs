@@ -1,17 +1,22 @@
 //! Exact rational linear algebra of one activation pattern in the span of its active points
-//! (`proofs-notes/neuron-gram-space.md`): nothing here is `d × d`, so the cost of a pattern is
-//! linear in the dimension `d` for a fixed number of points.
+//! (`proofs-notes/neuron-gram-space.md`), done in coefficient space: the data enter only through
+//! their exact Gram matrix `XXᵀ` (`data.rs`), so a pattern's exact work does not grow with `d`;
+//! `d`-vectors appear only as enclosures, built in bulk from exact integer combinations.
 //!
 //! `V = span{x_i : i ∈ A} = range(M)` gets an exactly orthogonal rational basis `q̂_1, …, q̂_r`
-//! (Gram–Schmidt, each vector scaled by a power of two so that `D_k = ‖q̂_k‖² ∈ [1/4, 16)`). The
-//! operator `K = GM` maps `V` into itself; its matrix in that basis is `N` (`K q̂_j = Σ_k N_kj q̂_k`),
-//! so `K Q̂ᵀ = Q̂ᵀN`, `exp(−sK) Q̂ᵀ = Q̂ᵀ exp(−sN)`, and `DN` is symmetric.
+//! (`basis.rs`: each `q̂_k` a rational combination of axes and points, scaled by a power of two so
+//! that `D_k = ‖q̂_k‖² ∈ [1/2, 4)`). The operator `K = GM` maps `V` into itself; its matrix in that
+//! basis is `N` (`K q̂_j = Σ_k N_kj q̂_k`), so `K Q̂ᵀ = Q̂ᵀN`, `exp(−sK) Q̂ᵀ = Q̂ᵀ exp(−sN)`, and `DN`
+//! is symmetric.
 
 mod basis;
+pub(crate) mod data;
 mod piece;
 
-use basis::{axis_aligned, orthogonal};
+use basis::span_basis;
+pub(crate) use data::{DataGram, Gen};
 pub(crate) use piece::GramPiece;
+use reluflow_arith::Enclosure;
 use rug::Rational;
 
 pub(crate) fn dot(a: &[Rational], b: &[Rational]) -> Rational {
@@ -22,10 +27,14 @@ pub(crate) fn dot(a: &[Rational], b: &[Rational]) -> Rational {
 #[derive(Clone, Debug)]
 pub(crate) struct Gram {
     pub d: usize,
-    /// The orthogonal basis rows `q̂_k` of `V`.
-    pub q: Vec<Vec<Rational>>,
+    /// The generators of the basis (axes in `V` first, then the active points).
+    pub gens: Vec<Gen>,
+    /// `q̂_k = Σ_m w[k][m] gens[m]`.
+    pub w: Vec<Vec<Rational>>,
     /// `D_k = ‖q̂_k‖²`.
     pub dq: Vec<Rational>,
+    /// Per data point (all of them): `Q̂x_i`, i.e. `(x_iᵀq̂_k)_k`.
+    pub xq: Vec<Vec<Rational>>,
     /// `N`, row-major `r × r`.
     pub n: Vec<Rational>,
     /// `w_A = Q̂ᵀω` (the minimum-norm solution of `Mw = b`).
@@ -34,17 +43,23 @@ pub(crate) struct Gram {
 
 impl Gram {
     /// The basis, `N` and `ω` for the active set `active` (points with `x_i ≠ 0`), loss factor `c`.
-    pub fn new(x: &[Vec<Rational>], y: &[Rational], c: &Rational, active: &[usize]) -> Gram {
-        let d = x[0].len();
+    pub fn new(dg: &DataGram<'_>, y: &[Rational], c: &Rational, active: &[usize]) -> Gram {
         let g = Rational::from(c * 2u32);
-        let (q0, dq0) = orthogonal(d, active.iter().map(|&i| x[i].clone()));
-        let (q, dq) = orthogonal(d, axis_aligned(&q0, &dq0).into_iter());
-        let r = q.len();
-        // C_ij = x_iᵀq̂_j over the active points; DN = G CᵀC, D⁻¹Q̂(Gb) = G D⁻¹Cᵀy_A.
-        let cm: Vec<Vec<Rational>> = active.iter().map(|&i| q.iter().map(|qk| dot(&x[i], qk)).collect()).collect();
+        let b = span_basis(dg, active);
+        let (gens, w, dq) = (b.gens, b.w, b.dq);
+        let r = w.len();
+        // C_ik = x_iᵀq̂_k = Σ_m w_km ⟨x_i, gen_m⟩, for every point.
+        let xq: Vec<Vec<Rational>> = (0..dg.n())
+            .map(|i| {
+                let xg: Vec<Rational> = gens.iter().map(|&m| dg.inner(Gen::Point(i), m)).collect();
+                w.iter().map(|wk| dot(wk, &xg)).collect()
+            })
+            .collect();
+        // DN = G CᵀC over the active points, D⁻¹Q̂(Gb) = G D⁻¹Cᵀy_A.
         let mut n = vec![Rational::new(); r * r];
         let mut rhs = vec![Rational::new(); r];
-        for (row, &i) in cm.iter().zip(active) {
+        for &i in active {
+            let row = &xq[i];
             for k in 0..r {
                 rhs[k] += Rational::from(&row[k] * &y[i]);
                 for j in 0..r {
@@ -64,27 +79,50 @@ impl Gram {
             None => unreachable!("N is similar to CᵀC/D with C of full column rank"),
         };
         n.iter_mut().for_each(|v| *v *= &g);
-        Gram { d, q, dq, n, omega }
+        Gram { d: dg.d, gens, w, dq, xq, n, omega }
+    }
+
+    /// `D⁻¹Q̂w` (the coordinates of `Pw`) from `Xw` (`x_iᵀw` for every point) and `w` itself.
+    pub fn coords_with(&self, xw: &[Rational], w: &[Rational]) -> Vec<Rational> {
+        let gw: Vec<Rational> = self
+            .gens
+            .iter()
+            .map(|g| match g {
+                Gen::Axis(j) => w[*j].clone(),
+                Gen::Point(i) => xw[*i].clone(),
+            })
+            .collect();
+        self.w.iter().zip(&self.dq).map(|(wk, dk)| dot(wk, &gw) / dk).collect()
+    }
+
+    /// `D⁻¹Q̂x_i`: the coordinates of `Px_i`.
+    pub fn point_coords(&self, i: usize) -> Vec<Rational> {
+        self.xq[i].iter().zip(&self.dq).map(|(a, dk)| Rational::from(a / dk)).collect()
+    }
+
+    /// The coefficients over `gens` of `Q̂ᵀz`.
+    fn gen_coeffs(&self, z: &[Rational]) -> Vec<Rational> {
+        (0..self.gens.len()).map(|m| z.iter().zip(&self.w).map(|(zk, wk)| Rational::from(zk * &wk[m])).sum()).collect()
+    }
+
+    /// `Q̂ᵀz` exactly (costs one canonical rational per coordinate: references and tests only).
+    pub fn lift_exact(&self, dg: &DataGram<'_>, z: &[Rational]) -> Vec<Rational> {
+        dg.lift_exact(&self.gens, &self.gen_coeffs(z))
+    }
+
+    /// Enclosures of the basis rows `q̂_k`.
+    pub fn rows_enclosure<S: Enclosure>(&self, dg: &DataGram<'_>, ctx: &S::Ctx) -> Vec<Vec<S>> {
+        self.w.iter().map(|wk| dg.lift_enclosure(&self.gens, wk, ctx)).collect()
+    }
+
+    /// The axes `e_j` in `V` with `k` such that `q̂_k = e_j` (axes come first in the basis, and
+    /// every other `q̂_l` is orthogonal to them, so `(Q̂ᵀz)_j = z_k` exactly).
+    pub fn axes(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.gens.iter().enumerate().filter_map(|(k, g)| if let Gen::Axis(j) = g { Some((*j, k)) } else { None })
     }
 
     pub fn rank(&self) -> usize {
-        self.q.len()
-    }
-
-    /// `D⁻¹Q̂w`: the coordinates of `Pw`.
-    pub fn coords(&self, w: &[Rational]) -> Vec<Rational> {
-        self.q.iter().zip(&self.dq).map(|(qk, dk)| dot(qk, w) / dk).collect()
-    }
-
-    /// `Q̂ᵀz`.
-    pub fn lift(&self, z: &[Rational]) -> Vec<Rational> {
-        let mut w = vec![Rational::new(); self.d];
-        for (zk, qk) in z.iter().zip(&self.q) {
-            if *zk != 0 {
-                w.iter_mut().zip(qk).for_each(|(a, b)| *a += Rational::from(zk * b));
-            }
-        }
-        w
+        self.w.len()
     }
 
     /// `N z`.
@@ -118,19 +156,6 @@ impl Gram {
         let eig = nalgebra::SymmetricEigen::new(nalgebra::DMatrix::from_row_slice(r, r, &t));
         let vecs = (0..r).map(|c| (0..r).map(|k| eig.eigenvectors[(k, c)] / sd[k]).collect()).collect();
         (eig.eigenvalues.iter().copied().collect(), vecs)
-    }
-
-    /// The diagonal of `I − P`: `(I − P)_jj = 1 − Σ_k q̂_k[j]²/D_k`, the squared Euclidean norm of
-    /// row `j` of the projector `I − P`.
-    pub fn kernel_diag(&self) -> Vec<Rational> {
-        let mut diag = vec![Rational::from(1); self.d];
-        for (qk, dk) in self.q.iter().zip(&self.dq) {
-            diag.iter_mut()
-                .zip(qk)
-                .filter(|(_, v)| **v != 0)
-                .for_each(|(a, v)| *a -= Rational::from(v.square_ref()) / dk);
-        }
-        diag
     }
 
     /// `‖N‖_∞` (max absolute row sum).
