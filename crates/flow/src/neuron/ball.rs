@@ -6,6 +6,7 @@
 //! 2-norm at most 1, so `F_s(c + B(ρ)) ⊆ F_s(c) + B(ρ)`: only the rounding error of evaluating
 //! `F_s(c)` is added to the radius.
 
+use super::frame::CBall;
 use super::gram::{DataGram, GramPiece};
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::{dot, mat_vec, norm_sq};
@@ -78,6 +79,11 @@ pub(crate) struct PieceS<S: Enclosure> {
     rate_row: Vec<Vec<S>>,
     /// Upper bounds of `‖α_i‖₂`.
     pub alpha_norm: Vec<S>,
+    /// Per point `Q̂x_i`.
+    xq: Vec<Vec<S>>,
+    /// `D` and upper bounds of `D_k^{−1/2}`.
+    dq: Vec<S>,
+    rdinv: Vec<S>,
     ctx: S::Ctx,
 }
 
@@ -103,6 +109,13 @@ impl<S: Enclosure> PieceS<S> {
             norm: S::from_rational(&g.norm_inf(), ctx).upper_f64(),
             rate_row: pc.rate_row.iter().map(|a| conv(a)).collect(),
             alpha_norm: pc.alpha_sq.iter().map(|a| S::from_rational(a, ctx).sqrt().hi_point()).collect(),
+            xq: g.xq.iter().map(|v| conv(v)).collect(),
+            dq: conv(&g.dq),
+            rdinv: g
+                .dq
+                .iter()
+                .map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx).sqrt().hi_point())
+                .collect(),
             ctx: ctx.clone(),
         }
     }
@@ -157,28 +170,48 @@ impl<S: Enclosure> PieceS<S> {
         (winf, v)
     }
 
-    /// The box `w_∞(c) + E v` (without the radius): `E` (`r × r`) may enclose one or many
-    /// `exp(−sN)`, and `exp(−sK)v = Q̂ᵀexp(−sN)z` for `v = Q̂ᵀz`.
-    pub fn centre_box(&self, ball: &Ball<S>, e: &[S]) -> Vec<S> {
-        let z = self.decaying(&ball.c);
-        let v = self.lift(&z);
-        let ev = self.lift(&mat_vec(e, self.r, self.r, &z, &self.ctx));
-        ball.c.iter().zip(&v).zip(&ev).map(|((c, v), e)| c.sub(v).add(e)).collect()
+    /// `(Q̂x_i)ᵀv`.
+    pub fn xq_dot(&self, i: usize, v: &[S]) -> S {
+        dot(&self.xq[i], v, &self.ctx)
     }
 
-    /// The ball at the end of a step whose exponential is enclosed by `e`.
-    pub fn advance(&self, ball: &Ball<S>, e: &[S]) -> Ball<S> {
-        Ball::from_box(&self.centre_box(ball, e), &ball.rho)
+    /// An upper bound of `‖Q̂ᵀu‖ = (uᵀDu)^{1/2}` over a box `u` of coordinates.
+    pub fn d_norm(&self, u: &[S]) -> S {
+        let zero = S::zero(&self.ctx);
+        let s = u.iter().zip(&self.dq).fold(zero.clone(), |s, (a, dk)| s.add(&a.sqr().mul(dk)));
+        s.max(&zero).sqrt().hi_point()
+    }
+
+    /// The ball `w_∞ + Q̂ᵀ(mid U) + B(ρ + ‖Q̂ᵀ(U − mid U)‖)` holding `w_∞ + Q̂ᵀU + B(ρ)`.
+    pub fn cball(&self, u: &[S], rho: &S) -> CBall<S> {
+        let v: Vec<S> = u.iter().map(|a| a.mid()).collect();
+        let rad: Vec<S> = u.iter().zip(&v).map(|(a, m)| a.sub(m).abs().hi_point()).collect();
+        CBall { rho: self.d_norm(&rad).add(rho).hi_point(), v }
+    }
+
+    /// `E v` for an `r × r` enclosure `E` (one or many `exp(−sN)`).
+    pub fn step_coords(&self, e: &[S], v: &[S]) -> Vec<S> {
+        mat_vec(e, self.r, self.r, v, &self.ctx)
+    }
+
+    /// The ball after a step whose exponential is enclosed by `e`.
+    pub fn advance_c(&self, b: &CBall<S>, e: &[S]) -> CBall<S> {
+        self.cball(&self.step_coords(e, &b.v), &b.rho)
+    }
+
+    /// `ζ(w)` over `w_∞ + Q̂ᵀU + B(ρ)`: `U ± ρ D_k^{−1/2}` (`|(D⁻¹Q̂δ)_k| ≤ ‖δ‖/√D_k`).
+    pub fn zeta_hull(&self, u: &[S], rho: &S) -> Vec<S> {
+        u.iter().zip(&self.rdinv).map(|(a, k)| a.add(&sym(&k.mul(rho)))).collect()
+    }
+
+    /// `(−N)z`: the coordinates of the field at decaying coordinates `z`.
+    pub fn field_z(&self, z: &[S]) -> Vec<S> {
+        mat_vec(&self.a, self.r, self.r, z, &self.ctx)
     }
 
     /// The field `f(w) = −K(w − w_A) = Q̂ᵀ(−N)(D⁻¹Q̂w − ω)` over a box.
     pub fn field(&self, w: &[S]) -> Vec<S> {
         self.lift(&mat_vec(&self.a, self.r, self.r, &self.decaying(w), &self.ctx))
-    }
-
-    /// `(−N)ζ(w)` over a box: the coordinates of the field, `f(w) = Q̂ᵀ(−N)ζ(w)`.
-    pub fn field_coords(&self, w: &[S]) -> Vec<S> {
-        mat_vec(&self.a, self.r, self.r, &self.decaying(w), &self.ctx)
     }
 
     /// `d/dt x_iᵀw` over all states in `cb + B(rho)`.
@@ -205,18 +238,6 @@ fn ker_rows<S: Enclosure>(q: &[Vec<S>], dinv: &[S], d: usize, ctx: &S::Ctx) -> V
     }
     let (one, zero) = (S::one(ctx), S::zero(ctx));
     p.iter().map(|v| one.sub(v).max(&zero).sqrt().hi_point()).collect()
-}
-
-/// `x_iᵀw` over all states in `cb + B(rho)`, given `xn ≥ ‖x_i‖₂`.
-pub(crate) fn guard<S: Enclosure>(x: &[S], xn: &S, cb: &[S], rho: &S) -> S {
-    let ctx = rho.ctx();
-    dot(x, cb, &ctx).add(&sym(&xn.mul(rho)))
-}
-
-/// The box `cb ± rho`.
-pub(crate) fn inflate_box<S: Enclosure>(cb: &[S], rho: &S) -> Vec<S> {
-    let r = sym(rho);
-    cb.iter().map(|v| v.add(&r)).collect()
 }
 
 /// Componentwise hull of two boxes.

@@ -45,6 +45,7 @@ mod ball;
 mod certify;
 mod exact;
 mod expm;
+mod frame;
 mod gram;
 mod limit;
 mod modal;

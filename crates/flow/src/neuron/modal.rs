@@ -8,7 +8,8 @@
 //! `δ = ‖r‖ + Σ |a_k| η_k min(h, 1/μ_k)`: a mode that has decayed (`a_k ≈ 0`) adds almost no
 //! width however fast it is, so the cost of a step no longer depends on the stiffness.
 
-use super::ball::{Ball, PieceS, sym};
+use super::ball::{PieceS, sym};
+use super::frame::{CBall, Frame};
 use super::gram::{Gram, GramPiece, dot as dot_q};
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::dot;
@@ -109,8 +110,6 @@ pub(crate) struct Modes<S> {
 /// One step `[0, h]` through the modes.
 #[derive(Clone, Debug)]
 pub(crate) struct ModalStep<S> {
-    /// `w_∞(c)`.
-    winf: Vec<S>,
     /// Coefficients `a_k` of the decaying part of the centre.
     a: Vec<S>,
     /// `[e^{−hμ_k}, 1]` and `e^{−hμ_k}`.
@@ -156,23 +155,22 @@ impl<S: Enclosure> Modes<S> {
         Some(Modes { q, xi: xi_s, dxi, dq, xq, aq, mu, eta, slowest })
     }
 
-    /// The step `[0, h]` from `ball` (decaying part split by `ps`).
-    pub fn step(&self, ps: &PieceS<S>, ball: &Ball<S>, h: &Rational) -> ModalStep<S> {
-        self.step_over(ps, ball, S::from_rational(h, &ball.rho.ctx()))
+    /// The step `[0, h]` from `ball`.
+    pub fn step(&self, ball: &CBall<S>, h: &Rational) -> ModalStep<S> {
+        self.step_over(ball, S::from_rational(h, &ball.rho.ctx()))
     }
 
     /// [`Modes::step`] for every end time in the enclosure `hs ⊆ [0, ∞)`: the end factors
     /// `e^{−hμ_k}` over `h ∈ hs`, the residual term with the upper end of `hs`. Its decayed modes
     /// add no width however long the step, so it also gives the state at a far horizon.
-    pub fn step_over(&self, ps: &PieceS<S>, ball: &Ball<S>, hs: S) -> ModalStep<S> {
+    pub fn step_over(&self, ball: &CBall<S>, hs: S) -> ModalStep<S> {
         let ctx = ball.rho.ctx();
-        // The decaying part v = Q̂ᵀz of the centre, a_k = q_kᵀv and the rest Q̂ᵀ(z − Σ a_k ξ_k),
-        // all in coordinates (‖Q̂ᵀρ‖² = ρᵀDρ).
-        let z = ps.decaying(&ball.c);
-        let winf: Vec<S> = ball.c.iter().zip(ps.lift(&z)).map(|(c, v)| c.sub(&v)).collect();
+        // The centre's decaying part is Q̂ᵀv (`frame.rs`): a_k = q_kᵀQ̂ᵀv = (Dξ_k)ᵀv and the rest
+        // Q̂ᵀ(v − Σ a_k ξ_k), all in coordinates (‖Q̂ᵀu‖² = uᵀDu).
+        let z = &ball.v;
         let one = S::one(&ctx);
-        let a: Vec<S> = self.dxi.iter().map(|dk| dot(dk, &z, &ctx)).collect();
-        let mut r = z;
+        let a: Vec<S> = self.dxi.iter().map(|dk| dot(dk, z, &ctx)).collect();
+        let mut r = z.clone();
         for (ak, xk) in a.iter().zip(&self.xi) {
             r = r.iter().zip(xk).map(|(x, y)| x.sub(&ak.mul(y))).collect();
         }
@@ -187,7 +185,7 @@ impl<S: Enclosure> Modes<S> {
             extra = extra.add(&a[k].abs().mul(&self.eta[k]).mul(&phi)).hi_point();
         }
         let radius = extra.add(&ball.rho).hi_point();
-        ModalStep { winf, a, range, at_end, radius, extra }
+        ModalStep { a, range, at_end, radius, extra }
     }
 
     /// `base + Σ a_k E_k yq_k` for per-mode factors `e` and projections `yq_k = yᵀq_k`, plus
@@ -201,9 +199,8 @@ impl<S: Enclosure> Modes<S> {
     }
 
     /// `x_iᵀw` over every state of the step, given `xn ≥ ‖x_i‖₂`.
-    pub fn guard(&self, st: &ModalStep<S>, i: usize, x: &[S], xn: &S) -> S {
-        let base = dot(x, &st.winf, &st.radius.ctx());
-        self.along(st, base, &self.xq[i], xn, &st.range)
+    pub fn guard(&self, st: &ModalStep<S>, frame: &Frame<S>, i: usize, xn: &S) -> S {
+        self.along(st, frame.xw[i].clone(), &self.xq[i], xn, &st.range)
     }
 
     /// `d/dt x_iᵀw = α_iᵀw + β_i` over every state of the step: `w_∞` is an equilibrium of the
@@ -212,26 +209,38 @@ impl<S: Enclosure> Modes<S> {
         self.along(st, S::zero(&st.radius.ctx()), &self.aq[i], &ps.alpha_norm[i], &st.range)
     }
 
-    /// A box holding every state of the step.
-    pub fn hull(&self, st: &ModalStep<S>) -> Vec<S> {
-        self.boxed(st, &st.range, &sym(&st.radius))
+    /// A box holding every state of the step (`d` coordinates).
+    pub fn hull(&self, st: &ModalStep<S>, frame: &Frame<S>) -> Vec<S> {
+        let pad = sym(&st.radius);
+        (0..frame.winf.len())
+            .map(|j| {
+                let mut w = frame.winf[j].clone();
+                for k in 0..self.q.len() {
+                    w = w.add(&st.a[k].mul(&st.range[k]).mul(&self.q[k][j]));
+                }
+                w.add(&pad)
+            })
+            .collect()
+    }
+
+    /// `Σ_k a_k E_k ξ_k` over per-mode factors `e`: the modal sum in coordinates.
+    fn coords(&self, st: &ModalStep<S>, e: &[S]) -> Vec<S> {
+        let ctx = st.radius.ctx();
+        let mut y = vec![S::zero(&ctx); self.dq.len()];
+        for k in 0..self.q.len() {
+            let f = st.a[k].mul(&e[k]);
+            y.iter_mut().zip(&self.xi[k]).for_each(|(u, x)| *u = u.add(&f.mul(x)));
+        }
+        y
+    }
+
+    /// `ζ(w)` over every state of the step.
+    pub fn zeta_hull(&self, st: &ModalStep<S>, ps: &PieceS<S>) -> Vec<S> {
+        ps.zeta_hull(&self.coords(st, &st.range), &st.radius)
     }
 
     /// The ball at the end of the step.
-    pub fn end(&self, st: &ModalStep<S>, rho: &S) -> Ball<S> {
-        let ctx = rho.ctx();
-        Ball::from_box(&self.boxed(st, &st.at_end, &S::zero(&ctx)), &st.extra.add(rho).hi_point())
-    }
-
-    fn boxed(&self, st: &ModalStep<S>, e: &[S], pad: &S) -> Vec<S> {
-        (0..st.winf.len())
-            .map(|j| {
-                let mut w = st.winf[j].clone();
-                for k in 0..self.q.len() {
-                    w = w.add(&st.a[k].mul(&e[k]).mul(&self.q[k][j]));
-                }
-                w.add(pad)
-            })
-            .collect()
+    pub fn end(&self, st: &ModalStep<S>, ps: &PieceS<S>, rho: &S) -> CBall<S> {
+        ps.cball(&self.coords(st, &st.at_end), &st.extra.add(rho).hi_point())
     }
 }
