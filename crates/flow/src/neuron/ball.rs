@@ -134,7 +134,7 @@ impl<S: Enclosure> PieceS<S> {
     pub fn lift(&self, z: &[S]) -> Vec<S> {
         let mut w = vec![S::zero(&self.ctx); self.d];
         for (zk, qk) in z.iter().zip(&self.q) {
-            w.iter_mut().zip(qk).for_each(|(a, b)| *a = a.add(&zk.mul(b)));
+            w.iter_mut().zip(qk).for_each(|(a, b)| a.add_mul_assign(zk, b));
         }
         w
     }

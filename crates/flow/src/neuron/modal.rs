@@ -212,15 +212,12 @@ impl<S: Enclosure> Modes<S> {
     /// A box holding every state of the step (`d` coordinates).
     pub fn hull(&self, st: &ModalStep<S>, frame: &Frame<S>) -> Vec<S> {
         let pad = sym(&st.radius);
-        (0..frame.winf.len())
-            .map(|j| {
-                let mut w = frame.winf[j].clone();
-                for k in 0..self.q.len() {
-                    w = w.add(&st.a[k].mul(&st.range[k]).mul(&self.q[k][j]));
-                }
-                w.add(&pad)
-            })
-            .collect()
+        let f: Vec<S> = st.a.iter().zip(&st.range).map(|(a, e)| a.mul(e)).collect();
+        let mut w: Vec<S> = frame.winf.iter().map(|v| v.add(&pad)).collect();
+        for (fk, qk) in f.iter().zip(&self.q) {
+            w.iter_mut().zip(qk).for_each(|(u, q)| u.add_mul_assign(fk, q));
+        }
+        w
     }
 
     /// `Σ_k a_k E_k ξ_k` over per-mode factors `e`: the modal sum in coordinates.
