@@ -1,6 +1,6 @@
 //! Benchmark: cost against the input dimension `d`.
 //!
-//! 1. The certified single neuron (f64 and 128-bit MPFR intervals) with `n` = 2 and 16 points,
+//! 1. The certified single neuron (f64 and 128-bit MPFR intervals) with `n` = 2, 4, 8, 16 points,
 //!    `d` = 10 … 10,000: wall time, status, switches and the process's peak resident memory after
 //!    the run (`VmHWM`, monotone over the run, so each row bounds every row above it). The exact
 //!    linear algebra lives in the span of the active points (`proofs-notes/neuron-gram-space.md`),
