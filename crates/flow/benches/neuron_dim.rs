@@ -1,14 +1,15 @@
 //! Benchmark: cost against the input dimension `d`.
 //!
-//! 1. The certified single neuron (f64 and 128-bit MPFR intervals) with `n` = 2 and 16 points,
+//! 1. The certified single neuron (f64 and 128-bit MPFR intervals) with `n` = 2, 4, 8, 16 points,
 //!    `d` = 10 … 10,000: wall time, status, switches and the process's peak resident memory after
 //!    the run (`VmHWM`, monotone over the run, so each row bounds every row above it). The exact
 //!    linear algebra lives in the span of the active points (`proofs-notes/neuron-gram-space.md`),
 //!    so time and memory should grow linearly in `d`.
 //! 2. The validated two-layer integrator: time per accepted step against `d` (m = 2, n = 4).
 //!
-//! Run: `cargo bench -p reluflow-flow --bench neuron_dim [-- neuron|net] [dmax=N]` (`dmax` skips
-//! the single-neuron rows with `d > N`).
+//! Run: `cargo bench -p reluflow-flow --bench neuron_dim [-- neuron|net] [dmax=N] [n=N] [d=N]
+//! [backend=f64-iv|mpfr128]` (`dmax` skips the single-neuron rows with `d > N`; `n`, `d`, `backend`
+//! select rows, so that one row per process gives its own peak memory).
 
 use reluflow_arith::{Interval, MpInterval};
 use reluflow_flow::Status;
@@ -55,30 +56,52 @@ fn status<S: std::fmt::Debug>(s: &Status<S>) -> String {
     }
 }
 
-fn bench_neuron(dmax: usize) {
+/// Which single-neuron rows to run.
+struct Select {
+    dmax: usize,
+    n: Option<usize>,
+    d: Option<usize>,
+    backend: Option<String>,
+}
+
+impl Select {
+    fn row(&self, n: usize, d: usize) -> bool {
+        d >= n && d <= self.dmax && self.n.is_none_or(|v| v == n) && self.d.is_none_or(|v| v == d)
+    }
+    fn backend(&self, b: &str) -> bool {
+        self.backend.as_deref().is_none_or(|v| v == b)
+    }
+}
+
+fn bench_neuron(sel: &Select) {
     println!("== certified single neuron, t_end = ∞ ==");
     println!(
         "{:>3} {:>6} {:>8} {:>11} {:>7} {:>11} {:>9} {:>12}",
         "n", "d", "backend", "time [s]", "events", "status", "peak MB", "w₀ width"
     );
     let opts = NeuronOptions::default();
-    for n in [2, 16] {
-        for d in [10, 100, 500, 1000, 10_000] {
-            if d < n || d > dmax {
+    for n in [2, 4, 8, 16] {
+        for d in [10, 100, 1000, 10_000] {
+            if !sel.row(n, d) {
                 continue;
             }
             let p = problem(n, d, Horizon::Infinite);
-            let t = Instant::now();
-            let tr = certify::<Interval>(&p, &(), &opts).unwrap();
-            let secs = t.elapsed().as_secs_f64();
-            let wid = tr.limit.as_ref().map_or(f64::NAN, |l| l.state.w[0][0].wid());
-            println!(
-                "{n:>3} {d:>6} {:>8} {secs:>11.4} {:>7} {:>11} {:>9.1} {wid:>12.3e}",
-                "f64-iv",
-                tr.events.len(),
-                status(&tr.status),
-                peak_mb()
-            );
+            if sel.backend("f64-iv") {
+                let t = Instant::now();
+                let tr = certify::<Interval>(&p, &(), &opts).unwrap();
+                let secs = t.elapsed().as_secs_f64();
+                let wid = tr.limit.as_ref().map_or(f64::NAN, |l| l.state.w[0][0].wid());
+                println!(
+                    "{n:>3} {d:>6} {:>8} {secs:>11.4} {:>7} {:>11} {:>9.1} {wid:>12.3e}",
+                    "f64-iv",
+                    tr.events.len(),
+                    status(&tr.status),
+                    peak_mb()
+                );
+            }
+            if !sel.backend("mpfr128") {
+                continue;
+            }
             let t = Instant::now();
             let tr = certify::<MpInterval>(&p, &128, &opts).unwrap();
             let secs = t.elapsed().as_secs_f64();
@@ -119,11 +142,17 @@ fn bench_net() {
 
 fn main() {
     let which: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    let dmax = which.iter().find_map(|a| a.strip_prefix("dmax=")?.parse().ok()).unwrap_or(usize::MAX);
-    let which: Vec<String> = which.into_iter().filter(|a| !a.starts_with("dmax=")).collect();
+    let arg = |k: &str| which.iter().find_map(|a| a.strip_prefix(k).map(str::to_string));
+    let sel = Select {
+        dmax: arg("dmax=").and_then(|v| v.parse().ok()).unwrap_or(usize::MAX),
+        n: arg("n=").and_then(|v| v.parse().ok()),
+        d: arg("d=").and_then(|v| v.parse().ok()),
+        backend: arg("backend="),
+    };
+    let which: Vec<String> = which.into_iter().filter(|a| !a.contains('=')).collect();
     let all = which.is_empty();
     if all || which.iter().any(|w| w == "neuron") {
-        bench_neuron(dmax);
+        bench_neuron(&sel);
     }
     if all || which.iter().any(|w| w == "net") {
         bench_net();

@@ -79,5 +79,74 @@ fn zero_columns_change_nothing() {
         assert!(meets(&la[j], &lb[j]), "coordinate {j}: {:?} vs {:?}", la[j], lb[j]);
     }
     assert!(lb[2].certainly_neg() && lb[0].contains_rational(&q("5")));
+    // The span of the last pattern is span(e₀, e₁) in both: its axes are found in ℝ^2000 too, and
+    // the limit's coordinates along them are w_A's, exactly.
+    for l in [la, lb] {
+        assert!(l[0].contains_rational(&q("5")) && l[0].width_upper() == 0.0, "{:?}", l[0]);
+        assert!(l[1].contains_rational(&q("-1")) && l[1].width_upper() == 0.0, "{:?}", l[1]);
+    }
     assert!(lb[3..].iter().all(|v| v.contains_rational(&Rational::new()) && v.width_upper() < 1e-12));
+}
+
+/// `w0 − Xᵀ(XXᵀ)⁻¹(Xw0 − y)` exactly (the limit when every point stays active), by Gaussian
+/// elimination on the `n × n` Gram matrix.
+fn closed_form_limit(x: &[Vec<Rational>], y: &[Rational], w0: &[Rational]) -> Vec<Rational> {
+    let n = x.len();
+    let mut a: Vec<Vec<Rational>> = (0..n)
+        .map(|i| {
+            let mut row: Vec<Rational> = (0..n).map(|l| dot(&x[i], &x[l])).collect();
+            row.push(dot(&x[i], w0) - &y[i]);
+            row
+        })
+        .collect();
+    for c in 0..n {
+        let p = (c..n).find(|&r| a[r][c] != 0).expect("independent points");
+        a.swap(c, p);
+        for r in 0..n {
+            if r != c && a[r][c] != 0 {
+                let f = Rational::from(&a[r][c] / &a[c][c]);
+                for k in c..=n {
+                    let t = Rational::from(&f * &a[c][k]);
+                    a[r][k] -= t;
+                }
+            }
+        }
+    }
+    let u: Vec<Rational> = (0..n).map(|i| Rational::from(&a[i][n] / &a[i][i])).collect();
+    (0..w0.len()).map(|j| (0..n).fold(w0[j].clone(), |s, i| s - Rational::from(&u[i] * &x[i][j]))).collect()
+}
+
+fn check_limit(x: Vec<Vec<Rational>>, y: Vec<Rational>, w0: Vec<Rational>, max_width: f64) {
+    let want = closed_form_limit(&x, &y, &w0);
+    let p = single(x, y, w0, ReluPrime::Zero);
+    let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
+    assert_eq!(tr.status, Status::Certified);
+    assert!(tr.events.is_empty(), "every point stays active");
+    let lim = &tr.limit.as_ref().expect("limit").state.w[0];
+    for (j, (v, exact)) in lim.iter().zip(&want).enumerate() {
+        assert!(v.contains_rational(exact), "coordinate {j}: {exact} not in {v:?}");
+        assert!(v.width_upper() < max_width, "coordinate {j}: width {}", v.width_upper());
+    }
+}
+
+#[test]
+fn sixteen_points_in_a_thousand_dimensions_reach_the_closed_form_limit() {
+    let (n, d) = (16, 1000);
+    let x: Vec<Vec<Rational>> = (0..n).map(|i| (0..d).map(|j| entry(i * 7919 + j * 31 + 3)).collect()).collect();
+    let y: Vec<Rational> = (1..=n).map(|i| Rational::from(i as i64)).collect();
+    let w0: Vec<Rational> =
+        (0..d).map(|j| x.iter().map(|xi| xi[j].clone()).sum::<Rational>() / Rational::from(n as i64)).collect();
+    check_limit(x, y, w0, 1e-10);
+}
+
+#[test]
+fn long_rationals_take_the_exact_integer_path() {
+    // Entries v/100 + 3⁻⁴⁰: integer rows near 2⁷⁰, beyond the i128 fast path of XXᵀ.
+    let tiny = Rational::from((1u64, 3u64.pow(40)));
+    let d = 300;
+    let x: Vec<Vec<Rational>> =
+        (0..3).map(|i| (0..d).map(|j| entry(i * 7919 + j * 31 + 3) + tiny.clone()).collect()).collect();
+    let y = vec![q("1"), q("2"), q("3")];
+    let w0: Vec<Rational> = (0..d).map(|j| Rational::from(&x[0][j] + &x[1][j]) + &x[2][j]).collect();
+    check_limit(x, y, w0, 1e-10);
 }

@@ -6,7 +6,8 @@
 //! 2-norm at most 1, so `F_s(c + B(ρ)) ⊆ F_s(c) + B(ρ)`: only the rounding error of evaluating
 //! `F_s(c)` is added to the radius.
 
-use super::gram::GramPiece;
+use super::frame::CBall;
+use super::gram::{DataGram, GramPiece};
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::{dot, mat_vec, norm_sq};
 use rug::Rational;
@@ -54,13 +55,13 @@ impl<S: Enclosure> Ball<S> {
 }
 
 /// A pattern's data entered into the backend (outward for enclosures): the operator on the
-/// active span in the basis `q̂_k` (`gram.rs`), so that nothing is `d × d`.
+/// active span in the basis `q̂_k` (`gram/`), so that nothing is `d × d`.
 #[derive(Clone, Debug)]
 pub(crate) struct PieceS<S: Enclosure> {
     pub d: usize,
     /// The dimension `r` of the active span.
     pub r: usize,
-    /// The basis rows `q̂_k`.
+    /// Enclosures of the basis rows `q̂_k`.
     q: Vec<Vec<S>>,
     /// `1/D_k`.
     dinv: Vec<S>,
@@ -70,38 +71,51 @@ pub(crate) struct PieceS<S: Enclosure> {
     omega: Vec<S>,
     /// Upper bounds of `√(I − P)_jj`, the norms of the rows of `I − P`.
     ker_row: Vec<S>,
-    /// `(I − P)_jj = 0`: row `j` of `I − P` vanishes (`e_j ∈ V`).
-    in_span: Vec<bool>,
-    /// `w_A`.
-    w_a: Vec<S>,
+    /// `(w_A)_j` where `e_j ∈ V` (row `j` of `I − P` vanishes), exactly; `None` elsewhere.
+    span_wa: Vec<Option<S>>,
     /// Upper bound of `‖N‖_∞` as f64.
     pub norm: f64,
-    pub alpha: Vec<Vec<S>>,
-    pub beta: Vec<S>,
+    /// Per point `DND⁻¹Q̂x_i`: the rate of guard `i` is `−(DND⁻¹Q̂x_i)ᵀζ(w)` (`gram/piece.rs`).
+    rate_row: Vec<Vec<S>>,
     /// Upper bounds of `‖α_i‖₂`.
     pub alpha_norm: Vec<S>,
+    /// Per point `Q̂x_i`.
+    xq: Vec<Vec<S>>,
+    /// `D` and upper bounds of `D_k^{−1/2}`.
+    dq: Vec<S>,
+    rdinv: Vec<S>,
     ctx: S::Ctx,
 }
 
 impl<S: Enclosure> PieceS<S> {
-    pub fn new(pc: &GramPiece, ctx: &S::Ctx) -> PieceS<S> {
+    pub fn new(pc: &GramPiece, dg: &DataGram<'_>, ctx: &S::Ctx) -> PieceS<S> {
         let conv = |v: &[Rational]| v.iter().map(|q| S::from_rational(q, ctx)).collect::<Vec<S>>();
         let g = &pc.g;
-        let kd = g.kernel_diag();
+        let q = g.rows_enclosure::<S>(dg, ctx);
+        let dinv: Vec<S> = g.dq.iter().map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx)).collect();
+        let mut span_wa = vec![None; g.d];
+        for (j, k) in g.axes() {
+            span_wa[j] = Some(S::from_rational(&g.omega[k], ctx));
+        }
         PieceS {
             d: g.d,
             r: g.rank(),
-            q: g.q.iter().map(|v| conv(v)).collect(),
-            dinv: g.dq.iter().map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx)).collect(),
+            ker_row: ker_rows(&q, &dinv, g.d, ctx),
+            q,
+            dinv,
             a: g.n.iter().map(|v| S::from_rational(&Rational::from(-v), ctx)).collect(),
             omega: conv(&g.omega),
-            ker_row: kd.iter().map(|v| S::from_rational(v, ctx).sqrt().hi_point()).collect(),
-            in_span: kd.iter().map(|v| *v == 0).collect(),
-            w_a: conv(&g.lift(&g.omega)),
+            span_wa,
             norm: S::from_rational(&g.norm_inf(), ctx).upper_f64(),
-            alpha: pc.alpha.iter().map(|a| conv(a)).collect(),
-            beta: conv(&pc.beta),
+            rate_row: pc.rate_row.iter().map(|a| conv(a)).collect(),
             alpha_norm: pc.alpha_sq.iter().map(|a| S::from_rational(a, ctx).sqrt().hi_point()).collect(),
+            xq: g.xq.iter().map(|v| conv(v)).collect(),
+            dq: conv(&g.dq),
+            rdinv: g
+                .dq
+                .iter()
+                .map(|dk| S::from_rational(&Rational::from(dk.recip_ref()), ctx).sqrt().hi_point())
+                .collect(),
             ctx: ctx.clone(),
         }
     }
@@ -120,7 +134,7 @@ impl<S: Enclosure> PieceS<S> {
     pub fn lift(&self, z: &[S]) -> Vec<S> {
         let mut w = vec![S::zero(&self.ctx); self.d];
         for (zk, qk) in z.iter().zip(&self.q) {
-            w.iter_mut().zip(qk).for_each(|(a, b)| *a = a.add(&zk.mul(b)));
+            w.iter_mut().zip(qk).for_each(|(a, b)| a.add_mul_assign(zk, b));
         }
         w
     }
@@ -137,9 +151,9 @@ impl<S: Enclosure> PieceS<S> {
         plain
             .into_iter()
             .zip(at_mid)
-            .zip(self.ker_row.iter().zip(&self.in_span).zip(&self.w_a))
-            .map(|((p, c), ((k, &zero), wa))| {
-                if zero {
+            .zip(self.ker_row.iter().zip(&self.span_wa))
+            .map(|((p, c), (k, wa))| {
+                if let Some(wa) = wa {
                     return wa.clone(); // row j of I − P is 0: the coordinate is w_A's, exactly
                 }
                 let b = c.add(&sym(&k.mul(&rn)));
@@ -156,18 +170,43 @@ impl<S: Enclosure> PieceS<S> {
         (winf, v)
     }
 
-    /// The box `w_∞(c) + E v` (without the radius): `E` (`r × r`) may enclose one or many
-    /// `exp(−sN)`, and `exp(−sK)v = Q̂ᵀexp(−sN)z` for `v = Q̂ᵀz`.
-    pub fn centre_box(&self, ball: &Ball<S>, e: &[S]) -> Vec<S> {
-        let z = self.decaying(&ball.c);
-        let v = self.lift(&z);
-        let ev = self.lift(&mat_vec(e, self.r, self.r, &z, &self.ctx));
-        ball.c.iter().zip(&v).zip(&ev).map(|((c, v), e)| c.sub(v).add(e)).collect()
+    /// `(Q̂x_i)ᵀv`.
+    pub fn xq_dot(&self, i: usize, v: &[S]) -> S {
+        dot(&self.xq[i], v, &self.ctx)
     }
 
-    /// The ball at the end of a step whose exponential is enclosed by `e`.
-    pub fn advance(&self, ball: &Ball<S>, e: &[S]) -> Ball<S> {
-        Ball::from_box(&self.centre_box(ball, e), &ball.rho)
+    /// An upper bound of `‖Q̂ᵀu‖ = (uᵀDu)^{1/2}` over a box `u` of coordinates.
+    pub fn d_norm(&self, u: &[S]) -> S {
+        let zero = S::zero(&self.ctx);
+        let s = u.iter().zip(&self.dq).fold(zero.clone(), |s, (a, dk)| s.add(&a.sqr().mul(dk)));
+        s.max(&zero).sqrt().hi_point()
+    }
+
+    /// The ball `w_∞ + Q̂ᵀ(mid U) + B(ρ + ‖Q̂ᵀ(U − mid U)‖)` holding `w_∞ + Q̂ᵀU + B(ρ)`.
+    pub fn cball(&self, u: &[S], rho: &S) -> CBall<S> {
+        let v: Vec<S> = u.iter().map(|a| a.mid()).collect();
+        let rad: Vec<S> = u.iter().zip(&v).map(|(a, m)| a.sub(m).abs().hi_point()).collect();
+        CBall { rho: self.d_norm(&rad).add(rho).hi_point(), v }
+    }
+
+    /// `E v` for an `r × r` enclosure `E` (one or many `exp(−sN)`).
+    pub fn step_coords(&self, e: &[S], v: &[S]) -> Vec<S> {
+        mat_vec(e, self.r, self.r, v, &self.ctx)
+    }
+
+    /// The ball after a step whose exponential is enclosed by `e`.
+    pub fn advance_c(&self, b: &CBall<S>, e: &[S]) -> CBall<S> {
+        self.cball(&self.step_coords(e, &b.v), &b.rho)
+    }
+
+    /// `ζ(w)` over `w_∞ + Q̂ᵀU + B(ρ)`: `U ± ρ D_k^{−1/2}` (`|(D⁻¹Q̂δ)_k| ≤ ‖δ‖/√D_k`).
+    pub fn zeta_hull(&self, u: &[S], rho: &S) -> Vec<S> {
+        u.iter().zip(&self.rdinv).map(|(a, k)| a.add(&sym(&k.mul(rho)))).collect()
+    }
+
+    /// `(−N)z`: the coordinates of the field at decaying coordinates `z`.
+    pub fn field_z(&self, z: &[S]) -> Vec<S> {
+        mat_vec(&self.a, self.r, self.r, z, &self.ctx)
     }
 
     /// The field `f(w) = −K(w − w_A) = Q̂ᵀ(−N)(D⁻¹Q̂w − ω)` over a box.
@@ -177,21 +216,28 @@ impl<S: Enclosure> PieceS<S> {
 
     /// `d/dt x_iᵀw` over all states in `cb + B(rho)`.
     pub fn rate(&self, i: usize, cb: &[S], rho: &S) -> S {
-        let ctx = rho.ctx();
-        dot(&self.alpha[i], cb, &ctx).add(&self.beta[i]).add(&sym(&self.alpha_norm[i].mul(rho)))
+        self.rate_z(i, &self.decaying(cb), rho)
+    }
+
+    /// `d/dt x_iᵀw` over all states in `cb + B(rho)`, given `z ⊇ ζ(cb)`.
+    pub fn rate_z(&self, i: usize, z: &[S], rho: &S) -> S {
+        dot(&self.rate_row[i], z, &self.ctx).neg().add(&sym(&self.alpha_norm[i].mul(rho)))
+    }
+
+    /// `α_iᵀQ̂ᵀy = −(DND⁻¹Q̂x_i)ᵀy` (`α_iᵀ` of a vector given by its coordinates).
+    pub fn alpha_dot(&self, i: usize, y: &[S]) -> S {
+        dot(&self.rate_row[i], y, &self.ctx).neg()
     }
 }
 
-/// `x_iᵀw` over all states in `cb + B(rho)`, given `xn ≥ ‖x_i‖₂`.
-pub(crate) fn guard<S: Enclosure>(x: &[S], xn: &S, cb: &[S], rho: &S) -> S {
-    let ctx = rho.ctx();
-    dot(x, cb, &ctx).add(&sym(&xn.mul(rho)))
-}
-
-/// The box `cb ± rho`.
-pub(crate) fn inflate_box<S: Enclosure>(cb: &[S], rho: &S) -> Vec<S> {
-    let r = sym(rho);
-    cb.iter().map(|v| v.add(&r)).collect()
+/// Upper bounds of `√(I − P)_jj = √(1 − Σ_k q̂_k[j]²/D_k)`, evaluated over the enclosures.
+fn ker_rows<S: Enclosure>(q: &[Vec<S>], dinv: &[S], d: usize, ctx: &S::Ctx) -> Vec<S> {
+    let mut p = vec![S::zero(ctx); d];
+    for (qk, di) in q.iter().zip(dinv) {
+        p.iter_mut().zip(qk).for_each(|(a, v)| a.add_mul_assign(&v.sqr(), di));
+    }
+    let (one, zero) = (S::one(ctx), S::zero(ctx));
+    p.iter().map(|v| one.sub(v).max(&zero).sqrt().hi_point()).collect()
 }
 
 /// Componentwise hull of two boxes.

@@ -4,6 +4,7 @@
 use super::ball::{Ball, norm_upper};
 use super::exact::parallel;
 use super::expm::precision_bits;
+use super::gram::DataGram;
 use super::pattern;
 use super::run::{Points, hi_q, lo_q};
 use super::start::{Start, decide};
@@ -22,7 +23,8 @@ pub(crate) struct Env<'a, S: Enclosure> {
     pub problem: &'a Problem,
     pub opts: &'a NeuronOptions,
     pub ctx: S::Ctx,
-    pub x: &'a [Vec<Rational>],
+    /// The data's exact Gram matrix, for the span algebra of every pattern.
+    pub dg: DataGram<'a>,
     pub y: &'a [Rational],
     /// The loss factor `c`.
     pub c: Rational,
@@ -47,7 +49,7 @@ impl<'a, S: Enclosure> Env<'a, S> {
             problem,
             opts,
             ctx: ctx.clone(),
-            x,
+            dg: DataGram::new(x),
             y: data.y(),
             c: problem.loss_factor(),
             conv: problem.relu_prime(),
@@ -175,7 +177,7 @@ pub fn certify<S: Enclosure>(
     let zero = S::zero(ctx);
     let initial_box: Vec<S> = w0.iter().map(|q| S::from_rational(q, ctx)).collect();
     let mut out = Out { initial: state(initial_box.clone()), segments: Vec::new(), events: Vec::new() };
-    let (active, skip) = match decide(env.x, env.y, &env.c, &w0, env.conv) {
+    let (active, skip) = match decide(&env.dg, env.y, &env.c, &w0, env.conv) {
         Start::Go { active, skip } => (active, skip),
         Start::Stop(reason) => return Ok(out.undecided(reason, zero, initial_box).without_vacuous_bounds()),
     };

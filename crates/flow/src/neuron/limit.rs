@@ -1,11 +1,11 @@
 //! The end of a run: the limit test (no switch can ever happen again) and death.
 
-use super::ball::{Ball, guard, inflate_box, sym};
+use super::ball::sym;
+use super::frame::CBall;
 use super::gram::GramPiece;
 use super::run::{Points, Run};
 use super::slow::SlowMode;
 use crate::trajectory::*;
-use reluflow_arith::linalg::norm_sq;
 use reluflow_arith::{Enclosure, Scalar};
 use reluflow_model::Horizon;
 use rug::Rational;
@@ -22,36 +22,36 @@ fn state<S: Scalar>(w: Vec<S>) -> State<S> {
 pub(crate) fn global<S: Enclosure>(
     run: &Run<'_, S>,
     piece: &GramPiece,
-    ball: &Ball<S>,
+    ball: &CBall<S>,
     pts: &Points<S>,
     req: &[i8],
     slow: Option<&SlowMode<S>>,
 ) -> Option<(Vec<S>, Vec<S>)> {
-    let ctx = ball.rho.ctx();
-    let (winf, v) = run.ps.split(&ball.c);
-    let r = norm_sq(&v, &ctx).sqrt().hi_point().add(&ball.rho).hi_point();
+    // The centre is w_∞ + Q̂ᵀv (`frame.rs`): its decaying part has norm ‖Q̂ᵀv‖.
+    let r = run.ps.d_norm(&ball.v).add(&ball.rho).hi_point();
     for (i, &q) in req.iter().enumerate() {
         if q == 0 {
             continue;
         }
         if piece.on_plane[i] && q > 0 {
             match slow {
-                Some(m) if m.stays_positive(&pts.x[i], &pts.xn[i], &v, &ball.rho) => continue,
+                Some(m) if m.stays_positive(&run.ps, i, &pts.xn[i], &ball.v, &ball.rho) => continue,
                 _ => return None,
             }
         }
         let g = if piece.in_kernel[i] {
-            guard(&pts.x[i], &pts.xn[i], &ball.c, &ball.rho)
+            run.frame.guard_at_limit(i, &pts.xn[i], &ball.rho)
         } else {
-            guard(&pts.x[i], &pts.xn[i], &winf, &r)
+            run.frame.guard_at_limit(i, &pts.xn[i], &r)
         };
         let ok = if q > 0 { g.certainly_pos() } else { g.certainly_neg() };
         if !ok {
             return None;
         }
     }
+    let winf = &run.frame.winf;
     let tail: Vec<S> = winf.iter().map(|w| w.add(&sym(&r))).collect();
-    let lim = inflate_box(&winf, &ball.rho);
+    let lim: Vec<S> = winf.iter().map(|w| w.add(&sym(&ball.rho))).collect();
     Some((tail, lim))
 }
 

@@ -45,6 +45,7 @@ mod ball;
 mod certify;
 mod exact;
 mod expm;
+mod frame;
 mod gram;
 mod limit;
 mod modal;
@@ -111,7 +112,9 @@ fn check_problem(problem: &Problem) -> Result<Vec<Rational>, NeuronError> {
 /// limit, given any state `w` after the last switch.
 pub fn pattern_limit(problem: &Problem, active: &[usize], w: &[Rational]) -> Vec<Rational> {
     let data = problem.data();
-    let g = gram::Gram::new(data.x(), data.y(), &problem.loss_factor(), active);
-    let z: Vec<Rational> = g.coords(w).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();
-    w.iter().zip(g.lift(&z)).map(|(a, b)| Rational::from(a - &b)).collect()
+    let dg = gram::DataGram::new(data.x());
+    let g = gram::Gram::new(&dg, data.y(), &problem.loss_factor(), active);
+    let xw: Vec<Rational> = data.x().iter().map(|xi| gram::dot(xi, w)).collect();
+    let z: Vec<Rational> = g.coords_with(&xw, w).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();
+    w.iter().zip(g.lift_exact(&dg, &z)).map(|(a, b)| Rational::from(a - &b)).collect()
 }

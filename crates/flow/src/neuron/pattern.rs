@@ -1,8 +1,9 @@
 //! One activation pattern of the certified driver: steps until the horizon, a certified limit, a
 //! stop, or the first switch (handed to `switch.rs`).
 
-use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
+use super::ball::{Ball, PieceS, hull_box};
 use super::certify::{Cursor, Env, Out};
+use super::frame::{CBall, Frame};
 use super::gram::GramPiece;
 use super::limit::global;
 use super::modal::Modes;
@@ -43,7 +44,7 @@ impl<S: Enclosure> Open<S> {
 struct Pos<S> {
     t0: S,
     tau: Rational,
-    ball: Ball<S>,
+    ball: CBall<S>,
     e: i32,
     e_max: i32,
 }
@@ -72,12 +73,13 @@ fn kernel_limit<S: Enclosure>(ps: &PieceS<S>, start_box: &[S]) -> Vec<S> {
 /// Runs one pattern from `cur` (see the module documentation).
 pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<S>) -> Next<S> {
     let Cursor { active, skip, t0, ball, work, seg_box } = cur;
-    let piece = GramPiece::new(env.x, env.y, &env.c, &active);
-    let ps = PieceS::<S>::new(&piece, &env.ctx);
+    let piece = GramPiece::new(&env.dg, env.y, &env.c, &active);
+    let ps = PieceS::<S>::new(&piece, &env.dg, &env.ctx);
     let req = env.req(&active, &skip);
     let pattern = Pattern { active: vec![env.report(&active)], frozen: vec![false], sliding: Vec::new() };
-    let mut run = Run::new(ps, &env.pts, req.clone(), env.bits, env.ctx.clone());
-    run.modes = Modes::new(&piece.g, &env.ctx);
+    let (frame, cball) = Frame::new(&ps, &env.pts, &ball);
+    let mut run = Run::new(ps, frame, &env.pts, req.clone(), env.bits, env.ctx.clone());
+    run.modes = Modes::new(&piece, &run.ps, &env.ctx);
     run.max_work = env.opts.max_steps.saturating_sub(work);
     run.monitor = env.opts.monitor.clone();
     let norm = run.ps.norm;
@@ -93,8 +95,8 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
     };
     let kernel_limit = kernel_limit(&run.ps, &start_box);
     let horizon = env.horizon(&t0);
-    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece.g, &env.ctx)).flatten();
-    let mut pos = Pos { t0, tau: Rational::new(), ball, e, e_max };
+    let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece.g, &run.ps, &env.ctx)).flatten();
+    let mut pos = Pos { t0, tau: Rational::new(), ball: cball, e, e_max };
     loop {
         if let Some((hlo, hhi, t_end)) = &horizon
             && pos.tau >= *hlo
@@ -105,7 +107,7 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
             let limit = Limits { tail, lim, kernel: &kernel_limit, start_box: &start_box };
             return Next::Done(Box::new(finish(env, out, &mut run, &piece, seg, &pos, &horizon, limit)));
         }
-        if let Some(tr) = out_of_budget(env, out, &mut seg, &pos, work + run.work) {
+        if let Some(tr) = out_of_budget(env, out, &run, &mut seg, &pos, work + run.work) {
             return Next::Done(Box::new(tr));
         }
         let mut len = Rational::from(1) << pos.e.clamp(-1000, 1000);
@@ -154,12 +156,12 @@ fn at_horizon<S: Enclosure>(
         let (classes, _, _, h) = run.classify(&pos.ball, &width);
         if classes.iter().any(|c| *c != Class::Ok) {
             let reason = UndecidedReason::Other("a switch may happen inside the time enclosure of t_end".to_string());
-            seg.close(out, pos.now(), pos.ball.to_box());
-            return out.undecided(reason, pos.now(), pos.ball.to_box());
+            seg.close(out, pos.now(), run.world(&pos.ball));
+            return out.undecided(reason, pos.now(), run.world(&pos.ball));
         }
         h
     } else {
-        pos.ball.to_box()
+        run.world(&pos.ball)
     };
     seg.grow(&fin);
     let t_fin = S::from_rational(t_end, &env.ctx);
@@ -203,7 +205,7 @@ fn finish<S: Enclosure>(
                 rate: None,
                 on_hyperplane: (0..env.n).filter(|&i| piece.on_plane[i]).map(|i| (0, i)).collect(),
             };
-            let (now, fin) = (pos.now(), pos.ball.to_box());
+            let (now, fin) = (pos.now(), run.world(&pos.ball));
             seg.close(out, now.clone(), fin.clone());
             out.certified(now, fin, Some(limit))
         }
@@ -211,17 +213,18 @@ fn finish<S: Enclosure>(
             let tau = &pos.tau;
             let (slo, shi) = (Rational::from(hlo - tau), Rational::from(hhi - tau));
             let e_fin = run.expm_range(&slo, &shi);
-            let fin = inflate_box(&run.ps.centre_box(&pos.ball, &e_fin), &pos.ball.rho);
+            let fin = run.world(&CBall { v: run.ps.step_coords(&e_fin, &pos.ball.v), rho: pos.ball.rho.clone() });
             // A far horizon: the dense exponential loses every digit, the decay modes do not.
             let fin = match &run.modes {
                 Some(m) => {
-                    let st = m.step_over(&run.ps, &pos.ball, S::from_bounds(&slo, &shi, &env.ctx));
-                    fin.iter().zip(m.end(&st, &pos.ball.rho).to_box()).map(|(a, b)| narrower(a, b)).collect()
+                    let st = m.step_over(&pos.ball, S::from_bounds(&slo, &shi, &env.ctx));
+                    let end = run.world(&m.end(&st, &run.ps, &pos.ball.rho));
+                    fin.iter().zip(end).map(|(a, b)| narrower(a, b)).collect()
                 }
                 None => fin,
             };
             let e_all = run.expm_range(&Rational::new(), &Rational::from(hhi - tau));
-            let dense = inflate_box(&run.ps.centre_box(&pos.ball, &e_all), &pos.ball.rho);
+            let dense = run.world(&CBall { v: run.ps.step_coords(&e_all, &pos.ball.v), rho: pos.ball.rho.clone() });
             let dense = match meet_all("neuron: dense box ∩ tail box", &dense, &l.tail) {
                 Ok(m) => m,
                 Err(e) => return out.undecided(e.into(), pos.t0.clone(), l.start_box.to_vec()),
@@ -239,6 +242,7 @@ fn finish<S: Enclosure>(
 fn out_of_budget<S: Enclosure>(
     env: &Env<'_, S>,
     out: &mut Out<S>,
+    run: &Run<'_, S>,
     seg: &mut Open<S>,
     pos: &Pos<S>,
     work: usize,
@@ -253,8 +257,8 @@ fn out_of_budget<S: Enclosure>(
         return None;
     };
     let open = std::mem::replace(seg, Open { start: pos.now(), pattern: seg.pattern.clone(), hull: Vec::new() });
-    open.close(out, pos.now(), pos.ball.to_box());
-    Some(out.undecided(reason, pos.now(), pos.ball.to_box()))
+    open.close(out, pos.now(), run.world(&pos.ball));
+    Some(out.undecided(reason, pos.now(), run.world(&pos.ball)))
 }
 
 /// A guard that cannot be separated from 0 while the pattern's limit may lie on its hyperplane:
@@ -262,13 +266,12 @@ fn out_of_budget<S: Enclosure>(
 fn diagnose<S: Enclosure>(
     run: &Run<'_, S>,
     piece: &GramPiece,
-    ball: &Ball<S>,
+    ball: &CBall<S>,
     reason: UndecidedReason,
 ) -> UndecidedReason {
     match reason {
         UndecidedReason::Grazing { point, .. } if !piece.in_kernel[point] => {
-            let (winf, _) = run.ps.split(&ball.c);
-            let g = guard(&run.pts.x[point], &run.pts.xn[point], &winf, &ball.rho);
+            let g = run.frame.guard_at_limit(point, &run.pts.xn[point], &ball.rho);
             if g.contains_zero() {
                 UndecidedReason::Other(format!(
                     "the limit of the current pattern may lie on the hyperplane of point {point}: \

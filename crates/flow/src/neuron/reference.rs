@@ -107,7 +107,7 @@ pub fn reference<S: Point>(
     let initial = State { w: vec![w.clone()], a: None };
     let z0: Vec<Rational> = xq.iter().map(|xi| xi.iter().zip(&w0q).map(|(a, b)| Rational::from(a * b)).sum()).collect();
     // The start pattern: the one cell the exact start analysis finds entered, else the convention's.
-    let mut active: Vec<usize> = match decide(xq, yq, &c, &w0q, conv) {
+    let mut active: Vec<usize> = match decide(&super::gram::DataGram::new(xq), yq, &c, &w0q, conv) {
         Start::Go { active, .. } => active,
         Start::Stop(_) => {
             (0..n).filter(|&i| nonzero[i] && (z0[i] > 0 || (z0[i] == 0 && conv.zero_is_active()))).collect()

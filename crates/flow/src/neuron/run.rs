@@ -1,8 +1,9 @@
 //! Stepping inside one pattern: guard classification over a time interval, bisection, and the
 //! rigorous location of the first switch by interval Newton (see `proofs-notes/neuron-events.md`).
 
-use super::ball::{Ball, PieceS, guard, hull_box, inflate_box};
+use super::ball::{PieceS, hull_box};
 use super::expm::expm_enclosure;
+use super::frame::{CBall, Frame};
 use super::modal::Modes;
 use crate::trajectory::UndecidedReason;
 use reluflow_arith::{Bound, Enclosure, Inconsistency, Scalar, meet, meet_all};
@@ -35,7 +36,7 @@ pub(crate) enum Class {
 #[derive(Clone, Debug)]
 pub(crate) enum Found<S> {
     /// No switch: the ball at `a + len` and a hull of all states on the interval.
-    Clear { end: Ball<S>, hull: Vec<S>, split: bool },
+    Clear { end: CBall<S>, hull: Vec<S>, split: bool },
     /// The first switch: point `i`, its time in `[lo, hi]` (local times), the box of states over
     /// that time interval, and a hull of all states from `a` to `hi`.
     Event { i: usize, lo: Rational, hi: Rational, w_box: Vec<S>, hull: Vec<S> },
@@ -68,6 +69,8 @@ pub(crate) fn hi_q<S: Scalar>(s: &S) -> Option<Rational> {
 #[derive(Debug)]
 pub(crate) struct Run<'a, S: Enclosure> {
     pub ps: PieceS<S>,
+    /// What the coordinates of this pattern's balls refer to (`frame.rs`).
+    pub frame: Frame<S>,
     pub pts: &'a Points<S>,
     /// `+1`: must stay `> 0`; `−1`: must stay `< 0`; `0`: not a guard here.
     pub req: Vec<i8>,
@@ -85,9 +88,10 @@ pub(crate) struct Run<'a, S: Enclosure> {
 }
 
 impl<'a, S: Enclosure> Run<'a, S> {
-    pub fn new(ps: PieceS<S>, pts: &'a Points<S>, req: Vec<i8>, bits: u32, ctx: S::Ctx) -> Self {
+    pub fn new(ps: PieceS<S>, frame: Frame<S>, pts: &'a Points<S>, req: Vec<i8>, bits: u32, ctx: S::Ctx) -> Self {
         Run {
             ps,
+            frame,
             pts,
             req,
             bits,
@@ -136,20 +140,33 @@ impl<'a, S: Enclosure> Run<'a, S> {
         if self.req[i] > 0 { g.certainly_neg() } else { g.certainly_pos() }
     }
 
+    /// The box of `ball` in `d` coordinates.
+    pub fn world(&self, ball: &CBall<S>) -> Vec<S> {
+        self.frame.world(&self.ps, &ball.v, &ball.rho)
+    }
+
+    /// `x_iᵀw` over the ball `w_∞ + Q̂ᵀV + B(ρ)`.
+    fn guard(&self, i: usize, v: &[S], rho: &S) -> S {
+        self.frame.guard(&self.ps, i, v, &self.pts.xn[i], rho)
+    }
+
     /// Classifies every guard over `[a, a + len]` from the ball at `a`; returns the classes, the
-    /// rate enclosures, the end ball and the hull of states.
+    /// rate enclosures, the end ball and the hull of states (`d` coordinates).
     #[allow(clippy::type_complexity)]
-    pub fn classify(&mut self, ball: &Ball<S>, len: &Rational) -> (Vec<Class>, Vec<S>, Ball<S>, Vec<S>) {
+    pub fn classify(&mut self, ball: &CBall<S>, len: &Rational) -> (Vec<Class>, Vec<S>, CBall<S>, Vec<S>) {
         self.work += 1;
         let (ep, ed) = self.exps(len);
-        let cb = self.ps.centre_box(ball, &ed);
-        let mut hull = inflate_box(&cb, &ball.rho);
-        let mut end = self.ps.advance(ball, &ep);
-        let modal = self.modes.as_ref().map(|m| (m, m.step(&self.ps, ball, len)));
+        // The centres over the step in coordinates; every state lies within ρ of one.
+        let cb = self.ps.step_coords(&ed, &ball.v);
+        let mut hull = self.world(&CBall { v: cb.clone(), rho: ball.rho.clone() });
+        let mut zeta = self.ps.zeta_hull(&cb, &ball.rho);
+        let mut end = self.ps.advance_c(ball, &ep);
+        let modal = self.modes.as_ref().map(|m| (m, m.step(ball, len)));
         if let Some((m, st)) = &modal {
             // Two enclosures of the same states: keep the narrower of each.
-            hull = hull.iter().zip(m.hull(st)).map(|(a, b)| narrower(a, b)).collect();
-            let e2 = m.end(st, &ball.rho);
+            hull = hull.iter().zip(m.hull(st, &self.frame)).map(|(a, b)| narrower(a, b)).collect();
+            zeta = zeta.iter().zip(m.zeta_hull(st, &self.ps)).map(|(a, b)| narrower(a, b)).collect();
+            let e2 = m.end(st, &self.ps, &ball.rho);
             if e2.rho.certainly_lt(&end.rho) {
                 end = e2;
             }
@@ -161,10 +178,10 @@ impl<'a, S: Enclosure> Run<'a, S> {
             if self.req[i] == 0 {
                 continue;
             }
-            let mut g = guard(&self.pts.x[i], &self.pts.xn[i], &cb, &ball.rho);
-            let mut r = self.ps.rate(i, &cb, &ball.rho);
+            let mut g = self.guard(i, &cb, &ball.rho);
+            let mut r = self.ps.rate_z(i, &cb, &ball.rho);
             if let Some((m, st)) = &modal {
-                g = narrower(&g, m.guard(st, &self.pts.x[i], &self.pts.xn[i]));
+                g = narrower(&g, m.guard(st, &self.frame, i, &self.pts.xn[i]));
                 r = narrower(&r, m.rate(st, &self.ps, i));
             }
             if self.strictly_ok(i, &g) {
@@ -175,7 +192,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
                 continue; // moving away from its hyperplane, starting on the right closed side
             }
             if self.certainly_wrong(i, &r) {
-                let ge = guard(&self.pts.x[i], &self.pts.xn[i], &end.c, &end.rho);
+                let ge = self.guard(i, &end.v, &end.rho);
                 if self.strictly_ok(i, &ge) {
                     continue; // monotone towards it but still on the right side at the end
                 }
@@ -184,7 +201,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
                     continue;
                 }
             }
-            if self.curvature_ok(i, ball, &hull, len) {
+            if self.curvature_ok(i, ball, &zeta, len) {
                 continue; // a quadratic lower bound keeps it on the right side (near a turning point)
             }
             classes[i] = Class::Unknown;
@@ -194,9 +211,9 @@ impl<'a, S: Enclosure> Run<'a, S> {
 
     /// Of the box `old` of every state over `[0, len]` from `ball` and the modal one, the
     /// narrower in each coordinate.
-    fn narrow_hull(&self, old: Vec<S>, ball: &Ball<S>, len: &Rational) -> Vec<S> {
+    fn narrow_hull(&self, old: Vec<S>, ball: &CBall<S>, len: &Rational) -> Vec<S> {
         match &self.modes {
-            Some(m) => old.iter().zip(m.hull(&m.step(&self.ps, ball, len))).map(|(a, b)| narrower(a, b)).collect(),
+            Some(m) => old.iter().zip(m.hull(&m.step(ball, len), &self.frame)).map(|(a, b)| narrower(a, b)).collect(),
             None => old,
         }
     }
@@ -204,16 +221,17 @@ impl<'a, S: Enclosure> Run<'a, S> {
     /// Second-order test (`proofs-notes/neuron-events.md`, "Turning guards"): with `σ` the
     /// required sign, `σg(a + s) ≥ A + Bs + Cs²/2` on `[0, len]` for `A`, `B` the lower ends of
     /// `σg(a)`, `σg'(a)` over the start ball and `C` the lower end of `σg'' = σα_iᵀf(w)` over the
-    /// step's hull; true if that quadratic is positive on `[0, len]`.
-    fn curvature_ok(&self, i: usize, ball: &Ball<S>, hull: &[S], len: &Rational) -> bool {
+    /// step's states (`zeta` encloses their decaying coordinates `ζ(w)`, and
+    /// `α_iᵀf(w) = α_iᵀQ̂ᵀ(−N)ζ(w)`); true if that quadratic is positive on `[0, len]`.
+    fn curvature_ok(&self, i: usize, ball: &CBall<S>, zeta: &[S], len: &Rational) -> bool {
         let sign = S::from_i64(i64::from(self.req[i]), &self.ctx);
-        let g0 = sign.mul(&guard(&self.pts.x[i], &self.pts.xn[i], &ball.c, &ball.rho));
+        let g0 = sign.mul(&self.guard(i, &ball.v, &ball.rho));
         let a = g0.lo_point();
         if !a.certainly_pos() {
             return false;
         }
-        let b = sign.mul(&self.ps.rate(i, &ball.c, &ball.rho)).lo_point();
-        let c = sign.mul(&reluflow_arith::linalg::dot(&self.ps.alpha[i], &self.ps.field(hull), &self.ctx)).lo_point();
+        let b = sign.mul(&self.ps.rate_z(i, &ball.v, &ball.rho)).lo_point();
+        let c = sign.mul(&self.ps.alpha_dot(i, &self.ps.field_z(zeta))).lo_point();
         let h = S::from_rational(len, &self.ctx);
         let two = S::from_i64(2, &self.ctx);
         let at_end = a.add(&b.mul(&h)).add(&c.mul(&h).mul(&h).div(&two));
@@ -230,9 +248,9 @@ impl<'a, S: Enclosure> Run<'a, S> {
     }
 
     /// Searches `[a, a + len]` for the first switch, bisecting up to `depth` times.
-    pub fn search(&mut self, a: &Rational, ball: &Ball<S>, len: &Rational, depth: u32) -> Found<S> {
+    pub fn search(&mut self, a: &Rational, ball: &CBall<S>, len: &Rational, depth: u32) -> Found<S> {
         if let Some(reason) = self.out_of_budget(a) {
-            return Found::Stop { reason, at: a.clone(), hull: ball.to_box() };
+            return Found::Stop { reason, at: a.clone(), hull: self.world(ball) };
         }
         let (classes, rates, end, hull) = self.classify(ball, len);
         if let Some(i) = classes.iter().position(|c| *c == Class::Unknown) {
@@ -240,7 +258,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
                 return Found::Stop {
                     reason: UndecidedReason::Grazing { neuron: 0, point: i },
                     at: a.clone(),
-                    hull: ball.to_box(),
+                    hull: self.world(ball),
                 };
             }
             let half = Rational::from(len / 2u32);
@@ -269,7 +287,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
         for &i in &crossing {
             match self.refine(i, a, ball, &b, &rates[i]) {
                 Ok((lo, hi, w_box)) => found.push((i, lo, hi, w_box)),
-                Err(e) => return Found::Stop { reason: e.into(), at: a.clone(), hull: ball.to_box() },
+                Err(e) => return Found::Stop { reason: e.into(), at: a.clone(), hull: self.world(ball) },
             }
         }
         found.sort_by(|p, q| p.2.cmp(&q.2));
@@ -304,26 +322,24 @@ impl<'a, S: Enclosure> Run<'a, S> {
         &mut self,
         i: usize,
         a: &Rational,
-        ball: &Ball<S>,
+        ball: &CBall<S>,
         b: &Rational,
         outer: &S,
     ) -> Result<(Rational, Rational, Vec<S>), Inconsistency> {
         let mut lo = a.clone();
         let mut hi = b.clone();
         let mut ball_lo = ball.clone();
-        let x = &self.pts.x[i];
-        let xn = &self.pts.xn[i];
         for _ in 0..200 {
             let width = Rational::from(&hi - &lo);
             let m = Rational::from(&lo + &hi) / 2u32;
             let s_m = Rational::from(&m - &lo);
-            let ball_m = self.ps.advance(&ball_lo, &self.expm_range(&s_m, &s_m));
-            let gm = guard(x, xn, &ball_m.c, &ball_m.rho);
+            let ball_m = self.ps.advance_c(&ball_lo, &self.expm_range(&s_m, &s_m));
+            let gm = self.guard(i, &ball_m.v, &ball_m.rho);
             let ed = self.expm_range(&Rational::new(), &width);
-            let cb = self.ps.centre_box(&ball_lo, &ed);
+            let cb = self.ps.step_coords(&ed, &ball_lo.v);
             let d = meet(
                 "neuron: guard rate on the root interval ∩ on the step",
-                &self.ps.rate(i, &cb, &ball_lo.rho),
+                &self.ps.rate_z(i, &cb, &ball_lo.rho),
                 outer,
             )?;
             let ms = S::from_rational(&m, &self.ctx);
@@ -344,7 +360,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
             if nw * 2u32 <= width {
                 if nlo > lo {
                     let s = Rational::from(&nlo - &lo);
-                    ball_lo = self.ps.advance(&ball_lo, &self.expm_range(&s, &s));
+                    ball_lo = self.ps.advance_c(&ball_lo, &self.expm_range(&s, &s));
                 }
                 lo = nlo;
                 hi = nhi;
@@ -364,11 +380,12 @@ impl<'a, S: Enclosure> Run<'a, S> {
         }
         let width = Rational::from(&hi - &lo);
         let ed = self.expm_range(&Rational::new(), &width);
-        let dense = self.narrow_hull(inflate_box(&self.ps.centre_box(&ball_lo, &ed), &ball_lo.rho), &ball_lo, &width);
+        let cb = CBall { v: self.ps.step_coords(&ed, &ball_lo.v), rho: ball_lo.rho.clone() };
+        let dense = self.narrow_hull(self.world(&cb), &ball_lo, &width);
         // Mean-value form: w(lo + σ) ∈ w(lo) + [0, Δ]·f(dense) with f(w) = A w + G b.
         let f = self.ps.field(&dense);
         let span = S::from_bounds(&Rational::new(), &width, &self.ctx);
-        let mean_value: Vec<S> = ball_lo.to_box().iter().zip(&f).map(|(w, fv)| w.add(&span.mul(fv))).collect();
+        let mean_value: Vec<S> = self.world(&ball_lo).iter().zip(&f).map(|(w, fv)| w.add(&span.mul(fv))).collect();
         let w_box = meet_all("neuron: mean-value box ∩ dense box at the switch", &mean_value, &dense)?;
         Ok((lo, hi, w_box))
     }

@@ -7,6 +7,7 @@
 //! `e^{Gλ₁s} g(s) ≥ a x_iᵀu₁ − ‖x_i‖‖r‖`. `u₁` is known through an approximate `ũ` with
 //! `‖u₁ − ũ‖ ≤ ε` from the residual bound `sin θ ≤ ‖Kũ − μũ‖/(ν − μ)` and an exact inertia count.
 
+use super::ball::PieceS;
 use super::gram::Gram;
 use reluflow_arith::Enclosure;
 use reluflow_arith::linalg::{dot, norm_sq};
@@ -15,8 +16,10 @@ use rug::Rational;
 /// A certified approximation of the slowest mode of a pattern.
 #[derive(Clone, Debug)]
 pub(crate) struct SlowMode<S> {
-    /// Encloses a unit vector `ũ ∈ range(P)`.
-    u: Vec<S>,
+    /// Encloses the coordinates `ξ/‖Q̂ᵀξ‖` of a unit vector `ũ = Q̂ᵀξ/‖Q̂ᵀξ‖ ∈ range(P)`, and `D`
+    /// times them (`ũᵀQ̂ᵀz = (Dξ)ᵀz/‖Q̂ᵀξ‖`).
+    uc: Vec<S>,
+    duc: Vec<S>,
     /// An upper bound of `‖u₁ − ũ‖` (the sign of `u₁` chosen with `ũᵀu₁ ≥ 0`).
     eps: S,
 }
@@ -56,7 +59,8 @@ fn count_below(k: &[Rational], wt: &[Rational], d: usize, nu: &Rational) -> Opti
 impl<S: Enclosure> SlowMode<S> {
     /// The slowest mode of `K = GM = −A` on `range(P)` (the active span of `g`), if it is simple
     /// and separated; `None` when the certificate fails (then nothing is claimed).
-    pub fn new(g: &Gram, ctx: &S::Ctx) -> Option<SlowMode<S>> {
+    pub fn new(g: &Gram, ps: &PieceS<S>, ctx: &S::Ctx) -> Option<SlowMode<S>> {
+        let conv = |v: &[Rational]| v.iter().map(|q| S::from_rational(q, ctx)).collect::<Vec<S>>();
         let rank = g.rank();
         if rank == 0 {
             return None;
@@ -66,16 +70,19 @@ impl<S: Enclosure> SlowMode<S> {
         order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
         let first = order[0];
         let xi: Vec<Rational> = vectors[first].iter().map(|v| Rational::from_f64(*v).unwrap_or_default()).collect();
-        // ũ = Q̂ᵀξ exactly: in range(P).
-        let pus: Vec<S> = g.lift(&xi).iter().map(|q| S::from_rational(q, ctx)).collect();
+        // ũ = Q̂ᵀξ (ξ exact): in range(P).
+        let pus: Vec<S> = ps.lift(&conv(&xi));
         let nrm = norm_sq(&pus, ctx).sqrt();
         if !nrm.certainly_pos() {
             return None;
         }
         let u: Vec<S> = pus.iter().map(|v| v.div(&nrm)).collect();
+        let uc: Vec<S> = conv(&xi).iter().map(|v| v.div(&nrm)).collect();
+        let duc: Vec<S> =
+            xi.iter().zip(&g.dq).map(|(a, dk)| S::from_rational(&Rational::from(a * dk), ctx).div(&nrm)).collect();
         if rank == 1 {
             // range(P) is one-dimensional: ũ = ±u₁ exactly.
-            return Some(SlowMode { u, eps: S::zero(ctx) });
+            return Some(SlowMode { uc, duc, eps: S::zero(ctx) });
         }
         let (l1, l2) = (values[first], values[order[1]]);
         let nu = Rational::from_f64(0.5 * (l1 + l2))?;
@@ -84,7 +91,7 @@ impl<S: Enclosure> SlowMode<S> {
             return None;
         }
         // Kũ = Q̂ᵀNξ/‖Q̂ᵀξ‖.
-        let nxi: Vec<S> = g.lift(&g.apply_n(&xi)).iter().map(|q| S::from_rational(q, ctx)).collect();
+        let nxi: Vec<S> = ps.lift(&conv(&g.apply_n(&xi)));
         let ku: Vec<S> = nxi.iter().map(|v| v.div(&nrm)).collect();
         let mu = dot(&u, &ku, ctx);
         let res: Vec<S> = ku.iter().zip(&u).map(|(a, b)| a.sub(&mu.mul(b))).collect();
@@ -99,24 +106,25 @@ impl<S: Enclosure> SlowMode<S> {
             return None;
         }
         let eps = S::from_i64(2, ctx).sqrt().mul(&sin).hi_point();
-        Some(SlowMode { u, eps })
+        Some(SlowMode { uc, duc, eps })
     }
 
-    /// Proves `x_iᵀE(s)z > 0` for every `s ≥ 0` and every `z ∈ v + B(ρ)` (`v ∈ range(P)` up to
-    /// its enclosure), given `xn ≥ ‖x_i‖` and `x_i ∈ range(P)`.
-    pub fn stays_positive(&self, x: &[S], xn: &S, v: &[S], rho: &S) -> bool {
+    /// Proves `x_iᵀE(s)z > 0` for every `s ≥ 0` and every `z ∈ v + B(ρ)` (`v = Q̂ᵀvc ∈ range(P)`
+    /// given by its coordinates `vc`), given `xn ≥ ‖x_i‖`.
+    pub fn stays_positive(&self, ps: &PieceS<S>, i: usize, xn: &S, vc: &[S], rho: &S) -> bool {
         let ctx = rho.ctx();
-        let mut xu = dot(x, &self.u, &ctx);
-        let mut a = dot(&self.u, v, &ctx);
+        let mut xu = ps.xq_dot(i, &self.uc);
+        let a0 = dot(&self.duc, vc, &ctx);
+        let mut a = a0.clone();
         if xu.certainly_neg() {
             xu = xu.neg();
             a = a.neg();
         }
         let rho = rho.hi_point();
         let a_lo = a.sub(&rho).lo_point();
-        let z = norm_sq(v, &ctx).sqrt().add(&rho).hi_point();
-        let proj: Vec<S> = v.iter().zip(&self.u).map(|(vi, ui)| vi.sub(&dot(&self.u, v, &ctx).mul(ui))).collect();
-        let r = norm_sq(&proj, &ctx).sqrt().add(&rho).hi_point();
+        let z = ps.d_norm(vc).add(&rho).hi_point();
+        let proj: Vec<S> = vc.iter().zip(&self.uc).map(|(vi, ui)| vi.sub(&a0.mul(ui))).collect();
+        let r = ps.d_norm(&proj).add(&rho).hi_point();
         let f1 = a_lo.sub(&self.eps.mul(&z));
         let f2 = xu.sub(&self.eps.mul(xn));
         if !(f1.certainly_pos() && f2.certainly_pos()) {

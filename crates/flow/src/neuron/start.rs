@@ -4,7 +4,7 @@
 //! Data and `w(0)` are exact rationals, so `g_i(0) = x_iᵀw(0)` and its rate in every pattern are
 //! exact: a start on one or several hyperplanes is decided without rounding.
 
-use super::gram::Gram;
+use super::gram::{DataGram, Gram};
 use crate::trajectory::UndecidedReason;
 use reluflow_model::ReluPrime;
 use rug::Rational;
@@ -23,16 +23,16 @@ fn dot(a: &[Rational], b: &[Rational]) -> Rational {
     a.iter().zip(b).map(|(x, y)| Rational::from(x * y)).sum()
 }
 
-/// The sign of the first non-vanishing time derivative at `t = 0` of the guard `xᵀw(t)` along the
-/// linear flow of the pattern `g` from `w0`: `f(w0) = Q̂ᵀη₁` with `η₁ = −N(D⁻¹Q̂w0 − ω)`, and
-/// `g^{(k)}(0) = xᵀA^{k−1}f(w0) = (Q̂x)ᵀ(−N)^{k−1}η₁`; 0 if the guard is constant (by
-/// Cayley–Hamilton for the `r × r` matrix `N` it suffices to look at `k ≤ r`).
-fn first_sign(g: &Gram, x: &[Rational], w0: &[Rational]) -> i8 {
-    let z: Vec<Rational> = g.coords(w0).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();
-    let qx: Vec<Rational> = g.q.iter().map(|qk| dot(qk, x)).collect();
+/// The sign of the first non-vanishing time derivative at `t = 0` of the guard `x_iᵀw(t)` along the
+/// linear flow of the pattern `g` from `w0` (`xw0 = Xw0`): `f(w0) = Q̂ᵀη₁` with
+/// `η₁ = −N(D⁻¹Q̂w0 − ω)`, and `g^{(k)}(0) = x_iᵀA^{k−1}f(w0) = (Q̂x_i)ᵀ(−N)^{k−1}η₁`; 0 if the
+/// guard is constant (by Cayley–Hamilton for the `r × r` matrix `N` it suffices to look at `k ≤ r`).
+fn first_sign(g: &Gram, i: usize, xw0: &[Rational], w0: &[Rational]) -> i8 {
+    let z: Vec<Rational> = g.coords_with(xw0, w0).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();
+    let qx = &g.xq[i];
     let mut eta: Vec<Rational> = g.apply_n(&z).into_iter().map(|v| -v).collect();
     for _ in 0..=g.rank() {
-        let d = dot(&qx, &eta);
+        let d = dot(qx, &eta);
         if d != 0 {
             return if d > 0 { 1 } else { -1 };
         }
@@ -54,7 +54,8 @@ const MAX_CELL_ENUMERATION: usize = 12;
 /// exactly one cell is entered (all `2^|Z|` cells are examined when `|Z| ≤ 12`; beyond,
 /// only the convention's cell and its single flips, and the convention's cell must be the one).
 /// Two self-consistent cells are two solutions; none means no transversal continuation.
-pub(crate) fn decide(x: &[Vec<Rational>], y: &[Rational], c: &Rational, w0: &[Rational], conv: ReluPrime) -> Start {
+pub(crate) fn decide(dg: &DataGram<'_>, y: &[Rational], c: &Rational, w0: &[Rational], conv: ReluPrime) -> Start {
+    let x = dg.x;
     let n = x.len();
     let nonzero: Vec<bool> = x.iter().map(|xi| xi.iter().any(|v| *v != 0)).collect();
     let z: Vec<Rational> = x.iter().map(|xi| dot(xi, w0)).collect();
@@ -81,9 +82,9 @@ pub(crate) fn decide(x: &[Vec<Rational>], y: &[Rational], c: &Rational, w0: &[Ra
         let mut cell = fixed.clone();
         cell.extend(zero_set.iter().enumerate().filter(|(k, _)| mask >> k & 1 == 1).map(|(_, &i)| i));
         cell.sort_unstable();
-        let pc = Gram::new(x, y, c, &cell);
+        let pc = Gram::new(dg, y, c, &cell);
         let mut skip = vec![false; n];
-        let consistent = zero_set.iter().all(|&i| match first_sign(&pc, &x[i], w0) {
+        let consistent = zero_set.iter().all(|&i| match first_sign(&pc, i, &z, w0) {
             1 => cell.contains(&i),
             -1 => !cell.contains(&i),
             _ => {
@@ -139,11 +140,11 @@ mod tests {
     fn vardi_shamir_start_at_zero_is_all_active() {
         let (x, y) = vs(1);
         let half = Rational::from((1, 2));
-        let s = decide(&x, &y, &half, &[q(0), q(0), q(0)], ReluPrime::One);
+        let s = decide(&DataGram::new(&x), &y, &half, &[q(0), q(0), q(0)], ReluPrime::One);
         assert_eq!(s, Start::Go { active: vec![0, 1, 2], skip: vec![false; 3] });
         // γ = 0: the third point is x = 0, never a guard.
         let (x, y) = vs(0);
-        let s = decide(&x, &y, &half, &[q(0), q(0), q(0)], ReluPrime::One);
+        let s = decide(&DataGram::new(&x), &y, &half, &[q(0), q(0), q(0)], ReluPrime::One);
         assert_eq!(s, Start::Go { active: vec![0, 1], skip: vec![false; 3] });
     }
 
@@ -151,7 +152,7 @@ mod tests {
     fn zero_start_with_relu_prime_zero_is_not_unique() {
         // σ'(0) = 0 at w = 0: staying is a solution, and so is leaving along y_i x_i.
         let (x, y) = vs(1);
-        let s = decide(&x, &y, &Rational::from((1, 2)), &[q(0), q(0), q(0)], ReluPrime::Zero);
+        let s = decide(&DataGram::new(&x), &y, &Rational::from((1, 2)), &[q(0), q(0), q(0)], ReluPrime::Zero);
         assert!(matches!(s, Start::Stop(UndecidedReason::NonUnique { .. })), "{s:?}");
     }
 
@@ -163,10 +164,10 @@ mod tests {
         let y = vec![q(1), q(0)];
         let w0 = vec![q(0), q(1)];
         // z_1 = 1 > 0 active with label 0: field −(1)(1,1); rate of z_0: −1. Active side: −1 + 1·1 = 0.
-        let s = decide(&x, &y, &Rational::from((1, 2)), &w0, ReluPrime::One);
+        let s = decide(&DataGram::new(&x), &y, &Rational::from((1, 2)), &w0, ReluPrime::One);
         assert!(matches!(s, Start::Stop(_)), "{s:?}");
         let y2 = vec![q(2), q(0)];
-        let s = decide(&x, &y2, &Rational::from((1, 2)), &w0, ReluPrime::One);
+        let s = decide(&DataGram::new(&x), &y2, &Rational::from((1, 2)), &w0, ReluPrime::One);
         assert!(matches!(s, Start::Stop(UndecidedReason::NonUnique { point: 0, .. })), "{s:?}");
     }
 }

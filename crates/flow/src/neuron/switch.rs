@@ -81,8 +81,8 @@ pub(crate) fn after<S: Enclosure>(
         let tr = death(segs, out.initial.clone(), t_ev, w_box, env.report(&[]), horizon, env.y, &env.c, ctx);
         return Next::Done(Box::new(tr));
     }
-    let new_piece = GramPiece::new(env.x, env.y, &env.c, &next);
-    let new_ps = PieceS::<S>::new(&new_piece, ctx);
+    let new_piece = GramPiece::new(&env.dg, env.y, &env.c, &next);
+    let new_ps = PieceS::<S>::new(&new_piece, &env.dg, ctx);
     if let Some(reason) = leaves(&new_ps, &group, &next, &w_box) {
         return Next::Done(Box::new(out.undecided(reason, at, w_box)));
     }
