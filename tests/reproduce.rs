@@ -162,3 +162,22 @@ fn two_teachers_quick_tabulates_both_groups_per_rho() {
     let md = std::fs::read_to_string(out.join("two-teachers.md")).unwrap();
     assert_eq!(md.matches("| 0.05 |").count(), 1, "one row per ρ:\n{md}");
 }
+
+/// `certified-gd-vs-gf --quick`: the flow certified to its horizon, GD compared at every segment
+/// end, close to it at the end (relative distance far below 1) but never inside a box narrower
+/// than GD's O(η) error.
+#[test]
+fn certified_gd_vs_gf_quick_compares_at_every_segment_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gg");
+    let run = reluflow(&["reproduce", "certified-gd-vs-gf", "--quick", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let csv = std::fs::read_to_string(out.join("certified-gd-vs-gf.csv")).unwrap();
+    let rows: Vec<Vec<f64>> = csv.lines().skip(1).map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
+    assert!(rows.len() > 20, "{csv}");
+    assert!(rows.windows(2).all(|w| w[0][0] <= w[1][0]), "segment ends in time order");
+    let last = rows.last().unwrap();
+    assert!(last[1] >= 59.0 && last[3] < 1e-2 && last[4] < 1e-6, "{last:?}");
+    let md = std::fs::read_to_string(out.join("certified-gd-vs-gf.md")).unwrap();
+    assert!(md.contains("piecewise-linear path") && md.contains("(certified)"), "{md}");
+}
