@@ -154,6 +154,12 @@ impl FastGd {
         g
     }
 
+    /// The faster mode for the shape of the data: Gram mode when `n ≤ d` (one `m·n·n` product per
+    /// iteration instead of two `m·n·d` ones), the direct mode otherwise.
+    pub fn auto(data: &NetData<f64>, s: &State<f64>) -> Self {
+        if data.n() <= data.d() { FastGd::new_gram(data, s) } else { FastGd::new(data, s) }
+    }
+
     /// The current parameters (in Gram mode `W = W₀ + B X` is formed here, O(m·n·d)).
     pub fn state(&self) -> State<f64> {
         let (d, dp, np) = (self.d, self.dp, self.np);
