@@ -19,6 +19,7 @@ pub mod field;
 pub mod gd;
 pub mod gd_fast;
 mod gd_kernels;
+mod gd_lanes;
 pub mod reference;
 pub mod validated;
 
