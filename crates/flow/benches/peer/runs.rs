@@ -12,10 +12,11 @@ use reluflow_flow::trajectory::{State, Status};
 use reluflow_model::{Problem, ReluPrime};
 use std::time::Instant;
 
-/// `ITERS` steps of the fast loop from the file's state in four variants — `auto`
-/// ([`FastGd::auto`]: the mode for the shape), `direct` (dead neurons skipped), `dense` (every
-/// neuron every step: the work a plain loop does) and `gram` (`Z` updated through `K = X Xᵀ`) —
-/// each the best of `reps` runs; prints the time per step, the loss after the last step and the
+/// `ITERS` steps of the fast loop from the file's state in six variants — `auto`
+/// ([`FastGd::auto`]: the mode for the shape; its layout is printed first), `auto_all` (the same
+/// with every neuron kept), `direct` (dead neurons skipped), `dense` (every
+/// neuron every step: the work a plain loop does), `gram` (`Z` updated through `K = X Xᵀ`) and
+/// `lanes` (neurons along the vector lanes) — each the best of `reps` runs; prints the time per step, the loss after the last step and the
 /// live neurons left.
 pub fn gd(f: &Fields, iters: u64, reps: usize) {
     let relu_prime = if text(f, "relu_prime") == "1" { ReluPrime::One } else { ReluPrime::Zero };
@@ -25,11 +26,16 @@ pub fn gd(f: &Fields, iters: u64, reps: usize) {
     let lr: f64 = text(f, "lr").parse().expect("lr");
     let mut dense = FastGd::new(&data, &s);
     dense.set_skip_dead(false);
+    let mut auto_all = FastGd::auto(&data, &s);
+    auto_all.set_skip_dead(false);
+    println!("gd_layout auto={}", auto_all.layout());
     let modes = [
         ("auto", FastGd::auto(&data, &s)),
+        ("auto_all", auto_all),
         ("direct", FastGd::new(&data, &s)),
         ("dense", dense),
         ("gram", FastGd::new_gram(&data, &s)),
+        ("lanes", FastGd::new_lanes(&data, &s)),
     ];
     for (mode, base) in modes {
         let mut best = f64::INFINITY;
