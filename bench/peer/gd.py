@@ -80,7 +80,16 @@ def limit(m, n, d, peak):
     return flops, 8 * doubles, max(flops / peak["flops"], 8 * doubles / peak["l2_bytes"])
 
 
+def have_torch():
+    try:
+        import torch  # noqa: F401, PLC0415 (optional)
+    except ImportError:
+        return False
+    return True
+
+
 def run(rust, peak, quick, torch=False):
+    torch = torch and have_torch()
     rows = []
     for m, d in SIZES:
         x, y, w, a = instance(m, d, seed=1)

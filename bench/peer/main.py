@@ -26,6 +26,8 @@ def main():
     step = lambda s: print(f"[bench] {s}", flush=True)  # noqa: E731
     step("1/4 gradient descent: NumPy loop against reluflow's fast loop")
     res["gd"] = gd.run(rust, res["peak"], args.quick, args.torch)
+    if args.torch and not gd.have_torch():
+        res["torch_missing"] = True
     step("2/4 single neuron: SciPy solve_ivp against the certified run")
     res["neuron"] = neuron.run(rust, root, args.quick)
     step("3/4 high precision: mpmath odefun against reluflow's MPFR Taylor integrator")

@@ -26,8 +26,10 @@ def header(res):
     return f"""# Peer benchmark: reluflow against what researchers use today
 
 Written by `bench/run{' --quick' if res['quick'] else ''}` on {res['date']} (commit {m['git']}), in {res['minutes']:.1f} minutes.
-Rerun: `bench/run` (full, about 10 minutes) or `bench/run --quick` (about a minute); `bench/run --torch`
-adds the gradient-descent loop in PyTorch (CPU; installs it into the suite's virtual environment).
+Rerun: `bench/run` (full, a few minutes on an idle machine) or `bench/run --quick` (about a minute);
+`bench/run --torch` adds the gradient-descent loop in PyTorch (CPU only, one thread; it installs the CPU
+wheel from download.pytorch.org into the suite's virtual environment and leaves the column out when
+that fails).
 The script creates `bench/.venv` with the pinned peers of `bench/requirements.txt` ({v}; Python
 {m['python']}), builds the Rust side (`crates/flow/benches/peer.rs`) in release, runs every section
 and rewrites this file; raw numbers go to `bench/out/results.json`. Nothing in the test suite
@@ -138,6 +140,9 @@ def gd_section(res):
     sep = "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     if torch:
         head, sep = head + " PyTorch |", sep + "---|"
+    if res.get("torch_missing"):
+        out.append("PyTorch was asked for (`--torch`) but could not be installed (its CPU wheel index was not "
+                   "reachable), so its column is left out.\n")
     out += [head, sep]
     for r in res["gd"]:
         line = (f"| {r['m']} | {r['d']} | {r['iters']} | {us(r['numpy_s'])} | {r['numpy_s'] / r['limit_s']:.1f}× | "
