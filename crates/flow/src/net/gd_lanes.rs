@@ -3,10 +3,11 @@
 //!
 //! The point-major kernels pad `n` and `d` to multiples of 8 lanes: at `n = d = 4` three quarters
 //! of every vector is zero padding, and the per-neuron loops cost more than their arithmetic. Here
-//! the **neurons lie along the vector lanes** instead: `Wᵀ` is `d × m` (padded to 8 neurons), so
-//! every operation is a full vector over 8 neurons and nothing of size `n` or `d` is padded:
+//! the **neurons lie along the vector lanes** instead: `Wᵀ` is `d × m` (padded to a block of `L` = 16
+//! neurons, two 8-lane vectors), so every operation is on full vectors and nothing of size `n` or
+//! `d` is padded:
 //!
-//! * forward, per block of 8 neurons and per point `i`: `z_i = Σ_k x_ik Wᵀ_k` (`d` vector FMAs),
+//! * forward, per block of `L` neurons and per point `i`: `z_i = Σ_k x_ik Wᵀ_k` (`d` vector FMAs),
 //!   `r_i += a ⊙ σ(z_i)` accumulated in lanes (one horizontal sum per point, at the end);
 //! * backward, per block: `c_i = r_i [z_i active]`, `q_k = Σ_i c_i x_ik`, `p = Σ_i r_i σ(z_i)`, then
 //!   `Wᵀ_k −= ηG a ⊙ q_k`, `a −= ηG p` (from the old values, as the point-major loop).
@@ -16,7 +17,10 @@
 //! with live ones is computed but changes nothing (`σ(z) = 0` and `c = 0` on its lanes), and so are
 //! padding lanes (`w = 0`, `a = 0`).
 
-use super::gd_kernels::{L, pad};
+use super::gd_kernels::pad;
+
+/// Neurons per lane block: two 8-lane vectors, so that independent chains hide the FMA latency.
+const L: usize = 16;
 
 /// Rows of `Wᵀ` updated together (their sums stay in registers).
 const KB: usize = 4;
