@@ -239,3 +239,79 @@ fn gram_mode_matches_direct_mode() {
     assert_eq!(rg.stop, GdStop::Threshold);
     assert!((rd.iters as i64 - rg.iters as i64).abs() <= 2, "{} vs {}", rd.iters, rg.iters);
 }
+
+/// Lane mode (neurons along the vector lanes) follows the generic f64 GD to rounding, for both σ'(0)
+/// conventions and neuron counts that are not multiples of the lane width; its dead neurons leave
+/// the work list as in the direct mode, and the state comes back in neuron order.
+#[test]
+fn lane_mode_matches_generic_f64_gd() {
+    for (n, d, m, rp) in [(5, 3, 7, ReluPrime::One), (4, 4, 20, ReluPrime::Zero), (3, 2, 13, ReluPrime::Zero)] {
+        let inst = generate(&Spec { scheme: Scheme::Uncentred, n, d, m, seed: 11 });
+        let run = RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::F64, precision: 53 };
+        let p = inst.to_problem(Rational::from((1, 4)), rp, LossScale::HalfMean, run).unwrap();
+        let data = NetData::<f64>::from_problem(&p, &());
+        let mut s = initial_state::<f64>(&p, &()).unwrap();
+        let mut lanes = FastGd::new_lanes(&data, &s);
+        let mut direct = FastGd::new(&data, &s);
+        assert_eq!(lanes.state(), s);
+        let eta = 0.05;
+        for _ in 0..300 {
+            let (ll, lg) = (lanes.step(eta), loss(&data, &s));
+            direct.step(eta);
+            assert!((ll - lg).abs() <= 1e-12 * lg.max(1e-300), "{n} {d} {m} {rp:?}: {ll} vs {lg}");
+            s = gd_step(&data, &s, &eta).unwrap();
+        }
+        let sl = lanes.state();
+        for (x, y) in
+            sl.w.iter().flatten().chain(sl.a.as_ref().unwrap()).zip(s.w.iter().flatten().chain(s.a.as_ref().unwrap()))
+        {
+            assert!((x - y).abs() <= 1e-11 * (1.0 + y.abs()), "{n} {d} {m} {rp:?}: {x} vs {y}");
+        }
+        assert_eq!(lanes.live_neurons(), direct.live_neurons(), "{n} {d} {m} {rp:?}");
+    }
+}
+
+/// Lane mode with dead neurons skipped and kept gives the same iterates (to rounding: moving the
+/// dead neurons behind the live ones reorders the sums over neurons), and stops as the direct loop.
+#[test]
+fn lane_mode_skipping_and_stopping() {
+    let p = paper_problem(Scheme::Uncentred, 4, 4, 40, 21, "0.0625");
+    let data = NetData::<f64>::from_problem(&p, &());
+    let s = initial_state::<f64>(&p, &()).unwrap();
+    let mut skip = FastGd::new_lanes(&data, &s);
+    let mut dense = FastGd::new_lanes(&data, &s);
+    dense.set_skip_dead(false);
+    for _ in 0..2000 {
+        let (a, b) = (skip.step(0.02), dense.step(0.02));
+        assert!((a - b).abs() <= 1e-12 * a, "{a} vs {b}");
+    }
+    assert!(skip.live_neurons() < 40, "some neurons die in this run");
+    assert_eq!(dense.live_neurons(), 40);
+    let (ss, sd) = (skip.state(), dense.state());
+    for (x, y) in
+        ss.w.iter().flatten().chain(ss.a.as_ref().unwrap()).zip(sd.w.iter().flatten().chain(sd.a.as_ref().unwrap()))
+    {
+        assert!((x - y).abs() <= 1e-12 * (1.0 + y.abs()), "{x} vs {y}");
+    }
+    // Switching skipping off again restores every neuron, in order.
+    skip.set_skip_dead(false);
+    assert_eq!(skip.live_neurons(), 40);
+    assert_eq!(skip.state(), ss);
+    let opts =
+        GdOptions { max_iters: 400_000, record_every: 1000, loss_threshold: Some(1e-9), stop_if_unchanged: true };
+    let rd = FastGd::new(&data, &s).run(0.02, &opts);
+    let rl = FastGd::new_lanes(&data, &s).run(0.02, &opts);
+    assert_eq!(rd.stop, rl.stop);
+    assert!((rd.iters as i64 - rl.iters as i64).abs() <= 2, "{} vs {}", rd.iters, rl.iters);
+}
+
+/// `FastGd::auto` picks lanes where padding to 8 lanes would double the work, Gram where n ≤ d.
+#[test]
+fn auto_picks_the_layout_for_the_shape() {
+    for (n, d, layout) in [(4, 4, "lanes"), (3, 9, "lanes"), (16, 16, "gram"), (12, 20, "gram"), (24, 16, "direct")] {
+        let p = paper_problem(Scheme::Uncentred, n, d, 5, 1, "0.25");
+        let data = NetData::<f64>::from_problem(&p, &());
+        let s = initial_state::<f64>(&p, &()).unwrap();
+        assert_eq!(FastGd::auto(&data, &s).layout(), layout, "n = {n}, d = {d}");
+    }
+}

@@ -23,12 +23,16 @@
 //! recomputed from `W`, so results differ from the direct mode by rounding (tested against it),
 //! and `W` is formed only on request ([`FastGd::state`]).
 //!
+//! **Lane mode** ([`FastGd::new_lanes`], `gd_lanes.rs`): the neurons along the vector lanes, for
+//! few points and coordinates, where padding `n` and `d` to 8 lanes would waste most of the work.
+//!
 //! The same iteration as [`gd_step`](super::gd::gd_step) with f64 rounding in a different order
 //! (results agree to rounding, not bit for bit). Cost `2·m_live·n·d` multiply–adds per iteration.
 
 use super::field::NetData;
 use super::gd::{GdOptions, GdStop};
 use super::gd_kernels::{L, NB, bwd_block, fwd_block, mask_row, pad};
+use super::gd_lanes::Lanes;
 use crate::trajectory::State;
 
 /// Gradient-descent state in flat f64 buffers (see the module docs).
@@ -61,6 +65,8 @@ pub struct FastGd {
     live: Vec<usize>,
     skip_dead: bool,
     gram: Option<Gram>,
+    /// Lane mode's own state (when set, the buffers above are not used).
+    lanes: Option<Box<Lanes>>,
     /// Whether `Z` matches the current weights (Gram mode: computed once directly, then updated).
     z_ready: bool,
     snapshot: Vec<f64>,
@@ -135,8 +141,9 @@ impl FastGd {
             live: (0..m).collect(),
             skip_dead: true,
             gram: None,
+            lanes: None,
             z_ready: false,
-            snapshot: vec![0.0; m * dp.max(np) + m],
+            snapshot: Vec::new(),
         }
     }
 
@@ -154,8 +161,43 @@ impl FastGd {
         g
     }
 
+    /// Like [`FastGd::new`], in lane mode (see the module docs).
+    pub fn new_lanes(data: &NetData<f64>, s: &State<f64>) -> Self {
+        let mut g = FastGd::new(data, s);
+        let a = s.a.as_ref().expect("a two-layer state has output weights");
+        g.lanes = Some(Box::new(Lanes::new(&s.w, a, &data.x, &data.y, data.grad_factor, g.zero_active)));
+        g
+    }
+
+    /// The faster mode for the shape of the data: lane mode when padding `n` and `d` to 8 lanes
+    /// would at least double the work of the point-major kernels; else Gram mode when `n ≤ d` (one
+    /// `m·n·n` product per iteration instead of two `m·n·d` ones); else the direct mode.
+    pub fn auto(data: &NetData<f64>, s: &State<f64>) -> Self {
+        let (n, d) = (data.n(), data.d());
+        if pad(n, L) * pad(d, L) >= 2 * n * d {
+            FastGd::new_lanes(data, s)
+        } else if n <= d {
+            FastGd::new_gram(data, s)
+        } else {
+            FastGd::new(data, s)
+        }
+    }
+
+    /// The layout in use: `"lanes"`, `"gram"` or `"direct"`.
+    pub fn layout(&self) -> &'static str {
+        match (&self.lanes, &self.gram) {
+            (Some(_), _) => "lanes",
+            (None, Some(_)) => "gram",
+            (None, None) => "direct",
+        }
+    }
+
     /// The current parameters (in Gram mode `W = W₀ + B X` is formed here, O(m·n·d)).
     pub fn state(&self) -> State<f64> {
+        if let Some(l) = &self.lanes {
+            let (w, a) = l.params(self.m);
+            return State { w, a: Some(a) };
+        }
         let (d, dp, np) = (self.d, self.dp, self.np);
         let w = (0..self.m)
             .map(|j| {
@@ -177,6 +219,9 @@ impl FastGd {
     /// Whether dead neurons are dropped from the work list (default `true`; `false` keeps every
     /// neuron, which gives the same iterates at the dense cost — for benchmarks).
     pub fn set_skip_dead(&mut self, skip: bool) {
+        if let Some(l) = &mut self.lanes {
+            l.set_skip_dead(skip);
+        }
         self.skip_dead = skip;
         if !skip {
             self.live = (0..self.m).collect();
@@ -185,12 +230,15 @@ impl FastGd {
 
     /// Number of neurons still live (dead neurons are skipped for good).
     pub fn live_neurons(&self) -> usize {
-        self.live.len()
+        self.lanes.as_ref().map_or(self.live.len(), |l| l.live_neurons())
     }
 
     /// Forward pass: `Z = W Xᵀ` for the live neurons, the residuals, and the loss
     /// `L = (G/2) Σ r_i²` of the current iterate.
     pub fn forward(&mut self) -> f64 {
+        if let Some(l) = &mut self.lanes {
+            return l.forward();
+        }
         let (np, dp) = (self.np, self.dp);
         let mut blocks = self.live.chunks_exact(NB);
         match &mut self.gram {
@@ -229,6 +277,9 @@ impl FastGd {
     /// Backward pass and update with step `eta`, using `Z` and `r` of the last
     /// [`forward`](Self::forward); neurons found without an active point leave the live list.
     pub fn backward(&mut self, eta: f64) {
+        if let Some(l) = &mut self.lanes {
+            return l.backward(eta);
+        }
         let (n, np, dp) = (self.n, self.np, self.dp);
         let coef = eta * self.grad_factor;
         let zero_active = self.zero_active;
@@ -302,9 +353,9 @@ impl FastGd {
             if at_record {
                 losses.push((k, l));
                 if opts.stop_if_unchanged && k > 0 {
-                    let wv = self.gram.as_ref().map_or(&self.w, |g| &g.b);
+                    let (wv, av) = self.params();
                     let wa = wv.len();
-                    if self.snapshot[..wa] == wv[..] && self.snapshot[wa..wa + self.m] == self.a[..] {
+                    if self.snapshot[..wa] == *wv && self.snapshot[wa..] == *av {
                         return FastGdRun { iters: k, losses, stop: GdStop::Unchanged };
                     }
                     self.take_snapshot();
@@ -315,10 +366,21 @@ impl FastGd {
         }
     }
 
+    /// The buffers that determine the iterate: `W` (Gram mode: `B`; lane mode: `Wᵀ`) and `a`.
+    fn params(&self) -> (&[f64], &[f64]) {
+        match (&self.lanes, &self.gram) {
+            (Some(l), _) => l.buffers(),
+            (None, Some(g)) => (&g.b, &self.a),
+            (None, None) => (&self.w, &self.a),
+        }
+    }
+
     fn take_snapshot(&mut self) {
-        let wv = self.gram.as_ref().map_or(&self.w, |g| &g.b);
-        let wa = wv.len();
-        self.snapshot[..wa].copy_from_slice(wv);
-        self.snapshot[wa..wa + self.m].copy_from_slice(&self.a);
+        let mut snap = std::mem::take(&mut self.snapshot);
+        let (wv, av) = self.params();
+        snap.clear();
+        snap.extend_from_slice(wv);
+        snap.extend_from_slice(av);
+        self.snapshot = snap;
     }
 }

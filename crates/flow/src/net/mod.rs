@@ -20,6 +20,7 @@ pub mod field;
 pub mod gd;
 pub mod gd_fast;
 mod gd_kernels;
+mod gd_lanes;
 pub mod reference;
 pub mod sliding;
 pub mod two_teachers;

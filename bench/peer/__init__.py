@@ -1,0 +1,1 @@
+"""The peer benchmark suite: reluflow against the Python tools researchers use (see ../README.md)."""
