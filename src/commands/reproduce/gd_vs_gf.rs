@@ -113,7 +113,7 @@ fn compare(traj: &Trajectory<Interval>, p: &Problem) -> (Vec<Point>, f64) {
     let start = std::time::Instant::now();
     let data = NetData::<f64>::from_problem(p, &());
     let s0 = initial_state::<f64>(p, &()).expect("a two-layer problem");
-    let mut gd = FastGd::new(&data, &s0);
+    let mut gd = FastGd::auto(&data, &s0);
     let (mut done, mut out) = (0u64, Vec::new());
     let opts = |k| GdOptions { max_iters: k, record_every: u64::MAX, loss_threshold: None, stop_if_unchanged: false };
     for seg in &traj.segments {

@@ -73,7 +73,7 @@ impl Trial {
         let data = NetData::<f64>::from_problem(&p, &());
         let s0 = initial_state::<f64>(&p, &()).expect("a two-layer problem");
         let test = test_points(self, inst.x.len());
-        let mut gd = FastGd::new(&data, &s0);
+        let mut gd = FastGd::auto(&data, &s0);
         let mut points = vec![(0, 2.0 * gd.forward(), test_loss(&s0, &inst.teacher, &test))];
         let (mut done, mut stop) = (0u64, "max-iters");
         for next in grid(self.max_iters, k) {

@@ -139,7 +139,7 @@ impl Trial {
         let gamma = (0..d).map(|c| inst.x.iter().zip(&inst.y).map(|(xi, yi)| xi[c] * yi).sum()).collect();
         let group = stats::positive_group(&inst.z, &inst.s, &inst.x);
         let cx = Context { group, teacher: inst.teacher.clone(), gamma, basis };
-        let mut gd = FastGd::new(&data, &s0);
+        let mut gd = FastGd::auto(&data, &s0);
         let mut samples = vec![cx.sample(0, 2.0 * gd.forward(), &s0)];
         let (mut done, mut stop) = (0u64, "max-iters");
         for next in super::curve::grid(self.max_iters, k) {

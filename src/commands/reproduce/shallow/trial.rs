@@ -120,7 +120,7 @@ impl Trial {
         let (p, inst) = self.problem();
         let data = NetData::<f64>::from_problem(&p, &());
         let s0 = initial_state::<f64>(&p, &()).expect("a two-layer problem");
-        let mut gd = FastGd::new(&data, &s0);
+        let mut gd = FastGd::auto(&data, &s0);
         let run = gd.run(2.0 * SCRIPT_LR, &self.options());
         let last = run.losses.last().map_or(f64::NAN, |l| l.1);
         let w: Vec<Vec<Float>> =

@@ -98,7 +98,7 @@ impl Trial {
         let (p, inst) = self.problem();
         let data = NetData::<f64>::from_problem(&p, &());
         let s0 = initial_state::<f64>(&p, &()).expect("a two-layer problem");
-        let mut gd = FastGd::new(&data, &s0);
+        let mut gd = FastGd::auto(&data, &s0);
         let run = gd.run(2.0 * SCRIPT_LR, &self.options());
         let w: Vec<Vec<Float>> =
             gd.state().w.iter().map(|r| r.iter().map(|c| Float::with_val(53, *c)).collect()).collect();
