@@ -163,14 +163,18 @@ fn check_text(check: &[Outcome; 2]) -> String {
     let [f, m] = check;
     let rel = |a: f64, b: f64| if b == 0.0 { f64::NAN } else { ((a - b) / b).abs() };
     format!(
-        "\n## Where float64 limits the numbers\n\nThe smallest λ (4^{}) of d = {}, m = {}, uncentred, trial 0, \
-{} iterations in float64 and in 128-bit MPFR from the same exact start: largest angle {:.6e}° (float64) and \
-{:.6e}° (MPFR), relative difference {:.1e}; mean angle {:.6e}° and {:.6e}°; the script's acos formula on the \
-float64 iterate gives {:.6e}°. Loss (script's) {:.3e} and {:.3e}. MPFR run: {:.1} s.\n",
+        "\n## Where float64 limits the numbers\n\nThe smallest λ (4^{}) of d = {}, m = {}, centred, trial 0, in \
+float64 ({} iterations, stopped: {}) and in 128-bit MPFR ({} iterations, stopped: {}) from the same exact start: \
+largest angle {:.6e}° (float64) and {:.6e}° (MPFR), relative difference {:.1e}; mean angle {:.6e}° and {:.6e}°; \
+the script's acos formula on the float64 iterate gives {:.6e}°. Loss (script's) {:.3e} and {:.3e}. MPFR run: \
+{:.1} s. The acos formula cannot resolve angles below about 8.5e-7° (√(2·2⁻⁵³) rad).\n",
         f.trial.exp,
         f.trial.d,
         f.trial.m,
+        f.iters,
+        f.stop,
         m.iters,
+        m.stop,
         f.stats.max_angle_deg,
         m.stats.max_angle_deg,
         rel(f.stats.max_angle_deg, m.stats.max_angle_deg),
