@@ -91,7 +91,7 @@ pub struct RunDoc {
 
 /// The exact text of `q`: an integer (`-3`), a terminating decimal (`0.125`, or `1e-600`,
 /// `1.25e-30` when it would need more than 18 digits after the point), else a ratio (`1/3`).
-/// [`reluflow_arith::exact::parse_exact`] reads each back as `q`.
+/// `reluflow_arith::exact::parse_exact` reads each back as `q`.
 pub fn exact_text(q: &Rational) -> String {
     let den = q.denom();
     if *den == 1 {
