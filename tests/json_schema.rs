@@ -1,4 +1,4 @@
-//! Every command's JSON validates against `docs/schema/reluflow-v1.schema.json`, and the
+//! Every command's JSON validates against `docs/schema/reluflow-v2.schema.json`, and the
 //! documents agree with themselves: one verdict per row (the explanation starts with the status)
 //! and witnesses numbered as `certify` numbers its segments.
 
@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Validates `doc` against the schema; the error names the failing key.
 fn validate(doc: &Value, what: &str) {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/reluflow-v1.schema.json");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/reluflow-v2.schema.json");
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     let id = compiler.compile(schema.to_str().expect("utf-8 path"), &mut schemas).expect("the schema compiles");

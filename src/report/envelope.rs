@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// The version of the JSON documents' schemas (`docs/schema/`); raised on every change that can
 /// break a reader (a renamed or removed key, a changed type). Added keys do not raise it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The command and input path of this process, set once by `main` before a command runs.
 static INVOCATION: OnceLock<(&'static str, Option<String>)> = OnceLock::new();
