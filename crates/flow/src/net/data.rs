@@ -157,6 +157,11 @@ pub fn generate(spec: &Spec) -> Instance {
     panic!("{MAX_ATTEMPTS} datasets in a row had a zero label");
 }
 
+/// The rows of `m` as exact rationals.
+pub(crate) fn exact_rows(m: &[Vec<f64>]) -> Vec<Vec<Rational>> {
+    m.iter().map(|r| r.iter().map(|v| exact(*v)).collect()).collect()
+}
+
 pub(crate) fn exact(v: f64) -> Rational {
     Rational::from_f64(v).expect("generated values are finite")
 }
@@ -174,11 +179,10 @@ impl Instance {
         loss: LossScale,
         run: RunConfig,
     ) -> Result<Problem, ModelError> {
-        let x = self.x.iter().map(|r| r.iter().map(|v| exact(*v)).collect()).collect();
         let teacher = self.teacher.iter().map(|v| exact(*v)).collect();
-        let data = Data::new(x, Labels::Teacher(teacher))?;
-        let z = self.z.iter().map(|r| r.iter().map(|v| exact(*v)).collect()).collect();
-        Problem::new(ModelKind::TwoLayer, relu_prime, loss, data, Init::Balanced { scale, z, s: self.s.clone() }, run)
+        let (x, z) = (exact_rows(&self.x), exact_rows(&self.z));
+        let init = Init::Balanced { scale, z, s: self.s.clone() };
+        Problem::new(ModelKind::TwoLayer, relu_prime, loss, Data::new(x, Labels::Teacher(teacher))?, init, run)
     }
 
     /// [`Instance::to_problem`] with the paper's conventions: σ'(0) = 0, `L = (1/2n) Σ (h − y)²`,

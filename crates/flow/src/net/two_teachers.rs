@@ -10,7 +10,7 @@
 //!
 //! Seeded like [`super::data`]; labels are recomputed exactly in [`TwoTeachers::to_problem`].
 
-use super::data::{Normal, exact, normalize};
+use super::data::{Normal, exact, exact_rows, normalize};
 use rand::RngExt;
 use reluflow_model::{Data, Init, Labels, LossScale, ModelError, ModelKind, Problem, ReluPrime, RunConfig};
 use rug::Rational;
@@ -84,10 +84,9 @@ impl TwoTeachers {
         loss: LossScale,
         run: RunConfig,
     ) -> Result<Problem, ModelError> {
-        let x = self.x.iter().map(|r| r.iter().map(|v| exact(*v)).collect()).collect();
-        let data = Data::new(x, Labels::Given(self.labels()))?;
-        let z = self.z.iter().map(|r| r.iter().map(|v| exact(*v)).collect()).collect();
-        Problem::new(ModelKind::TwoLayer, relu_prime, loss, data, Init::Balanced { scale, z, s: self.s.clone() }, run)
+        let (x, z) = (exact_rows(&self.x), exact_rows(&self.z));
+        let init = Init::Balanced { scale, z, s: self.s.clone() };
+        Problem::new(ModelKind::TwoLayer, relu_prime, loss, Data::new(x, Labels::Given(self.labels()))?, init, run)
     }
 }
 

@@ -8,7 +8,7 @@ use super::stats::{self, Stats};
 use reluflow_flow::net::data::{self, Scheme};
 use reluflow_flow::net::field::{NetData, initial_state};
 use reluflow_flow::net::gd::{GdOptions, GdStop, gd_run};
-use reluflow_flow::net::gd_fast::FastGd;
+use reluflow_flow::net::gd_fast::{FastGd, FastGdRun};
 use reluflow_flow::net::two_teachers;
 use reluflow_model::{Arithmetic, Horizon, LossScale, Problem, ReluPrime, RunConfig};
 use rug::ops::Pow;
@@ -114,23 +114,28 @@ impl Trial {
         }
     }
 
-    /// Runs the trial in f64 with the fast loop.
-    pub fn run(&self) -> Outcome {
-        let start = std::time::Instant::now();
+    /// Trains in f64 with the fast loop: the instance, the run, and the final hidden weights (as
+    /// exact MPFR values, for the statistics).
+    pub(super) fn train(&self) -> (data::Instance, FastGdRun, Vec<Vec<Float>>) {
         let (p, inst) = self.problem();
         let data = NetData::<f64>::from_problem(&p, &());
         let s0 = initial_state::<f64>(&p, &()).expect("a two-layer problem");
         let mut gd = FastGd::auto(&data, &s0);
         let run = gd.run(2.0 * SCRIPT_LR, &self.options());
-        let last = run.losses.last().map_or(f64::NAN, |l| l.1);
-        let w: Vec<Vec<Float>> =
-            gd.state().w.iter().map(|r| r.iter().map(|c| Float::with_val(53, *c)).collect()).collect();
+        let w = gd.state().w.iter().map(|r| r.iter().map(|c| Float::with_val(53, *c)).collect()).collect();
+        (inst, run, w)
+    }
+
+    /// Runs the trial in f64 with the fast loop.
+    pub fn run(&self) -> Outcome {
+        let start = std::time::Instant::now();
+        let (inst, run, w) = self.train();
         let group = stats::positive_group(&inst.z, &inst.s, &inst.x);
         Outcome {
             trial: *self,
             iters: run.iters,
             stop: stop_name(&run.stop).to_string(),
-            loss: 2.0 * last,
+            loss: script_loss(&run),
             stats: stats::of(&w, &group),
             seconds: start.elapsed().as_secs_f64(),
         }
@@ -156,6 +161,11 @@ impl Trial {
             seconds: start.elapsed().as_secs_f64(),
         }
     }
+}
+
+/// The script's loss (twice the paper's) at the end of `run`.
+pub(super) fn script_loss(run: &FastGdRun) -> f64 {
+    2.0 * run.losses.last().map_or(f64::NAN, |l| l.1)
 }
 
 pub(super) fn stop_name(s: &GdStop) -> &'static str {

@@ -6,10 +6,7 @@
 
 use super::journal::Record;
 use super::stats::{self, Stats};
-use super::trial::{SCRIPT_LR, Trial};
-use reluflow_flow::net::field::{NetData, initial_state};
-use reluflow_flow::net::gd_fast::FastGd;
-use rug::Float;
+use super::trial::Trial;
 use serde::{Deserialize, Serialize};
 
 /// A finished two-teacher run.
@@ -95,19 +92,13 @@ impl Trial {
     /// Runs a two-teacher trial in f64 with the fast loop.
     pub fn run_two(&self) -> TwoOutcome {
         let start = std::time::Instant::now();
-        let (p, inst) = self.problem();
-        let data = NetData::<f64>::from_problem(&p, &());
-        let s0 = initial_state::<f64>(&p, &()).expect("a two-layer problem");
-        let mut gd = FastGd::auto(&data, &s0);
-        let run = gd.run(2.0 * SCRIPT_LR, &self.options());
-        let w: Vec<Vec<Float>> =
-            gd.state().w.iter().map(|r| r.iter().map(|c| Float::with_val(53, *c)).collect()).collect();
+        let (inst, run, w) = self.train();
         let of = |sign| stats::of(&w, &group(&inst.z, &inst.s, &inst.x, sign));
         TwoOutcome {
             trial: *self,
             iters: run.iters,
             stop: super::trial::stop_name(&run.stop).to_string(),
-            loss: 2.0 * run.losses.last().map_or(f64::NAN, |l| l.1),
+            loss: super::trial::script_loss(&run),
             positive: of(1),
             negative: of(-1),
             seconds: start.elapsed().as_secs_f64(),
