@@ -91,10 +91,11 @@ points into a hyperplane from both sides that ODE has no solution, and the run e
 the same flow away from hyperplanes and through transversal crossings. Where the field points
 into a hyperplane from both sides the Clarke flow slides along it (unique there): the run proves
 the entry (event "slide"), integrates the sliding motion (segments that list the sliding pair)
-and proves at every step that the hyperplane still attracts; where that may stop (the sliding
-would end) the run ends undecided (sliding-may-end), certified up to there. Repelling hyperplanes
-stay undecided (non-unique). On the decided_net bench (200 random networks, t_end = 20) "clarke"
-certifies 169 runs where "fixed" certifies 141. The single neuron refuses "clarke".
+and proves at every step that the hyperplane still attracts; where one side's field stops
+pointing into it the run proves the exit (event "activate", or "slide-end" when it leaves to the
+inactive side) and goes on; where neither is proved the run ends undecided (sliding-may-end),
+certified up to there. Repelling hyperplanes stay undecided (non-unique). On the decided_net bench
+(200 random networks, t_end = 20) "clarke" certifies 176 runs where "fixed" certifies 141. The single neuron refuses "clarke".
 
 Examples ship in examples/ (the Vardi–Shamir Theorem 3 instances, two-layer networks).
 

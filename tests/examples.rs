@@ -42,7 +42,10 @@ fn check_report_shape(v: &Value, exit: i32) {
     assert!(v["precision"].is_u64() && v["relu_prime_at_zero"].is_u64(), "{v}");
     for e in v["events"].as_array().expect("events") {
         assert!(is_pair(&e["t"]) && e["point"].is_u64() && e["neuron"].is_u64(), "{e}");
-        assert!(["activate", "deactivate", "death", "slide"].contains(&e["kind"].as_str().unwrap_or("")), "{e}");
+        assert!(
+            ["activate", "deactivate", "death", "slide", "slide-end"].contains(&e["kind"].as_str().unwrap_or("")),
+            "{e}"
+        );
     }
     let fin = &v["final"];
     assert!(is_pair(&fin["t"]), "{fin}");
@@ -428,6 +431,46 @@ fn two_layer_sliding_example_slides_as_the_clarke_flow() {
     let fixed = crate::util::certify_text("fixed.toml", &text.replace("solution = \"clarke\"\n", ""), &["--json"]);
     assert_eq!(fixed.code, Some(3), "{fixed:#?}");
     assert_eq!(fixed.json()["reason"]["kind"], "sliding");
+}
+
+/// An event of neuron 1 an example's header states: kind, neuron, point, time (to 1e-3).
+type ExpectedEvent = (&'static str, u64, u64, f64);
+
+/// The Clarke flow leaves a sliding mode where one side's field stops pointing into the surface:
+/// to the active side (`two-layer-slide-exit.toml`, an "activate" of the point slid along) and to
+/// the inactive side (`two-layer-slide-end.toml`, a "slide-end"), both certified; the events and
+/// their times are the ones the example headers state (the 256-bit reference's, within the
+/// certified enclosures: `crates/flow/tests/net_clarke.rs`).
+#[test]
+fn two_layer_slide_exits_are_reported_as_events() {
+    let cases: [(&str, &[ExpectedEvent]); 2] = [
+        ("two-layer-slide-exit.toml", &[("slide", 1, 1, 6.1546), ("activate", 1, 1, 7.3882), ("slide", 1, 0, 13.845)]),
+        (
+            "two-layer-slide-end.toml",
+            &[("deactivate", 1, 1, 1.2077), ("slide", 1, 1, 7.9484), ("slide-end", 1, 1, 9.038)],
+        ),
+    ];
+    for (file, expected) in cases {
+        let path = examples_dir().join(file);
+        let r = reluflow(&["certify", path.to_str().unwrap(), "--json"]);
+        assert_eq!(r.code, Some(0), "{file}: {r:#?}");
+        let v = r.json();
+        let events: Vec<&Value> = v["events"].as_array().expect("events").iter().filter(|e| e["neuron"] == 1).collect();
+        assert_eq!(events.len(), expected.len(), "{file}: {events:?}");
+        for (e, &(kind, neuron, point, t)) in events.iter().zip(expected) {
+            assert_eq!(
+                (e["kind"].as_str(), e["neuron"].as_u64(), e["point"].as_u64()),
+                (Some(kind), Some(neuron), Some(point))
+            );
+            let bound = |k: usize| e["t"][k].as_str().and_then(|s| s.parse::<f64>().ok()).expect("a decimal bound");
+            assert!((bound(0) - t).abs() < 1e-3 && (bound(1) - t).abs() < 1e-3, "{file}: {kind} at {}", e["t"]);
+        }
+        assert!(
+            r.stderr.contains(&format!("  {}  ", expected[expected.len() - 1].0)),
+            "{file}: the human report lists the exit\n{}",
+            r.stderr
+        );
+    }
 }
 
 /// `check` on the sliding example: the checker reads the sliding segments with the sliding velocity

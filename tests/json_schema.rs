@@ -24,7 +24,14 @@ fn example(name: &str) -> String {
 #[test]
 fn certify_json_of_every_kind_of_run_matches_the_schema() {
     // Certified with a limit (single neuron; two-layer with a rate), a finite horizon, a point run.
-    for (file, code) in [("vardi-shamir-gamma1.toml", 0), ("two-layer-limit.toml", 0), ("norm-growth-fails.toml", 0)] {
+    // The Clarke flow leaving sliding modes to both sides (events "activate", "slide-end").
+    for (file, code) in [
+        ("vardi-shamir-gamma1.toml", 0),
+        ("two-layer-limit.toml", 0),
+        ("norm-growth-fails.toml", 0),
+        ("two-layer-slide-exit.toml", 0),
+        ("two-layer-slide-end.toml", 0),
+    ] {
         let r = reluflow(&["certify", &example(file), "--json", "--quiet"]);
         assert_eq!(r.code, Some(code), "{r:#?}");
         let v = r.json();

@@ -84,7 +84,8 @@ pub struct JsonEvent {
     pub point: usize,
     /// The neuron (0-based).
     pub neuron: usize,
-    /// `"activate"`, `"deactivate"` or `"death"`.
+    /// `"activate"`, `"deactivate"`, `"death"`, `"slide"` or `"slide-end"`
+    /// ([`reluflow_flow::EventKind::name`]).
     pub kind: &'static str,
 }
 

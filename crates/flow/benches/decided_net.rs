@@ -3,7 +3,7 @@
 //!
 //! Run: `cargo bench -p reluflow-flow --bench decided_net` (200 instances); a smaller count with
 //! `DECIDED_NET_COUNT=40` or `-- 40`, another seed range with `DECIDED_NET_SEED=1000`; the
-//! problem of one seed is printed with `DECIDED_NET_SHOW=31`.
+//! problem of one seed and its runs' events are printed with `DECIDED_NET_SHOW=31`.
 //!
 //! Family (one instance per seed, `ChaCha8Rng::seed_from_u64(seed)`): m = 2–5 neurons, d = 2–4,
 //! n = 2–5 points with one-decimal coordinates in [−1, 1] (each 0 with probability 1/4), teacher
@@ -114,9 +114,9 @@ fn main() {
         if show == Some(seed) {
             println!("{p:#?}");
         }
-        run_one(&p, seed, &desc, "fixed ", &mut fixed);
+        run_one(&p, seed, &desc, "fixed ", &mut fixed, show == Some(seed));
         let pc = p.with_solution(Solution::Clarke).expect("two-layer");
-        run_one(&pc, seed, &desc, "clarke", &mut clarke);
+        run_one(&pc, seed, &desc, "clarke", &mut clarke, show == Some(seed));
     }
     let secs = t_all.elapsed().as_secs_f64();
     print_table(&fixed, "solution = \"fixed\"", count, secs);
@@ -148,8 +148,9 @@ fn sliding_count(t: &Tally) -> usize {
     t.undecided.iter().filter(|(k, _)| k.starts_with("Sliding")).map(|(_, (z, p))| z + p).sum()
 }
 
-/// Certifies `p`, tallies the outcome, checks it against the reference and prints one line.
-fn run_one(p: &Problem, seed: u64, desc: &str, solution: &str, tally: &mut Tally) {
+/// Certifies `p`, tallies the outcome, checks it against the reference and prints one line (and,
+/// with `show`, the events).
+fn run_one(p: &Problem, seed: u64, desc: &str, solution: &str, tally: &mut Tally, show: bool) {
     let t0 = Instant::now();
     let out = certify_with_stats::<Interval>(p, &(), &ValidatedOptions::default());
     let secs = t0.elapsed().as_secs_f64();
@@ -180,7 +181,23 @@ fn run_one(p: &Problem, seed: u64, desc: &str, solution: &str, tally: &mut Tally
         }
         other => format!("{other:?}"),
     };
+    if show {
+        for e in &tr.events {
+            println!(
+                "  event {:?} neuron {} point {} at [{}, {}]",
+                e.kind,
+                e.neuron,
+                e.point,
+                e.t.lower_f64(),
+                e.t.upper_f64()
+            );
+        }
+        for e in check::reference_events(p) {
+            println!("  reference {:?} neuron {} point {} at {}", e.kind, e.neuron, e.point, e.t.to_f64());
+        }
+    }
     let slides = tr.segments.iter().filter(|s| !s.pattern.sliding.is_empty()).count();
+
     let checked = check::against_reference(p, &tr);
     tally.checked_runs += usize::from(checked.items > 0);
     tally.checked_items += checked.items;

@@ -77,16 +77,22 @@ pub enum EventKind {
     /// Neuron `neuron` reaches point `point`'s hyperplane, where the field points into it from
     /// both sides, and slides along it (`[run] solution = "clarke"`, `Pattern::sliding`).
     Slide,
+    /// Neuron `neuron` stops sliding along point `point`'s hyperplane and leaves it to the inactive
+    /// side (the active side's field still points into it, the inactive side's no longer does):
+    /// no active set changes. Leaving to the active side is an [`EventKind::Activate`].
+    SlideEnd,
 }
 
 impl EventKind {
-    /// The name used in reports and JSON (`"activate"`, `"deactivate"`, `"death"`, `"slide"`).
+    /// The name used in reports and JSON (`"activate"`, `"deactivate"`, `"death"`, `"slide"`,
+    /// `"slide-end"`).
     pub fn name(self) -> &'static str {
         match self {
             EventKind::Activate => "activate",
             EventKind::Deactivate => "deactivate",
             EventKind::Death => "death",
             EventKind::Slide => "slide",
+            EventKind::SlideEnd => "slide-end",
         }
     }
 }
@@ -124,8 +130,9 @@ pub enum UndecidedReason {
         point: usize,
     },
     /// A sliding mode (`[run] solution = "clarke"`) may end here: the field on one side of the
-    /// surface may stop pointing into it (its multiplier may leave `[0, 1]`). Leaving a sliding
-    /// surface is not proved.
+    /// surface may stop pointing into it (its multiplier may leave `[0, 1]`), and neither that it
+    /// goes on attracting nor a transversal exit ([`EventKind::SlideEnd`], or an `Activate`) was
+    /// proved.
     SlidingMayEnd {
         /// The neuron.
         neuron: usize,
@@ -194,7 +201,7 @@ impl std::fmt::Display for UndecidedReason {
             ),
             UndecidedReason::SlidingMayEnd { neuron, point } => write!(
                 f,
-                "sliding may end: neuron {neuron} slides along the hyperplane of point {point} and the field on one side may stop pointing into it (leaving a sliding surface is not proved)"
+                "sliding may end: neuron {neuron} slides along the hyperplane of point {point} and the field on one side may stop pointing into it (neither its persistence nor a transversal exit was proved)"
             ),
             UndecidedReason::NonUnique { neuron, point } => write!(
                 f,

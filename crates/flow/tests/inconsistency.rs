@@ -35,6 +35,9 @@ const NET_SITES: &[&str] = &[
     "net: Taylor box at a switch ∩ a priori box",
     "net: Taylor box after a switch ∩ a priori box",
     "net: sliding Taylor box after entry ∩ a priori box",
+    "net: Taylor hull before a slide exit ∩ a priori box",
+    "net: Taylor box at a slide exit ∩ a priori box",
+    "net: Taylor box after a slide exit ∩ a priori box",
     "net: ball box ∩ current box",
     "net: ball-step Taylor hull ∩ a priori box",
     "net: limit box ∩ earlier limit box",
@@ -87,7 +90,22 @@ fn net_candidates() -> impl Iterator<Item = (Problem, ValidatedOptions)> {
         let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
         (p, ValidatedOptions::default())
     });
-    small_init.chain(varied).chain(near_horizon()).chain(std::iter::once(sliding_entry()))
+    small_init.chain(varied).chain(near_horizon()).chain([sliding_entry(), sliding_exit()])
+}
+
+/// A Clarke run that leaves a sliding mode to the active side (t ≈ 7.39; the `decided_net` bench's
+/// seed 10).
+fn sliding_exit() -> (Problem, ValidatedOptions) {
+    let q = |n: i64| Rational::from((n, 10));
+    let rows = |v: &[&[i64]]| -> Vec<Vec<Rational>> { v.iter().map(|r| r.iter().map(|&n| q(n)).collect()).collect() };
+    let x = rows(&[&[1, 8, 5], &[-7, 0, -8]]);
+    let z = rows(&[&[4, 6, -9], &[-8, 7, -8], &[3, -1, 4]]);
+    let teacher = vec![q(-4), q(9), q(-7)];
+    let init = Init::Balanced { scale: q(1), z, s: vec![1, -1, 1] };
+    let run = RunConfig { t_end: Horizon::Finite(Rational::from(8)), arithmetic: Arithmetic::Interval, precision: 53 };
+    let data = Data::new(x, Labels::Teacher(teacher)).unwrap();
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    (p.with_solution(Solution::Clarke).unwrap(), ValidatedOptions::default())
 }
 
 /// A Clarke run that enters a sliding mode at a crossing (t ≈ 1.8; the `decided_net` bench's

@@ -1,11 +1,14 @@
 //! The Clarke flow (`[run] solution = "clarke"`) slides along surfaces that attract from both sides
+//! and leaves them where one side's field stops pointing into them
 //! (`proofs-notes/net-clarke-sliding.md`): checked against a closed form and against the 256-bit
-//! reference integrator, which slides too.
+//! reference integrator, which slides too and locates the exits by bisection.
 
+use reluflow_arith::linalg::dot;
 use reluflow_arith::{Enclosure, Float, Interval, MpInterval, Scalar};
-use reluflow_flow::net::reference::{RefOptions, integrate_problem};
+use reluflow_flow::net::field::{NetData, field};
+use reluflow_flow::net::reference::{RefOptions, RefRun, integrate_problem};
 use reluflow_flow::net::validated::{ValidatedOptions, certify};
-use reluflow_flow::trajectory::{EventKind, State, Status, Trajectory, UndecidedReason};
+use reluflow_flow::trajectory::{EventKind, Pattern, State, Status, Trajectory, UndecidedReason};
 use reluflow_model::*;
 use rug::Rational;
 
@@ -118,63 +121,42 @@ fn fixed_stays_undecided_and_repelling_stays_non_unique() {
     assert!(tr.segments.is_empty());
 }
 
-/// Seed 31 of the `decided_net` bench: neuron 1 meets point 3's surface at t ≈ 1.8, where both
-/// sides' fields point into it. The Clarke run proves the entry (a `Slide` event) and slides on;
-/// everything it certifies contains the 256-bit reference (which slides too): hulls, the entry
-/// time inside its enclosure, the end state.
-#[test]
-fn a_crossing_into_an_attracting_surface_slides_like_the_reference() {
-    let x: &[&[&str]] = &[
-        &["0", "2/5", "-9/10", "-1/2"],
-        &["-4/5", "-1/10", "9/10", "1"],
-        &["1/10", "-2/5", "3/10", "0"],
-        &["9/10", "1/2", "3/5", "0"],
-        &["0", "1/2", "1/2", "-3/5"],
-    ];
-    let z: &[&[&str]] =
-        &[&["1/10", "-1/5", "3/5", "-9/10"], &["1", "-1/2", "-2/5", "-1/10"], &["9/10", "-3/10", "3/10", "-1/5"]];
-    let teacher = ["1/2", "1/2", "0", "9/10"].iter().map(|s| q(s)).collect();
-    let init = Init::Balanced { scale: q("1/1000"), z: rows(z), s: vec![1, -1, 1] };
+/// A `decided_net` bench instance (teacher labels, balanced initialisation, σ'(0) = 0, half-mean
+/// loss, `t_end = 20`) as a Clarke problem; decimals in tenths.
+fn bench_instance(x: &[&[i64]], teacher: &[i64], z: &[&[i64]], scale: &str) -> Problem {
+    let tenths = |v: &[&[i64]]| -> Vec<Vec<Rational>> {
+        v.iter().map(|r| r.iter().map(|&k| Rational::from((k, 10))).collect()).collect()
+    };
+    let s = (0..z.len()).map(|j| if j % 2 == 0 { 1 } else { -1 }).collect();
+    let init = Init::Balanced { scale: q(scale), z: tenths(z), s };
     let run = RunConfig { t_end: Horizon::Finite(q("20")), arithmetic: Arithmetic::Interval, precision: 128 };
-    let data = Data::new(rows(x), Labels::Teacher(teacher)).unwrap();
-    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run)
+    let teacher = teacher.iter().map(|&k| Rational::from((k, 10))).collect();
+    let data = Data::new(tenths(x), Labels::Teacher(teacher)).unwrap();
+    Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run)
         .unwrap()
         .with_solution(Solution::Clarke)
-        .unwrap();
-    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    let until = match &tr.status {
-        Status::Certified => 20.0,
-        Status::Undecided { reason, certified_until } => {
-            assert!(matches!(reason, UndecidedReason::SlidingMayEnd { .. }), "{reason:?}");
-            certified_until.lower_f64()
-        }
-        other => panic!("{other:?}"),
-    };
-    let slide = tr.events.iter().find(|e| e.kind == EventKind::Slide).expect("a proved entry into sliding");
-    assert_eq!((slide.neuron, slide.point), (1, 3));
-    assert!(until > slide.t.upper_f64(), "the run slides on after the entry (until {until})");
+        .unwrap()
+}
+
+/// The 256-bit reference (dense output) up to `t_end`.
+fn reference(p: &Problem) -> RefRun<Float> {
     let opts = RefOptions { tol: 1e-50, order: 60, dense: true, ..RefOptions::for_bits(BITS) };
-    let run = integrate_problem::<Float>(&p, &BITS, &opts).unwrap();
-    let r_slide = run.trajectory.events.iter().find(|e| e.kind == EventKind::Slide).expect("the reference slides");
-    assert!(
-        inside(&slide.t, &r_slide.t),
-        "reference entry time {} outside [{}, {}]",
-        r_slide.t.to_f64(),
-        slide.t.lower_f64(),
-        slide.t.upper_f64()
-    );
-    let flat = |s: &State<Interval>| -> Vec<Interval> {
-        s.w.iter().flatten().copied().chain(s.a.iter().flatten().copied()).collect()
-    };
-    let flat_r = |s: &State<Float>| -> Vec<Float> {
-        s.w.iter().flatten().cloned().chain(s.a.iter().flatten().cloned()).collect()
-    };
-    let mut sliding_checked = 0;
+    integrate_problem::<Float>(p, &BITS, &opts).unwrap()
+}
+
+fn flat<S: Clone>(s: &State<S>) -> Vec<S> {
+    s.w.iter().flatten().cloned().chain(s.a.iter().flatten().cloned()).collect()
+}
+
+/// Everything `tr` certifies contains the reference `run`: every segment hull at its ends and
+/// midpoint, every event's time (a reference event of the same pair and kind, in order), and the
+/// final state of a certified run. Returns the times up to which it was checked.
+fn contains_reference(tr: &Trajectory<Interval>, run: &RefRun<Float>) -> f64 {
     for (k, seg) in tr.segments.iter().enumerate() {
         let (a, b) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
         for t in [a, 0.5 * (a + b), b] {
             let s = run.state_at(&Float::with_val(BITS, t)).expect("reference state");
-            for (c, (e, v)) in flat(&seg.hull).iter().zip(flat_r(&s)).enumerate() {
+            for (c, (e, v)) in flat(&seg.hull).iter().zip(flat(&s)).enumerate() {
                 let slack = 1e-40 * v.to_f64().abs();
                 assert!(
                     e.lower_f64() - slack <= v.to_f64() && v.to_f64() <= e.upper_f64() + slack,
@@ -184,8 +166,104 @@ fn a_crossing_into_an_attracting_surface_slides_like_the_reference() {
                     e.upper_f64()
                 );
             }
-            sliding_checked += usize::from(!seg.pattern.sliding.is_empty());
         }
     }
-    assert!(sliding_checked > 0, "no sliding segment checked");
+    let mut refs = run.trajectory.events.iter();
+    for ev in &tr.events {
+        let r = refs
+            .find(|r| (r.neuron, r.point, r.kind) == (ev.neuron, ev.point, ev.kind))
+            .unwrap_or_else(|| panic!("no reference event for {ev:?}"));
+        assert!(
+            inside(&ev.t, &r.t),
+            "{:?} of ({}, {}): reference time {} outside [{}, {}]",
+            ev.kind,
+            ev.neuron,
+            ev.point,
+            r.t.to_f64(),
+            ev.t.lower_f64(),
+            ev.t.upper_f64()
+        );
+    }
+    match &tr.status {
+        Status::Certified => {
+            for (c, (e, v)) in flat(&tr.final_state).iter().zip(flat(&run.trajectory.final_state)).enumerate() {
+                assert!(inside(e, &v), "final state coordinate {c}: reference {} outside {e:?}", v.to_f64());
+            }
+            tr.t_final.lower_f64()
+        }
+        Status::Undecided { certified_until, .. } => certified_until.lower_f64(),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Seed 31 of the `decided_net` bench: neuron 1 meets point 3's surface at t ≈ 1.8, where both
+/// sides' fields point into it. The Clarke run proves the entry (a `Slide` event) and slides on
+/// to the horizon; everything it certifies contains the 256-bit reference (which slides too):
+/// hulls, the entry time inside its enclosure, the end state.
+#[test]
+fn a_crossing_into_an_attracting_surface_slides_like_the_reference() {
+    let p = bench_instance(
+        &[&[0, 4, -9, -5], &[-8, -1, 9, 10], &[1, -4, 3, 0], &[9, 5, 6, 0], &[0, 5, 5, -6]],
+        &[5, 5, 0, 9],
+        &[&[1, -2, 6, -9], &[10, -5, -4, -1], &[9, -3, 3, -2]],
+        "1/1000",
+    );
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    let slide = tr.events.iter().find(|e| e.kind == EventKind::Slide).expect("a proved entry into sliding");
+    assert_eq!((slide.neuron, slide.point), (1, 3));
+    assert!(tr.segments.iter().filter(|s| !s.pattern.sliding.is_empty()).count() > 1, "no sliding segments");
+    contains_reference(&tr, &reference(&p));
+}
+
+/// Seed 10 of the `decided_net` bench: neuron 1 slides along point 1's hyperplane from t ≈ 6.15
+/// until the active side's rate `ρ⁺` reaches 0 at t ≈ 7.39, then continues with point 1 active
+/// (an `Activate` event), and later slides along point 0's hyperplane. The exit time lies in its
+/// certified enclosure, every hull after it contains the reference, and the leaving rate at the
+/// reference's (bisected) exit vanishes to the reference's precision.
+#[test]
+fn a_sliding_mode_that_ends_towards_the_active_side_is_left_like_the_reference() {
+    let p =
+        bench_instance(&[&[1, 8, 5], &[-7, 0, -8]], &[-4, 9, -7], &[&[4, 6, -9], &[-8, 7, -8], &[3, -1, 4]], "1/10");
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    let kinds: Vec<_> = tr.events.iter().filter(|e| e.neuron == 1).map(|e| (e.kind, e.point)).collect();
+    assert_eq!(kinds, [(EventKind::Slide, 1), (EventKind::Activate, 1), (EventKind::Slide, 0)]);
+    let exit = &tr.events[2];
+    assert!(exit.t.width_upper() < 1e-6, "exit enclosure {:?}", exit.t);
+    let after = tr.segments.iter().filter(|s| s.t_start.lower_f64() >= exit.t.lower_f64()).count();
+    assert!(after > 1, "segments after the exit");
+    let run = reference(&p);
+    contains_reference(&tr, &run);
+    let r_exit = run.trajectory.events.iter().find(|e| e.kind == EventKind::Activate && e.neuron == 1).unwrap();
+    let s = run.state_at(&r_exit.t).unwrap();
+    let data = NetData::<Float>::from_problem(&p, &BITS);
+    // The pattern after the exit: point 1 active for neuron 1.
+    let seg = run.trajectory.segments.iter().find(|s| s.t_start >= r_exit.t).unwrap();
+    let on = Pattern { sliding: Vec::new(), ..seg.pattern.clone() };
+    assert!(on.active[1].contains(&1), "{on:?}");
+    let rho_plus = dot(&field(&data, &on, &s).w[1], &data.x[1], &BITS);
+    assert!(rho_plus.to_f64().abs() < 1e-30, "ρ⁺ at the reference's exit: {:e}", rho_plus.to_f64());
+}
+
+/// Seed 13 of the `decided_net` bench: neuron 1 slides along point 1's hyperplane from t ≈ 7.95
+/// until the inactive side's rate `ρ⁻` reaches 0 at t ≈ 9.04 (rates of size 1e-6: a slow,
+/// nearly tangential exit), then leaves to the inactive side (a `SlideEnd` event, no active set
+/// changes). The exit time lies in its certified enclosure and everything certified after it
+/// contains the reference.
+#[test]
+fn a_sliding_mode_that_ends_towards_the_inactive_side_is_left_like_the_reference() {
+    let p = bench_instance(
+        &[&[-4, -5, 0], &[-7, 5, 0], &[6, 3, -9], &[0, 4, 4]],
+        &[-7, 8, 3],
+        &[&[-9, -1, -1], &[-8, -7, 2]],
+        "1/10",
+    );
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let end = tr.events.iter().find(|e| e.kind == EventKind::SlideEnd).expect("a proved exit");
+    assert_eq!((end.neuron, end.point), (1, 1));
+    let until = contains_reference(&tr, &reference(&p));
+    assert!(until > end.t.upper_f64() + 1.0, "certified until {until}, exit at {:?}", end.t);
+    let left = tr.segments.iter().rfind(|s| s.t_start.lower_f64() >= end.t.lower_f64()).unwrap();
+    assert!(left.pattern.sliding.is_empty() && !left.pattern.active[1].contains(&1), "{:?}", left.pattern);
 }

@@ -67,6 +67,15 @@ fn reference(p: &Problem, until: f64) -> Option<RefRun<Float>> {
     integrate(&data, &s0, Some(&fl(until)), &opts).ok()
 }
 
+/// The reference run's events up to the horizon (for `DECIDED_NET_SHOW`).
+pub fn reference_events(p: &Problem) -> Vec<Event<Float>> {
+    let t_end = match &p.run().t_end {
+        reluflow_model::Horizon::Finite(q) => q.to_f64(),
+        reluflow_model::Horizon::Infinite => 20.0,
+    };
+    reference(p, t_end).map(|r| r.trajectory.events).unwrap_or_default()
+}
+
 /// Checks `tr` (its certified part) against the reference; nothing to check if nothing is certified.
 pub fn against_reference(p: &Problem, tr: &Trajectory<Interval>) -> Checked {
     let mut out = Checked { items: 0, cut: 0, failures: Vec::new() };

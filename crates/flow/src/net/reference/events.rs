@@ -50,12 +50,15 @@ pub(super) fn toggle<S: Scalar>(pattern: &mut Pattern, events: &mut Vec<Event<S>
 /// The earliest guard crossing in `(0, h]`: `(τ just past the crossing, neuron, point)`. Each
 /// guard polynomial is searched by root exclusion ([`first_wrong`]) for a crossing certainly
 /// before the earliest one found so far; ties keep the first pair in `(neuron, point)` order.
+/// The pairs in `skip` (just left a sliding mode: guard and rate 0 at the step start) are not
+/// searched.
 pub(super) fn first_crossing<S: Point>(
     data: &NetData<S>,
     pattern: &Pattern,
     c: &[State<S>],
     h: &S,
     cfg: &SearchCfg<S>,
+    skip: &[(usize, usize)],
 ) -> Option<(S, usize, usize)> {
     let ctx = data.ctx();
     let mut best: Option<(S, usize, usize)> = None;
@@ -64,7 +67,7 @@ pub(super) fn first_crossing<S: Point>(
             continue;
         }
         for i in 0..data.n() {
-            if pattern.sliding_point(j) == Some(i) {
+            if pattern.sliding_point(j) == Some(i) || skip.contains(&(j, i)) {
                 // Sliding: the guard is held constant (at its value on the surface).
                 continue;
             }

@@ -275,9 +275,7 @@ pub fn integrate<S: Point>(
             }
             last_toggle = None;
         }
-        if opts.clarke {
-            slide::slide_out(data, &mut pattern, &mut events, &s, &t);
-        }
+        let left = if opts.clarke { slide::slide_out(data, &mut pattern, &mut events, &s, &t) } else { Vec::new() };
         if pattern.frozen.iter().all(|f| *f) {
             match t_end {
                 None => break RefStop::AllFrozen,
@@ -302,10 +300,20 @@ pub fn integrate<S: Point>(
         if let Some(te) = t_end {
             h = h.min(&te.sub(&t));
         }
-        let crossing = first_crossing(data, &pattern, &c, &h, &search);
+        let crossing = first_crossing(data, &pattern, &c, &h, &search, &left);
         let (h_step, hit) = match crossing {
             Some((tau, j, i)) => (tau, Some((j, i))),
             None => (h.clone(), None),
+        };
+        // A sliding mode that ends inside the step cuts it there; the next step leaves the surface.
+        let exit = if pattern.sliding.is_empty() {
+            None
+        } else {
+            slide::exit_time(data, &pattern, &c, &h_step, opts.bisect_iters).filter(|e| e.certainly_lt(&h_step))
+        };
+        let (h_step, hit) = match exit {
+            Some(e) => (e, None),
+            None => (h_step, hit),
         };
         let (h_step, next) = match hit {
             Some((j, i)) => past_crossing(data, &pattern, &c, h_step, &h, j, i, opts.bisect_iters, zero_active),

@@ -1,14 +1,20 @@
 //! Sliding in the reference integrator (`RefOptions::clarke`): where a pair chatters across a
 //! surface that attracts from both sides, the run continues with the sliding field (the pattern
 //! with the point inactive, `Pattern::sliding`, whose `w_j` velocity is projected onto the
-//! hyperplane, `net::sliding`); at each step start the one-sided rates are evaluated at the state
-//! and the run leaves to the side whose field stopped pointing into the surface
-//! (`proofs-notes/net-clarke-sliding.md`). Not validated: the exit is found at step resolution.
+//! hyperplane, `net::sliding`). The sliding mode ends where a one-sided rate stops pointing into
+//! the surface: each sliding step is cut at the first such time, located by bisection on the
+//! step's Taylor polynomial ([`exit_time`]), and the run leaves there to the side whose field
+//! stopped pointing into the surface (`proofs-notes/net-clarke-sliding.md`). Not validated.
 
+use super::eval_state;
 use super::events::CHATTER_SPAN;
 use crate::net::field::{NetData, field};
 use crate::trajectory::{Event, EventKind, Pattern, State};
 use reluflow_arith::{Scalar, linalg::dot};
+
+/// Sample points per step at which the sliding modes are checked before bisecting (a mode that
+/// ends and resumes between two of them is not seen).
+const EXIT_SAMPLES: usize = 8;
 
 /// The one-sided rates `(ρ⁻, ρ⁺)` of guard `(j, i)` at `s`: `i` inactive / active for `j`, no
 /// projection.
@@ -59,26 +65,79 @@ pub(super) fn slide_in<S: Scalar>(
     true
 }
 
+/// Whether every sliding mode of `pattern` attracts at `s`.
+fn all_attract<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &State<S>) -> bool {
+    pattern.sliding.iter().all(|&(j, i)| {
+        let (minus, plus) = rates(data, pattern, s, j, i);
+        minus.certainly_pos() && plus.certainly_neg()
+    })
+}
+
+/// The first time in `(0, h]` at which a sliding mode of `pattern` stops attracting along the
+/// step's Taylor polynomial `c`, to `h·2^(−iters)` (the first failing one of [`EXIT_SAMPLES`]
+/// samples, then bisection between it and the sample before; the returned time is the upper end
+/// of the last bracket, where the mode no longer attracts). `None`: every mode attracts at every
+/// sample.
+pub(super) fn exit_time<S: Scalar>(
+    data: &NetData<S>,
+    pattern: &Pattern,
+    c: &[State<S>],
+    h: &S,
+    iters: usize,
+) -> Option<S> {
+    let ctx = data.ctx();
+    let at = |tau: &S| all_attract(data, pattern, &eval_state(c, tau));
+    let n = S::from_i64(EXIT_SAMPLES as i64, &ctx);
+    let mut lo = S::zero(&ctx);
+    let mut hi = (1..=EXIT_SAMPLES as i64).map(|k| h.mul(&S::from_i64(k, &ctx)).div(&n)).find(|tau| {
+        let ok = at(tau);
+        if ok {
+            lo = tau.clone();
+        }
+        !ok
+    })?;
+    for _ in 0..iters {
+        let mid = lo.add(&hi).mul_2si(-1);
+        if !(lo.certainly_lt(&mid) && mid.certainly_lt(&hi)) {
+            break;
+        }
+        if at(&mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(hi)
+}
+
 /// Ends every sliding mode of `pattern` whose surface no longer attracts at `s`: to the active
 /// side (event `Activate`) when the active side's field stopped pointing into it, else to the
-/// inactive side (no switch).
+/// inactive side (event `SlideEnd`, no active set changes). Returns the pairs that left: their
+/// guards are 0 with rate 0 at `s` (they leave quadratically), so the next step does not search
+/// them for a crossing.
 pub(super) fn slide_out<S: Scalar>(
     data: &NetData<S>,
     pattern: &mut Pattern,
     events: &mut Vec<Event<S>>,
     s: &State<S>,
     t: &S,
-) {
+) -> Vec<(usize, usize)> {
+    let mut left = Vec::new();
     for (j, i) in pattern.sliding.clone() {
         let (minus, plus) = rates(data, pattern, s, j, i);
         if minus.certainly_pos() && plus.certainly_neg() {
             continue;
         }
         pattern.sliding.retain(|&p| p != (j, i));
-        if !plus.certainly_neg() {
+        left.push((j, i));
+        let kind = if !plus.certainly_neg() {
             let at = pattern.active[j].binary_search(&i).unwrap_or_else(|e| e);
             pattern.active[j].insert(at, i);
-            events.push(Event { t: t.clone(), point: i, neuron: j, kind: EventKind::Activate });
-        }
+            EventKind::Activate
+        } else {
+            EventKind::SlideEnd
+        };
+        events.push(Event { t: t.clone(), point: i, neuron: j, kind });
     }
+    left
 }

@@ -9,6 +9,7 @@ use super::start::initial_pattern;
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
 use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_at, uncertain_guards};
 use super::{Net, StepFail, ValidatedError, ValidatedOptions};
+use super::{slide_exit, slide_locate};
 use crate::net::field::{NetData, initial_state};
 use crate::trajectory::{Event, Pattern, Segment, State, Status, Trajectory, UndecidedReason};
 use reluflow_arith::rounding::f64_down;
@@ -195,8 +196,8 @@ struct Runner<S: Enclosure> {
     net: Net<S>,
     relu_prime: ReluPrime,
     initial: State<S>,
-    /// Pairs whose exact guard was 0 at `t = 0` and has the pattern's sign on `(0, t]`
-    /// (`start.rs`): over a step whose a priori box gives the guard's rate that sign, the sign is
+    /// Pairs whose exact guard was 0 at `t = 0` (`start.rs`), or at a proved exit from a sliding
+    /// mode (`slide_exit.rs`), and has the pattern's sign from then to `t`: over a step whose a priori box gives the guard's rate that sign, the sign is
     /// kept (mean value theorem), although the guard's enclosure at the step start may touch 0.
     /// Emptied at the first switch; a pair leaves once its guard is certain over a step.
     leaving: Vec<(usize, usize)>,
@@ -436,8 +437,23 @@ impl<S: Enclosure> Runner<S> {
             };
             let h_hi = self.time(&h_exact).upper_f64();
             // A sliding mode must persist over the whole step (the surface attracts from both
-            // sides on the a priori box); else the step is shortened towards where it may end.
-            if let Some((neuron, point)) = first_not_attracting(&self.net, &self.pattern, &apri.e) {
+            // sides on the a priori box, or on pieces of the step); else its end is located and
+            // proved inside the step, or the step is shortened towards where it may end.
+            if let Some((neuron, point)) = first_not_attracting(&self.net, &self.pattern, &apri.e)
+                .filter(|_| !slide_locate::persists(&self.net, &self.pattern, &ser_x, &apri, h_hi))
+            {
+                let pair = (neuron, point);
+                match slide_exit::leave(&self.net, &self.pattern, &ser_x, &apri, h_hi, pair, &self.opts, &remaining) {
+                    Ok(exit) => {
+                        self.take_exit(pair, exit);
+                        h_cap = f64::INFINITY;
+                        approaches = 0;
+                        self.slide_approaches = 0;
+                        continue;
+                    }
+                    Err(UndecidedReason::Inconsistent(e)) => return self.undecided(UndecidedReason::Inconsistent(e)),
+                    Err(_) => {}
+                }
                 if self.slide_approaches < SLIDE_APPROACHES && h_hi > self.opts.h_min {
                     h_cap = h_hi / 4.0;
                     self.slide_approaches += 1;
@@ -629,6 +645,30 @@ impl<S: Enclosure> Runner<S> {
             });
         }
         Status::Certified
+    }
+
+    /// Records a proved exit from the sliding mode of neuron `j` (`slide_exit`): the sliding
+    /// segment up to the exit, the segment after it, the events, and the restart from the end box
+    /// at `t + hi + eta`, with the guards of the surface leaving it (their exact values are 0 at the
+    /// exit and of the new sign after it, [`Self::leaving`]).
+    fn take_exit(&mut self, (j, i): (usize, usize), exit: slide_exit::Exit<S>) {
+        let t_lo: Rational = &self.t + Rational::from_f64(exit.lo).expect("finite");
+        let t_hi: Rational = &self.t + Rational::from_f64(exit.hi).expect("finite");
+        let t_exit = S::from_bounds(&t_lo, &t_hi, &self.net.ctx);
+        let t_restart: Rational = &t_hi + Rational::from_f64(exit.eta).expect("finite");
+        let ts = self.time(&self.t);
+        self.push_segment(ts, t_exit.clone(), self.pattern.clone(), &exit.before, &exit.at_exit);
+        self.push_segment(t_exit.clone(), self.time(&t_restart), exit.pattern.clone(), &exit.after, &exit.end);
+        for &(point, kind) in &exit.kinds {
+            self.events.push(Event { t: t_exit.clone(), point, neuron: j, kind });
+            self.stats.events += 1;
+        }
+        self.stats.steps += 1;
+        self.leaving = self.net.class(i).into_iter().map(|k| (j, k)).collect();
+        self.set = LohnerSet::from_box(&self.net, &exit.end);
+        self.xbox = exit.end;
+        self.t = t_restart;
+        self.pattern = exit.pattern;
     }
 
     /// Splits off the pairs of [`Self::leaving`] whose guard rate over the a priori box `e` has the

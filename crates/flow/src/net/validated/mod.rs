@@ -35,6 +35,8 @@ mod saltation;
 mod series;
 mod slide;
 mod slide_entry;
+mod slide_exit;
+mod slide_locate;
 mod start;
 mod switch;
 mod taylor;
