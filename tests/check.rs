@@ -189,3 +189,14 @@ fn check_help_teaches_verdicts_hypotheses_and_examples() {
         assert!(r.stdout.contains(needle), "`{needle}` missing from check --help:\n{}", r.stdout);
     }
 }
+
+/// A point a neuron slides along (Clarke flow) still contributes (σ'(0) = α ∈ (0, 1)): sliding
+/// and then leaving to the active side is no reactivation of an inactive point.
+#[test]
+fn a_point_slid_along_has_not_left_the_support() {
+    let id = "lsy.support-vector-stability";
+    let r = reluflow(&["check", &example("two-layer-slide-exit.toml"), "--theorem", id, "--json"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(row(&v, id)["status"], "holds", "{v}");
+}

@@ -161,7 +161,9 @@ pub fn support_vector_stability<S: Scalar>(
     for (p, at) in steps {
         for j in 0..m {
             for i in 0..state[j].len() {
-                let active = p.active[j].contains(&i);
+                // A point neuron j slides along (Clarke flow) sits on its hyperplane with
+                // σ'(0) = α ∈ (0, 1): it still contributes, so it has not become inactive.
+                let active = p.active[j].contains(&i) || p.sliding.contains(&(j, i));
                 match (state[j][i], active) {
                     (0, true) => state[j][i] = 1,
                     (1, false) => {

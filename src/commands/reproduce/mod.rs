@@ -67,7 +67,7 @@ Reproductions:
   two-teachers   The same paper's Appendix I: labels from two opposite teachers (norms 1 and 3),
                  d = 16 points around each, m = 25, λ = 4^-7, the script's GD; the largest angle
                  within each output-sign group against ρ (the paper's ρ values are not stated:
-                 0.01 … 1), median ± sd over --seeds trials (default 5; the paper used 15).
+                 0.01 … 4), median ± sd over --seeds trials (default 5; the paper used 15).
                  --quick: d = 4, 2 ρ values, 2 trials. Resumes like shallow-angles.
 
   certified-gd-vs-gf  The paper-size network (uncentred, m = 25, d = n = 16, λ = 4^-7, seed 1; the

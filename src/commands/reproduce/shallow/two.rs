@@ -60,7 +60,7 @@ impl TwoPlan {
         let mut plan = if quick {
             TwoPlan { d: 4, m: 25, exp: -4, rhos: vec![50, 414], trials: 2, max_iters: 20_000, name: "--quick" }
         } else {
-            let rhos = vec![10, 50, 100, 200, 414, 700, 1000];
+            let rhos = vec![10, 50, 100, 200, 414, 700, 1000, 2000, 4000];
             TwoPlan { d: 16, m: 25, exp: -7, rhos, trials: 5, max_iters: 20_000_000, name: "default" }
         };
         if let Some(k) = trials {
