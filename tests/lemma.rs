@@ -172,3 +172,15 @@ fn a_lemma_search_shards_resumes_merges_and_assumes() {
     let r = reluflow(&[&base[..], &["--assume", "lsy.norm-growth:zero-init"]].concat());
     assert!(r.code == Some(2) && r.stderr.contains("hypothesis ids only"), "{r:#?}");
 }
+
+/// The Clarke flow's event kinds are names the language knows.
+#[test]
+fn sliding_events_can_be_named() {
+    let ex = crate::util::examples_dir().join("two-layer-slide-exit.toml");
+    let lemma = "at every event: kind != \"slide\" or point in activated_before or point not in activated_before";
+    let r = crate::util::reluflow(&["check", ex.to_str().unwrap(), "--lemma", lemma]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let bad = crate::util::reluflow(&["check", ex.to_str().unwrap(), "--lemma", "at every event: kind == \"slid\""]);
+    assert_eq!(bad.code, Some(2), "{bad:#?}");
+    assert!(bad.stderr.contains("\"slide-end\""), "{}", bad.stderr);
+}

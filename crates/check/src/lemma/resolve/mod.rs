@@ -80,6 +80,10 @@ pub fn resolve(text: &str, ast: &Ast, problem: &Problem) -> R<Resolved> {
     Ok(Resolved { scope: ast.scope.clone(), body, derivative, second, uses_t })
 }
 
+/// What `kind` compares with (the names of `reluflow_flow::EventKind`).
+const EVENT_KINDS: &str =
+    "event kinds are \"activate\", \"deactivate\", \"death\", \"slide\" and \"slide-end\" (the last two: Clarke flow)";
+
 impl Resolver<'_> {
     fn err(&self, span: Span, why: impl Into<String>) -> LemmaError {
         LemmaError::new(self.text, span, ErrorKind::Model { why: why.into() })
@@ -172,10 +176,10 @@ impl Resolver<'_> {
             return Err(self.err(a.span, "`kind` is a quantity of events: use it under `at every event:`"));
         }
         let NodeKind::Str(s) = &b.kind else {
-            return Err(self.err(b.span, "`kind` compares with \"activate\", \"deactivate\" or \"death\""));
+            return Err(self.err(b.span, EVENT_KINDS));
         };
-        if !matches!(s.as_str(), "activate" | "deactivate" | "death") {
-            return Err(self.err(b.span, "event kinds are \"activate\", \"deactivate\" and \"death\""));
+        if !matches!(s.as_str(), "activate" | "deactivate" | "death" | "slide" | "slide-end") {
+            return Err(self.err(b.span, EVENT_KINDS));
         }
         match op {
             BinOp::Eq => Ok(Formula::Kind(s.clone(), false, span)),
