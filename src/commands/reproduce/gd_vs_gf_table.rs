@@ -3,15 +3,11 @@
 //! relative distance beside the tube's width against t.
 
 use super::gd_vs_gf::{Comparison, ETA};
+use crate::commands::reproduce::save;
 use crate::exit::Failure;
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
-
-fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
 
 fn csv(c: &Comparison) -> String {
     let mut out = String::from("t_lo,t_hi,gd_iteration,rel_distance,box_width,pattern_mismatch,gd_loss\n");

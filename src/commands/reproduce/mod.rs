@@ -113,6 +113,12 @@ pub struct ReproduceArgs {
     pub jobs: Option<u32>,
 }
 
+/// Writes `text` to `dir/name`; a failure names the path (exit 70).
+pub(crate) fn save(dir: &std::path::Path, name: &str, text: &str) -> Result<(), Failure> {
+    let path = dir.join(name);
+    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
+}
+
 /// The reproductions that exist.
 pub const NAMES: [&str; 7] = [
     "vardi-shamir",

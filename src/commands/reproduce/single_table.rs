@@ -2,15 +2,11 @@
 //! (one stacked bar per row: proved, certified counterexample, undecided).
 
 use super::single_neuron::{Row, percent};
+use crate::commands::reproduce::save;
 use crate::exit::Failure;
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
-
-fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
 
 fn csv(rows: &[Row]) -> String {
     let mut out = String::from(

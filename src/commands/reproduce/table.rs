@@ -1,17 +1,13 @@
 //! The files of `reproduce vardi-shamir`: the CSV table, the markdown summary and the SVG plot.
 
 use super::vardi_shamir::{Row, dec, paper_interval};
+use crate::commands::reproduce::save;
 use crate::exit::Failure;
 use crate::spec::exact_text;
 use plotters::prelude::*;
 use reluflow_arith::exact::Dir;
 use std::fmt::Write as _;
 use std::path::Path;
-
-fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
 
 fn opt_pair(p: &Option<(rug::Rational, rug::Rational)>) -> (String, String) {
     p.as_ref().map_or((String::new(), String::new()), |(lo, hi)| (dec(lo, Dir::Down), dec(hi, Dir::Up)))

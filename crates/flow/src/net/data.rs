@@ -157,6 +157,27 @@ pub fn generate(spec: &Spec) -> Instance {
     panic!("{MAX_ATTEMPTS} datasets in a row had a zero label");
 }
 
+/// The run settings of a generated problem.
+pub(crate) struct Conventions {
+    pub(crate) relu_prime: ReluPrime,
+    pub(crate) loss: LossScale,
+    pub(crate) run: RunConfig,
+}
+
+/// The exact two-layer problem on the points `x` with `labels`, balanced initialisation `λ z_j`
+/// (`λ = scale`) with signs `s`.
+pub(crate) fn balanced(
+    x: &[Vec<f64>],
+    labels: Labels,
+    z: &[Vec<f64>],
+    s: &[i8],
+    scale: Rational,
+    c: Conventions,
+) -> Result<Problem, ModelError> {
+    let init = Init::Balanced { scale, z: exact_rows(z), s: s.to_vec() };
+    Problem::new(ModelKind::TwoLayer, c.relu_prime, c.loss, Data::new(exact_rows(x), labels)?, init, c.run)
+}
+
 /// The rows of `m` as exact rationals.
 pub(crate) fn exact_rows(m: &[Vec<f64>]) -> Vec<Vec<Rational>> {
     m.iter().map(|r| r.iter().map(|v| exact(*v)).collect()).collect()
@@ -180,9 +201,8 @@ impl Instance {
         run: RunConfig,
     ) -> Result<Problem, ModelError> {
         let teacher = self.teacher.iter().map(|v| exact(*v)).collect();
-        let (x, z) = (exact_rows(&self.x), exact_rows(&self.z));
-        let init = Init::Balanced { scale, z, s: self.s.clone() };
-        Problem::new(ModelKind::TwoLayer, relu_prime, loss, Data::new(x, Labels::Teacher(teacher))?, init, run)
+        let conv = Conventions { relu_prime, loss, run };
+        balanced(&self.x, Labels::Teacher(teacher), &self.z, &self.s, scale, conv)
     }
 
     /// [`Instance::to_problem`] with the paper's conventions: σ'(0) = 0, `L = (1/2n) Σ (h − y)²`,

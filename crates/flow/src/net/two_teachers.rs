@@ -10,9 +10,9 @@
 //!
 //! Seeded like [`super::data`]; labels are recomputed exactly in [`TwoTeachers::to_problem`].
 
-use super::data::{Normal, exact, exact_rows, normalize};
+use super::data::{Conventions, Normal, balanced, exact, normalize};
 use rand::RngExt;
-use reluflow_model::{Data, Init, Labels, LossScale, ModelError, ModelKind, Problem, ReluPrime, RunConfig};
+use reluflow_model::{Labels, LossScale, ModelError, Problem, ReluPrime, RunConfig};
 use rug::Rational;
 
 /// A generated two-teacher instance (f64 values, each an exact binary rational).
@@ -84,9 +84,8 @@ impl TwoTeachers {
         loss: LossScale,
         run: RunConfig,
     ) -> Result<Problem, ModelError> {
-        let (x, z) = (exact_rows(&self.x), exact_rows(&self.z));
-        let init = Init::Balanced { scale, z, s: self.s.clone() };
-        Problem::new(ModelKind::TwoLayer, relu_prime, loss, Data::new(x, Labels::Given(self.labels()))?, init, run)
+        let conv = Conventions { relu_prime, loss, run };
+        balanced(&self.x, Labels::Given(self.labels()), &self.z, &self.s, scale, conv)
     }
 }
 

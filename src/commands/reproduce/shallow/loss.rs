@@ -4,6 +4,7 @@
 
 use super::curve::Curve;
 use super::trial::{SCRIPT_LR, SCRIPT_THRESHOLD, Trial};
+use crate::commands::reproduce::save;
 use crate::exit::Failure;
 use plotters::prelude::*;
 use std::fmt::Write as _;
@@ -51,11 +52,6 @@ impl LossPlan {
         }
         out
     }
-}
-
-fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
 }
 
 fn figure(t: &Trial) -> String {

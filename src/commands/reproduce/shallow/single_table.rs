@@ -4,15 +4,11 @@
 
 use super::single_run::SingleRun;
 use super::trial::{SCRIPT_LR, SCRIPT_THRESHOLD};
+use crate::commands::reproduce::save;
 use crate::exit::Failure;
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
-
-fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
 
 fn csv(run: &SingleRun) -> String {
     let d = run.eigenvalues.len();

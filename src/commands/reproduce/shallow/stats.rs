@@ -102,6 +102,19 @@ pub fn of(w: &[Vec<Float>], group: &[usize]) -> Stats {
     }
 }
 
+/// Median and (sample) standard deviation.
+pub fn median_sd(mut v: Vec<f64>) -> (f64, f64) {
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    v.sort_by(f64::total_cmp);
+    let k = v.len();
+    let med = if k % 2 == 1 { v[k / 2] } else { 0.5 * (v[k / 2 - 1] + v[k / 2]) };
+    let mean = v.iter().sum::<f64>() / k as f64;
+    let var = if k > 1 { v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1) as f64 } else { 0.0 };
+    (med, var.sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +132,14 @@ mod tests {
         let exact_deg = eps.atan().to_degrees();
         assert!((s.max_angle_deg - exact_deg).abs() < 1e-9 * exact_deg, "{s:?}");
         assert!((s.max_angle_acos_deg - exact_deg).abs() > 1e3 * exact_deg || s.max_angle_acos_deg == 0.0, "{s:?}");
+    }
+
+    #[test]
+    fn medians_and_sample_deviations() {
+        assert_eq!(median_sd(vec![3.0, 1.0, 2.0]), (2.0, 1.0));
+        assert_eq!(median_sd(vec![4.0, 1.0]).0, 2.5);
+        assert_eq!(median_sd(vec![7.0]), (7.0, 0.0));
+        assert!(median_sd(Vec::new()).0.is_nan());
     }
 
     #[test]

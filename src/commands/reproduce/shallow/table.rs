@@ -3,16 +3,13 @@
 //! f64-against-MPFR check, and an SVG of the median largest angle against λ.
 
 use super::Plan;
+use super::stats::median_sd;
 use super::trial::{Outcome, RECORD_EVERY, SCRIPT_LR, SCRIPT_THRESHOLD};
+use crate::commands::reproduce::save;
 use crate::exit::Failure;
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
-
-fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
 
 fn scheme(o: &Outcome) -> &'static str {
     if o.trial.centred { "centred" } else { "uncentred" }
@@ -44,19 +41,6 @@ fn csv(rows: &[Outcome]) -> String {
         );
     }
     out
-}
-
-/// Median and (sample) standard deviation.
-fn median_sd(mut v: Vec<f64>) -> (f64, f64) {
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN);
-    }
-    v.sort_by(f64::total_cmp);
-    let k = v.len();
-    let med = if k % 2 == 1 { v[k / 2] } else { 0.5 * (v[k / 2 - 1] + v[k / 2]) };
-    let mean = v.iter().sum::<f64>() / k as f64;
-    let var = if k > 1 { v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1) as f64 } else { 0.0 };
-    (med, var.sqrt())
 }
 
 /// The rows of one setting `(centred, d, m, exp)`.

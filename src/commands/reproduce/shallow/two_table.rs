@@ -1,16 +1,13 @@
 //! The files of `reproduce two-teachers`: one CSV row per run, and a markdown summary with the
 //! median ± sd of the largest angle in each sign group against ρ, and an SVG of the medians.
 
+use super::stats::median_sd;
 use super::two::{TwoOutcome, TwoPlan};
+use crate::commands::reproduce::save;
 use crate::exit::Failure;
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
-
-fn save(dir: &Path, name: &str, text: &str) -> Result<(), Failure> {
-    let path = dir.join(name);
-    std::fs::write(&path, text).map_err(|e| Failure::internal(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
 
 fn rho(o: &TwoOutcome) -> f64 {
     f64::from(o.trial.rho_milli.unwrap_or(0)) / 1000.0
@@ -37,21 +34,6 @@ fn csv(rows: &[TwoOutcome]) -> String {
         );
     }
     out
-}
-
-fn median_sd(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
-    let k = v.len().max(1);
-    let med = if v.is_empty() {
-        f64::NAN
-    } else if k % 2 == 1 {
-        v[k / 2]
-    } else {
-        0.5 * (v[k / 2 - 1] + v[k / 2])
-    };
-    let mean = v.iter().sum::<f64>() / k as f64;
-    let var = if k > 1 { v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (k - 1) as f64 } else { 0.0 };
-    (med, var.sqrt())
 }
 
 /// One ρ: ρ, median and sd of the positive and of the negative group's largest angle, capped runs,
