@@ -14,8 +14,8 @@ use crate::commands::memory;
 use crate::exit::Failure;
 use reluflow_flow::monitor::{Monitor, Progress};
 use std::path::Path;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The budgets in force (seconds; bytes). 0 / `None`: no limit.
@@ -121,6 +121,39 @@ pub fn memory_guard(monitor: &Monitor, _: Progress) {
     if let Some(words) = past_memory_budget(&limits) {
         monitor.set_deadline(Some((Duration::ZERO, words)));
     }
+}
+
+/// The time limit's backstop: the integrators stop at their next poll past the deadline, but one
+/// step can outlast any limit (a matrix exponential at a million bits takes minutes). If the
+/// integration is still running `grace` after the deadline, the process ends here, with exit 3
+/// and the time the proof had reached (the lower end of the last polled time: every step before
+/// it was certified); the details of the certified part are lost.
+pub fn backstop(monitor: Monitor, seconds: f64, done: Arc<AtomicBool>) {
+    let grace = (0.1 * seconds).max(5.0);
+    let at = Instant::now() + Duration::from_secs_f64(seconds + grace);
+    let watcher = move || {
+        while Instant::now() < at {
+            if done.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if done.load(Ordering::SeqCst) {
+            return;
+        }
+        let p = monitor.progress();
+        eprintln!(
+            "reluflow: UNDECIDED: the wall-clock time limit of {seconds} s passed {grace} s ago inside one step \
+             (at t ≈ {}, after {} steps and {} events), so the run was stopped there and its certified part is not \
+             reported; raise --time-limit SECONDS (or [run] time_limit), or lower run.precision, which sets the \
+             cost of one step",
+            crate::progress::short(p.t),
+            p.steps,
+            p.events
+        );
+        std::process::exit(i32::from(crate::exit::Exit::Undecided.code()));
+    };
+    let _ = std::thread::Builder::new().name("reluflow-time-limit".into()).spawn(watcher);
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ impl Watch {
         let limit = crate::budget::limits().map(|l| l.seconds).filter(|s| *s > 0.0 && s.is_finite());
         a.monitor.set_deadline(limit.map(|s| (std::time::Duration::from_secs_f64(s), time_limit_words(s))));
         if let Some(seconds) = limit {
-            hard_stop(a.monitor.clone(), seconds, done.clone());
+            crate::budget::backstop(a.monitor.clone(), seconds, done.clone());
         }
         let show = !a.quiet && std::io::stderr().is_terminal();
         let display = show.then(|| Display::start(a.monitor.clone(), message));
@@ -137,39 +137,6 @@ fn integration_farewell(m: &Monitor) -> String {
         p.steps,
         p.events
     )
-}
-
-/// The time limit's backstop: the integrators stop at their next poll past the deadline, but one
-/// step can outlast any limit (a matrix exponential at a million bits takes minutes). If the
-/// integration is still running `grace` after the deadline, the process ends here, with exit 3
-/// and the time the proof had reached (the lower end of the last polled time: every step before
-/// it was certified); the details of the certified part are lost.
-fn hard_stop(monitor: Monitor, seconds: f64, done: Arc<AtomicBool>) {
-    let grace = (0.1 * seconds).max(5.0);
-    let at = std::time::Instant::now() + Duration::from_secs_f64(seconds + grace);
-    let watcher = move || {
-        while std::time::Instant::now() < at {
-            if done.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if done.load(Ordering::SeqCst) {
-            return;
-        }
-        let p = monitor.progress();
-        eprintln!(
-            "reluflow: UNDECIDED: the wall-clock time limit of {seconds} s passed {grace} s ago inside one step \
-             (at t ≈ {}, after {} steps and {} events), so the run was stopped there and its certified part is not \
-             reported; raise --time-limit SECONDS (or [run] time_limit), or lower run.precision, which sets the \
-             cost of one step",
-            short(p.t),
-            p.steps,
-            p.events
-        );
-        std::process::exit(i32::from(crate::exit::Exit::Undecided.code()));
-    };
-    let _ = std::thread::Builder::new().name("reluflow-time-limit".into()).spawn(watcher);
 }
 
 impl Drop for Watch {

@@ -49,7 +49,7 @@ fn jsonl_starts_with_the_run_and_parses_line_by_line() {
     let docs: Vec<serde_json::Value> =
         r.stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
     let run = &docs[0];
-    assert_eq!((run["record"].as_str(), run["schema_version"].as_u64()), (Some("run"), Some(1)), "{run}");
+    assert_eq!((run["record"].as_str(), run["schema_version"].as_u64()), (Some("run"), Some(2)), "{run}");
     assert_eq!((run["status"].as_str(), run["d"].as_u64()), (Some("certified"), Some(3)), "{run}");
     let limit = docs.last().unwrap();
     assert_eq!(limit["record"], "limit", "{limit}");

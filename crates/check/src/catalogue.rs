@@ -181,7 +181,9 @@ pub static CATALOGUE: &[Entry] = &[
         check: Check::Trajectory(TrajCheck::SupportVectorStability),
         hypotheses: LSY_SWITCHES,
         checked: "segment patterns in time order and the limit pattern: no active → inactive → active; no Deactivate certainly followed by Activate",
-        expression: Some("at every event: kind != \"activate\" or point not in deactivated_before"),
+        expression: Some(
+            "at every event: (kind != \"activate\" and kind != \"slide\") or point not in deactivated_before",
+        ),
     },
     Entry {
         id: "lsy.global-convergence-d2",

@@ -67,6 +67,19 @@ pub fn positive_length<S: Scalar>(t0: &S, t1: &S) -> bool {
 }
 
 impl Coverage {
+    /// The position in [`segs`](Coverage::segs) where the final activation pattern begins: the
+    /// last run of certified segments of `traj` with one pattern. These are the segments "after
+    /// the last event" only when the coverage is complete ([`incomplete`](Coverage::incomplete)
+    /// is `None`): otherwise a later event may exist.
+    pub fn final_pattern_start<S>(&self, traj: &Trajectory<S>) -> usize {
+        let pattern = |k: usize| &traj.segments[self.segs[k]].pattern;
+        let mut from = self.segs.len().saturating_sub(1);
+        while from > 0 && pattern(from - 1) == pattern(from) {
+            from -= 1;
+        }
+        from
+    }
+
     /// The coverage of `traj`.
     pub fn of<S: Scalar>(traj: &Trajectory<S>) -> Coverage {
         let validated = S::GUARANTEE == Guarantee::Enclosure && !matches!(traj.status, Status::NotValidated);

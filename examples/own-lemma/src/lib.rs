@@ -22,12 +22,8 @@ impl Invariant<Interval> for LossConvexAfterLastEvent {
         if let Some(why) = &cov.incomplete {
             return Verdict::undecided(format!("the last event is not known: {why}"));
         }
-        // The final pattern's segments: the last run of certified segments with one pattern.
-        let pattern = |k: usize| &traj.segments[cov.segs[k]].pattern;
-        let mut from = cov.segs.len().saturating_sub(1);
-        while from > 0 && pattern(from - 1) == pattern(from) {
-            from -= 1;
-        }
+        // The final pattern's segments (the coverage is complete, so no event follows them).
+        let from = cov.final_pattern_start(traj);
         let mut unknown = None;
         for &k in &cov.segs[from..] {
             let s = &traj.segments[k];

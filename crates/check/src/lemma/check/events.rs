@@ -23,16 +23,17 @@ pub(super) fn event_sites<S: Enclosure>(prep: &Prepared<S>, original: &Trajector
         if until.is_some_and(|u| !certainly_le(&e.t, u)) {
             break;
         }
-        let earlier = |k: EventKind| {
-            out.iter().filter(|p| p.neuron == e.neuron && p.kind == k).map(|p| p.point).collect::<Vec<_>>()
+        let earlier = |kinds: &[EventKind]| {
+            out.iter().filter(|p| p.neuron == e.neuron && kinds.contains(&p.kind)).map(|p| p.point).collect::<Vec<_>>()
         };
         let site = EventSite {
             kind: e.kind,
             point: e.point,
             neuron: e.neuron,
             t: e.t.clone(),
-            deactivated_before: earlier(EventKind::Deactivate),
-            activated_before: earlier(EventKind::Activate),
+            // Leaving a sliding surface to the inactive side (Clarke flow) deactivates the point.
+            deactivated_before: earlier(&[EventKind::Deactivate, EventKind::SlideEnd]),
+            activated_before: earlier(&[EventKind::Activate]),
         };
         out.push(site);
     }

@@ -103,13 +103,8 @@ pub(super) fn after_last_event<S: Enclosure>(
     if let Some(why) = incomplete.or_else(|| if prep.traj.limit.is_some() { None } else { short_of(prep, b) }) {
         return Err(format!("the last event is not known: {why}"));
     }
-    let segs = &prep.cov.segs;
-    let pattern = |k: usize| &prep.traj.segments[segs[k]].pattern;
-    let mut from = segs.len().saturating_sub(1);
-    while from > 0 && pattern(from - 1) == pattern(from) {
-        from -= 1;
-    }
-    let start = segs.get(from).map(|&k| &prep.traj.segments[k].t_start);
+    let from = prep.cov.final_pattern_start(&prep.traj);
+    let start = prep.cov.segs.get(from).map(|&k| &prep.traj.segments[k].t_start);
     match (original.events.last(), start) {
         (None, _) if from == 0 => Ok((0, "every t (no event)".into())),
         (Some(e), Some(t0)) if from > 0 && overlaps(&e.t, t0) => {
