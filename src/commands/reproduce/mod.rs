@@ -49,9 +49,10 @@ Reproductions:
                  setting the median ± sd over trials of the largest and mean angle between the
                  active positive neurons (an accurate formula beside the script's acos) and ‖W‖_*,
                  and the smallest λ rerun in 128-bit MPFR. --quick: d = 4, m = 25, 3 λ values,
-                 2 trials, at most 20,000 iterations (seconds); default: d ∈ {4, 16}, m = 200, 16 λ, 5 trials (--seeds K);
-                 --full: d up to 1024 and m ∈ {25, 50, 200} (hours to days). Resumes: finished
-                 trials are kept in OUT/shallow-angles.jsonl and not recomputed.
+                 2 trials, at most 20,000 iterations (seconds); default: d ∈ {4, 16}, m = 200,
+                 16 λ, 5 trials (--seeds K); --full: d up to 1024 and m ∈ {25, 50, 200} (hours
+                 to days). Resumes: finished trials are kept in OUT/shallow-angles.jsonl and not
+                 recomputed.
 
   shallow-loss   The same paper's Fig. 2 (centred, m = 200) and Fig. 9 (uncentred, m = 25), d = 16,
                  λ = 4^-2 … 4^-8: the training loss and the out-of-distribution test loss (4n
@@ -70,12 +71,12 @@ Reproductions:
                  0.01 … 4), median ± sd over --seeds trials (default 5; the paper used 15).
                  --quick: d = 4, 2 ρ values, 2 trials. Resumes like shallow-angles.
 
-  certified-gd-vs-gf  The paper-size network (uncentred, m = 25, d = n = 16, λ = 4^-7, seed 1; the
-                 instance of examples/two-layer-paper-m25.toml): the certified gradient flow to
-                 t = 2720 (f64 intervals, about 1.5 minutes) beside GD with the script's learning
-                 rate, time rescaled; at every certified segment end, the GD iterate's distance to
-                 the certified box and whether its activation pattern agrees. --quick: m = d = n = 4,
-                 λ = 4^-3, t = 60 (seconds).
+  certified-gd-vs-gf  The paper-size network (uncentred, m = 25, d = n = 16, λ = 4^-7,
+                 seed 1; the instance of examples/two-layer-paper-m25.toml): the certified
+                 gradient flow to t = 2720 (f64 intervals, about 1.5 minutes) beside GD with the
+                 script's learning rate, time rescaled; at every certified segment end, the GD
+                 iterate's distance to the certified box and whether its activation pattern
+                 agrees. --quick: m = d = n = 4, λ = 4^-3, t = 60 (seconds).
 
 Examples:
   reluflow reproduce vardi-shamir --quick
@@ -84,8 +85,9 @@ Examples:
   reluflow reproduce shallow-angles --jobs 2 --out results/angles
 
 Exit codes: 0 every row certified (and, where the paper states a value, inside it; for
-single-neuron: every instance decided); 3 some row undecided or outside the paper's interval
-(the summary says which); 2 bad arguments.";
+single-neuron: every instance decided; for the shallow-network reproductions: every run
+finished; for certified-gd-vs-gf: the flow certified to its horizon); 3 some row undecided
+or outside the paper's interval (the summary says which); 2 bad arguments.";
 
 /// Arguments of `reluflow reproduce`.
 #[derive(Debug, Args)]
