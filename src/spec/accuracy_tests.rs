@@ -2,38 +2,9 @@
 //! the accepted range, refused for the single neuron (closed form, no Taylor steps), and written
 //! back (round trip).
 
+use super::run_fixtures::{SINGLE, TWO_LAYER, refused};
 use super::*;
 use reluflow_arith::exact::parse_exact;
-
-const TWO_LAYER: &str = r#"
-model = "two-layer"
-[data]
-x = [[1, 0], [1, 1], [2, 1]]
-teacher = [1, "1/2"]
-[init]
-scale = "0.1"
-z = [[1, 0], [0, 1]]
-s = [1, 1]
-[run]
-t_end = "3/2"
-arithmetic = "interval"
-"#;
-
-const SINGLE: &str = r#"
-model = "single-neuron"
-[data]
-x = [[3, -1], [4, 2]]
-y = [16, 18]
-[init]
-w = [0, 0]
-[run]
-t_end = "inf"
-arithmetic = "interval"
-"#;
-
-fn refused(src: &str) -> String {
-    parse("bad.toml", src).expect_err("should be refused").to_string()
-}
 
 #[test]
 fn tolerance_and_order_are_read_exactly() {

@@ -49,6 +49,8 @@ mod read;
 #[cfg(test)]
 mod roundtrip;
 #[cfg(test)]
+mod run_fixtures;
+#[cfg(test)]
 mod solution_tests;
 #[cfg(test)]
 mod tests;

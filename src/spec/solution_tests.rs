@@ -1,37 +1,8 @@
 //! `[run] solution`: read as one of two words, refused elsewhere with the position, refused for the
 //! single neuron with the reason, and written back only when it is not the default.
 
+use super::run_fixtures::{SINGLE, TWO_LAYER, refused};
 use super::*;
-
-const TWO_LAYER: &str = r#"
-model = "two-layer"
-[data]
-x = [[1, 0], [1, 1], [2, 1]]
-teacher = [1, "1/2"]
-[init]
-scale = "0.1"
-z = [[1, 0], [0, 1]]
-s = [1, 1]
-[run]
-t_end = "3/2"
-arithmetic = "interval"
-"#;
-
-const SINGLE: &str = r#"
-model = "single-neuron"
-[data]
-x = [[3, -1], [4, 2]]
-y = [16, 18]
-[init]
-w = [0, 0]
-[run]
-t_end = "inf"
-arithmetic = "interval"
-"#;
-
-fn refused(src: &str) -> String {
-    parse("bad.toml", src).expect_err("should be refused").to_string()
-}
 
 #[test]
 fn solution_is_read_and_defaults_to_fixed() {
