@@ -329,20 +329,30 @@ fn ball_phase_enclosures_contain_the_reference() {
     assert!(ball_steps > 20, "the ball phase was hardly exercised: {ball_steps} steps");
 }
 
-/// `x_1 = e_1`, `x_2 = e_2`, `w = e_1`: the guard `w·x_2` is exactly 0 and the field moves `w`
-/// along `e_1` only, so its rate is exactly 0 too (tangency): undecided, grazing.
+/// `x_1 = e_1`, `x_2 = e_2`, `w = e_1`, `a = 1/2`: the guard `w·x_2` is exactly 0 and the inactive
+/// side's field moves `w` along `e_1` only, so it holds the guard at 0 (a pinned point). With
+/// `y_2 = 1` the active side's rate `−½·a·r_2 = ¼ > 0` leaves the surface: two solutions
+/// (stay, leave), proved non-unique. With `y_2 = −1` it returns (`−¼`): the point stays on its
+/// surface and the run is certified, `w_2 ≡ 0`.
 #[test]
-fn grazing_start_is_undecided() {
+fn a_start_on_a_surface_the_inactive_side_holds_is_pinned_or_non_unique() {
     let r = |v: i64| Rational::from(v);
-    let data = Data::new(vec![vec![r(1), r(0)], vec![r(0), r(1)]], Labels::Given(vec![r(1), r(1)])).unwrap();
-    let init = Init::Explicit { w: vec![vec![r(1), r(0)]], a: vec![r(1) / r(2)] };
-    let run = RunConfig { t_end: Horizon::Finite(r(1)), arithmetic: Arithmetic::Interval, precision: 53 };
-    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
-    let (tr, _) = certify_with_stats::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    let problem = |y2: i64| {
+        let data = Data::new(vec![vec![r(1), r(0)], vec![r(0), r(1)]], Labels::Given(vec![r(1), r(y2)])).unwrap();
+        let init = Init::Explicit { w: vec![vec![r(1), r(0)]], a: vec![r(1) / r(2)] };
+        let run = RunConfig { t_end: Horizon::Finite(r(1)), arithmetic: Arithmetic::Interval, precision: 53 };
+        Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
+    };
+    let (tr, _) = certify_with_stats::<Interval>(&problem(1), &(), &ValidatedOptions::default()).unwrap();
     match tr.status {
-        Status::Undecided { reason: UndecidedReason::Grazing { neuron: 0, point: 1 }, .. } => {}
-        other => panic!("expected grazing, got {other:?}"),
+        Status::Undecided { reason: UndecidedReason::NonUnique { neuron: 0, point: 1 }, .. } => {}
+        other => panic!("expected non-unique, got {other:?}"),
     }
+    let (tr, _) = certify_with_stats::<Interval>(&problem(-1), &(), &ValidatedOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    assert!(tr.events.is_empty());
+    let w2 = &tr.final_state.w[0][1];
+    assert!(w2.lower_f64() <= 0.0 && 0.0 <= w2.upper_f64() && w2.width_upper() < 1e-12, "{w2:?}");
 }
 
 /// `t_end = inf`: the run looks for a Polyak–Łojasiewicz limit proof at t = 1, 2, 4, …; where it

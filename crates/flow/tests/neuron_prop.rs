@@ -144,7 +144,12 @@ fn compare<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, rf: &ReferenceRun<Floa
         checks += 1;
     }
     if certified {
-        prop_assert_eq!(tr.events.len(), ref_events.len(), "event counts differ");
+        // A point whose limit lies exactly on its hyperplane is proved never to switch; its guard
+        // decays to 0, and the reference, at any precision, eventually sees a rounding-level
+        // "switch" of it: those are not counted.
+        let on_plane: Vec<usize> = tr.limit.iter().flat_map(|l| l.on_hyperplane.iter().map(|&(_, i)| i)).collect();
+        let real = ref_events.iter().filter(|e| !on_plane.contains(&e.point)).count();
+        prop_assert_eq!(tr.events.len(), real, "event counts differ");
         if let Some(lim) = &tr.limit {
             let rl = rf.trajectory.limit.as_ref().expect("reference limit");
             prop_assert!(contains(&lim.state.w[0], &rl.state.w[0]), "limit misses the reference");

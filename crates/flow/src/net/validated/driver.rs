@@ -19,6 +19,7 @@ use rug::Rational;
 
 mod ball_mode;
 mod limit_search;
+mod revival;
 
 /// Counters of one run (for reports and benchmarks).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -87,6 +88,7 @@ pub fn certify_with_stats<S: Enclosure>(
     let data = NetData::from_problem(problem, ctx);
     let mut net = Net::new(data, s0.width(), ctx.clone());
     net.set_parallel(problem.data().x());
+    net.set_pinnable(problem.solution() == Solution::Clarke || problem.relu_prime() == ReluPrime::Zero);
     let x0 = net.flatten(&s0);
     let tol = tolerance::<S>(opts, ctx);
     let mut opts = opts.clone();
@@ -463,6 +465,15 @@ impl<S: Enclosure> Runner<S> {
             }
             if h_cap == f64::INFINITY {
                 self.slide_approaches = 0;
+            }
+            match self.revival(&ser_x, &apri, h_hi, approaches) {
+                revival::Revival::Holds => {}
+                revival::Revival::Shorten => {
+                    h_cap = h_hi / 4.0;
+                    approaches += 1;
+                    continue;
+                }
+                revival::Revival::Stop(status) => return status,
             }
             // Guards: over the a priori box, then (for the doubtful ones) over the guard's Taylor
             // polynomial on [0, h].

@@ -193,6 +193,12 @@ fn widen<S: Enclosure>(x: &[S], live: &[usize], delta: f64, ctx: &S::Ctx) -> Vec
 /// The first live guard of `x` without `P`'s strict sign, in words.
 fn guard_failure<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S], what: &str) -> Option<String> {
     uncertain_guards(net, pattern, x).first().map(|&(j, i)| {
+        if pattern.frozen[j] {
+            return format!(
+                "neuron {j} is frozen on the hyperplane of point {i} and may revive: the field on its \
+                 active side is not proved to point back {what}"
+            );
+        }
         let sign = if live(pattern, j).contains(&i) { "> 0" } else { "< 0" };
         format!("guard w_{j}ᵀx_{i} not sign-definite ({sign} required) {what}")
     })

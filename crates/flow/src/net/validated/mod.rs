@@ -31,6 +31,7 @@ mod bulk;
 mod driver;
 mod limit;
 mod lohner;
+mod pinned;
 mod saltation;
 mod series;
 mod slide;
@@ -146,6 +147,13 @@ pub(crate) struct Net<S: Enclosure> {
     parallel: Vec<Vec<usize>>,
     /// `(i, k)` with `x_k = c·x_i`, `c > 0` (same direction), for `k` in `parallel[i]`.
     same_direction: Vec<(usize, usize)>,
+    /// `orthogonal[i][k]`: `x_iᵀx_k = 0` exactly (decided by [`Net::set_parallel`]; all false
+    /// unless set). A pattern whose active points of neuron `j` are all orthogonal to `x_i` holds
+    /// `w_jᵀx_i` constant (`pinned.rs`).
+    orthogonal: Vec<Vec<bool>>,
+    /// Whether a point may stay on its surface with the inactive side's field: with σ'(0) = 0, or
+    /// as the Clarke flow (multiplier 0). Set by [`Net::set_pinnable`].
+    pinnable: bool,
 }
 
 impl<S: Enclosure> Net<S> {
@@ -153,10 +161,21 @@ impl<S: Enclosure> Net<S> {
         let (d, n) = (data.d(), data.n());
         let zero_point =
             data.x.iter().map(|xi| xi.iter().all(|v| v.contains_zero() && v.width_upper() == 0.0)).collect();
-        Net { data, m, d, n, ctx, zero_point, parallel: vec![Vec::new(); n], same_direction: Vec::new() }
+        Net {
+            data,
+            m,
+            d,
+            n,
+            ctx,
+            zero_point,
+            parallel: vec![Vec::new(); n],
+            same_direction: Vec::new(),
+            orthogonal: vec![vec![false; n]; n],
+            pinnable: false,
+        }
     }
-    /// Records which points are parallel, from the exact data `x` (all 2×2 minors of `x_i, x_k`
-    /// vanish, both non-zero).
+    /// Records which points are parallel (all 2×2 minors of `x_i, x_k` vanish, both non-zero) and
+    /// which are orthogonal, from the exact data `x`.
     pub fn set_parallel(&mut self, x: &[Vec<rug::Rational>]) {
         let nonzero = |v: &[rug::Rational]| v.iter().any(|q| *q != 0);
         let parallel = |a: &[rug::Rational], b: &[rug::Rational]| {
@@ -173,7 +192,15 @@ impl<S: Enclosure> Net<S> {
                     self.same_direction.push((i, k));
                 }
             }
+            for k in 0..self.n {
+                let dot: rug::Rational = x[i].iter().zip(&x[k]).map(|(a, b)| rug::Rational::from(a * b)).sum();
+                self.orthogonal[i][k] = dot == 0;
+            }
         }
+    }
+    /// Allows points to stay on their surface with the inactive side's field (see `pinnable`).
+    pub fn set_pinnable(&mut self, pinnable: bool) {
+        self.pinnable = pinnable;
     }
     /// Whether `x_k = c·x_i` with `c > 0` (`k` in `i`'s class, decided exactly; `k = i` included):
     /// then the two guards of every neuron have the same sign.

@@ -66,6 +66,9 @@ enum Leave {
     To(bool),
     /// Both fields point away from the surface: two solutions.
     Both,
+    /// The inactive side's field holds the guard at 0 and the active side's points back: the
+    /// point stays on its surface, inactive (`pinned.rs`).
+    Stay,
 }
 
 /// The live neurons' pairs on a surface at `t = 0`, each decided by [`leave_surface`] (the pattern
@@ -100,6 +103,7 @@ fn leave_surfaces<S: Enclosure>(
                 leaving.extend(class.iter().map(|&k| (j, k)));
             }
             Ok(Leave::Both) => two_ways = two_ways.or(Some((j, i))),
+            Ok(Leave::Stay) => *pattern = sides(net, pattern, j, i, false),
             // The Clarke flow slides along a surface that attracts from both sides.
             Err(UndecidedReason::Sliding { .. }) if clarke => {
                 *pattern = sliding_pattern(&sides(net, pattern, j, i, false), j, i)
@@ -134,7 +138,8 @@ pub(crate) fn sides<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: 
 /// `ρ⁻, ρ⁺ < 0` (`> 0`): every solution leaves to the inactive (active) side;
 /// `ρ⁻ < 0 < ρ⁺`: two solutions (`Both`); `ρ⁺ < 0 < ρ⁻`: the fields point into the surface from both
 /// sides, `Sliding`; a rate not of one sign: `Grazing` (`proofs-notes/net-validated-switches.md`,
-/// "Start").
+/// "Start"). Where the inactive side holds the guard constant (`ρ⁻ ≡ 0`, `Net::constant_guard`)
+/// and points may stay on their surface: `ρ⁺ < 0` stays (`Stay`), `ρ⁺ > 0` has two solutions.
 fn leave_surface<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
@@ -144,6 +149,16 @@ fn leave_surface<S: Enclosure>(
 ) -> Result<Leave, UndecidedReason> {
     let (off, on) = (sides(net, pattern, j, i, false), sides(net, pattern, j, i, true));
     let (minus, plus) = (guard_rate(net, &off, x0, j, i), guard_rate(net, &on, x0, j, i));
+    if net.pinnable && net.constant_guard(&off, j, i) {
+        // `ρ⁻ ≡ 0`: staying is a solution; leaving to the active side is one iff `ρ⁺ > 0`.
+        return if net.inert(&off, j, i) || plus.certainly_neg() {
+            Ok(Leave::Stay)
+        } else if plus.certainly_pos() {
+            Ok(Leave::Both)
+        } else {
+            Err(UndecidedReason::Grazing { neuron: j, point: i })
+        };
+    }
     if minus.certainly_neg() && plus.certainly_neg() {
         Ok(Leave::To(false))
     } else if minus.certainly_pos() && plus.certainly_pos() {
@@ -160,7 +175,8 @@ fn leave_surface<S: Enclosure>(
 /// A frozen neuron `j` (no active point, σ'(0) = 0, `a_j ≠ 0`) whose guard of point `i` (`x_i ≠ 0`)
 /// is exactly 0: with `i` counted active, the guard's rate is `ρ_i = c a_j r_i ‖x_i‖²` (`r_i` the
 /// residual). `ρ_i > 0`: a second solution leaves through the surface (`NonUnique`); `ρ_i` not
-/// certainly `< 0`: `Grazing`. If `ρ_i < 0` for every such `i`, no solution leaves
+/// certainly `< 0`: `Grazing`. If `ρ_i < 0` for every such `i`, or `i` is inert (`Net::inert`:
+/// `r_i = a_j w_jᵀx_i` on the leaving side, so `ρ_i ≤ 0`), no solution leaves
 /// (`proofs-notes/net-validated-switches.md`, "Start"): `Ok`.
 fn frozen_stays<S: Enclosure>(
     net: &Net<S>,
@@ -169,6 +185,10 @@ fn frozen_stays<S: Enclosure>(
     j: usize,
     i: usize,
 ) -> Result<(), UndecidedReason> {
+    if net.inert(pattern, j, i) {
+        // The leaving side's rate is `−G a_j² ‖x_i‖² w_jᵀx_i ≤ 0` (`pinned.rs`).
+        return Ok(());
+    }
     let mut leaving = pattern.clone();
     leaving.active[j] = vec![i];
     leaving.frozen[j] = false;

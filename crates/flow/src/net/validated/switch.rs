@@ -173,7 +173,8 @@ pub(crate) enum SwitchOutcome<S> {
     Undecided(UndecidedReason),
 }
 
-/// The first restart offset `η` tried after a switch: `delta` (the window width), or the time the
+/// The first restart offset `η` tried after a switch: `delta` (the window width; always after a
+/// death or a pinning, `settles`, which leave the guard at 0), or the time the
 /// switched guard needs, at its slowest rate under the new pattern over the window box `xw`, to
 /// move twice the width of its own enclosure there (a slow transversal crossing: at rate 2e-6 and
 /// guard width 4e-16 that is 4e-10, far beyond the `delta·2⁸` the doubling reaches).
@@ -185,9 +186,9 @@ fn first_eta<S: Enclosure>(
     j: usize,
     i: usize,
     delta: f64,
-    kind: EventKind,
+    settles: bool,
 ) -> f64 {
-    if kind == EventKind::Death {
+    if settles {
         return delta;
     }
     let slowest = guard_rate(net, next, xw, j, i).abs().lower_f64();
@@ -274,7 +275,11 @@ pub(crate) fn cross<S: Enclosure>(
     } else {
         EventKind::Activate
     };
-    if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
+    // A point deactivated onto a pattern that holds its guard constant stays on its surface
+    // (`pinned.rs`): the old pattern's rate, proved negative over `xw`, is the active side's.
+    let pin = kind != EventKind::Death && was_active && net.pinnable && net.constant_guard(&next, j, i);
+    let settles = kind == EventKind::Death || pin;
+    if !settles && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
         if clarke {
             let off = if was_active { &next } else { pattern };
             let on = if was_active { pattern } else { &next };
@@ -288,7 +293,7 @@ pub(crate) fn cross<S: Enclosure>(
     let e_scale = block_exponents(net, &mid);
     // Continue past `hi` by `eta` so that the switched guard is certainly of its new sign at the
     // restart time `hi + eta` (the duration since the switch lies in [eta, delta + eta]).
-    let mut eta = first_eta(net, &next, &xw, j, i, delta, kind);
+    let mut eta = first_eta(net, &next, &xw, j, i, delta, settles);
     for _ in 0..8 {
         if eta > max_eta {
             break;
@@ -306,7 +311,12 @@ pub(crate) fn cross<S: Enclosure>(
         if let Some(&(jj, ii)) = others.first() {
             return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, i), (jj, ii)] });
         }
-        if kind != EventKind::Death && !sign_ok(&guard_rate(net, &next, &after.e, j, i), !was_active) {
+        let holds = if pin {
+            net.active_side_returns(&next, &after.e, j, i)
+        } else {
+            settles || sign_ok(&guard_rate(net, &next, &after.e, j, i), !was_active)
+        };
+        if !holds {
             return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
         }
         let end = poly_at(&ser_w.x, Some(&after.rem), &S::from_f64_bounds(eta, total, ctx));
@@ -314,7 +324,7 @@ pub(crate) fn cross<S: Enclosure>(
             Ok(v) => v,
             Err(e) => return SwitchOutcome::Undecided(e.into()),
         };
-        if kind == EventKind::Death || sign_ok(&guard(net, &end, j, i), !was_active) {
+        if settles || sign_ok(&guard(net, &end, j, i), !was_active) {
             if let Some((neuron, point)) = first_not_attracting(net, &next, &after.e) {
                 // Another neuron slides: its mode must persist after this switch too.
                 return SwitchOutcome::Undecided(UndecidedReason::SlidingMayEnd { neuron, point });

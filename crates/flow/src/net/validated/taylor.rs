@@ -4,7 +4,7 @@
 //! Proofs note: `proofs-notes/net-validated-wrapping.md` (a priori enclosure theorem, remainder).
 
 use super::Net;
-use super::series::{Series, live, series};
+use super::series::{Series, series};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 
@@ -141,18 +141,14 @@ pub(crate) fn guard_rate<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S],
 
 /// The pairs `(j, i)` of live neurons whose guard over `x` is not certainly of the pattern's sign.
 /// A sliding neuron's guards of its surface (the point it slides on and the points parallel to it)
-/// are no switching functions: the sliding field keeps them at 0 (`Pattern::sliding`).
+/// are no switching functions: the sliding field keeps them at 0 (`Pattern::sliding`); neither is a
+/// pinned guard (`Net::pinned`).
 pub(crate) fn uncertain_guards<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for j in 0..net.m {
-        if pattern.frozen[j] {
-            continue;
-        }
         let surface = pattern.sliding_point(j).map(|s| net.class(s)).unwrap_or_default();
         for i in (0..net.n).filter(|&i| net.is_guard(i) && !surface.contains(&i)) {
-            let g = guard(net, x, j, i);
-            let ok = if live(pattern, j).contains(&i) { g.certainly_pos() } else { g.certainly_neg() };
-            if !ok {
+            if !net.guard_holds(pattern, x, j, i) {
                 out.push((j, i));
             }
         }

@@ -118,7 +118,8 @@ fn more_points_than_live_coordinates_is_refused() {
 
 #[test]
 fn zero_loss_box_is_its_own_limit_and_frozen_neurons_are_ignored() {
-    // One neuron fits y exactly (a·wᵀx_i = y_i), a second neuron is frozen (guards 0 and −1).
+    // One neuron fits y exactly (a·wᵀx_i = y_i), a second neuron is frozen (guards 0 and −1): at zero
+    // loss every residual is 0, so it cannot revive.
     let data = NetData {
         x: vec![pts(&[1.0, 0.0]), pts(&[1.0, 1.0])],
         y: pts(&[0.5, 1.0]),
@@ -132,8 +133,14 @@ fn zero_loss_box_is_its_own_limit_and_frozen_neurons_are_ignored() {
     assert_eq!(proof.loss0_ru(), 0.0);
     assert_eq!(proof.limit(), &xbox[..]);
     assert_eq!(proof.time_to_loss(0.0), Some(0.0));
-    // Non-zero loss with n = 2 ≤ 2 live coordinates: proved, frozen coordinates stay points.
+    // Non-zero loss: the residual of x_0 tends to 0 and may change sign on the way, so the neuron
+    // frozen on x_0's hyperplane may revive (a second solution): refused.
     let xbox = pts(&[1.0, 1.0, 0.4999, 0.0, -1.0, 3.0]);
+    let err = prove_limit(&net, &pattern, &xbox).unwrap_err();
+    assert!(err.to_string().contains("may revive"), "{err}");
+    // Frozen strictly off every hyperplane (guards −1/2, −3/2), with n = 2 ≤ 2 live coordinates:
+    // proved, frozen coordinates stay points.
+    let xbox = pts(&[1.0, 1.0, 0.4999, -0.5, -1.0, 3.0]);
     let proof = prove_limit(&net, &pattern, &xbox).unwrap();
     assert!(proof.loss0_ru() > 0.0 && proof.mu_rd() > 0.0);
     assert_eq!(&proof.limit()[3..], &xbox[3..]);
