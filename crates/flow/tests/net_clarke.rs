@@ -267,3 +267,25 @@ fn a_sliding_mode_that_ends_towards_the_inactive_side_is_left_like_the_reference
     let left = tr.segments.iter().rfind(|s| s.t_start.lower_f64() >= end.t.lower_f64()).unwrap();
     assert!(left.pattern.sliding.is_empty() && !left.pattern.active[1].contains(&1), "{:?}", left.pattern);
 }
+
+/// Seed 1 of the `decided_net` bench: neuron 1 slides on point 2's surface from t ≈ 15.71 and,
+/// sliding, crosses point 3's surface at t ≈ 16.09 (point 3 activates while the first surface
+/// still attracts from both sides). The run proves the crossing under the sliding field and keeps
+/// sliding to t = 20; the 256-bit reference, which slides and switches too, lies inside.
+#[test]
+fn a_sliding_neuron_crosses_a_second_surface_like_the_reference() {
+    let p = bench_instance(
+        &[&[0, -2, 0], &[-5, 4, -1], &[-7, 0, -7], &[-10, 9, 7], &[0, -5, -1]],
+        &[-1, -5, -10],
+        &[&[10, 4, 9], &[6, 9, -5], &[-8, -9, -3], &[-6, 0, -7]],
+        "1/10",
+    );
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    let kinds: Vec<_> = tr.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect();
+    assert_eq!(kinds, vec![(3, 4, EventKind::Deactivate), (1, 2, EventKind::Slide), (1, 3, EventKind::Activate)]);
+    let last = tr.segments.last().unwrap();
+    assert_eq!(last.pattern.sliding, vec![(1, 2)], "still sliding on point 2 at the end");
+    assert!(last.pattern.active[1].contains(&3));
+    assert_eq!(contains_reference(&tr, &reference(&p)), 20.0);
+}

@@ -6,8 +6,9 @@
 use reluflow_arith::{Enclosure, Float, Interval, Scalar};
 use reluflow_flow::net::field::{NetData, initial_state, loss};
 use reluflow_flow::net::reference::{RefOptions, RefRun, RefStop, integrate};
-use reluflow_flow::trajectory::{Event, State, Status, Trajectory};
+use reluflow_flow::trajectory::{Event, EventKind, State, Status, Trajectory};
 use reluflow_model::{Problem, Solution};
+use rug::Rational;
 
 const BITS: u32 = 256;
 /// The reference's relative local error per step (far below any f64 enclosure width); the Taylor
@@ -168,6 +169,19 @@ fn same_field(p: &Problem, a: &[Vec<usize>], b: &[Vec<usize>]) -> bool {
     })
 }
 
+/// A certified `Slide` of `(j, i)` where the reference reports the `Death` of `(j, k)`, `x_k` and
+/// `x_i` on one line through 0 on opposite sides: the neuron's only active points lie on that line,
+/// so on either side of the surface its field is along `x_i` and the Clarke flow slides with the
+/// neuron at rest — the motion the reference's death describes (it keeps the neuron frozen).
+fn at_rest_on_a_line(p: &Problem, r: &Event<Float>, ev: &Event<Interval>) -> bool {
+    let x = p.data().x();
+    let (a, b) = (&x[r.point], &x[ev.point]);
+    let minors_vanish =
+        (0..a.len()).all(|u| (u + 1..a.len()).all(|v| Rational::from(&a[u] * &b[v]) == Rational::from(&a[v] * &b[u])));
+    let dot: Rational = a.iter().zip(b).map(|(u, v)| Rational::from(u * v)).sum();
+    (r.kind, ev.kind) == (EventKind::Death, EventKind::Slide) && r.neuron == ev.neuron && minors_vanish && dot < 0
+}
+
 /// Every certified event is a reference switch of the same pair and kind with its time inside the
 /// event's enclosure (matched in order, except that switches at equal times — the points of one
 /// line through 0 — may come in any order), and every reference switch before `until` is reported.
@@ -178,7 +192,8 @@ fn events(p: &Problem, run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f6
         out.items += 1;
         let found = (0..refs.len()).find(|&r| {
             !used[r]
-                && (refs[r].neuron, refs[r].point, refs[r].kind) == (ev.neuron, ev.point, ev.kind)
+                && ((refs[r].neuron, refs[r].point, refs[r].kind) == (ev.neuron, ev.point, ev.kind)
+                    || at_rest_on_a_line(p, refs[r], ev))
                 && inside(&refs[r].t, &ev.t)
         });
         match found {

@@ -220,10 +220,12 @@ pub(crate) fn cross<S: Enclosure>(
 ) -> SwitchOutcome<S> {
     let ctx = &net.ctx;
     let (j, i) = (c.j, c.i);
-    if let Some(s) = pattern.sliding_point(j) {
-        // A sliding neuron meeting a second surface: not analysed.
-        return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, s), (j, i)] });
-    }
+    // A sliding neuron crossing a second surface transversally (under its sliding field) keeps
+    // sliding in the new pattern if the first surface still attracts there (checked on the
+    // enclosure after the switch); a death or a second sliding surface is not analysed.
+    let slides_on = pattern.sliding_point(j);
+    let unanalysed =
+        |k: usize| SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, k), (j, i)] });
     let was_active = live(pattern, j).contains(&i);
     // Taylor polynomial with remainder and the a priori box both enclose the flow over the step.
     let over = |lo: f64, hi: f64, site| {
@@ -256,6 +258,9 @@ pub(crate) fn cross<S: Enclosure>(
             }
         }
     }
+    if let Some(s) = slides_on.filter(|_| next.active[j].is_empty()) {
+        return unanalysed(s);
+    }
     let kind = if next.active[j].is_empty() {
         if relu_prime == ReluPrime::One {
             // With σ'(0) = 1 the surface counts as active: the field on the surface points out of
@@ -280,6 +285,9 @@ pub(crate) fn cross<S: Enclosure>(
     let pin = kind != EventKind::Death && was_active && net.pinnable && net.constant_guard(&next, j, i);
     let settles = kind == EventKind::Death || pin;
     if !settles && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
+        if let Some(s) = slides_on {
+            return unanalysed(s);
+        }
         if clarke {
             let off = if was_active { &next } else { pattern };
             let on = if was_active { pattern } else { &next };
