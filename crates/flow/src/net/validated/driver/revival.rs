@@ -12,7 +12,7 @@ use super::super::series::Series;
 use super::super::taylor::{Apriori, guard, poly_at, uncertain_guards};
 use super::Runner;
 use crate::trajectory::{Status, UndecidedReason};
-use reluflow_arith::{Enclosure, meet_all};
+use reluflow_arith::Enclosure;
 
 /// How many times a step is shortened towards a possible revival before the run stops undecided.
 const REVIVAL_APPROACHES: usize = 60;
@@ -38,13 +38,11 @@ impl<S: Enclosure> Runner<S> {
                 .map(|i| (j, i))
         });
         let Some((j, i)) = doubt else { return Revival::Holds };
-        // Only the revival in doubt: the pattern's flow is the flow up to the step's end.
+        // Only the revival in doubt: the pattern's flow is the flow up to the step's end, where the
+        // Taylor polynomial with remainder encloses the state.
         let alone = uncertain_guards(net, &self.pattern, &apri.e).iter().all(|&(jj, _)| self.pattern.frozen[jj]);
         let end = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(h_hi, h_hi, &net.ctx));
-        if alone
-            && let Ok(end) = meet_all("net: state at a step's end ∩ a priori box", &end, &apri.e)
-            && net.revives(&self.pattern, &end, j, i)
-        {
+        if alone && net.revives(&self.pattern, &end, j, i) {
             return Revival::Stop(self.undecided(UndecidedReason::NonUnique { neuron: j, point: i }));
         }
         if approaches < REVIVAL_APPROACHES && h_hi > self.opts.h_min {
