@@ -1,5 +1,5 @@
 //! `reluflow check`: integrate the problem exactly as `certify` does
-//! (`super::certify::integrate`), check the selected catalogue entries along the
+//! (`super::integrate::integrate`), check the selected catalogue entries along the
 //! trajectory and on the data with [`reluflow_check::check`], print the table of verdicts and exit
 //! with its outcome.
 //!
@@ -12,7 +12,10 @@
 mod json;
 mod lemmas;
 
-use super::certify::{Run, Streams, integrate};
+use super::{
+    certify::Streams,
+    integrate::{Run, integrate},
+};
 use crate::cli::{CheckConfig, Output};
 use crate::exit::{Exit, Failure};
 use crate::report::{JsonReason, status_fields};
@@ -74,7 +77,7 @@ pub fn check_problem(
 }
 
 /// Checks `selection` on `run`, a run of `problem` from [`integrate`] or
-/// [`integrate_with`](super::certify::integrate_with), and reports.
+/// [`integrate_with`](super::integrate::integrate_with), and reports.
 #[cfg(test)]
 pub fn check_run(
     problem: &Problem,

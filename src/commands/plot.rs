@@ -1,10 +1,10 @@
 //! `reluflow plot`: integrate the problem exactly as `certify` does
-//! (`super::certify::integrate`) and draw the trajectory as an SVG picture
+//! (`super::integrate::integrate`) and draw the trajectory as an SVG picture
 //! ([`crate::plot`]): per segment the certified enclosure as a band, the switches as marks, the
 //! undecided cut-off in red. Exit codes as for `certify` (the picture is written in every case
 //! where the run produced a trajectory).
 
-use super::certify::{Run, integrate};
+use super::integrate::{Run, integrate};
 use crate::exit::{Exit, Failure};
 use crate::plot::extract::{Options, figure};
 use crate::plot::{What, draw};

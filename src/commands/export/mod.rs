@@ -7,7 +7,7 @@
 mod format;
 mod records;
 
-use super::certify::{Run, integrate};
+use super::integrate::{Run, integrate};
 use crate::exit::{Exit, Failure};
 use crate::report::{JsonReason, envelope, horizon_text, status_fields};
 use crate::spec;

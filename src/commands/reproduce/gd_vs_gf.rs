@@ -7,7 +7,7 @@
 //! to the box, relative to ‖θ‖, the box's own width, and the (neuron, point) pairs whose activity
 //! differs. Where the distance stays near the box width GD follows GF; where it grows, it does not.
 
-use crate::commands::certify::{Run, integrate_with};
+use crate::commands::integrate::{Run, integrate_with};
 use crate::exit::Failure;
 use reluflow_arith::{Interval, Scalar};
 use reluflow_flow::net::data::{self, Scheme};

@@ -4,7 +4,7 @@
 //! γ = 0, 1, 2, 5. Each row certifies the limit (t_end = ∞) in f64 intervals and in 256-bit MPFR
 //! intervals and reports the enclosure of s = w₃(∞)/α, its width and the paper's interval.
 
-use crate::commands::certify::{Run, integrate_with};
+use crate::commands::integrate::{Run, integrate_with};
 use crate::exit::Failure;
 use reluflow_arith::exact::{Dir, decimal_rounded};
 use reluflow_arith::{Bound, Scalar};
