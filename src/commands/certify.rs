@@ -46,7 +46,7 @@ pub fn finish<S: Scalar>(
 ) -> Result<Exit, Failure> {
     let human = render_human(problem, &traj, out.digits);
     let written = if out.json {
-        let exit = Exit::of_status(&traj.status).code();
+        let exit = Exit::of_status(traj.status()).code();
         let json = crate::report::envelope::to_json(&json_report(problem, &traj, out.digits), Some(exit))
             .map_err(Failure::internal)?;
         writeln!(io.stdout, "{json}").and_then(|()| write!(io.stderr, "{human}"))
@@ -56,7 +56,7 @@ pub fn finish<S: Scalar>(
     written
         .and_then(|()| io.stdout.flush())
         .map_err(|e| Failure::internal(anyhow::anyhow!("cannot write the report: {e}")))?;
-    Ok(Exit::of_status(&traj.status))
+    Ok(Exit::of_status(traj.status()))
 }
 
 #[cfg(test)]
@@ -100,7 +100,7 @@ mod tests {
         let p = crate::spec::parse("vs.toml", &base.replace("t_end = \"inf\"", "t_end = 1")).unwrap();
         let z = Interval::from_rational(&0.into(), &());
         let state = reluflow_flow::State { w: vec![vec![z; 3]], a: None };
-        let traj = Trajectory {
+        let traj = Trajectory::from_parts(reluflow_flow::TrajectoryParts {
             initial: state.clone(),
             segments: vec![],
             events: vec![],
@@ -108,7 +108,8 @@ mod tests {
             t_final: z,
             limit: None,
             status: Status::Undecided { reason: reluflow_flow::UndecidedReason::StepUnderflow, certified_until: z },
-        };
+        })
+        .unwrap();
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
         let exit = finish(&p, traj.clone(), Output { json: true, digits: 17 }, &mut io).unwrap();
@@ -120,7 +121,11 @@ mod tests {
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
         let mut certified = traj;
-        certified.status = Status::Certified;
+        certified = certified
+            .edit(|p| {
+                p.status = Status::Certified;
+            })
+            .unwrap();
         assert_eq!(finish(&p, certified, Output { json: false, digits: 5 }, &mut io).unwrap(), Exit::Success);
         assert!(String::from_utf8(stdout).unwrap().starts_with("status: CERTIFIED up to t = 1"));
         assert!(stderr.is_empty());

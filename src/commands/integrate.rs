@@ -218,43 +218,28 @@ pub fn two_layer_reference<S: ReferencePoint>(
     })
 }
 
-/// What an integrator must satisfy before its result is reported (a violation is a bug: exit 70).
+/// What an integrator must satisfy before its result is reported, beyond what every
+/// [`Trajectory`] satisfies by construction (its own shape, times and events in order, no
+/// certified non-finite bound, a point backend never certified): the backend the file asked
+/// for, a validated arithmetic never returning a not-validated run, a limit for a certified
+/// `t_end = inf`, and the problem's dimensions ([`Trajectory::check_problem`], the check the
+/// checker shares). A violation is a bug: exit 70.
 pub fn check_contract<B: Backend>(problem: &Problem, traj: &Trajectory<B>) -> Result<(), Failure> {
     let bug = |m: String| Err(Failure::internal(anyhow::anyhow!("integrator contract violated: {m}")));
     if B::ARITHMETIC != problem.run().arithmetic {
         let (ran, asked) = (B::ARITHMETIC.name(), problem.run().arithmetic.name());
         return bug(format!("ran with {ran} but the file asks for {asked}"));
     }
-    let validated = problem.run().arithmetic.is_validated();
-    match (&traj.status, validated) {
-        (Status::NotValidated, true) => return bug("a validated arithmetic returned a not-validated run".into()),
-        (Status::Certified | Status::Undecided { .. }, false) => {
-            return bug("point arithmetic cannot certify anything".into());
+    match traj.status() {
+        Status::NotValidated if B::ARITHMETIC.is_validated() => {
+            return bug("a validated arithmetic returned a not-validated run".into());
         }
-        (Status::Certified, true) if problem.run().t_end == Horizon::Infinite && traj.limit.is_none() => {
+        Status::Certified if problem.run().t_end == Horizon::Infinite && traj.limit().is_none() => {
             return bug("certified for t_end = inf without a limit".into());
         }
         _ => {}
     }
-    let m = problem.init().width();
-    let width_ok = |w: &Vec<Vec<B>>| w.len() == m && w.iter().all(|r| r.len() == problem.data().d());
-    let a_ok = |a: &Option<Vec<B>>| match (problem.model(), a) {
-        (ModelKind::SingleNeuron, None) => true,
-        (ModelKind::TwoLayer, Some(a)) => a.len() == m,
-        _ => false,
-    };
-    let states = std::iter::once(&traj.final_state).chain(traj.limit.as_ref().map(|l| &l.state));
-    for s in states {
-        if !width_ok(&s.w) || !a_ok(&s.a) {
-            return bug(format!("a state has the wrong shape for m = {m}, d = {}", problem.data().d()));
-        }
-    }
-    for e in &traj.events {
-        if e.neuron >= m || e.point >= problem.data().n() {
-            return bug(format!("event names neuron {} / point {} out of range", e.neuron, e.point));
-        }
-    }
-    Ok(())
+    traj.check_problem(problem).or_else(|e| bug(e.to_string()))
 }
 
 #[cfg(test)]
@@ -269,7 +254,7 @@ mod tests {
         let p = crate::spec::parse("vs.toml", &base).unwrap();
         let z = Interval::from_rational(&0.into(), &());
         let state = reluflow_flow::State { w: vec![vec![z; 3]], a: None };
-        let traj = Trajectory {
+        let traj = Trajectory::from_parts(reluflow_flow::TrajectoryParts {
             initial: state.clone(),
             segments: vec![],
             events: vec![],
@@ -277,14 +262,22 @@ mod tests {
             t_final: z,
             limit: None,
             status: Status::Certified,
-        };
+        })
+        .unwrap();
         let e = check_contract(&p, &traj).unwrap_err();
         assert_eq!(e.exit, Exit::Internal);
         assert!(e.to_string().contains("without a limit"), "{e}");
-        let mut bad = traj.clone();
-        bad.final_state.w[0].pop();
-        assert!(check_contract(&p, &bad).is_err());
-        let wrong_backend = Trajectory::<f64> {
+        // A ragged state is no trajectory at all; a trajectory of another dimension does not fit.
+        assert!(traj.clone().edit(|p| p.final_state.w[0].truncate(2)).is_err());
+        let other = traj.clone().edit(|p| {
+            for s in [&mut p.initial, &mut p.final_state] {
+                s.w[0].truncate(2);
+            }
+            p.status = Status::Undecided { reason: reluflow_flow::UndecidedReason::StepUnderflow, certified_until: z };
+        });
+        let e = check_contract(&p, &other.unwrap()).unwrap_err();
+        assert!(e.to_string().contains("w is not 1 × 3"), "{e}");
+        let wrong_backend = Trajectory::<f64>::from_parts(reluflow_flow::TrajectoryParts {
             initial: reluflow_flow::State { w: vec![vec![0.0; 3]], a: None },
             segments: vec![],
             events: vec![],
@@ -292,7 +285,8 @@ mod tests {
             t_final: 0.0,
             limit: None,
             status: Status::NotValidated,
-        };
+        })
+        .unwrap();
         assert!(check_contract(&p, &wrong_backend).unwrap_err().to_string().contains("ran with f64"));
     }
 }

@@ -145,8 +145,8 @@ pub fn run(cfg: &PlotConfig) -> Result<Exit, Failure> {
 fn render<S: Scalar>(cfg: &PlotConfig, traj: &Trajectory<S>) -> Result<(String, String, Exit), Failure> {
     let fig = figure(&cfg.problem, traj, &cfg.name, &cfg.options);
     let svg = draw::svg(&fig).map_err(|e| Failure::internal(anyhow::anyhow!("cannot draw the plot: {e}")))?;
-    let summary = format!("{} segments, {} events drawn; {}", traj.segments.len(), fig.events.len(), fig.title);
-    let exit = match traj.status {
+    let summary = format!("{} segments, {} events drawn; {}", traj.segments().len(), fig.events.len(), fig.title);
+    let exit = match traj.status() {
         Status::Certified | Status::NotValidated => Exit::Success,
         Status::Undecided { .. } => Exit::Undecided,
     };

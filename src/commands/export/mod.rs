@@ -134,7 +134,7 @@ fn table<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, fmt: Format) -> Res
     let rows = records::records(problem, traj);
     let single = problem.model() == ModelKind::SingleNeuron;
     let (m, d, n) = (problem.init().width(), problem.data().d(), problem.data().n());
-    let exit = Exit::of_status(&traj.status);
+    let exit = Exit::of_status(traj.status());
     let text = match fmt {
         Format::Csv => format::csv(&format::columns(single, m, d), &rows),
         Format::Jsonl => {

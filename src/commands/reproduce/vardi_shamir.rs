@@ -85,11 +85,11 @@ fn bounds<S: Scalar>(x: &S) -> Option<(Rational, Rational)> {
 }
 
 fn read<S: Scalar>(traj: &Trajectory<S>, alpha: &Rational, row: &mut Row) {
-    if let Status::Undecided { reason, .. } = &traj.status {
+    if let Status::Undecided { reason, .. } = traj.status() {
         row.undecided = Some(reason.to_string());
     }
-    row.t1 = traj.events.first().and_then(|e| bounds(&e.t));
-    let Some(limit) = &traj.limit else {
+    row.t1 = traj.events().first().and_then(|e| bounds(&e.t));
+    let Some(limit) = traj.limit() else {
         row.undecided.get_or_insert_with(|| "no certified limit".into());
         return;
     };
