@@ -3,7 +3,7 @@
 //!
 //! [`arm`] (called once by `main` for the commands that integrate) installs a SIGINT handler
 //! around a process-wide [`Monitor`]. While an integration runs ([`Watch`], held by
-//! `commands::certify::integrate`):
+//! `commands::integrate::integrate`):
 //! * the first Ctrl-C cancels the monitor: the integrator stops at its next step and returns what
 //!   it has (validated runs: `Undecided`, reason "interrupted by the user", `certified_until` the
 //!   time reached); the normal report is printed and the exit is 130 ([`interrupted`]);

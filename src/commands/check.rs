@@ -1,5 +1,5 @@
 //! `reluflow check`: integrate the problem exactly as `certify` does
-//! (`super::certify::integrate`), check the selected catalogue entries along the
+//! (`super::integrate::integrate`), check the selected catalogue entries along the
 //! trajectory and on the data with [`reluflow_check::check`], print the table of verdicts and exit
 //! with its outcome.
 //!
@@ -12,7 +12,10 @@
 mod json;
 mod lemmas;
 
-use super::certify::{Run, Streams, integrate};
+use super::{
+    certify::Streams,
+    integrate::{Run, integrate},
+};
 use crate::cli::{CheckConfig, Output};
 use crate::exit::{Exit, Failure};
 use crate::report::{JsonReason, status_fields};
@@ -74,7 +77,7 @@ pub fn check_problem(
 }
 
 /// Checks `selection` on `run`, a run of `problem` from [`integrate`] or
-/// [`integrate_with`](super::certify::integrate_with), and reports.
+/// [`integrate_with`](super::integrate::integrate_with), and reports.
 #[cfg(test)]
 pub fn check_run(
     problem: &Problem,
@@ -128,7 +131,7 @@ pub struct TrajectoryInfo {
 impl TrajectoryInfo {
     fn of<S: Enclosure>(problem: &Problem, traj: &Trajectory<S>, digits: u32) -> TrajectoryInfo {
         let (status, reason, certified_until) = status_fields(traj, problem, digits);
-        TrajectoryInfo { status, reason, certified_until, segments: traj.segments.len(), events: traj.events.len() }
+        TrajectoryInfo { status, reason, certified_until, segments: traj.segments().len(), events: traj.events().len() }
     }
 
     /// The status line(s) of the human report.
@@ -180,8 +183,8 @@ fn report<S: Enclosure>(
     let lemma_rows = check_lemmas(problem, traj, checks.lemmas, &checks.selection.params)
         .map_err(|e| Failure::bad_input(anyhow::anyhow!("{e}")))?;
     let info = TrajectoryInfo::of(problem, traj, out.digits);
-    let undecided_traj = matches!(traj.status, Status::Undecided { .. });
-    let verdict = match &traj.status {
+    let undecided_traj = matches!(traj.status(), Status::Undecided { .. });
+    let verdict = match traj.status() {
         // A bug in the run is an internal error, whatever the rows (static ones may still hold).
         Status::Undecided { reason, .. } if reason.is_inconsistency() => (Outcome::Inconsistent, Exit::Internal),
         _ => lemmas::merge(exit_for(&table, undecided_traj), &lemma_rows),
@@ -378,9 +381,13 @@ mod tests {
         assert_eq!(exit_for(&table, false), (Outcome::AllHold, Exit::Success));
         assert_eq!(exit_for(&table, true), (Outcome::SomeUndecided, Exit::Undecided));
         // The library itself refuses to call a truncated run "holds".
-        let until = traj.segments[0].t_end;
-        traj.status =
-            Status::Undecided { reason: reluflow_flow::UndecidedReason::StepUnderflow, certified_until: until };
+        let until = *traj.segments()[0].t_end();
+        traj = traj
+            .edit(|p| {
+                p.status =
+                    Status::Undecided { reason: reluflow_flow::UndecidedReason::StepUnderflow, certified_until: until };
+            })
+            .unwrap();
         let (exit, text, _) = {
             let sel = Selection { ids: vec!["lsy.norm-growth".into()], ..Selection::default() };
             let (mut stdout, mut stderr) = (Vec::new(), Vec::new());

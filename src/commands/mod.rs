@@ -3,6 +3,7 @@
 pub mod certify;
 pub mod check;
 pub mod export;
+pub mod integrate;
 pub mod memory;
 pub mod plot;
 pub mod reproduce;

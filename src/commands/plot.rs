@@ -1,10 +1,10 @@
 //! `reluflow plot`: integrate the problem exactly as `certify` does
-//! (`super::certify::integrate`) and draw the trajectory as an SVG picture
+//! (`super::integrate::integrate`) and draw the trajectory as an SVG picture
 //! ([`crate::plot`]): per segment the certified enclosure as a band, the switches as marks, the
 //! undecided cut-off in red. Exit codes as for `certify` (the picture is written in every case
 //! where the run produced a trajectory).
 
-use super::certify::{Run, integrate};
+use super::integrate::{Run, integrate};
 use crate::exit::{Exit, Failure};
 use crate::plot::extract::{Options, figure};
 use crate::plot::{What, draw};
@@ -145,8 +145,8 @@ pub fn run(cfg: &PlotConfig) -> Result<Exit, Failure> {
 fn render<S: Scalar>(cfg: &PlotConfig, traj: &Trajectory<S>) -> Result<(String, String, Exit), Failure> {
     let fig = figure(&cfg.problem, traj, &cfg.name, &cfg.options);
     let svg = draw::svg(&fig).map_err(|e| Failure::internal(anyhow::anyhow!("cannot draw the plot: {e}")))?;
-    let summary = format!("{} segments, {} events drawn; {}", traj.segments.len(), fig.events.len(), fig.title);
-    let exit = match traj.status {
+    let summary = format!("{} segments, {} events drawn; {}", traj.segments().len(), fig.events.len(), fig.title);
+    let exit = match traj.status() {
         Status::Certified | Status::NotValidated => Exit::Success,
         Status::Undecided { .. } => Exit::Undecided,
     };

@@ -116,22 +116,22 @@ fn status_text<S: Scalar>(status: &Status<S>) -> String {
 /// bands, still enclosures). Point runs: one line through the initial value and every
 /// segment end value.
 pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, opts: &Options) -> Figure {
-    let ctx = traj.t_final.ctx();
-    let validated = S::GUARANTEE == Guarantee::Enclosure && !matches!(traj.status, Status::NotValidated);
-    let cutoff = match &traj.status {
+    let ctx = traj.t_final().ctx();
+    let validated = S::GUARANTEE == Guarantee::Enclosure && !matches!(traj.status(), Status::NotValidated);
+    let cutoff = match traj.status() {
         Status::Undecided { certified_until, .. } => Some(certified_until.lower_f64()),
         _ => None,
     };
     let before_cutoff = |t: f64| cutoff.is_none_or(|c| t <= c);
     let y_axis = if opts.log_y { Axis::Log10Abs } else { Axis::Linear };
     let log_floor = opts.log_time.then(|| {
-        let times = traj.segments.iter().flat_map(|s| [s.t_start.lower_f64(), s.t_end.lower_f64()]);
-        let times = times.chain(traj.events.iter().map(|e| e.t.lower_f64())).chain(cutoff);
+        let times = traj.segments().iter().flat_map(|s| [s.t_start().lower_f64(), s.t_end().lower_f64()]);
+        let times = times.chain(traj.events().iter().map(|e| e.t.lower_f64())).chain(cutoff);
         let min = times.filter(|t| *t > 0.0 && t.is_finite()).fold(f64::INFINITY, f64::min);
         if min.is_finite() { min.log10().floor() - 1.0 } else { -3.0 }
     });
     let tx = TimeAxis { log_floor };
-    let mut x_max = tx.x(traj.t_final.upper_f64());
+    let mut x_max = tx.x(traj.t_final().upper_f64());
     if let Some(c) = cutoff {
         x_max = x_max.min(tx.x(c));
     }
@@ -141,7 +141,7 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
     }
     // The limit is drawn only as part of a certified run (an undecided run promises nothing past
     // certified_until, so not its limit either).
-    let limit_gutter = match (&traj.limit, &traj.status) {
+    let limit_gutter = match (traj.limit(), traj.status()) {
         (Some(_), Status::Certified) if validated => {
             let span = x_max - x_min;
             Some((x_max + 0.05 * span, x_max + 0.15 * span))
@@ -159,7 +159,7 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
         .what
         .iter()
         .map(|&what| {
-            let names = quantities(problem, &traj.initial, what, &ctx);
+            let names = quantities(problem, traj.initial(), what, &ctx);
             let mut series: Vec<Series> = names
                 .into_iter()
                 .map(|(label, _)| Series { label, bands: vec![], ends: vec![], line: vec![], limit: None })
@@ -174,15 +174,15 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
                     }
                 }
             };
-            push_end(&mut series, &S::zero(&ctx), &traj.initial);
-            for seg in &traj.segments {
-                let (t0, t1) = (seg.t_start.lower_f64(), seg.t_end.upper_f64());
+            push_end(&mut series, &S::zero(&ctx), traj.initial());
+            for seg in traj.segments() {
+                let (t0, t1) = (seg.t_start().lower_f64(), seg.t_end().upper_f64());
                 if validated {
                     if !before_cutoff(t0) {
                         continue;
                     }
                     let x1 = tx.x(cutoff.map_or(t1, |c| t1.min(c)));
-                    for (s, (_, q)) in series.iter_mut().zip(quantities(problem, &seg.hull, what, &ctx)) {
+                    for (s, (_, q)) in series.iter_mut().zip(quantities(problem, seg.hull(), what, &ctx)) {
                         let (y0, y1) = bounds(&q, y_axis);
                         s.bands.push(Rect { x0: tx.x(t0), x1, y0, y1 });
                     }
@@ -190,9 +190,9 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
                         continue;
                     }
                 }
-                push_end(&mut series, &seg.t_end, &seg.end);
+                push_end(&mut series, seg.t_end(), seg.end());
             }
-            if let (Some(limit), Some((g0, g1))) = (&traj.limit, limit_gutter) {
+            if let (Some(limit), Some((g0, g1))) = (traj.limit(), limit_gutter) {
                 let values = match what {
                     What::Loss => vec![("L".to_string(), limit.loss.clone())],
                     _ => quantities(problem, &limit.state, what, &ctx),
@@ -207,7 +207,7 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
         })
         .collect();
     let events = traj
-        .events
+        .events()
         .iter()
         .filter(|e| !validated || before_cutoff(e.t.lower_f64()))
         .map(|e| {
@@ -220,7 +220,7 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
             Mark { x0, x1, label: format!("{} x{} n{}", e.kind.name(), e.point, e.neuron) }
         })
         .collect();
-    let undecided = match &traj.status {
+    let undecided = match traj.status() {
         Status::Undecided { reason, certified_until } => {
             let x = tx.x(certified_until.lower_f64());
             Some(Mark { x0: x, x1: x, label: format!("undecided: {reason}") })
@@ -231,7 +231,7 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
         "{name} — {}, {}: {}",
         problem.model().name(),
         problem.run().arithmetic.name(),
-        status_text(&traj.status)
+        status_text(traj.status())
     );
     let x_label = match log_floor {
         None => "t".to_string(),
@@ -246,7 +246,7 @@ pub fn figure<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, name: &str, op
 mod tests {
     use super::*;
     use reluflow_arith::{Enclosure, Interval};
-    use reluflow_flow::{Event, EventKind, Limit, Pattern, Segment, UndecidedReason};
+    use reluflow_flow::{Event, EventKind, Limit, Pattern, SegmentParts, UndecidedReason};
 
     const SPEC: &str = "model = \"single-neuron\"\n[data]\nx = [[1, 0], [0, 1]]\ny = [1, 0.5]\n\
                         [init]\nw = [0.5, 2]\n[run]\nt_end = 4\narithmetic = \"interval\"\n";
@@ -266,7 +266,7 @@ mod tests {
     /// Three segments [0, 1], [1, 2], [2, 3] with an event at t ∈ [0.99, 1.01] and one at 2.
     fn traj(status: Status<Interval>) -> Trajectory<Interval> {
         let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false], sliding: Vec::new() };
-        let seg = |a: f64, b: f64| Segment {
+        let seg = |a: f64, b: f64| SegmentParts {
             t_start: iv(a, a),
             t_end: iv(b, b),
             pattern: pattern.clone(),
@@ -274,7 +274,7 @@ mod tests {
             end: state(iv(0.9, 0.95), iv(1.1, 1.2)),
         };
         let ev = |t: Interval| Event { t, point: 1, neuron: 0, kind: EventKind::Deactivate };
-        Trajectory {
+        Trajectory::from_parts(reluflow_flow::TrajectoryParts {
             initial: state(iv(0.5, 0.5), iv(2.0, 2.0)),
             segments: vec![seg(0.0, 1.0), seg(1.0, 2.0), seg(2.0, 3.0)],
             events: vec![ev(iv(0.99, 1.01)), ev(iv(2.0, 2.0))],
@@ -282,7 +282,8 @@ mod tests {
             t_final: iv(3.0, 3.0),
             limit: None,
             status,
-        }
+        })
+        .unwrap()
     }
 
     fn opts(what: &[What]) -> Options {
@@ -353,19 +354,27 @@ mod tests {
     fn limit_goes_to_a_gutter_right_of_the_last_time() {
         let mut t = traj(Status::Certified);
         let pattern = Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() };
-        t.limit = Some(Limit {
-            state: state(iv(1.0, 1.0), iv(0.5, 0.5)),
-            loss: iv(0.0, 0.0),
-            pattern,
-            rate: None,
-            on_hyperplane: Vec::new(),
-        });
+        t = t
+            .edit(|p| {
+                p.limit = Some(Limit {
+                    state: state(iv(1.0, 1.0), iv(0.5, 0.5)),
+                    loss: iv(0.0, 0.0),
+                    pattern,
+                    rate: None,
+                    on_hyperplane: Vec::new(),
+                });
+            })
+            .unwrap();
         let fig = figure(&problem(), &t, "p.toml", &opts(&[What::Loss, What::Weights]));
         let (g0, g1) = fig.limit_gutter.unwrap();
         assert!(3.0 < g0 && g0 < g1 && g1 < fig.x_range.1);
         assert_eq!(fig.panels[0].series[0].limit, Some(Rect { x0: g0, x1: g1, y0: 0.0, y1: 0.0 }));
         assert_eq!(fig.panels[1].series[1].limit.unwrap().y1, 0.5);
-        t.status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: iv(3.0, 3.0) };
+        t = t
+            .edit(|p| {
+                p.status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: iv(3.0, 3.0) };
+            })
+            .unwrap();
         let fig = figure(&problem(), &t, "p.toml", &opts(&[What::Loss]));
         assert!(fig.limit_gutter.is_none() && fig.panels[0].series[0].limit.is_none());
     }
@@ -384,9 +393,9 @@ mod tests {
 
     #[test]
     fn point_runs_are_lines_and_not_validated() {
-        let t = Trajectory::<f64> {
+        let t = Trajectory::<f64>::from_parts(reluflow_flow::TrajectoryParts {
             initial: State { w: vec![vec![0.5, 2.0]], a: None },
-            segments: vec![Segment {
+            segments: vec![SegmentParts {
                 t_start: 0.0,
                 t_end: 1.0,
                 pattern: Pattern { active: vec![vec![0, 1]], frozen: vec![false], sliding: Vec::new() },
@@ -398,7 +407,8 @@ mod tests {
             t_final: 1.0,
             limit: None,
             status: Status::NotValidated,
-        };
+        })
+        .unwrap();
         let fig = figure(&problem(), &t, "p.toml", &opts(&[What::Weights]));
         assert!(!fig.validated && fig.title.contains("NOT VALIDATED"));
         let s = &fig.panels[0].series[0];

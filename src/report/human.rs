@@ -97,10 +97,10 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
         accuracy_text(problem)
     );
 
-    let _ = writeln!(out, "\nevents: {} (in {} segments)", traj.events.len(), traj.segments.len());
-    if !traj.events.is_empty() {
+    let _ = writeln!(out, "\nevents: {} (in {} segments)", traj.events().len(), traj.segments().len());
+    if !traj.events().is_empty() {
         let mut rows = vec![["#", "kind", "point", "neuron", "t ∈ [lo, hi]", "width ≤"].map(String::from).to_vec()];
-        for (k, e) in traj.events.iter().enumerate() {
+        for (k, e) in traj.events().iter().enumerate() {
             rows.push(vec![
                 k.to_string(),
                 e.kind.name().to_string(),
@@ -114,13 +114,13 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
     }
     sliding_lines(traj, digits, &mut out);
 
-    let _ = writeln!(out, "\nfinal state at t ∈ {}:", interval_cell(&pair(&traj.t_final, digits)));
-    let mut rows = state_rows(&traj.final_state, digits);
-    let l = super::state_loss(problem, &traj.final_state, &traj.t_final.ctx());
+    let _ = writeln!(out, "\nfinal state at t ∈ {}:", interval_cell(&pair(traj.t_final(), digits)));
+    let mut rows = state_rows(traj.final_state(), digits);
+    let l = super::state_loss(problem, traj.final_state(), &traj.t_final().ctx());
     rows.push(vec!["loss".to_string(), interval_cell(&pair(&l, digits)), width(&l)]);
     out.push_str(&table(&rows));
 
-    if let Some(limit) = &traj.limit {
+    if let Some(limit) = traj.limit() {
         let _ = writeln!(out, "\nlimit t → ∞:");
         let mut rows = state_rows(&limit.state, digits);
         rows.push(vec!["loss".to_string(), interval_cell(&pair(&limit.loss, digits)), width(&limit.loss)]);
@@ -155,17 +155,18 @@ pub fn render_human<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: 
 /// One line per sliding pair (`[run] solution = "clarke"`): the neuron slides along the point's
 /// hyperplane over its sliding segments (the times from the first one's start to the last one's end).
 fn sliding_lines<S: Scalar>(traj: &Trajectory<S>, digits: u32, out: &mut String) {
-    let mut pairs: Vec<(usize, usize)> = traj.segments.iter().flat_map(|s| s.pattern.sliding.iter().copied()).collect();
+    let mut pairs: Vec<(usize, usize)> =
+        traj.segments().iter().flat_map(|s| s.pattern().sliding.iter().copied()).collect();
     pairs.sort_unstable();
     pairs.dedup();
     for (j, i) in pairs {
-        let segs: Vec<_> = traj.segments.iter().filter(|s| s.pattern.sliding.contains(&(j, i))).collect();
+        let segs: Vec<_> = traj.segments().iter().filter(|s| s.pattern().sliding.contains(&(j, i))).collect();
         let (first, last) = (segs[0], segs[segs.len() - 1]);
         let _ = writeln!(
             out,
             "sliding: neuron {j} slides along the hyperplane of point {i} from t ∈ {} to t ∈ {} ({} segments)",
-            interval_cell(&pair(&first.t_start, digits)),
-            interval_cell(&pair(&last.t_end, digits)),
+            interval_cell(&pair(first.t_start(), digits)),
+            interval_cell(&pair(last.t_end(), digits)),
             segs.len()
         );
     }

@@ -301,7 +301,7 @@ pub fn status_fields<S: Scalar>(
     problem: &Problem,
     digits: u32,
 ) -> (&'static str, Option<JsonReason>, Option<String>) {
-    match &traj.status {
+    match traj.status() {
         Status::Certified => ("certified", None, Some(horizon_display(&problem.run().t_end, digits))),
         Status::Undecided { reason, certified_until } => {
             let word = if reason.is_inconsistency() { "internal-inconsistency" } else { "undecided" };
@@ -315,7 +315,7 @@ pub fn status_fields<S: Scalar>(
 /// Builds the JSON report of `traj`, a run of `problem`, printing `digits` significant digits.
 pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u32) -> JsonReport {
     let (status, reason, certified_until) = status_fields(traj, problem, digits);
-    let (w, a) = weights(&traj.final_state, digits);
+    let (w, a) = weights(traj.final_state(), digits);
     JsonReport {
         status,
         reason,
@@ -330,18 +330,18 @@ pub fn json_report<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, digits: u
         relu_prime_at_zero: problem.relu_prime().value(),
         loss: problem.loss().name(),
         digits,
-        segments: traj.segments.len(),
+        segments: traj.segments().len(),
         events: traj
-            .events
+            .events()
             .iter()
             .map(|e| JsonEvent { t: pair(&e.t, digits), point: e.point, neuron: e.neuron, kind: e.kind.name() })
             .collect(),
         final_state: JsonState {
-            t: pair(&traj.t_final, digits),
+            t: pair(traj.t_final(), digits),
             w,
             a,
-            loss: pair(&state_loss(problem, &traj.final_state, &traj.t_final.ctx()), digits),
+            loss: pair(&state_loss(problem, traj.final_state(), &traj.t_final().ctx()), digits),
         },
-        limit: traj.limit.as_ref().map(|l| limit_json(l, digits)),
+        limit: traj.limit().map(|l| limit_json(l, digits)),
     }
 }

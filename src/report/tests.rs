@@ -3,7 +3,7 @@
 use super::*;
 use reluflow_arith::exact::parse_exact;
 use reluflow_arith::{Enclosure, Interval, MpInterval, Rational};
-use reluflow_flow::{Event, EventKind, Pattern, Segment, UndecidedReason};
+use reluflow_flow::{Event, EventKind, Pattern, SegmentParts, UndecidedReason};
 use serde_json::{Value, json};
 
 const SINGLE: &str = r#"
@@ -36,14 +36,14 @@ fn certified_interval_run() -> Trajectory<Interval> {
     let third = Interval::from_rational(&Rational::from((1, 3)), &());
     let w_end = vec![iv("4.9", "5.1"), iv("-1.1", "-0.9"), iv("-0.05", "-0.03")];
     let pattern = Pattern { active: vec![vec![0, 1, 2]], frozen: vec![false], sliding: Vec::new() };
-    let seg = Segment {
+    let seg = SegmentParts {
         t_start: iv("0", "0"),
         t_end: third,
         pattern: pattern.clone(),
         hull: single_state(w_end.clone()),
         end: single_state(w_end.clone()),
     };
-    Trajectory {
+    Trajectory::from_parts(reluflow_flow::TrajectoryParts {
         initial: single_state(vec![iv("0", "0"); 3]),
         segments: vec![seg],
         events: vec![Event { t: third, point: 2, neuron: 0, kind: EventKind::Deactivate }],
@@ -57,7 +57,8 @@ fn certified_interval_run() -> Trajectory<Interval> {
             on_hyperplane: Vec::new(),
         }),
         status: Status::Certified,
-    }
+    })
+    .unwrap()
 }
 
 #[test]
@@ -116,7 +117,7 @@ fn json_of_an_undecided_two_layer_mpfr_run() {
     let m = |s: &str| MpInterval::from_rational(&q(s), &128);
     let state =
         State { w: vec![vec![m("1"), m("0"), m("0")], vec![m("0"), m("1"), m("0")]], a: Some(vec![m("1"), m("-1")]) };
-    let traj = Trajectory {
+    let traj = Trajectory::from_parts(reluflow_flow::TrajectoryParts {
         initial: state.clone(),
         segments: vec![],
         events: vec![],
@@ -127,7 +128,8 @@ fn json_of_an_undecided_two_layer_mpfr_run() {
             reason: UndecidedReason::Grazing { neuron: 1, point: 2 },
             certified_until: MpInterval::from_bounds(&q("2.49"), &q("2.5"), &128),
         },
-    };
+    })
+    .unwrap();
     let v: Value = serde_json::to_value(json_report(&problem, &traj, 17)).unwrap();
     assert_eq!(v["status"], "undecided");
     assert_eq!(v["reason"]["kind"], "grazing", "{v}");
@@ -157,7 +159,7 @@ fn an_inconsistent_run_is_reported_as_a_bug_not_a_result() {
     let m = |s: &str| MpInterval::from_rational(&q(s), &128);
     let e = reluflow_arith::meet("net: a site", &m("1"), &m("2")).unwrap_err();
     let state = single_state(vec![m("0"), m("0"), m("0")]);
-    let traj = Trajectory {
+    let traj = Trajectory::from_parts(reluflow_flow::TrajectoryParts {
         initial: state.clone(),
         segments: vec![],
         events: vec![],
@@ -165,7 +167,8 @@ fn an_inconsistent_run_is_reported_as_a_bug_not_a_result() {
         t_final: m("0"),
         limit: None,
         status: Status::Undecided { reason: UndecidedReason::Inconsistent(e), certified_until: m("0.5") },
-    };
+    })
+    .unwrap();
     let v: Value = serde_json::to_value(json_report(&problem, &traj, 17)).unwrap();
     assert_eq!(v["status"], "internal-inconsistency");
     assert_eq!(v["reason"]["kind"], "internal-inconsistency", "{v}");
@@ -179,7 +182,7 @@ fn an_inconsistent_run_is_reported_as_a_bug_not_a_result() {
 fn f64_runs_are_not_validated_and_print_points() {
     let problem = crate::spec::parse("t.toml", &SINGLE.replace("\"interval\"", "\"f64\"")).unwrap();
     let w = vec![0.1f64, -1.0, f64::NAN];
-    let traj: Trajectory<f64> = Trajectory {
+    let traj: Trajectory<f64> = Trajectory::from_parts(reluflow_flow::TrajectoryParts {
         initial: single_state(vec![0.0; 3]),
         segments: vec![],
         events: vec![Event { t: 0.5, point: 1, neuron: 0, kind: EventKind::Activate }],
@@ -187,7 +190,8 @@ fn f64_runs_are_not_validated_and_print_points() {
         t_final: 3.0,
         limit: None,
         status: Status::NotValidated,
-    };
+    })
+    .unwrap();
     let v: Value = serde_json::to_value(json_report(&problem, &traj, 17)).unwrap();
     assert_eq!(v["status"], "not-validated");
     assert_eq!(v["certified_until"], Value::Null);

@@ -155,10 +155,10 @@ pub(crate) struct Prepared<S: Enclosure> {
 }
 
 pub(crate) fn prepare<S: Enclosure>(p: &Problem, params: &Params, traj: &Trajectory<S>) -> Prepared<S> {
-    let ctx = traj.t_final.ctx();
+    let ctx = traj.t_final().ctx();
     let inst = Inst::<S>::new(p, &ctx);
     let tailed = single::with_single_tail(traj, &Coverage::of(traj)).unwrap_or_else(|| traj.clone());
-    let identity = || (0..tailed.segments.len()).collect::<Vec<_>>();
+    let identity = || (0..tailed.segments().len()).collect::<Vec<_>>();
     let refined = match consistent(&tailed) {
         Err(e) => Err(e),
         Ok(()) => crate::refine::refine_traced(&tailed, &inst, params.refine),
@@ -167,12 +167,12 @@ pub(crate) fn prepare<S: Enclosure>(p: &Problem, params: &Params, traj: &Traject
         Ok((t, origin)) => (t, origin, None),
         // A point run's "hulls" are not enclosures, so they need not meet: it stays unrefined (its
         // rows are labelled not validated anyway).
-        Err(_) if matches!(tailed.status, Status::NotValidated) => (tailed.clone(), identity(), None),
+        Err(_) if matches!(tailed.status(), Status::NotValidated) => (tailed.clone(), identity(), None),
         Err(e) => (tailed.clone(), identity(), Some(e)),
     };
     let mut cov = Coverage::of(&checked);
     // Witnesses name the run's own segments: a refined piece its segment, the added tail itself.
-    let certified = traj.segments.len();
+    let certified = traj.segments().len();
     cov.origin = origin.into_iter().map(|k| if k < certified { Origin::Segment(k) } else { Origin::Tail }).collect();
     Prepared { traj: checked, inst, cov, inconsistent }
 }
@@ -180,21 +180,21 @@ pub(crate) fn prepare<S: Enclosure>(p: &Problem, params: &Params, traj: &Traject
 /// Every enclosure of `traj` encloses a real value (is non-empty), and the run did not stop on an
 /// inconsistency: a verdict computed from an empty set would rest on nothing.
 fn consistent<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), Inconsistency> {
-    if let Status::Undecided { reason: UndecidedReason::Inconsistent(e), .. } = &traj.status {
+    if let Status::Undecided { reason: UndecidedReason::Inconsistent(e), .. } = traj.status() {
         return Err(e.clone());
     }
     let state = |site, st: &State<S>| st.w.iter().chain(&st.a).try_for_each(|block| nonempty_all(site, block));
-    state("check: the initial state", &traj.initial)?;
-    for seg in &traj.segments {
-        nonempty_all("check: a segment's times", &[seg.t_start.clone(), seg.t_end.clone()])?;
-        state("check: a segment hull", &seg.hull)?;
-        state("check: a segment end", &seg.end)?;
+    state("check: the initial state", traj.initial())?;
+    for seg in traj.segments() {
+        nonempty_all("check: a segment's times", &[seg.t_start().clone(), seg.t_end().clone()])?;
+        state("check: a segment hull", seg.hull())?;
+        state("check: a segment end", seg.end())?;
     }
-    for ev in &traj.events {
+    for ev in traj.events() {
         nonempty_all("check: an event time", std::slice::from_ref(&ev.t))?;
     }
-    state("check: the final state", &traj.final_state)?;
-    if let Some(l) = &traj.limit {
+    state("check: the final state", traj.final_state())?;
+    if let Some(l) = traj.limit() {
         state("check: the limit", &l.state)?;
         nonempty_all("check: the limit loss", std::slice::from_ref(&l.loss))?;
     }

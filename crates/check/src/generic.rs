@@ -15,15 +15,15 @@ pub fn instants<'a, S: Scalar>(
     traj: &'a Trajectory<S>,
     cov: &Coverage,
 ) -> Vec<(&'a State<S>, Location<S>, Option<&'a Pattern>)> {
-    let mut v = vec![(&traj.initial, Location::Initial, None)];
+    let mut v = vec![(traj.initial(), Location::Initial, None)];
     for &k in &cov.segs {
-        let s = &traj.segments[k];
+        let s = &traj.segments()[k];
         let seg = cov.at(k, s);
-        v.push((&s.hull, seg, Some(&s.pattern)));
-        v.push((&s.end, cov.end_at(k, s), None));
+        v.push((s.hull(), seg, Some(s.pattern())));
+        v.push((s.end(), cov.end_at(k, s), None));
     }
     if cov.incomplete.is_none()
-        && let Some(l) = &traj.limit
+        && let Some(l) = traj.limit()
     {
         v.push((&l.state, Location::Limit, Some(&l.pattern)));
     }
@@ -82,10 +82,10 @@ pub fn balancedness<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Cover
         let a = st.a.as_ref()?;
         Some(a[j].sqr().sub(&linalg::norm_sq(&st.w[j], &inst.ctx)))
     };
-    let m = traj.initial.width();
+    let m = traj.initial().width();
     let mut d0 = Vec::with_capacity(m);
     for j in 0..m {
-        match dj(&traj.initial, j) {
+        match dj(traj.initial(), j) {
             Some(d) => d0.push(d),
             None => return Verdict::undecided("the trajectory has no output weights (not a two-layer run)"),
         }
@@ -114,7 +114,7 @@ pub fn balancedness<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Cover
 /// Each `a_j` must keep the certain sign of `a_j(0)` on every segment hull. Proved from the
 /// enclosures (a hull certainly of that sign covers every time of its segment).
 pub fn sign_preserved<S: Scalar>(traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
-    let Some(a0) = &traj.initial.a else {
+    let Some(a0) = &traj.initial().a else {
         return Verdict::undecided("the trajectory has no output weights (not a two-layer run)");
     };
     let mut signs = Vec::new();
@@ -156,7 +156,7 @@ pub fn sign_preserved<S: Scalar>(traj: &Trajectory<S>, cov: &Coverage) -> Verdic
     if let Some(why) = unknown {
         return Verdict::undecided(why);
     }
-    if traj.limit.is_some() && !cov.reaches_infinity {
+    if traj.limit().is_some() && !cov.reaches_infinity {
         return Verdict::undecided(format!(
             "holds for {}, but the tail up to the limit has no segment hull",
             cov.range
@@ -172,7 +172,7 @@ pub fn sign_preserved<S: Scalar>(traj: &Trajectory<S>, cov: &Coverage) -> Verdic
 /// overlap the initial ones.
 pub fn dead_frozen<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
     let mut dead = Vec::new();
-    for (j, wj) in traj.initial.w.iter().enumerate() {
+    for (j, wj) in traj.initial().w.iter().enumerate() {
         let zs: Vec<S> = (0..inst.n()).map(|i| inst.z(wj, i)).collect();
         if zs.iter().all(S::certainly_neg) {
             dead.push(j);
@@ -188,13 +188,13 @@ pub fn dead_frozen<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Covera
                 let breaks = format!("a neuron dead at t = 0 has active points {:?} here", p.active[j]);
                 return Verdict::violated(at, format!("active set of neuron {j}"), None, breaks);
             }
-            for (k, (c, c0)) in st.w[j].iter().zip(&traj.initial.w[j]).enumerate() {
+            for (k, (c, c0)) in st.w[j].iter().zip(&traj.initial().w[j]).enumerate() {
                 if !overlaps(c, c0) {
                     let breaks = format!("differs from its initial value {}", show(c0));
                     return Verdict::violated(at, format!("w_{j}[{k}]"), Some(c.clone()), breaks);
                 }
             }
-            if let (Some(a), Some(a0)) = (&st.a, &traj.initial.a)
+            if let (Some(a), Some(a0)) = (&st.a, &traj.initial().a)
                 && !overlaps(&a[j], &a0[j])
             {
                 let breaks = format!("differs from its initial value {}", show(&a0[j]));
@@ -215,8 +215,8 @@ pub fn dead_frozen<S: Scalar>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Covera
 /// on [0, t]}` (exact rational projector) must possibly be zero on every hull, end and the limit.
 pub fn span<S: Scalar>(problem_x: &[Vec<Rational>], traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
     let d = problem_x.first().map_or(0, Vec::len);
-    let m = traj.initial.width();
-    let ctx = traj.initial.w[0][0].ctx();
+    let m = traj.initial().width();
+    let ctx = traj.initial().w[0][0].ctx();
     let mut ever: Vec<Vec<usize>> = vec![Vec::new(); m];
     let mut proj: Vec<Vec<Vec<S>>> = Vec::new();
     let rebuild = |set: &[usize]| -> Vec<Vec<S>> {
@@ -247,7 +247,7 @@ pub fn span<S: Scalar>(problem_x: &[Vec<Rational>], traj: &Trajectory<S>, cov: &
             }
         }
         for j in 0..m {
-            let diff = linalg::sub_vec(&st.w[j], &traj.initial.w[j]);
+            let diff = linalg::sub_vec(&st.w[j], &traj.initial().w[j]);
             for (k, row) in proj[j].iter().enumerate() {
                 let c = linalg::dot(row, &diff, &ctx);
                 if !c.is_finite() {

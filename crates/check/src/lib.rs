@@ -36,7 +36,7 @@
 //! ```
 //! use reluflow_arith::{Interval, Scalar, exact::parse_exact};
 //! use reluflow_check::{Outcome, RowStatus, Selection, check};
-//! use reluflow_flow::{Pattern, Segment, State, Status, Trajectory};
+//! use reluflow_flow::{Pattern, SegmentParts, State, Status, Trajectory, TrajectoryParts};
 //! use reluflow_model::*;
 //! let q = |s: &str| parse_exact(s).unwrap();
 //! // One point x = 1 with label 0, w(0) = 1: w(t) = e^{−t}, so ‖w‖ shrinks.
@@ -48,10 +48,11 @@
 //! let e1 = Interval::from_f64(-1.0, &()).exp(); // e^{−1}, enclosed
 //! let st = |w: Interval| State { w: vec![vec![w]], a: None };
 //! let pattern = Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() };
-//! let seg = Segment { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0), pattern,
+//! let seg = SegmentParts { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0), pattern,
 //!     hull: st(e1.convex_hull(iv(1.0, 1.0))), end: st(e1) };
-//! let traj = Trajectory { initial: st(iv(1.0, 1.0)), segments: vec![seg], events: vec![],
-//!     final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified };
+//! let traj = Trajectory::from_parts(TrajectoryParts { initial: st(iv(1.0, 1.0)), segments: vec![seg],
+//!     events: vec![], final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified })
+//!     .unwrap();
 //! let sel = Selection { ids: vec!["lsy.norm-growth".into()], ..Selection::default() };
 //! let report = check(&p, &traj, &sel);
 //! assert_eq!(report.rows[0].status, RowStatus::Counterexample);

@@ -11,7 +11,7 @@
 use crate::inst::Inst;
 use crate::refine_affine::{Affine, meet_w};
 use reluflow_arith::{Enclosure, Inconsistency, meet_all};
-use reluflow_flow::{Segment, State, Trajectory};
+use reluflow_flow::{Segment, SegmentParts, State, Trajectory};
 use rug::Rational;
 
 /// `a ∩ b` for two enclosures of one state ([`meet_all`] on every block).
@@ -27,7 +27,7 @@ fn meet<S: Enclosure>(site: &'static str, a: &State<S>, b: &State<S>) -> Result<
 
 /// `W + h·f` for a state `W`, a time factor `h` (an enclosure) and the velocity `f`.
 fn step<S: Enclosure>(w: &State<S>, h: &S, inst: &Inst<S>, at: &State<S>, seg: &Segment<S>) -> State<S> {
-    let v = inst.velocity(at, &seg.pattern);
+    let v = inst.velocity(at, seg.pattern());
     let add = |x: &[S], dx: &[S]| x.iter().zip(dx).map(|(a, d)| a.add(&h.mul(d))).collect::<Vec<S>>();
     State {
         w: w.w.iter().zip(&v.w).map(|(x, d)| add(x, d)).collect(),
@@ -87,20 +87,19 @@ pub fn refine_traced<S: Enclosure>(
     pieces: u32,
 ) -> Result<(Trajectory<S>, Vec<usize>), Inconsistency> {
     if pieces < 2 {
-        return Ok((traj.clone(), (0..traj.segments.len()).collect()));
+        return Ok((traj.clone(), (0..traj.segments().len()).collect()));
     }
     let ctx = inst.ctx.clone();
-    let mut out = traj.clone();
-    out.segments.clear();
+    let mut out = Vec::new();
     let mut origin = Vec::new();
-    let mut start = traj.initial.clone();
-    for (index, seg) in traj.segments.iter().enumerate() {
-        let (lo, hi) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
-        let finite = seg.t_end.upper_f64().is_finite() && lo.is_finite() && hi.is_finite();
+    let mut start = traj.initial().clone();
+    for (index, seg) in traj.segments().iter().enumerate() {
+        let (lo, hi) = (seg.t_start().upper_f64(), seg.t_end().lower_f64());
+        let finite = seg.t_end().upper_f64().is_finite() && lo.is_finite() && hi.is_finite();
         if !finite || hi <= lo {
-            out.segments.push(seg.clone());
+            out.push(seg.clone().into_parts());
             origin.push(index);
-            start = seg.end.clone();
+            start = seg.end().clone();
             continue;
         }
         // Exact interior split times strictly inside (t₀.hi, t₁.lo).
@@ -110,24 +109,24 @@ pub fn refine_traced<S: Enclosure>(
                 S::from_rational(&Rational::from_f64(s).unwrap_or_default(), &ctx)
             })
             .collect();
-        let mut bounds = vec![seg.t_start.clone()];
+        let mut bounds = vec![seg.t_start().clone()];
         bounds.extend(times);
-        bounds.push(seg.t_end.clone());
+        bounds.push(seg.t_end().clone());
         let zero = S::zero(&ctx);
         let aff = Affine::of(inst, seg);
-        let mut w = meet("check: refinement, start of a segment ∩ its hull", &start, &seg.hull)?;
+        let mut w = meet("check: refinement, start of a segment ∩ its hull", &start, seg.hull())?;
         for k in 0..bounds.len() - 1 {
             let (a, b) = (&bounds[k], &bounds[k + 1]);
             let len = b.sub(a); // encloses the piece's exact length
             let span = zero.hull(&len.hi_point()); // [0, max length]
             let b0 = meet(
                 "check: refinement, piece hull ∩ segment hull",
-                &step(&w, &span, inst, &seg.hull, seg),
-                &seg.hull,
+                &step(&w, &span, inst, seg.hull(), seg),
+                seg.hull(),
             )?;
             let mut bk = tighten(&w, &span, inst, b0, seg)?;
             let affine = match &aff {
-                Some(f) => Some(f.piece(&w.w[0], &len, &seg.hull.w[0])?),
+                Some(f) => Some(f.piece(&w.w[0], &len, &seg.hull().w[0])?),
                 None => None,
             };
             if let Some((hull, _)) = &affine {
@@ -138,19 +137,28 @@ pub fn refine_traced<S: Enclosure>(
                 end = meet_w("check: refinement, affine piece end ∩ field piece end", &end, e)?;
             }
             if k == bounds.len() - 2 {
-                end = meet("check: refinement, last piece end ∩ segment end", &end, &seg.end)?;
+                end = meet("check: refinement, last piece end ∩ segment end", &end, seg.end())?;
             }
             origin.push(index);
-            out.segments.push(Segment {
+            out.push(SegmentParts {
                 t_start: a.clone(),
                 t_end: b.clone(),
-                pattern: seg.pattern.clone(),
+                pattern: seg.pattern().clone(),
                 hull: bk,
                 end: end.clone(),
             });
             w = end;
         }
-        start = seg.end.clone();
+        start = seg.end().clone();
     }
-    Ok((out, origin))
+    // The pieces keep the contract: each piece's hull and end meet the segment's (same shape,
+    // finite where it is), and the split times chain from its start to its end. Should they not, the
+    // unrefined trajectory is checked instead: coarser, and as sound.
+    match traj.clone().edit(|p| p.segments = out) {
+        Ok(t) => Ok((t, origin)),
+        Err(e) => {
+            debug_assert!(false, "a refinement broke the trajectory contract: {e}");
+            Ok((traj.clone(), (0..traj.segments().len()).collect()))
+        }
+    }
 }

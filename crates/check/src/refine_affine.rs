@@ -34,13 +34,13 @@ pub(crate) struct Affine<S> {
 impl<S: Enclosure> Affine<S> {
     /// The field of `seg`'s pattern when the trajectory is a single neuron's; else `None`.
     pub(crate) fn of(inst: &Inst<S>, seg: &Segment<S>) -> Option<Affine<S>> {
-        if seg.hull.a.is_some() || seg.hull.w.len() != 1 || seg.pattern.frozen.first().copied().unwrap_or(false) {
+        if seg.hull().a.is_some() || seg.hull().w.len() != 1 || seg.pattern().frozen.first().copied().unwrap_or(false) {
             return None;
         }
-        let d = seg.hull.w[0].len();
+        let d = seg.hull().w[0].len();
         let mut neg_gm = vec![S::zero(&inst.ctx); d * d];
         let mut gb = vec![S::zero(&inst.ctx); d];
-        for &i in seg.pattern.active.first()? {
+        for &i in seg.pattern().active.first()? {
             let x = &inst.x[i];
             let gx: Vec<S> = x.iter().map(|v| inst.g.mul(v)).collect();
             for r in 0..d {

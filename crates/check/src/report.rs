@@ -75,51 +75,15 @@ impl Selection {
     }
 }
 
-/// Checks that a trajectory has the shapes of `problem` (widths, dimensions, pattern indices), so
-/// that no check indexes out of range on a malformed (e.g. hand-edited) trajectory.
+/// Checks that a trajectory fits `problem` (widths, dimensions, the points its patterns and
+/// events name), so that no check indexes out of range on a trajectory of another problem. The
+/// trajectory's own shape is its contract ([`Trajectory::from_parts`]); this is the part only the
+/// problem knows, [`Trajectory::check_problem`], which the binary runs on every integration too.
 ///
 /// # Errors
 /// [`CheckError::Shape`] naming the first part that does not match.
 pub fn validate_shape<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), CheckError> {
-    validate_shape_text(problem, traj).map_err(|what| CheckError::Shape { what })
-}
-
-fn validate_shape_text<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Result<(), String> {
-    let (n, d, m) = (problem.data().n(), problem.data().d(), problem.init().width());
-    let two = problem.model() == ModelKind::TwoLayer;
-    let state = |st: &reluflow_flow::State<S>, what: &str| -> Result<(), String> {
-        if st.w.len() != m || st.w.iter().any(|r| r.len() != d) {
-            return Err(format!("{what}: w is not {m} × {d}"));
-        }
-        match (&st.a, two) {
-            (Some(a), true) if a.len() == m => Ok(()),
-            (None, false) => Ok(()),
-            _ => Err(format!("{what}: output weights do not match the model")),
-        }
-    };
-    let pattern = |p: &reluflow_flow::Pattern, what: &str| -> Result<(), String> {
-        if p.active.len() != m || p.frozen.len() != m || p.active.iter().flatten().any(|&i| i >= n) {
-            return Err(format!("{what}: pattern does not match {m} neurons and {n} points"));
-        }
-        Ok(())
-    };
-    state(&traj.initial, "initial")?;
-    state(&traj.final_state, "final state")?;
-    for (k, s) in traj.segments.iter().enumerate() {
-        state(&s.hull, &format!("segment {k} hull"))?;
-        state(&s.end, &format!("segment {k} end"))?;
-        pattern(&s.pattern, &format!("segment {k}"))?;
-    }
-    for (k, e) in traj.events.iter().enumerate() {
-        if e.neuron >= m || e.point >= n {
-            return Err(format!("event {k} names neuron {} / point {} out of range", e.neuron, e.point));
-        }
-    }
-    if let Some(l) = &traj.limit {
-        state(&l.state, "limit")?;
-        pattern(&l.pattern, "limit")?;
-    }
-    Ok(())
+    traj.check_problem(problem).map_err(|e| CheckError::Shape { what: e.to_string() })
 }
 
 /// One hypothesis of one row.
@@ -337,7 +301,7 @@ fn build<S: Enclosure>(
 /// A trajectory whose shapes do not match the problem ([`validate_shape`]) gets every trajectory
 /// row undecided with the reason, never a panic.
 pub fn check<S: Enclosure>(problem: &Problem, traj: &Trajectory<S>, selection: &Selection) -> CheckReport<S> {
-    let ctx = traj.t_final.ctx();
+    let ctx = traj.t_final().ctx();
     match validate_shape(problem, traj) {
         Ok(()) => build(problem, Some(traj), None, &ctx, selection),
         Err(why) => build(problem, None, Some(&format!("malformed trajectory: {why}")), &ctx, selection),
@@ -353,7 +317,7 @@ pub fn check_static<S: Enclosure>(problem: &Problem, ctx: &S::Ctx, selection: &S
 /// status [`Status::NotValidated`](reluflow_flow::Status) so that nothing checked on it is
 /// certified. `None` if a value is infinite or NaN.
 pub fn degenerate<P: Point, E: Enclosure>(traj: &Trajectory<P>, ctx: &E::Ctx) -> Option<Trajectory<E>> {
-    use reluflow_flow::{Event, Limit, Segment, State, Status};
+    use reluflow_flow::{Event, Limit, SegmentParts, State, Status, TrajectoryParts};
     let x = |v: &P| v.to_rational().map(|q| E::from_rational(&q, ctx));
     let st = |s: &State<P>| -> Option<State<E>> {
         let w = s.w.iter().map(|r| r.iter().map(x).collect::<Option<Vec<E>>>()).collect::<Option<Vec<_>>>()?;
@@ -364,24 +328,24 @@ pub fn degenerate<P: Point, E: Enclosure>(traj: &Trajectory<P>, ctx: &E::Ctx) ->
         Some(State { w, a })
     };
     let segments = traj
-        .segments
+        .segments()
         .iter()
         .map(|s| {
-            Some(Segment {
-                t_start: x(&s.t_start)?,
-                t_end: x(&s.t_end)?,
-                pattern: s.pattern.clone(),
-                hull: st(&s.hull)?,
-                end: st(&s.end)?,
+            Some(SegmentParts {
+                t_start: x(s.t_start())?,
+                t_end: x(s.t_end())?,
+                pattern: s.pattern().clone(),
+                hull: st(s.hull())?,
+                end: st(s.end())?,
             })
         })
         .collect::<Option<Vec<_>>>()?;
     let events = traj
-        .events
+        .events()
         .iter()
         .map(|e| Some(Event { t: x(&e.t)?, point: e.point, neuron: e.neuron, kind: e.kind }))
         .collect::<Option<Vec<_>>>()?;
-    let limit = match &traj.limit {
+    let limit = match traj.limit() {
         Some(l) => Some(Limit {
             state: st(&l.state)?,
             loss: x(&l.loss)?,
@@ -391,15 +355,18 @@ pub fn degenerate<P: Point, E: Enclosure>(traj: &Trajectory<P>, ctx: &E::Ctx) ->
         }),
         None => None,
     };
-    Some(Trajectory {
-        initial: st(&traj.initial)?,
+    // Exact images of a trajectory that kept the contract keep it (same shapes, same order of
+    // every time, and a not-validated status), so `from_parts` does not refuse them.
+    Trajectory::from_parts(TrajectoryParts {
+        initial: st(traj.initial())?,
         segments,
         events,
-        final_state: st(&traj.final_state)?,
-        t_final: x(&traj.t_final)?,
+        final_state: st(traj.final_state())?,
+        t_final: x(traj.t_final())?,
         limit,
         status: Status::NotValidated,
     })
+    .ok()
 }
 
 impl<S: Scalar> CheckReport<S> {

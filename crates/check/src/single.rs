@@ -32,10 +32,13 @@ pub fn norm_growth<S: reluflow_arith::Enclosure>(inst: &Inst<S>, traj: &Trajecto
     // From w(0) = 0 exactly, while the first pattern lasts the flow is w(t) = Σ_k (1 − e^{−Gλ_k t})
     // (u_kᵀb/λ_k) u_k (eigenpairs of M = X_AᵀX_A with λ_k > 0, b = X_Aᵀy_A ∈ range M), so
     // wᵀẇ = Σ_k (1 − e^{−Gλ_k t}) G e^{−Gλ_k t} (u_kᵀb)²/λ_k ≥ 0 there, whatever the hulls say.
-    let zero_start = traj.initial.w[0].iter().all(|c| !c.possibly_pos() && !c.possibly_neg());
-    let first = cov.segs.first().map(|&k| &traj.segments[k].pattern);
-    let prefix =
-        if zero_start { cov.segs.iter().take_while(|&&k| Some(&traj.segments[k].pattern) == first).count() } else { 0 };
+    let zero_start = traj.initial().w[0].iter().all(|c| !c.possibly_pos() && !c.possibly_neg());
+    let first = cov.segs.first().map(|&k| traj.segments()[k].pattern());
+    let prefix = if zero_start {
+        cov.segs.iter().take_while(|&&k| Some(traj.segments()[k].pattern()) == first).count()
+    } else {
+        0
+    };
     let id = "wᵀẇ = Σ_k (1 − e^{−Gλ_k t})Ge^{−Gλ_k t}(u_kᵀb)²/λ_k ≥ 0 on the first pattern from w(0) = 0; enclosures after it";
     Monotone {
         name: "½‖w‖²",
@@ -122,7 +125,7 @@ pub fn thm8_distance<S: Scalar>(
     if let Some(why) = unknown {
         return Verdict::undecided(why);
     }
-    if traj.limit.is_some() && !cov.reaches_infinity {
+    if traj.limit().is_some() && !cov.reaches_infinity {
         // The tail: ‖w(t) − w(0)‖ ≤ ‖w(t) − w*‖ + ‖w* − w(0)‖ ≤ 2‖w* − w(0)‖ by monotone distance.
         return Verdict::Holds {
             proof: Proof::Identity("‖w(t) − w*‖ ≤ ‖w(0) − w*‖ (gen.dist-to-interpolant) on the tail"),
@@ -142,19 +145,19 @@ pub fn support_vector_stability<S: Scalar>(
     traj: &Trajectory<S>,
     cov: &Coverage,
 ) -> (Verdict<S>, Option<String>) {
-    let m = traj.initial.width();
+    let m = traj.initial().width();
     // state[j][i]: 0 = never active yet, 1 = active seen, 2 = active then inactive seen.
     let mut state = vec![vec![0u8; n]; m];
     let mut left_at: Vec<Vec<Option<Location<S>>>> = vec![vec![None; n]; m];
     let mut steps: Vec<(&Pattern, Location<S>)> = Vec::new();
     for &k in &cov.segs {
-        let s = &traj.segments[k];
-        if positive_length(&s.t_start, &s.t_end) {
-            steps.push((&s.pattern, cov.at(k, s)));
+        let s = &traj.segments()[k];
+        if positive_length(s.t_start(), s.t_end()) {
+            steps.push((s.pattern(), cov.at(k, s)));
         }
     }
     if cov.incomplete.is_none()
-        && let Some(l) = &traj.limit
+        && let Some(l) = traj.limit()
     {
         steps.push((&l.pattern, Location::Limit));
     }
@@ -181,15 +184,15 @@ pub fn support_vector_stability<S: Scalar>(
         }
     }
     // Only events inside the certified range count.
-    let certified = |t: &S| match &traj.status {
+    let certified = |t: &S| match traj.status() {
         reluflow_flow::Status::Undecided { certified_until, .. } => certainly_le(t, certified_until),
         _ => true,
     };
-    for (a, ea) in traj.events.iter().enumerate() {
+    for (a, ea) in traj.events().iter().enumerate() {
         if ea.kind != EventKind::Deactivate || !certified(&ea.t) {
             continue;
         }
-        for (b, eb) in traj.events.iter().enumerate() {
+        for (b, eb) in traj.events().iter().enumerate() {
             if eb.kind == EventKind::Activate
                 && certified(&eb.t)
                 && eb.neuron == ea.neuron
@@ -202,7 +205,7 @@ pub fn support_vector_stability<S: Scalar>(
             }
         }
     }
-    let final_set = traj.limit.as_ref().map(|l| format!("final active sets (support vectors): {:?}", l.pattern.active));
+    let final_set = traj.limit().map(|l| format!("final active sets (support vectors): {:?}", l.pattern.active));
     if let Some(why) = &cov.incomplete {
         return (Verdict::undecided(format!("no re-activation found, but {why}")), final_set);
     }
@@ -221,7 +224,7 @@ pub fn global_convergence<S: Scalar>(
     traj: &Trajectory<S>,
     cov: &Coverage,
 ) -> Verdict<S> {
-    let Some(l) = &traj.limit else { return Verdict::undecided("the trajectory has no certified limit") };
+    let Some(l) = traj.limit() else { return Verdict::undecided("the trajectory has no certified limit") };
     if cov.incomplete.is_some() {
         return Verdict::undecided("the trajectory is not certified up to its limit");
     }
@@ -279,8 +282,8 @@ pub fn thm3_limit<S: Scalar>(alpha: &Rational, gamma: &Rational, traj: &Trajecto
     let Some((lo, hi)) = thm3_bounds(gamma) else {
         return Verdict::undecided(format!("γ = {gamma} is not one of the paper's values 0, 1, 2, 5"));
     };
-    let Some(l) = &traj.limit else { return Verdict::undecided("the trajectory has no certified limit") };
-    if matches!(traj.status, reluflow_flow::Status::Undecided { .. }) {
+    let Some(l) = traj.limit() else { return Verdict::undecided("the trajectory has no certified limit") };
+    if matches!(traj.status(), reluflow_flow::Status::Undecided { .. }) {
         return Verdict::undecided("the trajectory is not certified up to its limit");
     }
     let ctx = l.loss.ctx();
@@ -325,27 +328,30 @@ pub fn thm3_limit<S: Scalar>(alpha: &Rational, gamma: &Rational, traj: &Trajecto
 /// with `w(T) − w(∞) ∈ range(M)` and `M = X_SᵀX_S ⪰ 0`, so `‖w(t) − w(∞)‖ ≤ ‖w(T) − w(∞)‖`
 /// (see `proofs-notes/thm-gen.dist-to-interpolant.md`, "Tail"). `None` when not applicable.
 pub fn with_single_tail<S: reluflow_arith::Enclosure>(traj: &Trajectory<S>, cov: &Coverage) -> Option<Trajectory<S>> {
-    let l = traj.limit.as_ref()?;
-    if traj.initial.a.is_some() || cov.incomplete.is_some() || cov.reaches_infinity {
+    let l = traj.limit()?;
+    if traj.initial().a.is_some() || cov.incomplete.is_some() || cov.reaches_infinity {
         return None;
     }
-    let ctx = traj.t_final.ctx();
-    let diff = linalg::sub_vec(&traj.final_state.w[0], &l.state.w[0]);
+    let ctx = traj.t_final().ctx();
+    let diff = linalg::sub_vec(&traj.final_state().w[0], &l.state.w[0]);
     let r = linalg::norm_sq(&diff, &ctx).sqrt().hi_point();
     if !r.is_finite() {
         return None;
     }
     let sym = r.neg().hull(&r);
     let hull = State { w: vec![l.state.w[0].iter().map(|c| c.add(&sym)).collect()], a: None };
-    let t0 = traj.t_final.clone();
+    let t0 = traj.t_final().clone();
     let t_inf = S::from_f64_bounds(t0.upper_f64() + 1.0, f64::INFINITY, &ctx);
-    let mut out = traj.clone();
-    out.segments.push(reluflow_flow::Segment {
+    let tail = reluflow_flow::SegmentParts {
         t_start: t0,
         t_end: t_inf,
         pattern: l.pattern.clone(),
         hull,
         end: l.state.clone(),
-    });
-    Some(out)
+    };
+    // The tail keeps the contract (it starts at `t_final`, the end of the last segment, and a last
+    // segment towards a limit may end at +∞); should it not, there is no tail (sound: fewer claims).
+    let tailed = traj.clone().edit(|p| p.segments.push(tail));
+    debug_assert!(tailed.is_ok(), "the tail broke the trajectory contract: {:?}", tailed.as_ref().err());
+    tailed.ok()
 }

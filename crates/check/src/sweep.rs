@@ -72,7 +72,7 @@ impl Coverage {
     /// the last event" only when the coverage is complete ([`incomplete`](Coverage::incomplete)
     /// is `None`): otherwise a later event may exist.
     pub fn final_pattern_start<S>(&self, traj: &Trajectory<S>) -> usize {
-        let pattern = |k: usize| &traj.segments[self.segs[k]].pattern;
+        let pattern = |k: usize| traj.segments()[self.segs[k]].pattern();
         let mut from = self.segs.len().saturating_sub(1);
         while from > 0 && pattern(from - 1) == pattern(from) {
             from -= 1;
@@ -82,44 +82,46 @@ impl Coverage {
 
     /// The coverage of `traj`.
     pub fn of<S: Scalar>(traj: &Trajectory<S>) -> Coverage {
-        let validated = S::GUARANTEE == Guarantee::Enclosure && !matches!(traj.status, Status::NotValidated);
+        let validated = S::GUARANTEE == Guarantee::Enclosure && !matches!(traj.status(), Status::NotValidated);
         let mut incomplete = None;
-        let segs: Vec<usize> = match &traj.status {
+        let segs: Vec<usize> = match traj.status() {
             Status::Undecided { reason, certified_until } => {
                 incomplete =
                     Some(format!("the trajectory is certified only up to t = {} ({reason})", show(certified_until)));
-                (0..traj.segments.len()).filter(|&k| certainly_le(&traj.segments[k].t_end, certified_until)).collect()
+                (0..traj.segments().len())
+                    .filter(|&k| certainly_le(traj.segments()[k].t_end(), certified_until))
+                    .collect()
             }
-            _ => (0..traj.segments.len()).collect(),
+            _ => (0..traj.segments().len()).collect(),
         };
         let mut prev_end: Option<&S> = None;
         for &k in &segs {
-            let s = &traj.segments[k];
+            let s = &traj.segments()[k];
             let ok = match prev_end {
-                None => s.t_start.possibly_zero(),
-                Some(e) => overlaps(e, &s.t_start),
+                None => s.t_start().possibly_zero(),
+                Some(e) => overlaps(e, s.t_start()),
             };
             if !ok && incomplete.is_none() {
                 incomplete =
                     Some(format!("checked segment {k} does not start where the previous one ends (a gap in time)"));
             }
-            prev_end = Some(&s.t_end);
+            prev_end = Some(s.t_end());
         }
-        let reaches_infinity = segs.last().is_some_and(|&k| traj.segments[k].t_end.upper() == Bound::PosInf);
+        let reaches_infinity = segs.last().is_some_and(|&k| traj.segments()[k].t_end().upper() == Bound::PosInf);
         if incomplete.is_none()
             && !reaches_infinity
-            && matches!(traj.status, Status::Certified)
+            && matches!(traj.status(), Status::Certified)
             && let Some(&k) = segs.last()
-            && !overlaps(&traj.segments[k].t_end, &traj.t_final)
+            && !overlaps(traj.segments()[k].t_end(), traj.t_final())
         {
             incomplete = Some(format!("the last segment ({k}) does not end at the final time (a gap in time)"));
         }
-        if segs.is_empty() && incomplete.is_none() && !traj.t_final.possibly_zero() {
+        if segs.is_empty() && incomplete.is_none() && !traj.t_final().possibly_zero() {
             incomplete = Some("the trajectory has no segment".into());
         }
         let end = match segs.last() {
             Some(_) if reaches_infinity => "∞".to_string(),
-            Some(&k) => show(&traj.segments[k].t_end),
+            Some(&k) => show(traj.segments()[k].t_end()),
             None => "0".to_string(),
         };
         let range = format!("t ∈ [0, {end}]");
@@ -135,8 +137,10 @@ impl Coverage {
     /// with the piece's own time interval.
     pub fn at<S: Clone>(&self, k: usize, s: &Segment<S>) -> Location<S> {
         match self.origin(k) {
-            Origin::Segment(index) => Location::Segment { index, t_start: s.t_start.clone(), t_end: s.t_end.clone() },
-            Origin::Tail => Location::Tail { t_start: s.t_start.clone() },
+            Origin::Segment(index) => {
+                Location::Segment { index, t_start: s.t_start().clone(), t_end: s.t_end().clone() }
+            }
+            Origin::Tail => Location::Tail { t_start: s.t_start().clone() },
         }
     }
 
@@ -145,8 +149,8 @@ impl Coverage {
     pub fn end_at<S: Clone>(&self, k: usize, s: &Segment<S>) -> Location<S> {
         let last_piece = self.origin.get(k + 1).is_none_or(|next| *next != self.origin(k));
         match self.origin(k) {
-            Origin::Segment(index) if last_piece => Location::SegmentEnd { index, t: s.t_end.clone() },
-            Origin::Segment(index) => Location::InSegment { index, t: s.t_end.clone() },
+            Origin::Segment(index) if last_piece => Location::SegmentEnd { index, t: s.t_end().clone() },
+            Origin::Segment(index) => Location::InSegment { index, t: s.t_end().clone() },
             Origin::Tail => Location::Limit,
         }
     }
@@ -217,7 +221,7 @@ impl<S: Scalar> Monotone<'_, S> {
         };
         // In time order: the hull derivative of each segment, then the value at its end, compared
         // with the earlier value whose far end is the strongest comparison point.
-        let mut best: (S, Location<S>) = ((self.value)(&traj.initial), Location::Initial);
+        let mut best: (S, Location<S>) = ((self.value)(traj.initial()), Location::Initial);
         let mut first_unknown: Option<String> = None;
         let compare = |v: S, at: Location<S>, best: &mut (S, Location<S>)| -> Option<Verdict<S>> {
             if wrong_way(self.dir, &best.0, &v) {
@@ -236,13 +240,13 @@ impl<S: Scalar> Monotone<'_, S> {
             None
         };
         for (pos, &k) in cov.segs.iter().enumerate() {
-            let s = &traj.segments[k];
-            let d = match (self.deriv)(&s.hull, &s.pattern) {
+            let s = &traj.segments()[k];
+            let d = match (self.deriv)(s.hull(), s.pattern()) {
                 Ok(d) => d,
                 Err(e) => return e.into(),
             };
             let at = || cov.at(k, s);
-            if bad_sign(&d) && positive_length(&s.t_start, &s.t_end) {
+            if bad_sign(&d) && positive_length(s.t_start(), s.t_end()) {
                 let rel = if self.dir == Direction::NonIncreasing { Relation::Le } else { Relation::Ge };
                 let zero = S::zero(&d.ctx());
                 return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need).with_bound(rel, zero);
@@ -252,12 +256,12 @@ impl<S: Scalar> Monotone<'_, S> {
                 first_unknown = Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
             }
             let end_at = cov.end_at(k, s);
-            if let Some(v) = compare((self.value)(&s.end), end_at, &mut best) {
+            if let Some(v) = compare((self.value)(s.end()), end_at, &mut best) {
                 return v;
             }
         }
         if cov.incomplete.is_none()
-            && let Some(l) = &traj.limit
+            && let Some(l) = traj.limit()
             && let Some(v) = compare((self.value)(&l.state), Location::Limit, &mut best)
         {
             return v;
@@ -271,7 +275,7 @@ impl<S: Scalar> Monotone<'_, S> {
         if let Some(why) = first_unknown {
             return Verdict::undecided(why);
         }
-        if traj.limit.is_some() && !cov.reaches_infinity {
+        if traj.limit().is_some() && !cov.reaches_infinity {
             return Verdict::undecided(format!(
                 "holds for {} (proved from the enclosures), but the tail up to the limit has no segment hull",
                 cov.range
@@ -287,5 +291,5 @@ impl<S: Scalar> Monotone<'_, S> {
 /// The horizon an identity-based proof covers: all `t ≥ 0` when a limit was certified, else the
 /// covered range.
 pub fn horizon<S>(cov: &Coverage, traj: &Trajectory<S>) -> String {
-    if traj.limit.is_some() { "all t ≥ 0".into() } else { cov.range.clone() }
+    if traj.limit().is_some() { "all t ≥ 0".into() } else { cov.range.clone() }
 }

@@ -33,12 +33,20 @@ fn lemma19_holds_breaks_and_is_undecided() {
     assert_eq!(r.status, RowStatus::Holds);
     // Broken: a_0 < 0 on segment 0 makes s_0 a_0 ȧ_0 certainly negative before T1 ≈ 0.17.
     let mut m = t.clone();
-    m.segments[0].hull.a.as_mut().unwrap()[0] = Interval::try_from((-1.0, -0.5)).unwrap();
+    m = m
+        .edit(|p| {
+            p.segments[0].hull.a.as_mut().unwrap()[0] = Interval::try_from((-1.0, -0.5)).unwrap();
+        })
+        .unwrap();
     let r = row("cel.lemma19", &p, &m);
     assert!(r.conclusion.is_violated(), "{}", r.conclusion);
     // Too wide: ‖w_0‖ may reach 2 on segment 0, above the bound 2‖z_0‖λ = 1 at t = 0.
     let mut m = t.clone();
-    m.segments[0].hull.w[0][0] = Interval::try_from((-2.0, 2.0)).unwrap();
+    m = m
+        .edit(|p| {
+            p.segments[0].hull.w[0][0] = Interval::try_from((-2.0, 2.0)).unwrap();
+        })
+        .unwrap();
     assert!(row("cel.lemma19", &p, &m).conclusion.is_undecided());
 }
 
@@ -75,8 +83,12 @@ fn lemma4_on_the_validated_integrator() {
     assert!(r.notes[0].starts_with("T0"));
     // Broken: the negative neuron listed active on the last segment (after T0).
     let mut m = t.clone();
-    let last = m.segments.len() - 1;
-    m.segments[last].pattern.active[1] = vec![0];
+    let last = m.segments().len() - 1;
+    m = m
+        .edit(|p| {
+            p.segments[last].pattern.active[1] = vec![0];
+        })
+        .unwrap();
     assert!(row("cel.lemma4", &p, &m).conclusion.is_violated());
 
     // Lemma 5 at T1 ≈ 1.72: undecided on the raw hulls and with 8 pieces (the cosine over a box is
@@ -90,28 +102,49 @@ fn lemma4_on_the_validated_integrator() {
     assert!(lemma5(&t, 32).holds(), "{}", lemma5(&t, 32));
     let mut m = t.clone();
     let t1 = 1.7247;
-    let k = m.segments.iter().position(|s| s.t_start.sup() < t1 && t1 < s.t_end.inf()).unwrap();
-    m.segments[k].hull.w[0] = vec![Interval::try_from((1e-9, 1e-9)).unwrap(); 2];
+    let k = m.segments().iter().position(|s| s.t_start().sup() < t1 && t1 < s.t_end().inf()).unwrap();
+    m = m
+        .edit(|p| {
+            p.segments[k].hull.w[0] = vec![Interval::try_from((1e-9, 1e-9)).unwrap(); 2];
+        })
+        .unwrap();
     assert!(lemma5(&m, 0).is_violated(), "{}", lemma5(&m, 0));
     // Lemma 3 on the same run: neuron 1 (J−) sheds point 1 then point 0 as its yardstick does, at
     // times within λ^{1−(1+(3ℓ−1)/(3n_j))ε} of τ_1^ℓ (λ = 10⁻³, ε = 1/4: 10⁻², 2.4·10⁻²).
     let r = row("cel.lemma3", &p, &t);
-    assert!(r.conclusion.holds(), "{}\n{:?}", r.conclusion, t.events);
+    assert!(r.conclusion.holds(), "{}\n{:?}", r.conclusion, t.events());
     // Broken: the two exits swapped.
     let mut m = t.clone();
-    let idx: Vec<usize> = (0..m.events.len()).filter(|&k| m.events[k].neuron == 1).collect();
-    let (a, b) = (m.events[idx[0]].point, m.events[idx[1]].point);
-    m.events[idx[0]].point = b;
-    m.events[idx[1]].point = a;
+    let idx: Vec<usize> = (0..m.events().len()).filter(|&k| m.events()[k].neuron == 1).collect();
+    let (a, b) = (m.events()[idx[0]].point, m.events()[idx[1]].point);
+    m = m
+        .edit(|p| {
+            p.events[idx[0]].point = b;
+        })
+        .unwrap();
+    m = m
+        .edit(|p| {
+            p.events[idx[1]].point = a;
+        })
+        .unwrap();
     assert!(row("cel.lemma3", &p, &m).conclusion.is_violated());
-    // Broken: the first exit moved far from τ.
+    // Broken: the first exit moved far from τ
     let mut m = t.clone();
-    m.events[idx[0]].t += Interval::try_from((1.0, 1.0)).unwrap();
+    // (By 0.1 ≫ 10⁻²: far enough to break the lemma, near enough to keep the events in time order.)
+    m = m
+        .edit(|p| {
+            p.events[idx[0]].t += Interval::try_from((0.1, 0.1)).unwrap();
+        })
+        .unwrap();
     let r = row("cel.lemma3", &p, &m);
     assert!(r.conclusion.to_string().contains("|t_1^1 − τ_1^1|"), "{}", r.conclusion);
     // Missing events: undecided.
     let mut m = t.clone();
-    m.events.clear();
+    m = m
+        .edit(|p| {
+            p.events.clear();
+        })
+        .unwrap();
     assert!(row("cel.lemma3", &p, &m).conclusion.is_undecided());
 }
 
@@ -132,10 +165,18 @@ fn lemma28_bundle_angles_after_t1() {
     assert!(lemma28(&t, 8).holds(), "{}", lemma28(&t, 8));
     // Broken: on the last segment (after T1) the two J+ neurons point along e_0 and e_1.
     let mut m = t.clone();
-    let last = m.segments.len() - 1;
+    let last = m.segments().len() - 1;
     let pt = |v: f64| Interval::try_from((v, v)).unwrap();
-    m.segments[last].hull.w[0] = vec![pt(1e-2), pt(0.0)];
-    m.segments[last].hull.w[2] = vec![pt(0.0), pt(1e-2)];
+    m = m
+        .edit(|p| {
+            p.segments[last].hull.w[0] = vec![pt(1e-2), pt(0.0)];
+        })
+        .unwrap();
+    m = m
+        .edit(|p| {
+            p.segments[last].hull.w[2] = vec![pt(0.0), pt(1e-2)];
+        })
+        .unwrap();
     let v = lemma28(&m, 0);
     assert!(v.is_violated() && v.to_string().contains("1 − w̄_0ᵀw̄_2"), "{v}");
 }

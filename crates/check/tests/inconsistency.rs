@@ -100,10 +100,14 @@ fn a_run_that_stopped_inconsistent_is_not_checked() {
     else {
         panic!("expected an inconsistency");
     };
-    t.status = Status::Undecided {
-        reason: UndecidedReason::Inconsistent(inconsistency.clone()),
-        certified_until: MpInterval::from_f64_bounds(1.0, 1.0, &128),
-    };
+    t = t
+        .edit(|p| {
+            p.status = Status::Undecided {
+                reason: UndecidedReason::Inconsistent(inconsistency.clone()),
+                certified_until: MpInterval::from_f64_bounds(1.0, 1.0, &128),
+            };
+        })
+        .unwrap();
     let r = check(&p, &t, &Selection { ids: vec!["lsy.norm-growth".into()], ..Selection::default() });
     assert_eq!(r.rows[0].status, RowStatus::Inconsistent);
     assert_eq!(r.outcome(), Outcome::Inconsistent);
@@ -113,8 +117,20 @@ fn a_run_that_stopped_inconsistent_is_not_checked() {
 #[test]
 fn an_empty_hull_is_an_inconsistency_not_a_proof() {
     let p = growth_holds_problem(Horizon::Finite(q("8")));
-    let mut t = growth_holds::<Interval>(&(), false);
-    t.segments[0].hull.w[0][0] = Interval::empty(&());
+    let t = growth_holds::<Interval>(&(), false);
+    let empty = |p: &mut reluflow_flow::TrajectoryParts<Interval>| p.segments[0].hull.w[0][0] = Interval::empty(&());
+    // A certified trajectory cannot carry one (its constructor refuses it) ...
+    assert!(t.clone().edit(empty).is_err());
+    // ... but an undecided one can, and the checker still refuses to read it.
+    let until = *t.t_final();
+    let undecided = |p: &mut reluflow_flow::TrajectoryParts<Interval>| {
+        p.status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: until };
+    };
+    let t = t.edit(|p| {
+        empty(p);
+        undecided(p);
+    });
+    let t = t.unwrap();
     for id in ["lsy.norm-growth", "gen.loss-nonincreasing", "gen.span"] {
         let r = check(&p, &t, &Selection { ids: vec![id.into()], ..Selection::default() });
         assert_eq!(r.rows[0].status, RowStatus::Inconsistent, "{id}: {}", r.rows[0].conclusion);

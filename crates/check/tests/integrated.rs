@@ -76,7 +76,7 @@ fn two_layer_generic_invariants_on_the_validated_integrator() {
     let p = two_layer_example("10");
     let t = certify_net::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     let r = check(&p, &t, &Selection::default());
-    println!("{} segments\n{}", t.segments.len(), r.to_text());
+    println!("{} segments\n{}", t.segments().len(), r.to_text());
     for id in ["gen.loss-nonincreasing", "gen.balancedness", "gen.span", "gen.dead-frozen"] {
         assert_eq!(status(&r, id), RowStatus::Holds, "{id}: {}", r.to_text());
     }
@@ -124,7 +124,7 @@ fn checking_cost_ratio() {
         let tc = t0.elapsed().as_secs_f64() / reps as f64;
         println!(
             "{name}: {} segments; integrate {:.3} ms, check (all entries) {:.3} ms, ratio {:.2}",
-            traj.segments.len(),
+            traj.segments().len(),
             ti * 1e3,
             tc * 1e3,
             tc / ti
@@ -230,7 +230,7 @@ fn a_limit_on_a_hyperplane_is_no_switch() {
     let init = Init::Single { w: vec![q("1"), q("0")] };
     let p = Problem::new(ModelKind::SingleNeuron, ReluPrime::Zero, LossScale::HalfSum, data, init, run).unwrap();
     let t = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert_eq!(t.limit.as_ref().unwrap().on_hyperplane, vec![(0, 1)]);
+    assert_eq!(t.limit().unwrap().on_hyperplane, vec![(0, 1)]);
     let r = check(&p, &t, &Selection::default());
     for id in ["lsy.support-vector-stability", "lsy.global-convergence-d2", "gen.loss-nonincreasing", "gen.span"] {
         assert_eq!(status(&r, id), RowStatus::Holds, "{id}: {}", r.to_text());

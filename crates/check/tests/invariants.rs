@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use reluflow_arith::{Enclosure, Interval, MpInterval, Scalar};
 use reluflow_check::*;
-use reluflow_flow::{Event, EventKind, Status, Trajectory, UndecidedReason};
+use reluflow_flow::{Event, EventKind, Status, Trajectory, TrajectoryError, UndecidedReason};
 use reluflow_model::{Horizon, Problem};
 
 /// One row, checked on the trajectory's own hulls (no refinement: these tests are about the hull
@@ -38,8 +38,14 @@ fn iv(lo: f64, hi: f64) -> Interval {
 
 /// Marks the trajectory certified only up to t = 3 (segments after it are not used).
 fn cut<S: Enclosure>(t: &mut Trajectory<S>) {
-    let ctx = t.t_final.ctx();
-    t.status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: S::from_i64(3, &ctx) };
+    let ctx = t.t_final().ctx();
+    *t = t
+        .clone()
+        .edit(|p| {
+            p.status =
+                Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: S::from_i64(3, &ctx) };
+        })
+        .unwrap();
 }
 
 fn assert_violated<S: Scalar>(r: &Row<S>, needle: &str) {
@@ -76,12 +82,20 @@ fn norm_growth_holds_fails_and_undecided() {
 
     // Mutated: the end of segment 3 moved back to w(0): ½‖w‖² decreases between ends.
     let mut t = growth_holds::<Interval>(&(), false);
-    t.segments[3].end = t.initial.clone();
+    t = t
+        .edit(|p| {
+            p.segments[3].end = p.initial.clone();
+        })
+        .unwrap();
     assert_violated(&row("lsy.norm-growth", &p, &t), "end of segment 3");
 
     // Too wide: hull of w_0 on segment 2 is [0, 3], so d/dt ½‖w‖² has no certain sign.
     let mut t = growth_holds::<Interval>(&(), false);
-    t.segments[2].hull.w[0][0] = iv(0.0, 3.0);
+    t = t
+        .edit(|p| {
+            p.segments[2].hull.w[0][0] = iv(0.0, 3.0);
+        })
+        .unwrap();
     let r = row("lsy.norm-growth", &p, &t);
     assert!(r.conclusion.is_undecided(), "{}", r.conclusion);
     assert!(r.conclusion.to_string().contains("segment 2"));
@@ -121,25 +135,26 @@ fn point_backends_are_never_certified() {
         w: s.w.iter().map(|r| r.iter().map(Scalar::approx_f64).collect()).collect(),
         a: s.a.as_ref().map(|a| a.iter().map(Scalar::approx_f64).collect()),
     };
-    let pt: Trajectory<f64> = Trajectory {
-        initial: mid(&t.initial),
+    let pt: Trajectory<f64> = Trajectory::from_parts(reluflow_flow::TrajectoryParts {
+        initial: mid(t.initial()),
         segments: t
-            .segments
+            .segments()
             .iter()
-            .map(|s| reluflow_flow::Segment {
-                t_start: s.t_start.approx_f64(),
-                t_end: s.t_end.approx_f64(),
-                pattern: s.pattern.clone(),
-                hull: mid(&s.hull),
-                end: mid(&s.end),
+            .map(|s| reluflow_flow::SegmentParts {
+                t_start: s.t_start().approx_f64(),
+                t_end: s.t_end().approx_f64(),
+                pattern: s.pattern().clone(),
+                hull: mid(s.hull()),
+                end: mid(s.end()),
             })
             .collect(),
         events: vec![],
-        final_state: mid(&t.final_state),
+        final_state: mid(t.final_state()),
         t_final: 8.0,
         limit: None,
         status: Status::NotValidated,
-    };
+    })
+    .unwrap();
     let enc = degenerate::<f64, Interval>(&pt, &()).unwrap();
     let report = check(&p, &enc, &Selection::default());
     assert!(report.rows.iter().filter(|r| r.entry.kind() == Kind::Trajectory).all(|r| !r.validated));
@@ -158,7 +173,11 @@ fn loss_nonincreasing() {
     assert!(r.conclusion.holds(), "{}", r.conclusion);
     // Mutated: segment 4 ends back at w(0), whose loss is certainly larger.
     let mut t = growth_holds::<Interval>(&(), false);
-    t.segments[4].end = t.initial.clone();
+    t = t
+        .edit(|p| {
+            p.segments[4].end = p.initial.clone();
+        })
+        .unwrap();
     assert_violated(&row("gen.loss-nonincreasing", &p, &t), "moved the wrong way");
     // Coverage incomplete: undecided.
     let mut t = growth_holds::<Interval>(&(), false);
@@ -177,26 +196,47 @@ fn balancedness_sign_and_dead_neurons() {
     }
     // Broken: a_0's hull scaled by 1.5 on segment 2 ⇒ a_0² − ‖w_0‖² certainly > 0.
     let mut m = t.clone();
-    let a = m.segments[2].hull.a.as_mut().unwrap();
-    a[0] *= Interval::from_f64(1.5, &());
+    m = m.edit(|p| p.segments[2].hull.a.as_mut().unwrap()[0] *= Interval::from_f64(1.5, &())).unwrap();
     assert_violated(&row("gen.balancedness", &p, &m), "a_0² − ‖w_0‖²");
     // Broken: a_0 negative on segment 5.
     let mut m = t.clone();
-    m.segments[5].hull.a.as_mut().unwrap()[0] = iv(-1.0, -0.5);
+    m = m
+        .edit(|p| {
+            p.segments[5].hull.a.as_mut().unwrap()[0] = iv(-1.0, -0.5);
+        })
+        .unwrap();
     assert_violated(&row("gen.sign-preserved", &p, &m), "a_0");
     // Broken: the dead neuron 1 listed active on segment 1.
     let mut m = t.clone();
-    m.segments[1].pattern.active[1] = vec![0];
+    m = m
+        .edit(|p| {
+            p.segments[1].pattern.active[1] = vec![0];
+        })
+        .unwrap();
     assert_violated(&row("gen.dead-frozen", &p, &m), "active set of neuron 1");
-    // Too wide / not finite: undecided.
+    // Too wide: undecided. Not finite: no certified trajectory carries such a bound.
     let mut m = t.clone();
-    m.segments[3].hull.a.as_mut().unwrap()[0] = Interval::ENTIRE;
+    m = m
+        .edit(|p| {
+            p.segments[3].hull.a.as_mut().unwrap()[0] = iv(-1e300, 1e300);
+        })
+        .unwrap();
     assert!(row("gen.balancedness", &p, &m).conclusion.is_undecided());
+    let entire = t.clone().edit(|p| p.segments[3].hull.a.as_mut().unwrap()[0] = Interval::ENTIRE);
+    assert!(matches!(entire, Err(TrajectoryError::VacuousBound { .. })), "{entire:?}");
     let mut m = t.clone();
-    m.segments[3].hull.a.as_mut().unwrap()[0] = iv(-0.1, 1.0);
+    m = m
+        .edit(|p| {
+            p.segments[3].hull.a.as_mut().unwrap()[0] = iv(-0.1, 1.0);
+        })
+        .unwrap();
     assert!(row("gen.sign-preserved", &p, &m).conclusion.is_undecided());
     let mut m = t.clone();
-    m.initial.w[1][0] = iv(-1.0, 1.0);
+    m = m
+        .edit(|p| {
+            p.initial.w[1][0] = iv(-1.0, 1.0);
+        })
+        .unwrap();
     assert!(row("gen.dead-frozen", &p, &m).conclusion.is_undecided());
 }
 
@@ -208,11 +248,23 @@ fn span_invariant() {
     assert!(r.conclusion.holds(), "{}", r.conclusion);
     // Broken: w_1 moves although x_1 = e_1 was never active.
     let mut m = t.clone();
-    m.segments[6].end.w[0][1] = iv(-0.5, -0.5);
+    m = m
+        .edit(|p| {
+            p.segments[6].end.w[0][1] = iv(-0.5, -0.5);
+        })
+        .unwrap();
     assert_violated(&row("gen.span", &p, &m), "orthogonal component");
-    let mut m = t.clone();
-    m.segments[6].hull.w[0][1] = Interval::ENTIRE;
-    assert!(row("gen.span", &p, &m).conclusion.is_undecided());
+    // A non-finite hull proves nothing: a certified trajectory cannot carry one, an undecided run
+    // can, and the check stays undecided there.
+    let entire = |p: &mut reluflow_flow::TrajectoryParts<Interval>| p.segments[6].hull.w[0][1] = Interval::ENTIRE;
+    assert!(matches!(t.clone().edit(entire), Err(TrajectoryError::VacuousBound { .. })));
+    let until = *t.t_final();
+    let m = t.clone().edit(|p| {
+        entire(p);
+        p.status = Status::Undecided { reason: UndecidedReason::StepUnderflow, certified_until: until };
+    });
+    let r = row("gen.span", &p, &m.unwrap());
+    assert!(r.conclusion.is_undecided() && r.conclusion.to_string().contains("not finite"), "{}", r.conclusion);
 }
 
 #[test]
@@ -226,7 +278,11 @@ fn distance_to_interpolant_and_vs_thm8() {
     }
     // Broken: segment 5 ends far away from w* = (2, 1) and from w(0).
     let mut m = t.clone();
-    m.segments[5].end.w[0] = vec![iv(5.0, 5.0), iv(5.0, 5.0)];
+    m = m
+        .edit(|p| {
+            p.segments[5].end.w[0] = vec![iv(5.0, 5.0), iv(5.0, 5.0)];
+        })
+        .unwrap();
     assert_violated(&row("gen.dist-to-interpolant", &p, &m), "½‖w − w*‖²");
     assert_violated(&row("vs.thm8-distance", &p, &m), "4‖w* − w(0)‖²");
     // Undecided: incomplete coverage; a too-wide hull for the distance bound.
@@ -234,7 +290,11 @@ fn distance_to_interpolant_and_vs_thm8() {
     cut(&mut m);
     assert!(row("gen.dist-to-interpolant", &p, &m).conclusion.is_undecided());
     let mut m = t.clone();
-    m.segments[2].hull.w[0][0] = iv(-10.0, 10.0);
+    m = m
+        .edit(|p| {
+            p.segments[2].hull.w[0][0] = iv(-10.0, 10.0);
+        })
+        .unwrap();
     assert!(row("vs.thm8-distance", &p, &m).conclusion.is_undecided());
     // A deliberately wrong w*: (1, 1) does not interpolate, so the row is vacuous.
     let mut sel = Selection::default();
@@ -252,15 +312,27 @@ fn support_vector_stability() {
     assert!(r.notes.iter().any(|n| n.contains("[[0, 1]]")), "{:?}", r.notes);
     // Broken pattern sequence: x_1 active, inactive on segment 2, active again on segment 3.
     let mut m = t.clone();
-    m.segments[2].pattern = pat1(&[0]);
+    m = m
+        .edit(|p| {
+            p.segments[2].pattern = pat1(&[0]);
+        })
+        .unwrap();
     assert_violated(&row("lsy.support-vector-stability", &p, &m), "point 1 was active, then inactive");
     // Broken event list: deactivate at t ∈ [1, 1], re-activate at t ∈ [2, 2].
     let mut m = t.clone();
     let ev = |t: f64, kind| Event { t: iv(t, t), point: 1, neuron: 0, kind };
-    m.events = vec![ev(1.0, EventKind::Deactivate), ev(2.0, EventKind::Activate)];
+    m = m
+        .edit(|p| {
+            p.events = vec![ev(1.0, EventKind::Deactivate), ev(2.0, EventKind::Activate)];
+        })
+        .unwrap();
     assert_violated(&row("lsy.support-vector-stability", &p, &m), "re-activates");
     // Overlapping event times cannot be ordered: no violation from them; coverage cut: undecided.
-    m.events = vec![ev(1.0, EventKind::Deactivate), ev(1.0, EventKind::Activate)];
+    m = m
+        .edit(|p| {
+            p.events = vec![ev(1.0, EventKind::Deactivate), ev(1.0, EventKind::Activate)];
+        })
+        .unwrap();
     assert!(row("lsy.support-vector-stability", &p, &m).conclusion.holds());
     let mut m = t.clone();
     cut(&mut m);
@@ -370,18 +442,21 @@ fn hyp_w(p: &Problem) -> Vec<reluflow_arith::Rational> {
 fn malformed_trajectories_and_selections_are_refused_cleanly() {
     let p = growth_holds_problem(fin());
     let mut t = growth_holds::<Interval>(&(), false);
-    t.segments[1].pattern.active[0] = vec![0, 7];
+    t = t
+        .edit(|p| {
+            p.segments[1].pattern.active[0] = vec![0, 7];
+        })
+        .unwrap();
     let rep = check(&p, &t, &Selection::default());
     let traj_rows: Vec<_> = rep.rows.iter().filter(|r| r.entry.kind() == Kind::Trajectory).collect();
     assert!(!traj_rows.is_empty());
     assert!(
         traj_rows.iter().all(|r| r.status == RowStatus::Undecided && r.conclusion.to_string().contains("malformed"))
     );
-    let mut t = growth_holds::<Interval>(&(), false);
-    t.segments[2].hull.w[0].pop();
-    assert!(
-        check(&p, &t, &Selection::default()).rows.iter().any(|r| r.conclusion.to_string().contains("segment 2 hull"))
-    );
+    // A hull of the wrong shape is not a trajectory at all: refused when built, naming the part.
+    let t = growth_holds::<Interval>(&(), false);
+    let e = t.edit(|p| p.segments[2].hull.w[0].truncate(1)).unwrap_err();
+    assert!(matches!(e, TrajectoryError::Shape { .. }) && e.to_string().contains("segment 2 hull"), "{e}");
 
     let mut sel = Selection::default();
     assert!(sel.validate().is_ok());
@@ -407,7 +482,11 @@ fn refinement_tightens_wide_hulls_soundly() {
     // field-based refinement (8 pieces, the default) recovers tight sub-hulls and proves it.
     let p = growth_holds_problem(fin());
     let mut t = growth_holds::<Interval>(&(), false);
-    t.segments[2].hull.w[0][0] = iv(0.0, 3.0);
+    t = t
+        .edit(|p| {
+            p.segments[2].hull.w[0][0] = iv(0.0, 3.0);
+        })
+        .unwrap();
     assert!(row("lsy.norm-growth", &p, &t).conclusion.is_undecided());
     let r = row_with("lsy.norm-growth", &p, &t, Selection::default());
     assert!(r.conclusion.holds(), "{}", r.conclusion);
@@ -415,23 +494,27 @@ fn refinement_tightens_wide_hulls_soundly() {
     // end points, and sub-segment ends hold the closed form at the split times.
     let inst = reluflow_check::inst::Inst::<Interval>::new(&p, &());
     let r = reluflow_check::refine::refine(&t, &inst, 8).expect("a correct trajectory refines consistently");
-    assert_eq!(r.segments.len(), 8 * 8);
-    for s in &r.segments {
-        let mid = (s.t_start + s.t_end) * Interval::try_from((0.5, 0.5)).unwrap();
-        for time in [s.t_start, mid, s.t_end] {
+    assert_eq!(r.segments().len(), 8 * 8);
+    for s in r.segments() {
+        let mid = (*s.t_start() + *s.t_end()) * Interval::try_from((0.5, 0.5)).unwrap();
+        for time in [*s.t_start(), mid, *s.t_end()] {
             let exact = growth_holds_state(&time);
-            for (h, e) in s.hull.w[0].iter().zip(&exact.w[0]) {
+            for (h, e) in s.hull().w[0].iter().zip(&exact.w[0]) {
                 assert!(!(h.intersection(*e)).is_empty(), "hull {h:?} misses the flow {e:?} at {time:?}");
             }
         }
-        let exact = growth_holds_state(&s.t_end);
-        for (h, e) in s.end.w[0].iter().zip(&exact.w[0]) {
+        let exact = growth_holds_state(s.t_end());
+        for (h, e) in s.end().w[0].iter().zip(&exact.w[0]) {
             assert!(!(h.intersection(*e)).is_empty(), "end {h:?} misses the flow {e:?}");
         }
     }
     // A mutation that breaks the claim is still caught after refinement.
     let mut m = growth_fails::<Interval>(&(), false);
-    m.segments[0].hull.w[0][0] = iv(0.0, 3.0);
+    m = m
+        .edit(|p| {
+            p.segments[0].hull.w[0][0] = iv(0.0, 3.0);
+        })
+        .unwrap();
     let pf = growth_fails_problem(fin());
     assert!(row_with("lsy.norm-growth", &pf, &m, Selection::default()).conclusion.is_violated());
 }

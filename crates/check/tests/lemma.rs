@@ -165,16 +165,24 @@ fn scopes_and_undecided_reasons() {
     // An undecided run: nothing past certified_until is claimed.
     let mut cut = t.clone();
     let until = Interval::from_f64(4.0, &());
-    cut.status = reluflow_flow::Status::Undecided {
-        reason: reluflow_flow::UndecidedReason::StepUnderflow,
-        certified_until: until,
-    };
+    cut = cut
+        .edit(|p| {
+            p.status = reluflow_flow::Status::Undecided {
+                reason: reluflow_flow::UndecidedReason::StepUnderflow,
+                certified_until: until,
+            };
+        })
+        .unwrap();
     let r = lemma(&p, &cut, "forall t: loss >= 0");
     assert_eq!(r.status, RowStatus::Undecided, "{}", r.conclusion);
     assert!(r.conclusion.to_string().contains("certified only up to"), "{}", r.conclusion);
     // A point run is never certified.
     let mut point = t.clone();
-    point.status = reluflow_flow::Status::NotValidated;
+    point = point
+        .edit(|p| {
+            p.status = reluflow_flow::Status::NotValidated;
+        })
+        .unwrap();
     assert_eq!(lemma(&p, &point, "forall t: loss >= 0").status, RowStatus::NotValidated);
 }
 
@@ -241,7 +249,7 @@ fn checking_cost_language_against_builtin() {
         let tl = t0.elapsed().as_secs_f64() / reps as f64;
         println!(
             "{name} ({} segments): {id} {:.3} ms, `{text}` {:.3} ms, ratio {:.2}",
-            t.segments.len(),
+            t.segments().len(),
             tb * 1e3,
             tl * 1e3,
             tl / tb
@@ -393,12 +401,12 @@ fn a_rust_invariant_and_the_same_lemma_agree() {
 /// segment that is true but only *may* start before the horizon leaves it undecided.
 #[test]
 fn eventually_is_not_refuted_by_a_site_that_may_lie_in_range() {
-    use reluflow_flow::{Pattern, Segment, State, Status};
+    use reluflow_flow::{Pattern, SegmentParts, State, Status};
     let p = growth_holds_problem(Horizon::Finite(q("8")));
     let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
     let st = |lo: f64, hi: f64| State { w: vec![vec![iv(lo, hi), iv(0.0, 0.0)]], a: None };
     let pattern = Pattern { active: vec![vec![0, 1]], frozen: vec![false], sliding: Vec::new() };
-    let seg = |t0: Interval, t1: Interval, hull: State<Interval>, end: State<Interval>| Segment {
+    let seg = |t0: Interval, t1: Interval, hull: State<Interval>, end: State<Interval>| SegmentParts {
         t_start: t0,
         t_end: t1,
         pattern: pattern.clone(),
@@ -406,7 +414,7 @@ fn eventually_is_not_refuted_by_a_site_that_may_lie_in_range() {
         end,
     };
     let switch = iv(7.5, 8.5);
-    let t = Trajectory {
+    let t = Trajectory::from_parts(reluflow_flow::TrajectoryParts {
         initial: st(0.0, 0.0),
         segments: vec![
             seg(iv(0.0, 0.0), switch, st(0.0, 1.0), st(1.0, 1.0)),
@@ -417,7 +425,8 @@ fn eventually_is_not_refuted_by_a_site_that_may_lie_in_range() {
         t_final: iv(9.0, 9.0),
         limit: None,
         status: Status::Certified,
-    };
+    })
+    .unwrap();
     let l = Lemma::parse("eventually: norm(w)^2 >= 4").unwrap();
     let row = check_lemmas(&p, &t, &[("e".into(), l)], &Params { refine: 0, ..Params::default() }).unwrap().remove(0);
     assert_eq!(row.status, RowStatus::Undecided, "{}", row.conclusion);

@@ -160,7 +160,7 @@ fn second_derivatives_at_margin(problems: &[(&str, Problem)], h: &Rational, marg
     for (name, p) in problems {
         let traj = certified(p);
         let inst = Inst::<Float>::new(p, &BITS);
-        let events: Vec<f64> = traj.events.iter().map(|e| e.t.lower_f64()).collect();
+        let events: Vec<f64> = traj.events().iter().map(|e| e.t.lower_f64()).collect();
         let times: Vec<Rational> = (1..16)
             .map(|k| Rational::from((k, 4)))
             .filter(|t| events.iter().all(|e| (t.to_f64() - e).abs() > 0.01))

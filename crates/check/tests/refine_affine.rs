@@ -65,8 +65,8 @@ fn vardi_shamir(t_end: Horizon) -> Problem {
 /// `D = G Σ_{i∈A} (y_i − z_i)z_i` on a hull (the product form).
 fn deriv(inst: &Inst<Interval>, s: &Segment<Interval>) -> Interval {
     let mut acc = <Interval as Scalar>::zero(&());
-    for &i in &s.pattern.active[0] {
-        let z = inst.z(&s.hull.w[0], i);
+    for &i in &s.pattern().active[0] {
+        let z = inst.z(&s.hull().w[0], i);
         acc = Scalar::add(&acc, &Scalar::mul(&Scalar::sub(&inst.y[i], &z), &z));
     }
     Scalar::mul(&inst.g, &acc)
@@ -83,13 +83,13 @@ fn refined() -> (Inst<Interval>, Trajectory<Interval>) {
 #[test]
 fn hulls_after_the_switch_hold_the_reference_and_sign_the_norm_derivative() {
     let (inst, r) = refined();
-    let after: Vec<&Segment<Interval>> = r.segments.iter().filter(|s| s.pattern.active[0] == [0, 1]).collect();
+    let after: Vec<&Segment<Interval>> = r.segments().iter().filter(|s| s.pattern().active[0] == [0, 1]).collect();
     assert_eq!(after.len(), 8, "the segment after the switch is refined into 8 pieces");
     let f = |v: &str| v.parse::<f64>().unwrap();
     for (t, w, d) in REF {
         let (t, w, d) = (f(t), w.map(f), f(d));
-        let s = after.iter().find(|s| s.t_start.sup() < t && t < s.t_end.inf()).expect("a piece holds t");
-        for (h, v) in s.hull.w[0].iter().zip(w) {
+        let s = after.iter().find(|s| s.t_start().sup() < t && t < s.t_end().inf()).expect("a piece holds t");
+        for (h, v) in s.hull().w[0].iter().zip(w) {
             assert!(h.inf() <= v && v <= h.sup(), "hull {h:?} misses w = {v} at t = {t}");
         }
         let e = deriv(&inst, s);
@@ -97,13 +97,13 @@ fn hulls_after_the_switch_hold_the_reference_and_sign_the_norm_derivative() {
     }
     for s in &after {
         let e = deriv(&inst, s);
-        assert!(e.inf() > 0.0, "D ∈ {e:?} not certainly positive on [{}, {}]", s.t_start.inf(), s.t_end.sup());
+        assert!(e.inf() > 0.0, "D ∈ {e:?} not certainly positive on [{}, {}]", s.t_start().inf(), s.t_end().sup());
         // Tight, not just signed: the first piece was 0.31 wide in w₀ with first-order steps.
-        assert!(s.hull.w[0].iter().all(|c| c.wid() < 0.2), "piece hull {:?}", s.hull.w[0]);
+        assert!(s.hull().w[0].iter().all(|c| c.wid() < 0.2), "piece hull {:?}", s.hull().w[0]);
     }
     // The piece right after the switch: the width of the switch-state enclosure (~1e-13) reaches
     // its end only through the start set, not through the step.
-    assert!(after[0].end.w[0].iter().all(|c| c.wid() < 1e-9), "end {:?}", after[0].end.w[0]);
+    assert!(after[0].end().w[0].iter().all(|c| c.wid() < 1e-9), "end {:?}", after[0].end().w[0]);
 }
 
 #[test]

@@ -137,7 +137,7 @@ fn vs_problem(gamma: &str) -> Problem {
 fn with_limit(s: Interval) -> Trajectory<Interval> {
     let pt = |v: f64| Interval::from_f64_bounds(v, v, &());
     let st = |w: Vec<Interval>| State { w: vec![w], a: None };
-    Trajectory {
+    Trajectory::from_parts(reluflow_flow::TrajectoryParts {
         initial: st(vec![pt(0.0); 3]),
         segments: vec![],
         events: vec![],
@@ -151,7 +151,8 @@ fn with_limit(s: Interval) -> Trajectory<Interval> {
             on_hyperplane: Vec::new(),
         }),
         status: Status::Certified,
-    }
+    })
+    .unwrap()
 }
 
 #[test]

@@ -62,19 +62,29 @@ fn thm6_on_a_validated_run() {
     assert!(a2.truth.is_false(), "{}", a2.truth);
     // Mutated: a J+ neuron with huge weights at the end of the last segment (t = 20 > T2).
     let mut m = t.clone();
-    let last = m.segments.len() - 1;
+    let last = m.segments().len() - 1;
     let big = |v: f64| Interval::try_from((v, v)).unwrap();
-    m.segments[last].end.w[0] = vec![big(10.0), big(10.0)];
-    m.segments[last].end.a.as_mut().unwrap()[0] = big(10.0);
+    m = m
+        .edit(|p| {
+            p.segments[last].end.w[0] = vec![big(10.0), big(10.0)];
+        })
+        .unwrap();
+    m = m
+        .edit(|p| {
+            p.segments[last].end.a.as_mut().unwrap()[0] = big(10.0);
+        })
+        .unwrap();
     let r = row(&p, &m, 0);
     assert!(r.conclusion.is_violated() && r.conclusion.to_string().contains("L(θ^t)"), "{}", r.conclusion);
     assert_eq!(r.status, RowStatus::Vacuous, "Assumption 2 is certainly false at λ = 10⁻³");
     // Too wide: the bundle of every hull after T1 blurred, so ν_1/ν_1* ≥ 1/2 is never certified.
-    let mut w = t.clone();
-    for s in &mut w.segments {
-        s.hull.w[0] = vec![Interval::try_from((-5.0, 5.0)).unwrap(); 2];
-        s.end.w[0] = vec![Interval::try_from((-5.0, 5.0)).unwrap(); 2];
-    }
+    let w = t.clone().edit(|p| {
+        for s in &mut p.segments {
+            s.hull.w[0] = vec![Interval::try_from((-5.0, 5.0)).unwrap(); 2];
+            s.end.w[0] = vec![Interval::try_from((-5.0, 5.0)).unwrap(); 2];
+        }
+    });
+    let w = w.unwrap();
     assert!(row(&p, &w, 0).conclusion.is_undecided());
 }
 
@@ -116,19 +126,35 @@ fn thm7_facts_and_trend() {
     let big = |v: f64| Interval::try_from((v, v)).unwrap();
     // Mutated: the J− neuron 1 grown to 10⁻² > λ‖z_1‖ at the end of segment 3.
     let mut m = t.clone();
-    m.segments[3].end.w[1] = vec![big(1e-2), big(0.0)];
+    m = m
+        .edit(|p| {
+            p.segments[3].end.w[1] = vec![big(1e-2), big(0.0)];
+        })
+        .unwrap();
     let r = row7(p, &m, 0);
     assert!(r.conclusion.is_violated() && r.conclusion.to_string().contains("‖w_1‖²"), "{}", r.conclusion);
     assert_eq!(r.status, RowStatus::Vacuous);
     // Mutated: a_0 ≠ ‖w_0‖ on the last segment.
     let mut m = t.clone();
-    let last = m.segments.len() - 1;
-    m.segments[last].end.a.as_mut().unwrap()[0] = big(5.0);
+    let last = m.segments().len() - 1;
+    m = m
+        .edit(|p| {
+            p.segments[last].end.a.as_mut().unwrap()[0] = big(5.0);
+        })
+        .unwrap();
     assert!(row7(p, &m, 0).conclusion.to_string().contains("a_0"));
     // Too wide: the J− neuron's hull blurred and its derivative sign lost.
     let mut m = t.clone();
-    m.segments[1].hull.w[1] = vec![Interval::try_from((-1e-2, 1e-2)).unwrap(); 2];
-    m.segments[1].hull.a.as_mut().unwrap()[1] = Interval::try_from((-1e-2, 1e-2)).unwrap();
+    m = m
+        .edit(|p| {
+            p.segments[1].hull.w[1] = vec![Interval::try_from((-1e-2, 1e-2)).unwrap(); 2];
+        })
+        .unwrap();
+    m = m
+        .edit(|p| {
+            p.segments[1].hull.a.as_mut().unwrap()[1] = Interval::try_from((-1e-2, 1e-2)).unwrap();
+        })
+        .unwrap();
     assert!(row7(p, &m, 0).conclusion.is_undecided(), "{}", row7(p, &m, 0).conclusion);
 }
 
@@ -157,7 +183,11 @@ fn thm7_limit_facts_on_a_closed_form_run() {
     assert!(r.notes[0].starts_with("limit"), "{:?}", r.notes);
     // A limit with Σ‖w_j‖² = 0.81 < 1 (and v^∞ ≠ v*): violated at the limit.
     let mut m = t.clone();
-    m.limit = Some(limit(Interval::try_from((0.9, 0.9)).unwrap()));
+    m = m
+        .edit(|p| {
+            p.limit = Some(limit(Interval::try_from((0.9, 0.9)).unwrap()));
+        })
+        .unwrap();
     let r = row7(&p, &m, 0);
     assert!(r.conclusion.is_violated() && r.conclusion.to_string().contains("limit"), "{}", r.conclusion);
 }

@@ -159,7 +159,7 @@ fn run_one(p: &Problem, seed: u64, desc: &str, solution: &str, tally: &mut Tally
         tally.errors += 1;
         return;
     };
-    let outcome = match &tr.status {
+    let outcome = match tr.status() {
         Status::Certified => {
             tally.certified += 1;
             "certified".to_string()
@@ -182,7 +182,7 @@ fn run_one(p: &Problem, seed: u64, desc: &str, solution: &str, tally: &mut Tally
         other => format!("{other:?}"),
     };
     if show {
-        for e in &tr.events {
+        for e in tr.events() {
             println!(
                 "  event {:?} neuron {} point {} at [{}, {}]",
                 e.kind,
@@ -196,7 +196,7 @@ fn run_one(p: &Problem, seed: u64, desc: &str, solution: &str, tally: &mut Tally
             println!("  reference {:?} neuron {} point {} at {}", e.kind, e.neuron, e.point, e.t.to_f64());
         }
     }
-    let slides = tr.segments.iter().filter(|s| !s.pattern.sliding.is_empty()).count();
+    let slides = tr.segments().iter().filter(|s| !s.pattern().sliding.is_empty()).count();
 
     let checked = check::against_reference(p, &tr);
     tally.checked_runs += usize::from(checked.items > 0);

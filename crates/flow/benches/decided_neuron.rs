@@ -104,10 +104,10 @@ fn near_all(b: &[Interval], w: &[Float]) -> bool {
 
 /// Do the certified events match the reference's (point, kind, time in the enclosure)?
 fn events_match(tr: &Trajectory<Interval>, rf: &ReferenceRun<Float>) -> bool {
-    let re = &rf.trajectory.events;
-    let certified = matches!(tr.status, Status::Certified);
-    (if certified { re.len() == tr.events.len() } else { re.len() >= tr.events.len() })
-        && tr.events.iter().zip(re).all(|(e, r)| (r.point, r.kind) == (e.point, e.kind) && near(&e.t, &r.t))
+    let re = rf.trajectory.events();
+    let certified = matches!(tr.status(), Status::Certified);
+    (if certified { re.len() == tr.events().len() } else { re.len() >= tr.events().len() })
+        && tr.events().iter().zip(re).all(|(e, r)| (r.point, r.kind) == (e.point, e.kind) && near(&e.t, &r.t))
 }
 
 /// The reference to compare with, and whether its events after the certified ones are rounding
@@ -124,14 +124,14 @@ fn pick_reference(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) 
     if events_match(tr, &more) {
         return (more, false);
     }
-    let k = tr.events.len();
+    let k = tr.events().len();
     let moved = |e: &reluflow_flow::Event<Float>, m: Option<&reluflow_flow::Event<Float>>| {
         let t = e.t.to_f64();
         m.is_none_or(|m| (m.t.to_f64() - t).abs() > 1e-6 * (1.0 + t.abs()))
     };
-    let artefacts = matches!(tr.status, Status::Certified)
-        && rf.trajectory.events.len() > k
-        && moved(&rf.trajectory.events[k], more.trajectory.events.get(k));
+    let artefacts = matches!(tr.status(), Status::Certified)
+        && rf.trajectory.events().len() > k
+        && moved(&rf.trajectory.events()[k], more.trajectory.events().get(k));
     (if artefacts { more } else { rf }, artefacts)
 }
 
@@ -139,32 +139,32 @@ fn pick_reference(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) 
 fn compare(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) -> Vec<String> {
     let (rf, extra_artefacts) = pick_reference(p, tr, opts);
     let mut bad = Vec::new();
-    let ctx = rf.trajectory.initial.w[0][0].prec();
-    let re = &rf.trajectory.events;
-    let certified = matches!(tr.status, Status::Certified);
-    let extra_artefacts = extra_artefacts && re.len() > tr.events.len();
+    let ctx = rf.trajectory.initial().w[0][0].prec();
+    let re = rf.trajectory.events();
+    let certified = matches!(tr.status(), Status::Certified);
+    let extra_artefacts = extra_artefacts && re.len() > tr.events().len();
     // With artefacts the reference is trusted only before its first one.
-    let trust_until = if extra_artefacts { Some(re[tr.events.len()].t.to_rational().expect("finite")) } else { None };
+    let trust_until = if extra_artefacts { Some(re[tr.events().len()].t.to_rational().expect("finite")) } else { None };
     let trusted = |t: &Rational| trust_until.as_ref().is_none_or(|u| t < u);
-    for (k, seg) in tr.segments.iter().enumerate() {
-        let (Some(a), Some(b)) = (q_hi(&seg.t_start), q_lo(&seg.t_end)) else { continue };
+    for (k, seg) in tr.segments().iter().enumerate() {
+        let (Some(a), Some(b)) = (q_hi(seg.t_start()), q_lo(seg.t_end())) else { continue };
         if a > b {
             continue;
         }
         for j in 0..=4u32 {
             let t: Rational = &a + Rational::from(&b - &a) * Rational::from((j, 4u32));
-            if trusted(&t) && !near_all(&seg.hull.w[0], &rf.state_at(&Float::from_rational(&t, &ctx))) {
+            if trusted(&t) && !near_all(&seg.hull().w[0], &rf.state_at(&Float::from_rational(&t, &ctx))) {
                 bad.push(format!("segment {k} hull misses the reference at t = {}", t.to_f64()));
             }
         }
-        if seg.t_end.width_upper() == 0.0
+        if seg.t_end().width_upper() == 0.0
             && trusted(&b)
-            && !near_all(&seg.end.w[0], &rf.state_at(&Float::from_rational(&b, &ctx)))
+            && !near_all(&seg.end().w[0], &rf.state_at(&Float::from_rational(&b, &ctx)))
         {
             bad.push(format!("segment {k} end misses the reference"));
         }
     }
-    for (k, ev) in tr.events.iter().enumerate() {
+    for (k, ev) in tr.events().iter().enumerate() {
         match re.get(k) {
             Some(r) if (r.point, r.kind) == (ev.point, ev.kind) && near(&ev.t, &r.t) => {}
             _ => bad.push(format!("event {k} (point {}) differs from the reference", ev.point)),
@@ -173,13 +173,13 @@ fn compare(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) -> Vec<
     if !certified {
         return bad;
     }
-    if tr.events.len() != re.len() && !extra_artefacts {
-        bad.push(format!("{} certified events, {} in the reference", tr.events.len(), re.len()));
+    if tr.events().len() != re.len() && !extra_artefacts {
+        bad.push(format!("{} certified events, {} in the reference", tr.events().len(), re.len()));
     }
-    match &tr.limit {
+    match tr.limit() {
         Some(l) => {
             // The exact closed form of the final pattern from the reference state at its start.
-            let t = tr.events.last().map_or(Rational::new(), |e| q_hi(&e.t).expect("finite event"));
+            let t = tr.events().last().map_or(Rational::new(), |e| q_hi(&e.t).expect("finite event"));
             let w: Vec<Rational> =
                 rf.state_at(&Float::from_rational(&t, &ctx)).iter().map(|v| v.to_rational().expect("finite")).collect();
             let exact = pattern_limit(p, &l.pattern.active[0], &w);
@@ -189,8 +189,8 @@ fn compare(p: &Problem, tr: &Trajectory<Interval>, opts: &NeuronOptions) -> Vec<
             }
         }
         None => {
-            let t = q_hi(&tr.t_final).expect("finite end");
-            if trusted(&t) && !near_all(&tr.final_state.w[0], &rf.state_at(&Float::from_rational(&t, &ctx))) {
+            let t = q_hi(tr.t_final()).expect("finite end");
+            if trusted(&t) && !near_all(&tr.final_state().w[0], &rf.state_at(&Float::from_rational(&t, &ctx))) {
                 bad.push("final state misses the reference".into());
             }
         }
@@ -226,7 +226,7 @@ fn run_row(row: &Row, opts: &NeuronOptions) -> usize {
         let tr = certify::<Interval>(&p, &(), opts).expect("single-neuron problem");
         let secs = t.elapsed().as_secs_f64();
         times.push(secs);
-        match &tr.status {
+        match tr.status() {
             Status::Certified => {
                 decided += 1;
                 certified_times.push(secs);
@@ -289,7 +289,7 @@ fn vardi_shamir_times(opts: &NeuronOptions) {
             let t = Instant::now();
             let tr = certify::<Interval>(&p, &(), opts).expect("single-neuron problem");
             best = best.min(t.elapsed().as_secs_f64());
-            status = match &tr.status {
+            status = match tr.status() {
                 Status::Certified => "certified".into(),
                 Status::Undecided { reason, .. } => format!("undecided: {}", reason_name(reason)),
                 Status::NotValidated => unreachable!("interval backend"),

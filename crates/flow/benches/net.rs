@@ -161,12 +161,12 @@ mod reference {
         let t0 = Instant::now();
         let r = integrate_problem::<S>(p, ctx, opts).expect("reference run");
         let wall = t0.elapsed().as_secs_f64();
-        let t = r.trajectory.t_final.approx_f64();
-        let deaths = r.trajectory.events.iter().filter(|e| e.kind == reluflow_flow::EventKind::Death).count();
+        let t = r.trajectory.t_final().approx_f64();
+        let deaths = r.trajectory.events().iter().filter(|e| e.kind == reluflow_flow::EventKind::Death).count();
         println!(
             "reference Taylor {label}: t = {t:.1} in {wall:.3} s, {} steps, {} events ({deaths} deaths), stop {:?}: {:.1} µs per unit flow time, {:.1} µs per step",
             r.steps,
-            r.trajectory.events.len(),
+            r.trajectory.events().len(),
             r.stop,
             wall * 1e6 / t,
             wall * 1e6 / r.steps as f64

@@ -62,7 +62,7 @@ fn table(name: &str, p: &Problem, reps: usize) {
             last = Some(out);
         }
         let (traj, st) = last.expect("one repetition");
-        let status = match &traj.status {
+        let status = match traj.status() {
             Status::Certified => "certified".to_string(),
             s => format!("{s:?}"),
         };

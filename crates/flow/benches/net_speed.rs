@@ -81,7 +81,7 @@ fn measure(label: &str, p: &Problem, n_state: usize) -> Row {
     let (w0, c0) = (Instant::now(), cpu_s());
     let (tr, st) = certify_with_stats::<Interval>(p, &(), &ValidatedOptions::default()).unwrap();
     let (val_wall, val_cpu) = (w0.elapsed().as_secs_f64(), cpu_s() - c0);
-    let status = match tr.status {
+    let status = match tr.status() {
         Status::Certified => "certified".to_string(),
         s => format!("{s:?}"),
     };

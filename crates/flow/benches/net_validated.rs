@@ -123,12 +123,12 @@ fn bench_integrators() {
     }
     let run = run.unwrap();
     let dt_f = t0.elapsed().as_secs_f64() / reps as f64;
-    let sf = run.trajectory.final_state.clone();
+    let sf = run.trajectory.final_state().clone();
     println!(
         "f64 Taylor reference (net::reference, non-validated): {:.3} ms per unit time, {} steps, {} events",
         dt_f * 1e3 / t_end as f64,
         run.steps,
-        run.trajectory.events.len()
+        run.trajectory.events().len()
     );
     let opts = ValidatedOptions::default();
     let t0 = Instant::now();
@@ -140,7 +140,7 @@ fn bench_integrators() {
         dt_i / dt_f,
         st.steps,
         st.events,
-        matches!(tr.status, reluflow_flow::trajectory::Status::Certified),
+        matches!(tr.status(), reluflow_flow::trajectory::Status::Certified),
         st.final_rel_width,
         st.final_abs_width
     );
@@ -153,12 +153,12 @@ fn bench_integrators() {
         dt_m / dt_f,
         st2.steps,
         st2.events,
-        matches!(tr2.status, reluflow_flow::trajectory::Status::Certified),
+        matches!(tr2.status(), reluflow_flow::trajectory::Status::Certified),
         st2.final_rel_width,
         st2.final_abs_width
     );
     // Distance of the non-validated f64 end state from the certified MPFR enclosure.
-    let fin = &tr2.final_state;
+    let fin = tr2.final_state();
     let mut err: f64 = 0.0;
     for (v, e) in
         sf.w.iter().flatten().chain(sf.a.as_ref().unwrap()).zip(fin.w.iter().flatten().chain(fin.a.as_ref().unwrap()))
@@ -178,7 +178,7 @@ fn bench_medium() {
         "f64 reference: {:.3} s, {} steps, {} events",
         t0.elapsed().as_secs_f64(),
         run.steps,
-        run.trajectory.events.len()
+        run.trajectory.events().len()
     );
     let opts = ValidatedOptions::default();
     let t0 = Instant::now();
@@ -188,9 +188,9 @@ fn bench_medium() {
         t0.elapsed().as_secs_f64(),
         st.steps,
         st.events,
-        tr.t_final.lower_f64(),
+        tr.t_final().lower_f64(),
         st.final_abs_width,
-        tr.status
+        tr.status()
     );
     let t0 = Instant::now();
     let (tr, st) = certify_with_stats::<MpInterval>(&p, &128, &opts).unwrap();
@@ -199,9 +199,9 @@ fn bench_medium() {
         t0.elapsed().as_secs_f64(),
         st.steps,
         st.events,
-        tr.t_final.lower_f64(),
+        tr.t_final().lower_f64(),
         st.final_abs_width,
-        matches!(tr.status, reluflow_flow::trajectory::Status::Certified)
+        matches!(tr.status(), reluflow_flow::trajectory::Status::Certified)
     );
 }
 
@@ -217,30 +217,30 @@ fn bench_paper_size() {
     let t0 = Instant::now();
     let ropts = RefOptions { loss_stop: Some(1e-9), ..RefOptions::f64() };
     let run = integrate_problem::<f64>(&p, &(), &ropts).unwrap();
-    let dead = run.trajectory.events.iter().filter(|e| e.kind == reluflow_flow::trajectory::EventKind::Death).count();
+    let dead = run.trajectory.events().iter().filter(|e| e.kind == reluflow_flow::trajectory::EventKind::Death).count();
     println!(
         "f64 reference to loss 1e-9: {:.3} s, {} steps, {} events ({} deaths), stop {:?} at t = {:.4}",
         t0.elapsed().as_secs_f64(),
         run.steps,
-        run.trajectory.events.len(),
+        run.trajectory.events().len(),
         dead,
         run.stop,
-        run.trajectory.t_final
+        run.trajectory.t_final()
     );
     if std::env::var("RF_PAPER_EVENTS").is_ok() {
-        for e in &run.trajectory.events {
+        for e in run.trajectory.events() {
             println!("  event t = {:.6} neuron {} point {} {:?}", e.t, e.neuron, e.point, e.kind);
         }
     }
     let data = reluflow_flow::net::field::NetData::<f64>::from_problem(&p, &());
-    println!("  final loss {:.3e}", reluflow_flow::net::field::loss(&data, &run.trajectory.final_state));
+    println!("  final loss {:.3e}", reluflow_flow::net::field::loss(&data, run.trajectory.final_state()));
     for tt in [2.0, 5.0, 10.0, 20.0, 40.0, 60.0, 100.0, 200.0] {
         let q = problem(1, 25, 16, "0.00006103515625", tt as i64);
         let r = integrate_problem::<f64>(&q, &(), &RefOptions::f64()).unwrap();
         println!(
             "  t = {tt}: loss {:.3e}, {} events",
-            reluflow_flow::net::field::loss(&data, &r.trajectory.final_state),
-            r.trajectory.events.len()
+            reluflow_flow::net::field::loss(&data, r.trajectory.final_state()),
+            r.trajectory.events().len()
         );
     }
     if std::env::var("RF_PAPER_SENS").is_ok() {
@@ -299,7 +299,8 @@ fn paper_sensitivity() {
                 },
             )
             .unwrap();
-        let s = integrate_problem::<f64>(&q, &(), &RefOptions::f64()).unwrap().trajectory.final_state;
+        let run = integrate_problem::<f64>(&q, &(), &RefOptions::f64()).unwrap();
+        let s = run.trajectory.final_state();
         s.w.iter().flatten().chain(s.a.as_ref().unwrap()).copied().collect::<Vec<f64>>()
     };
     let mut pert = base.clone();
@@ -324,7 +325,7 @@ fn paper_run<S: Enclosure>(p: &Problem, ctx: &S::Ctx, opts: &ValidatedOptions, n
     let (tr, st) = certify_with_stats::<S>(p, ctx, opts).unwrap();
     let dt = t0.elapsed().as_secs_f64();
     let data = reluflow_flow::net::field::NetData::<S>::from_problem(p, ctx);
-    let loss = reluflow_flow::net::field::loss(&data, &tr.final_state);
+    let loss = reluflow_flow::net::field::loss(&data, tr.final_state());
     println!(
         "{name}: {:.2} s, {:.3} s per step ({} steps, {} with a ball, {} approach, {} halvings, {} events), reached t = {:.4}, \
          loss ∈ [{:.3e}, {:.3e}], final widths rel {:.2e} abs {:.2e}, status {:?}",
@@ -335,12 +336,12 @@ fn paper_run<S: Enclosure>(p: &Problem, ctx: &S::Ctx, opts: &ValidatedOptions, n
         st.approach_steps,
         st.halvings,
         st.events,
-        tr.t_final.upper_f64(),
+        tr.t_final().upper_f64(),
         loss.lower_f64(),
         loss.upper_f64(),
         st.final_rel_width,
         st.final_abs_width,
-        tr.status
+        tr.status()
     );
 }
 

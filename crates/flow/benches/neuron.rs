@@ -65,10 +65,10 @@ fn main() {
             black_box(certify::<MpInterval>(black_box(&p), &256, &opts).unwrap());
         });
         let tr = certify::<Interval>(&p, &(), &opts).unwrap();
-        let lim = tr.limit.expect("certified limit");
+        let lim = tr.limit().expect("certified limit");
         let wi = lim.state.w[0].iter().map(|v| v.width_upper()).fold(0.0, f64::max);
         let trm = certify::<MpInterval>(&p, &256, &opts).unwrap();
-        let wm = trm.limit.expect("certified limit").state.w[0].iter().map(|v| v.width_upper()).fold(0.0, f64::max);
+        let wm = trm.limit().expect("certified limit").state.w[0].iter().map(|v| v.width_upper()).fold(0.0, f64::max);
         let s: Vec<f64> = lim.state.w[0].iter().map(|v| v.approx_f64()).collect();
         // The same flow with Dormand–Prince: from w = 0 (σ'(0) = 1 makes every point active there) to
         // T = 40, where exp(−λ_min T) is far below the tolerance; error against the certified limit.

@@ -90,12 +90,12 @@ fn bench_neuron(sel: &Select) {
                 let t = Instant::now();
                 let tr = certify::<Interval>(&p, &(), &opts).unwrap();
                 let secs = t.elapsed().as_secs_f64();
-                let wid = tr.limit.as_ref().map_or(f64::NAN, |l| l.state.w[0][0].wid());
+                let wid = tr.limit().map_or(f64::NAN, |l| l.state.w[0][0].wid());
                 println!(
                     "{n:>3} {d:>6} {:>8} {secs:>11.4} {:>7} {:>11} {:>9.1} {wid:>12.3e}",
                     "f64-iv",
-                    tr.events.len(),
-                    status(&tr.status),
+                    tr.events().len(),
+                    status(tr.status()),
                     peak_mb()
                 );
             }
@@ -108,8 +108,8 @@ fn bench_neuron(sel: &Select) {
             println!(
                 "{n:>3} {d:>6} {:>8} {secs:>11.4} {:>7} {:>11} {:>9.1} {:>12}",
                 "mpfr128",
-                tr.events.len(),
-                status(&tr.status),
+                tr.events().len(),
+                status(tr.status()),
                 peak_mb(),
                 ""
             );
@@ -136,7 +136,7 @@ fn bench_net() {
         let t = Instant::now();
         let (tr, st) = certify_with_stats::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
         let ms = t.elapsed().as_secs_f64() * 1e3 / st.steps.max(1) as f64;
-        println!("{d:>5} {:>7} {ms:>14.3} {:>11} {:>9.1}", st.steps, status(&tr.status), peak_mb());
+        println!("{d:>5} {:>7} {ms:>14.3} {:>11} {:>9.1}", st.steps, status(tr.status()), peak_mb());
     }
 }
 

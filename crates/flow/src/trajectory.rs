@@ -6,8 +6,24 @@
 //! every `t` in `[t_start, t_end]` of that segment has its exact state inside `hull`, and the exact
 //! state at the segment's end time lies in `end`. An [`Status::Undecided`] trajectory makes the
 //! same promise up to `certified_until` only. Point backends make no promise (reference runs).
+//!
+//! **Invariant** (the contract, `contract.rs`): a `Trajectory` or `Segment` exists only through
+//! its checking constructors ([`Trajectory::from_parts`], [`Segment::new`]); the fields are
+//! private and read through accessors of the same names. Every state and pattern has the shape of
+//! the initial state, segments are ordered and contiguous, events name a neuron of the model and
+//! lie in `[0, t_final]` in time order, a point backend is never certified, and a certified
+//! trajectory carries no infinite, NaN or empty bound (but the end time `+∞` of a tail `[T, ∞)`
+//! towards its certified limit). Code that transforms a trajectory edits its
+//! [`TrajectoryParts`] ([`Trajectory::edit`]) and the result is checked again.
 
 use reluflow_arith::Scalar;
+
+mod contract;
+mod parts;
+
+pub use contract::TrajectoryError;
+pub(crate) use contract::first_vacuous;
+pub use parts::{SegmentParts, TrajectoryParts};
 
 /// The parameters of the network at one time (or enclosing a set of times).
 #[derive(Clone, Debug, PartialEq)]
@@ -53,15 +69,38 @@ impl Pattern {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Segment<S> {
     /// Enclosure of the start time.
-    pub t_start: S,
+    t_start: S,
     /// Enclosure of the end time.
-    pub t_end: S,
+    t_end: S,
     /// The activation pattern on the open interval between them.
-    pub pattern: Pattern,
+    pattern: Pattern,
     /// Enclosure of the state for every time in the segment.
-    pub hull: State<S>,
+    hull: State<S>,
     /// Enclosure of the state at `t_end`.
-    pub end: State<S>,
+    end: State<S>,
+}
+
+impl<S> Segment<S> {
+    /// Enclosure of the start time.
+    pub fn t_start(&self) -> &S {
+        &self.t_start
+    }
+    /// Enclosure of the end time.
+    pub fn t_end(&self) -> &S {
+        &self.t_end
+    }
+    /// The activation pattern on the open interval between the two times.
+    pub fn pattern(&self) -> &Pattern {
+        &self.pattern
+    }
+    /// Enclosure of the state for every time in the segment.
+    pub fn hull(&self) -> &State<S> {
+        &self.hull
+    }
+    /// Enclosure of the state at [`Segment::t_end`].
+    pub fn end(&self) -> &State<S> {
+        &self.end
+    }
 }
 
 /// What happens at an event.
@@ -302,17 +341,48 @@ impl LossRate {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trajectory<S> {
     /// The initial state (enclosure).
-    pub initial: State<S>,
+    initial: State<S>,
     /// Segments in time order; consecutive segments share their boundary time.
-    pub segments: Vec<Segment<S>>,
+    segments: Vec<Segment<S>>,
     /// Proved switches in time order.
-    pub events: Vec<Event<S>>,
+    events: Vec<Event<S>>,
     /// Enclosure of the state at the last time reached.
-    pub final_state: State<S>,
+    final_state: State<S>,
     /// The last time reached (enclosure).
-    pub t_final: S,
+    t_final: S,
     /// The limit, when `t_end = inf` and it was certified.
-    pub limit: Option<Limit<S>>,
+    limit: Option<Limit<S>>,
     /// How far it is certified.
-    pub status: Status<S>,
+    status: Status<S>,
+}
+
+impl<S> Trajectory<S> {
+    /// The initial state (enclosure).
+    pub fn initial(&self) -> &State<S> {
+        &self.initial
+    }
+    /// Segments in time order; consecutive segments share their boundary time.
+    pub fn segments(&self) -> &[Segment<S>] {
+        &self.segments
+    }
+    /// Proved switches in time order.
+    pub fn events(&self) -> &[Event<S>] {
+        &self.events
+    }
+    /// Enclosure of the state at the last time reached.
+    pub fn final_state(&self) -> &State<S> {
+        &self.final_state
+    }
+    /// The last time reached (enclosure).
+    pub fn t_final(&self) -> &S {
+        &self.t_final
+    }
+    /// The limit, when `t_end = inf` and it was certified.
+    pub fn limit(&self) -> Option<&Limit<S>> {
+        self.limit.as_ref()
+    }
+    /// How far it is certified.
+    pub fn status(&self) -> &Status<S> {
+        &self.status
+    }
 }

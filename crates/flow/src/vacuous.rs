@@ -1,6 +1,8 @@
-//! No vacuous certificates: a [`Status::Certified`] trajectory whose report would carry an infinite
+//! No vacuous certificates: a [`Status::Certified`] run whose report would carry an infinite
 //! or NaN bound (a time or a state beyond the arithmetic's range) certifies nothing there, so it is
-//! cut back to its last finite segment and reported undecided with the reason. An **empty**
+//! cut back to its last finite segment and reported undecided with the reason. The validated
+//! integrators pass their parts through [`TrajectoryParts::without_vacuous_bounds`] before
+//! [`Trajectory::from_parts`], which refuses a certified trajectory with such a bound. An **empty**
 //! enclosure is not a limit of the arithmetic but a bug (every enclosure holds a real value): the
 //! run is cut there as an internal inconsistency (`proofs-notes/defence-in-depth.md`).
 
@@ -15,23 +17,20 @@ fn state_finite<S: Enclosure>(s: &State<S>) -> bool {
     s.w.iter().flatten().chain(s.a.iter().flatten()).all(finite)
 }
 
-fn segment_finite<S: Enclosure>(s: &Segment<S>) -> bool {
+fn segment_finite<S: Enclosure>(s: &SegmentParts<S>) -> bool {
     finite(&s.t_start) && finite(&s.t_end) && state_finite(&s.hull) && state_finite(&s.end)
 }
 
-/// Is every bound this trajectory reports finite (times, states, events, the limit)?
-pub fn all_finite<S: Enclosure>(tr: &Trajectory<S>) -> bool {
-    tr.segments.iter().all(segment_finite)
-        && tr.events.iter().all(|e| finite(&e.t))
-        && state_finite(&tr.initial)
-        && state_finite(&tr.final_state)
-        && finite(&tr.t_final)
-        && tr.limit.as_ref().is_none_or(|l| state_finite(&l.state) && finite(&l.loss))
+/// Is every bound these parts report finite (times, states, events, the limit), as
+/// [`Trajectory::from_parts`] requires of a certified trajectory (one definition: a tail `[T, ∞)`
+/// towards a certified limit is the one unbounded time it allows)?
+pub fn all_finite<S: Enclosure>(tr: &TrajectoryParts<S>) -> bool {
+    first_vacuous(tr).is_none()
 }
 
 /// The index of the first segment with an empty enclosure (its times, hull or end; the number of
 /// segments when only the end state, the events or the limit are empty) and the inconsistency.
-fn first_empty<S: Enclosure>(tr: &Trajectory<S>) -> Option<(usize, Inconsistency)> {
+fn first_empty<S: Enclosure>(tr: &TrajectoryParts<S>) -> Option<(usize, Inconsistency)> {
     const SITE: &str = "trajectory: a certified enclosure is empty";
     let state = |s: &State<S>| s.w.iter().chain(&s.a).try_for_each(|b| nonempty_all(SITE, b));
     if let Err(e) = state(&tr.initial) {
@@ -52,7 +51,7 @@ fn first_empty<S: Enclosure>(tr: &Trajectory<S>) -> Option<(usize, Inconsistency
 }
 
 /// Does `tr` report an empty enclosure anywhere?
-pub fn any_empty<S: Enclosure>(tr: &Trajectory<S>) -> bool {
+pub fn any_empty<S: Enclosure>(tr: &TrajectoryParts<S>) -> bool {
     first_empty(tr).is_some()
 }
 
@@ -65,11 +64,11 @@ fn reason(at: f64) -> UndecidedReason {
     ))
 }
 
-impl<S: Enclosure> Trajectory<S> {
-    /// The trajectory unchanged if it is not certified or every bound is finite; else cut back to
+impl<S: Enclosure> TrajectoryParts<S> {
+    /// The parts unchanged if they are not certified or every bound is finite; else cut back to
     /// the segments before the first one with a non-finite bound, without a limit, and
     /// [`Status::Undecided`] at the end of the last segment kept (`proofs-notes/defence-in-depth.md`).
-    pub fn without_vacuous_bounds(mut self) -> Trajectory<S> {
+    pub fn without_vacuous_bounds(mut self) -> TrajectoryParts<S> {
         if !matches!(self.status, Status::Certified) || all_finite(&self) {
             return self;
         }

@@ -158,7 +158,7 @@ fn near_horizon() -> impl Iterator<Item = (Problem, ValidatedOptions)> {
     (0..48u64).filter_map(|k| {
         let (p, opts) = net_candidates_varied_one(k);
         let (tr, _) = certify_with_stats::<Interval>(&p, &(), &opts).ok()?;
-        let first = &tr.events.first()?.t;
+        let first = &tr.events().first()?.t;
         let t_end = Rational::from_f64(first.upper_f64())? + Rational::from_f64(2.0 * first.width_upper())?;
         let run = RunConfig { t_end: Horizon::Finite(t_end), ..p.run().clone() };
         Some((p.with_run(run).ok()?, opts))
@@ -167,16 +167,16 @@ fn near_horizon() -> impl Iterator<Item = (Problem, ValidatedOptions)> {
 
 /// The run stopped on an inconsistency at `site`, reports no limit, and nothing after the stop.
 fn stopped_at<S: Enclosure>(site: &str, tr: &Trajectory<S>) {
-    let Status::Undecided { reason: UndecidedReason::Inconsistent(e), certified_until } = &tr.status else {
-        panic!("{site}: the injected inconsistency did not stop the run: {:?}", tr.status);
+    let Status::Undecided { reason: UndecidedReason::Inconsistent(e), certified_until } = tr.status() else {
+        panic!("{site}: the injected inconsistency did not stop the run: {:?}", tr.status());
     };
     assert_eq!(e.site(), site);
-    assert!(tr.limit.is_none(), "{site}: a limit is reported after an inconsistency");
+    assert!(tr.limit().is_none(), "{site}: a limit is reported after an inconsistency");
     let until = certified_until.upper_f64();
-    for (k, s) in tr.segments.iter().enumerate() {
-        assert!(s.t_end.lower_f64() <= until, "{site}: segment {k} ends after the stop at {until}");
+    for (k, s) in tr.segments().iter().enumerate() {
+        assert!(s.t_end().lower_f64() <= until, "{site}: segment {k} ends after the stop at {until}");
     }
-    for ev in &tr.events {
+    for ev in tr.events() {
         assert!(ev.t.lower_f64() <= until, "{site}: an event after the stop at {until}");
     }
     let text = UndecidedReason::Inconsistent(e.clone()).to_string();
@@ -223,5 +223,5 @@ fn every_two_layer_site_stops_the_run() {
 fn unarmed_runs_are_untouched() {
     let p = neuron_candidates().next().unwrap();
     let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-    assert!(!matches!(tr.status, Status::Undecided { reason: UndecidedReason::Inconsistent(_), .. }));
+    assert!(!matches!(tr.status(), Status::Undecided { reason: UndecidedReason::Inconsistent(_), .. }));
 }

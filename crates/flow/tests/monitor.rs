@@ -71,20 +71,20 @@ fn cancel_after(k: usize) -> Monitor {
 /// An interrupted validated run: reason `Interrupted`, `certified_until` ≥ 0 and equal to the lower
 /// end of the time reached, segments contiguous from 0 up to it, events inside it.
 fn check_interrupted(tr: &Trajectory<Interval>) -> f64 {
-    let Status::Undecided { reason: UndecidedReason::Interrupted, certified_until } = &tr.status else {
-        panic!("interrupted run expected, got {:?}", tr.status)
+    let Status::Undecided { reason: UndecidedReason::Interrupted, certified_until } = tr.status() else {
+        panic!("interrupted run expected, got {:?}", tr.status())
     };
     let until = certified_until.lower_f64();
     assert!(until >= 0.0);
-    assert_eq!(until, tr.t_final.lower_f64());
-    if let Some(first) = tr.segments.first() {
-        assert_eq!(first.t_start.lower_f64(), 0.0);
-        assert!(tr.segments.last().unwrap().t_end.lower_f64() >= until);
+    assert_eq!(until, tr.t_final().lower_f64());
+    if let Some(first) = tr.segments().first() {
+        assert_eq!(first.t_start().lower_f64(), 0.0);
+        assert!(tr.segments().last().unwrap().t_end().lower_f64() >= until);
     }
-    for pair in tr.segments.windows(2) {
-        assert_eq!(pair[0].t_end, pair[1].t_start, "segments are contiguous");
+    for pair in tr.segments().windows(2) {
+        assert_eq!(pair[0].t_end(), pair[1].t_start(), "segments are contiguous");
     }
-    for e in &tr.events {
+    for e in tr.events() {
         assert!(e.t.upper_f64() <= until + 1e-12, "event after certified_until");
     }
     until
@@ -95,7 +95,7 @@ fn neuron_certify_interrupted_and_untouched() {
     for t_end in [Horizon::Infinite, Horizon::Finite(Rational::from(3))] {
         let p = neuron_problem(t_end, Arithmetic::Interval);
         let plain = neuron::certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-        assert_eq!(plain.status, Status::Certified);
+        assert_eq!(*plain.status(), Status::Certified);
         let watched = NeuronOptions { monitor: Some(Monitor::new()), ..NeuronOptions::default() };
         assert_eq!(neuron::certify::<Interval>(&p, &(), &watched).unwrap(), plain, "a quiet monitor changes nothing");
         let m = watched.monitor.clone().unwrap();
@@ -103,13 +103,13 @@ fn neuron_certify_interrupted_and_untouched() {
         let pre = NeuronOptions { monitor: Some(cancelled()), ..NeuronOptions::default() };
         let tr = neuron::certify::<Interval>(&p, &(), &pre).unwrap();
         assert_eq!(check_interrupted(&tr), 0.0);
-        assert!(tr.events.is_empty() && tr.limit.is_none());
+        assert!(tr.events().is_empty() && tr.limit().is_none());
         // Stopped after some steps: a prefix of the full run's events, certified up to > 0.
         let mid = NeuronOptions { monitor: Some(cancel_after(6)), ..NeuronOptions::default() };
         let tr = neuron::certify::<Interval>(&p, &(), &mid).unwrap();
         assert!(check_interrupted(&tr) > 0.0);
-        assert!(tr.events.len() <= plain.events.len());
-        assert_eq!(tr.events[..], plain.events[..tr.events.len()]);
+        assert!(tr.events().len() <= plain.events().len());
+        assert_eq!(tr.events()[..], plain.events()[..tr.events().len()]);
     }
 }
 
@@ -121,9 +121,9 @@ fn neuron_reference_stops_early_and_untouched() {
     assert_eq!(neuron::reference::<f64>(&p, &(), &watched).unwrap().trajectory, plain);
     let pre = NeuronOptions { monitor: Some(cancelled()), ..NeuronOptions::default() };
     let tr = neuron::reference::<f64>(&p, &(), &pre).unwrap().trajectory;
-    assert_eq!(tr.status, Status::NotValidated);
-    assert_eq!(tr.t_final, 0.0);
-    assert!(plain.t_final == 3.0 && tr.events.is_empty());
+    assert_eq!(*tr.status(), Status::NotValidated);
+    assert_eq!(*tr.t_final(), 0.0);
+    assert!(*plain.t_final() == 3.0 && tr.events().is_empty());
 }
 
 #[test]
@@ -136,12 +136,12 @@ fn net_reference_stops_early_and_untouched() {
     assert_eq!((same.trajectory, same.steps), (plain.trajectory.clone(), plain.steps));
     let pre = RefOptions { monitor: Some(cancelled()), ..RefOptions::f64() };
     let r = integrate_problem::<f64>(&p, &(), &pre).unwrap();
-    assert_eq!((r.stop, r.steps, r.trajectory.t_final), (RefStop::Interrupted, 0, 0.0));
+    assert_eq!((r.stop, r.steps, *r.trajectory.t_final()), (RefStop::Interrupted, 0, 0.0));
     assert!(plain.steps > 3, "the full run takes several steps ({})", plain.steps);
     let mid = RefOptions { monitor: Some(cancel_after(3)), ..RefOptions::f64() };
     let r = integrate_problem::<f64>(&p, &(), &mid).unwrap();
     assert_eq!((r.stop, r.steps), (RefStop::Interrupted, 2));
-    assert_eq!(r.trajectory.segments[..], plain.trajectory.segments[..2], "a prefix of the full run");
+    assert_eq!(r.trajectory.segments()[..], plain.trajectory.segments()[..2], "a prefix of the full run");
 }
 
 #[test]
@@ -155,18 +155,18 @@ fn net_validated_interrupted_and_untouched() {
     let pre = ValidatedOptions { monitor: Some(cancelled()), ..base.clone() };
     let tr = certify::<Interval>(&p, &(), &pre).unwrap();
     assert_eq!(check_interrupted(&tr), 0.0);
-    assert!(tr.segments.is_empty() && tr.final_state == tr.initial);
-    assert!(plain.segments.len() > 3, "the full run takes several steps ({})", plain.segments.len());
+    assert!(tr.segments().is_empty() && tr.final_state() == tr.initial());
+    assert!(plain.segments().len() > 3, "the full run takes several steps ({})", plain.segments().len());
     let mid = ValidatedOptions { monitor: Some(cancel_after(3)), ..base.clone() };
     let tr = certify::<Interval>(&p, &(), &mid).unwrap();
     let until = check_interrupted(&tr);
     assert!(until > 0.0);
     // Everything reported is exactly what the uninterrupted run certified for the same steps.
-    let k = tr.segments.len();
+    let k = tr.segments().len();
     assert!(k >= 2);
-    assert_eq!(tr.segments[..], plain.segments[..k]);
-    assert_eq!(tr.events[..], plain.events[..tr.events.len()]);
-    assert_eq!(tr.final_state, plain.segments[k - 1].end);
+    assert_eq!(tr.segments()[..], plain.segments()[..k]);
+    assert_eq!(tr.events()[..], plain.events()[..tr.events().len()]);
+    assert_eq!(tr.final_state(), plain.segments()[k - 1].end());
 }
 
 #[test]

@@ -37,17 +37,17 @@ fn entries<S: Clone>(s: &State<S>) -> Vec<S> {
 fn run(order: usize, tol: Option<f64>) -> (Trajectory<Interval>, RunStats, f64) {
     let opts = ValidatedOptions { order, tol_rel: tol, ..ValidatedOptions::default() };
     let (traj, stats) = certify_with_stats::<Interval>(&problem(), &(), &opts).unwrap();
-    assert_eq!(traj.status, Status::Certified, "order {order}, tol {tol:?}");
-    assert!(traj.events.is_empty(), "the stretch must be switch-free");
-    let width = entries(&traj.final_state).iter().map(|v| v.width_upper()).fold(0.0, f64::max);
+    assert_eq!(*traj.status(), Status::Certified, "order {order}, tol {tol:?}");
+    assert!(traj.events().is_empty(), "the stretch must be switch-free");
+    let width = entries(traj.final_state()).iter().map(|v| v.width_upper()).fold(0.0, f64::max);
     (traj, stats, width)
 }
 
 /// No guard comes near zero: every guard is certainly positive on every segment hull.
 fn assert_switch_free(traj: &Trajectory<Interval>) {
     let data = problem();
-    for seg in &traj.segments {
-        for w in &seg.hull.w {
+    for seg in traj.segments() {
+        for w in &seg.hull().w {
             for x in data.data().x() {
                 let g = w
                     .iter()
@@ -62,13 +62,13 @@ fn assert_switch_free(traj: &Trajectory<Interval>) {
 #[test]
 fn requested_accuracy_reaches_a_few_ulps_and_contains_the_reference() {
     let mp = integrate_problem::<Float>(&problem(), &256, &RefOptions::for_bits(256)).unwrap();
-    assert!(mp.trajectory.events.is_empty());
-    let exact = entries(&mp.trajectory.final_state);
+    assert!(mp.trajectory.events().is_empty());
+    let exact = entries(mp.trajectory.final_state());
     let mut widths = Vec::new();
     for (order, tol) in [(0, None), (20, Some(1e-18)), (40, Some(1e-18))] {
         let (traj, stats, width) = run(order, tol);
         assert_switch_free(&traj);
-        for (v, e) in entries(&traj.final_state).iter().zip(&exact) {
+        for (v, e) in entries(traj.final_state()).iter().zip(&exact) {
             let q = e.to_rational().expect("finite");
             assert!(v.contains_rational(&q), "order {order}: {v:?} misses the 256-bit {e}");
         }

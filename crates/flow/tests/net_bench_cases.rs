@@ -75,19 +75,19 @@ fn parallel_start_instance() -> Problem {
 /// events (in any order among equal times), with times inside; the final state contains the
 /// reference's.
 fn certified_like_reference<S: Enclosure>(p: &Problem, tr: &Trajectory<S>) {
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
     let opts = RefOptions { tol: 1e-50, order: 60, ..RefOptions::for_bits(BITS) };
     let run = integrate_problem::<Float>(p, &BITS, &opts).unwrap();
-    let refs: Vec<_> = run.trajectory.events.iter().filter(|r| r.t >= 1e-40).collect();
-    assert_eq!(tr.events.len(), refs.len());
-    for e in &tr.events {
+    let refs: Vec<_> = run.trajectory.events().iter().filter(|r| r.t >= 1e-40).collect();
+    assert_eq!(tr.events().len(), refs.len());
+    for e in tr.events() {
         let hit = refs.iter().any(|r| {
             let t = r.t.to_f64();
             (r.neuron, r.point, r.kind) == (e.neuron, e.point, e.kind) && e.t.lower_f64() <= t && t <= e.t.upper_f64()
         });
         assert!(hit, "no reference switch for {e:?}");
     }
-    assert!(contains(&tr.final_state, &run.trajectory.final_state), "final state");
+    assert!(contains(tr.final_state(), run.trajectory.final_state()), "final state");
 }
 
 fn flat<S: Clone>(s: &State<S>) -> Vec<S> {
@@ -104,34 +104,37 @@ fn contains<S: Enclosure>(e: &State<S>, r: &State<Float>) -> bool {
 /// The run slides at `(j, i)`; its certified part ends no later than the reference's sliding time
 /// and less than 0.05 before it, and contains the reference (hulls, events, the last state).
 fn prefix_is_kept<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, (j, i): (usize, usize)) {
-    let Status::Undecided { reason, certified_until } = &tr.status else { panic!("{:?}", tr.status) };
+    let Status::Undecided { reason, certified_until } = tr.status() else { panic!("{:?}", tr.status()) };
     assert_eq!(*reason, UndecidedReason::Sliding { neuron: j, point: i });
     let opts = RefOptions { tol: 1e-50, order: 60, dense: true, ..RefOptions::for_bits(BITS) };
     let run = integrate_problem::<Float>(p, &BITS, &opts).unwrap();
     assert_eq!(run.stop, RefStop::Sliding { neuron: j, point: i });
-    let t_slide = run.trajectory.t_final.to_f64();
+    let t_slide = run.trajectory.t_final().to_f64();
     let cu = certified_until.upper_f64();
     assert!(cu <= t_slide && cu > t_slide - 0.05, "certified until {cu}, sliding at {t_slide}");
-    assert!(!tr.segments.is_empty());
-    let last = tr.segments.last().unwrap();
-    assert!(last.t_end.lower_f64() <= certified_until.lower_f64() && cu <= last.t_end.upper_f64());
-    for seg in &tr.segments {
-        let (a, b) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
+    assert!(!tr.segments().is_empty());
+    let last = tr.segments().last().unwrap();
+    assert!(last.t_end().lower_f64() <= certified_until.lower_f64() && cu <= last.t_end().upper_f64());
+    for seg in tr.segments() {
+        let (a, b) = (seg.t_start().upper_f64(), seg.t_end().lower_f64());
         for t in [a, 0.5 * (a + b), b] {
             let s = run.state_at(&Float::with_val(BITS, t)).unwrap();
-            assert!(contains(&seg.hull, &s), "hull at {t}");
+            assert!(contains(seg.hull(), &s), "hull at {t}");
         }
     }
     // The reference's switches before the end of the certified part (it records its sliding toggles too).
-    let refs: Vec<_> = run.trajectory.events.iter().filter(|r| r.t < certified_until.lower_f64()).collect();
-    assert_eq!(tr.events.len(), refs.len());
-    for (e, r) in tr.events.iter().zip(refs) {
+    let refs: Vec<_> = run.trajectory.events().iter().filter(|r| r.t < certified_until.lower_f64()).collect();
+    assert_eq!(tr.events().len(), refs.len());
+    for (e, r) in tr.events().iter().zip(refs) {
         assert_eq!((e.neuron, e.point, e.kind), (r.neuron, r.point, r.kind));
         let t = r.t.to_f64();
         assert!(e.t.lower_f64() <= t && t <= e.t.upper_f64(), "switch time {t} not in {:?}", e.t);
     }
     let at_cu = run.state_at(&Float::with_val(BITS, certified_until.lower_f64())).unwrap();
-    assert!(certified_until.width_upper() > 0.0 || contains(&tr.final_state, &at_cu), "state at the end of the prefix");
+    assert!(
+        certified_until.width_upper() > 0.0 || contains(tr.final_state(), &at_cu),
+        "state at the end of the prefix"
+    );
 }
 
 #[test]
@@ -145,7 +148,7 @@ fn sliding_inside_the_first_step_keeps_the_certified_prefix() {
 fn a_slow_transversal_switch_is_crossed() {
     let p = slow_switch_instance();
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    let first = &tr.events[0];
+    let first = &tr.events()[0];
     assert_eq!((first.neuron, first.point, first.kind), (1, 1, EventKind::Deactivate));
     assert!((first.t.lower_f64() - 1.2077).abs() < 1e-3, "{:?}", first.t);
     prefix_is_kept(&p, &tr, (1, 1));
@@ -156,8 +159,8 @@ fn parallel_points_switch_together() {
     let p = parallel_instance();
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     certified_like_reference(&p, &tr);
-    let class: Vec<_> = tr.events.iter().filter(|e| e.neuron == 1 && (1..=3).contains(&e.point)).collect();
-    assert_eq!(class.len(), 3, "{:?}", tr.events);
+    let class: Vec<_> = tr.events().iter().filter(|e| e.neuron == 1 && (1..=3).contains(&e.point)).collect();
+    assert_eq!(class.len(), 3, "{:?}", tr.events());
     assert!(class.iter().all(|e| e.t == class[0].t), "one switching time");
     certified_like_reference(&p, &certify::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap());
 }
@@ -166,6 +169,6 @@ fn parallel_points_switch_together() {
 fn a_neuron_starting_on_the_surface_of_opposite_points_leaves_it() {
     let p = parallel_start_instance();
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert_eq!(tr.segments[0].pattern.active[1], vec![2, 4]);
+    assert_eq!(tr.segments()[0].pattern().active[1], vec![2, 4]);
     certified_like_reference(&p, &tr);
 }

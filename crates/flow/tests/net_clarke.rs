@@ -66,28 +66,28 @@ fn contains_closed_form<S: Enclosure>(tr: &Trajectory<S>) {
             );
         }
     };
-    for (k, seg) in tr.segments.iter().enumerate() {
-        assert_eq!(seg.pattern.sliding, vec![(0, 1)], "segment {k} slides on point 1");
-        let (a, b) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
+    for (k, seg) in tr.segments().iter().enumerate() {
+        assert_eq!(seg.pattern().sliding, vec![(0, 1)], "segment {k} slides on point 1");
+        let (a, b) = (seg.t_start().upper_f64(), seg.t_end().lower_f64());
         for t in [a, 0.5 * (a + b), b] {
-            check(&seg.hull, t, &format!("segment {k} hull"));
+            check(seg.hull(), t, &format!("segment {k} hull"));
         }
     }
-    check(&tr.final_state, 3.0, "final state");
+    check(tr.final_state(), 3.0, "final state");
 }
 
 #[test]
 fn sliding_from_the_start_contains_the_closed_form() {
     let p = on_a_surface(&["2", "-2"], "3");
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
     contains_closed_form(&tr);
-    let w = &tr.final_state.w[0][0];
+    let w = &tr.final_state().w[0][0];
     assert!(w.width_upper() < 1e-9, "f64 intervals: final width {:e}", w.width_upper());
     let tr = certify::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
     contains_closed_form(&tr);
-    assert!(tr.final_state.w[0][0].width_upper() < 1e-25, "{:e}", tr.final_state.w[0][0].width_upper());
+    assert!(tr.final_state().w[0][0].width_upper() < 1e-25, "{:e}", tr.final_state().w[0][0].width_upper());
 }
 
 /// The reference integrator slides too (it is the reference of the bench's Clarke runs).
@@ -97,7 +97,7 @@ fn the_reference_slides_along_the_closed_form() {
     let opts = RefOptions { tol: 1e-50, order: 60, ..RefOptions::for_bits(BITS) };
     let run = integrate_problem::<Float>(&p, &BITS, &opts).unwrap();
     assert_eq!(run.stop, reluflow_flow::net::reference::RefStop::Reached);
-    let fin = &run.trajectory.final_state;
+    let fin = run.trajectory.final_state();
     let u = closed_form(3.0);
     let err = Float::with_val(BITS, &fin.w[0][0] - &u).abs().to_f64();
     assert!(err < 1e-40, "reference u(3) off the closed form by {err:e}");
@@ -110,15 +110,15 @@ fn the_reference_slides_along_the_closed_form() {
 fn fixed_stays_undecided_and_repelling_stays_non_unique() {
     let fixed = on_a_surface(&["2", "-2"], "3").with_solution(Solution::Fixed).unwrap();
     let tr = certify::<Interval>(&fixed, &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Undecided { reason: UndecidedReason::Sliding { neuron: 0, point: 1 }, .. }));
+    assert!(matches!(tr.status(), Status::Undecided { reason: UndecidedReason::Sliding { neuron: 0, point: 1 }, .. }));
     let repelling = on_a_surface(&["0", "2"], "3");
     let tr = certify::<Interval>(&repelling, &(), &ValidatedOptions::default()).unwrap();
     assert!(
-        matches!(tr.status, Status::Undecided { reason: UndecidedReason::NonUnique { neuron: 0, point: 1 }, .. }),
+        matches!(tr.status(), Status::Undecided { reason: UndecidedReason::NonUnique { neuron: 0, point: 1 }, .. }),
         "{:?}",
-        tr.status
+        tr.status()
     );
-    assert!(tr.segments.is_empty());
+    assert!(tr.segments().is_empty());
 }
 
 /// A `decided_net` bench instance (teacher labels, balanced initialisation, σ'(0) = 0, half-mean
@@ -152,11 +152,11 @@ fn flat<S: Clone>(s: &State<S>) -> Vec<S> {
 /// midpoint, every event's time (a reference event of the same pair and kind, in order), and the
 /// final state of a certified run. Returns the times up to which it was checked.
 fn contains_reference(tr: &Trajectory<Interval>, run: &RefRun<Float>) -> f64 {
-    for (k, seg) in tr.segments.iter().enumerate() {
-        let (a, b) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
+    for (k, seg) in tr.segments().iter().enumerate() {
+        let (a, b) = (seg.t_start().upper_f64(), seg.t_end().lower_f64());
         for t in [a, 0.5 * (a + b), b] {
             let s = run.state_at(&Float::with_val(BITS, t)).expect("reference state");
-            for (c, (e, v)) in flat(&seg.hull).iter().zip(flat(&s)).enumerate() {
+            for (c, (e, v)) in flat(seg.hull()).iter().zip(flat(&s)).enumerate() {
                 let slack = 1e-40 * v.to_f64().abs();
                 assert!(
                     e.lower_f64() - slack <= v.to_f64() && v.to_f64() <= e.upper_f64() + slack,
@@ -168,8 +168,8 @@ fn contains_reference(tr: &Trajectory<Interval>, run: &RefRun<Float>) -> f64 {
             }
         }
     }
-    let mut refs = run.trajectory.events.iter();
-    for ev in &tr.events {
+    let mut refs = run.trajectory.events().iter();
+    for ev in tr.events() {
         let r = refs
             .find(|r| (r.neuron, r.point, r.kind) == (ev.neuron, ev.point, ev.kind))
             .unwrap_or_else(|| panic!("no reference event for {ev:?}"));
@@ -184,12 +184,12 @@ fn contains_reference(tr: &Trajectory<Interval>, run: &RefRun<Float>) -> f64 {
             ev.t.upper_f64()
         );
     }
-    match &tr.status {
+    match tr.status() {
         Status::Certified => {
-            for (c, (e, v)) in flat(&tr.final_state).iter().zip(flat(&run.trajectory.final_state)).enumerate() {
+            for (c, (e, v)) in flat(tr.final_state()).iter().zip(flat(run.trajectory.final_state())).enumerate() {
                 assert!(inside(e, &v), "final state coordinate {c}: reference {} outside {e:?}", v.to_f64());
             }
-            tr.t_final.lower_f64()
+            tr.t_final().lower_f64()
         }
         Status::Undecided { certified_until, .. } => certified_until.lower_f64(),
         other => panic!("{other:?}"),
@@ -209,10 +209,10 @@ fn a_crossing_into_an_attracting_surface_slides_like_the_reference() {
         "1/1000",
     );
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    let slide = tr.events.iter().find(|e| e.kind == EventKind::Slide).expect("a proved entry into sliding");
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let slide = tr.events().iter().find(|e| e.kind == EventKind::Slide).expect("a proved entry into sliding");
     assert_eq!((slide.neuron, slide.point), (1, 3));
-    assert!(tr.segments.iter().filter(|s| !s.pattern.sliding.is_empty()).count() > 1, "no sliding segments");
+    assert!(tr.segments().iter().filter(|s| !s.pattern().sliding.is_empty()).count() > 1, "no sliding segments");
     contains_reference(&tr, &reference(&p));
 }
 
@@ -226,21 +226,21 @@ fn a_sliding_mode_that_ends_towards_the_active_side_is_left_like_the_reference()
     let p =
         bench_instance(&[&[1, 8, 5], &[-7, 0, -8]], &[-4, 9, -7], &[&[4, 6, -9], &[-8, 7, -8], &[3, -1, 4]], "1/10");
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    let kinds: Vec<_> = tr.events.iter().filter(|e| e.neuron == 1).map(|e| (e.kind, e.point)).collect();
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let kinds: Vec<_> = tr.events().iter().filter(|e| e.neuron == 1).map(|e| (e.kind, e.point)).collect();
     assert_eq!(kinds, [(EventKind::Slide, 1), (EventKind::Activate, 1), (EventKind::Slide, 0)]);
-    let exit = &tr.events[2];
+    let exit = &tr.events()[2];
     assert!(exit.t.width_upper() < 1e-6, "exit enclosure {:?}", exit.t);
-    let after = tr.segments.iter().filter(|s| s.t_start.lower_f64() >= exit.t.lower_f64()).count();
+    let after = tr.segments().iter().filter(|s| s.t_start().lower_f64() >= exit.t.lower_f64()).count();
     assert!(after > 1, "segments after the exit");
     let run = reference(&p);
     contains_reference(&tr, &run);
-    let r_exit = run.trajectory.events.iter().find(|e| e.kind == EventKind::Activate && e.neuron == 1).unwrap();
+    let r_exit = run.trajectory.events().iter().find(|e| e.kind == EventKind::Activate && e.neuron == 1).unwrap();
     let s = run.state_at(&r_exit.t).unwrap();
     let data = NetData::<Float>::from_problem(&p, &BITS);
     // The pattern after the exit: point 1 active for neuron 1.
-    let seg = run.trajectory.segments.iter().find(|s| s.t_start >= r_exit.t).unwrap();
-    let on = Pattern { sliding: Vec::new(), ..seg.pattern.clone() };
+    let seg = run.trajectory.segments().iter().find(|s| *s.t_start() >= r_exit.t).unwrap();
+    let on = Pattern { sliding: Vec::new(), ..seg.pattern().clone() };
     assert!(on.active[1].contains(&1), "{on:?}");
     let rho_plus = dot(&field(&data, &on, &s).w[1], &data.x[1], &BITS);
     assert!(rho_plus.to_f64().abs() < 1e-30, "ρ⁺ at the reference's exit: {:e}", rho_plus.to_f64());
@@ -260,12 +260,12 @@ fn a_sliding_mode_that_ends_towards_the_inactive_side_is_left_like_the_reference
         "1/10",
     );
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    let end = tr.events.iter().find(|e| e.kind == EventKind::SlideEnd).expect("a proved exit");
+    let end = tr.events().iter().find(|e| e.kind == EventKind::SlideEnd).expect("a proved exit");
     assert_eq!((end.neuron, end.point), (1, 1));
     let until = contains_reference(&tr, &reference(&p));
     assert!(until > end.t.upper_f64() + 1.0, "certified until {until}, exit at {:?}", end.t);
-    let left = tr.segments.iter().rfind(|s| s.t_start.lower_f64() >= end.t.lower_f64()).unwrap();
-    assert!(left.pattern.sliding.is_empty() && !left.pattern.active[1].contains(&1), "{:?}", left.pattern);
+    let left = tr.segments().iter().rfind(|s| s.t_start().lower_f64() >= end.t.lower_f64()).unwrap();
+    assert!(left.pattern().sliding.is_empty() && !left.pattern().active[1].contains(&1), "{:?}", left.pattern());
 }
 
 /// Seed 1 of the `decided_net` bench: neuron 1 slides on point 2's surface from t ≈ 15.71 and,
@@ -281,11 +281,11 @@ fn a_sliding_neuron_crosses_a_second_surface_like_the_reference() {
         "1/10",
     );
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    let kinds: Vec<_> = tr.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect();
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let kinds: Vec<_> = tr.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect();
     assert_eq!(kinds, vec![(3, 4, EventKind::Deactivate), (1, 2, EventKind::Slide), (1, 3, EventKind::Activate)]);
-    let last = tr.segments.last().unwrap();
-    assert_eq!(last.pattern.sliding, vec![(1, 2)], "still sliding on point 2 at the end");
-    assert!(last.pattern.active[1].contains(&3));
+    let last = tr.segments().last().unwrap();
+    assert_eq!(last.pattern().sliding, vec![(1, 2)], "still sliding on point 2 at the end");
+    assert!(last.pattern().active[1].contains(&3));
     assert_eq!(contains_reference(&tr, &reference(&p)), 20.0);
 }

@@ -80,13 +80,13 @@ fn contains(e: &State<Interval>, v: &State<Float>, what: &str) {
 
 /// Every segment end (at exact times) and the final state contain the reference's state.
 fn contains_reference(tr: &Trajectory<Interval>, run: &RefRun<Float>) {
-    for (k, seg) in tr.segments.iter().enumerate() {
-        if seg.t_end.width_upper() == 0.0 {
-            let s = run.state_at(&Float::with_val(BITS, seg.t_end.lower_f64())).unwrap();
-            contains(&seg.end, &s, &format!("segment {k} end"));
+    for (k, seg) in tr.segments().iter().enumerate() {
+        if seg.t_end().width_upper() == 0.0 {
+            let s = run.state_at(&Float::with_val(BITS, seg.t_end().lower_f64())).unwrap();
+            contains(seg.end(), &s, &format!("segment {k} end"));
         }
     }
-    contains(&tr.final_state, &run.state_at(&Float::with_val(BITS, 20)).unwrap(), "final state");
+    contains(tr.final_state(), &run.state_at(&Float::with_val(BITS, 20)).unwrap(), "final state");
 }
 
 #[test]
@@ -94,17 +94,17 @@ fn a_point_deactivated_onto_orthogonal_points_stays_on_its_hyperplane() {
     for solution in [Solution::Fixed, Solution::Clarke] {
         let p = pinned(solution);
         let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-        assert!(matches!(tr.status, Status::Certified), "{solution:?}: {:?}", tr.status);
+        assert!(matches!(tr.status(), Status::Certified), "{solution:?}: {:?}", tr.status());
         let run = reference(&p);
-        let kinds: Vec<_> = tr.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect();
+        let kinds: Vec<_> = tr.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect();
         assert_eq!(kinds, vec![(1, 1, EventKind::Deactivate), (1, 3, EventKind::Deactivate)]);
-        for (e, r) in tr.events.iter().zip(&run.trajectory.events) {
+        for (e, r) in tr.events().iter().zip(run.trajectory.events()) {
             let t = r.t.to_f64();
             assert!(e.t.lower_f64() <= t && t <= e.t.upper_f64(), "event at {t} outside {:?}", e.t);
         }
         contains_reference(&tr, &run);
         // Pinned: w_1ᵀx_3 = −w_1[0] stays 0 (to rounding) from the second event to the end.
-        let g = &tr.final_state.w[1][0];
+        let g = &tr.final_state().w[1][0];
         assert!(g.lower_f64() <= 0.0 && 0.0 <= g.upper_f64() && g.width_upper() < 1e-12, "{g:?}");
     }
 }
@@ -115,11 +115,11 @@ fn a_dead_neuron_whose_residual_changes_sign_is_non_unique_where_the_reference_s
         let p = revives(solution);
         let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
         let Status::Undecided { reason: UndecidedReason::NonUnique { neuron: 1, point: 1 }, certified_until } =
-            &tr.status
+            &tr.status()
         else {
-            panic!("{solution:?}: {:?}", tr.status)
+            panic!("{solution:?}: {:?}", tr.status())
         };
-        assert_eq!(tr.events[0].kind, EventKind::Death);
+        assert_eq!(tr.events()[0].kind, EventKind::Death);
         // The reference keeps the neuron dead; a_1·r_1 > 0 (the active side returns) up to the
         // stop, and < 0 (it leaves: a second solution) shortly after it.
         let run = reference(&p);

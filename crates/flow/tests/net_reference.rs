@@ -53,31 +53,31 @@ fn f64_and_mpfr_runs_agree_through_events() {
     let rm = integrate_problem::<Float>(&p, &256, &RefOptions::for_bits(256)).unwrap();
     assert_eq!(rf.stop, RefStop::Reached);
     assert_eq!(rm.stop, RefStop::Reached);
-    assert_eq!(rf.trajectory.status, Status::NotValidated);
+    assert_eq!(*rf.trajectory.status(), Status::NotValidated);
     fn ev<S: Scalar>(r: &RefRun<S>) -> Vec<(usize, usize, EventKind)> {
-        r.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect()
+        r.trajectory.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect()
     }
     let (ef, em) = (ev(&rf), ev(&rm));
     assert!(!ef.is_empty(), "this instance switches patterns");
     assert_eq!(ef, em);
-    for (a, b) in rf.trajectory.events.iter().zip(&rm.trajectory.events) {
+    for (a, b) in rf.trajectory.events().iter().zip(rm.trajectory.events()) {
         assert!((a.t - b.t.to_f64()).abs() < 1e-8 * (1.0 + a.t), "event times {} vs {}", a.t, b.t.to_f64());
     }
-    assert!(max_rel_diff(&flat(&rf.trajectory.final_state), &flat(&rm.trajectory.final_state)) < 1e-9);
+    assert!(max_rel_diff(&flat(rf.trajectory.final_state()), &flat(rm.trajectory.final_state())) < 1e-9);
     assert!(ef.iter().any(|e| e.2 == EventKind::Death), "a negative neuron dies: {ef:?}");
     // Dead neurons do not move after their death.
-    let fin = &rm.trajectory.final_state;
-    for e in rm.trajectory.events.iter().filter(|e| e.kind == EventKind::Death) {
-        let seg = rm.trajectory.segments.iter().find(|s| s.t_end == e.t).unwrap();
-        assert_eq!(seg.end.w[e.neuron], fin.w[e.neuron]);
+    let fin = rm.trajectory.final_state();
+    for e in rm.trajectory.events().iter().filter(|e| e.kind == EventKind::Death) {
+        let seg = rm.trajectory.segments().iter().find(|s| *s.t_end() == e.t).unwrap();
+        assert_eq!(seg.end().w[e.neuron], fin.w[e.neuron]);
     }
     // Balancedness a_j² − ‖w_j‖² stays at its initial value (≈ 0) relative to ‖w_j‖².
     let data = NetData::<Float>::from_problem(&p, &256);
-    for (k, seg) in rm.trajectory.segments.iter().enumerate() {
-        assert_balanced(&seg.end, 1e-60, &format!("segment {k}"));
+    for (k, seg) in rm.trajectory.segments().iter().enumerate() {
+        assert_balanced(seg.end(), 1e-60, &format!("segment {k}"));
     }
     // The loss never increases (gradient flow).
-    let losses: Vec<f64> = rm.trajectory.segments.iter().map(|s| loss(&data, &s.end).to_f64()).collect();
+    let losses: Vec<f64> = rm.trajectory.segments().iter().map(|s| loss(&data, s.end()).to_f64()).collect();
     assert!(losses.windows(2).all(|w| w[1] <= w[0] * (1.0 + 1e-30)));
 }
 
@@ -88,13 +88,13 @@ fn dense_output_and_gd_limit() {
     let p = problem(5, 3, 3, 8, "0.3", Horizon::Finite(Rational::from(2)));
     let opts = RefOptions { dense: true, ..RefOptions::f64() };
     let r = integrate_problem::<f64>(&p, &(), &opts).unwrap();
-    for seg in r.trajectory.segments.iter().take(5) {
-        let s = r.state_at(&seg.t_end).unwrap();
-        assert!(max_rel_diff(&flat(&s), &flat(&seg.end)) < 1e-14);
+    for seg in r.trajectory.segments().iter().take(5) {
+        let s = r.state_at(seg.t_end()).unwrap();
+        assert!(max_rel_diff(&flat(&s), &flat(seg.end())) < 1e-14);
     }
     assert!(r.state_at(&3.0).is_none());
     assert!(r.state_at(&2.0).is_some());
-    assert!(r.trajectory.final_state.w.iter().zip(&r.trajectory.initial.w).any(|(a, b)| a != b));
+    assert!(r.trajectory.final_state().w.iter().zip(&r.trajectory.initial().w).any(|(a, b)| a != b));
     let data = NetData::<f64>::from_problem(&p, &());
     let mut s = initial_state::<f64>(&p, &()).unwrap();
     let eta = 1e-3;
@@ -119,13 +119,13 @@ fn tiny_initialisation_escapes_with_mpfr() {
     let opts = RefOptions { loss_stop: Some(l0 * 1e-3), max_steps: 20_000, ..RefOptions::for_bits(256) };
     let r = integrate_problem::<Float>(&p, &256, &opts).unwrap();
     assert_eq!(r.stop, RefStop::LossBelow, "steps {}", r.steps);
-    let t = r.trajectory.t_final.to_f64();
+    let t = r.trajectory.t_final().to_f64();
     // ln(1e600) ≈ 1381.6; ‖γ‖ ≤ max_i y_i ‖x_i‖ / n-ish ≤ 2 here: the escape takes hundreds of time units.
     assert!(t > 300.0, "escape time {t}");
     assert!(r.steps < 5_000, "{} steps for t = {t}", r.steps);
     // Balancedness relative to ‖w_j‖² through 1e-600 → O(1), for the neurons that grew and for
     // those still of size 1e-600 (whose ‖w_j‖² underflows f64).
-    let fin = &r.trajectory.final_state;
+    let fin = r.trajectory.final_state();
     assert!(fin.w.iter().any(|w| w.iter().all(|v| v.to_f64() == 0.0)), "some neuron is still below the f64 range");
     assert_balanced(fin, 1e-50, "final state");
 }
@@ -160,21 +160,21 @@ fn random_instances_agree_between_backends() {
                 "seed {seed} {scheme:?} {rp:?}: f64 {:?} {} steps {} events t {}",
                 rf.stop,
                 rf.steps,
-                rf.trajectory.events.len(),
-                rf.trajectory.t_final
+                rf.trajectory.events().len(),
+                rf.trajectory.t_final()
             );
             let rm = integrate_problem::<Float>(&p, &128, &RefOptions { max_steps: 3000, ..RefOptions::for_bits(128) })
                 .unwrap();
             assert_eq!(rf.stop, rm.stop, "seed {seed} {scheme:?} {rp:?}");
             assert!(matches!(rf.stop, RefStop::Reached | RefStop::Sliding { .. }), "seed {seed} {scheme:?} {rp:?}");
             let ev = |es: Vec<(usize, usize, EventKind)>| es;
-            let ef = ev(rf.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect());
-            let em = ev(rm.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect());
+            let ef = ev(rf.trajectory.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect());
+            let em = ev(rm.trajectory.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect());
             assert_eq!(ef, em, "seed {seed} {rp:?}");
             if let RefStop::Sliding { neuron, point } = rm.stop {
                 // Genuine sliding: with the point active the guard decreases, without it it increases.
                 let data = NetData::<Float>::from_problem(&p, &128);
-                let s = &rm.trajectory.final_state;
+                let s = rm.trajectory.final_state();
                 let mut pat = pattern_of(&data, s).unwrap();
                 let rate = |pat: &Pattern| -> f64 {
                     let f = field(&data, pat, s);
@@ -187,7 +187,7 @@ fn random_instances_agree_between_backends() {
                 let active_rate = rate(&pat);
                 assert!(active_rate < 0.0 && inactive_rate > 0.0, "seed {seed}: {active_rate} {inactive_rate}");
             }
-            let diff = max_rel_diff(&flat(&rf.trajectory.final_state), &flat(&rm.trajectory.final_state));
+            let diff = max_rel_diff(&flat(rf.trajectory.final_state()), &flat(rm.trajectory.final_state()));
             assert!(diff < 1e-8, "seed {seed} {rp:?}: {diff}");
         }
     }
@@ -281,13 +281,13 @@ fn crossing_and_return_within_one_step_is_found() {
     for (name, ev, longest) in [
         (
             "f64",
-            rf.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind, e.t)).collect::<Vec<_>>(),
-            rf.trajectory.segments.iter().map(|s| s.t_end - s.t_start).fold(0.0, f64::max),
+            rf.trajectory.events().iter().map(|e| (e.neuron, e.point, e.kind, e.t)).collect::<Vec<_>>(),
+            rf.trajectory.segments().iter().map(|s| s.t_end() - s.t_start()).fold(0.0, f64::max),
         ),
         (
             "mpfr128",
-            rm.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind, e.t.to_f64())).collect(),
-            rm.trajectory.segments.iter().map(|s| s.t_end.to_f64() - s.t_start.to_f64()).fold(0.0, f64::max),
+            rm.trajectory.events().iter().map(|e| (e.neuron, e.point, e.kind, e.t.to_f64())).collect(),
+            rm.trajectory.segments().iter().map(|s| s.t_end().to_f64() - s.t_start().to_f64()).fold(0.0, f64::max),
         ),
     ] {
         eprintln!("{name}: events {ev:?}, fine {fine:?}, longest step {longest}");
@@ -306,8 +306,8 @@ fn crossing_and_return_within_one_step_is_found() {
     let p = excursion_problem("1/1000000000000", 3);
     let rf = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
     let rm = integrate_problem::<Float>(&p, &128, &RefOptions::for_bits(128)).unwrap();
-    let tf: Vec<f64> = rf.trajectory.events.iter().map(|e| e.t).collect();
-    let tm: Vec<f64> = rm.trajectory.events.iter().map(|e| e.t.to_f64()).collect();
+    let tf: Vec<f64> = rf.trajectory.events().iter().map(|e| e.t).collect();
+    let tm: Vec<f64> = rm.trajectory.events().iter().map(|e| e.t.to_f64()).collect();
     eprintln!("δ = 1e-12: f64 {tf:?}, mpfr128 {tm:?}, centre {centre}");
     assert_eq!((tf.len(), tm.len()), (2, 2), "δ = 1e-12: {tf:?} {tm:?}");
     let half = 0.5 * span * 1e-2;
@@ -334,7 +334,7 @@ fn paper_size_reference_events() {
     let p = problem(1, 16, 16, 25, "0.00006103515625", Horizon::Finite(Rational::from(10)));
     let r = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
     assert_eq!(r.stop, RefStop::Reached);
-    let ev = &r.trajectory.events;
+    let ev = r.trajectory.events();
     let deaths: Vec<usize> = ev.iter().filter(|e| e.kind == EventKind::Death).map(|e| e.neuron).collect();
     assert_eq!((ev.len(), deaths.len()), EVENTS_DEATHS);
     assert_eq!(ev.iter().filter(|e| e.kind == EventKind::Activate).count(), ACTIVATIONS);

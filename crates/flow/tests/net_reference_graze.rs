@@ -54,19 +54,19 @@ fn balance(s: &State<f64>) -> Vec<f64> {
 fn assert_on_the_flow(p: &Problem, what: &str) -> RefRun<f64> {
     let r = integrate_problem::<f64>(p, &(), &RefOptions { max_steps: 20_000, ..RefOptions::f64() }).unwrap();
     let data = NetData::<f64>::from_problem(p, &());
-    let b0 = balance(&r.trajectory.initial);
-    let l0 = loss(&data, &r.trajectory.initial);
+    let b0 = balance(r.trajectory.initial());
+    let l0 = loss(&data, r.trajectory.initial());
     let mut last = l0;
-    for seg in &r.trajectory.segments {
-        for (j, (b, b0)) in balance(&seg.end).iter().zip(&b0).enumerate() {
+    for seg in r.trajectory.segments() {
+        for (j, (b, b0)) in balance(seg.end()).iter().zip(&b0).enumerate() {
             let drift = (b - b0).abs() / (1.0 + b0.abs());
-            assert!(drift <= 1e-9, "{what}: t = {:e}: a_{j}² − ‖w_{j}‖² moved by {drift:e}", seg.t_end);
+            assert!(drift <= 1e-9, "{what}: t = {:e}: a_{j}² − ‖w_{j}‖² moved by {drift:e}", seg.t_end());
         }
-        let l = loss(&data, &seg.end);
+        let l = loss(&data, seg.end());
         assert!(
             l <= last * (1.0 + 1e-9) + 1e-12 * l0,
             "{what}: t = {:e}: the loss rose from {last:e} to {l:e}",
-            seg.t_end
+            seg.t_end()
         );
         last = l;
     }
@@ -92,16 +92,16 @@ fn a_sub_rounding_dip_stops_the_run_on_the_flow() {
     let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfSum, data, init, run).unwrap();
     let r = assert_on_the_flow(&p, "graze instance");
     assert!(matches!(r.stop, RefStop::Sliding { neuron: 0, point: 0 }), "{:?}", r.stop);
-    assert!(r.trajectory.t_final > 0.5, "{}", r.trajectory.t_final);
+    assert!(*r.trajectory.t_final() > 0.5, "{}", r.trajectory.t_final());
     let opts = RefOptions { max_steps: 20_000, dense: true, ..RefOptions::for_bits(256) };
     let rm = integrate_problem::<Float>(&p, &256, &opts).unwrap();
-    assert!(rm.trajectory.t_final.to_f64() > 2.0, "{}", rm.trajectory.t_final);
-    for seg in &r.trajectory.segments {
-        let exact = rm.state_at(&Float::with_val(256, seg.t_end)).expect("inside the 256-bit run");
+    assert!(rm.trajectory.t_final().to_f64() > 2.0, "{}", rm.trajectory.t_final());
+    for seg in r.trajectory.segments() {
+        let exact = rm.state_at(&Float::with_val(256, seg.t_end())).expect("inside the 256-bit run");
         let flat = |s: &State<f64>| s.w.iter().flatten().chain(s.a.as_ref().unwrap()).copied().collect::<Vec<f64>>();
         let e: Vec<f64> = exact.w.iter().flatten().chain(exact.a.as_ref().unwrap()).map(Float::to_f64).collect();
-        for (a, b) in flat(&seg.end).iter().zip(&e) {
-            assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "t = {}: {a} vs {b}", seg.t_end);
+        for (a, b) in flat(seg.end()).iter().zip(&e) {
+            assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "t = {}: {a} vs {b}", seg.t_end());
         }
     }
 }

@@ -23,14 +23,14 @@ fn problem(x: &[&[i64]], y: &[i64], w: &[&[i64]], a: &[i64]) -> Problem {
 }
 
 fn non_unique_at_zero<S: Enclosure>(tr: &Trajectory<S>, neuron: usize, point: usize) {
-    match &tr.status {
+    match tr.status() {
         Status::Undecided { reason: UndecidedReason::NonUnique { neuron: j, point: i }, certified_until } => {
             assert_eq!((*j, *i), (neuron, point));
             assert!(certified_until.contains_zero() && certified_until.width_upper() == 0.0);
         }
         other => panic!("expected non-unique at neuron {neuron}, point {point}, got {other:?}"),
     }
-    assert!(tr.segments.is_empty(), "nothing after t = 0 may be reported");
+    assert!(tr.segments().is_empty(), "nothing after t = 0 may be reported");
 }
 
 /// w = 0, a = 1 on x = e_0, e_1, y = (1, 5): staying at rest is a solution, but so is leaving with
@@ -55,8 +55,8 @@ fn with_a_second_neuron_it_is_still_non_unique() {
 fn a_zero_output_weight_stays_at_rest() {
     let p = problem(&[&[1, 0], &[0, 1]], &[1, 5], &[&[0, 0], &[1, 1]], &[0, 1]);
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    let fin = &tr.final_state;
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let fin = tr.final_state();
     assert!(fin.w[0].iter().all(|v| v.contains_zero() && v.width_upper() == 0.0));
     assert!(fin.a.as_ref().unwrap()[0].contains_zero());
 }
@@ -69,13 +69,13 @@ fn one_dimension_both_directions() {
     non_unique_at_zero(&certify::<Interval>(&leaving, &(), &ValidatedOptions::default()).unwrap(), 0, 0);
     let staying = problem(&[&[1], &[2]], &[1, 1], &[&[0]], &[-1]);
     let tr = certify::<MpInterval>(&staying, &128, &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    assert!(tr.final_state.w[0][0].contains_zero() && tr.final_state.w[0][0].width_upper() == 0.0);
-    let a = &tr.final_state.a.as_ref().unwrap()[0];
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    assert!(tr.final_state().w[0][0].contains_zero() && tr.final_state().w[0][0].width_upper() == 0.0);
+    let a = &tr.final_state().a.as_ref().unwrap()[0];
     assert!(a.contains_rational(&r(-1)) && a.width_upper() == 0.0, "{a:?}");
     let loss = reluflow_flow::net::field::loss(
         &reluflow_flow::net::field::NetData::from_problem(&staying, &128),
-        &tr.final_state,
+        tr.final_state(),
     );
     assert!(loss.contains_rational(&Rational::from((1, 2))), "{loss:?}");
 }
@@ -85,7 +85,7 @@ fn one_dimension_both_directions() {
 fn a_zero_data_point_does_not_block_a_frozen_neuron() {
     let p = problem(&[&[1, 0], &[0, 0]], &[1, 1], &[&[-1, 0]], &[1]);
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
 }
 
 /// A live neuron `w = (1, 0)`, `a = 1` on `x_0 = (1, 1)` (active) and `x_1 = (0, 1)` (guard exactly
@@ -103,11 +103,11 @@ fn leaves_to(y: &[i64], active: bool) {
     let p = on_a_surface(y);
     let opts = RefOptions { tol: 1e-50, order: 60, ..RefOptions::for_bits(256) };
     let run = integrate_problem::<Float>(&p, &256, &opts).unwrap();
-    let fin = &run.trajectory.final_state;
+    let fin = run.trajectory.final_state();
     let r: Vec<f64> = fin.w[0].iter().chain(fin.a.as_ref().unwrap()).map(Float::to_f64).collect();
     let check = |tr: &Trajectory<Interval>, lo: Vec<f64>, hi: Vec<f64>| {
-        assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-        assert_eq!(tr.segments[0].pattern.active[0].contains(&1), active);
+        assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+        assert_eq!(tr.segments()[0].pattern().active[0].contains(&1), active);
         for k in 0..r.len() {
             assert!(
                 lo[k] - 1e-40 <= r[k] && r[k] <= hi[k] + 1e-40,
@@ -121,11 +121,11 @@ fn leaves_to(y: &[i64], active: bool) {
     let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
     let all =
         |s: &reluflow_flow::State<Interval>| s.w[0].iter().chain(s.a.as_ref().unwrap()).cloned().collect::<Vec<_>>();
-    let v = all(&tr.final_state);
+    let v = all(tr.final_state());
     check(&tr, v.iter().map(|e| e.lower_f64()).collect(), v.iter().map(|e| e.upper_f64()).collect());
     let tr = certify::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    assert_eq!(tr.segments[0].pattern.active[0].contains(&1), active);
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    assert_eq!(tr.segments()[0].pattern().active[0].contains(&1), active);
 }
 
 /// ρ⁻ = ρ⁺ < 0: every solution leaves to the inactive side.
@@ -150,7 +150,7 @@ fn a_live_neuron_on_a_repelling_surface_is_non_unique() {
 #[test]
 fn a_live_neuron_on_an_attracting_surface_slides() {
     let tr = certify::<Interval>(&on_a_surface(&[2, -2]), &(), &ValidatedOptions::default()).unwrap();
-    let Status::Undecided { reason, certified_until } = &tr.status else { panic!("{:?}", tr.status) };
+    let Status::Undecided { reason, certified_until } = tr.status() else { panic!("{:?}", tr.status()) };
     assert_eq!(*reason, UndecidedReason::Sliding { neuron: 0, point: 1 });
-    assert!(certified_until.contains_zero() && tr.segments.is_empty());
+    assert!(certified_until.contains_zero() && tr.segments().is_empty());
 }

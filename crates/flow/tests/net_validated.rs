@@ -157,11 +157,11 @@ fn check_against_reference<S: Enclosure>(
     let mut checked = 0;
     for (ts, rs) in samples.iter().zip(refs) {
         let q = Rational::from_f64(*ts).unwrap();
-        for seg in &tr.segments {
-            if !(le(&seg.t_start.upper(), &q) && ge(&seg.t_end.lower(), &q)) {
+        for seg in tr.segments() {
+            if !(le(&seg.t_start().upper(), &q) && ge(&seg.t_end().lower(), &q)) {
                 continue;
             }
-            let flat_h = seg.hull.w.iter().flatten().chain(seg.hull.a.as_ref().unwrap());
+            let flat_h = seg.hull().w.iter().flatten().chain(seg.hull().a.as_ref().unwrap());
             let flat_r = rs.w.iter().flatten().chain(rs.a.as_ref().unwrap());
             for (hv, rv) in flat_h.zip(flat_r) {
                 let tol = slack * (1.0 + rv.to_f64().abs());
@@ -179,8 +179,8 @@ fn check_against_reference<S: Enclosure>(
 }
 
 fn certified_until<S: Enclosure>(tr: &Trajectory<S>) -> f64 {
-    match &tr.status {
-        Status::Certified => tr.t_final.lower_f64(),
+    match tr.status() {
+        Status::Certified => tr.t_final().lower_f64(),
         Status::Undecided { certified_until, .. } => certified_until.lower_f64(),
         Status::NotValidated => 0.0,
     }
@@ -205,7 +205,7 @@ fn run_soundness_stats<S: Enclosure>(
     let (tr, stats) = certify_with_stats::<S>(p, ctx, opts).unwrap();
     // An empty enclosure, or two enclosures of one value that do not meet, cannot both contain
     // the exact state: the run caught an enclosure the exact value lies outside of.
-    if let Status::Undecided { reason: UndecidedReason::Inconsistent(e), .. } = &tr.status {
+    if let Status::Undecided { reason: UndecidedReason::Inconsistent(e), .. } = tr.status() {
         panic!(
             "an enclosure is empty or disjoint from another of the same value (the exact state lies outside one): {e}"
         );
@@ -219,30 +219,30 @@ fn run_soundness_stats<S: Enclosure>(
     // A pair whose guard is exactly 0 at t = 0 is switched by the reference within its first
     // bisection bracket (2^-127 of a step ≤ 1/128, so t < 1e-30); the validated run starts it on the side it leaves to (its first segment's
     // pattern), so such a switch is no event.
-    let first = tr.segments.first().map(|s| s.pattern.clone());
+    let first = tr.segments().first().map(|s| s.pattern().clone());
     let on_start_side = |j: usize, i: usize| first.as_ref().is_some_and(|p| p.active[j].contains(&i));
     let switches: Vec<Switch> =
         switches.into_iter().filter(|(t, j, i)| !(t.to_f64() < 1e-30 && on_start_side(*j, *i))).collect();
     let checked = check_against_reference(&tr, &samples, &refs, slack);
     // Every certified event is a reference switch, in order, at a time inside its enclosure.
-    for (e, (t, j, i)) in tr.events.iter().zip(&switches) {
+    for (e, (t, j, i)) in tr.events().iter().zip(&switches) {
         assert_eq!((e.neuron, e.point), (*j, *i), "event order differs from the reference");
         assert!(e.t.inflate(1e-30).contains_rational(t), "switch time {} outside {e:?}", t.to_f64());
     }
-    assert!(tr.events.len() <= switches.len());
+    assert!(tr.events().len() <= switches.len());
     // Balancedness a_j² − ‖w_j‖² stays enclosed around its initial value.
     let init = balancedness_exact(p);
-    for seg in &tr.segments {
+    for seg in tr.segments() {
         for (j, b0) in init.iter().enumerate() {
-            let a = &seg.end.a.as_ref().unwrap()[j];
+            let a = &seg.end().a.as_ref().unwrap()[j];
             let mut v = a.sqr();
-            for w in &seg.end.w[j] {
+            for w in &seg.end().w[j] {
                 v = v.sub(&w.sqr());
             }
             assert!(v.contains_rational(b0), "balancedness of neuron {j} lost: [{}, {}]", v.lower_f64(), v.upper_f64());
         }
     }
-    (checked, tr.events.len(), stats)
+    (checked, tr.events().len(), stats)
 }
 
 fn balancedness_exact(p: &Problem) -> Vec<Rational> {
@@ -297,7 +297,7 @@ fn mpfr_interval_enclosures_contain_the_reference_with_deaths() {
     for seed in 0..3u64 {
         let p = random_problem(100 + seed, 3, 3, 3, 3, Some(Rational::from((1, 64))));
         let (tr, _) = certify_with_stats::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap();
-        deaths += tr.events.iter().filter(|e| e.kind == EventKind::Death).count();
+        deaths += tr.events().iter().filter(|e| e.kind == EventKind::Death).count();
         let (c, _) = run_soundness::<MpInterval>(&p, &128, 1e-45);
         checked += c;
     }
@@ -344,14 +344,14 @@ fn a_start_on_a_surface_the_inactive_side_holds_is_pinned_or_non_unique() {
         Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap()
     };
     let (tr, _) = certify_with_stats::<Interval>(&problem(1), &(), &ValidatedOptions::default()).unwrap();
-    match tr.status {
+    match tr.status() {
         Status::Undecided { reason: UndecidedReason::NonUnique { neuron: 0, point: 1 }, .. } => {}
         other => panic!("expected non-unique, got {other:?}"),
     }
     let (tr, _) = certify_with_stats::<Interval>(&problem(-1), &(), &ValidatedOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    assert!(tr.events.is_empty());
-    let w2 = &tr.final_state.w[0][1];
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    assert!(tr.events().is_empty());
+    let w2 = &tr.final_state().w[0][1];
     assert!(w2.lower_f64() <= 0.0 && 0.0 <= w2.upper_f64() && w2.width_upper() < 1e-12, "{w2:?}");
 }
 
@@ -368,8 +368,8 @@ fn infinite_horizon_certifies_the_limit_and_its_rate() {
             .unwrap();
         let opts = ValidatedOptions { limit_search_until: 64.0, ..ValidatedOptions::default() };
         let (tr, st) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
-        let Status::Certified = tr.status else { continue };
-        let limit = tr.limit.as_ref().expect("a certified infinite horizon has a limit");
+        let Status::Certified = tr.status() else { continue };
+        let limit = tr.limit().expect("a certified infinite horizon has a limit");
         let rate = st.limit_rate.clone().expect("and a rate");
         assert!(limit.loss.contains_rational(&Rational::new()));
         proved += 1;
@@ -411,8 +411,8 @@ fn a_network_that_cannot_interpolate_is_told_so() {
     .unwrap();
     let opts = ValidatedOptions { limit_search_until: 64.0, ..ValidatedOptions::default() };
     let (tr, _) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
-    let Status::Undecided { reason: UndecidedReason::Other(s), .. } = tr.status else {
-        panic!("expected undecided, got {:?}", tr.status)
+    let Status::Undecided { reason: UndecidedReason::Other(s), .. } = tr.status() else {
+        panic!("expected undecided, got {:?}", tr.status())
     };
     assert!(s.contains("does not interpolate the data") && s.contains("the loss stays ≥ "), "{s}");
     let bound: f64 = s.split("the loss stays ≥ ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
@@ -431,8 +431,8 @@ fn infinite_horizon_without_a_proof_is_undecided_with_the_reason() {
             .unwrap();
         let opts = ValidatedOptions { limit_search_until: 4.0, ..ValidatedOptions::default() };
         let (tr, _) = certify_with_stats::<Interval>(&p, &(), &opts).unwrap();
-        assert!(tr.limit.is_none());
-        match tr.status {
+        assert!(tr.limit().is_none());
+        match tr.status() {
             Status::Undecided { reason: UndecidedReason::Other(s), certified_until } => {
                 assert!(s.contains("limit t → ∞ not proved"), "{s}");
                 assert!(certified_until.upper_f64() > 0.0);

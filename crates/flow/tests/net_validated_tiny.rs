@@ -136,7 +136,8 @@ struct Compared {
 /// `rel·|r|` plus the reference's own error `|r − r₃₈₄|`, which must itself be below `rel·|r|`.
 fn compare(tr: &Trajectory<MpInterval>, rf: &RefRun<Float>, fine: &RefRun<Float>, rel: &Rational) -> Compared {
     let mut out = Compared::default();
-    let ends = tr.segments.iter().map(|s| (&s.t_end, &s.end)).chain(std::iter::once((&tr.t_final, &tr.final_state)));
+    let ends =
+        tr.segments().iter().map(|s| (s.t_end(), s.end())).chain(std::iter::once((tr.t_final(), tr.final_state())));
     for (t, end) in ends {
         if finite(t.lower()) != finite(t.upper()) {
             continue;
@@ -203,10 +204,10 @@ fn tiny_init_example_against_the_reference() {
         t0.elapsed(),
         st.steps,
         st.ball_steps,
-        tr.status
+        tr.status()
     );
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    for e in &tr.events {
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    for e in tr.events() {
         println!(
             "event {:?} neuron {} point {} t ∈ [{:.9}, {:.9}]",
             e.kind,
@@ -216,7 +217,7 @@ fn tiny_init_example_against_the_reference() {
             e.t.upper_f64()
         );
     }
-    assert!(tr.events.iter().any(|e| e.kind == EventKind::Death), "no certified death");
+    assert!(tr.events().iter().any(|e| e.kind == EventKind::Death), "no certified death");
 
     // The 256-bit reference, and a 384-bit one that measures the 256-bit reference's own error.
     let dense = |bits: u32| RefOptions { dense: true, ..RefOptions::for_bits(bits) };
@@ -232,15 +233,16 @@ fn tiny_init_example_against_the_reference() {
         fine.steps
     );
     assert_eq!((rf.stop.clone(), fine.stop.clone()), (RefStop::Reached, RefStop::Reached));
-    let kinds = |r: &RefRun<Float>| r.trajectory.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect::<Vec<_>>();
-    let certified: Vec<_> = tr.events.iter().map(|e| (e.neuron, e.point, e.kind)).collect();
+    let kinds =
+        |r: &RefRun<Float>| r.trajectory.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect::<Vec<_>>();
+    let certified: Vec<_> = tr.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect();
     assert_eq!(kinds(&rf), certified, "the reference switches differently");
     assert_eq!(kinds(&fine), certified, "the 384-bit reference switches differently");
 
     let c = compare(&tr, &rf, &fine, &ref_rel());
     println!("{c:?}");
     assert_eq!(c.coords, c.times * (d + 1) * m, "every coordinate of every compared state");
-    assert_eq!(c.times, tr.segments.iter().filter(|s| s.t_end.lower() == s.t_end.upper()).count() + 1);
+    assert_eq!(c.times, tr.segments().iter().filter(|s| s.t_end().lower() == s.t_end().upper()).count() + 1);
     assert!(c.times > 1000, "too few times compared: {}", c.times);
     // The comparison has teeth: the enclosures are narrow relative to the coordinates.
     assert!(c.width < 1e-10, "an enclosure is wide relative to its coordinate: {:e}", c.width);
@@ -248,14 +250,14 @@ fn tiny_init_example_against_the_reference() {
     // Alignment: at t = 1000 every weight is still below 1e-100 (certified upper bounds; the
     // weights grow from 1e-600 at a rate of about one e-fold per time unit, so the alignment phase
     // lasts about ln(1/λ) ≈ 1382).
-    let mid = tr.segments.iter().find(|s| finite(s.t_end.lower()) >= 1000).expect("a step ends after t = 1000");
+    let mid = tr.segments().iter().find(|s| finite(s.t_end().lower()) >= 1000).expect("a step ends after t = 1000");
     let tiny = q("1e-100");
-    for v in flat(&mid.end) {
-        assert!(finite(v.abs().upper()) < tiny, "a weight is not tiny at t ≈ {}: {v:?}", mid.t_end.lower_f64());
+    for v in flat(mid.end()) {
+        assert!(finite(v.abs().upper()) < tiny, "a weight is not tiny at t ≈ {}: {v:?}", mid.t_end().lower_f64());
     }
     // Escape and convergence: the loss at t_end is below 1e-20 (certified), from about 1/2 at 0.
     let data = NetData::<MpInterval>::from_problem(&p, &PRECISION);
-    let (l0, l1) = (loss(&data, &tr.initial), loss(&data, &tr.final_state));
+    let (l0, l1) = (loss(&data, tr.initial()), loss(&data, tr.final_state()));
     println!(
         "loss(0) ∈ [{:e}, {:e}], loss({T_END}) ∈ [{:e}, {:e}]",
         l0.lower_f64(),

@@ -44,16 +44,16 @@ fn inside<S: Enclosure>(e: &S, v: &Float) -> bool {
 
 /// Certified; the final state and loss contain the 256-bit reference's.
 fn certified_and_contains_reference<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, ctx: &S::Ctx) {
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
     let opts = RefOptions { tol: 1e-50, order: 60, ..RefOptions::for_bits(BITS) };
     let run = integrate_problem::<Float>(p, &BITS, &opts).unwrap();
     assert_eq!(run.stop, RefStop::Reached);
-    let s = &run.trajectory.final_state;
-    for (e, v) in flat(&tr.final_state).iter().zip(flat(s)) {
+    let s = run.trajectory.final_state();
+    for (e, v) in flat(tr.final_state()).iter().zip(flat(s)) {
         assert!(inside(e, &v), "final state {v} not in [{}, {}]", e.lower_f64(), e.upper_f64());
     }
     let l_ref = loss(&NetData::<Float>::from_problem(p, &BITS), s);
-    let l_enc = loss(&NetData::<S>::from_problem(p, ctx), &tr.final_state);
+    let l_enc = loss(&NetData::<S>::from_problem(p, ctx), tr.final_state());
     assert!(inside(&l_enc, &l_ref), "final loss {l_ref} not in [{}, {}]", l_enc.lower_f64(), l_enc.upper_f64());
 }
 
@@ -63,7 +63,7 @@ fn a_zero_point_is_not_a_surface_for_live_neurons() {
         let p = problem(teacher, true);
         let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
         certified_and_contains_reference(&p, &tr, &());
-        assert!(tr.events.iter().all(|e| e.point != 1), "the zero point never switches");
+        assert!(tr.events().iter().all(|e| e.point != 1), "the zero point never switches");
         let tr = certify::<MpInterval>(&p, &128, &ValidatedOptions::default()).unwrap();
         certified_and_contains_reference(&p, &tr, &128);
     }
@@ -75,13 +75,13 @@ fn a_zero_point_is_not_a_surface_for_live_neurons() {
 fn the_zero_point_changes_the_loss_but_not_the_flow() {
     let with = certify::<MpInterval>(&problem(false, true), &128, &ValidatedOptions::default()).unwrap();
     let without = certify::<MpInterval>(&problem(false, false), &128, &ValidatedOptions::default()).unwrap();
-    assert!(matches!(without.status, Status::Certified), "{:?}", without.status);
-    for (a, b) in flat(&with.final_state).iter().zip(flat(&without.final_state)) {
+    assert!(matches!(without.status(), Status::Certified), "{:?}", without.status());
+    for (a, b) in flat(with.final_state()).iter().zip(flat(without.final_state())) {
         assert!(a.lower_f64() <= b.upper_f64() && b.lower_f64() <= a.upper_f64());
         assert!(a.width_upper() < 1e-20 && b.width_upper() < 1e-20);
     }
-    let l_with = loss(&NetData::<MpInterval>::from_problem(&problem(false, true), &128), &with.final_state);
-    let l_without = loss(&NetData::<MpInterval>::from_problem(&problem(false, false), &128), &without.final_state);
+    let l_with = loss(&NetData::<MpInterval>::from_problem(&problem(false, true), &128), with.final_state());
+    let l_without = loss(&NetData::<MpInterval>::from_problem(&problem(false, false), &128), without.final_state());
     let diff = l_with.sub(&l_without);
     assert!(diff.lower_f64() <= 0.5 && 0.5 <= diff.upper_f64(), "loss difference {diff:?}");
 }

@@ -51,12 +51,12 @@ fn grazing_comes_back_undecided() {
         // Everything before the touch at ln 2 ≈ 0.6931 may be certified, nothing after.
         assert!(until <= std::f64::consts::LN_2 + 1e-9, "{until}");
     };
-    match certify::<Interval>(&graze("0"), &(), &NeuronOptions::default()).unwrap().status {
-        Status::Undecided { reason, certified_until } => check(&reason, certified_until.upper_f64()),
+    match certify::<Interval>(&graze("0"), &(), &NeuronOptions::default()).unwrap().status() {
+        Status::Undecided { reason, certified_until } => check(reason, certified_until.upper_f64()),
         other => panic!("expected grazing, got {other:?}"),
     }
-    match certify::<MpInterval>(&graze("0"), &128, &NeuronOptions::default()).unwrap().status {
-        Status::Undecided { reason, certified_until } => check(&reason, certified_until.upper_f64()),
+    match certify::<MpInterval>(&graze("0"), &128, &NeuronOptions::default()).unwrap().status() {
+        Status::Undecided { reason, certified_until } => check(reason, certified_until.upper_f64()),
         other => panic!("expected grazing, got {other:?}"),
     }
 }
@@ -64,13 +64,13 @@ fn grazing_comes_back_undecided() {
 #[test]
 fn near_miss_and_double_crossing_are_certified() {
     let miss = certify::<Interval>(&graze("-1/100"), &(), &NeuronOptions::default()).unwrap();
-    assert!(matches!(miss.status, Status::Certified), "{:?}", miss.status);
-    assert!(miss.events.is_empty());
+    assert!(matches!(miss.status(), Status::Certified), "{:?}", miss.status());
+    assert!(miss.events().is_empty());
     let cross = certify::<Interval>(&graze("1/100"), &(), &NeuronOptions::default()).unwrap();
-    assert!(matches!(cross.status, Status::Certified), "{:?}", cross.status);
-    let kinds: Vec<_> = cross.events.iter().map(|e| (e.point, e.kind)).collect();
+    assert!(matches!(cross.status(), Status::Certified), "{:?}", cross.status());
+    let kinds: Vec<_> = cross.events().iter().map(|e| (e.point, e.kind)).collect();
     assert_eq!(kinds, vec![(3, EventKind::Activate), (3, EventKind::Deactivate)]);
-    assert!(cross.events[0].t.certainly_lt(&cross.events[1].t));
+    assert!(cross.events()[0].t.certainly_lt(&cross.events()[1].t));
 }
 
 #[test]
@@ -81,8 +81,8 @@ fn a_near_miss_by_one_millionth_is_cheap() {
     for shift in ["-1/1000000", "-1/1000000000"] {
         let opts = NeuronOptions { max_steps: 60, ..NeuronOptions::default() };
         let miss = certify::<Interval>(&graze(shift), &(), &opts).unwrap();
-        assert!(matches!(miss.status, Status::Certified), "{shift}: {:?}", miss.status);
-        assert!(miss.events.is_empty());
+        assert!(matches!(miss.status(), Status::Certified), "{shift}: {:?}", miss.status());
+        assert!(miss.events().is_empty());
     }
 }
 
@@ -93,11 +93,11 @@ fn start_on_a_repelling_hyperplane_is_not_unique() {
     let p = single(&[&["1", "0"], &["1", "1"]], &["2", "0"], &["0", "1"], ReluPrime::One, Horizon::Infinite);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
     assert!(
-        matches!(tr.status, Status::Undecided { reason: UndecidedReason::NonUnique { point: 0, .. }, .. }),
+        matches!(tr.status(), Status::Undecided { reason: UndecidedReason::NonUnique { point: 0, .. }, .. }),
         "{:?}",
-        tr.status
+        tr.status()
     );
-    assert!(tr.segments.is_empty());
+    assert!(tr.segments().is_empty());
 }
 
 #[test]
@@ -106,10 +106,10 @@ fn negative_label_gives_sliding() {
     // (label 3) pushes it back from the inactive side: an attracting (Filippov) sliding surface.
     let p = single(&[&["1", "0"], &["1", "1"]], &["-1", "3"], &["1", "5/2"], ReluPrime::Zero, Horizon::Infinite);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    match &tr.status {
+    match tr.status() {
         Status::Undecided { reason: UndecidedReason::Sliding { point: 0, .. }, certified_until } => {
             assert!(certified_until.certainly_pos());
-            assert_eq!(tr.segments.len(), 1, "the segment up to the surface is certified");
+            assert_eq!(tr.segments().len(), 1, "the segment up to the surface is certified");
         }
         other => panic!("expected sliding, got {other:?}"),
     }
@@ -121,7 +121,7 @@ fn last_point_leaving_with_relu_prime_one_is_undecided() {
     // inactive side where the field vanishes: only a Filippov continuation exists. Not certified.
     let p = single(&[&["1"]], &["-1"], &["1"], ReluPrime::One, Horizon::Infinite);
     let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-    match &tr.status {
+    match tr.status() {
         Status::Undecided { reason: UndecidedReason::Other(why), certified_until } => {
             assert!(why.contains("Filippov"), "{why}");
             let ln2 = MpInterval::from_i64(2, &128).ln();
@@ -130,7 +130,7 @@ fn last_point_leaving_with_relu_prime_one_is_undecided() {
         }
         other => panic!("expected undecided, got {other:?}"),
     }
-    assert!(tr.limit.is_none() && tr.events.is_empty());
+    assert!(tr.limit().is_none() && tr.events().is_empty());
 }
 
 #[test]
@@ -139,12 +139,12 @@ fn last_point_leaving_is_a_certified_death() {
     {
         let p = single(&[&["1"]], &["-1"], &["1"], ReluPrime::Zero, Horizon::Infinite);
         let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-        assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-        assert_eq!(tr.events.len(), 1);
-        assert_eq!(tr.events[0].kind, EventKind::Death);
+        assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+        assert_eq!(tr.events().len(), 1);
+        assert_eq!(tr.events()[0].kind, EventKind::Death);
         let ln2 = MpInterval::from_i64(2, &128).ln();
-        assert!(!tr.events[0].t.intersect(&ln2).is_empty() && tr.events[0].t.width_upper() < 1e-30);
-        let lim = tr.limit.unwrap();
+        assert!(!tr.events()[0].t.intersect(&ln2).is_empty() && tr.events()[0].t.width_upper() < 1e-30);
+        let lim = tr.limit().unwrap();
         assert!(lim.state.w[0][0].contains_rational(&q("0")) && lim.state.w[0][0].width_upper() < 1e-30);
         assert!(lim.loss.contains_rational(&q("1/2")));
         assert!(lim.pattern.frozen[0]);
@@ -156,11 +156,11 @@ fn finite_horizon_ends_exactly_at_t_end() {
     // One point, ẇ = −(w − 2): w(1) = 2 − e^{−1} from w(0) = 1.
     let p = single(&[&["1"]], &["2"], &["1"], ReluPrime::Zero, Horizon::Finite(q("1")));
     let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified));
+    assert!(matches!(tr.status(), Status::Certified));
     let exact = MpInterval::from_i64(2, &128).sub(&MpInterval::from_i64(-1, &128).exp());
-    let fin = &tr.final_state.w[0][0];
+    let fin = &tr.final_state().w[0][0];
     assert!(!fin.intersect(&exact).is_empty() && fin.width_upper() < 1e-30, "{fin:?}");
-    assert!(tr.t_final.contains_rational(&q("1")));
+    assert!(tr.t_final().contains_rational(&q("1")));
 }
 
 #[test]
@@ -188,13 +188,13 @@ fn limit_on_a_hyperplane_is_undecided() {
     let p = single(&[&["1", "0"], &["1", "-1"]], &["1", "0"], &["1/2", "1"], ReluPrime::Zero, Horizon::Infinite);
     let t = std::time::Instant::now();
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    match &tr.status {
+    match tr.status() {
         Status::Undecided { reason: UndecidedReason::Other(s), .. } => assert!(s.contains("point 1"), "{s}"),
         other => panic!("expected the limit-on-a-hyperplane diagnosis, got {other:?}"),
     }
-    assert!(tr.limit.is_none());
+    assert!(tr.limit().is_none());
     let tm = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-    assert!(matches!(tm.status, Status::Undecided { .. }), "{:?}", tm.status);
+    assert!(matches!(tm.status(), Status::Undecided { .. }), "{:?}", tm.status());
     assert!(t.elapsed().as_secs_f64() < 20.0, "undecided quickly enough: {:?}", t.elapsed());
 }
 
@@ -203,18 +203,18 @@ fn points_on_one_hyperplane_switch_together() {
     // x = 1 and x = 2, labels −1: ẇ = −(5w + 3) from w = 1, both leave at w = 0 together: death.
     let p = single(&[&["1"], &["2"]], &["-1", "-1"], &["1"], ReluPrime::Zero, Horizon::Infinite);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    let ev: Vec<_> = tr.events.iter().map(|e| (e.point, e.kind)).collect();
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let ev: Vec<_> = tr.events().iter().map(|e| (e.point, e.kind)).collect();
     assert_eq!(ev, vec![(0, EventKind::Death), (1, EventKind::Death)]);
     // x = 1 leaves while x = −1 (label 2) enters at the same instant t = ln 2; then w → −2.
     let p = single(&[&["1"], &["-1"]], &["-1", "2"], &["1"], ReluPrime::One, Horizon::Infinite);
     let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    let ev: Vec<_> = tr.events.iter().map(|e| (e.point, e.kind)).collect();
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let ev: Vec<_> = tr.events().iter().map(|e| (e.point, e.kind)).collect();
     assert_eq!(ev, vec![(0, EventKind::Deactivate), (1, EventKind::Activate)]);
     let ln2 = MpInterval::from_i64(2, &128).ln();
-    assert!(!tr.events[0].t.intersect(&ln2).is_empty());
-    let lim = tr.limit.unwrap();
+    assert!(!tr.events()[0].t.intersect(&ln2).is_empty());
+    let lim = tr.limit().unwrap();
     assert!(lim.state.w[0][0].contains_rational(&q("-2")) && lim.state.w[0][0].width_upper() < 1e-30);
     assert!(lim.loss.contains_rational(&q("1/2")));
 }
@@ -225,11 +225,11 @@ fn opposite_points_swap_at_the_origin() {
     // ẇ = 1 − w in both patterns: w = 1 − 2e^{−t}; at t = ln 2 point 1 leaves and point 0 enters.
     let p = single(&[&["1"], &["-1"]], &["1", "-1"], &["-1"], ReluPrime::Zero, Horizon::Infinite);
     let tr = certify::<MpInterval>(&p, &128, &NeuronOptions::default()).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "{:?}", tr.status);
-    let ev: Vec<_> = tr.events.iter().map(|e| (e.point, e.kind)).collect();
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let ev: Vec<_> = tr.events().iter().map(|e| (e.point, e.kind)).collect();
     assert_eq!(ev, vec![(0, EventKind::Activate), (1, EventKind::Deactivate)]);
-    assert_eq!(tr.segments.len(), 2);
-    assert!(tr.segments[0].end.w[0][0].contains_rational(&q("0")));
-    let lim = tr.limit.unwrap();
+    assert_eq!(tr.segments().len(), 2);
+    assert!(tr.segments()[0].end().w[0][0].contains_rational(&q("0")));
+    let lim = tr.limit().unwrap();
     assert!(lim.state.w[0][0].contains_rational(&q("1")) && lim.loss.contains_rational(&q("1/2")));
 }

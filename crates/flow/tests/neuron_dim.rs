@@ -39,8 +39,8 @@ fn two_points_in_two_thousand_dimensions_reach_the_closed_form_limit() {
     let w0: Vec<Rational> = (0..d).map(|j| Rational::from(&x[0][j] + &x[1][j]) / 2u32 + entry(j + 17) / 8u32).collect();
     let p = single(x.clone(), y.clone(), w0.clone(), ReluPrime::Zero);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert_eq!(tr.status, Status::Certified);
-    assert!(tr.events.is_empty(), "both points stay active");
+    assert_eq!(*tr.status(), Status::Certified);
+    assert!(tr.events().is_empty(), "both points stay active");
     // Closed form: w(∞) = w0 − Xᵀ(XXᵀ)⁻¹(Xw0 − y), with the 2 × 2 Gram matrix inverted by hand.
     let (a, b, c) = (dot(&x[0], &x[0]), dot(&x[0], &x[1]), dot(&x[1], &x[1]));
     let det = Rational::from(&a * &c) - Rational::from(&b * &b);
@@ -48,7 +48,7 @@ fn two_points_in_two_thousand_dimensions_reach_the_closed_form_limit() {
     let r1 = dot(&x[1], &w0) - &y[1];
     let u0 = (Rational::from(&c * &r0) - Rational::from(&b * &r1)) / &det;
     let u1 = (Rational::from(&a * &r1) - Rational::from(&b * &r0)) / &det;
-    let lim = &tr.limit.as_ref().expect("limit").state.w[0];
+    let lim = &tr.limit().expect("limit").state.w[0];
     for j in 0..d {
         let exact = (&w0[j] - Rational::from(&u0 * &x[0][j])) - Rational::from(&u1 * &x[1][j]);
         assert!(lim[j].contains_rational(&exact), "coordinate {j}: {exact} not in {:?}", lim[j]);
@@ -70,11 +70,11 @@ fn zero_columns_change_nothing() {
         certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap()
     };
     let (a, b) = (run(3), run(2000));
-    assert_eq!((&a.status, &b.status), (&Status::Certified, &Status::Certified));
-    assert_eq!(a.events.len(), 1);
-    assert_eq!(a.events.len(), b.events.len());
-    assert!(meets(&a.events[0].t, &b.events[0].t), "{:?} vs {:?}", a.events[0].t, b.events[0].t);
-    let (la, lb) = (&a.limit.unwrap().state.w[0], &b.limit.unwrap().state.w[0]);
+    assert_eq!((a.status(), b.status()), (&Status::Certified, &Status::Certified));
+    assert_eq!(a.events().len(), 1);
+    assert_eq!(a.events().len(), b.events().len());
+    assert!(meets(&a.events()[0].t, &b.events()[0].t), "{:?} vs {:?}", a.events()[0].t, b.events()[0].t);
+    let (la, lb) = (&a.limit().unwrap().state.w[0], &b.limit().unwrap().state.w[0]);
     for j in 0..3 {
         assert!(meets(&la[j], &lb[j]), "coordinate {j}: {:?} vs {:?}", la[j], lb[j]);
     }
@@ -120,9 +120,9 @@ fn check_limit(x: Vec<Vec<Rational>>, y: Vec<Rational>, w0: Vec<Rational>, max_w
     let want = closed_form_limit(&x, &y, &w0);
     let p = single(x, y, w0, ReluPrime::Zero);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert_eq!(tr.status, Status::Certified);
-    assert!(tr.events.is_empty(), "every point stays active");
-    let lim = &tr.limit.as_ref().expect("limit").state.w[0];
+    assert_eq!(*tr.status(), Status::Certified);
+    assert!(tr.events().is_empty(), "every point stays active");
+    let lim = &tr.limit().expect("limit").state.w[0];
     for (j, (v, exact)) in lim.iter().zip(&want).enumerate() {
         assert!(v.contains_rational(exact), "coordinate {j}: {exact} not in {v:?}");
         assert!(v.width_upper() < max_width, "coordinate {j}: width {}", v.width_upper());

@@ -35,17 +35,17 @@ fn teacher(w0: &[&str], t_end: Horizon) -> Problem {
 /// Every segment hull (at five times each) and every event against a 256-bit reference.
 fn check_hulls<S: Enclosure>(p: &Problem, tr: &Trajectory<S>) {
     let rf = reference::<Float>(p, &256, &NeuronOptions::default()).unwrap();
-    for (k, seg) in tr.segments.iter().enumerate() {
-        let (a, b) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
+    for (k, seg) in tr.segments().iter().enumerate() {
+        let (a, b) = (seg.t_start().upper_f64(), seg.t_end().lower_f64());
         for j in 0..=4 {
             let t = Rational::from_f64(a + (b - a) * j as f64 / 4.0).unwrap();
             let w = rf.state_at(&Float::from_rational(&t, &256));
-            for (h, v) in seg.hull.w[0].iter().zip(&w) {
+            for (h, v) in seg.hull().w[0].iter().zip(&w) {
                 assert!(h.contains_rational(&v.to_rational().unwrap()), "segment {k} at t = {t}");
             }
         }
     }
-    for (e, r) in tr.events.iter().zip(&rf.trajectory.events) {
+    for (e, r) in tr.events().iter().zip(rf.trajectory.events()) {
         assert_eq!((e.point, e.kind), (r.point, r.kind));
         assert!(e.t.contains_rational(&r.t.to_rational().unwrap()));
     }
@@ -56,9 +56,9 @@ fn a_guard_that_only_tends_to_zero_certifies_the_limit_on_the_hyperplane() {
     // z = (0, 1): c₁, c₂ > 0, the guard never reaches 0; the limit is exactly v.
     let p = teacher(&["1", "0"], Horizon::Infinite);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert_eq!(tr.status, Status::Certified, "{:?}", tr.status);
-    assert!(tr.events.is_empty());
-    let lim = tr.limit.as_ref().unwrap();
+    assert_eq!(*tr.status(), Status::Certified, "{:?}", tr.status());
+    assert!(tr.events().is_empty());
+    let lim = tr.limit().unwrap();
     assert_eq!(lim.on_hyperplane, vec![(0, 1)]);
     assert_eq!(lim.pattern.active, vec![vec![0, 1]]);
     for (l, v) in lim.state.w[0].iter().zip(["1", "-1"]) {
@@ -67,14 +67,14 @@ fn a_guard_that_only_tends_to_zero_certifies_the_limit_on_the_hyperplane() {
     assert!(lim.loss.contains_rational(&Rational::new()));
     check_hulls(&p, &tr);
     let tm = certify::<MpInterval>(&p, &256, &NeuronOptions::default()).unwrap();
-    assert_eq!(tm.status, Status::Certified, "{:?}", tm.status);
-    assert_eq!(tm.limit.as_ref().unwrap().on_hyperplane, vec![(0, 1)]);
+    assert_eq!(*tm.status(), Status::Certified, "{:?}", tm.status());
+    assert_eq!(tm.limit().unwrap().on_hyperplane, vec![(0, 1)]);
     check_hulls(&p, &tm);
     // A finite horizon far beyond where the guard is separable from 0 at f64 precision.
     let p = teacher(&["1", "0"], Horizon::Finite(q("200")));
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert_eq!(tr.status, Status::Certified, "{:?}", tr.status);
-    for (l, v) in tr.final_state.w[0].iter().zip(["1", "-1"]) {
+    assert_eq!(*tr.status(), Status::Certified, "{:?}", tr.status());
+    for (l, v) in tr.final_state().w[0].iter().zip(["1", "-1"]) {
         assert!(l.contains_rational(&q(v)), "{l:?}");
     }
 }
@@ -84,9 +84,9 @@ fn a_guard_that_reaches_zero_still_switches() {
     // z = (1, 0): g(0) = 1 but the slow coefficient c₁ < 0: the guard crosses at a finite time.
     let p = teacher(&["2", "-1"], Horizon::Infinite);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert_eq!(tr.status, Status::Certified, "{:?}", tr.status);
-    assert_eq!(tr.events.first().map(|e| (e.point, e.kind)), Some((1, EventKind::Deactivate)));
-    assert!(tr.limit.as_ref().unwrap().on_hyperplane.is_empty());
+    assert_eq!(*tr.status(), Status::Certified, "{:?}", tr.status());
+    assert_eq!(tr.events().first().map(|e| (e.point, e.kind)), Some((1, EventKind::Deactivate)));
+    assert!(tr.limit().unwrap().on_hyperplane.is_empty());
     check_hulls(&p, &tr);
 }
 
@@ -104,9 +104,9 @@ fn bench_instance_with_a_zero_label_limit_on_its_hyperplane() {
     let w0 = ["-0.5", "-0.8", "-0.6", "-1"];
     let p = problem(x, y, &w0, Horizon::Infinite);
     let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-    assert_eq!(tr.status, Status::Certified, "{:?}", tr.status);
-    assert!(tr.events.is_empty());
-    let lim = tr.limit.as_ref().unwrap();
+    assert_eq!(*tr.status(), Status::Certified, "{:?}", tr.status());
+    assert!(tr.events().is_empty());
+    let lim = tr.limit().unwrap();
     assert_eq!(lim.on_hyperplane, vec![(0, 2)]);
     // No switch: the limit is the exact closed form from w(0).
     let w0q: Vec<Rational> = w0.iter().map(|v| q(v)).collect();

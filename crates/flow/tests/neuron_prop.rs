@@ -106,14 +106,14 @@ fn reference_loss_error(p: &Problem, w: &[Float]) -> Rational {
 /// made (sample points of segment hulls, events, the final state or the limit).
 fn compare<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, rf: &ReferenceRun<Float>) -> Result<usize, TestCaseError> {
     let mut checks = 0;
-    let until: Option<Rational> = match &tr.status {
+    let until: Option<Rational> = match tr.status() {
         Status::Certified => None,
         Status::Undecided { certified_until, .. } => Some(lower_q(certified_until).unwrap()),
         Status::NotValidated => return Err(TestCaseError::fail("certify returned NotValidated")),
     };
     let ctx = REF_BITS;
-    for (k, seg) in tr.segments.iter().enumerate() {
-        let (Some(a), Some(mut b)) = (upper_q(&seg.t_start), lower_q(&seg.t_end)) else { continue };
+    for (k, seg) in tr.segments().iter().enumerate() {
+        let (Some(a), Some(mut b)) = (upper_q(seg.t_start()), lower_q(seg.t_end())) else { continue };
         if let Some(u) = &until
             && *u < b
         {
@@ -125,33 +125,33 @@ fn compare<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, rf: &ReferenceRun<Floa
         for j in 0..=3u32 {
             let t: Rational = &a + Rational::from(&b - &a) * Rational::from((j, 3u32));
             let w = rf.state_at(&Float::from_rational(&t, &ctx));
-            prop_assert!(contains(&seg.hull.w[0], &w), "segment {k} hull misses the reference at t = {t}");
+            prop_assert!(contains(&seg.hull().w[0], &w), "segment {k} hull misses the reference at t = {t}");
             checks += 1;
         }
     }
-    let certified = matches!(tr.status, Status::Certified);
-    let ref_events = &rf.trajectory.events;
-    for (k, ev) in tr.events.iter().enumerate() {
+    let certified = matches!(tr.status(), Status::Certified);
+    let ref_events = rf.trajectory.events();
+    for (k, ev) in tr.events().iter().enumerate() {
         prop_assert!(k < ref_events.len(), "certified event {k} missing in the reference");
         let re = &ref_events[k];
         prop_assert_eq!((ev.point, ev.kind), (re.point, re.kind), "event {} differs", k);
         prop_assert!(ev.t.contains_rational(&re.t.to_rational().unwrap()), "event {k} time");
         // Points on one hyperplane switch together: several events may end the same segment.
-        let seg = tr.segments.iter().find(|s| s.t_end.lower() == ev.t.lower() && s.t_end.upper() == ev.t.upper());
+        let seg = tr.segments().iter().find(|s| s.t_end().lower() == ev.t.lower() && s.t_end().upper() == ev.t.upper());
         let seg = seg.expect("a segment ends at each event");
         let w = rf.state_at(&re.t);
-        prop_assert!(contains(&seg.end.w[0], &w), "the end state of the segment of event {k} misses the reference");
+        prop_assert!(contains(&seg.end().w[0], &w), "the end state of the segment of event {k} misses the reference");
         checks += 1;
     }
     if certified {
         // A point whose limit lies exactly on its hyperplane is proved never to switch; its guard
         // decays to 0, and the reference, at any precision, eventually sees a rounding-level
         // "switch" of it: those are not counted.
-        let on_plane: Vec<usize> = tr.limit.iter().flat_map(|l| l.on_hyperplane.iter().map(|&(_, i)| i)).collect();
+        let on_plane: Vec<usize> = tr.limit().iter().flat_map(|l| l.on_hyperplane.iter().map(|&(_, i)| i)).collect();
         let real = ref_events.iter().filter(|e| !on_plane.contains(&e.point)).count();
-        prop_assert_eq!(tr.events.len(), real, "event counts differ");
-        if let Some(lim) = &tr.limit {
-            let rl = rf.trajectory.limit.as_ref().expect("reference limit");
+        prop_assert_eq!(tr.events().len(), real, "event counts differ");
+        if let Some(lim) = tr.limit() {
+            let rl = rf.trajectory.limit().expect("reference limit");
             prop_assert!(contains(&lim.state.w[0], &rl.state.w[0]), "limit misses the reference");
             // The reference loss r lies in the certified enclosure widened by its own error.
             let r = rl.loss.to_rational().unwrap();
@@ -166,8 +166,8 @@ fn compare<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, rf: &ReferenceRun<Floa
                 tol.to_f64()
             );
         } else {
-            let w = rf.state_at(&Float::from_rational(&upper_q(&tr.t_final).unwrap(), &ctx));
-            prop_assert!(contains(&tr.final_state.w[0], &w), "final state misses the reference");
+            let w = rf.state_at(&Float::from_rational(&upper_q(tr.t_final()).unwrap(), &ctx));
+            prop_assert!(contains(&tr.final_state().w[0], &w), "final state misses the reference");
         }
         checks += 1;
     }
@@ -175,7 +175,7 @@ fn compare<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, rf: &ReferenceRun<Floa
 }
 
 fn reach<S: Enclosure>(tr: &Trajectory<S>) -> Option<Rational> {
-    match &tr.status {
+    match tr.status() {
         Status::Undecided { certified_until, .. } => upper_q(certified_until),
         _ => None,
     }
@@ -195,8 +195,8 @@ fn run_case(p: &Problem) -> Result<bool, TestCaseError> {
     };
     if horizon.as_ref().is_some_and(|h| *h == 0) {
         // Nothing after t = 0 is certified: at most the initial state, which is exact.
-        for seg in tr.segments.iter() {
-            prop_assert!(seg.t_end.contains_rational(&Rational::new()));
+        for seg in tr.segments().iter() {
+            prop_assert!(seg.t_end().contains_rational(&Rational::new()));
         }
         return Ok(false);
     }
@@ -213,9 +213,9 @@ fn run_case(p: &Problem) -> Result<bool, TestCaseError> {
     if std::env::var("NEURON_PROP_STATS").is_ok() {
         eprintln!(
             "status {:?} events {} limit {} cert {:?} ref {:?} (d {}, n {})",
-            tr.status,
-            tr.events.len(),
-            tr.limit.is_some(),
+            tr.status(),
+            tr.events().len(),
+            tr.limit().is_some(),
             t1,
             t0.elapsed() - t1,
             p.data().d(),

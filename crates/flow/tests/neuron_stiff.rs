@@ -61,16 +61,16 @@ fn check<S: Enclosure>(gamma: &str, ctx: &S::Ctx, max_width: f64) {
     let p = vardi_shamir(gamma);
     let opts = NeuronOptions::default();
     let tr = certify::<S>(&p, ctx, &opts).unwrap();
-    assert!(matches!(tr.status, Status::Certified), "γ = {gamma}: {:?}", tr.status);
-    let lim = tr.limit.as_ref().expect("limit certified");
+    assert!(matches!(tr.status(), Status::Certified), "γ = {gamma}: {:?}", tr.status());
+    let lim = tr.limit().expect("limit certified");
     let w = &lim.state.w[0];
     assert!(w[0].contains_rational(&q("5")) && w[1].contains_rational(&q("-1")), "γ = {gamma}: {w:?}");
     assert_eq!(lim.pattern.active[0], vec![0, 1], "x3 inactive at the end");
-    assert_eq!(tr.events.len(), 1, "one switch: x3 deactivates");
+    assert_eq!(tr.events().len(), 1, "one switch: x3 deactivates");
     for v in w {
         assert!(v.width_upper() < max_width, "γ = {gamma}: width {}", v.width_upper());
     }
-    let exact = reference_limit(&p, &tr.events[0].t, &[0, 1]);
+    let exact = reference_limit(&p, &tr.events()[0].t, &[0, 1]);
     assert_eq!((&exact[0], &exact[1]), (&q("5"), &q("-1")), "the closed form's first coordinates");
     assert!(near(&w[2], &exact[2]), "γ = {gamma}: reference s = {} not in {:?}", exact[2].to_f64(), w[2]);
     assert!(w[2].certainly_neg(), "γ = {gamma}: s < 0");

@@ -71,8 +71,8 @@ fn near<S: Enclosure>(x: &S, v: &str, tol: &str) -> bool {
 }
 
 fn check<S: Enclosure>(tr: &Trajectory<S>, gamma: &str, max_width: f64, tol: &str) {
-    assert!(matches!(tr.status, Status::Certified), "γ = {gamma}: {:?}", tr.status);
-    let lim = tr.limit.as_ref().expect("limit certified");
+    assert!(matches!(tr.status(), Status::Certified), "γ = {gamma}: {:?}", tr.status());
+    let lim = tr.limit().expect("limit certified");
     let w = &lim.state.w[0];
     assert!(w[0].contains_rational(&q("5")) && w[1].contains_rational(&q("-1")), "γ = {gamma}: {w:?}");
     for v in w {
@@ -83,7 +83,7 @@ fn check<S: Enclosure>(tr: &Trajectory<S>, gamma: &str, max_width: f64, tol: &st
         // x3 = 0: σ(x3ᵀw) = 0 always, and with σ'(0) = 1 the point counts as active.
         assert_eq!(lim.pattern.active[0], vec![0, 1, 2]);
         assert!(w[2].contains_rational(&q("0")));
-        assert!(tr.events.is_empty());
+        assert!(tr.events().is_empty());
         return;
     }
     assert_eq!(lim.pattern.active[0], vec![0, 1], "x3 inactive at the end");
@@ -91,8 +91,8 @@ fn check<S: Enclosure>(tr: &Trajectory<S>, gamma: &str, max_width: f64, tol: &st
     assert!(q(a) < lo(&w[2]) && hi(&w[2]) < q(b), "γ = {gamma}: s outside ({a}, {b})");
     let (_, t1, s) = MPMATH.iter().find(|t| t.0 == gamma).unwrap();
     assert!(near(&w[2], s, tol), "γ = {gamma}: s = {s} not in {:?}", w[2]);
-    assert_eq!(tr.events.len(), 1);
-    let ev = &tr.events[0];
+    assert_eq!(tr.events().len(), 1);
+    let ev = &tr.events()[0];
     assert_eq!((ev.point, ev.kind), (2, EventKind::Deactivate));
     assert!(near(&ev.t, t1, tol), "γ = {gamma}: t1 = {t1} not in {:?}", ev.t);
 }
@@ -116,15 +116,15 @@ fn vardi_shamir_limits_with_256_bit_intervals() {
 #[test]
 fn segment_hulls_and_ends_are_consistent() {
     let tr = certify::<MpInterval>(&vardi_shamir("2"), &128, &NeuronOptions::default()).unwrap();
-    assert_eq!(tr.segments.len(), 2);
-    let (s0, s1) = (&tr.segments[0], &tr.segments[1]);
-    assert_eq!(s0.pattern.active[0], vec![0, 1, 2]);
-    assert_eq!(s0.t_end, s1.t_start);
-    for (h, e) in s0.hull.w[0].iter().zip(&s0.end.w[0]) {
+    assert_eq!(tr.segments().len(), 2);
+    let (s0, s1) = (&tr.segments()[0], &tr.segments()[1]);
+    assert_eq!(s0.pattern().active[0], vec![0, 1, 2]);
+    assert_eq!(s0.t_end(), s1.t_start());
+    for (h, e) in s0.hull().w[0].iter().zip(&s0.end().w[0]) {
         assert!(e.subset(h), "the end state lies in the segment hull");
     }
     // The switching state lies on x3's hyperplane: x3ᵀw = 2(w2 + w3) ∋ 0.
-    let e = &s0.end.w[0];
+    let e = &s0.end().w[0];
     assert!(e[1].add(&e[2]).contains_rational(&q("0")));
 }
 

@@ -2,7 +2,9 @@
 //! are finite, infinite, empty or whole-line, a certified status never survives a non-finite
 //! bound, the kept segments are a prefix of the original ones, a finite certified run is left
 //! untouched, an empty enclosure is reported as an internal inconsistency (a bug, never "out of
-//! range"), and an undecided run names its reason and `certified_until`.
+//! range"), and an undecided run names its reason and `certified_until`. The cut run is a
+//! trajectory (`Trajectory::from_parts` accepts it), and a certified one with a non-finite bound
+//! is not.
 
 use proptest::prelude::*;
 use reluflow_arith::{Enclosure, Interval, Scalar};
@@ -23,12 +25,12 @@ fn state(kinds: &[u8], at: f64) -> State<Interval> {
     State { w: vec![kinds.iter().map(|&k| value(k, at)).collect()], a: None }
 }
 
-fn trajectory(seg_kinds: &[(u8, u8, u8)], final_kind: u8, limit_kind: Option<u8>) -> Trajectory<Interval> {
+fn trajectory(seg_kinds: &[(u8, u8, u8)], final_kind: u8, limit_kind: Option<u8>) -> TrajectoryParts<Interval> {
     let pattern = Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() };
-    let segments: Vec<Segment<Interval>> = seg_kinds
+    let segments: Vec<SegmentParts<Interval>> = seg_kinds
         .iter()
         .enumerate()
-        .map(|(k, &(t, h, e))| Segment {
+        .map(|(k, &(t, h, e))| SegmentParts {
             t_start: value(0, k as f64),
             t_end: value(t, k as f64 + 1.0),
             pattern: pattern.clone(),
@@ -40,7 +42,7 @@ fn trajectory(seg_kinds: &[(u8, u8, u8)], final_kind: u8, limit_kind: Option<u8>
         .map(|k| Event { t: value(0, k as f64 + 1.0), point: 0, neuron: 0, kind: EventKind::Activate })
         .collect();
     let n = segments.len() as f64;
-    Trajectory {
+    TrajectoryParts {
         initial: state(&[0, 0], 0.0),
         segments,
         events,
@@ -75,6 +77,10 @@ proptest! {
         let out = tr.clone().without_vacuous_bounds();
         prop_assert!(out.segments.len() <= before.len());
         prop_assert_eq!(&out.segments[..], &before[..out.segments.len()]);
+        let checked = Trajectory::from_parts(out.clone());
+        prop_assert!(checked.is_ok(), "{:?}", checked);
+        let refused = Trajectory::from_parts(tr.clone());
+        prop_assert_eq!(refused.is_ok(), was_finite, "{:?}", refused);
         match &out.status {
             Status::Certified => {
                 prop_assert!(was_finite);

@@ -177,7 +177,7 @@ impl Claim for Plan {
 
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
         let mut sel = self.selection.clone();
-        if matches!(traj.status, Status::NotValidated) {
+        if matches!(traj.status(), Status::NotValidated) {
             sel.params.refine = 0;
             return self.row(p, traj, &sel);
         }

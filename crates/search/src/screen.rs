@@ -8,7 +8,7 @@ use reluflow_check::{RowStatus, degenerate};
 use reluflow_flow::monitor::Monitor;
 use reluflow_flow::net::{reference as net_ref, validated};
 use reluflow_flow::neuron::{self, NeuronOptions, ReferenceRun};
-use reluflow_flow::{Segment, State, Status, Trajectory};
+use reluflow_flow::{SegmentParts, State, Status, Trajectory};
 use reluflow_model::{Horizon, ModelKind, Problem, RunConfig};
 use rug::Rational;
 
@@ -55,28 +55,34 @@ impl Default for Budget {
 /// The single-neuron point run with every finite pattern sampled at `pieces` times.
 fn resampled(run: &ReferenceRun<f64>, pieces: u32) -> Trajectory<f64> {
     let tr = &run.trajectory;
-    let mut out = tr.clone();
-    out.segments.clear();
-    for seg in &tr.segments {
-        let (a, b) = (seg.t_start, seg.t_end);
+    let mut segments = Vec::new();
+    for seg in tr.segments() {
+        let (a, b) = (*seg.t_start(), *seg.t_end());
         if pieces < 2 || b.partial_cmp(&a) != Some(std::cmp::Ordering::Greater) || !b.is_finite() {
-            out.segments.push(seg.clone());
+            segments.push(seg.clone().into_parts());
             continue;
         }
         let mut t0 = a;
         for k in 1..=pieces {
             let (t1, end) = if k == pieces {
-                (b, seg.end.clone())
+                (b, seg.end().clone())
             } else {
                 let t = a + (b - a) * f64::from(k) / f64::from(pieces);
                 (t, State { w: vec![run.state_at(&t)], a: None })
             };
-            let piece = Segment { t_start: t0, t_end: t1, pattern: seg.pattern.clone(), hull: end.clone(), end };
-            out.segments.push(piece);
+            segments.push(SegmentParts {
+                t_start: t0,
+                t_end: t1,
+                pattern: seg.pattern().clone(),
+                hull: end.clone(),
+                end,
+            });
             t0 = t1;
         }
     }
-    out
+    // Should a rounded sample time fall out of order (the pieces would not be a trajectory), the
+    // screen reads the run unsampled.
+    tr.clone().edit(|p| p.segments = segments).unwrap_or_else(|_| tr.clone())
 }
 
 /// The point run of `p` (f64, status `NotValidated`).
@@ -133,19 +139,22 @@ fn widen_state(st: &State<Interval>, rel: f64) -> State<Interval> {
 /// this only keeps the screen from reading a point run's rounding noise (a conserved quantity
 /// drifting in its last bits, a residual of 1e-30 that should be 0) as a certain violation.
 pub fn widen(traj: &Trajectory<Interval>, rel: f64) -> Trajectory<Interval> {
-    let mut out = traj.clone();
-    out.initial = widen_state(&traj.initial, rel);
-    out.final_state = widen_state(&traj.final_state, rel);
-    for seg in &mut out.segments {
-        seg.hull = widen_state(&seg.hull, rel);
-        seg.end = widen_state(&seg.end, rel);
-    }
-    if let Some(l) = &mut out.limit {
-        l.state = widen_state(&l.state, rel);
-        let tol = rel * l.loss.mag().max(1.0);
-        l.loss = Interval::try_from((l.loss.inf() - tol, l.loss.sup() + tol)).unwrap_or(l.loss);
-    }
-    out
+    let widened = traj.clone().edit(|p| {
+        p.initial = widen_state(&p.initial, rel);
+        p.final_state = widen_state(&p.final_state, rel);
+        for seg in &mut p.segments {
+            seg.hull = widen_state(&seg.hull, rel);
+            seg.end = widen_state(&seg.end, rel);
+        }
+        if let Some(l) = &mut p.limit {
+            l.state = widen_state(&l.state, rel);
+            let tol = rel * l.loss.mag().max(1.0);
+            l.loss = Interval::try_from((l.loss.inf() - tol, l.loss.sup() + tol)).unwrap_or(l.loss);
+        }
+    });
+    // Widening keeps every shape and time, so the contract holds; should it not, the run is
+    // screened as it is.
+    widened.unwrap_or_else(|_| traj.clone())
 }
 
 fn undecided(status: RowStatus, text: String) -> Judgement {
@@ -203,7 +212,7 @@ pub fn full_screen(
 /// `NotValidated` (a broken integrator contract) is never a counterexample.
 pub fn certify(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Judgement {
     match certified_run(p, budget, monitor) {
-        Ok(traj) if matches!(traj.status, Status::NotValidated) => {
+        Ok(traj) if matches!(traj.status(), Status::NotValidated) => {
             undecided(RowStatus::Undecided, "the certified run came back not validated".into())
         }
         Ok(traj) => claim.judge(p, &traj),

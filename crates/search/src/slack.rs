@@ -103,9 +103,9 @@ fn monotone(samples: &[&State<f64>], q: impl Fn(&State<f64>) -> f64, up: bool) -
 /// documentation); `None` otherwise, or for a run without a step.
 pub fn slack(id: &str, p: &Problem, traj: &Trajectory<f64>) -> Option<f64> {
     let samples: Vec<&State<f64>> =
-        std::iter::once(&traj.initial).chain(traj.segments.iter().map(|s| &s.end)).collect();
-    let single = traj.initial.a.is_none();
-    let limit: Vec<&State<f64>> = samples.iter().copied().chain(traj.limit.as_ref().map(|l| &l.state)).collect();
+        std::iter::once(traj.initial()).chain(traj.segments().iter().map(|s| s.end())).collect();
+    let single = traj.initial().a.is_none();
+    let limit: Vec<&State<f64>> = samples.iter().copied().chain(traj.limit().map(|l| &l.state)).collect();
     let s = match id {
         "lsy.norm-growth" => monotone(&samples, |st| half_sq_dist(&st.w[0], None), true),
         "gen.loss-nonincreasing" => monotone(&samples, |st| loss(p, st), false),
@@ -119,8 +119,8 @@ pub fn slack(id: &str, p: &Problem, traj: &Trajectory<f64>) -> Option<f64> {
             let dj = |st: &State<f64>, j: usize| {
                 st.a.as_ref().map_or(0.0, |a| a[j].powi(2)) - 2.0 * half_sq_dist(&st.w[j], None)
             };
-            let m = traj.initial.w.len();
-            let drift = samples.iter().flat_map(|st| (0..m).map(move |j| (dj(st, j) - dj(&traj.initial, j)).abs()));
+            let m = traj.initial().w.len();
+            let drift = samples.iter().flat_map(|st| (0..m).map(move |j| (dj(st, j) - dj(traj.initial(), j)).abs()));
             Some(-drift.fold(0.0, f64::max))
         }
         _ => None,

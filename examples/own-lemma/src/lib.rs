@@ -26,17 +26,17 @@ impl Invariant<Interval> for LossConvexAfterLastEvent {
         let from = cov.final_pattern_start(traj);
         let mut unknown = None;
         for &k in &cov.segs[from..] {
-            let s = &traj.segments[k];
-            let velocity = v.instance.velocity(&s.hull, &s.pattern);
-            let d2 = v.instance.loss_accel(&s.hull, &s.pattern, &velocity);
-            if d2.certainly_neg() && positive_length(&s.t_start, &s.t_end) {
+            let s = &traj.segments()[k];
+            let velocity = v.instance.velocity(s.hull(), s.pattern());
+            let d2 = v.instance.loss_accel(s.hull(), s.pattern(), &velocity);
+            if d2.certainly_neg() && positive_length(s.t_start(), s.t_end()) {
                 return Verdict::violated(cov.at(k, s), "d2/dt2 loss", Some(d2), "must be ≥ 0");
             }
             if !d2.certainly_nonneg() && unknown.is_none() {
                 unknown = Some(format!("d2/dt2 loss has no certain sign on {}", cov.at(k, s)));
             }
         }
-        if traj.limit.is_some() && !cov.reaches_infinity {
+        if traj.limit().is_some() && !cov.reaches_infinity {
             return Verdict::undecided("the tail up to the limit has no segment hull");
         }
         match unknown {

@@ -7,7 +7,7 @@
 mod format;
 mod records;
 
-use super::certify::{Run, integrate};
+use super::integrate::{Run, integrate};
 use crate::exit::{Exit, Failure};
 use crate::report::{JsonReason, envelope, horizon_text, status_fields};
 use crate::spec;
@@ -134,7 +134,7 @@ fn table<S: Scalar>(problem: &Problem, traj: &Trajectory<S>, fmt: Format) -> Res
     let rows = records::records(problem, traj);
     let single = problem.model() == ModelKind::SingleNeuron;
     let (m, d, n) = (problem.init().width(), problem.data().d(), problem.data().n());
-    let exit = Exit::of_status(&traj.status);
+    let exit = Exit::of_status(traj.status());
     let text = match fmt {
         Format::Csv => format::csv(&format::columns(single, m, d), &rows),
         Format::Jsonl => {

@@ -58,8 +58,8 @@ fn state<S: Scalar>(problem: &Problem, st: &State<S>, ctx: &S::Ctx) -> StateBoun
 /// Every row of `traj`, in time order: the initial state; per segment its hull and its end state;
 /// the events; the limit.
 pub fn records<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Vec<Record> {
-    let ctx = traj.t_final.ctx();
-    let certified_until = match &traj.status {
+    let ctx = traj.t_final().ctx();
+    let certified_until = match traj.status() {
         Status::Certified => f64::INFINITY,
         Status::Undecided { certified_until, .. } => certified_until.lower_f64(),
         Status::NotValidated => f64::NEG_INFINITY,
@@ -72,13 +72,13 @@ pub fn records<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Vec<Record
         t: (0.0, 0.0),
         certified: certified(0.0),
         event: None,
-        state: st(&traj.initial),
+        state: st(traj.initial()),
     }];
-    let mut events = traj.events.iter().enumerate().peekable();
-    for (k, seg) in traj.segments.iter().enumerate() {
-        let (t0, t1) = (seg.t_start.lower_f64(), seg.t_end.upper_f64());
+    let mut events = traj.events().iter().enumerate().peekable();
+    for (k, seg) in traj.segments().iter().enumerate() {
+        let (t0, t1) = (seg.t_start().lower_f64(), seg.t_end().upper_f64());
         // Events at the start of this segment come before its rows.
-        while let Some((i, e)) = events.next_if(|(_, e)| e.t.upper_f64() <= seg.t_start.upper_f64()) {
+        while let Some((i, e)) = events.next_if(|(_, e)| e.t.upper_f64() <= seg.t_start().upper_f64()) {
             out.push(event_record(i, e, certified(e.t.upper_f64())));
         }
         out.push(Record {
@@ -87,21 +87,21 @@ pub fn records<S: Scalar>(problem: &Problem, traj: &Trajectory<S>) -> Vec<Record
             t: (t0, t1),
             certified: certified(t1),
             event: None,
-            state: st(&seg.hull),
+            state: st(seg.hull()),
         });
         out.push(Record {
             kind: "end",
             index: k,
-            t: bounds(&seg.t_end),
+            t: bounds(seg.t_end()),
             certified: certified(t1),
             event: None,
-            state: st(&seg.end),
+            state: st(seg.end()),
         });
     }
     for (i, e) in events {
         out.push(event_record(i, e, certified(e.t.upper_f64())));
     }
-    if let Some(l) = &traj.limit {
+    if let Some(l) = traj.limit() {
         let t = (f64::INFINITY, f64::INFINITY);
         out.push(Record {
             kind: "limit",

@@ -7,7 +7,7 @@
 //! to the box, relative to ‖θ‖, the box's own width, and the (neuron, point) pairs whose activity
 //! differs. Where the distance stays near the box width GD follows GF; where it grows, it does not.
 
-use crate::commands::certify::{Run, integrate_with};
+use crate::commands::integrate::{Run, integrate_with};
 use crate::exit::Failure;
 use reluflow_arith::{Interval, Scalar};
 use reluflow_flow::net::data::{self, Scheme};
@@ -101,7 +101,7 @@ fn mismatch(gd: &State<f64>, data: &NetData<f64>, seg: &Segment<Interval>) -> us
     for (j, w) in gd.w.iter().enumerate() {
         for (i, x) in data.x.iter().enumerate() {
             let on = w.iter().zip(x).map(|(a, b)| a * b).sum::<f64>() > 0.0;
-            if on != seg.pattern.active[j].contains(&i) {
+            if on != seg.pattern().active[j].contains(&i) {
                 count += 1;
             }
         }
@@ -116,8 +116,8 @@ fn compare(traj: &Trajectory<Interval>, p: &Problem) -> (Vec<Point>, f64) {
     let mut gd = FastGd::auto(&data, &s0);
     let (mut done, mut out) = (0u64, Vec::new());
     let opts = |k| GdOptions { max_iters: k, record_every: u64::MAX, loss_threshold: None, stop_if_unchanged: false };
-    for seg in &traj.segments {
-        let (lo, hi) = (seg.t_end.lower_f64(), seg.t_end.upper_f64());
+    for seg in traj.segments() {
+        let (lo, hi) = (seg.t_end().lower_f64(), seg.t_end().upper_f64());
         let at = 0.5 * (lo + hi) / ETA;
         let k = at.floor() as u64;
         if k > done {
@@ -129,7 +129,7 @@ fn compare(traj: &Trajectory<Interval>, p: &Problem) -> (Vec<Point>, f64) {
         next.run(ETA, &opts(1));
         let s = lerp(&gd.state(), &next.state(), at - k as f64);
         let loss = gd.forward();
-        let (dist, norm, width) = dist_to_box(&s, &seg.end);
+        let (dist, norm, width) = dist_to_box(&s, seg.end());
         let rel_dist = if norm > 0.0 { dist / norm } else { dist };
         out.push(Point { t: (lo, hi), iter: k, rel_dist, width, mismatch: mismatch(&s, &data, seg), loss });
     }
@@ -146,7 +146,7 @@ pub fn run(quick: bool) -> Result<Comparison, Failure> {
     };
     let certify_s = start.elapsed().as_secs_f64();
     let (points, gd_s) = compare(&traj, &p);
-    let status = match &traj.status {
+    let status = match traj.status() {
         reluflow_flow::Status::Certified => "certified".to_string(),
         s => format!("{s:?}"),
     };

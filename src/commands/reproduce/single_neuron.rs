@@ -122,7 +122,7 @@ pub fn run_set(set: &Set, k: u64, seed: u64) -> Result<Row, Failure> {
         row.tried += 1;
         let (status, stop) = match screen::certified_run(&p, &budget, None) {
             Ok(traj) => {
-                let stop = match &traj.status {
+                let stop = match traj.status() {
                     Status::Undecided { reason, .. } => Some(cause(reason)),
                     _ => None,
                 };

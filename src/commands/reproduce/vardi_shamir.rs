@@ -4,7 +4,7 @@
 //! γ = 0, 1, 2, 5. Each row certifies the limit (t_end = ∞) in f64 intervals and in 256-bit MPFR
 //! intervals and reports the enclosure of s = w₃(∞)/α, its width and the paper's interval.
 
-use crate::commands::certify::{Run, integrate_with};
+use crate::commands::integrate::{Run, integrate_with};
 use crate::exit::Failure;
 use reluflow_arith::exact::{Dir, decimal_rounded};
 use reluflow_arith::{Bound, Scalar};
@@ -85,11 +85,11 @@ fn bounds<S: Scalar>(x: &S) -> Option<(Rational, Rational)> {
 }
 
 fn read<S: Scalar>(traj: &Trajectory<S>, alpha: &Rational, row: &mut Row) {
-    if let Status::Undecided { reason, .. } = &traj.status {
+    if let Status::Undecided { reason, .. } = traj.status() {
         row.undecided = Some(reason.to_string());
     }
-    row.t1 = traj.events.first().and_then(|e| bounds(&e.t));
-    let Some(limit) = &traj.limit else {
+    row.t1 = traj.events().first().and_then(|e| bounds(&e.t));
+    let Some(limit) = traj.limit() else {
         row.undecided.get_or_insert_with(|| "no certified limit".into());
         return;
     };

@@ -5,8 +5,11 @@
 
 use super::target::Target;
 use crate::cli::Output;
-use crate::commands::certify::{Run, Streams, integrate_with};
 use crate::commands::check::{Checks, check_run_with};
+use crate::commands::{
+    certify::Streams,
+    integrate::{Run, integrate_with},
+};
 use crate::report::DEFAULT_DIGITS;
 use crate::spec::{exact_text, to_toml};
 use reluflow_check::lemma::{Lemma, check_lemmas};

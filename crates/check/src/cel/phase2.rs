@@ -45,7 +45,9 @@ pub fn lemma5<S: Enclosure>(
         .segs
         .iter()
         .copied()
-        .filter(|&k| !certainly_less(&traj.segments[k].t_end, &t1) && !certainly_less(&t1, &traj.segments[k].t_start))
+        .filter(|&k| {
+            !certainly_less(traj.segments()[k].t_end(), &t1) && !certainly_less(&t1, traj.segments()[k].t_start())
+        })
         .collect();
     if segs.is_empty() {
         return Verdict::undecided(format!("no certified segment reaches T1 ∈ {}", show(&t1)));
@@ -78,10 +80,10 @@ pub fn lemma5<S: Enclosure>(
         let b_cos = one.sub(&pow(eps_s.clone()));
         let b_ln = pow(one.sub(&eps_s.mul(&S::from_i64(3, ctx))));
         for &k in &segs {
-            let seg = &traj.segments[k];
-            let contains = certainly_le(&seg.t_start, &t1) && certainly_le(&t1, &seg.t_end);
+            let seg = &traj.segments()[k];
+            let contains = certainly_le(seg.t_start(), &t1) && certainly_le(&t1, seg.t_end());
             let at = || cov.at(k, seg);
-            let w = &seg.hull.w[j];
+            let w = &seg.hull().w[j];
             let nw = linalg::norm(w, ctx);
             let cos = linalg::dot(w, &g, ctx).div(&nw.mul(&gn));
             let dln = alpha_t1.ln().sub(&nw.div(&lam).ln()).abs();
@@ -150,14 +152,14 @@ pub fn lemma28<S: Enclosure>(
         for &k in &plus[x + 1..] {
             let mut best: Option<S> = None;
             for &i in &cov.segs {
-                let seg = &traj.segments[i];
-                if certainly_le(&seg.t_end, &t1) {
+                let seg = &traj.segments()[i];
+                if certainly_le(seg.t_end(), &t1) {
                     continue;
                 }
                 reached = true;
-                let after = certainly_le(&t1, &seg.t_start);
+                let after = certainly_le(&t1, seg.t_start());
                 let at = || cov.at(i, seg);
-                let h = &seg.hull;
+                let h = seg.hull();
                 let c = cosine(h, j, k);
                 let gap = one.sub(&c);
                 if after && certainly_le(&bound, &gap) {
@@ -176,17 +178,17 @@ pub fn lemma28<S: Enclosure>(
                         show(&bound)
                     ));
                 }
-                let v = inst.velocity(h, &seg.pattern);
+                let v = inst.velocity(h, seg.pattern());
                 let (wj, wk, dj, dk) = (&h.w[j], &h.w[k], &v.w[j], &v.w[k]);
                 let (nj, nk) = (linalg::norm_sq(wj, ctx), linalg::norm_sq(wk, ctx));
                 let first = linalg::dot(dj, wk, ctx).add(&linalg::dot(wj, dk, ctx)).div(&nj.mul(&nk).sqrt());
                 let second = c.mul(&linalg::dot(wj, dj, ctx).div(&nj).add(&linalg::dot(wk, dk, ctx).div(&nk)));
                 let mut cdot = first.sub(&second);
-                if seg.pattern.active[j] == seg.pattern.active[k] {
+                if seg.pattern().active[j] == seg.pattern().active[k] {
                     // Balanced init keeps a_j = ‖w_j‖ (Prop 1(ii)), and equal patterns give
                     // g_j = g_k = g, so ċ = (1 − c)(w̄_j + w̄_k)ᵀg (Lemma 28's proof), with
                     // 1 − c ≥ 0 by Cauchy–Schwarz. Both forms enclose ċ: intersect them.
-                    let g = &inst.g(h, &seg.pattern)[j];
+                    let g = &inst.g(h, seg.pattern())[j];
                     let (nj1, nk1) = (nj.sqrt(), nk.sqrt());
                     let sum: Vec<S> = wj.iter().zip(wk).map(|(a, b)| a.div(&nj1).add(&b.div(&nk1))).collect();
                     let product = one.sub(&c).max(&S::zero(ctx)).mul(&linalg::dot(&sum, g, ctx));
@@ -196,7 +198,7 @@ pub fn lemma28<S: Enclosure>(
                         Err(e) => return e.into(),
                     };
                 }
-                if after && cdot.certainly_neg() && certainly_less(&seg.t_start, &seg.t_end) {
+                if after && cdot.certainly_neg() && certainly_less(seg.t_start(), seg.t_end()) {
                     return Verdict::violated(
                         at(),
                         format!("d/dt w̄_{j}ᵀw̄_{k}"),
@@ -208,7 +210,7 @@ pub fn lemma28<S: Enclosure>(
                     unknown = Some(format!("d/dt w̄_{j}ᵀw̄_{k} ∈ {} on {} has no certain sign", show(&cdot), at()));
                 }
                 if after {
-                    let ce = cosine(&seg.end, j, k);
+                    let ce = cosine(seg.end(), j, k);
                     if let Some(b) = &best
                         && certainly_less(&ce, b)
                     {
@@ -237,6 +239,7 @@ pub fn lemma28<S: Enclosure>(
         return Verdict::undecided(why);
     }
     Verdict::Holds {
-        proof: Proof::Enclosures, range: format!("t ∈ [T1, {}], T1 ∈ {}", show(&traj.t_final), show(&t1))
+        proof: Proof::Enclosures,
+        range: format!("t ∈ [T1, {}], T1 ∈ {}", show(traj.t_final()), show(&t1)),
     }
 }

@@ -84,27 +84,27 @@ pub fn thm6<S: Enclosure>(
     let mut last_below: Option<usize> = None;
     let mut unknown: Option<String> = None;
     for &k in &cov.segs {
-        let seg = &traj.segments[k];
-        if certainly_le(&seg.t_end, &t1) {
+        let seg = &traj.segments()[k];
+        if certainly_le(seg.t_end(), &t1) {
             continue;
         }
-        let r = ratio(&seg.hull, &plus, eig, ctx);
-        let after = certainly_le(&t1, &seg.t_start);
-        let contains = certainly_le(&seg.t_start, &t1) && certainly_le(&t1, &seg.t_end);
+        let r = ratio(seg.hull(), &plus, eig, ctx);
+        let after = certainly_le(&t1, seg.t_start());
+        let contains = certainly_le(seg.t_start(), &t1) && certainly_le(&t1, seg.t_end());
         if certainly_le(&half, &r) && (after || contains) {
             // ν_1/ν_1* ≥ 1/2 at max(T1, t_start), a time ≥ T1: T2 is at most that.
-            t2_hi = Some(if after { seg.t_start.hi_point() } else { t1.hi_point() });
+            t2_hi = Some(if after { seg.t_start().hi_point() } else { t1.hi_point() });
             break;
         }
         if below_so_far && certainly_less(&r, &half) {
-            t2_lo = t2_lo.max(&seg.t_end.lo_point());
+            t2_lo = t2_lo.max(&seg.t_end().lo_point());
             last_below = Some(k);
         } else {
             below_so_far = false;
         }
-        let re = ratio(&seg.end, &plus, eig, ctx);
-        if certainly_le(&half, &re) && certainly_le(&t1, &seg.t_end) {
-            t2_hi = Some(seg.t_end.hi_point());
+        let re = ratio(seg.end(), &plus, eig, ctx);
+        if certainly_le(&half, &re) && certainly_le(&t1, seg.t_end()) {
+            t2_hi = Some(seg.t_end().hi_point());
             break;
         }
     }
@@ -112,7 +112,7 @@ pub fn thm6<S: Enclosure>(
     if let Some(k) = last_below
         && certainly_le(&t2b_max, &t2_lo)
     {
-        let seg = &traj.segments[k];
+        let seg = &traj.segments()[k];
         let at = cov.at(k, seg);
         let why = format!("ν_1/ν_1* < 1/2 on all of [T1, {}], so T2 ≥ the bound {}", show(&t2_lo), show(&t2b_max));
         return (Verdict::violated(at, "T2", Some(t2_lo), why), notes);
@@ -132,17 +132,17 @@ pub fn thm6<S: Enclosure>(
     };
     let mut last_end: Option<S> = None;
     for &k in &cov.segs {
-        let seg = &traj.segments[k];
-        if certainly_less(&seg.t_end, &t2_lo) {
+        let seg = &traj.segments()[k];
+        if certainly_less(seg.t_end(), &t2_lo) {
             continue;
         }
-        if seg.t_end.upper() == Bound::PosInf {
+        if seg.t_end().upper() == Bound::PosInf {
             notes.push(format!("segment {k} reaches t = ∞: the loss bound is not checked on it"));
             continue;
         }
         let zero = S::zero(ctx);
-        let t_max = seg.t_end.hi_point().sub(&t2_lo).max(&zero);
-        let l_hull = inst.loss(&seg.hull, Some(&seg.pattern));
+        let t_max = seg.t_end().hi_point().sub(&t2_lo).max(&zero);
+        let l_hull = inst.loss(seg.hull(), Some(seg.pattern()));
         let b_min = lbound(&t_max, &d_hi, &b_lo);
         if !certainly_less(&l_hull, &b_min) && unknown.is_none() {
             unknown = Some(format!(
@@ -151,9 +151,9 @@ pub fn thm6<S: Enclosure>(
                 show(&b_min)
             ));
         }
-        if certainly_le(&t2_hi, &seg.t_end) {
-            let t_min = seg.t_end.lo_point().sub(&t2_hi).max(&zero);
-            let l_end = inst.loss(&seg.end, None);
+        if certainly_le(&t2_hi, seg.t_end()) {
+            let t_min = seg.t_end().lo_point().sub(&t2_hi).max(&zero);
+            let l_end = inst.loss(seg.end(), None);
             let b_max = lbound(&t_min, &d_lo, &b_hi);
             if certainly_le(&b_max, &l_end) {
                 let at = cov.end_at(k, seg);
@@ -161,7 +161,7 @@ pub fn thm6<S: Enclosure>(
                 return (Verdict::violated(at, "L(θ^t)", Some(l_end), breaks), notes);
             }
         }
-        last_end = Some(seg.t_end.clone());
+        last_end = Some(seg.t_end().clone());
     }
     if let Some(why) = &cov.incomplete {
         return (Verdict::undecided(format!("no violation found, but {why}")), notes);

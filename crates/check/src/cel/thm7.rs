@@ -121,17 +121,17 @@ pub fn thm7_facts<S: Enclosure>(
         Err(why) => Err(why),
     };
     for &k in &cov.segs {
-        let seg = &traj.segments[k];
+        let seg = &traj.segments()[k];
         let at = || cov.at(k, seg);
         let at_end = || cov.end_at(k, seg);
-        let vel = inst.velocity(&seg.hull, &seg.pattern);
-        let (ha, ea, va) = (seg.hull.a.as_ref(), seg.end.a.as_ref(), vel.a.as_ref());
+        let vel = inst.velocity(seg.hull(), seg.pattern());
+        let (ha, ea, va) = (seg.hull().a.as_ref(), seg.end().a.as_ref(), vel.a.as_ref());
         let (Some(ha), Some(ea), Some(va)) = (ha, ea, va) else {
             return (Verdict::undecided("no output layer"), vec![]);
         };
         for &j in &others {
-            let nh = linalg::norm_sq(&seg.hull.w[j], ctx);
-            let ne = linalg::norm_sq(&seg.end.w[j], ctx);
+            let nh = linalg::norm_sq(&seg.hull().w[j], ctx);
+            let ne = linalg::norm_sq(&seg.end().w[j], ctx);
             let what = format!("‖w_{j}‖² (j ∉ J+)");
             if certainly_less(&bound[j], &nh) {
                 return (
@@ -150,7 +150,7 @@ pub fn thm7_facts<S: Enclosure>(
             }
         }
         for &j in &plus {
-            for (st_a, st_w, loc) in [(&ha[j], &seg.hull.w[j], at()), (&ea[j], &seg.end.w[j], at_end())] {
+            for (st_a, st_w, loc) in [(&ha[j], &seg.hull().w[j], at()), (&ea[j], &seg.end().w[j], at_end())] {
                 let nw = linalg::norm(st_w, ctx);
                 if !overlaps(st_a, &nw) {
                     let b = format!("must equal ‖w_{j}‖ ∈ {} (Prop 1(ii))", show(&nw));
@@ -158,12 +158,12 @@ pub fn thm7_facts<S: Enclosure>(
                 }
             }
         }
-        let linear = plus.iter().all(|&j| seg.pattern.active[j].len() == n)
-            && others.iter().all(|&j| seg.pattern.active[j].is_empty());
+        let linear = plus.iter().all(|&j| seg.pattern().active[j].len() == n)
+            && others.iter().all(|&j| seg.pattern().active[j].is_empty());
         match (linear, &lin_scale) {
             (true, Ok(ls)) => {
-                let dv = linalg::norm_sq(&linalg::sub_vec(&bundle(&seg.end, &plus, ctx), &vstar), ctx);
-                let rhs = inst.loss(&seg.end, Some(&seg.pattern)).div(ls);
+                let dv = linalg::norm_sq(&linalg::sub_vec(&bundle(seg.end(), &plus, ctx), &vstar), ctx);
+                let rhs = inst.loss(seg.end(), Some(seg.pattern())).div(ls);
                 if certainly_less(&rhs, &dv) {
                     let b = format!("must be ≤ L/(c n η_d) ∈ {} (the network is linear on the data)", show(&rhs));
                     return (Verdict::violated(at_end(), "‖v − v*‖²", Some(dv), b), vec![]);
@@ -174,17 +174,17 @@ pub fn thm7_facts<S: Enclosure>(
         }
     }
     let mut notes = Vec::new();
-    let last = traj.limit.as_ref().map_or(&traj.final_state, |l| &l.state);
+    let last = traj.limit().map_or(traj.final_state(), |l| &l.state);
     if let Some(sm) = summary(p, last, ctx) {
         notes.push(format!(
             "{}: Σ_J+‖w_j‖² ∈ {}, ‖v − v*‖ ∈ {}, max 1 − cos in J+ ∈ {}, dist(θ, Θ_v*) ∈ {} (trend data, not a proof)",
-            if traj.limit.is_some() { "limit" } else { "final state" },
+            if traj.limit().is_some() { "limit" } else { "final state" },
             show(&sm.sum_sq),
             show(&sm.dist_v),
             show(&sm.max_one_minus_cos),
             show(&sm.dist_theta)
         ));
-        if let (Some(l), true) = (&traj.limit, cov.incomplete.is_none()) {
+        if let (Some(l), true) = (traj.limit(), cov.incomplete.is_none()) {
             let one = S::one(ctx);
             let four_l = S::from_i64(4, ctx)
                 .mul(&S::from_rational(eps, ctx).mul(&crate::cel::ln_rational::<S>(scale, ctx)).exp());
@@ -227,7 +227,7 @@ pub fn thm7_facts<S: Enclosure>(
     if let Some(why) = unknown {
         return (Verdict::undecided(why), notes);
     }
-    let range = if traj.limit.is_some() { "all t ≥ 0 and the limit".to_string() } else { cov.range.clone() };
+    let range = if traj.limit().is_some() { "all t ≥ 0 and the limit".to_string() } else { cov.range.clone() };
     let proof = Proof::Identity(
         "‖w_j‖ ≤ λ‖z_j‖ off J+ from hulls/derivatives; a_j = ‖w_j‖ (Prop 1(ii)) and the limit equalities only consistent",
     );
@@ -256,13 +256,13 @@ pub fn thm7_trend<S: Enclosure>(runs: &[(&Problem, &Trajectory<S>)]) -> Vec<Tren
     let mut out = Vec::new();
     for (p, t) in runs {
         let Init::Balanced { scale, .. } = p.init() else { continue };
-        let ctx = t.t_final.ctx();
-        let (st, loss, at_limit) = match &t.limit {
+        let ctx = t.t_final().ctx();
+        let (st, loss, at_limit) = match t.limit() {
             Some(l) => (&l.state, l.loss.clone(), true),
-            None => (&t.final_state, Inst::<S>::new(p, &ctx).loss(&t.final_state, None), false),
+            None => (t.final_state(), Inst::<S>::new(p, &ctx).loss(t.final_state(), None), false),
         };
         if let Some(summary) = summary(p, st, &ctx) {
-            out.push(TrendRow { lambda: scale.clone(), at_limit, t_final: t.t_final.clone(), loss, summary });
+            out.push(TrendRow { lambda: scale.clone(), at_limit, t_final: t.t_final().clone(), loss, summary });
         }
     }
     out.sort_by(|a, b| b.lambda.cmp(&a.lambda));

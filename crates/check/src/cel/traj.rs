@@ -69,25 +69,25 @@ pub fn lemma19<S: Enclosure>(
     let mut unknown: Option<String> = None;
     let mut reached_t1 = false;
     for &k in &cov.segs {
-        let seg = &traj.segments[k];
-        if certainly_le(&t1, &seg.t_start) {
+        let seg = &traj.segments()[k];
+        if certainly_le(&t1, seg.t_start()) {
             reached_t1 = true;
             break;
         }
         // The segment may hold times before T1; violations need it to certainly start before T1.
-        let starts_before = certainly_less(&seg.t_start, &t1);
+        let starts_before = certainly_less(seg.t_start(), &t1);
         let at = || cov.at(k, seg);
-        let v = inst.velocity(&seg.hull, &seg.pattern);
-        let (Some(a), Some(adot)) = (&seg.hull.a, &v.a) else { return Verdict::undecided("not a two-layer run") };
+        let v = inst.velocity(seg.hull(), seg.pattern());
+        let (Some(a), Some(adot)) = (&seg.hull().a, &v.a) else { return Verdict::undecided("not a two-layer run") };
         for j in 0..z.len() {
-            let nw = linalg::norm_sq(&seg.hull.w[j], ctx);
-            let b0 = bound_sq(j, &seg.t_start.lo_point());
+            let nw = linalg::norm_sq(&seg.hull().w[j], ctx);
+            let b0 = bound_sq(j, &seg.t_start().lo_point());
             if !certainly_less(&nw, &b0) && unknown.is_none() {
                 unknown = Some(format!("‖w_{j}‖² ∈ {} on {} is not certainly < {}", show(&nw), at(), show(&b0)));
             }
-            if certainly_le(&seg.t_end, &t1) {
-                let ne = linalg::norm_sq(&seg.end.w[j], ctx);
-                let b1 = bound_sq(j, &seg.t_end.hi_point());
+            if certainly_le(seg.t_end(), &t1) {
+                let ne = linalg::norm_sq(&seg.end().w[j], ctx);
+                let b1 = bound_sq(j, &seg.t_end().hi_point());
                 if certainly_le(&b1, &ne) {
                     let at_end = cov.end_at(k, seg);
                     return Verdict::violated(
@@ -100,7 +100,7 @@ pub fn lemma19<S: Enclosure>(
             }
             if moving[j] {
                 let d = S::from_i64(i64::from(s[j]), ctx).mul(&a[j]).mul(&adot[j]);
-                if d.certainly_neg() && starts_before && certainly_less(&seg.t_start, &seg.t_end) {
+                if d.certainly_neg() && starts_before && certainly_less(seg.t_start(), seg.t_end()) {
                     return Verdict::violated(at(), format!("s_{j}·d/dt ½‖w_{j}‖²"), Some(d), "must be ≥ 0 before T1");
                 }
                 if !d.certainly_nonneg() && unknown.is_none() {
@@ -108,7 +108,7 @@ pub fn lemma19<S: Enclosure>(
                 }
             }
         }
-        if !certainly_less(&seg.t_end, &t1) {
+        if !certainly_less(seg.t_end(), &t1) {
             reached_t1 = true;
         }
     }
@@ -131,20 +131,20 @@ pub fn lemma4<S: Enclosure>(p: &Problem, t0: &S, inst: &Inst<S>, traj: &Trajecto
     let mut found_t0 = false;
     let mut unknown: Option<String> = None;
     for &k in &cov.segs {
-        let seg = &traj.segments[k];
+        let seg = &traj.segments()[k];
         let at = || cov.at(k, seg);
-        let before = certainly_less(&seg.t_end, t0);
-        let after = certainly_less(t0, &seg.t_start);
+        let before = certainly_less(seg.t_end(), t0);
+        let after = certainly_less(t0, seg.t_start());
         if !before && !after {
             // The segment may contain T0: its hull encloses w_j(T0) if it does.
             found_t0 = true;
-            let contains = certainly_le(&seg.t_start, t0) && certainly_le(t0, &seg.t_end);
+            let contains = certainly_le(seg.t_start(), t0) && certainly_le(t0, seg.t_end());
             for &j in &neg {
-                if !seg.pattern.active[j].is_empty() && unknown.is_none() {
+                if !seg.pattern().active[j].is_empty() && unknown.is_none() {
                     unknown = Some(format!("neuron {j} is active on {}, which may extend past T0", at()));
                 }
                 let bound = S::from_rational(&(norm_sq(&z[j]) * Rational::from(scale * scale)), ctx);
-                let nw = linalg::norm_sq(&seg.hull.w[j], ctx);
+                let nw = linalg::norm_sq(&seg.hull().w[j], ctx);
                 if contains && certainly_less(&bound, &nw) {
                     return Verdict::violated(
                         at(),
@@ -160,8 +160,8 @@ pub fn lemma4<S: Enclosure>(p: &Problem, t0: &S, inst: &Inst<S>, traj: &Trajecto
         }
         if after {
             for &j in &neg {
-                if !seg.pattern.active[j].is_empty() {
-                    let breaks = format!("neuron {j} ∈ J− has active points {:?} after T0", seg.pattern.active[j]);
+                if !seg.pattern().active[j].is_empty() {
+                    let breaks = format!("neuron {j} ∈ J− has active points {:?} after T0", seg.pattern().active[j]);
                     return Verdict::violated(at(), format!("active set of neuron {j}"), None, breaks);
                 }
             }
@@ -187,7 +187,7 @@ pub fn lemma3<S: Enclosure>(p: &Problem, eps: &Rational, ctx: &S::Ctx, traj: &Tr
     let Init::Balanced { scale, .. } = p.init() else { return Verdict::undecided("not a balanced init") };
     let Some((z, s)) = directions(p) else { return Verdict::undecided("no hidden layer") };
     let ln_l = ln_rational::<S>(scale, ctx);
-    let certified = |t: &S| match &traj.status {
+    let certified = |t: &S| match traj.status() {
         Status::Undecided { certified_until, .. } => certainly_le(t, certified_until),
         _ => true,
     };
@@ -201,7 +201,7 @@ pub fn lemma3<S: Enclosure>(p: &Problem, eps: &Rational, ctx: &S::Ctx, traj: &Tr
             Err(e) => return Verdict::undecided(format!("yardstick {j}: {e}")),
         };
         let evs: Vec<(usize, &reluflow_flow::Event<S>)> =
-            traj.events.iter().enumerate().filter(|(_, e)| e.neuron == j && certified(&e.t)).collect();
+            traj.events().iter().enumerate().filter(|(_, e)| e.neuron == j && certified(&e.t)).collect();
         for (l, c) in y.crossings.iter().enumerate() {
             let Some(&(idx, e)) = evs.get(l) else {
                 unknown.get_or_insert_with(|| {

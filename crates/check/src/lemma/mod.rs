@@ -19,7 +19,7 @@
 //! use reluflow_arith::{Interval, Scalar, exact::parse_exact};
 //! use reluflow_check::RowStatus;
 //! use reluflow_check::lemma::{Lemma, check_lemma};
-//! use reluflow_flow::{Pattern, Segment, State, Status, Trajectory};
+//! use reluflow_flow::{Pattern, SegmentParts, State, Status, Trajectory, TrajectoryParts};
 //! use reluflow_model::*;
 //! let q = |s: &str| parse_exact(s).unwrap();
 //! // One point x = 1 with label 0, w(0) = 1: w(t) = e^{−t} on [0, 1].
@@ -30,11 +30,12 @@
 //! let iv = |lo: f64, hi: f64| Interval::try_from((lo, hi)).unwrap();
 //! let e1 = Interval::from_f64(-1.0, &()).exp();
 //! let st = |w: Interval| State { w: vec![vec![w]], a: None };
-//! let seg = Segment { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0),
+//! let seg = SegmentParts { t_start: iv(0.0, 0.0), t_end: iv(1.0, 1.0),
 //!     pattern: Pattern { active: vec![vec![0]], frozen: vec![false], sliding: Vec::new() },
 //!     hull: st(e1.convex_hull(iv(1.0, 1.0))), end: st(e1) };
-//! let traj = Trajectory { initial: st(iv(1.0, 1.0)), segments: vec![seg], events: vec![],
-//!     final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified };
+//! let traj = Trajectory::from_parts(TrajectoryParts { initial: st(iv(1.0, 1.0)), segments: vec![seg],
+//!     events: vec![], final_state: st(e1), t_final: iv(1.0, 1.0), limit: None, status: Status::Certified })
+//!     .unwrap();
 //!
 //! let shrinks = Lemma::parse("forall t: d/dt norm(w)^2 <= 0 and loss <= 1/2").unwrap();
 //! assert_eq!(check_lemma(&p, &traj, &shrinks).unwrap().status, RowStatus::Holds);

@@ -7,7 +7,7 @@
 
 use reluflow_arith::exact::parse_exact;
 use reluflow_arith::{Enclosure, Rational};
-use reluflow_flow::{Limit, Pattern, Segment, State, Status, Trajectory};
+use reluflow_flow::{Limit, Pattern, SegmentParts, State, Status, Trajectory};
 use reluflow_model::*;
 
 /// An exact rational from a decimal or ratio string.
@@ -93,13 +93,13 @@ pub fn build<S: Enclosure>(
     limit: Option<Limit<S>>,
 ) -> Trajectory<S> {
     let t = |k: i64| S::from_i64(k, ctx);
-    let segments: Vec<Segment<S>> = (0..t_end)
+    let segments: Vec<SegmentParts<S>> = (0..t_end)
         .map(|k| {
             let (s0, s1) = (state_at(&t(k)), state_at(&t(k + 1)));
-            Segment { t_start: t(k), t_end: t(k + 1), pattern: pattern.clone(), hull: hull(&s0, &s1), end: s1 }
+            SegmentParts { t_start: t(k), t_end: t(k + 1), pattern: pattern.clone(), hull: hull(&s0, &s1), end: s1 }
         })
         .collect();
-    Trajectory {
+    Trajectory::from_parts(reluflow_flow::TrajectoryParts {
         initial: state_at(&t(0)),
         final_state: state_at(&t(t_end)),
         segments,
@@ -107,22 +107,24 @@ pub fn build<S: Enclosure>(
         t_final: t(t_end),
         limit,
         status: Status::Certified,
-    }
+    })
+    .unwrap()
 }
 
 /// Appends a tail segment `[t_final, ∞)` whose hull is the hull of the final and limit states
 /// (valid for these monotone solutions).
 pub fn add_tail<S: Enclosure>(traj: &mut Trajectory<S>) {
-    let l = traj.limit.clone().expect("a limit");
-    let ctx = traj.t_final.ctx();
-    let t_inf = S::from_f64_bounds(traj.t_final.lower_f64(), f64::INFINITY, &ctx);
-    traj.segments.push(Segment {
-        t_start: traj.t_final.clone(),
+    let l = traj.limit().cloned().expect("a limit");
+    let ctx = traj.t_final().ctx();
+    let t_inf = S::from_f64_bounds(traj.t_final().lower_f64(), f64::INFINITY, &ctx);
+    let tail = SegmentParts {
+        t_start: traj.t_final().clone(),
         t_end: t_inf,
         pattern: l.pattern.clone(),
-        hull: hull(&traj.final_state, &l.state),
+        hull: hull(traj.final_state(), &l.state),
         end: l.state.clone(),
-    });
+    };
+    *traj = traj.clone().edit(|p| p.segments.push(tail)).expect("a tail keeps the contract");
 }
 
 /// Pattern with the given active points for one neuron.

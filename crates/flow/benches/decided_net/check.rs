@@ -74,27 +74,27 @@ pub fn reference_events(p: &Problem) -> Vec<Event<Float>> {
         reluflow_model::Horizon::Finite(q) => q.to_f64(),
         reluflow_model::Horizon::Infinite => 20.0,
     };
-    reference(p, t_end).map(|r| r.trajectory.events).unwrap_or_default()
+    reference(p, t_end).map(|r| r.trajectory.events().to_vec()).unwrap_or_default()
 }
 
 /// Checks `tr` (its certified part) against the reference; nothing to check if nothing is certified.
 pub fn against_reference(p: &Problem, tr: &Trajectory<Interval>) -> Checked {
     let mut out = Checked { items: 0, cut: 0, failures: Vec::new() };
-    let until = match &tr.status {
-        Status::Certified => tr.t_final.lower_f64(),
+    let until = match tr.status() {
+        Status::Certified => tr.t_final().lower_f64(),
         Status::Undecided { certified_until, .. } => certified_until.lower_f64(),
         _ => return out,
     };
-    if until <= 0.0 || tr.segments.is_empty() {
+    if until <= 0.0 || tr.segments().is_empty() {
         return out;
     }
-    let Some(run) = reference(p, tr.t_final.upper_f64().max(until)) else {
+    let Some(run) = reference(p, tr.t_final().upper_f64().max(until)) else {
         out.failures.push("the reference integrator refused the problem".into());
         return out;
     };
     segments(&run, tr, &mut out);
     events(p, &run, tr, until, &mut out);
-    if matches!(tr.status, Status::Certified) && run.stop == RefStop::Reached {
+    if matches!(tr.status(), Status::Certified) && run.stop == RefStop::Reached {
         final_state(p, &run, tr, &mut out);
     }
     if run.stop == RefStop::MaxSteps {
@@ -104,24 +104,24 @@ pub fn against_reference(p: &Problem, tr: &Trajectory<Interval>) -> Checked {
 }
 
 fn segments(run: &RefRun<Float>, tr: &Trajectory<Interval>, out: &mut Checked) {
-    for (k, seg) in tr.segments.iter().enumerate() {
-        let (a, b) = (seg.t_start.upper_f64(), seg.t_end.lower_f64());
+    for (k, seg) in tr.segments().iter().enumerate() {
+        let (a, b) = (seg.t_start().upper_f64(), seg.t_end().lower_f64());
         if a <= b {
             for t in [a, 0.5 * (a + b), b] {
                 if let Some(s) = run.state_at(&fl(t)) {
                     out.items += 1;
-                    if let Some(f) = state_inside(&s, &seg.hull) {
+                    if let Some(f) = state_inside(&s, seg.hull()) {
                         out.failures.push(format!("segment {k} hull at t = {t}: {f}"));
                     }
                 }
             }
         }
-        if seg.t_end.width_upper() == 0.0
-            && let Some(s) = run.state_at(&fl(seg.t_end.lower_f64()))
+        if seg.t_end().width_upper() == 0.0
+            && let Some(s) = run.state_at(&fl(seg.t_end().lower_f64()))
         {
             out.items += 1;
-            if let Some(f) = state_inside(&s, &seg.end) {
-                out.failures.push(format!("segment {k} end at t = {}: {f}", seg.t_end.lower_f64()));
+            if let Some(f) = state_inside(&s, seg.end()) {
+                out.failures.push(format!("segment {k} end at t = {}: {f}", seg.t_end().lower_f64()));
             }
         }
     }
@@ -138,14 +138,14 @@ fn switches_to_report<'a>(
     out: &mut Checked,
 ) -> Vec<&'a Event<Float>> {
     // The reference's last step starting before 1e-40 runs in the pattern after those switches.
-    let after_start = run.trajectory.segments.iter().rfind(|s| s.t_start <= 1e-40);
-    if let (Some(r), Some(v)) = (after_start, tr.segments.first()) {
+    let after_start = run.trajectory.segments().iter().rfind(|s| *s.t_start() <= 1e-40);
+    if let (Some(r), Some(v)) = (after_start, tr.segments().first()) {
         out.items += 1;
-        if r.pattern.active != v.pattern.active && !same_field(p, &r.pattern.active, &v.pattern.active) {
-            out.failures.push(format!("start pattern {:?}, reference {:?}", v.pattern.active, r.pattern.active));
+        if r.pattern().active != v.pattern().active && !same_field(p, &r.pattern().active, &v.pattern().active) {
+            out.failures.push(format!("start pattern {:?}, reference {:?}", v.pattern().active, r.pattern().active));
         }
     }
-    run.trajectory.events.iter().filter(|e| e.t >= 1e-40).collect()
+    run.trajectory.events().iter().filter(|e| e.t >= 1e-40).collect()
 }
 
 /// Whether two start patterns differ only in pairs `(j, i)` whose guard and residual are both 0 at
@@ -188,7 +188,7 @@ fn at_rest_on_a_line(p: &Problem, r: &Event<Float>, ev: &Event<Interval>) -> boo
 fn events(p: &Problem, run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f64, out: &mut Checked) {
     let refs = switches_to_report(p, run, tr, out);
     let mut used = vec![false; refs.len()];
-    for (k, ev) in tr.events.iter().enumerate() {
+    for (k, ev) in tr.events().iter().enumerate() {
         out.items += 1;
         let found = (0..refs.len()).find(|&r| {
             !used[r]
@@ -224,13 +224,13 @@ fn events(p: &Problem, run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f6
 }
 
 fn final_state(p: &Problem, run: &RefRun<Float>, tr: &Trajectory<Interval>, out: &mut Checked) {
-    let s = &run.trajectory.final_state;
+    let s = run.trajectory.final_state();
     out.items += 2;
-    if let Some(f) = state_inside(s, &tr.final_state) {
+    if let Some(f) = state_inside(s, tr.final_state()) {
         out.failures.push(format!("final state: {f}"));
     }
     let l_ref = loss(&NetData::<Float>::from_problem(p, &BITS), s);
-    let l_enc = loss(&NetData::<Interval>::from_problem(p, &()), &tr.final_state);
+    let l_enc = loss(&NetData::<Interval>::from_problem(p, &()), tr.final_state());
     if !inside(&l_ref, &l_enc) {
         out.failures.push(format!(
             "final loss: reference {} not in [{:e}, {:e}]",

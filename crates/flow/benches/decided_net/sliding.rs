@@ -11,14 +11,14 @@ use reluflow_model::Problem;
 /// `(j, i)` towards 0 and the field with `i` toggled certainly moves it back; `"not attracting"`
 /// when the toggled field certainly does not; `"unclear"` otherwise; `"at t = 0"` without a segment.
 pub fn kind(p: &Problem, tr: &Trajectory<Interval>, j: usize, i: usize) -> &'static str {
-    let Some(last) = tr.segments.last() else { return "at t = 0" };
+    let Some(last) = tr.segments().last() else { return "at t = 0" };
     let data = NetData::<Interval>::from_problem(p, &());
     let rate = |pat: &Pattern| {
-        let f = field(&data, pat, &tr.final_state);
+        let f = field(&data, pat, tr.final_state());
         f.w[j].iter().zip(&data.x[i]).fold(Interval::from_f64(0.0, &()), |acc, (a, b)| acc.add(&a.mul(b)))
     };
-    let was_active = last.pattern.active[j].contains(&i);
-    let mut toggled = last.pattern.clone();
+    let was_active = last.pattern().active[j].contains(&i);
+    let mut toggled = last.pattern().clone();
     if was_active {
         toggled.active[j].retain(|&k| k != i);
     } else {

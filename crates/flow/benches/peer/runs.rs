@@ -63,13 +63,13 @@ fn bounds(v: &[Interval]) -> (String, String) {
 /// The certified single neuron: status, final state and limit enclosures, best time of `reps`.
 pub fn neuron(p: &Problem, reps: usize) {
     let (secs, tr) = best_of(reps, || certify::<Interval>(p, &(), &NeuronOptions::default()).expect("single neuron"));
-    let status = match &tr.status {
+    let status = match tr.status() {
         Status::Certified => "certified".to_string(),
         s => format!("{s:?}").replace(' ', "_"),
     };
-    let (flo, fhi) = bounds(&tr.final_state.w[0]);
-    print!("neuron secs={secs:e} status={status} events={} final_lo={flo} final_hi={fhi}", tr.events.len());
-    if let Some(lim) = &tr.limit {
+    let (flo, fhi) = bounds(&tr.final_state().w[0]);
+    print!("neuron secs={secs:e} status={status} events={} final_lo={flo} final_hi={fhi}", tr.events().len());
+    if let Some(lim) = tr.limit() {
         let (llo, lhi) = bounds(&lim.state.w[0]);
         print!(" limit_lo={llo} limit_hi={lhi}");
     }
@@ -88,7 +88,7 @@ pub fn mpfr(p: &Problem, bits: u32, reps: usize) {
     let (secs, run) = best_of(reps, || integrate_problem::<rug::Float>(p, &bits, &opts).expect("two-layer"));
     let digits = (f64::from(bits) * std::f64::consts::LOG10_2).ceil() as usize + 10;
     let vals: Vec<String> =
-        flat(&run.trajectory.final_state).iter().map(|v| v.to_string_radix(10, Some(digits))).collect();
+        flat(run.trajectory.final_state()).iter().map(|v| v.to_string_radix(10, Some(digits))).collect();
     println!(
         "mpfr bits={bits} secs={secs:e} steps={} order={} stop={:?} final={}",
         run.steps,
@@ -103,9 +103,9 @@ pub fn mpfr(p: &Problem, bits: u32, reps: usize) {
 pub fn validated(p: &Problem, order: usize, tol: Option<f64>, reps: usize) {
     let opts = ValidatedOptions { order, tol_rel: tol, ..ValidatedOptions::default() };
     let (secs, (tr, st)) = best_of(reps, || certify_with_stats::<Interval>(p, &(), &opts).expect("two-layer"));
-    let fin = flat(&tr.final_state);
+    let fin = flat(tr.final_state());
     let width = fin.iter().map(|v| v.upper_f64() - v.lower_f64()).fold(0.0, f64::max);
-    let certified = matches!(tr.status, Status::Certified);
+    let certified = matches!(tr.status(), Status::Certified);
     let (lo, hi) = bounds(&fin);
     println!(
         "validated order={order} tol={} secs={secs:e} steps={} width={width:e} certified={certified} final_lo={lo} final_hi={hi}",

@@ -62,4 +62,7 @@ pub enum NetError {
     /// An argument is invalid (message says which).
     #[error("invalid argument: {0}")]
     Invalid(String),
+    /// The run broke the trajectory contract (a bug).
+    #[error("integrator contract violated: {0}")]
+    Trajectory(#[from] crate::TrajectoryError),
 }

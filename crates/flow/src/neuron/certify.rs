@@ -103,19 +103,19 @@ impl<'a, S: Enclosure> Env<'a, S> {
 /// The trajectory built so far.
 pub(crate) struct Out<S> {
     pub initial: State<S>,
-    pub segments: Vec<Segment<S>>,
+    pub segments: Vec<SegmentParts<S>>,
     pub events: Vec<Event<S>>,
 }
 
 impl<S: Enclosure> Out<S> {
     /// Appends the segment `[t_start, t_end]` of `pattern`.
     pub fn close(&mut self, t_start: S, t_end: S, pattern: Pattern, hull: Vec<S>, end: Vec<S>) {
-        self.segments.push(Segment { t_start, t_end, pattern, hull: state(hull), end: state(end) });
+        self.segments.push(SegmentParts { t_start, t_end, pattern, hull: state(hull), end: state(end) });
     }
 
     /// The run so far, undecided at `at` (state `fin` there).
-    pub fn undecided(&mut self, reason: UndecidedReason, at: S, fin: Vec<S>) -> Trajectory<S> {
-        Trajectory {
+    pub fn undecided(&mut self, reason: UndecidedReason, at: S, fin: Vec<S>) -> TrajectoryParts<S> {
+        TrajectoryParts {
             initial: self.initial.clone(),
             segments: std::mem::take(&mut self.segments),
             events: std::mem::take(&mut self.events),
@@ -127,8 +127,8 @@ impl<S: Enclosure> Out<S> {
     }
 
     /// The certified run, ending at `t_fin` in `fin` (its last segment already closed).
-    pub fn certified(&mut self, t_fin: S, fin: Vec<S>, limit: Option<Limit<S>>) -> Trajectory<S> {
-        Trajectory {
+    pub fn certified(&mut self, t_fin: S, fin: Vec<S>, limit: Option<Limit<S>>) -> TrajectoryParts<S> {
+        TrajectoryParts {
             initial: self.initial.clone(),
             segments: std::mem::take(&mut self.segments),
             events: std::mem::take(&mut self.events),
@@ -179,14 +179,16 @@ pub fn certify<S: Enclosure>(
     let mut out = Out { initial: state(initial_box.clone()), segments: Vec::new(), events: Vec::new() };
     let (active, skip) = match decide(&env.dg, env.y, &env.c, &w0, env.conv) {
         Start::Go { active, skip } => (active, skip),
-        Start::Stop(reason) => return Ok(out.undecided(reason, zero, initial_box).without_vacuous_bounds()),
+        Start::Stop(reason) => {
+            return Ok(Trajectory::from_parts(out.undecided(reason, zero, initial_box).without_vacuous_bounds())?);
+        }
     };
     let ball = Ball::from_exact(&w0, ctx);
     let mut cursor = Cursor { active, skip, t0: zero, ball, work: 0, seg_box: None };
     loop {
         match pattern::run(&env, &mut out, cursor) {
             pattern::Next::Pattern(c) => cursor = c,
-            pattern::Next::Done(tr) => return Ok(tr.without_vacuous_bounds()),
+            pattern::Next::Done(tr) => return Ok(Trajectory::from_parts(tr.without_vacuous_bounds())?),
         }
     }
 }

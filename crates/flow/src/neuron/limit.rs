@@ -57,7 +57,7 @@ pub(crate) fn global<S: Enclosure>(
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn death<S: Enclosure>(
-    out: (Vec<Segment<S>>, Vec<Event<S>>),
+    out: (Vec<SegmentParts<S>>, Vec<Event<S>>),
     initial: State<S>,
     t_ev: S,
     w_box: Vec<S>,
@@ -66,14 +66,14 @@ pub(crate) fn death<S: Enclosure>(
     y: &[Rational],
     c: &Rational,
     ctx: &S::Ctx,
-) -> Trajectory<S> {
+) -> TrajectoryParts<S> {
     let (mut segments, events) = out;
     let pattern = Pattern { active: vec![active], frozen: vec![true], sliding: Vec::new() };
     let t_end = match horizon {
         Horizon::Finite(t) => S::from_rational(t, ctx),
         Horizon::Infinite => t_ev.clone(),
     };
-    segments.push(Segment {
+    segments.push(SegmentParts {
         t_start: t_ev.clone(),
         t_end: t_end.clone(),
         pattern: pattern.clone(),
@@ -91,7 +91,7 @@ pub(crate) fn death<S: Enclosure>(
         }),
         Horizon::Finite(_) => None,
     };
-    Trajectory {
+    TrajectoryParts {
         initial,
         segments,
         events,

@@ -36,8 +36,8 @@
 //!     RunConfig { t_end: Horizon::Infinite, arithmetic: Arithmetic::Interval, precision: 53 },
 //! ).unwrap();
 //! let tr = certify::<Interval>(&p, &(), &NeuronOptions::default()).unwrap();
-//! assert_eq!(tr.status, Status::Certified);
-//! let s = tr.limit.unwrap().state.w[0][2];
+//! assert_eq!(*tr.status(), Status::Certified);
+//! let s = tr.limit().unwrap().state.w[0][2];
 //! assert!(s.inf() > -0.045 && s.sup() < -0.035 && s.wid() < 1e-12);
 //! ```
 
@@ -94,6 +94,9 @@ pub enum NeuronError {
     /// The initialisation is not a single weight vector.
     #[error("the single-neuron solver needs `init.w` as one vector")]
     WrongInit,
+    /// The run broke the trajectory contract (a bug).
+    #[error("integrator contract violated: {0}")]
+    Trajectory(#[from] crate::TrajectoryError),
 }
 
 /// Checks the model kind and returns `w(0)`.

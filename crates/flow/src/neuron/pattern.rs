@@ -19,7 +19,7 @@ pub(crate) enum Next<S> {
     /// A proved switch: the next pattern starts here.
     Pattern(Cursor<S>),
     /// The run is over (certified or undecided).
-    Done(Box<Trajectory<S>>),
+    Done(Box<TrajectoryParts<S>>),
 }
 
 /// The segment being built: its start time, pattern and hull of the states so far.
@@ -150,7 +150,7 @@ fn at_horizon<S: Enclosure>(
     pos: &Pos<S>,
     hhi: &Rational,
     t_end: &Rational,
-) -> Trajectory<S> {
+) -> TrajectoryParts<S> {
     let fin = if *hhi > pos.tau {
         let width = Rational::from(hhi - &pos.tau);
         let (classes, _, _, h) = run.classify(&pos.ball, &width);
@@ -190,7 +190,7 @@ fn finish<S: Enclosure>(
     pos: &Pos<S>,
     horizon: &Option<(Rational, Rational, Rational)>,
     l: Limits<'_, S>,
-) -> Trajectory<S> {
+) -> TrajectoryParts<S> {
     let lim = match meet_all("neuron: limit ∩ kernel limit", &l.lim, l.kernel) {
         Ok(m) => m,
         Err(e) => return out.undecided(e.into(), pos.t0.clone(), l.start_box.to_vec()),
@@ -246,7 +246,7 @@ fn out_of_budget<S: Enclosure>(
     seg: &mut Open<S>,
     pos: &Pos<S>,
     work: usize,
-) -> Option<Trajectory<S>> {
+) -> Option<TrajectoryParts<S>> {
     let reason = if work > env.opts.max_steps {
         let what = format!("{} guard classifications (NeuronOptions::max_steps)", env.opts.max_steps);
         UndecidedReason::Budget { what }

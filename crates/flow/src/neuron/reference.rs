@@ -151,7 +151,13 @@ pub fn reference<S: Point>(
         loop {
             steps += 1;
             if opts.monitor.as_ref().is_some_and(|m| m.poll(t.approx_f64(), steps, events.len())) {
-                segments.push(Segment { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
+                segments.push(SegmentParts {
+                    t_start: seg_start,
+                    t_end: t.clone(),
+                    pattern,
+                    hull: st(&w),
+                    end: st(&w),
+                });
                 pieces.push(rp);
                 break 'pieces;
             }
@@ -207,7 +213,7 @@ pub fn reference<S: Point>(
                             rate: None,
                             on_hyperplane: Vec::new(),
                         });
-                        segments.push(Segment {
+                        segments.push(SegmentParts {
                             t_start: seg_start,
                             t_end: t.clone(),
                             pattern,
@@ -229,7 +235,13 @@ pub fn reference<S: Point>(
                 t = t.add(&h);
                 pinned.clear();
                 if last {
-                    segments.push(Segment { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
+                    segments.push(SegmentParts {
+                        t_start: seg_start,
+                        t_end: t.clone(),
+                        pattern,
+                        hull: st(&w),
+                        end: st(&w),
+                    });
                     pieces.push(rp);
                     break 'pieces;
                 }
@@ -266,7 +278,13 @@ pub fn reference<S: Point>(
                 w = poly(&u, &winf, &h);
                 t = t.add(&h);
                 if last {
-                    segments.push(Segment { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
+                    segments.push(SegmentParts {
+                        t_start: seg_start,
+                        t_end: t.clone(),
+                        pattern,
+                        hull: st(&w),
+                        end: st(&w),
+                    });
                     pieces.push(rp);
                     break 'pieces;
                 }
@@ -300,7 +318,7 @@ pub fn reference<S: Point>(
             }
             w = poly(&u, &winf, &s);
             t = t.add(&s);
-            segments.push(Segment { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
+            segments.push(SegmentParts { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
             pieces.push(rp);
             // Points on the same hyperplane switch together.
             let mut group = vec![j];
@@ -331,7 +349,7 @@ pub fn reference<S: Point>(
                 pieces.push(frozen);
                 let pat = Pattern { active: vec![vec![]], frozen: vec![true], sliding: Vec::new() };
                 let t_fin = t_end.clone().unwrap_or_else(|| t.clone());
-                segments.push(Segment {
+                segments.push(SegmentParts {
                     t_start: t.clone(),
                     t_end: t_fin.clone(),
                     pattern: pat.clone(),
@@ -362,7 +380,15 @@ pub fn reference<S: Point>(
             continue 'pieces;
         }
     }
-    let trajectory =
-        Trajectory { initial, segments, events, final_state: st(&w), t_final: t, limit, status: Status::NotValidated };
+    let parts = TrajectoryParts {
+        initial,
+        segments,
+        events,
+        final_state: st(&w),
+        t_final: t,
+        limit,
+        status: Status::NotValidated,
+    };
+    let trajectory = Trajectory::from_parts(parts)?;
     Ok(ReferenceRun { trajectory, pieces, d, bits })
 }

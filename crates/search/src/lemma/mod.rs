@@ -157,7 +157,7 @@ impl Claim for LemmaClaim {
     /// As for a catalogue entry: a point run unrefined (its hulls are samples), a validated run
     /// with the default refinement and, if undecided, once more with [`FINE_REFINE`] pieces.
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
-        if matches!(traj.status, Status::NotValidated) {
+        if matches!(traj.status(), Status::NotValidated) {
             return judgement(&self.row(p, traj, 0));
         }
         let first = self.row(p, traj, Params::default().refine);

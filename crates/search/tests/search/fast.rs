@@ -81,22 +81,22 @@ fn the_fast_run_switches_where_the_reference_solver_does() {
         let Ok(r) = reference::<f64>(&p, &(), &NeuronOptions::default()) else { continue };
         let Ok(fast) = run(&neuron(&p).unwrap()) else { continue };
         let tr = &r.trajectory;
-        if !matches!(tr.status, reluflow_flow::Status::NotValidated) || tr.events.len() + 1 != fast.pieces.len() {
+        if !matches!(tr.status(), reluflow_flow::Status::NotValidated) || tr.events().len() + 1 != fast.pieces.len() {
             // The reference stopped early or saw another number of switches (a grazing guard):
             // compared below only when both ran the whole horizon.
             assert!(
-                tr.events.len() + 1 >= fast.pieces.len() || tr.segments.is_empty(),
+                tr.events().len() + 1 >= fast.pieces.len() || tr.segments().is_empty(),
                 "case {k}: fast saw more switches"
             );
             continue;
         }
-        for (e, pc) in tr.events.iter().zip(&fast.pieces[1..]) {
+        for (e, pc) in tr.events().iter().zip(&fast.pieces[1..]) {
             assert!((e.t - pc.t0).abs() <= 1e-8 * (1.0 + e.t), "case {k}: switch at {} vs {}", e.t, pc.t0);
             switches += 1;
         }
         let d = p.data().d();
         let last = &fast.samples.w[fast.samples.w.len() - d..];
-        for (a, b) in tr.final_state.w[0].iter().zip(last) {
+        for (a, b) in tr.final_state().w[0].iter().zip(last) {
             assert!((a - b).abs() <= 1e-8 * (1.0 + a.abs()), "case {k}: final state {a} vs {b}");
         }
         compared += 1;

@@ -69,7 +69,7 @@ impl Claim for ThinSum {
         if ok { Ok(()) } else { Err("n = 3, d = 2, x₁₁ > 0 is false".into()) }
     }
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
-        let validated = !matches!(traj.status, Status::NotValidated);
+        let validated = !matches!(traj.status(), Status::NotValidated);
         let (verdict, status) = match (sum(p) >= LIMIT, validated) {
             (true, true) => (VerdictKind::Violated, RowStatus::Counterexample),
             (true, false) => (VerdictKind::Violated, RowStatus::NotValidated),

@@ -14,12 +14,12 @@ use rug::Rational;
 
 /// The events of the certified part, each with the points switched earlier for its neuron.
 pub(super) fn event_sites<S: Enclosure>(prep: &Prepared<S>, original: &Trajectory<S>) -> Vec<EventSite<S>> {
-    let until = match &original.status {
+    let until = match original.status() {
         Status::Undecided { certified_until, .. } => Some(certified_until),
         _ => None,
     };
     let mut out: Vec<EventSite<S>> = Vec::new();
-    for e in &original.events {
+    for e in original.events() {
         if until.is_some_and(|u| !certainly_le(&e.t, u)) {
             break;
         }
@@ -56,7 +56,7 @@ pub(super) fn events<S: Enclosure>(
             state: None,
             pattern: None,
             t: e.t.clone(),
-            initial: &prep.traj.initial,
+            initial: prep.traj.initial(),
             event: Some(e),
             velocity: None,
             acceleration: None,
@@ -86,7 +86,7 @@ pub(super) fn events<S: Enclosure>(
     // every switch of its horizon, and with t_end = ∞ its limit proof fixes the pattern after the
     // last one): the same criterion as the built-in `lsy.support-vector-stability`.
     let incomplete = contiguity(prep).or_else(|| prep.cov.incomplete.clone());
-    if let Some(why) = incomplete.or_else(|| if prep.traj.limit.is_some() { None } else { short_of(prep, &b) }) {
+    if let Some(why) = incomplete.or_else(|| if prep.traj.limit().is_some() { None } else { short_of(prep, &b) }) {
         return Verdict::undecided(format!("no violation at the {} certified events, but {why}", list.len()));
     }
     if let Some(why) = first_unknown {
@@ -97,7 +97,7 @@ pub(super) fn events<S: Enclosure>(
 }
 
 pub(super) fn limit<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, prep: &Prepared<S>) -> Verdict<S> {
-    let Some(l) = &prep.traj.limit else {
+    let Some(l) = prep.traj.limit() else {
         return Verdict::undecided("the run certified no limit (it needs t_end = \"inf\" and a limit proof)");
     };
     if let Some(why) = &prep.cov.incomplete {
@@ -111,7 +111,7 @@ pub(super) fn limit<S: Enclosure>(eval: &Eval<'_, S>, lemma: &Resolved, prep: &P
         state: Some(&l.state),
         pattern: Some(&l.pattern),
         t,
-        initial: &prep.traj.initial,
+        initial: prep.traj.initial(),
         event: None,
         velocity,
         acceleration,

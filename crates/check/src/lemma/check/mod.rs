@@ -66,23 +66,23 @@ fn sites<'a, S: Enclosure>(eval: &Eval<'a, S>, lemma: &Resolved, prep: &'a Prepa
             }
             _ => (None, None),
         };
-        Site { state, pattern, t, initial: &traj.initial, event: None, velocity, acceleration }
+        Site { state, pattern, t, initial: traj.initial(), event: None, velocity, acceleration }
     };
     let mut out = Vec::new();
     if !lemma.derivative && from == 0 {
-        let s = site(Some(&traj.initial), None, zero.clone());
+        let s = site(Some(traj.initial()), None, zero.clone());
         out.push(At { site: s, at: Location::Initial, t0: zero.clone(), t1: zero });
     }
     for &k in prep.cov.segs.iter().skip(from) {
-        let seg = &traj.segments[k];
-        let t = seg.t_start.hull(&seg.t_end);
+        let seg = &traj.segments()[k];
+        let t = seg.t_start().hull(seg.t_end());
         let at = prep.cov.at(k, seg);
-        let s = site(Some(&seg.hull), Some(&seg.pattern), t);
-        out.push(At { site: s, at, t0: seg.t_start.clone(), t1: seg.t_end.clone() });
-        if !lemma.derivative && seg.t_end.is_finite() {
-            let s = site(Some(&seg.end), None, seg.t_end.clone());
+        let s = site(Some(seg.hull()), Some(seg.pattern()), t);
+        out.push(At { site: s, at, t0: seg.t_start().clone(), t1: seg.t_end().clone() });
+        if !lemma.derivative && seg.t_end().is_finite() {
+            let s = site(Some(seg.end()), None, seg.t_end().clone());
             let at = prep.cov.end_at(k, seg);
-            out.push(At { site: s, at, t0: seg.t_end.clone(), t1: seg.t_end.clone() });
+            out.push(At { site: s, at, t0: seg.t_end().clone(), t1: seg.t_end().clone() });
         }
     }
     out
@@ -152,7 +152,7 @@ fn over_time<S: Enclosure>(
     }
     let law = !eventually && conservation_law(lemma, problem);
     // A conservation law holds wherever the flow is defined: with a certified limit, for all t.
-    let short = if law && b.is_none() && prep.traj.limit.is_some() && prep.cov.incomplete.is_none() {
+    let short = if law && b.is_none() && prep.traj.limit().is_some() && prep.cov.incomplete.is_none() {
         contiguity(prep)
     } else {
         short_of(prep, &b)

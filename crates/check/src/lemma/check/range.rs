@@ -53,7 +53,7 @@ pub(super) fn short_of<S: Enclosure>(prep: &Prepared<S>, b: &Option<Rational>) -
     if let Some(why) = contiguity(prep) {
         return Some(why);
     }
-    let last = prep.cov.segs.last().map(|&k| &prep.traj.segments[k].t_end);
+    let last = prep.cov.segs.last().map(|&k| prep.traj.segments()[k].t_end());
     let reached = match (b, last) {
         (None, _) => prep.cov.reaches_infinity,
         (Some(b), Some(end)) => {
@@ -64,7 +64,7 @@ pub(super) fn short_of<S: Enclosure>(prep: &Prepared<S>, b: &Option<Rational>) -
     if reached {
         return None;
     }
-    Some(match &prep.traj.status {
+    Some(match prep.traj.status() {
         Status::Undecided { certified_until, reason } => {
             format!("the trajectory is certified only up to t = {} ({reason})", show(certified_until))
         }
@@ -77,12 +77,12 @@ pub(super) fn short_of<S: Enclosure>(prep: &Prepared<S>, b: &Option<Rational>) -
 pub(super) fn contiguity<S: Enclosure>(prep: &Prepared<S>) -> Option<String> {
     let mut prev: Option<&S> = None;
     for &k in &prep.cov.segs {
-        let s = &prep.traj.segments[k];
-        let ok = prev.map_or_else(|| s.t_start.possibly_zero(), |e| overlaps(e, &s.t_start));
+        let s = &prep.traj.segments()[k];
+        let ok = prev.map_or_else(|| s.t_start().possibly_zero(), |e| overlaps(e, s.t_start()));
         if !ok {
             return Some(format!("segment {k} does not start where the previous one ends (a gap in time)"));
         }
-        prev = Some(&s.t_end);
+        prev = Some(s.t_end());
     }
     None
 }
@@ -100,12 +100,12 @@ pub(super) fn after_last_event<S: Enclosure>(
     // event`): a certified run lists every switch of its horizon, and a limit proof fixes the
     // pattern after the last one.
     let incomplete = contiguity(prep).or_else(|| prep.cov.incomplete.clone());
-    if let Some(why) = incomplete.or_else(|| if prep.traj.limit.is_some() { None } else { short_of(prep, b) }) {
+    if let Some(why) = incomplete.or_else(|| if prep.traj.limit().is_some() { None } else { short_of(prep, b) }) {
         return Err(format!("the last event is not known: {why}"));
     }
     let from = prep.cov.final_pattern_start(&prep.traj);
-    let start = prep.cov.segs.get(from).map(|&k| &prep.traj.segments[k].t_start);
-    match (original.events.last(), start) {
+    let start = prep.cov.segs.get(from).map(|&k| prep.traj.segments()[k].t_start());
+    match (original.events().last(), start) {
         (None, _) if from == 0 => Ok((0, "every t (no event)".into())),
         (Some(e), Some(t0)) if from > 0 && overlaps(&e.t, t0) => {
             Ok((from, format!("every t after the last event (t ≥ {})", show(&e.t))))

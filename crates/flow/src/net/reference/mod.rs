@@ -24,7 +24,7 @@
 //!   Not validated: the bounds are computed in the backend arithmetic (with a rounding margin
 //!   of `8(p+1)` unit roundoffs relative to the size of the terms), and a dip narrower than the
 //!   rounding of the guard itself is not seen.
-//! * **Output**: a [`Trajectory`] with [`Status::NotValidated`], one [`Segment`] per step whose
+//! * **Output**: a [`Trajectory`] with [`Status::NotValidated`], one [`Segment`](crate::Segment) per step whose
 //!   `hull` **is the end state** (a point run has no enclosure over the step; the segment ends
 //!   are its samples), plus optionally the dense output ([`RefRun::state_at`]).
 //!
@@ -37,7 +37,7 @@ mod slide;
 
 use super::NetError;
 use super::field::{NetData, initial_state, loss, pattern_of, taylor_coefficients};
-use crate::trajectory::{Segment, State, Status, Trajectory};
+use crate::trajectory::{SegmentParts, State, Status, Trajectory, TrajectoryParts};
 use events::{chattering, first_crossing, past_crossing, toggle};
 use reluflow_arith::{Point, Scalar, linalg::dot};
 use reluflow_model::{Horizon, Problem};
@@ -280,7 +280,7 @@ pub fn integrate<S: Point>(
             match t_end {
                 None => break RefStop::AllFrozen,
                 Some(te) => {
-                    segments.push(Segment {
+                    segments.push(SegmentParts {
                         t_start: t.clone(),
                         t_end: te.clone(),
                         pattern: pattern.clone(),
@@ -323,7 +323,7 @@ pub fn integrate<S: Point>(
             }
         };
         let t_next = t.add(&h_step);
-        segments.push(Segment {
+        segments.push(SegmentParts {
             t_start: t.clone(),
             t_end: t_next.clone(),
             pattern: pattern.clone(),
@@ -341,7 +341,7 @@ pub fn integrate<S: Point>(
             last_toggle = Some((j, i, t.clone()));
         }
     };
-    let trajectory = Trajectory {
+    let trajectory = Trajectory::from_parts(TrajectoryParts {
         initial: s0.clone(),
         segments,
         events,
@@ -349,7 +349,7 @@ pub fn integrate<S: Point>(
         t_final: t,
         limit: None,
         status: Status::NotValidated,
-    };
+    })?;
     Ok(RefRun { trajectory, dense, steps, stop })
 }
 

@@ -11,7 +11,7 @@ use super::taylor::{Apriori, apriori, block_exponents, guard_rate, maxabs, poly_
 use super::{Net, StepFail, ValidatedError, ValidatedOptions};
 use super::{slide_exit, slide_locate};
 use crate::net::field::{NetData, initial_state};
-use crate::trajectory::{Event, Pattern, Segment, State, Status, Trajectory, UndecidedReason};
+use crate::trajectory::{Event, Pattern, SegmentParts, State, Status, Trajectory, TrajectoryParts, UndecidedReason};
 use reluflow_arith::rounding::f64_down;
 use reluflow_arith::{Enclosure, Inconsistency, meet, meet_all};
 use reluflow_model::{Horizon, Problem, ReluPrime, Solution};
@@ -131,7 +131,7 @@ pub fn certify_with_stats<S: Enclosure>(
         }
     };
     let (tr, stats) = run.finish(status);
-    Ok((tr.without_vacuous_bounds(), stats))
+    Ok((Trajectory::from_parts(tr.without_vacuous_bounds())?, stats))
 }
 
 /// The automatic Taylor order for the step tolerance `tol` (`ValidatedOptions::order`).
@@ -192,7 +192,7 @@ struct Runner<S: Enclosure> {
     set: LohnerSet<S>,
     xbox: Vec<S>,
     pattern: Pattern,
-    segments: Vec<Segment<S>>,
+    segments: Vec<SegmentParts<S>>,
     events: Vec<Event<S>>,
     stats: RunStats,
     net: Net<S>,
@@ -329,7 +329,7 @@ impl<S: Enclosure> Runner<S> {
 
     fn push_segment(&mut self, t0: S, t1: S, pattern: Pattern, hull: &[S], end: &[S]) {
         let (hull, end) = (self.net.unflatten(hull), self.net.unflatten(end));
-        self.segments.push(Segment { t_start: t0, t_end: t1, pattern, hull, end });
+        self.segments.push(SegmentParts { t_start: t0, t_end: t1, pattern, hull, end });
     }
 
     /// The Taylor values and Jacobians over `xhat` for a step of length `h` (Jacobian order from
@@ -706,11 +706,11 @@ impl<S: Enclosure> Runner<S> {
         self.undecided(UndecidedReason::PrecisionExhausted { width: max_width(&self.xbox) })
     }
 
-    fn finish(mut self, status: Status<S>) -> (Trajectory<S>, RunStats) {
+    fn finish(mut self, status: Status<S>) -> (TrajectoryParts<S>, RunStats) {
         self.stats.final_rel_width = self.live_rel_width();
         self.stats.final_abs_width = max_width(&self.xbox);
         let t_final = self.time(&self.t);
-        let traj = Trajectory {
+        let traj = TrajectoryParts {
             initial: self.initial,
             segments: self.segments,
             events: self.events,

@@ -128,6 +128,9 @@ pub enum ValidatedError {
     /// This integrator needs an enclosure backend (interval arithmetic).
     #[error("options: {0}")]
     Options(String),
+    /// The run broke the trajectory contract (a bug).
+    #[error("integrator contract violated: {0}")]
+    Trajectory(#[from] crate::TrajectoryError),
 }
 
 /// The network data in flat coordinates (neuron `j` at `j(d+1)..(j+1)(d+1)`: `w_j` then `a_j`).

@@ -48,10 +48,10 @@ const T: i64 = 48;
 fn certified_end_box_has_a_limit_that_contains_a_long_reference_run() {
     let p = small_problem(T);
     let traj = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
-    assert_eq!(traj.status, Status::Certified);
-    let pattern = traj.segments.last().unwrap().pattern.clone();
+    assert_eq!(*traj.status(), Status::Certified);
+    let pattern = traj.segments().last().unwrap().pattern().clone();
     let net = net_of(&p, 2);
-    let xbox = net.flatten(&traj.final_state);
+    let xbox = net.flatten(traj.final_state());
     let proof = prove_limit(&net, &pattern, &xbox).unwrap();
     let (l0, mu) = (proof.loss0_ru(), proof.mu_rd());
     assert!(l0 > 0.0 && mu > 0.0 && proof.radius_ru() < proof.rho(), "{proof:?}");
@@ -69,7 +69,7 @@ fn certified_end_box_has_a_limit_that_contains_a_long_reference_run() {
     let mut violated_with_double_rate = false;
     for k in 0..=90 {
         let t = T as f64 + k as f64 * 0.1 * T as f64;
-        let s = if k == 90 { run.trajectory.final_state.clone() } else { run.state_at(&t).unwrap() };
+        let s = if k == 90 { run.trajectory.final_state().clone() } else { run.state_at(&t).unwrap() };
         let flat = net.flatten(&State { w: s.w.iter().map(|r| pts(r)).collect(), a: Some(pts(s.a.as_ref().unwrap())) });
         for (c, (b, v)) in proof.limit().iter().zip(&flat).enumerate() {
             assert!(v.subset(&b.inflate(1e-12)), "t = {t}: coordinate {c} = {v:?} outside {b:?}");
@@ -160,8 +160,8 @@ fn paper_instance_limit_from_reference_states() {
             RunConfig { t_end: Horizon::Finite(Rational::from(t)), arithmetic: Arithmetic::Interval, precision: 53 };
         let p = inst.to_problem(scale.clone(), ReluPrime::Zero, LossScale::HalfMean, run_cfg).unwrap();
         let run = integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap();
-        let s = &run.trajectory.final_state;
-        let pattern = run.trajectory.segments.last().unwrap().pattern.clone();
+        let s = run.trajectory.final_state();
+        let pattern = run.trajectory.segments().last().unwrap().pattern().clone();
         let net = net_of(&p, 25);
         let point =
             net.flatten(&State { w: s.w.iter().map(|r| pts(r)).collect(), a: Some(pts(s.a.as_ref().unwrap())) });
