@@ -289,3 +289,22 @@ fn a_sliding_neuron_crosses_a_second_surface_like_the_reference() {
     assert!(last.pattern().active[1].contains(&3));
     assert_eq!(contains_reference(&tr, &reference(&p)), 20.0);
 }
+
+/// Seed 167 of the `decided_net` bench: neuron 1's sliding mode on point 1 ends at t ≈ 12.4794
+/// towards the inactive side (`slide-end`), and 3·10⁻⁴ later, while its guard is still leaving
+/// the surface, neuron 0 deactivates point 0. The switch is proved with the leaving guard's rate
+/// checked after it; the run is certified to t = 20 and contains the 256-bit reference.
+#[test]
+fn a_switch_while_another_guard_leaves_its_surface_is_proved_like_the_reference() {
+    let p = bench_instance(
+        &[&[8, 5], &[7, -5], &[7, -8], &[1, -9]],
+        &[4, -10],
+        &[&[4, -2], &[6, 2], &[9, -10], &[3, -10]],
+        "1/1000",
+    );
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    assert!(matches!(tr.status(), Status::Certified), "{:?}", tr.status());
+    let tail: Vec<_> = tr.events().iter().rev().take(2).map(|e| (e.neuron, e.point, e.kind)).collect();
+    assert_eq!(tail, vec![(0, 0, EventKind::Deactivate), (1, 1, EventKind::SlideEnd)]);
+    assert_eq!(contains_reference(&tr, &reference(&p)), 20.0);
+}

@@ -545,6 +545,7 @@ impl<S: Enclosure> Runner<S> {
                         &c,
                         &self.opts,
                         max_eta,
+                        &self.leaving,
                     ) {
                         SwitchOutcome::Proved { pattern, kinds, before_hull, at_switch, after_hull, end, eta } => {
                             let t_lo: Rational = &self.t + Rational::from_f64(c.lo).expect("finite");
@@ -599,7 +600,10 @@ impl<S: Enclosure> Runner<S> {
                             };
                             self.t = t_hi;
                             self.pattern = pattern;
-                            self.leaving.clear();
+                            // Pairs still leaving their surface stay watched (their rate is checked
+                            // on every step until their guard is certain); the switched one is not.
+                            let class = self.net.class(c.i);
+                            self.leaving.retain(|&(jj, ii)| !(jj == c.j && class.contains(&ii)));
                             h_cap = f64::INFINITY;
                             approaches = 0;
                             continue;

@@ -148,6 +148,20 @@ pub(crate) struct Crossing {
     pub hi: f64,
 }
 
+/// Whether `(j, i)` left its surface at a proved time before this step (the driver's `leaving`
+/// pairs: its guard was 0 there and has had the pattern's sign since, the driver checked its rate
+/// over the step) and its rate under `next` keeps the pattern's sign over the enclosure `e` after
+/// the switch, so the guard keeps moving away from 0 there.
+fn still_leaving<S: Enclosure>(
+    net: &Net<S>,
+    next: &Pattern,
+    e: &[S],
+    leaving: &[(usize, usize)],
+    (j, i): (usize, usize),
+) -> bool {
+    leaving.contains(&(j, i)) && sign_ok(&guard_rate(net, next, e, j, i), live(next, j).contains(&i))
+}
+
 /// The result of [`cross`].
 #[derive(Clone, Debug)]
 pub(crate) enum SwitchOutcome<S> {
@@ -217,6 +231,7 @@ pub(crate) fn cross<S: Enclosure>(
     c: &Crossing,
     opts: &ValidatedOptions,
     max_eta: f64,
+    leaving: &[(usize, usize)],
 ) -> SwitchOutcome<S> {
     let ctx = &net.ctx;
     let (j, i) = (c.j, c.i);
@@ -315,6 +330,7 @@ pub(crate) fn cross<S: Enclosure>(
         let others: Vec<(usize, usize)> = uncertain_guards(net, &next, &after.e)
             .into_iter()
             .filter(|&(jj, ii)| !(jj == j && class.contains(&ii)))
+            .filter(|&(jj, ii)| !still_leaving(net, &next, &after.e, leaving, (jj, ii)))
             .collect();
         if let Some(&(jj, ii)) = others.first() {
             return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, i), (jj, ii)] });
