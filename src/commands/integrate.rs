@@ -70,38 +70,20 @@ impl ReferencePoint for Float {
     }
 }
 
-macro_rules! point_backend {
-    ($ty:ty, $arith:expr, $ctx:expr, $variant:expr) => {
+/// `Backend` for one arithmetic: its problem-file name, context, the integrators it runs (the
+/// non-validated references for point kinds, the validated ones for enclosures) and its `Run`.
+macro_rules! backend {
+    ($ty:ty, $arith:expr, $ctx:expr, $variant:expr, $single:ident, $two:ident) => {
         impl Backend for $ty {
             const ARITHMETIC: Arithmetic = $arith;
             fn context(problem: &Problem) -> Self::Ctx {
                 $ctx(problem)
             }
             fn single_neuron(p: &Problem, ctx: &Self::Ctx, m: Option<Monitor>) -> Result<Trajectory<Self>, Failure> {
-                single_neuron_reference::<Self>(p, ctx, m)
+                $single::<Self>(p, ctx, m)
             }
             fn two_layer(p: &Problem, ctx: &Self::Ctx, m: Option<Monitor>) -> Result<Trajectory<Self>, Failure> {
-                two_layer_reference::<Self>(p, ctx, m)
-            }
-            fn into_run(traj: Trajectory<Self>, ctx: Self::Ctx) -> Run {
-                $variant(traj, ctx)
-            }
-        }
-    };
-}
-
-macro_rules! enclosure_backend {
-    ($ty:ty, $arith:expr, $ctx:expr, $variant:expr) => {
-        impl Backend for $ty {
-            const ARITHMETIC: Arithmetic = $arith;
-            fn context(problem: &Problem) -> Self::Ctx {
-                $ctx(problem)
-            }
-            fn single_neuron(p: &Problem, ctx: &Self::Ctx, m: Option<Monitor>) -> Result<Trajectory<Self>, Failure> {
-                single_neuron_validated::<Self>(p, ctx, m)
-            }
-            fn two_layer(p: &Problem, ctx: &Self::Ctx, m: Option<Monitor>) -> Result<Trajectory<Self>, Failure> {
-                two_layer_validated::<Self>(p, ctx, m)
+                $two::<Self>(p, ctx, m)
             }
             fn into_run(traj: Trajectory<Self>, ctx: Self::Ctx) -> Run {
                 $variant(traj, ctx)
@@ -114,10 +96,24 @@ fn bits(problem: &Problem) -> u32 {
     problem.run().precision
 }
 
-point_backend!(f64, Arithmetic::F64, |_: &Problem| (), |t, ()| Run::F64(t));
-point_backend!(Float, Arithmetic::Mpfr, bits, Run::Mpfr);
-enclosure_backend!(Interval, Arithmetic::Interval, |_: &Problem| (), |t, ()| Run::Interval(t));
-enclosure_backend!(MpInterval, Arithmetic::MpfrInterval, bits, |t, _| Run::MpInterval(t));
+backend!(f64, Arithmetic::F64, |_: &Problem| (), |t, ()| Run::F64(t), single_neuron_reference, two_layer_reference);
+backend!(Float, Arithmetic::Mpfr, bits, Run::Mpfr, single_neuron_reference, two_layer_reference);
+backend!(
+    Interval,
+    Arithmetic::Interval,
+    |_: &Problem| (),
+    |t, ()| Run::Interval(t),
+    single_neuron_validated,
+    two_layer_validated
+);
+backend!(
+    MpInterval,
+    Arithmetic::MpfrInterval,
+    bits,
+    |t, _| Run::MpInterval(t),
+    single_neuron_validated,
+    two_layer_validated
+);
 
 /// Chooses the integrator for the problem's (model, arithmetic), runs it and checks the result
 /// against the integrator contract (a violation is a bug: exit 70). The single integrate step
