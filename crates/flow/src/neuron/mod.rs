@@ -56,8 +56,9 @@ mod run;
 mod slow;
 mod start;
 mod switch;
+pub mod witness;
 
-pub use certify::certify;
+pub use certify::{certify, certify_with_witness};
 pub use reference::{ReferenceRun, reference};
 
 use reluflow_model::{Init, ModelKind, Problem};
