@@ -227,6 +227,14 @@ fn switch(
     };
     let sg = s.guards[k].1;
     let len = Rational::from(t1 - t0);
+    if len <= 0 {
+        return Err(Fail::new(
+            format!("{el} / t"),
+            "the crossing step has a positive length",
+            format!("[{t0}, {t1}]"),
+            "t0 < t1".into(),
+        ));
+    }
     let start = Pt { p: b.u.clone(), eps: Rational::new() };
     let h = pairs(hull);
     let only_hull = Claims {
