@@ -4,8 +4,9 @@
 //! (`reluflow-certificate`) and `rug`, evaluates the vector field itself from the certificate's
 //! exact data, and does its own exact rational arithmetic, rounding outward to dyadics of
 //! `num::BITS` bits only where sizes would grow (`num.rs`). [`verify`] re-proves every claim of a
-//! certificate in order and returns the first that fails, with its location and the two values
-//! that disagree; a claim kind it cannot re-check fails as "not supported", never passes.
+//! certificate (the argument: `proofs-notes/certificate-verifier.md`) in order and returns the
+//! first that fails, with its location and the two values that disagree; a claim kind it cannot
+//! re-check fails as "not supported", never passes.
 
 mod check;
 mod exits;
