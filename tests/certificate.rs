@@ -102,7 +102,7 @@ fn a_switch_window_shortened_off_the_crossing_is_rejected() {
     let (lo, hi) = (q(&time[0]), q(&time[1]));
     // The first 1/1024 of the window: the next pattern's start time still holds it, so only the
     // switch's own claim is false.
-    let short = rug::Rational::from(&lo + rug::Rational::from(&hi - &lo) / 1024u32);
+    let short = &lo + rug::Rational::from(&hi - &lo) / 1024u32;
     time[1] = serde_json::Value::String(short.to_string());
     let r = verify(&serde_json::to_string_pretty(&v).unwrap());
     assert_eq!(r.code, Some(4), "{r:#?}");

@@ -138,7 +138,7 @@ fn change(v: &mut Value, what: Change, p: usize, k: usize, j: usize) -> Option<S
         Change::FinalPast => {
             let e = &mut v["patterns"][np - 1]["exit"];
             let kind = e["kind"].as_str().unwrap().to_string();
-            let key = if kind == "limit" { if k % 2 == 0 { "limit" } else { "loss" } } else { "state" };
+            let key = if kind == "limit" { if k.is_multiple_of(2) { "limit" } else { "loss" } } else { "state" };
             let slot = if key == "loss" { &mut e["loss"] } else { &mut e[key][j] };
             let hi = q(&slot[1]) + 1;
             *slot = Value::Array(vec![s(&hi), s(&(hi.clone() + 1))]);
