@@ -164,6 +164,7 @@ fn pattern(
             guards: guards.clone(),
             closed: closed.clone(),
             rates: Vec::new(),
+            radii: None,
             loc: sl.clone(),
         };
         let len = Rational::from(&st.t1 - &st.t0);

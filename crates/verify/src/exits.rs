@@ -242,6 +242,7 @@ fn switch(
         guards: Vec::new(),
         closed: Vec::new(),
         rates: vec![(i, -sg)],
+        radii: None,
         loc: format!("{el} / hull"),
     };
     // Transversal: the guard moves strictly towards its hyperplane on the whole step (the walk
@@ -263,15 +264,23 @@ fn switch(
     let others: Vec<(usize, i8)> = s.guards.iter().copied().filter(|g| !grp.contains(&g.0)).collect();
     let closed: Vec<bool> =
         s.guards.iter().zip(&s.closed).filter(|(g, _)| !grp.contains(&g.0)).map(|(_, c)| *c).collect();
-    let keep =
-        Claims { hull: None, guards: others, closed, rates: Vec::new(), loc: format!("{el} / before the switch") };
+    let keep = Claims {
+        hull: None,
+        guards: others,
+        closed,
+        rates: Vec::new(),
+        radii: None,
+        loc: format!("{el} / before the switch"),
+    };
     walk(s.f, s.gs, &start, &b.rho, &hi, &keep)?;
     let st = pairs(state);
+    let radii = Some(contracted(s.f, &b.rho, &lo)?);
     let at = Claims {
         hull: Some(&st),
         guards: Vec::new(),
         closed: Vec::new(),
         rates: Vec::new(),
+        radii,
         loc: format!("{el} / state"),
     };
     crate::walk::walk_or_point(s.f, s.gs, &start, &ptl, &b.rho, &Rational::from(&hi - &lo), &at)?;
@@ -279,6 +288,18 @@ fn switch(
     next.extend(grp.iter().copied().filter(|k| !pat.active.contains(k)));
     next.sort_unstable();
     Ok(Switched { time: time.clone(), state: st, group: grp, next })
+}
+
+/// Per coordinate `j`, `ρ‖E(s)e_j‖` bounded for every `s ≥ lo` (by its value at `lo`: `E` is a
+/// symmetric contraction semigroup), at most `ρ`.
+fn contracted(f: &mut Field, rho: &Rational, lo: &Rational) -> Result<Vec<Rational>, Fail> {
+    (0..f.d)
+        .map(|j| {
+            let e: Vec<Rational> = (0..f.d).map(|k| Rational::from(u32::from(k == j))).collect();
+            let img = advance(f, &Pt { p: e, eps: Rational::new() }, lo)?;
+            Ok((Rational::from(&norm_up(&img.p) + &img.eps) * rho).min(rho.clone()))
+        })
+        .collect()
 }
 
 /// The zero of guard `i` (sign `sg` before it) in the step `[0, len]` from `start`, by interval
@@ -399,6 +420,7 @@ fn horizon(
             guards: s.guards.to_vec(),
             closed: s.closed.clone(),
             rates: Vec::new(),
+            radii: None,
             loc: el.to_string(),
         };
         walk(s.f, s.gs, &start, &b.rho, &Rational::from(t1 - t0), &c)?;
@@ -410,6 +432,7 @@ fn horizon(
         guards: Vec::new(),
         closed: Vec::new(),
         rates: Vec::new(),
+        radii: None,
         loc: format!("{el} / state"),
     };
     crate::walk::walk_or_point(s.f, s.gs, &start, &at, &b.rho, &Rational::from(&wh - &wl), &c)

@@ -115,9 +115,10 @@ pub fn dot_i(a: &[Rational], v: &[I]) -> I {
     a.iter().zip(v).fold(I::zero(), |s, (q, x)| s.add(&x.mul_q(q)))
 }
 
-/// A short decimal reading of `q` for messages (the exact value is printed beside it).
+/// A decimal reading of `q` to 25 digits for messages (finer than an f64 ulp, so that a
+/// sub-ulp disagreement shows).
 pub fn show(q: &Rational) -> String {
-    format!("{:.17e}", q.to_f64())
+    format!("{:.25e}", rug::Float::with_val(128, q))
 }
 
 /// `[lo, hi]` for messages.

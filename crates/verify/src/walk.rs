@@ -29,6 +29,10 @@ pub struct Claims<'a> {
     pub closed: Vec<bool>,
     /// Guards whose rate must have a strict sign `(i, σ)`: `σ d/dt x_iᵀw > 0`.
     pub rates: Vec<(usize, i8)>,
+    /// Per coordinate, a radius that replaces `ρ` in the box claim: the ball's image
+    /// `E(s)B(ρ)` reaches at most `ρ‖E(s)e_j‖` along `e_j` (`E(s)` symmetric), which the caller
+    /// bounds for every time of the stretch.
+    pub radii: Option<Vec<Rational>>,
     pub loc: String,
 }
 
@@ -180,9 +184,12 @@ fn prove(
 ///
 /// A coordinate whose row of `K` vanishes never moves: it keeps the value of the stretch's
 /// origin (`origin`, exact up to `ε`), whatever the rounding of the pieces since.
-fn monotone(f: &Field, j: usize, [origin, start, end]: [&Pt; 3], bx: &[I], rho: &Rational) -> Option<I> {
+///
+/// `r ≤ ρ` bounds coordinate `j` of the ball's image (see [`Claims::radii`]); the rate is taken
+/// over the whole ball.
+fn monotone(f: &Field, j: usize, [origin, start, end]: [&Pt; 3], bx: &[I], rho: &Rational, r: &Rational) -> Option<I> {
     let row = &f.k[j * f.d..(j + 1) * f.d];
-    let at = |p: &Pt| I::pt(Rational::from(&f.anchor[j] + &p.p[j])).widen(&Rational::from(&p.eps + rho));
+    let at = |p: &Pt| I::pt(Rational::from(&f.anchor[j] + &p.p[j])).widen(&Rational::from(&p.eps + r));
     if row.iter().all(|v| *v == 0) {
         return Some(at(origin));
     }
@@ -191,7 +198,7 @@ fn monotone(f: &Field, j: usize, [origin, start, end]: [&Pt; 3], bx: &[I], rho: 
         return None;
     }
     let m = at(start).hull(&at(end));
-    let plain = bx[j].add(&I::pt(f.anchor[j].clone())).widen(rho);
+    let plain = bx[j].add(&I::pt(f.anchor[j].clone())).widen(r);
     Some(I::new(m.lo.max(plain.lo), m.hi.min(plain.hi)))
 }
 
@@ -210,8 +217,9 @@ fn check(
     let when = format!("local times [{}, {}]", show(at), show(&Rational::from(at + h)));
     if let Some(hull) = c.hull {
         for (j, (lo, hi)) in hull.iter().enumerate() {
-            let w = monotone(f, j, [origin, start, end], bx, rho)
-                .unwrap_or_else(|| bx[j].add(&I::pt(f.anchor[j].clone())).widen(rho));
+            let r = c.radii.as_ref().map_or(rho, |v| &v[j]);
+            let w = monotone(f, j, [origin, start, end], bx, rho, r)
+                .unwrap_or_else(|| bx[j].add(&I::pt(f.anchor[j].clone())).widen(r));
             if !w.within(&I::new(lo.clone(), hi.clone())) {
                 let what = format!("the path stays in the box ({when})");
                 return Err(Fail::new(format!("{} / w[{j}]", c.loc), what, show_i(&w), format!("[{}, {}]", lo, hi)));
