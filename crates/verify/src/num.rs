@@ -11,7 +11,7 @@ pub const BITS: u32 = 340;
 /// denominator stay as they are.
 pub fn round(q: &Rational, up: bool) -> Rational {
     let (nb, db) = (q.numer().significant_bits(), q.denom().significant_bits());
-    if nb + db <= 2 * BITS || q.numer().is_zero() {
+    if nb + db <= BITS + 64 || q.numer().is_zero() {
         return q.clone();
     }
     let e = i64::from(nb) - i64::from(db);
