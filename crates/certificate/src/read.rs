@@ -35,6 +35,13 @@ impl<'a> At<'a> {
             None => err(&self.path, format!("missing field `{key}`")),
         }
     }
+    /// Refuses keys other than `keys` (a certificate holds nothing the verifier does not read).
+    fn only(&self, keys: &[&str]) -> Result<(), FormatError> {
+        if let Some(k) = self.v.as_object().and_then(|o| o.keys().find(|k| !keys.contains(&k.as_str()))) {
+            return err(&self.path, format!("unknown field `{k}`"));
+        }
+        Ok(())
+    }
     fn items(&self) -> Result<Vec<At<'a>>, FormatError> {
         match self.v.as_array() {
             Some(a) => Ok(a.iter().enumerate().map(|(i, v)| At { v, path: format!("{}[{i}]", self.path) }).collect()),
@@ -117,6 +124,7 @@ pub(crate) fn parse_q(s: &str) -> Result<Rational, String> {
 pub fn from_text(text: &str) -> Result<Certificate, FormatError> {
     let v: Value = serde_json::from_str(text).or_else(|e| err("$", format!("not JSON: {e}")))?;
     let root = At { v: &v, path: "$".into() };
+    root.only(&["format", "version", "model", "problem", "patterns"])?;
     if root.field("format")?.str()? != FORMAT {
         return err("$.format", format!("expected \"{FORMAT}\""));
     }
@@ -142,6 +150,7 @@ fn neuron(root: &At<'_>) -> Result<Neuron, FormatError> {
 }
 
 fn problem(p: &At<'_>) -> Result<NeuronProblem, FormatError> {
+    p.only(&["x", "y", "relu_prime_at_zero", "loss", "w0", "t_end"])?;
     let xs = p.field("x")?;
     let rows = xs.items()?;
     if rows.is_empty() {
@@ -176,6 +185,7 @@ fn problem(p: &At<'_>) -> Result<NeuronProblem, FormatError> {
 }
 
 fn ball(b: &At<'_>, d: usize) -> Result<Ball, FormatError> {
+    b.only(&["u", "rho"])?;
     let u = b.field("u")?.qs(d)?;
     let r = b.field("rho")?;
     let rho = r.q()?;
@@ -186,6 +196,7 @@ fn ball(b: &At<'_>, d: usize) -> Result<Ball, FormatError> {
 }
 
 fn step(s: &At<'_>, d: usize) -> Result<Step, FormatError> {
+    s.only(&["t", "start", "end", "hull"])?;
     let (t0, t1) = s.field("t")?.pair()?;
     Ok(Step {
         t0,
@@ -197,6 +208,7 @@ fn step(s: &At<'_>, d: usize) -> Result<Step, FormatError> {
 }
 
 fn pattern(p: &At<'_>, n: usize, d: usize) -> Result<PatternCert, FormatError> {
+    p.only(&["active", "t_start", "anchor", "steps", "exit"])?;
     let act = p.field("active")?;
     let active: Vec<usize> = act.items()?.iter().map(|a| a.index(n)).collect::<Result<_, _>>()?;
     if active.windows(2).any(|w| w[0] >= w[1]) {
@@ -216,6 +228,12 @@ fn exit(e: &At<'_>, n: usize, d: usize) -> Result<Exit, FormatError> {
     let kind = e.field("kind")?;
     let start = || ball(&e.field("start")?, d);
     let hull = || e.field("hull")?.ivs(d);
+    let keys: &[&str] = match kind.str()? {
+        "switch" => &["kind", "point", "t", "start", "hull", "time", "state"],
+        "horizon" => &["kind", "t", "start", "hull", "state"],
+        _ => &["kind", "t", "start", "hull", "limit", "loss"],
+    };
+    e.only(keys)?;
     match kind.str()? {
         "switch" => {
             let (t0, t1) = e.field("t")?.pair()?;

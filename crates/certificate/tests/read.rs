@@ -28,6 +28,9 @@ fn refusals_name_the_field() {
         assert_eq!(e.path, path, "{e}");
     }
     assert_eq!(from_text("[]").unwrap_err().path, "$");
+    // Nothing the verifier would not read: an unknown field is refused.
+    let e = from_text(&VALID.replacen("\"rho\": \"0\"", "\"rho\": \"0\", \"wall_time\": \"1\"", 1)).unwrap_err();
+    assert!(e.what.contains("unknown field `wall_time`"), "{e}");
 }
 
 /// The JSON's scalar positions, for mutation.

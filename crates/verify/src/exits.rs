@@ -185,6 +185,9 @@ pub(crate) fn exit(
     if let Some(pe) = s.prev_end {
         ball_in_ball(pe, start, &format!("{el} / start"))?;
     }
+    if !last && !matches!(e, Exit::Switch { .. }) {
+        return Err(Fail::new(&el, "the run ends here, so no pattern follows", "more patterns".into(), "none".into()));
+    }
     match e {
         Exit::Switch { point, t1, hull, time, state, .. } => {
             if last {

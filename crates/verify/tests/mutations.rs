@@ -258,3 +258,17 @@ proptest! {
         let _ = run(&v);
     }
 }
+
+/// A pattern after the end (a horizon or a limit) holds claims no run reaches: refused.
+#[test]
+fn a_pattern_after_the_end_fails() {
+    for text in FIXTURES {
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        let pats = v["patterns"].as_array_mut().unwrap();
+        let last = pats.last().unwrap().clone();
+        let n = pats.len();
+        pats.push(last);
+        let f = run(&v).expect_err("an extra pattern verified");
+        assert!(f.starts_with(&format!("pattern {}", n - 1)), "{f}");
+    }
+}
