@@ -21,6 +21,7 @@ const NOT_ABOUT_SETTINGS: &[&str] = &["certificate.md", "json.md", "lemmas.md", 
 /// `sbatch`).
 const FOREIGN_FLAGS: &[&str] = &[
     "--release",
+    "--features",
     "--bench",
     "--bin",
     "--test",
