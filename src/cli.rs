@@ -242,6 +242,9 @@ pub enum Command {
     /// Write a certified trajectory as CSV or JSON Lines
     #[command(about = crate::commands::export::ABOUT, long_about = crate::commands::export::LONG_ABOUT, after_help = help_table())]
     Export(crate::commands::export::ExportArgs),
+    /// Re-check a certificate with the independent verifier
+    #[command(about = crate::commands::verify::ABOUT, long_about = crate::commands::verify::LONG_ABOUT, after_help = help_table())]
+    Verify(crate::commands::verify::VerifyArgs),
     /// Reproduce a paper's experiment
     #[command(about = crate::commands::reproduce::ABOUT, long_about = crate::commands::reproduce::LONG_ABOUT, after_help = help_table())]
     Reproduce(crate::commands::reproduce::ReproduceArgs),
@@ -296,6 +299,10 @@ pub struct CertifyArgs {
     /// Significant digits of every printed bound (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
+    /// Also write the run's certificate (single neuron, interval arithmetics) to FILE (`-`:
+    /// stdout, the report then goes to stderr); `reluflow verify FILE` re-checks it
+    #[arg(long, value_name = "FILE")]
+    pub certificate: Option<PathBuf>,
     /// Time and memory budgets of the integration
     #[command(flatten)]
     pub budget: BudgetArgs,
@@ -356,6 +363,8 @@ pub struct Output {
 pub struct CertifyConfig {
     /// The validated problem read from it.
     pub problem: Problem,
+    /// Where to write the certificate (`-`: stdout), if asked.
+    pub certificate: Option<PathBuf>,
     /// Output settings.
     pub output: Output,
 }
@@ -411,7 +420,8 @@ impl CertifyArgs {
     /// Reads and validates the problem file (exit 2 on any refusal).
     pub fn validate(&self) -> Result<CertifyConfig, Failure> {
         let problem = spec::load(&self.spec).map_err(Failure::bad_input)?;
-        Ok(CertifyConfig { problem, output: Output { json: self.json, digits: self.digits } })
+        let output = Output { json: self.json, digits: self.digits };
+        Ok(CertifyConfig { problem, certificate: self.certificate.clone(), output })
     }
 }
 

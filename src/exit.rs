@@ -16,7 +16,8 @@ pub enum Exit {
     Undecided,
     /// A counterexample was found, or a checked invariant was violated.
     Counterexample,
-    /// The requested model/arithmetic combination has no integrator (yet).
+    /// A request no part of reluflow serves yet: a certificate of a run the format cannot
+    /// describe (a two-layer network, a death, a limit on a hyperplane, point arithmetic).
     Unsupported,
     /// A bug: an internal invariant failed (panic, inconsistent result, I/O on output).
     Internal,
@@ -88,9 +89,11 @@ impl Exit {
             Exit::Success => "success: certified (interval arithmetic), or a non-validated run (f64, mpfr) completed",
             Exit::BadInput => "bad input: usage error or a refused problem file (the message names file, field, value)",
             Exit::Undecided => "undecided: certified only up to `certified_until`; the reason is printed",
-            Exit::Counterexample => "counterexample found or invariant violated",
+            Exit::Counterexample => {
+                "counterexample found or invariant violated; for `verify`: a claim of the certificate fails"
+            }
             Exit::Unsupported => {
-                "unsupported: no integrator for this model/arithmetic combination (reserved: every current combination has one)"
+                "unsupported: `certify --certificate` on a run the certificate format cannot describe yet (the message names it)"
             }
             Exit::Internal => "internal error (a bug: please report it with the problem file)",
             Exit::Interrupted => "interrupted (Ctrl-C)",

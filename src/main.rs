@@ -88,6 +88,10 @@ fn run() -> Exit {
             let result = budget::apply(&args.spec, &args.budget).and_then(|()| commands::export::run(&args));
             conclude(result.map(|e| e.settle(progress::interrupted())), false)
         }
+        Command::Verify(args) => {
+            report::envelope::set_invocation("verify", None);
+            conclude(commands::verify::run(&args, &mut std::io::stdout().lock()), false)
+        }
         Command::Reproduce(args) => conclude(commands::reproduce::run(&args), false),
     }
 }

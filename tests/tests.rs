@@ -2,6 +2,7 @@
 //! and check exit codes, messages and the JSON shape.
 
 mod bad_input;
+mod certificate;
 mod check;
 mod cli;
 mod examples;

@@ -22,7 +22,11 @@ pub struct Streams<'a> {
 pub fn run(cfg: &CertifyConfig) -> Result<Exit, Failure> {
     // stderr stays unlocked: the progress display (another thread) writes to it during the run.
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr());
-    dispatch(&cfg.problem, cfg.output, &mut Streams { stdout: &mut stdout, stderr: &mut stderr })
+    let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
+    match &cfg.certificate {
+        Some(path) => super::certificate::run(&cfg.problem, cfg.output, path, &mut io),
+        None => dispatch(&cfg.problem, cfg.output, &mut io),
+    }
 }
 
 /// Integrates the problem with the integrator for its (model, arithmetic) and reports the trajectory.

@@ -1,5 +1,6 @@
 //! One module per subcommand; each takes a validated config and returns the [`Exit`](crate::exit::Exit).
 
+pub mod certificate;
 pub mod certify;
 pub mod check;
 pub mod export;
@@ -9,3 +10,4 @@ pub mod plot;
 pub mod reproduce;
 pub mod search;
 pub mod theorems;
+pub mod verify;

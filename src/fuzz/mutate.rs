@@ -254,6 +254,8 @@ pub type Flag = (String, bool);
 pub fn command_line(subs: Vec<(Vec<String>, Vec<Flag>)>, paths: Vec<String>) -> impl Strategy<Value = Vec<String>> {
     let all_flags: Vec<Flag> = subs.iter().flat_map(|(_, f)| f.clone()).collect();
     prop::sample::select(subs).prop_flat_map(move |(sub, flags)| {
+        // A subcommand without flags of its own (`verify`) gets the others'.
+        let flags = if flags.is_empty() { all_flags.clone() } else { flags };
         let spec = prop_oneof![
             6 => prop::sample::select(paths.clone()).prop_map(Some),
             1 => Just(None),

@@ -12,15 +12,16 @@ use std::path::Path;
 /// Snake-case names in backquotes that are not settings: report fields.
 const NOT_SETTINGS: &[&str] = &["certified_until"];
 
-/// Documents whose backquoted snake-case names are not settings: the JSON keys of the reports,
-/// the lemma language's quantities and API, and the papers' formulas in the reproductions
-/// (their `--flag`s are still checked).
-const NOT_ABOUT_SETTINGS: &[&str] = &["json.md", "lemmas.md", "reproductions.md"];
+/// Documents whose backquoted snake-case names are not settings: the certificate's and the
+/// reports' JSON keys, the lemma language's quantities and API, and the papers' formulas in the
+/// reproductions (their `--flag`s are still checked).
+const NOT_ABOUT_SETTINGS: &[&str] = &["certificate.md", "json.md", "lemmas.md", "reproductions.md"];
 
 /// Flags of other programs that the documentation shows (cargo's and the test harness's, SLURM's
 /// `sbatch`).
 const FOREIGN_FLAGS: &[&str] = &[
     "--release",
+    "--features",
     "--bench",
     "--bin",
     "--test",

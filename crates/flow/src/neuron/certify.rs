@@ -8,6 +8,7 @@ use super::gram::DataGram;
 use super::pattern;
 use super::run::{Points, hi_q, lo_q};
 use super::start::{Start, decide};
+use super::witness::Witness;
 use super::{NeuronError, NeuronOptions, check_problem};
 use crate::trajectory::*;
 use reluflow_arith::{Enclosure, Scalar};
@@ -105,6 +106,8 @@ pub(crate) struct Out<S> {
     pub initial: State<S>,
     pub segments: Vec<SegmentParts<S>>,
     pub events: Vec<Event<S>>,
+    /// The sets of the proof, when asked for (`certify_with_witness`).
+    pub witness: Option<Witness>,
 }
 
 impl<S: Enclosure> Out<S> {
@@ -172,15 +175,40 @@ pub fn certify<S: Enclosure>(
     ctx: &S::Ctx,
     opts: &NeuronOptions,
 ) -> Result<Trajectory<S>, NeuronError> {
+    Ok(run::<S>(problem, ctx, opts, None)?.0)
+}
+
+/// [`certify`], and the exact sets its proof rests on (`witness.rs`): per pattern an exact
+/// equilibrium, per step the start and end balls and the hull, per switch its step, time and
+/// state, and the limit or the final state. The trajectory is the one [`certify`] returns.
+///
+/// # Errors
+/// [`NeuronError`] when the problem is not a single-neuron problem.
+pub fn certify_with_witness<S: Enclosure>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    opts: &NeuronOptions,
+) -> Result<(Trajectory<S>, Witness), NeuronError> {
+    let (tr, w) = run::<S>(problem, ctx, opts, Some(Witness::default()))?;
+    Ok((tr, w.unwrap_or_default()))
+}
+
+fn run<S: Enclosure>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    opts: &NeuronOptions,
+    witness: Option<Witness>,
+) -> Result<(Trajectory<S>, Option<Witness>), NeuronError> {
     let w0 = check_problem(problem)?;
     let env = Env::<S>::new(problem, ctx, opts);
     let zero = S::zero(ctx);
     let initial_box: Vec<S> = w0.iter().map(|q| S::from_rational(q, ctx)).collect();
-    let mut out = Out { initial: state(initial_box.clone()), segments: Vec::new(), events: Vec::new() };
+    let mut out = Out { initial: state(initial_box.clone()), segments: Vec::new(), events: Vec::new(), witness };
     let (active, skip) = match decide(&env.dg, env.y, &env.c, &w0, env.conv) {
         Start::Go { active, skip } => (active, skip),
         Start::Stop(reason) => {
-            return Ok(Trajectory::from_parts(out.undecided(reason, zero, initial_box).without_vacuous_bounds())?);
+            let tr = Trajectory::from_parts(out.undecided(reason, zero, initial_box).without_vacuous_bounds())?;
+            return Ok((tr, out.witness));
         }
     };
     let ball = Ball::from_exact(&w0, ctx);
@@ -188,7 +216,7 @@ pub fn certify<S: Enclosure>(
     loop {
         match pattern::run(&env, &mut out, cursor) {
             pattern::Next::Pattern(c) => cursor = c,
-            pattern::Next::Done(tr) => return Ok(Trajectory::from_parts(tr.without_vacuous_bounds())?),
+            pattern::Next::Done(tr) => return Ok((Trajectory::from_parts(tr.without_vacuous_bounds())?, out.witness)),
         }
     }
 }

@@ -16,6 +16,9 @@
 //!   (`proofs-notes/neuron-limit.md`). Whatever cannot be proved ends the run as
 //!   [`Status::Undecided`](crate::Status) with its reason and the time certified so far.
 //!   A start on hyperplanes is decided exactly: the one activation cell entered by its own flow.
+//! * [`certify_with_witness`]: [`certify`] and the exact sets its proof rests on
+//!   ([`witness::Witness`]), for a certificate that an independent verifier re-checks
+//!   (`docs/certificate.md`).
 //! * [`reference()`] (point backends): the same closed form without proofs.
 //! * [`rk`]: an adaptive Dormand–Prince integrator of the same flow, for comparison.
 //!
@@ -56,8 +59,9 @@ mod run;
 mod slow;
 mod start;
 mod switch;
+pub mod witness;
 
-pub use certify::certify;
+pub use certify::{certify, certify_with_witness};
 pub use reference::{ReferenceRun, reference};
 
 use reluflow_model::{Init, ModelKind, Problem};

@@ -7,9 +7,10 @@ use super::frame::{CBall, Frame};
 use super::gram::GramPiece;
 use super::limit::global;
 use super::modal::Modes;
-use super::run::{Class, Found, Run, narrower};
+use super::run::{Class, Found, Leaf, Run, lo_q, narrower};
 use super::slow::SlowMode;
 use super::switch;
+use super::witness::{Conv, WExit, WPattern, Witness};
 use crate::trajectory::*;
 use reluflow_arith::{Enclosure, meet_all};
 use rug::Rational;
@@ -96,12 +97,16 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
     let kernel_limit = kernel_limit(&run.ps, &start_box);
     let horizon = env.horizon(&t0);
     let slow = piece.on_plane.iter().any(|&b| b).then(|| SlowMode::<S>::new(&piece.g, &run.ps, &env.ctx)).flatten();
+    if let Some(w) = out.witness.as_mut() {
+        begin(w, env, &piece, &active, &skip, &t0, &ball);
+        run.log = Some(Vec::new());
+    }
     let mut pos = Pos { t0, tau: Rational::new(), ball: cball, e, e_max };
     loop {
         if let Some((hlo, hhi, t_end)) = &horizon
             && pos.tau >= *hlo
         {
-            return Next::Done(Box::new(at_horizon(env, out, &mut run, seg, &pos, hhi, t_end)));
+            return Next::Done(Box::new(at_horizon(env, out, &mut run, &piece, seg, &pos, hhi, t_end)));
         }
         if let Some((tail, lim)) = global(&run, &piece, &pos.ball, &env.pts, &req, slow.as_ref()) {
             let limit = Limits { tail, lim, kernel: &kernel_limit, start_box: &start_box };
@@ -117,7 +122,9 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
                 len = rest;
             }
         }
-        match run.search(&pos.tau, &pos.ball, &len, env.opts.max_bisections) {
+        let found = run.search(&pos.tau, &pos.ball, &len, env.opts.max_bisections);
+        let cross = leaves(out, env, &piece, &mut run);
+        match found {
             Found::Clear { end, hull, split } => {
                 seg.grow(&hull);
                 pos.ball = end;
@@ -132,6 +139,10 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
                 return Next::Done(Box::new(out.undecided(reason, at, hull)));
             }
             Found::Event { i, lo, hi, w_box, hull } => {
+                if let Some(w) = out.witness.as_mut() {
+                    let t_ev = pos.t0.add(&S::from_bounds(&lo, &hi, &env.ctx));
+                    switch_exit(w, &Conv { g: &piece.g, dg: &env.dg }, cross, i, &t_ev, &w_box);
+                }
                 seg.grow(&hull);
                 let ev = switch::Switch { i, lo, hi, w_box };
                 return switch::after(env, out, seg, &active, skip, &pos.t0, ev, work + run.work);
@@ -142,10 +153,12 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
 
 /// The horizon is reached at the pattern's local time `pos.tau` (its lower end): the final state
 /// over the remaining local-time enclosure, if no guard can switch inside it.
+#[allow(clippy::too_many_arguments)]
 fn at_horizon<S: Enclosure>(
     env: &Env<'_, S>,
     out: &mut Out<S>,
     run: &mut Run<'_, S>,
+    piece: &GramPiece,
     mut seg: Open<S>,
     pos: &Pos<S>,
     hhi: &Rational,
@@ -163,6 +176,12 @@ fn at_horizon<S: Enclosure>(
     } else {
         run.world(&pos.ball)
     };
+    if let Some(w) = out.witness.as_mut() {
+        let t1 = hhi.clone().max(pos.tau.clone());
+        let start = w.ball(&Conv { g: &piece.g, dg: &env.dg }, &pos.ball);
+        let (hull, state) = (w.ivs(&fin), w.ivs(&fin));
+        w.exit(WExit::Horizon { t0: pos.tau.clone(), t1, start, hull, state });
+    }
     seg.grow(&fin);
     let t_fin = S::from_rational(t_end, &env.ctx);
     seg.close(out, t_fin.clone(), fin.clone());
@@ -205,6 +224,15 @@ fn finish<S: Enclosure>(
                 rate: None,
                 on_hyperplane: (0..env.n).filter(|&i| piece.on_plane[i]).map(|i| (0, i)).collect(),
             };
+            if let Some(w) = out.witness.as_mut() {
+                if !limit.on_hyperplane.is_empty() {
+                    w.refuse("a limit on a hyperplane (the slow-mode argument)");
+                }
+                let start = w.ball(&Conv { g: &piece.g, dg: &env.dg }, &pos.ball);
+                let (hull, lim) = (w.ivs(&l.tail), w.ivs(&limit.state.w[0]));
+                let (t0, loss) = (pos.tau.clone(), piece.limit_loss.clone());
+                w.exit(WExit::Limit { t0, start, hull, limit: lim, loss });
+            }
             let (now, fin) = (pos.now(), run.world(&pos.ball));
             seg.close(out, now.clone(), fin.clone());
             out.certified(now, fin, Some(limit))
@@ -229,6 +257,11 @@ fn finish<S: Enclosure>(
                 Ok(m) => m,
                 Err(e) => return out.undecided(e.into(), pos.t0.clone(), l.start_box.to_vec()),
             };
+            if let Some(w) = out.witness.as_mut() {
+                let start = w.ball(&Conv { g: &piece.g, dg: &env.dg }, &pos.ball);
+                let (hull, state) = (w.ivs(&super::ball::hull_box(&dense, &fin)), w.ivs(&fin));
+                w.exit(WExit::Horizon { t0: pos.tau.clone(), t1: hhi.clone(), start, hull, state });
+            }
             seg.grow(&dense);
             seg.grow(&fin);
             let t_fin = S::from_rational(t_end, &env.ctx);
@@ -283,4 +316,59 @@ fn diagnose<S: Enclosure>(
         }
         other => other,
     }
+}
+
+/// Starts recording a pattern: its exact anchor `c₀ − Q̂ᵀζ(c₀)` (`frame.rs`), from the start
+/// ball's centre `c₀`.
+fn begin<S: Enclosure>(
+    w: &mut Witness,
+    env: &Env<'_, S>,
+    piece: &GramPiece,
+    active: &[usize],
+    skip: &[bool],
+    t0: &S,
+    ball: &Ball<S>,
+) {
+    if skip.iter().any(|&b| b) {
+        w.refuse("a start on a hyperplane whose guard stays at 0");
+    }
+    if ball.c.iter().any(|c| lo_q(c) != super::run::hi_q(c)) {
+        w.refuse("a ball centre that is not a point");
+    }
+    let c0: Vec<Rational> = ball.c.iter().map(|c| lo_q(c).unwrap_or_default()).collect();
+    let xw: Vec<Rational> = env.dg.x.iter().map(|xi| super::gram::dot(xi, &c0)).collect();
+    let g = &piece.g;
+    let z: Vec<Rational> = g.coords_with(&xw, &c0).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();
+    let anchor = c0.iter().zip(g.lift_exact(&env.dg, &z)).map(|(a, b)| Rational::from(a - &b)).collect();
+    let t_start = w.iv(t0);
+    w.patterns.push(WPattern { active: active.to_vec(), t_start, anchor, steps: Vec::new(), exit: None });
+}
+
+/// Moves the search's proved leaves into the witness; returns the crossing leaf, if any.
+fn leaves<S: Enclosure>(
+    out: &mut Out<S>,
+    env: &Env<'_, S>,
+    piece: &GramPiece,
+    run: &mut Run<'_, S>,
+) -> Option<Leaf<S>> {
+    let (w, log) = (out.witness.as_mut()?, run.log.as_mut()?);
+    w.take_leaves(&Conv { g: &piece.g, dg: &env.dg }, log)
+}
+
+/// The pattern ends in the switch of `i` found in the crossing leaf `cross`.
+fn switch_exit<S: Enclosure>(
+    w: &mut Witness,
+    c: &Conv<'_, '_>,
+    cross: Option<Leaf<S>>,
+    i: usize,
+    t_ev: &S,
+    w_box: &[S],
+) {
+    let Some(Leaf::Cross { a, len, start, hull }) = cross else {
+        w.refuse("a switch without its crossing step");
+        return;
+    };
+    let (start, hull, time, state) = (w.ball(c, &start), w.ivs(&hull), w.iv(t_ev), w.ivs(w_box));
+    let t1 = Rational::from(&a + &len);
+    w.exit(WExit::Switch { point: i, t0: a, t1, start, hull, time, state });
 }

@@ -85,6 +85,18 @@ pub(crate) struct Run<'a, S: Enclosure> {
     /// inside the bisection too, which can take many classifications in one step.
     pub max_work: usize,
     pub monitor: Option<crate::monitor::Monitor>,
+    /// The proved leaves of the step search, in time order, when a witness is recorded
+    /// (`witness.rs`).
+    pub log: Option<Vec<Leaf<S>>>,
+}
+
+/// A proved leaf of the step search: from `start` at local time `a`, over `[a, a + len]`.
+#[derive(Clone, Debug)]
+pub(crate) enum Leaf<S> {
+    /// No guard changes sign; the states end in `end` and stay in `hull`.
+    Clear { a: Rational, len: Rational, start: CBall<S>, end: CBall<S>, hull: Vec<S> },
+    /// A guard crosses inside the step (the switch that follows); `hull` holds the states.
+    Cross { a: Rational, len: Rational, start: CBall<S>, hull: Vec<S> },
 }
 
 impl<'a, S: Enclosure> Run<'a, S> {
@@ -101,6 +113,7 @@ impl<'a, S: Enclosure> Run<'a, S> {
             work: 0,
             max_work: usize::MAX,
             monitor: None,
+            log: None,
         }
     }
 
@@ -280,6 +293,16 @@ impl<'a, S: Enclosure> Run<'a, S> {
         }
         let crossing: Vec<usize> = (0..classes.len()).filter(|&i| classes[i] == Class::Cross).collect();
         if crossing.is_empty() {
+            if let Some(log) = self.log.as_mut() {
+                let leaf = Leaf::Clear {
+                    a: a.clone(),
+                    len: len.clone(),
+                    start: ball.clone(),
+                    end: end.clone(),
+                    hull: hull.clone(),
+                };
+                log.push(leaf);
+            }
             return Found::Clear { end, hull, split: false };
         }
         let b = Rational::from(a + len);
@@ -299,6 +322,9 @@ impl<'a, S: Enclosure> Run<'a, S> {
             pairs.extend(clash.iter().map(|&k| (0, k)));
             let at = found.iter().map(|f| f.1.clone()).min().unwrap_or_else(|| a.clone());
             return Found::Stop { reason: UndecidedReason::SimultaneousSwitches { pairs }, at, hull };
+        }
+        if let Some(log) = self.log.as_mut() {
+            log.push(Leaf::Cross { a: a.clone(), len: len.clone(), start: ball.clone(), hull: hull.clone() });
         }
         Found::Event { i, lo, hi, w_box, hull }
     }

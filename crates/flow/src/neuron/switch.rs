@@ -73,6 +73,9 @@ pub(crate) fn after<S: Enclosure>(
     }
     if next.is_empty() {
         // Death (σ'(0) = 0): the field on the inactive side is identically zero.
+        if let Some(w) = out.witness.as_mut() {
+            w.refuse("a death (the last active point switches off)");
+        }
         for &k in &group {
             out.events.push(Event { t: t_ev.clone(), point: k, neuron: 0, kind: EventKind::Death });
         }

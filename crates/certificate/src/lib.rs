@@ -1,0 +1,144 @@
+//! The certificate format of reluflow: what a certified run claims, with every number exact, so
+//! that an independent verifier (`reluflow-verify`) can re-check it (`docs/certificate.md`).
+//!
+//! A certificate is JSON text with `"format": "reluflow-certificate"`, a `"version"` and a
+//! `"model"` tag; version 1 knows the model `"single-neuron"`. Every number is a string: an
+//! integer (`"-3"`) or an exact rational `"p/q"` (`q > 0`); numbers that stand for reals the
+//! integrator enclosed are dyadic (`q` a power of two), rounded outward. This crate only models,
+//! writes ([`to_text`]) and reads ([`from_text`]) the text: no I/O and no numerics. Reading never
+//! panics; it returns a [`FormatError`] naming the field path.
+
+mod read;
+mod write;
+
+pub use read::{FormatError, from_text};
+pub use write::to_text;
+
+use rug::Rational;
+
+/// The value of `"format"`.
+pub const FORMAT: &str = "reluflow-certificate";
+/// The version this crate writes and reads.
+pub const VERSION: u64 = 1;
+
+/// A closed interval `[lo, hi]` of exact rationals (`lo ≤ hi` is checked when read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Iv {
+    pub lo: Rational,
+    pub hi: Rational,
+}
+
+/// A certificate: one model's claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Certificate {
+    /// `"model": "single-neuron"`.
+    SingleNeuron(Neuron),
+}
+
+/// The time horizon.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Horizon {
+    Finite(Rational),
+    /// `"inf"`: the certificate ends with a limit.
+    Infinite,
+}
+
+/// The loss normalisation `L = c Σ_i (σ(x_iᵀw) − y_i)²` by name (`c` follows from it and `n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loss {
+    /// `c = 1/2`.
+    HalfSum,
+    /// `c = 1/(2n)`.
+    HalfMean,
+    /// `c = 1/n`.
+    Mean,
+}
+
+impl Loss {
+    pub fn name(self) -> &'static str {
+        match self {
+            Loss::HalfSum => "half-sum",
+            Loss::HalfMean => "half-mean",
+            Loss::Mean => "mean",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Loss> {
+        [Loss::HalfSum, Loss::HalfMean, Loss::Mean].into_iter().find(|l| l.name() == s)
+    }
+}
+
+/// The exact problem of a single neuron.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeuronProblem {
+    /// `n` points in `ℝ^d`.
+    pub x: Vec<Vec<Rational>>,
+    /// `n` labels.
+    pub y: Vec<Rational>,
+    /// σ'(0): 0 or 1.
+    pub relu_prime_at_zero: u8,
+    pub loss: Loss,
+    /// `w(0)`.
+    pub w0: Vec<Rational>,
+    pub t_end: Horizon,
+}
+
+/// The certified run of a single neuron: its patterns in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Neuron {
+    pub problem: NeuronProblem,
+    pub patterns: Vec<PatternCert>,
+}
+
+/// The set `anchor + u + B(rho)` (Euclidean ball) of a pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ball {
+    pub u: Vec<Rational>,
+    pub rho: Rational,
+}
+
+/// One step: for the local times `[t.0, t.1]` of its pattern, the states start in `start`, stay
+/// in `hull` and end in `end`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub t0: Rational,
+    pub t1: Rational,
+    pub start: Ball,
+    pub end: Ball,
+    pub hull: Vec<Iv>,
+}
+
+/// One activation pattern: its active points (those with `x_i ≠ 0` on the positive side), its
+/// start time (an enclosure: it begins at a switch), an exact equilibrium `anchor` of its field
+/// that its balls refer to, its steps (local times from 0) and how it ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternCert {
+    pub active: Vec<usize>,
+    pub t_start: Iv,
+    pub anchor: Vec<Rational>,
+    pub steps: Vec<Step>,
+    pub exit: Exit,
+}
+
+/// How a pattern ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Point `point` reaches its hyperplane during the local step `[t0, t1]` (states from `start`,
+    /// in `hull` until the switch), at the absolute time `time`, in the box `state`.
+    Switch { point: usize, t0: Rational, t1: Rational, start: Ball, hull: Vec<Iv>, time: Iv, state: Vec<Iv> },
+    /// `t_end` is reached: from `start` at local time `t0`, no switch until the local time
+    /// `t1`, states in `hull` meanwhile, and the state at `t_end` in `state`.
+    Horizon { t0: Rational, t1: Rational, start: Ball, hull: Vec<Iv>, state: Vec<Iv> },
+    /// No switch ever again: from `start` at local time `t0`, every later state in `hull`, the
+    /// limit `w(∞)` in `limit` and its loss in `loss`.
+    Limit { t0: Rational, start: Ball, hull: Vec<Iv>, limit: Vec<Iv>, loss: Iv },
+}
+
+impl Exit {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Exit::Switch { .. } => "switch",
+            Exit::Horizon { .. } => "horizon",
+            Exit::Limit { .. } => "limit",
+        }
+    }
+}

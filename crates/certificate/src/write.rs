@@ -1,0 +1,98 @@
+//! Certificates as JSON text: every number an exact string (`"p/q"` or an integer).
+
+use super::*;
+use serde_json::{Map, Value, json};
+
+fn q(v: &Rational) -> Value {
+    Value::String(v.to_string())
+}
+
+fn qs(v: &[Rational]) -> Value {
+    Value::Array(v.iter().map(q).collect())
+}
+
+fn iv(v: &Iv) -> Value {
+    json!([q(&v.lo), q(&v.hi)])
+}
+
+fn ivs(v: &[Iv]) -> Value {
+    Value::Array(v.iter().map(iv).collect())
+}
+
+fn ball(b: &Ball) -> Value {
+    json!({ "u": qs(&b.u), "rho": q(&b.rho) })
+}
+
+fn step(s: &Step) -> Value {
+    json!({ "t": [q(&s.t0), q(&s.t1)], "start": ball(&s.start), "end": ball(&s.end), "hull": ivs(&s.hull) })
+}
+
+fn exit(e: &Exit) -> Value {
+    let mut m = Map::new();
+    m.insert("kind".into(), Value::String(e.name().into()));
+    match e {
+        Exit::Switch { point, t0, t1, start, hull, time, state } => {
+            m.insert("point".into(), json!(point));
+            m.insert("t".into(), json!([q(t0), q(t1)]));
+            m.insert("start".into(), ball(start));
+            m.insert("hull".into(), ivs(hull));
+            m.insert("time".into(), iv(time));
+            m.insert("state".into(), ivs(state));
+        }
+        Exit::Horizon { t0, t1, start, hull, state } => {
+            m.insert("t".into(), json!([q(t0), q(t1)]));
+            m.insert("start".into(), ball(start));
+            m.insert("hull".into(), ivs(hull));
+            m.insert("state".into(), ivs(state));
+        }
+        Exit::Limit { t0, start, hull, limit, loss } => {
+            m.insert("t".into(), q(t0));
+            m.insert("start".into(), ball(start));
+            m.insert("hull".into(), ivs(hull));
+            m.insert("limit".into(), ivs(limit));
+            m.insert("loss".into(), iv(loss));
+        }
+    }
+    Value::Object(m)
+}
+
+fn pattern(p: &PatternCert) -> Value {
+    json!({
+        "active": p.active,
+        "t_start": iv(&p.t_start),
+        "anchor": qs(&p.anchor),
+        "steps": Value::Array(p.steps.iter().map(step).collect()),
+        "exit": exit(&p.exit),
+    })
+}
+
+fn problem(p: &NeuronProblem) -> Value {
+    let t_end = match &p.t_end {
+        Horizon::Finite(t) => q(t),
+        Horizon::Infinite => Value::String("inf".into()),
+    };
+    json!({
+        "x": Value::Array(p.x.iter().map(|r| qs(r)).collect()),
+        "y": qs(&p.y),
+        "relu_prime_at_zero": p.relu_prime_at_zero,
+        "loss": p.loss.name(),
+        "w0": qs(&p.w0),
+        "t_end": t_end,
+    })
+}
+
+/// The certificate as JSON text (one document, pretty-printed, ending in a newline).
+pub fn to_text(c: &Certificate) -> String {
+    let v = match c {
+        Certificate::SingleNeuron(n) => json!({
+            "format": FORMAT,
+            "version": VERSION,
+            "model": "single-neuron",
+            "problem": problem(&n.problem),
+            "patterns": Value::Array(n.patterns.iter().map(pattern).collect()),
+        }),
+    };
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}

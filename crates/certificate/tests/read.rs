@@ -1,0 +1,86 @@
+//! Reading never panics and names the field path of what it refuses; writing then reading gives
+//! the same certificate.
+
+use proptest::prelude::*;
+use reluflow_certificate::{from_text, to_text};
+
+const VALID: &str = include_str!("../../verify/tests/data/vardi-shamir-gamma1.json");
+
+#[test]
+fn a_written_certificate_reads_back_equal() {
+    let c = from_text(VALID).expect("a valid certificate");
+    assert_eq!(to_text(&c), VALID);
+    assert_eq!(from_text(&to_text(&c)), Ok(c));
+}
+
+#[test]
+fn refusals_name_the_field() {
+    let cases = [
+        ("\"version\": 1", "\"version\": 2", "$.version"),
+        ("\"model\": \"single-neuron\"", "\"model\": \"two-layer\"", "$.model"),
+        ("\"rho\": \"0\"", "\"rho\": \"1/0\"", "$.patterns[0].steps[0].start.rho"),
+        ("\"relu_prime_at_zero\": 1", "\"relu_prime_at_zero\": 2", "$.problem.relu_prime_at_zero"),
+        ("\"t_end\": \"inf\"", "\"t_end\": \"-1\"", "$.problem.t_end"),
+    ];
+    for (from, to, path) in cases {
+        assert!(VALID.contains(from), "{from}");
+        let e = from_text(&VALID.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{e}");
+    }
+    assert_eq!(from_text("[]").unwrap_err().path, "$");
+    // Nothing the verifier would not read: an unknown field is refused.
+    let e = from_text(&VALID.replacen("\"rho\": \"0\"", "\"rho\": \"0\", \"wall_time\": \"1\"", 1)).unwrap_err();
+    assert!(e.what.contains("unknown field `wall_time`"), "{e}");
+}
+
+/// The JSON's scalar positions, for mutation.
+fn leaves(v: &serde_json::Value, out: &mut Vec<Vec<String>>, at: Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.iter().for_each(|(k, x)| leaves(x, out, [at.clone(), vec![k.clone()]].concat()))
+        }
+        serde_json::Value::Array(a) => {
+            a.iter().enumerate().for_each(|(i, x)| leaves(x, out, [at.clone(), vec![i.to_string()]].concat()))
+        }
+        _ => out.push(at),
+    }
+}
+
+fn slot<'a>(v: &'a mut serde_json::Value, path: &[String]) -> &'a mut serde_json::Value {
+    path.iter().fold(v, |v, k| match v {
+        serde_json::Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
+        other => &mut other[k.as_str()],
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = from_text(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn cut_or_spliced_text_never_panics(at in 0usize..12_000, junk in "[\\[\\]{}\",:0-9/a-z-]{0,8}") {
+        let at = at.min(VALID.len());
+        let at = (0..=at).rev().find(|&i| VALID.is_char_boundary(i)).unwrap_or(0);
+        let _ = from_text(&VALID[..at]);
+        let _ = from_text(&format!("{}{junk}{}", &VALID[..at], &VALID[at..]));
+    }
+
+    #[test]
+    fn a_replaced_value_never_panics(k in 0usize..10_000, pick in 0usize..10) {
+        let mut v: serde_json::Value = serde_json::from_str(VALID).unwrap();
+        let mut all = Vec::new();
+        leaves(&v, &mut all, Vec::new());
+        let path = &all[k % all.len()];
+        let values = [
+            serde_json::json!(null), serde_json::json!(-1), serde_json::json!(1e300), serde_json::json!("x"),
+            serde_json::json!("1/0"), serde_json::json!("-0/5"), serde_json::json!([]), serde_json::json!({}),
+            serde_json::json!("99999999999999999999999999999999/3"), serde_json::json!(18446744073709551615u64),
+        ];
+        *slot(&mut v, path) = values[pick].clone();
+        let _ = from_text(&v.to_string());
+    }
+}

@@ -1,0 +1,138 @@
+//! The sets a certified single-neuron run rests on, exactly, for a certificate that an independent
+//! verifier re-checks (`certify_with_witness`; the format is `reluflow-certificate`'s).
+//!
+//! Inside a pattern every ball of the run is `w_∞ + Q̂ᵀv + B(ρ)` (`frame.rs`) around the one exact
+//! limit `w_∞` of the pattern's flow from the centre it started from: an equilibrium of the
+//! pattern's affine field. The witness records that equilibrium exactly (the pattern's
+//! `anchor`), each ball as its exact offset `u = Q̂ᵀv` and the upper end of `ρ`, and every box
+//! and time as the exact ends of its enclosure: nothing is rounded again, nothing is re-wrapped.
+
+// The fields are the format's, documented field by field in `docs/certificate.md`.
+#![allow(missing_docs)]
+use super::frame::CBall;
+use super::gram::{DataGram, Gram};
+use super::run::{Leaf, hi_q, lo_q};
+use reluflow_arith::Enclosure;
+use rug::Rational;
+
+/// `[lo, hi]`, exact.
+pub type WIv = (Rational, Rational);
+
+/// The ball `anchor + u + B(rho)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WBall {
+    pub u: Vec<Rational>,
+    pub rho: Rational,
+}
+
+/// One proved step `[t0, t1]` (local times of its pattern).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WStep {
+    pub t0: Rational,
+    pub t1: Rational,
+    pub start: WBall,
+    pub end: WBall,
+    pub hull: Vec<WIv>,
+}
+
+/// How a pattern ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WExit {
+    /// The switch of `point` inside the step `[t0, t1]`, at absolute time `time`, state in `state`.
+    Switch { point: usize, t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, time: WIv, state: Vec<WIv> },
+    /// `t_end` reached: no switch on `[t0, t1]`, the state at `t_end` in `state`.
+    Horizon { t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, state: Vec<WIv> },
+    /// No switch ever again: every later state in `hull`, `w(∞)` in `limit`, its loss exactly.
+    Limit { t0: Rational, start: WBall, hull: Vec<WIv>, limit: Vec<WIv>, loss: Rational },
+}
+
+/// One pattern: its active points with `x_i ≠ 0` (sorted), start time, anchor, steps and exit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WPattern {
+    pub active: Vec<usize>,
+    pub t_start: WIv,
+    pub anchor: Vec<Rational>,
+    pub steps: Vec<WStep>,
+    pub exit: Option<WExit>,
+}
+
+/// The witness of a run. `unsupported` names a part of the run that the witness does not
+/// describe (a certificate must then not be written).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Witness {
+    pub patterns: Vec<WPattern>,
+    pub unsupported: Option<String>,
+}
+
+/// Converts enclosures to exact ends; what cannot be (an infinite end) marks the witness.
+pub(crate) struct Conv<'g, 'd> {
+    pub g: &'g Gram,
+    pub dg: &'g DataGram<'d>,
+}
+
+impl Witness {
+    pub(crate) fn refuse(&mut self, what: &str) {
+        if self.unsupported.is_none() {
+            self.unsupported = Some(what.to_string());
+        }
+    }
+
+    /// The pattern being recorded.
+    pub(crate) fn current(&mut self) -> Option<&mut WPattern> {
+        self.patterns.last_mut()
+    }
+
+    pub(crate) fn iv<S: Enclosure>(&mut self, s: &S) -> WIv {
+        match (lo_q(s), hi_q(s)) {
+            (Some(l), Some(h)) => (l, h),
+            _ => {
+                self.refuse("an unbounded enclosure");
+                (Rational::new(), Rational::new())
+            }
+        }
+    }
+
+    pub(crate) fn ivs<S: Enclosure>(&mut self, v: &[S]) -> Vec<WIv> {
+        v.iter().map(|s| self.iv(s)).collect()
+    }
+
+    pub(crate) fn ball<S: Enclosure>(&mut self, c: &Conv<'_, '_>, b: &CBall<S>) -> WBall {
+        let v: Vec<Rational> = b.v.iter().map(|s| self.iv(s).0).collect();
+        if b.v.iter().any(|s| lo_q(s) != hi_q(s)) {
+            self.refuse("a ball centre that is not a point");
+        }
+        WBall { u: c.g.lift_exact(c.dg, &v), rho: self.iv(&b.rho).1 }
+    }
+
+    /// Moves the proved clear leaves of `log` into the current pattern's steps and returns the
+    /// crossing leaf, if any.
+    pub(crate) fn take_leaves<S: Enclosure>(&mut self, c: &Conv<'_, '_>, log: &mut Vec<Leaf<S>>) -> Option<Leaf<S>> {
+        let mut cross = None;
+        for leaf in log.drain(..) {
+            match leaf {
+                Leaf::Clear { a, len, start, end, hull } => {
+                    let step = WStep {
+                        t1: Rational::from(&a + &len),
+                        t0: a,
+                        start: self.ball(c, &start),
+                        end: self.ball(c, &end),
+                        hull: self.ivs(&hull),
+                    };
+                    if let Some(p) = self.current() {
+                        p.steps.push(step);
+                    }
+                }
+                leaf @ Leaf::Cross { .. } => cross = Some(leaf),
+            }
+        }
+        cross
+    }
+
+    /// Ends the current pattern with `exit`.
+    pub(crate) fn exit(&mut self, exit: WExit) {
+        match self.current() {
+            Some(p) if p.exit.is_none() => p.exit = Some(exit),
+            _ => self.refuse("an exit without its pattern"),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! `certify --certificate` and `verify`: certificates of the shipped single-neuron examples
+//! verify; what the format cannot describe is refused (exit 5) naming it; a file that is not a
+//! certificate is exit 2; a certificate whose switch window was shortened off the crossing, or
+//! one written by an integrator with wrong-way rounding, is rejected (exit 4).
+
+use crate::util::{examples_dir, reluflow};
+
+fn example(name: &str) -> String {
+    examples_dir().join(name).to_str().expect("utf-8 path").to_string()
+}
+
+/// Certifies `name` with a certificate in a temporary directory; returns its text.
+fn certificate(name: &str) -> String {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["certify", &example(name), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{name}: {r:#?}");
+    std::fs::read_to_string(&path).expect("the certificate was written")
+}
+
+/// `reluflow verify` on `text`.
+fn verify(text: &str) -> crate::util::Run {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    std::fs::write(&path, text).expect("write the certificate");
+    reluflow(&["verify", path.to_str().unwrap()])
+}
+
+/// The shipped single-neuron examples whose certificates verify.
+const VERIFIED: [&str; 11] = [
+    "vardi-shamir-gamma0.toml",
+    "vardi-shamir-gamma1.toml",
+    "vardi-shamir-gamma1-mpfr256.toml",
+    "vardi-shamir-gamma2.toml",
+    "vardi-shamir-gamma5.toml",
+    "global-convergence-d2-small-init.toml",
+    "norm-growth-fails.toml",
+    "norm-growth-holds.toml",
+    "norm-growth-overshoot.toml",
+    "norm-growth-small-init-overshoot.toml",
+    "norm-growth-zero-init-sigma-one.toml",
+];
+
+#[test]
+fn certificates_of_the_single_neuron_examples_verify() {
+    for name in VERIFIED {
+        let r = verify(&certificate(name));
+        assert_eq!(r.code, Some(0), "{name}: {r:#?}");
+        assert!(r.stdout.starts_with("VERIFIED"), "{name}: {r:#?}");
+    }
+}
+
+#[test]
+fn the_verifiers_fixtures_are_what_certify_writes() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
+    for name in ["global-convergence-d2-small-init", "norm-growth-holds", "vardi-shamir-gamma1"] {
+        let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
+        assert_eq!(certificate(&format!("{name}.toml")), fixture, "{name}: regenerate crates/verify/tests/data");
+    }
+}
+
+#[test]
+fn certificate_to_stdout_with_the_report_on_stderr() {
+    let r = reluflow(&["certify", &example("norm-growth-holds.toml"), "--quiet", "--certificate", "-"]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(r.stdout.contains("\"format\": \"reluflow-certificate\""), "{r:#?}");
+    assert!(r.stderr.contains("CERTIFIED"), "{r:#?}");
+    assert_eq!(verify(&r.stdout).code, Some(0));
+}
+
+#[test]
+fn what_the_format_cannot_describe_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let p = path.to_str().unwrap();
+    let r = reluflow(&["certify", &example("limit-on-hyperplane.toml"), "--quiet", "--certificate", p]);
+    assert_eq!(r.code, Some(5), "{r:#?}");
+    assert!(r.stderr.contains("a limit on a hyperplane"), "{r:#?}");
+    let r = reluflow(&["certify", &example("two-layer-explicit.toml"), "--quiet", "--certificate", p]);
+    assert_eq!(r.code, Some(5), "{r:#?}");
+    assert!(r.stderr.contains("\"two-layer\""), "{r:#?}");
+    assert!(!path.exists(), "no certificate is written for a refused run");
+}
+
+#[test]
+fn a_file_that_is_not_a_certificate_is_exit_2_with_its_field_path() {
+    assert_eq!(verify("not json").code, Some(2));
+    let text = certificate("norm-growth-holds.toml");
+    let r = verify(&text.replacen("\"rho\": \"0\"", "\"rho\": \"-1\"", 1));
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(r.stderr.contains("$.patterns[0].steps[0].start.rho"), "{r:#?}");
+    let r = reluflow(&["verify", "/nonexistent/c.json"]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+}
+
+#[test]
+fn a_switch_window_shortened_off_the_crossing_is_rejected() {
+    let text = certificate("vardi-shamir-gamma1.toml");
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let time = &mut v["patterns"][0]["exit"]["time"];
+    let q = |s: &serde_json::Value| s.as_str().unwrap().parse::<rug::Rational>().unwrap();
+    let (lo, hi) = (q(&time[0]), q(&time[1]));
+    // The first 1/1024 of the window: the next pattern's start time still holds it, so only the
+    // switch's own claim is false.
+    let short = &lo + rug::Rational::from(&hi - &lo) / 1024u32;
+    time[1] = serde_json::Value::String(short.to_string());
+    let r = verify(&serde_json::to_string_pretty(&v).unwrap());
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    assert!(r.stdout.contains("pattern 0 / switch / time"), "{r:#?}");
+}
+
+/// Under `fault-flip-rounding` (every MPFR rounding the wrong way, `.ci/fault-check`) the
+/// 256-bit run's enclosures are too narrow by an ulp, and its certificate must not verify;
+/// without the fault the same certificate verifies.
+#[test]
+fn a_certificate_from_wrong_way_rounding_is_rejected() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let p = path.to_str().unwrap();
+    let r = reluflow(&["certify", &example("vardi-shamir-gamma1-mpfr256.toml"), "--quiet", "--certificate", p]);
+    if cfg!(feature = "fault-flip-rounding") {
+        // The faulty run still certifies (its enclosures are short by an ulp, not empty).
+        assert_eq!(r.code, Some(0), "{r:#?}");
+        let v = reluflow(&["verify", p]);
+        assert_eq!(v.code, Some(4), "a faulty certificate verified: {v:#?}");
+        assert!(v.stdout.contains("CLAIM FAILS"), "{v:#?}");
+    } else {
+        assert_eq!(r.code, Some(0), "{r:#?}");
+        assert_eq!(reluflow(&["verify", p]).code, Some(0));
+    }
+}
