@@ -75,6 +75,16 @@ fn gemm(a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) -> Vec<f64
     c
 }
 
+/// The plain f64 product `fl(A·B)` (row-major; shapes as in [`gemm`]) in the same kernels, with
+/// no enclosure: for callers that bound its error themselves by (B1) of
+/// `proofs-notes/net-validated-midrad.md`, `|fl(AB) − AB| ≤ γ_k|A||B| + kη` entrywise (any
+/// summation order, fused multiply-adds allowed), typically through row sums of `|A||B|` by
+/// matrix–vector products instead of a second `O(n³)` product.
+pub fn point_product(a: &[f64], b: &[f64], rows: usize, k: usize, cols: usize) -> Vec<f64> {
+    assert!(a.len() == rows * k && b.len() == k * cols, "point product of the wrong size");
+    gemm(a, b, rows, k, cols)
+}
+
 /// Testing only (feature `fault-gemm-ulp`): every midpoint of a matrix product moves up by its
 /// radius and one ulp more, so that the enclosure misses the exact product by an ulp wherever
 /// that lies at or below the computed midpoint; the product tests must catch it
