@@ -85,11 +85,10 @@ pub(crate) fn identity_defect_ru(p: &MidRadMat) -> f64 {
 /// An upper bound of the Perron root `ρ(R)` (= `‖R‖₂` for symmetric `R`) of a non-negative
 /// `n × n` matrix `R` (row-major), by the Collatz–Wielandt formula `ρ(R) ≤ max_i (Ru)_i / u_i` for
 /// any positive vector `u` (Horn–Johnson, Thm. 8.1.26). `u` comes from power iterations (not
-/// trusted, entries kept `≥ 10⁻⁶`); the bound itself is evaluated in outward-rounded interval
-/// arithmetic (so underflow is covered too). `+∞` if an entry is negative or not finite; `0` for
+/// trusted, entries kept `≥ 10⁻⁶`); the bound itself is `(Ru)_i` bounded from above by
+/// [`nonneg_mat_vec_ru`] (whose `kη` covers underflow), divided by `u_i` and rounded up. `+∞` if an entry is negative or not finite; `0` for
 /// `n = 0` or `R = 0`.
 pub(crate) fn perron_ru(r: &[f64], n: usize) -> f64 {
-    use reluflow_arith::{Interval, Scalar};
     if r.iter().any(|x| !x.is_finite() || *x < 0.0) {
         return f64::INFINITY;
     }
@@ -109,16 +108,9 @@ pub(crate) fn perron_ru(r: &[f64], n: usize) -> f64 {
         }
         u = w;
     }
-    let pt = |v: f64| Interval::from_f64(v, &());
-    let mut bound = 0.0f64;
-    for i in 0..n {
-        let mut acc = pt(0.0);
-        for (a, b) in r[i * n..(i + 1) * n].iter().zip(&u) {
-            acc.add_mul_assign(&pt(*a), &pt(*b));
-        }
-        bound = bound.max(acc.div(&pt(u[i])).upper_f64());
-    }
-    bound
+    // (Ru)_i from above ((B1), (B2), underflow included), then the quotient rounded up.
+    let ru = nonneg_mat_vec_ru(r, n, n, &u);
+    ru.iter().zip(&u).map(|(&y, &ui)| f64_up(y / ui)).fold(0.0f64, f64::max)
 }
 
 /// An upper bound of the exact `M·x` for a non-negative row-major `rows × k` matrix `M` and a
