@@ -7,12 +7,12 @@
 
 mod qr;
 
-use qr::householder_q;
 use super::bulk::{floor_radii, from_midrad_vec, identity_defect_ru, to_midrad_mat, to_midrad_vec, transpose};
 use super::series::{Jac, Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
+use qr::householder_q;
 use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, mul_ru, product};
 use reluflow_arith::rounding::{f64_down, f64_up};
 use reluflow_arith::{Enclosure, meet};

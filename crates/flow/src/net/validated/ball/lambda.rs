@@ -117,9 +117,8 @@ fn bound_with(m: &[f64], c: &EigenCache) -> Option<(f64, f64)> {
     let y2 = abs_col_sums_ru(&c.v, n, &nonneg_mat_vec_ru(&abs(m), n, n, &v_rows));
     let z = abs_col_sums_ru(&c.v, n, &ones);
     let (g, n2_eta) = (gamma_ru(n), mul_ru((n * n) as f64, ETA));
-    let grow: Vec<f64> = (0..n)
-        .map(|i| add_ru(mul_ru(g, add_ru(y1[i], y2[i])), mul_ru(n2_eta, add_ru(1.0, z[i]))))
-        .collect();
+    let grow: Vec<f64> =
+        (0..n).map(|i| add_ru(mul_ru(g, add_ru(y1[i], y2[i])), mul_ru(n2_eta, add_ru(1.0, z[i])))).collect();
     if grow.iter().any(|x| !x.is_finite()) {
         return None;
     }
