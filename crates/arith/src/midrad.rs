@@ -34,7 +34,7 @@ pub const ETA: f64 = f64::from_bits(1);
 // The round-up helpers live with every other directed rounding (`crate::rounding`, where the
 // fault feature `fault-flip-f64` reaches them); re-exported here for the bulk products' users.
 pub use crate::rounding::{add_ru, mul_ru};
-use crate::rounding::{f64_down, f64_up};
+use crate::rounding::{f64_down, f64_up, inflate_ru};
 
 /// An upper bound of `γ_k = k·u / (1 − k·u)`, or `+∞` when `k·u ≥ 1/2` (bound not applicable).
 pub fn gamma_ru(k: usize) -> f64 {
@@ -73,6 +73,16 @@ fn gemm(a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) -> Vec<f64
     let bt = DMatrixView::from_slice(b, cols, inner);
     DMatrixViewMut::from_slice(&mut c, cols, rows).gemm(1.0, &bt, &at, 0.0);
     c
+}
+
+/// The plain f64 product `fl(A·B)` (row-major; shapes as in [`gemm`]) in the same kernels, with
+/// no enclosure: for callers that bound its error themselves by (B1) of
+/// `proofs-notes/net-validated-midrad.md`, `|fl(AB) − AB| ≤ γ_k|A||B| + kη` entrywise (any
+/// summation order, fused multiply-adds allowed), typically through row sums of `|A||B|` by
+/// matrix–vector products instead of a second `O(n³)` product.
+pub fn point_product(a: &[f64], b: &[f64], rows: usize, k: usize, cols: usize) -> Vec<f64> {
+    assert!(a.len() == rows * k && b.len() == k * cols, "point product of the wrong size");
+    gemm(a, b, rows, k, cols)
 }
 
 /// Testing only (feature `fault-gemm-ulp`): every midpoint of a matrix product moves up by its
@@ -149,17 +159,21 @@ pub fn product(
 /// `(mid, rad)` with `rad = (g·(S0 + kη) + S1 + s1_eta) / (1 − g) + kη` per entry, every operation
 /// rounded up (`+∞` where a term is not finite): the common last step of bounds (B3) and (B3'')
 /// of `proofs-notes/net-validated-midrad.md`, which differ only in `g` and the underflow term.
+///
+/// The formula is evaluated in round-to-nearest and rounded up once per entry by
+/// [`inflate_ru`] (lemma (B0'): six operations, the constants `g ≤ 1/2` and `1/(1 − g) ≤ 2` keep
+/// the underflow terms below `2η`); `g > 1/2` gives `+∞`.
 fn radius(mid: Vec<f64>, s0: &[f64], s1: &[f64], g: f64, k: usize, s1_eta: f64) -> (Vec<f64>, Vec<f64>) {
     let k_eta = mul_ru(k as f64, ETA);
     let inv_den = f64_up(1.0 / f64_down(1.0 - g));
+    let usable = g <= 0.5 && inv_den <= 2.0;
     let rad: Vec<f64> = s0
         .iter()
         .zip(s1)
         .zip(&mid)
         .map(|((&z0, &z1), m)| {
-            let t = add_ru(add_ru(mul_ru(g, add_ru(z0, k_eta)), z1), s1_eta);
-            let r = add_ru(mul_ru(t, inv_den), k_eta);
-            if r.is_finite() && g.is_finite() && m.is_finite() { r } else { f64::INFINITY }
+            let r = inflate_ru((g * (z0 + k_eta) + z1 + s1_eta) * inv_den + k_eta);
+            if r.is_finite() && usable && m.is_finite() { r } else { f64::INFINITY }
         })
         .collect();
     #[cfg(feature = "fault-gemm-ulp")]
@@ -213,7 +227,8 @@ pub fn add_into(mid: &mut [f64], rad: &mut [f64], mid2: &[f64], rad2: &[f64]) {
     assert!(mid.len() == rad.len() && mid2.len() == mid.len() && rad2.len() == mid.len(), "sum of different lengths");
     for (((m, r), m2), r2) in mid.iter_mut().zip(rad.iter_mut()).zip(mid2).zip(rad2) {
         *m += m2;
-        *r = if m.is_finite() { add_ru(add_ru(*r, *r2), mul_ru(U, m.abs())) } else { f64::INFINITY };
+        // (B0'): three operations, the constant u.
+        *r = if m.is_finite() { inflate_ru(*r + *r2 + U * m.abs()) } else { f64::INFINITY };
     }
 }
 

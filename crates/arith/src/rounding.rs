@@ -93,6 +93,24 @@ pub fn mul_ru(a: f64, b: f64) -> f64 {
     f64_up(a * b)
 }
 
+/// `1 + 2⁻⁴⁶ = 1 + 128u`: the relative factor of [`inflate_ru`].
+const INFLATE_REL: f64 = 1.0 + 1.0 / 70_368_744_177_664.0;
+/// `8η`: the absolute term of [`inflate_ru`].
+const INFLATE_ABS: f64 = f64::from_bits(8);
+
+/// An upper bound of every real `y ≤ (x + 4η)(1 − u)^{−16}` (`u = 2⁻⁵³`, `η = 2⁻¹⁰⁷⁴`), for a
+/// non-negative `x`: `fl(fl(x·(1 + 2⁻⁴⁶)) + 8η)`, two plain operations instead of one ulp step per
+/// operation. Such a `y` is the exact value of a non-negative expression whose round-to-nearest
+/// evaluation gave `x`, when the expression has at most 16 operations, each a sum of two
+/// subexpressions or a product of a subexpression with a non-negative f64 constant, and the
+/// constants keep the absolute underflow terms below `4η` (lemma (B0') of
+/// `proofs-notes/net-validated-midrad.md`). `+∞` stays `+∞`. Under `fault-flip-f64` the result
+/// lies *below* `x` (wrong way).
+#[inline(always)]
+pub fn inflate_ru(x: f64) -> f64 {
+    if FLIP_F64 { x * (2.0 - INFLATE_REL) } else { x * INFLATE_REL + INFLATE_ABS }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +134,7 @@ mod tests {
             assert_eq!((f64_down(third), f64_up(third)), (third.next_down(), third.next_up()));
             assert_eq!(add_ru(0.1, 0.2), (0.1f64 + 0.2).next_up());
             assert_eq!(mul_ru(0.1, 3.0), (0.1f64 * 3.0).next_up());
+            assert!(inflate_ru(third) > third.next_up() && inflate_ru(0.0) > 0.0);
         }
     }
 }

@@ -8,15 +8,20 @@
 //! the off-diagonal part of `QᵀÂ`; a ball grows only by `exp(∫ μ̄)`. Proofs note:
 //! `proofs-notes/net-validated-ball.md`.
 
+mod lambda;
+
 use super::bulk::{identity_defect_ru, perron_ru, to_midrad_mat, transpose};
-use super::lohner::LohnerSet;
+use super::lohner::{LohnerSet, scale_pow2};
+use super::series::Jac;
 use super::series::{Series, live_coords, series};
 use super::taylor::poly_at;
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
-use reluflow_arith::midrad::{MidRadMat, add_ru};
-use reluflow_arith::rounding::{f64_down, f64_up};
-use reluflow_arith::{Enclosure, Interval, Scalar, meet};
+#[cfg(test)]
+pub(crate) use lambda::lambda_max_upper;
+pub(crate) use lambda::{EigenCache, lambda_max_upper_cached};
+use reluflow_arith::midrad::{MidRadMat, U, add_ru, mul_ru};
+use reluflow_arith::{Enclosure, meet};
 
 /// A ball `{x : ‖W⁻¹(x_L − c_L)‖₂ ≤ ρ}` in the live coordinates `L` of the pattern it was made
 /// for (`W = diag(2^{w})`); the other (frozen) coordinates are constant and carried as a box by
@@ -98,113 +103,6 @@ fn transpose_rect(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     t
 }
 
-/// Approximate eigenvectors of an earlier matrix, reused by [`lambda_max_upper_cached`]: the
-/// bound below is rigorous for *any* invertible `V`, and along the convergent phase the symmetric
-/// Jacobian changes slowly, so an earlier `V` usually proves a bound as tight as a fresh
-/// eigendecomposition (the `O(N³)` part of a ball step with the largest constant).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct EigenCache {
-    /// Row-major `n × n` eigenvectors (columns), or empty.
-    v: Vec<f64>,
-    n: usize,
-}
-
-/// A rigorous upper bound of `λ_max(A')` for every symmetric matrix `A'` in the symmetric
-/// midpoint–radius matrix `A` (`n × n`, `mid` symmetric), or `None` if the check fails.
-///
-/// Method (Sylvester's law of inertia): with `V` the approximate eigenvectors of `mid(A)` and
-/// `V` proved invertible (`‖I − VᵀV‖_∞ < 1`), `A' − sI ≼ 0` iff `Vᵀ(A' − sI)V ≼ 0`; the latter is
-/// proved by Gershgorin's discs of the interval matrix `VᵀAV − s·VᵀV` lying in `(−∞, 0]`.
-/// Proofs note: `proofs-notes/net-validated-ball.md`.
-#[cfg(test)]
-pub(crate) fn lambda_max_upper(a: &MidRadMat) -> Option<f64> {
-    lambda_max_upper_cached(a, &mut EigenCache::default())
-}
-
-/// [`lambda_max_upper`] trying the eigenvectors of `cache` first: their bound is taken when it
-/// exceeds the largest Rayleigh quotient `max_i (VᵀAV)_ii / (VᵀV)_ii` (≤ `λ_max(mid A)`) by at most
-/// `10⁻³` of it (plus `10⁻¹²`); otherwise `mid(A)` is decomposed afresh and the cache replaced.
-pub(crate) fn lambda_max_upper_cached(a: &MidRadMat, cache: &mut EigenCache) -> Option<f64> {
-    let n = a.rows();
-    if n == 0 {
-        return Some(0.0);
-    }
-    if a.mid().iter().chain(a.rad()).any(|x| !x.is_finite()) {
-        return None;
-    }
-    if cache.n == n
-        && let Some((s, rq)) = bound_with(a, &cache.v)
-        && s - rq <= 1e-3 * rq.abs() + 1e-12
-    {
-        return Some(s);
-    }
-    let m = nalgebra::DMatrix::from_row_slice(n, n, a.mid());
-    let eig = nalgebra::SymmetricEigen::new(m);
-    // V row-major: v[i * n + k] = V_ik (column k = k-th eigenvector).
-    let mut v = vec![0.0; n * n];
-    for i in 0..n {
-        for k in 0..n {
-            v[i * n + k] = eig.eigenvectors[(i, k)];
-        }
-    }
-    if v.iter().any(|x| !x.is_finite()) {
-        return None;
-    }
-    let (s, _) = bound_with(a, &v)?;
-    *cache = EigenCache { v, n };
-    Some(s)
-}
-
-/// The Gershgorin bound of [`lambda_max_upper`] with the eigenvector matrix `v` (any `V` with
-/// `‖I − VᵀV‖_∞ < 1/2`), and the largest Rayleigh quotient (an f64 estimate, not a bound).
-fn bound_with(a: &MidRadMat, v: &[f64]) -> Option<(f64, f64)> {
-    let n = a.rows();
-    let vm = MidRadMat::from_points(n, n, v);
-    let vt = MidRadMat::from_points(n, n, &transpose(v, n));
-    let g = vt.mat_mul(&a.mat_mul(&vm));
-    let p = vt.mat_mul(&vm);
-    if identity_defect_ru(&p) >= 0.5 {
-        return None;
-    }
-    let rq = (0..n).map(|i| g.mid()[i * n + i] / p.mid()[i * n + i]).fold(f64::NEG_INFINITY, f64::max);
-    let iv = |mm: &MidRadMat, idx: usize| {
-        let (c, r) = (mm.mid()[idx], mm.rad()[idx]);
-        Interval::from_f64_bounds(f64_down(c - r), f64_up(c + r), &())
-    };
-    // Candidate: the largest Gershgorin bound of VᵀAV with VᵀV ≈ I.
-    let mut s: f64 = f64::NEG_INFINITY;
-    for i in 0..n {
-        let mut bound = iv(&g, i * n + i).upper_f64();
-        for k in 0..n {
-            if k != i {
-                bound = add_ru(bound, iv(&g, i * n + k).abs().upper_f64());
-            }
-        }
-        s = s.max(bound);
-    }
-    for _ in 0..6 {
-        let s_iv = Interval::from_f64(s, &());
-        let mut worst = f64::NEG_INFINITY;
-        for i in 0..n {
-            let mut row = iv(&g, i * n + i).sub(&s_iv.mul(&iv(&p, i * n + i))).upper_f64();
-            for k in 0..n {
-                if k != i {
-                    row = add_ru(row, iv(&g, i * n + k).sub(&s_iv.mul(&iv(&p, i * n + k))).abs().upper_f64());
-                }
-            }
-            worst = worst.max(row);
-        }
-        if worst <= 0.0 {
-            return Some((s, rq));
-        }
-        if !worst.is_finite() {
-            return None;
-        }
-        s = add_ru(s, add_ru(2.0 * worst, s.abs() * 1e-12));
-    }
-    None
-}
-
 /// `μ̄ ≥ sup_{y∈E} λ_max(sym(W⁻¹ Df(y) W))` over the live coordinates of `pattern`
 /// (`Df` from the first-order jets of the field over the box `e_box`, which enclose `Df(y)` for
 /// every `y` in it; the symmetric part is formed in the backend, so no symmetry of `Df` is
@@ -222,18 +120,23 @@ pub(crate) fn log_norm_upper<S: Enclosure>(
     if ser.jac.len() < 2 {
         return None;
     }
-    let jac = ser.jac.order(1, &net.ctx);
-    let half = S::from_f64(0.5, &net.ctx);
-    let mut sym: Vec<S> = Vec::with_capacity(nl * nl);
-    for (ai, &a) in live.iter().enumerate() {
-        for (bi, &b) in live.iter().enumerate() {
-            // Ĵ_ab = 2^{w_b − w_a} J_ab.
-            let jab = jac[a * nl + bi].mul_2si(w[b] - w[a]);
-            let jba = jac[b * nl + ai].mul_2si(w[a] - w[b]);
-            sym.push(jab.add(&jba).mul(&half));
+    let mr = match &ser.jac {
+        Jac::MidRad(j) => sym_midrad(&j[1], &live, w),
+        Jac::Backend(_) => {
+            let jac = ser.jac.order(1, &net.ctx);
+            let half = S::from_f64(0.5, &net.ctx);
+            let mut sym: Vec<S> = Vec::with_capacity(nl * nl);
+            for (ai, &a) in live.iter().enumerate() {
+                for (bi, &b) in live.iter().enumerate() {
+                    // Ĵ_ab = 2^{w_b − w_a} J_ab.
+                    let jab = jac[a * nl + bi].mul_2si(w[b] - w[a]);
+                    let jba = jac[b * nl + ai].mul_2si(w[a] - w[b]);
+                    sym.push(jab.add(&jba).mul(&half));
+                }
+            }
+            to_midrad_mat(nl, nl, &sym)
         }
-    }
-    let mr = to_midrad_mat(nl, nl, &sym);
+    };
     // Weyl: λ_max(A') ≤ λ_max(mid A) + ‖A' − mid A‖₂ ≤ λ_max(mid A) + ρ(rad A) for A' ∈ A.
     let mid = MidRadMat::new(nl, nl, mr.mid().to_vec(), vec![0.0; nl * nl]);
     let lm = lambda_max_upper_cached(&mid, cache)?;
@@ -242,6 +145,29 @@ pub(crate) fn log_norm_upper<S: Enclosure>(
         return None;
     }
     Some(add_ru(lm, r))
+}
+
+/// `½(Ĵ + Ĵᵀ)` with `Ĵ_ab = 2^{w_b − w_a} J_ab` on the live coordinates, from a midpoint–radius
+/// Jacobian `j` (`N × |L|`, columns the live coordinates) without leaving midpoint–radius form:
+/// power-of-two scalings ([`scale_pow2`]: exact unless subnormal, then `η` more), the sum by (B4)
+/// (`r₁ + r₂ + u|m|`, rounded up) and the halving again by [`scale_pow2`]. The midpoint matrix is
+/// exactly symmetric (`fl(x + y) = fl(y + x)`).
+fn sym_midrad(j: &MidRadMat, live: &[usize], w: &[i32]) -> MidRadMat {
+    let nl = live.len();
+    let (jm, jr) = (j.mid(), j.rad());
+    let (mut mid, mut rad) = (Vec::with_capacity(nl * nl), Vec::with_capacity(nl * nl));
+    for (ai, &a) in live.iter().enumerate() {
+        for (bi, &b) in live.iter().enumerate() {
+            let (m1, r1) = scale_pow2(jm[a * nl + bi], jr[a * nl + bi], w[b] - w[a]);
+            let (m2, r2) = scale_pow2(jm[b * nl + ai], jr[b * nl + ai], w[a] - w[b]);
+            let m = m1 + m2;
+            let r = if m.is_finite() { add_ru(add_ru(r1, r2), mul_ru(U, m.abs())) } else { f64::INFINITY };
+            let (m, r) = scale_pow2(m, r, -1);
+            mid.push(m);
+            rad.push(r);
+        }
+    }
+    MidRadMat::new(nl, nl, mid, rad)
 }
 
 /// The result of [`ball_step`].
@@ -292,6 +218,7 @@ mod tests {
     use super::*;
     use crate::net::validated::series::tests::tiny_net;
     use crate::net::validated::taylor::apriori;
+    use reluflow_arith::{Interval, Scalar};
 
     /// The pattern flow from a point, by 50 Taylor steps of order 20 (f64 accuracy).
     fn flow_point(net: &Net<Interval>, pattern: &Pattern, x: &[f64], h: f64) -> Vec<f64> {

@@ -9,7 +9,7 @@
 //! centre, which stays in the backend's precision.
 
 use reluflow_arith::Enclosure;
-use reluflow_arith::midrad::{MidRadMat, MidRadVec, add_ru};
+use reluflow_arith::midrad::{ETA, MidRadMat, MidRadVec, add_ru, gamma_ru, mul_ru};
 use reluflow_arith::rounding::{f64_down, f64_up};
 
 /// The f64 midpoint–radius box `⟨m, r⟩ ⊇ x` of an interval: `m = fl(lo/2 + hi/2)` and
@@ -85,11 +85,10 @@ pub(crate) fn identity_defect_ru(p: &MidRadMat) -> f64 {
 /// An upper bound of the Perron root `ρ(R)` (= `‖R‖₂` for symmetric `R`) of a non-negative
 /// `n × n` matrix `R` (row-major), by the Collatz–Wielandt formula `ρ(R) ≤ max_i (Ru)_i / u_i` for
 /// any positive vector `u` (Horn–Johnson, Thm. 8.1.26). `u` comes from power iterations (not
-/// trusted, entries kept `≥ 10⁻⁶`); the bound itself is evaluated in outward-rounded interval
-/// arithmetic (so underflow is covered too). `+∞` if an entry is negative or not finite; `0` for
+/// trusted, entries kept `≥ 10⁻⁶`); the bound itself is `(Ru)_i` bounded from above by
+/// [`nonneg_mat_vec_ru`] (whose `kη` covers underflow), divided by `u_i` and rounded up. `+∞` if an entry is negative or not finite; `0` for
 /// `n = 0` or `R = 0`.
 pub(crate) fn perron_ru(r: &[f64], n: usize) -> f64 {
-    use reluflow_arith::{Interval, Scalar};
     if r.iter().any(|x| !x.is_finite() || *x < 0.0) {
         return f64::INFINITY;
     }
@@ -109,16 +108,50 @@ pub(crate) fn perron_ru(r: &[f64], n: usize) -> f64 {
         }
         u = w;
     }
-    let pt = |v: f64| Interval::from_f64(v, &());
-    let mut bound = 0.0f64;
-    for i in 0..n {
-        let mut acc = pt(0.0);
-        for (a, b) in r[i * n..(i + 1) * n].iter().zip(&u) {
-            acc.add_mul_assign(&pt(*a), &pt(*b));
+    // (Ru)_i from above ((B1), (B2), underflow included), then the quotient rounded up.
+    let ru = nonneg_mat_vec_ru(r, n, n, &u);
+    ru.iter().zip(&u).map(|(&y, &ui)| f64_up(y / ui)).fold(0.0f64, f64::max)
+}
+
+/// An upper bound of the exact `M·x` for a non-negative row-major `rows × k` matrix `M` and a
+/// non-negative vector `x` (f64): per row `(fl(Σ_l M_il x_l) + kη)/(1 − γ_k)` rounded up, by (B1)
+/// and (B2) of `proofs-notes/net-validated-midrad.md` (any summation order; the `kη` covers
+/// products that underflow). `+∞` where the bound is not finite.
+pub(crate) fn nonneg_mat_vec_ru(m: &[f64], rows: usize, k: usize, x: &[f64]) -> Vec<f64> {
+    let (k_eta, inv_den) = nonneg_sum_factors(k);
+    m.chunks_exact(k.max(1))
+        .take(rows)
+        .map(|row| {
+            let t: f64 = row.iter().zip(x).map(|(a, b)| a * b).sum();
+            let r = mul_ru(add_ru(t, k_eta), inv_den);
+            if r.is_nan() { f64::INFINITY } else { r }
+        })
+        .collect()
+}
+
+/// An upper bound of the exact `|V|ᵀ·x` for a row-major `n × n` matrix `V` and a non-negative
+/// vector `x` (column sums weighted by `x`), as [`nonneg_mat_vec_ru`].
+pub(crate) fn abs_col_sums_ru(v: &[f64], n: usize, x: &[f64]) -> Vec<f64> {
+    let (k_eta, inv_den) = nonneg_sum_factors(n);
+    let mut t = vec![0.0; n];
+    for (row, &xl) in v.chunks_exact(n.max(1)).zip(x) {
+        for (tk, a) in t.iter_mut().zip(row) {
+            *tk += a.abs() * xl;
         }
-        bound = bound.max(acc.div(&pt(u[i])).upper_f64());
     }
-    bound
+    t.iter()
+        .map(|&s| {
+            let r = mul_ru(add_ru(s, k_eta), inv_den);
+            if r.is_nan() { f64::INFINITY } else { r }
+        })
+        .collect()
+}
+
+/// `kη` and `1/(1 − γ_k)`, both rounded up (`+∞` when `γ_k` is not applicable).
+fn nonneg_sum_factors(k: usize) -> (f64, f64) {
+    let g = gamma_ru(k.max(1));
+    let inv_den = if g.is_finite() { f64_up(1.0 / f64_down(1.0 - g)) } else { f64::INFINITY };
+    (mul_ru(k as f64, ETA), inv_den)
 }
 
 /// The transpose of a row-major `n × n` point matrix.
@@ -162,6 +195,30 @@ mod tests {
         assert!(Enclosure::subset(&third, &back), "1/3 = {third:?} outside {back:?}");
         let inf = Interval::from_f64_bounds(0.0, f64::INFINITY, &());
         assert_eq!(to_midrad_1(&inf).1, f64::INFINITY);
+    }
+
+    /// The non-negative matrix–vector bounds lie above the exact rational products, also where
+    /// every product underflows (the `kη` term) and where rounding errors accumulate.
+    #[test]
+    fn nonneg_mat_vec_bounds_are_above_the_exact_products() {
+        let q = |v: f64| Rational::from_f64(v).unwrap();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut unit = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (n, scale) in [(7usize, 1.0), (40, 1e-160), (64, 0.1)] {
+            let m: Vec<f64> = (0..n * n).map(|_| unit() * scale).collect();
+            let x: Vec<f64> = (0..n).map(|_| unit() * scale).collect();
+            let y = nonneg_mat_vec_ru(&m, n, n, &x);
+            let yt = abs_col_sums_ru(&m, n, &x);
+            for i in 0..n {
+                let row: Rational = (0..n).map(|l| q(m[i * n + l]) * q(x[l])).sum();
+                let col: Rational = (0..n).map(|l| q(m[l * n + i]) * q(x[l])).sum();
+                assert!(q(y[i]) >= row, "n = {n}: row {i} bound {:e} below the exact sum", y[i]);
+                assert!(q(yt[i]) >= col, "n = {n}: column {i} bound {:e} below the exact sum", yt[i]);
+            }
+        }
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //! Proofs note: `proofs-notes/net-validated-wrapping.md` (part B: the step, the rigorous inverse
 //! of the floating-point `Q`).
 
+mod qr;
+
 use super::bulk::{floor_radii, from_midrad_vec, identity_defect_ru, to_midrad_mat, to_midrad_vec, transpose};
 use super::series::{Jac, Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
+use qr::householder_q;
 use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, mul_ru, product};
 use reluflow_arith::rounding::{f64_down, f64_up};
 use reluflow_arith::{Enclosure, meet};
@@ -59,61 +62,6 @@ impl<S: Enclosure> LohnerSet<S> {
         let br: Vec<S> = from_midrad_vec(&br, &ctx);
         self.idx.iter().zip(&br).map(|(&a, v)| self.c[a].add(&v.mul_2si(self.e[a]))).collect()
     }
-}
-
-/// Householder QR of the `n × cols` matrix `a` (row-major) with its columns taken in the order
-/// `perm`; returns the `n × n` orthogonal factor `Q` (row-major, approximate: only `QᵀQ ≈ I` is
-/// used, and that is bounded rigorously by the caller). Works on the transposed matrices so that
-/// every inner loop runs over contiguous memory.
-fn householder_q(a: &[f64], n: usize, cols: usize, perm: &[usize]) -> Vec<f64> {
-    // rt[k][i] = R[i][k] (column k of the permuted matrix, contiguous), qt[row] = row of Qᵀ.
-    let mut rt: Vec<f64> = vec![0.0; cols * n];
-    for i in 0..n {
-        for (k, &p) in perm.iter().enumerate() {
-            rt[k * n + i] = a[i * cols + p];
-        }
-    }
-    let mut qt = vec![0.0; n * n];
-    for k in 0..n {
-        qt[k * n + k] = 1.0;
-    }
-    for k in 0..n.min(cols) {
-        let norm: f64 = rt[k * n + k..(k + 1) * n].iter().map(|x| x * x).sum::<f64>().sqrt();
-        if norm == 0.0 || !norm.is_finite() {
-            continue;
-        }
-        let alpha = if rt[k * n + k] > 0.0 { -norm } else { norm };
-        let mut v: Vec<f64> = rt[k * n + k..(k + 1) * n].to_vec();
-        v[0] -= alpha;
-        let vn: f64 = v.iter().map(|x| x * x).sum();
-        if vn == 0.0 {
-            continue;
-        }
-        // R ← H R (columns of R = rows of rt), Qᵀ ← H Qᵀ (Q ← Q H), H = I − 2 v vᵀ / vᵀv on k..n.
-        for col in k..cols {
-            let c = &mut rt[col * n + k..(col + 1) * n];
-            let s: f64 = c.iter().zip(&v).map(|(x, y)| x * y).sum::<f64>() * 2.0 / vn;
-            for (x, y) in c.iter_mut().zip(&v) {
-                *x -= s * y;
-            }
-        }
-        // Qᵀ rows k..n mix: (H Qᵀ)[i][·] = Qᵀ[i][·] − (2 v_i / vn) Σ_l v_l Qᵀ[l][·].
-        let mut w = vec![0.0; n];
-        for (l, vl) in v.iter().enumerate() {
-            let row = &qt[(k + l) * n..(k + l + 1) * n];
-            for (wc, x) in w.iter_mut().zip(row) {
-                *wc += vl * x;
-            }
-        }
-        for (l, vl) in v.iter().enumerate() {
-            let f = 2.0 * vl / vn;
-            let row = &mut qt[(k + l) * n..(k + l + 1) * n];
-            for (x, wc) in row.iter_mut().zip(&w) {
-                *x -= f * wc;
-            }
-        }
-    }
-    transpose(&qt, n)
 }
 
 /// An upper bound of `‖I − QᵀQ‖_∞` computed with midpoint–radius products (rigorous).
@@ -177,7 +125,7 @@ fn scaled_jacobian<S: Enclosure>(
 
 /// `2^s · ⟨m, r⟩`: the midpoint scaled (exact unless the result is subnormal, then within `η/2`),
 /// the radius scaled and rounded up, plus `η` for a subnormal midpoint; `+∞` on overflow.
-fn scale_pow2(m: f64, r: f64, s: i32) -> (f64, f64) {
+pub(crate) fn scale_pow2(m: f64, r: f64, s: i32) -> (f64, f64) {
     let alpha = if (-1022..=1023).contains(&s) { 2f64.powi(s) } else { f64::NAN };
     let (sm, sr) = (m * alpha, mul_ru(r, alpha));
     let sr = if (sm == 0.0 && m == 0.0) || sm.is_normal() { sr } else { add_ru(sr, ETA) };
