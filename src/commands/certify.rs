@@ -40,7 +40,7 @@ pub fn dispatch(problem: &Problem, out: Output, io: &mut Streams<'_>) -> Result<
 }
 
 /// Prints the report of a trajectory (already checked against the integrator contract by
-/// [`integrate`](super::integrate::integrate)) and maps its status to the exit code ([`Exit::of_status`]: certified or
+/// [`integrate`]) and maps its status to the exit code ([`Exit::of_status`]: certified or
 /// not-validated → 0, undecided → 3, interrupted → 130).
 pub fn finish<S: Scalar>(
     problem: &Problem,

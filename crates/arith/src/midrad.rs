@@ -75,8 +75,8 @@ fn gemm(a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) -> Vec<f64
     c
 }
 
-/// The plain f64 product `fl(A·B)` (row-major; shapes as in [`gemm`]) in the same kernels, with
-/// no enclosure: for callers that bound its error themselves by (B1) of
+/// The plain f64 product `fl(A·B)` (row-major, `rows × k` times `k × cols`) in the same kernels,
+/// with no enclosure: for callers that bound its error themselves by (B1) of
 /// `proofs-notes/net-validated-midrad.md`, `|fl(AB) − AB| ≤ γ_k|A||B| + kη` entrywise (any
 /// summation order, fused multiply-adds allowed), typically through row sums of `|A||B|` by
 /// matrix–vector products instead of a second `O(n³)` product.
