@@ -105,12 +105,12 @@ fn past_memory_budget(limits: &Limits) -> Option<String> {
     }
 }
 
-/// The monitor observer that enforces the memory budgets: at most every 20 ms of polls it reads
-/// this process's memory and, past a budget, ends the run through the monitor's deadline.
-pub fn memory_guard(monitor: &Monitor, _: Progress) {
+/// The monitor observer that enforces the memory budgets: at most every 20 ms of polls it records
+/// the progress for a supervising parent (`supervise.rs`), reads this process's memory and, past a
+/// budget, ends the run through the monitor's deadline.
+pub fn memory_guard(monitor: &Monitor, progress: Progress) {
     static START: OnceLock<Instant> = OnceLock::new();
     static LAST: AtomicU64 = AtomicU64::new(0);
-    let Some(limits) = limits() else { return };
     let now = START.get_or_init(Instant::now).elapsed().as_nanos() as u64;
     let last = LAST.load(Ordering::Relaxed);
     if now.saturating_sub(last) < 20_000_000
@@ -118,6 +118,8 @@ pub fn memory_guard(monitor: &Monitor, _: Progress) {
     {
         return;
     }
+    crate::supervise::record(progress.t, progress.steps, progress.events);
+    let Some(limits) = limits() else { return };
     if let Some(words) = past_memory_budget(&limits) {
         monitor.set_deadline(Some((Duration::ZERO, words)));
     }

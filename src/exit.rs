@@ -50,6 +50,11 @@ impl Exit {
         }
     }
 
+    /// The exit with process exit code `code`; an unknown code is an internal error.
+    pub fn from_code(code: i32) -> Exit {
+        TABLE.into_iter().find(|e| i32::from(e.code()) == code).unwrap_or(Exit::Internal)
+    }
+
     /// A short machine-readable name (used in JSON error objects).
     pub fn name(self) -> &'static str {
         match self {

@@ -16,6 +16,7 @@ mod plot;
 mod progress;
 mod report;
 mod spec;
+mod supervise;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -43,6 +44,9 @@ fn run() -> Exit {
             return if e.use_stderr() { Exit::BadInput } else { Exit::Success };
         }
     };
+    if let Some(exit) = supervised(&cli.command) {
+        return exit;
+    }
     match cli.command {
         Command::Certify(args) => {
             report::envelope::set_invocation("certify", Some(&args.spec));
@@ -96,6 +100,23 @@ fn run() -> Exit {
     }
 }
 
+/// The commands that integrate run in a supervised worker process (`supervise.rs`): the exit of
+/// the worker, or `None` in the worker itself.
+fn supervised(command: &Command) -> Option<Exit> {
+    match command {
+        Command::Certify(a) => {
+            report::envelope::set_invocation("certify", Some(&a.spec));
+            supervise::run_in_worker(a.json)
+        }
+        Command::Check(a) => {
+            report::envelope::set_invocation("check", Some(&a.spec));
+            supervise::run_in_worker(a.json)
+        }
+        Command::Export(_) | Command::Plot(_) => supervise::run_in_worker(false),
+        _ => None,
+    }
+}
+
 /// The JSON object printed on stdout for a failure when `--json` was given (in the common
 /// envelope, which carries the exit code).
 #[derive(serde::Serialize)]
@@ -107,7 +128,7 @@ struct JsonFailure {
 }
 
 /// Prints a failure (stderr; with `--json` also a JSON object on stdout) and returns the exit.
-fn conclude(result: Result<Exit, Failure>, json: bool) -> Exit {
+pub(crate) fn conclude(result: Result<Exit, Failure>, json: bool) -> Exit {
     match result {
         Ok(exit) => exit,
         Err(f) => {

@@ -22,7 +22,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The process-wide state set by [`arm`].
 struct Armed {
@@ -57,7 +57,13 @@ pub fn arm(quiet: bool) {
         return;
     }
     let handler = || {
+        static FIRST: OnceLock<Instant> = OnceLock::new();
         let Some(a) = ARMED.get() else { std::process::exit(130) };
+        // The terminal's SIGINT and the supervising parent's copy of it come together: one interrupt.
+        if FIRST.get().is_some_and(|t| t.elapsed() < crate::supervise::SAME_INTERRUPT) {
+            return;
+        }
+        let _ = FIRST.set(Instant::now());
         if !a.active.load(Ordering::SeqCst) || a.monitor.is_cancelled() {
             // Nothing to save (or the user insists): leave now, as an unhandled SIGINT would.
             std::process::exit(130);

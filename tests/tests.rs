@@ -17,5 +17,6 @@ mod plot;
 mod reproduce;
 mod search;
 mod source_rules;
+mod supervise;
 mod theorems;
 mod util;
