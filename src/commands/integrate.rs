@@ -152,7 +152,7 @@ fn run_in<B: Backend>(problem: &Problem, m: Option<Monitor>) -> Result<Run, Fail
     Ok(B::into_run(traj, ctx))
 }
 
-/// Single neuron, validated (`interval`, `mpfr-interval`): the exact piecewise solver of issue 3.
+/// Single neuron, validated (`interval`, `mpfr-interval`): the exact piecewise solver (`reluflow_flow::neuron`).
 pub fn single_neuron_validated<S: Enclosure>(
     problem: &Problem,
     ctx: &S::Ctx,
