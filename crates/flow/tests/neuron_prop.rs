@@ -150,6 +150,11 @@ fn compare<S: Enclosure>(p: &Problem, tr: &Trajectory<S>, rf: &ReferenceRun<Floa
         let on_plane: Vec<usize> = tr.limit().iter().flat_map(|l| l.on_hyperplane.iter().map(|&(_, i)| i)).collect();
         let real = ref_events.iter().filter(|e| !on_plane.contains(&e.point)).count();
         prop_assert_eq!(tr.events().len(), real, "event counts differ");
+        if real < ref_events.len() {
+            // After such a "switch" the reference follows another pattern: it is no reference for
+            // the limit any more (everything before it was compared above).
+            return Ok(checks);
+        }
         if let Some(lim) = tr.limit() {
             let rl = rf.trajectory.limit().expect("reference limit");
             prop_assert!(contains(&lim.state.w[0], &rl.state.w[0]), "limit misses the reference");
