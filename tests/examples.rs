@@ -32,7 +32,8 @@ fn check_report_shape(v: &Value, exit: i32) {
         0 => assert!(status == "certified" || status == "not-validated", "{v}"),
         3 => {
             assert_eq!(status, "undecided", "{v}");
-            assert!(v["reason"].is_string() && v["certified_until"].is_string(), "{v}");
+            assert!(v["reason"]["kind"].is_string() && v["reason"]["text"].is_string(), "{v}");
+            assert!(v["certified_until"].is_string(), "{v}");
         }
         _ => unreachable!(),
     }
@@ -115,12 +116,11 @@ fn every_slow_example_has_a_release_test() {
 /// What `crates/flow/tests/data/paper_m25_events.py` (an independent integration of the example's
 /// flow: scipy's DOP853 in binary64 with event location on all 400 guards, two tolerances that
 /// agree) printed for `examples/two-layer-paper-m25.toml`: (events, deaths), activations, the
-/// neurons in the order they die, the time of the last event and the loss at t = 2720.
+/// neurons in the order they die and the time of the last event.
 const PAPER_EVENTS: (usize, usize) = (191, 11);
 const PAPER_ACTIVATIONS: usize = 84;
 const PAPER_DEATH_ORDER: [u64; 11] = [16, 23, 15, 24, 18, 10, 0, 11, 20, 22, 21];
 const PAPER_LAST_EVENT_T: f64 = 4.334416192921;
-const PAPER_LOSS_END: f64 = 9.716284031e-10;
 
 fn pair_f64(v: &Value) -> (f64, f64) {
     let end = |k: usize| v[k].as_str().and_then(|s| s.parse::<f64>().ok()).unwrap_or_else(|| panic!("a pair: {v}"));
@@ -128,22 +128,31 @@ fn pair_f64(v: &Value) -> (f64, f64) {
 }
 
 /// The README's paper-size claim, end to end through the command line: `certify
-/// examples/two-layer-paper-m25.toml` ends CERTIFIED at t = 2720 with the independently counted
-/// switches (in the independent death order, the last one at the independent time) and a
-/// certified loss ≤ 1e-9 that contains the independent loss.
+/// examples/two-layer-paper-m25.toml` proves the independently counted switches (in the
+/// independent death order, the last one at the independent time, every one before t = 5), and
+/// then ends *non-unique*: neuron 18, dead on point 15's hyperplane since its death, has the field
+/// on its active side turn away from the hyperplane at t ≈ 12.4 (the residual of point 15 changes
+/// sign), so from there a second solution revives it (`proofs-notes/net-validated-switches.md`,
+/// "Pinned points and dead neurons that may revive").
 #[test]
-#[ignore = "slow-example: about 3 minutes in release; .ci/run runs it"]
-fn slow_example_paper_size_certifies_191_switches_and_loss_below_1e_9() {
+#[ignore = "slow-example: about a minute in release; .ci/run runs it"]
+fn slow_example_paper_size_certifies_191_switches_then_a_dead_neuron_may_revive() {
     let f = examples_dir().join("two-layer-paper-m25.toml").to_str().expect("utf-8 path").to_string();
     let start = std::time::Instant::now();
     let r = reluflow(&["certify", &f, "--json", "--quiet"]);
     println!("certify took {:?}", start.elapsed());
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
     let v = r.json();
-    check_report_shape(&v, 0);
-    assert_eq!(v["status"], "certified");
-    assert_eq!((&v["t_end"], &v["certified_until"]), (&Value::from("2720"), &Value::from("2720")));
-    assert_eq!(v["final"]["t"], serde_json::json!(["2720", "2720"]));
+    check_report_shape(&v, 3);
+    assert_eq!(v["status"], "undecided");
+    assert_eq!(
+        (v["reason"]["kind"].as_str(), &v["reason"]["neuron"], &v["reason"]["point"]),
+        (Some("non-unique"), &Value::from(18), &Value::from(15)),
+        "{}",
+        v["reason"]
+    );
+    let until: f64 = v["certified_until"].as_str().and_then(|s| s.parse().ok()).expect("certified_until");
+    assert!((5.0..20.0).contains(&until), "certified until {until}");
     let events = v["events"].as_array().expect("events");
     let kind = |k: &str| events.iter().filter(|e| e["kind"] == k).count();
     assert_eq!((events.len(), kind("death")), PAPER_EVENTS, "(events, deaths)");
@@ -155,13 +164,6 @@ fn slow_example_paper_size_certifies_191_switches_and_loss_below_1e_9() {
     let (lo, hi) = pair_f64(&events[events.len() - 1]["t"]);
     assert!(lo - 1e-9 <= PAPER_LAST_EVENT_T && PAPER_LAST_EVENT_T <= hi + 1e-9, "last event [{lo}, {hi}]");
     assert!(events.iter().all(|e| pair_f64(&e["t"]).1 < 5.0), "every switch before t = 5");
-    // The headline: the certified loss at t = 2720 is at most 1e-9, and it contains the independent
-    // value (printed to 10 digits; its two tolerances agree to 1e-9 relative: allow 1e-7).
-    let (l_lo, l_hi) = pair_f64(&v["final"]["loss"]);
-    println!("loss(2720) ∈ [{l_lo:e}, {l_hi:e}]");
-    assert!(l_hi <= 1e-9, "certified loss upper bound {l_hi:e} > 1e-9");
-    let slack = 1e-7 * PAPER_LOSS_END;
-    assert!(l_lo - slack <= PAPER_LOSS_END && PAPER_LOSS_END <= l_hi + slack, "[{l_lo:e}, {l_hi:e}]");
 }
 
 /// The README's tiny-initialisation claim through the command line: from λ = 1e-600 the run is
