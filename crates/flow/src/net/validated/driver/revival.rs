@@ -11,7 +11,7 @@
 use super::super::series::Series;
 use super::super::taylor::{Apriori, guard, poly_at, uncertain_guards};
 use super::Runner;
-use crate::trajectory::{Status, UndecidedReason};
+use crate::trajectory::{EventKind, Status, UndecidedReason};
 use reluflow_arith::Enclosure;
 
 /// How many times a step is shortened towards a possible revival before the run stops undecided.
@@ -42,7 +42,12 @@ impl<S: Enclosure> Runner<S> {
         // Taylor polynomial with remainder encloses the state.
         let alone = uncertain_guards(net, &self.pattern, &apri.e).iter().all(|&(jj, _)| self.pattern.frozen[jj]);
         let end = poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(h_hi, h_hi, &net.ctx));
-        if alone && net.revives(&self.pattern, &end, j, i) {
+        // The guard is exactly 0 (so a solution can leave through the surface) where the neuron
+        // died on `i`'s line; a guard enclosure that merely contains 0 proves nothing.
+        let class = net.class(i);
+        let died_here =
+            self.events.iter().any(|e| e.kind == EventKind::Death && e.neuron == j && class.contains(&e.point));
+        if alone && died_here && net.revives(&self.pattern, &end, j, i) {
             return Revival::Stop(self.undecided(UndecidedReason::NonUnique { neuron: j, point: i }));
         }
         if approaches < REVIVAL_APPROACHES && h_hi > self.opts.h_min {
