@@ -126,6 +126,14 @@ pub fn reference<S: Point>(
     let mut limit = None;
     let mut steps = 0usize;
     let st = |w: &[S]| State { w: vec![w.to_vec()], a: None };
+    // A point run's segment: its hull and end are the state at its end.
+    let point_segment = |t0: S, t1: &S, pattern: Pattern, w: &[S]| SegmentParts {
+        t_start: t0,
+        t_end: t1.clone(),
+        pattern,
+        hull: st(w),
+        end: st(w),
+    };
     'pieces: loop {
         let piece = Piece::new(xq, yq, &c, active.clone());
         let conv_s = |v: &[Rational]| v.iter().map(|q| S::from_rational(q, ctx)).collect::<Vec<S>>();
@@ -151,13 +159,7 @@ pub fn reference<S: Point>(
         loop {
             steps += 1;
             if opts.monitor.as_ref().is_some_and(|m| m.poll(t.approx_f64(), steps, events.len())) {
-                segments.push(SegmentParts {
-                    t_start: seg_start,
-                    t_end: t.clone(),
-                    pattern,
-                    hull: st(&w),
-                    end: st(&w),
-                });
+                segments.push(point_segment(seg_start, &t, pattern, &w));
                 pieces.push(rp);
                 break 'pieces;
             }
@@ -213,13 +215,7 @@ pub fn reference<S: Point>(
                             rate: None,
                             on_hyperplane: Vec::new(),
                         });
-                        segments.push(SegmentParts {
-                            t_start: seg_start,
-                            t_end: t.clone(),
-                            pattern,
-                            hull: st(&w),
-                            end: st(&w),
-                        });
+                        segments.push(point_segment(seg_start, &t, pattern, &w));
                         pieces.push(rp);
                         break 'pieces;
                     }
@@ -235,13 +231,7 @@ pub fn reference<S: Point>(
                 t = t.add(&h);
                 pinned.clear();
                 if last {
-                    segments.push(SegmentParts {
-                        t_start: seg_start,
-                        t_end: t.clone(),
-                        pattern,
-                        hull: st(&w),
-                        end: st(&w),
-                    });
+                    segments.push(point_segment(seg_start, &t, pattern, &w));
                     pieces.push(rp);
                     break 'pieces;
                 }
@@ -278,13 +268,7 @@ pub fn reference<S: Point>(
                 w = poly(&u, &winf, &h);
                 t = t.add(&h);
                 if last {
-                    segments.push(SegmentParts {
-                        t_start: seg_start,
-                        t_end: t.clone(),
-                        pattern,
-                        hull: st(&w),
-                        end: st(&w),
-                    });
+                    segments.push(point_segment(seg_start, &t, pattern, &w));
                     pieces.push(rp);
                     break 'pieces;
                 }
@@ -318,7 +302,7 @@ pub fn reference<S: Point>(
             }
             w = poly(&u, &winf, &s);
             t = t.add(&s);
-            segments.push(SegmentParts { t_start: seg_start, t_end: t.clone(), pattern, hull: st(&w), end: st(&w) });
+            segments.push(point_segment(seg_start, &t, pattern, &w));
             pieces.push(rp);
             // Points on the same hyperplane switch together.
             let mut group = vec![j];
