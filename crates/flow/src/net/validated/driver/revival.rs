@@ -6,7 +6,8 @@
 //! the other neurons fit `x_i` — a second solution leaves the surface: the neuron revives. Each
 //! step proves `ρ⁺ < 0` (or that `i` is inert) over its a priori box (`Net::stays_dead`); where it
 //! fails the step is shortened towards the sign change, and where `ρ⁺ > 0` is proved at the end
-//! of a step the run ends `NonUnique` (`proofs-notes/net-validated-switches.md`, "Pinned points").
+//! of a step, on the line the neuron died on, the run ends `NonUnique`
+//! (`proofs-notes/net-validated-switches.md`, "Pinned points").
 
 use super::super::series::Series;
 use super::super::taylor::{Apriori, guard, poly_at, uncertain_guards};
