@@ -91,6 +91,17 @@ fn vardi_shamir_limit_holds() {
 }
 
 #[test]
+fn norm_growth_on_vardi_shamir_holds_up_to_the_limit() {
+    // The last segment's tail [T, ∞) is decided by the residual's modes, for every γ > 0.
+    for g in ["1", "2", "5"] {
+        let spec = example(&format!("vardi-shamir-gamma{g}.toml"));
+        let r = reluflow(&["check", &spec, "--theorem", "lsy.norm-growth", "--json"]);
+        assert_eq!(r.code, Some(0), "γ = {g}: {r:#?}");
+        assert_eq!(row(&r.json(), "lsy.norm-growth")["status"], "holds", "γ = {g}");
+    }
+}
+
+#[test]
 fn every_default_entry_on_vardi_shamir_ends_cleanly() {
     let r = reluflow(&["check", &example("vardi-shamir-gamma1.toml"), "--json"]);
     assert!(matches!(r.code, Some(0 | 3)), "{r:#?}");

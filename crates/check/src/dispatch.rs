@@ -231,7 +231,7 @@ pub(crate) fn run_traj<S: Enclosure>(
             }
             _ => (Verdict::undecided("no zero-loss point w* of the right dimension"), vec![]),
         },
-        TrajCheck::NormGrowth => (single::norm_growth(inst, traj, &cov), vec![]),
+        TrajCheck::NormGrowth => (single::norm_growth(inst, data.x(), data.y(), traj, &cov), vec![]),
         TrajCheck::SupportVectorStability => {
             let (v, note) = single::support_vector_stability(data.n(), traj, &cov);
             (v, note.into_iter().collect())

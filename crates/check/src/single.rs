@@ -16,7 +16,17 @@ use rug::Rational;
 /// `d/dt ½‖w‖² = G Σ_{i∈A} (y_i − z_i) z_i` with `z_i = relu(x_iᵀw)`, each term enclosed twice —
 /// as `y_i²/4 − (z_i − y_i/2)²` (one occurrence of `z_i`: tight) and as the product
 /// `(y_i − z_i)·z_i` (exactly non-negative when `0 ≤ z_i ≤ y_i`) — and the two intersected.
-pub fn norm_growth<S: reluflow_arith::Enclosure>(inst: &Inst<S>, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
+///
+/// Where a hull leaves the sign open (always on the tail `[T, ∞)` after the last event, where the
+/// derivative tends to 0 inside a ball about the limit), the residual's modes from the segment's
+/// start decide ([`crate::norm_tail::norm_growth_piece`]).
+pub fn norm_growth<S: reluflow_arith::Enclosure>(
+    inst: &Inst<S>,
+    x: &[Vec<Rational>],
+    y: &[Rational],
+    traj: &Trajectory<S>,
+    cov: &Coverage,
+) -> Verdict<S> {
     let value = |st: &State<S>| linalg::norm_sq(&st.w[0], &inst.ctx).mul_2si(-1);
     let deriv = |st: &State<S>, p: &Pattern| -> Result<S, Inconsistency> {
         let mut acc = S::zero(&inst.ctx);
@@ -48,7 +58,11 @@ pub fn norm_growth<S: reluflow_arith::Enclosure>(inst: &Inst<S>, traj: &Trajecto
         identity: None,
         proved_prefix: Some((prefix, id)),
     }
-    .check(traj, cov)
+    .check_with(
+        traj,
+        cov,
+        Some(&|start, seg, origin| crate::norm_tail::norm_growth_piece(inst, x, y, start, seg, origin)),
+    )
 }
 
 /// `gen.dist-to-interpolant` — see `proofs-notes/thm-gen.dist-to-interpolant.md`.

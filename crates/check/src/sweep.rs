@@ -140,7 +140,7 @@ impl Coverage {
             Origin::Segment(index) => {
                 Location::Segment { index, t_start: s.t_start().clone(), t_end: s.t_end().clone() }
             }
-            Origin::Tail => Location::Tail { t_start: s.t_start().clone() },
+            Origin::Tail => Location::Tail { t_start: s.t_start().clone(), t_end: None },
         }
     }
 
@@ -158,6 +158,28 @@ impl Coverage {
 
 /// A sign predicate on an enclosure.
 type Pred<S> = fn(&S) -> bool;
+
+/// What an argument from a segment's start state proved about a derivative's sign on the whole
+/// segment (for the single-neuron tail `[T, ∞)` too), beyond what its hull gives.
+#[derive(Clone, Debug)]
+pub enum PieceSign<S> {
+    /// The sign is the required one on the whole tail.
+    Right,
+    /// The sign is certainly the wrong one at every time of `at` (a time range of the segment),
+    /// where the derivative lies in `d` when known.
+    Wrong {
+        /// Where.
+        at: Location<S>,
+        /// An enclosure of the derivative there.
+        d: Option<S>,
+    },
+    /// Not decided, and why.
+    Unknown(String),
+}
+
+/// A segment argument: from an enclosure of the state at the segment's start, the segment and
+/// where it comes from.
+pub type PieceProof<'a, S> = &'a dyn Fn(&State<S>, &Segment<S>, Origin) -> PieceSign<S>;
 
 /// An enclosure of a derivative over a segment hull with its pattern ([`Inconsistency`] when two
 /// enclosures of it that must meet do not).
@@ -211,6 +233,12 @@ impl<S: Scalar> Monotone<'_, S> {
     /// has positive length). `Holds` needs every derivative enclosure certainly of the right sign
     /// (or the identity) and a coverage of the whole horizon.
     pub fn check(&self, traj: &Trajectory<S>, cov: &Coverage) -> Verdict<S> {
+        self.check_with(traj, cov, None)
+    }
+
+    /// [`Monotone::check`], with `piece` consulted on every checked segment (a refined piece or
+    /// the single-neuron tail `[T, ∞)`) whose hull leaves the derivative's sign open.
+    pub fn check_with(&self, traj: &Trajectory<S>, cov: &Coverage, piece: Option<PieceProof<'_, S>>) -> Verdict<S> {
         let (bad_sign, good_sign): (Pred<S>, Pred<S>) = match self.dir {
             Direction::NonIncreasing => (S::certainly_pos, S::certainly_nonpos),
             Direction::NonDecreasing => (S::certainly_neg, S::certainly_nonneg),
@@ -252,8 +280,23 @@ impl<S: Scalar> Monotone<'_, S> {
                 return Verdict::violated(at(), format!("d/dt {}", self.name), Some(d), need).with_bound(rel, zero);
             }
             let by_identity = self.proved_prefix.is_some_and(|(n, _)| pos < n);
-            if !good_sign(&d) && first_unknown.is_none() && !by_identity {
-                first_unknown = Some(format!("d/dt {} ∈ {} on {} has no certain sign", self.name, show(&d), at()));
+            // A segment of zero length leaves the quantity where it was, whatever its hull says.
+            let mut settled = good_sign(&d) || by_identity || certainly_le(s.t_end(), s.t_start());
+            let mut why = String::new();
+            if let (false, Some(piece)) = (settled, piece) {
+                let start = if pos == 0 { traj.initial() } else { traj.segments()[cov.segs[pos - 1]].end() };
+                match piece(start, s, cov.origin(k)) {
+                    PieceSign::Right => settled = true,
+                    PieceSign::Wrong { at, d: value } => {
+                        let rel = if self.dir == Direction::NonIncreasing { Relation::Le } else { Relation::Ge };
+                        let zero = S::zero(&d.ctx());
+                        return Verdict::violated(at, format!("d/dt {}", self.name), value, need).with_bound(rel, zero);
+                    }
+                    PieceSign::Unknown(w) => why = format!(" ({w})"),
+                }
+            }
+            if !settled && first_unknown.is_none() {
+                first_unknown = Some(format!("d/dt {} ∈ {} on {} has no certain sign{why}", self.name, show(&d), at()));
             }
             let end_at = cov.end_at(k, s);
             if let Some(v) = compare((self.value)(s.end()), end_at, &mut best) {

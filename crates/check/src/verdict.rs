@@ -42,10 +42,13 @@ pub enum Location<S> {
         t: S,
     },
     /// Every time of the tail `[t_start, ∞)` after the last certified segment of a single-neuron
-    /// run with a certified limit (a ball about the limit that the contraction does not leave).
+    /// run with a certified limit (a ball about the limit that the contraction does not leave), or
+    /// of the part `[t_start, t_end]` of it.
     Tail {
-        /// Enclosure of the tail's start time.
+        /// Enclosure of the start time.
         t_start: S,
+        /// Enclosure of the end time (`None`: the tail goes on to `t → ∞`).
+        t_end: Option<S>,
     },
     /// The certified limit `t → ∞`.
     Limit,
@@ -230,7 +233,12 @@ impl<S: Scalar> fmt::Display for Location<S> {
             Location::SegmentEnd { index, t } => write!(f, "end of segment {index}, t ∈ {}", show(t)),
             Location::InSegment { index, t } => write!(f, "segment {index} at t ∈ {}", show(t)),
             Location::Event { index, t } => write!(f, "event {index}, t ∈ {}", show(t)),
-            Location::Tail { t_start } => write!(f, "the tail after the last segment, every t ≥ {}", show(t_start)),
+            Location::Tail { t_start, t_end: None } => {
+                write!(f, "the tail after the last segment, every t ≥ {}", show(t_start))
+            }
+            Location::Tail { t_start, t_end: Some(t_end) } => {
+                write!(f, "the tail after the last segment, every t ∈ [{}, {}]", show(t_start), show(t_end))
+            }
             Location::Limit => write!(f, "the limit t → ∞"),
             Location::Data => write!(f, "the data"),
         }

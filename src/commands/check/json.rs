@@ -166,9 +166,10 @@ fn location<S: Scalar>(at: &Location<S>, digits: u32) -> JsonLocation {
         Location::SegmentEnd { index, t } => ("segment-end", Some(*index), None, Some(pair(t, digits))),
         Location::InSegment { index, t } => ("segment-time", Some(*index), None, Some(pair(t, digits))),
         Location::Event { index, t } => ("event", None, Some(*index), Some(pair(t, digits))),
-        Location::Tail { t_start } => {
+        Location::Tail { t_start, t_end: None } => {
             ("tail", None, None, Some([bound_decimal(&t_start.lower(), digits, Dir::Down), "inf".to_string()]))
         }
+        Location::Tail { t_start, t_end: Some(t_end) } => ("tail", None, None, Some(span(t_start, t_end))),
         Location::Limit => ("limit", None, None, None),
         Location::Data => ("data", None, None, None),
     };
