@@ -73,14 +73,16 @@ step relative to each neuron's size (automatic: 1.7e-13 in f64 intervals, 1e-30 
 it sets the step size and caps each step's rigorous remainder at 100× itself. `order` is the order
 of the Taylor method (automatic: from the tolerance, 17 for f64 intervals, 32 for MPFR ones). Lower
 tolerances cost a little time and buy most of the width; higher orders take fewer but dearer
-steps. Measured in f64 intervals (`cargo bench -p reluflow-flow --bench net_accuracy`): on a
-network with m = 10, d = n = 6 over [0, 40] with 27 switches, automatic 0.40 s and final width
-7.6e-10; tolerance 1e-15: 0.45 s, 2.1e-12; tolerance 1e-18: 0.47 s, 4.1e-13; order 32: 0.59 s,
-2.2e-10; order 40 with tolerance 1e-18: 0.76 s, 4.6e-13. On the switch-free stretch of
-examples/two-layer-accuracy.toml: 6.1e-14 automatic, 7.2e-16 with order 20 and tolerance 1e-18,
-3.9e-16 with order 32 or 40 (one step; a few ulps of the state). Below about 1e-17 in f64
-intervals the rounding of each step, not the tolerance, sets the width: use "mpfr-interval" and a
-precision for more. The single neuron is solved in closed form between switches (no Taylor steps):
+steps. A tolerance below ten ulps of the arithmetic (about 2e-15 in f64 intervals) also forms each
+step's centre Taylor sum in MPFR at twice the precision and rounds it once, which removes most of
+the per-step rounding. Measured in f64 intervals (`cargo bench -p reluflow-flow --bench
+net_accuracy`, same run): on the switch-free stretch of examples/two-layer-accuracy.toml, automatic
+1.3 ms and final width 6.1e-14; tolerance 1e-15: 3.4 ms, 2.2e-16; order 20 with tolerance 1e-18:
+5.1 ms, 2.2e-16; order 40 with tolerance 1e-18: 4.5 ms, 1.1e-16 (one step; CAPD's order-20
+integrator: 1.6e-16). On a network with m = 10, d = n = 6 and 27 switches up to t = 6.6: automatic
+0.13 s, width 2.2e-11; tolerance 1e-15: 0.19 s, 1.1e-13; tolerance 1e-18: 0.22 s, 5.1e-14; order
+40 with tolerance 1e-18: 0.45 s, 5.1e-14. For more, use "mpfr-interval" and a
+precision. The single neuron is solved in closed form between switches (no Taylor steps):
 its accuracy is set by `arithmetic` and `precision`, and it refuses `tolerance` and `order`. The
 f64 and mpfr reference runs use them too (their defaults: order 20 and 1e-15 for f64).
 

@@ -7,6 +7,7 @@
 //!    [0, 1.5]); CAPD's order-20 Taylor integrator reaches a width of 1.6e-16 on such a stretch.
 //! 2. `medium`: m = 10, d = n = 6, λ = 4^-4, T = 40 (uncentred, seed 5), with switches.
 
+use reluflow_arith::Scalar;
 use reluflow_flow::net::data::{Scheme, Spec, generate};
 use reluflow_flow::net::validated::{ValidatedOptions, certify_with_stats};
 use reluflow_flow::trajectory::Status;
@@ -64,6 +65,9 @@ fn table(name: &str, p: &Problem, reps: usize) {
         let (traj, st) = last.expect("one repetition");
         let status = match traj.status() {
             Status::Certified => "certified".to_string(),
+            Status::Undecided { reason, certified_until } => {
+                format!("undecided from t ≈ {:.3}: {reason}", certified_until.lower_f64())
+            }
             s => format!("{s:?}"),
         };
         println!(

@@ -1,7 +1,7 @@
 //! The integration loop: steps, guard checks, switches, and the trajectory it returns.
 
 use super::ball::BallSet;
-use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
+use super::lohner::{LohnerSet, Step, choose_jac_order, lohner_step};
 use super::saltation::{SwitchStep, through_switch};
 use super::series::{Series, live, series};
 use super::slide::first_not_attracting;
@@ -118,7 +118,9 @@ pub fn certify_with_stats<S: Enclosure>(
         leaving: Vec::new(),
         clarke: problem.solution() == Solution::Clarke,
         slide_approaches: 0,
+        precise: None,
     };
+    run.precise = precise_twin::<S>(problem, &run.net, tol, ctx);
     let status = match initial_pattern(problem, &run.net, run.clarke) {
         Err(reason) => run.undecided(reason),
         Ok((p, leaving)) => {
@@ -146,6 +148,24 @@ fn tolerance<S: Enclosure>(opts: &ValidatedOptions, ctx: &S::Ctx) -> f64 {
         let ulp = third.width_upper() * 3.0;
         (1e3 * ulp).max(1e-30)
     })
+}
+
+/// The MPFR twin for the centre's Taylor polynomial when `tol` is below ten ulps of the backend
+/// (a tolerance its own rounding of the centre's series cannot honour), at about twice its
+/// precision.
+fn precise_twin<S: Enclosure>(
+    problem: &Problem,
+    net: &Net<S>,
+    tol: f64,
+    ctx: &S::Ctx,
+) -> Option<super::precise::Precise> {
+    let third = S::one(ctx).div(&S::from_i64(3, ctx));
+    let ulp = third.width_upper() * 3.0;
+    if !(ulp > 0.0 && tol < 10.0 * ulp) {
+        return None;
+    }
+    let bits = (-ulp.log2()).ceil() as u32;
+    Some(super::precise::Precise::new(problem, net.m, (2 * bits + 22).max(128)))
 }
 
 /// Largest accepted wrapping indicator of a plain step ([`LohnerSet::wrap`]): above it the step is
@@ -209,6 +229,9 @@ struct Runner<S: Enclosure> {
     /// Steps shortened because a sliding mode was not proved to persist over them (at most
     /// [`SLIDE_APPROACHES`]; reset by a step taken at its natural length).
     slide_approaches: usize,
+    /// The centre's Taylor polynomial in a wider precision, when the tolerance asks for more
+    /// than the backend's own rounding allows (`precise.rs`).
+    precise: Option<super::precise::Precise>,
 }
 
 /// How many times a step is shortened because a sliding mode is not proved to persist over it
@@ -352,12 +375,14 @@ impl<S: Enclosure> Runner<S> {
     ) -> Advanced {
         let h = self.time(h_exact);
         let ser_x = self.jets(ser_c, ser_x, xhat, h.upper_f64());
-        let (set, mut end) =
-            match lohner_step(&self.net, &self.pattern, &self.set, ser_c, &ser_x, rem, &h, None, &self.xbox) {
-                Ok(v) => v,
-                Err(StepFail::Method) => return Advanced::Failed,
-                Err(StepFail::Inconsistent(e)) => return Advanced::Inconsistent(e),
-            };
+        let p = ser_c.x.len() - 1;
+        let centre = self.precise.as_ref().and_then(|pr| pr.centre_poly(&self.pattern, &self.set.c, &h, p));
+        let step = Step { ser_c, ser_x: &ser_x, rem, h: &h, centre: centre.as_deref() };
+        let (set, mut end) = match lohner_step(&self.net, &self.pattern, &self.set, &step, None, &self.xbox) {
+            Ok(v) => v,
+            Err(StepFail::Method) => return Advanced::Failed,
+            Err(StepFail::Inconsistent(e)) => return Advanced::Inconsistent(e),
+        };
         if set.wrap > WRAP_MAX && h.upper_f64() > self.opts.h_min {
             return Advanced::TooWide;
         }

@@ -8,6 +8,7 @@
 mod qr;
 
 use super::bulk::{floor_radii, from_midrad_vec, identity_defect_ru, to_midrad_mat, to_midrad_vec, transpose};
+use super::precise::{round_into, round_sum, widened_sum};
 use super::series::{Jac, Series, live_coords};
 use super::taylor::{block_exponents, maxabs, poly_at, sym};
 use super::{Net, StepFail};
@@ -15,7 +16,7 @@ use crate::trajectory::Pattern;
 use qr::householder_q;
 use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, mul_ru, product};
 use reluflow_arith::rounding::{f64_down, f64_up};
-use reluflow_arith::{Enclosure, meet};
+use reluflow_arith::{Enclosure, MpInterval, meet};
 
 /// A Lohner set `{c + D B r : r ∈ R}` over the coordinates `idx` (the live coordinates of the
 /// pattern it was made for; the other, frozen, coordinates are constant and carried as a box by
@@ -61,6 +62,56 @@ impl<S: Enclosure> LohnerSet<S> {
         let br = MidRadMat::from_points(nl, self.r.len(), &self.b).mat_vec(&to_midrad_vec(&self.r));
         let br: Vec<S> = from_midrad_vec(&br, &ctx);
         self.idx.iter().zip(&br).map(|(&a, v)| self.c[a].add(&v.mul_2si(self.e[a]))).collect()
+    }
+}
+
+/// The image of the centre `z = T_p(c; h) + rem·h^{p+1} + tail (+ extra)` on every coordinate,
+/// where the tail `Σ_{q<k≤p} (x_k(X̂) − x_k(c)) h^k` and `extra` (an additive enclosure, e.g. the
+/// saltation term) cover the live coordinates. The small terms are summed on their own and added
+/// once: added term by term to `z` (the size of the state) every addition cost an ulp of the
+/// state. With a wide centre (`precise.rs`) that last sum runs in MPFR and is rounded once; the
+/// unrounded sum is returned too, for the direct enclosure.
+fn centre_image<S: Enclosure>(
+    live: &[usize],
+    step: &Step<'_, S>,
+    q: usize,
+    p: usize,
+    extra: Option<&[S]>,
+    ctx: &S::Ctx,
+) -> (Vec<S>, Option<Vec<MpInterval>>) {
+    let Step { ser_c, ser_x, rem, h, centre } = *step;
+    let mut hk = S::one(ctx);
+    for _ in 0..q {
+        hk = hk.mul(h);
+    }
+    let mut small = vec![S::zero(ctx); ser_c.x[0].len()];
+    for k in q + 1..=p {
+        hk = hk.mul(h);
+        for &l in live {
+            small[l].add_mul_assign(&ser_x.x[k][l].sub(&ser_c.x[k][l]), &hk);
+        }
+    }
+    if let Some(extra) = extra {
+        for &l in live {
+            small[l] = small[l].add(&extra[l]);
+        }
+    }
+    match centre {
+        Some(zc) => {
+            let hp = hk.mul(h);
+            let wide: Vec<MpInterval> =
+                (0..zc.len()).map(|l| widened_sum(&zc[l], &[&small[l], &rem[l].mul(&hp)])).collect();
+            (wide.iter().map(|w| round_into(w, ctx)).collect(), Some(wide))
+        }
+        None => {
+            let mut z = poly_at(&ser_c.x, Some(rem), h);
+            if q < p || extra.is_some() {
+                for &l in live {
+                    z[l] = z[l].add(&small[l]);
+                }
+            }
+            (z, None)
+        }
     }
 }
 
@@ -168,10 +219,21 @@ pub(crate) fn choose_jac_order<S: Enclosure>(
     q.min(q_max)
 }
 
-/// One Lohner step of length `h` (an interval containing the exact step length) of the flow of
-/// `pattern`, from `set`, with Taylor values `ser_c` at the centre, values (order `p`) and
-/// Jacobians (order `q ≤ p`, with respect to the live coordinates) `ser_x` over the hull, and the
-/// remainder factor `rem` (order `p+1` coefficient over an a priori enclosure for `[0, ≥ h]`);
+/// The Taylor data of one step of length `h` (an interval containing the exact step length):
+/// values `ser_c` at the centre, values (order `p`) and Jacobians (order `q ≤ p`, with respect to
+/// the live coordinates) `ser_x` over the hull, the remainder factor `rem` (order `p+1`
+/// coefficient over an a priori enclosure for `[0, ≥ h]`), and, when given, a tighter enclosure
+/// `centre` of the centre's polynomial `Σ_{k≤p} x_k(c)h^k` (`precise.rs`).
+#[derive(Clone, Copy)]
+pub(crate) struct Step<'a, S> {
+    pub ser_c: &'a Series<S>,
+    pub ser_x: &'a Series<S>,
+    pub rem: &'a [S],
+    pub h: &'a S,
+    pub centre: Option<&'a [MpInterval]>,
+}
+
+/// One Lohner step (`step`) of the flow of `pattern` from `set`;
 /// `extra`, if given, is an interval vector added to every image (the set is then
 /// `φ_h(𝒳) + extra`). The frozen coordinates of `pattern` are constant: their end enclosure is
 /// taken from `frozen_box` (which must enclose them), and the new set covers the live coordinates
@@ -184,18 +246,15 @@ pub(crate) fn choose_jac_order<S: Enclosure>(
 /// x_k(c)) h^k`, and the tail lies in the box `Σ_{q<k≤p} (x_k(X̂) − x_k(c)) h^k`, added to the
 /// centre's enclosure (`proofs-notes/net-validated-wrapping.md`, part B). The `O(N³)` products
 /// run in midpoint–radius form (`bulk.rs`).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn lohner_step<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
     set: &LohnerSet<S>,
-    ser_c: &Series<S>,
-    ser_x: &Series<S>,
-    rem: &[S],
-    h: &S,
+    step: &Step<'_, S>,
     extra: Option<&[S]>,
     frozen_box: &[S],
 ) -> Result<(LohnerSet<S>, Vec<S>), StepFail> {
+    let Step { ser_x, h, .. } = *step;
     let ctx = &net.ctx;
     let live = live_coords(net, pattern);
     let nl = live.len();
@@ -207,31 +266,7 @@ pub(crate) fn lohner_step<S: Enclosure>(
     }
     let q = ser_x.jac.len() - 1;
     let p = ser_x.x.len() - 1;
-    // z = T_p(c; h) + rem·h^{p+1} + tail (+ an additive enclosure `extra`, e.g. the saltation term)
-    let mut z = poly_at(&ser_c.x, Some(rem), h);
-    if q < p {
-        // The tail is summed on its own and added once: added term by term to `z` (the size of
-        // the state) every addition cost an ulp of the state.
-        let mut hk = S::one(ctx);
-        for _ in 0..q {
-            hk = hk.mul(h);
-        }
-        let mut tail = vec![S::zero(ctx); z.len()];
-        for k in q + 1..=p {
-            hk = hk.mul(h);
-            for &l in &live {
-                tail[l].add_mul_assign(&ser_x.x[k][l].sub(&ser_c.x[k][l]), &hk);
-            }
-        }
-        for &l in &live {
-            z[l] = z[l].add(&tail[l]);
-        }
-    }
-    if let Some(extra) = extra {
-        for &l in &live {
-            z[l] = z[l].add(&extra[l]);
-        }
-    }
+    let (z, z_wide) = centre_image(&live, step, q, p, extra, ctx);
     let mut c_new: Vec<S> = frozen_box.iter().map(|v| v.mid()).collect();
     for &l in &live {
         c_new[l] = z[l].mid();
@@ -248,7 +283,10 @@ pub(crate) fn lohner_step<S: Enclosure>(
     let rv = to_midrad_vec(&set.r);
     // Direct enclosure z + D'(Â R).
     let ar: Vec<S> = from_midrad_vec(&ahat.mat_vec(&rv), ctx);
-    let direct: Vec<S> = live.iter().zip(&ar).map(|(&a, v)| z[a].add(&v.mul_2si(e_new[a]))).collect();
+    let direct: Vec<S> = match &z_wide {
+        Some(zw) => live.iter().zip(&ar).map(|(&a, v)| round_sum(&zw[a], &[&v.mul_2si(e_new[a])], ctx)).collect(),
+        None => live.iter().zip(&ar).map(|(&a, v)| z[a].add(&v.mul_2si(e_new[a]))).collect(),
+    };
     // v = D'⁻¹(z − c').
     let v: Vec<S> = live.iter().map(|&a| z[a].sub(&c_new[a]).mul_2si(-e_new[a])).collect();
     let amid = ahat.mid();

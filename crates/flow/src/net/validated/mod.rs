@@ -32,6 +32,7 @@ mod driver;
 mod limit;
 mod lohner;
 mod pinned;
+mod precise;
 mod saltation;
 mod series;
 mod slide;

@@ -10,7 +10,7 @@
 //! `L ≥ ‖D⁻¹ Df'(E') D‖_∞` over the a priori enclosure `E'` of the new flow from `X*`).
 //! Proofs note: `proofs-notes/net-validated-switches.md` ("carrying the set through").
 
-use super::lohner::{LohnerSet, choose_jac_order, lohner_step};
+use super::lohner::{LohnerSet, Step, choose_jac_order, lohner_step};
 use super::series::{Series, live_coords, series};
 use super::taylor::{Apriori, apriori, block_exponents, maxabs, sym};
 use super::{Net, StepFail};
@@ -59,8 +59,9 @@ pub(crate) fn through_switch<S: Enclosure>(
     // g(τ_m), first half: the old pattern for τ_m.
     // Frozen coordinates: constant under the old pattern; the newly dead neuron (if any) stays at its
     // state at τ*, enclosed by `xw` (which also encloses the constant ones).
-    let (set1, box1) =
-        lohner_step(net, st.old, set, st.ser_c, st.ser_x, &st.apri.rem, &S::from_f64(tm, ctx), None, st.xw)?;
+    let h1 = S::from_f64(tm, ctx);
+    let step1 = Step { ser_c: st.ser_c, ser_x: st.ser_x, rem: &st.apri.rem, h: &h1, centre: None };
+    let (set1, box1) = lohner_step(net, st.old, set, &step1, None, st.xw)?;
     // Second half: the new pattern for T − τ_m (exact rational, enclosed).
     let exact = |v: f64| Rational::from_f64(v).ok_or(StepFail::Method);
     let dur = exact(st.hi)? + exact(st.eta)? - exact(tm)?;
@@ -103,5 +104,6 @@ pub(crate) fn through_switch<S: Enclosure>(
     let dm = f64_up((st.hi - tm).max(tm - st.lo));
     let window = S::from_f64_bounds(-dm, dm, ctx);
     let delta: Vec<S> = df.iter().zip(e).map(|(v, &ec)| window.mul(&v.add(&sym(&big.mul_2si(ec))))).collect();
-    lohner_step(net, st.new, &set1, &ser_c1, &ser_x1, &apri1.rem, &dur_s, Some(&delta), st.xw)
+    let step2 = Step { ser_c: &ser_c1, ser_x: &ser_x1, rem: &apri1.rem, h: &dur_s, centre: None };
+    lohner_step(net, st.new, &set1, &step2, Some(&delta), st.xw)
 }
