@@ -27,7 +27,7 @@ fn verify(text: &str) -> crate::util::Run {
 }
 
 /// The shipped single-neuron examples whose certificates verify.
-const VERIFIED: [&str; 11] = [
+const VERIFIED: [&str; 12] = [
     "vardi-shamir-gamma0.toml",
     "vardi-shamir-gamma1.toml",
     "vardi-shamir-gamma1-mpfr256.toml",
@@ -39,6 +39,7 @@ const VERIFIED: [&str; 11] = [
     "norm-growth-overshoot.toml",
     "norm-growth-small-init-overshoot.toml",
     "norm-growth-zero-init-sigma-one.toml",
+    "support-vector-reactivation.toml",
 ];
 
 #[test]
