@@ -28,7 +28,7 @@ fn verify(text: &str) -> crate::util::Run {
 }
 
 /// The shipped single-neuron examples whose certificates verify.
-const VERIFIED: [&str; 12] = [
+const VERIFIED: [&str; 14] = [
     "vardi-shamir-gamma0.toml",
     "vardi-shamir-gamma1.toml",
     "vardi-shamir-gamma1-mpfr256.toml",
@@ -41,6 +41,8 @@ const VERIFIED: [&str; 12] = [
     "norm-growth-small-init-overshoot.toml",
     "norm-growth-zero-init-sigma-one.toml",
     "support-vector-reactivation.toml",
+    "limit-on-hyperplane.toml",
+    "single-neuron-death.toml",
 ];
 
 #[test]
@@ -55,7 +57,13 @@ fn certificates_of_the_single_neuron_examples_verify() {
 #[test]
 fn the_verifiers_fixtures_are_what_certify_writes() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
-    for name in ["global-convergence-d2-small-init", "norm-growth-holds", "vardi-shamir-gamma1"] {
+    for name in [
+        "global-convergence-d2-small-init",
+        "norm-growth-holds",
+        "vardi-shamir-gamma1",
+        "limit-on-hyperplane",
+        "single-neuron-death",
+    ] {
         let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
         assert_eq!(certificate(&format!("{name}.toml")), fixture, "{name}: regenerate crates/verify/tests/data");
     }
@@ -75,9 +83,13 @@ fn what_the_format_cannot_describe_is_refused_by_name() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("c.json");
     let p = path.to_str().unwrap();
-    let r = reluflow(&["certify", &example("limit-on-hyperplane.toml"), "--quiet", "--certificate", p]);
+    // Point 1's guard is 0 at w(0) and stays 0 (its coordinate never moves).
+    let flat = "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
+                x = [[1, 0], [0, 1]]\ny = [1, 0]\n[init]\nw = [2, 0]\n[run]\nt_end = 1\narithmetic = \"interval\"\n";
+    let spec = crate::util::TempSpec::new("flat.toml", flat);
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
-    assert!(r.stderr.contains("a limit on a hyperplane"), "{r:#?}");
+    assert!(r.stderr.contains("a start on a hyperplane whose guard stays at 0"), "{r:#?}");
     let r = reluflow(&["certify", &example("two-layer-explicit.toml"), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
     assert!(r.stderr.contains("\"two-layer\""), "{r:#?}");
