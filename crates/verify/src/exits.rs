@@ -300,16 +300,22 @@ fn switch(
     Ok(Switched { time: time.clone(), state: st, group: grp, next })
 }
 
-/// Per coordinate `j`, `ρ‖E(s)e_j‖` bounded for every `s ≥ lo` (by its value at `lo`: `E` is a
-/// symmetric contraction semigroup), at most `ρ`.
+/// Per coordinate `j`, `ρ‖E(s)e_j‖` bounded for every `s ≥ lo` (by its value at the multiple
+/// `nh ≤ lo` of the longest piece length: `‖E(s)e_j‖` does not grow with `s`, `E` being a
+/// symmetric contraction semigroup), at most `ρ`. `E(nh) ∈ M + B₂(r)` by binary powering.
 fn contracted(f: &mut Field, rho: &Rational, lo: &Rational) -> Result<Vec<Rational>, Fail> {
-    (0..f.d)
+    let n = Rational::from(lo / &f.piece_len()).floor();
+    let n = n.numer().to_u64().unwrap_or(u64::MAX).min(1 << 40);
+    let (m, r) = f.power(n);
+    let d = f.d;
+    Ok((0..d)
         .map(|j| {
-            let e: Vec<Rational> = (0..f.d).map(|k| Rational::from(u32::from(k == j))).collect();
-            let img = advance(f, &Pt { p: e, eps: Rational::new() }, lo)?;
-            Ok((Rational::from(&norm_up(&img.p) + &img.eps) * rho).min(rho.clone()))
+            let col: Vec<Rational> = (0..d)
+                .map(|k| Rational::from(m[k * d + j].lo.abs_ref()).max(Rational::from(m[k * d + j].hi.abs_ref())))
+                .collect();
+            (Rational::from(&norm_up(&col) + &r) * rho).min(rho.clone())
         })
-        .collect()
+        .collect())
 }
 
 /// The zero of guard `i` (sign `sg` before it) in the step `[0, len]` from `start`, by interval
@@ -348,7 +354,7 @@ fn newton(
         // The rate over the states of the current root interval: where it has a sign, one
         // interval Newton step; else (or when Newton stalls) bisect on the sign of g(m) — the
         // walk proved the guard strictly monotone on the whole step.
-        let bx = crate::walk::piece(s.f, &ptl, &Rational::from(&hi - &lo)).1;
+        let bx = crate::walk::path_box(s.f, &ptl, &Rational::from(&hi - &lo));
         let rate = s.gs.rate(i, &bx, rho);
         let old = Rational::from(&hi - &lo);
         if rate.signed(-sg) {

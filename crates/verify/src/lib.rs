@@ -65,3 +65,6 @@ pub fn verify(c: &Certificate) -> Result<Verified, Fail> {
         Certificate::SingleNeuron(n) => check::neuron(n),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -14,6 +14,15 @@ pub fn round(q: &Rational, up: bool) -> Rational {
     if nb + db <= BITS + 64 || q.numer().is_zero() {
         return q.clone();
     }
+    if q.denom().is_power_of_two() {
+        // A dyadic n/2^k: keep the top BITS bits of n by a floor (or ceiling) shift.
+        if nb <= BITS {
+            return q.clone();
+        }
+        let s = nb - BITS;
+        let n = if up { -(Integer::from(-q.numer()) >> s) } else { Integer::from(q.numer() >> s) };
+        return (Rational::from(n) << s) >> (db - 1);
+    }
     let e = i64::from(nb) - i64::from(db);
     let shift = (i64::from(BITS) - e).clamp(-1_000_000, 1_000_000) as i32;
     let s = Rational::from(q << shift);
