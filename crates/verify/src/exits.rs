@@ -348,7 +348,7 @@ fn newton(
         if lo >= target.0 && hi <= target.1 {
             break;
         }
-        let m = crate::num::round(&(Rational::from(&lo + &hi) / 2u32), false);
+        let m = crate::num::round(Rational::from(&lo + &hi) / 2u32, false);
         let pm = advance(s.f, &ptl, &Rational::from(&m - &lo))?;
         let g = g_at(s, &pm);
         // The rate over the states of the current root interval: where it has a sign, one

@@ -86,7 +86,7 @@ impl Field {
         let mut j = 0u32;
         loop {
             j += 1;
-            bound = round(&(bound * &x / j), true);
+            bound = round(bound * &x / j, true);
             if bound <= target || j > 400 {
                 return (sum, bound);
             }
@@ -141,7 +141,7 @@ impl Field {
         let mut j = 0u32;
         loop {
             j += 1;
-            bound = round(&(bound * &x / j), true);
+            bound = round(bound * &x / j, true);
             pow = mat_mul(&pow, &minus_hk, d).into_iter().map(|e| e.mul_q(&Rational::from((1, j)))).collect();
             if bound <= target || j > 400 {
                 // `pow` is the first term left out: the remainder is bounded by `bound`.
@@ -172,7 +172,7 @@ fn mat_prod(a: &(Vec<I>, Rational), b: &(Vec<I>, Rational), d: usize) -> (Vec<I>
     }
     let (na, nb) = (frob_up(&a.0), frob_up(&b.0));
     let r = Rational::from(&a.1 * &nb) + Rational::from(&na * &b.1) + Rational::from(&a.1 * &b.1);
-    (out, round(&r, true))
+    (out, round(r, true))
 }
 
 /// `P M` for an interval `P` and an exact `M` (`d × d`).

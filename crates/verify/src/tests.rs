@@ -13,7 +13,7 @@ fn rounding_a_dyadic_keeps_bits_bits_and_encloses_it() {
         let n = (Integer::from(3) << (400 * i % 1200 + 400)) + Integer::from(12345) * i + 1;
         for sign in [1, -1] {
             let q = Rational::from((Integer::from(&n * sign), Integer::from(1) << k));
-            let (lo, hi) = (round(&q, false), round(&q, true));
+            let (lo, hi) = (round(q.clone(), false), round(q.clone(), true));
             assert!(lo <= q && q <= hi, "{q}");
             // The numerator's bits from its highest to its lowest one bit (a mantissa).
             let mantissa = |v: &Rational| v.numer().significant_bits() - v.numer().find_one(0).unwrap_or(0);
