@@ -244,13 +244,19 @@ fn check(
     at: &Rational,
     h: &Rational,
 ) -> Result<(), Fail> {
-    let when = format!("local times [{}, {}]", show(at), show(&Rational::from(at + h)));
+    // Only a failing claim is formatted (formatting is far costlier than a piece's arithmetic).
+    let when = || format!("local times [{}, {}]", show(at), show(&Rational::from(at + h)));
     if let Some(hull) = c.hull {
         for (j, (lo, hi)) in hull.iter().enumerate() {
             let r = c.radii.as_ref().map_or(rho, |v| &v[j]);
-            let w = monotone(f, j, [origin, start, end], bx, rho, r)
-                .unwrap_or_else(|| bx[j].add(&I::pt(f.anchor[j].clone())).widen(r));
-            if !w.within(&I::new(lo.clone(), hi.clone())) {
+            let claim = I::new(lo.clone(), hi.clone());
+            let plain = bx[j].add(&I::pt(f.anchor[j].clone())).widen(r);
+            if plain.within(&claim) {
+                continue;
+            }
+            let w = monotone(f, j, [origin, start, end], bx, rho, r).unwrap_or(plain);
+            if !w.within(&claim) {
+                let when = when();
                 let what = format!("the path stays in the box ({when})");
                 return Err(Fail::new(format!("{} / w[{j}]", c.loc), what, show_i(&w), format!("[{}, {}]", lo, hi)));
             }
@@ -259,6 +265,7 @@ fn check(
     for &(i, s) in &c.rates {
         let rate = gs.rate(i, bx, rho);
         if !rate.signed(s) {
+            let when = when();
             let what = format!("the rate of guard {i} is {} ({when})", if s > 0 { "> 0" } else { "< 0" });
             return Err(Fail::new(format!("{} / rate {i}", c.loc), what, show_i(&rate), "strictly signed".into()));
         }
@@ -267,13 +274,14 @@ fn check(
     let end_r = Rational::from(&end.eps + rho);
     for (k, &(i, s)) in c.guards.iter().enumerate() {
         let g = gs.value(f, i, bx, rho);
+        if g.signed(s) {
+            continue;
+        }
         let rate = gs.rate(i, bx, rho);
-        let ok = g.signed(s)
-            || (closed[k] && rate.signed(s))
-            || (rate.signed(-s) && gs.value(f, i, &end_box, &end_r).signed(s));
+        let ok = (closed[k] && rate.signed(s)) || (rate.signed(-s) && gs.value(f, i, &end_box, &end_r).signed(s));
         if !ok {
             let side = if s > 0 { "> 0" } else { "< 0" };
-            let what = format!("guard x_{i}ᵀw stays {side} ({when})");
+            let what = format!("guard x_{i}ᵀw stays {side} ({})", when());
             return Err(Fail::new(
                 format!("{} / guard {i}", c.loc),
                 what,
