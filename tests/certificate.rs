@@ -212,3 +212,25 @@ fn a_certificate_from_wrong_way_rounding_is_rejected() {
         assert_eq!(reluflow(&["verify", p]).code, Some(0));
     }
 }
+
+/// A death before a finite horizon verifies (the final state is the frozen one); the same
+/// certificate with `t_end` moved inside the death's time enclosure fails there.
+#[test]
+fn a_death_before_a_finite_horizon_verifies_and_one_that_may_come_later_fails() {
+    let text = std::fs::read_to_string(example("single-neuron-death.toml")).expect("the example");
+    let spec = crate::util::TempSpec::new("death.toml", &text.replace("t_end = \"inf\"", "t_end = 1"));
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let cert = std::fs::read_to_string(&path).expect("the certificate");
+    let v = verify(&cert);
+    assert_eq!(v.code, Some(0), "{v:#?}");
+    assert!(v.stdout.contains("ending at the death"), "{v:#?}");
+    let mut j: serde_json::Value = serde_json::from_str(&cert).unwrap();
+    let time_lo = j["patterns"][1]["exit"]["time"][0].clone();
+    j["problem"]["t_end"] = time_lo;
+    let v = verify(&serde_json::to_string_pretty(&j).unwrap());
+    assert_eq!(v.code, Some(4), "{v:#?}");
+    assert!(v.stdout.contains("pattern 1 / death / time"), "{v:#?}");
+}
