@@ -1,7 +1,8 @@
 //! `certify --certificate` and `verify`: certificates of the shipped single-neuron examples
 //! verify; what the format cannot describe is refused (exit 5) naming it; a file that is not a
 //! certificate is exit 2; a certificate whose switch window was shortened off the crossing, or
-//! one written by an integrator with wrong-way rounding, is rejected (exit 4).
+//! one written by an integrator with wrong-way rounding or with dropped remainders, is rejected
+//! (exit 4).
 
 use crate::util::{examples_dir, reluflow};
 
@@ -27,7 +28,7 @@ fn verify(text: &str) -> crate::util::Run {
 }
 
 /// The shipped single-neuron examples whose certificates verify.
-const VERIFIED: [&str; 11] = [
+const VERIFIED: [&str; 14] = [
     "vardi-shamir-gamma0.toml",
     "vardi-shamir-gamma1.toml",
     "vardi-shamir-gamma1-mpfr256.toml",
@@ -39,6 +40,9 @@ const VERIFIED: [&str; 11] = [
     "norm-growth-overshoot.toml",
     "norm-growth-small-init-overshoot.toml",
     "norm-growth-zero-init-sigma-one.toml",
+    "support-vector-reactivation.toml",
+    "limit-on-hyperplane.toml",
+    "single-neuron-death.toml",
 ];
 
 #[test]
@@ -53,7 +57,13 @@ fn certificates_of_the_single_neuron_examples_verify() {
 #[test]
 fn the_verifiers_fixtures_are_what_certify_writes() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
-    for name in ["global-convergence-d2-small-init", "norm-growth-holds", "vardi-shamir-gamma1"] {
+    for name in [
+        "global-convergence-d2-small-init",
+        "norm-growth-holds",
+        "vardi-shamir-gamma1",
+        "limit-on-hyperplane",
+        "single-neuron-death",
+    ] {
         let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
         assert_eq!(certificate(&format!("{name}.toml")), fixture, "{name}: regenerate crates/verify/tests/data");
     }
@@ -73,9 +83,13 @@ fn what_the_format_cannot_describe_is_refused_by_name() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("c.json");
     let p = path.to_str().unwrap();
-    let r = reluflow(&["certify", &example("limit-on-hyperplane.toml"), "--quiet", "--certificate", p]);
+    // Point 1's guard is 0 at w(0) and stays 0 (its coordinate never moves).
+    let flat = "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
+                x = [[1, 0], [0, 1]]\ny = [1, 0]\n[init]\nw = [2, 0]\n[run]\nt_end = 1\narithmetic = \"interval\"\n";
+    let spec = crate::util::TempSpec::new("flat.toml", flat);
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
-    assert!(r.stderr.contains("a limit on a hyperplane"), "{r:#?}");
+    assert!(r.stderr.contains("a start on a hyperplane whose guard stays at 0"), "{r:#?}");
     let r = reluflow(&["certify", &example("two-layer-explicit.toml"), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
     assert!(r.stderr.contains("\"two-layer\""), "{r:#?}");
@@ -93,20 +107,89 @@ fn a_file_that_is_not_a_certificate_is_exit_2_with_its_field_path() {
     assert_eq!(r.code, Some(2), "{r:#?}");
 }
 
+/// The reference switch times of `name` (a 256-bit MPFR point run of the same problem), in order:
+/// `[lo, hi]` around each, from the report's decimals.
+fn reference_switch_times(name: &str) -> Vec<(rug::Rational, rug::Rational)> {
+    let text = std::fs::read_to_string(example(name)).expect("the example");
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("precision = "))
+        .map(|l| if l.starts_with("arithmetic = ") { "arithmetic = \"mpfr\"\nprecision = 256" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let j = crate::util::certify_text("reference.toml", &text, &["--json"]).json();
+    assert_eq!(j["status"], "not-validated", "{j}");
+    let dec = |v: &serde_json::Value| reluflow_arith::exact::parse_exact(v.as_str().unwrap()).unwrap();
+    let mut out: Vec<(rug::Rational, rug::Rational)> = Vec::new();
+    for e in j["events"].as_array().unwrap() {
+        let t = (dec(&e["t"][0]), dec(&e["t"][1]));
+        if out.last() != Some(&t) {
+            out.push(t); // points on one hyperplane switch together: one switch
+        }
+    }
+    out
+}
+
+/// Every switch window of a certificate cut short so that it misses the crossing (the reference
+/// run's switch time), before it or after it, fails at that switch; the next pattern's start time
+/// still holds the cut window, so only the switch's own claim is false.
 #[test]
 fn a_switch_window_shortened_off_the_crossing_is_rejected() {
-    let text = certificate("vardi-shamir-gamma1.toml");
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let time = &mut v["patterns"][0]["exit"]["time"];
-    let q = |s: &serde_json::Value| s.as_str().unwrap().parse::<rug::Rational>().unwrap();
-    let (lo, hi) = (q(&time[0]), q(&time[1]));
-    // The first 1/1024 of the window: the next pattern's start time still holds it, so only the
-    // switch's own claim is false.
-    let short = &lo + rug::Rational::from(&hi - &lo) / 1024u32;
-    time[1] = serde_json::Value::String(short.to_string());
-    let r = verify(&serde_json::to_string_pretty(&v).unwrap());
-    assert_eq!(r.code, Some(4), "{r:#?}");
-    assert!(r.stdout.contains("pattern 0 / switch / time"), "{r:#?}");
+    use rug::Rational;
+    let q = |s: &serde_json::Value| s.as_str().unwrap().parse::<Rational>().unwrap();
+    let mut cut = 0;
+    for name in ["vardi-shamir-gamma1.toml", "support-vector-reactivation.toml", "norm-growth-zero-init-sigma-one.toml"]
+    {
+        let text = certificate(name);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let switches: Vec<usize> = (0..v["patterns"].as_array().unwrap().len())
+            .filter(|&p| v["patterns"][p]["exit"]["kind"] == "switch")
+            .collect();
+        let refs = reference_switch_times(name);
+        assert_eq!(switches.len(), refs.len(), "{name}: the reference has the same switches");
+        for (&p, (rlo, rhi)) in switches.iter().zip(&refs) {
+            let time = &v["patterns"][p]["exit"]["time"];
+            let (lo, hi) = (q(&time[0]), q(&time[1]));
+            assert!(lo <= *rlo && *rhi <= hi, "{name}: switch {p}: the reference time lies in the window");
+            let eps = Rational::from(&hi - &lo) / 64u32;
+            let before = (lo.clone(), Rational::from(rlo - &eps));
+            let after = (Rational::from(rhi + &eps), hi.clone());
+            for (a, b) in [before, after] {
+                if a >= b {
+                    continue;
+                }
+                let mut w = v.clone();
+                w["patterns"][p]["exit"]["time"] = serde_json::json!([a.to_string(), b.to_string()]);
+                let r = verify(&serde_json::to_string_pretty(&w).unwrap());
+                assert_eq!(r.code, Some(4), "{name}: switch {p} cut to [{a}, {b}]: {r:#?}");
+                assert!(r.stdout.contains(&format!("pattern {p} / switch")), "{name}: {r:#?}");
+                cut += 1;
+            }
+        }
+    }
+    assert!(cut >= 8, "only {cut} windows were cut");
+}
+
+/// A certificate written while the single neuron's balls drop the widths of their centres
+/// (feature `fault-drop-remainder`, `.ci/fault-check`: the Taylor remainder and the roundings of
+/// every step are lost, so its end balls are too small) must not verify; without the fault the
+/// same certificates verify.
+#[test]
+fn a_certificate_from_a_dropped_remainder_is_rejected() {
+    for name in ["norm-growth-holds.toml", "support-vector-reactivation.toml"] {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("c.json");
+        let p = path.to_str().unwrap();
+        let r = reluflow(&["certify", &example(name), "--quiet", "--certificate", p]);
+        assert_eq!(r.code, Some(0), "{name}: {r:#?}");
+        let v = reluflow(&["verify", p]);
+        if cfg!(feature = "fault-drop-remainder") {
+            assert_eq!(v.code, Some(4), "{name}: a certificate with dropped remainders verified: {v:#?}");
+            assert!(v.stdout.contains("CLAIM FAILS"), "{name}: {v:#?}");
+        } else {
+            assert_eq!(v.code, Some(0), "{name}: {v:#?}");
+        }
+    }
 }
 
 /// Under `fault-flip-rounding` (every MPFR rounding the wrong way, `.ci/fault-check`) the
@@ -128,4 +211,26 @@ fn a_certificate_from_wrong_way_rounding_is_rejected() {
         assert_eq!(r.code, Some(0), "{r:#?}");
         assert_eq!(reluflow(&["verify", p]).code, Some(0));
     }
+}
+
+/// A death before a finite horizon verifies (the final state is the frozen one); the same
+/// certificate with `t_end` moved inside the death's time enclosure fails there.
+#[test]
+fn a_death_before_a_finite_horizon_verifies_and_one_that_may_come_later_fails() {
+    let text = std::fs::read_to_string(example("single-neuron-death.toml")).expect("the example");
+    let spec = crate::util::TempSpec::new("death.toml", &text.replace("t_end = \"inf\"", "t_end = 1"));
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let cert = std::fs::read_to_string(&path).expect("the certificate");
+    let v = verify(&cert);
+    assert_eq!(v.code, Some(0), "{v:#?}");
+    assert!(v.stdout.contains("ending at the death"), "{v:#?}");
+    let mut j: serde_json::Value = serde_json::from_str(&cert).unwrap();
+    let time_lo = j["patterns"][1]["exit"]["time"][0].clone();
+    j["problem"]["t_end"] = time_lo;
+    let v = verify(&serde_json::to_string_pretty(&j).unwrap());
+    assert_eq!(v.code, Some(4), "{v:#?}");
+    assert!(v.stdout.contains("pattern 1 / death / time"), "{v:#?}");
 }

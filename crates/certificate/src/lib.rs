@@ -119,6 +119,15 @@ pub struct PatternCert {
     pub exit: Exit,
 }
 
+/// The slow mode of a final pattern: `u` (in the span of the active points, any length) close to
+/// an eigenvector of the smallest eigenvalue of `K` on that span, and `nu` strictly between that
+/// eigenvalue and the next (absent when the span is one-dimensional).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slow {
+    pub u: Vec<Rational>,
+    pub nu: Option<Rational>,
+}
+
 /// How a pattern ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -129,8 +138,13 @@ pub enum Exit {
     /// `t1`, states in `hull` meanwhile, and the state at `t_end` in `state`.
     Horizon { t0: Rational, t1: Rational, start: Ball, hull: Vec<Iv>, state: Vec<Iv> },
     /// No switch ever again: from `start` at local time `t0`, every later state in `hull`, the
-    /// limit `w(∞)` in `limit` and its loss in `loss`.
-    Limit { t0: Rational, start: Ball, hull: Vec<Iv>, limit: Vec<Iv>, loss: Iv },
+    /// limit `w(∞)` in `limit` and its loss in `loss`; `slow` for the active guards whose limit
+    /// lies on their hyperplane.
+    Limit { t0: Rational, start: Ball, hull: Vec<Iv>, limit: Vec<Iv>, loss: Iv, slow: Option<Slow> },
+    /// A death (σ'(0) = 0): the switch of `point` as in [`Exit::Switch`] turns every active point
+    /// off; the state stays in `state` for every later time (the final state or the limit), with
+    /// the loss in `loss`.
+    Death { point: usize, t0: Rational, t1: Rational, start: Ball, hull: Vec<Iv>, time: Iv, state: Vec<Iv>, loss: Iv },
 }
 
 impl Exit {
@@ -139,6 +153,7 @@ impl Exit {
             Exit::Switch { .. } => "switch",
             Exit::Horizon { .. } => "horizon",
             Exit::Limit { .. } => "limit",
+            Exit::Death { .. } => "death",
         }
     }
 }

@@ -35,6 +35,14 @@ impl<'a> At<'a> {
             None => err(&self.path, format!("missing field `{key}`")),
         }
     }
+    /// The field `key` if the object has it.
+    fn opt_field(&self, key: &str) -> Result<Option<At<'a>>, FormatError> {
+        match self.v.as_object() {
+            Some(o) if o.contains_key(key) => self.field(key).map(Some),
+            Some(_) => Ok(None),
+            None => err(&self.path, "expected an object"),
+        }
+    }
     /// Refuses keys other than `keys` (a certificate holds nothing the verifier does not read).
     fn only(&self, keys: &[&str]) -> Result<(), FormatError> {
         if let Some(k) = self.v.as_object().and_then(|o| o.keys().find(|k| !keys.contains(&k.as_str()))) {
@@ -224,14 +232,24 @@ fn pattern(p: &At<'_>, n: usize, d: usize) -> Result<PatternCert, FormatError> {
     })
 }
 
+/// The optional `slow` of a limit: `{"u": [...], "nu": q}` (`nu` optional).
+fn slow(e: &At<'_>, d: usize) -> Result<Option<Slow>, FormatError> {
+    let Some(s) = e.opt_field("slow")? else { return Ok(None) };
+    s.only(&["u", "nu"])?;
+    let nu = s.opt_field("nu")?.map(|v| v.q()).transpose()?;
+    Ok(Some(Slow { u: s.field("u")?.qs(d)?, nu }))
+}
+
 fn exit(e: &At<'_>, n: usize, d: usize) -> Result<Exit, FormatError> {
     let kind = e.field("kind")?;
     let start = || ball(&e.field("start")?, d);
     let hull = || e.field("hull")?.ivs(d);
     let keys: &[&str] = match kind.str()? {
         "switch" => &["kind", "point", "t", "start", "hull", "time", "state"],
+        "death" => &["kind", "point", "t", "start", "hull", "time", "state", "loss"],
         "horizon" => &["kind", "t", "start", "hull", "state"],
-        _ => &["kind", "t", "start", "hull", "limit", "loss"],
+        "limit" => &["kind", "t", "start", "hull", "limit", "loss", "slow"],
+        other => return err(&kind.path, format!("expected switch, death, horizon or limit, got {other:?}")),
     };
     e.only(keys)?;
     match kind.str()? {
@@ -247,6 +265,19 @@ fn exit(e: &At<'_>, n: usize, d: usize) -> Result<Exit, FormatError> {
                 state: e.field("state")?.ivs(d)?,
             })
         }
+        "death" => {
+            let (t0, t1) = e.field("t")?.pair()?;
+            Ok(Exit::Death {
+                point: e.field("point")?.index(n)?,
+                t0,
+                t1,
+                start: start()?,
+                hull: hull()?,
+                time: e.field("time")?.iv()?,
+                state: e.field("state")?.ivs(d)?,
+                loss: e.field("loss")?.iv()?,
+            })
+        }
         "horizon" => {
             let (t0, t1) = e.field("t")?.pair()?;
             Ok(Exit::Horizon { t0, t1, start: start()?, hull: hull()?, state: e.field("state")?.ivs(d)? })
@@ -257,7 +288,8 @@ fn exit(e: &At<'_>, n: usize, d: usize) -> Result<Exit, FormatError> {
             hull: hull()?,
             limit: e.field("limit")?.ivs(d)?,
             loss: e.field("loss")?.iv()?,
+            slow: slow(e, d)?,
         }),
-        other => err(&kind.path, format!("expected switch, horizon or limit, got {other:?}")),
+        other => err(&kind.path, format!("expected switch, death, horizon or limit, got {other:?}")),
     }
 }

@@ -31,13 +31,17 @@ fn exit(e: &Exit) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), Value::String(e.name().into()));
     match e {
-        Exit::Switch { point, t0, t1, start, hull, time, state } => {
+        Exit::Switch { point, t0, t1, start, hull, time, state }
+        | Exit::Death { point, t0, t1, start, hull, time, state, .. } => {
             m.insert("point".into(), json!(point));
             m.insert("t".into(), json!([q(t0), q(t1)]));
             m.insert("start".into(), ball(start));
             m.insert("hull".into(), ivs(hull));
             m.insert("time".into(), iv(time));
             m.insert("state".into(), ivs(state));
+            if let Exit::Death { loss, .. } = e {
+                m.insert("loss".into(), iv(loss));
+            }
         }
         Exit::Horizon { t0, t1, start, hull, state } => {
             m.insert("t".into(), json!([q(t0), q(t1)]));
@@ -45,12 +49,20 @@ fn exit(e: &Exit) -> Value {
             m.insert("hull".into(), ivs(hull));
             m.insert("state".into(), ivs(state));
         }
-        Exit::Limit { t0, start, hull, limit, loss } => {
+        Exit::Limit { t0, start, hull, limit, loss, slow } => {
             m.insert("t".into(), q(t0));
             m.insert("start".into(), ball(start));
             m.insert("hull".into(), ivs(hull));
             m.insert("limit".into(), ivs(limit));
             m.insert("loss".into(), iv(loss));
+            if let Some(s) = slow {
+                let mut o = Map::new();
+                o.insert("u".into(), qs(&s.u));
+                if let Some(nu) = &s.nu {
+                    o.insert("nu".into(), q(nu));
+                }
+                m.insert("slow".into(), Value::Object(o));
+            }
         }
     }
     Value::Object(m)

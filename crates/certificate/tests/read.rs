@@ -6,11 +6,32 @@ use reluflow_certificate::{from_text, to_text};
 
 const VALID: &str = include_str!("../../verify/tests/data/vardi-shamir-gamma1.json");
 
+/// A death and a limit on a hyperplane (its optional `slow`).
+const DEATH: &str = include_str!("../../verify/tests/data/single-neuron-death.json");
+const SLOW: &str = include_str!("../../verify/tests/data/limit-on-hyperplane.json");
+
 #[test]
 fn a_written_certificate_reads_back_equal() {
-    let c = from_text(VALID).expect("a valid certificate");
-    assert_eq!(to_text(&c), VALID);
-    assert_eq!(from_text(&to_text(&c)), Ok(c));
+    for text in [VALID, DEATH, SLOW] {
+        let c = from_text(text).expect("a valid certificate");
+        assert_eq!(to_text(&c), text);
+        assert_eq!(from_text(&to_text(&c)), Ok(c));
+    }
+}
+
+#[test]
+fn refusals_of_a_death_and_a_slow_mode_name_the_field() {
+    let cases = [
+        (DEATH, "\"kind\": \"death\"", "\"kind\": \"dead\"", "$.patterns[1].exit.kind"),
+        (DEATH, "\"loss\": [", "\"losses\": [", "$.patterns[1].exit"),
+        (SLOW, "\"nu\": \"3\"", "\"nu\": \"3/0\"", "$.patterns[0].exit.slow.nu"),
+        (SLOW, "\"nu\": \"3\"", "\"mu\": \"3\"", "$.patterns[0].exit.slow"),
+    ];
+    for (text, from, to, path) in cases {
+        assert!(text.contains(from), "{from}");
+        let e = from_text(&text.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{e}");
+    }
 }
 
 #[test]

@@ -96,7 +96,13 @@ pub(crate) fn neuron(n: &Neuron) -> Result<Verified, Fail> {
 fn first_ball(pat: &PatternCert) -> &Ball {
     match (pat.steps.first(), &pat.exit) {
         (Some(s), _) => &s.start,
-        (None, Exit::Switch { start, .. } | Exit::Horizon { start, .. } | Exit::Limit { start, .. }) => start,
+        (
+            None,
+            Exit::Switch { start, .. }
+            | Exit::Horizon { start, .. }
+            | Exit::Limit { start, .. }
+            | Exit::Death { start, .. },
+        ) => start,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::check::{ball_in_ball, box_in_ball, guard_at, pairs};
 use crate::field::Field;
 use crate::num::{I, dot, norm_up, show, show_i};
 use crate::walk::{Claims, Guards, Pt, advance, walk};
-use reluflow_certificate::{Ball, Exit, Horizon, Iv, PatternCert};
+use reluflow_certificate::{Ball, Exit, Horizon, Iv, PatternCert, Slow};
 use rug::Rational;
 
 /// The problem as every claim sees it.
@@ -171,7 +171,10 @@ pub(crate) fn exit(
     last: bool,
 ) -> Result<Option<Switched>, Fail> {
     let (t0, start) = match e {
-        Exit::Switch { t0, start, .. } | Exit::Horizon { t0, start, .. } | Exit::Limit { t0, start, .. } => (t0, start),
+        Exit::Switch { t0, start, .. }
+        | Exit::Horizon { t0, start, .. }
+        | Exit::Limit { t0, start, .. }
+        | Exit::Death { t0, start, .. } => (t0, start),
     };
     let el = format!("{} / {}", s.loc, e.name());
     if *t0 != s.t {
@@ -195,9 +198,13 @@ pub(crate) fn exit(
             }
             switch(ctx, &mut s, &el, *point, start, t0, t1, hull, time, state, pat).map(Some)
         }
+        Exit::Death { point, t1, hull, time, state, loss, .. } => {
+            let sw = switch(ctx, &mut s, &el, *point, start, t0, t1, hull, time, state, pat)?;
+            crate::death::after(ctx, &el, &sw, loss).map(|()| None)
+        }
         Exit::Horizon { t1, hull, state, .. } => horizon(ctx, &mut s, &el, start, t0, t1, hull, state).map(|()| None),
-        Exit::Limit { hull, limit, loss, .. } => {
-            limit_exit(ctx, &mut s, &el, start, hull, limit, loss, pat).map(|()| None)
+        Exit::Limit { hull, limit, loss, slow, .. } => {
+            limit_exit(ctx, &mut s, &el, start, hull, limit, loss, slow.as_ref(), pat).map(|()| None)
         }
     }
 }
@@ -293,16 +300,22 @@ fn switch(
     Ok(Switched { time: time.clone(), state: st, group: grp, next })
 }
 
-/// Per coordinate `j`, `ρ‖E(s)e_j‖` bounded for every `s ≥ lo` (by its value at `lo`: `E` is a
-/// symmetric contraction semigroup), at most `ρ`.
+/// Per coordinate `j`, `ρ‖E(s)e_j‖` bounded for every `s ≥ lo` (by its value at the multiple
+/// `nh ≤ lo` of the longest piece length: `‖E(s)e_j‖` does not grow with `s`, `E` being a
+/// symmetric contraction semigroup), at most `ρ`. `E(nh) ∈ M + B₂(r)` by binary powering.
 fn contracted(f: &mut Field, rho: &Rational, lo: &Rational) -> Result<Vec<Rational>, Fail> {
-    (0..f.d)
+    let n = Rational::from(lo / &f.piece_len()).floor();
+    let n = n.numer().to_u64().unwrap_or(u64::MAX).min(1 << 40);
+    let (m, r) = f.power(n);
+    let d = f.d;
+    Ok((0..d)
         .map(|j| {
-            let e: Vec<Rational> = (0..f.d).map(|k| Rational::from(u32::from(k == j))).collect();
-            let img = advance(f, &Pt { p: e, eps: Rational::new() }, lo)?;
-            Ok((Rational::from(&norm_up(&img.p) + &img.eps) * rho).min(rho.clone()))
+            let col: Vec<Rational> = (0..d)
+                .map(|k| Rational::from(m[k * d + j].lo.abs_ref()).max(Rational::from(m[k * d + j].hi.abs_ref())))
+                .collect();
+            (Rational::from(&norm_up(&col) + &r) * rho).min(rho.clone())
         })
-        .collect()
+        .collect())
 }
 
 /// The zero of guard `i` (sign `sg` before it) in the step `[0, len]` from `start`, by interval
@@ -335,13 +348,13 @@ fn newton(
         if lo >= target.0 && hi <= target.1 {
             break;
         }
-        let m = crate::num::round(&(Rational::from(&lo + &hi) / 2u32), false);
+        let m = crate::num::round(Rational::from(&lo + &hi) / 2u32, false);
         let pm = advance(s.f, &ptl, &Rational::from(&m - &lo))?;
         let g = g_at(s, &pm);
         // The rate over the states of the current root interval: where it has a sign, one
         // interval Newton step; else (or when Newton stalls) bisect on the sign of g(m) — the
         // walk proved the guard strictly monotone on the whole step.
-        let bx = crate::walk::piece(s.f, &ptl, &Rational::from(&hi - &lo)).1;
+        let bx = crate::walk::path_box(s.f, &ptl, &Rational::from(&hi - &lo));
         let rate = s.gs.rate(i, &bx, rho);
         let old = Rational::from(&hi - &lo);
         if rate.signed(-sg) {
@@ -373,10 +386,18 @@ fn newton(
 }
 
 /// Every guard strictly signed on `B(a, ‖u‖ + ρ)`, which holds every later state of the pattern;
-/// returns that radius.
-fn global(s: &Stretch<'_, '_>, b: &Ball) -> Result<Rational, (usize, I)> {
+/// returns that radius. With `slow` (the certificate's slow mode and the rank of the active span),
+/// an active guard with `x_iᵀa = 0` is proved positive for good by the slow mode instead.
+fn global(s: &Stretch<'_, '_>, b: &Ball, slow: Option<(&Slow, usize)>, el: &str) -> Result<Rational, Fail> {
     let r = norm_up(&b.u) + &b.rho;
     for &(i, sg) in s.guards {
+        if let Some((m, rank)) = slow
+            && sg > 0
+            && dot(&s.gs.x[i], &s.f.anchor) == 0
+        {
+            crate::slow::stays_positive(&s.f.k, rank, &s.gs.x[i], b, m, &format!("{el} / guard {i}"))?;
+            continue;
+        }
         let kernel = s.gs.kx[i].iter().all(|v| *v == 0);
         // x_i ∈ ker K: x_iᵀw = x_iᵀ(a + u + δ) for every later state.
         let g = if kernel {
@@ -385,7 +406,8 @@ fn global(s: &Stretch<'_, '_>, b: &Ball) -> Result<Rational, (usize, I)> {
             I::pt(dot(&s.gs.x[i], &s.f.anchor)).widen(&Rational::from(&s.gs.xn[i] * &r))
         };
         if !g.signed(sg) {
-            return Err((i, g));
+            let what = "the guard keeps its sign on the ball that holds every later state";
+            return Err(Fail::new(format!("{el} / guard {i}"), what, show_i(&g), "strictly signed".into()));
         }
     }
     Ok(r)
@@ -416,7 +438,7 @@ fn horizon(
     }
     let h = pairs(hull);
     let start = Pt { p: b.u.clone(), eps: Rational::new() };
-    let global_ok = matches!(global(s, b), Ok(r) if ball_box_in(&s.f.anchor, &r, &h).is_none());
+    let global_ok = matches!(global(s, b, None, el), Ok(r) if ball_box_in(&s.f.anchor, &r, &h).is_none());
     if !global_ok {
         let c = Claims {
             hull: Some(&h),
@@ -450,15 +472,21 @@ fn limit_exit(
     hull: &[Iv],
     limit: &[Iv],
     loss: &Iv,
+    slow: Option<&Slow>,
     pat: &PatternCert,
 ) -> Result<(), Fail> {
     if *ctx.t_end != Horizon::Infinite {
         return Err(Fail::new(el, "a limit exit needs t_end = inf", "finite".into(), "inf".into()));
     }
-    let r = global(s, b).map_err(|(i, g)| {
-        let what = "the guard keeps its sign on the ball that holds every later state";
-        Fail::new(format!("{el} / guard {i}"), what, show_i(&g), "strictly signed".into())
-    })?;
+    let rows: Vec<Vec<Rational>> = pat.active.iter().map(|&i| ctx.x[i].clone()).collect();
+    let base = rank(rows.clone());
+    if let Some(m) = slow
+        && rank([rows.clone(), vec![m.u.clone()]].concat()) != base
+    {
+        let what = "the slow mode lies in the span of the active points";
+        return Err(Fail::new(format!("{el} / slow"), what, "outside".into(), "inside".into()));
+    }
+    let r = global(s, b, slow.map(|m| (m, base)), el)?;
     let a = &s.f.anchor;
     if let Some(j) = ball_box_in(a, &r, &pairs(hull)) {
         let found = show_i(&I::new(Rational::from(&a[j] - &r), Rational::from(&a[j] + &r)));
@@ -470,8 +498,7 @@ fn limit_exit(
         ));
     }
     // w(∞) = a + Π_ker(u + δ) = a + Π_ker δ when u lies in the span of the active points.
-    let mut rows: Vec<Vec<Rational>> = pat.active.iter().map(|&i| ctx.x[i].clone()).collect();
-    let base = rank(rows.clone());
+    let mut rows = rows;
     rows.push(b.u.clone());
     if rank(rows) != base {
         return Err(Fail::unsupported(

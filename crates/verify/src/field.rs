@@ -29,6 +29,8 @@ pub struct Field {
     pub g: Vec<Rational>,
     /// `tr K ≥ λ_max(K)`.
     pub tau: Rational,
+    /// Upper bounds of the norms of the rows of `K`.
+    pub row_norm: Vec<Rational>,
     pub anchor: Vec<Rational>,
     cache: BTreeMap<Rational, Piece>,
 }
@@ -48,7 +50,8 @@ impl Field {
             }
         }
         let tau = (0..d).map(|r| k[r * d + r].clone()).sum();
-        Field { d, k, g, tau, anchor, cache: BTreeMap::new() }
+        let row_norm = (0..d).map(|r| crate::num::norm_up(&k[r * d..(r + 1) * d])).collect();
+        Field { d, k, g, tau, row_norm, anchor, cache: BTreeMap::new() }
     }
 
     /// `K v`, exactly.
@@ -68,6 +71,54 @@ impl Field {
             h >>= 1u32;
         }
         h
+    }
+
+    /// `E(h)p ∈ T p + B(rem ‖p‖)` for one length `h` (`h tr K ≤ 1/2`) that is not worth a cached
+    /// matrix: the Taylor terms `(−hK)^j p/j!` applied to the vector, with the remainder of
+    /// [`Field::piece`] (the same series, the same bound).
+    pub fn apply_exp(&self, h: &Rational, p: &[Rational]) -> (Vec<I>, Rational) {
+        let d = self.d;
+        let mut term: Vec<I> = p.iter().map(|q| I::pt(q.clone())).collect();
+        let mut sum = term.clone();
+        let x = Rational::from(h * &self.tau);
+        let mut bound = Rational::from(1u32);
+        let target = Rational::from(1u32) >> (BITS + 20);
+        let mut j = 0u32;
+        loop {
+            j += 1;
+            bound = round(bound * &x / j, true);
+            if bound <= target || j > 400 {
+                return (sum, bound);
+            }
+            let f = -Rational::from(h / j);
+            term = (0..d)
+                .map(|r| (0..d).fold(I::zero(), |s, c| s.add(&term[c].mul_q(&self.k[r * d + c]))).mul_q(&f))
+                .collect();
+            sum = sum.iter().zip(&term).map(|(a, b)| a.add(b)).collect();
+        }
+    }
+
+    /// `E(nh)` for the longest piece length `h` ([`Field::piece_len`]) as an interval matrix `M`
+    /// and a radius `r`: `E(nh) ∈ M + B₂(r)` (every member's distance in the 2-norm), by binary
+    /// powering of `E(h) ∈ T + B₂(rem)`: `(M_a + R_a)(M_b + R_b) ∈ M_aM_b + B₂(r_a‖M_b‖ + ‖M_a‖r_b + r_ar_b)`
+    /// with `‖M‖` the Frobenius norm of `|M|` (an upper bound of every member's 2-norm).
+    pub fn power(&mut self, mut n: u64) -> (Vec<I>, Rational) {
+        let d = self.d;
+        let h = self.piece_len();
+        let pc = self.piece(&h);
+        let mut base = (pc.t.clone(), pc.rem.clone());
+        let mut acc: (Vec<I>, Rational) =
+            ((0..d * d).map(|e| I::pt(Rational::from(u32::from(e / d == e % d)))).collect(), Rational::new());
+        while n > 0 {
+            if n & 1 == 1 {
+                acc = mat_prod(&acc, &base, d);
+            }
+            n >>= 1;
+            if n > 0 {
+                base = mat_prod(&base, &base, d);
+            }
+        }
+        acc
     }
 
     /// The Taylor enclosures for a piece of length `h` (`h tr K ≤ 1/2`), cached.
@@ -90,7 +141,7 @@ impl Field {
         let mut j = 0u32;
         loop {
             j += 1;
-            bound = round(&(bound * &x / j), true);
+            bound = round(bound * &x / j, true);
             pow = mat_mul(&pow, &minus_hk, d).into_iter().map(|e| e.mul_q(&Rational::from((1, j)))).collect();
             if bound <= target || j > 400 {
                 // `pow` is the first term left out: the remainder is bounded by `bound`.
@@ -102,6 +153,26 @@ impl Field {
         }
         Piece { t, rem: bound }
     }
+}
+
+/// An upper bound of the Frobenius norm of every member of the interval matrix `m`.
+fn frob_up(m: &[I]) -> Rational {
+    let mags: Vec<Rational> =
+        m.iter().map(|e| Rational::from(e.lo.abs_ref()).max(Rational::from(e.hi.abs_ref()))).collect();
+    crate::num::norm_up(&mags)
+}
+
+/// The product of two enclosures `M + B₂(r)` (see [`Field::power`]).
+fn mat_prod(a: &(Vec<I>, Rational), b: &(Vec<I>, Rational), d: usize) -> (Vec<I>, Rational) {
+    let mut out = vec![I::zero(); d * d];
+    for r in 0..d {
+        for c in 0..d {
+            out[r * d + c] = (0..d).fold(I::zero(), |s, k| s.add(&a.0[r * d + k].mul(&b.0[k * d + c])));
+        }
+    }
+    let (na, nb) = (frob_up(&a.0), frob_up(&b.0));
+    let r = Rational::from(&a.1 * &nb) + Rational::from(&na * &b.1) + Rational::from(&a.1 * &b.1);
+    (out, round(r, true))
 }
 
 /// `P M` for an interval `P` and an exact `M` (`d × d`).

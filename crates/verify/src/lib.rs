@@ -9,9 +9,11 @@
 //! re-check fails as "not supported", never passes.
 
 mod check;
+mod death;
 mod exits;
 mod field;
 mod num;
+mod slow;
 mod walk;
 
 use reluflow_certificate::Certificate;
@@ -50,7 +52,7 @@ pub struct Verified {
     pub patterns: usize,
     pub steps: usize,
     pub switches: usize,
-    /// `"horizon"` or `"limit"`.
+    /// `"horizon"`, `"limit"` or `"death"`.
     pub ending: &'static str,
 }
 
@@ -63,3 +65,6 @@ pub fn verify(c: &Certificate) -> Result<Verified, Fail> {
         Certificate::SingleNeuron(n) => check::neuron(n),
     }
 }
+
+#[cfg(test)]
+mod tests;

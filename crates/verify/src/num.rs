@@ -8,15 +8,25 @@ use rug::{Integer, Rational};
 pub const BITS: u32 = 340;
 
 /// `q` rounded to `BITS` significant bits, down or up; exact values with short numerator and
-/// denominator stay as they are.
-pub fn round(q: &Rational, up: bool) -> Rational {
+/// denominator stay as they are (and are returned without a copy).
+pub fn round(q: Rational, up: bool) -> Rational {
     let (nb, db) = (q.numer().significant_bits(), q.denom().significant_bits());
     if nb + db <= BITS + 64 || q.numer().is_zero() {
-        return q.clone();
+        return q;
+    }
+    if q.denom().is_power_of_two() {
+        // A dyadic n/2^k: keep the top BITS bits of n by a floor (or ceiling) shift.
+        if nb <= BITS {
+            return q;
+        }
+        let s = nb - BITS;
+        let (n, _) = q.into_numer_denom();
+        let n = if up { -(-n >> s) } else { n >> s };
+        return (Rational::from(n) << s) >> (db - 1);
     }
     let e = i64::from(nb) - i64::from(db);
     let shift = (i64::from(BITS) - e).clamp(-1_000_000, 1_000_000) as i32;
-    let s = Rational::from(q << shift);
+    let s = q << shift;
     let r = if up { s.ceil() } else { s.floor() };
     r >> shift
 }
@@ -56,11 +66,11 @@ impl I {
         I::pt(Rational::new())
     }
     pub fn add(&self, o: &I) -> I {
-        I { lo: round(&Rational::from(&self.lo + &o.lo), false), hi: round(&Rational::from(&self.hi + &o.hi), true) }
+        I { lo: round(Rational::from(&self.lo + &o.lo), false), hi: round(Rational::from(&self.hi + &o.hi), true) }
     }
     /// `self ± r` for `r ≥ 0`.
     pub fn widen(&self, r: &Rational) -> I {
-        I { lo: round(&Rational::from(&self.lo - r), false), hi: round(&Rational::from(&self.hi + r), true) }
+        I { lo: round(Rational::from(&self.lo - r), false), hi: round(Rational::from(&self.hi + r), true) }
     }
     pub fn neg(&self) -> I {
         I { lo: Rational::from(-&self.hi), hi: Rational::from(-&self.lo) }
@@ -68,7 +78,7 @@ impl I {
     pub fn mul_q(&self, q: &Rational) -> I {
         let (a, b) = (Rational::from(&self.lo * q), Rational::from(&self.hi * q));
         let (lo, hi) = if *q >= 0 { (a, b) } else { (b, a) };
-        I { lo: round(&lo, false), hi: round(&hi, true) }
+        I { lo: round(lo, false), hi: round(hi, true) }
     }
     pub fn mul(&self, o: &I) -> I {
         let p = [
@@ -79,14 +89,14 @@ impl I {
         ];
         let lo = p.iter().min().cloned().unwrap_or_default();
         let hi = p.iter().max().cloned().unwrap_or_default();
-        I { lo: round(&lo, false), hi: round(&hi, true) }
+        I { lo: round(lo, false), hi: round(hi, true) }
     }
     pub fn hull(&self, o: &I) -> I {
         I { lo: self.lo.clone().min(o.lo.clone()), hi: self.hi.clone().max(o.hi.clone()) }
     }
     /// A dyadic point of the interval and the distance from it to either end (upper bound).
     pub fn mid_rad(&self) -> (Rational, Rational) {
-        let m = round(&(Rational::from(&self.lo + &self.hi) / 2u32), false);
+        let m = round(Rational::from(&self.lo + &self.hi) / 2u32, false);
         let r = Rational::from(&self.hi - &m).max(Rational::from(&m - &self.lo));
         (m, r)
     }

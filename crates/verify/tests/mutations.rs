@@ -8,10 +8,12 @@ use reluflow_certificate::from_text;
 use rug::Rational;
 use serde_json::Value;
 
-const FIXTURES: [&str; 3] = [
+const FIXTURES: [&str; 5] = [
     include_str!("data/global-convergence-d2-small-init.json"),
     include_str!("data/norm-growth-holds.json"),
     include_str!("data/vardi-shamir-gamma1.json"),
+    include_str!("data/limit-on-hyperplane.json"),
+    include_str!("data/single-neuron-death.json"),
 ];
 
 fn q(v: &Value) -> Rational {
@@ -60,6 +62,12 @@ enum Change {
     Active,
     /// The limit box or the loss moved past the value, or the final state's box moved away.
     FinalPast,
+    /// The slow mode of a limit on a hyperplane: its separator `ν` moved below the smallest
+    /// eigenvalue or past the second, or its vector turned to the other eigenvector.
+    Slow,
+    /// A death's switch claimed for a point that does not switch (another active point, or the
+    /// death moved onto a pattern that keeps a point active).
+    DeathPoint,
     /// Loosening: a hull, the limit box, the loss or the final state widened by 1.
     Loosen,
 }
@@ -112,15 +120,56 @@ fn change(v: &mut Value, what: Change, p: usize, k: usize, j: usize) -> Option<S
         }
         Change::SwitchTime => {
             let e = &pat["exit"];
-            if e["kind"] != "switch" {
+            let kind = e["kind"].as_str().unwrap().to_string();
+            if kind != "switch" && kind != "death" {
                 return None;
             }
             let (lo, hi) = (q(&e["time"][0]), q(&e["time"][1]));
             let w = Rational::from(&hi - &lo) + Rational::from((1, 1u64 << 50));
             let (nlo, nhi) = (Rational::from(&hi + &w), Rational::from(&hi + &w) + &w);
             v["patterns"][p]["exit"]["time"] = Value::Array(vec![s(&nlo), s(&nhi)]);
-            v["patterns"][p + 1]["t_start"] = Value::Array(vec![s(&nlo), s(&nhi)]);
-            Some(format!("pattern {p} / switch / time"))
+            if kind == "switch" {
+                v["patterns"][p + 1]["t_start"] = Value::Array(vec![s(&nlo), s(&nhi)]);
+            }
+            Some(format!("pattern {p} / {kind} / time"))
+        }
+        Change::Slow => {
+            let e = &mut v["patterns"][np - 1]["exit"];
+            e.get("slow")?;
+            let u = e["slow"]["u"].as_array().unwrap().clone();
+            match k % 3 {
+                0 => e["slow"]["nu"] = s(&Rational::from((1, 1u64 << 30))),
+                1 => e["slow"]["nu"] = s(&Rational::from(1u64 << 30)),
+                _ if u.len() == 2 => {
+                    // (u₀, u₁) ↦ (−u₁, u₀): the other eigenvector's approximation.
+                    e["slow"]["u"] = Value::Array(vec![s(&(-q(&u[1]))), u[0].clone()]);
+                }
+                _ => return None,
+            }
+            Some(format!("pattern {} / limit / guard", np - 1))
+        }
+        Change::DeathPoint => {
+            let n = v["problem"]["y"].as_array().unwrap().len();
+            let e = &mut v["patterns"][np - 1]["exit"];
+            if e["kind"] != "death" || n != 2 || np < 2 {
+                return None;
+            }
+            if k.is_multiple_of(2) {
+                // The other point: it is inactive in the last pattern, so not a crossing guard of it.
+                let point = e["point"].as_u64().unwrap();
+                e["point"] = Value::from(1 - point);
+                Some(format!("pattern {}", np - 1))
+            } else {
+                // The death claimed one pattern earlier, where a second point is still active.
+                let pats = v["patterns"].as_array_mut().unwrap();
+                let last = pats.pop().unwrap();
+                let prev = pats.last_mut().unwrap();
+                let mut ex = prev["exit"].clone();
+                ex["kind"] = Value::from("death");
+                ex["loss"] = last["exit"]["loss"].clone();
+                prev["exit"] = ex;
+                Some(format!("pattern {} / death", np - 2))
+            }
         }
         Change::Active => {
             let n = v["problem"]["y"].as_array().unwrap().len();
@@ -138,7 +187,11 @@ fn change(v: &mut Value, what: Change, p: usize, k: usize, j: usize) -> Option<S
         Change::FinalPast => {
             let e = &mut v["patterns"][np - 1]["exit"];
             let kind = e["kind"].as_str().unwrap().to_string();
-            let key = if kind == "limit" { if k.is_multiple_of(2) { "limit" } else { "loss" } } else { "state" };
+            let key = match kind.as_str() {
+                "limit" | "death" if !k.is_multiple_of(2) => "loss",
+                "limit" => "limit",
+                _ => "state",
+            };
             let slot = if key == "loss" { &mut e["loss"] } else { &mut e[key][j] };
             let hi = q(&slot[1]) + 1;
             *slot = Value::Array(vec![s(&hi), s(&(hi.clone() + 1))]);
@@ -174,6 +227,8 @@ fn changes() -> impl Strategy<Value = Change> {
         Just(Change::SwitchTime),
         Just(Change::Active),
         Just(Change::FinalPast),
+        Just(Change::Slow),
+        Just(Change::DeathPoint),
         Just(Change::Loosen),
     ]
 }
@@ -215,12 +270,16 @@ fn every_change_applies_somewhere() {
         Change::SwitchTime,
         Change::Active,
         Change::FinalPast,
+        Change::Slow,
+        Change::DeathPoint,
     ];
     for what in kinds {
         let applies = (0..FIXTURES.len()).any(|f| {
             (0..3).any(|p| {
-                let mut v: Value = serde_json::from_str(FIXTURES[f]).unwrap();
-                change(&mut v, what, p, 1, 0).is_some()
+                (0..3).any(|k| {
+                    let mut v: Value = serde_json::from_str(FIXTURES[f]).unwrap();
+                    change(&mut v, what, p, k, 0).is_some()
+                })
             })
         });
         assert!(applies, "{what:?} never applies");
@@ -271,4 +330,23 @@ fn a_pattern_after_the_end_fails() {
         let f = run(&v).expect_err("an extra pattern verified");
         assert!(f.starts_with(&format!("pattern {}", n - 1)), "{f}");
     }
+}
+
+/// The changes specific to a limit on a hyperplane and to a death, each variant on its fixture
+/// (the property test above reaches them only by chance): each fails where the number is used.
+#[test]
+fn every_slow_mode_and_death_change_fails_where_it_is_used() {
+    let cases = [(3, Change::Slow), (4, Change::DeathPoint), (4, Change::SwitchTime), (4, Change::FinalPast)];
+    let mut applied = 0;
+    for (f, what) in cases {
+        for k in 0..3 {
+            let mut v: Value = serde_json::from_str(FIXTURES[f]).unwrap();
+            let np = v["patterns"].as_array().unwrap().len();
+            if let Some(place) = change(&mut v, what, np - 1, k, k) {
+                fails_at(&v, &place).unwrap_or_else(|e| panic!("{what:?} (k = {k}): {e}"));
+                applied += 1;
+            }
+        }
+    }
+    assert_eq!(applied, 12);
 }

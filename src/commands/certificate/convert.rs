@@ -27,6 +27,16 @@ fn exit(e: &WExit) -> fmt::Exit {
             time: iv(time),
             state: ivs(state),
         },
+        WExit::Death { point, t0, t1, start, hull, time, state, loss } => fmt::Exit::Death {
+            point: *point,
+            t0: t0.clone(),
+            t1: t1.clone(),
+            start: ball(start),
+            hull: ivs(hull),
+            time: iv(time),
+            state: ivs(state),
+            loss: fmt::Iv { lo: loss.clone(), hi: loss.clone() },
+        },
         WExit::Horizon { t0, t1, start, hull, state } => fmt::Exit::Horizon {
             t0: t0.clone(),
             t1: t1.clone(),
@@ -34,12 +44,13 @@ fn exit(e: &WExit) -> fmt::Exit {
             hull: ivs(hull),
             state: ivs(state),
         },
-        WExit::Limit { t0, start, hull, limit, loss } => fmt::Exit::Limit {
+        WExit::Limit { t0, start, hull, limit, loss, slow } => fmt::Exit::Limit {
             t0: t0.clone(),
             start: ball(start),
             hull: ivs(hull),
             limit: ivs(limit),
             loss: fmt::Iv { lo: loss.clone(), hi: loss.clone() },
+            slow: slow.as_ref().map(|s| fmt::Slow { u: s.u.clone(), nu: s.nu.clone() }),
         },
     }
 }

@@ -10,7 +10,7 @@ use super::modal::Modes;
 use super::run::{Class, Found, Leaf, Run, lo_q, narrower};
 use super::slow::SlowMode;
 use super::switch;
-use super::witness::{Conv, WExit, WPattern, Witness};
+use super::witness::{Conv, WExit, WPattern, WSlow, Witness};
 use crate::trajectory::*;
 use reluflow_arith::{Enclosure, meet_all};
 use rug::Rational;
@@ -109,7 +109,7 @@ pub(crate) fn run<S: Enclosure>(env: &Env<'_, S>, out: &mut Out<S>, cur: Cursor<
             return Next::Done(Box::new(at_horizon(env, out, &mut run, &piece, seg, &pos, hhi, t_end)));
         }
         if let Some((tail, lim)) = global(&run, &piece, &pos.ball, &env.pts, &req, slow.as_ref()) {
-            let limit = Limits { tail, lim, kernel: &kernel_limit, start_box: &start_box };
+            let limit = Limits { tail, lim, kernel: &kernel_limit, start_box: &start_box, slow: slow.as_ref() };
             return Next::Done(Box::new(finish(env, out, &mut run, &piece, seg, &pos, &horizon, limit)));
         }
         if let Some(tr) = out_of_budget(env, out, &run, &mut seg, &pos, work + run.work) {
@@ -195,6 +195,8 @@ struct Limits<'b, S> {
     lim: Vec<S>,
     kernel: &'b [S],
     start_box: &'b [S],
+    /// The slow mode that proved the guards whose limit is on their hyperplane.
+    slow: Option<&'b SlowMode<S>>,
 }
 
 /// No switch can ever happen again in this pattern: the limit (infinite horizon) or the final
@@ -225,13 +227,19 @@ fn finish<S: Enclosure>(
                 on_hyperplane: (0..env.n).filter(|&i| piece.on_plane[i]).map(|i| (0, i)).collect(),
             };
             if let Some(w) = out.witness.as_mut() {
-                if !limit.on_hyperplane.is_empty() {
-                    w.refuse("a limit on a hyperplane (the slow-mode argument)");
+                let slow = match l.slow {
+                    Some(m) if !limit.on_hyperplane.is_empty() => {
+                        Some(WSlow { u: piece.g.lift_exact(&env.dg, &m.xi), nu: m.nu.clone() })
+                    }
+                    _ => None,
+                };
+                if !limit.on_hyperplane.is_empty() && slow.is_none() {
+                    w.refuse("a limit on a hyperplane without its slow mode");
                 }
                 let start = w.ball(&Conv { g: &piece.g, dg: &env.dg }, &pos.ball);
                 let (hull, lim) = (w.ivs(&l.tail), w.ivs(&limit.state.w[0]));
                 let (t0, loss) = (pos.tau.clone(), piece.limit_loss.clone());
-                w.exit(WExit::Limit { t0, start, hull, limit: lim, loss });
+                w.exit(WExit::Limit { t0, start, hull, limit: lim, loss, slow });
             }
             let (now, fin) = (pos.now(), run.world(&pos.ball));
             seg.close(out, now.clone(), fin.clone());

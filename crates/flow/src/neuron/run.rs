@@ -340,6 +340,15 @@ impl<'a, S: Enclosure> Run<'a, S> {
         m.poll(a.to_f64(), self.work, 0).then(|| m.stop_reason())
     }
 
+    /// The ball at local time `to` from `ball` at `from ≤ to`.
+    fn advance_to(&self, ball: CBall<S>, from: &Rational, to: &Rational) -> CBall<S> {
+        if to <= from {
+            return ball;
+        }
+        let s = Rational::from(to - from);
+        self.ps.advance_c(&ball, &self.expm_range(&s, &s))
+    }
+
     /// Narrows the unique zero of guard `i` in `(a, b)` (rate enclosure `outer` over `[a, b]`,
     /// excluding 0) by interval Newton with a bisection fallback; returns `[lo, hi]` and the box
     /// of states over it. [`Inconsistency`] when enclosures that contain the root (or the state
@@ -384,12 +393,8 @@ impl<'a, S: Enclosure> Run<'a, S> {
             }
             let nw = Rational::from(&nhi - &nlo);
             if nw * 2u32 <= width {
-                if nlo > lo {
-                    let s = Rational::from(&nlo - &lo);
-                    ball_lo = self.ps.advance_c(&ball_lo, &self.expm_range(&s, &s));
-                }
-                lo = nlo;
-                hi = nhi;
+                ball_lo = self.advance_to(ball_lo, &lo, &nlo);
+                (lo, hi) = (nlo, nhi);
                 continue;
             }
             // Newton stalled: bisect on the sign of g(m), if it is known.
@@ -399,8 +404,10 @@ impl<'a, S: Enclosure> Run<'a, S> {
             } else if self.certainly_wrong(i, &gm) {
                 hi = m;
             } else {
-                lo = nlo.max(lo);
-                hi = nhi.min(hi);
+                // Keep Newton's narrowing: the ball moves with the lower end, so that the box
+                // below covers the states of the whole window [lo, hi].
+                ball_lo = self.advance_to(ball_lo, &lo, &nlo);
+                (lo, hi) = (nlo, nhi);
                 break;
             }
         }

@@ -22,6 +22,10 @@ pub(crate) struct SlowMode<S> {
     duc: Vec<S>,
     /// An upper bound of `‖u₁ − ũ‖` (the sign of `u₁` chosen with `ũᵀu₁ ≥ 0`).
     eps: S,
+    /// The exact coordinates `ξ` of `Q̂ᵀξ ∥ ũ`, and the separator `ν` of the inertia count (none
+    /// for a one-dimensional range): what a certificate records for the verifier's own proof.
+    pub xi: Vec<Rational>,
+    pub nu: Option<Rational>,
 }
 
 /// The number of eigenvalues of the pencil `(k, diag(wt))` (`k` symmetric `d × d`, `wt > 0`,
@@ -82,7 +86,7 @@ impl<S: Enclosure> SlowMode<S> {
             xi.iter().zip(&g.dq).map(|(a, dk)| S::from_rational(&Rational::from(a * dk), ctx).div(&nrm)).collect();
         if rank == 1 {
             // range(P) is one-dimensional: ũ = ±u₁ exactly.
-            return Some(SlowMode { uc, duc, eps: S::zero(ctx) });
+            return Some(SlowMode { uc, duc, eps: S::zero(ctx), xi, nu: None });
         }
         let (l1, l2) = (values[first], values[order[1]]);
         let nu = Rational::from_f64(0.5 * (l1 + l2))?;
@@ -106,7 +110,7 @@ impl<S: Enclosure> SlowMode<S> {
             return None;
         }
         let eps = S::from_i64(2, ctx).sqrt().mul(&sin).hi_point();
-        Some(SlowMode { uc, duc, eps })
+        Some(SlowMode { uc, duc, eps, xi, nu: Some(nu) })
     }
 
     /// Proves `x_iᵀE(s)z > 0` for every `s ≥ 0` and every `z ∈ v + B(ρ)` (`v = Q̂ᵀvc ∈ range(P)`

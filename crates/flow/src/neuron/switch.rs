@@ -7,8 +7,10 @@ use super::certify::{Cursor, Env, Out};
 use super::gram::GramPiece;
 use super::limit::death;
 use super::pattern::{Next, Open};
+use super::run::hi_q;
 use crate::trajectory::*;
 use reluflow_arith::Enclosure;
+use reluflow_model::Horizon;
 use rug::Rational;
 
 /// A proved first switch of point `i` at local time `[lo, hi]` (after `t0`), state box `w_box`.
@@ -74,7 +76,13 @@ pub(crate) fn after<S: Enclosure>(
     if next.is_empty() {
         // Death (σ'(0) = 0): the field on the inactive side is identically zero.
         if let Some(w) = out.witness.as_mut() {
-            w.refuse("a death (the last active point switches off)");
+            let loss: Rational = env.y.iter().map(|v| Rational::from(v.square_ref())).sum::<Rational>() * &env.c;
+            w.death(loss);
+            if let Horizon::Finite(t) = &env.problem.run().t_end
+                && hi_q(&t_ev).is_none_or(|h| h > *t)
+            {
+                w.refuse("a death whose time enclosure reaches past t_end");
+            }
         }
         for &k in &group {
             out.events.push(Event { t: t_ev.clone(), point: k, neuron: 0, kind: EventKind::Death });

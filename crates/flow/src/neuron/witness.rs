@@ -35,6 +35,15 @@ pub struct WStep {
     pub hull: Vec<WIv>,
 }
 
+/// The slow mode of a final pattern (`slow.rs`): `u` (exact, in the active span, any length) close
+/// to the eigenvector of the smallest eigenvalue of `K` on the span, and `nu` separating that
+/// eigenvalue from the next (none when the span is one-dimensional).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WSlow {
+    pub u: Vec<Rational>,
+    pub nu: Option<Rational>,
+}
+
 /// How a pattern ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WExit {
@@ -42,8 +51,21 @@ pub enum WExit {
     Switch { point: usize, t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, time: WIv, state: Vec<WIv> },
     /// `t_end` reached: no switch on `[t0, t1]`, the state at `t_end` in `state`.
     Horizon { t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, state: Vec<WIv> },
-    /// No switch ever again: every later state in `hull`, `w(∞)` in `limit`, its loss exactly.
-    Limit { t0: Rational, start: WBall, hull: Vec<WIv>, limit: Vec<WIv>, loss: Rational },
+    /// No switch ever again: every later state in `hull`, `w(∞)` in `limit`, its loss exactly;
+    /// `slow` when an active guard's limit lies on its hyperplane.
+    Limit { t0: Rational, start: WBall, hull: Vec<WIv>, limit: Vec<WIv>, loss: Rational, slow: Option<WSlow> },
+    /// A death: the switch of `point` as in `Switch` leaves no point active (σ'(0) = 0); the state
+    /// stays in `state` for good, with the loss `loss` exactly.
+    Death {
+        point: usize,
+        t0: Rational,
+        t1: Rational,
+        start: WBall,
+        hull: Vec<WIv>,
+        time: WIv,
+        state: Vec<WIv>,
+        loss: Rational,
+    },
 }
 
 /// One pattern: its active points with `x_i ≠ 0` (sorted), start time, anchor, steps and exit.
@@ -126,6 +148,20 @@ impl Witness {
             }
         }
         cross
+    }
+
+    /// Turns the current pattern's switch into a death with the loss `loss` after it.
+    pub(crate) fn death(&mut self, loss: Rational) {
+        let exit = self.current().and_then(|p| p.exit.take());
+        match exit {
+            Some(WExit::Switch { point, t0, t1, start, hull, time, state }) => {
+                let death = WExit::Death { point, t0, t1, start, hull, time, state, loss };
+                if let Some(p) = self.current() {
+                    p.exit = Some(death);
+                }
+            }
+            _ => self.refuse("a death without its switch"),
+        }
     }
 
     /// Ends the current pattern with `exit`.
