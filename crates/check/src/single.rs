@@ -19,7 +19,7 @@ use rug::Rational;
 ///
 /// Where a hull leaves the sign open (always on the tail `[T, ∞)` after the last event, where the
 /// derivative tends to 0 inside a ball about the limit), the residual's modes from the segment's
-/// start decide ([`crate::norm_tail::norm_growth_piece`]).
+/// start decide (`norm_tail.rs`).
 pub fn norm_growth<S: reluflow_arith::Enclosure>(
     inst: &Inst<S>,
     x: &[Vec<Rational>],
