@@ -10,7 +10,9 @@
 //! Slack (negative exactly when the run breaks the claim), from `c_ji = cos∠(x_i, w_j)` over the
 //! steps: a pair never deactivated, the least `c` after its largest (how close it came to leaving);
 //! a pair deactivated, minus the largest `c` after its least (how close it came to returning); a
-//! reactivated pair, minus the smaller of its height and depth; the least over pairs.
+//! reactivated pair, minus the smaller of its height and depth; the least over the pairs of
+//! neurons alive at the end (a dead neuron is frozen for good and sits on the hyperplane it died on,
+//! so its pairs would all score about the switching margin).
 
 use super::run::{Event, Watch};
 
@@ -46,6 +48,8 @@ pub struct Reactivation {
 pub struct Support {
     n: usize,
     phase: Vec<Phase>,
+    /// Active points per neuron (0: dead, frozen for good).
+    live: Vec<usize>,
     /// Shallow reactivations seen (pair, time).
     pub shallow: Option<(usize, f64)>,
     /// The first clean reactivation (the run stops there).
@@ -59,7 +63,8 @@ impl Support {
             .iter()
             .map(|a| if *a { Phase::Active { peak: 0.0, dip: f64::INFINITY } } else { Phase::Never })
             .collect();
-        Support { n, phase, shallow: None, found: None }
+        let live = act.chunks(n).map(|row| row.iter().filter(|a| **a).count()).collect();
+        Support { n, phase, live, shallow: None, found: None }
     }
 
     /// The slack (see the module documentation); `None` when no pair was ever active.
@@ -72,7 +77,8 @@ impl Support {
             Phase::Active { dip, .. } => Some(if dip.is_finite() { dip.max(0.0) } else { 1.0 }),
             Phase::Left { rise, .. } => Some((-rise).max(0.0)),
         };
-        self.phase.iter().filter_map(pair).reduce(f64::min)
+        let alive = |k: &usize| self.live[k / self.n] > 0;
+        (0..self.phase.len()).filter(alive).filter_map(|k| pair(&self.phase[k])).reduce(f64::min)
     }
 }
 
@@ -102,6 +108,8 @@ impl Watch for Support {
 
     fn event(&mut self, e: &Event) -> bool {
         let k = e.neuron * self.n + e.point;
+        let live = &mut self.live[e.neuron];
+        *live = if e.activate { *live + 1 } else { live.saturating_sub(1) };
         match (self.phase[k], e.activate) {
             (Phase::Never, true) => self.phase[k] = Phase::Active { peak: 0.0, dip: f64::INFINITY },
             (Phase::Active { peak, .. }, false) => {
