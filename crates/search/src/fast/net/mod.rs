@@ -26,6 +26,7 @@
 
 pub mod field;
 mod guards;
+mod method;
 mod rkc;
 pub mod run;
 mod step;

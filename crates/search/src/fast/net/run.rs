@@ -10,7 +10,7 @@
 
 use super::field::{Net, dot};
 use super::guards::Cubic;
-use super::rkc;
+use super::method::{Method, STIFF_STEPS};
 use super::step::Stepper;
 
 /// Relative local error per step (per neuron).
@@ -152,41 +152,6 @@ fn first_exit(s: &mut State<'_>, ends: [&[f64]; 2], fields: [&[f64]; 2], h: f64)
     best
 }
 
-/// The step method: Dormand–Prince 5(4) while the steps follow the accuracy, the stabilised RKC2
-/// ([`super::rkc`]) once they are held down by stability (a stiff stretch: the run would need more
-/// than [`STIFF_STEPS`] more steps at the current size).
-struct Method {
-    stiff: bool,
-    rho: f64,
-    age: usize,
-}
-
-/// Remaining steps at the current size beyond which a run is stiff.
-pub const STIFF_STEPS: f64 = 4000.0;
-/// Relative local error per step of the stiff method (second order: a looser tolerance).
-pub const RTOL_STIFF: f64 = 1e-7;
-
-impl Method {
-    /// A trial step of at most `h` from `y` into `y1`: its length (RKC keeps it stable) and error.
-    fn trial(&mut self, st: &mut Stepper, s: &State<'_>, y: &[f64], h: f64, y1: &mut [f64]) -> (f64, f64) {
-        if !self.stiff {
-            return (h, st.step(s.net, &s.act, &s.live, y, h, y1, RTOL));
-        }
-        if self.age == 0 {
-            self.rho = st.spectral_radius(s.net, &s.act, &s.live, y);
-        }
-        self.age = (self.age + 1) % 25;
-        let h = h.min(rkc::max_step(self.rho));
-        (h, st.rkc(s.net, &s.act, &s.live, y, h, rkc::stages(h, self.rho), y1, RTOL_STIFF))
-    }
-
-    /// The step size factor after a step with error `err`.
-    fn grow(&self, err: f64) -> f64 {
-        let (e, most) = if self.stiff { (-1.0 / 3.0, 10.0) } else { (-0.2, 5.0) };
-        if err > 0.0 { (0.9 * err.powf(e)).clamp(0.2, most) } else { most }
-    }
-}
-
 /// Runs `net` from `θ(0)` to its horizon under `watch`; `Err(why)` when the run is beyond this
 /// screen (step size underflow, a value not finite, more than [`MAX_STEPS`] steps or
 /// [`MAX_EVENTS`] switches).
@@ -216,7 +181,7 @@ pub fn run(net: &Net, watch: &mut dyn Watch) -> Result<End, String> {
         if !method.stiff && step % 256 == 255 && (t_end - t) / h > STIFF_STEPS {
             method = Method { stiff: true, rho: 0.0, age: 0 };
         }
-        let (hh, err) = method.trial(&mut st, &s, &y, h.min(h_max).min(t_end - t), &mut y1);
+        let (hh, err) = method.trial(&mut st, net, (&s.act, &s.live), &y, h.min(h_max).min(t_end - t), &mut y1);
         if !err.is_finite() || y1.iter().any(|v| !v.is_finite()) {
             return Err("a value of the f64 run is not finite".into());
         }
@@ -232,7 +197,7 @@ pub fn run(net: &Net, watch: &mut dyn Watch) -> Result<End, String> {
         let (dt, hit) = match exit {
             Some((u, k)) if u < 1.0 => {
                 // Redo the step to just past the exit (shorter, so within the tolerance).
-                method.trial(&mut st, &s, &y, u * hh, &mut y1);
+                method.trial(&mut st, net, (&s.act, &s.live), &y, u * hh, &mut y1);
                 first_exit(&mut s, [&y, &y1], [&st.k[0], &st.k[6]], u * hh);
                 (u * hh, Some(k))
             }
