@@ -16,7 +16,7 @@ use reluflow_model::{ModelKind, Problem};
 use reluflow_search::fast::Fast;
 use reluflow_search::fast::net::run::{End, Event, Watch, run};
 use reluflow_search::fast::net::{Net, support_vectors};
-use reluflow_search::screen::{certify, full_screen, screen};
+use reluflow_search::screen::{certify, confirm, full_screen, screen};
 use reluflow_search::strategy::{NetSpace, net_problem};
 use reluflow_search::{Budget, CaseStatus, Claim, Collect, Judgement, Plan, SearchConfig, draw, search_claim};
 
@@ -249,4 +249,19 @@ fn the_support_vector_slack_is_negative_exactly_on_a_violation() {
         }
     }
     assert!(seen.0 >= 1 && seen.1 >= 10, "{seen:?}");
+}
+
+/// The first certified counterexample of `reluflow search --theorem lsy.support-vector-stability
+/// --model two-layer --seed 1` (case 74: d = 2, n = 4, width 4): screened by the fast run and
+/// certified.
+#[test]
+fn the_two_layer_conjecture_falls_on_case_74_of_seed_1() {
+    let plan = plan();
+    let p = draw(&plan, 1, 74).unwrap();
+    let (screened, slack) = screen(&plan, &p, &Budget::default(), None);
+    assert!(screened.text.starts_with("fast screen: neuron 0, point 1: active"), "{}", screened.text);
+    assert!(slack.is_some_and(|s| s < 0.0));
+    let (certified, _) = confirm(&plan, &p, &screened, &Budget::default(), None);
+    assert_eq!(certified.status, RowStatus::Counterexample, "{}", certified.text);
+    assert!(certified.text.contains("active set of neuron 0") && certified.text.contains("point 1 was active"));
 }
