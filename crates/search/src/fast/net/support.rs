@@ -5,7 +5,7 @@
 //! least [`DEPTH`] high and the inactive stretch at least [`DEPTH`] deep
 //! (`x_iᵀw_j ≥ DEPTH ‖x_i‖‖w_j‖`, then `≤ −DEPTH ‖x_i‖‖w_j‖` somewhere on them): a pair chattering
 //! about its hyperplane is a surface the flow slides along, not a reactivation. A shallower one is
-//! remembered; if the run then slides it is undecided, otherwise the full screen judges it.
+//! remembered, and the case is undecided.
 //!
 //! Slack (negative exactly when the run breaks the claim), from `c_ji = cos∠(x_i, w_j)` over the
 //! steps: a pair never deactivated, the least `c` after its largest (how close it came to leaving);
