@@ -4,8 +4,9 @@
 //! * `full` / `fast`: screening throughput for single-neuron instances (d ≤ 5, n ≤ 8, t ∈ [0, 8]
 //!   and t_end = inf) of the three Lee–Sim–Ye claims, with the full screen (reference solver and
 //!   checker) and with the fast f64 screen;
-//! * `net`: two-layer instances (m ≤ 8, d, n ≤ 6): full-screen throughput and certified runs per
-//!   second;
+//! * `net`: two-layer instances (m ≤ 8, d, n ≤ 6): the conjecture `lsy.support-vector-stability`
+//!   with the full and the fast screen on the same instances (rates, screened violations and how
+//!   many certify), then the full-screen throughput of two theorems and certified runs per second;
 //! * `search`: cases per second of whole searches (1 and 2 threads, no shrinking), with the
 //!   screened violations and how many certified;
 //! * `first`: time to the first certified counterexample of `lsy.norm-growth` (default switches)
@@ -20,6 +21,7 @@ use reluflow_flow::Trajectory;
 use reluflow_flow::monitor::Monitor;
 use reluflow_model::Horizon;
 use reluflow_model::{ModelKind, Problem};
+use reluflow_search::fast::Fast;
 use reluflow_search::screen::{certify, screen};
 use reluflow_search::strategy::{NetSpace, net_problem};
 use reluflow_search::{Budget, CaseRecord, CaseStatus, Claim, Judgement, Plan, SearchConfig, draw, search};
@@ -81,14 +83,23 @@ impl Claim for Wide {
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
         self.0.judge(p, traj)
     }
+    fn fast(&self, p: &Problem) -> Option<Result<Fast, String>> {
+        self.0.fast(p)
+    }
 }
 
-/// Two-layer screening (the full screen: there is no fast one for this model) and certification
-/// rates for `id` on `m ≤ 8`, `d, n ≤ 6`.
-fn net_throughput(id: &str, count: u64) {
+/// The two-layer claim `id` on `m ≤ 8`, `d, n ≤ 6`, and `count` of its instances (seed 0).
+fn wide(id: &str, count: u64) -> (Wide, Vec<Problem>) {
     let plan = Plan::new(id, &Default::default(), Some(ModelKind::TwoLayer), None).unwrap();
     let claim = Wide(plan, NetSpace { m: 1..=8, d: 1..=6, n: 1..=6, ..NetSpace::default() });
     let problems: Vec<_> = (0..count).map(|k| draw(&claim, 0, k).unwrap()).collect();
+    (claim, problems)
+}
+
+/// Two-layer screening of a theorem (the full screen, on purpose) and certification rates for
+/// `id` on `m ≤ 8`, `d, n ≤ 6`.
+fn net_throughput(id: &str, count: u64) {
+    let (claim, problems) = wide(id, count);
     let budget = Budget::default();
     let t1 = Instant::now();
     let (mut violated, mut certified) = (0, 0);
@@ -107,6 +118,54 @@ fn net_throughput(id: &str, count: u64) {
         screened * 1e3 / count as f64,
         40.0 / cert
     );
+}
+
+/// Screens `problems` with the full (`fast = false`) or the fast screen: instances/s, the
+/// screened violations (case indices), how many the fast screen handed to the full one, and how
+/// many it left undecided.
+fn net_screen(claim: &Wide, problems: &[Problem], fast: bool) -> (f64, Vec<usize>, usize, usize) {
+    let budget = Budget { fast_screen: fast, ..Budget::default() };
+    let t0 = Instant::now();
+    let mut violated = Vec::new();
+    let mut undecided = 0;
+    for (k, p) in problems.iter().enumerate() {
+        let j = screen(claim, p, &budget, None).0;
+        if j.looks_violated() {
+            violated.push(k);
+        }
+        undecided += usize::from(j.verdict == reluflow_search::VerdictKind::Undecided);
+    }
+    let rate = problems.len() as f64 / t0.elapsed().as_secs_f64();
+    let handed = problems.iter().filter(|p| fast && matches!(claim.fast(p), Some(Err(_)))).count();
+    (rate, violated, handed, undecided)
+}
+
+/// The two-layer conjecture (support vectors per neuron) on `m ≤ 8`, `d, n ≤ 6`: the full and
+/// the fast screen on the same instances, in one run, and how many screened violations of each
+/// certify.
+fn net_fast_vs_full(count: u64) {
+    let id = "lsy.support-vector-stability";
+    let (claim, problems) = wide(id, count);
+    let budget = Budget::default();
+    let certified = |ks: &[usize]| {
+        ks.iter().filter(|k| certify(&claim, &problems[**k], &budget, None).status == RowStatus::Counterexample).count()
+    };
+    let t0 = Instant::now();
+    let judged = problems.iter().filter(|p| matches!(claim.fast(p), Some(Ok(_)))).count();
+    println!(
+        "screen  {id:<29} two-layer m≤8 d,n≤6 {count} instances, the fast run alone: {:>7.1}/s, {judged} judged by it",
+        count as f64 / t0.elapsed().as_secs_f64()
+    );
+    for fast in [false, true] {
+        let (rate, violated, handed, undecided) = net_screen(&claim, &problems, fast);
+        println!(
+            "screen  {id:<29} two-layer m≤8 d,n≤6 {count} instances, {} screen: {rate:>7.1}/s ({:.2} ms each), {} screened violations ({} certify), {undecided} undecided, {handed} handed to the full screen",
+            if fast { "fast" } else { "full" },
+            1e3 / rate,
+            violated.len(),
+            certified(&violated),
+        );
+    }
 }
 
 /// Seconds to the first certified counterexample (cancelling the search there), and its case.
@@ -174,6 +233,7 @@ fn main() {
         }
     }
     if wanted("net") {
+        net_fast_vs_full(200);
         net_throughput("gen.balancedness", 200);
         net_throughput("gen.loss-nonincreasing", 200);
     }

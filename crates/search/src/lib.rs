@@ -9,7 +9,9 @@
 //!   three-valued predicates say every assumed hypothesis is certainly true; assumed hypotheses
 //!   that cannot hold together are an error naming them ([`SearchError::Unsatisfiable`]).
 //! * Each case is **screened**: the Lee–Sim–Ye conjectures by the [`fast`] f64 closed-form run
-//!   judged directly against the claim (tens of thousands of instances a second), everything else
+//!   judged directly against the claim (tens of thousands of instances a second), the two-layer
+//!   support-vector conjecture by an adaptive f64 run of the fixed-pattern flow ([`fast::net`],
+//!   thousands a second), everything else
 //!   by the point integrator (f64, not validated) and the checker; only a screened violation is
 //!   **re-run** with the certified interval integrator and checked again ([`screen`]). A case is a [`CaseStatus::Counterexample`] only when the
 //!   certified row is a `Counterexample`; a screened violation that does not certify is

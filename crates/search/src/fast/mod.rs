@@ -1,5 +1,7 @@
 //! The fast screen of the single-neuron claims: an f64 run of the closed form ([`run`]) judged
-//! directly against the claim's conclusion, with a continuous, scale-free slack.
+//! directly against the claim's conclusion, with a continuous, scale-free slack; and of the
+//! two-layer claim that can fail, support-vector stability per neuron ([`net`]: an adaptive f64
+//! integration of the fixed-pattern flow).
 //!
 //! It stands in for the full screen (the project's reference integrator in exact-pattern
 //! arithmetic plus the checker on the sampled run, about 1.5 ms a case) on the claims that are
@@ -19,10 +21,11 @@
 //!   the least `cos∠(x_i, w)` of a positive-label point once active.
 
 mod eig;
+pub mod net;
 pub mod run;
 mod start;
 
-use reluflow_model::{Horizon, Init, Problem};
+use reluflow_model::{Horizon, Init, ModelKind, Problem};
 pub use run::{Neuron, Run};
 
 /// The fast screen's answer.
@@ -55,7 +58,7 @@ pub enum Fast {
 /// the f64 run is far below it).
 pub const THRESHOLD: f64 = 1e-9;
 
-/// The claims the fast screen judges.
+/// The single-neuron claims the fast screen judges (two-layer ones: [`net::CLAIMS`]).
 pub const CLAIMS: [&str; 3] = ["lsy.norm-growth", "lsy.support-vector-stability", "lsy.global-convergence-d2"];
 
 /// The f64 instance of a single-neuron problem (`None` for the two-layer model).
@@ -77,8 +80,12 @@ pub fn neuron(p: &Problem) -> Option<Neuron> {
 }
 
 /// The fast screen of claim `id` on `p`: `None` when the claim or the model is not one it
-/// judges, `Some(Err(why))` when the instance must go to the full screen.
+/// judges, `Some(Err(why))` when the instance must go to the full screen. Two-layer problems go to
+/// [`net::screen`].
 pub fn screen(id: &str, p: &Problem) -> Option<Result<Fast, String>> {
+    if p.model() == ModelKind::TwoLayer {
+        return net::screen(id, p);
+    }
     if !CLAIMS.contains(&id) {
         return None;
     }

@@ -6,6 +6,7 @@
 mod broken;
 mod convex;
 mod fast;
+mod fast_net;
 mod finds;
 mod lemma;
 mod loop_props;
