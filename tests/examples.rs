@@ -342,6 +342,18 @@ fn support_vector_stability_fails_from_zero_init_with_teacher_labels() {
     );
 }
 
+/// Found by the search with the fast two-layer screen: for a hidden neuron of a shallow network,
+/// a point deactivates and comes back, with no hypothesis assumed.
+#[test]
+fn two_layer_support_vector_stability_fails_for_a_hidden_neuron() {
+    assert_counterexample(
+        "two-layer-support-vector-reactivation.toml",
+        "lsy.support-vector-stability",
+        &[],
+        "contains point 1 again, after point 1 was active, then inactive",
+    );
+}
+
 /// Found by the search campaign: d = 2, teacher labels, ‖w(0)‖ ≤ 0.1, every point active and
 /// every label positive, yet the limit loss is 3.125.
 #[test]

@@ -40,7 +40,9 @@ fn a_worker_that_aborts_or_is_killed_ends_undecided_with_the_cause_and_the_time_
         let out = child.wait_with_output().expect("output of reluflow");
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert_eq!(out.status.code(), Some(3), "{name}: stdout:\n{stdout}\nstderr:\n{stderr}");
-        assert!(stderr.contains(name) && stderr.contains("the proof had reached t ≈"), "{stderr}");
+        // Under load the worker may not have polled yet: then nothing was certified, and it says so.
+        let reached = stderr.contains("the proof had reached t ≈") || stderr.contains("before its first polled step");
+        assert!(stderr.contains(name) && reached, "{stderr}");
         assert!(stderr.contains("run.precision") && stderr.contains("--memory-limit"), "{stderr}");
         // --json: the failure as a JSON object in the common envelope, with the exit code.
         let v: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));

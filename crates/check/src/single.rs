@@ -189,7 +189,8 @@ pub fn support_vector_stability<S: Scalar>(
                     }
                     (2, true) => {
                         let left = left_at[j][i].as_ref().map_or(String::new(), |l| format!(" (inactive at {l})"));
-                        let breaks = format!("point {i} was active, then inactive{left}, and is active again here");
+                        let breaks =
+                            format!("contains point {i} again, after point {i} was active, then inactive{left}");
                         return (Verdict::violated(at, format!("active set of neuron {j}"), None, breaks), None);
                     }
                     _ => {}
