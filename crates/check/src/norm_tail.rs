@@ -65,6 +65,9 @@ pub fn norm_growth_piece<S: Enclosure>(
     if start.a.is_some() || start.w.len() != 1 {
         return PieceSign::Unknown("not a single neuron".into());
     }
+    if !seg.pattern().sliding.is_empty() {
+        return PieceSign::Unknown("a sliding segment (its field is projected)".into());
+    }
     let h: Vec<Vec<Rational>> =
         act.iter().map(|&i| act.iter().map(|&j| crate::rational::dot(&x[i], &x[j])).collect()).collect();
     let Some(eta) = eigenvalues::<S>(&h, ctx) else {

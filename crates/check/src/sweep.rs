@@ -283,8 +283,15 @@ impl<S: Scalar> Monotone<'_, S> {
             // A segment of zero length leaves the quantity where it was, whatever its hull says.
             let mut settled = good_sign(&d) || by_identity || certainly_le(s.t_end(), s.t_start());
             let mut why = String::new();
-            if let (false, Some(piece)) = (settled, piece) {
-                let start = if pos == 0 { traj.initial() } else { traj.segments()[cov.segs[pos - 1]].end() };
+            // The state at the segment's start: the previous checked segment's end (or the initial
+            // state), when that segment ends where this one starts (the trajectory's contract).
+            let start = match pos {
+                0 => s.t_start().possibly_zero().then(|| traj.initial()),
+                _ => Some(&traj.segments()[cov.segs[pos - 1]])
+                    .filter(|p| overlaps(p.t_end(), s.t_start()))
+                    .map(|p| p.end()),
+            };
+            if let (false, Some(piece), Some(start)) = (settled, piece, start) {
                 match piece(start, s, cov.origin(k)) {
                     PieceSign::Right => settled = true,
                     PieceSign::Wrong { at, d: value } => {
