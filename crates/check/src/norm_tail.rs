@@ -59,7 +59,8 @@ pub fn norm_growth_piece<S: Enclosure>(
 ) -> PieceSign<S> {
     let ctx = &inst.ctx;
     let act = &seg.pattern().active[0];
-    if act.is_empty() {
+    // No active point, or a frozen (dead) neuron: ẇ = 0, so the derivative is exactly 0.
+    if act.is_empty() || seg.pattern().frozen.first().copied().unwrap_or(false) {
         return PieceSign::Right;
     }
     if start.a.is_some() || start.w.len() != 1 {
