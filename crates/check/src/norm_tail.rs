@@ -8,7 +8,7 @@
 //! `r(s) = Σ_k e^{−Gη_k s} P_k r₀`, so `d/dt ½‖w‖² = −G E(s)` with the exponential polynomial
 //! `E(s) = Σ_k (P_k y_S)ᵀr₀ e^{−Gη_k s} + Σ_k ‖P_k r₀‖² e^{−2Gη_k s}` ([`crate::expsign`]).
 
-use crate::cel::delta::eigen_intervals;
+use crate::cel::delta::{eigen_intervals, spectral_projections as project};
 use crate::expsign::{Sign, Term, nonpositive, nonpositive_until};
 use crate::inst::Inst;
 use crate::sweep::{Origin, PieceSign, certainly_le};
@@ -16,21 +16,6 @@ use crate::verdict::Location;
 use reluflow_arith::{Enclosure, linalg};
 use reluflow_flow::{Segment, State};
 use rug::Rational;
-
-/// `P_k v = Π_{l≠k} (H − η_l)/(η_k − η_l) v` for every `k`.
-fn project<S: Enclosure>(h: &[Vec<S>], eta: &[S], v: &[S], ctx: &S::Ctx) -> Vec<Vec<S>> {
-    (0..eta.len())
-        .map(|k| {
-            let mut w = v.to_vec();
-            for l in (0..eta.len()).filter(|&l| l != k) {
-                let hw: Vec<S> = h.iter().map(|row| linalg::dot(row, &w, ctx)).collect();
-                let den = eta[k].sub(&eta[l]);
-                w = hw.iter().zip(&w).map(|(a, b)| a.sub(&eta[l].mul(b)).div(&den)).collect();
-            }
-            w
-        })
-        .collect()
-}
 
 /// The eigenvalues of the exact `h` (isolated, distinct), an exact `0` where `h` is singular.
 fn eigenvalues<S: Enclosure>(h: &[Vec<Rational>], ctx: &S::Ctx) -> Option<Vec<S>> {

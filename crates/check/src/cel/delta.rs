@@ -89,6 +89,22 @@ pub fn eigen_intervals(c: &[Vec<Rational>], tol: &Rational) -> Option<Vec<(Ratio
     (out.len() == d).then_some(out)
 }
 
+/// `P_k v = Π_{l≠k} (C − η_l)/(η_k − η_l) v` for every `k`: the spectral projections of `v` for the
+/// symmetric `c` with the distinct eigenvalues enclosed in `eta`.
+pub fn spectral_projections<S: Enclosure>(c: &[Vec<S>], eta: &[S], v: &[S], ctx: &S::Ctx) -> Vec<Vec<S>> {
+    (0..eta.len())
+        .map(|k| {
+            let mut w = v.to_vec();
+            for l in (0..eta.len()).filter(|&l| l != k) {
+                let cw: Vec<S> = c.iter().map(|row| linalg::dot(row, &w, ctx)).collect();
+                let den = eta[k].sub(&eta[l]);
+                w = cw.iter().zip(&w).map(|(a, b)| a.sub(&eta[l].mul(b)).div(&den)).collect();
+            }
+            w
+        })
+        .collect()
+}
+
 /// The eigen-data of `(1/n)XXᵀ` and `v*` in backend `S`.
 #[derive(Clone, Debug)]
 pub struct Eigen<S> {
@@ -115,18 +131,8 @@ pub fn eigen<S: Enclosure>(p: &Problem, ctx: &S::Ctx) -> Result<Eigen<S>, String
     let eta: Vec<S> = iv.iter().map(|(lo, hi)| S::from_bounds(lo, hi, ctx)).collect();
     let cs: Vec<Vec<S>> = c.iter().map(|r| r.iter().map(|q| S::from_rational(q, ctx)).collect()).collect();
     let vs: Vec<S> = v.iter().map(|q| S::from_rational(q, ctx)).collect();
-    let mut proj = Vec::new();
-    let mut nu_sq = Vec::new();
-    for k in 0..d {
-        let mut w = vs.clone();
-        for l in (0..d).filter(|&l| l != k) {
-            let cw: Vec<S> = cs.iter().map(|row| linalg::dot(row, &w, ctx)).collect();
-            let den = eta[k].sub(&eta[l]);
-            w = cw.iter().zip(&w).map(|(a, b)| a.sub(&eta[l].mul(b)).div(&den)).collect();
-        }
-        nu_sq.push(linalg::dot(&vs, &w, ctx));
-        proj.push(w);
-    }
+    let proj = spectral_projections(&cs, &eta, &vs, ctx);
+    let nu_sq = proj.iter().map(|w| linalg::dot(&vs, w, ctx)).collect();
     Ok(Eigen { eta, proj, nu_sq })
 }
 
