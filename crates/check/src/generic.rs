@@ -236,7 +236,7 @@ pub fn span<S: Scalar>(problem_x: &[Vec<Rational>], traj: &Trajectory<S>, cov: &
                 // A point the neuron slides along counts: the sliding velocity
                 // `a_j Π_i g_j = a_j (g_j − c x_i)` has a component along `x_i`
                 // (`proofs-notes/net-clarke-sliding.md`).
-                for i in p.active[j].iter().copied().chain(p.sliding_point(j)) {
+                for i in p.active[j].iter().copied().chain(p.sliding_points(j)) {
                     if !ever[j].contains(&i) {
                         ever[j].push(i);
                     }

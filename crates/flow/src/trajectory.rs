@@ -53,15 +53,20 @@ pub struct Pattern {
     /// `w_j` stays on point `i`'s hyperplane `x_iᵀw_j = 0` (`i` is not in `active[j]`), and its
     /// velocity is the one of this pattern projected onto the hyperplane,
     /// `ẇ_j = Π_i ẇ_j^{pattern}` with `Π_i = I − x_i x_iᵀ/‖x_i‖²` — the Filippov sliding field of the
-    /// Clarke subgradient flow (`proofs-notes/net-clarke-sliding.md`). At most one point per
-    /// neuron. Empty for the fixed-σ'(0) flow and the single neuron.
+    /// Clarke subgradient flow (`proofs-notes/net-clarke-sliding.md`). At most two points per
+    /// neuron, not parallel: on two surfaces `w_j` stays on both, its velocity projected onto their
+    /// intersection. Empty for the fixed-σ'(0) flow and the single neuron.
     pub sliding: Vec<(usize, usize)>,
 }
 
 impl Pattern {
-    /// The point neuron `j` slides on, if any.
+    /// The (first) point neuron `j` slides on, if any.
     pub fn sliding_point(&self, j: usize) -> Option<usize> {
         self.sliding.iter().find(|&&(jj, _)| jj == j).map(|&(_, i)| i)
+    }
+    /// Every point neuron `j` slides on (none, one or two).
+    pub fn sliding_points(&self, j: usize) -> Vec<usize> {
+        self.sliding.iter().filter(|&&(jj, _)| jj == j).map(|&(_, i)| i).collect()
     }
 }
 

@@ -172,13 +172,13 @@ impl<S: Scalar> Inst<S> {
     }
 }
 
-/// `v` projected onto point `i`'s hyperplane when neuron `j` slides on it under `pattern`
+/// `v` projected onto the hyperplanes (one or two) that neuron `j` slides on under `pattern`
 /// (`proofs-notes/net-clarke-sliding.md`), else `v`.
 fn slide<S: Scalar>(x: &[Vec<S>], pattern: &Pattern, j: usize, v: Vec<S>) -> Vec<S> {
-    match pattern.sliding_point(j) {
-        Some(i) if !pattern.frozen.get(j).copied().unwrap_or(false) => {
-            reluflow_flow::net::sliding::project_out(&x[i], &v)
-        }
-        _ => v,
+    let points = pattern.sliding_points(j);
+    if points.is_empty() || pattern.frozen.get(j).copied().unwrap_or(false) {
+        return v;
     }
+    let xs: Vec<&[S]> = points.iter().map(|&i| &x[i][..]).collect();
+    reluflow_flow::net::sliding::project_out_all(&xs, &v)
 }

@@ -182,6 +182,15 @@ fn at_rest_on_a_line(p: &Problem, r: &Event<Float>, ev: &Event<Interval>) -> boo
     (r.kind, ev.kind) == (EventKind::Death, EventKind::Slide) && r.neuron == ev.neuron && minors_vanish && dot < 0
 }
 
+/// A certified `Death` or `Deactivate` of `(j, i)` where the reference names the other kind:
+/// parallel points (`x_k = c·x_i`, `c > 0`) leave together, and which of them the reference
+/// switches last (its death) is a matter of its rounding; the certified run names the first. (A
+/// wrong death would still show: the states compared after it move in the reference.)
+fn one_class_leaving(r: &Event<Float>, ev: &Event<Interval>) -> bool {
+    let leaving = |k: EventKind| matches!(k, EventKind::Death | EventKind::Deactivate);
+    (r.neuron, r.point) == (ev.neuron, ev.point) && leaving(r.kind) && leaving(ev.kind)
+}
+
 /// Every certified event is a reference switch of the same pair and kind with its time inside the
 /// event's enclosure (matched in order, except that switches at equal times — the points of one
 /// line through 0 — may come in any order), and every reference switch before `until` is reported.
@@ -193,7 +202,8 @@ fn events(p: &Problem, run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f6
         let found = (0..refs.len()).find(|&r| {
             !used[r]
                 && ((refs[r].neuron, refs[r].point, refs[r].kind) == (ev.neuron, ev.point, ev.kind)
-                    || at_rest_on_a_line(p, refs[r], ev))
+                    || at_rest_on_a_line(p, refs[r], ev)
+                    || one_class_leaving(refs[r], ev))
                 && inside(&refs[r].t, &ev.t)
         });
         match found {

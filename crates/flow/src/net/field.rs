@@ -340,13 +340,15 @@ pub fn taylor_coefficients<S: Scalar>(
 }
 
 /// The `w_j` block `v` of the pattern field (or of one of its Taylor coefficients, which are
-/// linear in it) with the sliding projection `Π_i` applied when `j` slides on point `i`
-/// ([`super::sliding`]).
+/// linear in it) with the sliding projection `Π_i` applied when `j` slides on point `i`, or `P_S`
+/// when it slides on two ([`super::sliding`]).
 fn slide<S: Scalar>(data: &NetData<S>, pattern: &Pattern, j: usize, v: Vec<S>) -> Vec<S> {
-    match pattern.sliding_point(j) {
-        Some(i) if !pattern.frozen.get(j).copied().unwrap_or(false) => super::sliding::project_out(&data.x[i], &v),
-        _ => v,
+    let points = pattern.sliding_points(j);
+    if points.is_empty() || pattern.frozen.get(j).copied().unwrap_or(false) {
+        return v;
     }
+    let xs: Vec<&[S]> = points.iter().map(|&i| &data.x[i][..]).collect();
+    super::sliding::project_out_all(&xs, &v)
 }
 
 /// The loss `L = c Σ_i (Σ_j a_j σ(w_jᵀx_i) − y_i)²` with `c = G/2`, using the ReLU itself (no

@@ -22,6 +22,22 @@ pub fn project_out<S: Scalar>(x: &[S], v: &[S]) -> Vec<S> {
     v.iter().zip(x).map(|(vc, xc)| vc.sub(&coef.mul(xc))).collect()
 }
 
+/// `P_S v`: `v` without its component in the span of the points `xs` (one or two, not parallel),
+/// the projection onto the intersection of their hyperplanes. Along the Gram–Schmidt basis
+/// `u_1 = x_1`, `u_2 = Π_{u_1} x_2` (exactly orthogonal to `u_1`, so `u_2ᵀ Π_{u_1} v = u_2ᵀ v` and the
+/// two projections in turn are `P_S`); with one point it is [`project_out`].
+///
+/// Guarantee: for an interval backend, contains `P_S v` for every point of the boxes (the basis
+/// vector `u_2` is enclosed, and the expression is fixed in it); rounded for point backends.
+pub fn project_out_all<S: Scalar>(xs: &[&[S]], v: &[S]) -> Vec<S> {
+    let mut basis: Vec<Vec<S>> = Vec::with_capacity(xs.len());
+    for x in xs {
+        let u = basis.iter().fold(x.to_vec(), |u, b| project_out(b, &u));
+        basis.push(u);
+    }
+    basis.iter().fold(v.to_vec(), |acc, u| project_out(u, &acc))
+}
+
 /// `Dρ(s)·v` for the guard rate `ρ(s) = x_iᵀ ẇ_j` of `pattern` (its polynomial, no sliding
 /// projection): the rate of change of `ρ` along a velocity `v` at `s`. With
 /// `ρ = −G a_j Σ_{k∈A_j} r_k c_k`, `c_k = x_kᵀx_i`, and

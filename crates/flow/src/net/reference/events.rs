@@ -67,7 +67,7 @@ pub(super) fn first_crossing<S: Point>(
             continue;
         }
         for i in 0..data.n() {
-            if pattern.sliding_point(j) == Some(i) || skip.contains(&(j, i)) {
+            if pattern.sliding_points(j).contains(&i) || skip.contains(&(j, i)) {
                 // Sliding: the guard is held constant (at its value on the surface).
                 continue;
             }

@@ -256,7 +256,7 @@ pub fn integrate<S: Point>(
                 continue;
             }
             for i in 0..data.n() {
-                if pattern.sliding_point(j) == Some(i) {
+                if pattern.sliding_points(j).contains(&i) {
                     continue;
                 }
                 let act = pattern.active[j].binary_search(&i).is_ok();

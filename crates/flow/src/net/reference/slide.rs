@@ -16,6 +16,38 @@ use reluflow_arith::{Scalar, linalg::dot};
 /// ends and resumes between two of them is not seen).
 const EXIT_SAMPLES: usize = 8;
 
+/// Whether the surface of `(j, i)` attracts from both sides at `s` (`ρ⁻ > 0 > ρ⁺`), on two surfaces
+/// for each multiplier of `j`'s other one (`σ'(0) ∈ {0, 1}` for its point).
+fn mode_attracts<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &State<S>, j: usize, i: usize) -> bool {
+    let other = pattern.sliding_points(j).into_iter().find(|&k| k != i);
+    let vertices: Vec<Pattern> = match other {
+        None => vec![pattern.clone()],
+        Some(k) => [false, true]
+            .iter()
+            .map(|&on| {
+                let mut p = pattern.clone();
+                p.active[j].retain(|&q| q != k);
+                if on {
+                    let at = p.active[j].binary_search(&k).unwrap_or_else(|e| e);
+                    p.active[j].insert(at, k);
+                }
+                p
+            })
+            .collect(),
+    };
+    vertices.iter().all(|p| {
+        let (minus, plus) = rates(data, p, s, j, i);
+        minus.certainly_pos() && plus.certainly_neg()
+    })
+}
+
+/// `pattern` without neuron `j`'s sliding pairs.
+fn one_surface(pattern: &Pattern, j: usize) -> Pattern {
+    let mut p = pattern.clone();
+    p.sliding.retain(|&(jj, _)| jj != j);
+    p
+}
+
 /// The one-sided rates `(ρ⁻, ρ⁺)` of guard `(j, i)` at `s`: `i` inactive / active for `j`, no
 /// projection.
 fn rates<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &State<S>, j: usize, i: usize) -> (S, S) {
@@ -42,8 +74,14 @@ pub(super) fn slide_in<S: Scalar>(
     t: &S,
     (j, i): (usize, usize),
 ) -> bool {
-    let (minus, plus) = rates(data, pattern, s, j, i);
-    if !(minus.certainly_pos() && plus.certainly_neg()) {
+    // Beside a surface `j` already slides on, both slide at once if both attract for every
+    // multiplier of the other; else the new surface replaces the old one.
+    let mut both = pattern.clone();
+    both.active[j].retain(|&k| k != i);
+    both.sliding.push((j, i));
+    let keep = both.sliding_points(j).len() > 1
+        && both.sliding_points(j).into_iter().all(|k| mode_attracts(data, &both, s, j, k));
+    if !keep && !mode_attracts(data, &one_surface(pattern, j), s, j, i) {
         return false;
     }
     // The chattering switches: the pair's trailing events within the chattering span of now
@@ -60,17 +98,17 @@ pub(super) fn slide_in<S: Scalar>(
     }
     pattern.active[j].retain(|&k| k != i);
     pattern.frozen[j] = false;
-    pattern.sliding.retain(|&(jj, _)| jj != j);
+    if !keep {
+        pattern.sliding.retain(|&(jj, _)| jj != j);
+    }
     pattern.sliding.push((j, i));
+    pattern.sliding.sort_unstable();
     true
 }
 
 /// Whether every sliding mode of `pattern` attracts at `s`.
 fn all_attract<S: Scalar>(data: &NetData<S>, pattern: &Pattern, s: &State<S>) -> bool {
-    pattern.sliding.iter().all(|&(j, i)| {
-        let (minus, plus) = rates(data, pattern, s, j, i);
-        minus.certainly_pos() && plus.certainly_neg()
-    })
+    pattern.sliding.iter().all(|&(j, i)| mode_attracts(data, pattern, s, j, i))
 }
 
 /// The first time in `(0, h]` at which a sliding mode of `pattern` stops attracting along the
@@ -124,10 +162,10 @@ pub(super) fn slide_out<S: Scalar>(
 ) -> Vec<(usize, usize)> {
     let mut left = Vec::new();
     for (j, i) in pattern.sliding.clone() {
-        let (minus, plus) = rates(data, pattern, s, j, i);
-        if minus.certainly_pos() && plus.certainly_neg() {
+        if mode_attracts(data, pattern, s, j, i) {
             continue;
         }
+        let (_, plus) = rates(data, pattern, s, j, i);
         pattern.sliding.retain(|&p| p != (j, i));
         left.push((j, i));
         let kind = if !plus.certainly_neg() {

@@ -121,7 +121,7 @@ pub fn certify_with_stats<S: Enclosure>(
         precise: None,
     };
     run.precise = precise_twin::<S>(problem, &run.net, tol, ctx);
-    let status = match initial_pattern(problem, &run.net, run.clarke) {
+    let status = match initial_pattern(problem, &run.net, &run.xbox, run.clarke) {
         Err(reason) => run.undecided(reason),
         Ok((p, leaving)) => {
             run.pattern = p;

@@ -28,6 +28,7 @@
 
 mod ball;
 mod bulk;
+mod dead;
 mod driver;
 mod limit;
 mod lohner;
@@ -40,6 +41,7 @@ mod slide_entry;
 mod slide_exit;
 mod slide_locate;
 mod start;
+mod start_two;
 mod switch;
 mod taylor;
 

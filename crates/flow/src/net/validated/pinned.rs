@@ -67,7 +67,15 @@ impl<S: Enclosure> Net<S> {
         // surface too, and `(w_j, a_j)` stays put under it (its flow is unique there).
         let b = self.d + 1;
         let a_zero = x[j * b + self.d].lower_f64() == 0.0 && x[j * b + self.d].upper_f64() == 0.0;
-        if a_zero || self.inert(pattern, j, i) || self.residuals_vanish(pattern, x, i) {
+        if a_zero {
+            return true;
+        }
+        // The neuron may lie on a second surface too (it died while sliding on it): both at once.
+        let classes = self.doubtful_classes(x, j, i);
+        if classes.len() > 1 {
+            return self.stays_dead_on_surfaces(pattern, x, j, &classes);
+        }
+        if self.inert(pattern, j, i) || self.residuals_vanish(pattern, x, i) {
             return true;
         }
         // Each side of the surface on which a point of `i`'s class is active (two sides when the
@@ -110,7 +118,7 @@ impl<S: Enclosure> Net<S> {
 
 /// `pattern` with the frozen neuron `j` live and without active points (its sides are then set by
 /// [`sides`]).
-fn revived(pattern: &Pattern, j: usize) -> Pattern {
+pub(super) fn revived(pattern: &Pattern, j: usize) -> Pattern {
     let mut p = pattern.clone();
     p.frozen[j] = false;
     p.active[j].clear();

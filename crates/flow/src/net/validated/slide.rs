@@ -5,22 +5,28 @@
 use super::Net;
 use super::start::sides;
 use super::taylor::guard_rate;
+use crate::net::sliding::project_out;
 use crate::trajectory::Pattern;
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, linalg::dot};
 
-/// The entries of `Π_i = I − x_i x_iᵀ/‖x_i‖²` (row-major `d × d`), enclosed. Applied to the `w_j`
-/// block of every Taylor coefficient (and its Jacobian), it turns the recursion of the pattern
-/// field into that of the sliding field (`Π_i` is constant and linear).
-pub(crate) fn projector<S: Enclosure>(net: &Net<S>, i: usize) -> Vec<S> {
-    let (x, d, ctx) = (&net.data.x[i], net.d, &net.ctx);
-    let mut nx = S::zero(ctx);
-    for v in x {
-        nx.add_mul_assign(v, v);
+/// The entries of `Π_i = I − x_i x_iᵀ/‖x_i‖²` (row-major `d × d`), or on two surfaces of
+/// `P_S = I − Σ_k u_k u_kᵀ/‖u_k‖²` over the Gram–Schmidt basis of `x_S` (`sliding::project_out_all`),
+/// enclosed. Applied to the `w_j` block of every Taylor coefficient (and its Jacobian), it turns the
+/// recursion of the pattern field into that of the sliding field (`P_S` is constant and linear).
+pub(crate) fn projector<S: Enclosure>(net: &Net<S>, points: &[usize]) -> Vec<S> {
+    let (d, ctx) = (net.d, &net.ctx);
+    let mut basis: Vec<Vec<S>> = Vec::with_capacity(points.len());
+    for &i in points {
+        let u = basis.iter().fold(net.data.x[i].clone(), |u, b| project_out(b, &u));
+        basis.push(u);
     }
     let mut out = Vec::with_capacity(d * d);
     for r in 0..d {
         for c in 0..d {
-            let q = x[r].mul(&x[c]).div(&nx);
+            let mut q = S::zero(ctx);
+            for u in &basis {
+                q = q.add(&u[r].mul(&u[c]).div(&dot(u, u, ctx)));
+            }
             let id = if r == c { S::one(ctx) } else { S::zero(ctx) };
             out.push(if cfg!(feature = "fault-slide-sign") { id.add(&q) } else { id.sub(&q) });
         }
@@ -45,15 +51,21 @@ pub(crate) fn apply<S: Enclosure>(pi: &[S], v: &mut [S], ctx: &S::Ctx) {
 
 /// The projectors of the sliding neurons of `pattern` (`None` for the others).
 pub(crate) fn projectors<S: Enclosure>(net: &Net<S>, pattern: &Pattern) -> Vec<Option<Vec<S>>> {
-    (0..net.m).map(|j| pattern.sliding_point(j).filter(|_| !pattern.frozen[j]).map(|i| projector(net, i))).collect()
+    (0..net.m)
+        .map(|j| {
+            let points = pattern.sliding_points(j);
+            (!points.is_empty() && !pattern.frozen[j]).then(|| projector(net, &points))
+        })
+        .collect()
 }
 
 /// `pattern` with neuron `j` sliding on point `i`'s surface: `i`'s class on the inactive side
-/// (`off`, from the caller) and `(j, i)` in `sliding`.
+/// (`off`, from the caller) and `(j, i)` in `sliding`, beside a surface `j` already slides on.
 pub(crate) fn sliding_pattern(off: &Pattern, j: usize, i: usize) -> Pattern {
     let mut p = off.clone();
-    p.sliding.retain(|&(jj, _)| jj != j);
-    p.sliding.push((j, i));
+    if !p.sliding.contains(&(j, i)) {
+        p.sliding.push((j, i));
+    }
     p.sliding.sort_unstable();
     p
 }
@@ -75,11 +87,51 @@ pub(crate) fn attracts<S: Enclosure>(rates: &(S, S)) -> bool {
     rates.0.certainly_pos() && rates.1.certainly_neg()
 }
 
+/// At most this many points on a neuron's other sliding surface (its multipliers' vertices are
+/// `2^count` patterns).
+const MAX_OTHER_POINTS: usize = 6;
+
+/// `pattern` at each vertex of the multipliers of `j`'s sliding surfaces other than `i`'s: each
+/// subset of their points active for `j` (`σ'(0) ∈ {0, 1}` per point); `[pattern]` on one surface.
+/// Empty when the other surface has too many points ([`MAX_OTHER_POINTS`]).
+pub(crate) fn vertices<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: usize) -> Vec<Pattern> {
+    let others: Vec<usize> =
+        pattern.sliding_points(j).into_iter().filter(|&k| k != i).flat_map(|k| net.class(k)).collect();
+    if others.len() > MAX_OTHER_POINTS {
+        return Vec::new();
+    }
+    (0..1usize << others.len())
+        .map(|mask| {
+            let mut p = pattern.clone();
+            p.active[j].retain(|q| !others.contains(q));
+            for (_, &l) in others.iter().enumerate().filter(|&(b, _)| mask >> b & 1 == 1) {
+                let at = p.active[j].binary_search(&l).unwrap_or_else(|e| e);
+                p.active[j].insert(at, l);
+            }
+            p
+        })
+        .collect()
+}
+
+/// Whether the surface of `(j, i)` attracts from both sides over the box `x` (`ρ⁻ > 0 > ρ⁺`), on
+/// two surfaces for every multiplier of the other one ([`vertices`];
+/// `proofs-notes/net-clarke-sliding.md`, "Two surfaces").
+pub(crate) fn mode_attracts<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S], j: usize, i: usize) -> bool {
+    let vs = vertices(net, pattern, j, i);
+    !vs.is_empty()
+        && vs.iter().all(|base| {
+            let on = sides(net, base, j, i, true);
+            attracts(&rates(net, base, &on, x, j, i))
+        })
+}
+
 /// The first sliding pair of `pattern` whose surface is not proved to attract from both sides over
 /// the box `x` (`None`: every sliding mode persists on `x`).
 pub(crate) fn first_not_attracting<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S]) -> Option<(usize, usize)> {
-    pattern.sliding.iter().copied().filter(|&(j, _)| !pattern.frozen[j]).find(|&(j, i)| {
-        let on = sides(net, pattern, j, i, true);
-        !attracts(&rates(net, pattern, &on, x, j, i))
-    })
+    pattern
+        .sliding
+        .iter()
+        .copied()
+        .filter(|&(j, _)| !pattern.frozen[j])
+        .find(|&(j, i)| !mode_attracts(net, pattern, x, j, i))
 }

@@ -3,7 +3,7 @@
 //! back into it, so from the crossing on the Clarke flow slides
 //! (`proofs-notes/net-clarke-sliding.md`, "Entry").
 
-use super::slide::{attracts, rates, sliding_pattern};
+use super::slide::{attracts, first_not_attracting, mode_attracts, rates, sliding_pattern};
 use super::switch::{Crossing, SwitchOutcome};
 use super::taylor::{apriori, block_exponents, poly_at, uncertain_guards};
 use super::{Net, ValidatedOptions, series::series};
@@ -32,10 +32,16 @@ pub(crate) fn enter<S: Enclosure>(
 ) -> SwitchOutcome<S> {
     let (j, i) = (c.j, c.i);
     let sliding = UndecidedReason::Sliding { neuron: j, point: i };
-    if !attracts(&rates(net, off, on, &xw, j, i)) {
+    let slide = sliding_pattern(off, j, i);
+    // On one surface `rates(off, on)` are the one-sided rates; beside a surface `j` already slides
+    // on, every surface of `j` must attract for every multiplier of the other.
+    let both_attract = |x: &[S]| {
+        attracts(&rates(net, off, on, x, j, i))
+            && slide.sliding_points(j).into_iter().all(|k| mode_attracts(net, &slide, x, j, k))
+    };
+    if !both_attract(&xw) {
         return SwitchOutcome::Undecided(sliding);
     }
-    let slide = sliding_pattern(off, j, i);
     let delta = f64_up(c.hi - c.lo);
     let ser = series(net, &slide, &xw, opts.order, None);
     let mid: Vec<S> = xw.iter().map(|v| v.mid()).collect();
@@ -45,8 +51,12 @@ pub(crate) fn enter<S: Enclosure>(
             "could not enclose the sliding flow of neuron {j} along the hyperplane of point {i}"
         )));
     };
-    if !attracts(&rates(net, off, on, &apri.e, j, i)) {
+    if !both_attract(&apri.e) {
         return SwitchOutcome::Undecided(UndecidedReason::SlidingMayEnd { neuron: j, point: i });
+    }
+    if let Some((neuron, point)) = first_not_attracting(net, &slide, &apri.e) {
+        // Another neuron slides: its mode must persist after this entry too.
+        return SwitchOutcome::Undecided(UndecidedReason::SlidingMayEnd { neuron, point });
     }
     if let Some(&other) = uncertain_guards(net, &slide, &apri.e).first() {
         return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, i), other] });

@@ -119,6 +119,10 @@ pub(crate) fn leave<S: Enclosure>(
     opts: &ValidatedOptions,
     remaining: &Rational,
 ) -> Result<Exit<S>, UndecidedReason> {
+    if pattern.sliding_points(j).len() > 1 {
+        // The end of a mode on two surfaces is not analysed: the run stops before it.
+        return not_proved(j, i);
+    }
     let ctx = &net.ctx;
     let at = |lo: f64, hi: f64| poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(lo, hi, ctx));
     let on = sides(net, pattern, j, i, true);

@@ -5,7 +5,7 @@
 
 use super::Net;
 use super::series::Series;
-use super::slide::{one_sided, rates};
+use super::slide::{mode_attracts, one_sided, rates};
 use super::slide_exit::Leaving;
 use super::start::sides;
 use super::taylor::{Apriori, poly_at};
@@ -31,6 +31,10 @@ pub(crate) fn persists<S: Enclosure>(
     let at = |lo: f64, hi: f64| poly_at(&ser_x.x, Some(&apri.rem), &S::from_f64_bounds(lo, hi, &net.ctx));
     let times = piece_times(h);
     pattern.sliding.iter().filter(|&&(j, _)| !pattern.frozen[j]).all(|&(j, i)| {
+        if pattern.sliding_points(j).len() > 1 {
+            // Two surfaces: on each piece's box, for every multiplier of the other surface.
+            return (0..PIECES).all(|k| mode_attracts(net, pattern, &at(times[k], times[k + 1]), j, i));
+        }
         let on = sides(net, pattern, j, i, true);
         (0..PIECES).all(|k| attracts_on(net, pattern, &on, &at, times[k], times[k + 1], (j, i)))
     })

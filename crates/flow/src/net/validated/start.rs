@@ -4,9 +4,9 @@
 
 use super::Net;
 use super::slide::sliding_pattern;
+use super::start_two::{leave_class, leave_two, on_sides};
 use super::taylor::guard_rate;
-use crate::net::field::initial_state;
-use crate::trajectory::{Pattern, State, UndecidedReason};
+use crate::trajectory::{Pattern, UndecidedReason};
 use reluflow_arith::Enclosure;
 use reluflow_model::{Init, Problem};
 use rug::Rational;
@@ -20,6 +20,7 @@ use rug::Rational;
 pub(crate) fn initial_pattern<S: Enclosure>(
     problem: &Problem,
     net: &Net<S>,
+    x0: &[S],
     clarke: bool,
 ) -> Result<(Pattern, Vec<(usize, usize)>), UndecidedReason> {
     let (w, a_zero): (Vec<Vec<Rational>>, Vec<bool>) = match problem.init() {
@@ -49,14 +50,30 @@ pub(crate) fn initial_pattern<S: Enclosure>(
         pattern.frozen.push(act.is_empty());
         pattern.active.push(act);
     }
-    let x0 = net.flatten(&initial_state_of(net, &w, problem));
-    let leaving = leave_surfaces(net, &mut pattern, &x0, &on_surface, clarke)?;
-    for &(j, i) in &on_surface {
-        if pattern.frozen[j] && !a_zero[j] {
-            frozen_stays(net, &pattern, &x0, j, i)?;
+    let leaving = leave_surfaces(net, &mut pattern, x0, &on_surface, clarke)?;
+    for j in (0..a_zero.len()).filter(|&j| pattern.frozen[j] && !a_zero[j]) {
+        let mine: Vec<(usize, usize)> = on_surface.iter().copied().filter(|&(jj, _)| jj == j).collect();
+        let classes = surface_classes(net, &mine);
+        if classes.len() > 1 {
+            // Dead on two surfaces: it stays dead if every active side points back (`dead.rs`).
+            if !net.stays_dead_on_surfaces(&pattern, x0, j, &classes) {
+                return Err(UndecidedReason::SimultaneousSwitches { pairs: mine });
+            }
+            continue;
+        }
+        for &(_, i) in &mine {
+            frozen_stays(net, &pattern, x0, j, i)?;
         }
     }
     Ok((pattern, leaving))
+}
+
+/// The classes (each by its smallest point) of the points of `pairs`.
+fn surface_classes<S: Enclosure>(net: &Net<S>, pairs: &[(usize, usize)]) -> Vec<usize> {
+    let mut reps: Vec<usize> = pairs.iter().map(|&(_, k)| net.class(k)[0]).collect();
+    reps.sort_unstable();
+    reps.dedup();
+    reps
 }
 
 /// How a live neuron leaves the one surface it starts on.
@@ -72,7 +89,8 @@ enum Leave {
 }
 
 /// The live neurons' pairs on a surface at `t = 0`, each decided by [`leave_surface`] (the pattern
-/// gets the side they go to). Several surfaces of one neuron: `SimultaneousSwitches`. A pair with
+/// gets the side they go to); two surfaces of one neuron by `start_two::leave_two`, more:
+/// `SimultaneousSwitches`. A pair with
 /// two solutions is `NonUnique` once every other pair is decided (the two are then solutions of
 /// the whole flow). Returns the pairs that leave.
 fn leave_surfaces<S: Enclosure>(
@@ -94,8 +112,15 @@ fn leave_surfaces<S: Enclosure>(
         // One surface: the points of j on a surface are i's class (parallel points).
         let same: Vec<(usize, usize)> = live.iter().copied().filter(|&(jj, _)| jj == j).collect();
         let class = net.class(i);
-        if same.iter().any(|(_, k)| !class.contains(k)) {
-            return Err(UndecidedReason::SimultaneousSwitches { pairs: same });
+        match surface_classes(net, &same)[..] {
+            [_] => {}
+            [r0, r1] => {
+                let to = leave_two(net, pattern, x0, j, [r0, r1])?;
+                *pattern = on_sides(net, pattern, j, [r0, r1], to);
+                leaving.extend(same.iter().copied());
+                continue;
+            }
+            _ => return Err(UndecidedReason::SimultaneousSwitches { pairs: same }),
         }
         match leave_surface(net, pattern, x0, j, i) {
             Ok(Leave::To(active)) => {
@@ -159,10 +184,14 @@ fn leave_surface<S: Enclosure>(
             Err(UndecidedReason::Grazing { neuron: j, point: i })
         };
     }
-    if minus.certainly_neg() && plus.certainly_neg() {
+    // Parallel points on the surface have a multiplier each: every vertex must agree too.
+    let every_vertex = |side: bool| net.class(i).len() == 1 || leave_class(net, pattern, x0, j, i) == Some(side);
+    if minus.certainly_neg() && plus.certainly_neg() && every_vertex(false) {
         Ok(Leave::To(false))
-    } else if minus.certainly_pos() && plus.certainly_pos() {
+    } else if minus.certainly_pos() && plus.certainly_pos() && every_vertex(true) {
         Ok(Leave::To(true))
+    } else if (minus.certainly_neg() && plus.certainly_neg()) || (minus.certainly_pos() && plus.certainly_pos()) {
+        Err(UndecidedReason::Grazing { neuron: j, point: i })
     } else if minus.certainly_neg() && plus.certainly_pos() {
         Ok(Leave::Both)
     } else if minus.certainly_pos() && plus.certainly_neg() {
@@ -189,10 +218,11 @@ fn frozen_stays<S: Enclosure>(
         // The leaving side's rate is `−G a_j² ‖x_i‖² w_jᵀx_i ≤ 0` (`pinned.rs`).
         return Ok(());
     }
-    let mut leaving = pattern.clone();
-    leaving.active[j] = vec![i];
-    leaving.frozen[j] = false;
-    let rate = guard_rate(net, &leaving, x0, j, i);
+    // Where the guard turns positive, `i`'s side of its class is active (parallel points too).
+    let mut live_j = pattern.clone();
+    live_j.active[j].clear();
+    live_j.frozen[j] = false;
+    let rate = guard_rate(net, &sides(net, &live_j, j, i, true), x0, j, i);
     if rate.certainly_neg() {
         Ok(())
     } else if rate.certainly_pos() {
@@ -200,9 +230,4 @@ fn frozen_stays<S: Enclosure>(
     } else {
         Err(UndecidedReason::Grazing { neuron: j, point: i })
     }
-}
-
-fn initial_state_of<S: Enclosure>(net: &Net<S>, w: &[Vec<Rational>], problem: &Problem) -> State<S> {
-    let s = initial_state::<S>(problem, &net.ctx).expect("checked before");
-    State { w: w.iter().map(|r| r.iter().map(|q| S::from_rational(q, &net.ctx)).collect()).collect(), a: s.a }
 }

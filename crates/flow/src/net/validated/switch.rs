@@ -237,7 +237,7 @@ pub(crate) fn cross<S: Enclosure>(
     let (j, i) = (c.j, c.i);
     // A sliding neuron crossing a second surface transversally (under its sliding field) keeps
     // sliding in the new pattern if the first surface still attracts there (checked on the
-    // enclosure after the switch); a death or a second sliding surface is not analysed.
+    // enclosure after the switch); its death is analysed below, a second sliding surface is not.
     let slides_on = pattern.sliding_point(j);
     let unanalysed =
         |k: usize| SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs: vec![(j, k), (j, i)] });
@@ -273,22 +273,22 @@ pub(crate) fn cross<S: Enclosure>(
             }
         }
     }
-    if let Some(s) = slides_on.filter(|_| next.active[j].is_empty()) {
-        return unanalysed(s);
-    }
+    // The last active class of a sliding neuron leaves: the Clarke flow stops the neuron where it
+    // is, on both surfaces (`dead.rs`), and its sliding ends.
+    let slide_death = slides_on.filter(|_| next.active[j].is_empty());
     let kind = if next.active[j].is_empty() {
-        if relu_prime == ReluPrime::One {
+        if relu_prime == ReluPrime::One && slide_death.is_none() {
             // With σ'(0) = 1 the surface counts as active: the field on the surface points out of
             // it, the field beyond it vanishes — a sliding (Filippov) situation.
             return SwitchOutcome::Undecided(UndecidedReason::Sliding { neuron: j, point: i });
         }
-        if kinds.len() > 1 {
-            // Several last points at once: not analysed.
-            let pairs = class.iter().map(|&k| (j, k)).collect();
-            return SwitchOutcome::Undecided(UndecidedReason::SimultaneousSwitches { pairs });
-        }
         next.frozen[j] = true;
+        // The points of one class leave together; the first is named the death.
         kinds[0].1 = EventKind::Death;
+        if slide_death.is_some() {
+            kinds.extend(pattern.sliding_points(j).into_iter().map(|s| (s, EventKind::SlideEnd)));
+            next.sliding.retain(|&(jj, _)| jj != j);
+        }
         EventKind::Death
     } else if was_active {
         EventKind::Deactivate
@@ -300,7 +300,8 @@ pub(crate) fn cross<S: Enclosure>(
     let pin = kind != EventKind::Death && was_active && net.pinnable && net.constant_guard(&next, j, i);
     let settles = kind == EventKind::Death || pin;
     if !settles && !sign_ok(&guard_rate(net, &next, &xw, j, i), !was_active) {
-        if let Some(s) = slides_on {
+        // A second sliding surface is entered like the first (`slide_entry`); a third is not.
+        if let Some(s) = slides_on.filter(|_| !clarke || pattern.sliding_points(j).len() > 1) {
             return unanalysed(s);
         }
         if clarke {
@@ -327,9 +328,17 @@ pub(crate) fn cross<S: Enclosure>(
                 "could not enclose the flow after the switch of neuron {j} at point {i}"
             )));
         };
+        let death = kind == EventKind::Death;
+        if death && let Some(k) = (0..net.n).find(|&k| net.is_guard(k) && !net.guard_holds(&next, &after.e, j, k)) {
+            return SwitchOutcome::Undecided(UndecidedReason::Other(format!(
+                "neuron {j} dies on the hyperplane of point {i}, but the field on the active side of the \
+                 hyperplane of point {k} may point away from it after the death: a second solution, with \
+                 the neuron revived, is neither excluded nor proved"
+            )));
+        }
         let others: Vec<(usize, usize)> = uncertain_guards(net, &next, &after.e)
             .into_iter()
-            .filter(|&(jj, ii)| !(jj == j && class.contains(&ii)))
+            .filter(|&(jj, ii)| !(jj == j && (death || class.contains(&ii))))
             .filter(|&(jj, ii)| !still_leaving(net, &next, &after.e, leaving, (jj, ii)))
             .collect();
         if let Some(&(jj, ii)) = others.first() {

@@ -146,7 +146,7 @@ pub(crate) fn guard_rate<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S],
 pub(crate) fn uncertain_guards<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x: &[S]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for j in 0..net.m {
-        let surface = pattern.sliding_point(j).map(|s| net.class(s)).unwrap_or_default();
+        let surface: Vec<usize> = pattern.sliding_points(j).into_iter().flat_map(|s| net.class(s)).collect();
         for i in (0..net.n).filter(|&i| net.is_guard(i) && !surface.contains(&i)) {
             if !net.guard_holds(pattern, x, j, i) {
                 out.push((j, i));

@@ -48,7 +48,9 @@ impl<S: Enclosure> Runner<S> {
         let class = net.class(i);
         let died_here =
             self.events.iter().any(|e| e.kind == EventKind::Death && e.neuron == j && class.contains(&e.point));
-        if alone && died_here && net.revives(&self.pattern, &end, j, i) {
+        // On two surfaces at once a positive rate alone does not make a second solution.
+        let one_surface = net.doubtful_classes(&apri.e, j, i).len() == 1;
+        if alone && died_here && one_surface && net.revives(&self.pattern, &end, j, i) {
             return Revival::Stop(self.undecided(UndecidedReason::NonUnique { neuron: j, point: i }));
         }
         if approaches < REVIVAL_APPROACHES && h_hi > self.opts.h_min {

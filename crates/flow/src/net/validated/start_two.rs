@@ -1,0 +1,123 @@
+//! A neuron that starts on two surfaces at once (guards of two classes exactly 0 at `t = 0`).
+//!
+//! Proofs note: `proofs-notes/net-validated-switches.md` ("Start on two surfaces").
+
+use super::Net;
+use super::start::sides;
+use super::taylor::guard_rate;
+use crate::trajectory::{Pattern, UndecidedReason};
+use reluflow_arith::Enclosure;
+
+/// At most this many points on the two surfaces (each guard's rate is taken at `2^count` vertices).
+const MAX_POINTS: usize = 6;
+
+/// The sides a live neuron `j` leaves the surfaces of the classes `reps` to, from the exact start
+/// `x0` on both: each guard's rate must have one sign at every vertex of the points' multipliers
+/// (each subset of the two classes' points active, `σ'(0) ∈ {0, 1}` per point), so that every
+/// Clarke solution leaves both surfaces at once to that side. Otherwise undecided, naming both.
+pub(crate) fn leave_two<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    x0: &[S],
+    j: usize,
+    reps: [usize; 2],
+) -> Result<[bool; 2], UndecidedReason> {
+    let points: Vec<usize> = reps.iter().flat_map(|&r| net.class(r)).collect();
+    let undecided = || UndecidedReason::SimultaneousSwitches { pairs: reps.iter().map(|&r| (j, r)).collect() };
+    if points.len() > MAX_POINTS {
+        return Err(undecided());
+    }
+    let mut out = [false; 2];
+    for (c, &r) in reps.iter().enumerate() {
+        out[c] = vertex_sign(net, pattern, x0, j, r, &points).ok_or_else(undecided)?;
+    }
+    Ok(out)
+}
+
+/// The side every solution leaves the surface of `i`'s class to from `x0` (`j` live), when the
+/// guard's rate has one sign at every vertex of the class's multipliers (each subset of its points
+/// active); `None` otherwise.
+pub(crate) fn leave_class<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x0: &[S], j: usize, i: usize) -> Option<bool> {
+    let points = net.class(i);
+    (points.len() <= MAX_POINTS).then_some(())?;
+    vertex_sign(net, pattern, x0, j, i, &points)
+}
+
+/// The sign of guard `(j, r)`'s rate at `x0` if it is the same at every vertex (each subset of
+/// `points` active for `j`).
+fn vertex_sign<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    x0: &[S],
+    j: usize,
+    r: usize,
+    points: &[usize],
+) -> Option<bool> {
+    let signs: Vec<Option<bool>> = (0..1usize << points.len())
+        .map(|mask| {
+            let mut p = pattern.clone();
+            p.active[j].retain(|q| !points.contains(q));
+            for (_, &l) in points.iter().enumerate().filter(|&(b, _)| mask >> b & 1 == 1) {
+                let at = p.active[j].binary_search(&l).unwrap_or_else(|e| e);
+                p.active[j].insert(at, l);
+            }
+            let rate = guard_rate(net, &p, x0, j, r);
+            if rate.certainly_pos() {
+                Some(true)
+            } else if rate.certainly_neg() {
+                Some(false)
+            } else {
+                None
+            }
+        })
+        .collect();
+    signs[0].filter(|side| signs.iter().all(|s| *s == Some(*side)))
+}
+
+/// `pattern` with neuron `j` on the sides `to` of the two classes `reps` ([`sides`] for each).
+pub(crate) fn on_sides<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    j: usize,
+    reps: [usize; 2],
+    to: [bool; 2],
+) -> Pattern {
+    let p = sides(net, pattern, j, reps[0], to[0]);
+    sides(net, &p, j, reps[1], to[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::field::NetData;
+    use reluflow_arith::{Interval, Scalar};
+
+    /// One neuron `w = (0, 0, 1)`, `a = 1`, `G = 1`, on the surfaces of `x_0 = (1, 0, 0)` and
+    /// `x_1 = (−1, 1, 0)`, with `x_2 = (1, 0, 1)` active (`r_2 = −1`) and residuals `r_0`, `r_1` on the
+    /// surfaces (labels `−r`): the rate of `x_0`'s guard is `1 − r_0 [0 active] + r_1 [1 active]`.
+    fn leave(r0: f64, r1: f64) -> Result<[bool; 2], UndecidedReason> {
+        let iv = |v: f64| Interval::from_f64(v, &());
+        let row = |v: [f64; 3]| v.iter().map(|&c| iv(c)).collect::<Vec<_>>();
+        let data = NetData {
+            x: vec![row([1.0, 0.0, 0.0]), row([-1.0, 1.0, 0.0]), row([1.0, 0.0, 1.0])],
+            y: vec![iv(-r0), iv(-r1), iv(2.0)],
+            grad_factor: iv(1.0),
+            relu_prime: reluflow_model::ReluPrime::Zero,
+        };
+        let net = Net::new(data, 1, ());
+        let pattern = Pattern { active: vec![vec![2]], frozen: vec![false], sliding: Vec::new() };
+        leave_two(&net, &pattern, &[iv(0.0), iv(0.0), iv(1.0), iv(1.0)], 0, [0, 1])
+    }
+
+    #[test]
+    fn both_guards_of_one_sign_at_every_vertex_leave_to_their_sides() {
+        assert_eq!(leave(0.5, 0.2).unwrap(), [true, false]);
+    }
+
+    /// With point 1 inactive the guard of `x_0` rises on both of its sides (`1`, `0.5`), but with
+    /// point 1 active and point 0 active it falls (`1 − 0.5 − 0.8 < 0`): not decided.
+    #[test]
+    fn a_vertex_of_the_other_surface_that_turns_the_rate_is_not_decided() {
+        assert!(matches!(leave(0.5, -0.8), Err(UndecidedReason::SimultaneousSwitches { .. })));
+    }
+}
