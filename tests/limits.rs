@@ -41,14 +41,18 @@ fn the_time_limit_ends_the_run_undecided_with_the_setting_to_change() {
     }
 }
 
-/// A two-layer problem with `m = 20`, `d = 2000`: its Lohner matrices alone need ~50 GB.
+/// A two-layer problem with `m = 20`, `d = 2000` and `n = 65` points (more than the integrator
+/// reduces to the data's span, so it works in all `d` coordinates): its Lohner matrices alone need
+/// ~50 GB.
 fn oversized() -> String {
-    let (m, d) = (20, 2000);
+    let (m, d, n) = (20, 2000, 65);
     let row = |v: &str| format!("[{}]", vec![v; d].join(","));
     let w: Vec<String> = (0..m).map(|_| row("0.01")).collect();
+    let x: Vec<String> = (0..n).map(|_| row("0.5")).collect();
     format!(
-        "model = \"two-layer\"\nrelu_prime_at_zero = 0\nloss = \"half-mean\"\n[data]\nx = [{}]\ny = [1]\n[init]\nw = [{}]\na = [{}]\n[run]\nt_end = 1\narithmetic = \"interval\"\n",
-        row("0.5"),
+        "model = \"two-layer\"\nrelu_prime_at_zero = 0\nloss = \"half-mean\"\n[data]\nx = [{}]\ny = [{}]\n[init]\nw = [{}]\na = [{}]\n[run]\nt_end = 1\narithmetic = \"interval\"\n",
+        x.join(","),
+        vec!["1"; n].join(","),
         w.join(","),
         vec!["0.1"; m].join(",")
     )

@@ -4,7 +4,8 @@
 //!
 //! The estimates are lower bounds of what the integrators allocate (a refusal is never wrong
 //! about a problem that would have run): the validated two-layer integrator keeps Lohner matrices
-//! of `D × D` enclosures, `D = m(d + 1)`; the single neuron and the reference integrators keep a
+//! of `D × D` enclosures, `D = m(r + 1)` with `r` its working dimension (`d`, or the rank of the
+//! data when it works in their span, `working_dim`); the single neuron and the reference integrators keep a
 //! few vectors of length `n·d` and `m·d` (`proofs-notes/neuron-gram-space.md`).
 
 use crate::exit::Failure;
@@ -29,11 +30,20 @@ pub fn estimate(problem: &Problem) -> (f64, String) {
     let data = 2.0 * n * d * v;
     match (problem.model(), problem.run().arithmetic.is_validated()) {
         (ModelKind::TwoLayer, true) => {
-            let dim = m * (d + 1.0);
-            let what = format!(
-                "the validated two-layer integrator keeps Lohner matrices of (m(d + 1))² = {dim}² enclosures \
-                 (m = {m}, d = {d})"
-            );
+            // For large d it works in the data's span, of dimension r ≤ n (the rank).
+            let r = reluflow_flow::net::validated::working_dim(problem) as f64;
+            let dim = m * (r + 1.0);
+            let what = if r < d {
+                format!(
+                    "the validated two-layer integrator keeps Lohner matrices of (m(r + 1))² = {dim}² enclosures \
+                     (m = {m}, r = {r} the rank of the data, d = {d})"
+                )
+            } else {
+                format!(
+                    "the validated two-layer integrator keeps Lohner matrices of (m(d + 1))² = {dim}² enclosures \
+                     (m = {m}, d = {d})"
+                )
+            };
             // The interval Jacobian over a step (D² values) and the f64 basis B and Q (2·8·D² bytes).
             (dim * dim * (v + 16.0) + data, what)
         }

@@ -49,7 +49,7 @@ mod certify;
 mod exact;
 mod expm;
 mod frame;
-mod gram;
+pub(crate) mod gram;
 mod limit;
 mod modal;
 mod pattern;

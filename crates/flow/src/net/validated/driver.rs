@@ -85,7 +85,13 @@ pub fn certify_with_stats<S: Enclosure>(
         ));
     }
     let s0 = initial_state::<S>(problem, ctx)?;
-    let data = NetData::from_problem(problem, ctx);
+    let full = NetData::from_problem(problem, ctx);
+    // Large `d`: the flow runs in coordinates of the data's span (`reduce.rs`), lifted at the end.
+    let reduced = super::reduce::reduce(problem, &s0, &full, ctx);
+    let (data, s0) = match &reduced {
+        Some(r) => (r.data.clone(), r.s0.clone()),
+        None => (full, s0),
+    };
     let mut net = Net::new(data, s0.width(), ctx.clone());
     net.set_parallel(problem.data().x());
     net.set_pinnable(problem.solution() == Solution::Clarke || problem.relu_prime() == ReluPrime::Zero);
@@ -120,7 +126,7 @@ pub fn certify_with_stats<S: Enclosure>(
         slide_approaches: 0,
         precise: None,
     };
-    run.precise = precise_twin::<S>(problem, &run.net, tol, ctx);
+    run.precise = precise_twin::<S>(problem, &run.net, tol, ctx, reduced.is_some());
     let status = match initial_pattern(problem, &run.net, &run.xbox, run.clarke) {
         Err(reason) => run.undecided(reason),
         Ok((p, leaving)) => {
@@ -133,6 +139,10 @@ pub fn certify_with_stats<S: Enclosure>(
         }
     };
     let (tr, stats) = run.finish(status);
+    let tr = match &reduced {
+        Some(r) => r.lift_parts(tr),
+        None => tr,
+    };
     Ok((Trajectory::from_parts(tr.without_vacuous_bounds())?, stats))
 }
 
@@ -158,6 +168,7 @@ fn precise_twin<S: Enclosure>(
     net: &Net<S>,
     tol: f64,
     ctx: &S::Ctx,
+    reduced: bool,
 ) -> Option<super::precise::Precise> {
     let third = S::one(ctx).div(&S::from_i64(3, ctx));
     let ulp = third.width_upper() * 3.0;
@@ -165,7 +176,7 @@ fn precise_twin<S: Enclosure>(
         return None;
     }
     let bits = (-ulp.log2()).ceil() as u32;
-    Some(super::precise::Precise::new(problem, net.m, (2 * bits + 22).max(128)))
+    super::precise::Precise::new(problem, net.m, (2 * bits + 22).max(128), reduced)
 }
 
 /// Largest accepted wrapping indicator of a plain step ([`LohnerSet::wrap`]): above it the step is

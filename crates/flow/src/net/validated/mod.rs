@@ -34,6 +34,7 @@ mod limit;
 mod lohner;
 mod pinned;
 mod precise;
+mod reduce;
 mod saltation;
 mod series;
 mod slide;
@@ -46,6 +47,7 @@ mod switch;
 mod taylor;
 
 pub use driver::{RunStats, certify, certify_with_stats};
+pub use reduce::working_dim;
 
 use super::NetError;
 use super::field::{NetData, field};
@@ -182,25 +184,24 @@ impl<S: Enclosure> Net<S> {
     }
     /// Records which points are parallel (all 2×2 minors of `x_i, x_k` vanish, both non-zero) and
     /// which are orthogonal, from the exact data `x`.
+    ///
+    /// From the exact Gram matrix (`O(n²d)`): `x_i ∥ x_k` iff equality holds in Cauchy–Schwarz,
+    /// `(x_iᵀx_k)² = ‖x_i‖²‖x_k‖²`, both non-zero. The relations are those of the problem's data,
+    /// also when the integrator works in reduced coordinates (an isometry of their span keeps them).
     pub fn set_parallel(&mut self, x: &[Vec<rug::Rational>]) {
-        let nonzero = |v: &[rug::Rational]| v.iter().any(|q| *q != 0);
-        let parallel = |a: &[rug::Rational], b: &[rug::Rational]| {
-            (0..a.len()).all(|p| {
-                (p + 1..a.len()).all(|q| rug::Rational::from(&a[p] * &b[q]) == rug::Rational::from(&a[q] * &b[p]))
-            })
-        };
+        let dg = crate::neuron::gram::DataGram::new(x);
+        let g = |i: usize, k: usize| dg.gram(i, k).clone();
         for i in 0..self.n {
-            self.parallel[i] =
-                (0..self.n).filter(|&k| k != i && nonzero(&x[i]) && nonzero(&x[k]) && parallel(&x[i], &x[k])).collect();
+            self.parallel[i] = (0..self.n)
+                .filter(|&k| k != i && g(i, i) != 0 && g(k, k) != 0 && g(i, k).square() == g(i, i) * g(k, k))
+                .collect();
             for &k in &self.parallel[i] {
-                let dot: rug::Rational = x[i].iter().zip(&x[k]).map(|(a, b)| rug::Rational::from(a * b)).sum();
-                if dot > 0 {
+                if g(i, k) > 0 {
                     self.same_direction.push((i, k));
                 }
             }
             for k in 0..self.n {
-                let dot: rug::Rational = x[i].iter().zip(&x[k]).map(|(a, b)| rug::Rational::from(a * b)).sum();
-                self.orthogonal[i][k] = dot == 0;
+                self.orthogonal[i][k] = g(i, k) == 0;
             }
         }
     }

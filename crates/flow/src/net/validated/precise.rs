@@ -38,12 +38,18 @@ fn widen<S: Enclosure>(v: &S, bits: u32) -> Option<MpInterval> {
 
 impl Precise {
     /// The twin of the network of `problem` with `m` neurons, in `bits`-bit MPFR intervals.
-    pub fn new(problem: &Problem, m: usize, bits: u32) -> Precise {
-        let data = NetData::from_problem(problem, &bits);
+    /// The twin of the network of `problem` at `bits` bits, in the reduced coordinates of
+    /// `reduce.rs` when the integrator works in them (`reduced`); `None` if that fails.
+    pub fn new(problem: &Problem, m: usize, bits: u32, reduced: bool) -> Option<Precise> {
+        let mut data = NetData::from_problem(problem, &bits);
+        if reduced {
+            let s0 = crate::net::field::initial_state::<MpInterval>(problem, &bits).ok()?;
+            data = super::reduce::reduce(problem, &s0, &data, &bits)?.data;
+        }
         let mut net = Net::new(data, m, bits);
         net.set_parallel(problem.data().x());
         net.set_pinnable(problem.solution() == Solution::Clarke || problem.relu_prime() == ReluPrime::Zero);
-        Precise::from_net(net)
+        Some(Precise::from_net(net))
     }
 
     /// The twin `net` (the same data, in MPFR intervals).
