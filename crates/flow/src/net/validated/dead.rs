@@ -3,10 +3,10 @@
 //! A neuron that dies while it slides on the surface of point `s` stops where its last active
 //! class `K` leaves: on `H_s ∩ H_K`. Its field is zero there for the multipliers 0, so staying is a
 //! Clarke solution; it is the only one while, for each point `k` of the two classes, the rate of
-//! `k`'s guard with `k`'s side of its class active is negative for every choice of the other
-//! class's points active or not (`proofs-notes/net-validated-switches.md`, "Dead on two
-//! surfaces"): no guard can turn positive, and on the surfaces the only velocity that keeps both
-//! guards at 0 is zero, the two class directions being independent.
+//! `k`'s guard with `k`'s side of its class active is negative with the other surface on either
+//! side (`proofs-notes/net-validated-switches.md`, "Dead on two surfaces"): no guard can turn
+//! positive, and on the surfaces the only velocity that keeps both guards at 0 is zero, the two
+//! class directions being independent.
 
 use super::Net;
 use super::pinned::revived;
@@ -14,9 +14,6 @@ use super::start::sides;
 use super::taylor::{guard, guard_rate};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
-
-/// At most this many points in the other surface's class (the check takes `2^count` rates).
-const MAX_OTHER_POINTS: usize = 6;
 
 impl<S: Enclosure> Net<S> {
     /// The classes of neuron `j`'s points whose guards are not certainly negative over `x`, each
@@ -35,7 +32,7 @@ impl<S: Enclosure> Net<S> {
 
     /// Whether the frozen neuron `j`, whose guards of the `classes` (exactly two) may be 0 over
     /// `x`, stays dead: for each point `k` of either class, with `k`'s side of its class active and
-    /// each subset of the other class active, the rate of `k`'s guard is certainly negative.
+    /// the other class on either side, the rate of `k`'s guard is certainly negative.
     /// Three or more surfaces are not analysed (their directions may be dependent).
     pub(crate) fn stays_dead_on_surfaces(&self, pattern: &Pattern, x: &[S], j: usize, classes: &[usize]) -> bool {
         if classes.len() != 2 {
@@ -43,19 +40,13 @@ impl<S: Enclosure> Net<S> {
         }
         let live_j = revived(pattern, j);
         classes.iter().enumerate().all(|(c, &rep)| {
-            let other = self.class(classes[1 - c]);
-            other.len() <= MAX_OTHER_POINTS
-                && self.class(rep).into_iter().all(|k| {
-                    let side = sides(self, &live_j, j, k, true);
-                    (0..1usize << other.len()).all(|mask| {
-                        let mut p = side.clone();
-                        for (_, &l) in other.iter().enumerate().filter(|&(b, _)| mask >> b & 1 == 1) {
-                            let at = p.active[j].binary_search(&l).unwrap_or_else(|e| e);
-                            p.active[j].insert(at, l);
-                        }
-                        guard_rate(self, &p, x, j, k).certainly_neg()
-                    })
+            let other = classes[1 - c];
+            self.class(rep).into_iter().all(|k| {
+                [false, true].iter().all(|&other_on| {
+                    let p = sides(self, &sides(self, &live_j, j, other, other_on), j, k, true);
+                    guard_rate(self, &p, x, j, k).certainly_neg()
                 })
+            })
         })
     }
 }
@@ -90,7 +81,7 @@ mod tests {
 
     /// `x_1 = (−1, 1)`, `y = (−1, −2)`: each guard alone returns (`−1`, `−4`), but with both points
     /// active the guard of `x_0` rises (`−1 + 2 = 1`): a second solution may leave along `x_1`'s
-    /// side. The one-surface check would have passed; the subsets catch it.
+    /// side. The one-surface check would have passed; the other surface's active side catches it.
     #[test]
     fn a_mixed_side_that_points_away_is_caught() {
         assert!(!on_two_surfaces([-1.0, 1.0], [-1.0, -2.0]));

@@ -87,28 +87,15 @@ pub(crate) fn attracts<S: Enclosure>(rates: &(S, S)) -> bool {
     rates.0.certainly_pos() && rates.1.certainly_neg()
 }
 
-/// At most this many points on a neuron's other sliding surface (its multipliers' vertices are
-/// `2^count` patterns).
-const MAX_OTHER_POINTS: usize = 6;
-
 /// `pattern` at each vertex of the multipliers of `j`'s sliding surfaces other than `i`'s: each
-/// subset of their points active for `j` (`σ'(0) ∈ {0, 1}` per point); `[pattern]` on one surface.
-/// Empty when the other surface has too many points ([`MAX_OTHER_POINTS`]).
+/// such surface on its inactive or its active side ([`sides`]; the Clarke set near a surface is
+/// the hull of the two sides' fields, the limits of gradients); `[pattern]` on one surface.
 pub(crate) fn vertices<S: Enclosure>(net: &Net<S>, pattern: &Pattern, j: usize, i: usize) -> Vec<Pattern> {
-    let others: Vec<usize> =
-        pattern.sliding_points(j).into_iter().filter(|&k| k != i).flat_map(|k| net.class(k)).collect();
-    if others.len() > MAX_OTHER_POINTS {
-        return Vec::new();
-    }
+    let others: Vec<usize> = pattern.sliding_points(j).into_iter().filter(|&k| k != i).collect();
     (0..1usize << others.len())
         .map(|mask| {
-            let mut p = pattern.clone();
-            p.active[j].retain(|q| !others.contains(q));
-            for (_, &l) in others.iter().enumerate().filter(|&(b, _)| mask >> b & 1 == 1) {
-                let at = p.active[j].binary_search(&l).unwrap_or_else(|e| e);
-                p.active[j].insert(at, l);
-            }
-            p
+            let side = |b: usize| mask >> b & 1 == 1;
+            others.iter().enumerate().fold(pattern.clone(), |p, (b, &k)| sides(net, &p, j, k, side(b)))
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 
 use super::Net;
 use super::slide::sliding_pattern;
-use super::start_two::{leave_class, leave_two, on_sides};
+use super::start_two::{leave_two, on_sides};
 use super::taylor::guard_rate;
 use crate::trajectory::{Pattern, UndecidedReason};
 use reluflow_arith::Enclosure;
@@ -184,14 +184,10 @@ fn leave_surface<S: Enclosure>(
             Err(UndecidedReason::Grazing { neuron: j, point: i })
         };
     }
-    // Parallel points on the surface have a multiplier each: every vertex must agree too.
-    let every_vertex = |side: bool| net.class(i).len() == 1 || leave_class(net, pattern, x0, j, i) == Some(side);
-    if minus.certainly_neg() && plus.certainly_neg() && every_vertex(false) {
+    if minus.certainly_neg() && plus.certainly_neg() {
         Ok(Leave::To(false))
-    } else if minus.certainly_pos() && plus.certainly_pos() && every_vertex(true) {
+    } else if minus.certainly_pos() && plus.certainly_pos() {
         Ok(Leave::To(true))
-    } else if (minus.certainly_neg() && plus.certainly_neg()) || (minus.certainly_pos() && plus.certainly_pos()) {
-        Err(UndecidedReason::Grazing { neuron: j, point: i })
     } else if minus.certainly_neg() && plus.certainly_pos() {
         Ok(Leave::Both)
     } else if minus.certainly_pos() && plus.certainly_neg() {
