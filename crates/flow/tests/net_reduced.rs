@@ -129,3 +129,57 @@ fn a_problem_with_ten_thousand_columns_certifies_in_its_span() {
     let widest = tr.final_state().w.iter().flatten().map(|v| v.width_upper()).fold(0.0, f64::max);
     assert!(widest < 1e-8, "widest final coordinate {widest}");
 }
+
+/// Seeded random instances at `d = 64` (the uncentred data scheme, `n = 3 … 6`, `m = 2, 3`, scale
+/// 0.1, Clarke, `t_end = 4`), each certified in the data's span and in all 64 coordinates: where
+/// both certify, the same events with overlapping times and overlapping final states; every
+/// certified final state of the reduced run contains the 256-bit reference. Release only:
+/// `cargo test --release -p reluflow-flow --test net_reduced -- --ignored`.
+#[test]
+#[ignore = "heavy: run in release"]
+fn random_instances_agree_with_and_without_the_span_coordinates() {
+    use reluflow_flow::net::data::{Scheme, Spec, generate};
+    let (mut both, mut compared) = (0, 0);
+    for seed in 0..12u64 {
+        let (n, m) = (3 + (seed as usize % 4), 2 + (seed as usize % 2));
+        let run = RunConfig { t_end: Horizon::Finite(q(4, 1)), arithmetic: Arithmetic::Interval, precision: 53 };
+        let p = generate(&Spec { scheme: Scheme::Uncentred, n, d: D - 16, m, seed })
+            .to_problem(q(1, 10), ReluPrime::Zero, LossScale::HalfMean, run)
+            .unwrap()
+            .with_solution(Solution::Clarke)
+            .unwrap();
+        assert!(working_dim(&p) <= n);
+        let span = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+        let full = ValidatedOptions { span_coordinates: false, ..ValidatedOptions::default() };
+        let all = certify::<Interval>(&p, &(), &full).unwrap();
+        let ok = |t: &Trajectory<Interval>| matches!(t.status(), Status::Certified);
+        eprintln!("seed {seed}: n = {n}, m = {m}: span {:?} / all {:?}", span.status(), all.status());
+        if ok(&span) {
+            let rf = integrate_problem::<Float>(&p, &256, &RefOptions::for_bits(256)).unwrap();
+            for (wj, rj) in span.final_state().w.iter().zip(&rf.trajectory.final_state().w) {
+                for (e, v) in wj.iter().zip(rj) {
+                    assert!(
+                        e.lower_f64() <= v.to_f64() && v.to_f64() <= e.upper_f64(),
+                        "seed {seed}: {e:?} misses {v}"
+                    );
+                }
+            }
+            compared += 1;
+        }
+        if !(ok(&span) && ok(&all)) {
+            continue;
+        }
+        both += 1;
+        let kinds =
+            |t: &Trajectory<Interval>| t.events().iter().map(|e| (e.neuron, e.point, e.kind)).collect::<Vec<_>>();
+        assert_eq!(kinds(&span), kinds(&all), "seed {seed}");
+        for (a, b) in span.events().iter().zip(all.events()) {
+            assert!(overlap(&a.t, &b.t), "seed {seed}: {:?} vs {:?}", a.t, b.t);
+        }
+        for (a, b) in span.final_state().w.iter().flatten().zip(all.final_state().w.iter().flatten()) {
+            assert!(overlap(a, b), "seed {seed}: {a:?} vs {b:?}");
+        }
+    }
+    eprintln!("{both} certified both ways, {compared} compared with the reference");
+    assert!(both >= 6 && compared >= 6, "too few certified: {both} both ways, {compared} in the span");
+}

@@ -87,7 +87,7 @@ pub fn certify_with_stats<S: Enclosure>(
     let s0 = initial_state::<S>(problem, ctx)?;
     let full = NetData::from_problem(problem, ctx);
     // Large `d`: the flow runs in coordinates of the data's span (`reduce.rs`), lifted at the end.
-    let reduced = super::reduce::reduce(problem, &s0, &full, ctx);
+    let reduced = if opts.span_coordinates { super::reduce::reduce(problem, &s0, &full, ctx) } else { None };
     let (data, s0) = match &reduced {
         Some(r) => (r.data.clone(), r.s0.clone()),
         None => (full, s0),

@@ -105,6 +105,10 @@ pub struct ValidatedOptions {
     /// Progress and cancellation ([`crate::monitor`]): polled before every step; when cancelled the
     /// run ends as [`Status::Undecided`] with `UndecidedReason::Interrupted`. Default `None`.
     pub monitor: Option<crate::monitor::Monitor>,
+    /// Integrate in an orthonormal basis of the data's span when it pays (`d ≥ 64`, `n < d`,
+    /// `n ≤ 64`; `working_dim`, `proofs-notes/net-validated-reduced.md`). Default `true`; `false`
+    /// keeps all `d` coordinates (for comparisons).
+    pub span_coordinates: bool,
 }
 
 impl Default for ValidatedOptions {
@@ -119,6 +123,7 @@ impl Default for ValidatedOptions {
             max_steps: 1_000_000,
             limit_search_until: 4096.0,
             monitor: None,
+            span_coordinates: true,
         }
     }
 }
