@@ -4,7 +4,7 @@
 
 use super::Net;
 use super::slide::sliding_pattern;
-use super::start_two::{leave_two, on_sides};
+use super::start_two::{leave_two, on_sides, second_solution};
 use super::taylor::guard_rate;
 use crate::trajectory::{Pattern, UndecidedReason};
 use reluflow_arith::Enclosure;
@@ -56,10 +56,13 @@ pub(crate) fn initial_pattern<S: Enclosure>(
         let classes = surface_classes(net, &mine);
         if classes.len() > 1 {
             // Dead on two surfaces: it stays dead if every active side points back (`dead.rs`).
-            if !net.stays_dead_on_surfaces(&pattern, x0, j, &classes) {
-                return Err(UndecidedReason::SimultaneousSwitches { pairs: mine });
+            if net.stays_dead_on_surfaces(&pattern, x0, j, &classes) {
+                continue;
             }
-            continue;
+            return Err(match second_solution(net, &pattern, x0, j, &classes) {
+                Some(point) => UndecidedReason::NonUnique { neuron: j, point },
+                None => UndecidedReason::SimultaneousSwitches { pairs: mine },
+            });
         }
         for &(_, i) in &mine {
             frozen_stays(net, &pattern, x0, j, i)?;

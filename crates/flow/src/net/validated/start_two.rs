@@ -41,6 +41,31 @@ pub(crate) fn leave_two<S: Enclosure>(
     Ok(out)
 }
 
+/// A class of the frozen neuron `j`, on the surfaces of `classes` at the exact start `x0`, through
+/// which a second solution leaves: with that class's side active its guard's rate is positive,
+/// and every other surface's guard falls or is held constant under that pattern
+/// (`Net::constant_guard`), so the pattern's flow stays where its field is one of the Clarke set's
+/// (a solution beside the neuron at rest).
+pub(crate) fn second_solution<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    x0: &[S],
+    j: usize,
+    classes: &[usize],
+) -> Option<usize> {
+    let mut live_j = pattern.clone();
+    live_j.active[j].clear();
+    live_j.frozen[j] = false;
+    classes.iter().copied().find(|&i| {
+        let p = sides(net, &live_j, j, i, true);
+        guard_rate(net, &p, x0, j, i).certainly_pos()
+            && classes
+                .iter()
+                .filter(|&&k| k != i)
+                .all(|&k| net.constant_guard(&p, j, k) || guard_rate(net, &p, x0, j, k).certainly_neg())
+    })
+}
+
 /// `pattern` with neuron `j` on the sides `to` of the two classes `reps` ([`sides`] for each).
 pub(crate) fn on_sides<S: Enclosure>(
     net: &Net<S>,
