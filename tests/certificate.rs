@@ -63,6 +63,7 @@ fn the_verifiers_fixtures_are_what_certify_writes() {
         "vardi-shamir-gamma1",
         "limit-on-hyperplane",
         "single-neuron-death",
+        "support-vector-reactivation",
     ] {
         let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
         assert_eq!(certificate(&format!("{name}.toml")), fixture, "{name}: regenerate crates/verify/tests/data");

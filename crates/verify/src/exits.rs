@@ -365,7 +365,10 @@ fn newton(
                 let what = "the Newton image meets the root interval";
                 return Err(Fail::new(format!("{el} / guard {i}"), what, format!("[{lo}, {hi}]"), "a zero".into()));
             }
-            if Rational::from(&nhi - &nlo) * 4u32 <= old.clone() * 3u32 {
+            // Any narrowing is kept (the image holds the zero, and near the width of g's
+            // enclosure a weak one is all Newton can give); where it no longer narrows,
+            // bisection takes over.
+            if Rational::from(&nhi - &nlo) < old {
                 ptl = advance(s.f, &ptl, &Rational::from(&nlo - &lo))?;
                 (lo, hi) = (nlo, nhi);
                 continue;
