@@ -26,6 +26,9 @@ pub(crate) struct Ctx<'a> {
 #[derive(Debug)]
 pub(crate) struct Switched {
     pub time: Iv,
+    /// The verifier's own lower bound of the switch time (`≥ time.lo`): the states from there
+    /// to the switch lie in `state`.
+    pub from: Rational,
     pub state: Vec<(Rational, Rational)>,
     pub group: Vec<usize>,
     pub next: Vec<usize>,
@@ -297,7 +300,7 @@ fn switch(
     let mut next: Vec<usize> = pat.active.iter().copied().filter(|k| !grp.contains(k)).collect();
     next.extend(grp.iter().copied().filter(|k| !pat.active.contains(k)));
     next.sort_unstable();
-    Ok(Switched { time: time.clone(), state: st, group: grp, next })
+    Ok(Switched { time: time.clone(), from: abs.lo, state: st, group: grp, next })
 }
 
 /// Per coordinate `j`, `ρ‖E(s)e_j‖` bounded for every `s ≥ lo` (by its value at the multiple

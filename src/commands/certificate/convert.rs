@@ -35,7 +35,7 @@ fn exit(e: &WExit) -> fmt::Exit {
             hull: ivs(hull),
             time: iv(time),
             state: ivs(state),
-            loss: fmt::Iv { lo: loss.clone(), hi: loss.clone() },
+            loss: fmt::Iv { lo: loss.0.clone(), hi: loss.1.clone() },
         },
         WExit::Horizon { t0, t1, start, hull, state } => fmt::Exit::Horizon {
             t0: t0.clone(),
