@@ -6,7 +6,7 @@ use crate::check::{ball_in_ball, box_in_ball, guard_at, pairs};
 use crate::field::Field;
 use crate::num::{I, dot, norm_up, show, show_i};
 use crate::walk::{Claims, Guards, Pt, advance, walk};
-use reluflow_certificate::{Ball, Exit, Horizon, Iv, PatternCert, Slow};
+use reluflow_certificate::{Ball, Crossing, Exit, Horizon, Iv, PatternCert, Slow};
 use rug::Rational;
 
 /// The problem as every claim sees it.
@@ -174,10 +174,10 @@ pub(crate) fn exit(
     last: bool,
 ) -> Result<Option<Switched>, Fail> {
     let (t0, start) = match e {
-        Exit::Switch { t0, start, .. }
+        Exit::Switch(Crossing { t0, start, .. })
         | Exit::Horizon { t0, start, .. }
         | Exit::Limit { t0, start, .. }
-        | Exit::Death { t0, start, .. } => (t0, start),
+        | Exit::Death { crossing: Crossing { t0, start, .. }, .. } => (t0, start),
     };
     let el = format!("{} / {}", s.loc, e.name());
     if *t0 != s.t {
@@ -191,18 +191,18 @@ pub(crate) fn exit(
     if let Some(pe) = s.prev_end {
         ball_in_ball(pe, start, &format!("{el} / start"))?;
     }
-    if !last && !matches!(e, Exit::Switch { .. }) {
+    if !last && !matches!(e, Exit::Switch(_)) {
         return Err(Fail::new(&el, "the run ends here, so no pattern follows", "more patterns".into(), "none".into()));
     }
     match e {
-        Exit::Switch { point, t1, hull, time, state, .. } => {
+        Exit::Switch(c) => {
             if last {
                 return Err(Fail::new(&el, "a switch is followed by a pattern", "none".into(), "a pattern".into()));
             }
-            switch(ctx, &mut s, &el, *point, start, t0, t1, hull, time, state, pat).map(Some)
+            switch(ctx, &mut s, &el, c, pat).map(Some)
         }
-        Exit::Death { point, t1, hull, time, state, loss, .. } => {
-            let sw = switch(ctx, &mut s, &el, *point, start, t0, t1, hull, time, state, pat)?;
+        Exit::Death { crossing, loss } => {
+            let sw = switch(ctx, &mut s, &el, crossing, pat)?;
             crate::death::after(ctx, &el, &sw, loss).map(|()| None)
         }
         Exit::Horizon { t1, hull, state, .. } => horizon(ctx, &mut s, &el, start, t0, t1, hull, state).map(|()| None),
@@ -216,20 +216,9 @@ fn pts(v: &[Rational]) -> Vec<I> {
     v.iter().map(|q| I::pt(q.clone())).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn switch(
-    ctx: &Ctx<'_>,
-    s: &mut Stretch<'_, '_>,
-    el: &str,
-    i: usize,
-    b: &Ball,
-    t0: &Rational,
-    t1: &Rational,
-    hull: &[Iv],
-    time: &Iv,
-    state: &[Iv],
-    pat: &PatternCert,
-) -> Result<Switched, Fail> {
+fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &PatternCert) -> Result<Switched, Fail> {
+    let Crossing { point: i, start: b, t0, t1, hull, time, state } = c;
+    let i = *i;
     let Some(k) = s.guards.iter().position(|g| g.0 == i) else {
         return Err(Fail::new(
             format!("{el} / point"),

@@ -47,29 +47,33 @@ pub struct WSlow {
     pub nu: Option<Rational>,
 }
 
+/// The crossing of `point`'s hyperplane inside the step `[t0, t1]` (from `start`, states in
+/// `hull`), at absolute time `time`, state in `state`: what a switch and a death share.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WCrossing {
+    pub point: usize,
+    pub t0: Rational,
+    pub t1: Rational,
+    pub start: WBall,
+    pub hull: Vec<WIv>,
+    pub time: WIv,
+    pub state: Vec<WIv>,
+}
+
 /// How a pattern ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WExit {
-    /// The switch of `point` inside the step `[t0, t1]`, at absolute time `time`, state in `state`.
-    Switch { point: usize, t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, time: WIv, state: Vec<WIv> },
+    /// A switch: the crossing, and the next pattern follows.
+    Switch(WCrossing),
     /// `t_end` reached: no switch on `[t0, t1]`, the state at `t_end` in `state`.
     Horizon { t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, state: Vec<WIv> },
     /// No switch ever again: every later state in `hull`, `w(∞)` in `limit`, its loss exactly;
     /// `slow` when an active guard's limit lies on its hyperplane.
     Limit { t0: Rational, start: WBall, hull: Vec<WIv>, limit: Vec<WIv>, loss: Rational, slow: Option<WSlow> },
-    /// A death: the switch of `point` as in `Switch` leaves no point active (σ'(0) = 0); the state
-    /// stays in `state` for good, with the loss in `loss` (exactly `c Σ y_i²`, or, when the
-    /// death may come after a finite `t_end`, its hull with the loss over `state`).
-    Death {
-        point: usize,
-        t0: Rational,
-        t1: Rational,
-        start: WBall,
-        hull: Vec<WIv>,
-        time: WIv,
-        state: Vec<WIv>,
-        loss: WIv,
-    },
+    /// A death: the crossing leaves no point active (σ'(0) = 0); the state stays in its `state`
+    /// for good, with the loss in `loss` (exactly `c Σ y_i²`, or, when the death may come after a
+    /// finite `t_end`, its hull with the loss over `state`).
+    Death { crossing: WCrossing, loss: WIv },
 }
 
 /// One pattern: its active points with `x_i ≠ 0` (sorted), start time, anchor, steps and exit.
@@ -162,15 +166,15 @@ impl Witness {
     pub(crate) fn death(&mut self, frozen: Rational, data: Option<LossData<'_>>) {
         let exit = self.current().and_then(|p| p.exit.take());
         match exit {
-            Some(WExit::Switch { point, t0, t1, start, hull, time, state }) => {
+            Some(WExit::Switch(crossing)) => {
                 let loss = match data {
                     Some((x, y, c)) => {
-                        let (lo, hi) = loss_over(x, y, c, &state);
+                        let (lo, hi) = loss_over(x, y, c, &crossing.state);
                         (lo.min(frozen.clone()), hi.max(frozen))
                     }
                     None => (frozen.clone(), frozen),
                 };
-                let death = WExit::Death { point, t0, t1, start, hull, time, state, loss };
+                let death = WExit::Death { crossing, loss };
                 if let Some(p) = self.current() {
                     p.exit = Some(death);
                 }
