@@ -33,7 +33,11 @@ pub struct Modes {
 impl Modes {
     /// `None` when the iteration's `Q` is singular (the caller keeps Taylor pieces).
     pub fn new(k: &[Rational], d: usize) -> Option<Modes> {
-        let q = jacobi(k, d);
+        Modes::with(k, d, jacobi(k, d))
+    }
+
+    /// The modes of `k` in the coordinates `q` (any invertible matrix, row-major).
+    pub fn with(k: &[Rational], d: usize, q: Vec<Rational>) -> Option<Modes> {
         let inv = inverse(&q, d)?;
         let kq: Vec<Rational> = (0..d * d).map(|e| dot_col(&k[e / d * d..e / d * d + d], &q, e % d, d)).collect();
         let m: Vec<Rational> = (0..d * d).map(|e| dot_col(&inv[e / d * d..e / d * d + d], &kq, e % d, d)).collect();

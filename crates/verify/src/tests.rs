@@ -146,3 +146,27 @@ fn per_mode_pieces_enclose_the_flow_of_a_stiff_pattern() {
         }
     }
 }
+
+/// Soundness does not rest on `Q`'s accuracy: with the identity, or a matrix far from the
+/// eigenvectors, the per-mode enclosure still holds `E(s)p` (only wider).
+#[test]
+fn per_mode_pieces_hold_the_flow_for_any_invertible_q() {
+    let f = stiff();
+    let p = vec![Rational::from((3, 4)), Rational::from(-2), Rational::from((5, 8))];
+    let q = |s: &str| s.parse::<Rational>().unwrap();
+    let skew = vec![q("1"), q("1/3"), q("0"), q("-1/5"), q("1"), q("1/7"), q("0"), q("1/2"), q("1")];
+    let eye: Vec<Rational> = (0..9).map(|e| Rational::from(u32::from(e / 3 == e % 3))).collect();
+    for m in [eye, skew] {
+        let mut modes = crate::modes::Modes::with(&f.k, 3, m).expect("invertible");
+        for s in ["1/50", "1/8"] {
+            let s: Rational = s.parse().unwrap();
+            let (end, bx) = modes.piece(&p, &s);
+            let exact = reference(&f, &s, &p);
+            for j in 0..3 {
+                let v = exact[j].to_rational().unwrap();
+                assert!(end[j].lo <= v && v <= end[j].hi, "E({s})p, coordinate {j}");
+                assert!(bx[j].lo <= v && v <= bx[j].hi, "box at {s}");
+            }
+        }
+    }
+}
