@@ -76,7 +76,7 @@ fn binary_powers_of_the_taylor_matrix_enclose_the_exponential() {
 
 #[test]
 fn the_exponential_of_a_rational_is_enclosed_tightly() {
-    for x in ["0", "1/3", "-2/7", "87/2", "-5", "1740", "3/1024"] {
+    for x in ["0", "1/3", "-2/7", "87/2", "-5", "600", "1740", "3/1024"] {
         let x: Rational = x.parse().unwrap();
         let e = crate::num::exp_neg(&x);
         let exact = exp_neg(&x);
@@ -84,6 +84,9 @@ fn the_exponential_of_a_rational_is_enclosed_tightly() {
         let tol = Rational::from(&exact >> 300u32) + (Rational::from(1) >> 900u32);
         assert!(Rational::from(&e.hi - &e.lo) <= tol, "e^-{x}: width");
     }
+    // Far out: a small enclosure, quickly.
+    let e = crate::num::exp_neg(&Rational::from(10_000_000u32));
+    assert!(e.lo == 0 && e.hi > 0 && e.hi < Rational::from(1) >> 1400u32 && e.hi.denom().significant_bits() < 4000);
 }
 
 /// `K = 2 Σ x_i x_iᵀ` for three points in R³ with eigenvalues from about 0.07 to 87 (the stiff
