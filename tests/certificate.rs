@@ -63,6 +63,7 @@ fn the_verifiers_fixtures_are_what_certify_writes() {
         "vardi-shamir-gamma1",
         "limit-on-hyperplane",
         "single-neuron-death",
+        "support-vector-reactivation",
     ] {
         let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
         assert_eq!(certificate(&format!("{name}.toml")), fixture, "{name}: regenerate crates/verify/tests/data");
@@ -227,9 +228,45 @@ fn a_death_before_a_finite_horizon_verifies_and_one_that_may_come_later_fails() 
     let v = verify(&cert);
     assert_eq!(v.code, Some(0), "{v:#?}");
     assert!(v.stdout.contains("ending at the death"), "{v:#?}");
+    // t_end just before the death's window: the state there is not in `state`.
     let mut j: serde_json::Value = serde_json::from_str(&cert).unwrap();
-    let time_lo = j["patterns"][1]["exit"]["time"][0].clone();
-    j["problem"]["t_end"] = time_lo;
+    let time_lo: rug::Rational = j["patterns"][1]["exit"]["time"][0].as_str().unwrap().parse().unwrap();
+    j["problem"]["t_end"] = serde_json::Value::String((time_lo - rug::Rational::from((1, 1u64 << 60))).to_string());
+    let v = verify(&serde_json::to_string_pretty(&j).unwrap());
+    assert_eq!(v.code, Some(4), "{v:#?}");
+    assert!(v.stdout.contains("pattern 1 / death / time"), "{v:#?}");
+}
+
+/// `t_end` inside the death's time enclosure (found by trying decimals near it): the state at
+/// `t_end` may still be before the death, so the loss is the hull of `c Σ y_i²` and the loss over
+/// the switching box. It verifies; with the loss of the frozen state only, or `t_end` before the
+/// verifier's own switch time, it fails.
+#[test]
+fn a_death_that_may_come_after_a_finite_horizon_verifies_with_the_loss_before_it() {
+    let text = std::fs::read_to_string(example("single-neuron-death.toml")).expect("the example");
+    let spec =
+        crate::util::TempSpec::new("death.toml", &text.replace("t_end = \"inf\"", "t_end = \"0.43829139731804966\""));
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let cert = std::fs::read_to_string(&path).expect("the certificate");
+    let mut j: serde_json::Value = serde_json::from_str(&cert).unwrap();
+    let q = |v: &serde_json::Value| v.as_str().unwrap().parse::<rug::Rational>().unwrap();
+    let exit = j["patterns"][1]["exit"].clone();
+    let t_end = q(&j["problem"]["t_end"]);
+    assert!(q(&exit["time"][0]) < t_end && t_end < q(&exit["time"][1]), "t_end inside the death's window: {exit}");
+    let frozen = rug::Rational::from((5, 8));
+    assert!(q(&exit["loss"][0]) == frozen && q(&exit["loss"][1]) > frozen, "the loss before the death: {exit}");
+    let v = verify(&cert);
+    assert_eq!(v.code, Some(0), "{v:#?}");
+    assert!(v.stdout.contains("ending at the death"), "{v:#?}");
+    j["patterns"][1]["exit"]["loss"][1] = serde_json::Value::String(frozen.to_string());
+    let v = verify(&serde_json::to_string_pretty(&j).unwrap());
+    assert_eq!(v.code, Some(4), "{v:#?}");
+    assert!(v.stdout.contains("pattern 1 / death / loss"), "{v:#?}");
+    j["patterns"][1]["exit"]["loss"] = exit["loss"].clone();
+    j["problem"]["t_end"] = exit["time"][0].clone();
     let v = verify(&serde_json::to_string_pretty(&j).unwrap());
     assert_eq!(v.code, Some(4), "{v:#?}");
     assert!(v.stdout.contains("pattern 1 / death / time"), "{v:#?}");

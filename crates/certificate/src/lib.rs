@@ -128,12 +128,25 @@ pub struct Slow {
     pub nu: Option<Rational>,
 }
 
+/// Point `point` reaches its hyperplane during the local step `[t0, t1]` (states from `start`,
+/// in `hull` until the switch), at the absolute time `time`, in the box `state`: the claims a
+/// switch and a death share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crossing {
+    pub point: usize,
+    pub t0: Rational,
+    pub t1: Rational,
+    pub start: Ball,
+    pub hull: Vec<Iv>,
+    pub time: Iv,
+    pub state: Vec<Iv>,
+}
+
 /// How a pattern ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Exit {
-    /// Point `point` reaches its hyperplane during the local step `[t0, t1]` (states from `start`,
-    /// in `hull` until the switch), at the absolute time `time`, in the box `state`.
-    Switch { point: usize, t0: Rational, t1: Rational, start: Ball, hull: Vec<Iv>, time: Iv, state: Vec<Iv> },
+    /// A switch: the crossing, and the next pattern follows.
+    Switch(Crossing),
     /// `t_end` is reached: from `start` at local time `t0`, no switch until the local time
     /// `t1`, states in `hull` meanwhile, and the state at `t_end` in `state`.
     Horizon { t0: Rational, t1: Rational, start: Ball, hull: Vec<Iv>, state: Vec<Iv> },
@@ -141,16 +154,15 @@ pub enum Exit {
     /// limit `w(∞)` in `limit` and its loss in `loss`; `slow` for the active guards whose limit
     /// lies on their hyperplane.
     Limit { t0: Rational, start: Ball, hull: Vec<Iv>, limit: Vec<Iv>, loss: Iv, slow: Option<Slow> },
-    /// A death (σ'(0) = 0): the switch of `point` as in [`Exit::Switch`] turns every active point
-    /// off; the state stays in `state` for every later time (the final state or the limit), with
-    /// the loss in `loss`.
-    Death { point: usize, t0: Rational, t1: Rational, start: Ball, hull: Vec<Iv>, time: Iv, state: Vec<Iv>, loss: Iv },
+    /// A death (σ'(0) = 0): the crossing turns every active point off; the state stays in its
+    /// `state` for every later time (the final state or the limit), with the loss in `loss`.
+    Death { crossing: Crossing, loss: Iv },
 }
 
 impl Exit {
     pub fn name(&self) -> &'static str {
         match self {
-            Exit::Switch { .. } => "switch",
+            Exit::Switch(_) => "switch",
             Exit::Horizon { .. } => "horizon",
             Exit::Limit { .. } => "limit",
             Exit::Death { .. } => "death",

@@ -252,32 +252,21 @@ fn exit(e: &At<'_>, n: usize, d: usize) -> Result<Exit, FormatError> {
         other => return err(&kind.path, format!("expected switch, death, horizon or limit, got {other:?}")),
     };
     e.only(keys)?;
+    let crossing = || -> Result<Crossing, FormatError> {
+        let (t0, t1) = e.field("t")?.pair()?;
+        Ok(Crossing {
+            point: e.field("point")?.index(n)?,
+            t0,
+            t1,
+            start: start()?,
+            hull: hull()?,
+            time: e.field("time")?.iv()?,
+            state: e.field("state")?.ivs(d)?,
+        })
+    };
     match kind.str()? {
-        "switch" => {
-            let (t0, t1) = e.field("t")?.pair()?;
-            Ok(Exit::Switch {
-                point: e.field("point")?.index(n)?,
-                t0,
-                t1,
-                start: start()?,
-                hull: hull()?,
-                time: e.field("time")?.iv()?,
-                state: e.field("state")?.ivs(d)?,
-            })
-        }
-        "death" => {
-            let (t0, t1) = e.field("t")?.pair()?;
-            Ok(Exit::Death {
-                point: e.field("point")?.index(n)?,
-                t0,
-                t1,
-                start: start()?,
-                hull: hull()?,
-                time: e.field("time")?.iv()?,
-                state: e.field("state")?.ivs(d)?,
-                loss: e.field("loss")?.iv()?,
-            })
-        }
+        "switch" => Ok(Exit::Switch(crossing()?)),
+        "death" => Ok(Exit::Death { crossing: crossing()?, loss: e.field("loss")?.iv()? }),
         "horizon" => {
             let (t0, t1) = e.field("t")?.pair()?;
             Ok(Exit::Horizon { t0, t1, start: start()?, hull: hull()?, state: e.field("state")?.ivs(d)? })

@@ -31,8 +31,8 @@ fn exit(e: &Exit) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), Value::String(e.name().into()));
     match e {
-        Exit::Switch { point, t0, t1, start, hull, time, state }
-        | Exit::Death { point, t0, t1, start, hull, time, state, .. } => {
+        Exit::Switch(Crossing { point, t0, t1, start, hull, time, state })
+        | Exit::Death { crossing: Crossing { point, t0, t1, start, hull, time, state }, .. } => {
             m.insert("point".into(), json!(point));
             m.insert("t".into(), json!([q(t0), q(t1)]));
             m.insert("start".into(), ball(start));

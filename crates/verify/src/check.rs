@@ -5,7 +5,7 @@ use crate::field::Field;
 use crate::num::{I, dot, show};
 use crate::walk::{Claims, Guards, Pt, walk};
 use crate::{Fail, Verified};
-use reluflow_certificate::{Ball, Exit, Loss, Neuron, PatternCert};
+use reluflow_certificate::{Ball, Crossing, Exit, Loss, Neuron, PatternCert};
 use rug::Rational;
 
 fn q_str(q: &Rational) -> String {
@@ -98,10 +98,10 @@ fn first_ball(pat: &PatternCert) -> &Ball {
         (Some(s), _) => &s.start,
         (
             None,
-            Exit::Switch { start, .. }
+            Exit::Switch(Crossing { start, .. })
             | Exit::Horizon { start, .. }
             | Exit::Limit { start, .. }
-            | Exit::Death { start, .. },
+            | Exit::Death { crossing: Crossing { start, .. }, .. },
         ) => start,
     }
 }

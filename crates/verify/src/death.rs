@@ -11,12 +11,12 @@
 
 use crate::Fail;
 use crate::exits::{Ctx, Switched};
-use crate::num::show;
+use crate::num::{I, dot_i, show, show_i};
 use reluflow_certificate::{Horizon, Iv};
 use rug::Rational;
 
-/// The claims after the death's switch `sw`: σ'(0) = 0, nothing stays active, the death falls
-/// before a finite `t_end`, and the loss after it lies in `loss`.
+/// The claims after the death's switch `sw`: σ'(0) = 0, nothing stays active, the loss after it
+/// lies in `loss`; a death that may come after a finite `t_end` ([`late`]).
 pub(crate) fn after(ctx: &Ctx<'_>, el: &str, sw: &Switched, loss: &Iv) -> Result<(), Fail> {
     if ctx.one {
         let what = "a death needs σ'(0) = 0 (the field on the hyperplane vanishes)";
@@ -25,12 +25,6 @@ pub(crate) fn after(ctx: &Ctx<'_>, el: &str, sw: &Switched, loss: &Iv) -> Result
     if !sw.next.is_empty() {
         let what = "every active point switches off";
         return Err(Fail::new(format!("{el} / point"), what, format!("{:?} stay active", sw.next), "none".into()));
-    }
-    if let Horizon::Finite(t) = ctx.t_end
-        && sw.time.hi > *t
-    {
-        let what = "the death happens before t_end";
-        return Err(Fail::new(format!("{el} / time"), what, format!("up to {}", sw.time.hi), format!("≤ {t}")));
     }
     let l: Rational = ctx.y.iter().map(|v| Rational::from(v.square_ref())).sum::<Rational>() * &ctx.c;
     if l < loss.lo || l > loss.hi {
@@ -41,5 +35,44 @@ pub(crate) fn after(ctx: &Ctx<'_>, el: &str, sw: &Switched, loss: &Iv) -> Result
             format!("[{}, {}]", loss.lo, loss.hi),
         ));
     }
+    match ctx.t_end {
+        Horizon::Finite(t) if sw.time.hi > *t => late(ctx, el, sw, loss, t),
+        _ => Ok(()),
+    }
+}
+
+/// A death that may come after a finite `t_end`: `t_end` is no earlier than the verifier's own
+/// lower bound of the switch time, so `w(t_end)` is either the frozen state or a state of the
+/// crossing before it, in `state` either way; the loss there lies in the loss over `state`.
+fn late(ctx: &Ctx<'_>, el: &str, sw: &Switched, loss: &Iv, t: &Rational) -> Result<(), Fail> {
+    if sw.from > *t {
+        let what = "t_end is no earlier than the death's switch time (the state there is in `state`)";
+        return Err(Fail::new(format!("{el} / time"), what, format!("from {}", show(&sw.from)), format!("≤ {t}")));
+    }
+    let over = loss_over(ctx, &sw.state);
+    if !over.within(&I::new(loss.lo.clone(), loss.hi.clone())) {
+        return Err(Fail::new(
+            format!("{el} / loss"),
+            "the loss over the state at t_end (the death may come later) lies in the interval",
+            show_i(&over),
+            format!("[{}, {}]", loss.lo, loss.hi),
+        ));
+    }
     Ok(())
+}
+
+/// `c Σ_i (σ(x_iᵀw) − y_i)²` over the box `state`.
+fn loss_over(ctx: &Ctx<'_>, state: &[(Rational, Rational)]) -> I {
+    let bx: Vec<I> = state.iter().map(|(a, b)| I::new(a.clone(), b.clone())).collect();
+    let zero = I::zero();
+    let mut sum = I::zero();
+    for (xi, yi) in ctx.x.iter().zip(ctx.y) {
+        let v = dot_i(xi, &bx);
+        let s = I::new(v.lo.max(Rational::new()), v.hi.max(Rational::new()));
+        let r = s.add(&I::pt(Rational::from(-yi)));
+        let sq = if r.lo <= 0 && r.hi >= 0 { r.mul(&r).hull(&zero) } else { r.mul(&r) };
+        let sq = I::new(sq.lo.max(Rational::new()), sq.hi);
+        sum = sum.add(&sq);
+    }
+    sum.mul_q(&ctx.c)
 }

@@ -6,7 +6,7 @@ use crate::check::{ball_in_ball, box_in_ball, guard_at, pairs};
 use crate::field::Field;
 use crate::num::{I, dot, norm_up, show, show_i};
 use crate::walk::{Claims, Guards, Pt, advance, walk};
-use reluflow_certificate::{Ball, Exit, Horizon, Iv, PatternCert, Slow};
+use reluflow_certificate::{Ball, Crossing, Exit, Horizon, Iv, PatternCert, Slow};
 use rug::Rational;
 
 /// The problem as every claim sees it.
@@ -26,6 +26,9 @@ pub(crate) struct Ctx<'a> {
 #[derive(Debug)]
 pub(crate) struct Switched {
     pub time: Iv,
+    /// The verifier's own lower bound of the switch time (`≥ time.lo`): the states from there
+    /// to the switch lie in `state`.
+    pub from: Rational,
     pub state: Vec<(Rational, Rational)>,
     pub group: Vec<usize>,
     pub next: Vec<usize>,
@@ -171,10 +174,10 @@ pub(crate) fn exit(
     last: bool,
 ) -> Result<Option<Switched>, Fail> {
     let (t0, start) = match e {
-        Exit::Switch { t0, start, .. }
+        Exit::Switch(Crossing { t0, start, .. })
         | Exit::Horizon { t0, start, .. }
         | Exit::Limit { t0, start, .. }
-        | Exit::Death { t0, start, .. } => (t0, start),
+        | Exit::Death { crossing: Crossing { t0, start, .. }, .. } => (t0, start),
     };
     let el = format!("{} / {}", s.loc, e.name());
     if *t0 != s.t {
@@ -188,18 +191,18 @@ pub(crate) fn exit(
     if let Some(pe) = s.prev_end {
         ball_in_ball(pe, start, &format!("{el} / start"))?;
     }
-    if !last && !matches!(e, Exit::Switch { .. }) {
+    if !last && !matches!(e, Exit::Switch(_)) {
         return Err(Fail::new(&el, "the run ends here, so no pattern follows", "more patterns".into(), "none".into()));
     }
     match e {
-        Exit::Switch { point, t1, hull, time, state, .. } => {
+        Exit::Switch(c) => {
             if last {
                 return Err(Fail::new(&el, "a switch is followed by a pattern", "none".into(), "a pattern".into()));
             }
-            switch(ctx, &mut s, &el, *point, start, t0, t1, hull, time, state, pat).map(Some)
+            switch(ctx, &mut s, &el, c, pat).map(Some)
         }
-        Exit::Death { point, t1, hull, time, state, loss, .. } => {
-            let sw = switch(ctx, &mut s, &el, *point, start, t0, t1, hull, time, state, pat)?;
+        Exit::Death { crossing, loss } => {
+            let sw = switch(ctx, &mut s, &el, crossing, pat)?;
             crate::death::after(ctx, &el, &sw, loss).map(|()| None)
         }
         Exit::Horizon { t1, hull, state, .. } => horizon(ctx, &mut s, &el, start, t0, t1, hull, state).map(|()| None),
@@ -213,20 +216,9 @@ fn pts(v: &[Rational]) -> Vec<I> {
     v.iter().map(|q| I::pt(q.clone())).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn switch(
-    ctx: &Ctx<'_>,
-    s: &mut Stretch<'_, '_>,
-    el: &str,
-    i: usize,
-    b: &Ball,
-    t0: &Rational,
-    t1: &Rational,
-    hull: &[Iv],
-    time: &Iv,
-    state: &[Iv],
-    pat: &PatternCert,
-) -> Result<Switched, Fail> {
+fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &PatternCert) -> Result<Switched, Fail> {
+    let Crossing { point: i, start: b, t0, t1, hull, time, state } = c;
+    let i = *i;
     let Some(k) = s.guards.iter().position(|g| g.0 == i) else {
         return Err(Fail::new(
             format!("{el} / point"),
@@ -297,7 +289,7 @@ fn switch(
     let mut next: Vec<usize> = pat.active.iter().copied().filter(|k| !grp.contains(k)).collect();
     next.extend(grp.iter().copied().filter(|k| !pat.active.contains(k)));
     next.sort_unstable();
-    Ok(Switched { time: time.clone(), state: st, group: grp, next })
+    Ok(Switched { time: time.clone(), from: abs.lo, state: st, group: grp, next })
 }
 
 /// Per coordinate `j`, `ρ‖E(s)e_j‖` bounded for every `s ≥ lo` (by its value at the multiple
@@ -365,7 +357,10 @@ fn newton(
                 let what = "the Newton image meets the root interval";
                 return Err(Fail::new(format!("{el} / guard {i}"), what, format!("[{lo}, {hi}]"), "a zero".into()));
             }
-            if Rational::from(&nhi - &nlo) * 4u32 <= old.clone() * 3u32 {
+            // Any narrowing is kept (the image holds the zero, and near the width of g's
+            // enclosure a weak one is all Newton can give); where it no longer narrows,
+            // bisection takes over.
+            if Rational::from(&nhi - &nlo) < old {
                 ptl = advance(s.f, &ptl, &Rational::from(&nlo - &lo))?;
                 (lo, hi) = (nlo, nhi);
                 continue;

@@ -9,6 +9,7 @@
 //! `(hλ_max)^m/m! ≤ (h tr K)^m/m!` in the 2-norm (Lagrange's form of `e^{−x}` for `x ≥ 0`,
 //! applied to each eigenvalue), with `h tr K ≤ 1/2`.
 
+use crate::modes::Modes;
 use crate::num::{BITS, I, dot, round};
 use rug::Rational;
 use std::collections::BTreeMap;
@@ -33,6 +34,10 @@ pub struct Field {
     pub row_norm: Vec<Rational>,
     pub anchor: Vec<Rational>,
     cache: BTreeMap<Rational, Piece>,
+    /// The longest Taylor piece length (see [`Field::piece_len`]).
+    h0: Rational,
+    /// Eigen-coordinates, built when a piece first exceeds `h0` (`Some(None)`: unavailable).
+    modes: Option<Option<Modes>>,
 }
 
 impl Field {
@@ -51,7 +56,23 @@ impl Field {
         }
         let tau = (0..d).map(|r| k[r * d + r].clone()).sum();
         let row_norm = (0..d).map(|r| crate::num::norm_up(&k[r * d..(r + 1) * d])).collect();
-        Field { d, k, g, tau, row_norm, anchor, cache: BTreeMap::new() }
+        let mut h0 = Rational::from(1u32) << 20u32;
+        while Rational::from(&h0 * &tau) > Rational::from((1, 2)) {
+            h0 >>= 1u32;
+        }
+        Field { d, k, g, tau, row_norm, anchor, cache: BTreeMap::new(), h0, modes: None }
+    }
+
+    /// The per-mode enclosures of `E(s)` (`modes.rs`), for a length `s` longer than the Taylor
+    /// pieces; `None` for a shorter one or when they are unavailable.
+    pub fn modes_for(&mut self, s: &Rational) -> Option<&mut Modes> {
+        if *s <= self.h0 {
+            return None;
+        }
+        if self.modes.is_none() {
+            self.modes = Some(Modes::new(&self.k, self.d));
+        }
+        self.modes.as_mut().and_then(Option::as_mut)
     }
 
     /// `K v`, exactly.
@@ -66,11 +87,7 @@ impl Field {
 
     /// The longest piece length `2^-k` with `h tr K ≤ 1/2` (or 2^20 when `K = 0`).
     pub fn piece_len(&self) -> Rational {
-        let mut h = Rational::from(1u32) << 20u32;
-        while Rational::from(&h * &self.tau) > Rational::from((1, 2)) {
-            h >>= 1u32;
-        }
-        h
+        self.h0.clone()
     }
 
     /// `E(h)p ∈ T p + B(rem ‖p‖)` for one length `h` (`h tr K ≤ 1/2`) that is not worth a cached

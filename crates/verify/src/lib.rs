@@ -12,6 +12,7 @@ mod check;
 mod death;
 mod exits;
 mod field;
+mod modes;
 mod num;
 mod slow;
 mod walk;

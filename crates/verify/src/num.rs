@@ -135,3 +135,41 @@ pub fn show(q: &Rational) -> String {
 pub fn show_i(v: &I) -> String {
     format!("[{}, {}]", show(&v.lo), show(&v.hi))
 }
+
+/// Beyond this `x`, `e^{−x}` is enclosed by `[0, e^{−FAR}]` (exact squarings of a tiny number
+/// would carry denominators of about `1.44 x` bits).
+const FAR: u32 = 1024;
+
+/// An enclosure of `e^{−x}` for a rational `x`: `y = x/2^k ≤ 1/2`, `e^{−y}` between two
+/// consecutive partial sums of its alternating series (terms decrease for `y < 1`), then `k`
+/// squarings (positive ends, rounded outward); `e^{x} = 1/e^{−x}` for `x < 0`; see [`FAR`].
+pub fn exp_neg(x: &Rational) -> I {
+    if *x < 0 {
+        let e = exp_neg(&Rational::from(-x));
+        return I::new(round(Rational::from(e.hi.recip_ref()), false), round(Rational::from(e.lo.recip_ref()), true));
+    }
+    if *x > FAR {
+        // e^{−x} ≤ e^{−FAR} < 2^{−1400}: a negligible decay, kept small in bits.
+        return I::new(Rational::new(), exp_neg(&Rational::from(FAR)).hi);
+    }
+    let mut k = 0u32;
+    let mut y = x.clone();
+    while y > Rational::from((1, 2)) {
+        y >>= 1u32;
+        k += 1;
+    }
+    let target = Rational::from(1u32) >> (BITS + 40);
+    let (mut term, mut sum, mut prev) = (I::pt(Rational::from(1u32)), I::pt(Rational::from(1u32)), I::zero());
+    let mut n = 0u32;
+    while term.hi > target || n < 2 {
+        n += 1;
+        term = term.mul_q(&Rational::from(&y / n));
+        prev = sum.clone();
+        sum = if n % 2 == 1 { sum.add(&term.neg()) } else { sum.add(&term) };
+    }
+    let mut e = sum.hull(&prev);
+    for _ in 0..k {
+        e = e.mul(&e);
+    }
+    e
+}

@@ -73,3 +73,103 @@ fn binary_powers_of_the_taylor_matrix_enclose_the_exponential() {
         assert!(r < Rational::from(1) >> 300u32, "n = {n}: radius {r}");
     }
 }
+
+#[test]
+fn the_exponential_of_a_rational_is_enclosed_tightly() {
+    for x in ["0", "1/3", "-2/7", "87/2", "-5", "600", "1740", "3/1024"] {
+        let x: Rational = x.parse().unwrap();
+        let e = crate::num::exp_neg(&x);
+        let exact = exp_neg(&x);
+        assert!(e.lo <= exact && exact <= e.hi, "e^-{x}");
+        let tol = Rational::from(&exact >> 300u32) + (Rational::from(1) >> 900u32);
+        assert!(Rational::from(&e.hi - &e.lo) <= tol, "e^-{x}: width");
+    }
+    // Far out: a small enclosure, quickly.
+    let e = crate::num::exp_neg(&Rational::from(10_000_000u32));
+    assert!(e.lo == 0 && e.hi > 0 && e.hi < Rational::from(1) >> 1400u32 && e.hi.denom().significant_bits() < 4000);
+}
+
+/// `K = 2 Σ x_i x_iᵀ` for three points in R³ with eigenvalues from about 0.07 to 87 (the stiff
+/// pattern of `examples/support-vector-reactivation.toml`), anchor 0.
+fn stiff() -> Field {
+    let q = |s: &str| s.parse::<Rational>().unwrap();
+    let x = vec![vec![q("0"), q("-2"), q("0")], vec![q("7"), q("6"), q("0")], vec![q("0"), q("1/2"), q("-1/10")]];
+    let y = vec![Rational::new(); 3];
+    Field::new(&x, &y, &Rational::from(1), &[0, 1, 2], vec![Rational::new(); 3])
+}
+
+/// `E(s)p` by the Taylor series at 1200 bits for `s tr K` far beyond 1/2 (a reference, not an
+/// enclosure: its error is far below the tolerances used).
+fn reference(f: &Field, s: &Rational, p: &[Rational]) -> Vec<Float> {
+    let prec = 1200;
+    let d = f.d;
+    let mut term: Vec<Float> = p.iter().map(|v| Float::with_val(prec, v)).collect();
+    let mut sum = term.clone();
+    let s = Float::with_val(prec, s);
+    for j in 1..4000u32 {
+        term = (0..d)
+            .map(|r| {
+                let mut acc = Float::with_val(prec, 0);
+                for c in 0..d {
+                    acc += Float::with_val(prec, &f.k[r * d + c]) * &term[c];
+                }
+                -acc * &s / j
+            })
+            .collect();
+        for (a, t) in sum.iter_mut().zip(&term) {
+            *a += t;
+        }
+    }
+    sum
+}
+
+#[test]
+fn per_mode_pieces_enclose_the_flow_of_a_stiff_pattern() {
+    let mut f = stiff();
+    let p = vec![Rational::from((3, 4)), Rational::from(-2), Rational::from((5, 8))];
+    for s in ["1/8", "1", "3"] {
+        let s: Rational = s.parse().unwrap();
+        assert!(s > f.piece_len());
+        let (end, bx) = f.modes_for(&s).expect("modes").piece(&p, &s);
+        let exact = reference(&f, &s, &p);
+        for j in 0..3 {
+            let v = exact[j].to_rational().unwrap();
+            let tol = Rational::from(1) >> 300u32;
+            assert!(end[j].lo.clone() - &tol <= v && v <= end[j].hi.clone() + &tol, "E({s})p, coordinate {j}");
+            assert!(Rational::from(&end[j].hi - &end[j].lo) < Rational::from(1) >> 250u32, "width at {s}");
+            assert!(bx[j].lo <= p[j] && p[j] <= bx[j].hi && bx[j].lo <= v && v <= bx[j].hi, "box at {s}");
+        }
+        for half in [Rational::from(&s / 2u32), Rational::from(&s / 3u32)] {
+            let mid = reference(&f, &half, &p);
+            let bx = f.modes_for(&s).unwrap().piece(&p, &s).1;
+            for j in 0..3 {
+                let v = mid[j].to_rational().unwrap();
+                assert!(bx[j].lo <= v && v <= bx[j].hi, "box at {half} of {s}");
+            }
+        }
+    }
+}
+
+/// Soundness does not rest on `Q`'s accuracy: with the identity, or a matrix far from the
+/// eigenvectors, the per-mode enclosure still holds `E(s)p` (only wider).
+#[test]
+fn per_mode_pieces_hold_the_flow_for_any_invertible_q() {
+    let f = stiff();
+    let p = vec![Rational::from((3, 4)), Rational::from(-2), Rational::from((5, 8))];
+    let q = |s: &str| s.parse::<Rational>().unwrap();
+    let skew = vec![q("1"), q("1/3"), q("0"), q("-1/5"), q("1"), q("1/7"), q("0"), q("1/2"), q("1")];
+    let eye: Vec<Rational> = (0..9).map(|e| Rational::from(u32::from(e / 3 == e % 3))).collect();
+    for m in [eye, skew] {
+        let mut modes = crate::modes::Modes::with(&f.k, 3, m).expect("invertible");
+        for s in ["1/50", "1/8"] {
+            let s: Rational = s.parse().unwrap();
+            let (end, bx) = modes.piece(&p, &s);
+            let exact = reference(&f, &s, &p);
+            for j in 0..3 {
+                let v = exact[j].to_rational().unwrap();
+                assert!(end[j].lo <= v && v <= end[j].hi, "E({s})p, coordinate {j}");
+                assert!(bx[j].lo <= v && v <= bx[j].hi, "box at {s}");
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ use crate::field::{Field, mat_vec};
 use crate::num::{I, dot, dot_i, norm_up, show, show_i};
 use rug::Rational;
 
-/// Most halvings of a piece.
+/// Most halvings of a piece no longer than a Taylor piece.
 const MAX_DEPTH: u32 = 48;
 /// Most pieces of one stretch.
 const MAX_PIECES: u64 = 2_000_000;
@@ -78,7 +78,27 @@ const BOX_ORDER: u32 = 4;
 /// `σ^j ∈ [0, h^j]` and `R = (h tr K)^J/J! ‖p‖`, so the first-order motion is not spread over the
 /// matrix entries (which would lose the cancellation in `Kp`).
 pub fn piece(f: &mut Field, pt: &Pt, h: &Rational) -> (Pt, Vec<I>) {
-    (end_of(f, pt, h), path_box(f, pt, h))
+    if let Some(m) = f.modes_for(h) {
+        let (end, bx) = m.piece(&pt.p, h);
+        let bx = bx.iter().map(|b| b.widen(&pt.eps)).collect();
+        return (recentre(&end, &Rational::new(), pt), narrow(f, pt, h, bx));
+    }
+    (end_of(f, pt, h), taylor_box(f, pt, h))
+}
+
+/// Longest pieces (in units of `1/tr K`) whose Taylor box is worth meeting with the per-mode
+/// one: it keeps the first-order cancellation in `Kp`, which the per-mode box (a sum over modes
+/// in each coordinate) loses.
+const TAYLOR_REACH: u32 = 4;
+
+/// The per-mode box `bx` of a piece met with its Taylor box where that can be narrower (both
+/// enclose the same states).
+fn narrow(f: &Field, pt: &Pt, h: &Rational, bx: Vec<I>) -> Vec<I> {
+    if Rational::from(h * &f.tau) > TAYLOR_REACH {
+        return bx;
+    }
+    let t = taylor_box(f, pt, h);
+    bx.into_iter().zip(t).map(|(a, b)| I::new(a.lo.max(b.lo), a.hi.min(b.hi))).collect()
 }
 
 /// `E(h)u` from `E(0)u ∈ pt` for a cached length `h` (`h tr K ≤ 1/2`).
@@ -102,8 +122,18 @@ fn recentre(end: &[I], rem: &Rational, pt: &Pt) -> Pt {
     Pt { p, eps }
 }
 
-/// The box of offsets `E(σ)u`, `σ ∈ [0, h]` (see [`piece`]); needs only `h tr K ≤ 1/2`.
-pub fn path_box(f: &Field, pt: &Pt, h: &Rational) -> Vec<I> {
+/// The box of offsets `E(σ)u`, `σ ∈ [0, h]` (see [`piece`]); per mode beyond the Taylor pieces.
+pub fn path_box(f: &mut Field, pt: &Pt, h: &Rational) -> Vec<I> {
+    if let Some(m) = f.modes_for(h) {
+        let bx = m.piece(&pt.p, h).1.iter().map(|b| b.widen(&pt.eps)).collect();
+        return narrow(f, pt, h, bx);
+    }
+    taylor_box(f, pt, h)
+}
+
+/// The Taylor box of offsets (see [`piece`]); valid for every `h` (Lagrange's remainder holds
+/// for every eigenvalue `hλ ≥ 0`), useful for `h tr K` of order 1.
+fn taylor_box(f: &Field, pt: &Pt, h: &Rational) -> Vec<I> {
     let d = f.d;
     let np = norm_up(&pt.p);
     let mut v = pts(&pt.p);
@@ -120,11 +150,14 @@ pub fn path_box(f: &Field, pt: &Pt, h: &Rational) -> Vec<I> {
     acc.iter().map(|b| b.widen(&lagrange)).collect()
 }
 
-/// `E(s)u` from `pt`, `s ≥ 0`: whole pieces of the longest length (one cached Taylor matrix),
-/// then the rest by the Taylor series applied to the vector.
+/// `E(s)u` from `pt`, `s ≥ 0`: per mode at once when `s` is longer than a Taylor piece; else
+/// by the Taylor series applied to the vector.
 pub fn advance(f: &mut Field, pt: &Pt, s: &Rational) -> Result<Pt, Fail> {
     if *s <= 0 {
         return Ok(pt.clone());
+    }
+    if let Some(m) = f.modes_for(s) {
+        return Ok(recentre(&m.piece(&pt.p, s).0, &Rational::new(), pt));
     }
     let h = f.piece_len();
     let n = Rational::from(s / &h).floor();
@@ -144,9 +177,14 @@ pub fn advance(f: &mut Field, pt: &Pt, s: &Rational) -> Result<Pt, Fail> {
     Ok(cur)
 }
 
-fn split(f: &Field, s: &Rational) -> Result<(u64, Rational), Fail> {
+/// The stretch's first pieces: the whole stretch when per-mode pieces are available (halving
+/// finds the lengths the claims need), else the fewest pieces of at most the Taylor length.
+fn split(f: &mut Field, s: &Rational) -> Result<(u64, Rational), Fail> {
     if *s <= 0 {
         return Ok((0, Rational::new()));
+    }
+    if f.modes_for(s).is_some() {
+        return Ok((1, s.clone()));
     }
     let n = Rational::from(s / &f.piece_len()).ceil();
     let n = n.numer().to_u64().filter(|&n| n <= MAX_PIECES);
@@ -173,10 +211,17 @@ pub fn walk_from(
     c: &Claims<'_>,
 ) -> Result<Pt, Fail> {
     let (n, h) = split(f, len)?;
+    // Halvings of a per-mode piece down to the Taylor length do not count against `MAX_DEPTH`.
+    let mut limit = MAX_DEPTH;
+    let mut top = h.clone();
+    while top > f.piece_len() {
+        top >>= 1u32;
+        limit += 1;
+    }
     let mut cur = pt.clone();
     let mut closed = c.closed.clone();
     for k in 0..n {
-        cur = prove(f, gs, origin, &cur, rho, &h, c, &closed, 0, &Rational::from(&h * k))?;
+        cur = prove(f, gs, origin, &cur, rho, &h, c, &closed, (0, limit), &Rational::from(&h * k))?;
         closed = vec![true; closed.len()];
     }
     Ok(cur)
@@ -192,18 +237,18 @@ fn prove(
     h: &Rational,
     c: &Claims<'_>,
     closed: &[bool],
-    depth: u32,
+    (depth, limit): (u32, u32),
     at: &Rational,
 ) -> Result<Pt, Fail> {
     let (end, bx) = piece(f, pt, h);
     match check(f, gs, [origin, pt, &end], &bx, rho, c, closed, at, h) {
         Ok(()) => Ok(end),
-        Err(fail) if depth >= MAX_DEPTH => Err(fail),
+        Err(fail) if depth >= limit => Err(fail),
         Err(_) => {
             let half = Rational::from(h / 2u32);
-            let mid = prove(f, gs, origin, pt, rho, &half, c, closed, depth + 1, at)?;
+            let mid = prove(f, gs, origin, pt, rho, &half, c, closed, (depth + 1, limit), at)?;
             let at2 = Rational::from(at + &half);
-            prove(f, gs, origin, &mid, rho, &half, c, &vec![true; closed.len()], depth + 1, &at2)
+            prove(f, gs, origin, &mid, rho, &half, c, &vec![true; closed.len()], (depth + 1, limit), &at2)
         }
     }
 }

@@ -8,12 +8,14 @@ use reluflow_certificate::from_text;
 use rug::Rational;
 use serde_json::Value;
 
-const FIXTURES: [&str; 5] = [
+const FIXTURES: [&str; 6] = [
     include_str!("data/global-convergence-d2-small-init.json"),
     include_str!("data/norm-growth-holds.json"),
     include_str!("data/vardi-shamir-gamma1.json"),
     include_str!("data/limit-on-hyperplane.json"),
     include_str!("data/single-neuron-death.json"),
+    // Stiff patterns (eigenvalues 0.07 to 87): long per-mode pieces.
+    include_str!("data/support-vector-reactivation.json"),
 ];
 
 fn q(v: &Value) -> Rational {

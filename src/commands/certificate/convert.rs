@@ -1,7 +1,7 @@
 //! A witness of the single neuron (exact rationals) as a certificate of the format crate.
 
 use reluflow_certificate as fmt;
-use reluflow_flow::neuron::witness::{WBall, WExit, WIv, WPattern, Witness};
+use reluflow_flow::neuron::witness::{WBall, WCrossing, WExit, WIv, WPattern, Witness};
 use reluflow_model::{Horizon, Init, LossScale, Problem};
 
 fn iv(v: &WIv) -> fmt::Iv {
@@ -16,27 +16,22 @@ fn ball(b: &WBall) -> fmt::Ball {
     fmt::Ball { u: b.u.clone(), rho: b.rho.clone() }
 }
 
+fn crossing(c: &WCrossing) -> fmt::Crossing {
+    fmt::Crossing {
+        point: c.point,
+        t0: c.t0.clone(),
+        t1: c.t1.clone(),
+        start: ball(&c.start),
+        hull: ivs(&c.hull),
+        time: iv(&c.time),
+        state: ivs(&c.state),
+    }
+}
+
 fn exit(e: &WExit) -> fmt::Exit {
     match e {
-        WExit::Switch { point, t0, t1, start, hull, time, state } => fmt::Exit::Switch {
-            point: *point,
-            t0: t0.clone(),
-            t1: t1.clone(),
-            start: ball(start),
-            hull: ivs(hull),
-            time: iv(time),
-            state: ivs(state),
-        },
-        WExit::Death { point, t0, t1, start, hull, time, state, loss } => fmt::Exit::Death {
-            point: *point,
-            t0: t0.clone(),
-            t1: t1.clone(),
-            start: ball(start),
-            hull: ivs(hull),
-            time: iv(time),
-            state: ivs(state),
-            loss: fmt::Iv { lo: loss.clone(), hi: loss.clone() },
-        },
+        WExit::Switch(c) => fmt::Exit::Switch(crossing(c)),
+        WExit::Death { crossing: c, loss } => fmt::Exit::Death { crossing: crossing(c), loss: iv(loss) },
         WExit::Horizon { t0, t1, start, hull, state } => fmt::Exit::Horizon {
             t0: t0.clone(),
             t1: t1.clone(),

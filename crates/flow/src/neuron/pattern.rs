@@ -10,7 +10,7 @@ use super::modal::Modes;
 use super::run::{Class, Found, Leaf, Run, lo_q, narrower};
 use super::slow::SlowMode;
 use super::switch;
-use super::witness::{Conv, WExit, WPattern, WSlow, Witness};
+use super::witness::{Conv, WCrossing, WExit, WPattern, WSlow, Witness};
 use crate::trajectory::*;
 use reluflow_arith::{Enclosure, meet_all};
 use rug::Rational;
@@ -378,5 +378,5 @@ fn switch_exit<S: Enclosure>(
     };
     let (start, hull, time, state) = (w.ball(c, &start), w.ivs(&hull), w.iv(t_ev), w.ivs(w_box));
     let t1 = Rational::from(&a + &len);
-    w.exit(WExit::Switch { point: i, t0: a, t1, start, hull, time, state });
+    w.exit(WExit::Switch(WCrossing { point: i, t0: a, t1, start, hull, time, state }));
 }

@@ -77,12 +77,13 @@ pub(crate) fn after<S: Enclosure>(
         // Death (σ'(0) = 0): the field on the inactive side is identically zero.
         if let Some(w) = out.witness.as_mut() {
             let loss: Rational = env.y.iter().map(|v| Rational::from(v.square_ref())).sum::<Rational>() * &env.c;
-            w.death(loss);
-            if let Horizon::Finite(t) = &env.problem.run().t_end
-                && hi_q(&t_ev).is_none_or(|h| h > *t)
-            {
-                w.refuse("a death whose time enclosure reaches past t_end");
-            }
+            // A death that may come after a finite t_end: the state there is in the switch's
+            // `state` either way, but it may not be frozen yet, so the loss is widened.
+            let late = match &env.problem.run().t_end {
+                Horizon::Finite(t) => hi_q(&t_ev).is_none_or(|h| h > *t),
+                Horizon::Infinite => false,
+            };
+            w.death(loss, late.then_some((env.dg.x, env.y, &env.c)));
         }
         for &k in &group {
             out.events.push(Event { t: t_ev.clone(), point: k, neuron: 0, kind: EventKind::Death });

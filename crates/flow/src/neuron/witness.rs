@@ -18,6 +18,9 @@ use rug::Rational;
 /// `[lo, hi]`, exact.
 pub type WIv = (Rational, Rational);
 
+/// The data, labels and loss factor `c` of `c Σ_i (σ(x_iᵀw) − y_i)²`.
+pub(crate) type LossData<'a> = (&'a [Vec<Rational>], &'a [Rational], &'a Rational);
+
 /// The ball `anchor + u + B(rho)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WBall {
@@ -44,28 +47,33 @@ pub struct WSlow {
     pub nu: Option<Rational>,
 }
 
+/// The crossing of `point`'s hyperplane inside the step `[t0, t1]` (from `start`, states in
+/// `hull`), at absolute time `time`, state in `state`: what a switch and a death share.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WCrossing {
+    pub point: usize,
+    pub t0: Rational,
+    pub t1: Rational,
+    pub start: WBall,
+    pub hull: Vec<WIv>,
+    pub time: WIv,
+    pub state: Vec<WIv>,
+}
+
 /// How a pattern ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WExit {
-    /// The switch of `point` inside the step `[t0, t1]`, at absolute time `time`, state in `state`.
-    Switch { point: usize, t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, time: WIv, state: Vec<WIv> },
+    /// A switch: the crossing, and the next pattern follows.
+    Switch(WCrossing),
     /// `t_end` reached: no switch on `[t0, t1]`, the state at `t_end` in `state`.
     Horizon { t0: Rational, t1: Rational, start: WBall, hull: Vec<WIv>, state: Vec<WIv> },
     /// No switch ever again: every later state in `hull`, `w(∞)` in `limit`, its loss exactly;
     /// `slow` when an active guard's limit lies on its hyperplane.
     Limit { t0: Rational, start: WBall, hull: Vec<WIv>, limit: Vec<WIv>, loss: Rational, slow: Option<WSlow> },
-    /// A death: the switch of `point` as in `Switch` leaves no point active (σ'(0) = 0); the state
-    /// stays in `state` for good, with the loss `loss` exactly.
-    Death {
-        point: usize,
-        t0: Rational,
-        t1: Rational,
-        start: WBall,
-        hull: Vec<WIv>,
-        time: WIv,
-        state: Vec<WIv>,
-        loss: Rational,
-    },
+    /// A death: the crossing leaves no point active (σ'(0) = 0); the state stays in its `state`
+    /// for good, with the loss in `loss` (exactly `c Σ y_i²`, or, when the death may come after a
+    /// finite `t_end`, its hull with the loss over `state`).
+    Death { crossing: WCrossing, loss: WIv },
 }
 
 /// One pattern: its active points with `x_i ≠ 0` (sorted), start time, anchor, steps and exit.
@@ -151,11 +159,22 @@ impl Witness {
     }
 
     /// Turns the current pattern's switch into a death with the loss `loss` after it.
-    pub(crate) fn death(&mut self, loss: Rational) {
+    /// Turns the current switch into a death with the loss `c Σ y_i²` (`frozen`); with
+    /// `data = Some((x, y, c))` (a death that may come after `t_end`, where the state may still be
+    /// before it) the hull of that with the loss `c Σ (σ(x_iᵀw) − y_i)²` over the switch's `state`,
+    /// in exact interval arithmetic.
+    pub(crate) fn death(&mut self, frozen: Rational, data: Option<LossData<'_>>) {
         let exit = self.current().and_then(|p| p.exit.take());
         match exit {
-            Some(WExit::Switch { point, t0, t1, start, hull, time, state }) => {
-                let death = WExit::Death { point, t0, t1, start, hull, time, state, loss };
+            Some(WExit::Switch(crossing)) => {
+                let loss = match data {
+                    Some((x, y, c)) => {
+                        let (lo, hi) = loss_over(x, y, c, &crossing.state);
+                        (lo.min(frozen.clone()), hi.max(frozen))
+                    }
+                    None => (frozen.clone(), frozen),
+                };
+                let death = WExit::Death { crossing, loss };
                 if let Some(p) = self.current() {
                     p.exit = Some(death);
                 }
@@ -171,4 +190,28 @@ impl Witness {
             _ => self.refuse("an exit without its pattern"),
         }
     }
+}
+
+/// `c Σ_i (σ(x_iᵀw) − y_i)²` over the box `state`, exactly: `x_iᵀw` by its extreme corners,
+/// σ monotone, the square of an interval.
+fn loss_over(x: &[Vec<Rational>], y: &[Rational], c: &Rational, state: &[WIv]) -> WIv {
+    let (mut lo, mut hi) = (Rational::new(), Rational::new());
+    for (xi, yi) in x.iter().zip(y) {
+        let (mut a, mut b) = (Rational::new(), Rational::new());
+        for (v, (l, h)) in xi.iter().zip(state) {
+            let (p, q) = (Rational::from(v * l), Rational::from(v * h));
+            a += p.clone().min(q.clone());
+            b += p.max(q);
+        }
+        let (r0, r1) = (a.max(Rational::new()) - yi, b.max(Rational::new()) - yi);
+        let top = Rational::from(r0.square_ref()).max(Rational::from(r1.square_ref()));
+        let bottom = if r0 <= 0 && r1 >= 0 {
+            Rational::new()
+        } else {
+            Rational::from(r0.square_ref()).min(Rational::from(r1.square_ref()))
+        };
+        lo += bottom;
+        hi += top;
+    }
+    (lo * c, hi * c)
 }
