@@ -3,7 +3,7 @@
 use super::ball::BallSet;
 use super::lohner::{LohnerSet, Step, choose_jac_order, lohner_step};
 use super::saltation::{SwitchStep, through_switch};
-use super::series::{Series, live, series};
+use super::series::{Series, live, series, with_jacobians};
 use super::slide::first_not_attracting;
 use super::start::initial_pattern;
 use super::switch::{Crossing, SwitchOutcome, analyze_guard, cross};
@@ -370,7 +370,7 @@ impl<S: Enclosure> Runner<S> {
     /// [`choose_jac_order`], at most `opts.jac_order`).
     fn jets(&self, ser_c: &Series<S>, ser_x: &Series<S>, xhat: &[S], h: f64) -> Series<S> {
         let q = choose_jac_order(&self.net, &self.pattern, ser_c, ser_x, xhat, h, self.opts.jac_order);
-        series(&self.net, &self.pattern, xhat, self.opts.order, Some(q))
+        with_jacobians(&self.net, &self.pattern, ser_x, xhat, q)
     }
 
     /// Advances the Lohner set by `h` (enclosing the exact step `h_exact`) with the pattern fixed;

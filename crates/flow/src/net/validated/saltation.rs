@@ -11,7 +11,7 @@
 //! Proofs note: `proofs-notes/net-validated-switches.md` ("carrying the set through").
 
 use super::lohner::{LohnerSet, Step, choose_jac_order, lohner_step};
-use super::series::{Series, live_coords, series};
+use super::series::{Series, live_coords, series, with_jacobians};
 use super::taylor::{Apriori, apriori, block_exponents, maxabs, sym};
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
@@ -70,7 +70,7 @@ pub(crate) fn through_switch<S: Enclosure>(
     let xhat1: Vec<S> = box1.iter().zip(&set1.c).map(|(a, b)| a.hull(b)).collect();
     let vals1 = series(net, st.new, &xhat1, st.order, None);
     let q1 = choose_jac_order(net, st.new, &ser_c1, &vals1, &xhat1, dur_s.upper_f64(), st.jac_order);
-    let ser_x1 = series(net, st.new, &xhat1, st.order, Some(q1));
+    let ser_x1 = with_jacobians(net, st.new, &vals1, &xhat1, q1);
     let e_scale = block_exponents(net, &set1.c);
     let apri1 = apriori(net, st.new, &ser_x1, dur_s.upper_f64(), &e_scale, st.apriori_iters).ok_or(StepFail::Method)?;
     // Saltation correction Δ = [−δ_m, δ_m]·(Δf + ball), Δf = f_old(X*) − f_new(X*).

@@ -29,6 +29,9 @@ use reluflow_arith::midrad::MidRadMat;
 pub(crate) struct Series<S> {
     pub x: Vec<Vec<S>>,
     pub jac: Jac<S>,
+    /// The auxiliary series of a values-only series, kept so that [`with_jacobians`] need not
+    /// recompute the values.
+    aux: Option<Aux<S>>,
 }
 
 /// The Jacobians `jac[k]` (`k ≤ q`) of a [`Series`]: backend intervals (per-operation jets) or f64
@@ -69,6 +72,7 @@ pub(crate) fn live(pattern: &Pattern, j: usize) -> &[usize] {
 
 /// The auxiliary series of the recursion over a box: `z[j][p][k]` of `w_jᵀx_i` for the `p`-th
 /// active point `i` of neuron `j`, the residuals `r[i][k]`, and `q[j][k][l] = Σ_{i active} x_il r[i][k]`.
+#[derive(Clone, Debug)]
 pub(crate) struct Aux<S> {
     z: Vec<Vec<Vec<S>>>,
     r: Vec<Vec<S>>,
@@ -87,13 +91,36 @@ pub(crate) fn series<S: Enclosure>(
     jac_order: Option<usize>,
 ) -> Series<S> {
     match jac_order {
-        None => Series { x: values(net, pattern, x0, order).0, jac: Jac::Backend(Vec::new()) },
+        None => {
+            let (x, aux) = values(net, pattern, x0, order);
+            Series { x, jac: Jac::Backend(Vec::new()), aux: Some(aux) }
+        }
         Some(q) if jac::in_range(x0) => {
             let (x, aux) = values(net, pattern, x0, order);
             let jac = Jac::MidRad(jac::jacobians(net, pattern, &x, &aux, q.min(order)));
-            Series { x, jac }
+            Series { x, jac, aux: None }
         }
         Some(_) => jets::series_jets(net, pattern, x0, order, jac_order),
+    }
+}
+
+/// `series(net, pattern, x0, order, Some(q))` for the values-only series `vals` of the same
+/// `pattern`, box `x0` and order: its values and auxiliary series are reused (the same recursion on
+/// the same box), only the Jacobians are computed.
+pub(crate) fn with_jacobians<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    vals: &Series<S>,
+    x0: &[S],
+    q: usize,
+) -> Series<S> {
+    let order = vals.x.len() - 1;
+    match &vals.aux {
+        Some(aux) if jac::in_range(x0) => {
+            let jac = Jac::MidRad(jac::jacobians(net, pattern, &vals.x, aux, q.min(order)));
+            Series { x: vals.x.clone(), jac, aux: None }
+        }
+        _ => series(net, pattern, x0, order, Some(q)),
     }
 }
 

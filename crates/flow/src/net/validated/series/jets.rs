@@ -161,5 +161,5 @@ pub(crate) fn series_jets<S: Enclosure>(
     } else {
         Vec::new()
     };
-    Series { x, jac: Jac::Backend(jac) }
+    Series { x, jac: Jac::Backend(jac), aux: None }
 }
