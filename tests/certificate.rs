@@ -28,7 +28,7 @@ fn verify(text: &str) -> crate::util::Run {
 }
 
 /// The shipped single-neuron examples whose certificates verify.
-const VERIFIED: [&str; 14] = [
+const VERIFIED: [&str; 15] = [
     "vardi-shamir-gamma0.toml",
     "vardi-shamir-gamma1.toml",
     "vardi-shamir-gamma1-mpfr256.toml",
@@ -40,6 +40,7 @@ const VERIFIED: [&str; 14] = [
     "norm-growth-overshoot.toml",
     "norm-growth-small-init-overshoot.toml",
     "norm-growth-zero-init-sigma-one.toml",
+    "norm-growth-tiny-init-d2.toml",
     "support-vector-reactivation.toml",
     "limit-on-hyperplane.toml",
     "single-neuron-death.toml",

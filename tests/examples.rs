@@ -330,6 +330,34 @@ fn norm_growth_fails_from_zero_init_with_sigma_prime_one() {
     );
 }
 
+/// Found by the targeted search (random sampling needs thousands of cases for one of this set): in
+/// d = 2 from ‖w(0)‖ ≤ 0.001, with every point active throughout, the slow eigen-coordinate of
+/// w(0) starts opposite to the teacher's and ‖w‖ shrinks while it crawls back. Reference (mpmath,
+/// 50 digits, the closed form v + exp(−Mt)(w(0) − v)): d/dt ½‖w‖² = −3.5408e-9 at t = 1 and
+/// −2.2598e-9 at t = 1.25, negative exactly on (0.38187, 1.69112).
+#[test]
+fn norm_growth_fails_in_d2_from_a_tiny_init() {
+    assert_counterexample(
+        "norm-growth-tiny-init-d2.toml",
+        "lsy.norm-growth",
+        &[
+            "--assume",
+            "teacher",
+            "--assume",
+            "small-init",
+            "--small-init-radius",
+            "0.001",
+            "--assume",
+            "all-active-init",
+            "--assume",
+            "positive-labels",
+            "--assume",
+            "d2",
+        ],
+        "every t in [1, 1.25]: d/dt ½‖w‖² ∈ [-4.8215e-9, -9.79091e-10], but it must be ≥ 0",
+    );
+}
+
 /// Found by the search campaign: from w(0) = 0 with σ'(0) = 1 and teacher labels, point 3
 /// deactivates and comes back.
 #[test]

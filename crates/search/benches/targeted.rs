@@ -1,17 +1,20 @@
 //! Random against targeted search (no harness): `cargo bench -p reluflow-search --bench targeted`.
 //!
-//! For each single-neuron LSY claim, under its default hypotheses and under a harder set where
-//! counterexamples are thin (`small-init` always with radius 0.1), and for the two-layer reading of
-//! support-vector stability, ten seeds of each mode run (one thread, no shrinking) until the
-//! first certified counterexample or a budget of 20,000 cases; the table gives the median number of
-//! cases and the median time to it (a seed that found none counts as the budget, and `found`
-//! says how many seeds found one, and how many within a smaller budget of 1,000 cases). `-- explore` prints how many of 200 random cases certify under
-//! each set of switches (how the harder sets were chosen); `-- WORD` runs only the matching rows.
+//! For each single-neuron LSY claim, under its default hypotheses and under harder sets where
+//! counterexamples are thin, and for the two-layer reading of support-vector stability, ten seeds
+//! of each mode run (one thread, no shrinking) until the first certified counterexample or a
+//! budget of 20,000 cases; the table gives the median number of cases and the median time to it (a
+//! seed that found none counts as the budget, and `found` says how many seeds found one, and how
+//! many within a smaller budget of 1,000 cases). `-- WORD` runs only the rows whose claim or label
+//! contains WORD (`-- tiny` the thin set: norm growth from `‖w(0)‖ ≤ 1/1000` in `d = 2`).
+//! `-- explore` prints how many of 200 random cases certify under each set of switches (how the
+//! harder sets were chosen); `-- scan THEOREM R SW1,SW2,… [net] [SEEDS] [BUDGET]` the row of an
+//! ad-hoc set (`R`: the small-init radius `p/q`, or `none`), with each seed's result on stderr.
 
 use reluflow_flow::monitor::Monitor;
 use reluflow_model::ModelKind;
 use reluflow_search::{CaseRecord, CaseStatus, Collect, Mode, SearchConfig, Targeted, search};
-use std::collections::BTreeMap;
+use rug::Rational;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -24,15 +27,42 @@ const SEEDS: u64 = 10;
 /// A smaller case budget: how many seeds find a counterexample within it.
 const SMALL: u64 = 1000;
 
+/// A hypothesis set of a claim: the assumed switches, the small-init radius (used when
+/// `small-init` is assumed), the model (`None`: the claim's default) and the case budget of a run.
+struct Set {
+    theorem: String,
+    label: String,
+    assume: Vec<String>,
+    radius: Rational,
+    model: Option<ModelKind>,
+    budget: u64,
+}
+
+/// A single-neuron set with the budget [`BUDGET`] and radius 1/10.
+fn set(theorem: &str, label: &str, assume: &[&str]) -> Set {
+    let assume = assume.iter().map(|h| h.to_string()).collect();
+    let (theorem, label) = (theorem.to_string(), label.to_string());
+    Set { theorem, label, assume, radius: Rational::from((1, 10)), model: None, budget: BUDGET }
+}
+
+/// The same set on the two-layer model (budget [`NET_BUDGET`]).
+fn net(s: Set) -> Set {
+    Set { model: Some(ModelKind::TwoLayer), budget: NET_BUDGET, ..s }
+}
+
+fn radius(s: Set, p: i64, q: i64) -> Set {
+    Set { radius: Rational::from((p, q)), ..s }
+}
+
 /// Cases and seconds to the first certified counterexample (cases: `None` if none was found within
-/// `budget` cases).
+/// the set's budget).
 fn first(set: &Set, mode: Mode, seed: u64) -> (Option<u64>, f64) {
-    let (theorem, _, assume, model, budget) = *set;
-    let mut cfg = SearchConfig { cases: budget, seed, shrink_steps: 0, mode, model, ..SearchConfig::new(theorem) };
-    if assume.iter().any(|(h, _)| *h == "small-init") {
-        cfg.selection.params.init_norm_bound = Some(rug::Rational::from((1, 10)));
+    let (cases, model) = (set.budget, set.model);
+    let mut cfg = SearchConfig { cases, seed, shrink_steps: 0, mode, model, ..SearchConfig::new(&set.theorem) };
+    if set.assume.iter().any(|h| h == "small-init") {
+        cfg.selection.params.init_norm_bound = Some(set.radius.clone());
     }
-    cfg.selection.assume = assume.iter().map(|(h, b)| (h.to_string(), *b)).collect::<BTreeMap<_, _>>();
+    cfg.selection.assume = set.assume.iter().map(|h| (h.clone(), true)).collect();
     let monitor = Monitor::new();
     let (found, count) = (Mutex::new(None), Mutex::new(0u64));
     let sink = |r: CaseRecord| {
@@ -50,75 +80,50 @@ fn first(set: &Set, mode: Mode, seed: u64) -> (Option<u64>, f64) {
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+    (v[(v.len() - 1) / 2] + v[v.len() / 2]) / 2.0
 }
 
-fn row(set: &Set) {
-    let (theorem, label, _, _, budget) = *set;
+fn row(set: &Set, seeds: u64) {
+    let (theorem, label, budget) = (&set.theorem, &set.label, set.budget);
     for (name, mode) in [("random", Mode::Random), ("targeted", Mode::Targeted(Targeted::default()))] {
-        let runs: Vec<_> = (0..SEEDS).map(|s| first(set, mode.clone(), s)).collect();
+        let runs: Vec<_> = (0..seeds).map(|s| first(set, mode.clone(), s)).collect();
+        for (s, r) in runs.iter().enumerate() {
+            eprintln!("  {name} seed {s}: {:?} cases, {:.2} s", r.0, r.1);
+        }
         let found = runs.iter().filter(|r| r.0.is_some()).count();
         let within = runs.iter().filter(|r| r.0.is_some_and(|c| c <= SMALL)).count();
         let cases = median(runs.iter().map(|r| r.0.unwrap_or(budget) as f64).collect());
         let secs = median(runs.iter().map(|r| r.1).collect());
-        let shown = if found * 2 > SEEDS as usize { format!("{cases:>6.1}") } else { format!(">{budget:>5}") };
+        let shown = if found * 2 > seeds as usize { format!("{cases:>6.1}") } else { format!(">{budget:>5}") };
         println!(
-            "{theorem:<30} {label:<34} {name:<8} found {found:>2}/{SEEDS} ({within:>2} within {SMALL} cases)  median cases {shown}  median time {secs:>7.2} s"
+            "{theorem:<30} {label:<40} {name:<8} found {found:>2}/{seeds} ({within:>2} within {SMALL} cases)  median cases {shown}  median time {secs:>7.2} s"
         );
     }
 }
 
-/// A claim, a label, a set of assumed switches, the model (`None`: the claim's default) and the
-/// case budget of one run.
-type Set = (&'static str, &'static str, &'static [(&'static str, bool)], Option<ModelKind>, u64);
-
-const NET: Option<ModelKind> = Some(ModelKind::TwoLayer);
-
-const SETS: [Set; 13] = [
-    ("lsy.norm-growth", "default", &[], None, BUDGET),
-    ("lsy.norm-growth", "teacher+positive-labels", &[("teacher", true), ("positive-labels", true)], None, BUDGET),
-    ("lsy.norm-growth", "positive-labels+zero-init", &[("positive-labels", true), ("zero-init", true)], None, BUDGET),
-    (
-        "lsy.norm-growth",
-        "teacher+zero-init+relu-prime-one",
-        &[("teacher", true), ("zero-init", true), ("relu-prime-one", true)],
-        None,
-        BUDGET,
-    ),
-    (
-        "lsy.norm-growth",
-        "teacher+small-init 0.1+all-active+pos",
-        &[("teacher", true), ("small-init", true), ("all-active-init", true), ("positive-labels", true)],
-        None,
-        BUDGET,
-    ),
-    ("lsy.support-vector-stability", "default", &[], None, BUDGET),
-    (
-        "lsy.support-vector-stability",
-        "teacher+all-active-init",
-        &[("teacher", true), ("all-active-init", true)],
-        None,
-        BUDGET,
-    ),
-    (
-        "lsy.support-vector-stability",
-        "teacher+zero-init+relu-prime-one",
-        &[("teacher", true), ("zero-init", true), ("relu-prime-one", true)],
-        None,
-        BUDGET,
-    ),
-    ("lsy.support-vector-stability", "two-layer (default)", &[], NET, NET_BUDGET),
-    ("lsy.support-vector-stability", "two-layer all-active-init", &[("all-active-init", true)], NET, NET_BUDGET),
-    ("lsy.global-convergence-d2", "default", &[], None, BUDGET),
-    ("lsy.global-convergence-d2", "all-active-init", &[("all-active-init", true)], None, BUDGET),
-    (
-        "lsy.global-convergence-d2",
-        "all-active-init+positive-labels",
-        &[("all-active-init", true), ("positive-labels", true)],
-        None,
-        BUDGET,
-    ),
-];
+fn sets() -> Vec<Set> {
+    let (ng, sv, gc) = ("lsy.norm-growth", "lsy.support-vector-stability", "lsy.global-convergence-d2");
+    let small = ["teacher", "small-init", "all-active-init", "positive-labels"];
+    let tiny = ["teacher", "small-init", "all-active-init", "positive-labels", "d2"];
+    vec![
+        set(ng, "default", &[]),
+        set(ng, "teacher+positive-labels", &["teacher", "positive-labels"]),
+        set(ng, "positive-labels+zero-init", &["positive-labels", "zero-init"]),
+        set(ng, "teacher+zero-init+relu-prime-one", &["teacher", "zero-init", "relu-prime-one"]),
+        set(ng, "teacher+small-init 0.1+all-active+pos", &small),
+        set(ng, "teacher+small-init 0.1+all-active+pos+d2", &tiny),
+        radius(set(ng, "teacher+small-init 0.01+all-active+pos+d2", &tiny), 1, 100),
+        radius(set(ng, "tiny: teacher+small-init 0.001+all-active+pos+d2", &tiny), 1, 1000),
+        set(sv, "default", &[]),
+        set(sv, "teacher+all-active-init", &["teacher", "all-active-init"]),
+        set(sv, "teacher+zero-init+relu-prime-one", &["teacher", "zero-init", "relu-prime-one"]),
+        net(set(sv, "two-layer (default)", &[])),
+        net(set(sv, "two-layer all-active-init", &["all-active-init"])),
+        set(gc, "default", &[]),
+        set(gc, "all-active-init", &["all-active-init"]),
+        set(gc, "all-active-init+positive-labels", &["all-active-init", "positive-labels"]),
+    ]
+}
 
 /// `explore`: the certified counterexamples of 200 random cases (seed 0) under every set of at
 /// most three of the switches, to find where they are thin.
@@ -141,15 +146,34 @@ fn explore() {
     }
 }
 
-fn main() {
-    if std::env::args().any(|a| a == "explore") {
-        return explore();
+/// `scan THEOREM R SW1,SW2,… [net] [SEEDS] [BUDGET]` (see the module documentation).
+fn scan(args: &[String]) {
+    let assume: Vec<&str> = args[1..].get(1).map_or(vec![], |a| a.split(',').filter(|s| !s.is_empty()).collect());
+    let mut s = set(&args[0], &format!("{} r={}", assume.join("+"), args[1]), &assume);
+    if args[1] != "none" {
+        s.radius = args[1].parse().expect("R: a rational p/q");
     }
-    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    for set in &SETS {
-        let (theorem, label) = (set.0, set.1);
-        if only.is_empty() || only.iter().any(|o| theorem.contains(o.as_str()) || label.contains(o.as_str())) {
-            row(set);
+    if args.get(3).is_some_and(|m| m == "net") {
+        s = net(s);
+    }
+    if let Some(b) = args.get(5) {
+        s.budget = b.parse().expect("BUDGET: a number of cases");
+    }
+    row(&s, args.get(4).map_or(SEEDS, |n| n.parse().expect("SEEDS: a number")));
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    match args.first().map(String::as_str) {
+        Some("explore") => explore(),
+        Some("scan") => scan(&args[1..]),
+        _ => {
+            for set in sets() {
+                let hit = |o: &String| set.theorem.contains(o.as_str()) || set.label.contains(o.as_str());
+                if args.is_empty() || args.iter().any(hit) {
+                    row(&set, SEEDS);
+                }
+            }
         }
     }
 }

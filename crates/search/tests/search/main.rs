@@ -13,4 +13,5 @@ mod loop_props;
 mod plans;
 mod replay;
 mod targeted;
+mod thin;
 mod util;
