@@ -96,8 +96,12 @@ the entry (event "slide"), integrates the sliding motion (segments that list the
 and proves at every step that the hyperplane still attracts; where one side's field stops
 pointing into it the run proves the exit (event "activate", or "slide-end" when it leaves to the
 inactive side) and goes on; where neither is proved the run ends undecided (sliding-may-end),
-certified up to there. Repelling hyperplanes stay undecided (non-unique). On the decided_net bench
-(200 random networks, t_end = 20) "clarke" certifies 176 runs where "fixed" certifies 141. The single neuron refuses "clarke".
+certified up to there. A neuron that meets a second attracting hyperplane while it slides slides on
+both (its velocity projected onto their intersection; the end of such a mode is not analysed and
+ends the run undecided there), and one whose last active points leave while it slides stops on
+both hyperplanes (a death). Repelling hyperplanes stay undecided (non-unique). On the decided_net
+bench (200 random networks, t_end = 20) "clarke" certifies 183 runs where "fixed" certifies 147.
+The single neuron refuses "clarke".
 
 Examples ship in examples/ (the Vardi–Shamir Theorem 3 instances, two-layer networks).
 
