@@ -183,3 +183,21 @@ fn random_instances_agree_with_and_without_the_span_coordinates() {
     eprintln!("{both} certified both ways, {compared} compared with the reference");
     assert!(both >= 6 && compared >= 6, "too few certified: {both} both ways, {compared} in the span");
 }
+
+/// All points zero at `d = 64`: no span to work in; the problem is kept in all coordinates, and
+/// nothing moves (every guard is identically 0, every field vanishes).
+#[test]
+fn zero_data_is_not_reduced_and_nothing_moves() {
+    let x = vec![vec![q(0, 1); 64]; 2];
+    let data = Data::new(x, Labels::Given(vec![q(1, 1), q(-1, 2)])).unwrap();
+    let w = vec![(0..64).map(|k| q(k as i64 % 5 - 2, 10)).collect::<Vec<_>>()];
+    let init = Init::Explicit { w, a: vec![q(1, 2)] };
+    let run = RunConfig { t_end: Horizon::Finite(q(1, 1)), arithmetic: Arithmetic::Interval, precision: 53 };
+    let p = Problem::new(ModelKind::TwoLayer, ReluPrime::Zero, LossScale::HalfMean, data, init, run).unwrap();
+    assert_eq!(working_dim(&p), 64);
+    let tr = certify::<Interval>(&p, &(), &ValidatedOptions::default()).unwrap();
+    certified(&tr);
+    for (e, v) in tr.final_state().w[0].iter().zip(&tr.initial().w[0]) {
+        assert!(e.lower_f64() == v.lower_f64() && e.upper_f64() == v.upper_f64(), "{e:?} vs {v:?}");
+    }
+}

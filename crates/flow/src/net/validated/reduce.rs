@@ -71,7 +71,8 @@ fn factor(dg: &DataGram<'_>) -> Factor {
 pub fn working_dim(problem: &Problem) -> usize {
     let x = problem.data().x();
     let d = x.first().map_or(0, Vec::len);
-    if reduces(x.len(), d) { factor(&DataGram::new(x)).independent.len() } else { d }
+    let r = if reduces(x.len(), d) { factor(&DataGram::new(x)).independent.len() } else { d };
+    if r == 0 { d } else { r }
 }
 
 fn reduces(n: usize, d: usize) -> bool {
@@ -126,6 +127,10 @@ pub(crate) fn reduce<S: Enclosure>(
     }
     let dg = DataGram::new(x);
     let f = factor(&dg);
+    if f.independent.is_empty() {
+        // Every point is 0: nothing moves the hidden weights; keep the problem as it is.
+        return None;
+    }
     let sqrt_d: Vec<S> = f.diag.iter().map(|q| S::from_rational(q, ctx).sqrt()).collect();
     let coords =
         |v: &[Rational]| -> Vec<S> { v.iter().zip(&sqrt_d).map(|(c, s)| S::from_rational(c, ctx).div(s)).collect() };
