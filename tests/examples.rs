@@ -261,6 +261,15 @@ fn the_vardi_shamir_family_is_shipped() {
 
 /// `reluflow check examples/FILE --theorem ID FLAGS…`: exit 4 (a certified counterexample), every
 /// flag's hypothesis reported as assumed and true, and the witness text on stdout.
+/// The hypotheses of the small-start norm-growth campaigns: teacher labels, `‖w(0)‖ ≤ radius`,
+/// every point active at the start and every label positive, then `extra`.
+fn small_start<'a>(radius: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["--assume", "teacher", "--assume", "small-init", "--small-init-radius", radius];
+    v.extend(["--assume", "all-active-init", "--assume", "positive-labels"]);
+    v.extend_from_slice(extra);
+    v
+}
+
 fn assert_counterexample(file: &str, id: &str, flags: &[&str], witness: &str) {
     let f = examples_dir().join(file).to_str().expect("utf-8 path").to_string();
     let mut args = vec!["check", f.as_str(), "--theorem", id];
@@ -299,18 +308,7 @@ fn norm_growth_fails_from_a_small_over_fitting_init() {
     assert_counterexample(
         "norm-growth-small-init-overshoot.toml",
         "lsy.norm-growth",
-        &[
-            "--assume",
-            "teacher",
-            "--assume",
-            "small-init",
-            "--small-init-radius",
-            "0.1",
-            "--assume",
-            "all-active-init",
-            "--assume",
-            "positive-labels",
-        ],
+        &small_start("0.1", &[]),
         "every t in [0, 1]: d/dt ½‖w‖² ∈ [-2.34568e-2, -4.4638e-7], but it must be ≥ 0",
     );
 }
@@ -340,20 +338,7 @@ fn norm_growth_fails_in_d2_from_a_tiny_init() {
     assert_counterexample(
         "norm-growth-tiny-init-d2.toml",
         "lsy.norm-growth",
-        &[
-            "--assume",
-            "teacher",
-            "--assume",
-            "small-init",
-            "--small-init-radius",
-            "0.001",
-            "--assume",
-            "all-active-init",
-            "--assume",
-            "positive-labels",
-            "--assume",
-            "d2",
-        ],
+        &small_start("0.001", &["--assume", "d2"]),
         "every t in [1, 1.25]: d/dt ½‖w‖² ∈ [-4.8215e-9, -9.79091e-10], but it must be ≥ 0",
     );
 }
