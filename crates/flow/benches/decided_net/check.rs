@@ -184,11 +184,20 @@ fn at_rest_on_a_line(p: &Problem, r: &Event<Float>, ev: &Event<Interval>) -> boo
 
 /// A certified `Death` or `Deactivate` of `(j, i)` where the reference names the other kind:
 /// parallel points (`x_k = c·x_i`, `c > 0`) leave together, and which of them the reference
-/// switches last (its death) is a matter of its rounding; the certified run names the first. (A
-/// wrong death would still show: the states compared after it move in the reference.)
-fn one_class_leaving(r: &Event<Float>, ev: &Event<Interval>) -> bool {
+/// switches last (its death) is a matter of its rounding; the certified run names the first.
+/// Only for a point that has such a partner (decided exactly from the data).
+fn one_class_leaving(p: &Problem, r: &Event<Float>, ev: &Event<Interval>) -> bool {
     let leaving = |k: EventKind| matches!(k, EventKind::Death | EventKind::Deactivate);
-    (r.neuron, r.point) == (ev.neuron, ev.point) && leaving(r.kind) && leaving(ev.kind)
+    let x = p.data().x();
+    let a = &x[ev.point];
+    let same_direction = |b: &[Rational]| {
+        let minors_vanish = (0..a.len())
+            .all(|u| (u + 1..a.len()).all(|v| Rational::from(&a[u] * &b[v]) == Rational::from(&a[v] * &b[u])));
+        let dot: Rational = a.iter().zip(b).map(|(u, v)| Rational::from(u * v)).sum();
+        minors_vanish && dot > 0
+    };
+    let partner = x.iter().enumerate().any(|(k, b)| k != ev.point && same_direction(b));
+    (r.neuron, r.point) == (ev.neuron, ev.point) && leaving(r.kind) && leaving(ev.kind) && partner
 }
 
 /// Every certified event is a reference switch of the same pair and kind with its time inside the
@@ -203,7 +212,7 @@ fn events(p: &Problem, run: &RefRun<Float>, tr: &Trajectory<Interval>, until: f6
             !used[r]
                 && ((refs[r].neuron, refs[r].point, refs[r].kind) == (ev.neuron, ev.point, ev.kind)
                     || at_rest_on_a_line(p, refs[r], ev)
-                    || one_class_leaving(refs[r], ev))
+                    || one_class_leaving(p, refs[r], ev))
                 && inside(&refs[r].t, &ev.t)
         });
         match found {
