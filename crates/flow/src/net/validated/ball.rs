@@ -122,6 +122,8 @@ pub(crate) fn log_norm_upper<S: Enclosure>(
     }
     let mr = match &ser.jac {
         Jac::MidRad(j) => sym_midrad(&j[1], &live, w),
+        // `series` forms its Jacobians; deferred ones are only made for Lohner steps.
+        Jac::Deferred(_) => return None,
         Jac::Backend(_) => {
             let jac = ser.jac.order(1, &net.ctx);
             let half = S::from_f64(0.5, &net.ctx);

@@ -149,29 +149,68 @@ fn scaled_jacobian<S: Enclosure>(
             }
             to_midrad_mat(nl, nl, &jm)
         }
-        Jac::MidRad(j) => {
-            let mut pow = vec![S::one(&h.ctx())];
-            for k in 1..=q {
-                pow.push(pow[k - 1].mul(h));
-            }
-            let pw = to_midrad_mat(1, q + 1, &pow);
-            let (mut sm, mut sr) = (Vec::with_capacity((q + 1) * nl * nl), Vec::with_capacity((q + 1) * nl * nl));
-            for jk in j {
-                for &a in live {
-                    sm.extend_from_slice(&jk.mid()[a * nl..(a + 1) * nl]);
-                    sr.extend_from_slice(&jk.rad()[a * nl..(a + 1) * nl]);
-                }
-            }
-            let (mut m, mut r) = product(pw.mid(), pw.rad(), &sm, &sr, 1, q + 1, nl * nl);
-            for (ai, &a) in live.iter().enumerate() {
-                for (b, &lb) in live.iter().enumerate() {
-                    let idx = ai * nl + b;
-                    (m[idx], r[idx]) = scale_pow2(m[idx], r[idx], shift(a, lb));
-                }
-            }
-            MidRadMat::new(nl, nl, m, r)
+        Jac::MidRad(j) => power_sum(j, live, h, |a, b| shift(a, live[b])),
+        Jac::Deferred(_) => unreachable!("deferred Jacobians go through `applied_jacobian`"),
+    }
+}
+
+/// `Σ_{k≤q} j_k h^k` on the rows `live` (each `j_k` is `N × c`), entry `(a, b)` scaled by
+/// `2^{shift(a, b)}`: one product of the powers `(1, h, …, h^q)` (backend enclosures) with the
+/// stacked orders, then exact power-of-two scalings (radius rounded up, `η` added where the scaled
+/// midpoint is subnormal).
+fn power_sum<S: Enclosure>(j: &[MidRadMat], live: &[usize], h: &S, shift: impl Fn(usize, usize) -> i32) -> MidRadMat {
+    let (nl, q, c) = (live.len(), j.len() - 1, j[0].cols());
+    let mut pow = vec![S::one(&h.ctx())];
+    for k in 1..=q {
+        pow.push(pow[k - 1].mul(h));
+    }
+    let pw = to_midrad_mat(1, q + 1, &pow);
+    let (mut sm, mut sr) = (Vec::with_capacity((q + 1) * nl * c), Vec::with_capacity((q + 1) * nl * c));
+    for jk in j {
+        for &a in live {
+            sm.extend_from_slice(&jk.mid()[a * c..(a + 1) * c]);
+            sr.extend_from_slice(&jk.rad()[a * c..(a + 1) * c]);
         }
     }
+    let (mut m, mut r) = product(pw.mid(), pw.rad(), &sm, &sr, 1, q + 1, nl * c);
+    for (ai, &a) in live.iter().enumerate() {
+        for b in 0..c {
+            let idx = ai * c + b;
+            (m[idx], r[idx]) = scale_pow2(m[idx], r[idx], shift(a, b));
+        }
+    }
+    MidRadMat::new(nl, c, m, r)
+}
+
+/// `Â = D'⁻¹ (Σ_{k≤q} J_k h^k) D B` on the live rows: the step's Jacobians applied to the set's
+/// basis. Deferred Jacobians are seeded with `D B` (rows `live`, scaled exactly, `η` where
+/// subnormal) and never formed; the others are formed, scaled (`scaled_jacobian`) and multiplied by
+/// `B`.
+fn applied_jacobian<S: Enclosure>(
+    net: &Net<S>,
+    pattern: &Pattern,
+    ser_x: &Series<S>,
+    set: &LohnerSet<S>,
+    live: &[usize],
+    rows: &[usize],
+    h: &S,
+    e_new: &[i32],
+) -> MidRadMat {
+    let ncols = set.r.len();
+    let bl: Vec<f64> = rows.iter().flat_map(|&r| set.b[r * ncols..(r + 1) * ncols].iter().copied()).collect();
+    if !matches!(ser_x.jac, Jac::Deferred(_)) {
+        let jhat = scaled_jacobian(&ser_x.jac, live, h, |a, lb| set.e[lb] - e_new[a]);
+        return jhat.mat_mul(&MidRadMat::from_points(live.len(), ncols, &bl));
+    }
+    let nn = net.dim();
+    let (mut sm, mut sr) = (vec![0.0; nn * ncols], vec![0.0; nn * ncols]);
+    for (i, &a) in live.iter().enumerate() {
+        for b in 0..ncols {
+            (sm[a * ncols + b], sr[a * ncols + b]) = scale_pow2(bl[i * ncols + b], 0.0, set.e[a]);
+        }
+    }
+    let js = ser_x.applied(net, pattern, MidRadMat::new(nn, ncols, sm, sr)).expect("deferred Jacobians");
+    power_sum(&js, live, h, |a, _| -e_new[a])
 }
 
 /// `2^s · ⟨m, r⟩`: the midpoint scaled (exact unless the result is subnormal, then within `η/2`),
@@ -272,11 +311,9 @@ pub(crate) fn lohner_step<S: Enclosure>(
         c_new[l] = z[l].mid();
     }
     let e_new = block_exponents(net, &c_new);
-    // Ĵ = D'⁻¹ J D on the live coordinates, J = Σ_{k≤q} jac_k h^k; Â = Ĵ·B_L.
-    let jhat = scaled_jacobian(&ser_x.jac, &live, h, |a, lb| set.e[lb] - e_new[a]);
+    // Â = D'⁻¹ J D B_L on the live coordinates, J = Σ_{k≤q} jac_k h^k.
     let ncols = set.r.len();
-    let bl: Vec<f64> = rows.iter().flat_map(|&r| set.b[r * ncols..(r + 1) * ncols].iter().copied()).collect();
-    let ahat = floor_radii(&jhat.mat_mul(&MidRadMat::from_points(nl, ncols, &bl)));
+    let ahat = floor_radii(&applied_jacobian(net, pattern, ser_x, set, &live, &rows, h, &e_new));
     if ahat.mid().iter().chain(ahat.rad()).any(|x| !x.is_finite()) {
         return Err(StepFail::Method);
     }

@@ -40,6 +40,9 @@ pub(crate) struct Series<S> {
 pub(crate) enum Jac<S> {
     Backend(Vec<Vec<S>>),
     MidRad(Vec<MidRadMat>),
+    /// Structured Jacobians of order `q`, not formed: a Lohner step applies them to its basis
+    /// ([`Series::applied`]). Made only by [`with_jacobians`], whose series go only to Lohner steps.
+    Deferred(usize),
 }
 
 impl<S: Enclosure> Jac<S> {
@@ -48,6 +51,7 @@ impl<S: Enclosure> Jac<S> {
         match self {
             Jac::Backend(j) => j.len(),
             Jac::MidRad(j) => j.len(),
+            Jac::Deferred(q) => q + 1,
         }
     }
     /// Order `k` as backend intervals (converted outward from midpoint–radius form).
@@ -55,6 +59,7 @@ impl<S: Enclosure> Jac<S> {
         match self {
             Jac::Backend(j) => j[k].clone(),
             Jac::MidRad(j) => j[k].mid().iter().zip(j[k].rad()).map(|(&m, &r)| from_midrad_1(m, r, ctx)).collect(),
+            Jac::Deferred(_) => panic!("deferred Jacobians are only applied to a basis (`Series::applied`)"),
         }
     }
 }
@@ -97,7 +102,8 @@ pub(crate) fn series<S: Enclosure>(
         }
         Some(q) if jac::in_range(x0) => {
             let (x, aux) = values(net, pattern, x0, order);
-            let jac = Jac::MidRad(jac::jacobians(net, pattern, &x, &aux, q.min(order)));
+            let seed = jac::identity_seed(net, pattern);
+            let jac = Jac::MidRad(jac::jacobians(net, pattern, &x, &aux, q.min(order), seed));
             Series { x, jac, aux: None }
         }
         Some(_) => jets::series_jets(net, pattern, x0, order, jac_order),
@@ -105,8 +111,10 @@ pub(crate) fn series<S: Enclosure>(
 }
 
 /// `series(net, pattern, x0, order, Some(q))` for the values-only series `vals` of the same
-/// `pattern`, box `x0` and order: its values and auxiliary series are reused (the same recursion on
-/// the same box), only the Jacobians are computed.
+/// `pattern`, box `x0` and order, for a Lohner step: its values and auxiliary series are reused
+/// (the same recursion on the same box). In range the Jacobians are [`Jac::Deferred`]: the step
+/// applies them to its basis with [`Series::applied`]; out of range they are the per-operation
+/// jets.
 pub(crate) fn with_jacobians<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
@@ -117,10 +125,22 @@ pub(crate) fn with_jacobians<S: Enclosure>(
     let order = vals.x.len() - 1;
     match &vals.aux {
         Some(aux) if jac::in_range(x0) => {
-            let jac = Jac::MidRad(jac::jacobians(net, pattern, &vals.x, aux, q.min(order)));
-            Series { x: vals.x.clone(), jac, aux: None }
+            Series { x: vals.x.clone(), jac: Jac::Deferred(q.min(order)), aux: Some(aux.clone()) }
         }
         _ => series(net, pattern, x0, order, Some(q)),
+    }
+}
+
+impl<S: Enclosure> Series<S> {
+    /// `jac[k]·seed` (`k ≤ q`, each `N × c`) for deferred Jacobians of order `q` (`None` for any
+    /// other series): the derivative recursion seeded with `seed` (`N × c`) instead of `I`, which
+    /// encloses `{J_k(ξ)·S : ξ ∈ box, S ∈ seed}` at the cost of the Jacobians themselves
+    /// (`proofs-notes/net-validated-structured-jacobian.md`, "Seeded").
+    pub fn applied(&self, net: &Net<S>, pattern: &Pattern, seed: MidRadMat) -> Option<Vec<MidRadMat>> {
+        match (&self.jac, &self.aux) {
+            (Jac::Deferred(q), Some(aux)) => Some(jac::jacobians(net, pattern, &self.x, aux, *q, seed)),
+            _ => None,
+        }
     }
 }
 

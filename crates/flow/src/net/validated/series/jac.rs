@@ -108,24 +108,35 @@ struct NextRows {
     a: (Vec<f64>, Vec<f64>),
 }
 
-/// `jac[k]` (`k ≤ jq`), `N × |L|` midpoint–radius matrices, from the values `x` and auxiliary series `aux` of
-/// the same box (see [`super::Series`]).
+/// The seed `∂x₀/∂x₀ = I` restricted to the live columns: `N × |L|`.
+pub(super) fn identity_seed<S: Enclosure>(net: &Net<S>, pattern: &Pattern) -> MidRadMat {
+    let (nn, cols) = (net.dim(), live_coords(net, pattern));
+    let nd = cols.len();
+    let mut mid = vec![0.0; nn * nd];
+    for (k, &c) in cols.iter().enumerate() {
+        mid[c * nd + k] = 1.0;
+    }
+    MidRadMat::new(nn, nd, mid, vec![0.0; nn * nd])
+}
+
+/// `jac[k]·S` (`k ≤ jq`), `N × c` midpoint–radius matrices, for the seed `S` (`N × c`, an
+/// enclosure of a set of matrices), from the values `x` and auxiliary series `aux` of the same
+/// box (see [`super::Series`]). The recursion is linear in its seed `Dx[0]`, so seeding it with
+/// `S` instead of `I` gives `J_k S` at the cost of `J_k` when `c ≤ |L|`; only the rows of live
+/// neurons are read (the Jacobians' columns of frozen coordinates are 0).
 pub(super) fn jacobians<S: Enclosure>(
     net: &Net<S>,
     pattern: &Pattern,
     x: &[Vec<S>],
     aux: &Aux<S>,
     jq: usize,
+    seed: MidRadMat,
 ) -> Vec<MidRadMat> {
     let (d, n, nn) = (net.d, net.n, net.dim());
     let b = d + 1;
-    let cols = live_coords(net, pattern);
-    let nd = cols.len();
-    let mut dx_m = vec![0.0; nn * nd];
-    for (k, &c) in cols.iter().enumerate() {
-        dx_m[c * nd + k] = 1.0;
-    }
-    let mut dx = vec![(dx_m, vec![0.0; nn * nd])];
+    assert_eq!(seed.rows(), nn, "the seed has one row per coordinate");
+    let nd = seed.cols();
+    let mut dx = vec![(seed.mid().to_vec(), seed.rad().to_vec())];
     let mut neurons: Vec<(usize, NeuronJac)> = (0..net.m)
         .filter(|&j| !live(pattern, j).is_empty())
         .map(|j| {
