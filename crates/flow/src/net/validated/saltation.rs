@@ -5,12 +5,14 @@
 //! flows of the old and new pattern, both defined on either side of the surface). So
 //! `x(T) ∈ g(τ_m) + (τ* − τ_m)·{g'(τ)}` with
 //! `g'(τ) = Dφ'(T − τ, y)·(f(y) − f'(y))`, `y = φ(τ, x₀) ∈ X*` (the old pattern's polynomial over the
-//! window). `g(τ_m)` is two Lohner steps (old pattern for `τ_m`, new pattern for `T − τ_m`); the
+//! window). `g(τ_m)` is the composition of two Taylor maps (old pattern for `τ_m`, new pattern for
+//! `T − τ_m`), carried as one Lohner step: the image of the first is not re-orthogonalised but fed
+//! to the second as an interval basis (`lohner::image`, "Composed steps"); the
 //! correction uses `‖D⁻¹(Dφ'(s, y) − I)D‖_∞ ≤ e^{s L} − 1` (Grönwall in the per-neuron scaled norm,
 //! `L ≥ ‖D⁻¹ Df'(E') D‖_∞` over the a priori enclosure `E'` of the new flow from `X*`).
 //! Proofs note: `proofs-notes/net-validated-switches.md` ("carrying the set through").
 
-use super::lohner::{LohnerSet, Step, choose_jac_order, lohner_step};
+use super::lohner::{LohnerSet, Source, Step, choose_jac_order, image, reorthogonalise};
 use super::series::{Series, live_coords, series, with_jacobians};
 use super::taylor::{Apriori, apriori, block_exponents, maxabs, sym};
 use super::{Net, StepFail};
@@ -61,22 +63,22 @@ pub(crate) fn through_switch<S: Enclosure>(
     // state at τ*, enclosed by `xw` (which also encloses the constant ones).
     let h1 = S::from_f64(tm, ctx);
     let step1 = Step { ser_c: st.ser_c, ser_x: st.ser_x, rem: &st.apri.rem, h: &h1, centre: None };
-    let (set1, box1) = lohner_step(net, st.old, set, &step1, None, st.xw)?;
+    let img1 = image(net, st.old, Source::Set(set), &step1, None, st.xw)?;
     // Second half: the new pattern for T − τ_m (exact rational, enclosed).
     let exact = |v: f64| Rational::from_f64(v).ok_or(StepFail::Method);
     let dur = exact(st.hi)? + exact(st.eta)? - exact(tm)?;
     let dur_s = S::from_rational(&dur, ctx);
-    let ser_c1 = series(net, st.new, &set1.c, st.order, None);
-    let xhat1: Vec<S> = box1.iter().zip(&set1.c).map(|(a, b)| a.hull(b)).collect();
+    let ser_c1 = series(net, st.new, &img1.c, st.order, None);
+    let xhat1: Vec<S> = img1.direct.iter().zip(&img1.c).map(|(a, b)| a.hull(b)).collect();
     let vals1 = series(net, st.new, &xhat1, st.order, None);
     let q1 = choose_jac_order(net, st.new, &ser_c1, &vals1, &xhat1, dur_s.upper_f64(), st.jac_order);
     let ser_x1 = with_jacobians(net, st.new, &vals1, &xhat1, q1);
-    let e_scale = block_exponents(net, &set1.c);
+    let e_scale = block_exponents(net, &img1.c);
     let apri1 = apriori(net, st.new, &ser_x1, dur_s.upper_f64(), &e_scale, st.apriori_iters).ok_or(StepFail::Method)?;
     // Saltation correction Δ = [−δ_m, δ_m]·(Δf + ball), Δf = f_old(X*) − f_new(X*).
     let df: Vec<S> =
         net.field_flat(st.old, st.xw).iter().zip(net.field_flat(st.new, st.xw)).map(|(a, b)| a.sub(&b)).collect();
-    let e = &set1.e;
+    let e = &img1.e;
     // Df' over E' (columns: the live coordinates of the new pattern; the others are exactly 0).
     let ser = series(net, st.new, st.after_e, 1, Some(1));
     if ser.jac.len() < 2 {
@@ -105,5 +107,6 @@ pub(crate) fn through_switch<S: Enclosure>(
     let window = S::from_f64_bounds(-dm, dm, ctx);
     let delta: Vec<S> = df.iter().zip(e).map(|(v, &ec)| window.mul(&v.add(&sym(&big.mul_2si(ec))))).collect();
     let step2 = Step { ser_c: &ser_c1, ser_x: &ser_x1, rem: &apri1.rem, h: &dur_s, centre: None };
-    lohner_step(net, st.new, &set1, &step2, Some(&delta), st.xw)
+    let img2 = image(net, st.new, Source::Image(&img1), &step2, Some(&delta), st.xw)?;
+    reorthogonalise(net, img2)
 }

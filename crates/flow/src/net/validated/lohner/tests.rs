@@ -1,9 +1,13 @@
+use super::jacobian::scaled_jacobian;
+use super::step::{Source, image, reorthogonalise};
 use super::*;
 use crate::net::field::NetData;
 use crate::net::validated::precise::Precise;
 use crate::net::validated::series::series;
 use crate::net::validated::series::tests::tiny_net;
+use crate::net::validated::series::with_jacobians;
 use crate::net::validated::taylor::apriori;
+use reluflow_arith::midrad::ETA;
 use reluflow_arith::{Interval, MpInterval, Scalar};
 
 /// The network of `tiny_net` (m = 2, d = 2, three points) with `bits`-bit MPFR intervals.
@@ -178,4 +182,74 @@ fn midrad_scaled_jacobian_meets_the_backend_horner() {
     let (m, r) = scale_pow2(3.0 * ETA, 0.0, -1);
     // Doubling is exact here: compare 2(m ∓ r) with 3η.
     assert!(2.0 * (m - r) <= 3.0 * ETA && 3.0 * ETA <= 2.0 * (m + r), "{m:e} ± {r:e} misses 1.5η");
+}
+
+/// Two Taylor maps composed without a QR between them (the step through a switch: the first image
+/// fed to the second step as an interval basis with its offset column) enclose the images of
+/// sampled corners under the two pattern flows in turn. The first step has Jacobian order 1, so
+/// its offset (tail box) is far wider than the interval Jacobian: dropping the offset column of the
+/// second product makes this fail. The second step's Jacobians are deferred (seeded with the
+/// basis), the first's formed.
+#[test]
+fn a_composed_step_encloses_the_images_under_two_patterns() {
+    let net = tiny_net();
+    let ctx = &net.ctx;
+    let second = Pattern { active: vec![vec![0], vec![1, 2]], frozen: vec![false, false], sliding: Vec::new() };
+    let (h1, h2) = (0.15, 0.1);
+    for rad in [1e-6, 1e-3] {
+        let xbox: Vec<Interval> = X0.iter().map(|c| Interval::from_f64_bounds(c - rad, c + rad, ctx)).collect();
+        let set = LohnerSet::from_box(&net, &xbox);
+        let one = |pattern: &Pattern, c: &[Interval], xhat: &[Interval], h: f64, deferred: bool| {
+            let ser_c = series(&net, pattern, c, 12, None);
+            let ser_x = if deferred {
+                with_jacobians(&net, pattern, &series(&net, pattern, xhat, 12, None), xhat, 2)
+            } else {
+                series(&net, pattern, xhat, 12, Some(1))
+            };
+            let apri = apriori(&net, pattern, &ser_x, h, &block_exponents(&net, c), 8).expect("a priori enclosure");
+            (ser_c, ser_x, apri.rem)
+        };
+        let hull =
+            |b: &[Interval], c: &[Interval]| -> Vec<Interval> { b.iter().zip(c).map(|(a, v)| a.hull(v)).collect() };
+        let (sc, sx, rem) = one(&PATTERN(), &set.c, &hull(&xbox, &set.c), h1, false);
+        let hh1 = Interval::from_f64(h1, ctx);
+        let step1 = Step { ser_c: &sc, ser_x: &sx, rem: &rem, h: &hh1, centre: None };
+        let img1 = image(&net, &PATTERN(), Source::Set(&set), &step1, None, &xbox).expect("first image");
+        let (sc, sx, rem) = one(&second, &img1.c, &hull(&img1.direct, &img1.c), h2, true);
+        assert!(matches!(sx.jac, crate::net::validated::series::Jac::Deferred(_)));
+        let hh2 = Interval::from_f64(h2, ctx);
+        let step2 = Step { ser_c: &sc, ser_x: &sx, rem: &rem, h: &hh2, centre: None };
+        let img2 = image(&net, &second, Source::Image(&img1), &step2, None, &img1.direct).expect("second image");
+        let (set2, end) = reorthogonalise(&net, img2).expect("basis");
+        let hull2 = set2.hull();
+        let mut worst: f64 = f64::NEG_INFINITY;
+        for corner in 0..64u32 {
+            let xi: Vec<Interval> = (0..6)
+                .map(|c| Interval::from_f64(X0[c] + if corner >> c & 1 == 1 { rad } else { -rad }, ctx))
+                .collect();
+            let img = flow_point(&net, &second, &flow_point(&net, &PATTERN(), &xi, h1), h2);
+            for c in 0..6 {
+                worst = worst.max(miss(&end[c], &img[c])).max(miss(&hull2[c], &img[c]));
+            }
+            worst = worst.max(coefficient_miss(&set2, &img));
+        }
+        assert!(worst <= 1e-13, "rad {rad:e}: an image lies {worst:e} outside");
+        let width = end.iter().map(Interval::width_upper).fold(0.0, f64::max);
+        assert!(width < 40.0 * rad, "rad {rad:e}: end width {width:e}");
+    }
+}
+
+/// How far the coefficients `r = Bᵀ D⁻¹ (p − c)` of the point `p` lie outside the set's box `R`
+/// (f64 estimate; `B` is orthonormal to ~1e-16). Unlike the hull, this sees a point outside the
+/// parallelepiped but inside its bounding box: the last coefficient of Lohner's triangular `QᵀÂ`
+/// is reached by the images of corners.
+fn coefficient_miss(set: &LohnerSet<Interval>, p: &[Interval]) -> f64 {
+    let nc = set.r.len();
+    let dev: Vec<f64> = set.idx.iter().map(|&a| (p[a].mid() - set.c[a].mid()) * 2f64.powi(-set.e[a])).collect();
+    let mut worst: f64 = f64::NEG_INFINITY;
+    for j in 0..nc {
+        let rj: f64 = (0..set.idx.len()).map(|i| set.b[i * nc + j] * dev[i]).sum();
+        worst = worst.max(miss(&set.r[j], &Interval::from_f64(rj, &())));
+    }
+    worst
 }
