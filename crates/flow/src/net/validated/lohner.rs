@@ -18,7 +18,7 @@ use super::precise::{round_into, widened_sum};
 use super::series::{Series, live_coords};
 use super::taylor::{block_exponents, poly_at};
 use crate::trajectory::Pattern;
-use reluflow_arith::midrad::MidRadMat;
+use reluflow_arith::midrad::{MidRadMat, point_product_cs};
 use reluflow_arith::{Enclosure, MpInterval};
 
 /// A Lohner set `{c + D B r : r ∈ R}` over the coordinates `idx` (the live coordinates of the
@@ -118,10 +118,11 @@ fn centre_image<S: Enclosure>(
     }
 }
 
-/// An upper bound of `‖I − QᵀQ‖_∞` computed with midpoint–radius products (rigorous).
+/// An upper bound of `‖I − QᵀQ‖_∞` from one point product with a Cauchy–Schwarz radius (rigorous;
+/// the columns of `Q` have norm about 1, so the radius is `γ_{2n}` per entry, as with `|Q|ᵀ|Q|`).
 fn orthogonality_defect_ru(q: &[f64], n: usize) -> f64 {
-    let qt = transpose(q, n);
-    identity_defect_ru(&MidRadMat::from_points(n, n, &qt).mat_mul(&MidRadMat::from_points(n, n, q)))
+    let (mid, rad) = point_product_cs(&transpose(q, n), q, n, n, n);
+    identity_defect_ru(&MidRadMat::new(n, n, mid, rad))
 }
 
 /// The smallest Jacobian order `q ∈ [2, q_max]` (at most `p`) for which the tail box
