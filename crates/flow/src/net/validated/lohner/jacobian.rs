@@ -110,7 +110,8 @@ pub(super) fn applied_jacobian<S: Enclosure>(
 /// `2^s · ⟨m, r⟩`: the midpoint scaled (exact unless the result is subnormal, then within `η/2`),
 /// the radius scaled and rounded up, plus `η` for a subnormal midpoint; `+∞` on overflow.
 pub(crate) fn scale_pow2(m: f64, r: f64, s: i32) -> (f64, f64) {
-    let alpha = if (-1022..=1023).contains(&s) { 2f64.powi(s) } else { f64::NAN };
+    // 2^s from its bits (exact for normal exponents; `powi` multiplied it out per entry).
+    let alpha = if (-1022..=1023).contains(&s) { f64::from_bits(((s + 1023) as u64) << 52) } else { f64::NAN };
     let (sm, sr) = (m * alpha, mul_ru(r, alpha));
     let sr = if (sm == 0.0 && m == 0.0) || sm.is_normal() { sr } else { add_ru(sr, ETA) };
     if sm.is_finite() && sr.is_finite() { (sm, sr) } else { (0.0, f64::INFINITY) }
