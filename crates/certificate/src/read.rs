@@ -132,21 +132,21 @@ pub(crate) fn parse_q(s: &str) -> Result<Rational, String> {
 pub fn from_text(text: &str) -> Result<Certificate, FormatError> {
     let v: Value = serde_json::from_str(text).or_else(|e| err("$", format!("not JSON: {e}")))?;
     let root = At { v: &v, path: "$".into() };
-    root.only(&["format", "version", "model", "problem", "patterns"])?;
+    root.only(&["format", "version", "model", "problem", "patterns", "verdicts"])?;
     if root.field("format")?.str()? != FORMAT {
         return err("$.format", format!("expected \"{FORMAT}\""));
     }
     let version = root.field("version")?;
-    if version.v.as_u64() != Some(VERSION) {
-        return err("$.version", format!("this reader knows version {VERSION}, got {}", version.v));
-    }
+    let Some(version) = version.v.as_u64().filter(|v| READS.contains(v)) else {
+        return err("$.version", format!("this reader knows versions {READS:?}, got {}", version.v));
+    };
     match root.field("model")?.str()? {
-        "single-neuron" => Ok(Certificate::SingleNeuron(neuron(&root)?)),
+        "single-neuron" => Ok(Certificate::SingleNeuron(neuron(&root, version)?)),
         other => err("$.model", format!("model {other:?} is not supported by version {VERSION}")),
     }
 }
 
-fn neuron(root: &At<'_>) -> Result<Neuron, FormatError> {
+fn neuron(root: &At<'_>, version: u64) -> Result<Neuron, FormatError> {
     let problem = problem(&root.field("problem")?)?;
     let (n, d) = (problem.x.len(), problem.w0.len());
     let pats = root.field("patterns")?;
@@ -154,7 +154,77 @@ fn neuron(root: &At<'_>) -> Result<Neuron, FormatError> {
     if patterns.is_empty() {
         return err(&pats.path, "expected at least one pattern");
     }
-    Ok(Neuron { problem, patterns })
+    let verdicts = match root.opt_field("verdicts")? {
+        None => Vec::new(),
+        Some(v) if version < 2 => return err(&v.path, "verdicts need version 2"),
+        Some(v) => v.items()?.iter().map(|w| verdict(w, n, patterns.len())).collect::<Result<_, _>>()?,
+    };
+    Ok(Neuron { problem, patterns, verdicts })
+}
+
+/// One verdict: `{"entry", "verdict", "witness"}` or `{"entry", "verdict", "checked": false}`.
+fn verdict(v: &At<'_>, n: usize, np: usize) -> Result<VerdictCert, FormatError> {
+    v.only(&["entry", "verdict", "witness", "checked"])?;
+    let entry = v.field("entry")?.str()?.to_string();
+    if entry.is_empty() || entry.len() > 200 {
+        return err(&v.path, "expected a catalogue id");
+    }
+    let vf = v.field("verdict")?;
+    let Some(name) = VerdictName::from_name(vf.str()?) else {
+        return err(&vf.path, "expected holds, violated or undecided");
+    };
+    if let Some(c) = v.opt_field("checked")? {
+        if c.v.as_bool() != Some(false) {
+            return err(&c.path, "expected false (a checked verdict has no `checked` field)");
+        }
+        if let Some(w) = v.opt_field("witness")? {
+            return err(&w.path, "an unchecked verdict carries no witness");
+        }
+        return Ok(VerdictCert::Unchecked { entry, verdict: name });
+    }
+    match name {
+        VerdictName::Holds => match v.opt_field("witness")? {
+            Some(w) => err(&w.path, "a verdict that holds carries no witness"),
+            None => Ok(VerdictCert::Holds { entry }),
+        },
+        VerdictName::Violated => Ok(VerdictCert::Violated { entry, witness: witness(&v.field("witness")?, n, np)? }),
+        VerdictName::Undecided => err(&vf.path, "an undecided verdict is written with \"checked\": false"),
+    }
+}
+
+fn witness(w: &At<'_>, n: usize, np: usize) -> Result<WitnessCert, FormatError> {
+    let kind = w.field("kind")?;
+    let keys: &[&str] = match kind.str()? {
+        "rate" => &["kind", "t", "below"],
+        "decrease" => &["kind", "earlier", "above", "later", "below"],
+        "reactivation" => &["kind", "point", "patterns"],
+        "limit-loss" => &["kind", "above"],
+        other => return err(&kind.path, format!("expected rate, decrease, reactivation or limit-loss, got {other:?}")),
+    };
+    w.only(keys)?;
+    match kind.str()? {
+        "rate" => Ok(WitnessCert::Rate { t: w.field("t")?.iv()?, below: w.field("below")?.q()? }),
+        "decrease" => Ok(WitnessCert::Decrease {
+            earlier: w.field("earlier")?.iv()?,
+            above: w.field("above")?.q()?,
+            later: w.field("later")?.iv()?,
+            below: w.field("below")?.q()?,
+        }),
+        "reactivation" => {
+            let ps = w.field("patterns")?;
+            let it = ps.items()?;
+            if it.len() != 3 {
+                return err(&ps.path, "expected three pattern indices");
+            }
+            Ok(WitnessCert::Reactivation {
+                point: w.field("point")?.index(n)?,
+                active: it[0].index(np)?,
+                inactive: it[1].index(np)?,
+                again: it[2].index(np)?,
+            })
+        }
+        _ => Ok(WitnessCert::LimitLoss { above: w.field("above")?.q()? }),
+    }
 }
 
 fn problem(p: &At<'_>) -> Result<NeuronProblem, FormatError> {

@@ -37,7 +37,7 @@ fn refusals_of_a_death_and_a_slow_mode_name_the_field() {
 #[test]
 fn refusals_name_the_field() {
     let cases = [
-        ("\"version\": 1", "\"version\": 2", "$.version"),
+        ("\"version\": 2", "\"version\": 3", "$.version"),
         ("\"model\": \"single-neuron\"", "\"model\": \"two-layer\"", "$.model"),
         ("\"rho\": \"0\"", "\"rho\": \"1/0\"", "$.patterns[0].steps[0].start.rho"),
         ("\"relu_prime_at_zero\": 1", "\"relu_prime_at_zero\": 2", "$.problem.relu_prime_at_zero"),
