@@ -245,6 +245,7 @@ fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &
         closed: Vec::new(),
         rates: vec![(i, -sg)],
         radii: None,
+        quantity: None,
         loc: format!("{el} / hull"),
     };
     // Transversal: the guard moves strictly towards its hyperplane on the whole step (the walk
@@ -272,6 +273,7 @@ fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &
         closed,
         rates: Vec::new(),
         radii: None,
+        quantity: None,
         loc: format!("{el} / before the switch"),
     };
     walk(s.f, s.gs, &start, &b.rho, &hi, &keep)?;
@@ -283,6 +285,7 @@ fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &
         closed: Vec::new(),
         rates: Vec::new(),
         radii,
+        quantity: None,
         loc: format!("{el} / state"),
     };
     crate::walk::walk_or_point(s.f, s.gs, &start, &ptl, &b.rho, &Rational::from(&hi - &lo), &at)?;
@@ -441,6 +444,7 @@ fn horizon(
             closed: s.closed.clone(),
             rates: Vec::new(),
             radii: None,
+            quantity: None,
             loc: el.to_string(),
         };
         walk(s.f, s.gs, &start, &b.rho, &Rational::from(t1 - t0), &c)?;
@@ -453,6 +457,7 @@ fn horizon(
         closed: Vec::new(),
         rates: Vec::new(),
         radii: None,
+        quantity: None,
         loc: format!("{el} / state"),
     };
     crate::walk::walk_or_point(s.f, s.gs, &start, &at, &b.rho, &Rational::from(&wh - &wl), &c)
