@@ -339,6 +339,11 @@ pub struct CheckArgs {
     /// Significant digits of the witness enclosures in the JSON (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
+    /// Also write the run's certificate with the verdicts and their witnesses (single neuron,
+    /// interval arithmetics) to FILE (`-`: stdout, the report then goes to stderr); `reluflow
+    /// verify FILE` re-checks it, verdicts included
+    #[arg(long, value_name = "FILE")]
+    pub certificate: Option<PathBuf>,
     /// Time and memory budgets of the integration
     #[command(flatten)]
     pub budget: BudgetArgs,
@@ -387,6 +392,8 @@ pub struct CheckConfig {
     /// The lemmas of the problem file, then those of the command line, each with its name;
     /// every one resolved against the problem.
     pub lemmas: Vec<(String, Lemma)>,
+    /// Where to write the certificate with the verdicts (`-`: stdout), if asked.
+    pub certificate: Option<PathBuf>,
     /// Output settings.
     pub output: Output,
 }
@@ -401,7 +408,7 @@ impl CheckArgs {
         let lemmas = self.lemmas(&problem)?;
         let catalogue = self.lemmas.is_empty() || !self.theorems.is_empty();
         let output = Output { json: self.json, digits: self.digits };
-        Ok(CheckConfig { problem, selection, catalogue, lemmas, output })
+        Ok(CheckConfig { problem, selection, catalogue, lemmas, certificate: self.certificate.clone(), output })
     }
 
     /// The `[[lemma]]` tables of the file and the `--lemma` texts, parsed and resolved against
