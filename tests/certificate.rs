@@ -55,6 +55,88 @@ fn certificates_of_the_single_neuron_examples_verify() {
     }
 }
 
+/// `check --certificate` on `name`: the exit of `check` and the certificate's text.
+fn checked_certificate(name: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["check", &example(name), "--quiet", "--certificate", path.to_str().unwrap()]);
+    (r.code, std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: no certificate ({e}): {r:#?}")))
+}
+
+/// `check --certificate` writes the verdicts with their witnesses; `verify` re-proves every
+/// checked one and lists the rest as unchecked; `check` keeps its own exit (4: a counterexample).
+#[test]
+fn check_certificates_carry_verdicts_that_verify() {
+    let cases: [(&str, i32, &[&str]); 6] = [
+        ("norm-growth-fails.toml", 4, &["lsy.norm-growth violated: re-proved"]),
+        ("norm-growth-holds.toml", 3, &["lsy.norm-growth holds: re-proved", "gen.loss-nonincreasing holds: re-proved"]),
+        (
+            "norm-growth-zero-init-sigma-one.toml",
+            4,
+            &["lsy.norm-growth violated: re-proved", "lsy.support-vector-stability violated: re-proved"],
+        ),
+        (
+            "support-vector-reactivation.toml",
+            4,
+            &["lsy.support-vector-stability violated: re-proved", "lsy.norm-growth holds: re-proved"],
+        ),
+        ("single-neuron-death.toml", 4, &["lsy.global-convergence-d2 violated: re-proved"]),
+        (
+            "vardi-shamir-gamma1.toml",
+            3,
+            &["lsy.global-convergence-d2 holds: re-proved", "vs.thm3-limit holds: UNCHECKED"],
+        ),
+    ];
+    for (name, exit, lines) in cases {
+        let (code, text) = checked_certificate(name);
+        assert_eq!(code, Some(exit), "{name}");
+        let r = verify(&text);
+        assert_eq!(r.code, Some(0), "{name}: {r:#?}");
+        for l in lines {
+            assert!(r.stdout.contains(&format!("verdict {l}")), "{name}: {l}: {r:#?}");
+        }
+    }
+}
+
+/// A verdict of a `check` certificate flipped (the witness dropped): `verify` fails at it.
+#[test]
+fn a_flipped_verdict_of_a_check_certificate_is_rejected_at_it() {
+    let (_, text) = checked_certificate("norm-growth-fails.toml");
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let k = v["verdicts"].as_array().unwrap().iter().position(|x| x["entry"] == "lsy.norm-growth").unwrap();
+    v["verdicts"][k] = serde_json::json!({"entry": "lsy.norm-growth", "verdict": "holds"});
+    let r = verify(&serde_json::to_string_pretty(&v).unwrap());
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    assert!(r.stdout.contains(&format!("CLAIM FAILS at verdict {k} (lsy.norm-growth)")), "{r:#?}");
+}
+
+#[test]
+fn check_certificate_to_stdout_with_the_report_on_stderr() {
+    let r = reluflow(&["check", &example("norm-growth-fails.toml"), "--quiet", "--certificate", "-"]);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    assert!(r.stdout.contains("\"verdicts\"") && r.stderr.contains("VIOLATED"), "{r:#?}");
+    assert_eq!(verify(&r.stdout).code, Some(0));
+}
+
+#[test]
+fn the_verifiers_fixtures_are_what_check_writes() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
+    for name in [
+        "norm-growth-fails",
+        "norm-growth-holds",
+        "norm-growth-zero-init-sigma-one",
+        "single-neuron-death",
+        "vardi-shamir-gamma1",
+    ] {
+        let fixture = std::fs::read_to_string(data.join(format!("check-{name}.json"))).expect("the fixture");
+        assert_eq!(
+            checked_certificate(&format!("{name}.toml")).1,
+            fixture,
+            "{name}: regenerate crates/verify/tests/data"
+        );
+    }
+}
+
 #[test]
 fn the_verifiers_fixtures_are_what_certify_writes() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");

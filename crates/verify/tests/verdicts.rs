@@ -209,3 +209,30 @@ fn a_checked_verdict_without_an_argument_is_not_supported() {
     v["verdicts"][k].as_object_mut().unwrap().remove("checked");
     fails_at(&v, "lsy.norm-growth", " / pattern 1");
 }
+
+/// Every number or index of a verdict replaced by a hostile value: `verify` answers (verified or
+/// a failing claim), never panics.
+#[test]
+fn a_replaced_verdict_value_never_panics() {
+    let values = [json!("-1"), json!("0"), json!("1/3"), json!("99999999999999999999999/7"), json!(2), json!(0)];
+    for text in [FAILS, DEATH] {
+        let v = doc(text);
+        for (k, verdict) in v["verdicts"].as_array().unwrap().iter().enumerate() {
+            let Some(w) = verdict["witness"].as_object() else { continue };
+            for key in w.keys().filter(|key| *key != "kind") {
+                for (pos, value) in values.iter().enumerate() {
+                    let mut m = v.clone();
+                    let slot = &mut m["verdicts"][k]["witness"][key];
+                    match slot {
+                        Value::Array(a) => {
+                            let at = pos % a.len();
+                            a[at] = value.clone();
+                        }
+                        other => *other = value.clone(),
+                    }
+                    let _ = run(&m);
+                }
+            }
+        }
+    }
+}
