@@ -178,8 +178,10 @@ impl Exit {
 /// The checker's verdict on one catalogue entry's conclusion, as the verifier is to re-check it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VerdictCert {
-    /// The conclusion holds on the certified run (the verifier proves it from the certificate).
-    Holds { entry: String },
+    /// The conclusion holds on the certified run (the verifier proves it from the certificate);
+    /// `w_star` is the exact zero-loss point the entry speaks of (`gen.dist-to-interpolant`,
+    /// `vs.thm8-distance`), which the verifier checks.
+    Holds { entry: String, w_star: Option<Vec<Rational>> },
     /// The conclusion is violated, with a witness the verifier proves from the certificate.
     Violated { entry: String, witness: WitnessCert },
     /// A verdict (`holds`, `violated` or `undecided`) the verifier does not re-check: it is
@@ -212,7 +214,7 @@ impl VerdictCert {
     /// The catalogue entry.
     pub fn entry(&self) -> &str {
         match self {
-            VerdictCert::Holds { entry }
+            VerdictCert::Holds { entry, .. }
             | VerdictCert::Violated { entry, .. }
             | VerdictCert::Unchecked { entry, .. } => entry,
         }

@@ -157,14 +157,14 @@ fn neuron(root: &At<'_>, version: u64) -> Result<Neuron, FormatError> {
     let verdicts = match root.opt_field("verdicts")? {
         None => Vec::new(),
         Some(v) if version < 2 => return err(&v.path, "verdicts need version 2"),
-        Some(v) => v.items()?.iter().map(|w| verdict(w, n, patterns.len())).collect::<Result<_, _>>()?,
+        Some(v) => v.items()?.iter().map(|w| verdict(w, n, patterns.len(), d)).collect::<Result<_, _>>()?,
     };
     Ok(Neuron { problem, patterns, verdicts })
 }
 
 /// One verdict: `{"entry", "verdict", "witness"}` or `{"entry", "verdict", "checked": false}`.
-fn verdict(v: &At<'_>, n: usize, np: usize) -> Result<VerdictCert, FormatError> {
-    v.only(&["entry", "verdict", "witness", "checked"])?;
+fn verdict(v: &At<'_>, n: usize, np: usize, d: usize) -> Result<VerdictCert, FormatError> {
+    v.only(&["entry", "verdict", "witness", "checked", "w_star"])?;
     let entry = v.field("entry")?.str()?.to_string();
     if entry.is_empty() || entry.len() > 200 {
         return err(&v.path, "expected a catalogue id");
@@ -177,17 +177,22 @@ fn verdict(v: &At<'_>, n: usize, np: usize) -> Result<VerdictCert, FormatError> 
         if c.v.as_bool() != Some(false) {
             return err(&c.path, "expected false (a checked verdict has no `checked` field)");
         }
-        if let Some(w) = v.opt_field("witness")? {
-            return err(&w.path, "an unchecked verdict carries no witness");
+        if let Some(w) = v.opt_field("witness")?.or(v.opt_field("w_star")?) {
+            return err(&w.path, "an unchecked verdict carries no numbers");
         }
         return Ok(VerdictCert::Unchecked { entry, verdict: name });
     }
     match name {
         VerdictName::Holds => match v.opt_field("witness")? {
             Some(w) => err(&w.path, "a verdict that holds carries no witness"),
-            None => Ok(VerdictCert::Holds { entry }),
+            None => Ok(VerdictCert::Holds { entry, w_star: v.opt_field("w_star")?.map(|w| w.qs(d)).transpose()? }),
         },
-        VerdictName::Violated => Ok(VerdictCert::Violated { entry, witness: witness(&v.field("witness")?, n, np)? }),
+        VerdictName::Violated => {
+            if let Some(w) = v.opt_field("w_star")? {
+                return err(&w.path, "only a verdict that holds names a zero-loss point");
+            }
+            Ok(VerdictCert::Violated { entry, witness: witness(&v.field("witness")?, n, np)? })
+        }
         VerdictName::Undecided => err(&vf.path, "an undecided verdict is written with \"checked\": false"),
     }
 }

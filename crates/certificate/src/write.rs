@@ -123,7 +123,11 @@ fn verdict(v: &VerdictCert) -> Value {
     m.insert("entry".into(), Value::String(v.entry().into()));
     m.insert("verdict".into(), Value::String(v.verdict().name().into()));
     match v {
-        VerdictCert::Holds { .. } => {}
+        VerdictCert::Holds { w_star, .. } => {
+            if let Some(w) = w_star {
+                m.insert("w_star".into(), qs(w));
+            }
+        }
         VerdictCert::Violated { witness: w, .. } => {
             m.insert("witness".into(), witness(w));
         }

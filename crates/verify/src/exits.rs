@@ -543,7 +543,7 @@ fn limit_exit(
 /// pattern has `(I − P)e = e − P a`... so the limit from `w` is `a + (I − P)(w − a)`. Per coordinate
 /// the narrower of the interval evaluation and the midpoint form with Cauchy–Schwarz
 /// (`|row_j(I − P) δ| ≤ √(I − P)_jj ‖δ‖`).
-fn conserved(ctx: &Ctx<'_>, pat: &PatternCert, a: &[Rational], set: &[(Rational, Rational)]) -> Vec<I> {
+pub(crate) fn conserved(ctx: &Ctx<'_>, pat: &PatternCert, a: &[Rational], set: &[(Rational, Rational)]) -> Vec<I> {
     let d = a.len();
     let mut basis: Vec<Vec<Rational>> = Vec::new();
     for &i in &pat.active {

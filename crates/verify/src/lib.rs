@@ -16,6 +16,7 @@ mod field;
 mod modes;
 mod num;
 mod slow;
+mod theorems;
 mod verdicts;
 mod walk;
 mod window;

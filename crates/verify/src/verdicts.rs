@@ -23,8 +23,10 @@ fn one(ctx: &Ctx<'_>, n: &Neuron, k: usize, v: &VerdictCert) -> Result<VerdictRe
     let pats = &n.patterns;
     match v {
         VerdictCert::Unchecked { .. } => return Ok(report(false)),
-        VerdictCert::Holds { entry } => match entry.as_str() {
+        VerdictCert::Holds { entry, w_star } => match entry.as_str() {
             "gen.loss-nonincreasing" | "gen.span" => {}
+            "gen.dist-to-interpolant" | "vs.thm8-distance" => crate::theorems::zero_loss(ctx, w_star.as_ref(), &loc)?,
+            "vs.thm3-limit" => crate::theorems::thm3(ctx, n, &loc)?,
             "gen.dead-frozen" => dead_frozen(ctx, n, &loc)?,
             "lsy.norm-growth" => norm_growth(ctx, n, &loc)?,
             "lsy.support-vector-stability" => reactivation(ctx, pats, &loc)?,
@@ -37,7 +39,14 @@ fn one(ctx: &Ctx<'_>, n: &Neuron, k: usize, v: &VerdictCert) -> Result<VerdictRe
             other => return Err(Fail::unsupported(loc, format!("a verdict on {other:?}"))),
         },
         VerdictCert::Violated { entry, witness } => match (entry.as_str(), witness) {
-            ("gen.loss-nonincreasing" | "gen.span" | "gen.dead-frozen", _) => {
+            (
+                "gen.loss-nonincreasing"
+                | "gen.span"
+                | "gen.dead-frozen"
+                | "gen.dist-to-interpolant"
+                | "vs.thm8-distance",
+                _,
+            ) => {
                 let what = "a violation of an identity of the gradient flow, which the verified patterns follow";
                 return Err(Fail::new(loc, what, "the identity holds".into(), "a violation".into()));
             }

@@ -115,8 +115,9 @@ fn integrate<S: Enclosure + Backend>(
         )));
     }
     let mut cert = convert::certificate(problem, &witness).map_err(unsupported)?;
-    if let Some(table) = &table {
-        for note in verdicts::add(&mut cert, table) {
+    if let (Some(table), Job::Check(checks, _)) = (&table, job) {
+        let w_star = reluflow_check::hyp::w_star(problem, &checks.selection.params);
+        for note in verdicts::add(&mut cert, table, w_star.as_deref()) {
             eprintln!("reluflow: {note}");
         }
     }

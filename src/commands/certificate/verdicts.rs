@@ -10,14 +10,18 @@ use reluflow_check::{CheckReport, Location, RowStatus, Verdict, Witness};
 use rug::Rational;
 
 /// The entries whose `holds` the verifier re-proves.
-const RECHECKED: [&str; 6] = [
+const RECHECKED: [&str; 7] = [
     "gen.loss-nonincreasing",
     "gen.span",
     "gen.dead-frozen",
     "lsy.norm-growth",
     "lsy.support-vector-stability",
     "lsy.global-convergence-d2",
+    "vs.thm3-limit",
 ];
+
+/// The entries that speak of a zero-loss point `w*`: their `holds` is re-proved with it.
+const WITH_W_STAR: [&str; 2] = ["gen.dist-to-interpolant", "vs.thm8-distance"];
 
 fn lo<S: Enclosure>(x: &S) -> Option<Rational> {
     match x.lower() {
@@ -105,10 +109,15 @@ fn unchecked(entry: &str, verdict: VerdictName) -> VerdictCert {
     VerdictCert::Unchecked { entry: entry.to_string(), verdict }
 }
 
-/// The certificate's verdict for one conclusion.
-fn verdict<S: Enclosure>(entry: &str, v: &Verdict<S>, n: &fmt::Neuron) -> VerdictCert {
+/// The certificate's verdict for one conclusion (`w_star`: the zero-loss point of the checks).
+fn verdict<S: Enclosure>(entry: &str, v: &Verdict<S>, n: &fmt::Neuron, w_star: Option<&[Rational]>) -> VerdictCert {
     match v {
-        Verdict::Holds { .. } if RECHECKED.contains(&entry) => VerdictCert::Holds { entry: entry.to_string() },
+        Verdict::Holds { .. } if RECHECKED.contains(&entry) => {
+            VerdictCert::Holds { entry: entry.to_string(), w_star: None }
+        }
+        Verdict::Holds { .. } if WITH_W_STAR.contains(&entry) && w_star.is_some() => {
+            VerdictCert::Holds { entry: entry.to_string(), w_star: w_star.map(<[Rational]>::to_vec) }
+        }
         Verdict::Holds { .. } => unchecked(entry, VerdictName::Holds),
         Verdict::Violated { witness } => match violated(entry, witness, n) {
             Some(witness) => VerdictCert::Violated { entry: entry.to_string(), witness },
@@ -119,13 +128,14 @@ fn verdict<S: Enclosure>(entry: &str, v: &Verdict<S>, n: &fmt::Neuron) -> Verdic
     }
 }
 
-/// Adds the verdicts of `table`'s rows (the entries that apply and are implemented) to `cert`,
+/// Adds the verdicts of `table`'s rows (`w_star`: the zero-loss point the checks used, the
+/// teacher or `--w-star`) (the entries that apply and are implemented) to `cert`,
 /// then runs the verifier and writes those it does not re-prove as unchecked; returns a note for
 /// each of these.
-pub fn add<S: Enclosure>(cert: &mut Certificate, table: &CheckReport<S>) -> Vec<String> {
+pub fn add<S: Enclosure>(cert: &mut Certificate, table: &CheckReport<S>, w_star: Option<&[Rational]>) -> Vec<String> {
     let Certificate::SingleNeuron(n) = cert;
     let rows = table.rows.iter().filter(|r| !matches!(r.status, RowStatus::NotApplicable | RowStatus::NotImplemented));
-    let verdicts: Vec<VerdictCert> = rows.map(|r| verdict(r.entry.id, &r.conclusion, n)).collect();
+    let verdicts: Vec<VerdictCert> = rows.map(|r| verdict(r.entry.id, &r.conclusion, n, w_star)).collect();
     n.verdicts = verdicts;
     let each = match reluflow_verify::verify_each(cert) {
         Ok((_, each)) => each,
