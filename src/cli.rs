@@ -120,7 +120,9 @@ Integrate the problem in SPEC exactly as `reluflow certify` does (same integrato
 then check statements of the theorem catalogue (`reluflow theorems`) along the trajectory and on
 the data, and print a table of verdicts. Default: every entry that applies to the model; select
 entries with --theorem ID (repeatable). With --json the table is a JSON document on stdout and
-the human text goes to stderr.";
+the human text goes to stderr. With --certificate FILE (single neuron, interval arithmetics) the
+run's certificate is written with every verdict and its witness, for `reluflow verify FILE` to
+re-prove (docs/certificate.md).";
 
 const CHECK_AFTER_LONG_HELP: &str = r#"Verdicts (on each statement's conclusion; nothing is ever sampled):
   holds      proved over whole time intervals from the enclosures (every segment hull, every
@@ -167,6 +169,9 @@ Examples:
       ‖w(t) − w*‖ non-increasing for the zero-loss point w* = (5, −1, 0)
   reluflow check examples/norm-growth-fails.toml --theorem lsy.norm-growth --assume all-active-init
       vacuous: the assumed hypothesis is certainly false on this instance (exit 0)
+  reluflow check examples/norm-growth-fails.toml --certificate fails.json && reluflow verify fails.json
+      the certificate with the verdicts; verify re-proves the witness d/dt ½‖w‖² ≤ −0.0919 on
+      t ∈ [0, 1] and lists verdicts it does not re-prove as UNCHECKED
 
 Lemmas: --lemma "…" (repeatable) and [[lemma]] tables in the problem file (text = "…", optional
 name = "…") state your own claims about the trajectory; grammar and quantities in docs/lemmas.md.
@@ -190,7 +195,8 @@ with its line and column and the nearest valid names.
 
 Exit codes of check: 0 every checked statement holds (or is vacuous / false / not applicable),
 or a NOT VALIDATED run; 2 bad input (an unknown --theorem id or --assume key: the message lists
-the known ones); 3 some row undecided; 4 some row is a certified counterexample."#;
+the known ones); 3 some row undecided; 4 some row is a certified counterexample; 5 --certificate
+on a run the certificate format cannot describe yet."#;
 
 const THEOREMS_ABOUT: &str = "List the theorem catalogue: id, source, statement, what is checked, hypotheses";
 
