@@ -90,6 +90,9 @@ pub struct NeuronProblem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Neuron {
     pub problem: NeuronProblem,
+    /// Flat guards: points on their hyperplane at `w(0)` whose guard stays 0 for good (increasing
+    /// indices; empty when none).
+    pub flat: Vec<usize>,
     pub patterns: Vec<PatternCert>,
     pub verdicts: Vec<VerdictCert>,
 }

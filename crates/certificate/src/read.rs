@@ -132,7 +132,7 @@ pub(crate) fn parse_q(s: &str) -> Result<Rational, String> {
 pub fn from_text(text: &str) -> Result<Certificate, FormatError> {
     let v: Value = serde_json::from_str(text).or_else(|e| err("$", format!("not JSON: {e}")))?;
     let root = At { v: &v, path: "$".into() };
-    root.only(&["format", "version", "model", "problem", "patterns", "verdicts"])?;
+    root.only(&["format", "version", "model", "problem", "patterns", "verdicts", "flat"])?;
     if root.field("format")?.str()? != FORMAT {
         return err("$.format", format!("expected \"{FORMAT}\""));
     }
@@ -159,7 +159,18 @@ fn neuron(root: &At<'_>, version: u64) -> Result<Neuron, FormatError> {
         Some(v) if version < 2 => return err(&v.path, "verdicts need version 2"),
         Some(v) => v.items()?.iter().map(|w| verdict(w, n, patterns.len(), d)).collect::<Result<_, _>>()?,
     };
-    Ok(Neuron { problem, patterns, verdicts })
+    let flat = match root.opt_field("flat")? {
+        None => Vec::new(),
+        Some(f) if version < 2 => return err(&f.path, "flat guards need version 2"),
+        Some(f) => {
+            let v: Vec<usize> = f.items()?.iter().map(|a| a.index(n)).collect::<Result<_, _>>()?;
+            if v.windows(2).any(|w| w[0] >= w[1]) {
+                return err(&f.path, "expected increasing point indices");
+            }
+            v
+        }
+    };
+    Ok(Neuron { problem, flat, patterns, verdicts })
 }
 
 /// One verdict: `{"entry", "verdict", "witness"}` or `{"entry", "verdict", "checked": false}`.

@@ -149,10 +149,13 @@ pub fn to_text(c: &Certificate) -> String {
                 "problem": problem(&n.problem),
                 "patterns": Value::Array(n.patterns.iter().map(pattern).collect()),
             });
-            if !n.verdicts.is_empty()
-                && let Some(o) = v.as_object_mut()
-            {
-                o.insert("verdicts".into(), Value::Array(n.verdicts.iter().map(verdict).collect()));
+            if let Some(o) = v.as_object_mut() {
+                if !n.verdicts.is_empty() {
+                    o.insert("verdicts".into(), Value::Array(n.verdicts.iter().map(verdict).collect()));
+                }
+                if !n.flat.is_empty() {
+                    o.insert("flat".into(), json!(n.flat));
+                }
             }
             v
         }

@@ -14,10 +14,12 @@ const SLOW: &str = include_str!("../../verify/tests/data/limit-on-hyperplane.jso
 /// reactivation, unchecked ones.
 const VERDICTS: &str = include_str!("../../verify/tests/data/check-single-neuron-death.json");
 const DECREASE: &str = include_str!("../../verify/tests/data/check-norm-growth-zero-init-sigma-one.json");
+/// A flat guard.
+const FLAT: &str = include_str!("../../verify/tests/data/flat-switch-limit.json");
 
 #[test]
 fn a_written_certificate_reads_back_equal() {
-    for text in [VALID, DEATH, SLOW, VERDICTS, DECREASE] {
+    for text in [VALID, DEATH, SLOW, VERDICTS, DECREASE, FLAT] {
         let c = from_text(text).expect("a valid certificate");
         assert_eq!(to_text(&c), text);
         assert_eq!(from_text(&to_text(&c)), Ok(c));
@@ -60,6 +62,18 @@ fn refusals_of_verdicts_name_the_field() {
     let e = from_text(&VERDICTS.replacen("\"version\": 2", "\"version\": 1", 1)).unwrap_err();
     assert_eq!(e.path, "$.verdicts", "{e}");
     assert!(from_text(&VALID.replacen("\"version\": 2", "\"version\": 1", 1)).is_ok());
+}
+
+#[test]
+fn refusals_of_flat_guards_name_the_field() {
+    let from = "\"flat\": [\n    1\n  ]";
+    assert!(FLAT.contains(from), "{from}");
+    for (to, path) in [("\"flat\": [1, 1]", "$.flat"), ("\"flat\": [3]", "$.flat[0]"), ("\"flat\": 1", "$.flat")] {
+        let e = from_text(&FLAT.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{e}");
+    }
+    let e = from_text(&FLAT.replacen("\"version\": 2", "\"version\": 1", 1)).unwrap_err();
+    assert_eq!(e.path, "$.flat", "{e}");
 }
 
 #[test]

@@ -66,13 +66,15 @@ pub(crate) fn context(p: &NeuronProblem) -> Ctx<'_> {
         nonzero: p.x.iter().map(|r| r.iter().any(|v| *v != 0)).collect(),
         t_end: &p.t_end,
         one: p.relu_prime_at_zero == 1,
+        flat: vec![false; p.x.len()],
     }
 }
 
 /// Re-proves the patterns of a single-neuron certificate (its verdicts: `verdicts.rs`).
 pub(crate) fn neuron(n: &Neuron) -> Result<Verified, Fail> {
     let p = &n.problem;
-    let ctx = context(p);
+    let mut ctx = context(p);
+    ctx.flat = crate::flat::guards(&ctx, n)?;
     let mut prev: Option<Switched> = None;
     let (mut steps, mut switches) = (0, 0);
     for (pi, pat) in n.patterns.iter().enumerate() {
@@ -135,7 +137,7 @@ fn pattern(
     }
     let gs = Guards::new(&f, ctx.x);
     let guards: Vec<(usize, i8)> = (0..ctx.x.len())
-        .filter(|&i| ctx.nonzero[i])
+        .filter(|&i| ctx.nonzero[i] && !ctx.flat[i])
         .map(|i| (i, if pat.active.contains(&i) { 1 } else { -1 }))
         .collect();
     let ball0 = first_ball(pat);

@@ -20,6 +20,8 @@ pub(crate) struct Ctx<'a> {
     pub t_end: &'a Horizon,
     /// σ'(0) = 1.
     pub one: bool,
+    /// The flat guards (`flat.rs`): on their hyperplane for good, no guard of any pattern.
+    pub flat: Vec<bool>,
 }
 
 /// A proved switch: the time, the state box there, the points that switched, the next active set.
@@ -79,7 +81,7 @@ pub(crate) fn start(
     box_in_ball(&pt, &f.anchor, b, &format!("{loc} / start"))?;
     let n = ctx.x.len();
     let z: Vec<Rational> = ctx.x.iter().map(|xi| guard_at(xi, w0)).collect();
-    let zero: Vec<usize> = (0..n).filter(|&i| ctx.nonzero[i] && z[i] == 0).collect();
+    let zero: Vec<usize> = (0..n).filter(|&i| ctx.nonzero[i] && !ctx.flat[i] && z[i] == 0).collect();
     for i in (0..n).filter(|&i| ctx.nonzero[i] && z[i] != 0) {
         if (z[i] > 0) != pat.active.contains(&i) {
             return Err(Fail::new(

@@ -13,6 +13,7 @@ mod check;
 mod death;
 mod exits;
 mod field;
+mod flat;
 mod modes;
 mod num;
 mod slow;
