@@ -87,7 +87,7 @@ fn check_certificates_carry_verdicts_that_verify() {
             &[
                 "lsy.global-convergence-d2 holds: re-proved",
                 "vs.thm3-limit holds: re-proved",
-                "lsy.norm-growth holds: UNCHECKED",
+                "lsy.norm-growth holds: re-proved",
             ],
         ),
     ];
@@ -139,6 +139,17 @@ fn the_verifiers_fixtures_are_what_check_writes() {
             "{name}: regenerate crates/verify/tests/data"
         );
     }
+    // The norm grows, then shrinks for ever on the limit's tail (K = diag(1, 9)).
+    let late = "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
+                x = [[1, 0], [0, 3]]\ny = [1, 3]\n[init]\nw = [\"1.001\", \"0.5\"]\n[run]\nt_end = \"inf\"\n\
+                arithmetic = \"interval\"\n";
+    let spec = crate::util::TempSpec::new("late.toml", late);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["check", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let fixture = std::fs::read_to_string(data.join("check-late-tail.json")).expect("the fixture");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixture, "late tail: regenerate crates/verify/tests/data");
 }
 
 #[test]

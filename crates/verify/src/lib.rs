@@ -17,6 +17,7 @@ mod flat;
 mod modes;
 mod num;
 mod slow;
+mod tail;
 mod theorems;
 mod verdicts;
 mod walk;

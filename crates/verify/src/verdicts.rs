@@ -118,8 +118,8 @@ fn positive(v: &Rational, negative: bool, loc: &str) -> Result<(), Fail> {
 }
 
 /// `lsy.norm-growth` holds: `d/dt ½‖w‖² ≥ 0` on every stretch of every pattern, up to the switch
-/// (or `t_end`); on a first pattern from `w(0) = 0` by the identity
-/// `wᵀẇ = aᵀ(I − E(s))K E(s) a ≥ 0`; after a death the state is frozen (rate 0).
+/// (or `t_end`; a limit's tail by the slow mode, `tail.rs`); on a first pattern from `w(0) = 0` by
+/// the identity `wᵀẇ = aᵀ(I − E(s))K E(s) a ≥ 0`; after a death the state is frozen (rate 0).
 fn norm_growth(ctx: &Ctx<'_>, n: &Neuron, loc: &str) -> Result<(), Fail> {
     let zero_start = n.problem.w0.iter().all(|v| *v == 0);
     for (pi, pat) in n.patterns.iter().enumerate() {
@@ -133,11 +133,14 @@ fn norm_growth(ctx: &Ctx<'_>, n: &Neuron, loc: &str) -> Result<(), Fail> {
         };
         for (k, s) in stretches(pat).iter().enumerate() {
             let sl = format!("{loc} / pattern {pi} / stretch {k}");
+            let claims = only(Quantity(&q), sl);
             let Some(len) = &s.len else {
-                return Err(Fail::unsupported(sl, "d/dt ½‖w‖² ≥ 0 for all later times of a limit pattern".into()));
+                let rows: Vec<Vec<Rational>> = pat.active.iter().map(|&i| ctx.x[i].clone()).collect();
+                crate::tail::norm_growth(&mut f, &gs, &rows, s.ball, &claims)?;
+                continue;
             };
             let start = Pt { p: s.ball.u.clone(), eps: Rational::new() };
-            walk_or_point(&mut f, &gs, &start, &start, &s.ball.rho, len, &only(Quantity(&q), sl))?;
+            walk_or_point(&mut f, &gs, &start, &start, &s.ball.rho, len, &claims)?;
         }
     }
     Ok(())

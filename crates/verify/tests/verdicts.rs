@@ -13,6 +13,10 @@ const HOLDS: &str = include_str!("data/check-norm-growth-holds.json");
 const ZERO: &str = include_str!("data/check-norm-growth-zero-init-sigma-one.json");
 const DEATH: &str = include_str!("data/check-single-neuron-death.json");
 const GAMMA1: &str = include_str!("data/check-vardi-shamir-gamma1.json");
+/// `K = diag(1, 9)`, `w(s) = (1, 1) + (10⁻³e^{−s}, −e^{−9s}/2)`: the norm grows until `s ≈ 1.05`,
+/// then shrinks for ever (the slow mode's `−gᵀu₁ < 0`); the checker's witness on the tail has no
+/// value, so its violation is written unchecked.
+const LATE: &str = include_str!("data/check-late-tail.json");
 
 fn doc(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
@@ -68,14 +72,16 @@ fn the_checked_verdicts_of_the_examples_are_re_proved() {
         (HOLDS, "gen.dist-to-interpolant", "holds"),
         (HOLDS, "vs.thm8-distance", "holds"),
         (GAMMA1, "vs.thm3-limit", "holds"),
+        // The norm's growth for ever on the limit's tail, by the slow mode.
+        (GAMMA1, "lsy.norm-growth", "holds"),
     ] {
         checked(&doc(text), entry, verdict);
     }
-    // What the verifier has no argument for is listed as unchecked, not as proved: the norm's
-    // growth for ever on a limit pattern.
-    let r = run(&doc(GAMMA1)).unwrap();
-    let k = at(&doc(GAMMA1), "lsy.norm-growth");
-    assert_eq!((r[k].1, r[k].2), ("holds", false));
+    // What the verifier has no argument for is listed as unchecked, not as proved: a violation
+    // on the tail without a value.
+    let r = run(&doc(LATE)).unwrap();
+    let k = at(&doc(LATE), "lsy.norm-growth");
+    assert_eq!((r[k].1, r[k].2), ("violated", false));
 }
 
 /// A witness of the kind `entry` takes, made up (false on these runs).
@@ -224,11 +230,16 @@ fn a_checked_verdict_without_an_argument_is_not_supported() {
     let k = at(&v, "gen.dist-to-interpolant");
     v["verdicts"][k] = json!({"entry": "cel.thm6", "verdict": "holds"});
     fails_at(&v, "cel.thm6", ": not supported");
-    // A norm that grows for ever on a limit pattern: the tail has no argument yet.
-    let mut v = doc(GAMMA1);
+}
+
+/// A norm that grows, then shrinks for ever on the limit's tail: claimed to hold, it fails where
+/// the rate turns negative (after the walk from the limit's ball, before the slow mode's bound).
+#[test]
+fn a_norm_growth_that_fails_on_the_tail_is_rejected() {
+    let mut v = doc(LATE);
     let k = at(&v, "lsy.norm-growth");
-    v["verdicts"][k].as_object_mut().unwrap().remove("checked");
-    fails_at(&v, "lsy.norm-growth", " / pattern 1");
+    v["verdicts"][k] = json!({"entry": "lsy.norm-growth", "verdict": "holds"});
+    fails_at(&v, "lsy.norm-growth", " / pattern 0 / stretch 0");
 }
 
 /// Every number or index of a verdict replaced by a hostile value: `verify` answers (verified or
