@@ -120,7 +120,9 @@ Integrate the problem in SPEC exactly as `reluflow certify` does (same integrato
 then check statements of the theorem catalogue (`reluflow theorems`) along the trajectory and on
 the data, and print a table of verdicts. Default: every entry that applies to the model; select
 entries with --theorem ID (repeatable). With --json the table is a JSON document on stdout and
-the human text goes to stderr.";
+the human text goes to stderr. With --certificate FILE (single neuron, interval arithmetics) the
+run's certificate is written with every verdict and its witness, for `reluflow verify FILE` to
+re-prove (docs/certificate.md).";
 
 const CHECK_AFTER_LONG_HELP: &str = r#"Verdicts (on each statement's conclusion; nothing is ever sampled):
   holds      proved over whole time intervals from the enclosures (every segment hull, every
@@ -167,6 +169,9 @@ Examples:
       ‖w(t) − w*‖ non-increasing for the zero-loss point w* = (5, −1, 0)
   reluflow check examples/norm-growth-fails.toml --theorem lsy.norm-growth --assume all-active-init
       vacuous: the assumed hypothesis is certainly false on this instance (exit 0)
+  reluflow check examples/norm-growth-fails.toml --certificate fails.json && reluflow verify fails.json
+      the certificate with the verdicts; verify re-proves the witness d/dt ½‖w‖² ≤ −0.0919 on
+      t ∈ [0, 1] and lists verdicts it does not re-prove as UNCHECKED
 
 Lemmas: --lemma "…" (repeatable) and [[lemma]] tables in the problem file (text = "…", optional
 name = "…") state your own claims about the trajectory; grammar and quantities in docs/lemmas.md.
@@ -190,7 +195,8 @@ with its line and column and the nearest valid names.
 
 Exit codes of check: 0 every checked statement holds (or is vacuous / false / not applicable),
 or a NOT VALIDATED run; 2 bad input (an unknown --theorem id or --assume key: the message lists
-the known ones); 3 some row undecided; 4 some row is a certified counterexample."#;
+the known ones); 3 some row undecided; 4 some row is a certified counterexample; 5 --certificate
+on a run the certificate format cannot describe yet."#;
 
 const THEOREMS_ABOUT: &str = "List the theorem catalogue: id, source, statement, what is checked, hypotheses";
 
@@ -339,6 +345,11 @@ pub struct CheckArgs {
     /// Significant digits of the witness enclosures in the JSON (bounds are rounded outward)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_DIGITS, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub digits: u32,
+    /// Also write the run's certificate with the verdicts and their witnesses (single neuron,
+    /// interval arithmetics) to FILE (`-`: stdout, the report then goes to stderr); `reluflow
+    /// verify FILE` re-checks it, verdicts included
+    #[arg(long, value_name = "FILE")]
+    pub certificate: Option<PathBuf>,
     /// Time and memory budgets of the integration
     #[command(flatten)]
     pub budget: BudgetArgs,
@@ -387,6 +398,8 @@ pub struct CheckConfig {
     /// The lemmas of the problem file, then those of the command line, each with its name;
     /// every one resolved against the problem.
     pub lemmas: Vec<(String, Lemma)>,
+    /// Where to write the certificate with the verdicts (`-`: stdout), if asked.
+    pub certificate: Option<PathBuf>,
     /// Output settings.
     pub output: Output,
 }
@@ -401,7 +414,7 @@ impl CheckArgs {
         let lemmas = self.lemmas(&problem)?;
         let catalogue = self.lemmas.is_empty() || !self.theorems.is_empty();
         let output = Output { json: self.json, digits: self.digits };
-        Ok(CheckConfig { problem, selection, catalogue, lemmas, output })
+        Ok(CheckConfig { problem, selection, catalogue, lemmas, certificate: self.certificate.clone(), output })
     }
 
     /// The `[[lemma]]` tables of the file and the `--lemma` texts, parsed and resolved against

@@ -55,6 +55,103 @@ fn certificates_of_the_single_neuron_examples_verify() {
     }
 }
 
+/// `check --certificate` on `name`: the exit of `check` and the certificate's text.
+fn checked_certificate(name: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["check", &example(name), "--quiet", "--certificate", path.to_str().unwrap()]);
+    (r.code, std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: no certificate ({e}): {r:#?}")))
+}
+
+/// `check --certificate` writes the verdicts with their witnesses; `verify` re-proves every
+/// checked one and lists the rest as unchecked; `check` keeps its own exit (4: a counterexample).
+#[test]
+fn check_certificates_carry_verdicts_that_verify() {
+    let cases: [(&str, i32, &[&str]); 6] = [
+        ("norm-growth-fails.toml", 4, &["lsy.norm-growth violated: re-proved"]),
+        ("norm-growth-holds.toml", 3, &["lsy.norm-growth holds: re-proved", "gen.loss-nonincreasing holds: re-proved"]),
+        (
+            "norm-growth-zero-init-sigma-one.toml",
+            4,
+            &["lsy.norm-growth violated: re-proved", "lsy.support-vector-stability violated: re-proved"],
+        ),
+        (
+            "support-vector-reactivation.toml",
+            4,
+            &["lsy.support-vector-stability violated: re-proved", "lsy.norm-growth holds: re-proved"],
+        ),
+        ("single-neuron-death.toml", 4, &["lsy.global-convergence-d2 violated: re-proved"]),
+        (
+            "vardi-shamir-gamma1.toml",
+            3,
+            &[
+                "lsy.global-convergence-d2 holds: re-proved",
+                "vs.thm3-limit holds: re-proved",
+                "lsy.norm-growth holds: re-proved",
+            ],
+        ),
+    ];
+    for (name, exit, lines) in cases {
+        let (code, text) = checked_certificate(name);
+        assert_eq!(code, Some(exit), "{name}");
+        let r = verify(&text);
+        assert_eq!(r.code, Some(0), "{name}: {r:#?}");
+        for l in lines {
+            assert!(r.stdout.contains(&format!("verdict {l}")), "{name}: {l}: {r:#?}");
+        }
+    }
+}
+
+/// A verdict of a `check` certificate flipped (the witness dropped): `verify` fails at it.
+#[test]
+fn a_flipped_verdict_of_a_check_certificate_is_rejected_at_it() {
+    let (_, text) = checked_certificate("norm-growth-fails.toml");
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let k = v["verdicts"].as_array().unwrap().iter().position(|x| x["entry"] == "lsy.norm-growth").unwrap();
+    v["verdicts"][k] = serde_json::json!({"entry": "lsy.norm-growth", "verdict": "holds"});
+    let r = verify(&serde_json::to_string_pretty(&v).unwrap());
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    assert!(r.stdout.contains(&format!("CLAIM FAILS at verdict {k} (lsy.norm-growth)")), "{r:#?}");
+}
+
+#[test]
+fn check_certificate_to_stdout_with_the_report_on_stderr() {
+    let r = reluflow(&["check", &example("norm-growth-fails.toml"), "--quiet", "--certificate", "-"]);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    assert!(r.stdout.contains("\"verdicts\"") && r.stderr.contains("VIOLATED"), "{r:#?}");
+    assert_eq!(verify(&r.stdout).code, Some(0));
+}
+
+#[test]
+fn the_verifiers_fixtures_are_what_check_writes() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
+    for name in [
+        "norm-growth-fails",
+        "norm-growth-holds",
+        "norm-growth-zero-init-sigma-one",
+        "single-neuron-death",
+        "vardi-shamir-gamma1",
+    ] {
+        let fixture = std::fs::read_to_string(data.join(format!("check-{name}.json"))).expect("the fixture");
+        assert_eq!(
+            checked_certificate(&format!("{name}.toml")).1,
+            fixture,
+            "{name}: regenerate crates/verify/tests/data"
+        );
+    }
+    // The norm grows, then shrinks for ever on the limit's tail (K = diag(1, 9)).
+    let late = "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
+                x = [[1, 0], [0, 3]]\ny = [1, 3]\n[init]\nw = [\"1.001\", \"0.5\"]\n[run]\nt_end = \"inf\"\n\
+                arithmetic = \"interval\"\n";
+    let spec = crate::util::TempSpec::new("late.toml", late);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["check", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let fixture = std::fs::read_to_string(data.join("check-late-tail.json")).expect("the fixture");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), fixture, "late tail: regenerate crates/verify/tests/data");
+}
+
 #[test]
 fn the_verifiers_fixtures_are_what_certify_writes() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
@@ -80,18 +177,55 @@ fn certificate_to_stdout_with_the_report_on_stderr() {
     assert_eq!(verify(&r.stdout).code, Some(0));
 }
 
+/// Problems that start with a point on its hyperplane whose guard stays 0 (a flat guard), as the
+/// verifier's `flat-*` fixtures: `(fixture, problem file)`.
+const FLAT: [(&str, &str); 2] = [
+    (
+        "flat-horizon",
+        "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
+         x = [[1, 0], [0, 1]]\ny = [1, 0]\n[init]\nw = [2, 0]\n[run]\nt_end = 1\narithmetic = \"interval\"\n",
+    ),
+    (
+        "flat-switch-limit",
+        "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
+         x = [[1, 0, 0], [0, 1, 0], [1, 0, -1]]\ny = [3, -1, 0]\n[init]\nw = [1, 0, 2]\n[run]\n\
+         t_end = \"inf\"\narithmetic = \"interval\"\n",
+    ),
+];
+
+/// A flat guard (point 1: `K x₁ = 0` in every pattern, `y₁ ≤ 0`, σ'(0) = 0) is written in
+/// `flat` and verifies; the verifier's fixtures are what `certify` writes.
+#[test]
+fn a_start_with_a_flat_guard_is_certified_and_verifies() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
+    for (name, text) in FLAT {
+        let spec = crate::util::TempSpec::new("flat.toml", text);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("c.json");
+        let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+        assert_eq!(r.code, Some(0), "{name}: {r:#?}");
+        let cert = std::fs::read_to_string(&path).expect("the certificate");
+        let v = verify(&cert);
+        assert_eq!(v.code, Some(0), "{name}: {v:#?}");
+        let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
+        assert_eq!(cert, fixture, "{name}: regenerate crates/verify/tests/data");
+    }
+}
+
 #[test]
 fn what_the_format_cannot_describe_is_refused_by_name() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("c.json");
     let p = path.to_str().unwrap();
-    // Point 1's guard is 0 at w(0) and stays 0 (its coordinate never moves).
-    let flat = "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
-                x = [[1, 0], [0, 1]]\ny = [1, 0]\n[init]\nw = [2, 0]\n[run]\nt_end = 1\narithmetic = \"interval\"\n";
-    let spec = crate::util::TempSpec::new("flat.toml", flat);
+    // Point 1's guard is 0 at w(0) and stays 0 only because w(0) is an equilibrium of the
+    // pattern: x₁ is not orthogonal to x₀ (not a flat guard).
+    let along = "model = \"single-neuron\"\nrelu_prime_at_zero = 0\nloss = \"half-sum\"\n[data]\n\
+                 x = [[1, 0, 0], [1, -1, 0], [0, 1, 0]]\ny = [1, 0, 1]\n[init]\nw = [1, 1, 0]\n[run]\nt_end = 2\n\
+                 arithmetic = \"interval\"\n";
+    let spec = crate::util::TempSpec::new("along.toml", along);
     let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
-    assert!(r.stderr.contains("a start on a hyperplane whose guard stays at 0"), "{r:#?}");
+    assert!(r.stderr.contains("a start on a hyperplane whose guard stays at 0 along this run only"), "{r:#?}");
     let r = reluflow(&["certify", &example("two-layer-explicit.toml"), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
     assert!(r.stderr.contains("\"two-layer\""), "{r:#?}");

@@ -62,6 +62,9 @@ pub fn run(cfg: &CheckConfig) -> Result<Exit, Failure> {
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr());
     let checks = Checks { selection: &cfg.selection, catalogue: cfg.catalogue, lemmas: &cfg.lemmas };
     let mut io = Streams { stdout: &mut stdout, stderr: &mut stderr };
+    if let Some(path) = &cfg.certificate {
+        return super::certificate::run_check(cfg, path, &mut io);
+    }
     check_run_with(&cfg.problem, integrate(&cfg.problem)?, checks, cfg.output, &mut io)
 }
 
@@ -179,6 +182,17 @@ fn report<S: Enclosure>(
     out: Output,
     io: &mut Streams<'_>,
 ) -> Result<Exit, Failure> {
+    report_table(problem, traj, checks, out, io).map(|(exit, _)| exit)
+}
+
+/// [`report`], returning the catalogue's table too (for the certificate's verdicts).
+pub fn report_table<S: Enclosure>(
+    problem: &Problem,
+    traj: &Trajectory<S>,
+    checks: Checks<'_>,
+    out: Output,
+    io: &mut Streams<'_>,
+) -> Result<(Exit, CheckReport<S>), Failure> {
     let table = if checks.catalogue { check(problem, traj, checks.selection) } else { CheckReport { rows: vec![] } };
     let lemma_rows = check_lemmas(problem, traj, checks.lemmas, &checks.selection.params)
         .map_err(|e| Failure::bad_input(anyhow::anyhow!("{e}")))?;
@@ -189,7 +203,7 @@ fn report<S: Enclosure>(
         Status::Undecided { reason, .. } if reason.is_inconsistency() => (Outcome::Inconsistent, Exit::Internal),
         _ => lemmas::merge(exit_for(&table, undecided_traj), &lemma_rows),
     };
-    emit(problem, &table, &lemma_rows, &info, verdict, out, io)
+    emit(problem, &table, &lemma_rows, &info, verdict, out, io).map(|exit| (exit, table))
 }
 
 /// A point run with a non-finite value: only the static entries are checked, and the outcome is

@@ -4,7 +4,8 @@
 //! A certificate is JSON text with `"format": "reluflow-certificate"`, a `"version"` and a
 //! `"model"` tag; version 1 knows the model `"single-neuron"`. Every number is a string: an
 //! integer (`"-3"`) or an exact rational `"p/q"` (`q > 0`); numbers that stand for reals the
-//! integrator enclosed are dyadic (`q` a power of two), rounded outward. This crate only models,
+//! integrator enclosed are dyadic (`q` a power of two), rounded outward. Version 2 adds the
+//! checker's verdicts ([`VerdictCert`]); version 1 files (no verdicts) are still read. This crate only models,
 //! writes ([`to_text`]) and reads ([`from_text`]) the text: no I/O and no numerics. Reading never
 //! panics; it returns a [`FormatError`] naming the field path.
 
@@ -18,8 +19,10 @@ use rug::Rational;
 
 /// The value of `"format"`.
 pub const FORMAT: &str = "reluflow-certificate";
-/// The version this crate writes and reads.
-pub const VERSION: u64 = 1;
+/// The version this crate writes.
+pub const VERSION: u64 = 2;
+/// The versions this crate reads (version 1 has no verdicts).
+pub const READS: [u64; 2] = [1, 2];
 
 /// A closed interval `[lo, hi]` of exact rationals (`lo ≤ hi` is checked when read).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,11 +85,16 @@ pub struct NeuronProblem {
     pub t_end: Horizon,
 }
 
-/// The certified run of a single neuron: its patterns in order.
+/// The certified run of a single neuron: its patterns in order, and the checker's verdicts on it
+/// (empty for `certify`; written by `check`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Neuron {
     pub problem: NeuronProblem,
+    /// Flat guards: points on their hyperplane at `w(0)` whose guard stays 0 for good (increasing
+    /// indices; empty when none).
+    pub flat: Vec<usize>,
     pub patterns: Vec<PatternCert>,
+    pub verdicts: Vec<VerdictCert>,
 }
 
 /// The set `anchor + u + B(rho)` (Euclidean ball) of a pattern.
@@ -166,6 +174,86 @@ impl Exit {
             Exit::Horizon { .. } => "horizon",
             Exit::Limit { .. } => "limit",
             Exit::Death { .. } => "death",
+        }
+    }
+}
+
+/// The checker's verdict on one catalogue entry's conclusion, as the verifier is to re-check it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerdictCert {
+    /// The conclusion holds on the certified run (the verifier proves it from the certificate);
+    /// `w_star` is the exact zero-loss point the entry speaks of (`gen.dist-to-interpolant`,
+    /// `vs.thm8-distance`), which the verifier checks.
+    Holds { entry: String, w_star: Option<Vec<Rational>> },
+    /// The conclusion is violated, with a witness the verifier proves from the certificate.
+    Violated { entry: String, witness: WitnessCert },
+    /// A verdict (`holds`, `violated` or `undecided`) the verifier does not re-check: it is
+    /// reported as unchecked, never as proved.
+    Unchecked { entry: String, verdict: VerdictName },
+}
+
+/// The name of a verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerdictName {
+    Holds,
+    Violated,
+    Undecided,
+}
+
+impl VerdictName {
+    pub fn name(self) -> &'static str {
+        match self {
+            VerdictName::Holds => "holds",
+            VerdictName::Violated => "violated",
+            VerdictName::Undecided => "undecided",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<VerdictName> {
+        [VerdictName::Holds, VerdictName::Violated, VerdictName::Undecided].into_iter().find(|v| v.name() == s)
+    }
+}
+
+impl VerdictCert {
+    /// The catalogue entry.
+    pub fn entry(&self) -> &str {
+        match self {
+            VerdictCert::Holds { entry, .. }
+            | VerdictCert::Violated { entry, .. }
+            | VerdictCert::Unchecked { entry, .. } => entry,
+        }
+    }
+    /// The verdict's name.
+    pub fn verdict(&self) -> VerdictName {
+        match self {
+            VerdictCert::Holds { .. } => VerdictName::Holds,
+            VerdictCert::Violated { .. } => VerdictName::Violated,
+            VerdictCert::Unchecked { verdict, .. } => *verdict,
+        }
+    }
+}
+
+/// What proves a violation; times are absolute, `[lo, hi]` means every time in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WitnessCert {
+    /// `d/dt ½‖w‖² ≤ below` (with `below < 0`) at every time of `t` (`t.lo < t.hi`).
+    Rate { t: Iv, below: Rational },
+    /// `½‖w‖² ≥ above` at every time of `earlier`, `≤ below` at every time of `later`
+    /// (`earlier.hi ≤ later.lo`, `below < above`): the norm decreased.
+    Decrease { earlier: Iv, above: Rational, later: Iv, below: Rational },
+    /// Point `point` is active in pattern `active`, inactive in the later pattern `inactive`
+    /// and active again in the still later pattern `again`.
+    Reactivation { point: usize, active: usize, inactive: usize, again: usize },
+    /// `L(w(∞)) ≥ above > 0`.
+    LimitLoss { above: Rational },
+}
+
+impl WitnessCert {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WitnessCert::Rate { .. } => "rate",
+            WitnessCert::Decrease { .. } => "decrease",
+            WitnessCert::Reactivation { .. } => "reactivation",
+            WitnessCert::LimitLoss { .. } => "limit-loss",
         }
     }
 }

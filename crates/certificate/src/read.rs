@@ -1,7 +1,10 @@
 //! Reading certificates: every refusal names the field path (`patterns[2].steps[0].hull[1]`).
 
+mod verdicts;
+
 use super::*;
 use serde_json::Value;
+use verdicts::verdict;
 
 /// Why a text is not a certificate this version can read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -132,21 +135,21 @@ pub(crate) fn parse_q(s: &str) -> Result<Rational, String> {
 pub fn from_text(text: &str) -> Result<Certificate, FormatError> {
     let v: Value = serde_json::from_str(text).or_else(|e| err("$", format!("not JSON: {e}")))?;
     let root = At { v: &v, path: "$".into() };
-    root.only(&["format", "version", "model", "problem", "patterns"])?;
+    root.only(&["format", "version", "model", "problem", "patterns", "verdicts", "flat"])?;
     if root.field("format")?.str()? != FORMAT {
         return err("$.format", format!("expected \"{FORMAT}\""));
     }
     let version = root.field("version")?;
-    if version.v.as_u64() != Some(VERSION) {
-        return err("$.version", format!("this reader knows version {VERSION}, got {}", version.v));
-    }
+    let Some(version) = version.v.as_u64().filter(|v| READS.contains(v)) else {
+        return err("$.version", format!("this reader knows versions {READS:?}, got {}", version.v));
+    };
     match root.field("model")?.str()? {
-        "single-neuron" => Ok(Certificate::SingleNeuron(neuron(&root)?)),
+        "single-neuron" => Ok(Certificate::SingleNeuron(neuron(&root, version)?)),
         other => err("$.model", format!("model {other:?} is not supported by version {VERSION}")),
     }
 }
 
-fn neuron(root: &At<'_>) -> Result<Neuron, FormatError> {
+fn neuron(root: &At<'_>, version: u64) -> Result<Neuron, FormatError> {
     let problem = problem(&root.field("problem")?)?;
     let (n, d) = (problem.x.len(), problem.w0.len());
     let pats = root.field("patterns")?;
@@ -154,7 +157,23 @@ fn neuron(root: &At<'_>) -> Result<Neuron, FormatError> {
     if patterns.is_empty() {
         return err(&pats.path, "expected at least one pattern");
     }
-    Ok(Neuron { problem, patterns })
+    let verdicts = match root.opt_field("verdicts")? {
+        None => Vec::new(),
+        Some(v) if version < 2 => return err(&v.path, "verdicts need version 2"),
+        Some(v) => v.items()?.iter().map(|w| verdict(w, n, patterns.len(), d)).collect::<Result<_, _>>()?,
+    };
+    let flat = match root.opt_field("flat")? {
+        None => Vec::new(),
+        Some(f) if version < 2 => return err(&f.path, "flat guards need version 2"),
+        Some(f) => {
+            let v: Vec<usize> = f.items()?.iter().map(|a| a.index(n)).collect::<Result<_, _>>()?;
+            if v.windows(2).any(|w| w[0] >= w[1]) {
+                return err(&f.path, "expected increasing point indices");
+            }
+            v
+        }
+    };
+    Ok(Neuron { problem, flat, patterns, verdicts })
 }
 
 fn problem(p: &At<'_>) -> Result<NeuronProblem, FormatError> {

@@ -93,16 +93,72 @@ fn problem(p: &NeuronProblem) -> Value {
     })
 }
 
+fn witness(w: &WitnessCert) -> Value {
+    let mut m = Map::new();
+    m.insert("kind".into(), Value::String(w.kind().into()));
+    match w {
+        WitnessCert::Rate { t, below } => {
+            m.insert("t".into(), iv(t));
+            m.insert("below".into(), q(below));
+        }
+        WitnessCert::Decrease { earlier, above, later, below } => {
+            m.insert("earlier".into(), iv(earlier));
+            m.insert("above".into(), q(above));
+            m.insert("later".into(), iv(later));
+            m.insert("below".into(), q(below));
+        }
+        WitnessCert::Reactivation { point, active, inactive, again } => {
+            m.insert("point".into(), json!(point));
+            m.insert("patterns".into(), json!([active, inactive, again]));
+        }
+        WitnessCert::LimitLoss { above } => {
+            m.insert("above".into(), q(above));
+        }
+    }
+    Value::Object(m)
+}
+
+fn verdict(v: &VerdictCert) -> Value {
+    let mut m = Map::new();
+    m.insert("entry".into(), Value::String(v.entry().into()));
+    m.insert("verdict".into(), Value::String(v.verdict().name().into()));
+    match v {
+        VerdictCert::Holds { w_star, .. } => {
+            if let Some(w) = w_star {
+                m.insert("w_star".into(), qs(w));
+            }
+        }
+        VerdictCert::Violated { witness: w, .. } => {
+            m.insert("witness".into(), witness(w));
+        }
+        VerdictCert::Unchecked { .. } => {
+            m.insert("checked".into(), Value::Bool(false));
+        }
+    }
+    Value::Object(m)
+}
+
 /// The certificate as JSON text (one document, pretty-printed, ending in a newline).
 pub fn to_text(c: &Certificate) -> String {
     let v = match c {
-        Certificate::SingleNeuron(n) => json!({
-            "format": FORMAT,
-            "version": VERSION,
-            "model": "single-neuron",
-            "problem": problem(&n.problem),
-            "patterns": Value::Array(n.patterns.iter().map(pattern).collect()),
-        }),
+        Certificate::SingleNeuron(n) => {
+            let mut v = json!({
+                "format": FORMAT,
+                "version": VERSION,
+                "model": "single-neuron",
+                "problem": problem(&n.problem),
+                "patterns": Value::Array(n.patterns.iter().map(pattern).collect()),
+            });
+            if let Some(o) = v.as_object_mut() {
+                if !n.verdicts.is_empty() {
+                    o.insert("verdicts".into(), Value::Array(n.verdicts.iter().map(verdict).collect()));
+                }
+                if !n.flat.is_empty() {
+                    o.insert("flat".into(), json!(n.flat));
+                }
+            }
+            v
+        }
     };
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');

@@ -10,9 +10,16 @@ const VALID: &str = include_str!("../../verify/tests/data/vardi-shamir-gamma1.js
 const DEATH: &str = include_str!("../../verify/tests/data/single-neuron-death.json");
 const SLOW: &str = include_str!("../../verify/tests/data/limit-on-hyperplane.json");
 
+/// Verdicts (written by `check --certificate`): a rate and a limit loss, a decrease and a
+/// reactivation, unchecked ones.
+const VERDICTS: &str = include_str!("../../verify/tests/data/check-single-neuron-death.json");
+const DECREASE: &str = include_str!("../../verify/tests/data/check-norm-growth-zero-init-sigma-one.json");
+/// A flat guard.
+const FLAT: &str = include_str!("../../verify/tests/data/flat-switch-limit.json");
+
 #[test]
 fn a_written_certificate_reads_back_equal() {
-    for text in [VALID, DEATH, SLOW] {
+    for text in [VALID, DEATH, SLOW, VERDICTS, DECREASE, FLAT] {
         let c = from_text(text).expect("a valid certificate");
         assert_eq!(to_text(&c), text);
         assert_eq!(from_text(&to_text(&c)), Ok(c));
@@ -35,9 +42,44 @@ fn refusals_of_a_death_and_a_slow_mode_name_the_field() {
 }
 
 #[test]
+fn refusals_of_verdicts_name_the_field() {
+    let cases = [
+        ("\"kind\": \"rate\"", "\"kind\": \"slope\"", "$.verdicts[4].witness.kind"),
+        ("\"kind\": \"limit-loss\"", "\"kind\": \"limit-loss\", \"t\": []", "$.verdicts[6].witness"),
+        ("\"checked\": false", "\"checked\": true", "$.verdicts[2].checked"),
+        ("\"verdict\": \"violated\",\n      \"witness\"", "\"verdict\": \"violated\",\n      \"w\"", "$.verdicts[4]"),
+        ("\"verdict\": \"holds\"\n", "\"verdict\": \"true\"\n", "$.verdicts[0].verdict"),
+    ];
+    for (from, to, path) in cases {
+        assert!(VERDICTS.contains(from), "{from}");
+        let e = from_text(&VERDICTS.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{e}");
+    }
+    // An undecided verdict has nothing to check: it is written unchecked, without a witness.
+    let text = VERDICTS.replacen("\"verdict\": \"holds\"\n", "\"verdict\": \"undecided\"\n", 1);
+    assert_eq!(from_text(&text).unwrap_err().path, "$.verdicts[0].verdict");
+    // A version 1 certificate has no verdicts.
+    let e = from_text(&VERDICTS.replacen("\"version\": 2", "\"version\": 1", 1)).unwrap_err();
+    assert_eq!(e.path, "$.verdicts", "{e}");
+    assert!(from_text(&VALID.replacen("\"version\": 2", "\"version\": 1", 1)).is_ok());
+}
+
+#[test]
+fn refusals_of_flat_guards_name_the_field() {
+    let from = "\"flat\": [\n    1\n  ]";
+    assert!(FLAT.contains(from), "{from}");
+    for (to, path) in [("\"flat\": [1, 1]", "$.flat"), ("\"flat\": [3]", "$.flat[0]"), ("\"flat\": 1", "$.flat")] {
+        let e = from_text(&FLAT.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{e}");
+    }
+    let e = from_text(&FLAT.replacen("\"version\": 2", "\"version\": 1", 1)).unwrap_err();
+    assert_eq!(e.path, "$.flat", "{e}");
+}
+
+#[test]
 fn refusals_name_the_field() {
     let cases = [
-        ("\"version\": 1", "\"version\": 2", "$.version"),
+        ("\"version\": 2", "\"version\": 3", "$.version"),
         ("\"model\": \"single-neuron\"", "\"model\": \"two-layer\"", "$.model"),
         ("\"rho\": \"0\"", "\"rho\": \"1/0\"", "$.patterns[0].steps[0].start.rho"),
         ("\"relu_prime_at_zero\": 1", "\"relu_prime_at_zero\": 2", "$.problem.relu_prime_at_zero"),
@@ -91,8 +133,8 @@ proptest! {
     }
 
     #[test]
-    fn a_replaced_value_never_panics(k in 0usize..10_000, pick in 0usize..10) {
-        let mut v: serde_json::Value = serde_json::from_str(VALID).unwrap();
+    fn a_replaced_value_never_panics(k in 0usize..10_000, pick in 0usize..10, which in 0usize..2) {
+        let mut v: serde_json::Value = serde_json::from_str([VALID, VERDICTS][which]).unwrap();
         let mut all = Vec::new();
         leaves(&v, &mut all, Vec::new());
         let path = &all[k % all.len()];

@@ -256,7 +256,11 @@ impl<S: Scalar> Monotone<'_, S> {
                 let breaks = format!("moved the wrong way from its value {} at {}", show(&best.0), best.1);
                 let rel = if self.dir == Direction::NonIncreasing { Relation::Le } else { Relation::Ge };
                 let earlier = best.0.clone();
-                return Some(Verdict::violated(at, self.name.to_string(), Some(v), breaks).with_bound(rel, earlier));
+                return Some(
+                    Verdict::violated(at, self.name.to_string(), Some(v), breaks)
+                        .with_bound(rel, earlier)
+                        .with_bound_at(best.1.clone()),
+                );
             }
             let replace = match self.dir {
                 Direction::NonIncreasing => cmp_bound(&v.upper(), &best.0.upper()) == Ordering::Less,

@@ -109,6 +109,9 @@ pub struct Comparison<S> {
     pub relation: Relation,
     /// The number compared with (an enclosure when it is computed, e.g. an earlier value).
     pub bound: S,
+    /// Where the bound was evaluated, when it is a value of the run (an earlier value of a
+    /// quantity that must not move the wrong way).
+    pub at: Option<Location<S>>,
 }
 
 /// How a `Holds` verdict was proved.
@@ -185,7 +188,18 @@ impl<S> Verdict<S> {
     #[must_use]
     pub fn with_bound(mut self, relation: Relation, bound: S) -> Self {
         if let Verdict::Violated { witness } = &mut self {
-            witness.bound = Some(Comparison { relation, bound });
+            witness.bound = Some(Comparison { relation, bound, at: None });
+        }
+        self
+    }
+    /// The same verdict with the place where its witness's bound was evaluated (see
+    /// [`Comparison::at`]); other verdicts, or a witness without a bound, are returned unchanged.
+    #[must_use]
+    pub fn with_bound_at(mut self, at: Location<S>) -> Self {
+        if let Verdict::Violated { witness } = &mut self
+            && let Some(b) = &mut witness.bound
+        {
+            b.at = Some(at);
         }
         self
     }

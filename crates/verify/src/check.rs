@@ -5,7 +5,7 @@ use crate::field::Field;
 use crate::num::{I, dot, show};
 use crate::walk::{Claims, Guards, Pt, walk};
 use crate::{Fail, Verified};
-use reluflow_certificate::{Ball, Crossing, Exit, Loss, Neuron, PatternCert};
+use reluflow_certificate::{Ball, Crossing, Exit, Loss, Neuron, NeuronProblem, PatternCert};
 use rug::Rational;
 
 fn q_str(q: &Rational) -> String {
@@ -55,11 +55,10 @@ fn loss_factor(l: Loss, n: usize) -> Rational {
     }
 }
 
-/// Re-proves a single-neuron certificate.
-pub(crate) fn neuron(n: &Neuron) -> Result<Verified, Fail> {
-    let p = &n.problem;
+/// The problem as every claim sees it.
+pub(crate) fn context(p: &NeuronProblem) -> Ctx<'_> {
     let c = loss_factor(p.loss, p.x.len());
-    let ctx = Ctx {
+    Ctx {
         x: &p.x,
         y: &p.y,
         gf: Rational::from(&c * 2u32),
@@ -67,7 +66,15 @@ pub(crate) fn neuron(n: &Neuron) -> Result<Verified, Fail> {
         nonzero: p.x.iter().map(|r| r.iter().any(|v| *v != 0)).collect(),
         t_end: &p.t_end,
         one: p.relu_prime_at_zero == 1,
-    };
+        flat: vec![false; p.x.len()],
+    }
+}
+
+/// Re-proves the patterns of a single-neuron certificate (its verdicts: `verdicts.rs`).
+pub(crate) fn neuron(n: &Neuron) -> Result<Verified, Fail> {
+    let p = &n.problem;
+    let mut ctx = context(p);
+    ctx.flat = crate::flat::guards(&ctx, n)?;
     let mut prev: Option<Switched> = None;
     let (mut steps, mut switches) = (0, 0);
     for (pi, pat) in n.patterns.iter().enumerate() {
@@ -80,7 +87,7 @@ pub(crate) fn neuron(n: &Neuron) -> Result<Verified, Fail> {
             }
             None => {
                 let ending = pat.exit.name();
-                return Ok(Verified { patterns: pi + 1, steps, switches, ending });
+                return Ok(Verified { patterns: pi + 1, steps, switches, ending, verdicts: Vec::new() });
             }
         }
     }
@@ -130,7 +137,7 @@ fn pattern(
     }
     let gs = Guards::new(&f, ctx.x);
     let guards: Vec<(usize, i8)> = (0..ctx.x.len())
-        .filter(|&i| ctx.nonzero[i])
+        .filter(|&i| ctx.nonzero[i] && !ctx.flat[i])
         .map(|i| (i, if pat.active.contains(&i) { 1 } else { -1 }))
         .collect();
     let ball0 = first_ball(pat);
@@ -171,6 +178,7 @@ fn pattern(
             closed: closed.clone(),
             rates: Vec::new(),
             radii: None,
+            quantity: None,
             loc: sl.clone(),
         };
         let len = Rational::from(&st.t1 - &st.t0);

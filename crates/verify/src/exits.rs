@@ -20,6 +20,8 @@ pub(crate) struct Ctx<'a> {
     pub t_end: &'a Horizon,
     /// σ'(0) = 1.
     pub one: bool,
+    /// The flat guards (`flat.rs`): on their hyperplane for good, no guard of any pattern.
+    pub flat: Vec<bool>,
 }
 
 /// A proved switch: the time, the state box there, the points that switched, the next active set.
@@ -79,7 +81,7 @@ pub(crate) fn start(
     box_in_ball(&pt, &f.anchor, b, &format!("{loc} / start"))?;
     let n = ctx.x.len();
     let z: Vec<Rational> = ctx.x.iter().map(|xi| guard_at(xi, w0)).collect();
-    let zero: Vec<usize> = (0..n).filter(|&i| ctx.nonzero[i] && z[i] == 0).collect();
+    let zero: Vec<usize> = (0..n).filter(|&i| ctx.nonzero[i] && !ctx.flat[i] && z[i] == 0).collect();
     for i in (0..n).filter(|&i| ctx.nonzero[i] && z[i] != 0) {
         if (z[i] > 0) != pat.active.contains(&i) {
             return Err(Fail::new(
@@ -245,6 +247,7 @@ fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &
         closed: Vec::new(),
         rates: vec![(i, -sg)],
         radii: None,
+        quantity: None,
         loc: format!("{el} / hull"),
     };
     // Transversal: the guard moves strictly towards its hyperplane on the whole step (the walk
@@ -272,6 +275,7 @@ fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &
         closed,
         rates: Vec::new(),
         radii: None,
+        quantity: None,
         loc: format!("{el} / before the switch"),
     };
     walk(s.f, s.gs, &start, &b.rho, &hi, &keep)?;
@@ -283,6 +287,7 @@ fn switch(ctx: &Ctx<'_>, s: &mut Stretch<'_, '_>, el: &str, c: &Crossing, pat: &
         closed: Vec::new(),
         rates: Vec::new(),
         radii,
+        quantity: None,
         loc: format!("{el} / state"),
     };
     crate::walk::walk_or_point(s.f, s.gs, &start, &ptl, &b.rho, &Rational::from(&hi - &lo), &at)?;
@@ -441,6 +446,7 @@ fn horizon(
             closed: s.closed.clone(),
             rates: Vec::new(),
             radii: None,
+            quantity: None,
             loc: el.to_string(),
         };
         walk(s.f, s.gs, &start, &b.rho, &Rational::from(t1 - t0), &c)?;
@@ -453,6 +459,7 @@ fn horizon(
         closed: Vec::new(),
         rates: Vec::new(),
         radii: None,
+        quantity: None,
         loc: format!("{el} / state"),
     };
     crate::walk::walk_or_point(s.f, s.gs, &start, &at, &b.rho, &Rational::from(&wh - &wl), &c)
@@ -538,7 +545,7 @@ fn limit_exit(
 /// pattern has `(I − P)e = e − P a`... so the limit from `w` is `a + (I − P)(w − a)`. Per coordinate
 /// the narrower of the interval evaluation and the midpoint form with Cauchy–Schwarz
 /// (`|row_j(I − P) δ| ≤ √(I − P)_jj ‖δ‖`).
-fn conserved(ctx: &Ctx<'_>, pat: &PatternCert, a: &[Rational], set: &[(Rational, Rational)]) -> Vec<I> {
+pub(crate) fn conserved(ctx: &Ctx<'_>, pat: &PatternCert, a: &[Rational], set: &[(Rational, Rational)]) -> Vec<I> {
     let d = a.len();
     let mut basis: Vec<Vec<Rational>> = Vec::new();
     for &i in &pat.active {

@@ -33,6 +33,8 @@ pub struct Field {
     /// Upper bounds of the norms of the rows of `K`.
     pub row_norm: Vec<Rational>,
     pub anchor: Vec<Rational>,
+    /// The active set `A`.
+    pub active: Vec<usize>,
     cache: BTreeMap<Rational, Piece>,
     /// The longest Taylor piece length (see [`Field::piece_len`]).
     h0: Rational,
@@ -60,7 +62,7 @@ impl Field {
         while Rational::from(&h0 * &tau) > Rational::from((1, 2)) {
             h0 >>= 1u32;
         }
-        Field { d, k, g, tau, row_norm, anchor, cache: BTreeMap::new(), h0, modes: None }
+        Field { d, k, g, tau, row_norm, anchor, active: active.to_vec(), cache: BTreeMap::new(), h0, modes: None }
     }
 
     /// The per-mode enclosures of `E(s)` (`modes.rs`), for a length `s` longer than the Taylor

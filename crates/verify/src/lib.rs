@@ -6,16 +6,22 @@
 //! `num::BITS` bits only where sizes would grow (`num.rs`). [`verify`] re-proves every claim of a
 //! certificate (the argument: `proofs-notes/certificate-verifier.md`) in order and returns the
 //! first that fails, with its location and the two values that disagree; a claim kind it cannot
-//! re-check fails as "not supported", never passes.
+//! re-check fails as "not supported", never passes. The checker's verdicts in a certificate are
+//! re-proved after the patterns ([`Verified::verdicts`]); one written as unchecked is reported so.
 
 mod check;
 mod death;
 mod exits;
 mod field;
+mod flat;
 mod modes;
 mod num;
 mod slow;
+mod tail;
+mod theorems;
+mod verdicts;
 mod walk;
+mod window;
 
 use reluflow_certificate::Certificate;
 
@@ -55,15 +61,43 @@ pub struct Verified {
     pub switches: usize,
     /// `"horizon"`, `"limit"` or `"death"`.
     pub ending: &'static str,
+    /// The checker's verdicts, in the certificate's order.
+    pub verdicts: Vec<VerdictReport>,
+}
+
+/// One verdict of the certificate: re-proved (`checked`), or written as unchecked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictReport {
+    pub entry: String,
+    /// `"holds"`, `"violated"` or `"undecided"`.
+    pub verdict: &'static str,
+    /// Whether the verifier re-proved it (false: the certificate marks it unchecked).
+    pub checked: bool,
 }
 
 /// Re-proves every claim of `c` (see the crate documentation).
 ///
 /// # Errors
-/// The first claim that fails.
+/// The first claim that fails (the patterns' claims first, then the verdicts' in order).
 pub fn verify(c: &Certificate) -> Result<Verified, Fail> {
+    let (mut v, each) = verify_each(c)?;
+    v.verdicts = each.into_iter().collect::<Result<_, _>>()?;
+    Ok(v)
+}
+
+/// Re-proves the patterns of `c`, then each verdict on its own: the patterns' result (without
+/// verdicts) and, per verdict, its report or the claim of it that fails.
+///
+/// # Errors
+/// The first claim of the patterns that fails.
+#[allow(clippy::type_complexity)]
+pub fn verify_each(c: &Certificate) -> Result<(Verified, Vec<Result<VerdictReport, Fail>>), Fail> {
     match c {
-        Certificate::SingleNeuron(n) => check::neuron(n),
+        Certificate::SingleNeuron(n) => {
+            let v = check::neuron(n)?;
+            let each = verdicts::all(&check::context(&n.problem), n);
+            Ok((v, each))
+        }
     }
 }
 

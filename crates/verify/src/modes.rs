@@ -177,3 +177,19 @@ fn inverse(m: &[Rational], d: usize) -> Option<Vec<Rational>> {
     }
     Some(inv)
 }
+
+/// Approximate eigenpairs of the symmetric `k` (`d × d`) from the Jacobi rotations: per column `q`
+/// of `Q`, its Rayleigh quotient (rounded) and the column. An approximation only: whoever uses it
+/// checks what it needs exactly.
+pub(crate) fn approximate_eigen(k: &[Rational], d: usize) -> Vec<(Rational, Vec<Rational>)> {
+    let q = jacobi(k, d);
+    (0..d)
+        .map(|c| {
+            let col: Vec<Rational> = (0..d).map(|r| q[r * d + c].clone()).collect();
+            let kc: Vec<Rational> = (0..d).map(|r| dot(&k[r * d..(r + 1) * d], &col)).collect();
+            let n2 = dot(&col, &col);
+            let rq = if n2 == 0 { Rational::new() } else { round(dot(&col, &kc) / n2, false) };
+            (rq, col)
+        })
+        .collect()
+}

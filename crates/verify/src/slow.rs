@@ -93,6 +93,21 @@ pub(crate) fn stays_positive(
     s: &Slow,
     loc: &str,
 ) -> Result<(), Fail> {
+    margin(k, rank, x, b, s, loc).map(|_| ())
+}
+
+/// [`stays_positive`] for any `x` in the active span, returning `m > 0` with
+/// `e^{λ₁s} xᵀE(s)P(u + δ) ≥ m` for every `s ≥ 0` (`P` the projector onto the span; `u` need not
+/// lie in it: `ũᵀu = ũᵀPu`, `‖Pu‖ ≤ ‖u‖`, and `‖(I − ûûᵀ)Pz‖ ≤ ‖(I − ûûᵀ)z‖`, the kernel part
+/// being orthogonal to the span).
+pub(crate) fn margin(
+    k: &[Rational],
+    rank: usize,
+    x: &[Rational],
+    b: &Ball,
+    s: &Slow,
+    loc: &str,
+) -> Result<Rational, Fail> {
     let d = x.len();
     let n2 = dot(&s.u, &s.u);
     if n2 == 0 {
@@ -115,5 +130,5 @@ pub(crate) fn stays_positive(
         let found = format!("ã − εZ = {}, x_iᵀû − ε‖x_i‖ = {}", show(&f1), show(&f2));
         return Err(fail(loc, what, found, &format!("product > {}", show(&rhs))));
     }
-    Ok(())
+    Ok(f1 * f2 - rhs)
 }

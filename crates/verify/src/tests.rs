@@ -119,6 +119,13 @@ fn reference(f: &Field, s: &Rational, p: &[Rational]) -> Vec<Float> {
         for (a, t) in sum.iter_mut().zip(&term) {
             *a += t;
         }
+        // Past `j > s tr K` the terms shrink geometrically: stop once they are negligible.
+        let tiny = Float::with_val(prec, 1) >> 1250u32;
+        if Float::with_val(prec, j) > Float::with_val(prec, &f.tau) * &s * 2u32
+            && term.iter().all(|t| t.clone().abs() < tiny)
+        {
+            break;
+        }
     }
     sum
 }
@@ -172,4 +179,95 @@ fn per_mode_pieces_hold_the_flow_for_any_invertible_q() {
             }
         }
     }
+}
+
+/// The stiff points with labels fitted exactly by the anchor `a = (1, 1, 1)` (`y_i = x_iᵀa`, so
+/// `K a = g`): the problem, the field and `a`.
+fn stiff_fitted() -> (reluflow_certificate::NeuronProblem, Field) {
+    let q = |s: &str| s.parse::<Rational>().unwrap();
+    let x = vec![vec![q("0"), q("-2"), q("0")], vec![q("7"), q("6"), q("0")], vec![q("0"), q("1/2"), q("-1/10")]];
+    let a = vec![Rational::from(1); 3];
+    let y: Vec<Rational> = x.iter().map(|r| crate::num::dot(r, &a)).collect();
+    let f = Field::new(&x, &y, &Rational::from(1), &[0, 1, 2], a);
+    let p = reluflow_certificate::NeuronProblem {
+        x,
+        y,
+        relu_prime_at_zero: 0,
+        loss: reluflow_certificate::Loss::HalfSum,
+        w0: vec![Rational::new(); 3],
+        t_end: reluflow_certificate::Horizon::Infinite,
+    };
+    (p, f)
+}
+
+/// `d/dt ½‖w‖²` at `w = a + E(s)u` by the 1200-bit reference: `−gᵀv − vᵀKv`, `v = E(s)u`, with
+/// `E(s) = E(1)^⌊s⌋ E(s − ⌊s⌋)` (the Taylor series of one `E(1)` stays far inside 1200 bits).
+fn norm_rate_reference(f: &Field, s: &Rational, u: &[Rational]) -> Float {
+    let whole = s.clone().floor();
+    let mut v = reference(f, &Rational::from(s - &whole), u);
+    for _ in 0..whole.numer().to_u32().unwrap() {
+        let r: Vec<Rational> = v.iter().map(|x| x.to_rational().unwrap()).collect();
+        v = reference(f, &Rational::from(1), &r);
+    }
+    let d = f.d;
+    let mut out = Float::with_val(1200, 0);
+    for r in 0..d {
+        let mut kv = Float::with_val(1200, 0);
+        for c in 0..d {
+            kv += Float::with_val(1200, &f.k[r * d + c]) * &v[c];
+        }
+        out -= Float::with_val(1200, &f.g[r]) * &v[r] + kv * &v[r];
+    }
+    out
+}
+
+/// The norm's growth on a limit's tail (`tail.rs`) against the 1200-bit reference: where the
+/// verifier proves it, the reference rate is `≥ 0` at every sampled time (for the centre and the
+/// ball's corners); where the reference finds it negative, the verifier fails.
+#[test]
+fn the_norm_growth_on_a_tail_is_proved_only_where_it_holds() {
+    use crate::walk::{Guards, Quantity};
+    let (p, mut f) = stiff_fitted();
+    let ctx = crate::check::context(&p);
+    let q = |s: &str| s.parse::<Rational>().unwrap();
+    let rows = p.x.clone();
+    let rho = Rational::from(1) >> 60u32;
+    let times: Vec<Rational> = ["0", "1/100", "1/10", "1/2", "1", "3", "8", "20"].iter().map(|s| q(s)).collect();
+    let (mut proved, mut rejected) = (0, 0);
+    for u in [
+        ["-1/2", "-1/2", "-1/2"],
+        ["-3/4", "-3/4", "-3/4"],
+        ["1/2", "1/2", "1/2"],
+        ["-1/2", "1/4", "0"],
+        ["1/10", "-3/4", "1/5"],
+        ["-1", "0", "1"],
+    ] {
+        let u: Vec<Rational> = u.iter().map(|s| q(s)).collect();
+        let gs = Guards::new(&f, ctx.x);
+        let rate = |f: &_, gs: &_, v: &[crate::num::I], r: &_| {
+            crate::window::compare("rate", &crate::window::norm_rate(&ctx, f, gs, v, r), &Rational::new(), false)
+        };
+        let claims = crate::window::only(Quantity(&rate), "tail".into());
+        let ball = reluflow_certificate::Ball { u: u.clone(), rho: rho.clone() };
+        let ok = crate::tail::norm_growth(&mut f, &gs, &rows, &ball, &claims).is_ok();
+        let negative = times.iter().any(|s| norm_rate_reference(&f, s, &u) < 0);
+        if ok {
+            proved += 1;
+            assert!(!negative, "{u:?}: proved, but the reference rate is negative somewhere");
+            for j in 0..3 {
+                for sign in [1, -1] {
+                    let mut c = u.clone();
+                    c[j] += Rational::from(&rho * sign);
+                    assert!(times.iter().all(|s| norm_rate_reference(&f, s, &c) >= 0), "{u:?}: corner {j}");
+                }
+            }
+        }
+        if negative {
+            assert!(!ok, "{u:?}: the reference rate is negative, yet proved");
+            rejected += 1;
+        }
+    }
+    eprintln!("tail: {proved} proved, {rejected} negative and rejected, of 6");
+    assert!(proved >= 2, "the tails of u = −a/2 and −3a/4 (w(0) = a/2, a/4: a growing norm) are proved");
+    assert!(rejected >= 1, "u = a/2 (a shrinking norm) is rejected");
 }

@@ -33,7 +33,27 @@ pub struct Claims<'a> {
     /// `E(s)B(ρ)` reaches at most `ρ‖E(s)e_j‖` along `e_j` (`E(s)` symmetric), which the caller
     /// bounds for every time of the stretch.
     pub radii: Option<Vec<Rational>>,
+    /// A claim about a quantity of the state on every piece (a verdict's claim).
+    pub quantity: Option<Quantity<'a>>,
     pub loc: String,
+}
+
+/// A claim on the states of a piece: given the box of offsets `U` and the ball radius `r` (the
+/// states are `a + U + B(r)`), `Err((what, found, needed))` when it cannot be proved there.
+#[derive(Clone, Copy)]
+pub struct Quantity<'a>(pub &'a QuantityFn<'a>);
+
+/// See [`Quantity`].
+pub type QuantityFn<'a> = dyn Fn(&Field, &Guards, &[I], &Rational) -> Result<(), Miss> + 'a;
+
+/// A quantity claim that fails: what was to be shown, the verifier's enclosure, what it had to
+/// satisfy.
+pub type Miss = (String, String, String);
+
+impl std::fmt::Debug for Quantity<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Quantity(..)")
+    }
 }
 
 /// Per point: `x_i`, an upper bound of `‖x_i‖`, `K x_i` and an upper bound of its norm.
@@ -334,6 +354,11 @@ fn check(
                 format!("rate {}", show_i(&rate)),
             ));
         }
+    }
+    if let Some(q) = c.quantity
+        && let Err((what, found, needed)) = (q.0)(f, gs, bx, rho)
+    {
+        return Err(Fail::new(&c.loc, format!("{what} ({})", when()), found, needed));
     }
     Ok(())
 }

@@ -96,5 +96,5 @@ pub fn certificate(problem: &Problem, w: &Witness) -> Result<fmt::Certificate, S
     if patterns.is_empty() {
         return Err("a run without a pattern (t_end = 0 or a start that is not decided)".into());
     }
-    Ok(fmt::Certificate::SingleNeuron(fmt::Neuron { problem: p, patterns }))
+    Ok(fmt::Certificate::SingleNeuron(fmt::Neuron { problem: p, flat: w.flat.clone(), patterns, verdicts: Vec::new() }))
 }

@@ -1,11 +1,15 @@
-//! `reluflow certify --certificate FILE`: the single neuron's certified run with the sets of its
-//! proof (`neuron::certify_with_witness`), converted into the certificate format
-//! (`reluflow-certificate`, `docs/certificate.md`) and written to FILE (`-`: stdout).
+//! `reluflow certify --certificate FILE` and `reluflow check --certificate FILE`: the single
+//! neuron's certified run with the sets of its proof (`neuron::certify_with_witness`), converted
+//! into the certificate format (`reluflow-certificate`, `docs/certificate.md`), with `check`'s
+//! verdicts and their witnesses (`verdicts.rs`), and written to FILE (`-`: stdout).
 
 mod convert;
+mod verdicts;
 
 use super::certify::{Streams, finish};
+use super::check::{Checks, report_table};
 use super::integrate::{Backend, check_contract};
+use crate::cli::CheckConfig;
 use crate::exit::{Exit, Failure};
 use crate::progress::Watch;
 use reluflow_arith::{Enclosure, Interval, MpInterval};
@@ -22,23 +26,52 @@ fn unsupported(what: String) -> Failure {
 /// Certifies `problem`, reports it as `certify` does, and writes its certificate to `path`.
 /// With `path = -` the certificate goes to stdout and the report to stderr.
 pub fn run(problem: &Problem, out: crate::cli::Output, path: &Path, io: &mut Streams<'_>) -> Result<Exit, Failure> {
+    let job = Job::Certify(out);
+    let (exit, text) = match arithmetic(problem)? {
+        Arithmetic::Interval => integrate::<Interval>(problem, &(), job, path, io)?,
+        _ => integrate::<MpInterval>(problem, &problem.run().precision, job, path, io)?,
+    };
+    write(exit, text, path, io)
+}
+
+/// Certifies `cfg.problem`, checks it and reports as `check` does, and writes the certificate
+/// with the checker's verdicts (`verdicts.rs`) to `path` (`-`: stdout, the report to stderr).
+pub fn run_check(cfg: &CheckConfig, path: &Path, io: &mut Streams<'_>) -> Result<Exit, Failure> {
+    let problem = &cfg.problem;
+    let checks = Checks { selection: &cfg.selection, catalogue: cfg.catalogue, lemmas: &cfg.lemmas };
+    let job = Job::Check(checks, cfg.output);
+    let (exit, text) = match arithmetic(problem)? {
+        Arithmetic::Interval => integrate::<Interval>(problem, &(), job, path, io)?,
+        _ => integrate::<MpInterval>(problem, &problem.run().precision, job, path, io)?,
+    };
+    write(exit, text, path, io)
+}
+
+/// What reports the run: `certify`'s report, or `check`'s table.
+#[derive(Clone, Copy)]
+enum Job<'a> {
+    Certify(crate::cli::Output),
+    Check(Checks<'a>, crate::cli::Output),
+}
+
+/// The model and arithmetic a certificate can describe (interval or mpfr-interval), else exit 5.
+fn arithmetic(problem: &Problem) -> Result<Arithmetic, Failure> {
     if problem.model() != ModelKind::SingleNeuron {
         return Err(unsupported(format!(
             "certificates are written for the single neuron; model \"{}\" (the two-layer network) is not supported yet",
             problem.model().name()
         )));
     }
-    let bits = problem.run().precision;
-    let (exit, text) = match problem.run().arithmetic {
-        Arithmetic::Interval => integrate::<Interval>(problem, &(), out, path, io)?,
-        Arithmetic::MpfrInterval => integrate::<MpInterval>(problem, &bits, out, path, io)?,
-        a => {
-            return Err(unsupported(format!(
-                "arithmetic \"{}\" is not validated; certificates need \"interval\" or \"mpfr-interval\"",
-                a.name()
-            )));
-        }
-    };
+    match problem.run().arithmetic {
+        a @ (Arithmetic::Interval | Arithmetic::MpfrInterval) => Ok(a),
+        a => Err(unsupported(format!(
+            "arithmetic \"{}\" is not validated; certificates need \"interval\" or \"mpfr-interval\"",
+            a.name()
+        ))),
+    }
+}
+
+fn write(exit: Exit, text: Option<String>, path: &Path, io: &mut Streams<'_>) -> Result<Exit, Failure> {
     let Some(text) = text else { return Ok(exit) };
     let written = if path == Path::new("-") {
         io.stdout.write_all(text.as_bytes()).and_then(|()| io.stdout.flush())
@@ -49,11 +82,12 @@ pub fn run(problem: &Problem, out: crate::cli::Output, path: &Path, io: &mut Str
     Ok(exit)
 }
 
-#[allow(clippy::type_complexity)]
+/// Integrates with the witness, reports (`job`), and returns the exit and the certificate's text
+/// (`None` when the run is not certified to its horizon).
 fn integrate<S: Enclosure + Backend>(
     problem: &Problem,
     ctx: &S::Ctx,
-    out: crate::cli::Output,
+    job: Job<'_>,
     path: &Path,
     io: &mut Streams<'_>,
 ) -> Result<(Exit, Option<String>), Failure> {
@@ -64,12 +98,12 @@ fn integrate<S: Enclosure + Backend>(
     let (traj, witness): (Trajectory<S>, Witness) = res?;
     check_contract(problem, &traj)?;
     let certified = matches!(traj.status(), Status::Certified);
-    let exit = if path == Path::new("-") {
+    let (exit, table) = if path == Path::new("-") {
         // The certificate owns stdout: the report goes to stderr.
-        let mut sink = Streams { stdout: io.stderr, stderr: &mut std::io::sink() };
-        finish(problem, traj, out, &mut sink)?
+        let mut sink = std::io::sink();
+        report(problem, traj, job, &mut Streams { stdout: io.stderr, stderr: &mut sink })?
     } else {
-        finish(problem, traj, out, io)?
+        report(problem, traj, job, io)?
     };
     if !certified {
         eprintln!("reluflow: no certificate written: the run is not certified to its horizon");
@@ -80,6 +114,26 @@ fn integrate<S: Enclosure + Backend>(
             "the run contains {what}, which the certificate format does not describe yet"
         )));
     }
-    let cert = convert::certificate(problem, &witness).map_err(unsupported)?;
+    let mut cert = convert::certificate(problem, &witness).map_err(unsupported)?;
+    if let (Some(table), Job::Check(checks, _)) = (&table, job) {
+        let w_star = reluflow_check::hyp::w_star(problem, &checks.selection.params);
+        for note in verdicts::add(&mut cert, table, w_star.as_deref()) {
+            eprintln!("reluflow: {note}");
+        }
+    }
     Ok((exit, Some(reluflow_certificate::to_text(&cert))))
+}
+
+/// `certify`'s report, or `check`'s with its table.
+#[allow(clippy::type_complexity)]
+fn report<S: Enclosure + Backend>(
+    problem: &Problem,
+    traj: Trajectory<S>,
+    job: Job<'_>,
+    io: &mut Streams<'_>,
+) -> Result<(Exit, Option<reluflow_check::CheckReport<S>>), Failure> {
+    match job {
+        Job::Certify(out) => Ok((finish(problem, traj, out, io)?, None)),
+        Job::Check(checks, out) => report_table(problem, &traj, checks, out, io).map(|(e, t)| (e, Some(t))),
+    }
 }

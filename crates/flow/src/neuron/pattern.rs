@@ -10,7 +10,7 @@ use super::modal::Modes;
 use super::run::{Class, Found, Leaf, Run, lo_q, narrower};
 use super::slow::SlowMode;
 use super::switch;
-use super::witness::{Conv, WCrossing, WExit, WPattern, WSlow, Witness};
+use super::witness::{Conv, FlatData, WCrossing, WExit, WPattern, WSlow, Witness};
 use crate::trajectory::*;
 use reluflow_arith::{Enclosure, meet_all};
 use rug::Rational;
@@ -337,13 +337,12 @@ fn begin<S: Enclosure>(
     t0: &S,
     ball: &Ball<S>,
 ) {
-    if skip.iter().any(|&b| b) {
-        w.refuse("a start on a hyperplane whose guard stays at 0");
-    }
     if ball.c.iter().any(|c| lo_q(c) != super::run::hi_q(c)) {
         w.refuse("a ball centre that is not a point");
     }
     let c0: Vec<Rational> = ball.c.iter().map(|c| lo_q(c).unwrap_or_default()).collect();
+    let flat = FlatData { x: env.dg.x, y: env.y, one: env.conv.zero_is_active(), in_kernel: &piece.in_kernel };
+    w.flat_guards(&flat, skip, &c0);
     let xw: Vec<Rational> = env.dg.x.iter().map(|xi| super::gram::dot(xi, &c0)).collect();
     let g = &piece.g;
     let z: Vec<Rational> = g.coords_with(&xw, &c0).into_iter().zip(&g.omega).map(|(a, b)| a - b).collect();

@@ -91,7 +91,19 @@ pub struct WPattern {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Witness {
     pub patterns: Vec<WPattern>,
+    /// The points on their hyperplane at `w(0)` whose guard stays 0 for good (flat guards:
+    /// `proofs-notes/certificate-verifier.md`, "Flat guards").
+    pub flat: Vec<usize>,
     pub unsupported: Option<String>,
+}
+
+/// What decides whether a guard that stays 0 is flat: the data, labels, σ'(0) = 1, and the
+/// pattern's points orthogonal to the span of its active points (`K x_k = 0`).
+pub(crate) struct FlatData<'a> {
+    pub x: &'a [Vec<Rational>],
+    pub y: &'a [Rational],
+    pub one: bool,
+    pub in_kernel: &'a [bool],
 }
 
 /// Converts enclosures to exact ends; what cannot be (an infinite end) marks the witness.
@@ -101,6 +113,32 @@ pub(crate) struct Conv<'g, 'd> {
 }
 
 impl Witness {
+    /// Records the guards `skip` marks as staying 0 on the pattern being begun (`w0`: the state
+    /// at the pattern's start, exact). They must be flat: on the first pattern each is `K x_k = 0`,
+    /// `σ'(0)·y_k = 0`, `y_k ≤ 0` and orthogonal to every other point on its hyperplane at `w(0)`;
+    /// on every later pattern the same guards, still `K x_k = 0`. Else the run is refused.
+    pub(crate) fn flat_guards(&mut self, f: &FlatData<'_>, skip: &[bool], w0: &[Rational]) {
+        let flat: Vec<usize> = (0..skip.len()).filter(|&k| skip[k]).collect();
+        if self.patterns.is_empty() {
+            let dot = |a: &[Rational], b: &[Rational]| -> Rational {
+                a.iter().zip(b).map(|(p, q)| Rational::from(p * q)).sum()
+            };
+            let on_plane = |j: usize| f.x[j].iter().any(|v| *v != 0) && dot(&f.x[j], w0) == 0;
+            let ok = |k: usize| {
+                f.in_kernel[k]
+                    && f.y[k] <= 0
+                    && (!f.one || f.y[k] == 0)
+                    && (0..f.x.len()).all(|j| j == k || !on_plane(j) || dot(&f.x[j], &f.x[k]) == 0)
+            };
+            if !flat.iter().all(|&k| ok(k)) {
+                self.refuse("a start on a hyperplane whose guard stays at 0 along this run only (not a flat guard)");
+            }
+            self.flat = flat;
+        } else if flat != self.flat || flat.iter().any(|&k| !f.in_kernel[k]) {
+            self.refuse("a guard on its hyperplane at t = 0 that leaves it after a switch");
+        }
+    }
+
     pub(crate) fn refuse(&mut self, what: &str) {
         if self.unsupported.is_none() {
             self.unsupported = Some(what.to_string());
