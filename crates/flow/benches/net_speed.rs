@@ -16,7 +16,7 @@
 //! Growth exponents are fitted to the validated CPU times. `--quick` runs the
 //! paper-size example to t = 5 only (its switch phase) and the family without its largest members.
 
-use reluflow_arith::Interval;
+use reluflow_arith::{Interval, Scalar};
 use reluflow_flow::net::data::{Instance, Scheme, Spec, generate};
 use reluflow_flow::net::reference::{RefOptions, integrate_problem};
 use reluflow_flow::net::validated::{ValidatedOptions, certify_with_stats};
@@ -40,14 +40,14 @@ fn paper(t_end: i64) -> Problem {
 
 /// A switch-free member of the family: every point, teacher and direction coordinate positive,
 /// all neurons with s_j = +1 (every guard stays positive along the flow).
-fn switch_free(m: usize, d: usize) -> Problem {
+fn switch_free(m: usize, d: usize, t_end: i64) -> Problem {
     let mut inst = generate(&Spec { scheme: Scheme::Uncentred, n: d, d, m, seed: 3 });
     let abs_all = |v: &mut Vec<Vec<f64>>| v.iter_mut().flatten().for_each(|x| *x = x.abs());
     abs_all(&mut inst.x);
     abs_all(&mut inst.z);
     inst.teacher.iter_mut().for_each(|x| *x = x.abs());
     inst.s = vec![1; m];
-    to_problem(&inst, "0.1", 2)
+    to_problem(&inst, "0.1", t_end)
 }
 
 /// CPU time of this process (all threads, user + system) from `/proc/self/stat`, in seconds
@@ -67,26 +67,34 @@ struct Row {
     validated: f64,
 }
 
-/// Times both integrators on `p` and prints one line: wall and CPU seconds of the validated run,
-/// of the f64 reference (repeated until it has used 0.3 s of CPU, per run), and the ratio of the
-/// CPU times.
-fn measure(label: &str, p: &Problem, n_state: usize) -> Row {
+/// Times both integrators on `make(t_end)` and prints one line: wall and CPU seconds of the
+/// validated run, of the f64 reference (repeated until it has used 0.3 s of CPU, per run), and the
+/// ratio of the CPU times. When the validated run stops before `t_end` (undecided at `t*`), the
+/// reference is timed to `⌈t*⌉` instead, so that the ratio compares the same stretch of the flow
+/// (the line then ends with `ref to t = ⌈t*⌉`).
+fn measure(label: &str, make: &dyn Fn(i64) -> Problem, t_end: i64, n_state: usize) -> Row {
+    let (w0, c0) = (Instant::now(), cpu_s());
+    let (tr, st) = certify_with_stats::<Interval>(&make(t_end), &(), &ValidatedOptions::default()).unwrap();
+    let (val_wall, val_cpu) = (w0.elapsed().as_secs_f64(), cpu_s() - c0);
+    let (status, ref_end) = match tr.status() {
+        Status::Certified => ("certified".to_string(), t_end),
+        Status::Undecided { reason, certified_until } => {
+            let until = (certified_until.upper_f64().ceil() as i64).clamp(1, t_end);
+            (format!("undecided at t = {:.4} ({reason:?})", certified_until.lower_f64()), until)
+        }
+        s => (format!("{s:?}"), t_end),
+    };
+    let p = make(ref_end);
     let (w0, c0) = (Instant::now(), cpu_s());
     let mut reps = 0;
     while reps < 3 || (cpu_s() - c0 < 0.3 && reps < 10_000) {
-        std::hint::black_box(integrate_problem::<f64>(p, &(), &RefOptions::f64()).unwrap());
+        std::hint::black_box(integrate_problem::<f64>(&p, &(), &RefOptions::f64()).unwrap());
         reps += 1;
     }
     let (ref_wall, ref_cpu) = (w0.elapsed().as_secs_f64() / reps as f64, (cpu_s() - c0) / reps as f64);
-    let (w0, c0) = (Instant::now(), cpu_s());
-    let (tr, st) = certify_with_stats::<Interval>(p, &(), &ValidatedOptions::default()).unwrap();
-    let (val_wall, val_cpu) = (w0.elapsed().as_secs_f64(), cpu_s() - c0);
-    let status = match tr.status() {
-        Status::Certified => "certified".to_string(),
-        s => format!("{s:?}"),
-    };
+    let note = if ref_end < t_end { format!("; ref to t = {ref_end}") } else { String::new() };
     println!(
-        "{label:<22} {n_state:>5} {val_wall:>9.3} {val_cpu:>9.2} {ref_wall:>9.4} {ref_cpu:>9.4} {:>7.1} {:>6} {:>6} {:>10.2e}  {status}",
+        "{label:<22} {n_state:>5} {val_wall:>9.3} {val_cpu:>9.2} {ref_wall:>9.4} {ref_cpu:>9.4} {:>7.1} {:>6} {:>6} {:>10.2e}  {status}{note}",
         val_cpu / ref_cpu,
         st.steps,
         st.events,
@@ -120,11 +128,11 @@ fn family(quick: bool) {
     let mut all = Vec::new();
     let mut by_m = Vec::new();
     for &m in ms {
-        by_m.push(measure(&format!("m = {m}, d = n = 8"), &switch_free(m, 8), m * 9));
+        by_m.push(measure(&format!("m = {m}, d = n = 8"), &|t| switch_free(m, 8, t), 2, m * 9));
     }
     let mut by_d = Vec::new();
     for &d in ds {
-        by_d.push(measure(&format!("m = 16, d = n = {d}"), &switch_free(16, d), 16 * (d + 1)));
+        by_d.push(measure(&format!("m = 16, d = n = {d}"), &|t| switch_free(16, d, t), 2, 16 * (d + 1)));
     }
     println!("growth exponents of the validated time: in m {:.2}, in d = n {:.2} (in N)", growth(&by_m), growth(&by_d));
     all.extend(by_m);
@@ -141,7 +149,7 @@ fn main() {
         let t_end = if quick { 5 } else { 2720 };
         println!("== paper size: m = 25, d = n = 16, λ = 4^-7 (uncentred, seed 1), t_end = {t_end} ==");
         header();
-        measure("paper m25", &paper(t_end), 25 * 17);
+        measure("paper m25", &paper, t_end, 25 * 17);
     }
     if run("family") {
         family(quick);
