@@ -176,7 +176,7 @@ fn build(space: &CelSpace, draw: Draw) -> Problem {
             let placeholder = problem(space, &draw, 1, 1);
             match assumption2_exponent(&placeholder, epsilon) {
                 Some(k) => {
-                    let k: Rational = Rational::from(k * (Rational::from(1) + &draw.slack)).ceil() + 1u32;
+                    let k: Rational = (k * (Rational::from(1) + &draw.slack)).ceil() + 1u32;
                     match k.numer().to_u64() {
                         Some(k) if k <= *max_exponent => problem(space, &draw, k, 1),
                         _ => placeholder,
