@@ -14,8 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// One line for the subcommand list.
-pub const ABOUT: &str =
-    "Search for a certified counterexample to a catalogue statement (screen with f64, certify with intervals)";
+pub const ABOUT: &str = "Search for a certified counterexample to a catalogue statement (screen with f64 or MPFR points, certify with intervals)";
 
 /// Arguments of `reluflow search`.
 #[derive(Debug, Args)]
