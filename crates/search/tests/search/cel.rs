@@ -113,7 +113,7 @@ fn a_certified_run_past_its_budget_is_not_confirmed_budget() {
 }
 
 /// The larger search of the campaign note, in release (`cargo test --release -p reluflow-search
-/// --test search -- --ignored cel::`; about a minute): 200 cases of Lemma 4 under the paper's
+/// --test search -- --ignored cel::`; about 30 s): 200 cases of Lemma 4 under the paper's
 /// hypotheses, screened and (were a violation seen) certified in MPFR, no counterexample.
 #[test]
 #[ignore = "a larger search: run in release"]
