@@ -514,3 +514,52 @@ fn the_checker_reads_sliding_segments_as_sliding() {
         assert_eq!(row["status"], "holds", "{id}: {row}");
     }
 }
+
+/// `reluflow check examples/FILE --theorem ID --no-assume RELAXED`: exit 4, a counterexample with
+/// every other hypothesis of the paper assumed and true, RELAXED not assumed and false, and the
+/// witness; with the paper's hypotheses the same row is vacuous (exit 0), never a counterexample.
+fn assert_relaxed_counterexample(file: &str, id: &str, relaxed: &str, witness: &str) {
+    let f = examples_dir().join(file).to_str().expect("utf-8 path").to_string();
+    let line = |r: &crate::util::Run, needle: &str| {
+        r.stdout.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}: {r:#?}")).to_string()
+    };
+    let r = reluflow(&["check", &f, "--theorem", id, "--no-assume", relaxed]);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    assert!(line(&r, &format!("{id} ")).contains(" counterexample "), "{r:#?}");
+    for h in ["cel.setting", "cel.assumption1", "cel.assumption2"] {
+        let want = if h == relaxed { "not assumed false" } else { "assumed     true" };
+        assert!(line(&r, &format!("hypothesis {h} ")).contains(want), "{h}: {r:#?}");
+    }
+    assert!(r.stdout.contains(witness), "witness `{witness}` missing:\n{r:#?}");
+    let paper = reluflow(&["check", &f, "--theorem", id]);
+    assert_eq!(paper.code, Some(0), "{paper:#?}");
+    assert!(line(&paper, &format!("{id} ")).contains(" vacuous "), "{paper:#?}");
+}
+
+/// Found by the shallow-network search with Assumption 2 relaxed (`proofs-notes/search-campaigns.md`):
+/// at λ = 0.5 the network over-fits (h(x_i) = 6 > y_i = 1) and the positive neuron shrinks before
+/// T1 ≈ 0.1731. The exact derivative at t = 0 (the example's header) is a_0ȧ_0 = −31.25, the lower
+/// end of the witness.
+#[test]
+fn cel_lemma19_fails_at_a_large_scale_without_assumption_2() {
+    assert_relaxed_counterexample(
+        "cel-lemma19-large-scale.toml",
+        "cel.lemma19",
+        "cel.assumption2",
+        "every t in [0, [1.66673e-3, 1.66674e-3]]: s_0·d/dt ½‖w_0‖² ∈ [-3.125e1, -3.00663e1]",
+    );
+}
+
+/// Found by the shallow-network search with the correlated-data condition relaxed and Assumption 2
+/// kept (λ = 1e-25219, certified in 256-bit MPFR intervals): a point at an angle above π/2 from v*
+/// breaks y_i = v*ᵀx_i, on which the proof's bound of ‖v − v*‖² rests. The closed form (the
+/// example's header): ‖v − v*‖² = 1 up to 10^−50000 and L/(c n η_d) = 0.04/(η_d/2) ≈ 0.573860.
+#[test]
+fn cel_thm7_fails_for_uncorrelated_data_at_a_tiny_scale() {
+    assert_relaxed_counterexample(
+        "cel-thm7-uncorrelated-tiny-scale.toml",
+        "cel.thm7-limit",
+        "cel.setting",
+        "‖v − v*‖² ∈ [9.99999e-1, 1.00001], but it must be ≤ L/(c n η_d) ∈ [5.7386e-1, 5.73861e-1]",
+    );
+}

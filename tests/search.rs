@@ -151,6 +151,8 @@ fn bad_arguments_exit_2_naming_the_field() {
         ("lsy.norm-growth", &["--assume", "bogus"], &["--assume", "bogus"]),
         ("lsy.norm-growth", &["--jobs", "0"], &["--jobs", "got `0`"]),
         ("lsy.norm-growth", &["--assume", "small-init"], &["--assume", "small-init"]),
+        ("lsy.norm-growth", &["--certify-time", "0"], &["--certify-time", "got `0`"]),
+        ("cel.thm8-sign-M", &[], &["--theorem", "cannot be searched", "cel.lemma19"]),
     ] {
         let r = search(id, 4, 0, &out, extra);
         assert_eq!(r.code, Some(2), "{id} {extra:?}: {r:#?}");
@@ -177,6 +179,10 @@ fn help_teaches_the_search() {
         "reluflow search merge out/s*",
         "Exit codes",
         "130",
+        "--certify-time",
+        "not confirmed: budget",
+        "MPFR",
+        "--no-assume cel.assumption2",
     ] {
         assert!(r.stdout.contains(needle), "`{needle}` missing from search --help:\n{}", r.stdout);
     }

@@ -40,6 +40,11 @@ fn exact_texts_read_back_exactly() {
     assert_eq!(exact_text(&q("1/3")), "1/3");
     assert_eq!(exact_text(&q("0.125")), "0.125");
     assert_eq!(exact_text(&q("1e-600")), "1e-600");
+    // Scales far below f64's range (Assumption 2 of the shallow-network paper) are written in
+    // milliseconds: a quadratic factor count took minutes here.
+    let t = std::time::Instant::now();
+    assert_eq!(exact_text(&q("5e-400000")), "5e-400000");
+    assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
     assert_eq!(exact_text(&q("-12.5e-40")), "-1.25e-39");
     assert_eq!(exact_text(&q("0.1")), "0.1");
     assert_eq!(exact_text(&q("-7")), "-7");

@@ -97,8 +97,10 @@ pub fn exact_text(q: &Rational) -> String {
     if *den == 1 {
         return q.numer().to_string();
     }
-    let (twos, fives) = (den.find_one(0).unwrap_or(0), five_valuation(den));
-    let rest = Integer::from(den >> twos) / Integer::from(Integer::u_pow_u(5, fives));
+    let twos = den.find_one(0).unwrap_or(0);
+    // GMP's mpz_remove divides by powers of 5 by squaring: a scale such as 1e-400000 is written
+    // in milliseconds (removing one factor at a time took quadratic time, minutes).
+    let (rest, fives) = Integer::from(den >> twos).remove_factor(&Integer::from(5));
     if rest != 1 {
         return q.to_string();
     }
@@ -116,16 +118,6 @@ pub fn exact_text(q: &Rational) -> String {
     let tail = tail.trim_end_matches('0');
     let dot = if tail.is_empty() { String::new() } else { format!(".{tail}") };
     format!("{sign}{lead}{dot}e{exp}")
-}
-
-fn five_valuation(n: &Integer) -> u32 {
-    let mut n = n.clone();
-    let mut v = 0;
-    while n.is_divisible_u(5) {
-        n /= 5;
-        v += 1;
-    }
-    v
 }
 
 fn texts(v: &[Rational]) -> Vec<String> {

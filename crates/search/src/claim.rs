@@ -4,9 +4,9 @@
 
 use crate::fast::Fast;
 use crate::plan::{Plan, Space};
-use crate::strategy::{Accept, Assume, net_problem, neuron_problem};
+use crate::strategy::{Accept, Assume, cel_problem, net_problem, neuron_problem};
 use proptest::strategy::{BoxedStrategy, Strategy};
-use reluflow_arith::{Interval, Scalar};
+use reluflow_arith::{Enclosure, Interval, MpInterval, Scalar};
 use reluflow_check::{Location, Row, RowStatus, Truth, Verdict, check, hyp};
 use reluflow_flow::{Status, Trajectory};
 use reluflow_model::Problem;
@@ -69,7 +69,7 @@ pub fn witness_time<S: Scalar>(v: &Verdict<S>) -> Option<f64> {
 
 impl Judgement {
     /// The judgement of a checker row.
-    pub fn of_row(row: &Row<Interval>) -> Judgement {
+    pub fn of_row<S: Scalar>(row: &Row<S>) -> Judgement {
         Judgement::new(&row.conclusion, row.status, row.explanation())
     }
 
@@ -101,6 +101,18 @@ pub trait Claim: Send + Sync {
     /// The verdict on a trajectory of `p` (a validated one, or a point run through
     /// [`reluflow_check::degenerate`]).
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement;
+    /// The verdict on an MPFR trajectory of `p` (a validated one, or an MPFR point run through
+    /// [`reluflow_check::degenerate`]): problems whose arithmetic is `mpfr` or `mpfr-interval`
+    /// (scales below f64's range) are screened and certified in MPFR ([`crate::screen`]). Default:
+    /// undecided (a claim that cannot judge MPFR runs never confirms on them).
+    fn judge_mp(&self, _p: &Problem, _traj: &Trajectory<MpInterval>) -> Judgement {
+        Judgement {
+            verdict: VerdictKind::Undecided,
+            status: RowStatus::Undecided,
+            text: format!("{} judges no MPFR runs", self.id()),
+            witness_time: None,
+        }
+    }
     /// The slack of `p`'s point run `traj`: the margin by which the conclusion holds on it
     /// (negative: the samples break it), the score the targeted mode climbs down. Default: what
     /// [`crate::slack`] knows for this id.
@@ -119,7 +131,7 @@ pub const FINE_REFINE: u32 = 64;
 
 impl Plan {
     /// The checker's row of this entry on `traj` under `sel`, as a judgement.
-    fn row(&self, p: &Problem, traj: &Trajectory<Interval>, sel: &reluflow_check::Selection) -> Judgement {
+    fn row<S: Enclosure>(&self, p: &Problem, traj: &Trajectory<S>, sel: &reluflow_check::Selection) -> Judgement {
         let report = check(p, traj, sel);
         match report.rows.iter().find(|r| r.entry.id == self.entry.id) {
             Some(row) => Judgement::of_row(row),
@@ -143,6 +155,7 @@ impl Plan {
         let source = match &self.space {
             Space::Neuron(s) => neuron_problem(s),
             Space::Net(s) => net_problem(s),
+            Space::Cel(s) => cel_problem(s),
         };
         let plan = self.clone();
         let accept: Accept = Arc::new(move |p: &Problem| plan.hypotheses(p));
@@ -167,15 +180,26 @@ impl Claim for Plan {
         }
     }
 
-    /// Runs the checker on this entry. A point run is checked without refinement (its "hulls" are
-    /// samples, not enclosures, so refining them proves nothing and costs time); on a validated
-    /// run whose row is undecided the check is tried once more with [`FINE_REFINE`] pieces per
-    /// segment (tighter hulls from the same certified run: a certified answer either way).
     fn fast(&self, p: &Problem) -> Option<Result<Fast, String>> {
         crate::fast::screen(self.entry.id, p)
     }
 
+    /// Runs the checker on this entry. A point run is checked without refinement (its "hulls" are
+    /// samples, not enclosures, so refining them proves nothing and costs time); on a validated
+    /// run whose row is undecided the check is tried once more with [`FINE_REFINE`] pieces per
+    /// segment (tighter hulls from the same certified run: a certified answer either way).
     fn judge(&self, p: &Problem, traj: &Trajectory<Interval>) -> Judgement {
+        self.judge_in(p, traj)
+    }
+
+    fn judge_mp(&self, p: &Problem, traj: &Trajectory<MpInterval>) -> Judgement {
+        self.judge_in(p, traj)
+    }
+}
+
+impl Plan {
+    /// [`Claim::judge`] in any enclosure backend.
+    fn judge_in<S: Enclosure>(&self, p: &Problem, traj: &Trajectory<S>) -> Judgement {
         let mut sel = self.selection.clone();
         if matches!(traj.status(), Status::NotValidated) {
             sel.params.refine = 0;

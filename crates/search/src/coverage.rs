@@ -4,7 +4,18 @@
 use crate::record::{CaseRecord, CaseStatus};
 use reluflow_check::hyp::init_w;
 use reluflow_model::{Horizon, Init, Problem, ReluPrime};
+use rug::{Integer, Rational};
 use std::collections::BTreeMap;
+
+/// `⌊log₂|c|⌋` of `c ≠ 0`, exactly from the bit lengths (scales far below f64's range included).
+fn floor_log2(c: &Rational) -> i64 {
+    let (num, den) = (Integer::from(c.numer().abs_ref()), c.denom());
+    let e = i64::from(num.significant_bits()) - i64::from(den.significant_bits());
+    let shift = |x: &Integer, by: i64| Integer::from(x << u32::try_from(by).unwrap_or(u32::MAX));
+    // 2^e ≤ |c| ⇔ num ≥ den·2^e.
+    let at_least = if e >= 0 { num >= shift(den, e) } else { shift(&num, -e) >= *den };
+    if at_least { e } else { e - 1 }
+}
 
 /// The spread of an integer parameter: range and histogram.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -109,11 +120,9 @@ impl Coverage {
         self.n.add(data.n() as i64);
         self.m.add(p.init().width() as i64);
         let w = init_w(p);
-        let biggest = w.iter().flatten().map(|c| c.to_f64().abs()).fold(0.0, f64::max);
-        if biggest > 0.0 {
-            self.init_scale_log2.add(biggest.log2().floor() as i64);
-        } else {
-            self.zero_init += 1;
+        match w.iter().flatten().filter(|c| **c != 0).map(floor_log2).max() {
+            Some(e) => self.init_scale_log2.add(e),
+            None => self.zero_init += 1,
         }
         let one = p.relu_prime() == ReluPrime::One;
         let active = w.iter().map(|wj| data.x().iter().filter(|xi| active(xi, wj, one)).count()).sum::<usize>();
@@ -156,4 +165,23 @@ impl Coverage {
 fn active(x: &[rug::Rational], w: &[rug::Rational], zero_active: bool) -> bool {
     let z = crate::strategy::numbers::dot(x, w);
     z > 0 || (z == 0 && zero_active)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::floor_log2;
+    use rug::Rational;
+
+    #[test]
+    fn floor_log2_is_exact_also_below_f64s_range() {
+        let q = |s: &str| reluflow_arith::exact::parse_exact(s).unwrap();
+        for (s, e) in [("1", 0), ("3", 1), ("-4", 2), ("1/3", -2), ("0.5", -1), ("7/8", -1), ("1e-600", -1994)] {
+            assert_eq!(floor_log2(&q(s)), e, "{s}");
+        }
+        // 10^-400000 = 2^-1328771.2…
+        assert_eq!(
+            floor_log2(&Rational::from((1, rug::Integer::from(rug::Integer::u_pow_u(10, 400_000))))),
+            -1_328_772
+        );
+    }
 }

@@ -12,8 +12,11 @@
 //!   judged directly against the claim (tens of thousands of instances a second), the two-layer
 //!   support-vector conjecture by an adaptive f64 run of the fixed-pattern flow ([`fast::net`],
 //!   thousands a second), everything else
-//!   by the point integrator (f64, not validated) and the checker; only a screened violation is
-//!   **re-run** with the certified interval integrator and checked again ([`screen`]). A case is a [`CaseStatus::Counterexample`] only when the
+//!   by the point integrator (f64, not validated) and the checker — in MPFR for problems written
+//!   for it (the shallow-network instances whose scale λ lies below f64's range,
+//!   [`strategy::cel_problem`]); only a screened violation is
+//!   **re-run** with the certified interval integrator (MPFR intervals for those) and checked
+//!   again ([`screen`]), within [`Budget::certify_time`] when set. A case is a [`CaseStatus::Counterexample`] only when the
 //!   certified row is a `Counterexample`; a screened violation that does not certify is
 //!   [`CaseStatus::NotConfirmed`] with the reason. Counterexamples are **shrunk** through the
 //!   proptest value tree, re-screening each step, and the smallest one is re-certified.
@@ -91,6 +94,7 @@ mod driver;
 mod error;
 pub mod fast;
 mod lemma;
+mod mp;
 mod plan;
 mod record;
 pub mod screen;

@@ -8,7 +8,7 @@
 //! three-valued predicate says every assumed hypothesis is certainly true.
 
 use crate::SearchError;
-use crate::strategy::{LabelSource, NetSpace, NeuronSpace};
+use crate::strategy::{CelScale, CelSpace, LabelSource, NetSpace, NeuronSpace, relaxed_exponents};
 use reluflow_check::{Applies, Entry, Hyp, Kind, Selection};
 use reluflow_model::{Horizon, LossScale, ModelKind, ReluPrime};
 use rug::Rational;
@@ -20,6 +20,8 @@ pub enum Space {
     Neuron(NeuronSpace),
     /// Two-layer instances.
     Net(NetSpace),
+    /// Shallow-network instances of Chistikov–Englert–Lazić (the `cel.*` entries).
+    Cel(CelSpace),
 }
 
 /// What to search: the entry, the model, the assumed hypotheses and the instance space.
@@ -138,6 +140,26 @@ pub(crate) fn net_space(id: &str, hyps: &[&Hyp], sel: &Selection, horizon: Horiz
     Ok(s)
 }
 
+/// The space of a `cel.*` trajectory entry: each of the paper's hypotheses that is assumed is built
+/// in (`cel.setting`: correlated data; `cel.assumption1`: `n ≥ d`; `cel.assumption2`: `λ` below the
+/// instance's bound), each relaxed one is drawn more widely (see [`CelSpace`]).
+pub(crate) fn cel_space(id: &str, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<CelSpace, SearchError> {
+    let mut s = CelSpace { horizon, correlated: false, spanning: false, ..CelSpace::default() };
+    s.scale = CelScale::Exponent(relaxed_exponents());
+    for h in hyps {
+        match h.id {
+            "cel.setting" => s.correlated = true,
+            "cel.assumption1" => s.spanning = true,
+            "cel.assumption2" => {
+                let epsilon = sel.params.epsilon.clone();
+                s.scale = CelScale::BelowAssumption2 { epsilon, max_exponent: 2_000_000 };
+            }
+            other => return Err(no_generator(id, other)),
+        }
+    }
+    Ok(s)
+}
+
 fn no_generator(id: &str, hyp: &str) -> SearchError {
     SearchError::NotSearchable { id: id.into(), why: format!("no strategy generates instances of hypothesis `{hyp}`") }
 }
@@ -171,6 +193,9 @@ impl Plan {
         let horizon = horizon.unwrap_or_else(|| default_horizon(entry.id, model));
         let space = match model {
             ModelKind::SingleNeuron => Space::Neuron(neuron_space(entry.id, &assumed, selection, horizon)?),
+            ModelKind::TwoLayer if entry.id.starts_with("cel.") => {
+                Space::Cel(cel_space(entry.id, &assumed, selection, horizon)?)
+            }
             ModelKind::TwoLayer => Space::Net(net_space(entry.id, &assumed, selection, horizon)?),
         };
         let selection = Selection { ids: vec![entry.id.to_string()], ..selection.clone() };

@@ -11,6 +11,7 @@ use reluflow_flow::neuron::{self, NeuronOptions, ReferenceRun};
 use reluflow_flow::{SegmentParts, State, Status, Trajectory};
 use reluflow_model::{Horizon, ModelKind, Problem, RunConfig};
 use rug::Rational;
+use std::time::Duration;
 
 /// The work one case may do.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +36,11 @@ pub struct Budget {
     /// Screen the claims the fast f64 screen knows with it ([`crate::fast`]) instead of the
     /// reference integrator and the checker.
     pub fast_screen: bool,
+    /// Most wall-clock time of one certified run (`None`: no limit). A run past it stops
+    /// undecided at the time it reached (every segment before is still certified), and a screened
+    /// violation it did not certify by then is "not confirmed: budget". Machine-dependent: with a
+    /// limit, the same seed may confirm different cases on a slower or busier machine.
+    pub certify_time: Option<Duration>,
 }
 
 impl Default for Budget {
@@ -48,6 +54,7 @@ impl Default for Budget {
             resample: 8,
             screen_tolerance: 1e-9,
             fast_screen: true,
+            certify_time: None,
         }
     }
 }
@@ -190,6 +197,9 @@ pub fn full_screen(
     budget: &Budget,
     monitor: Option<Monitor>,
 ) -> (Judgement, Option<f64>) {
+    if crate::mp::needs_mpfr(p) {
+        return (crate::mp::full_screen(claim, p, budget, monitor), None);
+    }
     let traj = match point_run(p, budget, monitor) {
         Ok(t) => t,
         Err(e) => return (undecided(RowStatus::NotValidated, format!("the point run failed: {e}")), None),
@@ -197,7 +207,14 @@ pub fn full_screen(
     let slack = claim.slack(p, &traj);
     match degenerate::<f64, Interval>(&traj, &()) {
         Some(deg) => {
-            let mut j = claim.judge(p, &widen(&deg, budget.screen_tolerance));
+            // The shallow-network instances start at tiny scales: their neurons are widened each
+            // relative to its own size (one absolute tolerance would drown them).
+            let widened = if claim.id().starts_with("cel.") {
+                crate::mp::widen_per_neuron(&deg, budget.screen_tolerance, &())
+            } else {
+                widen(&deg, budget.screen_tolerance)
+            };
+            let mut j = claim.judge(p, &widened);
             // A point run proves nothing, whatever the claim says.
             if j.status == RowStatus::Counterexample || j.status == RowStatus::Holds {
                 j.status = RowStatus::NotValidated;
@@ -210,7 +227,30 @@ pub fn full_screen(
 
 /// The certified judgement: the claim's judgement of the validated run. A run that reports
 /// `NotValidated` (a broken integrator contract) is never a counterexample.
+///
+/// With [`Budget::certify_time`] the run gets its own deadline (and still stops when `monitor`
+/// is cancelled); a run that reached it without a counterexample says "not confirmed: budget".
 pub fn certify(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Judgement {
+    let Some(limit) = budget.certify_time else { return certify_within(claim, p, budget, monitor) };
+    let outer = monitor;
+    let own = Monitor::with_observer(move |m, _| {
+        if outer.as_ref().is_some_and(Monitor::is_cancelled) {
+            m.cancel();
+        }
+    });
+    let what = format!("the per-case certification budget of {} s (--certify-time)", limit.as_secs_f64());
+    own.set_deadline(Some((limit, what)));
+    let mut j = certify_within(claim, p, budget, Some(own.clone()));
+    if let Some(what) = own.budget_exhausted().filter(|_| j.status != RowStatus::Counterexample) {
+        j.text = format!("not confirmed: budget ({what} ran out); {}", j.text);
+    }
+    j
+}
+
+fn certify_within(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Judgement {
+    if crate::mp::needs_mpfr(p) {
+        return crate::mp::certify(claim, p, budget, monitor);
+    }
     match certified_run(p, budget, monitor) {
         Ok(traj) if matches!(traj.status(), Status::NotValidated) => {
             undecided(RowStatus::Undecided, "the certified run came back not validated".into())

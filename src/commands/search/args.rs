@@ -14,8 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// One line for the subcommand list.
-pub const ABOUT: &str =
-    "Search for a certified counterexample to a catalogue statement (screen with f64, certify with intervals)";
+pub const ABOUT: &str = "Search for a certified counterexample to a catalogue statement (screen with f64 or MPFR points, certify with intervals)";
 
 /// Arguments of `reluflow search`.
 #[derive(Debug, Args)]
@@ -52,6 +51,11 @@ pub struct SearchArgs {
     /// Run shard I of N: the cases k with k mod N = I
     #[arg(long, value_name = "I/N", default_value = "0/1")]
     pub shard: String,
+    /// Most wall-clock seconds of one certified run: a screened violation not certified by then is
+    /// "not confirmed: budget" and the search goes on (which cases confirm then depends on the
+    /// machine's speed; default: no limit)
+    #[arg(long = "certify-time", value_name = "S")]
+    pub certify_time: Option<String>,
     /// Most shrinking steps per counterexample (0: keep counterexamples as drawn)
     #[arg(long = "shrink-steps", value_name = "K", default_value_t = 200)]
     pub shrink_steps: usize,
@@ -141,9 +145,13 @@ pub(super) fn parse_model(text: &str) -> Result<ModelKind, Failure> {
 }
 
 pub(super) fn parse_seconds(text: &str) -> Result<Duration, Failure> {
+    parse_seconds_for("--time-limit", text)
+}
+
+fn parse_seconds_for(flag: &str, text: &str) -> Result<Duration, Failure> {
     match text.trim().parse::<f64>() {
         Ok(s) if s > 0.0 && s.is_finite() && s < 1e12 => Ok(Duration::from_secs_f64(s)),
-        _ => Err(bad(format!("--time-limit: got `{text}`, expected a number of seconds > 0 (e.g. 3600)"))),
+        _ => Err(bad(format!("{flag}: got `{text}`, expected a number of seconds > 0 (e.g. 3600)"))),
     }
 }
 
@@ -210,6 +218,7 @@ impl SearchArgs {
             ));
         }
         let time_limit = self.time_limit.as_deref().map(parse_seconds).transpose()?;
+        let certify_time = self.certify_time.as_deref().map(|t| parse_seconds_for("--certify-time", t)).transpose()?;
         let mode = self.mode(shard)?;
         let cfg = SearchConfig {
             selection,
@@ -220,6 +229,7 @@ impl SearchArgs {
             jobs: self.jobs.unwrap_or(0),
             time_limit,
             shrink_steps: self.shrink_steps,
+            budget: reluflow_search::Budget { certify_time, ..Default::default() },
             mode,
             ..SearchConfig::new(name.clone())
         };

@@ -195,7 +195,11 @@ impl CexWriter {
             Some(s) if std::ptr::eq(p, &s.problem) => s.certified.text.clone(),
             _ => rec.certified.as_ref().map_or(String::new(), |j| j.text.clone()),
         };
-        md.push_str(&format!("**Witness** (certified, f64 intervals): {witness}\n\n"));
+        let arithmetic = match p.run().arithmetic {
+            reluflow_model::Arithmetic::MpfrInterval => format!("{}-bit MPFR intervals", p.run().precision),
+            _ => "f64 intervals".into(),
+        };
+        md.push_str(&format!("**Witness** (certified, {arithmetic}): {witness}\n\n"));
         md.push_str(&format!(
             "**Reproduce** (in this directory): `{}` → {outcome}; the report is `{}.json`.\n",
             self.command(rec.case, sel),

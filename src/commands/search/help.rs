@@ -3,16 +3,20 @@
 /// `reluflow search --help`.
 pub const LONG_ABOUT: &str = "\
 Search for a certified counterexample to one statement of the theorem catalogue (`reluflow
-theorems`), under exactly the hypotheses it assumes (switch Lee–Sim–Ye's with --assume /
---no-assume, as for `check`).
+theorems`), under exactly the hypotheses it assumes (switch Lee–Sim–Ye's, or relax one of the
+shallow-network paper's, with --assume / --no-assume, as for `check`).
 
 Each case draws a random instance (a single neuron or a two-layer network; only instances on which
 every assumed hypothesis is certainly true, decided exactly) and:
-  1. screens it: a fast f64 point run, checked by the catalogue's checker (not validated);
-  2. only if the screen shows a violation, re-runs it with the certified interval integrator and
-     checks again. Only a certified violation counts: every assumed hypothesis certainly true and
-     the conclusion certainly violated on enclosures of the exact flow. A screened violation that
-     does not certify is an unconfirmed candidate, never a counterexample;
+  1. screens it: a fast f64 point run, checked by the catalogue's checker (not validated); a
+     problem written for MPFR (the shallow-network instances whose scale λ is below f64's range)
+     is screened with an MPFR point run at its precision;
+  2. only if the screen shows a violation, re-runs it with the certified interval integrator (MPFR
+     intervals for such problems) and checks again, within --certify-time seconds if given (a run
+     past it is \"not confirmed: budget\" and the search goes on). Only a certified violation
+     counts: every assumed hypothesis certainly true and the conclusion certainly violated on
+     enclosures of the exact flow. A screened violation that does not certify is an unconfirmed
+     candidate, never a counterexample;
   3. shrinks a certified counterexample (fewer points, smaller numbers), re-screening each step,
      and re-certifies the smallest; if that does not certify, the original is kept.
 
@@ -77,6 +81,12 @@ Examples:
       thin counterexamples (most seeds of either mode find none in 2000 cases): the targeted search
       perturbs the runs whose ‖w‖ came closest to decreasing
   reluflow search --theorem gen.balancedness --model two-layer --cases 20 --time-limit 600
+  reluflow search --theorem cel.lemma4 --cases 200 --certify-time 60
+      the shallow-network paper's hypotheses: correlated, spanning data and λ = 10^-k below
+      Assumption 2's bound for the instance (k in the hundreds of thousands; MPFR): none found
+  reluflow search --theorem cel.lemma19 --no-assume cel.assumption2 --cases 40
+      Assumption 2 relaxed (λ = 0.5 … 1e-1000): a large scale over-fits at once, and a positive
+      neuron shrinks before T1 (exit 4)
 
 Ctrl-C stops the search: no new case starts, cases in flight are dropped (a resumed run does them),
 the summary is written, and the exit is 130; everything already found is on disk. A second Ctrl-C

@@ -45,6 +45,10 @@ pub struct RunId {
     pub shard: [u64; 2],
     /// Most shrinking steps per counterexample.
     pub shrink_steps: usize,
+    /// `--certify-time` in seconds (absent: no limit). Part of the identity: a budget changes
+    /// which cases confirm, so a resumed search must keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certify_time: Option<f64>,
     /// A targeted search's settings (`population=P keep=K fresh=F tries=T`); absent for a random one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targeted: Option<String>,
@@ -75,6 +79,7 @@ impl RunId {
             cases: cfg.cases,
             shard: [cfg.shard.0, cfg.shard.1],
             shrink_steps: cfg.shrink_steps,
+            certify_time: cfg.budget.certify_time.map(|d| d.as_secs_f64()),
             targeted: match &cfg.mode {
                 Mode::Random => None,
                 Mode::Targeted(t) => {

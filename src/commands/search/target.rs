@@ -74,6 +74,7 @@ impl Target {
             Target::Theorem(p) => match p.space() {
                 Space::Neuron(s) => ("single-neuron", &s.horizon),
                 Space::Net(s) => ("two-layer", &s.horizon),
+                Space::Cel(s) => ("two-layer", &s.horizon),
             },
             Target::Lemma(l) => match l.space() {
                 LemmaSpace::Neuron(s) => ("single-neuron", &s.horizon),

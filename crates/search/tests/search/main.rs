@@ -4,6 +4,7 @@
 //! it in seconds); big searches belong in `benches/screen.rs`.
 
 mod broken;
+mod cel;
 mod convex;
 mod fast;
 mod fast_net;
