@@ -563,7 +563,8 @@ mod tests {
         // A Hadamard matrix scaled to nearly orthonormal columns.
         let n: usize = 32;
         let s = 1.0 / (n as f64).sqrt();
-        let h: Vec<f64> = (0..n * n).map(|i| if ((i / n) & (i % n)).count_ones() % 2 == 0 { s } else { -s }).collect();
+        let h: Vec<f64> =
+            (0..n * n).map(|i| if ((i / n) & (i % n)).count_ones().is_multiple_of(2) { s } else { -s }).collect();
         let (_, cs) = point_product_cs(&h, &h, n, n, n);
         let (_, two) = product(&h, &vec![0.0; n * n], &h, &vec![0.0; n * n], n, n, n);
         let ratio = cs.iter().zip(&two).map(|(x, y)| x / y).fold(0.0, f64::max);
