@@ -117,12 +117,16 @@ fn gemm_acc(c: &mut [f64], a: &[f64], b: &[f64], rows: usize, inner: usize, cols
     DMatrixViewMut::from_slice(c, cols, rows).gemm(1.0, &bt, &at, 1.0);
 }
 
-/// The enclosure of `⟨Am, Ar⟩ · ⟨Bm, Br⟩` (inner dimension `k`) as `(mid, rad)`:
-/// `mid = fl(Am·Bm)`, and with `g = γ_{2k}`, `S0 = fl(|Am|·|Bm|)`, `S1 = fl(|Am|·Br + Ar·(|Bm| + Br))`
-/// (the `2k` products summed as `fl(|Am|·Br)` accumulated with `Ar·P`, `P = |Bm| + Br` rounded up;
-/// a zero radius matrix drops its half),
-/// `rad = (g·(S0 + kη) + S1 + 2kη) / (1 − g) + kη`, every operation of the radius rounded up.
-/// (`proofs-notes/net-validated-midrad.md`, bounds (B1)–(B3).)
+/// The enclosure of `⟨Am, Ar⟩ · ⟨Bm, Br⟩` (inner dimension `k`) as `(mid, rad)`, with `mid =
+/// fl(Am·Bm)` and `g = γ_{2k}`:
+/// * point factors (both radii zero): `S0 = fl(|Am|·|Bm|)`, `rad = (g·(S0 + kη) + 2kη)/(1 − g) + kη`
+///   (bound (B3));
+/// * otherwise: `T = fl(|Am|·P₁ + Ar·P)` with `P₁ = g|Bm| + Br`, `P = |Bm| + Br` rounded up (the
+///   `Ar` half dropped for a point left factor), `rad = (g·kη + T + 2kη)/(1 − g) + kη` (bound
+///   (B3m): the midpoint's rounding error and the radius term share one product);
+///
+/// every operation of the radius rounded up; fewer than 8 rows take the fused pass of (B3'')
+/// (`proofs-notes/net-validated-midrad.md`, bounds (B1)–(B3m)).
 ///
 /// Panics if a length does not match the shapes or a radius is negative or NaN.
 pub fn product(
