@@ -162,6 +162,8 @@ fn the_verifiers_fixtures_are_what_certify_writes() {
         "limit-on-hyperplane",
         "single-neuron-death",
         "support-vector-reactivation",
+        "two-layer-limit",
+        "two-layer-accuracy",
     ] {
         let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
         assert_eq!(certificate(&format!("{name}.toml")), fixture, "{name}: regenerate crates/verify/tests/data");
@@ -226,9 +228,12 @@ fn what_the_format_cannot_describe_is_refused_by_name() {
     let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
     assert!(r.stderr.contains("a start on a hyperplane whose guard stays at 0 along this run only"), "{r:#?}");
-    let r = reluflow(&["certify", &example("two-layer-explicit.toml"), "--quiet", "--certificate", p]);
+    let r = reluflow(&["certify", &example("two-layer-slide-exit.toml"), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
-    assert!(r.stderr.contains("\"two-layer\""), "{r:#?}");
+    assert!(r.stderr.contains("a sliding event (slide)"), "{r:#?}");
+    let r = reluflow(&["certify", &example("two-layer-sliding.toml"), "--quiet", "--certificate", p]);
+    assert_eq!(r.code, Some(5), "{r:#?}");
+    assert!(r.stderr.contains("a sliding segment"), "{r:#?}");
     assert!(!path.exists(), "no certificate is written for a refused run");
 }
 

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod certificate;
+mod certificate_net;
 mod check;
 mod cli;
 mod examples;

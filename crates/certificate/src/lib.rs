@@ -2,15 +2,19 @@
 //! that an independent verifier (`reluflow-verify`) can re-check it (`docs/certificate.md`).
 //!
 //! A certificate is JSON text with `"format": "reluflow-certificate"`, a `"version"` and a
-//! `"model"` tag; version 1 knows the model `"single-neuron"`. Every number is a string: an
+//! `"model"` tag; version 1 knows the model `"single-neuron"`, version 3 adds `"two-layer"`
+//! ([`Net`]). Every number is a string: an
 //! integer (`"-3"`) or an exact rational `"p/q"` (`q > 0`); numbers that stand for reals the
 //! integrator enclosed are dyadic (`q` a power of two), rounded outward. Version 2 adds the
 //! checker's verdicts ([`VerdictCert`]); version 1 files (no verdicts) are still read. This crate only models,
 //! writes ([`to_text`]) and reads ([`from_text`]) the text: no I/O and no numerics. Reading never
 //! panics; it returns a [`FormatError`] naming the field path.
 
+mod net;
 mod read;
 mod write;
+
+pub use net::{Net, NetBox, NetEnd, NetEvent, NetInit, NetProblem};
 
 pub use read::{FormatError, from_text};
 pub use write::to_text;
@@ -19,10 +23,13 @@ use rug::Rational;
 
 /// The value of `"format"`.
 pub const FORMAT: &str = "reluflow-certificate";
-/// The version this crate writes.
-pub const VERSION: u64 = 2;
-/// The versions this crate reads (version 1 has no verdicts).
-pub const READS: [u64; 2] = [1, 2];
+/// The latest version, which this crate writes for the two-layer network.
+pub const VERSION: u64 = 3;
+/// The version this crate writes for the single neuron (version 3 changed nothing there).
+pub const NEURON_VERSION: u64 = 2;
+/// The versions this crate reads (version 1 has no verdicts, versions 1 and 2 no two-layer
+/// network).
+pub const READS: [u64; 3] = [1, 2, 3];
 
 /// A closed interval `[lo, hi]` of exact rationals (`lo ≤ hi` is checked when read).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +43,8 @@ pub struct Iv {
 pub enum Certificate {
     /// `"model": "single-neuron"`.
     SingleNeuron(Neuron),
+    /// `"model": "two-layer"`.
+    TwoLayer(Net),
 }
 
 /// The time horizon.

@@ -1,5 +1,6 @@
 //! Reading certificates: every refusal names the field path (`patterns[2].steps[0].hull[1]`).
 
+mod net;
 mod verdicts;
 
 use super::*;
@@ -135,7 +136,6 @@ pub(crate) fn parse_q(s: &str) -> Result<Rational, String> {
 pub fn from_text(text: &str) -> Result<Certificate, FormatError> {
     let v: Value = serde_json::from_str(text).or_else(|e| err("$", format!("not JSON: {e}")))?;
     let root = At { v: &v, path: "$".into() };
-    root.only(&["format", "version", "model", "problem", "patterns", "verdicts", "flat"])?;
     if root.field("format")?.str()? != FORMAT {
         return err("$.format", format!("expected \"{FORMAT}\""));
     }
@@ -144,7 +144,12 @@ pub fn from_text(text: &str) -> Result<Certificate, FormatError> {
         return err("$.version", format!("this reader knows versions {READS:?}, got {}", version.v));
     };
     match root.field("model")?.str()? {
-        "single-neuron" => Ok(Certificate::SingleNeuron(neuron(&root, version)?)),
+        "single-neuron" => {
+            root.only(&["format", "version", "model", "problem", "patterns", "verdicts", "flat"])?;
+            Ok(Certificate::SingleNeuron(neuron(&root, version)?))
+        }
+        "two-layer" if version >= 3 => net::net(&root),
+        "two-layer" => err("$.model", "the two-layer model needs version 3"),
         other => err("$.model", format!("model {other:?} is not supported by version {VERSION}")),
     }
 }
@@ -178,6 +183,14 @@ fn neuron(root: &At<'_>, version: u64) -> Result<Neuron, FormatError> {
 
 fn problem(p: &At<'_>) -> Result<NeuronProblem, FormatError> {
     p.only(&["x", "y", "relu_prime_at_zero", "loss", "w0", "t_end"])?;
+    let (x, y, relu_prime_at_zero, loss, t_end) = common(p)?;
+    let w0 = p.field("w0")?.qs(x[0].len())?;
+    Ok(NeuronProblem { x, y, relu_prime_at_zero, loss, w0, t_end })
+}
+
+/// The data, labels, σ'(0), loss and horizon that both models' problems state.
+#[allow(clippy::type_complexity)]
+fn common(p: &At<'_>) -> Result<(Vec<Vec<Rational>>, Vec<Rational>, u8, Loss, Horizon), FormatError> {
     let xs = p.field("x")?;
     let rows = xs.items()?;
     if rows.is_empty() {
@@ -196,7 +209,6 @@ fn problem(p: &At<'_>) -> Result<NeuronProblem, FormatError> {
     };
     let lf = p.field("loss")?;
     let loss = Loss::from_name(lf.str()?).map_or_else(|| err(&lf.path, "expected half-sum, half-mean or mean"), Ok)?;
-    let w0 = p.field("w0")?.qs(d)?;
     let te = p.field("t_end")?;
     let t_end = match te.str()? {
         "inf" => Horizon::Infinite,
@@ -208,7 +220,7 @@ fn problem(p: &At<'_>) -> Result<NeuronProblem, FormatError> {
             Horizon::Finite(t)
         }
     };
-    Ok(NeuronProblem { x, y, relu_prime_at_zero, loss, w0, t_end })
+    Ok((x, y, relu_prime_at_zero, loss, t_end))
 }
 
 fn ball(b: &At<'_>, d: usize) -> Result<Ball, FormatError> {

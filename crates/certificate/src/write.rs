@@ -1,5 +1,7 @@
 //! Certificates as JSON text: every number an exact string (`"p/q"` or an integer).
 
+mod net;
+
 use super::*;
 use serde_json::{Map, Value, json};
 
@@ -144,7 +146,7 @@ pub fn to_text(c: &Certificate) -> String {
         Certificate::SingleNeuron(n) => {
             let mut v = json!({
                 "format": FORMAT,
-                "version": VERSION,
+                "version": NEURON_VERSION,
                 "model": "single-neuron",
                 "problem": problem(&n.problem),
                 "patterns": Value::Array(n.patterns.iter().map(pattern).collect()),
@@ -159,6 +161,7 @@ pub fn to_text(c: &Certificate) -> String {
             }
             v
         }
+        Certificate::TwoLayer(n) => net::net(n),
     };
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');

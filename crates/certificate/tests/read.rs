@@ -16,10 +16,13 @@ const VERDICTS: &str = include_str!("../../verify/tests/data/check-single-neuron
 const DECREASE: &str = include_str!("../../verify/tests/data/check-norm-growth-zero-init-sigma-one.json");
 /// A flat guard.
 const FLAT: &str = include_str!("../../verify/tests/data/flat-switch-limit.json");
+/// Two-layer networks: an explicit start to a limit, a balanced start to a horizon.
+const NET: &str = include_str!("../../verify/tests/data/two-layer-limit.json");
+const NET_BALANCED: &str = include_str!("../../verify/tests/data/two-layer-accuracy.json");
 
 #[test]
 fn a_written_certificate_reads_back_equal() {
-    for text in [VALID, DEATH, SLOW, VERDICTS, DECREASE, FLAT] {
+    for text in [VALID, DEATH, SLOW, VERDICTS, DECREASE, FLAT, NET, NET_BALANCED] {
         let c = from_text(text).expect("a valid certificate");
         assert_eq!(to_text(&c), text);
         assert_eq!(from_text(&to_text(&c)), Ok(c));
@@ -77,9 +80,27 @@ fn refusals_of_flat_guards_name_the_field() {
 }
 
 #[test]
+fn refusals_of_a_two_layer_certificate_name_the_field() {
+    let cases = [
+        ("\"version\": 3", "\"version\": 2", "$.model"),
+        ("\"kind\": \"limit\"", "\"kind\": \"horizon\"", "$.end"),
+        ("\"t_end\": \"inf\"", "\"t_end\": \"1\"", "$.steps"),
+        ("\"steps\": [", "\"steps\": [\"0\", ", "$.steps"),
+    ];
+    for (from, to, path) in cases {
+        assert!(NET.contains(from), "{from}");
+        let e = from_text(&NET.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{to}: {e}");
+    }
+    assert!(NET_BALANCED.contains("\"s\": ["));
+    let e = from_text(&NET_BALANCED.replacen("\"s\": [\n        1", "\"s\": [\n        2", 1)).unwrap_err();
+    assert_eq!(e.path, "$.problem.init.s[0]", "{e}");
+}
+
+#[test]
 fn refusals_name_the_field() {
     let cases = [
-        ("\"version\": 2", "\"version\": 3", "$.version"),
+        ("\"version\": 2", "\"version\": 4", "$.version"),
         ("\"model\": \"single-neuron\"", "\"model\": \"two-layer\"", "$.model"),
         ("\"rho\": \"0\"", "\"rho\": \"1/0\"", "$.patterns[0].steps[0].start.rho"),
         ("\"relu_prime_at_zero\": 1", "\"relu_prime_at_zero\": 2", "$.problem.relu_prime_at_zero"),
@@ -133,8 +154,8 @@ proptest! {
     }
 
     #[test]
-    fn a_replaced_value_never_panics(k in 0usize..10_000, pick in 0usize..10, which in 0usize..2) {
-        let mut v: serde_json::Value = serde_json::from_str([VALID, VERDICTS][which]).unwrap();
+    fn a_replaced_value_never_panics(k in 0usize..10_000, pick in 0usize..10, which in 0usize..4) {
+        let mut v: serde_json::Value = serde_json::from_str([VALID, VERDICTS, NET, NET_BALANCED][which]).unwrap();
         let mut all = Vec::new();
         leaves(&v, &mut all, Vec::new());
         let path = &all[k % all.len()];

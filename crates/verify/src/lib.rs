@@ -15,6 +15,7 @@ mod exits;
 mod field;
 mod flat;
 mod modes;
+mod net;
 mod num;
 mod slow;
 mod tail;
@@ -98,6 +99,7 @@ pub fn verify_each(c: &Certificate) -> Result<(Verified, Vec<Result<VerdictRepor
             let each = verdicts::all(&check::context(&n.problem), n);
             Ok((v, each))
         }
+        Certificate::TwoLayer(n) => Ok((net::check(n)?, Vec::new())),
     }
 }
 

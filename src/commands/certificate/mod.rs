@@ -1,9 +1,11 @@
 //! `reluflow certify --certificate FILE` and `reluflow check --certificate FILE`: the single
 //! neuron's certified run with the sets of its proof (`neuron::certify_with_witness`), converted
 //! into the certificate format (`reluflow-certificate`, `docs/certificate.md`), with `check`'s
-//! verdicts and their witnesses (`verdicts.rs`), and written to FILE (`-`: stdout).
+//! verdicts and their witnesses (`verdicts.rs`), and written to FILE (`-`: stdout); a two-layer
+//! run without events as its exact problem, step times and end claim (`net.rs`).
 
 mod convert;
+mod net;
 mod verdicts;
 
 use super::certify::{Streams, finish};
@@ -54,14 +56,8 @@ enum Job<'a> {
     Check(Checks<'a>, crate::cli::Output),
 }
 
-/// The model and arithmetic a certificate can describe (interval or mpfr-interval), else exit 5.
+/// The arithmetic a certificate can describe (interval or mpfr-interval), else exit 5.
 fn arithmetic(problem: &Problem) -> Result<Arithmetic, Failure> {
-    if problem.model() != ModelKind::SingleNeuron {
-        return Err(unsupported(format!(
-            "certificates are written for the single neuron; model \"{}\" (the two-layer network) is not supported yet",
-            problem.model().name()
-        )));
-    }
     match problem.run().arithmetic {
         a @ (Arithmetic::Interval | Arithmetic::MpfrInterval) => Ok(a),
         a => Err(unsupported(format!(
@@ -91,6 +87,9 @@ fn integrate<S: Enclosure + Backend>(
     path: &Path,
     io: &mut Streams<'_>,
 ) -> Result<(Exit, Option<String>), Failure> {
+    if problem.model() == ModelKind::TwoLayer {
+        return integrate_net::<S>(problem, ctx, job, path, io);
+    }
     let watch = Watch::start(problem);
     let opts = NeuronOptions { monitor: watch.monitor(), ..NeuronOptions::default() };
     let res = neuron::certify_with_witness::<S>(problem, ctx, &opts).map_err(Failure::internal);
@@ -122,6 +121,46 @@ fn integrate<S: Enclosure + Backend>(
         }
     }
     Ok((exit, Some(reluflow_certificate::to_text(&cert))))
+}
+
+/// The two-layer run: integrates, reports (`job`), and returns the exit and the certificate's
+/// text (`None` when the run is not certified to its horizon). The checker's verdicts on a
+/// two-layer run are not in its certificate.
+fn integrate_net<S: Enclosure + Backend>(
+    problem: &Problem,
+    ctx: &S::Ctx,
+    job: Job<'_>,
+    path: &Path,
+    io: &mut Streams<'_>,
+) -> Result<(Exit, Option<String>), Failure> {
+    let watch = Watch::start(problem);
+    let res = S::two_layer(problem, ctx, watch.monitor());
+    drop(watch);
+    let traj = res?;
+    check_contract(problem, &traj)?;
+    let certified = matches!(traj.status(), Status::Certified);
+    let cert = if certified { Some(net::certificate(problem, &traj)) } else { None };
+    let (exit, _) = if path == Path::new("-") {
+        let mut sink = std::io::sink();
+        report(problem, traj, job, &mut Streams { stdout: io.stderr, stderr: &mut sink })?
+    } else {
+        report(problem, traj, job, io)?
+    };
+    match cert {
+        None => {
+            eprintln!("reluflow: no certificate written: the run is not certified to its horizon");
+            Ok((exit, None))
+        }
+        Some(Err(what)) => {
+            Err(unsupported(format!("the run has {what}, which the certificate format does not describe yet")))
+        }
+        Some(Ok(cert)) => {
+            if matches!(job, Job::Check(..)) {
+                eprintln!("reluflow: the checker's verdicts on a two-layer run are not written into its certificate");
+            }
+            Ok((exit, Some(reluflow_certificate::to_text(&cert))))
+        }
+    }
 }
 
 /// `certify`'s report, or `check`'s with its table.

@@ -133,7 +133,7 @@ fn verdict<S: Enclosure>(entry: &str, v: &Verdict<S>, n: &fmt::Neuron, w_star: O
 /// then runs the verifier and writes those it does not re-prove as unchecked; returns a note for
 /// each of these.
 pub fn add<S: Enclosure>(cert: &mut Certificate, table: &CheckReport<S>, w_star: Option<&[Rational]>) -> Vec<String> {
-    let Certificate::SingleNeuron(n) = cert;
+    let Certificate::SingleNeuron(n) = cert else { return Vec::new() };
     let rows = table.rows.iter().filter(|r| !matches!(r.status, RowStatus::NotApplicable | RowStatus::NotImplemented));
     let verdicts: Vec<VerdictCert> = rows.map(|r| verdict(r.entry.id, &r.conclusion, n, w_star)).collect();
     n.verdicts = verdicts;
@@ -141,7 +141,7 @@ pub fn add<S: Enclosure>(cert: &mut Certificate, table: &CheckReport<S>, w_star:
         Ok((_, each)) => each,
         Err(f) => return vec![format!("the certificate's patterns do not verify: {f}")],
     };
-    let Certificate::SingleNeuron(n) = cert;
+    let Certificate::SingleNeuron(n) = cert else { return Vec::new() };
     let mut notes = Vec::new();
     for (v, r) in n.verdicts.iter_mut().zip(each) {
         if let Err(f) = r {

@@ -1,0 +1,123 @@
+//! Reading a two-layer certificate.
+
+use super::{At, FormatError, common, err};
+use crate::{Certificate, Horizon, Net, NetBox, NetEnd, NetEvent, NetInit, NetProblem};
+use rug::Rational;
+
+pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
+    root.only(&["format", "version", "model", "problem", "steps", "events", "end"])?;
+    let problem = problem(&root.field("problem")?)?;
+    let (m, d) = (problem.init.width(), problem.x[0].len());
+    let st = root.field("steps")?;
+    let steps: Vec<Rational> = st.items()?.iter().map(|t| t.q()).collect::<Result<_, _>>()?;
+    if steps.is_empty() {
+        return err(&st.path, "expected at least one step time");
+    }
+    if steps[0] <= 0 || steps.windows(2).any(|w| w[0] >= w[1]) {
+        return err(&st.path, "expected increasing step times > 0");
+    }
+    if let Horizon::Finite(t) = &problem.t_end
+        && steps.last() != Some(t)
+    {
+        return err(&st.path, "the last step time must be t_end");
+    }
+    let events = match root.opt_field("events")? {
+        None => Vec::new(),
+        Some(ev) => {
+            let v: Vec<NetEvent> =
+                ev.items()?.iter().map(|e| event(e, m, problem.x.len())).collect::<Result<_, _>>()?;
+            if v.windows(2).any(|w| w[0].time.lo > w[1].time.lo) {
+                return err(&ev.path, "expected events in time order");
+            }
+            v
+        }
+    };
+    let end = end(&root.field("end")?, m, d)?;
+    match (&problem.t_end, &end) {
+        (Horizon::Finite(_), NetEnd::Horizon { .. }) | (Horizon::Infinite, NetEnd::Limit { .. }) => {}
+        _ => return err(&root.path, "a finite t_end ends at the horizon, t_end = inf with a limit"),
+    }
+    Ok(Certificate::TwoLayer(Net { problem, steps, events, end }))
+}
+
+fn problem(p: &At<'_>) -> Result<NetProblem, FormatError> {
+    p.only(&["x", "y", "relu_prime_at_zero", "loss", "init", "t_end"])?;
+    let (x, y, relu_prime_at_zero, loss, t_end) = common(p)?;
+    let d = x[0].len();
+    let init = init(&p.field("init")?, d)?;
+    Ok(NetProblem { x, y, relu_prime_at_zero, loss, init, t_end })
+}
+
+fn rows(a: &At<'_>, d: usize) -> Result<Vec<Vec<Rational>>, FormatError> {
+    let rows: Vec<Vec<Rational>> = a.items()?.iter().map(|r| r.qs(d)).collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        return err(&a.path, "expected at least one neuron");
+    }
+    Ok(rows)
+}
+
+fn init(i: &At<'_>, d: usize) -> Result<NetInit, FormatError> {
+    if i.opt_field("scale")?.is_some() {
+        i.only(&["scale", "z", "s"])?;
+        let sc = i.field("scale")?;
+        let scale = sc.q()?;
+        if scale <= 0 {
+            return err(&sc.path, "expected a scale > 0");
+        }
+        let z = rows(&i.field("z")?, d)?;
+        let sa = i.field("s")?;
+        let s: Vec<i8> = sa
+            .items()?
+            .iter()
+            .map(|v| match v.v.as_i64() {
+                Some(k @ (-1 | 1)) => Ok(k as i8),
+                _ => err(&v.path, "expected 1 or -1"),
+            })
+            .collect::<Result<_, _>>()?;
+        if s.len() != z.len() {
+            return err(&sa.path, format!("expected {} signs, got {}", z.len(), s.len()));
+        }
+        return Ok(NetInit::Balanced { scale, z, s });
+    }
+    i.only(&["w", "a"])?;
+    let w = rows(&i.field("w")?, d)?;
+    let a = i.field("a")?.qs(w.len())?;
+    Ok(NetInit::Explicit { w, a })
+}
+
+fn event(e: &At<'_>, m: usize, n: usize) -> Result<NetEvent, FormatError> {
+    e.only(&["kind", "neuron", "point", "time"])?;
+    let time = e.field("time")?.iv()?;
+    let k = e.field("kind")?;
+    let death = match k.str()? {
+        "switch" => false,
+        "death" => true,
+        other => return err(&k.path, format!("expected switch or death, got {other:?}")),
+    };
+    Ok(NetEvent { neuron: e.field("neuron")?.index(m)?, point: e.field("point")?.index(n)?, time, death })
+}
+
+fn state(s: &At<'_>, m: usize, d: usize) -> Result<NetBox, FormatError> {
+    s.only(&["w", "a"])?;
+    let wf = s.field("w")?;
+    let w: Vec<_> = wf.items()?.iter().map(|r| r.ivs(d)).collect::<Result<_, _>>()?;
+    if w.len() != m {
+        return err(&wf.path, format!("expected {m} neurons, got {}", w.len()));
+    }
+    Ok(NetBox { w, a: s.field("a")?.ivs(m)? })
+}
+
+fn end(e: &At<'_>, m: usize, d: usize) -> Result<NetEnd, FormatError> {
+    let kind = e.field("kind")?;
+    match kind.str()? {
+        "horizon" => {
+            e.only(&["kind", "state"])?;
+            Ok(NetEnd::Horizon { state: state(&e.field("state")?, m, d)? })
+        }
+        "limit" => {
+            e.only(&["kind", "limit", "loss"])?;
+            Ok(NetEnd::Limit { limit: state(&e.field("limit")?, m, d)?, loss: e.field("loss")?.iv()? })
+        }
+        other => err(&kind.path, format!("expected horizon or limit, got {other:?}")),
+    }
+}

@@ -1,0 +1,62 @@
+//! Writing a two-layer certificate.
+
+use super::{iv, ivs, q, qs};
+use crate::{FORMAT, Horizon, Net, NetBox, NetEnd, NetInit, NetProblem, VERSION};
+use serde_json::{Value, json};
+
+fn init(i: &NetInit) -> Value {
+    match i {
+        NetInit::Explicit { w, a } => json!({ "w": Value::Array(w.iter().map(|r| qs(r)).collect()), "a": qs(a) }),
+        NetInit::Balanced { scale, z, s } => {
+            json!({ "scale": q(scale), "z": Value::Array(z.iter().map(|r| qs(r)).collect()), "s": s })
+        }
+    }
+}
+
+fn problem(p: &NetProblem) -> Value {
+    let t_end = match &p.t_end {
+        Horizon::Finite(t) => q(t),
+        Horizon::Infinite => Value::String("inf".into()),
+    };
+    json!({
+        "x": Value::Array(p.x.iter().map(|r| qs(r)).collect()),
+        "y": qs(&p.y),
+        "relu_prime_at_zero": p.relu_prime_at_zero,
+        "loss": p.loss.name(),
+        "init": init(&p.init),
+        "t_end": t_end,
+    })
+}
+
+fn state(b: &NetBox) -> Value {
+    json!({ "w": Value::Array(b.w.iter().map(|r| ivs(r)).collect()), "a": ivs(&b.a) })
+}
+
+pub(super) fn net(n: &Net) -> Value {
+    let end = match &n.end {
+        NetEnd::Horizon { state: s } => json!({ "kind": "horizon", "state": state(s) }),
+        NetEnd::Limit { limit, loss } => json!({ "kind": "limit", "limit": state(limit), "loss": iv(loss) }),
+    };
+    let mut v = json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "model": "two-layer",
+        "problem": problem(&n.problem),
+        "steps": qs(&n.steps),
+        "end": end,
+    });
+    if !n.events.is_empty() {
+        let ev: Vec<Value> = n
+            .events
+            .iter()
+            .map(|e| {
+                let kind = if e.death { "death" } else { "switch" };
+                json!({ "kind": kind, "neuron": e.neuron, "point": e.point, "time": iv(&e.time) })
+            })
+            .collect();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("events".into(), Value::Array(ev));
+        }
+    }
+    v
+}

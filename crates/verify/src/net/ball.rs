@@ -1,0 +1,237 @@
+//! The verifier's sets for the two-layer flow: a weighted Euclidean ball
+//! `{θ : ‖W⁻¹(θ − c)‖₂ ≤ ρ}` (`W = diag(2^{e_a})`, one exponent per neuron so that neurons of very
+//! different sizes keep their relative accuracy), advanced over a step of length `h` by
+//!
+//! 1. an a priori box `E ⊇ X + [0, h]·f(E)` (`X` the ball's box) on which every guard's class is
+//!    certain: the solutions from `X` stay in `E` over the step (Picard–Lindelöf), and there the
+//!    field is the pattern's cubic polynomial;
+//! 2. the centre's Taylor polynomial of order `p − 1` with the Lagrange remainder
+//!    `h^p·x_p(E)` (the coefficient function of order `p` over `E`, which contains every point of
+//!    the solution);
+//! 3. the logarithmic norm: `‖W⁻¹(φ_h(ξ) − φ_h(c))‖₂ ≤ e^{μ̄h} ‖W⁻¹(ξ − c)‖₂` with
+//!    `μ̄ ≥ sup_{y∈E} λ_max(sym(W⁻¹Df(y)W))` (both solutions and the segment between them stay in
+//!    the convex `E`).
+//!
+//! The new ball is centred at a point of the centre's enclosure `C`, with radius
+//! `e^{μ̄h}ρ + ‖W⁻¹ rad C‖₂`. Proofs note: `proofs-notes/certificate-verifier-net.md`.
+
+use super::fi::{Fi, add_up, exp_up, mul_up, prec, sqrt_up};
+use super::field::{Data, Pattern, classify, field, jacobian_weighted, series, series_until};
+use super::spectral::lambda_max_upper;
+use super::spread::{comparison, exp_upper};
+use rug::Float;
+
+/// The highest Taylor order of a step (the remainder is the coefficient of the order used).
+const ORDER: usize = 32;
+/// The lowest.
+const ORDER_MIN: usize = 8;
+
+/// A product of weighted balls, one per neuron: `‖W_j⁻¹(θ_j − c_j)‖₂ ≤ ρ_j`.
+#[derive(Clone, Debug)]
+pub struct Ball {
+    pub c: Vec<Float>,
+    /// Weight exponents, one per coordinate (equal within a neuron).
+    pub e: Vec<i32>,
+    /// The radii (upper bounds), one per neuron.
+    pub rho: Vec<Float>,
+    /// A bound of the whole state's weighted distance from `c` (at most `‖ρ‖₂`; the logarithmic
+    /// norm of the whole field bounds it, where the per-neuron bounds couple).
+    pub total: Float,
+}
+
+/// Why a step could not be taken.
+#[derive(Debug)]
+pub enum StepFail {
+    /// No a priori box was found (the step is too long for a first-order enclosure).
+    Apriori,
+    /// A guard's class is uncertain on the a priori box: neuron, point, the guard's enclosure.
+    Guard(usize, usize, Fi),
+    /// The remainder is not small (the step is too long for the order).
+    Remainder,
+}
+
+/// Neurons within this many binaries of the largest share its weight (different weights
+/// make `sym(W⁻¹DfW)` differ from the symmetric `Df` and its `λ_max` larger).
+const SPREAD: i32 = 16;
+
+/// Per-neuron weight exponents: the binary exponent of the neuron's largest centre coordinate,
+/// or the largest neuron's when within [`SPREAD`] of it.
+pub fn weights(dt: &Data, c: &[Float], old: Option<&[i32]>) -> Vec<i32> {
+    let own: Vec<i32> = (0..dt.m)
+        .map(|j| {
+            let r = j * (dt.d + 1)..(j + 1) * (dt.d + 1);
+            let top = c[r.clone()].iter().filter(|v| !v.is_zero()).filter_map(Float::get_exp).max();
+            top.or_else(|| old.map(|o| o[r.start])).unwrap_or(0)
+        })
+        .collect();
+    let top = own.iter().copied().max().unwrap_or(0);
+    own.iter().flat_map(|&k| std::iter::repeat_n(if top - k <= SPREAD { top } else { k }, dt.d + 1)).collect()
+}
+
+impl Ball {
+    /// The smallest balls about the box's midpoint in the weights `e` that contain the box
+    /// (`b` coordinates per neuron).
+    pub fn around(v: &[Fi], e: Vec<i32>, b: usize) -> Ball {
+        let mut r2 = vec![Float::new(prec()); v.len() / b];
+        let mut c = Vec::with_capacity(v.len());
+        for (a, (x, &k)) in v.iter().zip(&e).enumerate() {
+            let (m, r) = x.mid_rad();
+            let r = Float::with_val(prec(), r << -k);
+            r2[a / b] = add_up(&r2[a / b], &mul_up(&r, &r));
+            c.push(m);
+        }
+        let rho: Vec<Float> = r2.iter().map(sqrt_up).collect();
+        Ball { c, e, total: norm2(&rho), rho }
+    }
+    /// The set `{θ + δ : θ ∈ self, δ ∈ shift}` (a Minkowski sum with a box): the centre moves
+    /// to a point of `c + shift`, and each radius grows by the weighted radius of that box.
+    pub fn shifted(&self, shift: &[Fi]) -> Ball {
+        let moved: Vec<Fi> = self.c.iter().zip(shift).map(|(c, d)| Fi::pt(c).add(d)).collect();
+        let m = Ball::around(&moved, self.e.clone(), self.block());
+        let rho = self.rho.iter().zip(&m.rho).map(|(a, b)| add_up(a, b)).collect();
+        Ball { total: add_up(&self.total, &m.total), rho, ..m }
+    }
+    /// Coordinates per neuron.
+    fn block(&self) -> usize {
+        self.c.len() / self.rho.len()
+    }
+    /// The box `c ± 2^{e}ρ_j`.
+    pub fn hull(&self) -> Vec<Fi> {
+        let b = self.block();
+        let pts = self.c.iter().zip(&self.e).enumerate();
+        pts.map(|(a, (c, &k))| Fi::pt(c).widen(&Float::with_val(prec(), &self.rho[a / b] << k))).collect()
+    }
+    /// The same set (a superset) in the weights `e` (equal within a neuron):
+    /// `ρ_j' = ρ_j·2^{e_j − e'_j}` (exact).
+    pub fn reweighted(&self, e: Vec<i32>) -> Ball {
+        let b = self.block();
+        let rho = self
+            .rho
+            .iter()
+            .enumerate()
+            .map(|(j, r)| Float::with_val(prec(), r << (self.e[j * b] - e[j * b])))
+            .collect();
+        let k = self.e.iter().zip(&e).map(|(a, b)| a - b).max().unwrap_or(0);
+        Ball { c: self.c.clone(), rho, total: Float::with_val(prec(), &self.total << k), e }
+    }
+}
+
+/// `E ⊇ X + [0, h]·f(E)` with certain guard classes on `E`, by iteration from `X + [0,h]f(X)`.
+fn apriori(dt: &Data, x: &[Fi], h: &Fi) -> Result<(Vec<Fi>, Pattern), StepFail> {
+    let hz = h.with_zero();
+    let step = |e: &[Fi], act: &Pattern| -> Vec<Fi> {
+        x.iter().zip(field(dt, act, e)).map(|(xi, fi)| xi.add(&fi.mul(&hz))).collect()
+    };
+    let act = classify(dt, x).map_err(|(j, i, g)| StepFail::Guard(j, i, g))?;
+    let mut e: Vec<Fi> = step(x, &act).iter().zip(x).map(|(v, xi)| inflate(&v.hull(xi))).collect();
+    for _ in 0..8 {
+        if !e.iter().all(Fi::finite) {
+            return Err(StepFail::Apriori);
+        }
+        let act = classify(dt, &e).map_err(|(j, i, g)| StepFail::Guard(j, i, g))?;
+        let f = step(&e, &act);
+        if f.iter().zip(&e).all(|(a, b)| a.within(b)) {
+            return Ok((f, act));
+        }
+        e = f.iter().map(inflate).collect();
+    }
+    Err(StepFail::Apriori)
+}
+
+/// `v` widened by a sixteenth of its radius and a tiny absolute amount.
+pub(super) fn inflate(v: &Fi) -> Fi {
+    let (_, r) = v.mid_rad();
+    let tiny = Float::with_val(prec(), v.mag() >> 100u32);
+    v.widen(&add_up(&Float::with_val(prec(), &r >> 4u32), &tiny))
+}
+
+/// The remainder's bound: `2^{−64}` in the weighted norm.
+fn threshold() -> Float {
+    Float::with_val(prec(), 1) >> 64u32
+}
+
+/// `c·h^k`.
+fn scaled(c: &[Fi], h: &Fi, k: usize) -> Vec<Fi> {
+    let mut hk = Fi::pt(&Float::with_val(prec(), 1));
+    for _ in 0..k {
+        hk = hk.mul(h);
+    }
+    c.iter().map(|v| v.mul(&hk)).collect()
+}
+
+/// `‖W⁻¹ mag(v)‖₂` from above.
+fn weighted_norm(v: &[Fi], e: &[i32]) -> Float {
+    let mut s = Float::new(prec());
+    for (x, &k) in v.iter().zip(e) {
+        let r = Float::with_val(prec(), x.mag() << -k);
+        s = add_up(&s, &mul_up(&r, &r));
+    }
+    sqrt_up(&s)
+}
+
+/// `(A + Aᵀ)/2` of the `n × n` interval matrix `a`.
+fn symmetric(a: &[Fi], n: usize) -> Vec<Fi> {
+    (0..n * n).map(|q| a[q].add(&a[(q % n) * n + q / n]).div_u(2)).collect()
+}
+
+/// `‖v‖₂` from above.
+fn norm2(v: &[Float]) -> Float {
+    sqrt_up(&v.iter().fold(Float::new(prec()), |s, x| add_up(&s, &mul_up(x, x))))
+}
+
+/// `Σ_k a_k h^k` by Horner.
+fn horner(coef: &[Vec<Fi>], h: &Fi, at: usize) -> Fi {
+    coef.iter().rev().fold(Fi::zero(), |s, c| s.mul(h).add(&c[at]))
+}
+
+/// A forced guard (one that crossed in the last window: the true solution starts the step on its
+/// new side) keeps its class over the step: `d/dt w_jᵀx_i` has the class's sign on `E` in the
+/// pattern's field. Then the pattern's solution through the true start never leaves that side,
+/// so it is the true solution.
+fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
+    if dt.forced.is_empty() {
+        return Ok(());
+    }
+    let f = field(dt, act, e);
+    for &(j, i, on) in &dt.forced {
+        let rate = dt.guard(&f, j, i);
+        if !(if on { rate.lo > 0 } else { rate.hi < 0 }) {
+            return Err(StepFail::Guard(j, i, rate));
+        }
+    }
+    Ok(())
+}
+
+/// One step of length `h > 0` from `b`.
+pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<Ball, StepFail> {
+    let x = b.hull();
+    let (e, act) = apriori(dt, &x, h)?;
+    keeps_forced(dt, &act, &e)?;
+    let small = |k: usize, c: &[Fi]| k >= ORDER_MIN && weighted_norm(&scaled(c, h, k), &b.e) <= threshold();
+    let es = series_until(dt, &act, &e, ORDER, small);
+    let p = es.len() - 1;
+    let rem = scaled(&es[p], h, p);
+    if weighted_norm(&rem, &b.e) > threshold() {
+        return Err(StepFail::Remainder);
+    }
+    let cpts: Vec<Fi> = b.c.iter().map(Fi::pt).collect();
+    let cs = series(dt, &act, &cpts, p - 1);
+    let cen: Vec<Fi> = rem.iter().enumerate().map(|(a, r)| horner(&cs, h, a).add(r)).collect();
+    let nn = dt.size();
+    let wdfw = jacobian_weighted(dt, &act, &e, &b.e);
+    let grow = exp_upper(&comparison(dt, &wdfw), dt.m, h);
+    // The whole state's weighted norm grows by at most e^{μ̄h}, μ̄ ≥ λ_max(sym W⁻¹DfW) on E
+    // (increasing in h for μ̄ ≥ 0, decreasing otherwise): a bound for every neuron too.
+    let mu = lambda_max_upper(&symmetric(&wdfw, nn), nn);
+    let whole = mul_up(&exp_up(&mul_up(&mu, if mu >= 0 { &h.hi } else { &h.lo })), &b.total);
+    let next = Ball::around(&cen, b.e.clone(), dt.d + 1);
+    let rho: Vec<Float> = (0..dt.m)
+        .map(|j| {
+            let blocks = (0..dt.m).fold(Float::new(prec()), |s, k| add_up(&s, &mul_up(&grow[j * dt.m + k], &b.rho[k])));
+            add_up(if blocks < whole { &blocks } else { &whole }, &next.rho[j])
+        })
+        .collect();
+    let (by_parts, by_whole) = (norm2(&rho), add_up(&whole, &next.total));
+    let total = if by_parts < by_whole { by_parts } else { by_whole };
+    Ok(Ball { rho, total, ..next })
+}

@@ -1,0 +1,211 @@
+//! A window `[τ_lo, τ_hi]` in which the guards `G` (pairs `(j, i)`) cross, from the ball `B` at
+//! `τ_lo` (`X` its box):
+//!
+//! 1. every guard of `G` has a strict sign `s_g` on `X`, and every other guard a certain class on
+//!    the a priori box `E`;
+//! 2. `X + [0, h]·F(E) ⊆ E`, `F(E)` the hull of the fields of the `2^|G|` patterns that the guards
+//!    of `G` can make: every solution, whichever side of each guard it is on, stays in `E`;
+//! 3. transversality: `d/dt g = x_iᵀẇ_j` has the sign `−s_g` on `E` under every one of those
+//!    patterns, so `g` is strictly monotone over the window;
+//! 4. `g(X) + h·ġ(E)` has the sign `−s_g`: every solution has crossed by `τ_hi`, exactly once.
+//!
+//! The state at `τ_hi` is the state at `τ_lo` moved by `∫ f ∈ h·F(E)`. A death (σ'(0) = 0, the neuron's other guards
+//! `≤ 0` on `E`): the guard reaches 0 inside the window (4. bounds the hitting time of the
+//! active motion) and the field is 0 on `{every guard of j ≤ 0}`, so the neuron stays there
+//! for good; the caller marks it dead.
+
+use super::ball::{Ball, step, weights};
+use super::fi::Fi;
+use super::field::{Data, Pattern, certain, field};
+use rug::Rational;
+
+/// Guards, as `(neuron, point)`.
+type Guards<'a> = &'a [(usize, usize)];
+
+/// Halvings tried at either end of a window.
+const REFINE: usize = 64;
+
+/// Passes the crossings of the guards `gs` (`deaths` among them) claimed in the window
+/// `[lo, hi]`, from the ball `b` at `lo`: first plain steps towards `hi` while the old pattern
+/// is proved (each halving the rest of the window), then the shortest window `[a, z] ⊆ [lo, hi]`
+/// that [`cross`] proves (so the state's uncertainty from the unknown crossing time is
+/// `(z − a)·F`, not the claimed window's); `b` becomes the set at `z`, which is returned, and the
+/// crossed guards are marked dead or forced in `dt`.
+pub fn pass(
+    dt: &mut Data,
+    b: &mut Ball,
+    (gs, deaths): (Guards<'_>, Guards<'_>),
+    (lo, hi): (&Rational, &Rational),
+    steps: &mut usize,
+) -> Result<Rational, String> {
+    // Walk up to the crossing: a step that is proved is taken, one that is not is halved.
+    let mut a = lo.clone();
+    let mut len = Rational::from(hi - lo) / 2u32;
+    for _ in 0..2 * REFINE {
+        let bw = b.reweighted(weights(dt, &b.c, Some(&b.e)));
+        match step(dt, &bw, &Fi::q(&len)) {
+            Ok(next) => {
+                *b = next;
+                a += &len;
+                *steps += 1;
+                if Rational::from(hi - &a) <= len {
+                    len /= 2u32;
+                }
+            }
+            Err(_) => len /= 2u32,
+        }
+    }
+    // The shortest proved window from `a`, by bisection of its end between a failure and a success.
+    let x = b.hull();
+    let mut best = Some((cross(dt, &x, gs, deaths, &Fi::q(&Rational::from(hi - &a)))?, hi.clone()));
+    let (mut fails, mut holds) = (a.clone(), hi.clone());
+    for _ in 0..REFINE {
+        let z = Rational::from(&fails + &holds) / 2u32;
+        match cross(dt, &x, gs, deaths, &Fi::q(&Rational::from(&z - &a))) {
+            Ok(r) => {
+                best = Some((r, z.clone()));
+                holds = z;
+            }
+            Err(_) => fails = z,
+        }
+    }
+    let ((shift, classes), z) = best.ok_or("no window")?;
+    for &(j, _) in deaths {
+        dt.dead[j] = true;
+    }
+    // The crossed guards' new classes hold for the true solution from here on (`cross` proved
+    // the sign at the window's end); steps keep them while the box cannot show it.
+    dt.forced.retain(|f| !gs.contains(&(f.0, f.1)));
+    dt.forced.extend(classes.into_iter().filter(|&(j, i, _)| !deaths.contains(&(j, i))));
+    *b = b.shifted(&shift);
+    Ok(z)
+}
+
+/// The patterns on `e` with the guards of `gs` free: `Err` names another guard without a certain
+/// class.
+fn patterns(dt: &Data, e: &[Fi], gs: &[(usize, usize)]) -> Result<Vec<Pattern>, String> {
+    let mut base = vec![vec![false; dt.n]; dt.m];
+    for (j, row) in base.iter_mut().enumerate().filter(|(j, _)| !dt.dead[*j]) {
+        for (i, a) in row.iter_mut().enumerate() {
+            if gs.contains(&(j, i)) {
+                continue;
+            }
+            let forced = dt.forced.iter().find(|f| (f.0, f.1) == (j, i)).map(|f| f.2);
+            *a = match (certain(dt, e, j, i), forced) {
+                (Some(c), _) => c,
+                (None, Some(c)) => c,
+                (None, None) => return Err(format!("the guard w_{j}ᵀx_{i} has no certain class in the window")),
+            };
+        }
+    }
+    Ok((0..1usize << gs.len())
+        .map(|bits| {
+            let mut p = base.clone();
+            for (k, &(j, i)) in gs.iter().enumerate() {
+                p[j][i] = bits >> k & 1 == 1;
+            }
+            p
+        })
+        .collect())
+}
+
+/// The hull of the fields of `ps` over `e`.
+fn hull_field(dt: &Data, ps: &[Pattern], e: &[Fi]) -> Vec<Fi> {
+    let mut out: Option<Vec<Fi>> = None;
+    for p in ps {
+        let f = field(dt, p, e);
+        out = Some(match out {
+            None => f,
+            Some(o) => o.iter().zip(&f).map(|(a, b)| a.hull(b)).collect(),
+        });
+    }
+    out.unwrap_or_default()
+}
+
+/// `d/dt w_jᵀx_i = x_iᵀẇ_j` from a field.
+fn guard_rate(dt: &Data, f: &[Fi], j: usize, i: usize) -> Fi {
+    dt.guard(f, j, i)
+}
+
+/// A death of neuron `j` at its guard `i` can be proved: σ'(0) = 0 and every other guard of `j`
+/// is inactive on `e`.
+pub fn death_possible(dt: &Data, e: &[Fi], j: usize, i: usize) -> bool {
+    dt.sp0 == 0 && (0..dt.n).filter(|&k| k != i).all(|k| dt.guard(e, j, k).hi <= 0)
+}
+
+/// The crossing window of length `h` from the box `x` (`deaths`: the guards of `gs` that end a
+/// neuron): the displacement `h·F(E)` over it (the state at its end is the state at its start
+/// plus a point of it) and the new class of each guard of `gs` (`true`: active), or why not. A guard still forced from an earlier window (`Data::forced`) must keep its side.
+#[allow(clippy::type_complexity)]
+pub fn cross(
+    dt: &Data,
+    x: &[Fi],
+    gs: &[(usize, usize)],
+    deaths: &[(usize, usize)],
+    h: &Fi,
+) -> Result<(Vec<Fi>, Vec<(usize, usize, bool)>), String> {
+    let mut before = Vec::with_capacity(gs.len());
+    for &(j, i) in gs {
+        let g = dt.guard(x, j, i);
+        before.push(if g.lo > 0 {
+            1
+        } else if g.hi < 0 {
+            -1
+        } else {
+            return Err(format!("the guard w_{j}ᵀx_{i} has no strict sign at the window's start"));
+        });
+    }
+    let hz = h.with_zero();
+    let reach = |e: &[Fi], ps: &[Pattern]| -> Vec<Fi> {
+        x.iter().zip(hull_field(dt, ps, e)).map(|(a, f)| a.add(&f.mul(&hz))).collect()
+    };
+    let mut e: Vec<Fi> = reach(x, &patterns(dt, x, gs)?).iter().map(super::ball::inflate).collect();
+    let mut found = None;
+    for _ in 0..8 {
+        if !e.iter().all(Fi::finite) {
+            break;
+        }
+        let ps = patterns(dt, &e, gs)?;
+        let f = reach(&e, &ps);
+        if f.iter().zip(&e).all(|(a, b)| a.within(b)) {
+            found = Some((f, ps));
+            break;
+        }
+        e = f.iter().map(super::ball::inflate).collect();
+    }
+    let (e, ps) = found.ok_or("no a priori enclosure of the window")?;
+    for (&(j, i), &s) in gs.iter().zip(&before) {
+        let mut rate: Option<Fi> = None;
+        // A dying neuron moves only while the guard is active: once it is 0, the field is 0.
+        let death = deaths.contains(&(j, i));
+        for p in ps.iter().filter(|p| !death || p[j][i]) {
+            let r = guard_rate(dt, &field(dt, p, &e), j, i);
+            rate = Some(rate.map_or(r.clone(), |q| q.hull(&r)));
+        }
+        let rate = rate.unwrap_or_else(Fi::zero);
+        if deaths.contains(&(j, i)) && (s < 0 || !death_possible(dt, &e, j, i)) {
+            return Err(format!("neuron {j} is not proved to die at the guard w_{j}ᵀx_{i}"));
+        }
+        if !(if s > 0 { rate.hi < 0 } else { rate.lo > 0 }) {
+            return Err(format!("the guard w_{j}ᵀx_{i} is not proved transversal in the window"));
+        }
+        let after = dt.guard(x, j, i).add(&rate.mul(h));
+        if !(if s > 0 { after.hi < 0 } else { after.lo > 0 }) {
+            return Err(format!("the guard w_{j}ᵀx_{i} is not proved to have crossed by the window's end"));
+        }
+    }
+    for &(j, i, on) in dt.forced.iter().filter(|f| !gs.contains(&(f.0, f.1))) {
+        if certain(dt, &e, j, i).is_none() {
+            let keeps = ps.iter().all(|p| {
+                let r = guard_rate(dt, &field(dt, p, &e), j, i);
+                if on { r.lo > 0 } else { r.hi < 0 }
+            });
+            if !keeps {
+                return Err(format!("the guard w_{j}ᵀx_{i}, which crossed before, is not proved to keep its side"));
+            }
+        }
+    }
+    let f = hull_field(dt, &ps, &e);
+    let classes = gs.iter().zip(&before).map(|(&(j, i), &s)| (j, i, s < 0)).collect();
+    Ok((f.iter().map(|v| v.mul(h)).collect(), classes))
+}

@@ -1,0 +1,169 @@
+//! Intervals of MPFR floats with outward rounding (every lower end rounded down, every upper end
+//! up), for the two-layer checks: the verifier's own, far faster than exact rationals on the
+//! Taylor series of a cubic field. MPFR's operations are correctly rounded, so a directed
+//! rounding is a bound.
+
+use rug::float::Round;
+use rug::{Float, Rational};
+
+thread_local! {
+    static BITS: std::cell::Cell<u32> = const { std::cell::Cell::new(160) };
+}
+
+/// Significant bits of every end: 160, or more when the certificate's claims are narrower
+/// ([`set_precision`]).
+pub fn prec() -> u32 {
+    BITS.with(std::cell::Cell::get)
+}
+
+/// Sets the bits of this thread's verification (at least 160).
+pub fn set_precision(bits: u32) {
+    BITS.with(|b| b.set(bits.max(160)));
+}
+
+/// `[lo, hi]` with MPFR ends (`lo ≤ hi`, both finite).
+#[derive(Clone, Debug)]
+pub struct Fi {
+    pub lo: Float,
+    pub hi: Float,
+}
+
+impl Fi {
+    pub fn zero() -> Fi {
+        Fi { lo: Float::new(prec()), hi: Float::new(prec()) }
+    }
+    /// The exact rational `q`, enclosed.
+    pub fn q(q: &Rational) -> Fi {
+        Fi::qq(q, q)
+    }
+    /// `[lo, hi]` for rationals, enclosed.
+    pub fn qq(lo: &Rational, hi: &Rational) -> Fi {
+        Fi { lo: Float::with_val_round(prec(), lo, Round::Down).0, hi: Float::with_val_round(prec(), hi, Round::Up).0 }
+    }
+    /// The point `f` (exact when `f` has at most [`prec()`] bits).
+    pub fn pt(f: &Float) -> Fi {
+        Fi { lo: Float::with_val_round(prec(), f, Round::Down).0, hi: Float::with_val_round(prec(), f, Round::Up).0 }
+    }
+    pub fn add(&self, o: &Fi) -> Fi {
+        Fi {
+            lo: Float::with_val_round(prec(), &self.lo + &o.lo, Round::Down).0,
+            hi: Float::with_val_round(prec(), &self.hi + &o.hi, Round::Up).0,
+        }
+    }
+    pub fn sub(&self, o: &Fi) -> Fi {
+        Fi {
+            lo: Float::with_val_round(prec(), &self.lo - &o.hi, Round::Down).0,
+            hi: Float::with_val_round(prec(), &self.hi - &o.lo, Round::Up).0,
+        }
+    }
+    pub fn neg(&self) -> Fi {
+        Fi { lo: Float::with_val(prec(), -&self.hi), hi: Float::with_val(prec(), -&self.lo) }
+    }
+    pub fn mul(&self, o: &Fi) -> Fi {
+        let (a, b, c, d) = (&self.lo, &self.hi, &o.lo, &o.hi);
+        let pairs = [(a, c), (a, d), (b, c), (b, d)];
+        let mut lo: Option<Float> = None;
+        let mut hi: Option<Float> = None;
+        for (x, y) in pairs {
+            let l = Float::with_val_round(prec(), x * y, Round::Down).0;
+            let h = Float::with_val_round(prec(), x * y, Round::Up).0;
+            lo = Some(match lo {
+                Some(v) if v <= l => v,
+                _ => l,
+            });
+            hi = Some(match hi {
+                Some(v) if v >= h => v,
+                _ => h,
+            });
+        }
+        Fi { lo: lo.unwrap_or_else(|| Float::new(prec())), hi: hi.unwrap_or_else(|| Float::new(prec())) }
+    }
+    /// `self / k` for an integer `k > 0`.
+    pub fn div_u(&self, k: u32) -> Fi {
+        Fi {
+            lo: Float::with_val_round(prec(), &self.lo / k, Round::Down).0,
+            hi: Float::with_val_round(prec(), &self.hi / k, Round::Up).0,
+        }
+    }
+    /// `self / o` for `o` certainly positive (`o.lo > 0`).
+    pub fn div_pos(&self, o: &Fi) -> Fi {
+        let (a, b) = (&self.lo, &self.hi);
+        let lo = if *a >= 0 { (a, &o.hi) } else { (a, &o.lo) };
+        let hi = if *b >= 0 { (b, &o.lo) } else { (b, &o.hi) };
+        Fi {
+            lo: Float::with_val_round(prec(), lo.0 / lo.1, Round::Down).0,
+            hi: Float::with_val_round(prec(), hi.0 / hi.1, Round::Up).0,
+        }
+    }
+    /// `√self` for `self ≥ 0` (a negative lower end is taken as 0).
+    pub fn sqrt(&self) -> Fi {
+        let lo = if self.lo > 0 {
+            Float::with_val_round(prec(), self.lo.sqrt_ref(), Round::Down).0
+        } else {
+            Float::new(prec())
+        };
+        Fi { lo, hi: Float::with_val_round(prec(), self.hi.sqrt_ref(), Round::Up).0 }
+    }
+    /// `self · 2^e` (exact).
+    pub fn scale2(&self, e: i32) -> Fi {
+        Fi { lo: Float::with_val(prec(), &self.lo << e), hi: Float::with_val(prec(), &self.hi << e) }
+    }
+    pub fn hull(&self, o: &Fi) -> Fi {
+        let lo = if self.lo <= o.lo { self.lo.clone() } else { o.lo.clone() };
+        let hi = if self.hi >= o.hi { self.hi.clone() } else { o.hi.clone() };
+        Fi { lo, hi }
+    }
+    /// The hull with 0.
+    pub fn with_zero(&self) -> Fi {
+        self.hull(&Fi::zero())
+    }
+    pub fn within(&self, o: &Fi) -> bool {
+        o.lo <= self.lo && self.hi <= o.hi
+    }
+    /// `max |x|` over the interval, rounded up.
+    pub fn mag(&self) -> Float {
+        let (a, b) = (Float::with_val(prec(), self.lo.abs_ref()), Float::with_val(prec(), self.hi.abs_ref()));
+        if a >= b { a } else { b }
+    }
+    /// A point of the interval (the midpoint rounded to nearest) and an upper bound of the
+    /// distance from it to either end.
+    pub fn mid_rad(&self) -> (Float, Float) {
+        let m = Float::with_val(prec(), &self.lo + &self.hi) >> 1u32;
+        let r1 = Float::with_val_round(prec(), &self.hi - &m, Round::Up).0;
+        let r2 = Float::with_val_round(prec(), &m - &self.lo, Round::Up).0;
+        (m, if r1 >= r2 { r1 } else { r2 })
+    }
+    /// `self ± r` for `r ≥ 0`.
+    pub fn widen(&self, r: &Float) -> Fi {
+        Fi {
+            lo: Float::with_val_round(prec(), &self.lo - r, Round::Down).0,
+            hi: Float::with_val_round(prec(), &self.hi + r, Round::Up).0,
+        }
+    }
+    /// The lower end as an exact rational.
+    pub fn lo_q(&self) -> Rational {
+        self.lo.to_rational().unwrap_or_default()
+    }
+    /// The upper end as an exact rational.
+    pub fn hi_q(&self) -> Rational {
+        self.hi.to_rational().unwrap_or_default()
+    }
+    /// Both ends are finite numbers.
+    pub fn finite(&self) -> bool {
+        self.lo.is_finite() && self.hi.is_finite() && self.lo <= self.hi
+    }
+}
+
+/// Upper bounds: `a + b`, `a · b`, `√a` (`a ≥ 0`), `e^a`.
+pub fn add_up(a: &Float, b: &Float) -> Float {
+    Float::with_val_round(prec(), a + b, Round::Up).0
+}
+pub fn mul_up(a: &Float, b: &Float) -> Float {
+    Float::with_val_round(prec(), a * b, Round::Up).0
+}
+pub fn sqrt_up(a: &Float) -> Float {
+    Float::with_val_round(prec(), a.sqrt_ref(), Round::Up).0
+}
+pub fn exp_up(a: &Float) -> Float {
+    Float::with_val_round(prec(), a.exp_ref(), Round::Up).0
+}

@@ -1,0 +1,213 @@
+//! The two-layer field in one activation pattern, evaluated by the verifier over intervals: its
+//! Taylor series along the flow and its Jacobian.
+//!
+//! State layout: neuron `j` at `j(d+1)..(j+1)(d+1)`, `w_j` then `a_j`. In a pattern with active
+//! sets `A_j` (`act[j][i]`), `u_ji = w_jᵀx_i` for `i ∈ A_j` (else 0), `r_i = Σ_j a_j u_ji − y_i`,
+//! `L = c Σ_i r_i²` and the flow is `ȧ_j = −G Σ_i r_i u_ji`, `ẇ_j = −G a_j Σ_{i∈A_j} r_i x_i`
+//! with `G = 2c`: a cubic polynomial field, equal to the gradient flow wherever the pattern's
+//! guard signs hold (see [`classify`]).
+
+use super::fi::Fi;
+use reluflow_certificate::{Loss, NetProblem};
+use rug::Rational;
+
+/// The problem's data as intervals (exact decimals are enclosed once).
+pub struct Data {
+    pub n: usize,
+    pub d: usize,
+    pub m: usize,
+    pub x: Vec<Vec<Fi>>,
+    pub y: Vec<Fi>,
+    /// `G = 2c`.
+    pub g: Fi,
+    /// σ'(0).
+    pub sp0: u8,
+    /// Neurons proved dead (a death event): frozen for good, every guard `≤ 0`.
+    pub dead: Vec<bool>,
+    /// Guards that crossed in the last window, with their new class (`true`: active): the true
+    /// solution has that class although the set's box may not show it yet (see `ball::step`).
+    pub forced: Vec<(usize, usize, bool)>,
+}
+
+impl Data {
+    pub fn new(p: &NetProblem) -> Data {
+        let n = p.x.len();
+        let c = match p.loss {
+            Loss::HalfSum => Rational::from((1, 2)),
+            Loss::HalfMean => Rational::from((1, 2 * n as u64)),
+            Loss::Mean => Rational::from((1, n as u64)),
+        };
+        Data {
+            n,
+            d: p.x[0].len(),
+            m: p.init.width(),
+            x: p.x.iter().map(|r| r.iter().map(Fi::q).collect()).collect(),
+            y: p.y.iter().map(Fi::q).collect(),
+            g: Fi::q(&(c * 2u32)),
+            sp0: p.relu_prime_at_zero,
+            dead: vec![false; p.init.width()],
+            forced: Vec::new(),
+        }
+    }
+    /// The state size `m(d + 1)`.
+    pub fn size(&self) -> usize {
+        self.m * (self.d + 1)
+    }
+    /// The index of `a_j`.
+    pub fn a(&self, j: usize) -> usize {
+        j * (self.d + 1) + self.d
+    }
+    /// The guard `w_jᵀx_i` over `v`.
+    pub fn guard(&self, v: &[Fi], j: usize, i: usize) -> Fi {
+        let w = &v[j * (self.d + 1)..j * (self.d + 1) + self.d];
+        w.iter().zip(&self.x[i]).fold(Fi::zero(), |s, (a, b)| s.add(&a.mul(b)))
+    }
+}
+
+/// The active sets.
+pub type Pattern = Vec<Vec<bool>>;
+
+/// The pattern of the box `v` if every guard's class is certain there: with σ'(0) = 0 a point
+/// is active where its guard is `> 0` and inactive where `≤ 0`; with σ'(0) = 1 active where
+/// `≥ 0` and inactive where `< 0`; a dead neuron's points are inactive (its true states have
+/// every guard `≤ 0`, see `cross.rs`). On such a box the gradient flow's field is the pattern's
+/// polynomial field. `Err((j, i, guard))` names an uncertain guard.
+pub fn classify(dt: &Data, v: &[Fi]) -> Result<Pattern, (usize, usize, Fi)> {
+    let mut act = vec![vec![false; dt.n]; dt.m];
+    for (j, row) in act.iter_mut().enumerate().filter(|(j, _)| !dt.dead[*j]) {
+        for (i, a) in row.iter_mut().enumerate() {
+            let g = dt.guard(v, j, i);
+            let (on, off) = if dt.sp0 == 0 { (g.lo > 0, g.hi <= 0) } else { (g.lo >= 0, g.hi < 0) };
+            let forced = dt.forced.iter().find(|f| (f.0, f.1) == (j, i)).map(|f| f.2);
+            match forced {
+                Some(c) if g.finite() && !(if c { off } else { on }) => *a = c,
+                _ if !(on || off) || !g.finite() => return Err((j, i, g)),
+                _ => *a = on,
+            }
+        }
+    }
+    Ok(act)
+}
+
+/// The class of guard `(j, i)` on `v` if it is certain (`true`: active).
+pub fn certain(dt: &Data, v: &[Fi], j: usize, i: usize) -> Option<bool> {
+    let g = dt.guard(v, j, i);
+    let (on, off) = if dt.sp0 == 0 { (g.lo > 0, g.hi <= 0) } else { (g.lo >= 0, g.hi < 0) };
+    (g.finite() && (on || off)).then_some(on)
+}
+
+/// `Σ_{l ≤ k} a[l]·b[k − l]`.
+fn cauchy<'a>(a: impl Fn(usize) -> &'a Fi, b: impl Fn(usize) -> &'a Fi, k: usize) -> Fi {
+    (0..=k).fold(Fi::zero(), |s, l| s.add(&a(l).mul(b(k - l))))
+}
+
+/// The Taylor coefficients `x_0 = x0, x_1, …, x_order` of the pattern's flow through `x0`
+/// (`x_{k+1} = f_k/(k+1)` with `f_k` the `k`-th coefficient of `f(x(t))`), each containing the
+/// exact coefficient for every point of `x0`.
+pub fn series(dt: &Data, act: &Pattern, x0: &[Fi], order: usize) -> Vec<Vec<Fi>> {
+    series_until(dt, act, x0, order, |_, _| false)
+}
+
+/// [`series`], stopped after the first order `k ≥ 1` whose coefficients satisfy `stop(k, x_k)`.
+pub fn series_until(
+    dt: &Data,
+    act: &Pattern,
+    x0: &[Fi],
+    order: usize,
+    stop: impl Fn(usize, &[Fi]) -> bool,
+) -> Vec<Vec<Fi>> {
+    let (n, d, m) = (dt.n, dt.d, dt.m);
+    let mut xs: Vec<Vec<Fi>> = vec![x0.to_vec()];
+    let mut u: Vec<Vec<Vec<Fi>>> = Vec::with_capacity(order);
+    let mut r: Vec<Vec<Fi>> = Vec::with_capacity(order);
+    let mut s: Vec<Vec<Vec<Fi>>> = Vec::with_capacity(order);
+    for k in 0..order {
+        let uk: Vec<Vec<Fi>> = (0..m)
+            .map(|j| (0..n).map(|i| if act[j][i] { dt.guard(&xs[k], j, i) } else { Fi::zero() }).collect())
+            .collect();
+        u.push(uk);
+        let rk: Vec<Fi> = (0..n)
+            .map(|i| {
+                let start = if k == 0 { dt.y[i].neg() } else { Fi::zero() };
+                (0..m)
+                    .filter(|&j| act[j][i])
+                    .fold(start, |acc, j| acc.add(&cauchy(|l| &xs[l][dt.a(j)], |l| &u[l][j][i], k)))
+            })
+            .collect();
+        r.push(rk);
+        let sk: Vec<Vec<Fi>> = (0..m)
+            .map(|j| {
+                (0..d)
+                    .map(|l| {
+                        (0..n).filter(|&i| act[j][i]).fold(Fi::zero(), |acc, i| acc.add(&r[k][i].mul(&dt.x[i][l])))
+                    })
+                    .collect()
+            })
+            .collect();
+        s.push(sk);
+        let mut next = vec![Fi::zero(); dt.size()];
+        for j in 0..m {
+            let adot = (0..n)
+                .filter(|&i| act[j][i])
+                .fold(Fi::zero(), |acc, i| acc.add(&cauchy(|l| &r[l][i], |l| &u[l][j][i], k)));
+            next[dt.a(j)] = adot.mul(&dt.g).neg().div_u(k as u32 + 1);
+            for l in 0..d {
+                let wdot = cauchy(|q| &xs[q][dt.a(j)], |q| &s[q][j][l], k);
+                next[j * (d + 1) + l] = wdot.mul(&dt.g).neg().div_u(k as u32 + 1);
+            }
+        }
+        let done = stop(k + 1, &next);
+        xs.push(next);
+        if done {
+            break;
+        }
+    }
+    xs
+}
+
+/// The field `f(v)` over the box `v`.
+pub fn field(dt: &Data, act: &Pattern, v: &[Fi]) -> Vec<Fi> {
+    series(dt, act, v, 1).swap_remove(1)
+}
+
+/// `W⁻¹ Df W` over the box `v` for `W = diag(2^{e_a})`, row-major `N × N`:
+/// `Df = −G (JᵀJ + H₂)` with `J = ∂r/∂θ` (`∂r_i/∂w_j = a_j x_i`, `∂r_i/∂a_j = u_ji` for
+/// `i ∈ A_j`) and `H₂ = Σ_i r_i ∇²r_i` (only `∂²r_i/∂a_j∂w_j = x_i`, `i ∈ A_j`); `Df` is
+/// symmetric, so `(W⁻¹DfW)_ab = Df_ab 2^{e_b−e_a}`.
+pub fn jacobian_weighted(dt: &Data, act: &Pattern, v: &[Fi], e: &[i32]) -> Vec<Fi> {
+    let (n, d, m, nn) = (dt.n, dt.d, dt.m, dt.size());
+    let mut jac = vec![vec![Fi::zero(); nn]; n];
+    let mut r: Vec<Fi> = dt.y.iter().map(Fi::neg).collect();
+    for j in 0..m {
+        for i in (0..n).filter(|&i| act[j][i]) {
+            let u = dt.guard(v, j, i);
+            r[i] = r[i].add(&v[dt.a(j)].mul(&u));
+            for l in 0..d {
+                jac[i][j * (d + 1) + l] = v[dt.a(j)].mul(&dt.x[i][l]);
+            }
+            jac[i][dt.a(j)] = u;
+        }
+    }
+    let mut h = vec![Fi::zero(); nn * nn];
+    for a in 0..nn {
+        for b in a..nn {
+            h[a * nn + b] = (0..n).fold(Fi::zero(), |acc, i| acc.add(&jac[i][a].mul(&jac[i][b])));
+        }
+    }
+    for j in 0..m {
+        for l in 0..d {
+            let s = (0..n).filter(|&i| act[j][i]).fold(Fi::zero(), |acc, i| acc.add(&r[i].mul(&dt.x[i][l])));
+            let (a, b) = (j * (d + 1) + l, dt.a(j));
+            h[a * nn + b] = h[a * nn + b].add(&s);
+        }
+    }
+    let mut out = vec![Fi::zero(); nn * nn];
+    for a in 0..nn {
+        for b in a..nn {
+            let df = h[a * nn + b].mul(&dt.g).neg();
+            out[a * nn + b] = df.scale2(e[b] - e[a]);
+            out[b * nn + a] = df.scale2(e[a] - e[b]);
+        }
+    }
+    out
+}
