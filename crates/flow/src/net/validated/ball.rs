@@ -8,6 +8,7 @@
 //! the off-diagonal part of `QᵀÂ`; a ball grows only by `exp(∫ μ̄)`. Proofs note:
 //! `proofs-notes/net-validated-ball.md`.
 
+mod gradient;
 mod lambda;
 
 use super::bulk::{identity_defect_ru, perron_ru, to_midrad_mat, transpose};
@@ -17,6 +18,7 @@ use super::series::{Series, live_coords, series};
 use super::taylor::poly_at;
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
+pub(crate) use gradient::log_norm_gradient_upper;
 #[cfg(test)]
 pub(crate) use lambda::lambda_max_upper;
 pub(crate) use lambda::{EigenCache, lambda_max_upper_cached};
@@ -60,6 +62,10 @@ impl<S: Enclosure> BallSet<S> {
         let mut rows = Vec::with_capacity(live.len());
         for &l in live {
             rows.push(set.idx.binary_search(&l).ok()?);
+        }
+        if set.r.iter().all(|r| r.abs().upper_f64() == 0.0) {
+            // A point (R = {0}): the ball of radius 0 about the centre, no product needed.
+            return Some(BallSet { c: set.c.clone(), w, rho: 0.0, live: live.to_vec() });
         }
         let scale = live.iter().map(|&a| set.e[a] - w[a]).max().unwrap_or(0);
         // ‖R‖₂ (upper, in the backend).
