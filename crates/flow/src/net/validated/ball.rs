@@ -75,9 +75,14 @@ impl<S: Enclosure> BallSet<S> {
         }
         let ncols = set.r.len();
         let nb = set.b.len() / ncols.max(1);
-        let bt = MidRadMat::from_points(ncols, nb, &transpose_rect(&set.b, nb, ncols));
-        let btb = bt.mat_mul(&MidRadMat::from_points(nb, ncols, &set.b));
-        let defect = identity_defect_ru(&btb);
+        // A basis that is exactly `I` (the set of a box) has `‖B‖₂ = 1`: no `O(N³)` product.
+        let eye = nb == ncols && set.b.iter().enumerate().all(|(k, &v)| v == f64::from(k / ncols == k % ncols));
+        let defect = if eye {
+            0.0
+        } else {
+            let bt = MidRadMat::from_points(ncols, nb, &transpose_rect(&set.b, nb, ncols));
+            identity_defect_ru(&bt.mat_mul(&MidRadMat::from_points(nb, ncols, &set.b)))
+        };
         let b_norm_sq = S::one(&ctx).add(&S::from_f64(defect, &ctx));
         let by_norm = r2.sqrt().mul(&b_norm_sq.sqrt()).mul_2si(scale).upper_f64();
         // The circumscribed ball of the hull.
