@@ -66,14 +66,19 @@ impl<S: Enclosure> Runner<S> {
 
     /// Before a plain step: enter the ball (one common weight) when the Lohner set is within the
     /// width budget ([`Self::within_budget`]; a run from an exact point starts so), the flow is
-    /// switch-free here (no pair leaving a surface, no sliding) and no attempt failed in the last
-    /// [`RETRY_EVERY`] steps. Whether it may go on is decided per step by its bound
-    /// ([`Self::ball_iteration`]). Not when the tolerance asks for more than the backend's
+    /// switch-free here (no pair leaving a surface, no sliding, no guard doubtful on the current
+    /// box) and no attempt failed in the last [`RETRY_EVERY`] steps. Whether it may go on is
+    /// decided per step by its bound ([`Self::ball_iteration`]). Not when the tolerance asks for more than the backend's
     /// rounding (`precise.rs`): the ball's centre step has no wide-precision twin and its radius
     /// spreads every rounding error over all coordinates, while the Lohner step keeps a few ulps.
     pub(super) fn maybe_enter_narrow_ball(&mut self) {
         let quiet = self.leaving.is_empty() && self.pattern.sliding.is_empty() && self.precise.is_none();
         if self.stats.steps < self.next_ball_try || !quiet {
+            return;
+        }
+        // A guard already doubtful on the current box stays so on the step's a priori box (which
+        // contains it): the ball would be left at once (a switch is near).
+        if !uncertain_guards(&self.net, &self.pattern, &self.xbox).is_empty() {
             return;
         }
         self.next_ball_try = self.stats.steps + RETRY_EVERY;
