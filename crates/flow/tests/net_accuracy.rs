@@ -75,9 +75,9 @@ fn requested_accuracy_reaches_a_few_ulps_and_contains_the_reference() {
         eprintln!("order {order} tol {tol:?}: {} steps, max width at t = 1.5: {width:.2e}", stats.steps);
         widths.push(width);
     }
-    // Measured 2026-12-07: default 6.1e-14 (2 steps: the remainder may add 100·tol = 1.7e-11 of
-    // the state per step), order 20 / 1e-18 2.3e-16 (3 steps), order 40 / 1e-18 1.2e-16 (one
-    // step). A tolerance below ten ulps forms the centre's Taylor sum in 128-bit MPFR and rounds
+    // Measured 2026-12-07: default 1.3e-13 (2 ball steps from the exact start, admitted by the
+    // width budget; 6.1e-14 with Lohner steps; the remainder may add 100·tol = 1.7e-11 of the
+    // state per step), order 20 / 1e-18 2.2e-16 (3 steps), order 40 / 1e-18 1.1e-16 (one step). A tolerance below ten ulps forms the centre's Taylor sum in 128-bit MPFR and rounds
     // it once (`precise.rs`); in f64 alone they were 7.2e-16 and 3.9e-16. CAPD's order-20
     // integrator reaches 1.6e-16: within 2× at order 20, below it at order 40.
     assert!(widths[0] > 20.0 * widths[1], "{widths:?}");

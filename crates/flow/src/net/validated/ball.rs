@@ -8,6 +8,7 @@
 //! the off-diagonal part of `QᵀÂ`; a ball grows only by `exp(∫ μ̄)`. Proofs note:
 //! `proofs-notes/net-validated-ball.md`.
 
+mod gradient;
 mod lambda;
 
 use super::bulk::{identity_defect_ru, perron_ru, to_midrad_mat, transpose};
@@ -17,6 +18,7 @@ use super::series::{Series, live_coords, series};
 use super::taylor::poly_at;
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
+pub(crate) use gradient::log_norm_gradient_upper;
 #[cfg(test)]
 pub(crate) use lambda::lambda_max_upper;
 pub(crate) use lambda::{EigenCache, lambda_max_upper_cached};
@@ -61,6 +63,10 @@ impl<S: Enclosure> BallSet<S> {
         for &l in live {
             rows.push(set.idx.binary_search(&l).ok()?);
         }
+        if set.r.iter().all(|r| r.abs().upper_f64() == 0.0) {
+            // A point (R = {0}): the ball of radius 0 about the centre, no product needed.
+            return Some(BallSet { c: set.c.clone(), w, rho: 0.0, live: live.to_vec() });
+        }
         let scale = live.iter().map(|&a| set.e[a] - w[a]).max().unwrap_or(0);
         // ‖R‖₂ (upper, in the backend).
         let mut r2 = S::zero(&ctx);
@@ -69,9 +75,14 @@ impl<S: Enclosure> BallSet<S> {
         }
         let ncols = set.r.len();
         let nb = set.b.len() / ncols.max(1);
-        let bt = MidRadMat::from_points(ncols, nb, &transpose_rect(&set.b, nb, ncols));
-        let btb = bt.mat_mul(&MidRadMat::from_points(nb, ncols, &set.b));
-        let defect = identity_defect_ru(&btb);
+        // A basis that is exactly `I` (the set of a box) has `‖B‖₂ = 1`: no `O(N³)` product.
+        let eye = nb == ncols && set.b.iter().enumerate().all(|(k, &v)| v == f64::from(k / ncols == k % ncols));
+        let defect = if eye {
+            0.0
+        } else {
+            let bt = MidRadMat::from_points(ncols, nb, &transpose_rect(&set.b, nb, ncols));
+            identity_defect_ru(&bt.mat_mul(&MidRadMat::from_points(nb, ncols, &set.b)))
+        };
         let b_norm_sq = S::one(&ctx).add(&S::from_f64(defect, &ctx));
         let by_norm = r2.sqrt().mul(&b_norm_sq.sqrt()).mul_2si(scale).upper_f64();
         // The circumscribed ball of the hull.

@@ -455,6 +455,9 @@ impl<S: Enclosure> Runner<S> {
                 let reason = m.stop_reason();
                 return self.undecided(reason);
             }
+            if self.ball.is_none() {
+                self.maybe_enter_narrow_ball();
+            }
             if self.ball.is_some() {
                 match self.ball_iteration(t_end) {
                     ball_mode::BallIter::Stepped => continue,
