@@ -90,6 +90,7 @@
 mod case;
 mod claim;
 mod coverage;
+mod data;
 mod driver;
 mod error;
 pub mod fast;
