@@ -183,8 +183,8 @@ impl Plan {
     /// applies to it) with `horizon` (default: [`default_horizon`]).
     ///
     /// # Errors
-    /// An invalid selection, an unknown id, an entry that is not a trajectory statement or not
-    /// implemented, a model it does not speak about, a hypothesis no strategy generates, or assumed
+    /// An invalid selection, an unknown id, a predicate, a statement about the data outside the
+    /// `cel.*` entries, an entry not implemented, a model it does not speak about, a hypothesis no strategy generates, or assumed
     /// hypotheses that are impossible together ([`SearchError::Unsatisfiable`], naming them).
     pub fn new(
         theorem: &str,
