@@ -27,8 +27,8 @@ impl Reflection {
     /// `Hx = x − 2(uᵀx/uᵀu)u`, exactly.
     pub fn apply(&self, x: &[Rational]) -> Vec<Rational> {
         let Some(u) = self.axis() else { return x.to_vec() };
-        let c = Rational::from(2 * dot(&u, x)) / dot(&u, &u);
-        x.iter().zip(&u).map(|(xk, uk)| Rational::from(xk - Rational::from(&c * uk))).collect()
+        let c = 2 * dot(&u, x) / dot(&u, &u);
+        x.iter().zip(&u).map(|(xk, uk)| xk - Rational::from(&c * uk)).collect()
     }
 
     /// The teacher `v* = He_1` of `ℝ^d`, an exactly rational unit vector.
