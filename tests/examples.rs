@@ -563,3 +563,21 @@ fn cel_thm7_fails_for_uncorrelated_data_at_a_tiny_scale() {
         "‖v − v*‖² ∈ [9.99999e-1, 1.00001], but it must be ≤ L/(c n η_d) ∈ [5.7386e-1, 5.73861e-1]",
     );
 }
+
+/// Found by the shallow-network search of a statement about the data with the correlated-data
+/// condition and Assumption 1 dropped (`t_end = 0`: no trajectory is read): the yardstick of the
+/// only neuron never reaches the point at an angle π from v*, which Props 2 and 14 say it crosses.
+#[test]
+fn cel_prop14_fails_for_uncorrelated_data_without_assumption_1() {
+    let f = examples_dir().join("cel-prop14-uncorrelated-no-crossing.toml");
+    let f = f.to_str().expect("utf-8 path");
+    let id = "cel.prop14-yardstick";
+    let r = reluflow(&["check", f, "--theorem", id, "--no-assume", "cel.setting", "--no-assume", "cel.assumption1"]);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let row = r.stdout.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{r:#?}"));
+    assert!(row.contains(" counterexample "), "{r:#?}");
+    assert!(r.stdout.contains("no point of neuron 0 reaches its hyperplane"), "{r:#?}");
+    let paper = reluflow(&["check", f, "--theorem", id]);
+    assert_eq!(paper.code, Some(0), "{paper:#?}");
+    assert!(paper.stdout.lines().any(|l| l.starts_with(id) && l.contains(" vacuous ")), "{paper:#?}");
+}

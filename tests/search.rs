@@ -140,6 +140,30 @@ fn merged_shards_equal_the_unsharded_search() {
     assert_eq!(r.json()["shards"]["missing"], serde_json::json!([1]), "{r:#?}");
 }
 
+/// A statement about the data: no run, the static check as screen and certification, and the
+/// counterexample file reproduces with `check` (with the correlated-data condition and Assumption 1
+/// dropped, a yardstick may never reach a point it must cross).
+#[test]
+fn a_statement_about_the_data_is_searched_and_its_counterexample_reproduces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let relax = ["--no-assume", "cel.setting", "--no-assume", "cel.assumption1"];
+    let r = search("cel.prop14-yardstick", 16, 1, &out, &relax);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    let cases = cex_cases(&r.json());
+    assert!(!cases.is_empty(), "{r:#?}");
+    for k in cases {
+        let toml = out.join(format!("cex-{k}.toml"));
+        let mut args = vec!["check", toml.to_str().unwrap(), "--theorem", "cel.prop14-yardstick"];
+        args.extend_from_slice(&relax);
+        let r = reluflow(&args);
+        assert_eq!(r.code, Some(4), "case {k}: {r:#?}");
+        assert!(r.stdout.contains("crossing structure of yardstick"), "case {k}: {r:#?}");
+    }
+    let paper = search("cel.prop14-yardstick", 64, 1, &tmp.path().join("p"), &[]);
+    assert_eq!(paper.code, Some(0), "{paper:#?}");
+}
+
 #[test]
 fn bad_arguments_exit_2_naming_the_field() {
     let tmp = tempfile::tempdir().unwrap();
@@ -152,7 +176,7 @@ fn bad_arguments_exit_2_naming_the_field() {
         ("lsy.norm-growth", &["--jobs", "0"], &["--jobs", "got `0`"]),
         ("lsy.norm-growth", &["--assume", "small-init"], &["--assume", "small-init"]),
         ("lsy.norm-growth", &["--certify-time", "0"], &["--certify-time", "got `0`"]),
-        ("cel.thm8-sign-M", &[], &["--theorem", "cannot be searched", "cel.lemma19"]),
+        ("cel.assumption3", &[], &["--theorem", "cannot be searched", "predicate", "cel.prop14-yardstick"]),
     ] {
         let r = search(id, 4, 0, &out, extra);
         assert_eq!(r.code, Some(2), "{id} {extra:?}: {r:#?}");

@@ -56,12 +56,14 @@ pub(crate) fn run_static<S: Enclosure>(c: StaticCheck, p: &Problem, ctx: &S::Ctx
                 let v = if int.verified() {
                     Verdict::Holds { proof: Proof::Enclosures, range: "static".into() }
                 } else if crate::sweep::certainly_le(&two, &int.norm_sq) {
-                    Verdict::violated(
-                        Location::Data,
-                        "‖θ‖² of the constructed interpolator",
-                        Some(int.norm_sq),
-                        "must be < 2",
-                    )
+                    // The proof's construction does not apply (e.g. ξ = 0 from a zero label); that
+                    // is no proof that no interpolator with ‖θ‖² < 2 exists.
+                    Verdict::undecided(format!(
+                        "the proof's interpolator has ‖θ‖² ∈ {} ≥ 2 (ξ ∈ {}): its construction does not apply here, \
+                         and whether another interpolator with ‖θ‖² < 2 exists is not decided",
+                        show(&int.norm_sq),
+                        show(&int.xi)
+                    ))
                 } else {
                     Verdict::undecided("the interpolator's enclosures are too wide to verify ‖θ‖² < 2")
                 };

@@ -124,6 +124,14 @@ pub trait Claim: Send + Sync {
     fn fast(&self, _p: &Problem) -> Option<Result<Fast, String>> {
         None
     }
+    /// For a statement about the data alone (its verdict reads no trajectory): the judgement of
+    /// `p` for the screen (`certify = false`; the screen downgrades it to "not validated", as every
+    /// screen) or for the certification (`certify = true`: what `reluflow check` on the problem
+    /// file computes). No run is made for such a claim. Default: `None` (the claim judges
+    /// trajectories).
+    fn judge_data(&self, _p: &Problem, _certify: bool) -> Option<Judgement> {
+        None
+    }
 }
 
 /// Pieces per segment of the second, finer check of an undecided certified row.
@@ -194,6 +202,11 @@ impl Claim for Plan {
 
     fn judge_mp(&self, p: &Problem, traj: &Trajectory<MpInterval>) -> Judgement {
         self.judge_in(p, traj)
+    }
+
+    /// The checker's static check, for an entry of kind `Static` (see `data.rs`).
+    fn judge_data(&self, p: &Problem, certify: bool) -> Option<Judgement> {
+        crate::data::judge(self, p, certify)
     }
 }
 

@@ -20,6 +20,9 @@
 //!   certified row is a `Counterexample`; a screened violation that does not certify is
 //!   [`CaseStatus::NotConfirmed`] with the reason. Counterexamples are **shrunk** through the
 //!   proptest value tree, re-screening each step, and the smallest one is re-certified.
+//! * A statement about the data (`cel.thm8-sign-M`, `cel.prop13/14/22-yardstick`) makes no run:
+//!   the checker's static check is its screen (f64 intervals, not validated) and its certification
+//!   (the problem's own arithmetic), [`Claim::judge_data`]. Predicates are not searched.
 //! * [`search`] runs a [`SearchConfig`]: case `k` of the global sequence draws from an RNG keyed
 //!   by `(seed, k)` alone, so the same seed gives the same instances whatever the threads; shard
 //!   `(i, n)` takes `k ≡ i (mod n)`; a set of done cases is skipped (resume). Each finished case
@@ -90,6 +93,7 @@
 mod case;
 mod claim;
 mod coverage;
+mod data;
 mod driver;
 mod error;
 pub mod fast;

@@ -34,12 +34,14 @@ pub struct Plan {
 }
 
 /// The horizon the entry's check needs: a certified limit for global convergence (and for the
-/// single neuron's support vectors, whose final active set is the limit's), else `t ∈ [0, 8]`.
+/// single neuron's support vectors, whose final active set is the limit's), none (`t_end = 0`) for
+/// a statement about the data (its check reads no trajectory), else `t ∈ [0, 8]`.
 pub fn default_horizon(id: &str, model: ModelKind) -> Horizon {
     match (id, model) {
         ("lsy.global-convergence-d2", _) | ("lsy.support-vector-stability", ModelKind::SingleNeuron) => {
             Horizon::Infinite
         }
+        _ if reluflow_check::entry(id).is_some_and(|e| e.kind() == Kind::Static) => Horizon::Finite(Rational::new()),
         _ => Horizon::Finite(Rational::from(8)),
     }
 }
@@ -140,16 +142,27 @@ pub(crate) fn net_space(id: &str, hyps: &[&Hyp], sel: &Selection, horizon: Horiz
     Ok(s)
 }
 
-/// The space of a `cel.*` trajectory entry: each of the paper's hypotheses that is assumed is built
-/// in (`cel.setting`: correlated data; `cel.assumption1`: `n ≥ d`; `cel.assumption2`: `λ` below the
-/// instance's bound), each relaxed one is drawn more widely (see [`CelSpace`]).
-pub(crate) fn cel_space(id: &str, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<CelSpace, SearchError> {
+/// The space of a `cel.*` entry: each of the paper's hypotheses that is assumed is built in
+/// (`cel.setting`: correlated data; `cel.assumption1`: `n ≥ d`; `cel.assumption2`: `λ` below the
+/// instance's bound; `cel.assumption3`: `n = d`, `m ≥ 2`), each relaxed one is drawn more widely
+/// (see [`CelSpace`]). A statement about the data (`kind` static) does not depend on `λ`: its
+/// instances have `λ ∈ {1/10, 1/2}` in f64 intervals, and `m` from 1.
+pub(crate) fn cel_space(e: &Entry, hyps: &[&Hyp], sel: &Selection, horizon: Horizon) -> Result<CelSpace, SearchError> {
+    let id = e.id;
     let mut s = CelSpace { horizon, correlated: false, spanning: false, ..CelSpace::default() };
     s.scale = CelScale::Exponent(relaxed_exponents());
+    if e.kind() == Kind::Static {
+        s.scale = CelScale::Exponent(vec![1..=1]);
+        s.m = 1..=3;
+    }
     for h in hyps {
         match h.id {
             "cel.setting" => s.correlated = true,
             "cel.assumption1" => s.spanning = true,
+            "cel.assumption3" => {
+                s.m = 2..=*s.m.end();
+                s.extra_points = 0..=0;
+            }
             "cel.assumption2" => {
                 let epsilon = sel.params.epsilon.clone();
                 s.scale = CelScale::BelowAssumption2 { epsilon, max_exponent: 2_000_000 };
@@ -170,8 +183,8 @@ impl Plan {
     /// applies to it) with `horizon` (default: [`default_horizon`]).
     ///
     /// # Errors
-    /// An invalid selection, an unknown id, an entry that is not a trajectory statement or not
-    /// implemented, a model it does not speak about, a hypothesis no strategy generates, or assumed
+    /// An invalid selection, an unknown id, a predicate, a statement about the data outside the
+    /// `cel.*` entries, an entry not implemented, a model it does not speak about, a hypothesis no strategy generates, or assumed
     /// hypotheses that are impossible together ([`SearchError::Unsatisfiable`], naming them).
     pub fn new(
         theorem: &str,
@@ -185,8 +198,18 @@ impl Plan {
         if let Some(why) = entry.not_implemented() {
             return Err(not(format!("not implemented: {why}")));
         }
-        if entry.kind() != Kind::Trajectory {
-            return Err(not("it is a statement about the data, not about a trajectory".into()));
+        match entry.kind() {
+            Kind::Trajectory => {}
+            // Every statement about the data in the catalogue is a shallow-network one
+            // (`cel.thm8-sign-M`, `cel.prop13/14/22-yardstick`): searched on the `cel.*` space and
+            // judged by the checker's static check alone (`data.rs`).
+            Kind::Static if entry.id.starts_with("cel.") => {}
+            Kind::Static => return Err(not("no strategy generates instances of this statement about the data".into())),
+            Kind::Predicate => {
+                return Err(not(
+                    "it is a predicate on the instance: false is a fact about it, not a counterexample".into()
+                ));
+            }
         }
         let model = choose_model(entry, model)?;
         let assumed: Vec<&'static Hyp> = entry.hypotheses.iter().filter(|h| selection.assumes(entry, h)).collect();
@@ -194,7 +217,7 @@ impl Plan {
         let space = match model {
             ModelKind::SingleNeuron => Space::Neuron(neuron_space(entry.id, &assumed, selection, horizon)?),
             ModelKind::TwoLayer if entry.id.starts_with("cel.") => {
-                Space::Cel(cel_space(entry.id, &assumed, selection, horizon)?)
+                Space::Cel(cel_space(entry, &assumed, selection, horizon)?)
             }
             ModelKind::TwoLayer => Space::Net(net_space(entry.id, &assumed, selection, horizon)?),
         };

@@ -1,5 +1,6 @@
 //! One instance through the two stages: a fast point run (f64, not validated) judged by the
-//! checker, then — only when that run shows a violation — the certified run (f64 intervals).
+//! checker, then — only when that run shows a violation — the certified run (f64 intervals). A
+//! statement about the data ([`Claim::judge_data`]) makes no run: both stages are its check.
 
 use crate::claim::{Claim, Judgement, VerdictKind};
 use crate::fast::Fast;
@@ -77,13 +78,21 @@ pub fn screen(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<M
 }
 
 /// The full screen: the reference point run judged by the claim (the checker, for a catalogue
-/// entry), and the slack of [`crate::slack`].
+/// entry), and the slack of [`crate::slack`]; for a statement about the data
+/// ([`Claim::judge_data`]) its check alone, without a run or a slack.
 pub fn full_screen(
     claim: &dyn Claim,
     p: &Problem,
     budget: &Budget,
     monitor: Option<Monitor>,
 ) -> (Judgement, Option<f64>) {
+    if let Some(mut j) = claim.judge_data(p, false) {
+        // A statement about the data: its check in f64 intervals, no run; still only a screen.
+        if j.status != RowStatus::Inconsistent {
+            j.status = RowStatus::NotValidated;
+        }
+        return (j, None);
+    }
     if crate::mp::needs_mpfr(p) {
         return (crate::mp::full_screen(claim, p, budget, monitor), None);
     }
@@ -135,6 +144,9 @@ pub fn certify(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<
 }
 
 fn certify_within(claim: &dyn Claim, p: &Problem, budget: &Budget, monitor: Option<Monitor>) -> Judgement {
+    if let Some(j) = claim.judge_data(p, true) {
+        return j;
+    }
     if crate::mp::needs_mpfr(p) {
         return crate::mp::certify(claim, p, budget, monitor);
     }

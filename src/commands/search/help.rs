@@ -11,11 +11,14 @@ every assumed hypothesis is certainly true, decided exactly) and:
   1. screens it: a fast f64 point run, checked by the catalogue's checker (not validated); a
      problem written for MPFR (the shallow-network instances whose scale λ is below f64's range)
      is screened with an MPFR point run at its precision;
+     a statement about the data (cel.thm8-sign-M, cel.prop13/14/22-yardstick) makes no run: its
+     screen is the checker's static check in f64 intervals (still not validated);
   2. only if the screen shows a violation, re-runs it with the certified interval integrator (MPFR
      intervals for such problems) and checks again, within --certify-time seconds if given (a run
      past it is \"not confirmed: budget\" and the search goes on). Only a certified violation
      counts: every assumed hypothesis certainly true and the conclusion certainly violated on
-     enclosures of the exact flow. A screened violation that does not certify is an unconfirmed
+     enclosures of the exact flow (for a statement about the data: the static check again, in
+     the problem's own arithmetic). A screened violation that does not certify is an unconfirmed
      candidate, never a counterexample;
   3. shrinks a certified counterexample (fewer points, smaller numbers), re-screening each step,
      and re-certifies the smallest; if that does not certify, the original is kept.
@@ -87,6 +90,9 @@ Examples:
   reluflow search --theorem cel.lemma19 --no-assume cel.assumption2 --cases 40
       Assumption 2 relaxed (λ = 0.5 … 1e-1000): a large scale over-fits at once, and a positive
       neuron shrinks before T1 (exit 4)
+  reluflow search --theorem cel.prop14-yardstick --no-assume cel.setting --no-assume cel.assumption1
+      a statement about the data (the yardsticks' crossings; instances with t_end = 0, no run):
+      for uncorrelated data a yardstick may never reach a point it must cross (exit 4)
 
 Ctrl-C stops the search: no new case starts, cases in flight are dropped (a resumed run does them),
 the summary is written, and the exit is 130; everything already found is on disk. A second Ctrl-C

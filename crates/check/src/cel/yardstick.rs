@@ -96,8 +96,10 @@ pub fn yardstick<S: Enclosure>(p: &Problem, j: usize, ctx: &S::Ctx) -> Result<Ya
     let zj = &z[j];
     let sj = s[j];
     let sgn = S::from_i64(i64::from(sj), ctx);
-    if data.x().iter().any(|x| dot(x, zj) == 0) {
-        return Err(YardError::Fails(format!("I_0(z_{j}) ≠ ∅")));
+    if let Some(i) = data.x().iter().position(|x| dot(x, zj) == 0) {
+        // A point on the hyperplane at the start (Assumption 1(ii) excludes it): the yardstick of
+        // Props 2 and 14 is not defined, which says nothing about whether the statement holds.
+        return Err(und(format!("I_0(z_{j}) ∋ {i}: the yardstick is defined only for I_0(z_j) = ∅")));
     }
     let mut set = i_plus(p, zj);
     if set.is_empty() {

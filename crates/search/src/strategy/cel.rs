@@ -2,12 +2,15 @@
 //! [`cel_problem`].
 //!
 //! Every instance is a two-layer network with σ'(0) = 0, the loss `(1/2n) Σ (h(x_i) − y_i)²`,
-//! teacher labels from the unit teacher `v* = e_1`, and the balanced initialisation
-//! `w_j(0) = λz_j`, `a_j(0) = s_j‖w_j(0)‖` (the entries' checks need the teacher and `λ`). What a
-//! switched hypothesis changes:
+//! teacher labels from a unit teacher `v* = He_1`, and the balanced initialisation
+//! `w_j(0) = λz_j`, `a_j(0) = s_j‖w_j(0)‖` (the entries' checks need the teacher and `λ`). `H` is
+//! the identity or a rational Householder reflection ([`super::frame`], drawn when
+//! [`CelSpace::rotate`]), so `v*` is an exactly rational unit vector; shrinking moves it towards
+//! `e_1`. What a switched hypothesis changes:
 //!
-//! * `cel.setting` (correlated data): `x_i = c_i(1, e_i)` with `c_i > 0` and `‖e_i‖² ≤ 0.81/(d−1)
-//!   < 1`, so `∠(v*, x_i) < π/4` exactly; relaxed, the points are any short decimals.
+//! * `cel.setting` (correlated data): `x_i = c_iH(1, e_i)` with `c_i > 0` and `‖e_i‖² ≤ 0.81/(d−1)
+//!   < 1`, so `∠(v*, x_i) = ∠(e_1, (1, e_i)) < π/4` exactly (`H` is exactly orthogonal); relaxed,
+//!   the points are any short decimals.
 //! * `cel.assumption1` (spanning data among others): `n ≥ d`; relaxed, `n` may be below `d`.
 //! * `cel.assumption2` (the scale): `λ = 10^−k` with `k` above the instance's own bound: the
 //!   certified `δ_lo` and `Δ_hi` of `reluflow_check::cel::delta` give
@@ -20,6 +23,7 @@
 //! predicates. Scales below `10^−40` get `arithmetic = "mpfr-interval"` at 256 bits (f64 cannot hold
 //! `λ²`), larger ones f64 intervals: the screen and the certified run follow the problem's arithmetic.
 
+use super::frame::{Reflection, reflection};
 use super::numbers::{nonzero, positive_decimal, vector};
 use proptest::prelude::*;
 use reluflow_arith::{Enclosure, MpInterval, Scalar};
@@ -58,6 +62,8 @@ pub struct CelSpace {
     pub spanning: bool,
     /// How `λ` is chosen.
     pub scale: CelScale,
+    /// The teacher's direction is drawn (`v* = He_1`, see the module documentation); off: `e_1`.
+    pub rotate: bool,
     /// The horizon of the generated problems.
     pub horizon: Horizon,
 }
@@ -80,6 +86,7 @@ impl Default for CelSpace {
             correlated: true,
             spanning: true,
             scale: CelScale::BelowAssumption2 { epsilon: Rational::from((1, 4)), max_exponent: 2_000_000 },
+            rotate: true,
             horizon: Horizon::Finite(Rational::from(8)),
         }
     }
@@ -94,6 +101,8 @@ struct Draw {
     /// `1` or `5`: `λ = mantissa·10^−k` for a relaxed scale.
     mantissa: u32,
     slack: Rational,
+    /// The teacher's frame `H`.
+    frame: Reflection,
 }
 
 /// A short decimal `p/(10(d−1))`, `|p| ≤ 9`: `d − 1` of them have squared norm `≤ 0.81/(d−1) < 1`.
@@ -102,7 +111,7 @@ fn tilt(d: usize) -> impl Strategy<Value = Rational> + Clone {
     (-9i64..=9).prop_map(move |p| Rational::from((p, q)))
 }
 
-/// A point at an angle below π/4 from `e_1`: `c(1, e)`.
+/// A point at an angle below π/4 from `e_1`: `c(1, e)` (rotated into the teacher's frame later).
 fn correlated_point(d: usize) -> impl Strategy<Value = Vec<Rational>> + Clone {
     (positive_decimal(), proptest::collection::vec(tilt(d), d - 1))
         .prop_map(|(c, e)| std::iter::once(Rational::from(1)).chain(e).map(|v| Rational::from(&v * &c)).collect())
@@ -136,6 +145,8 @@ pub fn cel_problem(space: &CelSpace) -> BoxedStrategy<Problem> {
                 CelScale::BelowAssumption2 { .. } => Just(1u32).boxed(),
                 CelScale::Exponent(_) => prop_oneof![Just(1u32), Just(5)].boxed(),
             };
+            // Drawn last, so the draws before it are those of a search with the teacher `e_1`.
+            let frame = if s.rotate { reflection(d).boxed() } else { Just(Reflection::identity()).boxed() };
             (
                 n.prop_flat_map(move |n| proptest::collection::vec(point.clone(), n)),
                 proptest::collection::vec(vector(d).prop_map(nonzero), m),
@@ -143,19 +154,22 @@ pub fn cel_problem(space: &CelSpace) -> BoxedStrategy<Problem> {
                 exponent,
                 mantissa,
                 slack,
+                frame,
             )
         })
-        .prop_map(move |(x, z, signs, exponent, mantissa, slack)| {
-            build(&space, Draw { x, z, signs, exponent, mantissa, slack })
+        .prop_map(move |(x, z, signs, exponent, mantissa, slack, frame)| {
+            build(&space, Draw { x, z, signs, exponent, mantissa, slack, frame })
         })
         .boxed()
 }
 
 fn problem(space: &CelSpace, draw: &Draw, exponent: u64, mantissa: u32) -> Problem {
     let d = draw.x[0].len();
-    let mut teacher = vec![Rational::new(); d];
-    teacher[0] = Rational::from(1);
-    let data = Data::new(draw.x.clone(), Labels::Teacher(teacher)).expect("the strategy builds rectangular data");
+    let teacher = draw.frame.teacher(d);
+    // Correlated points are built about e_1 and carried into the teacher's frame; other points
+    // are short decimals as drawn.
+    let x = if space.correlated { draw.x.iter().map(|x| draw.frame.apply(x)).collect() } else { draw.x.clone() };
+    let data = Data::new(x, Labels::Teacher(teacher)).expect("the strategy builds rectangular data");
     let ten_k = Integer::from(Integer::u_pow_u(10, u32::try_from(exponent).unwrap_or(u32::MAX)));
     let scale = Rational::from((Integer::from(mantissa), ten_k));
     let s = draw.signs.iter().map(|b| if *b { 1 } else { -1 }).collect();

@@ -8,7 +8,8 @@
 //!   teacher labels).
 //! * [`cel_problem`] from a [`CelSpace`]: the shallow-network setting of Chistikov–Englert–Lazić
 //!   (correlated data, spanning data, balanced initialisation with a scale below Assumption 2's
-//!   bound), each part switchable.
+//!   bound, a teacher direction `v* = He_1` from a rational Householder reflection [`frame`]), each
+//!   part switchable.
 //! * [`Assume`]: the values of a strategy that satisfy a predicate, drawn and shrunk without ever
 //!   showing a rejected one; [`Plan::strategy`](crate::Plan::strategy) uses it with the catalogue's
 //!   own hypothesis predicates.
@@ -16,6 +17,7 @@
 
 mod assume;
 mod cel;
+pub mod frame;
 mod net;
 mod neuron;
 pub mod numbers;

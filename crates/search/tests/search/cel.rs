@@ -66,7 +66,8 @@ fn assumption_2_puts_the_scale_below_f64s_range_and_the_runs_in_mpfr() {
 fn a_large_scale_breaks_lemma_19_with_a_certified_counterexample() {
     let cfg = SearchConfig {
         selection: without(Some("cel.assumption2")),
-        cases: 16,
+        // Cases 16 (teacher (3/5, 4/5, 0)), 19 and 23 fall.
+        cases: 24,
         seed: 1,
         shrink_steps: 0,
         ..SearchConfig::new("cel.lemma19")
@@ -93,8 +94,8 @@ fn the_paper_hypotheses_give_no_counterexample_in_a_small_search() {
 }
 
 #[test]
-fn statements_about_the_data_and_predicates_are_not_searched() {
-    for id in ["cel.setting", "cel.assumption2", "cel.thm8-sign-M", "cel.prop14-yardstick"] {
+fn predicates_are_not_searched() {
+    for id in ["cel.setting", "cel.assumption2"] {
         let err = Plan::new(id, &Selection::default(), None, None).unwrap_err();
         assert!(matches!(err, SearchError::NotSearchable { .. }), "{id}: {err}");
     }

@@ -5,6 +5,7 @@
 
 mod broken;
 mod cel;
+mod cel_static;
 mod convex;
 mod fast;
 mod fast_net;
