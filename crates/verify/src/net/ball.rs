@@ -37,6 +37,9 @@ pub struct Ball {
     /// A bound of the whole state's weighted distance from `c` (at most `‖ρ‖₂`; the logarithmic
     /// norm of the whole field bounds it, where the per-neuron bounds couple).
     pub total: Float,
+    /// Coordinates known apart from the balls (`None`: only the ball): a coordinate whose field
+    /// has been identically 0 on every a priori box since the start keeps its start enclosure.
+    pub pin: Vec<Option<Fi>>,
 }
 
 /// Why a step could not be taken.
@@ -81,7 +84,17 @@ impl Ball {
             c.push(m);
         }
         let rho: Vec<Float> = r2.iter().map(sqrt_up).collect();
-        Ball { c, e, total: norm2(&rho), rho }
+        let pin = vec![None; c.len()];
+        Ball { c, e, total: norm2(&rho), rho, pin }
+    }
+    /// `self` with every coordinate pinned to `v`'s enclosure (the exact start).
+    pub fn pinned(self, v: &[Fi]) -> Ball {
+        Ball { pin: v.iter().cloned().map(Some).collect(), ..self }
+    }
+    /// Keeps the pins of the coordinates whose change `moved` is exactly 0.
+    fn keep_pins(&self, moved: &[Fi]) -> Vec<Option<Fi>> {
+        let zero = |v: &Fi| v.lo.is_zero() && v.hi.is_zero();
+        self.pin.iter().zip(moved).map(|(p, d)| p.clone().filter(|_| zero(d))).collect()
     }
     /// The set `{θ + δ : θ ∈ self, δ ∈ shift}` (a Minkowski sum with a box): the centre moves
     /// to a point of `c + shift`, and each radius grows by the weighted radius of that box.
@@ -89,17 +102,21 @@ impl Ball {
         let moved: Vec<Fi> = self.c.iter().zip(shift).map(|(c, d)| Fi::pt(c).add(d)).collect();
         let m = Ball::around(&moved, self.e.clone(), self.block());
         let rho = self.rho.iter().zip(&m.rho).map(|(a, b)| add_up(a, b)).collect();
-        Ball { total: add_up(&self.total, &m.total), rho, ..m }
+        Ball { total: add_up(&self.total, &m.total), rho, pin: self.keep_pins(shift), ..m }
     }
     /// Coordinates per neuron.
     fn block(&self) -> usize {
         self.c.len() / self.rho.len()
     }
-    /// The box `c ± 2^{e}ρ_j`.
+    /// The box `c ± 2^{e}ρ_j`, or a coordinate's pin where it has one.
     pub fn hull(&self) -> Vec<Fi> {
         let b = self.block();
         let pts = self.c.iter().zip(&self.e).enumerate();
-        pts.map(|(a, (c, &k))| Fi::pt(c).widen(&Float::with_val(prec(), &self.rho[a / b] << k))).collect()
+        pts.map(|(a, (c, &k))| match &self.pin[a] {
+            Some(p) => p.clone(),
+            None => Fi::pt(c).widen(&Float::with_val(prec(), &self.rho[a / b] << k)),
+        })
+        .collect()
     }
     /// The same set (a superset) in the weights `e` (equal within a neuron):
     /// `ρ_j' = ρ_j·2^{e_j − e'_j}` (exact).
@@ -112,7 +129,7 @@ impl Ball {
             .map(|(j, r)| Float::with_val(prec(), r << (self.e[j * b] - e[j * b])))
             .collect();
         let k = self.e.iter().zip(&e).map(|(a, b)| a - b).max().unwrap_or(0);
-        Ball { c: self.c.clone(), rho, total: Float::with_val(prec(), &self.total << k), e }
+        Ball { c: self.c.clone(), rho, total: Float::with_val(prec(), &self.total << k), e, pin: self.pin.clone() }
     }
 }
 
@@ -233,5 +250,7 @@ pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<Ball, StepFail> {
         .collect();
     let (by_parts, by_whole) = (norm2(&rho), add_up(&whole, &next.total));
     let total = if by_parts < by_whole { by_parts } else { by_whole };
-    Ok(Ball { rho, total, ..next })
+    // A coordinate whose field is identically 0 on `E` does not move over the step.
+    let pin = b.keep_pins(&field(dt, &act, &e));
+    Ok(Ball { rho, total, pin, ..next })
 }

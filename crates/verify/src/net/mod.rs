@@ -145,7 +145,7 @@ pub fn check(n: &Net) -> Result<Verified, Fail> {
     let mut dt = Data::new(&n.problem);
     let x0 = initial(&n.problem, &dt);
     let mids: Vec<rug::Float> = x0.iter().map(|v| v.mid_rad().0).collect();
-    let mut b = Ball::around(&x0, weights(&dt, &mids, None), dt.d + 1);
+    let mut b = Ball::around(&x0, weights(&dt, &mids, None), dt.d + 1).pinned(&x0);
     let (mut t, mut steps, mut ev, mut windows) = (Rational::new(), 0usize, 0usize, 0usize);
     for (k, t1) in n.steps.iter().enumerate() {
         while ev < n.events.len() && n.events[ev].time.lo < *t1 {
