@@ -76,6 +76,15 @@ fn a_claimed_bound_moved_past_the_truth_fails_there_and_a_loosened_one_verifies(
                     (q(&v[0]), q(&v[1]))
                 };
                 let (mid, eighth) = (Q::from(&lo + &hi) / 2u32, Q::from(&hi - &lo) / 8u32);
+                if lo == hi {
+                    // An exact claim (a coordinate that never moves): any shift of it is false.
+                    let mut bad = c.clone();
+                    let off = Q::from(&lo + Q::from((1, 1u64 << 60)));
+                    at(&mut bad, field, &path).clone_from(&json!([off.to_string(), off.to_string()]));
+                    let r = verify(&bad);
+                    assert_eq!(r.code, Some(4), "{name}: {label} shifted: {r:#?}");
+                    continue;
+                }
                 let mut failed = 0;
                 for (end, cut) in [(0, Q::from(&mid + &eighth)), (1, Q::from(&mid - &eighth))] {
                     let mut bad = c.clone();
