@@ -80,19 +80,31 @@ fn pattern(p: &PatternCert) -> Value {
     })
 }
 
-fn problem(p: &NeuronProblem) -> Value {
-    let t_end = match &p.t_end {
+/// The fields both models' problems state: data, labels, σ'(0), loss and horizon.
+pub(crate) fn common(
+    x: &[Vec<Rational>],
+    y: &[Rational],
+    relu_prime_at_zero: u8,
+    loss: Loss,
+    t_end: &Horizon,
+) -> Map<String, Value> {
+    let t_end = match t_end {
         Horizon::Finite(t) => q(t),
         Horizon::Infinite => Value::String("inf".into()),
     };
-    json!({
-        "x": Value::Array(p.x.iter().map(|r| qs(r)).collect()),
-        "y": qs(&p.y),
-        "relu_prime_at_zero": p.relu_prime_at_zero,
-        "loss": p.loss.name(),
-        "w0": qs(&p.w0),
-        "t_end": t_end,
-    })
+    let mut m = Map::new();
+    m.insert("x".into(), Value::Array(x.iter().map(|r| qs(r)).collect()));
+    m.insert("y".into(), qs(y));
+    m.insert("relu_prime_at_zero".into(), json!(relu_prime_at_zero));
+    m.insert("loss".into(), Value::String(loss.name().into()));
+    m.insert("t_end".into(), t_end);
+    m
+}
+
+fn problem(p: &NeuronProblem) -> Value {
+    let mut m = common(&p.x, &p.y, p.relu_prime_at_zero, p.loss, &p.t_end);
+    m.insert("w0".into(), qs(&p.w0));
+    Value::Object(m)
 }
 
 fn witness(w: &WitnessCert) -> Value {

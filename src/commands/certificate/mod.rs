@@ -97,13 +97,7 @@ fn integrate<S: Enclosure + Backend>(
     let (traj, witness): (Trajectory<S>, Witness) = res?;
     check_contract(problem, &traj)?;
     let certified = matches!(traj.status(), Status::Certified);
-    let (exit, table) = if path == Path::new("-") {
-        // The certificate owns stdout: the report goes to stderr.
-        let mut sink = std::io::sink();
-        report(problem, traj, job, &mut Streams { stdout: io.stderr, stderr: &mut sink })?
-    } else {
-        report(problem, traj, job, io)?
-    };
+    let (exit, table) = report_beside(problem, traj, job, path, io)?;
     if !certified {
         eprintln!("reluflow: no certificate written: the run is not certified to its horizon");
         return Ok((exit, None));
@@ -140,12 +134,7 @@ fn integrate_net<S: Enclosure + Backend>(
     check_contract(problem, &traj)?;
     let certified = matches!(traj.status(), Status::Certified);
     let cert = if certified { Some(net::certificate(problem, &traj)) } else { None };
-    let (exit, _) = if path == Path::new("-") {
-        let mut sink = std::io::sink();
-        report(problem, traj, job, &mut Streams { stdout: io.stderr, stderr: &mut sink })?
-    } else {
-        report(problem, traj, job, io)?
-    };
+    let (exit, _) = report_beside(problem, traj, job, path, io)?;
     match cert {
         None => {
             eprintln!("reluflow: no certificate written: the run is not certified to its horizon");
@@ -160,6 +149,23 @@ fn integrate_net<S: Enclosure + Backend>(
             }
             Ok((exit, Some(reluflow_certificate::to_text(&cert))))
         }
+    }
+}
+
+/// [`report`], on stderr when the certificate owns stdout (`path` is `-`).
+#[allow(clippy::type_complexity)]
+fn report_beside<S: Enclosure + Backend>(
+    problem: &Problem,
+    traj: Trajectory<S>,
+    job: Job<'_>,
+    path: &Path,
+    io: &mut Streams<'_>,
+) -> Result<(Exit, Option<reluflow_check::CheckReport<S>>), Failure> {
+    if path == Path::new("-") {
+        let mut sink = std::io::sink();
+        report(problem, traj, job, &mut Streams { stdout: io.stderr, stderr: &mut sink })
+    } else {
+        report(problem, traj, job, io)
     }
 }
 

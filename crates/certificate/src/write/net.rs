@@ -1,7 +1,7 @@
 //! Writing a two-layer certificate.
 
-use super::{iv, ivs, q, qs};
-use crate::{FORMAT, Horizon, Net, NetBox, NetEnd, NetInit, NetProblem, VERSION};
+use super::{common, iv, ivs, q, qs};
+use crate::{FORMAT, Net, NetBox, NetEnd, NetInit, NetProblem, VERSION};
 use serde_json::{Value, json};
 
 fn init(i: &NetInit) -> Value {
@@ -14,18 +14,9 @@ fn init(i: &NetInit) -> Value {
 }
 
 fn problem(p: &NetProblem) -> Value {
-    let t_end = match &p.t_end {
-        Horizon::Finite(t) => q(t),
-        Horizon::Infinite => Value::String("inf".into()),
-    };
-    json!({
-        "x": Value::Array(p.x.iter().map(|r| qs(r)).collect()),
-        "y": qs(&p.y),
-        "relu_prime_at_zero": p.relu_prime_at_zero,
-        "loss": p.loss.name(),
-        "init": init(&p.init),
-        "t_end": t_end,
-    })
+    let mut m = common(&p.x, &p.y, p.relu_prime_at_zero, p.loss, &p.t_end);
+    m.insert("init".into(), init(&p.init));
+    Value::Object(m)
 }
 
 fn state(b: &NetBox) -> Value {
