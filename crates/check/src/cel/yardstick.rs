@@ -213,9 +213,16 @@ pub fn yardstick<S: Enclosure>(p: &Problem, j: usize, ctx: &S::Ctx) -> Result<Ya
         // (d/dt α_jᵀx_i = ‖α_j‖ γ_[n]ᵀx_i > 0, exactly).
         let g: Vec<Rational> =
             (0..data.d()).map(|k| (0..n).map(|i| Rational::from(&data.y()[i] * &data.x()[i][k])).sum()).collect();
-        if let Some(i) = (0..n).find(|&i| dot(&g, &data.x()[i]) <= 0) {
+        if let Some(i) = (0..n).find(|&i| dot(&g, &data.x()[i]) < 0) {
             return Err(YardError::Fails(format!(
-                "γ_[n]ᵀx_{i} ≤ 0: point {i} could leave neuron {j} after its last crossing"
+                "γ_[n]ᵀx_{i} < 0: point {i} leaves neuron {j} after its last crossing"
+            )));
+        }
+        // γ_[n]ᵀx_i = 0: the guard stays where it is, neither leaving nor the strict growth the
+        // argument uses; no verdict either way.
+        if let Some(i) = (0..n).find(|&i| dot(&g, &data.x()[i]) == 0) {
+            return Err(und(format!(
+                "γ_[n]ᵀx_{i} = 0: point {i}'s guard on neuron {j} stays constant after its last crossing"
             )));
         }
     }
