@@ -16,7 +16,7 @@
 //! `e^{μ̄h}ρ + ‖W⁻¹ rad C‖₂`. Proofs note: `proofs-notes/certificate-verifier-net.md`.
 
 use super::fi::{Fi, add_up, exp_up, mul_up, prec, sqrt_up};
-use super::field::{Data, Pattern, classify, field, jacobian_weighted, series, series_until};
+use super::field::{Data, Pattern, certain, classify, field, jacobian_weighted, series, series_until};
 use super::spectral::lambda_max_upper;
 use super::spread::{comparison, exp_upper};
 use rug::Float;
@@ -109,10 +109,22 @@ impl Ball {
         self.c.len() / self.rho.len()
     }
     /// The box `c ± 2^{e}ρ_j`, or a coordinate's pin where it has one.
+    ///
+    /// The box holds the centre too (a pin and the centre's coordinate are hulled): a step
+    /// encloses the centre's own solution, which must start in the box its a priori box is built
+    /// from.
     pub fn hull(&self) -> Vec<Fi> {
+        self.boxed(true)
+    }
+    /// The box of the true states: `c ± 2^{e}ρ_j`, or a coordinate's pin alone (for claims).
+    pub fn state_box(&self) -> Vec<Fi> {
+        self.boxed(false)
+    }
+    fn boxed(&self, with_centre: bool) -> Vec<Fi> {
         let b = self.block();
         let pts = self.c.iter().zip(&self.e).enumerate();
         pts.map(|(a, (c, &k))| match &self.pin[a] {
+            Some(p) if with_centre => p.hull(&Fi::pt(c)),
             Some(p) => p.clone(),
             None => Fi::pt(c).widen(&Float::with_val(prec(), &self.rho[a / b] << k)),
         })
@@ -211,6 +223,9 @@ fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
     }
     let f = field(dt, act, e);
     for &(j, i, on) in &dt.forced {
+        if certain(dt, e, j, i) == Some(on) {
+            continue;
+        }
         let rate = dt.guard(&f, j, i);
         if !(if on { rate.lo > 0 } else { rate.hi < 0 }) {
             return Err(StepFail::Guard(j, i, rate));

@@ -99,16 +99,22 @@ fn within(dt: &Data, v: &[Fi], claim: &NetBox, at: &str, what: &str) -> Result<(
 
 /// The events from `k` on whose windows overlap the first one's: their guards, the guards that
 /// are deaths, and the union of their windows; `k` is moved past them.
+/// `None` when one guard is named twice in one window (two crossings there are not re-proved).
 #[allow(clippy::type_complexity)]
-fn window(events: &[NetEvent], k: &mut usize) -> (Vec<(usize, usize)>, Vec<(usize, usize)>, Rational, Rational) {
+fn window(
+    events: &[NetEvent],
+    k: &mut usize,
+) -> Option<(Vec<(usize, usize)>, Vec<(usize, usize)>, Rational, Rational)> {
     let (lo, mut hi) = (events[*k].time.lo.clone(), events[*k].time.hi.clone());
     let (mut gs, mut deaths) = (Vec::new(), Vec::new());
+    let mut twice = false;
     while *k < events.len() && events[*k].time.lo <= hi {
         let e = &events[*k];
         if e.time.hi > hi {
             hi = e.time.hi.clone();
         }
-        if !gs.contains(&(e.neuron, e.point)) {
+        twice |= gs.contains(&(e.neuron, e.point));
+        if !twice {
             gs.push((e.neuron, e.point));
         }
         if e.death {
@@ -116,7 +122,7 @@ fn window(events: &[NetEvent], k: &mut usize) -> (Vec<(usize, usize)>, Vec<(usiz
         }
         *k += 1;
     }
-    (gs, deaths, lo, hi)
+    (!twice).then_some((gs, deaths, lo, hi))
 }
 
 /// Bits enough to resolve the narrowest claimed interval (its relative width, 48 bits more),
@@ -150,7 +156,15 @@ pub fn check(n: &Net) -> Result<Verified, Fail> {
     for (k, t1) in n.steps.iter().enumerate() {
         while ev < n.events.len() && n.events[ev].time.lo < *t1 {
             let first = ev;
-            let (gs, deaths, lo, hi) = window(&n.events, &mut ev);
+            let Some((gs, deaths, lo, hi)) = window(&n.events, &mut ev) else {
+                let claim = "one crossing of a guard per window";
+                return Err(Fail::new(
+                    format!("event {first}"),
+                    claim,
+                    "a guard named twice".into(),
+                    "distinct guards".into(),
+                ));
+            };
             let at = format!("event {first} / t ∈ [{}, {}]", crate::num::show(&lo), crate::num::show(&hi));
             if lo < t {
                 return Err(Fail::new(
@@ -192,7 +206,7 @@ pub fn check(n: &Net) -> Result<Verified, Fail> {
         let (found, needed) = (crate::num::show(&t), crate::num::show(last));
         return Err(Fail::new("end", "the last event ends before the last step", found, needed));
     }
-    let x = b.hull();
+    let x = b.state_box();
     match &n.end {
         NetEnd::Horizon { state } => within(&dt, &x, state, "end", "the state at t_end")?,
         NetEnd::Limit { limit, loss } => {

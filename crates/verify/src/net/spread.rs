@@ -49,8 +49,9 @@ pub fn comparison(dt: &Data, wdfw: &[Fi]) -> Vec<Float> {
 /// (`(B^k)_ij ≤ ‖B‖∞^k`).
 pub fn exp_upper(mm: &[Float], m: usize, h: &Fi) -> Vec<Float> {
     let hm: Vec<Float> = mm.iter().map(|v| mul_up(v, if *v >= 0 { &h.hi } else { &h.lo })).collect();
-    let low = (0..m).map(|j| hm[j * m + j].to_f64()).fold(0.0f64, f64::min);
-    let s = Float::with_val(prec(), 1.0 - low.floor());
+    // s = ⌈max(0, −min_j hM_jj)⌉ + 1, exact, so that every diagonal entry of B is at least 1.
+    let low = (0..m).map(|j| hm[j * m + j].clone()).fold(Float::new(prec()), |a, v| if v < a { v } else { a });
+    let s = Float::with_val(prec(), Float::with_val(prec(), -low).ceil() + 1u32);
     let b: Vec<Float> = (0..m * m)
         .map(|q| if q / m == q % m { add_up(&hm[q], &s) } else { hm[q].clone().max(&Float::new(prec())) })
         .collect();
