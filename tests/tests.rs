@@ -4,6 +4,7 @@
 mod bad_input;
 mod certificate;
 mod certificate_net;
+mod certificate_net_verdicts;
 mod check;
 mod cli;
 mod examples;

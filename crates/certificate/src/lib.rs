@@ -254,6 +254,12 @@ pub enum WitnessCert {
     Reactivation { point: usize, active: usize, inactive: usize, again: usize },
     /// `L(w(∞)) ≥ above > 0`.
     LimitLoss { above: Rational },
+    /// Two-layer: the output weight `a_neuron` is not of the sign of `a_neuron(0)` (it is `0` or of
+    /// the other sign) at every time of `t`.
+    Sign { neuron: usize, t: Iv },
+    /// Two-layer: event `off` turns point `point` off for neuron `neuron` (its guard goes from
+    /// positive to negative), and the later event `on` turns it on again.
+    Reswitch { neuron: usize, point: usize, off: usize, on: usize },
 }
 
 impl WitnessCert {
@@ -263,6 +269,8 @@ impl WitnessCert {
             WitnessCert::Decrease { .. } => "decrease",
             WitnessCert::Reactivation { .. } => "reactivation",
             WitnessCert::LimitLoss { .. } => "limit-loss",
+            WitnessCert::Sign { .. } => "sign",
+            WitnessCert::Reswitch { .. } => "reswitch",
         }
     }
 }

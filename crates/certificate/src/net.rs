@@ -2,7 +2,7 @@
 //! which the verifier encloses the flow with its own arithmetic), and what the run claims at its
 //! end.
 
-use super::{Horizon, Iv, Loss};
+use super::{Horizon, Iv, Loss, VerdictCert};
 use rug::Rational;
 
 /// The initialisation of a two-layer network, exactly as the problem states it.
@@ -90,4 +90,6 @@ pub struct Net {
     pub steps: Vec<Rational>,
     pub events: Vec<NetEvent>,
     pub end: NetEnd,
+    /// The checker's verdicts (written by `check`), re-proved by the verifier after the flow.
+    pub verdicts: Vec<VerdictCert>,
 }

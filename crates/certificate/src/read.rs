@@ -5,7 +5,7 @@ mod verdicts;
 
 use super::*;
 use serde_json::Value;
-use verdicts::verdict;
+use verdicts::{Shape, verdict};
 
 /// Why a text is not a certificate this version can read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -165,7 +165,10 @@ fn neuron(root: &At<'_>, version: u64) -> Result<Neuron, FormatError> {
     let verdicts = match root.opt_field("verdicts")? {
         None => Vec::new(),
         Some(v) if version < 2 => return err(&v.path, "verdicts need version 2"),
-        Some(v) => v.items()?.iter().map(|w| verdict(w, n, patterns.len(), d)).collect::<Result<_, _>>()?,
+        Some(v) => {
+            let shape = Shape::Neuron { n, d, patterns: patterns.len() };
+            v.items()?.iter().map(|w| verdict(w, shape)).collect::<Result<_, _>>()?
+        }
     };
     let flat = match root.opt_field("flat")? {
         None => Vec::new(),

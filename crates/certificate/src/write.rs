@@ -128,11 +128,20 @@ fn witness(w: &WitnessCert) -> Value {
         WitnessCert::LimitLoss { above } => {
             m.insert("above".into(), q(above));
         }
+        WitnessCert::Sign { neuron, t } => {
+            m.insert("neuron".into(), json!(neuron));
+            m.insert("t".into(), iv(t));
+        }
+        WitnessCert::Reswitch { neuron, point, off, on } => {
+            m.insert("neuron".into(), json!(neuron));
+            m.insert("point".into(), json!(point));
+            m.insert("events".into(), json!([off, on]));
+        }
     }
     Value::Object(m)
 }
 
-fn verdict(v: &VerdictCert) -> Value {
+pub(super) fn verdict(v: &VerdictCert) -> Value {
     let mut m = Map::new();
     m.insert("entry".into(), Value::String(v.entry().into()));
     m.insert("verdict".into(), Value::String(v.verdict().name().into()));

@@ -19,10 +19,13 @@ const FLAT: &str = include_str!("../../verify/tests/data/flat-switch-limit.json"
 /// Two-layer networks: an explicit start to a limit, a balanced start to a horizon.
 const NET: &str = include_str!("../../verify/tests/data/two-layer-limit.json");
 const NET_BALANCED: &str = include_str!("../../verify/tests/data/two-layer-accuracy.json");
+/// Two-layer certificates with verdicts: a `sign` witness, and a `reswitch` one.
+const NET_SIGN: &str = include_str!("../../verify/tests/data/net-check-sign.json");
+const NET_RESWITCH: &str = include_str!("../../verify/tests/data/net-check-reswitch.json");
 
 #[test]
 fn a_written_certificate_reads_back_equal() {
-    for text in [VALID, DEATH, SLOW, VERDICTS, DECREASE, FLAT, NET, NET_BALANCED] {
+    for text in [VALID, DEATH, SLOW, VERDICTS, DECREASE, FLAT, NET, NET_BALANCED, NET_SIGN, NET_RESWITCH] {
         let c = from_text(text).expect("a valid certificate");
         assert_eq!(to_text(&c), text);
         assert_eq!(from_text(&to_text(&c)), Ok(c));
@@ -95,6 +98,24 @@ fn refusals_of_a_two_layer_certificate_name_the_field() {
     assert!(NET_BALANCED.contains("\"s\": ["));
     let e = from_text(&NET_BALANCED.replacen("\"s\": [\n        1", "\"s\": [\n        2", 1)).unwrap_err();
     assert_eq!(e.path, "$.problem.init.s[0]", "{e}");
+    // Two-layer witnesses: indices within the run, two events, the model's own kinds.
+    let cases = [
+        (NET_SIGN, "\"neuron\": 0,", "\"neuron\": 1,", "$.verdicts[2].witness.neuron"),
+        (NET_SIGN, "\"kind\": \"sign\"", "\"kind\": \"rate\"", "$.verdicts[2].witness.kind"),
+        (NET_RESWITCH, "\"events\": [\n          0,", "\"events\": [\n          2,", "$.verdicts[5].witness.events[0]"),
+        (
+            NET_RESWITCH,
+            "\"events\": [\n          0,\n          1\n        ]",
+            "\"events\": [0]",
+            "$.verdicts[5].witness.events",
+        ),
+        (NET_RESWITCH, "\"point\": 3\n      }", "\"point\": 4\n      }", "$.verdicts[5].witness.point"),
+    ];
+    for (text, from, to, path) in cases {
+        assert!(text.contains(from), "{from}");
+        let e = from_text(&text.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{to}: {e}");
+    }
 }
 
 #[test]
@@ -154,8 +175,8 @@ proptest! {
     }
 
     #[test]
-    fn a_replaced_value_never_panics(k in 0usize..10_000, pick in 0usize..10, which in 0usize..4) {
-        let mut v: serde_json::Value = serde_json::from_str([VALID, VERDICTS, NET, NET_BALANCED][which]).unwrap();
+    fn a_replaced_value_never_panics(k in 0usize..10_000, pick in 0usize..10, which in 0usize..6) {
+        let mut v: serde_json::Value = serde_json::from_str([VALID, VERDICTS, NET, NET_BALANCED, NET_SIGN, NET_RESWITCH][which]).unwrap();
         let mut all = Vec::new();
         leaves(&v, &mut all, Vec::new());
         let path = &all[k % all.len()];

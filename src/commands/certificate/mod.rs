@@ -16,7 +16,7 @@ use crate::exit::{Exit, Failure};
 use crate::progress::Watch;
 use reluflow_arith::{Enclosure, Interval, MpInterval};
 use reluflow_flow::neuron::{self, NeuronOptions, witness::Witness};
-use reluflow_flow::{Status, Trajectory};
+use reluflow_flow::{EventKind, Status, Trajectory};
 use reluflow_model::{Arithmetic, ModelKind, Problem};
 use std::path::Path;
 
@@ -110,7 +110,8 @@ fn integrate<S: Enclosure + Backend>(
     let mut cert = convert::certificate(problem, &witness).map_err(unsupported)?;
     if let (Some(table), Job::Check(checks, _)) = (&table, job) {
         let w_star = reluflow_check::hyp::w_star(problem, &checks.selection.params);
-        for note in verdicts::add(&mut cert, table, w_star.as_deref()) {
+        let run = verdicts::Run { w_star: w_star.as_deref(), turns: &[] };
+        for note in verdicts::add(&mut cert, table, &run) {
             eprintln!("reluflow: {note}");
         }
     }
@@ -118,8 +119,8 @@ fn integrate<S: Enclosure + Backend>(
 }
 
 /// The two-layer run: integrates, reports (`job`), and returns the exit and the certificate's
-/// text (`None` when the run is not certified to its horizon). The checker's verdicts on a
-/// two-layer run are not in its certificate.
+/// text (`None` when the run is not certified to its horizon), with the checker's verdicts
+/// (`verdicts.rs`) for `check`.
 fn integrate_net<S: Enclosure + Backend>(
     problem: &Problem,
     ctx: &S::Ctx,
@@ -134,7 +135,8 @@ fn integrate_net<S: Enclosure + Backend>(
     check_contract(problem, &traj)?;
     let certified = matches!(traj.status(), Status::Certified);
     let cert = if certified { Some(net::certificate(problem, &traj)) } else { None };
-    let (exit, _) = report_beside(problem, traj, job, path, io)?;
+    let turns: Vec<bool> = traj.events().iter().map(|e| e.kind == EventKind::Activate).collect();
+    let (exit, table) = report_beside(problem, traj, job, path, io)?;
     match cert {
         None => {
             eprintln!("reluflow: no certificate written: the run is not certified to its horizon");
@@ -143,9 +145,11 @@ fn integrate_net<S: Enclosure + Backend>(
         Some(Err(what)) => {
             Err(unsupported(format!("the run has {what}, which the certificate format does not describe yet")))
         }
-        Some(Ok(cert)) => {
-            if matches!(job, Job::Check(..)) {
-                eprintln!("reluflow: the checker's verdicts on a two-layer run are not written into its certificate");
+        Some(Ok(mut cert)) => {
+            if let (Some(table), Job::Check(..)) = (&table, job) {
+                for note in verdicts::add(&mut cert, table, &verdicts::Run { w_star: None, turns: &turns }) {
+                    eprintln!("reluflow: {note}");
+                }
             }
             Ok((exit, Some(reluflow_certificate::to_text(&cert))))
         }

@@ -88,6 +88,6 @@ pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fm
         Some(l) => fmt::NetEnd::Limit { limit: state(&l.state)?, loss: iv(&l.loss)? },
         None => fmt::NetEnd::Horizon { state: state(traj.final_state())? },
     };
-    let net = fmt::Net { problem: problem(p)?, steps: steps(traj, &p.run().t_end)?, events, end };
+    let net = fmt::Net { problem: problem(p)?, steps: steps(traj, &p.run().t_end)?, events, end, verdicts: Vec::new() };
     Ok(fmt::Certificate::TwoLayer(net))
 }

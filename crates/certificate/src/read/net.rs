@@ -1,11 +1,12 @@
 //! Reading a two-layer certificate.
 
+use super::verdicts::{Shape, verdict};
 use super::{At, FormatError, common, err};
 use crate::{Certificate, Horizon, Net, NetBox, NetEnd, NetEvent, NetInit, NetProblem};
 use rug::Rational;
 
 pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
-    root.only(&["format", "version", "model", "problem", "steps", "events", "end"])?;
+    root.only(&["format", "version", "model", "problem", "steps", "events", "end", "verdicts"])?;
     let problem = problem(&root.field("problem")?)?;
     let (m, d) = (problem.init.width(), problem.x[0].len());
     let st = root.field("steps")?;
@@ -37,7 +38,14 @@ pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
         (Horizon::Finite(_), NetEnd::Horizon { .. }) | (Horizon::Infinite, NetEnd::Limit { .. }) => {}
         _ => return err(&root.path, "a finite t_end ends at the horizon, t_end = inf with a limit"),
     }
-    Ok(Certificate::TwoLayer(Net { problem, steps, events, end }))
+    let verdicts = match root.opt_field("verdicts")? {
+        None => Vec::new(),
+        Some(v) => {
+            let shape = Shape::Net { n: problem.x.len(), neurons: m, events: events.len() };
+            v.items()?.iter().map(|w| verdict(w, shape)).collect::<Result<_, _>>()?
+        }
+    };
+    Ok(Certificate::TwoLayer(Net { problem, steps, events, end, verdicts }))
 }
 
 fn problem(p: &At<'_>) -> Result<NetProblem, FormatError> {

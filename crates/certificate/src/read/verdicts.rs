@@ -4,8 +4,16 @@
 use super::{At, err};
 use crate::{FormatError, VerdictCert, VerdictName, WitnessCert};
 
+/// What a verdict's indices may name: `n` points in `ℝ^d`, and per model its patterns (the single
+/// neuron) or its neurons and events (the two-layer network).
+#[derive(Clone, Copy)]
+pub(super) enum Shape {
+    Neuron { n: usize, d: usize, patterns: usize },
+    Net { n: usize, neurons: usize, events: usize },
+}
+
 /// One verdict: `{"entry", "verdict", "witness"}` or `{"entry", "verdict", "checked": false}`.
-pub(super) fn verdict(v: &At<'_>, n: usize, np: usize, d: usize) -> Result<VerdictCert, FormatError> {
+pub(super) fn verdict(v: &At<'_>, shape: Shape) -> Result<VerdictCert, FormatError> {
     v.only(&["entry", "verdict", "witness", "checked", "w_star"])?;
     let entry = v.field("entry")?.str()?.to_string();
     if entry.is_empty() || entry.len() > 200 {
@@ -27,13 +35,27 @@ pub(super) fn verdict(v: &At<'_>, n: usize, np: usize, d: usize) -> Result<Verdi
     match name {
         VerdictName::Holds => match v.opt_field("witness")? {
             Some(w) => err(&w.path, "a verdict that holds carries no witness"),
-            None => Ok(VerdictCert::Holds { entry, w_star: v.opt_field("w_star")?.map(|w| w.qs(d)).transpose()? }),
+            None => {
+                let w_star = match (v.opt_field("w_star")?, shape) {
+                    (None, _) => None,
+                    (Some(w), Shape::Neuron { d, .. }) => Some(w.qs(d)?),
+                    (Some(w), Shape::Net { .. }) => {
+                        return err(&w.path, "a two-layer verdict names no zero-loss point");
+                    }
+                };
+                Ok(VerdictCert::Holds { entry, w_star })
+            }
         },
         VerdictName::Violated => {
             if let Some(w) = v.opt_field("w_star")? {
                 return err(&w.path, "only a verdict that holds names a zero-loss point");
             }
-            Ok(VerdictCert::Violated { entry, witness: witness(&v.field("witness")?, n, np)? })
+            let w = v.field("witness")?;
+            let witness = match shape {
+                Shape::Neuron { n, patterns, .. } => witness(&w, n, patterns)?,
+                Shape::Net { n, neurons, events } => net_witness(&w, n, neurons, events)?,
+            };
+            Ok(VerdictCert::Violated { entry, witness })
         }
         VerdictName::Undecided => err(&vf.path, "an undecided verdict is written with \"checked\": false"),
     }
@@ -71,5 +93,32 @@ fn witness(w: &At<'_>, n: usize, np: usize) -> Result<WitnessCert, FormatError> 
             })
         }
         _ => Ok(WitnessCert::LimitLoss { above: w.field("above")?.q()? }),
+    }
+}
+
+/// A two-layer witness: `{"kind": "sign", "neuron", "t"}` or
+/// `{"kind": "reswitch", "neuron", "point", "events": [off, on]}`.
+fn net_witness(w: &At<'_>, n: usize, m: usize, ne: usize) -> Result<WitnessCert, FormatError> {
+    let kind = w.field("kind")?;
+    match kind.str()? {
+        "sign" => {
+            w.only(&["kind", "neuron", "t"])?;
+            Ok(WitnessCert::Sign { neuron: w.field("neuron")?.index(m)?, t: w.field("t")?.iv()? })
+        }
+        "reswitch" => {
+            w.only(&["kind", "neuron", "point", "events"])?;
+            let es = w.field("events")?;
+            let it = es.items()?;
+            if it.len() != 2 {
+                return err(&es.path, "expected two event indices");
+            }
+            Ok(WitnessCert::Reswitch {
+                neuron: w.field("neuron")?.index(m)?,
+                point: w.field("point")?.index(n)?,
+                off: it[0].index(ne)?,
+                on: it[1].index(ne)?,
+            })
+        }
+        other => err(&kind.path, format!("expected sign or reswitch, got {other:?}")),
     }
 }

@@ -1,6 +1,6 @@
 //! Writing a two-layer certificate.
 
-use super::{common, iv, ivs, q, qs};
+use super::{common, iv, ivs, q, qs, verdict};
 use crate::{FORMAT, Net, NetBox, NetEnd, NetInit, NetProblem, VERSION};
 use serde_json::{Value, json};
 
@@ -48,6 +48,11 @@ pub(super) fn net(n: &Net) -> Value {
         if let Some(o) = v.as_object_mut() {
             o.insert("events".into(), Value::Array(ev));
         }
+    }
+    if !n.verdicts.is_empty()
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("verdicts".into(), Value::Array(n.verdicts.iter().map(verdict).collect()));
     }
     v
 }

@@ -234,8 +234,9 @@ fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
     Ok(())
 }
 
-/// One step of length `h > 0` from `b`.
-pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<Ball, StepFail> {
+/// One step of length `h > 0` from `b`: the ball at its end and the a priori box, which holds
+/// every state of the step.
+pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<(Ball, Vec<Fi>), StepFail> {
     let x = b.hull();
     let (e, act) = apriori(dt, &x, h)?;
     keeps_forced(dt, &act, &e)?;
@@ -267,5 +268,5 @@ pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<Ball, StepFail> {
     let total = if by_parts < by_whole { by_parts } else { by_whole };
     // A coordinate whose field is identically 0 on `E` does not move over the step.
     let pin = b.keep_pins(&field(dt, &act, &e));
-    Ok(Ball { rho, total, pin, ..next })
+    Ok((Ball { rho, total, pin, ..next }, e))
 }

@@ -17,6 +17,7 @@
 use super::ball::{Ball, step, weights};
 use super::fi::Fi;
 use super::field::{Data, Pattern, certain, field};
+use super::record::Record;
 use rug::Rational;
 
 /// Guards, as `(neuron, point)`.
@@ -29,24 +30,28 @@ const REFINE: usize = 64;
 /// `[lo, hi]`, from the ball `b` at `lo`: first plain steps towards `hi` while the old pattern
 /// is proved (each halving the rest of the window), then the shortest window `[a, z] ⊆ [lo, hi]`
 /// that [`cross`] proves (so the state's uncertainty from the unknown crossing time is
-/// `(z − a)·F`, not the claimed window's); `b` becomes the set at `z`, which is returned, and the
-/// crossed guards are marked dead or forced in `dt`.
+/// `(z − a)·F`, not the claimed window's); `b` becomes the set at `z`, which is returned with each
+/// guard's new class (`true`: on), and the crossed guards are marked dead or forced in `dt`. The
+/// enclosures of every time up to `z` go to `rec`.
 pub fn pass(
     dt: &mut Data,
     b: &mut Ball,
     (gs, deaths): (Guards<'_>, Guards<'_>),
     (lo, hi): (&Rational, &Rational),
-    steps: &mut usize,
-) -> Result<Rational, String> {
+    (steps, rec): (&mut usize, &mut Record),
+) -> Result<(Rational, Vec<bool>), String> {
     // Walk up to the crossing: a step that is proved is taken, one that is not is halved.
     let mut a = lo.clone();
     let mut len = Rational::from(hi - lo) / 2u32;
     for _ in 0..2 * REFINE {
         let bw = b.reweighted(weights(dt, &b.c, Some(&b.e)));
         match step(dt, &bw, &Fi::q(&len)) {
-            Ok(next) => {
+            Ok((next, e)) => {
+                let z = Rational::from(&a + &len);
+                rec.sweep(dt, &a, &z, &e);
                 *b = next;
-                a += &len;
+                rec.sweep(dt, &z, &z, &b.state_box());
+                a = z;
                 *steps += 1;
                 if Rational::from(hi - &a) <= len {
                     len /= 2u32;
@@ -76,9 +81,14 @@ pub fn pass(
     // The crossed guards' new classes hold for the true solution from here on (`cross` proved
     // the sign at the window's end); steps keep them while the box cannot show it.
     dt.forced.retain(|f| !gs.contains(&(f.0, f.1)));
+    let turns = classes.iter().map(|c| c.2).collect();
     dt.forced.extend(classes.into_iter().filter(|&(j, i, _)| !deaths.contains(&(j, i))));
+    // Every state of the window is the state at `a` moved by `∫ f ∈ [0, z − a]·F(E)`.
+    let swept: Vec<Fi> = x.iter().zip(&shift).map(|(v, s)| v.add(&s.with_zero())).collect();
+    rec.sweep(dt, &a, &z, &swept);
     *b = b.shifted(&shift);
-    Ok(z)
+    rec.sweep(dt, &z, &z, &b.state_box());
+    Ok((z, turns))
 }
 
 /// The patterns on `e` with the guards of `gs` free: `Err` names another guard without a certain

@@ -5,17 +5,21 @@
 
 mod ball;
 mod cross;
+mod end;
 mod fi;
 mod field;
 mod limit;
+mod record;
 mod spectral;
 mod spread;
+mod verdicts;
 
-use crate::{Fail, Verified};
+use crate::{Fail, VerdictReport, Verified};
 use ball::{Ball, StepFail, step, weights};
 use fi::Fi;
 use field::Data;
-use reluflow_certificate::{Iv, Net, NetBox, NetEnd, NetEvent, NetInit, NetProblem};
+use record::Record;
+use reluflow_certificate::{Net, NetEvent, NetInit, NetProblem};
 use rug::Rational;
 
 /// Halvings of one certificate step before its failure is reported (a step that ends just
@@ -48,15 +52,24 @@ fn show(v: &Fi) -> String {
     format!("[{:.20e}, {:.20e}]", v.lo.to_f64(), v.hi.to_f64())
 }
 
-/// Advances `b` from `t0` to `t1` (certificate step `k`), splitting where needed.
-fn advance(dt: &Data, b: &mut Ball, t0: &Rational, t1: &Rational, k: usize, steps: &mut usize) -> Result<(), Fail> {
+/// Advances `b` from `t0` to `t1` (certificate step `k`), splitting where needed; the
+/// enclosures of every time go to `rec`.
+fn advance(
+    dt: &Data,
+    b: &mut Ball,
+    (t0, t1): (&Rational, &Rational),
+    k: usize,
+    (steps, rec): (&mut usize, &mut Record),
+) -> Result<(), Fail> {
     let mut todo = vec![(t0.clone(), t1.clone(), 0u32)];
     while let Some((a, z, depth)) = todo.pop() {
         let h = Fi::q(&Rational::from(&z - &a));
         let bw = b.reweighted(weights(dt, &b.c, Some(&b.e)));
         match step(dt, &bw, &h) {
-            Ok(s) => {
+            Ok((s, e)) => {
+                rec.sweep(dt, &a, &z, &e);
                 *b = s;
+                rec.sweep(dt, &z, &z, &b.state_box());
                 *steps += 1;
             }
             Err(_) if depth < MAX_SPLIT => {
@@ -73,25 +86,6 @@ fn advance(dt: &Data, b: &mut Ball, t0: &Rational, t1: &Rational, k: usize, step
                 };
                 return Err(Fail::new(at, claim, found, format!("found after splitting the step {MAX_SPLIT} times")));
             }
-        }
-    }
-    Ok(())
-}
-
-/// `v ⊆ claim`, coordinate by coordinate; the first that is not fails at `at`.
-fn within(dt: &Data, v: &[Fi], claim: &NetBox, at: &str, what: &str) -> Result<(), Fail> {
-    for (a, x) in v.iter().enumerate() {
-        let (j, l) = (a / (dt.d + 1), a % (dt.d + 1));
-        let (c, name): (&Iv, String) =
-            if l == dt.d { (&claim.a[j], format!("a[{j}]")) } else { (&claim.w[j][l], format!("w[{j}][{l}]")) };
-        if !(c.lo <= x.lo_q() && x.hi_q() <= c.hi) {
-            let needed = format!("[{}, {}]", crate::num::show(&c.lo), crate::num::show(&c.hi));
-            return Err(Fail::new(
-                format!("{at} / {name}"),
-                format!("{what} lies in the claimed box"),
-                show(x),
-                needed,
-            ));
         }
     }
     Ok(())
@@ -125,35 +119,44 @@ fn window(
     (!twice).then_some((gs, deaths, lo, hi))
 }
 
-/// Bits enough to resolve the narrowest claimed interval (its relative width, 48 bits more),
-/// at least 160 and at most 4096.
-fn claim_bits(end: &NetEnd) -> u32 {
-    let b = match end {
-        NetEnd::Horizon { state } => state,
-        NetEnd::Limit { limit, .. } => limit,
-    };
-    let mut bits = 160u32;
-    for v in b.w.iter().flatten().chain(&b.a) {
-        let (w, m) = (Rational::from(&v.hi - &v.lo), v.lo.clone().abs().max(v.hi.clone().abs()));
-        if w > 0 && m > 0 {
-            let rel = i64::from(m.numer().significant_bits())
-                - i64::from(m.denom().significant_bits())
-                - (i64::from(w.numer().significant_bits()) - i64::from(w.denom().significant_bits()));
-            bits = bits.max((rel + 50).clamp(0, 4096) as u32);
+/// The certificate's step times with `extra` times (where verdicts look) merged in, each with
+/// the index of the certificate step it lies in.
+fn times(steps: &[Rational], extra: &[Rational]) -> Vec<(Rational, usize)> {
+    let mut out: Vec<(Rational, usize)> = steps.iter().cloned().enumerate().map(|(k, t)| (t, k)).collect();
+    for t in extra.iter().filter(|t| **t > 0) {
+        if let Some(k) = steps.iter().position(|s| s > t) {
+            out.push((t.clone(), k));
         }
     }
-    bits
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
 }
 
-/// Re-proves the two-layer certificate `n`.
-pub fn check(n: &Net) -> Result<Verified, Fail> {
-    fi::set_precision(claim_bits(&n.end));
+/// Re-proves the two-layer certificate `n` and its verdicts: the flow's result and, per
+/// verdict, its report or the claim of it that fails.
+///
+/// # Errors
+/// The first claim of the flow that fails.
+#[allow(clippy::type_complexity)]
+pub fn check(n: &Net) -> Result<(Verified, Vec<Result<VerdictReport, Fail>>), Fail> {
+    fi::set_precision(end::claim_bits(&n.end));
     let mut dt = Data::new(&n.problem);
     let x0 = initial(&n.problem, &dt);
+    let (v, rec) = flow(n, &mut dt, &x0)?;
+    let each = verdicts::all(n, &dt, &x0, &rec);
+    Ok((v, each))
+}
+
+/// The flow's claims, from the exact start `x0`.
+fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
+    let mut rec = Record::default();
+    rec.sweep(dt, &Rational::new(), &Rational::new(), x0);
     let mids: Vec<rug::Float> = x0.iter().map(|v| v.mid_rad().0).collect();
-    let mut b = Ball::around(&x0, weights(&dt, &mids, None), dt.d + 1).pinned(&x0);
+    let mut b = Ball::around(x0, weights(dt, &mids, None), dt.d + 1).pinned(x0);
     let (mut t, mut steps, mut ev, mut windows) = (Rational::new(), 0usize, 0usize, 0usize);
-    for (k, t1) in n.steps.iter().enumerate() {
+    for (t1, k) in &times(&n.steps, &verdicts::times(n)) {
+        let k = *k;
         while ev < n.events.len() && n.events[ev].time.lo < *t1 {
             let first = ev;
             let Some((gs, deaths, lo, hi)) = window(&n.events, &mut ev) else {
@@ -175,18 +178,20 @@ pub fn check(n: &Net) -> Result<Verified, Fail> {
                 ));
             }
             if lo > t {
-                advance(&dt, &mut b, &t, &lo, k, &mut steps)?;
+                advance(dt, &mut b, (&t, &lo), k, (&mut steps, &mut rec))?;
             }
-            t = cross::pass(&mut dt, &mut b, (&gs, &deaths), (&lo, &hi), &mut steps)
+            let (z, turns) = cross::pass(dt, &mut b, (&gs, &deaths), (&lo, &hi), (&mut steps, &mut rec))
                 .map_err(|why| Fail::new(at, "a transversal crossing in the window", why, "a proof".into()))?;
+            t = z;
+            rec.turns.extend(turns);
             windows += 1;
         }
         if *t1 > t {
-            advance(&dt, &mut b, &t, t1, k, &mut steps)?;
+            advance(dt, &mut b, (&t, t1), k, (&mut steps, &mut rec))?;
             t = t1.clone();
             let hull = b.hull();
             let keep: Vec<_> =
-                dt.forced.iter().copied().filter(|&(j, i, _)| field::certain(&dt, &hull, j, i).is_none()).collect();
+                dt.forced.iter().copied().filter(|&(j, i, _)| field::certain(dt, &hull, j, i).is_none()).collect();
             dt.forced = keep;
         }
     }
@@ -206,23 +211,7 @@ pub fn check(n: &Net) -> Result<Verified, Fail> {
         let (found, needed) = (crate::num::show(&t), crate::num::show(last));
         return Err(Fail::new("end", "the last event ends before the last step", found, needed));
     }
-    let x = b.state_box();
-    match &n.end {
-        NetEnd::Horizon { state } => within(&dt, &x, state, "end", "the state at t_end")?,
-        NetEnd::Limit { limit, loss } => {
-            let p = limit::prove(&dt, &x)
-                .map_err(|why| Fail::new("end / limit", "a Polyak–Łojasiewicz ball", why, "a proof".into()))?;
-            within(&dt, &p.limit, limit, "end / limit", "the limit (and every later state)")?;
-            if !(loss.lo <= 0 && 0 <= loss.hi) {
-                let needed = format!("[{}, {}]", crate::num::show(&loss.lo), crate::num::show(&loss.hi));
-                return Err(Fail::new(
-                    "end / limit / loss",
-                    "the limit's loss lies in the claimed interval",
-                    "[0, 0]".into(),
-                    needed,
-                ));
-            }
-        }
-    }
-    Ok(Verified { patterns: windows + 1, steps, switches: windows, ending: n.end.name(), verdicts: Vec::new() })
+    end::end(n, dt, &b.state_box(), &mut rec)?;
+    let v = Verified { patterns: windows + 1, steps, switches: windows, ending: n.end.name(), verdicts: Vec::new() };
+    Ok((v, rec))
 }

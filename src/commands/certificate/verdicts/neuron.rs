@@ -1,12 +1,10 @@
-//! `check`'s verdicts as the certificate's verdicts (`docs/certificate.md`, "Verdicts"): each
-//! conclusion's verdict with its witness in the terms the verifier re-proves (absolute times,
-//! pattern indices, exact bounds from the checker's outward-rounded enclosures). A verdict the
-//! verifier has no argument for, or that it does not re-prove on this certificate (the writer runs
-//! it), is written as unchecked and named on stderr.
+//! The single neuron's verdicts and witnesses, in the terms the verifier re-proves (absolute
+//! times, pattern indices, exact bounds from the checker's outward-rounded enclosures).
 
-use reluflow_arith::{Bound, Enclosure};
-use reluflow_certificate::{self as fmt, Certificate, Exit, Horizon, Iv, VerdictCert, VerdictName, WitnessCert};
-use reluflow_check::{CheckReport, Location, RowStatus, Verdict, Witness};
+use super::{hi, lo, unchecked, window};
+use reluflow_arith::Enclosure;
+use reluflow_certificate::{self as fmt, Exit, Horizon, VerdictCert, VerdictName, WitnessCert};
+use reluflow_check::{Verdict, Witness};
 use rug::Rational;
 
 /// The entries whose `holds` the verifier re-proves.
@@ -22,39 +20,6 @@ const RECHECKED: [&str; 7] = [
 
 /// The entries that speak of a zero-loss point `w*`: their `holds` is re-proved with it.
 const WITH_W_STAR: [&str; 2] = ["gen.dist-to-interpolant", "vs.thm8-distance"];
-
-fn lo<S: Enclosure>(x: &S) -> Option<Rational> {
-    match x.lower() {
-        Bound::Finite(q) => Some(q),
-        _ => None,
-    }
-}
-
-fn hi<S: Enclosure>(x: &S) -> Option<Rational> {
-    match x.upper() {
-        Bound::Finite(q) => Some(q),
-        _ => None,
-    }
-}
-
-/// Every time of a location, as an absolute interval the location certainly covers.
-fn window<S: Enclosure>(at: &Location<S>) -> Option<Iv> {
-    let iv = |lo: Rational, hi: Rational| (lo <= hi).then_some(Iv { lo, hi });
-    match at {
-        Location::Initial => iv(Rational::new(), Rational::new()),
-        Location::SegmentEnd { t, .. } | Location::InSegment { t, .. } | Location::Event { t, .. } => {
-            iv(lo(t)?, hi(t)?)
-        }
-        Location::Segment { t_start, t_end, .. } | Location::Tail { t_start, t_end: Some(t_end) } => {
-            iv(hi(t_start)?, lo(t_end)?)
-        }
-        Location::Tail { t_start, t_end: None } => {
-            let a = hi(t_start)?;
-            iv(a.clone(), a + 1u32)
-        }
-        Location::Limit | Location::Data => None,
-    }
-}
 
 /// The witness of a violated `lsy.norm-growth`: a negative rate over a stretch of time, or a
 /// value of `½‖w‖²` below an earlier one.
@@ -105,12 +70,13 @@ fn violated<S: Enclosure>(entry: &str, w: &Witness<S>, n: &fmt::Neuron) -> Optio
     }
 }
 
-fn unchecked(entry: &str, verdict: VerdictName) -> VerdictCert {
-    VerdictCert::Unchecked { entry: entry.to_string(), verdict }
-}
-
 /// The certificate's verdict for one conclusion (`w_star`: the zero-loss point of the checks).
-fn verdict<S: Enclosure>(entry: &str, v: &Verdict<S>, n: &fmt::Neuron, w_star: Option<&[Rational]>) -> VerdictCert {
+pub(super) fn verdict<S: Enclosure>(
+    entry: &str,
+    v: &Verdict<S>,
+    n: &fmt::Neuron,
+    w_star: Option<&[Rational]>,
+) -> VerdictCert {
     match v {
         Verdict::Holds { .. } if RECHECKED.contains(&entry) => {
             VerdictCert::Holds { entry: entry.to_string(), w_star: None }
@@ -126,34 +92,4 @@ fn verdict<S: Enclosure>(entry: &str, v: &Verdict<S>, n: &fmt::Neuron, w_star: O
         // An inconsistency is no answer: nothing to re-check.
         Verdict::Undecided { .. } | Verdict::Inconsistent { .. } => unchecked(entry, VerdictName::Undecided),
     }
-}
-
-/// Adds the verdicts of `table`'s rows (`w_star`: the zero-loss point the checks used, the
-/// teacher or `--w-star`) (the entries that apply and are implemented) to `cert`,
-/// then runs the verifier and writes those it does not re-prove as unchecked; returns a note for
-/// each of these.
-pub fn add<S: Enclosure>(cert: &mut Certificate, table: &CheckReport<S>, w_star: Option<&[Rational]>) -> Vec<String> {
-    let Certificate::SingleNeuron(n) = cert else { return Vec::new() };
-    let rows = table.rows.iter().filter(|r| !matches!(r.status, RowStatus::NotApplicable | RowStatus::NotImplemented));
-    let verdicts: Vec<VerdictCert> = rows.map(|r| verdict(r.entry.id, &r.conclusion, n, w_star)).collect();
-    n.verdicts = verdicts;
-    let each = match reluflow_verify::verify_each(cert) {
-        Ok((_, each)) => each,
-        Err(f) => return vec![format!("the certificate's patterns do not verify: {f}")],
-    };
-    let Certificate::SingleNeuron(n) = cert else { return Vec::new() };
-    let mut notes = Vec::new();
-    for (v, r) in n.verdicts.iter_mut().zip(each) {
-        if let Err(f) = r {
-            notes.push(format!(
-                "verdict {} ({}) written as unchecked: the verifier does not re-prove it ({}: {})",
-                v.entry(),
-                v.verdict().name(),
-                f.location,
-                f.claim
-            ));
-            *v = unchecked(v.entry(), v.verdict());
-        }
-    }
-    notes
 }
