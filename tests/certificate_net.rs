@@ -161,3 +161,27 @@ fn slow_example_tiny_init_certificate_verifies_and_a_moved_death_fails() {
     assert_eq!(r.code, Some(4), "{r:#?}");
     assert!(r.stdout.contains("the guard w_2ᵀx_1 keeps its sign"), "{r:#?}");
 }
+
+/// A two-layer certificate written while the validated integrator's steps drop the Taylor
+/// remainder from their sets (feature `fault-net-drop-remainder`, `.ci/fault-check`) must not
+/// verify; without the fault the same certificate verifies. A loose tolerance and a low order
+/// make the remainder larger than the sets' other widths, so that dropping it makes the end
+/// claim false.
+#[test]
+fn a_two_layer_certificate_from_a_dropped_remainder_is_rejected() {
+    let text = std::fs::read_to_string(examples_dir().join("two-layer-explicit.toml")).expect("the example");
+    assert!(text.contains("arithmetic = \"interval\"\n"));
+    let loose = text.replace("arithmetic = \"interval\"\n", "arithmetic = \"interval\"\ntolerance = 1e-3\norder = 6\n");
+    let spec = crate::util::TempSpec::new("loose.toml", &loose);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let v = reluflow(&["verify", path.to_str().unwrap()]);
+    if cfg!(feature = "fault-net-drop-remainder") {
+        assert_eq!(v.code, Some(4), "a two-layer certificate with dropped remainders verified: {v:#?}");
+        assert!(v.stdout.contains("CLAIM FAILS at end / "), "{v:#?}");
+    } else {
+        assert_eq!(v.code, Some(0), "{v:#?}");
+    }
+}

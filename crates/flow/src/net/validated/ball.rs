@@ -15,7 +15,7 @@ use super::bulk::{identity_defect_ru, perron_ru, to_midrad_mat, transpose};
 use super::lohner::{LohnerSet, scale_pow2};
 use super::series::Jac;
 use super::series::{Series, live_coords, series};
-use super::taylor::poly_at;
+use super::taylor::{end_rem, poly_at};
 use super::{Net, StepFail};
 use crate::trajectory::Pattern;
 pub(crate) use gradient::log_norm_gradient_upper;
@@ -206,7 +206,7 @@ pub(crate) fn ball_step<S: Enclosure>(
     frozen_box: &[S],
 ) -> Result<BallStepped<S>, StepFail> {
     let ctx = h.ctx();
-    let z = poly_at(&ser_c.x, Some(rem), h);
+    let z = poly_at(&ser_c.x, end_rem(rem), h);
     let mut c_new: Vec<S> = frozen_box.iter().map(|v| v.mid()).collect();
     let mut err2 = S::zero(&ctx);
     for &a in &ball.live {

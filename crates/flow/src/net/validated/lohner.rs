@@ -16,7 +16,7 @@ use super::Net;
 use super::bulk::{from_midrad_vec, identity_defect_ru, to_midrad_vec, transpose};
 use super::precise::{round_into, widened_sum};
 use super::series::{Series, live_coords};
-use super::taylor::{block_exponents, poly_at};
+use super::taylor::{block_exponents, end_rem, poly_at};
 use crate::trajectory::Pattern;
 use reluflow_arith::midrad::{MidRadMat, point_product_cs};
 use reluflow_arith::{Enclosure, MpInterval};
@@ -107,7 +107,7 @@ fn centre_image<S: Enclosure>(
             (wide.iter().map(|w| round_into(w, ctx)).collect(), Some(wide))
         }
         None => {
-            let mut z = poly_at(&ser_c.x, Some(rem), h);
+            let mut z = poly_at(&ser_c.x, end_rem(rem), h);
             if q < p || extra.is_some() {
                 for &l in live {
                     z[l] = z[l].add(&small[l]);

@@ -37,6 +37,13 @@ pub(crate) fn poly_at<S: Enclosure>(coeffs: &[Vec<S>], rem: Option<&[S]>, tau: &
     out.iter().zip(&coeffs[0]).map(|(o, c)| c.add(o)).collect()
 }
 
+/// The remainder factor a step's end set takes up: `rem` (with the testing-only
+/// `fault-net-drop-remainder` feature: none, so that the sets are too small and a certificate
+/// written from them must not verify).
+pub(crate) fn end_rem<S>(rem: &[S]) -> Option<&[S]> {
+    if cfg!(feature = "fault-net-drop-remainder") { None } else { Some(rem) }
+}
+
 /// `δ · [−1, 1]`.
 pub(crate) fn sym<S: Enclosure>(delta: &S) -> S {
     let ctx = delta.ctx();
