@@ -164,6 +164,7 @@ fn the_verifiers_fixtures_are_what_certify_writes() {
         "support-vector-reactivation",
         "two-layer-limit",
         "two-layer-accuracy",
+        "two-layer-sliding",
     ] {
         let fixture = std::fs::read_to_string(data.join(format!("{name}.json"))).expect("the fixture");
         assert_eq!(certificate(&format!("{name}.toml")), fixture, "{name}: regenerate crates/verify/tests/data");
@@ -228,12 +229,13 @@ fn what_the_format_cannot_describe_is_refused_by_name() {
     let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
     assert!(r.stderr.contains("a start on a hyperplane whose guard stays at 0 along this run only"), "{r:#?}");
+    // The Clarke flow leaving a hyperplane it slid along (to the active side; at a slide-end).
     let r = reluflow(&["certify", &example("two-layer-slide-exit.toml"), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
-    assert!(r.stderr.contains("a sliding event (slide)"), "{r:#?}");
-    let r = reluflow(&["certify", &example("two-layer-sliding.toml"), "--quiet", "--certificate", p]);
+    assert!(r.stderr.contains("the end of a slide (neuron 1 leaving point 1's hyperplane)"), "{r:#?}");
+    let r = reluflow(&["certify", &example("two-layer-slide-end.toml"), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
-    assert!(r.stderr.contains("a sliding segment"), "{r:#?}");
+    assert!(r.stderr.contains("the end of a slide (slide-end)"), "{r:#?}");
     assert!(!path.exists(), "no certificate is written for a refused run");
 }
 

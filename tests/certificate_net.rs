@@ -1,6 +1,8 @@
 //! Two-layer certificates: the shipped two-layer examples without events verify; a claimed bound
 //! moved past the verifier's enclosure, a changed label or initial weight, and a limit loss that
-//! excludes 0 are rejected at the end claim; a loosened claim and changed step times verify.
+//! excludes 0 are rejected at the end claim; a loosened claim and changed step times verify;
+//! sliding runs (the Clarke flow) verify; a certificate from steps that drop their remainder
+//! (a testing feature) is rejected.
 
 use crate::util::{examples_dir, reluflow};
 use serde_json::{Value, json};
@@ -184,4 +186,35 @@ fn a_two_layer_certificate_from_a_dropped_remainder_is_rejected() {
     } else {
         assert_eq!(v.code, Some(0), "{v:#?}");
     }
+}
+
+/// Neuron 1 arrives on the hyperplane of `x_1` at `t ≈ 0.107`, where the Clarke flow slides along
+/// it to `t = 2` (found among random instances).
+const SLIDE: &str = "model = \"two-layer\"\nrelu_prime_at_zero = 0\nloss = \"half-mean\"\n[data]\n\
+                     x = [[\"-1.2\", \"-2.0\"], [\"2.0\", \"-0.3\"], [\"-1.6\", \"0.4\"]]\n\
+                     y = [\"1.0\", \"-1.6\", \"-1.6\"]\n[init]\n\
+                     w = [[\"-0.2\", \"2.0\"], [\"0.1\", \"-0.6\"], [\"-0.2\", \"1.9\"]]\n\
+                     a = [\"-1.3\", \"1.7\", \"-1.6\"]\n[run]\nt_end = 2\narithmetic = \"interval\"\n\
+                     solution = \"clarke\"\n";
+
+/// Sliding runs (a start on a hyperplane, an arrival at a slide event) are written and verify;
+/// the verifier's fixture of the arrival is what `certify` writes.
+#[test]
+fn certificates_of_sliding_runs_verify() {
+    let c = certificate("two-layer-sliding.toml");
+    assert_eq!(c["problem"]["solution"], "clarke");
+    assert_eq!(verify(&c).code, Some(0));
+    let spec = crate::util::TempSpec::new("slide.toml", SLIDE);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", path.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    let text = std::fs::read_to_string(&path).expect("written");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
+    let fixture = std::fs::read_to_string(data.join("two-layer-slide.json")).expect("the fixture");
+    assert_eq!(text, fixture, "regenerate crates/verify/tests/data/two-layer-slide.json");
+    let c: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(c["events"][0]["kind"], "slide");
+    let r = verify(&c);
+    assert!(r.code == Some(0) && r.stdout.contains("1 switch(es)"), "{r:#?}");
 }

@@ -14,7 +14,7 @@ mod net;
 mod read;
 mod write;
 
-pub use net::{Net, NetBox, NetEnd, NetEvent, NetInit, NetProblem};
+pub use net::{Net, NetBox, NetEnd, NetEvent, NetEventKind, NetInit, NetProblem};
 
 pub use read::{FormatError, from_text};
 pub use write::to_text;

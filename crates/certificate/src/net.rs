@@ -37,6 +37,10 @@ pub struct NetProblem {
     pub loss: Loss,
     pub init: NetInit,
     pub t_end: Horizon,
+    /// The Clarke subgradient flow (`"solution": "clarke"`): a neuron whose field points into a
+    /// hyperplane from both sides slides along it. Otherwise σ'(0) is fixed and there is no
+    /// sliding.
+    pub clarke: bool,
 }
 
 /// An enclosure of a network's state: `w[j][l]` and `a[j]`.
@@ -68,15 +72,36 @@ impl NetEnd {
 /// A guard crossing: `w_jᵀx_i` (`neuron` `j`, `point` `i`) changes sign exactly once during
 /// `time`, transversally, and keeps its sign between the crossings the certificate lists (a
 /// switch of point `i` on or off for neuron `j`; the last active point of a neuron switching off
-/// is its death).
+/// is its death; a Clarke flow's arrival on a hyperplane that attracts from both sides is a slide).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetEvent {
     pub neuron: usize,
     pub point: usize,
     pub time: Iv,
-    /// A death (σ'(0) = 0): the neuron's last active point reaches its hyperplane in `time` and the
-    /// neuron stays there, frozen, for good.
-    pub death: bool,
+    pub kind: NetEventKind,
+}
+
+/// What a guard crossing does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetEventKind {
+    /// The guard changes sign: point `i` switches on or off for neuron `j`.
+    Switch,
+    /// σ'(0) = 0: the neuron's last active point reaches its hyperplane in `time` and the neuron
+    /// stays there, frozen, for good.
+    Death,
+    /// The Clarke flow: the guard reaches 0 in `time` and stays 0, the neuron sliding along the
+    /// hyperplane, for the rest of the run.
+    Slide,
+}
+
+impl NetEventKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            NetEventKind::Switch => "switch",
+            NetEventKind::Death => "death",
+            NetEventKind::Slide => "slide",
+        }
+    }
 }
 
 /// The certified run of a two-layer network: the flow from the exact initial state, with the

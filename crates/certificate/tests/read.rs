@@ -98,6 +98,13 @@ fn refusals_of_a_two_layer_certificate_name_the_field() {
     assert!(NET_BALANCED.contains("\"s\": ["));
     let e = from_text(&NET_BALANCED.replacen("\"s\": [\n        1", "\"s\": [\n        2", 1)).unwrap_err();
     assert_eq!(e.path, "$.problem.init.s[0]", "{e}");
+    // The Clarke flow: a slide needs it, and the solution is fixed or clarke.
+    let slide = include_str!("../../verify/tests/data/two-layer-slide.json");
+    let e = from_text(&slide.replacen("\"solution\": \"clarke\"", "\"solution\": \"fixed\"", 1)).unwrap_err();
+    assert_eq!(e.path, "$.events[0].kind", "{e}");
+    let e = from_text(&slide.replacen("\"solution\": \"clarke\"", "\"solution\": \"filippov\"", 1)).unwrap_err();
+    assert_eq!(e.path, "$.problem.solution", "{e}");
+    assert_eq!(from_text(slide).map(|c| to_text(&c)), Ok(slide.to_string()));
     // Two-layer witnesses: indices within the run, two events, the model's own kinds.
     let cases = [
         (NET_SIGN, "\"neuron\": 0,", "\"neuron\": 1,", "$.verdicts[2].witness.neuron"),

@@ -1,12 +1,13 @@
 //! A certified two-layer run as a certificate: the exact problem, the run's step times (the
 //! verifier encloses the flow along them itself), its switches and deaths with their time
 //! enclosures, and the run's end claim, the final state box or the limit box
-//! (`docs/certificate.md`, "Two-layer networks"). Sliding is not described.
+//! (`docs/certificate.md`, "Two-layer networks"). Of the Clarke flow's sliding, the arrivals on one
+//! hyperplane per neuron (or a start on it) are described; a slide's end and two surfaces are not.
 
 use reluflow_arith::{Bound, Enclosure};
 use reluflow_certificate as fmt;
 use reluflow_flow::{EventKind, State, Trajectory};
-use reluflow_model::{Horizon, Init, LossScale, Problem};
+use reluflow_model::{Horizon, Init, LossScale, Problem, Solution};
 use rug::Rational;
 
 fn iv<S: Enclosure>(x: &S) -> Result<fmt::Iv, String> {
@@ -44,6 +45,7 @@ fn problem(problem: &Problem) -> Result<fmt::NetProblem, String> {
             Horizon::Finite(t) => fmt::Horizon::Finite(t.clone()),
             Horizon::Infinite => fmt::Horizon::Infinite,
         },
+        clarke: problem.solution() == Solution::Clarke,
     })
 }
 
@@ -71,19 +73,47 @@ fn steps<S: Enclosure>(traj: &Trajectory<S>, t_end: &Horizon) -> Result<Vec<Rati
     Ok(out)
 }
 
+/// Sliding the format describes: each sliding pair entered at a `slide` event or at `t = 0` (the
+/// verifier finds those from the exact start), one surface per neuron, none leaving.
+fn sliding<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), String> {
+    let mut entered: Vec<(usize, usize)> =
+        traj.segments().first().map(|s| s.pattern().sliding.clone()).unwrap_or_default();
+    for e in traj.events() {
+        let pair = (e.neuron, e.point);
+        if e.kind == EventKind::Slide {
+            entered.push(pair);
+        } else if entered.contains(&pair) {
+            return Err(format!("the end of a slide (neuron {} leaving point {}'s hyperplane)", e.neuron, e.point));
+        }
+    }
+    for s in traj.segments() {
+        let sl = &s.pattern().sliding;
+        if let Some(&(j, i)) = sl.iter().find(|p| !entered.contains(p)) {
+            return Err(format!("neuron {j} sliding along point {i}'s hyperplane without an event"));
+        }
+        if let Some(&(j, _)) = sl.iter().find(|&&(j, _)| sl.iter().filter(|p| p.0 == j).count() > 1) {
+            return Err(format!("neuron {j} sliding along two hyperplanes"));
+        }
+    }
+    Ok(())
+}
+
 /// The certificate of a certified two-layer run; `Err` names what it cannot describe.
 pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fmt::Certificate, String> {
     let events = traj
         .events()
         .iter()
-        .map(|e| match e.kind {
-            EventKind::Slide | EventKind::SlideEnd => Err(format!("a sliding event ({})", e.kind.name())),
-            k => Ok(fmt::NetEvent { neuron: e.neuron, point: e.point, time: iv(&e.t)?, death: k == EventKind::Death }),
+        .map(|e| {
+            let kind = match e.kind {
+                EventKind::SlideEnd => return Err("the end of a slide (slide-end)".to_string()),
+                EventKind::Slide => fmt::NetEventKind::Slide,
+                EventKind::Death => fmt::NetEventKind::Death,
+                EventKind::Activate | EventKind::Deactivate => fmt::NetEventKind::Switch,
+            };
+            Ok(fmt::NetEvent { neuron: e.neuron, point: e.point, time: iv(&e.t)?, kind })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if traj.segments().iter().any(|s| !s.pattern().sliding.is_empty()) {
-        return Err("a sliding segment".into());
-    }
+    sliding(traj)?;
     let end = match traj.limit() {
         Some(l) => fmt::NetEnd::Limit { limit: state(&l.state)?, loss: iv(&l.loss)? },
         None => fmt::NetEnd::Horizon { state: state(traj.final_state())? },

@@ -2,7 +2,7 @@
 
 use super::verdicts::{Shape, verdict};
 use super::{At, FormatError, common, err};
-use crate::{Certificate, Horizon, Net, NetBox, NetEnd, NetEvent, NetInit, NetProblem};
+use crate::{Certificate, Horizon, Net, NetBox, NetEnd, NetEvent, NetEventKind, NetInit, NetProblem};
 use rug::Rational;
 
 pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
@@ -26,7 +26,7 @@ pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
         None => Vec::new(),
         Some(ev) => {
             let v: Vec<NetEvent> =
-                ev.items()?.iter().map(|e| event(e, m, problem.x.len())).collect::<Result<_, _>>()?;
+                ev.items()?.iter().map(|e| event(e, m, problem.x.len(), problem.clarke)).collect::<Result<_, _>>()?;
             if v.windows(2).any(|w| w[0].time.lo > w[1].time.lo) {
                 return err(&ev.path, "expected events in time order");
             }
@@ -49,11 +49,19 @@ pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
 }
 
 fn problem(p: &At<'_>) -> Result<NetProblem, FormatError> {
-    p.only(&["x", "y", "relu_prime_at_zero", "loss", "init", "t_end"])?;
+    p.only(&["x", "y", "relu_prime_at_zero", "loss", "init", "t_end", "solution"])?;
     let (x, y, relu_prime_at_zero, loss, t_end) = common(p)?;
     let d = x[0].len();
     let init = init(&p.field("init")?, d)?;
-    Ok(NetProblem { x, y, relu_prime_at_zero, loss, init, t_end })
+    let clarke = match p.opt_field("solution")? {
+        None => false,
+        Some(s) => match s.str()? {
+            "fixed" => false,
+            "clarke" => true,
+            other => return err(&s.path, format!("expected fixed or clarke, got {other:?}")),
+        },
+    };
+    Ok(NetProblem { x, y, relu_prime_at_zero, loss, init, t_end, clarke })
 }
 
 fn rows(a: &At<'_>, d: usize) -> Result<Vec<Vec<Rational>>, FormatError> {
@@ -93,16 +101,18 @@ fn init(i: &At<'_>, d: usize) -> Result<NetInit, FormatError> {
     Ok(NetInit::Explicit { w, a })
 }
 
-fn event(e: &At<'_>, m: usize, n: usize) -> Result<NetEvent, FormatError> {
+fn event(e: &At<'_>, m: usize, n: usize, clarke: bool) -> Result<NetEvent, FormatError> {
     e.only(&["kind", "neuron", "point", "time"])?;
     let time = e.field("time")?.iv()?;
     let k = e.field("kind")?;
-    let death = match k.str()? {
-        "switch" => false,
-        "death" => true,
-        other => return err(&k.path, format!("expected switch or death, got {other:?}")),
+    let kind = match k.str()? {
+        "switch" => NetEventKind::Switch,
+        "death" => NetEventKind::Death,
+        "slide" if clarke => NetEventKind::Slide,
+        "slide" => return err(&k.path, "a slide needs \"solution\": \"clarke\""),
+        other => return err(&k.path, format!("expected switch, death or slide, got {other:?}")),
     };
-    Ok(NetEvent { neuron: e.field("neuron")?.index(m)?, point: e.field("point")?.index(n)?, time, death })
+    Ok(NetEvent { neuron: e.field("neuron")?.index(m)?, point: e.field("point")?.index(n)?, time, kind })
 }
 
 fn state(s: &At<'_>, m: usize, d: usize) -> Result<NetBox, FormatError> {

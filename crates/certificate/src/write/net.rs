@@ -16,6 +16,9 @@ fn init(i: &NetInit) -> Value {
 fn problem(p: &NetProblem) -> Value {
     let mut m = common(&p.x, &p.y, p.relu_prime_at_zero, p.loss, &p.t_end);
     m.insert("init".into(), init(&p.init));
+    if p.clarke {
+        m.insert("solution".into(), Value::String("clarke".into()));
+    }
     Value::Object(m)
 }
 
@@ -40,10 +43,7 @@ pub(super) fn net(n: &Net) -> Value {
         let ev: Vec<Value> = n
             .events
             .iter()
-            .map(|e| {
-                let kind = if e.death { "death" } else { "switch" };
-                json!({ "kind": kind, "neuron": e.neuron, "point": e.point, "time": iv(&e.time) })
-            })
+            .map(|e| json!({ "kind": e.kind.name(), "neuron": e.neuron, "point": e.point, "time": iv(&e.time) }))
             .collect();
         if let Some(o) = v.as_object_mut() {
             o.insert("events".into(), Value::Array(ev));

@@ -16,7 +16,8 @@
 //! `e^{μ̄h}ρ + ‖W⁻¹ rad C‖₂`. Proofs note: `proofs-notes/certificate-verifier-net.md`.
 
 use super::fi::{Fi, add_up, exp_up, mul_up, prec, sqrt_up};
-use super::field::{Data, Pattern, certain, classify, field, jacobian_weighted, series, series_until};
+use super::field::{Data, Pattern, certain, classify, field, series, series_until};
+use super::jacobian::jacobian_weighted;
 use super::spectral::lambda_max_upper;
 use super::spread::{comparison, exp_upper};
 use rug::Float;
@@ -51,6 +52,8 @@ pub enum StepFail {
     Guard(usize, usize, Fi),
     /// The remainder is not small (the step is too long for the order).
     Remainder,
+    /// A sliding pair's hyperplane is not proved to attract from both sides on the a priori box.
+    Slide(usize, usize),
 }
 
 /// Neurons within this many binaries of the largest share its weight (different weights
@@ -240,6 +243,14 @@ pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<(Ball, Vec<Fi>), StepFail> {
     let x = b.hull();
     let (e, act) = apriori(dt, &x, h)?;
     keeps_forced(dt, &act, &e)?;
+    // A sliding neuron slides on for the whole step: its surface attracts from both sides on `E`
+    // (`proofs-notes/net-clarke-sliding.md`, uniqueness), so the solution is the sliding field's.
+    for &(j, i) in &dt.slides {
+        let (minus, plus) = dt.one_sided(&act, &e, j, i);
+        if !(minus.lo > 0 && plus.hi < 0) {
+            return Err(StepFail::Slide(j, i));
+        }
+    }
     let small = |k: usize, c: &[Fi]| k >= ORDER_MIN && weighted_norm(&scaled(c, h, k), &b.e) <= threshold();
     let es = series_until(dt, &act, &e, ORDER, small);
     let p = es.len() - 1;

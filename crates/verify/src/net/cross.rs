@@ -23,6 +23,9 @@ use rug::Rational;
 /// Guards, as `(neuron, point)`.
 type Guards<'a> = &'a [(usize, usize)];
 
+/// A proved window: the displacement over it and each crossing guard's new class (`true`: on).
+pub type Crossed = (Vec<Fi>, Vec<(usize, usize, bool)>);
+
 /// Halvings tried at either end of a window.
 const REFINE: usize = 64;
 
@@ -31,12 +34,13 @@ const REFINE: usize = 64;
 /// is proved (each halving the rest of the window), then the shortest window `[a, z] ⊆ [lo, hi]`
 /// that [`cross`] proves (so the state's uncertainty from the unknown crossing time is
 /// `(z − a)·F`, not the claimed window's); `b` becomes the set at `z`, which is returned with each
-/// guard's new class (`true`: on), and the crossed guards are marked dead or forced in `dt`. The
-/// enclosures of every time up to `z` go to `rec`.
+/// guard's new class (`true`: on; a slide counts as on), and the crossed guards are marked dead,
+/// sliding (`slides`: a window of its own, `slide.rs`) or forced in `dt`. The enclosures of every
+/// time up to `z` go to `rec`.
 pub fn pass(
     dt: &mut Data,
     b: &mut Ball,
-    (gs, deaths): (Guards<'_>, Guards<'_>),
+    (gs, deaths, slides): (Guards<'_>, Guards<'_>, Guards<'_>),
     (lo, hi): (&Rational, &Rational),
     (steps, rec): (&mut usize, &mut Record),
 ) -> Result<(Rational, Vec<bool>), String> {
@@ -62,11 +66,15 @@ pub fn pass(
     }
     // The shortest proved window from `a`, by bisection of its end between a failure and a success.
     let x = b.hull();
-    let mut best = Some((cross(dt, &x, gs, deaths, &Fi::q(&Rational::from(hi - &a)))?, hi.clone()));
+    let prove = |h: &Rational| match slides.first() {
+        Some(&g) => super::slide::arrive(dt, &x, g, &Fi::q(h)),
+        None => cross(dt, &x, gs, deaths, &Fi::q(h)),
+    };
+    let mut best = Some((prove(&Rational::from(hi - &a))?, hi.clone()));
     let (mut fails, mut holds) = (a.clone(), hi.clone());
     for _ in 0..REFINE {
         let z = Rational::from(&fails + &holds) / 2u32;
-        match cross(dt, &x, gs, deaths, &Fi::q(&Rational::from(&z - &a))) {
+        match prove(&Rational::from(&z - &a)) {
             Ok(r) => {
                 best = Some((r, z.clone()));
                 holds = z;
@@ -82,7 +90,8 @@ pub fn pass(
     // the sign at the window's end); steps keep them while the box cannot show it.
     dt.forced.retain(|f| !gs.contains(&(f.0, f.1)));
     let turns = classes.iter().map(|c| c.2).collect();
-    dt.forced.extend(classes.into_iter().filter(|&(j, i, _)| !deaths.contains(&(j, i))));
+    dt.forced.extend(classes.into_iter().filter(|&(j, i, _)| !deaths.contains(&(j, i)) && !slides.contains(&(j, i))));
+    dt.slides.extend_from_slice(slides);
     // Every state of the window is the state at `a` moved by `∫ f ∈ [0, z − a]·F(E)`.
     let swept: Vec<Fi> = x.iter().zip(&shift).map(|(v, s)| v.add(&s.with_zero())).collect();
     rec.sweep(dt, &a, &z, &swept);
@@ -93,7 +102,7 @@ pub fn pass(
 
 /// The patterns on `e` with the guards of `gs` free: `Err` names another guard without a certain
 /// class.
-fn patterns(dt: &Data, e: &[Fi], gs: &[(usize, usize)]) -> Result<Vec<Pattern>, String> {
+pub fn patterns(dt: &Data, e: &[Fi], gs: &[(usize, usize)]) -> Result<Vec<Pattern>, String> {
     let mut base = vec![vec![false; dt.n]; dt.m];
     for (j, row) in base.iter_mut().enumerate().filter(|(j, _)| !dt.dead[*j]) {
         for (i, a) in row.iter_mut().enumerate() {
@@ -132,8 +141,25 @@ fn hull_field(dt: &Data, ps: &[Pattern], e: &[Fi]) -> Vec<Fi> {
     out.unwrap_or_default()
 }
 
+/// Every guard still forced from an earlier window (other than `gs`) keeps its side on `e` under
+/// each of `fields`: its class is certain there, or its rate has the class's sign.
+pub fn kept(dt: &Data, e: &[Fi], gs: Guards<'_>, fields: &[Vec<Fi>]) -> Result<(), String> {
+    for &(j, i, on) in dt.forced.iter().filter(|f| !gs.contains(&(f.0, f.1))) {
+        if certain(dt, e, j, i).is_none() {
+            let keeps = fields.iter().all(|f| {
+                let r = guard_rate(dt, f, j, i);
+                if on { r.lo > 0 } else { r.hi < 0 }
+            });
+            if !keeps {
+                return Err(format!("the guard w_{j}ᵀx_{i}, which crossed before, is not proved to keep its side"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `d/dt w_jᵀx_i = x_iᵀẇ_j` from a field.
-fn guard_rate(dt: &Data, f: &[Fi], j: usize, i: usize) -> Fi {
+pub fn guard_rate(dt: &Data, f: &[Fi], j: usize, i: usize) -> Fi {
     dt.guard(f, j, i)
 }
 
@@ -146,14 +172,7 @@ pub fn death_possible(dt: &Data, e: &[Fi], j: usize, i: usize) -> bool {
 /// The crossing window of length `h` from the box `x` (`deaths`: the guards of `gs` that end a
 /// neuron): the displacement `h·F(E)` over it (the state at its end is the state at its start
 /// plus a point of it) and the new class of each guard of `gs` (`true`: active), or why not. A guard still forced from an earlier window (`Data::forced`) must keep its side.
-#[allow(clippy::type_complexity)]
-pub fn cross(
-    dt: &Data,
-    x: &[Fi],
-    gs: &[(usize, usize)],
-    deaths: &[(usize, usize)],
-    h: &Fi,
-) -> Result<(Vec<Fi>, Vec<(usize, usize, bool)>), String> {
+pub fn cross(dt: &Data, x: &[Fi], gs: &[(usize, usize)], deaths: &[(usize, usize)], h: &Fi) -> Result<Crossed, String> {
     let mut before = Vec::with_capacity(gs.len());
     for &(j, i) in gs {
         let g = dt.guard(x, j, i);
@@ -204,16 +223,10 @@ pub fn cross(
             return Err(format!("the guard w_{j}ᵀx_{i} is not proved to have crossed by the window's end"));
         }
     }
-    for &(j, i, on) in dt.forced.iter().filter(|f| !gs.contains(&(f.0, f.1))) {
-        if certain(dt, &e, j, i).is_none() {
-            let keeps = ps.iter().all(|p| {
-                let r = guard_rate(dt, &field(dt, p, &e), j, i);
-                if on { r.lo > 0 } else { r.hi < 0 }
-            });
-            if !keeps {
-                return Err(format!("the guard w_{j}ᵀx_{i}, which crossed before, is not proved to keep its side"));
-            }
-        }
+    let fields: Vec<Vec<Fi>> = ps.iter().map(|p| field(dt, p, &e)).collect();
+    kept(dt, &e, gs, &fields)?;
+    for p in &ps {
+        super::slide::attracting(dt, p, &e)?;
     }
     let f = hull_field(dt, &ps, &e);
     let classes = gs.iter().zip(&before).map(|(&(j, i), &s)| (j, i, s < 0)).collect();

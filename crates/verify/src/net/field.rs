@@ -27,6 +27,11 @@ pub struct Data {
     /// Guards that crossed in the last window, with their new class (`true`: active): the true
     /// solution has that class although the set's box may not show it yet (see `ball::step`).
     pub forced: Vec<(usize, usize, bool)>,
+    /// The Clarke flow (otherwise σ'(0) is fixed and nothing slides).
+    pub clarke: bool,
+    /// Pairs `(j, i)` whose neuron slides along the hyperplane `x_iᵀw_j = 0` (entered at a proved
+    /// slide): their class is inactive and the field's `w_j` block is projected onto `x_i^⊥`.
+    pub slides: Vec<(usize, usize)>,
 }
 
 impl Data {
@@ -47,6 +52,8 @@ impl Data {
             sp0: p.relu_prime_at_zero,
             dead: vec![false; p.init.width()],
             forced: Vec::new(),
+            clarke: p.clarke,
+            slides: Vec::new(),
         }
     }
     /// The state size `m(d + 1)`.
@@ -56,6 +63,39 @@ impl Data {
     /// The index of `a_j`.
     pub fn a(&self, j: usize) -> usize {
         j * (self.d + 1) + self.d
+    }
+    /// `v ↦ Π_i v = v − (x_iᵀv/‖x_i‖²)x_i` on the `w_j` block of every sliding pair, in place.
+    pub fn project(&self, v: &mut [Fi]) {
+        self.project_with(&self.slides, v);
+    }
+    /// [`Data::project`] for the sliding pairs `slides`.
+    pub fn project_with(&self, slides: &[(usize, usize)], v: &mut [Fi]) {
+        for &(j, i) in slides {
+            let x = &self.x[i];
+            let nx = x.iter().fold(Fi::zero(), |s, c| s.add(&c.mul(c)));
+            let w = &mut v[j * (self.d + 1)..j * (self.d + 1) + self.d];
+            let c = w.iter().zip(x).fold(Fi::zero(), |s, (a, b)| s.add(&a.mul(b))).div_pos(&nx);
+            for (a, b) in w.iter_mut().zip(x) {
+                *a = a.sub(&c.mul(b));
+            }
+        }
+    }
+    /// The one-sided rates `(ρ⁻, ρ⁺)` of the guard `x_iᵀw_j` over `v` (the pattern `act` with `i`
+    /// inactive for `j`, not projected for it): `ρ⁻ = x_iᵀẇ_j` of that pattern, and
+    /// `ρ⁺ = ρ⁻ − G a_j r_i ‖x_i‖²` of the pattern with `i` active (on the hyperplane the residuals
+    /// of both agree). The hyperplane attracts from both sides where `ρ⁻ > 0 > ρ⁺`.
+    pub fn one_sided(&self, act: &Pattern, v: &[Fi], j: usize, i: usize) -> (Fi, Fi) {
+        let others: Vec<(usize, usize)> = self.slides.iter().copied().filter(|&p| p != (j, i)).collect();
+        let mut off = act.clone();
+        off[j][i] = false;
+        let f = series_impl(self, &off, v, 1, &others, |_, _| false).swap_remove(1);
+        let minus = self.guard(&f, j, i);
+        let r = (0..self.m)
+            .filter(|&k| off[k][i])
+            .fold(self.y[i].neg(), |s, k| s.add(&v[self.a(k)].mul(&self.guard(v, k, i))));
+        let nx = self.x[i].iter().fold(Fi::zero(), |s, c| s.add(&c.mul(c)));
+        let plus = minus.sub(&self.g.mul(&v[self.a(j)]).mul(&r).mul(&nx));
+        (minus, plus)
     }
     /// The guard `w_jᵀx_i` over `v`.
     pub fn guard(&self, v: &[Fi], j: usize, i: usize) -> Fi {
@@ -76,6 +116,9 @@ pub fn classify(dt: &Data, v: &[Fi]) -> Result<Pattern, (usize, usize, Fi)> {
     let mut act = vec![vec![false; dt.n]; dt.m];
     for (j, row) in act.iter_mut().enumerate().filter(|(j, _)| !dt.dead[*j]) {
         for (i, a) in row.iter_mut().enumerate() {
+            if dt.slides.contains(&(j, i)) {
+                continue; // inactive, the sliding field's side
+            }
             let g = dt.guard(v, j, i);
             let (on, off) = if dt.sp0 == 0 { (g.lo > 0, g.hi <= 0) } else { (g.lo >= 0, g.hi < 0) };
             let forced = dt.forced.iter().find(|f| (f.0, f.1) == (j, i)).map(|f| f.2);
@@ -91,6 +134,9 @@ pub fn classify(dt: &Data, v: &[Fi]) -> Result<Pattern, (usize, usize, Fi)> {
 
 /// The class of guard `(j, i)` on `v` if it is certain (`true`: active).
 pub fn certain(dt: &Data, v: &[Fi], j: usize, i: usize) -> Option<bool> {
+    if dt.slides.contains(&(j, i)) {
+        return Some(false);
+    }
     let g = dt.guard(v, j, i);
     let (on, off) = if dt.sp0 == 0 { (g.lo > 0, g.hi <= 0) } else { (g.lo >= 0, g.hi < 0) };
     (g.finite() && (on || off)).then_some(on)
@@ -114,6 +160,19 @@ pub fn series_until(
     act: &Pattern,
     x0: &[Fi],
     order: usize,
+    stop: impl Fn(usize, &[Fi]) -> bool,
+) -> Vec<Vec<Fi>> {
+    series_impl(dt, act, x0, order, &dt.slides, stop)
+}
+
+/// The series of the pattern's field with the `w_j` block of every pair of `slides` projected
+/// (the sliding field `Π_i f` is linear in `f`, so each coefficient is the projected one).
+fn series_impl(
+    dt: &Data,
+    act: &Pattern,
+    x0: &[Fi],
+    order: usize,
+    slides: &[(usize, usize)],
     stop: impl Fn(usize, &[Fi]) -> bool,
 ) -> Vec<Vec<Fi>> {
     let (n, d, m) = (dt.n, dt.d, dt.m);
@@ -156,6 +215,7 @@ pub fn series_until(
                 next[j * (d + 1) + l] = wdot.mul(&dt.g).neg().div_u(k as u32 + 1);
             }
         }
+        dt.project_with(slides, &mut next);
         let done = stop(k + 1, &next);
         xs.push(next);
         if done {
@@ -170,44 +230,7 @@ pub fn field(dt: &Data, act: &Pattern, v: &[Fi]) -> Vec<Fi> {
     series(dt, act, v, 1).swap_remove(1)
 }
 
-/// `W⁻¹ Df W` over the box `v` for `W = diag(2^{e_a})`, row-major `N × N`:
-/// `Df = −G (JᵀJ + H₂)` with `J = ∂r/∂θ` (`∂r_i/∂w_j = a_j x_i`, `∂r_i/∂a_j = u_ji` for
-/// `i ∈ A_j`) and `H₂ = Σ_i r_i ∇²r_i` (only `∂²r_i/∂a_j∂w_j = x_i`, `i ∈ A_j`); `Df` is
-/// symmetric, so `(W⁻¹DfW)_ab = Df_ab 2^{e_b−e_a}`.
-pub fn jacobian_weighted(dt: &Data, act: &Pattern, v: &[Fi], e: &[i32]) -> Vec<Fi> {
-    let (n, d, m, nn) = (dt.n, dt.d, dt.m, dt.size());
-    let mut jac = vec![vec![Fi::zero(); nn]; n];
-    let mut r: Vec<Fi> = dt.y.iter().map(Fi::neg).collect();
-    for j in 0..m {
-        for i in (0..n).filter(|&i| act[j][i]) {
-            let u = dt.guard(v, j, i);
-            r[i] = r[i].add(&v[dt.a(j)].mul(&u));
-            for l in 0..d {
-                jac[i][j * (d + 1) + l] = v[dt.a(j)].mul(&dt.x[i][l]);
-            }
-            jac[i][dt.a(j)] = u;
-        }
-    }
-    let mut h = vec![Fi::zero(); nn * nn];
-    for a in 0..nn {
-        for b in a..nn {
-            h[a * nn + b] = (0..n).fold(Fi::zero(), |acc, i| acc.add(&jac[i][a].mul(&jac[i][b])));
-        }
-    }
-    for j in 0..m {
-        for l in 0..d {
-            let s = (0..n).filter(|&i| act[j][i]).fold(Fi::zero(), |acc, i| acc.add(&r[i].mul(&dt.x[i][l])));
-            let (a, b) = (j * (d + 1) + l, dt.a(j));
-            h[a * nn + b] = h[a * nn + b].add(&s);
-        }
-    }
-    let mut out = vec![Fi::zero(); nn * nn];
-    for a in 0..nn {
-        for b in a..nn {
-            let df = h[a * nn + b].mul(&dt.g).neg();
-            out[a * nn + b] = df.scale2(e[b] - e[a]);
-            out[b * nn + a] = df.scale2(e[a] - e[b]);
-        }
-    }
-    out
+/// [`field`] with the sliding pairs `slides` in place of the data's.
+pub fn field_with(dt: &Data, act: &Pattern, v: &[Fi], slides: &[(usize, usize)]) -> Vec<Fi> {
+    series_impl(dt, act, v, 1, slides, |_, _| false).swap_remove(1)
 }

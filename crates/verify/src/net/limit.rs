@@ -91,6 +91,9 @@ fn radius(dt: &Data, l0: &Float, kappa: &Float) -> Float {
 
 /// Proves the limit from the box `x`, or says why not.
 pub fn prove(dt: &Data, x: &[Fi]) -> Result<Proved, String> {
+    if !dt.slides.is_empty() {
+        return Err("a neuron slides: the argument is for one pattern's gradient flow".into());
+    }
     let (live, act) = pattern(dt, x, x)?;
     let l0 = loss_up(dt, x, &live, &act);
     let kx = lambda_min_lower(&gram(dt, x, &live, &act), dt.n);

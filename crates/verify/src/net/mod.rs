@@ -8,10 +8,13 @@ mod cross;
 mod end;
 mod fi;
 mod field;
+mod jacobian;
 mod limit;
 mod record;
+mod slide;
 mod spectral;
 mod spread;
+mod start;
 mod verdicts;
 
 use crate::{Fail, VerdictReport, Verified};
@@ -19,34 +22,13 @@ use ball::{Ball, StepFail, step, weights};
 use fi::Fi;
 use field::Data;
 use record::Record;
-use reluflow_certificate::{Net, NetEvent, NetInit, NetProblem};
+use reluflow_certificate::{Net, NetEvent, NetEventKind};
 use rug::Rational;
 
 /// Halvings of one certificate step before its failure is reported (a step that ends just
 /// before a crossing needs pieces whose guard range stays on one side: about 40 halvings of a
 /// unit step for a guard 1e-15 from its hyperplane).
 const MAX_SPLIT: u32 = 48;
-
-/// The exact initial state, enclosed (`a_j = s_j‖w_j‖` of a balanced start is irrational).
-fn initial(p: &NetProblem, dt: &Data) -> Vec<Fi> {
-    let mut v = vec![Fi::zero(); dt.size()];
-    for j in 0..dt.m {
-        let (w, a) = match &p.init {
-            NetInit::Explicit { w, a } => (w[j].clone(), Fi::q(&a[j])),
-            NetInit::Balanced { scale, z, s } => {
-                let w: Vec<Rational> = z[j].iter().map(|c| Rational::from(c * scale)).collect();
-                let n2: Rational = w.iter().map(|c| Rational::from(c * c)).sum();
-                let norm = Fi::q(&n2).sqrt();
-                (w, if s[j] > 0 { norm } else { norm.neg() })
-            }
-        };
-        for (l, c) in w.iter().enumerate() {
-            v[j * (dt.d + 1) + l] = Fi::q(c);
-        }
-        v[dt.a(j)] = a;
-    }
-    v
-}
 
 fn show(v: &Fi) -> String {
     format!("[{:.20e}, {:.20e}]", v.lo.to_f64(), v.hi.to_f64())
@@ -83,6 +65,9 @@ fn advance(
                     StepFail::Guard(j, i, g) => (format!("the guard w_{j}ᵀx_{i} keeps its sign"), show(&g)),
                     StepFail::Apriori => ("an a priori enclosure of the step".into(), "none found".into()),
                     StepFail::Remainder => ("a small Taylor remainder".into(), "too large".into()),
+                    StepFail::Slide(j, i) => {
+                        (format!("the hyperplane of x_{i} attracts neuron {j} from both sides"), "not proved".into())
+                    }
                 };
                 return Err(Fail::new(at, claim, found, format!("found after splitting the step {MAX_SPLIT} times")));
             }
@@ -91,16 +76,21 @@ fn advance(
     Ok(())
 }
 
-/// The events from `k` on whose windows overlap the first one's: their guards, the guards that
-/// are deaths, and the union of their windows; `k` is moved past them.
+/// Events whose windows overlap: their guards, those that are deaths and those that are slides,
+/// and the union of their windows.
+struct Window {
+    gs: Vec<(usize, usize)>,
+    deaths: Vec<(usize, usize)>,
+    slides: Vec<(usize, usize)>,
+    lo: Rational,
+    hi: Rational,
+}
+
+/// The events from `k` on whose windows overlap the first one's; `k` is moved past them.
 /// `None` when one guard is named twice in one window (two crossings there are not re-proved).
-#[allow(clippy::type_complexity)]
-fn window(
-    events: &[NetEvent],
-    k: &mut usize,
-) -> Option<(Vec<(usize, usize)>, Vec<(usize, usize)>, Rational, Rational)> {
+fn window(events: &[NetEvent], k: &mut usize) -> Option<Window> {
     let (lo, mut hi) = (events[*k].time.lo.clone(), events[*k].time.hi.clone());
-    let (mut gs, mut deaths) = (Vec::new(), Vec::new());
+    let (mut gs, mut deaths, mut slides) = (Vec::new(), Vec::new(), Vec::new());
     let mut twice = false;
     while *k < events.len() && events[*k].time.lo <= hi {
         let e = &events[*k];
@@ -111,12 +101,14 @@ fn window(
         if !twice {
             gs.push((e.neuron, e.point));
         }
-        if e.death {
-            deaths.push((e.neuron, e.point));
+        match e.kind {
+            NetEventKind::Death => deaths.push((e.neuron, e.point)),
+            NetEventKind::Slide => slides.push((e.neuron, e.point)),
+            NetEventKind::Switch => {}
         }
         *k += 1;
     }
-    (!twice).then_some((gs, deaths, lo, hi))
+    (!twice).then_some(Window { gs, deaths, slides, lo, hi })
 }
 
 /// The certificate's step times with `extra` times (where verdicts look) merged in, each with
@@ -142,7 +134,8 @@ fn times(steps: &[Rational], extra: &[Rational]) -> Vec<(Rational, usize)> {
 pub fn check(n: &Net) -> Result<(Verified, Vec<Result<VerdictReport, Fail>>), Fail> {
     fi::set_precision(end::claim_bits(&n.end));
     let mut dt = Data::new(&n.problem);
-    let x0 = initial(&n.problem, &dt);
+    let x0 = start::initial(&n.problem, &dt);
+    start::clarke(&n.problem, &mut dt, &x0)?;
     let (v, rec) = flow(n, &mut dt, &x0)?;
     let each = verdicts::all(n, &dt, &x0, &rec);
     Ok((v, each))
@@ -159,7 +152,7 @@ fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
         let k = *k;
         while ev < n.events.len() && n.events[ev].time.lo < *t1 {
             let first = ev;
-            let Some((gs, deaths, lo, hi)) = window(&n.events, &mut ev) else {
+            let Some(Window { gs, deaths, slides, lo, hi }) = window(&n.events, &mut ev) else {
                 let claim = "one crossing of a guard per window";
                 return Err(Fail::new(
                     format!("event {first}"),
@@ -169,6 +162,14 @@ fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
                 ));
             };
             let at = format!("event {first} / t ∈ [{}, {}]", crate::num::show(&lo), crate::num::show(&hi));
+            if let Some(&(j, i)) = gs.iter().find(|g| dt.slides.contains(g)) {
+                let what = format!("the end of neuron {j}'s slide along the hyperplane of x_{i}");
+                return Err(Fail::unsupported(at, what));
+            }
+            if !slides.is_empty() && gs.len() > 1 {
+                let claim = "a slide alone in its window";
+                return Err(Fail::new(at, claim, format!("{} guards", gs.len()), "one".into()));
+            }
             if lo < t {
                 return Err(Fail::new(
                     at,
@@ -180,7 +181,7 @@ fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
             if lo > t {
                 advance(dt, &mut b, (&t, &lo), k, (&mut steps, &mut rec))?;
             }
-            let (z, turns) = cross::pass(dt, &mut b, (&gs, &deaths), (&lo, &hi), (&mut steps, &mut rec))
+            let (z, turns) = cross::pass(dt, &mut b, (&gs, &deaths, &slides), (&lo, &hi), (&mut steps, &mut rec))
                 .map_err(|why| Fail::new(at, "a transversal crossing in the window", why, "a proof".into()))?;
             t = z;
             rec.turns.extend(turns);
