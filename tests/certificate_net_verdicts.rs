@@ -1,7 +1,8 @@
 //! The checker's verdicts in two-layer certificates: `check --certificate` on the two-layer
 //! examples writes every applicable entry's verdict, and `verify` re-proves the identities, the
 //! output weights' signs and the points' returns; the verifier's `net-check-*` fixtures are what
-//! `check` writes; a flipped verdict is exit 4 naming it.
+//! `check` writes; a flipped verdict is exit 4 naming it; a slide back onto a hyperplane a point
+//! left is a reactivation, written and re-proved.
 
 use crate::util::{TempSpec, examples_dir, reluflow};
 use serde_json::{Value, json};
@@ -72,4 +73,28 @@ fn the_verifiers_net_fixtures_are_what_check_writes_and_a_flipped_verdict_fails(
         assert_eq!(r.code, Some(4), "{r:#?}");
         assert!(r.stdout.contains(&format!("CLAIM FAILS at verdict {k} ({entry})")), "{r:#?}");
     }
+}
+
+/// The Clarke flow: neuron 1 turns point 2 off at t ≈ 0.056, then comes back to its hyperplane
+/// and slides along it (t ≈ 0.849): a sliding point contributes, so the point is active again
+/// (found among random instances).
+const SLIDE_BACK: &str = "model = \"two-layer\"\nrelu_prime_at_zero = 1\nloss = \"half-mean\"\n[data]\n\
+    x = [[\"-1.3\", \"1.4\", \"-1.8\"], [\"-0.3\", \"0.9\", \"-0.7\"], [\"0.8\", \"0.7\", \"-0.5\"], \
+    [\"-1.2\", \"1.4\", \"-1.3\"]]\ny = [\"1.8\", \"1.3\", \"-0.4\", \"-0.1\"]\n[init]\n\
+    w = [[\"0.5\", \"-0.7\", \"-0.1\"], [\"-1.5\", \"0.5\", \"-2.0\"], [\"-2.0\", \"1.9\", \"1.7\"]]\n\
+    a = [\"1.8\", \"1.6\", \"0.2\"]\n[run]\nt_end = 1\narithmetic = \"interval\"\nsolution = \"clarke\"\n";
+
+#[test]
+fn a_point_turned_off_then_slid_along_is_a_re_proved_reactivation() {
+    let spec = TempSpec::new("slide-back.toml", SLIDE_BACK);
+    let (exit, cert) = checked(spec.arg());
+    assert_eq!(exit, Some(4));
+    let v: Value = serde_json::from_str(&cert).unwrap();
+    assert_eq!(v["events"][1]["kind"], "slide");
+    let k =
+        v["verdicts"].as_array().unwrap().iter().position(|x| x["entry"] == "lsy.support-vector-stability").unwrap();
+    let want = json!({"kind": "reswitch", "neuron": 1, "point": 2, "events": [0, 1]});
+    assert_eq!(v["verdicts"][k]["witness"], want);
+    let r = verify(&cert);
+    assert!(r.code == Some(0) && r.stdout.contains("support-vector-stability violated: re-proved"), "{r:#?}");
 }

@@ -135,7 +135,9 @@ fn integrate_net<S: Enclosure + Backend>(
     check_contract(problem, &traj)?;
     let certified = matches!(traj.status(), Status::Certified);
     let cert = if certified { Some(net::certificate(problem, &traj)) } else { None };
-    let turns: Vec<bool> = traj.events().iter().map(|e| e.kind == EventKind::Activate).collect();
+    // A slide counts as turning the point on (a sliding point contributes), as the verifier reads it.
+    let turns: Vec<bool> =
+        traj.events().iter().map(|e| matches!(e.kind, EventKind::Activate | EventKind::Slide)).collect();
     let (exit, table) = report_beside(problem, traj, job, path, io)?;
     match cert {
         None => {
