@@ -338,8 +338,13 @@ impl MidRadVec {
     /// negative or NaN (a NaN midpoint gets radius `+∞`).
     pub fn new(mid: Vec<f64>, rad: Vec<f64>) -> MidRadVec {
         assert_eq!(mid.len(), rad.len(), "midpoint and radius vectors of different lengths");
-        assert!(rad.iter().all(|r| *r >= 0.0), "radii must be non-negative");
-        let rad = mid.iter().zip(rad).map(|(m, r)| if m.is_finite() { r } else { f64::INFINITY }).collect();
+        let mut rad = rad;
+        for (r, m) in rad.iter_mut().zip(&mid) {
+            assert!(*r >= 0.0, "radii must be non-negative");
+            if !m.is_finite() {
+                *r = f64::INFINITY;
+            }
+        }
         MidRadVec { mid, rad }
     }
     /// The degenerate box of the points `x` (radius 0).
@@ -445,6 +450,10 @@ impl MidRadMat {
     /// Row-major radii.
     pub fn rad(&self) -> &[f64] {
         &self.rad
+    }
+    /// The row-major midpoints and radii, moved out.
+    pub fn into_parts(self) -> (Vec<f64>, Vec<f64>) {
+        (self.mid, self.rad)
     }
     /// `self · x`: encloses `{A x : A ∈ self, x ∈ x}` (bounds (B1)–(B3) with `cols = 1`, one pass
     /// per row: `mid`, `S0` and `S1` accumulated together; `S1` sums `2k` products in pairs, covered
