@@ -338,12 +338,10 @@ impl MidRadVec {
     /// negative or NaN (a NaN midpoint gets radius `+∞`).
     pub fn new(mid: Vec<f64>, rad: Vec<f64>) -> MidRadVec {
         assert_eq!(mid.len(), rad.len(), "midpoint and radius vectors of different lengths");
+        assert!(rad.iter().all(|r| *r >= 0.0), "radii must be non-negative");
         let mut rad = rad;
         for (r, m) in rad.iter_mut().zip(&mid) {
-            assert!(*r >= 0.0, "radii must be non-negative");
-            if !m.is_finite() {
-                *r = f64::INFINITY;
-            }
+            *r = if m.is_finite() { *r } else { f64::INFINITY };
         }
         MidRadVec { mid, rad }
     }
