@@ -661,6 +661,37 @@ mod tests {
         }
     }
 
+    /// Few-row products wider than one block of the fused pass (columns in several blocks, the
+    /// last one partial) contain the exact products, and [`combine_into`] on separate row slices
+    /// gives the same bits as the product of the stacked rows.
+    #[test]
+    fn multi_block_combinations_contain_exact_and_match_the_product() {
+        let mut rng = Rng(0x00b1_0c55);
+        let mut sensitive = 0;
+        for (r, k, c) in [(1, 3, 2 * BLOCK + 17), (3, 6, BLOCK + 1), (2, 1, 3 * BLOCK)] {
+            sensitive += check_product(&mut rng, r, k, c, (-3, 3), 0.0);
+            check_product(&mut rng, r, k, c, (-8, 8), 1e-3);
+        }
+        assert!(sensitive > 1000, "too few entries with rounding error ({sensitive})");
+        let (k, c) = (4, BLOCK + 40);
+        let am: Vec<f64> = (0..k).map(|_| rng.float(-2, 2)).collect();
+        let ar: Vec<f64> = am.iter().map(|a| a.abs() * 1e-9).collect();
+        let rows: Vec<(Vec<f64>, Vec<f64>)> = (0..k)
+            .map(|_| {
+                let m: Vec<f64> = (0..c).map(|_| rng.float(-4, 4)).collect();
+                let r = m.iter().map(|v| v.abs() * 1e-7).collect();
+                (m, r)
+            })
+            .collect();
+        let (bm, br): (Vec<f64>, Vec<f64>) =
+            (rows.iter().flat_map(|x| x.0.clone()).collect(), rows.iter().flat_map(|x| x.1.clone()).collect());
+        let (pm, pr) = product(&am, &ar, &bm, &br, 1, k, c);
+        let slices: Vec<(&[f64], &[f64])> = rows.iter().map(|(m, r)| (&m[..], &r[..])).collect();
+        let (mut cm, mut cr) = (vec![0.0; c], vec![0.0; c]);
+        combine_into(&am, &ar, &slices, &mut cm, &mut cr);
+        assert_eq!((pm, pr), (cm, cr), "the combination differs from the product of the stacked rows");
+    }
+
     #[test]
     fn underflowing_products_are_covered_by_eta_terms() {
         let mut rng = Rng(7);
