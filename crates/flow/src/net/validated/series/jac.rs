@@ -164,7 +164,7 @@ pub(super) fn jacobians<S: Enclosure>(
     let b = d + 1;
     assert_eq!(seed.rows(), nn, "the seed has one row per coordinate");
     let nd = seed.cols();
-    let mut dx = vec![(seed.mid().to_vec(), seed.rad().to_vec())];
+    let mut dx = vec![seed.into_parts()];
     let mut neurons: Vec<(usize, NeuronJac)> = (0..net.m)
         .filter(|&j| !live(pattern, j).is_empty())
         .map(|j| {
