@@ -193,24 +193,42 @@ fn norm2_ru(v: impl Iterator<Item = f64>, k: usize) -> f64 {
     f64_up(bound.sqrt())
 }
 
-/// `(mid, rad)` with `rad = (g·(S0 + kη) + S1 + s1_eta) / (1 − g) + kη` per entry, every operation
-/// rounded up (`+∞` where a term is not finite): the common last step of bounds (B3) and (B3'')
-/// of `proofs-notes/net-validated-midrad.md`, which differ only in `g` and the underflow term.
+/// The constants of the last step of bounds (B3) and (B3''): `rad = (g·(S0 + kη) + S1 + s1_eta) /
+/// (1 − g) + kη` per entry, every operation rounded up (`+∞` where a term is not finite).
 ///
 /// The formula is evaluated in round-to-nearest and rounded up once per entry by
 /// [`inflate_ru`] (lemma (B0'): six operations, the constants `g ≤ 1/2` and `1/(1 − g) ≤ 2` keep
 /// the underflow terms below `2η`); `g > 1/2` gives `+∞`.
+#[derive(Clone, Copy)]
+struct RadiusForm {
+    g: f64,
+    k_eta: f64,
+    s1_eta: f64,
+    inv_den: f64,
+    usable: bool,
+}
+
+impl RadiusForm {
+    fn new(g: f64, k: usize, s1_eta: f64) -> RadiusForm {
+        let inv_den = f64_up(1.0 / f64_down(1.0 - g));
+        RadiusForm { g, k_eta: mul_ru(k as f64, ETA), s1_eta, inv_den, usable: g <= 0.5 && inv_den <= 2.0 }
+    }
+    /// The radius of one entry with sums `z0 = S0`, `z1 = S1` and midpoint `m`.
+    #[inline(always)]
+    fn entry(&self, z0: f64, z1: f64, m: f64) -> f64 {
+        let r = inflate_ru((self.g * (z0 + self.k_eta) + z1 + self.s1_eta) * self.inv_den + self.k_eta);
+        if r.is_finite() && self.usable && m.is_finite() { r } else { f64::INFINITY }
+    }
+}
+
+/// `(mid, rad)` with the radius of [`RadiusForm`] per entry: the common last step of bounds (B3)
+/// and (B3'') of `proofs-notes/net-validated-midrad.md`, which differ only in `g` and the
+/// underflow term.
 fn radius(mid: Vec<f64>, s0: Option<&[f64]>, s1: &[f64], g: f64, k: usize, s1_eta: f64) -> (Vec<f64>, Vec<f64>) {
-    let k_eta = mul_ru(k as f64, ETA);
-    let inv_den = f64_up(1.0 / f64_down(1.0 - g));
-    let usable = g <= 0.5 && inv_den <= 2.0;
-    let one = |z0: f64, z1: f64, m: f64| {
-        let r = inflate_ru((g * (z0 + k_eta) + z1 + s1_eta) * inv_den + k_eta);
-        if r.is_finite() && usable && m.is_finite() { r } else { f64::INFINITY }
-    };
+    let form = RadiusForm::new(g, k, s1_eta);
     let rad: Vec<f64> = match s0 {
-        Some(s0) => s0.iter().zip(s1).zip(&mid).map(|((&z0, &z1), &m)| one(z0, z1, m)).collect(),
-        None => s1.iter().zip(&mid).map(|(&z1, &m)| one(0.0, z1, m)).collect(),
+        Some(s0) => s0.iter().zip(s1).zip(&mid).map(|((&z0, &z1), &m)| form.entry(z0, z1, m)).collect(),
+        None => s1.iter().zip(&mid).map(|(&z1, &m)| form.entry(0.0, z1, m)).collect(),
     };
     #[cfg(feature = "fault-gemm-ulp")]
     let mid = {
@@ -221,10 +239,8 @@ fn radius(mid: Vec<f64>, s0: Option<&[f64]>, s1: &[f64], g: f64, k: usize, s1_et
     (mid, rad)
 }
 
-/// [`product`] with fewer than 8 rows (linear combinations of the rows of `B`) in one fused pass
-/// over `B`, no copies: per entry `mid`, `S0` and `S1 = Σ_l fl(fl(|a_l| b_{r,l}) + fl(a_{r,l}·fl(|b_{m,l}| +
-/// b_{r,l})))` accumulate together, bound (B3'') of `proofs-notes/net-validated-midrad.md`
-/// (`g ≥ γ_{2k+4}`, underflow `(2k+2)η`).
+/// [`product`] with fewer than 8 rows (linear combinations of the rows of `B`): each row by
+/// [`combine_into`], no copies.
 fn product_few_rows(
     am: &[f64],
     ar: &[f64],
@@ -234,26 +250,66 @@ fn product_few_rows(
     k: usize,
     cols: usize,
 ) -> (Vec<f64>, Vec<f64>) {
-    let mut mid = vec![0.0; rows * cols];
-    let mut s0 = vec![0.0; rows * cols];
-    let mut s1 = vec![0.0; rows * cols];
+    let (mut mid, mut rad) = (vec![0.0; rows * cols], vec![0.0; rows * cols]);
+    let b: Vec<(&[f64], &[f64])> =
+        (0..k).map(|l| (&bm[l * cols..(l + 1) * cols], &br[l * cols..(l + 1) * cols])).collect();
     for i in 0..rows {
         let range = i * cols..(i + 1) * cols;
-        let (mi, s0i, s1i) = (&mut mid[range.clone()], &mut s0[range.clone()], &mut s1[range]);
-        for l in 0..k {
-            let (a, ra) = (am[i * k + l], ar[i * k + l]);
+        combine(&am[i * k..(i + 1) * k], &ar[i * k..(i + 1) * k], &b, &mut mid[range.clone()], &mut rad[range]);
+    }
+    (mid, rad)
+}
+
+/// Columns per block of [`combine_into`] (its sums stay in the first-level cache).
+const BLOCK: usize = 256;
+
+/// The linear combination `Σ_l ⟨a_m, a_r⟩_l · ⟨B_m, B_r⟩_l` of the `k = a_m.len()` equally long
+/// vectors `b[l] = (B_m, B_r)`, entrywise into `(out_m, out_r)`: one fused pass in which per entry
+/// `mid`, `S0` and `S1 = Σ_l fl(fl(|a_l| b_{r,l}) + fl(a_{r,l}·fl(|b_{m,l}| + b_{r,l})))` accumulate
+/// together (`l` in increasing order), bound (B3'') of `proofs-notes/net-validated-midrad.md`
+/// (`g ≥ γ_{2k+4}`, underflow `(2k+2)η`). The columns run in blocks whose sums stay in cache;
+/// each entry's arithmetic does not depend on the blocking. This is a row of [`product`] with
+/// fewer than 8 rows, for right factors whose rows are not stored together.
+///
+/// Panics if the lengths do not match or a radius is negative or NaN.
+pub fn combine_into(am: &[f64], ar: &[f64], b: &[(&[f64], &[f64])], out_m: &mut [f64], out_r: &mut [f64]) {
+    let (k, cols) = (am.len(), out_m.len());
+    assert!(ar.len() == k && b.len() == k && out_r.len() == cols, "combination of the wrong size");
+    assert!(b.iter().all(|(m, r)| m.len() == cols && r.len() == cols), "combined vectors of different lengths");
+    assert!(ar.iter().chain(b.iter().flat_map(|(_, r)| r.iter())).all(|r| *r >= 0.0), "radii must be non-negative");
+    combine(am, ar, b, out_m, out_r);
+}
+
+/// [`combine_into`] without its checks (the callers have made them).
+fn combine(am: &[f64], ar: &[f64], b: &[(&[f64], &[f64])], out_m: &mut [f64], out_r: &mut [f64]) {
+    let (k, cols) = (am.len(), out_m.len());
+    let form = RadiusForm::new(gamma_ru(2 * k + 4), k, mul_ru(2.0 * k as f64 + 2.0, ETA));
+    let (mut s0, mut s1) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
+    let mut j0 = 0;
+    while j0 < cols {
+        let w = BLOCK.min(cols - j0);
+        let (mi, s0i, s1i) = (&mut out_m[j0..j0 + w], &mut s0[..w], &mut s1[..w]);
+        mi.fill(0.0);
+        s0i.fill(0.0);
+        s1i.fill(0.0);
+        for (l, (bml, brl)) in b.iter().enumerate() {
+            let (a, ra) = (am[l], ar[l]);
             let aa = a.abs();
-            let (bml, brl) = (&bm[l * cols..(l + 1) * cols], &br[l * cols..(l + 1) * cols]);
-            for j in 0..cols {
-                let (b, rb) = (bml[j], brl[j]);
-                mi[j] += a * b;
-                s0i[j] += aa * b.abs();
-                s1i[j] += aa * rb + ra * (b.abs() + rb);
+            let (bml, brl) = (&bml[j0..j0 + w], &brl[j0..j0 + w]);
+            for j in 0..w {
+                let (bv, rb) = (bml[j], brl[j]);
+                mi[j] += a * bv;
+                s0i[j] += aa * bv.abs();
+                s1i[j] += aa * rb + ra * (bv.abs() + rb);
             }
         }
+        for (((r, &m), &z0), &z1) in out_r[j0..j0 + w].iter_mut().zip(mi.iter()).zip(s0i.iter()).zip(s1i.iter()) {
+            *r = form.entry(z0, z1, m);
+        }
+        #[cfg(feature = "fault-gemm-ulp")]
+        perturb_beyond_bound(mi, &out_r[j0..j0 + w]);
+        j0 += w;
     }
-    let g = gamma_ru(2 * k + 4);
-    radius(mid, Some(&s0), &s1, g, k, mul_ru(2.0 * k as f64 + 2.0, ETA))
 }
 
 /// `⟨m, r⟩ ← ⟨m, r⟩ + ⟨m₂, r₂⟩` in place, entrywise (bound (B4): `m = fl(m + m₂)`,
@@ -283,7 +339,10 @@ impl MidRadVec {
     pub fn new(mid: Vec<f64>, rad: Vec<f64>) -> MidRadVec {
         assert_eq!(mid.len(), rad.len(), "midpoint and radius vectors of different lengths");
         assert!(rad.iter().all(|r| *r >= 0.0), "radii must be non-negative");
-        let rad = mid.iter().zip(rad).map(|(m, r)| if m.is_finite() { r } else { f64::INFINITY }).collect();
+        let mut rad = rad;
+        for (r, m) in rad.iter_mut().zip(&mid) {
+            *r = if m.is_finite() { *r } else { f64::INFINITY };
+        }
         MidRadVec { mid, rad }
     }
     /// The degenerate box of the points `x` (radius 0).
@@ -389,6 +448,10 @@ impl MidRadMat {
     /// Row-major radii.
     pub fn rad(&self) -> &[f64] {
         &self.rad
+    }
+    /// The row-major midpoints and radii, moved out.
+    pub fn into_parts(self) -> (Vec<f64>, Vec<f64>) {
+        (self.mid, self.rad)
     }
     /// `self · x`: encloses `{A x : A ∈ self, x ∈ x}` (bounds (B1)–(B3) with `cols = 1`, one pass
     /// per row: `mid`, `S0` and `S1` accumulated together; `S1` sums `2k` products in pairs, covered
@@ -596,6 +659,37 @@ mod tests {
             let (r, k, c) = (1 + trial % 4, 1 + (trial * 5) % 17, 1 + (trial * 3) % 3);
             check_product(&mut rng, r, k, c, (-8, 8), 1e-3);
         }
+    }
+
+    /// Few-row products wider than one block of the fused pass (columns in several blocks, the
+    /// last one partial) contain the exact products, and [`combine_into`] on separate row slices
+    /// gives the same bits as the product of the stacked rows.
+    #[test]
+    fn multi_block_combinations_contain_exact_and_match_the_product() {
+        let mut rng = Rng(0x00b1_0c55);
+        let mut sensitive = 0;
+        for (r, k, c) in [(1, 3, 2 * BLOCK + 17), (3, 6, BLOCK + 1), (2, 1, 3 * BLOCK)] {
+            sensitive += check_product(&mut rng, r, k, c, (-3, 3), 0.0);
+            check_product(&mut rng, r, k, c, (-8, 8), 1e-3);
+        }
+        assert!(sensitive > 1000, "too few entries with rounding error ({sensitive})");
+        let (k, c) = (4, BLOCK + 40);
+        let am: Vec<f64> = (0..k).map(|_| rng.float(-2, 2)).collect();
+        let ar: Vec<f64> = am.iter().map(|a| a.abs() * 1e-9).collect();
+        let rows: Vec<(Vec<f64>, Vec<f64>)> = (0..k)
+            .map(|_| {
+                let m: Vec<f64> = (0..c).map(|_| rng.float(-4, 4)).collect();
+                let r = m.iter().map(|v| v.abs() * 1e-7).collect();
+                (m, r)
+            })
+            .collect();
+        let (bm, br): (Vec<f64>, Vec<f64>) =
+            (rows.iter().flat_map(|x| x.0.clone()).collect(), rows.iter().flat_map(|x| x.1.clone()).collect());
+        let (pm, pr) = product(&am, &ar, &bm, &br, 1, k, c);
+        let slices: Vec<(&[f64], &[f64])> = rows.iter().map(|(m, r)| (&m[..], &r[..])).collect();
+        let (mut cm, mut cr) = (vec![0.0; c], vec![0.0; c]);
+        combine_into(&am, &ar, &slices, &mut cm, &mut cr);
+        assert_eq!((pm, pr), (cm, cr), "the combination differs from the product of the stacked rows");
     }
 
     #[test]

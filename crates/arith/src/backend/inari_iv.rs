@@ -67,12 +67,15 @@ impl Scalar for Interval {
     fn from_f64(v: f64, _: &()) -> Interval {
         iv(v, v)
     }
+    #[inline]
     fn add(&self, rhs: &Interval) -> Interval {
         rounded(*self + *rhs)
     }
+    #[inline]
     fn sub(&self, rhs: &Interval) -> Interval {
         rounded(*self - *rhs)
     }
+    #[inline]
     fn mul(&self, rhs: &Interval) -> Interval {
         rounded(*self * *rhs)
     }
@@ -82,9 +85,11 @@ impl Scalar for Interval {
     fn neg(&self) -> Interval {
         -*self
     }
+    #[inline]
     fn mul_add(&self, b: &Interval, c: &Interval) -> Interval {
         rounded(Interval::mul_add(*self, *b, *c))
     }
+    #[inline]
     fn add_mul_assign(&mut self, a: &Interval, b: &Interval) {
         *self = rounded(Interval::mul_add(*a, *b, *self));
     }

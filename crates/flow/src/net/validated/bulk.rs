@@ -48,9 +48,11 @@ pub(crate) const RAD_FLOOR: f64 = f64::from_bits((1023 - 800) << 52);
 /// The same matrix with every radius `≥ RAD_FLOOR` (a larger radius is still an enclosure).
 /// Midpoint–radius products put subnormal `k·η` terms into every radius; multiplying by them in
 /// the next `O(N³)` product runs at the speed of subnormal arithmetic (tens of times slower).
-pub(crate) fn floor_radii(a: &MidRadMat) -> MidRadMat {
-    let rad = a.rad().iter().map(|r| r.max(RAD_FLOOR)).collect();
-    MidRadMat::new(a.rows(), a.cols(), a.mid().to_vec(), rad)
+pub(crate) fn floor_radii(a: MidRadMat) -> MidRadMat {
+    let (rows, cols) = (a.rows(), a.cols());
+    let (mid, mut rad) = a.into_parts();
+    rad.iter_mut().for_each(|r| *r = r.max(RAD_FLOOR));
+    MidRadMat::new(rows, cols, mid, rad)
 }
 
 /// The interval `[m − r, m + r]` rounded outward in the backend (`+∞`/NaN: the entire line).

@@ -10,7 +10,7 @@ use crate::net::validated::bulk::to_midrad_mat;
 use crate::net::validated::series::{Jac, Series};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
-use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, mul_ru, product};
+use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, combine_into, mul_ru};
 
 /// `D'⁻¹ (Σ_{k≤q} jac_k h^k) D` on the rows and columns `live` (`N × |L|` Jacobians, columns
 /// already the live coordinates), entry `(a, b)` scaled by `2^{shift(a, L[b])}`, in midpoint–radius
@@ -56,14 +56,20 @@ fn power_sum<S: Enclosure>(j: &[MidRadMat], live: &[usize], h: &S, shift: impl F
         pow.push(pow[k - 1].mul(h));
     }
     let pw = to_midrad_mat(1, q + 1, &pow);
-    let (mut sm, mut sr) = (Vec::with_capacity((q + 1) * nl * c), Vec::with_capacity((q + 1) * nl * c));
-    for jk in j {
-        for &a in live {
-            sm.extend_from_slice(&jk.mid()[a * c..(a + 1) * c]);
-            sr.extend_from_slice(&jk.rad()[a * c..(a + 1) * c]);
+    // Per run of consecutive live rows (a neuron's block), the combination of the orders' rows in
+    // place: the same per-entry sums as one product of `pw` with the stacked orders, no copies.
+    let (mut m, mut r) = (vec![0.0; nl * c], vec![0.0; nl * c]);
+    let mut start = 0;
+    while start < nl {
+        let mut end = start + 1;
+        while end < nl && live[end] == live[end - 1] + 1 {
+            end += 1;
         }
+        let rows = live[start] * c..(live[end - 1] + 1) * c;
+        let b: Vec<(&[f64], &[f64])> = j.iter().map(|jk| (&jk.mid()[rows.clone()], &jk.rad()[rows.clone()])).collect();
+        combine_into(pw.mid(), pw.rad(), &b, &mut m[start * c..end * c], &mut r[start * c..end * c]);
+        start = end;
     }
-    let (mut m, mut r) = product(pw.mid(), pw.rad(), &sm, &sr, 1, q + 1, nl * c);
     for (ai, &a) in live.iter().enumerate() {
         for b in 0..c {
             let idx = ai * c + b;

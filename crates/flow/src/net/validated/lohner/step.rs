@@ -123,11 +123,11 @@ pub(crate) fn image<S: Enclosure>(
     }
     let e_new = block_exponents(net, &c_new);
     let ncols = src.r().len();
-    let full = floor_radii(&applied_jacobian(net, pattern, ser_x, &live, &src.basis(&rows), h, src.e(), &e_new));
+    let full = floor_radii(applied_jacobian(net, pattern, ser_x, &live, &src.basis(&rows), h, src.e(), &e_new));
     if full.mid().iter().chain(full.rad()).any(|x| !x.is_finite()) {
         return Err(StepFail::Method);
     }
-    let (ahat, w) = split_offset(&full, ncols, ctx);
+    let (ahat, w) = split_offset(full, ncols, ctx);
     let ar: Vec<S> = from_midrad_vec(&ahat.mat_vec(&to_midrad_vec(src.r())), ctx);
     let mut u: Vec<S> = live.iter().map(|&a| z[a].sub(&c_new[a]).mul_2si(-e_new[a])).collect();
     let mut direct = frozen_box.to_vec();
@@ -149,10 +149,10 @@ pub(crate) fn image<S: Enclosure>(
 
 /// `[Â | w]` split into `Â` (the first `ncols` columns) and, when there is one more column, `w`
 /// as backend enclosures.
-fn split_offset<S: Enclosure>(full: &MidRadMat, ncols: usize, ctx: &S::Ctx) -> (MidRadMat, Option<Vec<S>>) {
+fn split_offset<S: Enclosure>(full: MidRadMat, ncols: usize, ctx: &S::Ctx) -> (MidRadMat, Option<Vec<S>>) {
     let c = full.cols();
     if c == ncols {
-        return (full.clone(), None);
+        return (full, None);
     }
     let rows = full.rows();
     let (mut m, mut r, mut w) =

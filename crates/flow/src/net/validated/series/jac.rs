@@ -23,7 +23,7 @@ use crate::net::validated::slide::projectors;
 use crate::trajectory::Pattern;
 use rayon::prelude::*;
 use reluflow_arith::Enclosure;
-use reluflow_arith::midrad::{MidRadMat, add_into, product};
+use reluflow_arith::midrad::{MidRadMat, add_into, combine_into, product};
 
 /// Magnitudes outside `[2⁻²⁰⁰, 2²⁰⁰]` (besides 0) send a state to the per-operation jets: f64
 /// products of such values lose their relative accuracy to underflow, and the per-neuron scaling
@@ -68,6 +68,34 @@ struct Slab<'a> {
     rad: &'a [f64],
 }
 
+/// Derivative rows of one quantity series kept per order as the products made them (moved in, not
+/// copied), for the linear combinations over all orders so far.
+struct Orders(Vec<(Vec<f64>, Vec<f64>)>);
+
+impl Orders {
+    /// The rows of every order so far, `width` entries each, in order-major order (the rows of the
+    /// stacked matrix).
+    fn rows(&self, width: usize) -> Vec<(&[f64], &[f64])> {
+        self.0.iter().flat_map(|(m, r)| m.chunks_exact(width).zip(r.chunks_exact(width))).collect()
+    }
+    /// The last order.
+    fn last(&self) -> (&[f64], &[f64]) {
+        let (m, r) = self.0.last().expect("an order");
+        (m, r)
+    }
+}
+
+/// `a · B` for a one-row coefficient matrix `a` and the rows of `B` given as slices (as [`prod`]:
+/// bound (B3''), radii raised to `RAD_FLOOR`).
+fn comb(a: &MidRadMat, rows: &[(&[f64], &[f64])]) -> (Vec<f64>, Vec<f64>) {
+    assert_eq!(a.rows(), 1, "a combination has one coefficient row");
+    let w = rows.first().map_or(0, |(m, _)| m.len());
+    let (mut mid, mut rad) = (vec![0.0; w], vec![0.0; w]);
+    combine_into(a.mid(), a.rad(), rows, &mut mid, &mut rad);
+    rad.iter_mut().for_each(|r| *r = r.max(RAD_FLOOR));
+    (mid, rad)
+}
+
 /// The coefficient matrix `rows × cols` with entries `f(r, c)` (backend values), midpoint–radius.
 fn coef<S: Enclosure>(rows: usize, cols: usize, f: impl Fn(usize, usize) -> S) -> MidRadMat {
     let (mut mid, mut rad) = (Vec::with_capacity(rows * cols), Vec::with_capacity(rows * cols));
@@ -95,10 +123,10 @@ struct NeuronJac {
     act: Vec<usize>,
     x: MidRadMat,
     xt: MidRadMat,
-    dz: Stack,
+    dz: Orders,
     da: Stack,
-    dr: Stack,
-    dq: Stack,
+    dr: Orders,
+    dq: Orders,
 }
 
 /// The rows of neuron `j` in the next order's derivative matrix: `Dw_j` (`d` rows) and `Da_j`.
@@ -136,15 +164,15 @@ pub(super) fn jacobians<S: Enclosure>(
     let b = d + 1;
     assert_eq!(seed.rows(), nn, "the seed has one row per coordinate");
     let nd = seed.cols();
-    let mut dx = vec![(seed.mid().to_vec(), seed.rad().to_vec())];
+    let mut dx = vec![seed.into_parts()];
     let mut neurons: Vec<(usize, NeuronJac)> = (0..net.m)
         .filter(|&j| !live(pattern, j).is_empty())
         .map(|j| {
             let act = live(pattern, j).to_vec();
             let xd = |p: usize, l: usize| net.data.x[act[p]][l].clone();
             let (x, xt) = (coef(act.len(), d, xd), coef(d, act.len(), |l, p| xd(p, l)));
-            let (na, st) = (act.len(), |w: usize| Stack::with_capacity(jq * w));
-            (j, NeuronJac { act, x, xt, dz: st(na * nd), da: st(nd), dr: st(na * nd), dq: st(d * nd) })
+            let (da, ord) = (Stack::with_capacity(jq * nd), || Orders(Vec::with_capacity(jq)));
+            (j, NeuronJac { act, x, xt, dz: ord(), da, dr: ord(), dq: ord() })
         })
         .collect();
     let mg = net.data.grad_factor.neg();
@@ -160,9 +188,9 @@ pub(super) fn jacobians<S: Enclosure>(
                 nj.da.push(&cur_m[arow.clone()], &cur_r[arow]);
                 let dw = Slab { rows: d, mid: &cur_m[wrows.clone()], rad: &cur_r[wrows] };
                 let (zm, zr) = prod(&nj.x, &dw);
-                nj.dz.push(&zm, &zr);
+                nj.dz.0.push((zm, zr));
                 let arev = coef(1, k + 1, |_, l| x[k - l][j * b + d].clone());
-                let (mut tm, mut tr) = prod(&arev, &nj.dz.mat(k + 1));
+                let (mut tm, mut tr) = comb(&arev, &nj.dz.rows(na * nd));
                 let zrev = coef(na, k + 1, |p, l| aux.z[j][p][k - l].clone());
                 let (um, ur) = prod(&zrev, &nj.da.mat(k + 1));
                 add_into(&mut tm, &mut tr, &um, &ur);
@@ -181,15 +209,18 @@ pub(super) fn jacobians<S: Enclosure>(
             .par_iter_mut()
             .map(|(j, nj)| {
                 let (j, na) = (*j, nj.act.len());
+                let (mut gm, mut gr) = (Vec::with_capacity(na * nd), Vec::with_capacity(na * nd));
                 for &i in &nj.act {
-                    nj.dr.push(&dr_m[i * nd..(i + 1) * nd], &dr_r[i * nd..(i + 1) * nd]);
+                    gm.extend_from_slice(&dr_m[i * nd..(i + 1) * nd]);
+                    gr.extend_from_slice(&dr_r[i * nd..(i + 1) * nd]);
                 }
-                let dr_now = Slab { rows: na, mid: &nj.dr.mid[k * na * nd..], rad: &nj.dr.rad[k * na * nd..] };
-                let (qm, qr) = prod(&nj.xt, &dr_now);
-                nj.dq.push(&qm, &qr);
+                nj.dr.0.push((gm, gr));
+                let (mid, rad) = nj.dr.last();
+                let (qm, qr) = prod(&nj.xt, &Slab { rows: na, mid, rad });
+                nj.dq.0.push((qm, qr));
                 // Dw_j[k+1] = c Σ_l a_j[l] Dq_j[k−l] + (c Q_rev) · Da_j.
                 let carev = coef(1, k + 1, |_, l| c.mul(&x[k - l][j * b + d]));
-                let (mut wm, mut wr) = prod(&carev, &nj.dq.mat(k + 1));
+                let (mut wm, mut wr) = comb(&carev, &nj.dq.rows(d * nd));
                 let cqrev = coef(d, k + 1, |l, ll| c.mul(&aux.q[j][k - ll][l]));
                 let (vm, vr) = prod(&cqrev, &nj.da.mat(k + 1));
                 add_into(&mut wm, &mut wr, &vm, &vr);
@@ -200,9 +231,9 @@ pub(super) fn jacobians<S: Enclosure>(
                 // Da_j[k+1] = c Σ_{l,p} (r_i[l] Dz_j[k−l][p] + z_j[p][k−l] Dr_i[l]).
                 let act = &nj.act;
                 let c1 = coef(1, (k + 1) * na, |_, t| c.mul(&aux.r[act[t % na]][k - t / na]));
-                let (mut am, mut ar) = prod(&c1, &nj.dz.mat((k + 1) * na));
+                let (mut am, mut ar) = comb(&c1, &nj.dz.rows(nd));
                 let c2 = coef(1, (k + 1) * na, |_, t| c.mul(&aux.z[j][t % na][k - t / na]));
-                let (bm, br) = prod(&c2, &nj.dr.mat((k + 1) * na));
+                let (bm, br) = comb(&c2, &nj.dr.rows(nd));
                 add_into(&mut am, &mut ar, &bm, &br);
                 NextRows { j, w: (wm, wr), a: (am, ar) }
             })
