@@ -236,6 +236,13 @@ fn what_the_format_cannot_describe_is_refused_by_name() {
     let r = reluflow(&["certify", &example("two-layer-slide-end.toml"), "--quiet", "--certificate", p]);
     assert_eq!(r.code, Some(5), "{r:#?}");
     assert!(r.stderr.contains("the end of a slide (slide-end)"), "{r:#?}");
+    // A Clarke start on a hyperplane that the run leaves (the verifier re-proves only slides).
+    let leave = "model = \"two-layer\"\n[data]\nx = [[1, 1], [0, 1]]\ny = [2, \"0.1\"]\n[init]\nw = [[1, 0]]\n\
+                 a = [1]\n[run]\nt_end = 3\narithmetic = \"interval\"\nsolution = \"clarke\"\n";
+    let spec = crate::util::TempSpec::new("leave.toml", leave);
+    let r = reluflow(&["certify", spec.arg(), "--quiet", "--certificate", p]);
+    assert_eq!(r.code, Some(5), "{r:#?}");
+    assert!(r.stderr.contains("a Clarke start on point 1's hyperplane that neuron 0 leaves"), "{r:#?}");
     assert!(!path.exists(), "no certificate is written for a refused run");
 }
 

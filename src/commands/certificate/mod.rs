@@ -1,8 +1,8 @@
 //! `reluflow certify --certificate FILE` and `reluflow check --certificate FILE`: the single
 //! neuron's certified run with the sets of its proof (`neuron::certify_with_witness`), converted
 //! into the certificate format (`reluflow-certificate`, `docs/certificate.md`), with `check`'s
-//! verdicts and their witnesses (`verdicts.rs`), and written to FILE (`-`: stdout); a two-layer
-//! run without events as its exact problem, step times and end claim (`net.rs`).
+//! verdicts and their witnesses (`verdicts/`), and written to FILE (`-`: stdout); a two-layer
+//! run as its exact problem, step times, events and end claim (`net.rs`).
 
 mod convert;
 mod net;

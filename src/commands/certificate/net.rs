@@ -98,6 +98,29 @@ fn sliding<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), String> {
     Ok(())
 }
 
+/// A Clarke run whose start lies exactly on a hyperplane of a neuron that does not slide along it
+/// from `t = 0` (it leaves it): the verifier re-proves only starts that slide, so the writer
+/// refuses the others rather than write a certificate that cannot verify.
+fn clarke_start<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<(), String> {
+    let sliding = traj.segments().first().map(|s| s.pattern().sliding.clone()).unwrap_or_default();
+    let w: Vec<Vec<Rational>> = match p.init() {
+        Init::Explicit { w, .. } => w.clone(),
+        Init::Balanced { scale, z, .. } => {
+            z.iter().map(|r| r.iter().map(|c| Rational::from(c * scale)).collect()).collect()
+        }
+        Init::Single { .. } => return Ok(()),
+    };
+    for (j, wj) in w.iter().enumerate() {
+        for (i, x) in p.data().x().iter().enumerate() {
+            let g: Rational = wj.iter().zip(x).map(|(a, b)| Rational::from(a * b)).sum();
+            if g == 0 && !sliding.contains(&(j, i)) {
+                return Err(format!("a Clarke start on point {i}'s hyperplane that neuron {j} leaves"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The certificate of a certified two-layer run; `Err` names what it cannot describe.
 pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fmt::Certificate, String> {
     let events = traj
@@ -114,6 +137,9 @@ pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fm
         })
         .collect::<Result<Vec<_>, _>>()?;
     sliding(traj)?;
+    if p.solution() == Solution::Clarke {
+        clarke_start(p, traj)?;
+    }
     let end = match traj.limit() {
         Some(l) => fmt::NetEnd::Limit { limit: state(&l.state)?, loss: iv(&l.loss)? },
         None => fmt::NetEnd::Horizon { state: state(traj.final_state())? },
