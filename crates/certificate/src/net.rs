@@ -90,8 +90,16 @@ pub enum NetEventKind {
     /// stays there, frozen, for good.
     Death,
     /// The Clarke flow: the guard reaches 0 in `time` and stays 0, the neuron sliding along the
-    /// hyperplane, for the rest of the run.
+    /// hyperplane, until its slide ends (or for the rest of the run).
     Slide,
+    /// The Clarke flow: the neuron sliding along the hyperplane leaves it once in `time`,
+    /// transversally in the second order (the guard's one-sided rate towards `active`'s side
+    /// changes sign there), and its guard has that side's strict sign from then on.
+    SlideEnd {
+        /// `true`: to the side where the point is active (`"side": "active"`); `false`: to the
+        /// inactive side (`"side": "inactive"`).
+        active: bool,
+    },
 }
 
 impl NetEventKind {
@@ -100,6 +108,7 @@ impl NetEventKind {
             NetEventKind::Switch => "switch",
             NetEventKind::Death => "death",
             NetEventKind::Slide => "slide",
+            NetEventKind::SlideEnd { .. } => "slide-end",
         }
     }
 }

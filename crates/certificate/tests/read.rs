@@ -105,6 +105,20 @@ fn refusals_of_a_two_layer_certificate_name_the_field() {
     let e = from_text(&slide.replacen("\"solution\": \"clarke\"", "\"solution\": \"filippov\"", 1)).unwrap_err();
     assert_eq!(e.path, "$.problem.solution", "{e}");
     assert_eq!(from_text(slide).map(|c| to_text(&c)), Ok(slide.to_string()));
+    // A slide's end names its side, and only it has one.
+    let exit = include_str!("../../verify/tests/data/two-layer-slide-exit.json");
+    assert_eq!(from_text(exit).map(|c| to_text(&c)), Ok(exit.to_string()));
+    let cases = [
+        ("\"side\": \"active\"", "\"side\": \"up\"", "$.events[2].side"),
+        ("\"side\": \"active\"", "\"sides\": \"active\"", "$.events[2]"),
+        ("\"kind\": \"slide-end\"", "\"kind\": \"switch\"", "$.events[2]"),
+        ("\"solution\": \"clarke\"", "\"solution\": \"fixed\"", "$.events[1].kind"),
+    ];
+    for (from, to, path) in cases {
+        assert!(exit.contains(from), "{from}");
+        let e = from_text(&exit.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{to}: {e}");
+    }
     // Two-layer witnesses: indices within the run, two events, the model's own kinds.
     let cases = [
         (NET_SIGN, "\"neuron\": 0,", "\"neuron\": 1,", "$.verdicts[2].witness.neuron"),

@@ -102,16 +102,31 @@ fn init(i: &At<'_>, d: usize) -> Result<NetInit, FormatError> {
 }
 
 fn event(e: &At<'_>, m: usize, n: usize, clarke: bool) -> Result<NetEvent, FormatError> {
-    e.only(&["kind", "neuron", "point", "time"])?;
     let time = e.field("time")?.iv()?;
     let k = e.field("kind")?;
     let kind = match k.str()? {
         "switch" => NetEventKind::Switch,
         "death" => NetEventKind::Death,
-        "slide" if clarke => NetEventKind::Slide,
-        "slide" => return err(&k.path, "a slide needs \"solution\": \"clarke\""),
-        other => return err(&k.path, format!("expected switch, death or slide, got {other:?}")),
+        "slide" | "slide-end" if !clarke => {
+            return err(&k.path, format!("a {} needs \"solution\": \"clarke\"", k.str()?));
+        }
+        "slide" => NetEventKind::Slide,
+        "slide-end" => {
+            let side = e.field("side")?;
+            let active = match side.str()? {
+                "active" => true,
+                "inactive" => false,
+                other => return err(&side.path, format!("expected active or inactive, got {other:?}")),
+            };
+            NetEventKind::SlideEnd { active }
+        }
+        other => return err(&k.path, format!("expected switch, death, slide or slide-end, got {other:?}")),
     };
+    if matches!(kind, NetEventKind::SlideEnd { .. }) {
+        e.only(&["kind", "neuron", "point", "time", "side"])?;
+    } else {
+        e.only(&["kind", "neuron", "point", "time"])?;
+    }
     Ok(NetEvent { neuron: e.field("neuron")?.index(m)?, point: e.field("point")?.index(n)?, time, kind })
 }
 

@@ -1,7 +1,7 @@
 //! Writing a two-layer certificate.
 
 use super::{common, iv, ivs, q, qs, verdict};
-use crate::{FORMAT, Net, NetBox, NetEnd, NetInit, NetProblem, VERSION};
+use crate::{FORMAT, Net, NetBox, NetEnd, NetEventKind, NetInit, NetProblem, VERSION};
 use serde_json::{Value, json};
 
 fn init(i: &NetInit) -> Value {
@@ -43,7 +43,13 @@ pub(super) fn net(n: &Net) -> Value {
         let ev: Vec<Value> = n
             .events
             .iter()
-            .map(|e| json!({ "kind": e.kind.name(), "neuron": e.neuron, "point": e.point, "time": iv(&e.time) }))
+            .map(|e| {
+                let mut o = json!({ "kind": e.kind.name(), "neuron": e.neuron, "point": e.point, "time": iv(&e.time) });
+                if let (NetEventKind::SlideEnd { active }, Some(m)) = (e.kind, o.as_object_mut()) {
+                    m.insert("side".into(), json!(if active { "active" } else { "inactive" }));
+                }
+                o
+            })
             .collect();
         if let Some(o) = v.as_object_mut() {
             o.insert("events".into(), Value::Array(ev));
