@@ -218,3 +218,36 @@ fn certificates_of_sliding_runs_verify() {
     let r = verify(&c);
     assert!(r.code == Some(0) && r.stdout.contains("1 switch(es)"), "{r:#?}");
 }
+
+/// Neuron 0 leaves the hyperplane of `x_3` to the inactive side at `t ≈ 1.96` while neuron 1 slides
+/// along `x_1`'s (found among random instances).
+const SLIDE_END: &str = "model = \"two-layer\"\nrelu_prime_at_zero = 0\nloss = \"half-mean\"\n[data]\n\
+                         x = [[\"-0.7\", \"-1.3\", \"-0.9\"], [\"0.6\", \"-1.0\", \"-1.2\"], [\"-0.4\", \"1.2\", \"0.4\"], \
+                         [\"1.7\", \"0.9\", \"-1.5\"]]\ny = [\"0.9\", \"1.9\", \"-0.2\", \"-2.0\"]\n[init]\n\
+                         w = [[\"2.0\", \"1.1\", \"1.3\"], [\"1.6\", \"-1.7\", \"0.3\"], [\"-1.0\", \"0.8\", \"-1.3\"]]\n\
+                         a = [\"1.7\", \"-1.4\", \"-0.1\"]\n[run]\nt_end = \"1.99\"\narithmetic = \"interval\"\n\
+                         solution = \"clarke\"\n";
+
+/// Slides that end (to the active side in `examples/two-layer-slide-exit.toml`, to the inactive
+/// side in [`SLIDE_END`]) are written as `slide-end` events; the verifier's fixtures are what
+/// `certify` writes, and `tests/net_slide.rs` of the verifier verifies them.
+#[test]
+fn slide_ends_are_written_as_the_verifier_fixtures() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/verify/tests/data");
+    let spec = crate::util::TempSpec::new("slide-end.toml", SLIDE_END);
+    for (input, fixture, side) in [
+        (example("two-layer-slide-exit.toml"), "two-layer-slide-exit.json", "active"),
+        (spec.arg().to_string(), "two-layer-slide-end.json", "inactive"),
+    ] {
+        let path = dir.path().join(fixture);
+        let r = reluflow(&["certify", &input, "--quiet", "--certificate", path.to_str().unwrap()]);
+        assert_eq!(r.code, Some(0), "{r:#?}");
+        let text = std::fs::read_to_string(&path).expect("written");
+        let expected = std::fs::read_to_string(data.join(fixture)).expect("the fixture");
+        assert_eq!(text, expected, "regenerate crates/verify/tests/data/{fixture}");
+        let c: Value = serde_json::from_str(&text).unwrap();
+        let ends: Vec<&Value> = c["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "slide-end").collect();
+        assert!(ends.len() == 1 && ends[0]["side"] == side, "{fixture}: {ends:?}");
+    }
+}

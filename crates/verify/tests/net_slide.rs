@@ -6,12 +6,21 @@
 //! the first fails (its guard does not keep a sign) and the second is malformed (a slide needs the
 //! Clarke flow); a slide turned into a switch, or its window moved before the arrival, fails at
 //! the event; the end claims are covered by `tests/net.rs`.
+//!
+//! Slide ends: `two-layer-slide-exit.json` (`examples/two-layer-slide-exit.toml`: neuron 1 slides
+//! along `x_1`'s hyperplane from `t ≈ 6.15` and leaves it to the active side at `t ≈ 7.39`, then
+//! slides along `x_0`'s) and `two-layer-slide-end.json` (a random instance: neuron 0 leaves `x_3`'s
+//! hyperplane to the inactive side at `t ≈ 1.96` while neuron 1 slides along `x_1`'s). Both verify;
+//! the other side, a switch in place of the end, or the window moved off the end fails at the
+//! event, and an end claimed for a pair that does not slide fails.
 
 use reluflow_certificate::from_text;
 use serde_json::{Value, json};
 
 const START: &str = include_str!("data/two-layer-sliding.json");
 const ARRIVAL: &str = include_str!("data/two-layer-slide.json");
+const EXIT: &str = include_str!("data/two-layer-slide-exit.json");
+const END: &str = include_str!("data/two-layer-slide-end.json");
 
 fn run(v: &Value) -> Result<(), String> {
     let c = from_text(&v.to_string()).map_err(|e| format!("malformed: {e}"))?;
@@ -54,15 +63,66 @@ fn a_slide_read_as_a_switch_or_moved_before_the_arrival_fails_at_its_event() {
 }
 
 #[test]
-fn a_slide_on_a_second_hyperplane_of_the_neuron_or_a_switch_of_the_sliding_guard_is_refused() {
+fn a_slide_on_a_second_hyperplane_of_the_neuron_or_a_switch_of_the_sliding_guard_fails() {
     // The start's neuron 0 slides along x_1's hyperplane; a claimed slide onto x_0's fails.
     let mut v = load(START);
     v["events"] = json!([{"kind": "slide", "neuron": 0, "point": 0, "time": ["1", "2"]}]);
     let e = run(&v).unwrap_err();
     assert!(e.starts_with("event 0 / ") && e.contains("two hyperplanes"), "{e}");
-    // Leaving the hyperplane (a switch of the sliding guard) is not re-proved.
+    // The sliding guard's event can only be the slide's end.
     let mut v = load(START);
     v["events"] = json!([{"kind": "switch", "neuron": 0, "point": 1, "time": ["1", "2"]}]);
     let e = run(&v).unwrap_err();
-    assert!(e.contains("not supported: the end of neuron 0's slide"), "{e}");
+    assert!(e.starts_with("event 0 / ") && e.contains("along which it slides, is the slide's end"), "{e}");
+}
+
+/// The index of the fixture's slide-end event.
+fn end_event(v: &Value) -> usize {
+    v["events"].as_array().unwrap().iter().position(|e| e["kind"] == "slide-end").unwrap()
+}
+
+#[test]
+fn slide_ends_to_either_side_verify() {
+    for (text, side) in [(EXIT, "active"), (END, "inactive")] {
+        let v = load(text);
+        assert_eq!(v["events"][end_event(&v)]["side"], side);
+        assert_eq!(run(&v), Ok(()));
+    }
+}
+
+#[test]
+fn a_slide_end_to_the_other_side_or_as_a_switch_fails_at_its_event() {
+    for text in [EXIT, END] {
+        let k = end_event(&load(text));
+        let at = format!("event {k} / ");
+        let mut v = load(text);
+        let other = if v["events"][k]["side"] == "active" { "inactive" } else { "active" };
+        v["events"][k]["side"] = json!(other);
+        let e = run(&v).unwrap_err();
+        assert!(e.starts_with(&at) && e.contains("a transversal crossing in the window"), "{e}");
+        let mut v = load(text);
+        v["events"][k]["kind"] = json!("switch");
+        v["events"][k].as_object_mut().unwrap().remove("side");
+        let e = run(&v).unwrap_err();
+        assert!(e.starts_with(&at) && e.contains("is the slide's end"), "{e}");
+    }
+}
+
+#[test]
+fn a_slide_end_window_moved_off_the_end_or_of_a_pair_that_does_not_slide_fails() {
+    let k = end_event(&load(EXIT));
+    let q = |v: &Value| -> rug::Rational { v.as_str().unwrap().parse().unwrap() };
+    // Earlier: the flow still slides through the whole window.
+    let mut v = load(EXIT);
+    let lo = q(&v["events"][k]["time"][0]);
+    let w = rug::Rational::from(&q(&v["events"][k]["time"][1]) - &lo);
+    let before = |n: u32| (&lo - rug::Rational::from(&w * n)).to_string();
+    v["events"][k]["time"] = json!([before(4), before(2)]);
+    let e = run(&v).unwrap_err();
+    assert!(e.starts_with(&format!("event {k} / ")) && e.contains("not proved to stop attracting"), "{e}");
+    // The sliding neuron is 1; an end claimed for neuron 0 at the same point and time fails.
+    let mut v = load(EXIT);
+    v["events"][k]["neuron"] = json!(0);
+    let e = run(&v).unwrap_err();
+    assert!(e.contains("neuron 1's event at the hyperplane of x_1") || e.contains("before its slide ends"), "{e}");
 }

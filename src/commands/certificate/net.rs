@@ -2,7 +2,7 @@
 //! verifier encloses the flow along them itself), its switches and deaths with their time
 //! enclosures, and the run's end claim, the final state box or the limit box
 //! (`docs/certificate.md`, "Two-layer networks"). Of the Clarke flow's sliding, the arrivals on one
-//! hyperplane per neuron (or a start on it) are described; a slide's end and two surfaces are not.
+//! hyperplane per neuron (or a start on it) and their ends are described; two surfaces are not.
 
 use reluflow_arith::{Bound, Enclosure};
 use reluflow_certificate as fmt;
@@ -74,18 +74,11 @@ fn steps<S: Enclosure>(traj: &Trajectory<S>, t_end: &Horizon) -> Result<Vec<Rati
 }
 
 /// Sliding the format describes: each sliding pair entered at a `slide` event or at `t = 0` (the
-/// verifier finds those from the exact start), one surface per neuron, none leaving.
+/// verifier finds those from the exact start), one surface per neuron.
 fn sliding<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), String> {
     let mut entered: Vec<(usize, usize)> =
         traj.segments().first().map(|s| s.pattern().sliding.clone()).unwrap_or_default();
-    for e in traj.events() {
-        let pair = (e.neuron, e.point);
-        if e.kind == EventKind::Slide {
-            entered.push(pair);
-        } else if entered.contains(&pair) {
-            return Err(format!("the end of a slide (neuron {} leaving point {}'s hyperplane)", e.neuron, e.point));
-        }
-    }
+    entered.extend(traj.events().iter().filter(|e| e.kind == EventKind::Slide).map(|e| (e.neuron, e.point)));
     for s in traj.segments() {
         let sl = &s.pattern().sliding;
         if let Some(&(j, i)) = sl.iter().find(|p| !entered.contains(p)) {
@@ -96,6 +89,40 @@ fn sliding<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The run's events in the format: an `activate` of a sliding pair, or a `slide-end`, ends its
+/// slide (to the active or the inactive side), alone at its time (a hyperplane that parallel
+/// points share is not described).
+fn events<S: Enclosure>(traj: &Trajectory<S>) -> Result<Vec<fmt::NetEvent>, String> {
+    let mut on: Vec<(usize, usize)> = traj.segments().first().map(|s| s.pattern().sliding.clone()).unwrap_or_default();
+    let all = traj.events();
+    let mut out = Vec::with_capacity(all.len());
+    for e in all {
+        let pair = (e.neuron, e.point);
+        let (j, i) = pair;
+        let kind = match e.kind {
+            EventKind::Slide => {
+                on.push(pair);
+                fmt::NetEventKind::Slide
+            }
+            EventKind::SlideEnd | EventKind::Activate if on.contains(&pair) => {
+                on.retain(|&p| p != pair);
+                if all.iter().filter(|f| f.t.lower() == e.t.lower() && f.t.upper() == e.t.upper()).count() > 1 {
+                    return Err(format!(
+                        "the end of neuron {j}'s slide along point {i}'s hyperplane with other events"
+                    ));
+                }
+                fmt::NetEventKind::SlideEnd { active: e.kind == EventKind::Activate }
+            }
+            EventKind::SlideEnd => return Err(format!("a slide-end of neuron {j} at point {i}, which does not slide")),
+            _ if on.contains(&pair) => return Err(format!("neuron {j} leaving point {i}'s hyperplane by a switch")),
+            EventKind::Death => fmt::NetEventKind::Death,
+            EventKind::Activate | EventKind::Deactivate => fmt::NetEventKind::Switch,
+        };
+        out.push(fmt::NetEvent { neuron: j, point: i, time: iv(&e.t)?, kind });
+    }
+    Ok(out)
 }
 
 /// A Clarke run whose start lies exactly on a hyperplane of a neuron that does not slide along it
@@ -123,19 +150,7 @@ fn clarke_start<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<(), S
 
 /// The certificate of a certified two-layer run; `Err` names what it cannot describe.
 pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fmt::Certificate, String> {
-    let events = traj
-        .events()
-        .iter()
-        .map(|e| {
-            let kind = match e.kind {
-                EventKind::SlideEnd => return Err("the end of a slide (slide-end)".to_string()),
-                EventKind::Slide => fmt::NetEventKind::Slide,
-                EventKind::Death => fmt::NetEventKind::Death,
-                EventKind::Activate | EventKind::Deactivate => fmt::NetEventKind::Switch,
-            };
-            Ok(fmt::NetEvent { neuron: e.neuron, point: e.point, time: iv(&e.t)?, kind })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let events = events(traj)?;
     sliding(traj)?;
     if p.solution() == Solution::Clarke {
         clarke_start(p, traj)?;

@@ -149,7 +149,7 @@ impl Ball {
 }
 
 /// `E ⊇ X + [0, h]·f(E)` with certain guard classes on `E`, by iteration from `X + [0,h]f(X)`.
-fn apriori(dt: &Data, x: &[Fi], h: &Fi) -> Result<(Vec<Fi>, Pattern), StepFail> {
+pub(super) fn apriori(dt: &Data, x: &[Fi], h: &Fi) -> Result<(Vec<Fi>, Pattern), StepFail> {
     let hz = h.with_zero();
     let step = |e: &[Fi], act: &Pattern| -> Vec<Fi> {
         x.iter().zip(field(dt, act, e)).map(|(xi, fi)| xi.add(&fi.mul(&hz))).collect()
@@ -216,10 +216,12 @@ fn horner(coef: &[Vec<Fi>], h: &Fi, at: usize) -> Fi {
     coef.iter().rev().fold(Fi::zero(), |s, c| s.mul(h).add(&c[at]))
 }
 
-/// A forced guard (one that crossed in the last window: the true solution starts the step on its
+/// A forced guard (one that crossed in an earlier window: the true solution starts the step on its
 /// new side) keeps its class over the step: `d/dt w_jᵀx_i` has the class's sign on `E` in the
 /// pattern's field. Then the pattern's solution through the true start never leaves that side,
-/// so it is the true solution.
+/// so it is the true solution. The rate is `ρ_P` in the factored form of `leave::rate` where
+/// neuron `j` does not slide (`a_j` once, not once per coordinate of `ẇ_j`: just after a slide's
+/// end the rate is far smaller than the terms of `x_iᵀẇ_j`).
 fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
     if dt.forced.is_empty() {
         return Ok(());
@@ -229,7 +231,11 @@ fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
         if certain(dt, e, j, i) == Some(on) {
             continue;
         }
-        let rate = dt.guard(&f, j, i);
+        let rate = if dt.slides.iter().any(|s| s.0 == j) {
+            dt.guard(&f, j, i)
+        } else {
+            super::leave::rate(dt, act, e, (j, i))
+        };
         if !(if on { rate.lo > 0 } else { rate.hi < 0 }) {
             return Err(StepFail::Guard(j, i, rate));
         }

@@ -14,6 +14,7 @@
 //! active motion) and the field is 0 on `{every guard of j ≤ 0}`, so the neuron stays there
 //! for good; the caller marks it dead.
 
+use super::Window;
 use super::ball::{Ball, step, weights};
 use super::fi::Fi;
 use super::field::{Data, Pattern, certain, field};
@@ -29,21 +30,33 @@ pub type Crossed = (Vec<Fi>, Vec<(usize, usize, bool)>);
 /// Halvings tried at either end of a window.
 const REFINE: usize = 64;
 
-/// Passes the crossings of the guards `gs` (`deaths` among them) claimed in the window
-/// `[lo, hi]`, from the ball `b` at `lo`: first plain steps towards `hi` while the old pattern
-/// is proved (each halving the rest of the window), then the shortest window `[a, z] ⊆ [lo, hi]`
-/// that [`cross`] proves (so the state's uncertainty from the unknown crossing time is
-/// `(z − a)·F`, not the claimed window's); `b` becomes the set at `z`, which is returned with each
-/// guard's new class (`true`: on; a slide counts as on), and the crossed guards are marked dead,
-/// sliding (`slides`: a window of its own, `slide.rs`) or forced in `dt`. The enclosures of every
-/// time up to `z` go to `rec`.
+/// What a window's proof gives: the displacement over it, each crossing guard's new class, the
+/// time after the window at which the run restarts (0 but after a slide's end), and an
+/// enclosure of every state up to the restart where the displacement alone does not give one.
+struct Proof {
+    shift: Vec<Fi>,
+    classes: Vec<(usize, usize, bool)>,
+    eta: Rational,
+    swept: Option<Vec<Fi>>,
+}
+
+/// Passes the events of the window `w` (crossings of its guards, deaths among them, or one
+/// slide's start or end), from the ball `b` at its start: first plain steps towards its end
+/// while the old pattern is proved (each halving the rest of the window), then the shortest
+/// window `[a, z]` that [`cross`], [`super::slide::arrive`] or [`super::leave::leave`] proves (so
+/// the state's uncertainty from the unknown crossing time is `(z − a)·F`, not the claimed
+/// window's). A slide's end restarts the run a little after `z` (never after `until`). `b`
+/// becomes the set at the restart, which is returned with each guard's new class (`true`: on; a
+/// slide counts as on), and the crossed guards are marked dead, sliding, no longer sliding or
+/// forced in `dt`. The enclosures of every time up to the restart go to `rec`.
 pub fn pass(
     dt: &mut Data,
     b: &mut Ball,
-    (gs, deaths, slides): (Guards<'_>, Guards<'_>, Guards<'_>),
-    (lo, hi): (&Rational, &Rational),
+    w: &Window,
+    until: &Rational,
     (steps, rec): (&mut usize, &mut Record),
 ) -> Result<(Rational, Vec<bool>), String> {
+    let (lo, hi) = (&w.lo, &w.hi);
     // Walk up to the crossing: a step that is proved is taken, one that is not is halved.
     let mut a = lo.clone();
     let mut len = Rational::from(hi - lo) / 2u32;
@@ -66,9 +79,18 @@ pub fn pass(
     }
     // The shortest proved window from `a`, by bisection of its end between a failure and a success.
     let x = b.hull();
-    let prove = |h: &Rational| match slides.first() {
-        Some(&g) => super::slide::arrive(dt, &x, g, &Fi::q(h)),
-        None => cross(dt, &x, gs, deaths, &Fi::q(h)),
+    let ball = &*b;
+    let prove = |h: &Rational| -> Result<Proof, String> {
+        if let Some(&(j, i, active)) = w.ends.first() {
+            let room = Rational::from(until - &a) - h;
+            let l = super::leave::leave(dt, ball, (j, i), active, h, &room)?;
+            return Ok(Proof { shift: l.shift, classes: vec![(j, i, active)], eta: l.eta, swept: Some(l.swept) });
+        }
+        let (shift, classes) = match w.slides.first() {
+            Some(&g) => super::slide::arrive(dt, &x, g, &Fi::q(h))?,
+            None => cross(dt, &x, &w.gs, &w.deaths, &Fi::q(h))?,
+        };
+        Ok(Proof { shift, classes, eta: Rational::new(), swept: None })
     };
     let mut best = Some((prove(&Rational::from(hi - &a))?, hi.clone()));
     let (mut fails, mut holds) = (a.clone(), hi.clone());
@@ -82,22 +104,25 @@ pub fn pass(
             Err(_) => fails = z,
         }
     }
-    let ((shift, classes), z) = best.ok_or("no window")?;
-    for &(j, _) in deaths {
+    let (p, z) = best.ok_or("no window")?;
+    for &(j, _) in &w.deaths {
         dt.dead[j] = true;
     }
-    // The crossed guards' new classes hold for the true solution from here on (`cross` proved
-    // the sign at the window's end); steps keep them while the box cannot show it.
-    dt.forced.retain(|f| !gs.contains(&(f.0, f.1)));
-    let turns = classes.iter().map(|c| c.2).collect();
-    dt.forced.extend(classes.into_iter().filter(|&(j, i, _)| !deaths.contains(&(j, i)) && !slides.contains(&(j, i))));
-    dt.slides.extend_from_slice(slides);
-    // Every state of the window is the state at `a` moved by `∫ f ∈ [0, z − a]·F(E)`.
-    let swept: Vec<Fi> = x.iter().zip(&shift).map(|(v, s)| v.add(&s.with_zero())).collect();
-    rec.sweep(dt, &a, &z, &swept);
-    *b = b.shifted(&shift);
-    rec.sweep(dt, &z, &z, &b.state_box());
-    Ok((z, turns))
+    // The crossed guards' new classes hold for the true solution from here on (the window's
+    // proof gave the sign at its end); steps keep them while the box cannot show it.
+    dt.forced.retain(|f| !w.gs.contains(&(f.0, f.1)));
+    let turns = p.classes.iter().map(|c| c.2).collect();
+    let new = p.classes.iter().copied().filter(|&(j, i, _)| !w.deaths.contains(&(j, i)) && !w.slides.contains(&(j, i)));
+    dt.forced.extend(new);
+    dt.slides.extend_from_slice(&w.slides);
+    dt.slides.retain(|q| !w.ends.iter().any(|e| (e.0, e.1) == *q));
+    let restart = Rational::from(&z + &p.eta);
+    // Every state of a crossing's window is the state at `a` moved by `∫ f ∈ [0, z − a]·F(E)`.
+    let swept = p.swept.unwrap_or_else(|| x.iter().zip(&p.shift).map(|(v, s)| v.add(&s.with_zero())).collect());
+    rec.sweep(dt, &a, &restart, &swept);
+    *b = b.shifted(&p.shift);
+    rec.sweep(dt, &restart, &restart, &b.state_box());
+    Ok((restart, turns))
 }
 
 /// The patterns on `e` with the guards of `gs` free: `Err` names another guard without a certain

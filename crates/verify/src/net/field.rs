@@ -12,6 +12,7 @@ use reluflow_certificate::{Loss, NetProblem};
 use rug::Rational;
 
 /// The problem's data as intervals (exact decimals are enclosed once).
+#[derive(Clone)]
 pub struct Data {
     pub n: usize,
     pub d: usize,

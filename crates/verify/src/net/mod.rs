@@ -9,6 +9,7 @@ mod end;
 mod fi;
 mod field;
 mod jacobian;
+mod leave;
 mod limit;
 mod record;
 mod slide;
@@ -76,12 +77,13 @@ fn advance(
     Ok(())
 }
 
-/// Events whose windows overlap: their guards, those that are deaths and those that are slides,
-/// and the union of their windows.
+/// Events whose windows overlap: their guards, those that are deaths, those that are slides,
+/// the slides' ends (with their sides, `true`: active), and the union of their windows.
 struct Window {
     gs: Vec<(usize, usize)>,
     deaths: Vec<(usize, usize)>,
     slides: Vec<(usize, usize)>,
+    ends: Vec<(usize, usize, bool)>,
     lo: Rational,
     hi: Rational,
 }
@@ -90,7 +92,7 @@ struct Window {
 /// `None` when one guard is named twice in one window (two crossings there are not re-proved).
 fn window(events: &[NetEvent], k: &mut usize) -> Option<Window> {
     let (lo, mut hi) = (events[*k].time.lo.clone(), events[*k].time.hi.clone());
-    let (mut gs, mut deaths, mut slides) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut gs, mut deaths, mut slides, mut ends) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut twice = false;
     while *k < events.len() && events[*k].time.lo <= hi {
         let e = &events[*k];
@@ -104,11 +106,32 @@ fn window(events: &[NetEvent], k: &mut usize) -> Option<Window> {
         match e.kind {
             NetEventKind::Death => deaths.push((e.neuron, e.point)),
             NetEventKind::Slide => slides.push((e.neuron, e.point)),
+            NetEventKind::SlideEnd { active } => ends.push((e.neuron, e.point, active)),
             NetEventKind::Switch => {}
         }
         *k += 1;
     }
-    (!twice).then_some(Window { gs, deaths, slides, lo, hi })
+    (!twice).then_some(Window { gs, deaths, slides, ends, lo, hi })
+}
+
+/// The window's claims about sliding pairs that the verifier checks before proving it: a sliding
+/// pair's event is its slide's end, a slide's end is a sliding pair's, and a slide or its end is
+/// alone in its window.
+fn sliding_claims(dt: &Data, w: &Window, at: &str) -> Result<(), Fail> {
+    let ends = |g: &(usize, usize)| w.ends.iter().any(|e| (e.0, e.1) == *g);
+    if let Some(&(j, i)) = w.gs.iter().find(|g| dt.slides.contains(g) && !ends(g)) {
+        let claim = format!("neuron {j}'s event at the hyperplane of x_{i}, along which it slides, is the slide's end");
+        return Err(Fail::new(at, claim, "another kind".into(), "slide-end".into()));
+    }
+    if let Some(&(j, i, _)) = w.ends.iter().find(|e| !dt.slides.contains(&(e.0, e.1))) {
+        let claim = format!("neuron {j} slides along the hyperplane of x_{i} before its slide ends");
+        return Err(Fail::new(at, claim, "not sliding".into(), "sliding".into()));
+    }
+    if (!w.slides.is_empty() || !w.ends.is_empty()) && w.gs.len() > 1 {
+        let claim = "a slide or its end alone in its window";
+        return Err(Fail::new(at, claim, format!("{} guards", w.gs.len()), "one".into()));
+    }
+    Ok(())
 }
 
 /// The certificate's step times with `extra` times (where verdicts look) merged in, each with
@@ -152,7 +175,7 @@ fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
         let k = *k;
         while ev < n.events.len() && n.events[ev].time.lo < *t1 {
             let first = ev;
-            let Some(Window { gs, deaths, slides, lo, hi }) = window(&n.events, &mut ev) else {
+            let Some(w) = window(&n.events, &mut ev) else {
                 let claim = "one crossing of a guard per window";
                 return Err(Fail::new(
                     format!("event {first}"),
@@ -161,16 +184,9 @@ fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
                     "distinct guards".into(),
                 ));
             };
-            let at = format!("event {first} / t ∈ [{}, {}]", crate::num::show(&lo), crate::num::show(&hi));
-            if let Some(&(j, i)) = gs.iter().find(|g| dt.slides.contains(g)) {
-                let what = format!("the end of neuron {j}'s slide along the hyperplane of x_{i}");
-                return Err(Fail::unsupported(at, what));
-            }
-            if !slides.is_empty() && gs.len() > 1 {
-                let claim = "a slide alone in its window";
-                return Err(Fail::new(at, claim, format!("{} guards", gs.len()), "one".into()));
-            }
-            if lo < t {
+            let at = format!("event {first} / t ∈ [{}, {}]", crate::num::show(&w.lo), crate::num::show(&w.hi));
+            sliding_claims(dt, &w, &at)?;
+            if w.lo < t {
                 return Err(Fail::new(
                     at,
                     "the event comes after the previous one",
@@ -178,10 +194,13 @@ fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
                     "a later time".into(),
                 ));
             }
-            if lo > t {
-                advance(dt, &mut b, (&t, &lo), k, (&mut steps, &mut rec))?;
+            if w.lo > t {
+                advance(dt, &mut b, (&t, &w.lo), k, (&mut steps, &mut rec))?;
             }
-            let (z, turns) = cross::pass(dt, &mut b, (&gs, &deaths, &slides), (&lo, &hi), (&mut steps, &mut rec))
+            // A slide's end restarts the run after its window: before the next event and the end.
+            let last = n.steps.last().cloned().unwrap_or_default();
+            let until = n.events.get(ev).map_or(last.clone(), |e| e.time.lo.clone().min(last));
+            let (z, turns) = cross::pass(dt, &mut b, &w, &until, (&mut steps, &mut rec))
                 .map_err(|why| Fail::new(at, "a transversal crossing in the window", why, "a proof".into()))?;
             t = z;
             rec.turns.extend(turns);
@@ -190,10 +209,6 @@ fn flow(n: &Net, dt: &mut Data, x0: &[Fi]) -> Result<(Verified, Record), Fail> {
         if *t1 > t {
             advance(dt, &mut b, (&t, t1), k, (&mut steps, &mut rec))?;
             t = t1.clone();
-            let hull = b.hull();
-            let keep: Vec<_> =
-                dt.forced.iter().copied().filter(|&(j, i, _)| field::certain(dt, &hull, j, i).is_none()).collect();
-            dt.forced = keep;
         }
     }
     if ev < n.events.len() {
