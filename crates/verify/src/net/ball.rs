@@ -223,16 +223,13 @@ fn horner(coef: &[Vec<Fi>], h: &Fi, at: usize) -> Fi {
 /// neuron `j` does not slide (`a_j` once, not once per coordinate of `ẇ_j`: just after a slide's
 /// end the rate is far smaller than the terms of `x_iᵀẇ_j`).
 fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
-    if dt.forced.is_empty() {
-        return Ok(());
-    }
-    let f = field(dt, act, e);
+    let mut f: Option<Vec<Fi>> = None;
     for &(j, i, on) in &dt.forced {
         if certain(dt, e, j, i) == Some(on) {
             continue;
         }
         let rate = if dt.slides.iter().any(|s| s.0 == j) {
-            dt.guard(&f, j, i)
+            dt.guard(f.get_or_insert_with(|| field(dt, act, e)), j, i)
         } else {
             super::leave::rate(dt, act, e, (j, i))
         };
