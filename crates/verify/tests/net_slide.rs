@@ -126,3 +126,22 @@ fn a_slide_end_window_moved_off_the_end_or_of_a_pair_that_does_not_slide_fails()
     let e = run(&v).unwrap_err();
     assert!(e.contains("neuron 1's event at the hyperplane of x_1") || e.contains("before its slide ends"), "{e}");
 }
+
+#[test]
+fn of_two_halves_of_the_end_claim_after_a_slide_end_at_most_one_verifies() {
+    // Neuron 1's first weight, which moved along and off the hyperplane.
+    let v = load(EXIT);
+    let q = |x: &Value| -> rug::Rational { x.as_str().unwrap().parse().unwrap() };
+    let claim = &v["end"]["state"]["w"][1][0];
+    let (lo, hi) = (q(&claim[0]), q(&claim[1]));
+    let mid = rug::Rational::from(&lo + &hi) / 2u32;
+    let verified = [(lo.clone(), mid.clone()), (mid, hi)]
+        .into_iter()
+        .filter(|(a, b)| {
+            let mut probe = v.clone();
+            probe["end"]["state"]["w"][1][0] = json!([a.to_string(), b.to_string()]);
+            run(&probe).is_ok()
+        })
+        .count();
+    assert!(verified <= 1, "both halves of a claim verified");
+}
