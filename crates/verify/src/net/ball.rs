@@ -54,6 +54,8 @@ pub enum StepFail {
     Remainder,
     /// A sliding pair's hyperplane is not proved to attract from both sides on the a priori box.
     Slide(usize, usize),
+    /// A dead neuron is not proved to stay dead on the a priori box (`dead.rs`): neuron, point.
+    Revival(usize, usize),
 }
 
 /// Neurons within this many binaries of the largest share its weight (different weights
@@ -246,6 +248,7 @@ pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<(Ball, Vec<Fi>), StepFail> {
     let x = b.hull();
     let (e, act) = apriori(dt, &x, h)?;
     keeps_forced(dt, &act, &e)?;
+    super::dead::stay(dt, &act, &e, &dt.dead).map_err(|(j, i)| StepFail::Revival(j, i))?;
     // A sliding neuron slides on for the whole step: its surface attracts from both sides on `E`
     // (`proofs-notes/net-clarke-sliding.md`, uniqueness), so the solution is the sliding field's.
     for &(j, i) in &dt.slides {

@@ -252,8 +252,15 @@ pub fn cross(dt: &Data, x: &[Fi], gs: &[(usize, usize)], deaths: &[(usize, usize
     kept(dt, &e, gs, &fields)?;
     for p in &ps {
         super::slide::attracting(dt, p, &e)?;
+        revival(dt, p, &e)?;
     }
     let f = hull_field(dt, &ps, &e);
     let classes = gs.iter().zip(&before).map(|(&(j, i), &s)| (j, i, s < 0)).collect();
     Ok((f.iter().map(|v| v.mul(h)).collect(), classes))
+}
+
+/// Every dead neuron stays dead on `e` in the pattern `p` (`dead.rs`), or why not.
+pub fn revival(dt: &Data, p: &Pattern, e: &[Fi]) -> Result<(), String> {
+    super::dead::stay(dt, p, e, &dt.dead)
+        .map_err(|(j, i)| format!("dead neuron {j} is not proved to stay on the hyperplane of x_{i}"))
 }

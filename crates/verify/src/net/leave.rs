@@ -9,7 +9,7 @@
 //! hyperplane attracts; off it, `ġ = ρ_{P'}` along the flow of `P'`.
 
 use super::ball::{Ball, apriori};
-use super::cross::kept;
+use super::cross::{kept, revival};
 use super::fi::{Fi, prec};
 use super::field::{Data, Pattern, field, series};
 use super::slide::attracting;
@@ -114,6 +114,7 @@ pub fn leave(
     let fs = field(dt, &ps, &e);
     kept(dt, &e, &[(j, i)], std::slice::from_ref(&fs))?;
     others_attract(dt, &ps, &e, (j, i))?;
+    revival(dt, &ps, &e)?;
     let (minus, plus) = dt.one_sided(&ps, &e, j, i);
     if !(if active { minus.lo > 0 } else { plus.hi < 0 }) {
         return Err(format!("the other side's rate of the guard w_{j}ᵀx_{i} is not proved to keep its sign"));
@@ -170,6 +171,7 @@ fn restart(
     }
     kept(after, &e2, &[(j, i)], std::slice::from_ref(&fnew))?;
     attracting(after, &pn, &e2)?;
+    revival(after, &pn, &e2)?;
     let whole = Fi::q(&Rational::from(h + eta));
     let early = Fi::qq(&Rational::new(), &Rational::from(h * h));
     let late = Fi::qq(&Rational::from(eta * eta), &Rational::from(h + eta).square());

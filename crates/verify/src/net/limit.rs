@@ -117,6 +117,12 @@ pub fn prove(dt: &Data, x: &[Fi]) -> Result<Proved, String> {
             rho >>= 2u32;
             continue;
         }
+        let dead: Vec<bool> = live.iter().map(|l| !l).collect();
+        if let Err((j, i)) = super::dead::stay(dt, &act, &b, &dead) {
+            why = format!("dead neuron {j} is not proved to stay on the hyperplane of x_{i} on the ball");
+            rho >>= 2u32;
+            continue;
+        }
         let kb = lambda_min_lower(&gram(dt, &b, &live, &act), dt.n);
         if kb <= 0 {
             why = "λ_min(K) is not proved positive on the ball".into();

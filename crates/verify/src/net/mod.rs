@@ -5,6 +5,7 @@
 
 mod ball;
 mod cross;
+mod dead;
 mod end;
 mod fi;
 mod field;
@@ -66,6 +67,12 @@ fn advance(
                     StepFail::Guard(j, i, g) => (format!("the guard w_{j}ᵀx_{i} keeps its sign"), show(&g)),
                     StepFail::Apriori => ("an a priori enclosure of the step".into(), "none found".into()),
                     StepFail::Remainder => ("a small Taylor remainder".into(), "too large".into()),
+                    StepFail::Revival(j, i) => (
+                        format!(
+                            "dead neuron {j} stays on the hyperplane of x_{i} (its active side's rate is negative)"
+                        ),
+                        "not proved".into(),
+                    ),
                     StepFail::Slide(j, i) => {
                         (format!("the hyperplane of x_{i} attracts neuron {j} from both sides"), "not proved".into())
                     }

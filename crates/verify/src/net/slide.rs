@@ -4,7 +4,7 @@
 //! it with the field `Π_i f_off` (`field.rs`), uniquely while the hyperplane attracts.
 
 use super::ball::inflate;
-use super::cross::{Crossed, guard_rate, kept, patterns};
+use super::cross::{Crossed, guard_rate, kept, patterns, revival};
 use super::fi::Fi;
 use super::field::{Data, Pattern, field, field_with};
 
@@ -85,6 +85,8 @@ pub fn arrive(dt: &Data, x: &[Fi], (j, i): (usize, usize), h: &Fi) -> Result<Cro
     }
     attracting(dt, &before, &e)?;
     attracting(dt, &off, &e)?;
+    revival(dt, &before, &e)?;
+    revival(dt, &off, &e)?;
     kept(dt, &e, &[(j, i)], &[old.clone(), slid.clone()])?;
     let shift = old.iter().zip(&slid).map(|(p, q)| p.hull(q).mul(h)).collect();
     Ok((shift, vec![(j, i, true)]))
