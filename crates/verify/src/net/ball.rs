@@ -221,7 +221,7 @@ fn horner(coef: &[Vec<Fi>], h: &Fi, at: usize) -> Fi {
 /// A forced guard (one that crossed in an earlier window: the true solution starts the step on its
 /// new side) keeps its class over the step: `d/dt w_jᵀx_i` has the class's sign on `E` in the
 /// pattern's field. Then the pattern's solution through the true start never leaves that side,
-/// so it is the true solution. The rate is `ρ_P` in the factored form of `leave::rate` where
+/// so it is the true solution. The rate is `ρ_P` in the factored form of `rate::rate` where
 /// neuron `j` does not slide (`a_j` once, not once per coordinate of `ẇ_j`: just after a slide's
 /// end the rate is far smaller than the terms of `x_iᵀẇ_j`).
 fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
@@ -233,7 +233,7 @@ fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
         let rate = if dt.slides.iter().any(|s| s.0 == j) {
             dt.guard(f.get_or_insert_with(|| field(dt, act, e)), j, i)
         } else {
-            super::leave::rate(dt, act, e, (j, i))
+            super::rate::rate(dt, act, e, (j, i))
         };
         if !(if on { rate.lo > 0 } else { rate.hi < 0 }) {
             return Err(StepFail::Guard(j, i, rate));

@@ -5,7 +5,7 @@
 
 use super::fi::Fi;
 use super::field::{Data, Pattern};
-use super::leave::rate;
+use super::rate::rate;
 
 /// Every neuron of `dead` stays frozen over the box `e` (pattern `p`): each of its guards is
 /// certainly negative there, or `a_j = 0` exactly, or exactly one guard may be 0 and the active

@@ -81,22 +81,16 @@ impl Data {
             }
         }
     }
-    /// The one-sided rates `(ρ⁻, ρ⁺)` of the guard `x_iᵀw_j` over `v` (the pattern `act` with `i`
-    /// inactive for `j`, not projected for it): `ρ⁻ = x_iᵀẇ_j` of that pattern, and
-    /// `ρ⁺ = ρ⁻ − G a_j r_i ‖x_i‖²` of the pattern with `i` active (on the hyperplane the residuals
-    /// of both agree). The hyperplane attracts from both sides where `ρ⁻ > 0 > ρ⁺`.
+    /// The one-sided rates `(ρ⁻, ρ⁺)` of the guard `x_iᵀw_j` over `v`: the rates of the pattern
+    /// `act` with `i` inactive, and active, for `j` (`rate::rate`, no projection of `j`'s block).
+    /// On the hyperplane they are the one-sided rates (the residuals of both patterns agree
+    /// there); it attracts from both sides where `ρ⁻ > 0 > ρ⁺`.
     pub fn one_sided(&self, act: &Pattern, v: &[Fi], j: usize, i: usize) -> (Fi, Fi) {
-        let others: Vec<(usize, usize)> = self.slides.iter().copied().filter(|&p| p != (j, i)).collect();
-        let mut off = act.clone();
-        off[j][i] = false;
-        let f = series_impl(self, &off, v, 1, &others, |_, _| false).swap_remove(1);
-        let minus = self.guard(&f, j, i);
-        let r = (0..self.m)
-            .filter(|&k| off[k][i])
-            .fold(self.y[i].neg(), |s, k| s.add(&v[self.a(k)].mul(&self.guard(v, k, i))));
-        let nx = self.x[i].iter().fold(Fi::zero(), |s, c| s.add(&c.mul(c)));
-        let plus = minus.sub(&self.g.mul(&v[self.a(j)]).mul(&r).mul(&nx));
-        (minus, plus)
+        let mut side = act.clone();
+        side[j][i] = false;
+        let minus = super::rate::rate(self, &side, v, (j, i));
+        side[j][i] = true;
+        (minus, super::rate::rate(self, &side, v, (j, i)))
     }
     /// The guard `w_jᵀx_i` over `v`.
     pub fn guard(&self, v: &[Fi], j: usize, i: usize) -> Fi {

@@ -12,6 +12,7 @@ mod field;
 mod jacobian;
 mod leave;
 mod limit;
+mod rate;
 mod record;
 mod slide;
 mod spectral;
