@@ -19,17 +19,6 @@ use rug::{Float, Rational};
 /// Doublings of the time after the end before the restart is given up.
 const TRIES: usize = 24;
 
-/// The interval of the points in both `u` and `v`, enclosures of one number; `Err` when they
-/// share none (an empty set proves nothing: something upstream is wrong).
-fn meet(u: &Fi, v: &Fi) -> Result<Fi, String> {
-    let lo = if u.lo > v.lo { u.lo.clone() } else { v.lo.clone() };
-    let hi = if u.hi < v.hi { u.hi.clone() } else { v.hi.clone() };
-    if lo > hi {
-        return Err("two enclosures of the leaving rate are disjoint".into());
-    }
-    Ok(Fi { lo, hi })
-}
-
 /// A proved end of a slide over `[a, a + h]`, the run restarting at `a + h + eta`.
 pub struct Leave {
     /// The state at the restart is the state at `a` moved by a point of `shift`.
@@ -88,9 +77,8 @@ pub fn leave(
     let mut pn = ps.clone();
     pn[j][i] = active;
     let side = |v: Fi| if active { v } else { v.neg() };
-    // `L(x(a))`: the true state at `a` lies on the hyperplane, where both forms of the rate hold.
-    let (minus_x, plus_x) = dt.one_sided(&ps, x, j, i);
-    let start = meet(&side(rate(dt, &pn, x, (j, i))), &side(if active { plus_x } else { minus_x }))?;
+    // `L(θ(a))` (the one-sided rate `Data::one_sided` at the true state, on the hyperplane).
+    let start = side(rate(dt, &pn, x, (j, i)));
     let turn = side(rate_along(dt, &pn, &e, &fs, (j, i)));
     if !(start.hi < 0 && turn.lo > 0 && start.add(&turn.mul(&hf)).lo > 0) {
         return Err(format!("the hyperplane of x_{i} is not proved to stop attracting neuron {j} in the window"));
