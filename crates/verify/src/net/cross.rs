@@ -136,6 +136,9 @@ pub fn patterns(dt: &Data, e: &[Fi], gs: &[(usize, usize)]) -> Result<Vec<Patter
             }
             let forced = dt.forced.iter().find(|f| (f.0, f.1) == (j, i)).map(|f| f.2);
             *a = match (certain(dt, e, j, i), forced) {
+                (Some(c), Some(f)) if c != f => {
+                    return Err(format!("the guard w_{j}ᵀx_{i} is certainly off the side a window proved"));
+                }
                 (Some(c), _) => c,
                 (None, Some(c)) => c,
                 (None, None) => return Err(format!("the guard w_{j}ᵀx_{i} has no certain class in the window")),
@@ -170,7 +173,11 @@ fn hull_field(dt: &Data, ps: &[Pattern], e: &[Fi]) -> Vec<Fi> {
 /// each of `fields`: its class is certain there, or its rate has the class's sign.
 pub fn kept(dt: &Data, e: &[Fi], gs: Guards<'_>, fields: &[Vec<Fi>]) -> Result<(), String> {
     for &(j, i, on) in dt.forced.iter().filter(|f| !gs.contains(&(f.0, f.1))) {
-        if certain(dt, e, j, i).is_none() {
+        let class = certain(dt, e, j, i);
+        if class == Some(!on) {
+            return Err(format!("the guard w_{j}ᵀx_{i} is certainly off the side a window proved"));
+        }
+        if class.is_none() {
             let keeps = fields.iter().all(|f| {
                 let r = guard_rate(dt, f, j, i);
                 if on { r.lo > 0 } else { r.hi < 0 }

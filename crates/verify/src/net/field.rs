@@ -119,6 +119,9 @@ pub fn classify(dt: &Data, v: &[Fi]) -> Result<Pattern, (usize, usize, Fi)> {
             let forced = dt.forced.iter().find(|f| (f.0, f.1) == (j, i)).map(|f| f.2);
             match forced {
                 Some(c) if g.finite() && !(if c { off } else { on }) => *a = c,
+                // A box certainly on the other side of a forced guard contradicts what a window
+                // proved of the true solution: an inconsistency, never taken as a class.
+                Some(_) => return Err((j, i, g)),
                 _ if !(on || off) || !g.finite() => return Err((j, i, g)),
                 _ => *a = on,
             }
@@ -228,4 +231,33 @@ pub fn field(dt: &Data, act: &Pattern, v: &[Fi]) -> Vec<Fi> {
 /// [`field`] with the sliding pairs `slides` in place of the data's.
 pub fn field_with(dt: &Data, act: &Pattern, v: &[Fi], slides: &[(usize, usize)]) -> Vec<Fi> {
     series_impl(dt, act, v, 1, slides, |_, _| false).swap_remove(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reluflow_certificate::{Horizon, NetInit};
+
+    #[test]
+    fn a_box_certainly_off_a_forced_side_is_an_inconsistency_not_a_class() {
+        let q = |v: i32| Rational::from(v);
+        let p = NetProblem {
+            x: vec![vec![q(1)]],
+            y: vec![q(1)],
+            relu_prime_at_zero: 0,
+            loss: Loss::HalfSum,
+            init: NetInit::Explicit { w: vec![vec![q(-1)]], a: vec![q(1)] },
+            t_end: Horizon::Finite(q(1)),
+            clarke: false,
+        };
+        let mut dt = Data::new(&p);
+        let v = [Fi::q(&q(-1)), Fi::q(&q(1))];
+        assert_eq!(classify(&dt, &v).ok(), Some(vec![vec![false]]));
+        // A window proved the guard active for the true solution; a box certainly inactive
+        // contradicts it.
+        dt.forced.push((0, 0, true));
+        assert!(classify(&dt, &v).is_err());
+        dt.forced = vec![(0, 0, false)];
+        assert_eq!(classify(&dt, &v).ok(), Some(vec![vec![false]]));
+    }
 }
