@@ -12,13 +12,14 @@
 
 mod jac;
 mod jets;
+mod values;
 
 use super::Net;
 use super::bulk::from_midrad_1;
-use super::slide::{apply, projectors};
 use crate::trajectory::Pattern;
 use reluflow_arith::Enclosure;
 use reluflow_arith::midrad::MidRadMat;
+use values::values;
 
 /// Taylor coefficients `x[k]` (`k = 0..=order`, each of length `N`) and, when requested, their
 /// Jacobians with respect to the live coordinates `L = live_coords(pattern)`: `jac[k]` is `N × |L|`,
@@ -142,78 +143,6 @@ impl<S: Enclosure> Series<S> {
             _ => None,
         }
     }
-}
-
-/// The coefficients `x[0..=order]` and the auxiliary series (orders `< order`) over the box `x0`.
-fn values<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x0: &[S], order: usize) -> (Vec<Vec<S>>, Aux<S>) {
-    let ctx = &net.ctx;
-    let (m, d, n) = (net.m, net.d, net.n);
-    let b = d + 1;
-    let mut xs: Vec<Vec<S>> = vec![x0.to_vec()];
-    let mut aux = Aux {
-        z: (0..m).map(|j| vec![Vec::new(); live(pattern, j).len()]).collect(),
-        r: vec![Vec::new(); n],
-        q: vec![Vec::new(); m],
-    };
-    let mg = net.data.grad_factor.neg();
-    let pis = projectors(net, pattern);
-    for k in 0..order {
-        for j in 0..m {
-            for (p, &i) in live(pattern, j).iter().enumerate() {
-                let mut acc = S::zero(ctx);
-                for l in 0..d {
-                    acc.add_mul_assign(&net.data.x[i][l], &xs[k][j * b + l]);
-                }
-                aux.z[j][p].push(acc);
-            }
-        }
-        let mut rk: Vec<S> = (0..n).map(|i| if k == 0 { net.data.y[i].neg() } else { S::zero(ctx) }).collect();
-        for j in 0..m {
-            for (p, &i) in live(pattern, j).iter().enumerate() {
-                for l in 0..=k {
-                    rk[i].add_mul_assign(&xs[l][j * b + d], &aux.z[j][p][k - l]);
-                }
-            }
-        }
-        for (ri, v) in aux.r.iter_mut().zip(rk) {
-            ri.push(v);
-        }
-        let c = mg.div(&S::from_i64((k + 1) as i64, ctx));
-        let mut next: Vec<S> = Vec::with_capacity(x0.len());
-        for j in 0..m {
-            let act = live(pattern, j);
-            let mut qk: Vec<S> = vec![S::zero(ctx); d];
-            for &i in act {
-                for (l, ql) in qk.iter_mut().enumerate() {
-                    ql.add_mul_assign(&net.data.x[i][l], &aux.r[i][k]);
-                }
-            }
-            aux.q[j].push(qk);
-            if act.is_empty() {
-                next.extend((0..b).map(|_| S::zero(ctx)));
-                continue;
-            }
-            for l in 0..d {
-                let mut acc = S::zero(ctx);
-                for ll in 0..=k {
-                    acc.add_mul_assign(&xs[ll][j * b + d], &aux.q[j][k - ll][l]);
-                }
-                next.push(c.mul(&acc));
-            }
-            if let Some(pi) = &pis[j] {
-                apply(pi, &mut next[j * b..j * b + d], ctx);
-            }
-            let mut an = S::zero(ctx);
-            for (p, &i) in act.iter().enumerate() {
-                for l in 0..=k {
-                    an.add_mul_assign(&aux.r[i][l], &aux.z[j][p][k - l]);
-                }
-            }
-            next.push(c.mul(&an));
-        }
-        xs.push(next);
-    }
-    (xs, aux)
 }
 
 #[cfg(test)]
