@@ -27,8 +27,12 @@ type Guards<'a> = &'a [(usize, usize)];
 /// A proved window: the displacement over it and each crossing guard's new class (`true`: on).
 pub type Crossed = (Vec<Fi>, Vec<(usize, usize, bool)>);
 
-/// Halvings tried at either end of a window.
-const REFINE: usize = 64;
+/// Halvings at either end of a window: the walk stops once its step is below `2^−REFINE` of the
+/// window, and the window's end is bisected `REFINE` times. Finer than that, the crossing time's
+/// share of the state's uncertainty, `(z − a)·F`, is far below what the ball carries already (the
+/// window is the integrator's time enclosure, itself about as wide as the ball allows), and each
+/// try costs a full step or crossing proof.
+const REFINE: usize = 30;
 
 /// What a window's proof gives: the displacement over it, each crossing guard's new class, the
 /// time after the window at which the run restarts (0 but after a slide's end), and an
@@ -57,10 +61,15 @@ pub fn pass(
     (steps, rec): (&mut usize, &mut Record),
 ) -> Result<(Rational, Vec<bool>), String> {
     let (lo, hi) = (&w.lo, &w.hi);
-    // Walk up to the crossing: a step that is proved is taken, one that is not is halved.
+    // Walk up to the crossing: a step that is proved is taken, one that is not is halved, down
+    // to `2^−REFINE` of the window.
     let mut a = lo.clone();
     let mut len = Rational::from(hi - lo) / 2u32;
+    let finest = Rational::from(hi - lo) >> REFINE as u32;
     for _ in 0..2 * REFINE {
+        if len < finest {
+            break;
+        }
         let bw = b.reweighted(weights(dt, &b.c, Some(&b.e)));
         match step(dt, &bw, &Fi::q(&len)) {
             Ok((next, e)) => {

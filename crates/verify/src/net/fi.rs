@@ -21,6 +21,25 @@ pub fn set_precision(bits: u32) {
     BITS.with(|b| b.set(bits.max(160)));
 }
 
+/// Where an interval lies: in `[0, ∞)`, in `(−∞, 0]` (and not in the first), or on both sides of 0.
+enum Sign {
+    Pos,
+    Neg,
+    Mixed,
+}
+
+impl Sign {
+    fn of(x: &Fi) -> Sign {
+        if x.lo >= 0 {
+            Sign::Pos
+        } else if x.hi <= 0 {
+            Sign::Neg
+        } else {
+            Sign::Mixed
+        }
+    }
+}
+
 /// `[lo, hi]` with MPFR ends (`lo ≤ hi`, both finite).
 #[derive(Clone, Debug)]
 pub struct Fi {
@@ -59,24 +78,25 @@ impl Fi {
     pub fn neg(&self) -> Fi {
         Fi { lo: Float::with_val(prec(), -&self.hi), hi: Float::with_val(prec(), -&self.lo) }
     }
+    /// The product, from the two (or, when both factors straddle 0, four) end products that the
+    /// signs of the factors make the extremes, each rounded outward.
     pub fn mul(&self, o: &Fi) -> Fi {
+        let p = prec();
+        let dn = |x: &Float, y: &Float| Float::with_val_round(p, x * y, Round::Down).0;
+        let up = |x: &Float, y: &Float| Float::with_val_round(p, x * y, Round::Up).0;
         let (a, b, c, d) = (&self.lo, &self.hi, &o.lo, &o.hi);
-        let pairs = [(a, c), (a, d), (b, c), (b, d)];
-        let mut lo: Option<Float> = None;
-        let mut hi: Option<Float> = None;
-        for (x, y) in pairs {
-            let l = Float::with_val_round(prec(), x * y, Round::Down).0;
-            let h = Float::with_val_round(prec(), x * y, Round::Up).0;
-            lo = Some(match lo {
-                Some(v) if v <= l => v,
-                _ => l,
-            });
-            hi = Some(match hi {
-                Some(v) if v >= h => v,
-                _ => h,
-            });
-        }
-        Fi { lo: lo.unwrap_or_else(|| Float::new(prec())), hi: hi.unwrap_or_else(|| Float::new(prec())) }
+        let (lo, hi) = match (Sign::of(self), Sign::of(o)) {
+            (Sign::Pos, Sign::Pos) => (dn(a, c), up(b, d)),
+            (Sign::Pos, Sign::Neg) => (dn(b, c), up(a, d)),
+            (Sign::Pos, Sign::Mixed) => (dn(b, c), up(b, d)),
+            (Sign::Neg, Sign::Pos) => (dn(a, d), up(b, c)),
+            (Sign::Neg, Sign::Neg) => (dn(b, d), up(a, c)),
+            (Sign::Neg, Sign::Mixed) => (dn(a, d), up(a, c)),
+            (Sign::Mixed, Sign::Pos) => (dn(a, d), up(b, d)),
+            (Sign::Mixed, Sign::Neg) => (dn(b, c), up(a, c)),
+            (Sign::Mixed, Sign::Mixed) => (dn(a, d).min(&dn(b, c)), up(a, c).max(&up(b, d))),
+        };
+        Fi { lo, hi }
     }
     /// `self / k` for an integer `k > 0`.
     pub fn div_u(&self, k: u32) -> Fi {
@@ -166,4 +186,36 @@ pub fn sqrt_up(a: &Float) -> Float {
 }
 pub fn exp_up(a: &Float) -> Float {
     Float::with_val_round(prec(), a.exp_ref(), Round::Up).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The product as the hull of all four end products, each rounded outward.
+    fn mul_all_four(x: &Fi, y: &Fi) -> Fi {
+        let ends = [(&x.lo, &y.lo), (&x.lo, &y.hi), (&x.hi, &y.lo), (&x.hi, &y.hi)];
+        let lo = ends.iter().map(|(u, v)| Float::with_val_round(prec(), *u * *v, Round::Down).0);
+        let hi = ends.iter().map(|(u, v)| Float::with_val_round(prec(), *u * *v, Round::Up).0);
+        Fi { lo: lo.reduce(|s, t| s.min(&t)).unwrap(), hi: hi.reduce(|s, t| s.max(&t)).unwrap() }
+    }
+
+    /// An interval from two small integers' ratios, zero and exact-sign ends included.
+    fn interval() -> impl Strategy<Value = Fi> {
+        (-6i32..=6, -6i32..=6, 1u32..=7).prop_map(|(u, v, q)| {
+            let (u, v) = (u.min(v), u.max(v));
+            Fi::qq(&Rational::from((u, q)), &Rational::from((v, q)))
+        })
+    }
+
+    proptest! {
+        /// Outward rounding is monotone, so the sign cases pick exactly the hull of the four
+        /// rounded end products, for every combination of signs.
+        #[test]
+        fn sign_cases_are_the_hull_of_the_four_end_products(x in interval(), y in interval()) {
+            let (fast, all) = (x.mul(&y), mul_all_four(&x, &y));
+            prop_assert!(fast.lo == all.lo && fast.hi == all.hi, "{x:?} · {y:?}: {fast:?} against {all:?}");
+        }
+    }
 }
