@@ -16,8 +16,11 @@ pub struct FormatError {
     pub what: String,
 }
 
-/// Longest number string accepted (a bound on the work a hostile file can cause per number).
-const MAX_NUMBER_CHARS: usize = 20_000;
+/// Longest number string accepted (a bound on the work a hostile file can cause per number): a
+/// problem's decimals may carry exponents up to ±1,000,000, so an exact `p/q` of one has a
+/// numerator or denominator of a million digits (`1e-25219`, an example's initial scale, is
+/// 25,222 characters).
+const MAX_NUMBER_CHARS: usize = 2_100_000;
 
 struct At<'a> {
     v: &'a Value,

@@ -159,6 +159,20 @@ fn refusals_name_the_field() {
     assert!(e.what.contains("unknown field `wall_time`"), "{e}");
 }
 
+/// A problem's decimals may have exponents up to ±1,000,000 (`1e-25219` is an example's initial
+/// scale), so their exact `p/q` is read whatever its length up to that; a longer number is
+/// refused by name, before any work on it.
+#[test]
+fn numbers_as_long_as_an_input_decimal_allows_are_read() {
+    let tiny = format!("1/1{}", "0".repeat(1_000_000));
+    let c = from_text(&VALID.replacen("\"rho\": \"0\"", &format!("\"rho\": \"{tiny}\""), 1)).expect("a long number");
+    assert!(to_text(&c).contains(&tiny));
+    let beyond = format!("1/1{}", "0".repeat(2_100_000));
+    let e = from_text(&VALID.replacen("\"rho\": \"0\"", &format!("\"rho\": \"{beyond}\""), 1)).unwrap_err();
+    assert_eq!(e.path, "$.patterns[0].steps[0].start.rho", "{e}");
+    assert!(e.what.contains("longer than"), "{e}");
+}
+
 /// The JSON's scalar positions, for mutation.
 fn leaves(v: &serde_json::Value, out: &mut Vec<Vec<String>>, at: Vec<String>) {
     match v {

@@ -29,21 +29,21 @@ fn within(dt: &Data, v: &[Fi], claim: &NetBox, at: &str, what: &str) -> Result<(
     Ok(())
 }
 
-/// Bits enough to resolve the narrowest claimed interval (its relative width, 48 bits more),
-/// at least 160 and at most 4096.
+/// The narrowest claimed interval's relative width, as `rel` with width `≈ 2^−rel · magnitude`
+/// (0 when every claim is a point or 0; at most 4000).
 pub fn claim_bits(end: &NetEnd) -> u32 {
     let b = match end {
         NetEnd::Horizon { state } => state,
         NetEnd::Limit { limit, .. } => limit,
     };
-    let mut bits = 160u32;
+    let mut bits = 0u32;
     for v in b.w.iter().flatten().chain(&b.a) {
         let (w, m) = (Rational::from(&v.hi - &v.lo), v.lo.clone().abs().max(v.hi.clone().abs()));
         if w > 0 && m > 0 {
             let rel = i64::from(m.numer().significant_bits())
                 - i64::from(m.denom().significant_bits())
                 - (i64::from(w.numer().significant_bits()) - i64::from(w.denom().significant_bits()));
-            bits = bits.max((rel + 50).clamp(0, 4096) as u32);
+            bits = bits.max(rel.clamp(0, 4000) as u32);
         }
     }
     bits
