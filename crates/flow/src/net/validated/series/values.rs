@@ -83,4 +83,3 @@ pub(super) fn values<S: Enclosure>(net: &Net<S>, pattern: &Pattern, x0: &[S], or
     }
     (xs, aux)
 }
-
