@@ -144,8 +144,3 @@ pub(crate) fn conclude(result: Result<Exit, Failure>, json: bool) -> Exit {
     }
 }
 
-/// mimalloc keeps freed pages for reuse: the validated integrators allocate and free many large
-/// matrices per step, which the system allocator hands back to the kernel and faults in again
-/// (half a million page faults on the paper-size run).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
