@@ -143,4 +143,3 @@ pub(crate) fn conclude(result: Result<Exit, Failure>, json: bool) -> Exit {
         }
     }
 }
-
