@@ -177,6 +177,25 @@ fn a_certificate_at_a_scale_of_1e_minus_25219_with_256_bit_claims_verifies() {
     assert!(r.stdout.starts_with("VERIFIED"), "{r:#?}");
 }
 
+/// `examples/cel-prop14-uncorrelated-no-crossing.toml` runs to `t_end = 0`: its certificate has
+/// no step, its end claim is the initial state, and it verifies; a claim moved off the initial
+/// state fails at the end.
+#[test]
+fn a_run_to_t_end_zero_has_a_certificate_without_steps_that_verifies() {
+    let c = certificate("cel-prop14-uncorrelated-no-crossing.toml");
+    assert_eq!(c["steps"], json!([]));
+    let r = verify(&c);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(r.stdout.starts_with("VERIFIED"), "{r:#?}");
+    let mut moved = c.clone();
+    let w = at(&mut moved, "w", &[0, 0]);
+    let hi = q(&w[1]);
+    *w = json!([Q::from(&hi + 1u32).to_string(), Q::from(&hi + 2u32).to_string()]);
+    let r = verify(&moved);
+    assert_eq!(r.code, Some(4), "{r:#?}");
+    assert!(r.stdout.contains("at end"), "{r:#?}");
+}
+
 /// A two-layer certificate written while the validated integrator's steps drop the Taylor
 /// remainder from their sets (feature `fault-net-drop-remainder`, `.ci/fault-check`) must not
 /// verify; without the fault the same certificate verifies. A loose tolerance and a low order

@@ -224,3 +224,23 @@ proptest! {
         let _ = from_text(&v.to_string());
     }
 }
+
+/// A two-layer run to `t_end = 0` has no step times (its end claim is about the initial state);
+/// any other horizon needs at least one, and `t_end = 0` none.
+#[test]
+fn only_a_run_to_t_end_zero_has_no_step_times() {
+    let v: serde_json::Value = serde_json::from_str(NET_BALANCED).unwrap();
+    let (t_end, steps) = (&v["problem"]["t_end"], &v["steps"]);
+    assert!(t_end.as_str().is_some_and(|t| t != "0") && steps.as_array().is_some_and(|s| !s.is_empty()));
+    let with = |t: &str, s: serde_json::Value| {
+        let mut c = v.clone();
+        c["problem"]["t_end"] = t.into();
+        c["steps"] = s;
+        from_text(&serde_json::to_string_pretty(&c).unwrap())
+    };
+    assert!(with("0", serde_json::json!([])).is_ok());
+    let e = with("0", serde_json::json!(["1"])).unwrap_err();
+    assert_eq!(e.path, "$.steps", "{e}");
+    let e = with(t_end.as_str().unwrap(), serde_json::json!([])).unwrap_err();
+    assert_eq!(e.path, "$.steps", "{e}");
+}

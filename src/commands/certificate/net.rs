@@ -50,7 +50,7 @@ fn problem(problem: &Problem) -> Result<fmt::NetProblem, String> {
 }
 
 /// The step times of `traj`: each segment's end (the upper end of its enclosure: the times only
-/// guide the verifier's work), the last replaced by a finite `t_end`.
+/// guide the verifier's work), the last replaced by a finite `t_end`; none for `t_end = 0`.
 fn steps<S: Enclosure>(traj: &Trajectory<S>, t_end: &Horizon) -> Result<Vec<Rational>, String> {
     let mut out: Vec<Rational> = Vec::new();
     for seg in traj.segments() {
@@ -67,8 +67,8 @@ fn steps<S: Enclosure>(traj: &Trajectory<S>, t_end: &Horizon) -> Result<Vec<Rati
             out.push(t.clone());
         }
     }
-    if out.is_empty() {
-        return Err("a run without a step (t_end = 0)".into());
+    if out.is_empty() && !matches!(t_end, Horizon::Finite(t) if *t == 0) {
+        return Err("a run without a step before its horizon".into());
     }
     Ok(out)
 }

@@ -11,13 +11,17 @@ pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
     let (m, d) = (problem.init.width(), problem.x[0].len());
     let st = root.field("steps")?;
     let steps: Vec<Rational> = st.items()?.iter().map(|t| t.q()).collect::<Result<_, _>>()?;
-    if steps.is_empty() {
-        return err(&st.path, "expected at least one step time");
+    // A run to `t_end = 0` has no step: its end claim is about the initial state.
+    let at_start = matches!(&problem.t_end, Horizon::Finite(t) if *t == 0);
+    if steps.is_empty() != at_start {
+        let what = if at_start { "a run to t_end = 0 has no step times" } else { "expected at least one step time" };
+        return err(&st.path, what);
     }
-    if steps[0] <= 0 || steps.windows(2).any(|w| w[0] >= w[1]) {
+    if steps.first().is_some_and(|t| *t <= 0) || steps.windows(2).any(|w| w[0] >= w[1]) {
         return err(&st.path, "expected increasing step times > 0");
     }
     if let Horizon::Finite(t) = &problem.t_end
+        && !at_start
         && steps.last() != Some(t)
     {
         return err(&st.path, "the last step time must be t_end");
