@@ -179,10 +179,9 @@ pub(super) fn inflate(v: &Fi) -> Fi {
     v.widen(&add_up(&Float::with_val(prec(), &r >> 4u32), &tiny))
 }
 
-/// The remainder's bound in the weighted norm: `2^{−64}`, less for narrower claims
-/// ([`super::fi::remainder_bits`]).
+/// The remainder's bound: `2^{−64}` in the weighted norm.
 fn threshold() -> Float {
-    Float::with_val(prec(), 1) >> super::fi::remainder_bits()
+    Float::with_val(prec(), 1) >> 64u32
 }
 
 /// `c·h^k`.

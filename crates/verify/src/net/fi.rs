@@ -8,7 +8,6 @@ use rug::{Float, Rational};
 
 thread_local! {
     static BITS: std::cell::Cell<u32> = const { std::cell::Cell::new(160) };
-    static REMAINDER: std::cell::Cell<u32> = const { std::cell::Cell::new(64) };
 }
 
 /// Significant bits of every end: 160, or more when the certificate's claims are narrower
@@ -17,19 +16,10 @@ pub fn prec() -> u32 {
     BITS.with(std::cell::Cell::get)
 }
 
-/// `r` such that a step's Taylor remainder must be at most `2^−r` in the weighted (relative)
-/// norm: 64, or more when the certificate's claims are narrower ([`set_claim`]).
-pub fn remainder_bits() -> u32 {
-    REMAINDER.with(std::cell::Cell::get)
-}
-
 /// Sets this thread's verification for claims as narrow as `2^−rel` relative to their size: `rel`
-/// bits and 50 more for every end (at least 160, at most 4096), and remainders below `2^{−(rel +
-/// 16)}` (at least `2^−64`), so that neither the roundings nor the remainders of the steps widen
-/// the re-computed state past a claim an integrator at higher precision made.
+/// bits and 50 more for every end (at least 160, at most 4096).
 pub fn set_claim(rel: u32) {
     BITS.with(|b| b.set(rel.saturating_add(50).clamp(160, 4096)));
-    REMAINDER.with(|b| b.set(rel.saturating_add(16).clamp(64, 4000)));
 }
 
 /// Where an interval lies: in `[0, ∞)`, in `(−∞, 0]` (and not in the first), or on both sides of 0.

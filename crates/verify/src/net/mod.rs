@@ -46,10 +46,8 @@ fn advance(
     k: usize,
     (steps, rec): (&mut usize, &mut Record),
 ) -> Result<(), Fail> {
-    // `(a, z, depth, after)`: `after` marks the second part of a split, which starts where a proved
-    // step ended.
-    let mut todo = vec![(t0.clone(), t1.clone(), 0u32, false)];
-    while let Some((a, z, depth, after)) = todo.pop() {
+    let mut todo = vec![(t0.clone(), t1.clone(), 0u32)];
+    while let Some((a, z, depth)) = todo.pop() {
         let h = Fi::q(&Rational::from(&z - &a));
         let bw = b.reweighted(weights(dt, &b.c, Some(&b.e)));
         match step(dt, &bw, &h) {
@@ -59,16 +57,10 @@ fn advance(
                 rec.sweep(dt, &z, &z, &b.state_box());
                 *steps += 1;
             }
-            Err(e) if depth < MAX_SPLIT => {
-                // A second part that fails on a guard is the approach to a crossing at the step's
-                // end: each step can cover most of the distance left (the guard's range on the a
-                // priori box shrinks with the step), so its first 7/8 is tried instead of a half.
-                let cut = match e {
-                    StepFail::Guard(..) if after => Rational::from(&z - &a) * Rational::from((7, 8)) + &a,
-                    _ => Rational::from(&a + &z) / 2u32,
-                };
-                todo.push((cut.clone(), z, depth + 1, true));
-                todo.push((a, cut, depth + 1, false));
+            Err(_) if depth < MAX_SPLIT => {
+                let mid = Rational::from(&a + &z) / 2u32;
+                todo.push((mid.clone(), z, depth + 1));
+                todo.push((a, mid, depth + 1));
             }
             Err(e) => {
                 let at = format!("step {k} / t ∈ [{}, {}]", crate::num::show(&a), crate::num::show(&z));
