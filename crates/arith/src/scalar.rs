@@ -67,6 +67,10 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     const GUARANTEE: Guarantee;
     /// A short name for reports (`"f64"`, `"mpfr"`, `"interval"`, `"mpfr-interval"`).
     const NAME: &'static str;
+    /// The rough cost of one arithmetic operation, in f64 operations (1 for `f64`; MPFR's are tens
+    /// of times dearer). Only a hint, for deciding whether a piece of work is worth splitting over
+    /// threads; it never changes a result.
+    const OP_COST: u32;
 
     /// The context this value was created with.
     fn ctx(&self) -> Self::Ctx;

@@ -7,6 +7,7 @@ impl Scalar for f64 {
     type Ctx = ();
     const GUARANTEE: Guarantee = Guarantee::Approximate;
     const NAME: &'static str = "f64";
+    const OP_COST: u32 = 1;
 
     fn ctx(&self) {}
     fn min_normal_exp(_: &()) -> i64 {

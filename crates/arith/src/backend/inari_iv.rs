@@ -49,6 +49,7 @@ impl Scalar for Interval {
     type Ctx = ();
     const GUARANTEE: Guarantee = Guarantee::Enclosure;
     const NAME: &'static str = "interval";
+    const OP_COST: u32 = 4;
 
     fn ctx(&self) {}
     fn min_normal_exp(_: &()) -> i64 {

@@ -141,6 +141,7 @@ impl Scalar for MpInterval {
     type Ctx = u32;
     const GUARANTEE: Guarantee = Guarantee::Enclosure;
     const NAME: &'static str = "mpfr-interval";
+    const OP_COST: u32 = 60;
 
     fn ctx(&self) -> u32 {
         self.prec()

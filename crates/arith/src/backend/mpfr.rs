@@ -25,6 +25,7 @@ impl Scalar for Float {
     type Ctx = u32;
     const GUARANTEE: Guarantee = Guarantee::Approximate;
     const NAME: &'static str = "mpfr";
+    const OP_COST: u32 = 25;
 
     fn ctx(&self) -> u32 {
         self.prec()
