@@ -1,7 +1,8 @@
 //! Two-layer certificates: the shipped two-layer examples without events verify; a claimed bound
 //! moved past the verifier's enclosure, a changed label or initial weight, and a limit loss that
 //! excludes 0 are rejected at the end claim; a loosened claim and changed step times verify;
-//! sliding runs (the Clarke flow) verify; so does a run to t_end = 0, without steps; a certificate
+//! sliding runs (the Clarke flow) verify; so does a run to t_end = 0, without steps, and one whose
+//! claims are `2^−101` of their size wide; a certificate
 //! from steps that drop their remainder (a testing feature) is rejected.
 
 use crate::util::{examples_dir, reluflow};
@@ -108,6 +109,38 @@ fn a_claimed_bound_moved_past_the_truth_fails_there_and_a_loosened_one_verifies(
             }
         }
     }
+}
+
+/// The 1e-25219-scale example's end claims on neuron 1 are about `2^−101` of their size wide (256-bit
+/// intervals), far narrower than the verifier's steps reach with a fixed remainder bound: it
+/// re-proves them with remainders that follow the balls and the claims, and they verify (with a
+/// switch and a death on the way). Of the two halves of `w[1][0]`'s claim at most one holds, and
+/// a cut one fails there.
+#[test]
+fn claims_2_to_the_minus_101_of_their_size_wide_verify_and_a_cut_one_fails() {
+    let c = certificate("cel-thm7-uncorrelated-tiny-scale.toml");
+    let r = verify(&c);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(r.stdout.contains("2 switch(es)"), "{r:#?}");
+    let (lo, hi) = {
+        let mut probe = c.clone();
+        let v = at(&mut probe, "w", &[1, 0]);
+        (q(&v[0]), q(&v[1]))
+    };
+    let width = Q::from(&hi - &lo) / Q::from(lo.clone().abs());
+    assert!(width > 0 && width < Q::from((1, 1u128 << 100)), "w[1][0]'s claim is {width} of its size wide");
+    let (mid, eighth) = (Q::from(&lo + &hi) / 2u32, Q::from(&hi - &lo) / 8u32);
+    let mut failed = 0;
+    for (end, cut) in [(0, Q::from(&mid + &eighth)), (1, Q::from(&mid - &eighth))] {
+        let mut bad = c.clone();
+        at(&mut bad, "w", &[1, 0])[end] = json!(cut.to_string());
+        let r = verify(&bad);
+        if r.code == Some(4) {
+            assert!(r.stdout.contains("/ w[1][0]"), "{r:#?}");
+            failed += 1;
+        }
+    }
+    assert!(failed >= 1, "neither cut past the middle failed");
 }
 
 /// A label or an initial weight changed in its last digit changes the flow past the claimed box;

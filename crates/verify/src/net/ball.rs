@@ -15,8 +15,9 @@
 //! The new ball is centred at a point of the centre's enclosure `C`, with radius
 //! `e^{μ̄h}ρ + ‖W⁻¹ rad C‖₂`. Proofs note: `proofs-notes/certificate-verifier-net.md`.
 
-use super::fi::{Fi, add_up, exp_up, mul_up, prec, sqrt_up};
-use super::field::{Data, Pattern, certain, classify, field, series, series_until};
+use super::fi::{Fi, add_up, claim, exp_up, mul_up, prec, sqrt_up};
+use super::field::{Data, Pattern, classify_holding, field, series, series_until, strict};
+use super::guards;
 use super::jacobian::jacobian_weighted;
 use super::spectral::lambda_max_upper;
 use super::spread::{comparison, exp_upper};
@@ -152,25 +153,45 @@ impl Ball {
 
 /// `E ⊇ X + [0, h]·f(E)` with certain guard classes on `E`, by iteration from `X + [0,h]f(X)`.
 pub(super) fn apriori(dt: &Data, x: &[Fi], h: &Fi) -> Result<(Vec<Fi>, Pattern), StepFail> {
+    apriori_holding(dt, x, h, false).map(|(e, act, _)| (e, act))
+}
+
+/// [`apriori`]; with `hold`, a guard that is uncertain on `E` but strictly on one side on `X` is
+/// held in that class (returned; the caller must prove that it keeps it, `guards.rs`) and `f` is
+/// the field of the pattern that holds it.
+fn apriori_holding(dt: &Data, x: &[Fi], h: &Fi, hold: bool) -> Result<(Vec<Fi>, Pattern, Held), StepFail> {
     let hz = h.with_zero();
     let step = |e: &[Fi], act: &Pattern| -> Vec<Fi> {
         x.iter().zip(field(dt, act, e)).map(|(xi, fi)| xi.add(&fi.mul(&hz))).collect()
     };
-    let act = classify(dt, x).map_err(|(j, i, g)| StepFail::Guard(j, i, g))?;
+    let mut held: Held = Vec::new();
+    let mut classes = |v: &[Fi]| loop {
+        match classify_holding(dt, v, &held) {
+            Ok(act) => return Ok(act),
+            Err((j, i, g)) => match strict(dt, x, j, i) {
+                Some(c) if hold && !dt.forced.iter().any(|f| (f.0, f.1) == (j, i)) => held.push((j, i, c)),
+                _ => return Err(StepFail::Guard(j, i, g)),
+            },
+        }
+    };
+    let act = classes(x)?;
     let mut e: Vec<Fi> = step(x, &act).iter().zip(x).map(|(v, xi)| inflate(&v.hull(xi))).collect();
     for _ in 0..8 {
         if !e.iter().all(Fi::finite) {
             return Err(StepFail::Apriori);
         }
-        let act = classify(dt, &e).map_err(|(j, i, g)| StepFail::Guard(j, i, g))?;
+        let act = classes(&e)?;
         let f = step(&e, &act);
         if f.iter().zip(&e).all(|(a, b)| a.within(b)) {
-            return Ok((f, act));
+            return Ok((f, act, held));
         }
         e = f.iter().map(inflate).collect();
     }
     Err(StepFail::Apriori)
 }
+
+/// Guards held in a class over a step: `(neuron, point, class)`.
+type Held = Vec<(usize, usize, bool)>;
 
 /// `v` widened by a sixteenth of its radius and a tiny absolute amount.
 pub(super) fn inflate(v: &Fi) -> Fi {
@@ -179,9 +200,29 @@ pub(super) fn inflate(v: &Fi) -> Fi {
     v.widen(&add_up(&Float::with_val(prec(), &r >> 4u32), &tiny))
 }
 
-/// The remainder's bound: `2^{−64}` in the weighted norm.
-fn threshold() -> Float {
-    Float::with_val(prec(), 1) >> 64u32
+/// The remainder's bound for neuron `j` of a step from `b`, in the weighted norm of its block:
+/// `2^{−64}`, or less for claims narrower than `2^{−48}` of their size (`2^{−claim}`, [`claim`]):
+/// `max(ρ_j/64, 2^{−claim−16})`, small beside the neuron's ball or beside the claims.
+fn thresholds(b: &Ball) -> Vec<Float> {
+    let fixed = Float::with_val(prec(), 1) >> 64u32;
+    let floor = Float::with_val(prec(), 1) >> (claim() + 16);
+    let each = |r: &Float| {
+        let own = Float::with_val(prec(), r >> 6u32);
+        if floor >= fixed || own >= fixed {
+            fixed.clone()
+        } else if own > floor {
+            own
+        } else {
+            floor.clone()
+        }
+    };
+    b.rho.iter().map(each).collect()
+}
+
+/// Whether every neuron's block of `v` is within its bound of `limits` (weights `e`).
+fn within_limits(v: &[Fi], e: &[i32], limits: &[Float]) -> bool {
+    let bl = v.len() / limits.len();
+    limits.iter().enumerate().all(|(j, l)| weighted_norm(&v[j * bl..(j + 1) * bl], &e[j * bl..(j + 1) * bl]) <= *l)
 }
 
 /// `c·h^k`.
@@ -218,36 +259,13 @@ fn horner(coef: &[Vec<Fi>], h: &Fi, at: usize) -> Fi {
     coef.iter().rev().fold(Fi::zero(), |s, c| s.mul(h).add(&c[at]))
 }
 
-/// A forced guard (one that crossed in an earlier window: the true solution starts the step on its
-/// new side) keeps its class over the step: `d/dt w_jᵀx_i` has the class's sign on `E` in the
-/// pattern's field. Then the pattern's solution through the true start never leaves that side,
-/// so it is the true solution. The rate is `ρ_P` in the factored form of `rate::rate` where
-/// neuron `j` does not slide (`a_j` once, not once per coordinate of `ẇ_j`: just after a slide's
-/// end the rate is far smaller than the terms of `x_iᵀẇ_j`).
-fn keeps_forced(dt: &Data, act: &Pattern, e: &[Fi]) -> Result<(), StepFail> {
-    let mut f: Option<Vec<Fi>> = None;
-    for &(j, i, on) in &dt.forced {
-        if certain(dt, e, j, i) == Some(on) {
-            continue;
-        }
-        let rate = if dt.slides.iter().any(|s| s.0 == j) {
-            dt.guard(f.get_or_insert_with(|| field(dt, act, e)), j, i)
-        } else {
-            super::rate::rate(dt, act, e, (j, i))
-        };
-        if !(if on { rate.lo > 0 } else { rate.hi < 0 }) {
-            return Err(StepFail::Guard(j, i, rate));
-        }
-    }
-    Ok(())
-}
-
 /// One step of length `h > 0` from `b`: the ball at its end and the a priori box, which holds
 /// every state of the step.
 pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<(Ball, Vec<Fi>), StepFail> {
     let x = b.hull();
-    let (e, act) = apriori(dt, &x, h)?;
-    keeps_forced(dt, &act, &e)?;
+    let (e, act, held) = apriori_holding(dt, &x, h, true)?;
+    guards::keeps_forced(dt, &act, &e)?;
+    guards::monotone(dt, &act, &e, &held)?;
     super::dead::stay(dt, &act, &e, &dt.dead).map_err(|(j, i)| StepFail::Revival(j, i))?;
     // A sliding neuron slides on for the whole step: its surface attracts from both sides on `E`
     // (`proofs-notes/net-clarke-sliding.md`, uniqueness), so the solution is the sliding field's.
@@ -257,18 +275,28 @@ pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<(Ball, Vec<Fi>), StepFail> {
             return Err(StepFail::Slide(j, i));
         }
     }
-    let small = |k: usize, c: &[Fi]| k >= ORDER_MIN && weighted_norm(&scaled(c, h, k), &b.e) <= threshold();
-    let es = series_until(dt, &act, &e, ORDER, small);
+    let end = flow(dt, b, h, &act, &e)?;
+    guards::keeps_held(dt, &end.state_box(), &held)?;
+    Ok((end, e))
+}
+
+/// The ball at the end of a step of length `h` of the pattern `act`'s polynomial flow from `b`,
+/// given an a priori box `e` of that flow (`X + [0, h]·f_act(e) ⊆ e`): it holds the flow's end
+/// state from every state of `b`.
+pub(super) fn flow(dt: &Data, b: &Ball, h: &Fi, act: &Pattern, e: &[Fi]) -> Result<Ball, StepFail> {
+    let limits = thresholds(b);
+    let small = |k: usize, c: &[Fi]| k >= ORDER_MIN && within_limits(&scaled(c, h, k), &b.e, &limits);
+    let es = series_until(dt, act, e, ORDER, small);
     let p = es.len() - 1;
     let rem = scaled(&es[p], h, p);
-    if weighted_norm(&rem, &b.e) > threshold() {
+    if !within_limits(&rem, &b.e, &limits) {
         return Err(StepFail::Remainder);
     }
     let cpts: Vec<Fi> = b.c.iter().map(Fi::pt).collect();
-    let cs = series(dt, &act, &cpts, p - 1);
+    let cs = series(dt, act, &cpts, p - 1);
     let cen: Vec<Fi> = rem.iter().enumerate().map(|(a, r)| horner(&cs, h, a).add(r)).collect();
     let nn = dt.size();
-    let wdfw = jacobian_weighted(dt, &act, &e, &b.e);
+    let wdfw = jacobian_weighted(dt, act, e, &b.e);
     let grow = exp_upper(&comparison(dt, &wdfw), dt.m, h);
     // The whole state's weighted norm grows by at most e^{μ̄h}, μ̄ ≥ λ_max(sym W⁻¹DfW) on E
     // (increasing in h for μ̄ ≥ 0, decreasing otherwise): a bound for every neuron too.
@@ -284,6 +312,6 @@ pub fn step(dt: &Data, b: &Ball, h: &Fi) -> Result<(Ball, Vec<Fi>), StepFail> {
     let (by_parts, by_whole) = (norm2(&rho), add_up(&whole, &next.total));
     let total = if by_parts < by_whole { by_parts } else { by_whole };
     // A coordinate whose field is identically 0 on `E` does not move over the step.
-    let pin = b.keep_pins(&field(dt, &act, &e));
-    Ok((Ball { rho, total, pin, ..next }, e))
+    let pin = b.keep_pins(&field(dt, act, e));
+    Ok(Ball { rho, total, pin, ..next })
 }

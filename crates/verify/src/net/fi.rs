@@ -8,6 +8,7 @@ use rug::{Float, Rational};
 
 thread_local! {
     static BITS: std::cell::Cell<u32> = const { std::cell::Cell::new(160) };
+    static CLAIM: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Significant bits of every end: 160, or more when the certificate's claims are narrower
@@ -20,6 +21,17 @@ pub fn prec() -> u32 {
 /// bits and 50 more for every end (at least 160, at most 4096).
 pub fn set_claim(rel: u32) {
     BITS.with(|b| b.set(rel.saturating_add(50).clamp(160, 4096)));
+}
+
+/// Makes this thread's step remainders follow claims as narrow as `2^−rel` of their size (0: a
+/// fixed bound, `ball.rs`).
+pub fn follow_claims(rel: u32) {
+    CLAIM.with(|c| c.set(rel.min(4046)));
+}
+
+/// The claims this thread's step remainders follow, `2^−claim()` ([`follow_claims`]; 0: none).
+pub fn claim() -> u32 {
+    CLAIM.with(std::cell::Cell::get)
 }
 
 /// Where an interval lies: in `[0, ∞)`, in `(−∞, 0]` (and not in the first), or on both sides of 0.

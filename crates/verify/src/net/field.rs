@@ -108,11 +108,22 @@ pub type Pattern = Vec<Vec<bool>>;
 /// every guard `≤ 0`, see `cross.rs`). On such a box the gradient flow's field is the pattern's
 /// polynomial field. `Err((j, i, guard))` names an uncertain guard.
 pub fn classify(dt: &Data, v: &[Fi]) -> Result<Pattern, (usize, usize, Fi)> {
+    classify_holding(dt, v, &[])
+}
+
+/// [`classify`], with the guards of `hold` (`(j, i, class)`) taken in their given class whatever
+/// `v` shows: the pattern of a step whose held guards are proved to keep their class along the
+/// solution (`guards.rs`).
+pub fn classify_holding(dt: &Data, v: &[Fi], hold: &[(usize, usize, bool)]) -> Result<Pattern, (usize, usize, Fi)> {
     let mut act = vec![vec![false; dt.n]; dt.m];
     for (j, row) in act.iter_mut().enumerate().filter(|(j, _)| !dt.dead[*j]) {
         for (i, a) in row.iter_mut().enumerate() {
             if dt.slides.contains(&(j, i)) {
                 continue; // inactive, the sliding field's side
+            }
+            if let Some(h) = hold.iter().find(|h| (h.0, h.1) == (j, i)) {
+                *a = h.2;
+                continue;
             }
             let g = dt.guard(v, j, i);
             let (on, off) = if dt.sp0 == 0 { (g.lo > 0, g.hi <= 0) } else { (g.lo >= 0, g.hi < 0) };
@@ -138,6 +149,22 @@ pub fn certain(dt: &Data, v: &[Fi], j: usize, i: usize) -> Option<bool> {
     let g = dt.guard(v, j, i);
     let (on, off) = if dt.sp0 == 0 { (g.lo > 0, g.hi <= 0) } else { (g.lo >= 0, g.hi < 0) };
     (g.finite() && (on || off)).then_some(on)
+}
+
+/// The class of guard `(j, i)` on `v` if the guard is strictly away from 0 there (`true`: `> 0`,
+/// active under either convention; `false`: `< 0`).
+pub fn strict(dt: &Data, v: &[Fi], j: usize, i: usize) -> Option<bool> {
+    let g = dt.guard(v, j, i);
+    if !g.finite() || dt.slides.contains(&(j, i)) || dt.dead[j] {
+        return None;
+    }
+    if g.lo > 0 {
+        Some(true)
+    } else if g.hi < 0 {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// `Σ_{l ≤ k} a[l]·b[k − l]`.
