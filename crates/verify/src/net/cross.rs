@@ -15,10 +15,11 @@
 //! for good; the caller marks it dead.
 
 use super::Window;
-use super::ball::{Ball, step, weights};
+use super::ball::{Ball, weights};
 use super::fi::Fi;
 use super::field::{Data, Pattern, certain, field};
 use super::record::Record;
+use super::step::step;
 use rug::Rational;
 
 /// Guards, as `(neuron, point)`.
@@ -229,7 +230,7 @@ pub fn cross(dt: &Data, x: &[Fi], gs: &[(usize, usize)], deaths: &[(usize, usize
     let reach = |e: &[Fi], ps: &[Pattern]| -> Vec<Fi> {
         x.iter().zip(hull_field(dt, ps, e)).map(|(a, f)| a.add(&f.mul(&hz))).collect()
     };
-    let mut e: Vec<Fi> = reach(x, &patterns(dt, x, gs)?).iter().map(super::ball::inflate).collect();
+    let mut e: Vec<Fi> = reach(x, &patterns(dt, x, gs)?).iter().map(super::step::inflate).collect();
     let mut found = None;
     for _ in 0..8 {
         if !e.iter().all(Fi::finite) {
@@ -241,7 +242,7 @@ pub fn cross(dt: &Data, x: &[Fi], gs: &[(usize, usize)], deaths: &[(usize, usize
             found = Some((f, ps));
             break;
         }
-        e = f.iter().map(super::ball::inflate).collect();
+        e = f.iter().map(super::step::inflate).collect();
     }
     let (e, ps) = found.ok_or("no a priori enclosure of the window")?;
     for (&(j, i), &s) in gs.iter().zip(&before) {

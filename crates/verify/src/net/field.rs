@@ -26,7 +26,7 @@ pub struct Data {
     /// Neurons proved dead (a death event): frozen for good, every guard `≤ 0`.
     pub dead: Vec<bool>,
     /// Guards that crossed in the last window, with their new class (`true`: active): the true
-    /// solution has that class although the set's box may not show it yet (see `ball::step`).
+    /// solution has that class although the set's box may not show it yet (see `step::step`).
     pub forced: Vec<(usize, usize, bool)>,
     /// The Clarke flow (otherwise σ'(0) is fixed and nothing slides).
     pub clarke: bool,

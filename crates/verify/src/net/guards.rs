@@ -12,9 +12,9 @@
 //!
 //! Proofs note: `proofs-notes/certificate-verifier-net.md`, "One step".
 
-use super::ball::StepFail;
 use super::fi::Fi;
 use super::field::{Data, Pattern, certain, field, strict};
+use super::step::StepFail;
 
 /// The rate of guard `(j, i)` under the pattern `act` over `e`: `ρ_P` in the factored form of
 /// `rate::rate` where neuron `j` does not slide (`a_j` once, not once per coordinate of `ẇ_j`:
@@ -70,9 +70,10 @@ pub(super) fn keeps_held(dt: &Data, end: &[Fi], held: &[(usize, usize, bool)]) -
 
 #[cfg(test)]
 mod tests {
-    use super::super::ball::{Ball, StepFail, apriori, step};
+    use super::super::ball::Ball;
     use super::super::fi::Fi;
     use super::super::field::Data;
+    use super::super::step::{StepFail, apriori, step};
     use reluflow_certificate::{Horizon, Loss, NetInit, NetProblem};
     use rug::Rational;
 

@@ -8,12 +8,13 @@
 //! hyperplane it is the one-sided rate `ρ⁺` (active) or `−ρ⁻` (inactive), negative while the
 //! hyperplane attracts; off it, `ġ = ρ_{P'}` along the flow of `P'`.
 
-use super::ball::{Ball, apriori};
+use super::ball::Ball;
 use super::cross::{kept, revival};
 use super::fi::{Fi, prec};
 use super::field::{Data, Pattern, field, series};
 use super::rate::{rate, rate_along};
 use super::slide::attracting;
+use super::step::apriori;
 use rug::{Float, Rational};
 
 /// Doublings of the time after the end before the restart is given up.

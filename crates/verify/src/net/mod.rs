@@ -19,15 +19,17 @@ mod slide;
 mod spectral;
 mod spread;
 mod start;
+mod step;
 mod verdicts;
 
 use crate::{Fail, VerdictReport, Verified};
-use ball::{Ball, StepFail, step, weights};
+use ball::{Ball, weights};
 use fi::Fi;
 use field::Data;
 use record::Record;
 use reluflow_certificate::{Net, NetEvent, NetEventKind};
 use rug::Rational;
+use step::{StepFail, step};
 
 /// Halvings of one certificate step before its failure is reported (a step that ends just
 /// before a crossing needs pieces whose guard range stays on one side: about 40 halvings of a

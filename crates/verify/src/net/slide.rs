@@ -3,10 +3,10 @@
 //! reaches 0 where both one-sided fields point into the hyperplane (`ρ⁻ > 0 > ρ⁺`) slides along
 //! it with the field `Π_i f_off` (`field.rs`), uniquely while the hyperplane attracts.
 
-use super::ball::inflate;
 use super::cross::{Crossed, guard_rate, kept, patterns, revival};
 use super::fi::Fi;
 use super::field::{Data, Pattern, field, field_with};
+use super::step::inflate;
 
 /// Every sliding pair's hyperplane attracts from both sides on `e` in the pattern `p`.
 pub fn attracting(dt: &Data, p: &Pattern, e: &[Fi]) -> Result<(), String> {
