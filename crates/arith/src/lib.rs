@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod buffers;
 pub mod exact;
 pub mod linalg;
 pub mod meet;

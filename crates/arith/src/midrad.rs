@@ -24,6 +24,7 @@
 //! assert!(y.to_inari()[0].contains(0.7));
 //! ```
 
+use crate::buffers;
 use inari::Interval;
 
 /// The unit roundoff of binary64 round-to-nearest, `u = 2⁻⁵³`.
@@ -52,7 +53,7 @@ pub fn gamma_ru(k: usize) -> f64 {
 /// (`proofs-notes/net-validated-midrad.md`, "Evaluation order").
 fn gemm(a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) -> Vec<f64> {
     use nalgebra::{DMatrixView, DMatrixViewMut};
-    let mut c = vec![0.0; rows * cols];
+    let mut c = buffers::zeros(rows * cols);
     if rows == 0 || cols == 0 || inner == 0 {
         return c;
     }
@@ -145,23 +146,35 @@ pub fn product(
         return product_few_rows(am, ar, bm, br, rows, k, cols);
     }
     let mid = gemm(am, bm, rows, k, cols);
-    let am_abs: Vec<f64> = am.iter().map(|v| v.abs()).collect();
+    let am_abs = pooled(am.iter().map(|v| v.abs()), am.len());
     let g = gamma_ru(2 * k.max(1));
     let (a_point, b_point) = (ar.iter().all(|&r| r == 0.0), br.iter().all(|&r| r == 0.0));
     if a_point && b_point {
-        let bm_abs: Vec<f64> = bm.iter().map(|v| v.abs()).collect();
+        let bm_abs = pooled(bm.iter().map(|v| v.abs()), bm.len());
         let s0 = gemm(&am_abs, &bm_abs, rows, k, cols);
-        return radius(mid, Some(&s0), &vec![0.0; rows * cols], g, k, mul_ru(2.0 * k as f64, ETA));
+        let out = radius(mid, Some(&s0), None, g, k, mul_ru(2.0 * k as f64, ETA));
+        [am_abs, bm_abs, s0].into_iter().for_each(buffers::recycle);
+        return out;
     }
     // (B3m): the rounding error of `mid` and the radius term of `|Am|` share one product,
     // `T = fl([|Am|, Ar]·[g|Bm| + Br; |Bm| + Br])`, the factors rounded up.
-    let p1: Vec<f64> = bm.iter().zip(br).map(|(m, r)| inflate_ru(g * m.abs() + r)).collect();
+    let p1 = pooled(bm.iter().zip(br).map(|(m, r)| inflate_ru(g * m.abs() + r)), bm.len());
     let mut t = gemm(&am_abs, &p1, rows, k, cols);
     if !a_point {
-        let p: Vec<f64> = bm.iter().zip(br).map(|(m, r)| add_ru(m.abs(), *r)).collect();
+        let p = pooled(bm.iter().zip(br).map(|(m, r)| add_ru(m.abs(), *r)), bm.len());
         gemm_acc(&mut t, ar, &p, rows, k, cols);
+        buffers::recycle(p);
     }
-    radius(mid, None, &t, g, k, mul_ru(2.0 * k as f64, ETA))
+    let out = radius(mid, None, Some(&t), g, k, mul_ru(2.0 * k as f64, ETA));
+    [am_abs, p1, t].into_iter().for_each(buffers::recycle);
+    out
+}
+
+/// The `len` values of `it` in a recycled buffer ([`buffers`]).
+fn pooled(it: impl Iterator<Item = f64>, len: usize) -> Vec<f64> {
+    let mut v = buffers::with_capacity(len);
+    v.extend(it);
+    v
 }
 
 /// `fl(A·B)` of point matrices (row-major, `A` is `rows × k`, `B` is `k × cols`) with its radius,
@@ -175,9 +188,11 @@ pub fn point_product_cs(a: &[f64], b: &[f64], rows: usize, k: usize, cols: usize
     let mid = gemm(a, b, rows, k, cols);
     let na: Vec<f64> = (0..rows).map(|i| norm2_ru(a[i * k..(i + 1) * k].iter().copied(), k)).collect();
     let nb: Vec<f64> = (0..cols).map(|j| norm2_ru((0..k).map(|l| b[l * cols + j]), k)).collect();
-    let s0: Vec<f64> = na.iter().flat_map(|&x| nb.iter().map(move |&y| mul_ru(x, y))).collect();
+    let s0 = pooled(na.iter().flat_map(|&x| nb.iter().map(move |&y| mul_ru(x, y))), rows * cols);
     let g = gamma_ru(2 * k.max(1));
-    radius(mid, Some(&s0), &vec![0.0; rows * cols], g, k, mul_ru(2.0 * k as f64, ETA))
+    let out = radius(mid, Some(&s0), None, g, k, mul_ru(2.0 * k as f64, ETA));
+    buffers::recycle(s0);
+    out
 }
 
 /// An upper bound of the Euclidean norm of the `k` values `v`: the round-to-nearest sum of squares
@@ -223,12 +238,23 @@ impl RadiusForm {
 
 /// `(mid, rad)` with the radius of [`RadiusForm`] per entry: the common last step of bounds (B3)
 /// and (B3'') of `proofs-notes/net-validated-midrad.md`, which differ only in `g` and the
-/// underflow term.
-fn radius(mid: Vec<f64>, s0: Option<&[f64]>, s1: &[f64], g: f64, k: usize, s1_eta: f64) -> (Vec<f64>, Vec<f64>) {
+/// underflow term (an absent `S0` or `S1` is zero).
+fn radius(
+    mid: Vec<f64>,
+    s0: Option<&[f64]>,
+    s1: Option<&[f64]>,
+    g: f64,
+    k: usize,
+    s1_eta: f64,
+) -> (Vec<f64>, Vec<f64>) {
     let form = RadiusForm::new(g, k, s1_eta);
-    let rad: Vec<f64> = match s0 {
-        Some(s0) => s0.iter().zip(s1).zip(&mid).map(|((&z0, &z1), &m)| form.entry(z0, z1, m)).collect(),
-        None => s1.iter().zip(&mid).map(|(&z1, &m)| form.entry(0.0, z1, m)).collect(),
+    let rad = match (s0, s1) {
+        (Some(s0), Some(s1)) => {
+            pooled(s0.iter().zip(s1).zip(&mid).map(|((&z0, &z1), &m)| form.entry(z0, z1, m)), mid.len())
+        }
+        (Some(s0), None) => pooled(s0.iter().zip(&mid).map(|(&z0, &m)| form.entry(z0, 0.0, m)), mid.len()),
+        (None, Some(s1)) => pooled(s1.iter().zip(&mid).map(|(&z1, &m)| form.entry(0.0, z1, m)), mid.len()),
+        (None, None) => pooled(mid.iter().map(|&m| form.entry(0.0, 0.0, m)), mid.len()),
     };
     #[cfg(feature = "fault-gemm-ulp")]
     let mid = {
@@ -250,7 +276,7 @@ fn product_few_rows(
     k: usize,
     cols: usize,
 ) -> (Vec<f64>, Vec<f64>) {
-    let (mut mid, mut rad) = (vec![0.0; rows * cols], vec![0.0; rows * cols]);
+    let (mut mid, mut rad) = (buffers::zeros(rows * cols), buffers::zeros(rows * cols));
     let b: Vec<(&[f64], &[f64])> =
         (0..k).map(|l| (&bm[l * cols..(l + 1) * cols], &br[l * cols..(l + 1) * cols])).collect();
     for i in 0..rows {
@@ -422,7 +448,7 @@ impl MidRadMat {
     }
     /// The point matrix `a` (row-major, radius 0).
     pub fn from_points(rows: usize, cols: usize, a: &[f64]) -> MidRadMat {
-        MidRadMat::new(rows, cols, a.to_vec(), vec![0.0; a.len()])
+        MidRadMat::new(rows, cols, buffers::copy(a), buffers::zeros(a.len()))
     }
     /// From row-major inari intervals (see [`MidRadVec::from_inari`]).
     pub fn from_inari(rows: usize, cols: usize, a: &[Interval]) -> MidRadMat {
@@ -450,8 +476,8 @@ impl MidRadMat {
         &self.rad
     }
     /// The row-major midpoints and radii, moved out.
-    pub fn into_parts(self) -> (Vec<f64>, Vec<f64>) {
-        (self.mid, self.rad)
+    pub fn into_parts(mut self) -> (Vec<f64>, Vec<f64>) {
+        (std::mem::take(&mut self.mid), std::mem::take(&mut self.rad))
     }
     /// `self · x`: encloses `{A x : A ∈ self, x ∈ x}` (bounds (B1)–(B3) with `cols = 1`, one pass
     /// per row: `mid`, `S0` and `S1` accumulated together; `S1` sums `2k` products in pairs, covered
@@ -487,6 +513,15 @@ impl MidRadMat {
         assert_eq!(self.cols, rhs.rows, "matrix product with mismatched sizes");
         let (mid, rad) = product(&self.mid, &self.rad, &rhs.mid, &rhs.rad, self.rows, self.cols, rhs.cols);
         MidRadMat::new(self.rows, rhs.cols, mid, rad)
+    }
+}
+
+/// A dropped matrix's memory goes back to the thread's pool of large buffers ([`buffers`]), for
+/// the next step's matrices of the same size.
+impl Drop for MidRadMat {
+    fn drop(&mut self) {
+        buffers::recycle(std::mem::take(&mut self.mid));
+        buffers::recycle(std::mem::take(&mut self.rad));
     }
 }
 

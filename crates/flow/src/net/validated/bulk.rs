@@ -158,7 +158,7 @@ fn nonneg_sum_factors(k: usize) -> (f64, f64) {
 
 /// The transpose of a row-major `n × n` point matrix.
 pub(crate) fn transpose(q: &[f64], n: usize) -> Vec<f64> {
-    let mut qt = vec![0.0; n * n];
+    let mut qt = reluflow_arith::buffers::zeros(n * n);
     for i in 0..n {
         for k in 0..n {
             qt[k * n + i] = q[i * n + k];

@@ -43,6 +43,13 @@ pub(crate) struct LohnerSet<S> {
     pub wrap: f64,
 }
 
+/// The basis goes back to the thread's pool of large buffers (`reluflow_arith::buffers`).
+impl<S> Drop for LohnerSet<S> {
+    fn drop(&mut self) {
+        reluflow_arith::buffers::recycle(std::mem::take(&mut self.b));
+    }
+}
+
 impl<S: Enclosure> LohnerSet<S> {
     /// The set of a box: `c = mid(x)`, `B = I`, `R = D⁻¹(x − c)`.
     pub fn from_box(net: &Net<S>, x: &[S]) -> LohnerSet<S> {
@@ -121,7 +128,9 @@ fn centre_image<S: Enclosure>(
 /// An upper bound of `‖I − QᵀQ‖_∞` from one point product with a Cauchy–Schwarz radius (rigorous;
 /// the columns of `Q` have norm about 1, so the radius is `γ_{2n}` per entry, as with `|Q|ᵀ|Q|`).
 fn orthogonality_defect_ru(q: &[f64], n: usize) -> f64 {
-    let (mid, rad) = point_product_cs(&transpose(q, n), q, n, n, n);
+    let qt = transpose(q, n);
+    let (mid, rad) = point_product_cs(&qt, q, n, n, n);
+    reluflow_arith::buffers::recycle(qt);
     identity_defect_ru(&MidRadMat::new(n, n, mid, rad))
 }
 

@@ -9,7 +9,7 @@ use crate::net::validated::Net;
 use crate::net::validated::bulk::to_midrad_mat;
 use crate::net::validated::series::{Jac, Series};
 use crate::trajectory::Pattern;
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, buffers};
 use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, combine_into, mul_ru};
 
 /// `D'⁻¹ (Σ_{k≤q} jac_k h^k) D` on the rows and columns `live` (`N × |L|` Jacobians, columns
@@ -58,7 +58,7 @@ fn power_sum<S: Enclosure>(j: &[MidRadMat], live: &[usize], h: &S, shift: impl F
     let pw = to_midrad_mat(1, q + 1, &pow);
     // Per run of consecutive live rows (a neuron's block), the combination of the orders' rows in
     // place: the same per-entry sums as one product of `pw` with the stacked orders, no copies.
-    let (mut m, mut r) = (vec![0.0; nl * c], vec![0.0; nl * c]);
+    let (mut m, mut r) = (buffers::zeros(nl * c), buffers::zeros(nl * c));
     let mut start = 0;
     while start < nl {
         let mut end = start + 1;
@@ -102,7 +102,7 @@ pub(super) fn applied_jacobian<S: Enclosure>(
         return jhat.mat_mul(basis);
     }
     let nn = net.dim();
-    let (mut sm, mut sr) = (vec![0.0; nn * c], vec![0.0; nn * c]);
+    let (mut sm, mut sr) = (buffers::zeros(nn * c), buffers::zeros(nn * c));
     for (i, &a) in live.iter().enumerate() {
         for b in 0..c {
             let k = i * c + b;

@@ -6,6 +6,7 @@
 //! and bounds `‖I − QᵀQ‖` rigorously (`proofs-notes/net-validated-wrapping.md`, part B).
 
 use nalgebra::{DMatrix, DMatrixView};
+use reluflow_arith::buffers;
 
 /// Panel width.
 const NB: usize = 32;
@@ -21,7 +22,10 @@ struct Panel {
 /// The `n × n` orthogonal factor `Q` (row-major, approximate) of the Householder QR of the
 /// `n × cols` matrix `a` (row-major) with its columns taken in the order `perm`.
 pub(super) fn householder_q(a: &[f64], n: usize, cols: usize, perm: &[usize]) -> Vec<f64> {
-    let mut w = DMatrix::from_fn(n, cols, |i, k| a[i * cols + perm[k]]);
+    // Column-major storage from the pool of large buffers (`buffers`), given back at the end.
+    let mut wv = buffers::with_capacity(n * cols);
+    wv.extend(perm.iter().flat_map(|&p| (0..n).map(move |i| a[i * cols + p])));
+    let mut w = DMatrix::from_vec(n, cols, wv);
     let r = n.min(cols);
     let mut panels = Vec::with_capacity(r.div_ceil(NB));
     let mut k0 = 0;
@@ -39,15 +43,24 @@ pub(super) fn householder_q(a: &[f64], n: usize, cols: usize, perm: &[usize]) ->
         k0 += nb;
     }
     // Q = ∏ (I − V T Vᵀ), accumulated from the last panel (each touches rows and columns k0..).
-    let mut q = DMatrix::<f64>::identity(n, n);
+    let mut q = DMatrix::from_vec(n, n, buffers::zeros(n * n));
+    q.fill_diagonal(1.0);
     for p in panels.iter().rev() {
         let m = n - p.k0;
         let y = t_prod(&p.v.transpose(), &q.view((p.k0, p.k0), (m, m)));
         let y = t_prod(&p.t, &whole(&y));
         q.view_mut((p.k0, p.k0), (m, m)).gemm(-1.0, &p.v, &y, 1.0);
     }
-    // Column-major Qᵀ is row-major Q.
-    q.transpose().as_slice().to_vec()
+    buffers::recycle(w.data.into());
+    // Column-major `Qᵀ` is row-major `Q`: the transpose into a kept buffer.
+    let mut out = buffers::zeros(n * n);
+    for (j, col) in q.column_iter().enumerate() {
+        for (i, &v) in col.iter().enumerate() {
+            out[i * n + j] = v;
+        }
+    }
+    buffers::recycle(q.data.into());
+    out
 }
 
 /// The whole matrix as a view.

@@ -17,7 +17,7 @@ use crate::net::validated::{Net, StepFail};
 use crate::trajectory::Pattern;
 use reluflow_arith::midrad::MidRadMat;
 use reluflow_arith::rounding::{f64_down, f64_up};
-use reluflow_arith::{Enclosure, meet};
+use reluflow_arith::{Enclosure, buffers, meet};
 
 /// The image of a set under one step, before its basis is re-orthogonalised: the states
 /// `{c + D (A r + u) : r ∈ R}`, `D = diag(2^{e})`, on the coordinates `idx`, with an interval matrix
@@ -68,12 +68,15 @@ impl<S: Enclosure> Source<'_, S> {
         let nc = self.r().len();
         match self {
             Source::Set(s) => {
-                let bl: Vec<f64> = rows.iter().flat_map(|&r| s.b[r * nc..(r + 1) * nc].iter().copied()).collect();
-                MidRadMat::from_points(rows.len(), nc, &bl)
+                let mut bl = buffers::with_capacity(rows.len() * nc);
+                for &r in rows {
+                    bl.extend_from_slice(&s.b[r * nc..(r + 1) * nc]);
+                }
+                MidRadMat::new(rows.len(), nc, bl, buffers::zeros(rows.len() * nc))
             }
             Source::Image(i) => {
                 let (mut m, mut rad) =
-                    (Vec::with_capacity(rows.len() * (nc + 1)), Vec::with_capacity(rows.len() * (nc + 1)));
+                    (buffers::with_capacity(rows.len() * (nc + 1)), buffers::with_capacity(rows.len() * (nc + 1)));
                 for &r in rows {
                     m.extend_from_slice(&i.a.mid()[r * nc..(r + 1) * nc]);
                     rad.extend_from_slice(&i.a.rad()[r * nc..(r + 1) * nc]);
@@ -156,7 +159,7 @@ fn split_offset<S: Enclosure>(full: MidRadMat, ncols: usize, ctx: &S::Ctx) -> (M
     }
     let rows = full.rows();
     let (mut m, mut r, mut w) =
-        (Vec::with_capacity(rows * ncols), Vec::with_capacity(rows * ncols), Vec::with_capacity(rows));
+        (buffers::with_capacity(rows * ncols), buffers::with_capacity(rows * ncols), Vec::with_capacity(rows));
     for i in 0..rows {
         m.extend_from_slice(&full.mid()[i * c..i * c + ncols]);
         r.extend_from_slice(&full.rad()[i * c..i * c + ncols]);
@@ -196,8 +199,9 @@ pub(crate) fn reorthogonalise<S: Enclosure>(net: &Net<S>, img: Image<S>) -> Resu
     }
     let factor = f64_up(eps / f64_down(1.0 - eps));
     // y = (QᵀÂ) R + Qᵀ v, then R' = y + [−δ, δ], δ = ε/(1−ε) ‖y‖_∞.
-    let qt = MidRadMat::from_points(nl, nl, &transpose(&q, nl));
+    let qt = MidRadMat::new(nl, nl, transpose(&q, nl), buffers::zeros(nl * nl));
     let qta = qt.mat_mul(&ahat);
+    drop(ahat);
     let y1: Vec<S> = from_midrad_vec(&qta.mat_vec(&rv), ctx);
     let (mut rad_part, mut mid_part) = (0.0f64, 0.0f64);
     for i in 0..nl {

@@ -22,7 +22,7 @@ use crate::net::validated::bulk::{RAD_FLOOR, to_midrad_1};
 use crate::net::validated::slide::projectors;
 use crate::trajectory::Pattern;
 use rayon::prelude::*;
-use reluflow_arith::Enclosure;
+use reluflow_arith::{Enclosure, buffers};
 use reluflow_arith::midrad::{MidRadMat, add_into, combine_into, product};
 
 /// Magnitudes outside `[2⁻²⁰⁰, 2²⁰⁰]` (besides 0) send a state to the per-operation jets: f64
@@ -140,11 +140,11 @@ struct NextRows {
 pub(super) fn identity_seed<S: Enclosure>(net: &Net<S>, pattern: &Pattern) -> MidRadMat {
     let (nn, cols) = (net.dim(), live_coords(net, pattern));
     let nd = cols.len();
-    let mut mid = vec![0.0; nn * nd];
+    let mut mid = buffers::zeros(nn * nd);
     for (k, &c) in cols.iter().enumerate() {
         mid[c * nd + k] = 1.0;
     }
-    MidRadMat::new(nn, nd, mid, vec![0.0; nn * nd])
+    MidRadMat::new(nn, nd, mid, buffers::zeros(nn * nd))
 }
 
 /// `jac[k]·S` (`k ≤ jq`), `N × c` midpoint–radius matrices, for the seed `S` (`N × c`, an
@@ -238,7 +238,7 @@ pub(super) fn jacobians<S: Enclosure>(
                 NextRows { j, w: (wm, wr), a: (am, ar) }
             })
             .collect();
-        let (mut nx_m, mut nx_r) = (vec![0.0; nn * nd], vec![0.0; nn * nd]);
+        let (mut nx_m, mut nx_r) = (buffers::zeros(nn * nd), buffers::zeros(nn * nd));
         for r in rows {
             let j = r.j;
             nx_m[j * b * nd..(j * b + d) * nd].copy_from_slice(&r.w.0);
