@@ -5,6 +5,7 @@ mod bad_input;
 mod certificate;
 mod certificate_net;
 mod certificate_net_verdicts;
+mod certificate_until;
 mod check;
 mod cli;
 mod examples;

@@ -48,7 +48,10 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
             writeln!(
                 out,
                 "VERIFIED: {} pattern(s), {} step(s), {} switch(es), ending at the {}",
-                v.patterns, v.steps, v.switches, v.ending
+                v.patterns,
+                v.steps,
+                v.switches,
+                if v.ending == "until" { "last certified step time (the run stopped before t_end)" } else { v.ending }
             )
             .map_err(io)?;
             for r in &v.verdicts {

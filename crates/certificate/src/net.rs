@@ -55,6 +55,10 @@ pub struct NetBox {
 pub enum NetEnd {
     /// At the last step time (`t_end`) the state lies in `state`.
     Horizon { state: NetBox },
+    /// At the last step time, before the horizon (the run that wrote it stopped undecided there,
+    /// or at a resource limit), the state lies in `state`: the certificate of the run's certified
+    /// part, truncated at its last certified time.
+    Until { state: NetBox },
     /// From the last step time on, the state converges; its limit lies in `limit`, and the
     /// limit's loss in `loss`.
     Limit { limit: NetBox, loss: Iv },
@@ -64,6 +68,7 @@ impl NetEnd {
     pub fn name(&self) -> &'static str {
         match self {
             NetEnd::Horizon { .. } => "horizon",
+            NetEnd::Until { .. } => "until",
             NetEnd::Limit { .. } => "limit",
         }
     }

@@ -119,8 +119,8 @@ fn integrate<S: Enclosure + Backend>(
 }
 
 /// The two-layer run: integrates, reports (`job`), and returns the exit and the certificate's
-/// text (`None` when the run is not certified to its horizon), with the checker's verdicts
-/// (`verdicts.rs`) for `check`.
+/// text, with the checker's verdicts (`verdicts.rs`) for `check`. A run that stopped undecided
+/// gets the certificate of its certified part (end `until`, no verdicts), when it has one.
 fn integrate_net<S: Enclosure + Backend>(
     problem: &Problem,
     ctx: &S::Ctx,
@@ -134,18 +134,30 @@ fn integrate_net<S: Enclosure + Backend>(
     let traj = res?;
     check_contract(problem, &traj)?;
     let certified = matches!(traj.status(), Status::Certified);
-    let cert = if certified { Some(net::certificate(problem, &traj)) } else { None };
+    let cert = match traj.status() {
+        Status::Certified => Some(net::certificate(problem, &traj)),
+        Status::Undecided { .. } => Some(net::truncated(problem, &traj)),
+        Status::NotValidated => None,
+    };
     // A slide counts as turning the point on (a sliding point contributes), as the verifier reads it.
     let turns: Vec<bool> =
         traj.events().iter().map(|e| matches!(e.kind, EventKind::Activate | EventKind::Slide)).collect();
     let (exit, table) = report_beside(problem, traj, job, path, io)?;
     match cert {
-        None => {
-            eprintln!("reluflow: no certificate written: the run is not certified to its horizon");
+        None => Ok((exit, None)),
+        Some(Err(what)) if !certified => {
+            eprintln!("reluflow: no certificate written: the run is undecided, and its certified part has {what}");
             Ok((exit, None))
         }
         Some(Err(what)) => {
             Err(unsupported(format!("the run has {what}, which the certificate format does not describe yet")))
+        }
+        Some(Ok(cert)) if !certified => {
+            eprintln!(
+                "reluflow: the run is undecided: the certificate covers its certified part, up to its last step time{}",
+                if matches!(job, Job::Check(..)) { " (without the checker's verdicts)" } else { "" }
+            );
+            Ok((exit, Some(reluflow_certificate::to_text(&cert))))
         }
         Some(Ok(mut cert)) => {
             if let (Some(table), Job::Check(..)) = (&table, job) {

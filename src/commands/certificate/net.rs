@@ -1,6 +1,7 @@
 //! A certified two-layer run as a certificate: the exact problem, the run's step times (the
 //! verifier encloses the flow along them itself), its switches and deaths with their time
-//! enclosures, and the run's end claim, the final state box or the limit box
+//! enclosures, and the run's end claim, the final state box or the limit box, or for a run that
+//! stopped undecided the state box at its last certified step time (end `until`)
 //! (`docs/certificate.md`, "Two-layer networks"). Of the Clarke flow's sliding, the arrivals on one
 //! hyperplane per neuron (or a start on it) and their ends are described; two surfaces are not.
 
@@ -91,14 +92,15 @@ fn sliding<S: Enclosure>(traj: &Trajectory<S>) -> Result<(), String> {
     Ok(())
 }
 
-/// The run's events in the format: an `activate` of a sliding pair, or a `slide-end`, ends its
-/// slide (to the active or the inactive side), alone at its time (a hyperplane that parallel
-/// points share is not described).
-fn events<S: Enclosure>(traj: &Trajectory<S>) -> Result<Vec<fmt::NetEvent>, String> {
+/// The run's events in the format (those before `until`, if given): an `activate` of a sliding
+/// pair, or a `slide-end`, ends its slide (to the active or the inactive side), alone at its time
+/// (a hyperplane that parallel points share is not described).
+fn events<S: Enclosure>(traj: &Trajectory<S>, until: Option<&Rational>) -> Result<Vec<fmt::NetEvent>, String> {
     let mut on: Vec<(usize, usize)> = traj.segments().first().map(|s| s.pattern().sliding.clone()).unwrap_or_default();
-    let all = traj.events();
+    let before = |e: &&reluflow_flow::Event<S>| until.is_none_or(|t| iv(&e.t).is_ok_and(|w| w.hi < *t));
+    let all: Vec<_> = traj.events().iter().filter(before).collect();
     let mut out = Vec::with_capacity(all.len());
-    for e in all {
+    for &e in &all {
         let pair = (e.neuron, e.point);
         let (j, i) = pair;
         let kind = match e.kind {
@@ -150,7 +152,7 @@ fn clarke_start<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<(), S
 
 /// The certificate of a certified two-layer run; `Err` names what it cannot describe.
 pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fmt::Certificate, String> {
-    let events = events(traj)?;
+    let events = events(traj, None)?;
     sliding(traj)?;
     if p.solution() == Solution::Clarke {
         clarke_start(p, traj)?;
@@ -160,5 +162,30 @@ pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fm
         None => fmt::NetEnd::Horizon { state: state(traj.final_state())? },
     };
     let net = fmt::Net { problem: problem(p)?, steps: steps(traj, &p.run().t_end)?, events, end, verdicts: Vec::new() };
+    Ok(fmt::Certificate::TwoLayer(net))
+}
+
+/// The certificate of the certified part of a two-layer run that stopped undecided (or at a
+/// resource limit): its steps up to the last segment that ends at an exact time after every
+/// event it keeps, and the state box there (end `until`). `Err` names what it cannot describe,
+/// or says that nothing was certified.
+pub fn truncated<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fmt::Certificate, String> {
+    // The last segment's end time is an enclosure: the claim is at its upper end, where the
+    // segment's end box (the state at the end time, for every time of the enclosure) holds.
+    let last = traj.segments().last().ok_or("no step (the run stopped at its start)")?;
+    let (cut, seg) = (iv(last.t_end())?.hi, last);
+    if cut <= 0 {
+        return Err("no step (the run stopped at its start)".into());
+    }
+    let events = events(traj, Some(&cut))?;
+    sliding(traj)?;
+    if p.solution() == Solution::Clarke {
+        clarke_start(p, traj)?;
+    }
+    let mut times = steps(traj, &Horizon::Infinite)?;
+    times.retain(|t| *t < cut);
+    times.push(cut);
+    let end = fmt::NetEnd::Until { state: state(seg.end())? };
+    let net = fmt::Net { problem: problem(p)?, steps: times, events, end, verdicts: Vec::new() };
     Ok(fmt::Certificate::TwoLayer(net))
 }

@@ -11,6 +11,17 @@ pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
     let (m, d) = (problem.init.width(), problem.x[0].len());
     let st = root.field("steps")?;
     let steps: Vec<Rational> = st.items()?.iter().map(|t| t.q()).collect::<Result<_, _>>()?;
+    let end = end(&root.field("end")?, m, d)?;
+    if let NetEnd::Until { .. } = end {
+        // A truncated run: its claim is at its last step time, before the horizon.
+        let before = |t: &Rational| match &problem.t_end {
+            Horizon::Finite(te) => t < te,
+            Horizon::Infinite => true,
+        };
+        if !steps.last().is_some_and(before) {
+            return err(&st.path, "a run truncated before its horizon ends at a step time before t_end");
+        }
+    }
     // A run to `t_end = 0` has no step: its end claim is about the initial state.
     let at_start = matches!(&problem.t_end, Horizon::Finite(t) if *t == 0);
     if steps.is_empty() != at_start {
@@ -22,6 +33,7 @@ pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
     }
     if let Horizon::Finite(t) = &problem.t_end
         && !at_start
+        && !matches!(end, NetEnd::Until { .. })
         && steps.last() != Some(t)
     {
         return err(&st.path, "the last step time must be t_end");
@@ -37,9 +49,9 @@ pub(super) fn net(root: &At<'_>) -> Result<Certificate, FormatError> {
             v
         }
     };
-    let end = end(&root.field("end")?, m, d)?;
     match (&problem.t_end, &end) {
         (Horizon::Finite(_), NetEnd::Horizon { .. }) | (Horizon::Infinite, NetEnd::Limit { .. }) => {}
+        (_, NetEnd::Until { .. }) => {}
         _ => return err(&root.path, "a finite t_end ends at the horizon, t_end = inf with a limit"),
     }
     let verdicts = match root.opt_field("verdicts")? {
@@ -151,10 +163,14 @@ fn end(e: &At<'_>, m: usize, d: usize) -> Result<NetEnd, FormatError> {
             e.only(&["kind", "state"])?;
             Ok(NetEnd::Horizon { state: state(&e.field("state")?, m, d)? })
         }
+        "until" => {
+            e.only(&["kind", "state"])?;
+            Ok(NetEnd::Until { state: state(&e.field("state")?, m, d)? })
+        }
         "limit" => {
             e.only(&["kind", "limit", "loss"])?;
             Ok(NetEnd::Limit { limit: state(&e.field("limit")?, m, d)?, loss: e.field("loss")?.iv()? })
         }
-        other => err(&kind.path, format!("expected horizon or limit, got {other:?}")),
+        other => err(&kind.path, format!("expected horizon, until or limit, got {other:?}")),
     }
 }

@@ -29,6 +29,7 @@ fn state(b: &NetBox) -> Value {
 pub(super) fn net(n: &Net) -> Value {
     let end = match &n.end {
         NetEnd::Horizon { state: s } => json!({ "kind": "horizon", "state": state(s) }),
+        NetEnd::Until { state: s } => json!({ "kind": "until", "state": state(s) }),
         NetEnd::Limit { limit, loss } => json!({ "kind": "limit", "limit": state(limit), "loss": iv(loss) }),
     };
     let mut v = json!({

@@ -33,7 +33,7 @@ fn within(dt: &Data, v: &[Fi], claim: &NetBox, at: &str, what: &str) -> Result<(
 /// (0 when every claim is a point or 0; at most 4000).
 pub fn claim_bits(end: &NetEnd) -> u32 {
     let b = match end {
-        NetEnd::Horizon { state } => state,
+        NetEnd::Horizon { state } | NetEnd::Until { state } => state,
         NetEnd::Limit { limit, .. } => limit,
     };
     let mut bits = 0u32;
@@ -53,6 +53,9 @@ pub fn claim_bits(end: &NetEnd) -> u32 {
 pub fn end(n: &Net, dt: &Data, x: &[Fi], rec: &mut Record) -> Result<(), Fail> {
     match &n.end {
         NetEnd::Horizon { state } => within(dt, x, state, "end", "the state at t_end"),
+        NetEnd::Until { state } => {
+            within(dt, x, state, "end", "the state at the last step time (the run's end before t_end)")
+        }
         NetEnd::Limit { limit, loss } => {
             let p = limit::prove(dt, x)
                 .map_err(|why| Fail::new("end / limit", "a Polyak–Łojasiewicz ball", why, "a proof".into()))?;

@@ -9,8 +9,8 @@ use crate::net::validated::Net;
 use crate::net::validated::bulk::to_midrad_mat;
 use crate::net::validated::series::{Jac, Series};
 use crate::trajectory::Pattern;
-use reluflow_arith::{Enclosure, buffers};
 use reluflow_arith::midrad::{ETA, MidRadMat, add_ru, combine_into, mul_ru};
+use reluflow_arith::{Enclosure, buffers};
 
 /// `D'⁻¹ (Σ_{k≤q} jac_k h^k) D` on the rows and columns `live` (`N × |L|` Jacobians, columns
 /// already the live coordinates), entry `(a, b)` scaled by `2^{shift(a, L[b])}`, in midpoint–radius

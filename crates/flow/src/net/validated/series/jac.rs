@@ -22,8 +22,8 @@ use crate::net::validated::bulk::{RAD_FLOOR, to_midrad_1};
 use crate::net::validated::slide::projectors;
 use crate::trajectory::Pattern;
 use rayon::prelude::*;
-use reluflow_arith::{Enclosure, buffers};
 use reluflow_arith::midrad::{MidRadMat, add_into, combine_into, product};
+use reluflow_arith::{Enclosure, buffers};
 
 /// Magnitudes outside `[2⁻²⁰⁰, 2²⁰⁰]` (besides 0) send a state to the per-operation jets: f64
 /// products of such values lose their relative accuracy to underflow, and the per-neuron scaling
