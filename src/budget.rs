@@ -1,6 +1,6 @@
-//! The budgets of one integration (`certify`, `check`, `export`): wall-clock time and resident
-//! memory. Past either, the integrator's monitor stops the run, which ends *undecided* with what
-//! it certified so far (exit 3), and the reason names the setting to change.
+//! The budgets of one integration (`certify`, `check`, `export`): wall-clock time, resident
+//! memory and (on request) steps. Past any, the integrator's monitor stops the run, which ends
+//! *undecided* with what it certified so far (exit 3), and the reason names the setting to change.
 //!
 //! Each budget comes from the flag (`--time-limit`, `--memory-limit`), else the problem file's
 //! `[run]` key (`crate::spec::load_budget`), else the default: 600 s, and 90 % of the memory free
@@ -25,6 +25,8 @@ pub struct Limits {
     pub seconds: f64,
     /// Resident bytes (`None`: none).
     pub memory: Option<f64>,
+    /// Accepted steps (`None`: none).
+    pub steps: Option<usize>,
 }
 
 static LIMITS: OnceLock<Limits> = OnceLock::new();
@@ -38,7 +40,7 @@ pub fn resolve(spec: &Path, args: &BudgetArgs) -> Result<Limits, Failure> {
         Some(_) => None,
         None => default_memory(),
     };
-    Ok(Limits { seconds, memory })
+    Ok(Limits { seconds, memory, steps: args.max_steps.filter(|&n| n > 0) })
 }
 
 /// Resolves and installs the budgets of this process's integrations (once).
@@ -105,10 +107,17 @@ fn past_memory_budget(limits: &Limits) -> Option<String> {
     }
 }
 
-/// The monitor observer that enforces the memory budgets: at most every 20 ms of polls it records
-/// the progress for a supervising parent (`supervise.rs`), reads this process's memory and, past a
-/// budget, ends the run through the monitor's deadline.
+/// The monitor observer that enforces the step and memory budgets: at every poll the step count;
+/// at most every 20 ms of polls it records the progress for a supervising parent
+/// (`supervise.rs`) and reads this process's memory. Past a budget it ends the run through the
+/// monitor's deadline.
 pub fn memory_guard(monitor: &Monitor, progress: Progress) {
+    if let Some(max) = limits().and_then(|l| l.steps)
+        && progress.steps >= max
+    {
+        let words = format!("the step budget of {max} steps (raise it with --max-steps N; 0 for none)");
+        monitor.set_deadline(Some((Duration::ZERO, words)));
+    }
     static START: OnceLock<Instant> = OnceLock::new();
     static LAST: AtomicU64 = AtomicU64::new(0);
     let now = START.get_or_init(Instant::now).elapsed().as_nanos() as u64;
@@ -164,10 +173,10 @@ mod tests {
 
     #[test]
     fn a_budget_below_the_resident_set_stops_the_next_poll() {
-        let tiny = Limits { seconds: 0.0, memory: Some(1.0) };
+        let tiny = Limits { seconds: 0.0, memory: Some(1.0), steps: None };
         let words = past_memory_budget(&tiny).expect("any process holds more than one byte");
         assert!(words.contains("--memory-limit MB") && words.contains("[run] memory_limit"), "{words}");
-        assert_eq!(past_memory_budget(&Limits { seconds: 0.0, memory: None }), None);
+        assert_eq!(past_memory_budget(&Limits { seconds: 0.0, memory: None, steps: None }), None);
     }
 
     #[test]
@@ -177,9 +186,9 @@ mod tests {
         let spec = dir.join("p.toml");
         std::fs::write(&spec, "[run]\ntime_limit = 30\nmemory_limit = 0\n").unwrap();
         let from_file = resolve(&spec, &BudgetArgs::default()).unwrap();
-        assert_eq!(from_file, Limits { seconds: 30.0, memory: None });
-        let flags = BudgetArgs { time_limit: Some(5.0), memory_limit: Some(100.0) };
-        assert_eq!(resolve(&spec, &flags).unwrap(), Limits { seconds: 5.0, memory: Some(1e8) });
+        assert_eq!(from_file, Limits { seconds: 30.0, memory: None, steps: None });
+        let flags = BudgetArgs { time_limit: Some(5.0), memory_limit: Some(100.0), max_steps: Some(7) };
+        assert_eq!(resolve(&spec, &flags).unwrap(), Limits { seconds: 5.0, memory: Some(1e8), steps: Some(7) });
         std::fs::write(&spec, "[run]\nt_end = 1\n").unwrap();
         let default = resolve(&spec, &BudgetArgs::default()).unwrap();
         assert_eq!(default.seconds, DEFAULT_TIME_LIMIT);

@@ -281,8 +281,9 @@ pub(crate) fn parse_memory_limit(s: &str) -> Result<f64, String> {
     }
 }
 
-/// The budgets of one integration (`certify`, `check`, `export`): past either, the run ends
-/// UNDECIDED with what was certified so far (exit 3) and the reason names the setting to change.
+/// The budgets of one integration (`certify`, `check`, `export`): past any, the run ends
+/// UNDECIDED with what was certified so far (exit 3) and the reason names the setting to change;
+/// a two-layer certificate then covers the certified part.
 #[derive(Clone, Copy, Debug, Default, Args)]
 pub struct BudgetArgs {
     /// Wall-clock budget of the integration in seconds (0 for no limit). Default: `[run]
@@ -294,6 +295,11 @@ pub struct BudgetArgs {
     /// `ulimit -v`)
     #[arg(long, value_name = "MB", value_parser = parse_memory_limit)]
     pub memory_limit: Option<f64>,
+    /// Step budget of the integration: stop after N accepted steps (guard classifications for the
+    /// single neuron); 0 or absent for no limit. Deterministic, unlike --time-limit: the same run
+    /// stops at the same step on any machine
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<usize>,
 }
 
 /// Arguments of `reluflow certify`.

@@ -1,6 +1,7 @@
 //! The certificate of an undecided two-layer run covers its certified part (end `until`): it is
 //! written beside exit 3, verifies, and is rejected when its claim is moved past the verifier's
-//! enclosure or when it claims to end at the horizon it did not reach.
+//! enclosure or when it claims to end at the horizon it did not reach; a step budget
+//! (`--max-steps`) stops a run at the same step every time, and its certified part verifies.
 
 use crate::util::{TempSpec, reluflow};
 use serde_json::Value;
@@ -78,4 +79,29 @@ fn an_undecided_run_writes_the_certificate_of_its_certified_part_and_it_verifies
     assert_eq!(c2["end"]["kind"], "until");
     assert!(c2.get("verdicts").is_none(), "{c2}");
     assert_eq!(verify(&c2).code, Some(0));
+}
+
+#[test]
+fn a_step_budget_stops_the_run_at_the_same_step_and_its_certified_part_verifies() {
+    let limit = crate::util::examples_dir().join("two-layer-limit.toml");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("c.json");
+    let args = ["certify", limit.to_str().unwrap(), "--quiet", "--json", "--max-steps", "5", "--certificate"];
+    let r = reluflow(&[&args[..], &[path.to_str().unwrap()]].concat());
+    assert_eq!(r.code, Some(3), "{r:#?}");
+    let j = r.json();
+    assert_eq!(j["status"], "undecided");
+    assert_eq!(j["reason"]["kind"], "budget", "{j}");
+    assert!(j["reason"]["text"].as_str().unwrap().contains("--max-steps"), "{j}");
+    let c: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
+    assert_eq!((c["end"]["kind"].as_str(), c["steps"].as_array().map(Vec::len)), (Some("until"), Some(5)), "{c}");
+    let v = verify(&c);
+    assert_eq!(v.code, Some(0), "{v:#?}");
+    // The same budget gives the same certificate: a step count, not a clock.
+    let again = reluflow(&[&args[..], &[path.to_str().unwrap()]].concat());
+    assert_eq!(again.code, Some(3));
+    let c2: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("JSON");
+    assert_eq!(c, c2);
+    assert!(reluflow(&["certify", "--help"]).stdout.contains("--max-steps"));
+    assert!(reluflow(&["check", "--help"]).stdout.contains("--max-steps"));
 }
