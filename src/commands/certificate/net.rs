@@ -170,13 +170,17 @@ pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fm
 /// event it keeps, and the state box there (end `until`). `Err` names what it cannot describe,
 /// or says that nothing was certified.
 pub fn truncated<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fmt::Certificate, String> {
-    // The last segment's end time is an enclosure: the claim is at its upper end, where the
-    // segment's end box (the state at the end time, for every time of the enclosure) holds.
-    let last = traj.segments().last().ok_or("no step (the run stopped at its start)")?;
-    let (cut, seg) = (iv(last.t_end())?.hi, last);
-    if cut <= 0 {
-        return Err("no step (the run stopped at its start)".into());
-    }
+    // A segment's end time is an enclosure: the claim is at its upper end, where the segment's
+    // end box (the state at the end time, for every time of the enclosure) holds. The last
+    // segment that does not end in an event's window (the verifier proves a crossing whole).
+    let windows: Vec<fmt::Iv> = traj.events().iter().map(|e| iv(&e.t)).collect::<Result<_, _>>()?;
+    let (cut, seg) = traj
+        .segments()
+        .iter()
+        .rev()
+        .filter_map(|s| iv(s.t_end()).ok().map(|t| (t.hi, s)))
+        .find(|(t, _)| *t > 0 && windows.iter().all(|w| !(w.lo <= *t && *t <= w.hi)))
+        .ok_or("no step (the run stopped at its start)")?;
     let events = events(traj, Some(&cut))?;
     sliding(traj)?;
     if p.solution() == Solution::Clarke {
