@@ -166,13 +166,14 @@ pub fn certificate<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fm
 }
 
 /// The certificate of the certified part of a two-layer run that stopped undecided (or at a
-/// resource limit): its steps up to the last segment that ends at an exact time after every
-/// event it keeps, and the state box there (end `until`). `Err` names what it cannot describe,
+/// resource limit): its steps up to the last segment whose end lies outside every event's window,
+/// and that segment's end box there (end `until`). `Err` names what it cannot describe,
 /// or says that nothing was certified.
 pub fn truncated<S: Enclosure>(p: &Problem, traj: &Trajectory<S>) -> Result<fmt::Certificate, String> {
-    // A segment's end time is an enclosure: the claim is at its upper end, where the segment's
-    // end box (the state at the end time, for every time of the enclosure) holds. The last
-    // segment that does not end in an event's window (the verifier proves a crossing whole).
+    // A segment's end time is an enclosure; the claim is put at its upper end, with the
+    // segment's end box. That is a claim, not a proof: the verifier re-proves the state there
+    // and fails the certificate if the box misses it. The cut avoids event windows (the verifier
+    // proves a crossing whole).
     let windows: Vec<fmt::Iv> = traj.events().iter().map(|e| iv(&e.t)).collect::<Result<_, _>>()?;
     let (cut, seg) = traj
         .segments()
